@@ -1,0 +1,305 @@
+"""Dataset: the one API for reading and writing annotations.
+
+One TinyDB file per article, ``<folder>/<article id>.json``, with three tables:
+``article`` (text, metadata), ``spans`` and ``status`` (one row per analyst). Every save
+takes the article's lock, opens a fresh TinyDB on :class:`AtomicStorage`, writes and
+releases: nothing is cached between saves, so two processes never lose each other's
+updates, and when a save method returns the span is on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from tui.core.model import STATUSES, Document, GlossError, LabelSet, Span, now
+from tui.core.storage import (
+    AtomicStorage,
+    CorruptFileError,
+    StorageError,
+    exclusive_lock,
+    leftover_temps,
+    read_json,
+    try_lock,
+    write_json_atomic,
+)
+
+ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
+LABELS_FILE = "labels.json"
+LOCKS = ".locks"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the library: what the analyst needs to pick an article."""
+
+    id: str
+    title: str
+    length: int
+    spans: int
+    status: str
+    added: int
+
+
+@dataclass(slots=True)
+class ImportResult:
+    articles_added: int = 0
+    articles_merged: int = 0
+    spans_added: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    """An article as read from its file: the document, its spans and each analyst's status."""
+
+    document: Document
+    spans: list[Span]
+    status: dict[str, str]
+    added: int
+
+
+class Dataset:
+    def __init__(self, folder: Path | str, annotator: str) -> None:
+        self.folder = Path(folder)
+        self.annotator = annotator
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"{self.folder}: cannot create the dataset folder: "
+                               f"{exc.strerror}") from exc
+        if not os.access(self.folder, os.W_OK):
+            raise StorageError(f"{self.folder}: the dataset folder is not writable")
+        self._texts: dict[str, Document] = {}  # text never changes under an id: safe to keep
+        self.labels = self._load_labels()
+        self._remove_leftover_temps()
+
+    # -- files and locks -------------------------------------------------------------
+
+    def path(self, doc_id: str) -> Path:
+        return self.folder / f"{doc_id}.json"
+
+    def _lock(self, name: str) -> contextlib.AbstractContextManager[None]:
+        return exclusive_lock(self.folder / LOCKS / f"{name}.lock")
+
+    def _remove_leftover_temps(self) -> None:
+        """A crash mid-save leaves a temp file; remove it unless its writer is still alive."""
+        for temp in leftover_temps(self.folder):
+            doc_id = temp.name[1:].split(".", 1)[0]
+            (self.folder / LOCKS).mkdir(exist_ok=True)
+            fd = try_lock(self.folder / LOCKS / f"{doc_id}.lock")
+            if fd is None:
+                continue
+            try:
+                temp.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+
+    def _db(self, doc_id: str) -> TinyDB:
+        return TinyDB(self.path(doc_id), storage=AtomicStorage)
+
+    # -- labels ----------------------------------------------------------------------
+
+    def _load_labels(self) -> LabelSet:
+        path = self.folder / LABELS_FILE
+        records = read_json(path)
+        if records is None:
+            return LabelSet.default()
+        if not isinstance(records, list):
+            raise CorruptFileError(f"{path}: expected a list of labels")
+        return LabelSet.from_records(records)
+
+    def replace_labels(self, labels: LabelSet) -> None:
+        with self._lock("labels"):
+            write_json_atomic(self.folder / LABELS_FILE, labels.to_records())
+        self.labels = labels
+
+    def ensure_labels(self, names: Iterable[str]) -> list[str]:
+        """Add the labels not yet in the set (a key and a colour each); return the new ones."""
+        with self._lock("labels"):
+            self.labels = self._load_labels()
+            added = [name for name in dict.fromkeys(names) if self.labels.get(name) is None]
+            if added:
+                for name in added:
+                    self.labels.add(name)
+                write_json_atomic(self.folder / LABELS_FILE, self.labels.to_records())
+        return added
+
+    # -- reading ---------------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        return sorted(p.name[:-5] for p in self.folder.iterdir() if ARTICLE_FILE.match(p.name))
+
+    def is_empty(self) -> bool:
+        return not any(ARTICLE_FILE.match(p.name) for p in self.folder.iterdir())
+
+    def article(self, doc_id: str) -> Article:
+        """Read one article file (no lock: a file is always whole)."""
+        data = read_json(self.path(doc_id))
+        if data is None:
+            raise GlossError(f"no article {doc_id} in {self.folder}")
+        return _article_from_tables(self.path(doc_id), data)
+
+    def articles(self) -> Iterator[Article | CorruptFileError]:
+        """Every article in the order it was added; a broken file is yielded as its error."""
+        found: list[Article | CorruptFileError] = []
+        for doc_id in self.ids():
+            try:
+                found.append(self.article(doc_id))
+            except CorruptFileError as exc:
+                found.append(exc)
+        yield from sorted(found, key=_added_order)
+
+    def summaries(self) -> tuple[list[ArticleSummary], list[str]]:
+        """The library's rows, and one line for each article file that cannot be read."""
+        rows: list[ArticleSummary] = []
+        problems: list[str] = []
+        for item in self.articles():
+            if isinstance(item, CorruptFileError):
+                problems.append(str(item))
+                continue
+            doc = item.document
+            rows.append(ArticleSummary(doc.id, doc.title, len(doc.text), len(item.spans),
+                                       item.status.get(self.annotator, "todo"), item.added))
+        return rows, problems
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self.article(doc_id).document
+        return self._texts[doc_id]
+
+    def spans(self, doc_id: str, annotator: str | None = None) -> list[Span]:
+        spans = self.article(doc_id).spans
+        return [s for s in spans if annotator is None or s.annotator == annotator]
+
+    def status(self, doc_id: str) -> str:
+        return self.article(doc_id).status.get(self.annotator, "todo")
+
+    # -- writing articles ------------------------------------------------------------
+
+    def add_article(self, document: Document, spans: Iterable[Span] = ()) -> tuple[bool, int]:
+        """Add an article (or merge spans into the one already there). Returns (new, spans added).
+
+        The whole file is written once, so a new article never exists without its spans.
+        """
+        spans = list(spans)
+        with self._lock(document.id):
+            data = read_json(self.path(document.id))
+            if data is None:
+                data = _new_article_tables(document)
+                is_new = True
+            else:
+                is_new = False
+            table = data.setdefault("spans", {})
+            have = {_span_key(row) for row in table.values()}
+            next_id = max((int(k) for k in table), default=0) + 1
+            added = 0
+            for span in spans:
+                if span.key in have:
+                    continue
+                have.add(span.key)
+                table[str(next_id)] = span.to_record()
+                next_id += 1
+                added += 1
+            if is_new or added:
+                write_json_atomic(self.path(document.id), data)
+        self._texts[document.id] = Document(document.id, document.text,
+                                            data["article"]["1"]["meta"])
+        return is_new, added
+
+    # -- writing spans ---------------------------------------------------------------
+
+    def new_span(self, doc_id: str, start: int, end: int, label: str) -> Span:
+        """Check the offsets against the article, make the span and save it."""
+        span = Span.new(self.document(doc_id).text, start, end, label, self.annotator)
+        self.save_span(doc_id, span)
+        return span
+
+    def save_span(self, doc_id: str, span: Span) -> None:
+        """Insert or replace ``span`` (by id): retrying a failed save is safe."""
+        with self._lock(doc_id), self._db(doc_id) as db:
+            self._require_article(db, doc_id)
+            table = db.table("spans")
+            record = span.to_record()
+            if table.contains(Query().id == span.id):
+                table.update(record, Query().id == span.id)
+            else:
+                table.insert(record)
+
+    def remove_span(self, doc_id: str, span_id: str) -> Span:
+        with self._lock(doc_id), self._db(doc_id) as db:
+            self._require_article(db, doc_id)
+            table = db.table("spans")
+            row = table.get(Query().id == span_id)
+            if row is None:
+                raise GlossError(f"article {doc_id} has no span {span_id}")
+            table.remove(Query().id == span_id)
+        return Span.from_record(dict(row))  # type: ignore[arg-type]
+
+    def relabel_span(self, doc_id: str, span_id: str, label: str) -> Span:
+        with self._lock(doc_id), self._db(doc_id) as db:
+            self._require_article(db, doc_id)
+            table = db.table("spans")
+            row = table.get(Query().id == span_id)
+            if row is None:
+                raise GlossError(f"article {doc_id} has no span {span_id}")
+            span = Span.from_record(dict(row)).relabelled(label)  # type: ignore[arg-type]
+            table.update(span.to_record(), Query().id == span_id)
+        return span
+
+    def restore_span(self, doc_id: str, span: Span) -> None:
+        """Put back a removed span with its id and times (undo of a removal)."""
+        self.save_span(doc_id, span)
+
+    def set_status(self, doc_id: str, status: str) -> None:
+        if status not in STATUSES:
+            raise GlossError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        with self._lock(doc_id), self._db(doc_id) as db:
+            self._require_article(db, doc_id)
+            db.table("status").upsert({"annotator": self.annotator, "status": status,
+                                       "updated": now()}, Query().annotator == self.annotator)
+
+    def _require_article(self, db: TinyDB, doc_id: str) -> None:
+        if not db.table("article").all():
+            raise GlossError(f"no article {doc_id} in {self.folder}")
+
+
+def _new_article_tables(document: Document) -> dict[str, Any]:
+    return {
+        "article": {"1": {"id": document.id, "text": document.text, "meta": document.meta,
+                          "added": time.time_ns()}},
+        "spans": {},
+        "status": {},
+    }
+
+
+def _span_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row.get("start"), row.get("end"), row.get("label"), row.get("annotator"))
+
+
+def _article_from_tables(path: Path, data: Any) -> Article:
+    try:
+        row = data["article"]["1"]
+        document = Document(row["id"], row["text"], row["meta"])
+        spans = [Span.from_record(r) for r in data.get("spans", {}).values()]
+        status = {r["annotator"]: r["status"] for r in data.get("status", {}).values()}
+        added = int(row.get("added", 0))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CorruptFileError(f"{path}: not a Gloss article file (missing {exc})") from exc
+    spans.sort(key=lambda s: (s.start, -s.end, s.label, s.annotator, s.id))
+    return Article(document, spans, status, added)
+
+
+def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:
+    if isinstance(item, CorruptFileError):
+        return (0, str(item))
+    return (item.added, item.document.id)

@@ -1,0 +1,182 @@
+"""Document, Span, LabelSet and the offset rules they obey.
+
+A span is a code-point range [start, end) into the stored text of one article; it may
+overlap or nest inside other spans. Both edges must fall on grapheme-cluster boundaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from tui.core.text import is_grapheme_boundary
+
+
+class GlossError(Exception):
+    """An error the analyst should read: one line, naming what and where."""
+
+
+class OffsetError(GlossError):
+    """A span that does not fit the text it points into."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def document_id(text: str) -> str:
+    """Same stored text, same id: importing an article twice adds nothing."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_offsets(text: str, start: int, end: int) -> None:
+    """Refuse a span outside the text, empty, reversed, or splitting a grapheme cluster."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise OffsetError(f"offsets must be whole numbers, got {start!r}, {end!r}")
+    if not 0 <= start < end <= len(text):
+        raise OffsetError(f"span {start}-{end} is outside the text (length {len(text)})")
+    for edge in (start, end):
+        if not is_grapheme_boundary(text, edge):
+            raise OffsetError(f"span {start}-{end} splits a character at offset {edge}")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    text: str
+    annotator: str
+    source: str = "gloss"
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    created: str = field(default_factory=now)
+    updated: str = ""
+
+    @classmethod
+    def new(
+        cls, text: str, start: int, end: int, label: str, annotator: str, source: str = "gloss"
+    ) -> Span:
+        check_offsets(text, start, end)
+        stamp = now()
+        return cls(start, end, label, text[start:end], annotator, source, created=stamp,
+                   updated=stamp)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Span:
+        known = {k: record[k] for k in cls.__slots__ if k in record}  # type: ignore[attr-defined]
+        return cls(**known)
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def relabelled(self, label: str) -> Span:
+        return replace(self, label=label, updated=now())
+
+    @property
+    def key(self) -> tuple[int, int, str, str]:
+        """What makes two spans the same annotation: importing one twice adds nothing."""
+        return (self.start, self.end, self.label, self.annotator)
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(slots=True)
+class Document:
+    id: str
+    text: str
+    meta: dict[str, Any]
+
+    @classmethod
+    def from_text(cls, text: str, meta: dict[str, Any] | None = None) -> Document:
+        meta = dict(meta or {})
+        doc_id = document_id(text)
+        meta["id"] = doc_id
+        meta.setdefault("title", first_line(text))
+        return cls(doc_id, text, meta)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or first_line(self.text))
+
+
+def first_line(text: str, limit: int = 120) -> str:
+    for line in text.split("\n", 20):
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:limit]
+    return "(untitled)"
+
+
+STATUSES = ("todo", "done", "skipped")
+
+# Colours are Rich/Textual colour names; each label gets its own drawing channel in the
+# view (background, bold colour, underline) so nested spans all stay visible.
+PALETTE = ("#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66",
+           "#abb2bf", "#be5046", "#7ec699")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    key: str
+    colour: str
+
+
+@dataclass(slots=True)
+class LabelSet:
+    labels: list[Label]
+
+    @classmethod
+    def default(cls) -> LabelSet:
+        return cls([Label("ACTOR", "1", "#61afef"), Label("CLAIM", "2", "#e5c07b"),
+                    Label("LOCATION", "3", "#98c379")])
+
+    @classmethod
+    def from_names(cls, names: list[str]) -> LabelSet:
+        labels = cls([])
+        for name in names:
+            labels.add(name)
+        return labels
+
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def get(self, name: str) -> Label | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+    def by_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+    def index(self, name: str) -> int:
+        return self.names().index(name)
+
+    def add(self, name: str) -> Label:
+        """Add a label with the next free digit key (none after 9) and palette colour."""
+        existing = self.get(name)
+        if existing:
+            return existing
+        used = {label.key for label in self.labels}
+        key = next((str(d) for d in range(1, 10) if str(d) not in used), "")
+        colour = PALETTE[len(self.labels) % len(PALETTE)]
+        label = Label(name, key, colour)
+        self.labels.append(label)
+        return label
+
+    def to_records(self) -> list[dict[str, str]]:
+        return [asdict(label) for label in self.labels]
+
+    @classmethod
+    def from_records(cls, records: list[dict[str, str]]) -> LabelSet:
+        labels = cls([])
+        for record in records:
+            if not isinstance(record, dict) or not record.get("name"):
+                raise GlossError(f"a label needs a name, got {record!r}")
+            label = labels.add(str(record["name"]))
+            key = str(record.get("key", label.key))
+            colour = str(record.get("colour", record.get("color", label.colour)))
+            labels.labels[-1] = Label(label.name, key, colour)
+        return labels

@@ -1,0 +1,112 @@
+"""Prodigy / spaCy JSONL: the default format, one article a line.
+
+``{"text", "meta", "tokens": [{"text", "start", "end", "id", "ws"}], "spans": [{"start",
+"end", "label", "token_start", "token_end", ...}], "answer": "accept"}``, code-point offsets,
+``token_end`` inclusive as in Prodigy. On import only records answered ``accept`` (or not
+answered at all: raw input) are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.dataset import Article
+from tui.core.text import Token, tokenize
+
+Tokenizer = Callable[[str], list[Token]]
+
+
+def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(where, f"not valid JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise InputError(where, "each line must be a JSON object")
+            answer = record.get("answer", "accept")
+            if answer != "accept":
+                notes.add(f"records answered {answer!r} skipped")
+                continue
+            text = record.get("text")
+            if not isinstance(text, str):
+                raise InputError(where, "no 'text' string")
+            spans = record.get("spans") or []
+            if not isinstance(spans, list):
+                raise InputError(where, "'spans' must be a list")
+            annotator = record.get("_annotator_id")
+            if annotator:
+                spans = [{"annotator": annotator, **s} if isinstance(s, dict) else s
+                         for s in spans]
+            meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+            yield RawArticle(text, dict(meta), where, spans)
+
+
+@cache
+def tokenizer() -> tuple[str, Tokenizer]:
+    """spaCy's own English tokenizer when the ``spacy`` extra is installed, else ours."""
+    try:
+        import spacy
+    except ImportError:
+        return "gloss-rules", tokenize
+    nlp = spacy.blank("en")
+
+    def spacy_tokens(text: str) -> list[Token]:
+        return [Token(t.text, t.idx, t.idx + len(t.text), bool(t.whitespace_))
+                for t in nlp.tokenizer(text)]
+
+    return f"spacy-{spacy.__version__}", spacy_tokens
+
+
+def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, Any]:
+    name, tokens_of = tokenizer()
+    doc = article.document
+    tokens = tokens_of(doc.text)
+    first = {t.start: i for i, t in enumerate(tokens)}
+    last = {t.end: i for i, t in enumerate(tokens)}
+    spans = []
+    for span in article.spans:
+        if annotator is not None and span.annotator != annotator:
+            continue
+        out: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label,
+                               "text": span.text}
+        if span.start in first and span.end in last:
+            out["token_start"] = first[span.start]
+            out["token_end"] = last[span.end]
+        else:
+            notes.add("spans off token edges (exported with character offsets only)")
+        out.update(annotator=span.annotator, source=span.source, id=span.id,
+                   created=span.created, updated=span.updated)
+        spans.append(out)
+    return {
+        "text": doc.text,
+        "meta": {**doc.meta, "tokenizer": name},
+        "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws}
+                   for i, t in enumerate(tokens)],
+        "spans": spans,
+        "answer": "accept",
+    }
+
+
+def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
+          annotator: str | None) -> int:
+    count = 0
+    for article in articles:
+        out.write(orjson.dumps(record(article, annotator, notes)))
+        out.write(b"\n")
+        count += 1
+    return count
