@@ -22,6 +22,7 @@ from tinydb import Query, TinyDB
 
 from tui.core.model import STATUSES, Document, GlossError, LabelSet, Span, now
 from tui.core.storage import (
+    LOCK_TIMEOUT_S,
     AtomicStorage,
     CorruptFileError,
     StorageError,
@@ -69,9 +70,11 @@ class Article:
 
 
 class Dataset:
-    def __init__(self, folder: Path | str, annotator: str) -> None:
+    def __init__(self, folder: Path | str, annotator: str,
+                 lock_timeout: float = LOCK_TIMEOUT_S) -> None:
         self.folder = Path(folder)
         self.annotator = annotator
+        self.lock_timeout = lock_timeout
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -89,7 +92,7 @@ class Dataset:
         return self.folder / f"{doc_id}.json"
 
     def _lock(self, name: str) -> contextlib.AbstractContextManager[None]:
-        return exclusive_lock(self.folder / LOCKS / f"{name}.lock")
+        return exclusive_lock(self.folder / LOCKS / f"{name}.lock", self.lock_timeout)
 
     def _remove_leftover_temps(self) -> None:
         """A crash mid-save leaves a temp file; remove it unless its writer is still alive."""

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.core.dataset import Dataset
+from tui.core.model import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+ARTICLE = (
+    "Putin and Trump speak about a cease-fire in Ukraine.\n"
+    "Kyiv says the talks in Riyadh must include Zelensky.\n"
+)
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Dataset:
+    return Dataset(tmp_path / "annotations", "alice")
+
+
+@pytest.fixture
+def article(dataset: Dataset) -> Document:
+    document = Document.from_text(ARTICLE, {"source": "test"})
+    dataset.add_article(document)
+    return document
+
+
+def shared(*parts: str) -> Path:
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the shared data ships only with the project's"
+                    " workspace)")
+    return path
+
+
+def gloss(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+          input: bytes | None = None, preexec_fn=None) -> subprocess.CompletedProcess[str]:
+    """Run the real `gloss` command in a child process."""
+    full_env = {**os.environ, "GLOSS_ANNOTATOR": "alice", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *map(str, args)], cwd=cwd, env=full_env,
+        capture_output=True, text=True, input=input, preexec_fn=preexec_fn, timeout=120,
+    )

@@ -1,0 +1,23 @@
+"""A child process that saves spans one after another and reports each once it is saved.
+
+Used by the durability tests: they kill it, or run two at once, or cap its file size.
+"""
+
+import signal
+import sys
+
+from tui.core.dataset import Dataset
+from tui.core.model import GlossError
+
+folder, doc_id, count, who = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+dataset = Dataset(folder, who)
+length = len(dataset.document(doc_id).text)
+for n in range(count):
+    start = n % (length - 5)
+    try:
+        span = dataset.new_span(doc_id, start, start + 5, "CLAIM")
+    except GlossError as exc:
+        print(f"error: {exc}", flush=True)
+        sys.exit(2)
+    print(span.id, flush=True)

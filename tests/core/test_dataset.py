@@ -1,0 +1,115 @@
+import pytest
+
+from tui.core.dataset import Dataset
+from tui.core.model import Document, GlossError, LabelSet, OffsetError, Span
+from tui.core.storage import CorruptFileError, StorageError, exclusive_lock
+
+
+def test_a_labelled_span_is_on_disk_when_the_save_returns(dataset, article):
+    span = dataset.new_span(article.id, 0, 5, "ACTOR")
+    fresh = Dataset(dataset.folder, "bob")  # another process would see the same file
+    [saved] = fresh.spans(article.id)
+    assert (saved.start, saved.end, saved.label, saved.text) == (0, 5, "ACTOR", "Putin")
+    assert saved.annotator == "alice" and saved.id == span.id and saved.created
+
+
+def test_remove_relabel_restore_and_status(dataset, article):
+    span = dataset.new_span(article.id, 10, 15, "ACTOR")
+    relabelled = dataset.relabel_span(article.id, span.id, "LOCATION")
+    assert [s.label for s in dataset.spans(article.id)] == ["LOCATION"]
+    assert relabelled.updated >= span.updated
+    removed = dataset.remove_span(article.id, span.id)
+    assert dataset.spans(article.id) == []
+    dataset.restore_span(article.id, removed)
+    assert dataset.spans(article.id) == [removed]
+    assert dataset.status(article.id) == "todo"
+    dataset.set_status(article.id, "done")
+    assert dataset.status(article.id) == "done"
+    assert Dataset(dataset.folder, "bob").status(article.id) == "todo"
+    with pytest.raises(GlossError, match="status must be one of"):
+        dataset.set_status(article.id, "finished")
+
+
+def test_saving_the_same_span_twice_keeps_one(dataset, article):
+    span = Span.new(article.text, 0, 5, "ACTOR", "alice")
+    dataset.save_span(article.id, span)
+    dataset.save_span(article.id, span)  # a retry after a failed save
+    assert len(dataset.spans(article.id)) == 1
+
+
+@pytest.mark.parametrize(("start", "end", "reason"), [
+    (-1, 3, "outside the text"), (5, 500, "outside the text"), (4, 4, "outside the text"),
+    (9, 2, "outside the text"),
+])
+def test_offsets_outside_the_text_are_refused(dataset, article, start, end, reason):
+    with pytest.raises(OffsetError, match=reason):
+        dataset.new_span(article.id, start, end, "ACTOR")
+    assert dataset.spans(article.id) == []
+
+
+def test_a_span_splitting_an_emoji_or_accent_is_refused(dataset):
+    doc = Document.from_text("Flag 🇺🇦 and Cafe\u0301 and 👩‍👩‍👧.")
+    dataset.add_article(doc)
+    flag = doc.text.index("🇺🇦")
+    with pytest.raises(OffsetError, match="splits a character"):
+        dataset.new_span(doc.id, flag, flag + 1, "LOCATION")
+    family = doc.text.index("👩")
+    with pytest.raises(OffsetError, match="splits a character"):
+        dataset.new_span(doc.id, family, family + 2, "ACTOR")
+    span = dataset.new_span(doc.id, flag, flag + 2, "LOCATION")
+    assert span.text == "🇺🇦"
+
+
+def test_adding_the_same_article_twice_adds_nothing(dataset, article):
+    assert dataset.add_article(Document.from_text(article.text)) == (False, 0)
+    assert dataset.ids() == [article.id]
+
+
+def test_articles_are_listed_in_the_order_they_were_added(dataset):
+    ids = [Document.from_text(f"Article {n}\n\nbody").id for n in (3, 1, 2)]
+    for n in (3, 1, 2):
+        dataset.add_article(Document.from_text(f"Article {n}\n\nbody"))
+    rows, problems = dataset.summaries()
+    assert [r.id for r in rows] == ids and problems == []
+    assert rows[0].title == "Article 3" and rows[0].status == "todo"
+
+
+def test_a_broken_article_file_is_named_and_never_overwritten(dataset, article):
+    other = Document.from_text("Another article about Odesa.")
+    dataset.add_article(other)
+    broken = dataset.path(article.id)
+    original = broken.read_bytes()
+    broken.write_bytes(original[: len(original) // 2])  # cut short, as by hand
+    rows, problems = dataset.summaries()
+    assert [r.id for r in rows] == [other.id]
+    assert len(problems) == 1 and str(broken) in problems[0] and "not valid JSON" in problems[0]
+    with pytest.raises(CorruptFileError, match=str(broken)):
+        dataset.new_span(article.id, 0, 5, "ACTOR")
+    assert broken.read_bytes() == original[: len(original) // 2]
+    dataset.new_span(other.id, 0, 7, "CLAIM")  # the other articles still open and save
+    assert len(dataset.spans(other.id)) == 1
+
+
+def test_a_locked_article_gives_a_clear_error_not_a_hang(tmp_path, article, dataset):
+    impatient = Dataset(dataset.folder, "bob", lock_timeout=0.05)
+    with exclusive_lock(dataset.folder / ".locks" / f"{article.id}.lock"), \
+            pytest.raises(StorageError, match="locked by another process"):
+        impatient.new_span(article.id, 0, 5, "ACTOR")
+    assert dataset.spans(article.id) == []
+
+
+def test_leftover_temp_files_are_removed_on_open(dataset, article):
+    temp = dataset.folder / f".{article.id}.json.deadbeef.tmp"
+    temp.write_bytes(b'{"half": ')
+    Dataset(dataset.folder, "alice")
+    assert not temp.exists()
+    assert dataset.path(article.id).exists()
+
+
+def test_label_set_default_replace_and_grow(dataset):
+    assert [(lb.name, lb.key) for lb in dataset.labels.labels] == [
+        ("ACTOR", "1"), ("CLAIM", "2"), ("LOCATION", "3")]
+    dataset.replace_labels(LabelSet.from_names(["PERSON", "ORG"]))
+    assert Dataset(dataset.folder, "bob").labels.names() == ["PERSON", "ORG"]
+    assert dataset.ensure_labels(["ORG", "GPE"]) == ["GPE"]
+    assert Dataset(dataset.folder, "bob").labels.get("GPE").key == "3"

@@ -1,0 +1,78 @@
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.core.text import (
+    is_grapheme_boundary,
+    next_grapheme,
+    next_word_end,
+    normalise,
+    previous_grapheme,
+    previous_word_start,
+    snap_to_words,
+    tokenize,
+    word_at,
+)
+
+# Pieces that break naive offset code: ZWJ families, flags, combining accents, CJK,
+# Cyrillic, NBSP, tabs and control characters.
+PIECES = ["👩‍👩‍👧", "🇺🇦", "🇷🇺", "e\u0301", "Київ", "東京", " ", "\u00a0", "\t", "\n", "Putin",
+          "cease-fire", "’s", ".", "\x1b", "a", "Zelensky"]
+texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join).map(normalise)
+
+
+def test_normalise_drops_bom_and_unifies_line_ends_and_composes():
+    raw = "\ufeffKyiv\r\nRiyadh\rCafe\u0301\tx\u00a0y\x07".encode()
+    assert normalise(raw) == "Kyiv\nRiyadh\nCafé\tx\u00a0y\x07"
+
+
+@given(texts)
+def test_boundaries_agree_with_whole_text_segmentation(text):
+    truth = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+    assert {i for i in range(len(text) + 1) if is_grapheme_boundary(text, i)} == truth
+
+
+@given(texts)
+def test_stepping_by_grapheme_visits_every_cluster_both_ways(text):
+    forward = [0]
+    while forward[-1] < len(text):
+        forward.append(next_grapheme(text, forward[-1]))
+    backward = [len(text)]
+    while backward[-1] > 0:
+        backward.append(previous_grapheme(text, backward[-1]))
+    assert forward == sorted(backward)
+    assert forward == sorted({m.start() for m in regex.finditer(r"\X", text)} | {len(text)})
+
+
+@given(texts)
+def test_tokens_cover_the_text_and_never_split_a_grapheme(text):
+    tokens = tokenize(text)
+    rebuilt = "".join(t.text + (" " if t.ws else "") for t in tokens)
+    assert rebuilt == text
+    for token in tokens:
+        assert text[token.start:token.end] == token.text
+        assert is_grapheme_boundary(text, token.start)
+        assert is_grapheme_boundary(text, token.end)
+
+
+def test_tokens_follow_spacy_rules_on_news_text():
+    tokens = [t.text for t in tokenize("Trump’s U.S. envoy didn't say 3.5% on cease-fire.")]
+    assert tokens == ["Trump", "’s", "U.S.", "envoy", "did", "n't", "say", "3.5", "%", "on",
+                      "cease", "-", "fire", "."]
+
+
+def test_snapping_grows_to_words_and_trims_whitespace():
+    text = "Putin and Trump speak"
+    assert snap_to_words(text, 2, 12) == (0, 15)  # "tin and Tr" -> "Putin and Trump"
+    assert snap_to_words(text, 5, 10) == (6, 9)  # " and " -> "and"
+    assert snap_to_words(text, 15, 11) == (10, 15)  # reversed selection
+
+
+def test_word_motion_and_word_under_cursor():
+    text = "Kyiv says  the talks"
+    assert next_word_end(text, 0) == 4
+    assert next_word_end(text, 4) == 9
+    assert previous_word_start(text, 11) == 5
+    assert previous_word_start(text, 2) == 0
+    assert word_at(text, 6) == (5, 9)
+    assert word_at(text, 10) is None

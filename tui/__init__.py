@@ -1,0 +1,1 @@
+"""Gloss: read and annotate news articles in the terminal."""
