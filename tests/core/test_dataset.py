@@ -113,3 +113,17 @@ def test_label_set_default_replace_and_grow(dataset):
     assert Dataset(dataset.folder, "bob").labels.names() == ["PERSON", "ORG"]
     assert dataset.ensure_labels(["ORG", "GPE"]) == ["GPE"]
     assert Dataset(dataset.folder, "bob").labels.get("GPE").key == "3"
+
+
+def test_bulk_add_merges_into_existing_articles_and_creates_new_ones(dataset, article):
+    dataset.new_span(article.id, 0, 5, "ACTOR")
+    fresh = Document.from_text("Odesa was shelled overnight.")
+    results = dataset.add_articles([
+        (Document.from_text(article.text), [Span.new(article.text, 10, 15, "ACTOR", "bob"),
+                                            Span.new(article.text, 0, 5, "ACTOR", "alice")]),
+        (fresh, [Span.new(fresh.text, 0, 5, "LOCATION", "bob")]),
+    ])
+    assert results == [(False, 1), (True, 1)]
+    assert [s.text for s in dataset.spans(article.id)] == ["Putin", "Trump"]
+    assert [s.text for s in Dataset(dataset.folder, "x").spans(fresh.id)] == ["Odesa"]
+    assert not list(dataset.folder.glob(".*.tmp"))

@@ -154,8 +154,7 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
         raise InputError(source, f"labels not in the label set: {', '.join(unknown)}")
     result = ImportResult(labels_added=dataset.ensure_labels(unknown) if unknown else [],
                           ids=list(merged))
-    for document, spans in merged.values():
-        is_new, added = dataset.add_article(document, spans)
+    for is_new, added in dataset.add_articles(merged.values()):
         result.articles_added += is_new
         result.articles_merged += (not is_new) and added > 0
         result.spans_added += added

@@ -26,11 +26,14 @@ from tui.core.storage import (
     AtomicStorage,
     CorruptFileError,
     StorageError,
+    discard,
     exclusive_lock,
+    fsync_folder,
     leftover_temps,
     read_json,
     try_lock,
     write_json_atomic,
+    write_temp,
 )
 
 ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
@@ -194,30 +197,59 @@ class Dataset:
 
         The whole file is written once, so a new article never exists without its spans.
         """
-        spans = list(spans)
         with self._lock(document.id):
             data = read_json(self.path(document.id))
+            is_new = data is None
             if data is None:
                 data = _new_article_tables(document)
-                is_new = True
-            else:
-                is_new = False
-            table = data.setdefault("spans", {})
-            have = {_span_key(row) for row in table.values()}
-            next_id = max((int(k) for k in table), default=0) + 1
-            added = 0
-            for span in spans:
-                if span.key in have:
-                    continue
-                have.add(span.key)
-                table[str(next_id)] = span.to_record()
-                next_id += 1
-                added += 1
+            added = _merge_spans(data, spans)
             if is_new or added:
                 write_json_atomic(self.path(document.id), data)
         self._texts[document.id] = Document(document.id, document.text,
                                             data["article"]["1"]["meta"])
         return is_new, added
+
+    def add_articles(self, items: Iterable[tuple[Document, list[Span]]]) -> list[tuple[bool, int]]:
+        """Add many articles; what :meth:`add_article` does for each, in far fewer fsyncs.
+
+        New articles are written to temp files, made durable together by one ``sync``, then
+        linked into place (``link`` never replaces an article another process just made) and
+        the folder is fsynced once: a crash at any point leaves each article whole or absent.
+        """
+        items = list(items)
+        results: dict[str, tuple[bool, int]] = {}
+        staged: list[tuple[Path, Document, list[Span]]] = []
+        try:
+            for document, spans in items:
+                if document.id in results or self.path(document.id).exists():
+                    continue
+                data = _new_article_tables(document)
+                added = _merge_spans(data, spans)
+                staged.append((write_temp(self.path(document.id), data, fsync=False),
+                               document, spans))
+                results[document.id] = (True, added)
+            if staged:
+                os.sync()
+            for temp, document, _spans in staged:
+                with self._lock(document.id):
+                    try:
+                        os.link(temp, self.path(document.id))
+                    except FileExistsError:
+                        del results[document.id]  # made meanwhile: merge below
+                    except OSError as exc:
+                        raise StorageError(f"{self.path(document.id)}: not saved: "
+                                           f"{exc.strerror}") from exc
+            if staged:
+                fsync_folder(self.folder)
+        finally:
+            for temp, _document, _spans in staged:
+                discard(temp)
+        for document, spans in items:
+            if document.id not in results:
+                results[document.id] = self.add_article(document, spans)
+            else:
+                self._texts.setdefault(document.id, document)
+        return [results[document.id] for document, _ in items]
 
     # -- writing spans ---------------------------------------------------------------
 
@@ -283,6 +315,21 @@ def _new_article_tables(document: Document) -> dict[str, Any]:
         "spans": {},
         "status": {},
     }
+
+
+def _merge_spans(data: dict[str, Any], spans: Iterable[Span]) -> int:
+    """Add to an article's tables the spans it does not have yet; return how many."""
+    table = data.setdefault("spans", {})
+    have = {_span_key(row) for row in table.values()}
+    next_id = max((int(k) for k in table), default=0) + 1
+    added = 0
+    for span in spans:
+        if span.key in have:
+            continue
+        have.add(span.key)
+        table[str(next_id + added)] = span.to_record()
+        added += 1
+    return added
 
 
 def _span_key(row: dict[str, Any]) -> tuple[Any, ...]:

@@ -70,7 +70,9 @@ class Span:
         return cls(**known)
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"start": self.start, "end": self.end, "label": self.label, "text": self.text,
+                "annotator": self.annotator, "source": self.source, "id": self.id,
+                "created": self.created, "updated": self.updated}
 
     def relabelled(self, label: str) -> Span:
         return replace(self, label=label, updated=now())

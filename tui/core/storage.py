@@ -58,6 +58,17 @@ def read_json(path: Path) -> Any | None:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole."""
+    temp = write_temp(path, data, fsync=True)
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        discard(temp)
+        raise StorageError(f"{path}: not saved: {_reason(exc)}") from exc
+    fsync_folder(path.parent)
+
+
+def write_temp(path: Path, data: Any, fsync: bool) -> Path:
+    """Write ``data`` to a new temp file beside ``path``; on failure nothing is left behind."""
     payload = orjson.dumps(data)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
     try:
@@ -66,15 +77,19 @@ def write_json_atomic(path: Path, data: Any) -> None:
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if fsync:
+                os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        discard(temp)
         raise StorageError(f"{path}: not saved: {_reason(exc)}") from exc
-    _fsync_folder(path.parent)
+    return temp
+
+
+def discard(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()
 
 
 def _reason(exc: OSError) -> str:
@@ -85,7 +100,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -1,0 +1,163 @@
+"""Storage benchmark: save latency, import and export, against a single default TinyDB file.
+
+    python bench/store.py [--repeat N]
+
+Prints figures; asserts nothing. A generated dataset of 5,000 articles x 30 spans (150k
+spans), news-like text of about 2 KB an article, in a temp folder on the same disk as the
+project (so fsync costs what it costs for the analyst).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+from tinydb import TinyDB
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tui.core.corpus import Notes, RawArticle, import_articles
+from tui.core.dataset import Dataset
+from tui.formats import prodigy
+
+WORDS = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of in on "
+         "security adviser officials claimed troops withdrawal agreement Ukraine’s Russia’s "
+         "sanctions 30-day truce negotiators, statement. minister").split()
+LABELS = ("ACTOR", "CLAIM", "LOCATION")
+
+
+def article(rng: random.Random, n: int, spans: int) -> RawArticle:
+    words = [rng.choice(WORDS) for _ in range(300)]
+    text = f"Article {n}: " + " ".join(words)
+    starts = [i for i, ch in enumerate(text) if ch == " "]
+    chosen = sorted(rng.sample(starts, spans))
+    out = []
+    for s in chosen:
+        end = text.find(" ", s + 1)
+        out.append({"start": s + 1, "end": end if end > 0 else len(text),
+                    "label": rng.choice(LABELS)})
+    return RawArticle(text, {"source": "bench"}, f"bench:{n}", out)
+
+
+def write_jsonl(path: Path, raws: list[RawArticle]) -> None:
+    with path.open("wb") as out:
+        for raw in raws:
+            out.write(orjson.dumps({"text": raw.text, "meta": raw.meta, "spans": raw.spans}))
+            out.write(b"\n")
+
+
+def import_file(folder: Path, path: Path) -> float:
+    dataset = Dataset(folder, "bench")
+    start = time.perf_counter()
+    raws = list(prodigy.read(path, Notes()))
+    import_articles(dataset, raws, source=path.name)
+    return time.perf_counter() - start
+
+
+def export_all(folder: Path) -> tuple[float, int]:
+    dataset = Dataset(folder, "bench")
+    out = io.BytesIO()
+    start = time.perf_counter()
+    prodigy.write((a for a in dataset.articles() if not isinstance(a, Exception)), out,
+                  Notes(), None)
+    return time.perf_counter() - start, len(out.getvalue())
+
+
+def save_latencies(folder: Path, rng: random.Random, saves: int = 300) -> list[float]:
+    dataset = Dataset(folder, "bench")
+    ids = dataset.ids()
+    times = []
+    for _ in range(saves):
+        doc_id = rng.choice(ids)
+        text = dataset.document(doc_id).text  # in memory, as in the reader
+        start = text.index(" ", rng.randrange(len(text) - 40)) + 1
+        end = text.index(" ", start)
+        t = time.perf_counter()
+        dataset.new_span(doc_id, start, end, "CLAIM")
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def default_tinydb_save(folder: Path, spans: int, saves: int = 20) -> list[float]:
+    """The naive design: one TinyDB file, default JSONStorage, every span in one table."""
+    db = TinyDB(folder / "single.json")
+    db.table("spans").insert_multiple(
+        {"doc": i // 30, "start": i, "end": i + 5, "label": "CLAIM", "annotator": "bench"}
+        for i in range(spans))
+    times = []
+    for i in range(saves):
+        t = time.perf_counter()
+        db.table("spans").insert({"doc": 0, "start": i, "end": i + 5, "label": "ACTOR",
+                                  "annotator": "bench"})
+        times.append(time.perf_counter() - t)
+    db.close()
+    return times
+
+
+def ms(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+    return (f"median {statistics.median(values) * 1000:7.2f} ms  p95 {p95 * 1000:7.2f} ms  "
+            f"min {values[0] * 1000:6.2f}  max {values[-1] * 1000:7.2f}")
+
+
+def spread(values: list[float], unit: str = "s") -> str:
+    values = sorted(values)
+    return (f"median {statistics.median(values):6.2f} {unit}  (min {values[0]:.2f}, "
+            f"max {values[-1]:.2f}, n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each import/export")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    root = Path(tempfile.mkdtemp(prefix="gloss-bench-", dir=Path(__file__).parent))
+    try:
+        raws = [article(rng, n, 30) for n in range(5000)]
+        big, small = root / "5000.jsonl", root / "2000.jsonl"
+        write_jsonl(big, raws)
+        write_jsonl(small, raws[:2000])
+        print(f"generated {len(raws)} articles x 30 spans, "
+              f"{sum(len(r.text) for r in raws) / len(raws):.0f} chars an article")
+
+        print("\n-- save one span (lock, fresh TinyDB, atomic orjson write, fsync) --")
+        for articles, spans in ((34, "1k"), (334, "10k"), (5000, "150k")):
+            folder = root / f"saves-{spans}"
+            partial = root / f"{spans}.jsonl"
+            write_jsonl(partial, raws[:articles])
+            import_file(folder, partial)
+            print(f"at {spans:>4} spans: {ms(save_latencies(folder, rng))}")
+        single = default_tinydb_save(root, 10_000)
+        gloss_10k = save_latencies(root / "saves-10k", rng, 100)
+        print(f"one default TinyDB file at 10k spans: {ms(single)}")
+        print(f"  ratio, median: {statistics.median(single) / statistics.median(gloss_10k):.0f}x"
+              " slower than Gloss")
+
+        print("\n-- import and export --")
+        for label, path, count in (("5,000 articles / 150k spans", big, 5000),
+                                   ("2,000 articles / 60k spans", small, 2000)):
+            imports, exports = [], []
+            for i in range(args.repeat):
+                folder = root / f"import-{count}-{i}"
+                imports.append(import_file(folder, path))
+                seconds, size = export_all(folder)
+                exports.append(seconds)
+                shutil.rmtree(folder)
+            print(f"import {label}: {spread(imports)}")
+            print(f"export {label}: {spread(exports)}  "
+                  f"({count * 30 / statistics.median(exports):,.0f} spans/s, {size / 1e6:.1f} MB)")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
