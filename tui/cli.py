@@ -11,10 +11,9 @@ import getpass
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 import orjson
@@ -161,51 +160,19 @@ def export_command(fmt: str, output: Path | None, only: str | None, db: Path) ->
     from tui import formats
 
     with reported_errors():
-        writer = formats.get(fmt).write
-        if writer is None:
-            raise GlossError(f"{fmt}: Gloss can import this format but not export it")
         dataset = Dataset(db, default_annotator())
-        notes = Notes()
-        problems: list[str] = []
-
-        def articles() -> Iterator[Any]:
-            for item in dataset.articles():
-                if isinstance(item, GlossError):
-                    problems.append(str(item))
-                else:
-                    yield item
-
-        with _output(output) as out:
-            count = writer(articles(), out, notes, only)
-        for problem in problems:
+        if output is None:
+            report = formats.export(dataset, sys.stdout.buffer, fmt, only)
+            sys.stdout.buffer.flush()
+        else:
+            report = formats.export_file(dataset, output, fmt, only)
+        for problem in report.unreadable:
             click.echo(f"gloss: skipped {problem}", err=True)
-        for line in notes.lines():
+        for line in report.warnings:
             click.echo(f"warning: {line}", err=True)
-        click.echo(f"exported {count} articles", err=True)
-        if problems:
+        click.echo(f"exported {report.articles} articles", err=True)
+        if report.unreadable:
             sys.exit(EXIT_BAD_INPUT)
-
-
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[IO[bytes]]:
-    """stdout, or a file that appears whole or not at all."""
-    if path is None:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        os.replace(temp, path)
-    except OSError as exc:
-        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
 
 
 @main.command("stats")

@@ -7,13 +7,17 @@ otherwise converts at its own boundary.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from tui.core.corpus import InputError, Notes, RawArticle, read_csv, read_text_paths
-from tui.core.dataset import Article
+from tui.core.dataset import Article, Dataset
+from tui.core.model import GlossError
 from tui.formats import prodigy
 
 Reader = Callable[[Path, Notes], Iterator[RawArticle]]
@@ -71,3 +75,49 @@ def read(path: Path, name: str, notes: Notes) -> Iterator[RawArticle]:
     if fmt.read is None:
         raise InputError(str(path), f"Gloss can export {fmt.name} but not import it")
     return fmt.read(path, notes)
+
+
+@dataclass(slots=True)
+class ExportReport:
+    articles: int
+    warnings: list[str]
+    unreadable: list[str]
+
+
+def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
+           annotator: str | None = None) -> ExportReport:
+    """Write every readable article; a broken file is reported, never half-exported."""
+    fmt = get(name)
+    if fmt.write is None:
+        raise InputError(name, "Gloss can import this format but not export it")
+    notes = Notes()
+    unreadable: list[str] = []
+
+    def articles() -> Iterator[Article]:
+        for item in dataset.articles():
+            if isinstance(item, Article):
+                yield item
+            else:
+                unreadable.append(str(item))
+
+    count = fmt.write(articles(), out, notes, annotator)
+    return ExportReport(count, notes.lines(), unreadable)
+
+
+def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
+                annotator: str | None = None) -> ExportReport:
+    """Export to ``path``, which appears whole or not at all."""
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            report = export(dataset, handle, name, annotator)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+    return report

@@ -1,0 +1,52 @@
+"""The Gloss app: it owns the one Dataset and wires the screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui.commands import GlossCommands
+from tui.core.dataset import Dataset
+from tui.core.model import GlossError
+
+
+class GlossApp(App[None]):
+    CSS_PATH = "gloss.tcss"
+    TITLE = "Gloss"
+    COMMANDS = App.COMMANDS | {GlossCommands}
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, dataset: Dataset, opened: list[str] | None = None) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.opened = list(opened or [])
+
+    def on_mount(self) -> None:
+        from tui.screens.library import LibraryScreen
+        from tui.screens.reader import ReaderScreen
+
+        library = LibraryScreen(self.dataset)
+        self.push_screen(library)
+        if self.opened:
+            self.push_screen(ReaderScreen(self.dataset, self.opened, library.order))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.dataset.labels))
+
+    def action_export(self, path: Path | None = None) -> None:
+        from tui.formats import export_file
+
+        target = path or Path("gloss-export.jsonl")
+        try:
+            report = export_file(self.dataset, target, "jsonl")
+        except GlossError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        extra = "; ".join(report.warnings + [f"skipped {p}" for p in report.unreadable])
+        self.notify(f"exported {report.articles} articles to {target}"
+                    + (f"; {extra}" if extra else ""))

@@ -1,0 +1,29 @@
+"""A modal list of articles: `s` opens the chosen one beside, `o` in place."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.core.dataset import Dataset
+from tui.widgets.article_table import ArticleTable
+
+
+class PickerScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, dataset: Dataset, title: str) -> None:
+        super().__init__()
+        self.rows, _ = dataset.summaries()
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(f"{self.heading} (enter opens, escape closes)", classes="picker-title")
+            yield ArticleTable(self.rows)
+
+    def on_article_table_opened(self, event: ArticleTable.Opened) -> None:
+        self.dismiss(event.doc_id)
