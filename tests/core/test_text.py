@@ -68,6 +68,14 @@ def test_snapping_grows_to_words_and_trims_whitespace():
     assert snap_to_words(text, 15, 11) == (10, 15)  # reversed selection
 
 
+def test_a_possessive_is_not_part_of_the_word():
+    text = "Trump’s envoy met O’Rourke on the cease-fire"
+    assert word_at(text, 2) == (0, 5)
+    assert snap_to_words(text, 1, 3) == (0, 5)
+    assert word_at(text, text.index("Rourke")) == (18, 26)
+    assert word_at(text, text.index("fire")) == (34, 44)
+
+
 def test_word_motion_and_word_under_cursor():
     text = "Kyiv says  the talks"
     assert next_word_end(text, 0) == 4

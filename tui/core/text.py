@@ -38,7 +38,9 @@ def has_joiners(text: str) -> bool:
 def _is_joiner(char: str) -> bool:
     return _JOINERS.match(char) is not None
 _GRAPHEME = regex.compile(r"\X")
-_WORD = regex.compile(r"\w+(?:['’\-]\w+)*")
+# A word keeps inner hyphens and apostrophes (cease-fire, O’Rourke) but not a possessive
+# 's, which spaCy splits off: labelling "Trump’s" labels the actor "Trump".
+_WORD = regex.compile(r"\w+(?:['’](?![sS]\b)\w+|-\w+)*")
 
 
 def normalise(raw: str | bytes) -> str:

@@ -289,15 +289,15 @@ class ReaderScreen(Screen[None]):
             self.notify("no search yet: press /", severity="warning")
             return
         view = self.view
-        pattern = regex.compile(regex.escape(self.needle), regex.IGNORECASE | regex.V1)
+        flags = regex.IGNORECASE | regex.V1 | (0 if forward else regex.REVERSE)
+        pattern = regex.compile(regex.escape(self.needle), flags)
         here = view.selection or (view.cursor, view.cursor)
-        if forward:
+        if forward:  # wrapping round at the end, as less and vim do
             start = here[0] if from_cursor else here[0] + 1
             found = pattern.search(view.text, min(start, len(view.text))) or \
                 pattern.search(view.text)
         else:
-            found = pattern.search(view.text, 0, here[0], reverse=True) or \
-                pattern.search(view.text, reverse=True)
+            found = pattern.search(view.text, 0, here[0]) or pattern.search(view.text)
         if found is None:
             self.notify(f"“{self.needle}” is not in this article", severity="warning")
             return

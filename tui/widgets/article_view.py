@@ -94,11 +94,12 @@ class ArticleView(ScrollView, can_focus=True):
         return min(self.selection_anchor, self.cursor), max(self.selection_anchor, self.cursor)
 
     def target(self, char_mode: bool) -> tuple[int, int] | None:
-        """What a label key labels: the selection (snapped to words unless in character
-        mode), else the word under the cursor."""
+        """What a label key labels: the selection (snapped to words, unless in character
+        mode or it is a search match), else the word under the cursor."""
         selection = self.selection
         if selection is not None:
-            start, end = selection if char_mode else snap_to_words(self.text, *selection)
+            exact = char_mode or selection == self.match  # a search match is what was asked
+            start, end = selection if exact else snap_to_words(self.text, *selection)
             return (start, end) if end > start else None
         return word_at(self.text, self.cursor)
 
@@ -216,8 +217,11 @@ class ArticleView(ScrollView, can_focus=True):
     # -- mouse -----------------------------------------------------------------------
 
     def _offset_at(self, event: events.MouseEvent) -> int:
-        x, y = event.x + self.scroll_offset.x, event.y + self.scroll_offset.y
-        return self.layout_.offset_at(y, x)
+        # The capture variant also answers for a drag that leaves the text (padding, or
+        # past the edge), so a selection can be dragged to a row's very start and end.
+        content = event.get_content_offset_capture(self)
+        return self.layout_.offset_at(content.y + self.scroll_offset.y,
+                                      content.x + self.scroll_offset.x)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1:

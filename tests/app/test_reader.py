@@ -1,0 +1,291 @@
+"""The reader as an analyst uses it: every key of the contract, and what the dataset holds."""
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import GlossApp
+from tui.core.dataset import Dataset
+from tui.core.model import Document, Span
+from tui.screens.help import HelpScreen
+from tui.screens.picker import PickerScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.article_view import ArticleView
+from tui.widgets.status_bar import StatusBar
+
+FIRST = ("Putin and Trump spoke about a cease-fire in Ukraine.\n"
+         "Kyiv says talks in Riyadh must include Zelensky. Trump agreed.")
+SECOND = "Odesa was shelled overnight, officials in Kyiv said."
+THIRD = "Moscow denied the claim."
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Dataset:
+    dataset = Dataset(tmp_path / "annotations", "alice")
+    for text in (FIRST, SECOND, THIRD):
+        dataset.add_article(Document.from_text(text))
+    return dataset
+
+
+def ids(dataset: Dataset) -> list[str]:
+    return [row.id for row in dataset.summaries()[0]]
+
+
+def saved(dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
+    """(text, label) of every span on disk, read fresh as another process would."""
+    fresh = Dataset(dataset.folder, "someone-else")
+    return [(s.text, s.label) for s in fresh.spans(ids(dataset)[doc])]
+
+
+def reader(dataset: Dataset, *docs: int) -> GlossApp:
+    all_ids = ids(dataset)
+    return GlossApp(dataset, [all_ids[d] for d in docs or (0,)])
+
+
+def view_of(app: GlossApp) -> ArticleView:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen.view
+
+
+async def search(pilot, text: str) -> None:
+    await pilot.press("slash", *text, "enter")
+
+
+async def test_label_key_labels_the_word_under_the_cursor(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+right", "ctrl+right", "ctrl+right", "left", "1")  # in "Trump"
+        assert saved(dataset) == [("Trump", "ACTOR")]
+
+
+async def test_shift_selection_snaps_to_words(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("right", "right", *["shift+right"] * 9, "2")  # "tin and T"
+        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+
+
+async def test_ctrl_shift_selects_by_word(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right", "ctrl+shift+right", "2")
+        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+
+
+async def test_character_mode_labels_exactly_the_selection(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("c", "right", *["shift+right"] * 3, "1")
+        assert saved(dataset) == [("uti", "ACTOR")]
+        status = str(app_status(pilot.app))
+        assert "char mode" in status
+
+
+def app_status(app: GlossApp) -> str:
+    return str(app.screen.query_one(StatusBar).render())
+
+
+async def test_search_makes_the_match_the_selection(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await search(pilot, "riyadh")
+        await pilot.press("3")
+        assert saved(dataset) == [("Riyadh", "LOCATION")]
+        assert "saved LOCATION “Riyadh”" in app_status(pilot.app)
+
+
+async def test_n_and_shift_n_walk_the_matches(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await search(pilot, "Trump")
+        first = view_of(pilot.app).selection
+        await pilot.press("n")
+        second = view_of(pilot.app).selection
+        await pilot.press("N")
+        assert view_of(pilot.app).selection == first
+        assert first == (10, 15) and second == (FIRST.rindex("Trump"), FIRST.rindex("Trump") + 5)
+        await pilot.press("n", "1")
+        assert [s.start for s in Dataset(dataset.folder, "x").spans(ids(dataset)[0])] == [
+            second[0]]
+
+
+async def test_nested_spans_tab_walks_and_x_removes_the_innermost(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press(*["ctrl+shift+right"] * 3, "2")  # CLAIM "Putin and Trump"
+        await pilot.press("ctrl+home", "1")  # ACTOR "Putin" inside it
+        assert sorted(saved(dataset)) == [("Putin", "ACTOR"), ("Putin and Trump", "CLAIM")]
+        await pilot.press("ctrl+home", "x")
+        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+        await pilot.press("ctrl+end", "shift+tab")
+        assert view_of(pilot.app).selection == (0, 15)
+        await pilot.press("delete")
+        assert saved(dataset) == []
+
+
+async def test_a_label_key_on_a_spans_exact_extent_relabels_it(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await search(pilot, "Kyiv")
+        await pilot.press("1")
+        await pilot.press("ctrl+home", "tab", "3")
+        assert saved(dataset) == [("Kyiv", "LOCATION")]
+
+
+async def test_undo_and_redo_are_saved(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("1")
+        assert saved(dataset) == [("Putin", "ACTOR")]
+        await pilot.press("ctrl+z")
+        assert saved(dataset) == []
+        await pilot.press("ctrl+y")
+        assert saved(dataset) == [("Putin", "ACTOR")]
+        await pilot.press("x", "ctrl+z")  # undoing a removal restores the same span
+        [span] = Dataset(dataset.folder, "x").spans(ids(dataset)[0])
+        assert (span.text, span.annotator) == ("Putin", "alice")
+
+
+async def test_brackets_move_between_articles_and_d_marks_done(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("right_square_bracket", "1")
+        assert saved(dataset, 1) == [("Odesa", "ACTOR")]
+        assert "article 2 / 3" in app_status(pilot.app)
+        await pilot.press("left_square_bracket")
+        assert view_of(pilot.app).text == FIRST
+        await pilot.press("d")
+        assert Dataset(dataset.folder, "alice").status(ids(dataset)[0]) == "done"
+        assert view_of(pilot.app).text == SECOND
+
+
+async def test_side_by_side_both_panes_annotatable(dataset):
+    async with reader(dataset).run_test(size=(160, 30)) as pilot:
+        await pilot.press("s")
+        assert isinstance(pilot.app.screen, PickerScreen)
+        await pilot.press("down", "enter")  # the second article
+        screen = pilot.app.screen
+        assert isinstance(screen, ReaderScreen)
+        assert [p.view.text for p in screen.panes] == [FIRST, SECOND]
+        assert screen.view.text == SECOND  # the new pane has the focus
+        await pilot.press("1")
+        await pilot.press("ctrl+w", "3")
+        assert saved(dataset, 1) == [("Odesa", "ACTOR")]
+        assert saved(dataset, 0) == [("Putin", "LOCATION")]
+        spans = screen.query_one("#spans")
+        assert [s.text for s in spans.spans] == ["Putin"]  # the list follows the focus
+
+
+async def test_span_list_choice_moves_the_cursor(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await search(pilot, "Zelensky")
+        await pilot.press("1", "ctrl+home", "l", "enter")
+        assert view_of(pilot.app).selection == (FIRST.index("Zelensky"),
+                                                FIRST.index("Zelensky") + 8)
+
+
+async def test_mouse_drag_selects_and_double_click_selects_a_word(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        view = view_of(pilot.app)
+        await pilot.mouse_down(view, offset=(1 + 3, 0))  # padding 1: "Put|in"
+        await pilot.hover(view, offset=(1 + 12, 0))  # "Trump" middle
+        await pilot.mouse_up(view, offset=(1 + 12, 0))
+        await pilot.press("2")
+        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+        await pilot.double_click(view, offset=(1 + 33, 0))  # "cease-fire"
+        assert view.selection == (30, 40)
+        await pilot.press("2")
+        assert ("cease-fire", "CLAIM") in saved(dataset)
+
+
+async def test_a_failed_save_is_shown_kept_and_retried(dataset):
+    lock = dataset.folder / ".locks" / f"{ids(dataset)[0]}.lock"
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        lock.unlink(missing_ok=True)
+        lock.mkdir(parents=True)  # the lock cannot be opened: every save fails
+        await pilot.press("1")
+        view = view_of(pilot.app)
+        assert [s.text for s in view.spans] == ["Putin"] and len(view.unsaved) == 1
+        assert "NOT SAVED" in app_status(pilot.app) and "r retries" in app_status(pilot.app)
+        assert saved(dataset) == []
+        lock.rmdir()
+        await pilot.press("r")
+        assert saved(dataset) == [("Putin", "ACTOR")]
+        assert view.unsaved == set() and "saved" in app_status(pilot.app)
+
+
+async def test_help_lists_every_key_and_closes(dataset):
+    async with reader(dataset).run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, ReaderScreen)
+
+
+async def test_command_palette_toggles_character_mode(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+p", *"character mode")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReaderScreen) and pilot.app.screen.char_mode
+
+
+async def test_q_quits(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("1", "q")
+        assert not pilot.app.is_running
+    assert saved(dataset) == [("Putin", "ACTOR")]
+
+
+async def test_library_filters_as_you_type_and_opens(dataset):
+    async with GlossApp(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press(*"odesa", "enter")
+        assert view_of(pilot.app).text == SECOND
+
+
+# -- text that breaks naive tools ---------------------------------------------------
+
+
+async def test_markup_and_escapes_are_shown_literally_and_offsets_stay_right(tmp_path):
+    text = ("[bold red]PEACE NOW[/] and [link=http://x]y[/link] then \x1b[31mred\x1b[0m, "
+            "a bell\x07 and Kyiv.")
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_article(Document.from_text(text))
+    async with GlossApp(dataset, dataset.ids()).run_test(size=(120, 30)) as pilot:
+        view = view_of(pilot.app)
+        drawn = "".join(seg.text for y in range(3) for seg in view.render_line(y))
+        assert "[bold red]PEACE NOW[/]" in drawn and "[link=http://x]y[/link]" in drawn
+        assert "␛[31mred␛[0m" in drawn and "bell␇" in drawn
+        assert "\x1b" not in drawn and "\x07" not in drawn
+        await search(pilot, "red")
+        await pilot.press("n", "1")  # the second "red", after the ESC
+        [span] = Dataset(dataset.folder, "x").spans(dataset.ids()[0])
+        assert text[span.start:span.end] == "red" and span.start == text.index("mred") + 1
+        await search(pilot, "Kyiv")
+        await pilot.press("3")
+        assert ("Kyiv", "LOCATION") in saved(dataset)
+
+
+async def test_emoji_flags_and_accents_are_one_step_and_never_split(tmp_path):
+    text = "Family 👩‍👩‍👧 flag 🇺🇦 café e\u0301 東京 end"
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_article(Document.from_text(text))
+    async with GlossApp(dataset, dataset.ids()).run_test(size=(80, 20)) as pilot:
+        view = view_of(pilot.app)
+        await pilot.press(*["right"] * 7)
+        assert view.cursor == text.index("👩")
+        await pilot.press("right")
+        assert view.cursor == text.index("👩") + len("👩‍👩‍👧")
+        await pilot.press("c", *["right"] * 6, "shift+right", "1")
+        await pilot.press("right", *["shift+right"] * 4, "3")
+        labelled = [(s.text, s.label) for s in Dataset(dataset.folder, "x").spans(
+            dataset.ids()[0])]
+        assert labelled == [("🇺🇦", "ACTOR"), ("café", "LOCATION")]
+        # "Family " 7 cells, the family 2, " flag " 6, the flag 2, " café é " 8: 東 is
+        # drawn in cells 25 and 26, and a click on either lands on it
+        await pilot.click(view, offset=(1 + 26, 0))
+        assert view.cursor == text.index("東")
+        await pilot.click(view, offset=(1 + 27, 0))
+        assert view.cursor == text.index("京")
+
+
+async def test_an_existing_span_from_another_analyst_is_kept(dataset):
+    doc_id = ids(dataset)[0]
+    Dataset(dataset.folder, "bob").save_span(doc_id, Span.new(FIRST, 0, 5, "ACTOR", "bob"))
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("3")
+    spans = Dataset(dataset.folder, "x").spans(doc_id)
+    assert sorted((s.annotator, s.label) for s in spans) == [("alice", "LOCATION"),
+                                                              ("bob", "ACTOR")]
