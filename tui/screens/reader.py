@@ -29,14 +29,15 @@ from tui.widgets.status_bar import StatusBar
 class ArticlePane(Vertical):
     """One article: its title over its view."""
 
-    def __init__(self, doc_id: str, title: str, view: ArticleView) -> None:
+    def __init__(self, doc_id: str, title: str, heading: str, view: ArticleView) -> None:
         super().__init__(classes="pane")
         self.doc_id = doc_id
         self.title = title
+        self.heading = heading
         self.view = view
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title, classes="pane-title", markup=False)
+        yield Static(self.heading, classes="pane-title", markup=False)
         yield self.view
 
 
@@ -68,8 +69,13 @@ class ReaderScreen(Screen[None]):
 
     def _pane(self, doc_id: str) -> ArticlePane:
         article = self.dataset.article(doc_id)
-        view = ArticleView(article.document.text, article.spans, self.dataset.labels)
-        return ArticlePane(doc_id, article.document.title, view)
+        document = article.document
+        view = ArticleView(document.text, article.spans, self.dataset.labels)
+        # The title is most often the text's first line, shown just below: the header
+        # says where the article comes from instead.
+        source = document.meta.get("source") or document.meta.get("url") or document.title
+        heading = f"{source} · {len(document.text):,} characters"
+        return ArticlePane(doc_id, document.title, heading, view)
 
     def on_mount(self) -> None:
         first = self.panes[0]
@@ -390,7 +396,7 @@ class ReaderScreen(Screen[None]):
         self._status()
 
     def _status(self) -> None:
-        if not self.is_mounted or not self.panes:
+        if not self.panes:
             return
         pane = self.pane
         place = self._place(pane.doc_id)

@@ -149,7 +149,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def move_to(self, offset: int) -> None:
         old = self._selection_rows()
-        self.selection_anchor = None
+        self.selection_anchor = self.match = None
         self._set_cursor(offset)
         self._refresh_rows(old)
         self.scroll_to_offset(offset)
@@ -304,7 +304,7 @@ class ArticleView(ScrollView, can_focus=True):
         for pair in (selection, match):
             if pair:
                 cuts.update(x for x in pair if start <= x <= end)
-        cursor = self.cursor if self.has_focus or self.selection_anchor is None else None
+        cursor = self.cursor if self.has_focus else None
         if cursor is not None and start <= cursor < end:
             cuts.update((cursor, next_grapheme(self.text, cursor)))
         points = sorted(c for c in cuts if start <= c <= end)
@@ -335,7 +335,12 @@ class ArticleView(ScrollView, can_focus=True):
     def _compose_style(self, covering: tuple[Span, ...], flags: tuple[bool, bool, bool],
                  placeholder: bool) -> Style:
         style = self.rich_style
-        component = self.get_component_rich_style
+
+        def component(name: str) -> Style:
+            # Only what the stylesheet sets for this part, so that a selection's background
+            # keeps the label's colour underneath.
+            return self.get_component_rich_style(name, partial=True)
+
         if placeholder:
             style += component("article-view--placeholder")
         for span in sorted(covering, key=len, reverse=True):  # the innermost drawn last

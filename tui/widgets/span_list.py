@@ -7,6 +7,8 @@ posts :class:`SpanList.Chosen`; the screen moves the article's cursor there.
 
 from __future__ import annotations
 
+import regex
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -21,10 +23,14 @@ from tui.core.model import LabelSet, Span
 from tui.widgets.article_layout import placeholder
 
 
-def one_line(text: str, limit: int) -> str:
-    """The span's text on one safe line: newlines as ⏎, controls as placeholders."""
-    shown = "".join("⏎" if ch == "\n" else (placeholder(ch) or ch) for ch in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
+def one_line(text: str, cells: int) -> str:
+    """The span's text on one safe line of exactly ``cells`` cells: newlines as ⏎,
+    controls as placeholders, clusters kept whole, an ellipsis where it is cut."""
+    shown = "".join("⏎" if cluster == "\n" else (placeholder(cluster) or cluster)
+                    for cluster in regex.findall(r"\X", text[: cells * 2 + 8]))
+    if cell_len(shown) > cells:
+        shown = set_cell_size(shown, cells - 1) + "…"
+    return set_cell_size(shown, cells)
 
 
 class SpanList(ScrollView, can_focus=True):
@@ -92,7 +98,7 @@ class SpanList(ScrollView, can_focus=True):
             Segment(mark, base + Style(color="red", bold=True)),
             Segment(name, base + tag),
             Segment(" "),
-            Segment(f"{one_line(span.text, room):<{room}}"[:room], base),
+            Segment(one_line(span.text, room), base),
             Segment(analyst, base + self.get_component_rich_style("span-list--analyst")),
         ]
         return Strip(segments).crop_extend(0, width, self.rich_style)
