@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
@@ -13,7 +14,7 @@ from tui.core.model import GlossError
 
 
 class GlossApp(App[None]):
-    CSS_PATH = "gloss.tcss"
+    CSS_PATH = Path(__file__).with_name("gloss.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Gloss"
     COMMANDS = App.COMMANDS | {GlossCommands}
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
@@ -22,6 +23,24 @@ class GlossApp(App[None]):
         super().__init__()
         self.dataset = dataset
         self.opened = list(opened or [])
+        self._after_display: list[Callable[[], object]] = []
+
+    def after_display(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the next frame has been written to the terminal.
+
+        The caller has just changed what is on screen, so a frame follows; the timer is
+        only there so that a callback never waits on a frame that does not come.
+        """
+        self._after_display.append(callback)
+        self.set_timer(0.05, self._run_after_display)
+
+    def post_display_hook(self) -> None:
+        self._run_after_display()
+
+    def _run_after_display(self) -> None:
+        callbacks, self._after_display = self._after_display, []
+        for callback in callbacks:
+            callback()
 
     def on_mount(self) -> None:
         from tui.screens.library import LibraryScreen
@@ -31,6 +50,15 @@ class GlossApp(App[None]):
         self.push_screen(library)
         if self.opened:
             self.push_screen(ReaderScreen(self.dataset, self.opened, library.order))
+
+    async def action_quit(self) -> None:
+        """Quit once every save under way has reached the disk."""
+        from tui.screens.reader import ReaderScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                await screen.wait_for_saves()
+        self.exit()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

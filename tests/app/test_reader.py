@@ -31,10 +31,23 @@ def ids(dataset: Dataset) -> list[str]:
     return [row.id for row in dataset.summaries()[0]]
 
 
-def saved(dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
+def on_disk(dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
     """(text, label) of every span on disk, read fresh as another process would."""
     fresh = Dataset(dataset.folder, "someone-else")
     return [(s.text, s.label) for s in fresh.spans(ids(dataset)[doc])]
+
+
+async def settle(pilot) -> None:
+    """Wait for the saves under way: the edit is on screen at once, on disk a moment later."""
+    for screen in pilot.app.screen_stack:
+        if isinstance(screen, ReaderScreen):
+            await screen.wait_for_saves()
+    await pilot.pause()
+
+
+async def saved(pilot, dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
+    await settle(pilot)
+    return on_disk(dataset, doc)
 
 
 def reader(dataset: Dataset, *docs: int) -> GlossApp:
@@ -55,25 +68,25 @@ async def search(pilot, text: str) -> None:
 async def test_label_key_labels_the_word_under_the_cursor(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("ctrl+right", "ctrl+right", "ctrl+right", "left", "1")  # in "Trump"
-        assert saved(dataset) == [("Trump", "ACTOR")]
+        assert await saved(pilot, dataset) == [("Trump", "ACTOR")]
 
 
 async def test_shift_selection_snaps_to_words(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("right", "right", *["shift+right"] * 9, "2")  # "tin and T"
-        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+        assert await saved(pilot, dataset) == [("Putin and Trump", "CLAIM")]
 
 
 async def test_ctrl_shift_selects_by_word(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("ctrl+shift+right", "ctrl+shift+right", "ctrl+shift+right", "2")
-        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+        assert await saved(pilot, dataset) == [("Putin and Trump", "CLAIM")]
 
 
 async def test_character_mode_labels_exactly_the_selection(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("c", "right", *["shift+right"] * 3, "1")
-        assert saved(dataset) == [("uti", "ACTOR")]
+        assert await saved(pilot, dataset) == [("uti", "ACTOR")]
         status = str(app_status(pilot.app))
         assert "char mode" in status
 
@@ -86,7 +99,7 @@ async def test_search_makes_the_match_the_selection(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await search(pilot, "riyadh")
         await pilot.press("3")
-        assert saved(dataset) == [("Riyadh", "LOCATION")]
+        assert await saved(pilot, dataset) == [("Riyadh", "LOCATION")]
         assert "saved LOCATION “Riyadh”" in app_status(pilot.app)
 
 
@@ -100,6 +113,7 @@ async def test_n_and_shift_n_walk_the_matches(dataset):
         assert view_of(pilot.app).selection == first
         assert first == (10, 15) and second == (FIRST.rindex("Trump"), FIRST.rindex("Trump") + 5)
         await pilot.press("n", "1")
+        await settle(pilot)
         assert [s.start for s in Dataset(dataset.folder, "x").spans(ids(dataset)[0])] == [
             second[0]]
 
@@ -108,13 +122,14 @@ async def test_nested_spans_tab_walks_and_x_removes_the_innermost(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press(*["ctrl+shift+right"] * 3, "2")  # CLAIM "Putin and Trump"
         await pilot.press("ctrl+home", "1")  # ACTOR "Putin" inside it
-        assert sorted(saved(dataset)) == [("Putin", "ACTOR"), ("Putin and Trump", "CLAIM")]
+        assert sorted(await saved(pilot, dataset)) == [("Putin", "ACTOR"),
+                                                       ("Putin and Trump", "CLAIM")]
         await pilot.press("ctrl+home", "x")
-        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+        assert await saved(pilot, dataset) == [("Putin and Trump", "CLAIM")]
         await pilot.press("ctrl+end", "shift+tab")
         assert view_of(pilot.app).selection == (0, 15)
         await pilot.press("delete")
-        assert saved(dataset) == []
+        assert await saved(pilot, dataset) == []
 
 
 async def test_a_label_key_on_a_spans_exact_extent_relabels_it(dataset):
@@ -122,18 +137,19 @@ async def test_a_label_key_on_a_spans_exact_extent_relabels_it(dataset):
         await search(pilot, "Kyiv")
         await pilot.press("1")
         await pilot.press("ctrl+home", "tab", "3")
-        assert saved(dataset) == [("Kyiv", "LOCATION")]
+        assert await saved(pilot, dataset) == [("Kyiv", "LOCATION")]
 
 
 async def test_undo_and_redo_are_saved(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("1")
-        assert saved(dataset) == [("Putin", "ACTOR")]
+        assert await saved(pilot, dataset) == [("Putin", "ACTOR")]
         await pilot.press("ctrl+z")
-        assert saved(dataset) == []
+        assert await saved(pilot, dataset) == []
         await pilot.press("ctrl+y")
-        assert saved(dataset) == [("Putin", "ACTOR")]
+        assert await saved(pilot, dataset) == [("Putin", "ACTOR")]
         await pilot.press("x", "ctrl+z")  # undoing a removal restores the same span
+        await settle(pilot)
         [span] = Dataset(dataset.folder, "x").spans(ids(dataset)[0])
         assert (span.text, span.annotator) == ("Putin", "alice")
 
@@ -141,7 +157,7 @@ async def test_undo_and_redo_are_saved(dataset):
 async def test_brackets_move_between_articles_and_d_marks_done(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("right_square_bracket", "1")
-        assert saved(dataset, 1) == [("Odesa", "ACTOR")]
+        assert await saved(pilot, dataset, 1) == [("Odesa", "ACTOR")]
         assert "article 2 / 3" in app_status(pilot.app)
         await pilot.press("left_square_bracket")
         assert view_of(pilot.app).text == FIRST
@@ -161,8 +177,8 @@ async def test_side_by_side_both_panes_annotatable(dataset):
         assert screen.view.text == SECOND  # the new pane has the focus
         await pilot.press("1")
         await pilot.press("ctrl+w", "3")
-        assert saved(dataset, 1) == [("Odesa", "ACTOR")]
-        assert saved(dataset, 0) == [("Putin", "LOCATION")]
+        assert await saved(pilot, dataset, 1) == [("Odesa", "ACTOR")]
+        assert await saved(pilot, dataset, 0) == [("Putin", "LOCATION")]
         spans = screen.query_one("#spans")
         assert [s.text for s in spans.spans] == ["Putin"]  # the list follows the focus
 
@@ -182,11 +198,11 @@ async def test_mouse_drag_selects_and_double_click_selects_a_word(dataset):
         await pilot.hover(view, offset=(1 + 12, 0))  # "Trump" middle
         await pilot.mouse_up(view, offset=(1 + 12, 0))
         await pilot.press("2")
-        assert saved(dataset) == [("Putin and Trump", "CLAIM")]
+        assert await saved(pilot, dataset) == [("Putin and Trump", "CLAIM")]
         await pilot.double_click(view, offset=(1 + 33, 0))  # "cease-fire"
         assert view.selection == (30, 40)
         await pilot.press("2")
-        assert ("cease-fire", "CLAIM") in saved(dataset)
+        assert ("cease-fire", "CLAIM") in await saved(pilot, dataset)
 
 
 async def test_a_failed_save_is_shown_kept_and_retried(dataset):
@@ -198,10 +214,10 @@ async def test_a_failed_save_is_shown_kept_and_retried(dataset):
         view = view_of(pilot.app)
         assert [s.text for s in view.spans] == ["Putin"] and len(view.unsaved) == 1
         assert "NOT SAVED" in app_status(pilot.app) and "r retries" in app_status(pilot.app)
-        assert saved(dataset) == []
+        assert await saved(pilot, dataset) == []
         lock.rmdir()
         await pilot.press("r")
-        assert saved(dataset) == [("Putin", "ACTOR")]
+        assert await saved(pilot, dataset) == [("Putin", "ACTOR")]
         assert view.unsaved == set() and "saved" in app_status(pilot.app)
 
 
@@ -226,7 +242,7 @@ async def test_q_quits(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("1", "q")
         assert not pilot.app.is_running
-    assert saved(dataset) == [("Putin", "ACTOR")]
+    assert on_disk(dataset) == [("Putin", "ACTOR")]
 
 
 async def test_library_filters_as_you_type_and_opens(dataset):
@@ -251,11 +267,12 @@ async def test_markup_and_escapes_are_shown_literally_and_offsets_stay_right(tmp
         assert "\x1b" not in drawn and "\x07" not in drawn
         await search(pilot, "red")
         await pilot.press("n", "1")  # the second "red", after the ESC
+        await settle(pilot)
         [span] = Dataset(dataset.folder, "x").spans(dataset.ids()[0])
         assert text[span.start:span.end] == "red" and span.start == text.index("mred") + 1
         await search(pilot, "Kyiv")
         await pilot.press("3")
-        assert ("Kyiv", "LOCATION") in saved(dataset)
+        assert ("Kyiv", "LOCATION") in await saved(pilot, dataset)
 
 
 async def test_emoji_flags_and_accents_are_one_step_and_never_split(tmp_path):
@@ -270,6 +287,7 @@ async def test_emoji_flags_and_accents_are_one_step_and_never_split(tmp_path):
         assert view.cursor == text.index("👩") + len("👩‍👩‍👧")
         await pilot.press("c", *["right"] * 6, "shift+right", "1")
         await pilot.press("right", *["shift+right"] * 4, "3")
+        await settle(pilot)
         labelled = [(s.text, s.label) for s in Dataset(dataset.folder, "x").spans(
             dataset.ids()[0])]
         assert labelled == [("🇺🇦", "ACTOR"), ("café", "LOCATION")]
@@ -286,6 +304,7 @@ async def test_an_existing_span_from_another_analyst_is_kept(dataset):
     Dataset(dataset.folder, "bob").save_span(doc_id, Span.new(FIRST, 0, 5, "ACTOR", "bob"))
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("3")
+        await settle(pilot)
     spans = Dataset(dataset.folder, "x").spans(doc_id)
     assert sorted((s.annotator, s.label) for s in spans) == [("alice", "LOCATION"),
                                                               ("bob", "ACTOR")]

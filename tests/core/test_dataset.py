@@ -127,3 +127,18 @@ def test_bulk_add_merges_into_existing_articles_and_creates_new_ones(dataset, ar
     assert [s.text for s in dataset.spans(article.id)] == ["Putin", "Trump"]
     assert [s.text for s in Dataset(dataset.folder, "x").spans(fresh.id)] == ["Odesa"]
     assert not list(dataset.folder.glob(".*.tmp"))
+
+
+def test_article_files_are_tinydb_databases(dataset, article):
+    from tinydb import Query, TinyDB
+
+    from tui.core.storage import AtomicStorage
+
+    dataset.new_span(article.id, 0, 5, "ACTOR")
+    dataset.set_status(article.id, "done")
+    with TinyDB(dataset.path(article.id), storage=AtomicStorage) as db:
+        assert db.table("article").all()[0]["text"] == article.text
+        assert db.table("spans").search(Query().label == "ACTOR")[0]["text"] == "Putin"
+        assert db.table("status").all()[0]["status"] == "done"
+        db.table("spans").insert(Span.new(article.text, 10, 15, "ACTOR", "bob").to_record())
+    assert [s.text for s in dataset.spans(article.id)] == ["Putin", "Trump"]

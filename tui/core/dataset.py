@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
-
 from tui.core.model import STATUSES, Document, GlossError, LabelSet, Span, now
 from tui.core.storage import (
     LOCK_TIMEOUT_S,
@@ -109,9 +107,6 @@ class Dataset:
                 temp.unlink(missing_ok=True)
             finally:
                 os.close(fd)
-
-    def _db(self, doc_id: str) -> TinyDB:
-        return TinyDB(self.path(doc_id), storage=AtomicStorage)
 
     # -- labels ----------------------------------------------------------------------
 
@@ -261,34 +256,25 @@ class Dataset:
 
     def save_span(self, doc_id: str, span: Span) -> None:
         """Insert or replace ``span`` (by id): retrying a failed save is safe."""
-        with self._lock(doc_id), self._db(doc_id) as db:
-            self._require_article(db, doc_id)
-            table = db.table("spans")
-            record = span.to_record()
-            if table.contains(Query().id == span.id):
-                table.update(record, Query().id == span.id)
-            else:
-                table.insert(record)
+        with self._tables(doc_id) as tables:
+            spans = tables["spans"]
+            key = next((k for k, row in spans.items() if row.get("id") == span.id), None)
+            if key is None:
+                key = str(max(map(int, spans), default=0) + 1)
+            spans[key] = span.to_record()
 
     def remove_span(self, doc_id: str, span_id: str) -> Span:
-        with self._lock(doc_id), self._db(doc_id) as db:
-            self._require_article(db, doc_id)
-            table = db.table("spans")
-            row = table.get(Query().id == span_id)
-            if row is None:
-                raise GlossError(f"article {doc_id} has no span {span_id}")
-            table.remove(Query().id == span_id)
-        return Span.from_record(dict(row))  # type: ignore[arg-type]
+        with self._tables(doc_id) as tables:
+            spans = tables["spans"]
+            key = self._span_key_of(doc_id, spans, span_id)
+            return Span.from_record(spans.pop(key))
 
     def relabel_span(self, doc_id: str, span_id: str, label: str) -> Span:
-        with self._lock(doc_id), self._db(doc_id) as db:
-            self._require_article(db, doc_id)
-            table = db.table("spans")
-            row = table.get(Query().id == span_id)
-            if row is None:
-                raise GlossError(f"article {doc_id} has no span {span_id}")
-            span = Span.from_record(dict(row)).relabelled(label)  # type: ignore[arg-type]
-            table.update(span.to_record(), Query().id == span_id)
+        with self._tables(doc_id) as tables:
+            spans = tables["spans"]
+            key = self._span_key_of(doc_id, spans, span_id)
+            span = Span.from_record(spans[key]).relabelled(label)
+            spans[key] = span.to_record()
         return span
 
     def restore_span(self, doc_id: str, span: Span) -> None:
@@ -298,14 +284,35 @@ class Dataset:
     def set_status(self, doc_id: str, status: str) -> None:
         if status not in STATUSES:
             raise GlossError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        with self._lock(doc_id), self._db(doc_id) as db:
-            self._require_article(db, doc_id)
-            db.table("status").upsert({"annotator": self.annotator, "status": status,
-                                       "updated": now()}, Query().annotator == self.annotator)
+        with self._tables(doc_id) as tables:
+            rows = tables.setdefault("status", {})
+            key = next((k for k, row in rows.items() if row.get("annotator") == self.annotator),
+                       str(max(map(int, rows), default=0) + 1))
+            rows[key] = {"annotator": self.annotator, "status": status, "updated": now()}
 
-    def _require_article(self, db: TinyDB, doc_id: str) -> None:
-        if not db.table("article").all():
-            raise GlossError(f"no article {doc_id} in {self.folder}")
+    @contextlib.contextmanager
+    def _tables(self, doc_id: str) -> Iterator[dict[str, Any]]:
+        """One locked read-modify-write of an article's TinyDB tables.
+
+        TinyDB's own ``Table.contains`` + ``insert`` read and parse the file three times a
+        save; on a 1 MB article with 5,000 spans that is most of a save's time. This reads
+        it once through the same storage, hands over the tables, and writes them back once
+        (nothing is written if the block raises).
+        """
+        with self._lock(doc_id):
+            tables = AtomicStorage(self.path(doc_id)).read()
+            if tables is None or not tables.get("article"):
+                raise GlossError(f"no article {doc_id} in {self.folder}")
+            tables.setdefault("spans", {})
+            yield tables
+            write_json_atomic(self.path(doc_id), tables)
+
+    @staticmethod
+    def _span_key_of(doc_id: str, spans: dict[str, Any], span_id: str) -> str:
+        for key, row in spans.items():
+            if row.get("id") == span_id:
+                return key
+        raise GlossError(f"article {doc_id} has no span {span_id}")
 
 
 def _new_article_tables(document: Document) -> dict[str, Any]:

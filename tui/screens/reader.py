@@ -7,6 +7,8 @@ the span on screen marked unsaved (``!`` in the list), says why, and ``r`` retri
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import time
 from typing import ClassVar
 
@@ -55,6 +57,8 @@ class ReaderScreen(Screen[None]):
         self.needle: str | None = None
         self.active: ArticlePane | None = None
         self.save_state = ("nothing to save yet", False)
+        self.saving = 0  # saves under way
+        self._save_order = asyncio.Lock()
 
     # -- building --------------------------------------------------------------------
 
@@ -83,6 +87,20 @@ class ReaderScreen(Screen[None]):
         first.view.focus()
         self._follow(first)
         self._status()
+        self._settle_heap(collect=False)
+
+    def _settle_heap(self, collect: bool) -> None:
+        """Keep the garbage collector off the article's objects.
+
+        A 1 MB article brings tens of thousands of long-lived objects; each full collection
+        rescanned them for up to 42 ms (bench/reader.py), stalling a key's frame. Frozen, they
+        are skipped (refcounting still frees them). Switching articles unfreezes, collects
+        once (the old article's cycles) and freezes again, after the new one is drawn.
+        """
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     @property
     def panes(self) -> list[ArticlePane]:
@@ -162,50 +180,81 @@ class ReaderScreen(Screen[None]):
         else:
             self.apply(edit, record=False)
 
-    def apply(self, edit: Edit, record: bool = True) -> bool:
-        """Show the edit, save it, and say whether that worked."""
-        pane = next((p for p in self.panes if p.doc_id == edit.doc_id), None)
-        view = pane.view if pane else None
+    def apply(self, edit: Edit, record: bool = True) -> None:
+        """Show the edit now; save it in the background, in order, and say how that went.
+
+        The frame after the key already shows the edit (marked unsaved); the status bar
+        says "saved" only once the write has returned.
+        """
+        view = self._view_of(edit.doc_id)
         if view is not None:
             if edit.after is None and edit.before is not None:
                 view.remove_span(edit.before.id)
             elif edit.after is not None:
                 view.replace_span(edit.after, saved=False)
-        started = time.perf_counter()
-        try:
-            self._save(edit)
-        except GlossError as exc:
-            if edit.after is None and edit.before is not None:
-                if view is not None:  # still saved on disk: show it again
-                    view.add_span(edit.before, saved=True)
-                self._report(f"NOT REMOVED: {exc}", error=True)
-                self._refresh_list()
-                return False
-            assert edit.after is not None
-            self.pending[edit.after.id] = edit
-            if record:
-                self.history.record(edit)
-            self._report(f"NOT SAVED: {exc} (r retries)", error=True)
-            self._refresh_list()
-            return False
-        if view is not None and edit.after is not None:
-            view.mark_saved(edit.after, True)
         if record:
             self.history.record(edit)
-        elapsed = (time.perf_counter() - started) * 1000
-        self._report(f"saved {self._describe(edit)} ({elapsed:.1f} ms)", error=bool(self.pending))
         self._refresh_list()
-        return True
+        self.saving += 1
+        self._report("saving…")
+        # Start writing once the frame showing the edit is on the terminal: a save of a 1 MB
+        # article holds the GIL for milliseconds (orjson), which would delay that frame.
+        # The FIFO lock in _persist keeps the saves in the order of the keys.
+        work = self._persist(edit)
+        self.app.after_display(  # type: ignore[attr-defined]
+            lambda: self.run_worker(work, group="saves", exit_on_error=False))
 
-    def _save(self, edit: Edit) -> None:
+    def _view_of(self, doc_id: str) -> ArticleView | None:
+        return next((p.view for p in self.panes if p.doc_id == doc_id), None)
+
+    async def _persist(self, edit: Edit) -> None:
+        async with self._save_order:  # FIFO: saves reach the disk in the order of the keys
+            started = time.perf_counter()
+            error: GlossError | None = None
+            try:
+                if edit.after is None and edit.before is not None \
+                        and self.pending.pop(edit.before.id, None) is not None:
+                    pass  # it never reached the disk: nothing to remove there
+                else:
+                    await asyncio.to_thread(self._write, edit)
+            except GlossError as exc:
+                error = exc
+            finally:
+                self.saving -= 1
+            if error is not None:
+                self._failed(edit, error)
+            else:
+                if edit.after is not None:
+                    self.pending.pop(edit.after.id, None)
+                    view = self._view_of(edit.doc_id)
+                    if view is not None and any(s.id == edit.after.id for s in view.spans):
+                        view.mark_saved(edit.after, True)
+                elapsed = (time.perf_counter() - started) * 1000
+                self._report(f"saved {self._describe(edit)} ({elapsed:.1f} ms)")
+            self._refresh_list()
+
+    def _write(self, edit: Edit) -> None:
         if edit.after is not None:
             self.dataset.save_span(edit.doc_id, edit.after)
-            self.pending.pop(edit.after.id, None)
+        elif edit.before is not None:
+            self.dataset.remove_span(edit.doc_id, edit.before.id)
+
+    def _failed(self, edit: Edit, exc: GlossError) -> None:
+        view = self._view_of(edit.doc_id)
+        if edit.after is None and edit.before is not None:
+            if view is not None:  # still saved on disk: show it again
+                view.add_span(edit.before, saved=True)
+            self._report(f"NOT REMOVED: {exc}", error=True)
             return
-        assert edit.before is not None
-        if self.pending.pop(edit.before.id, None) is not None:
-            return  # it never reached the disk: nothing to remove there
-        self.dataset.remove_span(edit.doc_id, edit.before.id)
+        assert edit.after is not None
+        self.pending[edit.after.id] = edit
+        self._report(f"NOT SAVED: {exc} (r retries)", error=True)
+
+    async def wait_for_saves(self) -> None:
+        """Return once every save asked for so far has been written (or has failed)."""
+        while self.saving:
+            async with self._save_order:
+                await asyncio.sleep(0)
 
     @staticmethod
     def _describe(edit: Edit) -> str:
@@ -347,6 +396,7 @@ class ReaderScreen(Screen[None]):
         new.view.focus()
         self._follow(new)
         self._status()
+        self.call_after_refresh(self._settle_heap, True)
 
     def action_side_by_side(self) -> None:
         from tui.screens.picker import PickerScreen
@@ -361,6 +411,7 @@ class ReaderScreen(Screen[None]):
                 pane.view.focus()
                 self._follow(pane)
                 self._status()
+                self.call_after_refresh(self._settle_heap, True)
             else:
                 other = panes[1] if self.pane is panes[0] else panes[0]
                 self.show_article(doc_id, other)
@@ -406,7 +457,9 @@ class ReaderScreen(Screen[None]):
         cursor = (f"sel {selection[0]}–{selection[1]}" if selection
                   else f"at {view.cursor}") + f" of {len(view.text):,}"
         message, error = self.save_state
-        if self.pending and not error:
+        if self.saving and not error:
+            message = "saving…"
+        elif self.pending and not error:
             message, error = f"{len(self.pending)} unsaved (r retries)", True
         self.query_one(StatusBar).show(self.dataset.annotator, f"article {where}",
                                        "char" if self.char_mode else "word", cursor,

@@ -13,11 +13,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui.core.model import LabelSet, Span
 from tui.widgets.article_layout import placeholder
@@ -26,8 +28,12 @@ from tui.widgets.article_layout import placeholder
 def one_line(text: str, cells: int) -> str:
     """The span's text on one safe line of exactly ``cells`` cells: newlines as ⏎,
     controls as placeholders, clusters kept whole, an ellipsis where it is cut."""
-    shown = "".join("⏎" if cluster == "\n" else (placeholder(cluster) or cluster)
-                    for cluster in regex.findall(r"\X", text[: cells * 2 + 8]))
+    text = text[: cells * 2 + 8]
+    if text.isprintable() and cell_len(text) == len(text):
+        shown = text  # the common case: nothing to replace, one cell a code point
+    else:
+        shown = "".join("⏎" if cluster == "\n" else (placeholder(cluster) or cluster)
+                        for cluster in regex.findall(r"\X", text))
     if cell_len(shown) > cells:
         shown = set_cell_size(shown, cells - 1) + "…"
     return set_cell_size(shown, cells)
@@ -55,22 +61,44 @@ class SpanList(ScrollView, can_focus=True):
         self.labels = labels
         self.spans: list[Span] = []
         self.unsaved: set[str] = set()
+        # A span's row depends only on what is in this key: rows survive scrolling and
+        # the full redraws that a growing list asks for.
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._fit_timer: Timer | None = None
 
     def show(self, spans: list[Span], unsaved: set[str]) -> None:
         """Follow this list (the article view's own, kept sorted) from now on."""
         self.spans, self.unsaved = spans, unsaved
-        self.refresh_spans()
+        self.refresh_spans(now=True)
 
-    def refresh_spans(self) -> None:
+    def refresh_spans(self, now: bool = False) -> None:
+        """Redraw after the list changed.
+
+        Rows are drawn from the live list, so a new span shows at once; only the scroll
+        range (``virtual_size``) waits until the analyst pauses, because changing it costs
+        a layout and a full repaint (7.7 ms a label in bench/reader.py).
+        """
         self.row = min(self.row, max(len(self.spans) - 1, 0))
-        self.virtual_size = Size(self.size.width, max(len(self.spans), 1))
         self.refresh()
+        if now:
+            self._fit_scroll_range()
+        elif self._fit_timer is None:
+            self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+        else:
+            self._fit_timer.reset()
+
+    def _fit_scroll_range(self) -> None:
+        self._fit_timer = None
+        size = Size(self.size.width, max(len(self.spans), 1))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def follow(self, offset: int) -> None:
         """Put the list's cursor on the first span at or after ``offset``."""
         from bisect import bisect_left
 
         index = bisect_left(self.spans, offset, key=lambda s: s.start)
+        self._fit_scroll_range()
         self._move_to(min(index, max(len(self.spans) - 1, 0)))
 
     def render_line(self, y: int) -> Strip:
@@ -85,9 +113,18 @@ class SpanList(ScrollView, can_focus=True):
         if index >= len(self.spans):
             return Strip.blank(width, self.rich_style)
         span = self.spans[index]
+        selected = index == self.row and self.has_focus
+        key = (span.id, span.label, span.annotator, width, selected, span.id in self.unsaved)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_span(span, width, selected)
+            self._strips[key] = strip
+        return strip
+
+    def _render_span(self, span: Span, width: int, selected: bool) -> Strip:
         label = self.labels.get(span.label)
         base = self.rich_style
-        if index == self.row and self.has_focus:
+        if selected:
             base += self.get_component_rich_style("span-list--cursor")
         tag = Style(color=label.colour if label else "#888888", bold=True)
         mark = "!" if span.id in self.unsaved else " "
@@ -124,7 +161,11 @@ class SpanList(ScrollView, can_focus=True):
             self.post_message(self.Chosen(self.spans[index]))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.refresh_spans()
+        self.refresh_spans(now=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
 
     def on_focus(self) -> None:
         self.refresh_lines(self.row)

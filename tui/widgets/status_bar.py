@@ -15,5 +15,5 @@ class StatusBar(Static):
         text.append(f"{mode} mode", "bold")
         text.append(f"  {cursor}  ")
         text.append(saved, "bold white on red" if error else "green")
-        self.update(text)
+        self.update(text, layout=False)  # one fixed row: never worth a layout pass
         self.set_class(error, "-error")

@@ -1,0 +1,199 @@
+"""Reader benchmark: start to first frame, key to frame, peak memory.
+
+    python bench/reader.py [--keys N] [--starts N]
+
+Prints figures; asserts nothing. Key to frame is timed without Pilot's waits: an event is
+set in ``App.post_display_hook``, the key is posted as the driver would post it, and the
+time runs until the frame that follows. Start to first frame runs a fresh process per
+sample, beside a bare Textual app started the same way, so the difference is Gloss's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textual import events
+
+from tui.app import GlossApp
+from tui.core.dataset import Dataset
+from tui.core.model import Document, Span
+from tui.core.text import words
+from tui.screens.reader import ReaderScreen
+
+SEED = ROOT / "seeds" / "trump-putin-ceasefire-call.txt"
+LABELS = ("ACTOR", "CLAIM", "LOCATION")
+
+# A child process: print the wall time of the first frame that shows the reader (or, for
+# the bare app, its first frame), then exit.
+CHILD = """
+import sys, time
+mode, db, doc_id = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == "bare":
+    from textual.app import App
+    from textual.widgets import Static
+    class Bare(App):
+        def compose(self):
+            yield Static("hello")
+        def post_display_hook(self):
+            print(time.time(), flush=True)
+            self.exit()
+    Bare().run(headless=True)
+else:
+    from tui.app import GlossApp
+    from tui.core.dataset import Dataset
+    from tui.screens.reader import ReaderScreen
+    class Timed(GlossApp):
+        def post_display_hook(self):
+            if isinstance(self.screen, ReaderScreen) and self.screen.panes:
+                print(time.time(), flush=True)
+                self.exit()
+    Timed(Dataset(db, "bench"), [doc_id]).run(headless=True)
+"""
+
+
+def article(size: int, spans: int, rng: random.Random) -> tuple[str, list[Span]]:
+    seed = SEED.read_text(encoding="utf-8")
+    paragraphs = [p for p in seed.split("\n") if p.strip()]
+    out: list[str] = []
+    length = 0
+    while length < size:
+        paragraph = rng.choice(paragraphs)
+        out.append(paragraph)
+        length += len(paragraph) + 1
+    text = "\n".join(out)[:size]
+    text = text[: text.rfind(" ")]
+    marks = []
+    found = words(text, 0, len(text))
+    for start, end in rng.sample(found, min(spans, len(found))):
+        label = rng.choice(LABELS)
+        if label == "CLAIM":  # claims run over a few words and nest the others
+            end = min(found[min(found.index((start, end)) + rng.randint(2, 8), len(found) - 1)][1],
+                      start + 200)
+        marks.append(Span(start, end, label, text[start:end], "bench"))
+    return text, marks
+
+
+class Timed(GlossApp):
+    frame: asyncio.Event
+
+    def post_display_hook(self) -> None:
+        self.frame.set()
+        super().post_display_hook()
+
+
+async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str, list[float]]:
+    app = Timed(Dataset(dataset.folder, "reader"), [doc_id])  # not the spans' analyst
+    app.frame = asyncio.Event()
+    results: dict[str, list[float]] = {"cursor move": [], "label": [], "label saved": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.view
+
+        async def timed(key: str, character: str | None, shown) -> float:
+            """From posting the key to the first frame that shows its effect."""
+            await pilot.pause()
+            app.frame.clear()
+            start = time.perf_counter()
+            app.post_message(events.Key(key, character))
+            while True:
+                await asyncio.wait_for(app.frame.wait(), 5)
+                if shown():
+                    return time.perf_counter() - start
+                app.frame.clear()
+
+        def moved(before: int):
+            return lambda: view.cursor != before
+
+        for i in range(presses):
+            key = "down" if i % 20 < 10 else "up"
+            results["cursor move"].append(await timed(key, None, moved(view.cursor)))
+        for _ in range(presses // 2):
+            await timed("ctrl+right", None, moved(view.cursor))
+            await timed("ctrl+right", None, moved(view.cursor))
+            before = len(view.spans)
+            results["label"].append(await timed("1", "1", lambda b=before: len(view.spans) > b))
+            start = time.perf_counter()
+            while screen.saving:
+                await asyncio.sleep(0.0005)
+            results["label saved"].append(results["label"][-1] + time.perf_counter() - start)
+    return results
+
+
+def starts(mode: str, db: Path, doc_id: str, samples: int) -> list[float]:
+    times = []
+    for _ in range(samples):
+        started = time.time()
+        out = subprocess.run([sys.executable, "-c", CHILD, mode, str(db), doc_id],
+                             capture_output=True, text=True, cwd=ROOT, check=True)
+        times.append(float(out.stdout.split()[0]) - started)
+    return times
+
+
+def line(name: str, values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+    return (f"{name:<34} median {statistics.median(values) * 1000:7.1f} ms  p95 "
+            f"{p95 * 1000:7.1f} ms  (min {values[0] * 1000:.1f}, max {values[-1] * 1000:.1f},"
+            f" n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keys", type=int, default=200, help="key presses per measure")
+    parser.add_argument("--starts", type=int, default=7, help="process starts per measure")
+    parser.add_argument("--spread", action="store_true", help="print every sample, sorted")
+    args = parser.parse_args()
+    rng = random.Random(11)
+    folder = Path(tempfile.mkdtemp(prefix="gloss-bench-reader-"))
+    dataset = Dataset(folder, "bench")
+    seed = Document.from_text(SEED.read_text(encoding="utf-8"), {"source": SEED.name})
+    dataset.add_article(seed)
+    docs = {}
+    for name, size in (("20 KB", 20_000), ("1 MB", 1_000_000)):
+        text, marks = article(size, 5000 if size > 100_000 else 300, rng)
+        document = Document.from_text(text, {"source": f"bench {name}"})
+        dataset.add_article(document, marks)
+        docs[name] = (document.id, len(marks))
+
+    print("-- start to first frame (fresh process, headless) --")
+    bare = starts("bare", folder, seed.id, args.starts)
+    gloss = starts("gloss", folder, seed.id, args.starts)
+    big = starts("gloss", folder, docs["1 MB"][0], args.starts)
+    print(line("bare Textual app", bare))
+    print(line("gloss, seed article", gloss))
+    own = (statistics.median(gloss) - statistics.median(bare)) * 1000
+    print(f"{'':<34} Gloss's own: {own:+.0f} ms")
+    print(line("gloss, 1 MB article, 5,000 spans", big))
+
+    print("\n-- key to frame (headless, 120x40) --")
+    for name, (doc_id, count) in docs.items():
+        results = asyncio.run(key_to_frame(dataset, doc_id, args.keys))
+        for what, values in results.items():
+            print(line(f"{name}, {count:,} spans: {what}", values))
+            if "--spread" in sys.argv:
+                print("   ", " ".join(f"{v * 1000:.0f}" for v in sorted(values)))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\npeak RSS: this process (both articles opened and labelled) {peak:.0f} MB; "
+          f"largest start-up process {child:.0f} MB")
+    print(json.dumps({"bare": statistics.median(bare), "gloss": statistics.median(gloss),
+                      "big": statistics.median(big)}))
+
+
+if __name__ == "__main__":
+    main()
