@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
@@ -101,6 +102,18 @@ async def test_search_makes_the_match_the_selection(dataset):
         await pilot.press("3")
         assert await saved(pilot, dataset) == [("Riyadh", "LOCATION")]
         assert "saved LOCATION “Riyadh”" in app_status(pilot.app)
+
+
+async def test_a_burst_of_keys_after_slash_searches_then_labels(dataset):
+    """Over SSH "/Riyadh⏎3" can arrive as one burst; "d" must not mark the article done."""
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        app = pilot.app
+        for key in ["slash", *"Riyadh", "enter", "3"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert await saved(pilot, dataset) == [("Riyadh", "LOCATION")]
+        assert Dataset(dataset.folder, "alice").status(ids(dataset)[0]) == "todo"
+        assert view_of(app).text == FIRST
 
 
 async def test_n_and_shift_n_walk_the_matches(dataset):

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from tui.core.dataset import Dataset
 from tui.core.history import Edit, History
 from tui.core.model import GlossError, Span
 from tui.keys import READER, bindings
 from tui.widgets.article_view import ArticleView
+from tui.widgets.search_box import SearchBox
 from tui.widgets.span_list import SpanList
 from tui.widgets.status_bar import StatusBar
 
@@ -67,7 +68,7 @@ class ReaderScreen(Screen[None]):
             for doc_id in self.initial:
                 yield self._pane(doc_id)
             yield SpanList(self.dataset.labels, id="spans")
-        yield Input(placeholder="search, then enter (n / N: next / previous)", id="search")
+        yield SearchBox(self._search_submitted, self._close_search, id="search")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -308,30 +309,24 @@ class ReaderScreen(Screen[None]):
     # -- search ----------------------------------------------------------------------
 
     def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.add_class("-open")
-        box.value = self.needle or ""
-        box.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search":
+        box = self.query_one(SearchBox)
+        if box.has_focus:  # "/" is a priority key: inside the box it is just a slash
+            box.insert_text_at_cursor("/")
             return
-        event.stop()
+        # Shown and focused now, not later: keys that arrive in the same burst (a fast
+        # typist, or SSH) must land in the box, not trigger the reader's own keys.
+        box.display = True
+        box.value = self.needle or ""
+        self.set_focus(box)
+
+    def _search_submitted(self, text: str) -> None:
         self._close_search()
-        self.needle = event.value or None
+        self.needle = text or None
         self._find(forward=True, from_cursor=True)
 
-    def on_key(self, event: object) -> None:
-        from textual import events
-
-        box = self.query_one("#search", Input)
-        if isinstance(event, events.Key) and event.key == "escape" and box.has_focus:
-            event.stop()
-            self._close_search()
-
     def _close_search(self) -> None:
-        self.query_one("#search", Input).remove_class("-open")
-        self.view.focus()
+        self.query_one(SearchBox).display = False
+        self.set_focus(self.view)
 
     def action_next_match(self) -> None:
         self._find(forward=True)
