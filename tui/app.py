@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -17,7 +18,7 @@ class GlossApp(App[None]):
     CSS_PATH = Path(__file__).with_name("gloss.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Gloss"
     COMMANDS = App.COMMANDS | {GlossCommands}
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True)]
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None) -> None:
         super().__init__()
@@ -50,6 +51,23 @@ class GlossApp(App[None]):
         self.push_screen(library)
         if self.opened:
             self.push_screen(ReaderScreen(self.dataset, self.opened, library.order))
+
+    def _searching(self) -> bool:
+        return bool(getattr(self.screen, "searching", False))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the reader is searching, q ? and the others type the query."""
+        return action == "interrupt" or not self._searching()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys no binding took go to the reader's search while it is open."""
+        from tui.screens.reader import ReaderScreen
+
+        if isinstance(self.screen, ReaderScreen) and self.screen.searching:
+            self.screen.search_key(event)
+
+    async def action_interrupt(self) -> None:
+        await self.action_quit()
 
     async def action_quit(self) -> None:
         """Quit once every save under way has reached the disk."""

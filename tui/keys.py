@@ -15,7 +15,6 @@ class Key:
     description: str
     shown: str  # how the help names the key
     footer: str = ""  # a short name in the footer; empty: not in the footer
-    priority: bool = False  # runs as the key is routed (see tui/widgets/search_box.py)
 
 
 VIEW = "Moving and selecting (article view)"
@@ -58,8 +57,8 @@ TABLE: dict[str, list[Key]] = {
         Key("ctrl+y", "redo", "Redo", "ctrl+y"),
         Key("tab", "next_span", "Cursor to the next span", "tab"),
         Key("shift+tab", "previous_span", "Cursor to the previous span", "shift+tab"),
-        Key("slash", "search", "Search; the match becomes the selection", "/", footer="Search",
-            priority=True),
+        Key("slash", "search", "Search (enter finds, escape cancels); the match becomes the"
+            " selection", "/", footer="Search"),
         Key("n", "next_match", "Next match", "n"),
         Key("N", "previous_match", "Previous match", "N"),
         Key("c", "toggle_char_mode", "Toggle character mode (selections do not snap to words)",
@@ -98,8 +97,7 @@ def bindings(group: str) -> list[Binding]:
                     for k in key.keys.split(",")]
             continue
         out.append(Binding(key.keys, key.action, key.footer or key.description,
-                           show=bool(key.footer), key_display=key.shown,
-                           priority=key.priority))
+                           show=bool(key.footer), key_display=key.shown))
     return out
 
 

@@ -109,11 +109,33 @@ async def test_a_burst_of_keys_after_slash_searches_then_labels(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         app = pilot.app
         for key in ["slash", *"Riyadh", "enter", "3"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+            app.post_message(events.Key(key, "/" if key == "slash" else
+                                        (key if len(key) == 1 else None)))
         await pilot.pause()
         assert await saved(pilot, dataset) == [("Riyadh", "LOCATION")]
         assert Dataset(dataset.folder, "alice").status(ids(dataset)[0]) == "todo"
         assert view_of(app).text == FIRST
+
+
+async def test_bursts_of_searches_and_labels_land_in_order(dataset):
+    """Several "/word⏎label" bursts back to back, as a paste or a fast typist sends them."""
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        for word, key in (("Riyadh", "3"), ("Zelensky", "1"), ("cease-fire", "2")):
+            for k in ["slash", *word, "enter", key]:
+                name = {"-": "minus"}.get(k, k)
+                pilot.app.post_message(events.Key(name, "/" if k == "slash" else
+                                                  (k if len(k) == 1 else None)))
+        await pilot.pause()
+        assert sorted(await saved(pilot, dataset)) == [
+            ("Riyadh", "LOCATION"), ("Zelensky", "ACTOR"), ("cease-fire", "CLAIM")]
+
+
+async def test_enter_on_an_empty_search_repeats_the_last_one(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await search(pilot, "Trump")
+        await pilot.press("slash", "enter")
+        assert view_of(pilot.app).selection == (FIRST.rindex("Trump"),
+                                                FIRST.rindex("Trump") + 5)
 
 
 async def test_n_and_shift_n_walk_the_matches(dataset):

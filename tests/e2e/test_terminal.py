@@ -74,7 +74,7 @@ def test_search_label_quit_then_export_holds_the_span(tmp_path):
         terminal.wait_for("Steve Witkoff said")
         terminal.wait_for("nothing to save yet")
         terminal.send("/")
-        terminal.wait_for("search, then enter")
+        terminal.wait_for("enter: find")
         terminal.send("Steve Witkoff", literal=True)
         terminal.send("Enter")
         terminal.wait_for("sel ")

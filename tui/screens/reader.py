@@ -13,6 +13,7 @@ import time
 from typing import ClassVar
 
 import regex
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,7 +25,7 @@ from tui.core.history import Edit, History
 from tui.core.model import GlossError, Span
 from tui.keys import READER, bindings
 from tui.widgets.article_view import ArticleView
-from tui.widgets.search_box import SearchBox
+from tui.widgets.search_bar import SearchBar
 from tui.widgets.span_list import SpanList
 from tui.widgets.status_bar import StatusBar
 
@@ -58,6 +59,7 @@ class ReaderScreen(Screen[None]):
         self.needle: str | None = None
         self.active: ArticlePane | None = None
         self.save_state = ("nothing to save yet", False)
+        self.searching = False
         self.saving = 0  # saves under way
         self._save_order = asyncio.Lock()
 
@@ -68,7 +70,7 @@ class ReaderScreen(Screen[None]):
             for doc_id in self.initial:
                 yield self._pane(doc_id)
             yield SpanList(self.dataset.labels, id="spans")
-        yield SearchBox(self._search_submitted, self._close_search, id="search")
+        yield SearchBar(id="search")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -309,24 +311,46 @@ class ReaderScreen(Screen[None]):
     # -- search ----------------------------------------------------------------------
 
     def action_search(self) -> None:
-        box = self.query_one(SearchBox)
-        if box.has_focus:  # "/" is a priority key: inside the box it is just a slash
-            box.insert_text_at_cursor("/")
-            return
-        # Shown and focused now, not later: keys that arrive in the same burst (a fast
-        # typist, or SSH) must land in the box, not trigger the reader's own keys.
-        box.display = True
-        box.value = self.needle or ""
-        self.set_focus(box)
+        """Start a search with an empty query, as vim and less do (enter alone repeats)."""
+        self.query_one(SearchBar).open("")
+        self.searching = True
+        self.refresh_bindings()
 
-    def _search_submitted(self, text: str) -> None:
-        self._close_search()
-        self.needle = text or None
-        self._find(forward=True, from_cursor=True)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While searching, keys type the query: the reader's bindings stand aside."""
+        return not self.searching
 
-    def _close_search(self) -> None:
-        self.query_one(SearchBox).display = False
-        self.set_focus(self.view)
+    def search_key(self, event: events.Key) -> None:
+        """Edit the open search with ``event``.
+
+        Called by the app for keys no binding took, in the order the keys were pressed: the
+        same queue in which bindings are resolved (see widgets/search_bar.py).
+        """
+        event.stop()
+        event.prevent_default()
+        bar = self.query_one(SearchBar)
+        if event.key == "enter":
+            self._end_search()
+            self.needle = bar.query_text or self.needle
+            self._find(forward=True, from_cursor=bool(bar.query_text))
+        elif event.key == "escape":
+            self._end_search()
+        elif event.key == "backspace":
+            bar.backspace()
+        elif event.key == "ctrl+u":
+            bar.clear()
+        elif event.is_printable and event.character:
+            bar.type(event.character)
+
+    def _end_search(self) -> None:
+        self.searching = False
+        self.query_one(SearchBar).close()
+        self.refresh_bindings()
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.searching:
+            event.stop()
+            self.query_one(SearchBar).type(event.text.split("\n")[0])
 
     def action_next_match(self) -> None:
         self._find(forward=True)

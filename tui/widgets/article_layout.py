@@ -155,9 +155,13 @@ class ArticleLayout:
 
     @property
     def rows(self) -> int:
+        if not self.row_starts:
+            self.wrap(80)  # asked before the view knew its width: any width will do
         return len(self.row_starts)
 
     def row_of(self, offset: int) -> int:
+        if not self.row_starts:
+            self.wrap(80)
         return max(0, bisect_right(self.row_starts, offset) - 1)
 
     def locate(self, offset: int) -> tuple[int, int]:

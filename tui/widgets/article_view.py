@@ -280,6 +280,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips.clear()
         self._styles.clear()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the reader is searching, its keys type the query (see search_bar.py).
+        return not getattr(self.screen, "searching", False)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y

@@ -101,6 +101,10 @@ class SpanList(ScrollView, can_focus=True):
         self._fit_scroll_range()
         self._move_to(min(index, max(len(self.spans) - 1, 0)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the reader is searching, its keys type the query (see search_bar.py).
+        return not getattr(self.screen, "searching", False)
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.size.width
