@@ -120,8 +120,9 @@ def test_bulk_add_merges_into_existing_articles_and_creates_new_ones(dataset, ar
     fresh = Document.from_text("Odesa was shelled overnight.")
     results = dataset.add_articles([
         (Document.from_text(article.text), [Span.new(article.text, 10, 15, "ACTOR", "bob"),
-                                            Span.new(article.text, 0, 5, "ACTOR", "alice")]),
-        (fresh, [Span.new(fresh.text, 0, 5, "LOCATION", "bob")]),
+                                            Span.new(article.text, 0, 5, "ACTOR", "alice")],
+         []),
+        (fresh, [Span.new(fresh.text, 0, 5, "LOCATION", "bob")], []),
     ])
     assert results == [(False, 1), (True, 1)]
     assert [s.text for s in dataset.spans(article.id)] == ["Putin", "Trump"]
@@ -142,3 +143,17 @@ def test_article_files_are_tinydb_databases(dataset, article):
         assert db.table("status").all()[0]["status"] == "done"
         db.table("spans").insert(Span.new(article.text, 10, 15, "ACTOR", "bob").to_record())
     assert [s.text for s in dataset.spans(article.id)] == ["Putin", "Trump"]
+
+
+def test_relations_follow_kept_spans_and_go_with_a_removed_one(dataset, article):
+    from tui.core.model import Relation
+
+    putin = dataset.new_span(article.id, 0, 5, "ACTOR")
+    again = Span.new(article.text, 0, 5, "ACTOR", "alice")  # the same span, imported
+    kyiv = Span.new(article.text, 53, 57, "LOCATION", "alice")
+    dataset.add_article(Document.from_text(article.text), [again, kyiv],
+                        [Relation(again.id, kyiv.id, "Located", "alice")])
+    [relation] = dataset.article(article.id).relations
+    assert (relation.head, relation.child, relation.label) == (putin.id, kyiv.id, "Located")
+    dataset.remove_span(article.id, kyiv.id)
+    assert dataset.article(article.id).relations == []

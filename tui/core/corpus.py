@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.dataset import Dataset, ImportResult
-from tui.core.model import Document, GlossError, OffsetError, Span, check_offsets, now
+from tui.core.model import (
+    Document,
+    GlossError,
+    OffsetError,
+    Relation,
+    Span,
+    check_offsets,
+    now,
+)
 from tui.core.text import normalise
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -33,10 +41,15 @@ class InputError(GlossError):
 
 @dataclass(slots=True)
 class RawArticle:
+    """One article as a source gave it. Span offsets are code points into ``text`` (a
+    format that counts otherwise converts before this). A relation names its spans by
+    their index in ``spans``: ``{"head": 0, "child": 2, "label": "Located"}``."""
+
     text: str
     meta: dict[str, Any]
     where: str
     spans: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def read_text_file(path: Path) -> RawArticle:
@@ -94,7 +107,8 @@ def read_csv(path: Path) -> Iterator[RawArticle]:
             raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
 
 
-def prepare(raw: RawArticle, annotator: str, source: str) -> tuple[Document, list[Span]]:
+def prepare(raw: RawArticle, annotator: str, source: str
+            ) -> tuple[Document, list[Span], list[Relation]]:
     """The stored document and checked spans of one record, or an :class:`InputError`."""
     text = normalise(raw.text)
     if not text.strip():
@@ -128,7 +142,18 @@ def prepare(raw: RawArticle, annotator: str, source: str) -> tuple[Document, lis
         spans.append(Span(start, end, label.strip(), text[start:end],
                           str(item.get("annotator") or annotator),
                           str(item.get("source") or source), **times))
-    return Document.from_text(text, raw.meta), spans
+    relations = []
+    for i, item in enumerate(raw.relations):
+        where = f"{raw.where}: relation {i + 1}"
+        head, child, label = item.get("head"), item.get("child"), item.get("label")
+        if not (isinstance(head, int) and isinstance(child, int)
+                and 0 <= head < len(spans) and 0 <= child < len(spans)):
+            raise InputError(where, "it names a span that is not in the record")
+        if not isinstance(label, str) or not label:
+            raise InputError(where, "a relation needs a label")
+        relations.append(Relation(spans[head].id, spans[child].id, label,
+                                  str(item.get("annotator") or annotator)))
+    return Document.from_text(text, raw.meta), spans, relations
 
 
 def _offset_mover(raw: str, text: str) -> Callable[[int], int]:
@@ -139,19 +164,32 @@ def _offset_mover(raw: str, text: str) -> Callable[[int], int]:
 
 
 def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
-                    strict_labels: bool = False) -> ImportResult:
-    """Check every record, then write: records sharing a text become one article."""
-    merged: dict[str, tuple[Document, list[Span]]] = {}
+                    strict_labels: bool = False, skipped: list[str] | None = None
+                    ) -> ImportResult:
+    """Check every record, then write: records sharing a text become one article.
+
+    A bad record stops the import before anything is written, unless ``skipped`` is given:
+    then it is left out and its one-line reason appended there (``--skip-invalid``).
+    """
+    merged: dict[str, tuple[Document, list[Span], list[Relation]]] = {}
     for raw in raws:
-        document, spans = prepare(raw, dataset.annotator, source)
+        try:
+            document, spans, relations = prepare(raw, dataset.annotator, source)
+        except InputError as exc:
+            if skipped is None:
+                raise
+            skipped.append(str(exc))
+            continue
         if document.id in merged:
             merged[document.id][1].extend(spans)
+            merged[document.id][2].extend(relations)
         else:
-            merged[document.id] = (document, spans)
-    labels = [s.label for _, spans in merged.values() for s in spans]
+            merged[document.id] = (document, spans, relations)
+    labels = [s.label for _, spans, _ in merged.values() for s in spans]
     unknown = [name for name in dict.fromkeys(labels) if dataset.labels.get(name) is None]
     if strict_labels and unknown:
-        raise InputError(source, f"labels not in the label set: {', '.join(unknown)}")
+        raise InputError(source, f"labels not in the label set: {', '.join(unknown)}"
+                         " (drop --strict-labels to add them)")
     result = ImportResult(labels_added=dataset.ensure_labels(unknown) if unknown else [],
                           ids=list(merged))
     for is_new, added in dataset.add_articles(merged.values()):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.core.model import STATUSES, Document, GlossError, LabelSet, Span, now
+from tui.core.model import STATUSES, Document, GlossError, LabelSet, Relation, Span, now
 from tui.core.storage import (
     LOCK_TIMEOUT_S,
     AtomicStorage,
@@ -68,6 +68,7 @@ class Article:
     spans: list[Span]
     status: dict[str, str]
     added: int
+    relations: list[Relation] = field(default_factory=list)
 
 
 class Dataset:
@@ -187,7 +188,8 @@ class Dataset:
 
     # -- writing articles ------------------------------------------------------------
 
-    def add_article(self, document: Document, spans: Iterable[Span] = ()) -> tuple[bool, int]:
+    def add_article(self, document: Document, spans: Iterable[Span] = (),
+                    relations: Iterable[Relation] = ()) -> tuple[bool, int]:
         """Add an article (or merge spans into the one already there). Returns (new, spans added).
 
         The whole file is written once, so a new article never exists without its spans.
@@ -197,14 +199,15 @@ class Dataset:
             is_new = data is None
             if data is None:
                 data = _new_article_tables(document)
-            added = _merge_spans(data, spans)
-            if is_new or added:
+            added, linked = _merge(data, spans, relations)
+            if is_new or added or linked:
                 write_json_atomic(self.path(document.id), data)
         self._texts[document.id] = Document(document.id, document.text,
                                             data["article"]["1"]["meta"])
         return is_new, added
 
-    def add_articles(self, items: Iterable[tuple[Document, list[Span]]]) -> list[tuple[bool, int]]:
+    def add_articles(self, items: Iterable[tuple[Document, list[Span], list[Relation]]]
+                     ) -> list[tuple[bool, int]]:
         """Add many articles; what :meth:`add_article` does for each, in far fewer fsyncs.
 
         New articles are written to temp files, made durable together by one ``sync``, then
@@ -215,11 +218,11 @@ class Dataset:
         results: dict[str, tuple[bool, int]] = {}
         staged: list[tuple[Path, Document, list[Span]]] = []
         try:
-            for document, spans in items:
+            for document, spans, relations in items:
                 if document.id in results or self.path(document.id).exists():
                     continue
                 data = _new_article_tables(document)
-                added = _merge_spans(data, spans)
+                added, _ = _merge(data, spans, relations)
                 staged.append((write_temp(self.path(document.id), data, fsync=False),
                                document, spans))
                 results[document.id] = (True, added)
@@ -239,12 +242,12 @@ class Dataset:
         finally:
             for temp, _document, _spans in staged:
                 discard(temp)
-        for document, spans in items:
+        for document, spans, relations in items:
             if document.id not in results:
-                results[document.id] = self.add_article(document, spans)
+                results[document.id] = self.add_article(document, spans, relations)
             else:
                 self._texts.setdefault(document.id, document)
-        return [results[document.id] for document, _ in items]
+        return [results[document.id] for document, _, _ in items]
 
     # -- writing spans ---------------------------------------------------------------
 
@@ -267,6 +270,9 @@ class Dataset:
         with self._tables(doc_id) as tables:
             spans = tables["spans"]
             key = self._span_key_of(doc_id, spans, span_id)
+            links = tables.get("relations", {})
+            for link in [k for k, r in links.items() if span_id in (r["head"], r["child"])]:
+                del links[link]  # a relation never points at a span that is gone
             return Span.from_record(spans.pop(key))
 
     def relabel_span(self, doc_id: str, span_id: str, label: str) -> Span:
@@ -321,22 +327,42 @@ def _new_article_tables(document: Document) -> dict[str, Any]:
                           "added": time.time_ns()}},
         "spans": {},
         "status": {},
+        "relations": {},
     }
 
 
-def _merge_spans(data: dict[str, Any], spans: Iterable[Span]) -> int:
-    """Add to an article's tables the spans it does not have yet; return how many."""
+def _merge(data: dict[str, Any], spans: Iterable[Span],
+           relations: Iterable[Relation]) -> tuple[int, int]:
+    """Add to an article's tables the spans and relations it does not have yet.
+
+    A span already there (same extent, label and analyst) is not added again, and the
+    relations that named it are pointed at the one kept. Returns (spans, relations) added.
+    """
     table = data.setdefault("spans", {})
-    have = {_span_key(row) for row in table.values()}
+    kept = {_span_key(row): row["id"] for row in table.values()}
     next_id = max((int(k) for k in table), default=0) + 1
+    renamed: dict[str, str] = {}
     added = 0
     for span in spans:
-        if span.key in have:
+        if span.key in kept:
+            renamed[span.id] = kept[span.key]
             continue
-        have.add(span.key)
+        kept[span.key] = span.id
         table[str(next_id + added)] = span.to_record()
         added += 1
-    return added
+    links = data.setdefault("relations", {})
+    have = {(r["head"], r["child"], r["label"]) for r in links.values()}
+    next_link = max((int(k) for k in links), default=0) + 1
+    linked = 0
+    for relation in relations:
+        head = renamed.get(relation.head, relation.head)
+        child = renamed.get(relation.child, relation.child)
+        if (head, child, relation.label) in have:
+            continue
+        have.add((head, child, relation.label))
+        links[str(next_link + linked)] = {**relation.to_record(), "head": head, "child": child}
+        linked += 1
+    return added, linked
 
 
 def _span_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -349,11 +375,12 @@ def _article_from_tables(path: Path, data: Any) -> Article:
         document = Document(row["id"], row["text"], row["meta"])
         spans = [Span.from_record(r) for r in data.get("spans", {}).values()]
         status = {r["annotator"]: r["status"] for r in data.get("status", {}).values()}
+        relations = [Relation.from_record(r) for r in data.get("relations", {}).values()]
         added = int(row.get("added", 0))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CorruptFileError(f"{path}: not a Gloss article file (missing {exc})") from exc
     spans.sort(key=lambda s: (s.start, -s.end, s.label, s.annotator, s.id))
-    return Article(document, spans, status, added)
+    return Article(document, spans, status, added, relations)
 
 
 def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:

@@ -86,6 +86,31 @@ class Span:
         return self.end - self.start
 
 
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A directed, labelled link between two spans of one article (brat R lines, doccano
+    relations, Prodigy relations)."""
+
+    head: str  # span id
+    child: str  # span id
+    label: str
+    annotator: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def to_record(self) -> dict[str, Any]:
+        return {"head": self.head, "child": self.child, "label": self.label,
+                "annotator": self.annotator, "id": self.id}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Relation:
+        return cls(record["head"], record["child"], record["label"], record["annotator"],
+                   record["id"])
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.head, self.child, self.label)
+
+
 @dataclass(slots=True)
 class Document:
     id: str

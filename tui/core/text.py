@@ -56,6 +56,29 @@ def normalise(raw: str | bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class Utf16Offsets:
+    """Convert offsets between code points (Gloss) and UTF-16 units (doccano, Label Studio,
+    INCEpTION, JavaScript). Only astral characters (emoji, some CJK) count twice."""
+
+    def __init__(self, text: str) -> None:
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] \
+            if text and max(text) > "\uffff" else []
+        # the UTF-16 offset at which each astral character starts
+        self._astral16 = [i + n for n, i in enumerate(self._astral)]
+
+    def to_utf16(self, offset: int) -> int:
+        return offset + bisect_left(self._astral, offset)
+
+    def from_utf16(self, offset: int) -> int:
+        """The code point offset; an offset inside a surrogate pair raises ValueError."""
+        before = bisect_left(self._astral16, offset)
+        if before < len(self._astral16) and self._astral16[before] + 1 == offset:
+            raise ValueError(f"UTF-16 offset {offset} falls inside a surrogate pair")
+        if before > 0 and self._astral16[before - 1] + 1 == offset:
+            raise ValueError(f"UTF-16 offset {offset} falls inside a surrogate pair")
+        return offset - before
+
+
 def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
     """The start and end (exclusive, before the LF) of the paragraph holding ``offset``."""
     start = text.rfind("\n", 0, offset) + 1
