@@ -11,7 +11,7 @@ import getpass
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,14 +98,20 @@ def main() -> None:
 
 
 def run_import(dataset: Dataset, paths: tuple[Path, ...], fmt: str,
-               strict_labels: bool = False) -> list[str]:
-    """Import ``paths`` all or nothing; return the ids of their articles, in order."""
+               strict_labels: bool = False, skip_invalid: bool = False) -> list[str]:
+    """Import ``paths`` all or nothing (or skipping bad records); return their ids, in order."""
     from tui import formats
 
     notes = Notes()
-    raws = [raw for path in paths for raw in formats.read(path, fmt, notes)]
+    skipped: list[str] | None = [] if skip_invalid else None
+    raws = []
+    with progress_bar("reading") as advance:
+        for path in paths:
+            for raw in formats.read(path, fmt, notes):
+                raws.append(raw)
+                advance()
     result = import_articles(dataset, raws, source=", ".join(p.name for p in paths),
-                             strict_labels=strict_labels)
+                             strict_labels=strict_labels, skipped=skipped)
     click.echo(f"imported {result.articles_added} new articles, {result.spans_added} spans"
                f" ({len(raws)} records read"
                + (f", {result.articles_merged} articles given new spans" if
@@ -115,7 +121,25 @@ def run_import(dataset: Dataset, paths: tuple[Path, ...], fmt: str,
                    err=True)
     for line in notes.lines():
         click.echo(f"note: {line}", err=True)
+    for line in skipped or []:
+        click.echo(f"skipped: {line}", err=True)
     return result.ids
+
+
+@contextlib.contextmanager
+def progress_bar(what: str) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                  TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what)
+        yield lambda: bar.advance(task)
 
 
 @main.command("read")
@@ -136,36 +160,57 @@ def read_command(paths: tuple[Path, ...], db: Path, analyst: str,
     GlossApp(dataset, opened).run()
 
 
+FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
+                "csv"]
+EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy"]
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="auto", show_default=True,
-              help="auto, jsonl (prodigy), text, csv")
+              type=click.Choice(FORMAT_NAMES), help="auto tells them apart by name and content")
 @click.option("--strict-labels", is_flag=True, help="Refuse labels not in the label set.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the good records, print the bad ones, instead of refusing all.")
 @common
-def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool, db: Path,
-                   analyst: str, labels_file: Path | None) -> None:
+def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
+                   skip_invalid: bool, db: Path, analyst: str,
+                   labels_file: Path | None) -> None:
     """Import articles (and their spans). Importing twice adds nothing."""
     with reported_errors():
-        run_import(open_dataset(db, analyst, labels_file), paths, fmt, strict_labels)
+        run_import(open_dataset(db, analyst, labels_file), paths, fmt, strict_labels,
+                   skip_invalid)
 
 
 @main.command("export")
-@click.option("--format", "fmt", default="jsonl", show_default=True, help="jsonl (prodigy)")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default stdout).")
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              type=click.Choice(EXPORT_NAMES))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File (a folder for brat); default stdout.")
 @click.option("--annotator", "only", default=None, help="Only this analyst's spans.")
 @click.option("--db", type=click.Path(path_type=Path), envvar="GLOSS_DB",
               default=Path("annotations"), show_default="./annotations or $GLOSS_DB")
 def export_command(fmt: str, output: Path | None, only: str | None, db: Path) -> None:
-    """Export the dataset, one line per article."""
+    """Export the dataset (JSONL: one line per article)."""
     from tui import formats
 
     with reported_errors():
+        chosen = formats.get(fmt)
+        if output is None and (chosen.write_folder or chosen.binary):
+            raise GlossError(f"{fmt}: give the output with -o"
+                             + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
         dataset = Dataset(db, default_annotator())
-        if output is None:
-            report = formats.export(dataset, sys.stdout.buffer, fmt, only)
-            sys.stdout.buffer.flush()
-        else:
-            report = formats.export_file(dataset, output, fmt, only)
+        with progress_bar("exporting") as advance:
+            def counted(articles: Iterable[Any]) -> Iterator[Any]:
+                for article in articles:
+                    advance()
+                    yield article
+
+            if output is None:
+                report = formats.export(dataset, sys.stdout.buffer, fmt, only, counted)
+                sys.stdout.buffer.flush()
+            else:
+                report = formats.export_file(dataset, output, fmt, only, counted)
         for problem in report.unreadable:
             click.echo(f"gloss: skipped {problem}", err=True)
         for line in report.warnings:

@@ -53,7 +53,26 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
                 spans = [{"annotator": annotator, **s} if isinstance(s, dict) else s
                          for s in spans]
             meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-            yield RawArticle(text, dict(meta), where, spans)
+            yield RawArticle(text, dict(meta), where, spans,
+                             _relations(record.get("relations"), spans, where))
+
+
+def _relations(relations: Any, spans: list[Any], where: str) -> list[dict[str, Any]]:
+    """Prodigy relations name their spans by ``head_span`` / ``child_span`` offsets."""
+    if not relations:
+        return []
+    index = {(s.get("start"), s.get("end")): i for i, s in enumerate(spans)
+             if isinstance(s, dict)}
+    out = []
+    for relation in relations:
+        ends = [relation.get(k) or {} for k in ("head_span", "child_span")] \
+            if isinstance(relation, dict) else []
+        found = [index.get((e.get("start"), e.get("end"))) for e in ends]
+        if len(found) != 2 or None in found:
+            raise InputError(where, f"relation {relation!r} names a span that is not in"
+                                    " 'spans'")
+        out.append({"head": found[0], "child": found[1], "label": relation.get("label")})
+    return out
 
 
 @cache
@@ -92,7 +111,12 @@ def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, A
         out.update(annotator=span.annotator, source=span.source, id=span.id,
                    created=span.created, updated=span.updated)
         spans.append(out)
-    return {
+    exported = {s["id"]: s for s in spans if "token_end" in s}
+    relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
+                  "head_span": _ends(exported[r.head]), "child_span": _ends(exported[r.child]),
+                  "label": r.label}
+                 for r in article.relations if r.head in exported and r.child in exported]
+    line: dict[str, Any] = {
         "text": doc.text,
         "meta": {**doc.meta, "tokenizer": name},
         "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws}
@@ -100,6 +124,13 @@ def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, A
         "spans": spans,
         "answer": "accept",
     }
+    if relations:
+        line["relations"] = relations
+    return line
+
+
+def _ends(span: dict[str, Any]) -> dict[str, Any]:
+    return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
 
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,

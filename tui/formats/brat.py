@@ -1,0 +1,155 @@
+"""brat standoff: a folder of ``name.txt`` + ``name.ann`` pairs.
+
+``T`` lines are spans (code-point offsets into the .txt, the covered text after a tab);
+``R`` lines relations between them. A discontinuous span (``0 5;9 14``) whose fragments are
+separated only by whitespace is how brat writes a span across a line break: it becomes one
+span. Other discontinuous spans become one span per fragment, counted in a note. ``E``
+(events), ``A``/``M`` (attributes), ``N`` (normalisations), ``#`` (notes) and ``*``
+(equivalences) lines have no place in Gloss: they are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.dataset import Article
+
+SKIPPED = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalisations",
+           "#": "notes", "*": "equivalences"}
+
+
+def pairs(path: Path) -> list[tuple[Path, Path]]:
+    if path.is_dir():
+        anns = sorted(path.rglob("*.ann"))
+    elif path.suffix == ".ann":
+        anns = [path]
+    else:
+        anns = [path.with_suffix(".ann")]
+    found = []
+    for ann in anns:
+        txt = ann.with_suffix(".txt")
+        if not txt.exists():
+            raise InputError(str(ann), f"no {txt.name} beside it")
+        found.append((txt, ann))
+    return found
+
+
+def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
+    for txt, ann in pairs(path):
+        try:
+            text = txt.read_bytes().decode("utf-8")
+            lines = ann.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(str(ann), f"cannot read: {exc}") from exc
+        spans: list[dict[str, Any]] = []
+        first_span: dict[str, int] = {}
+        relations: list[dict[str, Any]] = []
+        for number, line in enumerate(lines, start=1):
+            where = f"{ann}:{number}"
+            if not line.strip():
+                continue
+            kind = line[0]
+            if kind == "T":
+                first_span[line.split("\t", 1)[0]] = len(spans)
+                spans += _text_bound(line, text, where, notes)
+            elif kind == "R":
+                relations.append(_relation(line, where))
+            elif kind in SKIPPED:
+                notes.add(f"brat {kind} lines ({SKIPPED[kind]}) skipped")
+            else:
+                notes.add("brat lines of an unknown kind skipped")
+        for relation in relations:
+            for role in ("head", "child"):
+                if relation[role] not in first_span:
+                    raise InputError(str(ann), f"relation names {relation[role]}, which is"
+                                               " not a span of this file")
+                relation[role] = first_span[relation[role]]
+        yield RawArticle(text, {"source": txt.name}, str(ann), spans, relations)
+
+
+def _text_bound(line: str, text: str, where: str, notes: Notes) -> list[dict[str, Any]]:
+    parts = line.split("\t")
+    if len(parts) < 3:
+        raise InputError(where, "a T line needs an id, 'Label start end' and the text")
+    label, _, ranges = parts[1].partition(" ")
+    try:
+        fragments = [tuple(int(x) for x in r.split()) for r in ranges.split(";")]
+        if any(len(f) != 2 for f in fragments):
+            raise ValueError
+    except ValueError:
+        raise InputError(where, f"cannot read the offsets {ranges!r}") from None
+    for start, end in fragments:
+        if not 0 <= start < end <= len(text):
+            raise InputError(where, f"span {start}-{end} is outside the text (length"
+                                    f" {len(text)})")
+    quoted = parts[2]
+    found = " ".join(text[s:e] for s, e in fragments)
+    if found != quoted:
+        raise InputError(where, f"the text at {ranges} reads {found!r}, the .ann says"
+                                f" {quoted!r}")
+    gaps_blank = all(not text[a[1]:b[0]].strip() for a, b in pairwise(fragments))
+    if len(fragments) > 1 and gaps_blank:
+        return [{"start": fragments[0][0], "end": fragments[-1][1], "label": label}]
+    if len(fragments) > 1:
+        notes.add("discontinuous brat spans split into one span per fragment")
+    return [{"start": s, "end": e, "label": label} for s, e in fragments]
+
+
+def _relation(line: str, where: str) -> dict[str, Any]:
+    parts = line.split("\t")
+    fields = parts[1].split() if len(parts) > 1 else []
+    if len(fields) != 3 or not all(":" in f for f in fields[1:]):
+        raise InputError(where, "an R line needs 'Label Arg1:T1 Arg2:T2'")
+    return {"label": fields[0], "head": fields[1].split(":", 1)[1],
+            "child": fields[2].split(":", 1)[1]}
+
+
+def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
+                 annotator: str | None) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for article in articles:
+        doc = article.document
+        name = Path(str(doc.meta.get("source", ""))).stem or doc.id
+        name = name if not (folder / f"{name}.txt").exists() else f"{name}-{doc.id}"
+        spans = [s for s in article.spans if annotator is None or s.annotator == annotator]
+        number = {s.id: n for n, s in enumerate(spans, start=1)}
+        lines = []
+        for span in spans:
+            fragments = _fragments(doc.text, span.start, span.end)
+            ranges = ";".join(f"{s} {e}" for s, e in fragments)
+            covered = " ".join(doc.text[s:e] for s, e in fragments)
+            lines.append(f"T{number[span.id]}\t{span.label} {ranges}\t{covered}")
+        relations = [r for r in article.relations if r.head in number and r.child in number]
+        lines += [f"R{n}\t{r.label} Arg1:T{number[r.head]} Arg2:T{number[r.child]}\t"
+                  for n, r in enumerate(relations, start=1)]
+        _write(folder / f"{name}.txt", doc.text)
+        _write(folder / f"{name}.ann", "".join(line + "\n" for line in lines))
+        count += 1
+    return count
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """brat cannot hold a line break in a T line: a span across lines is written as
+    fragments, one a line (read back as one span)."""
+    if "\n" not in text[start:end]:
+        return [(start, end)]
+    out = []
+    position = start
+    for piece in text[start:end].split("\n"):
+        if piece.strip():
+            left = position + len(piece) - len(piece.lstrip())
+            out.append((left, left + len(piece.strip())))
+        position += len(piece) + 1
+    return out or [(start, end)]
+
+
+def _write(path: Path, content: str) -> None:
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(content, encoding="utf-8", newline="")
+    os.replace(temp, path)

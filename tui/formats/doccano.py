@@ -1,0 +1,135 @@
+"""doccano JSONL: ``{"text", "label": [[start, end, LABEL]], "meta"}`` (sequence labelling)
+or ``{"text", "entities": [{"id", "start_offset", "end_offset", "label"}], "relations":
+[{"from_id", "to_id", "type"}]}`` (relation extraction).
+
+doccano counts offsets in UTF-16 units (it is a JavaScript front end): converted here, at
+the boundary, to and from Gloss's code points. Export writes the ``label`` form, or the
+``entities`` form for an article that has relations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.dataset import Article
+from tui.core.text import Utf16Offsets
+
+RESERVED = ("text", "label", "entities", "relations", "meta")
+
+
+def sniff(record: dict[str, Any]) -> bool:
+    """Does this JSON object look like a doccano record (rather than a Prodigy one)?"""
+    label = record.get("label")
+    return "entities" in record or (isinstance(label, list) and (
+        not label or isinstance(label[0], list)))
+
+
+def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
+    for number, record in _records(path):
+        where = f"{path}:{number}"
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise InputError(where, "no 'text' string")
+        offsets = Utf16Offsets(text)
+        meta = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
+        for key, value in record.items():
+            if key not in RESERVED:
+                meta[f"doccano_{key}" if key in ("id", "title") else key] = value
+        spans: list[dict[str, Any]] = []
+        relations: list[dict[str, Any]] = []
+        if "entities" in record:
+            index: dict[Any, int] = {}
+            for entity in _list(record, "entities", where):
+                if not isinstance(entity, dict):
+                    raise InputError(where, f"an entity must be an object, got {entity!r}")
+                index[entity.get("id")] = len(spans)
+                spans.append(_span(offsets, entity.get("start_offset"),
+                                   entity.get("end_offset"), entity.get("label"), where))
+            for relation in _list(record, "relations", where):
+                if not isinstance(relation, dict) or relation.get("from_id") not in index \
+                        or relation.get("to_id") not in index:
+                    raise InputError(where, f"relation {relation!r} names an entity that is"
+                                            " not in the record")
+                relations.append({"head": index[relation["from_id"]],
+                                  "child": index[relation["to_id"]],
+                                  "label": relation.get("type") or relation.get("label")})
+        else:
+            for item in _list(record, "label", where):
+                if not (isinstance(item, list) and len(item) == 3):
+                    raise InputError(where, f"a label must be [start, end, LABEL], got {item!r}")
+                spans.append(_span(offsets, *item, where))
+        unique = {(s["start"], s["end"], s["label"]) for s in spans}
+        if len(unique) < len(spans):
+            notes.add("duplicate spans in one record kept once")
+        yield RawArticle(text, meta, where, spans, relations)
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}", f"not valid JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise InputError(f"{path}:{number}", "each line must be a JSON object")
+            yield number, record
+
+
+def _list(record: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = record.get(key) or []
+    if not isinstance(value, list):
+        raise InputError(where, f"'{key}' must be a list")
+    return value
+
+
+def _span(offsets: Utf16Offsets, start: Any, end: Any, label: Any, where: str
+          ) -> dict[str, Any]:
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        raise InputError(where, f"offsets must be whole numbers, got {start!r}, {end!r}")
+    try:
+        return {"start": offsets.from_utf16(start), "end": offsets.from_utf16(end),
+                "label": label}
+    except ValueError as exc:
+        raise InputError(where, str(exc)) from exc
+
+
+def record(article: Article, annotator: str | None) -> dict[str, Any]:
+    doc = article.document
+    offsets = Utf16Offsets(doc.text)
+    spans = [s for s in article.spans if annotator is None or s.annotator == annotator]
+    ids = {s.id for s in spans}
+    relations = [r for r in article.relations if r.head in ids and r.child in ids]
+    out: dict[str, Any] = {"text": doc.text}
+    if relations:
+        number = {s.id: n for n, s in enumerate(spans)}
+        out["entities"] = [{"id": number[s.id], "start_offset": offsets.to_utf16(s.start),
+                            "end_offset": offsets.to_utf16(s.end), "label": s.label}
+                           for s in spans]
+        out["relations"] = [{"id": n, "from_id": number[r.head], "to_id": number[r.child],
+                             "type": r.label} for n, r in enumerate(relations)]
+    else:
+        out["label"] = [[offsets.to_utf16(s.start), offsets.to_utf16(s.end), s.label]
+                        for s in spans]
+    out["meta"] = doc.meta
+    return out
+
+
+def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
+          annotator: str | None) -> int:
+    count = 0
+    for article in articles:
+        out.write(orjson.dumps(record(article, annotator)) + b"\n")
+        count += 1
+    return count
