@@ -57,7 +57,8 @@ def test_export_is_prodigy_jsonl_with_inclusive_token_end(tmp_path, article):
     dataset.new_span(article.id, 30, 40, "CLAIM")  # cease-fire: three tokens
     [line] = export_lines(article_db)
     assert line["text"] == article.text and line["answer"] == "accept"
-    assert line["meta"]["id"] == article.id and line["meta"]["tokenizer"] == "gloss-rules"
+    assert line["meta"]["id"] == article.id
+    assert line["meta"]["tokenizer"].startswith(("gloss-rules", "spacy-"))
     tokens = line["tokens"]
     for span in line["spans"]:
         assert tokens[span["token_start"]]["start"] == span["start"]

@@ -67,11 +67,13 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
                 except (ValueError, TypeError) as exc:
                     raise InputError(where, f"bad offsets in result {result.get('id')}:"
                                             f" {exc}") from exc
-                for label in value.get("labels") or []:
+                for n, label in enumerate(value.get("labels") or []):
                     index.setdefault(result.get("id"), len(spans))
+                    ident = result.get("id")
                     spans.append({"start": start, "end": end, "label": label,
                                   "text": value.get("text"),
-                                  "annotator": str(who) if who is not None else None})
+                                  "annotator": str(who) if who is not None else None,
+                                  "id": f"{ident}-{n}" if ident and n else ident})
             for link in links:
                 if link.get("from_id") not in index or link.get("to_id") not in index:
                     raise InputError(where, "a relation names a result that is not a span")
@@ -89,7 +91,7 @@ def task(article: Article, annotator: str | None) -> dict[str, Any]:
         if annotator is not None and span.annotator != annotator:
             continue
         by_analyst.setdefault(span.annotator, []).append({
-            "id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
+            "id": span.id, "from_name": "label", "to_name": "text", "type": "labels",
             "value": {"start": offsets.to_utf16(span.start), "end": offsets.to_utf16(span.end),
                       "text": span.text, "labels": [span.label]},
         })
@@ -97,8 +99,8 @@ def task(article: Article, annotator: str | None) -> dict[str, Any]:
     for relation in article.relations:
         who = owner.get(relation.head)
         if who in by_analyst and owner.get(relation.child) == who:
-            by_analyst[who].append({"type": "relation", "from_id": relation.head[:10],
-                                    "to_id": relation.child[:10], "direction": "right",
+            by_analyst[who].append({"type": "relation", "from_id": relation.head,
+                                    "to_id": relation.child, "direction": "right",
                                     "labels": [relation.label]})
     return {"data": {"text": doc.text, **doc.meta},
             "annotations": [{"completed_by": who, "result": results}

@@ -17,7 +17,7 @@ import orjson
 
 from tui.core.corpus import InputError, Notes, RawArticle
 from tui.core.dataset import Article
-from tui.core.text import Token, tokenize
+from tui.core.text import Token, is_grapheme_boundary, tokenize
 
 Tokenizer = Callable[[str], list[Token]]
 
@@ -85,8 +85,16 @@ def tokenizer() -> tuple[str, Tokenizer]:
     nlp = spacy.blank("en")
 
     def spacy_tokens(text: str) -> list[Token]:
-        return [Token(t.text, t.idx, t.idx + len(t.text), bool(t.whitespace_))
-                for t in nlp.tokenizer(text)]
+        tokens: list[Token] = []
+        for t in nlp.tokenizer(text):
+            token = Token(t.text, t.idx, t.idx + len(t.text), bool(t.whitespace_))
+            if tokens and not tokens[-1].ws and not is_grapheme_boundary(text, token.start):
+                # spaCy splits some clusters (a ZWJ family, a flag): a token edge inside a
+                # character can hold no span edge, so the pieces become one token again
+                last = tokens.pop()
+                token = Token(last.text + token.text, last.start, token.end, token.ws)
+            tokens.append(token)
+        return tokens
 
     return f"spacy-{spacy.__version__}", spacy_tokens
 
