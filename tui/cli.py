@@ -102,8 +102,8 @@ def run_import(dataset: Dataset, paths: tuple[Path, ...], fmt: str,
     """Import ``paths`` all or nothing (or skipping bad records); return their ids, in order."""
     from tui import formats
 
-    notes = Notes()
-    skipped: list[str] | None = [] if skip_invalid else None
+    notes = Notes(skip_invalid)
+    skipped = notes.skipped if skip_invalid else None
     raws = []
     with progress_bar("reading") as advance:
         for path in paths:

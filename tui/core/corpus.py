@@ -78,7 +78,7 @@ def read_text_paths(path: Path) -> Iterator[RawArticle]:
         yield read_text_file(file)
 
 
-def read_csv(path: Path) -> Iterator[RawArticle]:
+def read_csv(path: Path, notes: Notes | None = None) -> Iterator[RawArticle]:
     """A CSV with a ``text`` column; ``title`` and every other column go into ``meta``."""
     csv.field_size_limit(sys.maxsize)
     try:
@@ -93,11 +93,14 @@ def read_csv(path: Path) -> Iterator[RawArticle]:
                                  f"{', '.join(reader.fieldnames or [])})")
             for row in reader:
                 where = f"{path}:{reader.line_num}"
-                if None in row:
-                    raise InputError(where, "more fields than the header has")
-                text = row.pop("text") or ""
-                if not text.strip():
-                    raise InputError(where, "empty text")
+                if None in row or not (row.get("text") or "").strip():
+                    error = InputError(where, "more fields than the header has" if None in row
+                                       else "empty text")
+                    if notes is None:
+                        raise error
+                    notes.reject(error)
+                    continue
+                text = row.pop("text")
                 meta = {k: v for k, v in row.items() if v not in (None, "")}
                 meta.setdefault("source", path.name)
                 yield RawArticle(text, meta, where)
@@ -200,13 +203,22 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
 
 
 class Notes:
-    """What a reader or writer skipped or could not represent, counted, for one summary line."""
+    """What a reader or writer skipped or could not represent, counted, for one summary
+    line each; and, under ``--skip-invalid``, the bad records it set aside."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip_invalid: bool = False) -> None:
         self.counts: dict[str, int] = {}
+        self.skip_invalid = skip_invalid
+        self.skipped: list[str] = []
 
     def add(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
+
+    def reject(self, error: InputError) -> None:
+        """A bad record: stop the import, or (skipping invalid records) set it aside."""
+        if not self.skip_invalid:
+            raise error
+        self.skipped.append(str(error))
 
     def lines(self) -> list[str]:
         return [f"{n} {what}" for what, n in self.counts.items()]

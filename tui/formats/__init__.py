@@ -43,7 +43,7 @@ def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
 
 
 def _csv(path: Path, notes: Notes) -> Iterator[RawArticle]:
-    return read_csv(path)
+    return read_csv(path, notes)
 
 
 FORMATS: dict[str, Format] = {

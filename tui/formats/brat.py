@@ -42,34 +42,41 @@ def pairs(path: Path) -> list[tuple[Path, Path]]:
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
     for txt, ann in pairs(path):
         try:
-            text = txt.read_bytes().decode("utf-8")
-            lines = ann.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(str(ann), f"cannot read: {exc}") from exc
-        spans: list[dict[str, Any]] = []
-        first_span: dict[str, int] = {}
-        relations: list[dict[str, Any]] = []
-        for number, line in enumerate(lines, start=1):
-            where = f"{ann}:{number}"
-            if not line.strip():
-                continue
-            kind = line[0]
-            if kind == "T":
-                first_span[line.split("\t", 1)[0]] = len(spans)
-                spans += _text_bound(line, text, where, notes)
-            elif kind == "R":
-                relations.append(_relation(line, where))
-            elif kind in SKIPPED:
-                notes.add(f"brat {kind} lines ({SKIPPED[kind]}) skipped")
-            else:
-                notes.add("brat lines of an unknown kind skipped")
-        for relation in relations:
-            for role in ("head", "child"):
-                if relation[role] not in first_span:
-                    raise InputError(str(ann), f"relation names {relation[role]}, which is"
-                                               " not a span of this file")
-                relation[role] = first_span[relation[role]]
-        yield RawArticle(text, {"source": txt.name}, str(ann), spans, relations)
+            yield _article(txt, ann, notes)
+        except InputError as exc:
+            notes.reject(exc)
+
+
+def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
+    try:
+        text = txt.read_bytes().decode("utf-8")
+        lines = ann.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(ann), f"cannot read: {exc}") from exc
+    spans: list[dict[str, Any]] = []
+    first_span: dict[str, int] = {}
+    relations: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        where = f"{ann}:{number}"
+        if not line.strip():
+            continue
+        kind = line[0]
+        if kind == "T":
+            first_span[line.split("\t", 1)[0]] = len(spans)
+            spans += _text_bound(line, text, where, notes)
+        elif kind == "R":
+            relations.append(_relation(line, where))
+        elif kind in SKIPPED:
+            notes.add(f"brat {kind} lines ({SKIPPED[kind]}) skipped")
+        else:
+            notes.add("brat lines of an unknown kind skipped")
+    for relation in relations:
+        for role in ("head", "child"):
+            if relation[role] not in first_span:
+                raise InputError(str(ann), f"relation names {relation[role]}, which is"
+                                           " not a span of this file")
+            relation[role] = first_span[relation[role]]
+    return RawArticle(text, {"source": txt.name}, str(ann), spans, relations)
 
 
 def _text_bound(line: str, text: str, where: str, notes: Notes) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
         raise InputError(str(path), f"cannot read: {exc}") from exc
     document: list[list[tuple[str, str]]] = [[]]
     first_line = 1
+    bad = False  # a bad line spoils its whole document (skipped under --skip-invalid)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             if document[-1]:
@@ -36,18 +37,21 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
             continue
         fields = line.split("\t") if "\t" in line else line.split()
         if fields[0] == DOCSTART:
-            if any(document):
+            if any(document) and not bad:
                 yield _article(document, path, first_line, notes)
-            document, first_line = [[]], number + 1
+            document, first_line, bad = [[]], number + 1, False
             continue
         where = f"{path}:{number}"
-        if len(fields) < 2:
-            raise InputError(where, "expected a token and a tag")
         token, tag = fields[0], fields[-1]
-        if not TAG.match(tag):
-            raise InputError(where, f"{tag!r} is not an IOB tag (O, B-X, I-X, ...)")
+        error = ("expected a token and a tag" if len(fields) < 2 else
+                 None if TAG.match(tag) else f"{tag!r} is not an IOB tag (O, B-X, I-X, ...)")
+        if error:
+            if not bad:
+                notes.reject(InputError(where, error))
+            bad = True
+            continue
         document[-1].append((token, tag))
-    if any(document):
+    if any(document) and not bad:
         yield _article(document, path, first_line, notes)
 
 

@@ -30,46 +30,52 @@ def sniff(record: dict[str, Any]) -> bool:
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
-    for number, record in _records(path):
-        where = f"{path}:{number}"
-        text = record.get("text")
-        if not isinstance(text, str):
-            raise InputError(where, "no 'text' string")
-        offsets = Utf16Offsets(text)
-        meta = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
-        for key, value in record.items():
-            if key not in RESERVED:
-                meta[f"doccano_{key}" if key in ("id", "title") else key] = value
-        spans: list[dict[str, Any]] = []
-        relations: list[dict[str, Any]] = []
-        if "entities" in record:
-            index: dict[Any, int] = {}
-            for entity in _list(record, "entities", where):
-                if not isinstance(entity, dict):
-                    raise InputError(where, f"an entity must be an object, got {entity!r}")
-                index[entity.get("id")] = len(spans)
-                spans.append(_span(offsets, entity.get("start_offset"),
-                                   entity.get("end_offset"), entity.get("label"), where))
-            for relation in _list(record, "relations", where):
-                if not isinstance(relation, dict) or relation.get("from_id") not in index \
-                        or relation.get("to_id") not in index:
-                    raise InputError(where, f"relation {relation!r} names an entity that is"
-                                            " not in the record")
-                relations.append({"head": index[relation["from_id"]],
-                                  "child": index[relation["to_id"]],
-                                  "label": relation.get("type") or relation.get("label")})
-        else:
-            for item in _list(record, "label", where):
-                if not (isinstance(item, list) and len(item) == 3):
-                    raise InputError(where, f"a label must be [start, end, LABEL], got {item!r}")
-                spans.append(_span(offsets, *item, where))
-        unique = {(s["start"], s["end"], s["label"]) for s in spans}
-        if len(unique) < len(spans):
-            notes.add("duplicate spans in one record kept once")
-        yield RawArticle(text, meta, where, spans, relations)
+    for number, record in _records(path, notes):
+        try:
+            yield _article(record, f"{path}:{number}", notes)
+        except InputError as exc:
+            notes.reject(exc)
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError(where, "no 'text' string")
+    offsets = Utf16Offsets(text)
+    meta = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
+    for key, value in record.items():
+        if key not in RESERVED:
+            meta[f"doccano_{key}" if key in ("id", "title") else key] = value
+    spans: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    if "entities" in record:
+        index: dict[Any, int] = {}
+        for entity in _list(record, "entities", where):
+            if not isinstance(entity, dict):
+                raise InputError(where, f"an entity must be an object, got {entity!r}")
+            index[entity.get("id")] = len(spans)
+            spans.append(_span(offsets, entity.get("start_offset"),
+                               entity.get("end_offset"), entity.get("label"), where))
+        for relation in _list(record, "relations", where):
+            if not isinstance(relation, dict) or relation.get("from_id") not in index \
+                    or relation.get("to_id") not in index:
+                raise InputError(where, f"relation {relation!r} names an entity that is"
+                                        " not in the record")
+            relations.append({"head": index[relation["from_id"]],
+                              "child": index[relation["to_id"]],
+                              "label": relation.get("type") or relation.get("label")})
+    else:
+        for item in _list(record, "label", where):
+            if not (isinstance(item, list) and len(item) == 3):
+                raise InputError(where, f"a label must be [start, end, LABEL], got {item!r}")
+            spans.append(_span(offsets, *item, where))
+    unique = {(s["start"], s["end"], s["label"]) for s in spans}
+    if len(unique) < len(spans):
+        notes.add("duplicate spans in one record kept once")
+    return RawArticle(text, meta, where, spans, relations)
+
+
+def _records(path: Path, notes: Notes) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -81,9 +87,11 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}", f"not valid JSON ({exc.msg})") from exc
+                notes.reject(InputError(f"{path}:{number}", f"not valid JSON ({exc.msg})"))
+                continue
             if not isinstance(record, dict):
-                raise InputError(f"{path}:{number}", "each line must be a JSON object")
+                notes.reject(InputError(f"{path}:{number}", "each line must be a JSON object"))
+                continue
             yield number, record
 
 

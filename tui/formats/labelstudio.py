@@ -31,56 +31,62 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
         raise InputError(str(path), f"not a Label Studio JSON file ({exc})") from exc
     tasks = tasks if isinstance(tasks, list) else [tasks]
     for number, task in enumerate(tasks, start=1):
-        where = f"{path}: task {number}"
-        data = task.get("data") if isinstance(task, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise InputError(where, "no data.text string")
-        text = data["text"]
-        offsets = Utf16Offsets(text)
-        meta = {k: v for k, v in data.items() if k != "text"}
-        if "id" in task:
-            meta["labelstudio_id"] = task["id"]
-        if task.get("predictions"):
-            notes.add("Label Studio predictions skipped")
-        spans: list[dict[str, Any]] = []
-        relations: list[dict[str, Any]] = []
-        for annotation in task.get("annotations") or []:
-            if annotation.get("was_cancelled"):
-                notes.add("cancelled Label Studio annotations skipped")
+        try:
+            yield _article(task, f"{path}: task {number}", notes)
+        except InputError as exc:
+            notes.reject(exc)
+
+
+def _article(task: Any, where: str, notes: Notes) -> RawArticle:
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InputError(where, "no data.text string")
+    text = data["text"]
+    offsets = Utf16Offsets(text)
+    meta = {k: v for k, v in data.items() if k != "text"}
+    if "id" in task:
+        meta["labelstudio_id"] = task["id"]
+    if task.get("predictions"):
+        notes.add("Label Studio predictions skipped")
+    spans: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    for annotation in task.get("annotations") or []:
+        if annotation.get("was_cancelled"):
+            notes.add("cancelled Label Studio annotations skipped")
+            continue
+        who = annotation.get("completed_by")
+        who = who.get("email") if isinstance(who, dict) else who
+        index: dict[Any, int] = {}
+        links = []
+        for result in annotation.get("result") or []:
+            kind = result.get("type")
+            if kind == "relation":
+                links.append(result)
                 continue
-            who = annotation.get("completed_by")
-            who = who.get("email") if isinstance(who, dict) else who
-            index: dict[Any, int] = {}
-            links = []
-            for result in annotation.get("result") or []:
-                kind = result.get("type")
-                if kind == "relation":
-                    links.append(result)
-                    continue
-                value = result.get("value") or {}
-                if kind != "labels" or "start" not in value:
-                    notes.add(f"Label Studio results of type {kind!r} skipped")
-                    continue
-                try:
-                    start = offsets.from_utf16(value["start"])
-                    end = offsets.from_utf16(value["end"])
-                except (ValueError, TypeError) as exc:
-                    raise InputError(where, f"bad offsets in result {result.get('id')}:"
-                                            f" {exc}") from exc
-                for n, label in enumerate(value.get("labels") or []):
-                    index.setdefault(result.get("id"), len(spans))
-                    ident = result.get("id")
-                    spans.append({"start": start, "end": end, "label": label,
-                                  "text": value.get("text"),
-                                  "annotator": str(who) if who is not None else None,
-                                  "id": f"{ident}-{n}" if ident and n else ident})
-            for link in links:
-                if link.get("from_id") not in index or link.get("to_id") not in index:
-                    raise InputError(where, "a relation names a result that is not a span")
-                for label in link.get("labels") or ["related"]:
-                    relations.append({"head": index[link["from_id"]],
-                                      "child": index[link["to_id"]], "label": label})
-        yield RawArticle(text, meta, where, spans, relations)
+            value = result.get("value") or {}
+            if kind != "labels" or "start" not in value:
+                notes.add(f"Label Studio results of type {kind!r} skipped")
+                continue
+            try:
+                start = offsets.from_utf16(value["start"])
+                end = offsets.from_utf16(value["end"])
+            except (ValueError, TypeError) as exc:
+                raise InputError(where, f"bad offsets in result {result.get('id')}:"
+                                        f" {exc}") from exc
+            for n, label in enumerate(value.get("labels") or []):
+                index.setdefault(result.get("id"), len(spans))
+                ident = result.get("id")
+                spans.append({"start": start, "end": end, "label": label,
+                              "text": value.get("text"),
+                              "annotator": str(who) if who is not None else None,
+                              "id": f"{ident}-{n}" if ident and n else ident})
+        for link in links:
+            if link.get("from_id") not in index or link.get("to_id") not in index:
+                raise InputError(where, "a relation names a result that is not a span")
+            for label in link.get("labels") or ["related"]:
+                relations.append({"head": index[link["from_id"]],
+                                  "child": index[link["to_id"]], "label": label})
+    return RawArticle(text, meta, where, spans, relations)
 
 
 def task(article: Article, annotator: str | None) -> dict[str, Any]:

@@ -31,30 +31,38 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            where = f"{path}:{number}"
             try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise InputError(where, f"not valid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise InputError(where, "each line must be a JSON object")
-            answer = record.get("answer", "accept")
-            if answer != "accept":
-                notes.add(f"records answered {answer!r} skipped")
+                raw = _record(line, f"{path}:{number}", notes)
+            except InputError as exc:
+                notes.reject(exc)
                 continue
-            text = record.get("text")
-            if not isinstance(text, str):
-                raise InputError(where, "no 'text' string")
-            spans = record.get("spans") or []
-            if not isinstance(spans, list):
-                raise InputError(where, "'spans' must be a list")
-            annotator = record.get("_annotator_id")
-            if annotator:
-                spans = [{"annotator": annotator, **s} if isinstance(s, dict) else s
-                         for s in spans]
-            meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-            yield RawArticle(text, dict(meta), where, spans,
-                             _relations(record.get("relations"), spans, where))
+            if raw is not None:
+                yield raw
+
+
+def _record(line: bytes, where: str, notes: Notes) -> RawArticle | None:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(where, f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(record, dict):
+        raise InputError(where, "each line must be a JSON object")
+    answer = record.get("answer", "accept")
+    if answer != "accept":
+        notes.add(f"records answered {answer!r} skipped")
+        return None
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError(where, "no 'text' string")
+    spans = record.get("spans") or []
+    if not isinstance(spans, list):
+        raise InputError(where, "'spans' must be a list")
+    annotator = record.get("_annotator_id")
+    if annotator:
+        spans = [{"annotator": annotator, **s} if isinstance(s, dict) else s for s in spans]
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    return RawArticle(text, dict(meta), where, spans,
+                      _relations(record.get("relations"), spans, where))
 
 
 def _relations(relations: Any, spans: list[Any], where: str) -> list[dict[str, Any]]:
