@@ -201,6 +201,11 @@ class Token(NamedTuple):
     ws: bool
 
 
+def _token(text: str, start: int, end: int, ws: bool) -> Token:
+    # NamedTuple's own constructor goes through Python code; a tokenizer makes one per word
+    return tuple.__new__(Token, (text, start, end, ws))  # type: ignore[type-var]
+
+
 # spaCy's English rules, reduced to what plain news text needs: abbreviations with inner
 # dots stay whole, a clitic 's and n't split off, numbers keep their separators, hyphens
 # between letters split (as spaCy's infixes do), every other mark is a token of its own.
@@ -238,22 +243,22 @@ def tokenize(text: str) -> list[Token]:
     for chunk in text.split(" "):
         end = start + len(chunk)
         if chunk.isalpha():
-            append(Token(chunk, start, end, end < last))
+            append(_token(chunk, start, end, end < last))
         elif not chunk:  # a space after a space: spaCy keeps it as a whitespace token
             if end == last:
                 pass
             elif tokens and tokens[-1].text.isspace() and tokens[-1].end == start:
                 gap = tokens.pop()
-                append(Token(gap.text + " ", gap.start, end + 1, False))
+                append(_token(gap.text + " ", gap.start, end + 1, False))
             else:
-                append(Token(" ", start, end + 1, False))
+                append(_token(" ", start, end + 1, False))
         else:
             piece_start = start
             for piece in pattern.findall(chunk):
                 piece_end = piece_start + len(piece)
-                append(Token(piece, piece_start, piece_end, False))
+                append(_token(piece, piece_start, piece_end, False))
                 piece_start = piece_end
             if end < last:
-                tokens[-1] = tokens[-1]._replace(ws=True)
+                tokens[-1] = _token(*tokens[-1][:3], True)
         start = end + 1
     return tokens

@@ -17,7 +17,8 @@ import orjson
 
 from tui.core.corpus import InputError, Notes, RawArticle
 from tui.core.dataset import Article
-from tui.core.text import Token, is_grapheme_boundary, tokenize
+from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
+from tui.core.text import _token as make
 
 Tokenizer = Callable[[str], list[Token]]
 
@@ -92,17 +93,23 @@ def tokenizer() -> tuple[str, Tokenizer]:
         return "gloss-rules", tokenize
     nlp = spacy.blank("en")
 
+    from spacy.attrs import IDX, LENGTH, SPACY
+
     def spacy_tokens(text: str) -> list[Token]:
-        tokens: list[Token] = []
-        for t in nlp.tokenizer(text):
-            token = Token(t.text, t.idx, t.idx + len(t.text), bool(t.whitespace_))
-            if tokens and not tokens[-1].ws and not is_grapheme_boundary(text, token.start):
+        # Offsets read in bulk (Doc.to_array) rather than through a Python object a token.
+        rows = nlp.tokenizer(text).to_array([IDX, LENGTH, SPACY]).tolist()
+        tokens = [make(text[i:i + n], i, i + n, bool(ws)) for i, n, ws in rows]
+        if not has_joiners(text):
+            return tokens
+        merged: list[Token] = []
+        for token in tokens:
+            if merged and not merged[-1].ws and not is_grapheme_boundary(text, token.start):
                 # spaCy splits some clusters (a ZWJ family, a flag): a token edge inside a
                 # character can hold no span edge, so the pieces become one token again
-                last = tokens.pop()
-                token = Token(last.text + token.text, last.start, token.end, token.ws)
-            tokens.append(token)
-        return tokens
+                last = merged.pop()
+                token = make(last.text + token.text, last.start, token.end, token.ws)
+            merged.append(token)
+        return merged
 
     return f"spacy-{spacy.__version__}", spacy_tokens
 
