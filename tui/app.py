@@ -85,14 +85,19 @@ class GlossApp(App[None]):
             self.push_screen(HelpScreen(self.dataset.labels))
 
     def action_export(self, path: Path | None = None) -> None:
+        """Export in a thread: a large dataset takes seconds, the screen must not freeze."""
+        target = path or Path("gloss-export.jsonl")
+        self.notify(f"exporting to {target}…")
+        self.run_worker(lambda: self._export(target), thread=True, group="export")
+
+    def _export(self, target: Path) -> None:
         from tui.formats import export_file
 
-        target = path or Path("gloss-export.jsonl")
         try:
             report = export_file(self.dataset, target, "jsonl")
         except GlossError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         extra = "; ".join(report.warnings + [f"skipped {p}" for p in report.unreadable])
-        self.notify(f"exported {report.articles} articles to {target}"
-                    + (f"; {extra}" if extra else ""))
+        self.call_from_thread(self.notify, f"exported {report.articles} articles to {target}"
+                              + (f"; {extra}" if extra else ""))

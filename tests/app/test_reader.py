@@ -273,6 +273,18 @@ async def test_command_palette_toggles_character_mode(dataset):
         assert isinstance(pilot.app.screen, ReaderScreen) and pilot.app.screen.char_mode
 
 
+async def test_export_from_the_palette_writes_the_dataset(dataset, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("1", "ctrl+p", *"export the dataset")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+    lines = (tmp_path / "gloss-export.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and '"text":"Putin"' in lines[0]
+
+
 async def test_q_quits(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("1", "q")

@@ -35,12 +35,14 @@ def test_doccano_label_files(tmp_path, name):
     source = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
     back = {line["text"]: line for line in map(orjson.loads,
                                                export_bytes(dataset, "doccano").splitlines())}
+    stored = {a.document.text: a.spans for a in dataset.articles()}
     for record in source:
         text = record["text"]
         expected = sorted({(s, e, label) for s, e, label in record["label"]})
         assert sorted(tuple(x) for x in back[text]["label"]) == expected
-        for start, end, label in expected:  # BMP text: UTF-16 units are code points here
-            assert text[start:end] == back[text]["label"][0][0:0] or text[start:end]
+        # BMP text: doccano's UTF-16 units are code points, so the slices must agree
+        assert sorted((s.start, s.end, s.label) for s in stored[text]) == expected
+        assert all(s.text == text[s.start:s.end] for s in stored[text])
 
 
 def test_doccano_relations_file(tmp_path):
