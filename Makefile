@@ -24,6 +24,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/reader.py
+	$(BIN)/python bench/formats.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
