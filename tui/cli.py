@@ -151,9 +151,12 @@ def read_command(paths: tuple[Path, ...], db: Path, analyst: str,
     with reported_errors():
         dataset = open_dataset(db, analyst, labels_file)
         opened: list[str] = []
-        if paths:
-            opened = run_import(dataset, paths, "auto")[:2]
-        elif dataset.is_empty() and Path("seeds").is_dir():
+        for path in paths[:2]:  # the first article of each PATH, two side by side
+            ids = run_import(dataset, (path,), "auto")
+            opened += ids[:1]
+        if len(paths) > 2:
+            run_import(dataset, paths[2:], "auto")
+        if not paths and dataset.is_empty() and Path("seeds").is_dir():
             run_import(dataset, (Path("seeds"),), "text")
     from tui.app import GlossApp
 

@@ -24,6 +24,7 @@ class GlossCommands(Provider):
                 ("Toggle character mode", "selections stop snapping to words",
                  screen.action_toggle_char_mode),
                 ("Mark article done", "and open the next", screen.action_mark_done),
+                ("Mark article skipped", "and open the next", screen.action_mark_skipped),
                 ("Open an article side by side", "pick a second article",
                  screen.action_side_by_side),
                 ("Retry failed saves", "save again what could not be saved",

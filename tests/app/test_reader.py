@@ -285,6 +285,16 @@ async def test_export_from_the_palette_writes_the_dataset(dataset, tmp_path, mon
     assert len(lines) == 3 and '"text":"Putin"' in lines[0]
 
 
+async def test_skipping_an_article_from_the_palette(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+p", *"mark article skipped")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert Dataset(dataset.folder, "alice").status(ids(dataset)[0]) == "skipped"
+        assert view_of(pilot.app).text == SECOND
+
+
 async def test_q_quits(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("1", "q")

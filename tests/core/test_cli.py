@@ -196,3 +196,22 @@ def test_prodigy_annotated_headlines_land_on_the_same_slices(tmp_path):
     got = [(s["text"], s["label"]) for line in export_lines(tmp_path / "db")
            for s in line["spans"]]
     assert sorted(got) == sorted(expected) and len(got) == 303
+
+
+def test_read_opens_the_first_article_of_each_path(tmp_path, monkeypatch):
+    from tui import cli
+
+    opened = []
+    monkeypatch.setattr("tui.app.GlossApp.run", lambda self: opened.extend(self.opened))
+    a, b = tmp_path / "a.txt", tmp_path / "b.csv"
+    a.write_text("Kyiv says talks resume.")
+    b.write_text("title,text\nOne,First article.\nTwo,Second article.\n")
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli.main, ["read", str(a), str(b), "--db",
+                                           str(tmp_path / "db")])
+    assert result.exit_code == 0, result.output
+    dataset = Dataset(tmp_path / "db", "alice")
+    assert [dataset.document(i).text for i in opened] == ["Kyiv says talks resume.",
+                                                          "First article."]
+    assert len(dataset.ids()) == 3

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from tui.core.dataset import Dataset, ImportResult
 from tui.core.model import (
     Document,
@@ -50,6 +52,28 @@ class RawArticle:
     where: str
     spans: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def json_lines(path: Path, notes: Notes) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each JSON object of a JSONL file with its ``file:line``; a bad line is rejected."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                notes.reject(InputError(where, f"not valid JSON ({exc.msg})"))
+                continue
+            if not isinstance(record, dict):
+                notes.reject(InputError(where, "each line must be a JSON object"))
+                continue
+            yield where, record
 
 
 def read_text_file(path: Path) -> RawArticle:

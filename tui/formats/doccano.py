@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import orjson
 
-from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.corpus import InputError, Notes, RawArticle, json_lines
 from tui.core.dataset import Article
 from tui.core.text import Utf16Offsets
 
@@ -30,9 +30,9 @@ def sniff(record: dict[str, Any]) -> bool:
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
-    for number, record in _records(path, notes):
+    for where, record in json_lines(path, notes):
         try:
-            yield _article(record, f"{path}:{number}", notes)
+            yield _article(record, where, notes)
         except InputError as exc:
             notes.reject(exc)
 
@@ -73,26 +73,6 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
     if len(unique) < len(spans):
         notes.add("duplicate spans in one record kept once")
     return RawArticle(text, meta, where, spans, relations)
-
-
-def _records(path: Path, notes: Notes) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                notes.reject(InputError(f"{path}:{number}", f"not valid JSON ({exc.msg})"))
-                continue
-            if not isinstance(record, dict):
-                notes.reject(InputError(f"{path}:{number}", "each line must be a JSON object"))
-                continue
-            yield number, record
 
 
 def _list(record: dict[str, Any], key: str, where: str) -> list[Any]:

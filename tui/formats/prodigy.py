@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import orjson
 
-from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.corpus import InputError, Notes, RawArticle, json_lines
 from tui.core.dataset import Article
 from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
 from tui.core.text import _token as make
@@ -24,30 +24,17 @@ Tokenizer = Callable[[str], list[Token]]
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = _record(line, f"{path}:{number}", notes)
-            except InputError as exc:
-                notes.reject(exc)
-                continue
-            if raw is not None:
-                yield raw
+    for where, record in json_lines(path, notes):
+        try:
+            raw = _record(record, where, notes)
+        except InputError as exc:
+            notes.reject(exc)
+            continue
+        if raw is not None:
+            yield raw
 
 
-def _record(line: bytes, where: str, notes: Notes) -> RawArticle | None:
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(where, f"not valid JSON ({exc.msg})") from exc
-    if not isinstance(record, dict):
-        raise InputError(where, "each line must be a JSON object")
+def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | None:
     answer = record.get("answer", "accept")
     if answer != "accept":
         notes.add(f"records answered {answer!r} skipped")

@@ -397,12 +397,19 @@ class ReaderScreen(Screen[None]):
         self.show_article(self.order[target])
 
     def action_mark_done(self) -> None:
+        self._mark("done")
+
+    def action_mark_skipped(self) -> None:
+        self._mark("skipped")
+
+    def _mark(self, status: str) -> None:
+        """Set this analyst's status of the article, then open the next one."""
         try:
-            self.dataset.set_status(self.pane.doc_id, "done")
+            self.dataset.set_status(self.pane.doc_id, status)
         except GlossError as exc:
             self._report(f"NOT SAVED: {exc}", error=True)
             return
-        self.notify(f"done: {self.pane.title[:60]}")
+        self.notify(f"{status}: {self.pane.title[:60]}")
         self._step(1)
 
     def show_article(self, doc_id: str, pane: ArticlePane | None = None) -> None:
