@@ -123,7 +123,7 @@ class ReaderScreen(Screen[None]):
         for other in self.panes:
             other.set_class(other is pane, "-active")
 
-    def on_descendant_focus(self, event: object) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for pane in self.panes:
             if pane.view.has_focus and pane is not self.active:
                 self._follow(pane)
