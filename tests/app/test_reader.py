@@ -295,6 +295,39 @@ async def test_skipping_an_article_from_the_palette(dataset):
         assert view_of(pilot.app).text == SECOND
 
 
+async def test_row_and_page_keys_move_and_select(dataset):
+    second_line = FIRST.index("Kyiv")
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        view = view_of(pilot.app)
+        await pilot.press("right", "right", "down")
+        assert view.cursor == second_line + 2  # same column, next row
+        await pilot.press("up", "end")
+        assert view.cursor == FIRST.index("\n")
+        await pilot.press("home", "pagedown")
+        assert view.cursor == len(FIRST)  # a short article: one page is the end
+        await pilot.press("pageup", "ctrl+end", "ctrl+home")
+        assert view.cursor == 0
+        await pilot.press("shift+end")
+        assert view.selection == (0, FIRST.index("\n"))
+        await pilot.press("escape")
+        assert view.selection is None and view.cursor == FIRST.index("\n")
+        await pilot.press("ctrl+home", "down", "shift+up")  # a whole row, from below
+        assert view.selection == (0, second_line)
+        await pilot.press("ctrl+end", "shift+home")
+        assert view.selection == (second_line, len(FIRST))
+
+
+async def test_o_opens_another_article_in_this_pane(dataset):
+    async with reader(dataset).run_test(size=(120, 30)) as pilot:
+        await pilot.press("o")
+        assert isinstance(pilot.app.screen, PickerScreen)
+        await pilot.press(*"moscow", "enter")
+        assert view_of(pilot.app).text == THIRD
+        assert len(pilot.app.screen.panes) == 1
+        await pilot.press("1")
+        assert await saved(pilot, dataset, 2) == [("Moscow", "ACTOR")]
+
+
 async def test_q_quits(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("1", "q")
