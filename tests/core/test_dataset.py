@@ -157,3 +157,29 @@ def test_relations_follow_kept_spans_and_go_with_a_removed_one(dataset, article)
     assert (relation.head, relation.child, relation.label) == (putin.id, kyiv.id, "Located")
     dataset.remove_span(article.id, kyiv.id)
     assert dataset.article(article.id).relations == []
+
+
+def test_another_writer_between_two_saves_is_never_overwritten(dataset, article):
+    other = Dataset(dataset.folder, "bob")  # another process, in effect: its own memory
+    dataset.new_span(article.id, 0, 5, "ACTOR")
+    other.new_span(article.id, 10, 15, "ACTOR")
+    dataset.new_span(article.id, 53, 57, "LOCATION")
+    assert [s.text for s in Dataset(dataset.folder, "x").spans(article.id)] == [
+        "Putin", "Trump", "Kyiv"]
+
+
+def test_a_failed_write_leaves_nothing_behind_in_memory(dataset, article, monkeypatch):
+    import tui.core.dataset as module
+
+    dataset.new_span(article.id, 0, 5, "ACTOR")
+
+    def full_disk(path, data):
+        raise StorageError(f"{path}: not saved: the disk is full")
+
+    monkeypatch.setattr(module, "write_json_atomic", full_disk)
+    with pytest.raises(StorageError, match="disk is full"):
+        dataset.new_span(article.id, 10, 15, "ACTOR")
+    monkeypatch.undo()
+    dataset.new_span(article.id, 53, 57, "LOCATION")
+    assert [s.text for s in Dataset(dataset.folder, "x").spans(article.id)] == [
+        "Putin", "Kyiv"]
