@@ -66,6 +66,14 @@ async def search(pilot, text: str) -> None:
     await pilot.press("slash", *text, "enter")
 
 
+async def command(pilot, text: str) -> None:
+    """Run the command palette's best match for ``text``."""
+    await pilot.press("ctrl+p", *text)
+    await pilot.pause(0.3)  # the palette searches in a worker
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_label_key_labels_the_word_under_the_cursor(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         await pilot.press("ctrl+right", "ctrl+right", "ctrl+right", "left", "1")  # in "Trump"
@@ -266,19 +274,15 @@ async def test_help_lists_every_key_and_closes(dataset):
 
 async def test_command_palette_toggles_character_mode(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
-        await pilot.press("ctrl+p", *"character mode")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await command(pilot, "character mode")
         assert isinstance(pilot.app.screen, ReaderScreen) and pilot.app.screen.char_mode
 
 
 async def test_export_from_the_palette_writes_the_dataset(dataset, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
-        await pilot.press("1", "ctrl+p", *"export the dataset")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await pilot.press("1")
+        await command(pilot, "export the dataset")
         await settle(pilot)
         await pilot.app.workers.wait_for_complete()
     lines = (tmp_path / "gloss-export.jsonl").read_text(encoding="utf-8").splitlines()
@@ -287,10 +291,7 @@ async def test_export_from_the_palette_writes_the_dataset(dataset, tmp_path, mon
 
 async def test_skipping_an_article_from_the_palette(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
-        await pilot.press("ctrl+p", *"mark article skipped")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await command(pilot, "mark article skipped")
         assert Dataset(dataset.folder, "alice").status(ids(dataset)[0]) == "skipped"
         assert view_of(pilot.app).text == SECOND
 
