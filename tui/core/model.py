@@ -66,8 +66,11 @@ class Span:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Span:
-        known = {k: record[k] for k in cls.__slots__ if k in record}  # type: ignore[attr-defined]
-        return cls(**known)
+        try:
+            return cls(**record)  # Gloss's own records: exactly these fields
+        except TypeError:
+            known = {k: record[k] for k in cls.__slots__ if k in record}  # type: ignore[attr-defined]
+            return cls(**known)
 
     def to_record(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "label": self.label, "text": self.text,
