@@ -155,8 +155,9 @@ def prepare(raw: RawArticle, annotator: str, source: str
             start = end = None
         try:
             check_offsets(raw.text, start, end)  # type: ignore[arg-type]
-            start, end = move(start), move(end)  # type: ignore[arg-type]
-            check_offsets(text, start, end)
+            if raw.text is not text:  # normalising changed the text: offsets move with it
+                start, end = move(start), move(end)  # type: ignore[arg-type]
+                check_offsets(text, start, end)
         except OffsetError as exc:
             raise InputError(where, str(exc)) from exc
         quoted = item.get("text")

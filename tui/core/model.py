@@ -7,7 +7,7 @@ overlap or nest inside other spans. Both edges must fall on grapheme-cluster bou
 from __future__ import annotations
 
 import hashlib
-import uuid
+import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +25,11 @@ class OffsetError(GlossError):
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    """A random 128-bit id, as uuid4().hex but without building a UUID object."""
+    return os.urandom(16).hex()
 
 
 def document_id(text: str) -> str:
@@ -51,7 +56,7 @@ class Span:
     text: str
     annotator: str
     source: str = "gloss"
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=new_id)
     created: str = field(default_factory=now)
     updated: str = ""
 
@@ -98,7 +103,7 @@ class Relation:
     child: str  # span id
     label: str
     annotator: str
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=new_id)
 
     def to_record(self) -> dict[str, Any]:
         return {"head": self.head, "child": self.child, "label": self.label,

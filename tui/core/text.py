@@ -52,8 +52,10 @@ def normalise(raw: str | bytes) -> str:
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if text.startswith(_BOM):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # the same object back when nothing changes, so callers can tell with `is`
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 class Utf16Offsets:
