@@ -6,9 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tui.core.dataset import Dataset
 from tui.core.model import Document
+
+# No timed assertions: hypothesis's per-example deadline would be one, on a loaded CI machine.
+settings.register_profile("gloss", deadline=None)
+settings.load_profile("gloss")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
