@@ -47,8 +47,9 @@ class ArticleTable(Vertical):
         for n, row in enumerate(self.rows, start=1):
             haystack = f"{row.title} {row.status}".casefold()
             if all(word in haystack for word in words):
-                table.add_row(str(n), row.title[:90], f"{row.length:,}", str(row.spans),
-                              row.status, key=row.id)
+                title = row.title if len(row.title) <= 64 else row.title[:63] + "…"
+                table.add_row(str(n), title, f"{row.length:,}", str(row.spans), row.status,
+                              key=row.id)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill(event.value)
