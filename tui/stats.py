@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.table import Table
 
 from tui.core.dataset import Dataset
-from tui.core.storage import CorruptFileError
 
 
 def render_stats(dataset: Dataset, console: Console | None = None) -> None:
@@ -18,10 +17,7 @@ def render_stats(dataset: Dataset, console: Console | None = None) -> None:
     per_analyst: Counter[str] = Counter()
     done: Counter[str] = Counter()
     problems: list[str] = []
-    for item in dataset.articles():
-        if isinstance(item, CorruptFileError):
-            problems.append(str(item))
-            continue
+    for item in dataset.readable(problems):
         articles += 1
         spans += len(item.spans)
         per_label.update(s.label for s in item.spans)

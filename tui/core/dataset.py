@@ -48,7 +48,6 @@ class ArticleSummary:
     length: int
     spans: int
     status: str
-    added: int
 
 
 @dataclass(slots=True)
@@ -163,17 +162,21 @@ class Dataset:
                 found.append(exc)
         yield from sorted(found, key=_added_order)
 
-    def summaries(self) -> tuple[list[ArticleSummary], list[str]]:
-        """The library's rows, and one line for each article file that cannot be read."""
-        rows: list[ArticleSummary] = []
-        problems: list[str] = []
+    def readable(self, problems: list[str]) -> Iterator[Article]:
+        """Every article that can be read, in order; each broken file's one-line error is
+        appended to ``problems`` (the library, stats and export all carry on without it)."""
         for item in self.articles():
             if isinstance(item, CorruptFileError):
                 problems.append(str(item))
-                continue
-            doc = item.document
-            rows.append(ArticleSummary(doc.id, doc.title, len(doc.text), len(item.spans),
-                                       item.status.get(self.annotator, "todo"), item.added))
+            else:
+                yield item
+
+    def summaries(self) -> tuple[list[ArticleSummary], list[str]]:
+        """The library's rows, and one line for each article file that cannot be read."""
+        problems: list[str] = []
+        rows = [ArticleSummary(a.document.id, a.document.title, len(a.document.text),
+                               len(a.spans), a.status.get(self.annotator, "todo"))
+                for a in self.readable(problems)]
         return rows, problems
 
     def document(self, doc_id: str) -> Document:
@@ -218,7 +221,7 @@ class Dataset:
         """
         items = list(items)
         results: dict[str, tuple[bool, int]] = {}
-        staged: list[tuple[Path, Document, list[Span]]] = []
+        staged: list[tuple[Path, Document]] = []
         try:
             for document, spans, relations in items:
                 if document.id in results or self.path(document.id).exists():
@@ -226,11 +229,11 @@ class Dataset:
                 data = _new_article_tables(document)
                 added, _ = _merge(data, spans, relations)
                 staged.append((write_temp(self.path(document.id), data, fsync=False),
-                               document, spans))
+                               document))
                 results[document.id] = (True, added)
             if staged:
                 os.sync()
-            for temp, document, _spans in staged:
+            for temp, document in staged:
                 with self._lock(document.id):
                     try:
                         os.link(temp, self.path(document.id))
@@ -242,7 +245,7 @@ class Dataset:
             if staged:
                 fsync_folder(self.folder)
         finally:
-            for temp, _document, _spans in staged:
+            for temp, _document in staged:
                 discard(temp)
         for document, spans, relations in items:
             if document.id not in results:
@@ -263,10 +266,7 @@ class Dataset:
         """Insert or replace ``span`` (by id): retrying a failed save is safe."""
         with self._tables(doc_id) as tables:
             spans = tables["spans"]
-            key = next((k for k, row in spans.items() if row.get("id") == span.id), None)
-            if key is None:
-                key = str(max(map(int, spans), default=0) + 1)
-            spans[key] = span.to_record()
+            spans[_find_key(spans, "id", span.id) or str(_next_key(spans))] = span.to_record()
 
     def remove_span(self, doc_id: str, span_id: str) -> Span:
         with self._tables(doc_id) as tables:
@@ -294,8 +294,7 @@ class Dataset:
             raise GlossError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         with self._tables(doc_id) as tables:
             rows = tables.setdefault("status", {})
-            key = next((k for k, row in rows.items() if row.get("annotator") == self.annotator),
-                       str(max(map(int, rows), default=0) + 1))
+            key = _find_key(rows, "annotator", self.annotator) or str(_next_key(rows))
             rows[key] = {"annotator": self.annotator, "status": status, "updated": now()}
 
     @contextlib.contextmanager
@@ -329,10 +328,20 @@ class Dataset:
 
     @staticmethod
     def _span_key_of(doc_id: str, spans: dict[str, Any], span_id: str) -> str:
-        for key, row in spans.items():
-            if row.get("id") == span_id:
-                return key
-        raise GlossError(f"article {doc_id} has no span {span_id}")
+        key = _find_key(spans, "id", span_id)
+        if key is None:
+            raise GlossError(f"article {doc_id} has no span {span_id}")
+        return key
+
+
+def _find_key(table: dict[str, Any], field: str, value: object) -> str | None:
+    """The TinyDB document id of the row whose ``field`` is ``value``."""
+    return next((key for key, row in table.items() if row.get(field) == value), None)
+
+
+def _next_key(table: dict[str, Any]) -> int:
+    """The next free TinyDB document id of a table (a batch adds 1, 2, ... to it)."""
+    return max(map(int, table), default=0) + 1
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
@@ -359,7 +368,7 @@ def _merge(data: dict[str, Any], spans: Iterable[Span],
     """
     table = data.setdefault("spans", {})
     kept = {_span_key(row): row["id"] for row in table.values()}
-    next_id = max((int(k) for k in table), default=0) + 1
+    first_span = _next_key(table)
     renamed: dict[str, str] = {}
     added = 0
     for span in spans:
@@ -367,11 +376,11 @@ def _merge(data: dict[str, Any], spans: Iterable[Span],
             renamed[span.id] = kept[span.key]
             continue
         kept[span.key] = span.id
-        table[str(next_id + added)] = span.to_record()
+        table[str(first_span + added)] = span.to_record()
         added += 1
     links = data.setdefault("relations", {})
     have = {(r["head"], r["child"], r["label"]) for r in links.values()}
-    next_link = max((int(k) for k in links), default=0) + 1
+    first_link = _next_key(links)
     linked = 0
     for relation in relations:
         head = renamed.get(relation.head, relation.head)
@@ -379,7 +388,8 @@ def _merge(data: dict[str, Any], spans: Iterable[Span],
         if (head, child, relation.label) in have:
             continue
         have.add((head, child, relation.label))
-        links[str(next_link + linked)] = {**relation.to_record(), "head": head, "child": child}
+        links[str(first_link + linked)] = {**relation.to_record(), "head": head,
+                                           "child": child}
         linked += 1
     return added, linked
 

@@ -129,14 +129,6 @@ class ExportReport:
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
 
 
-def _readable(dataset: Dataset, unreadable: list[str]) -> Iterator[Article]:
-    for item in dataset.articles():
-        if isinstance(item, Article):
-            yield item
-        else:
-            unreadable.append(str(item))
-
-
 def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
            annotator: str | None = None, progress: Progress | None = None) -> ExportReport:
     """Write every readable article; a broken file is reported, never half-exported."""
@@ -146,7 +138,7 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
                          if fmt.write_folder else "Gloss can import this format, not export it")
     notes = Notes()
     unreadable: list[str] = []
-    articles = _readable(dataset, unreadable)
+    articles = dataset.readable(unreadable)
     count = fmt.write(progress(articles) if progress else articles, out, notes, annotator)
     return ExportReport(count, notes.lines(), unreadable)
 
@@ -159,7 +151,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     if fmt.write_folder is not None:
         notes = Notes()
         unreadable: list[str] = []
-        articles = _readable(dataset, unreadable)
+        articles = dataset.readable(unreadable)
         try:
             count = fmt.write_folder(progress(articles) if progress else articles, path,
                                      notes, annotator)
