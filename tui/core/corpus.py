@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,7 +140,6 @@ def prepare(raw: RawArticle, annotator: str, source: str
     text = normalise(raw.text)
     if not text.strip():
         raise InputError(raw.where, "empty text")
-    move = _offset_mover(raw.text, text)
     spans: list[Span] = []
     stamp = now()
     for i, item in enumerate(raw.spans):
@@ -156,7 +155,7 @@ def prepare(raw: RawArticle, annotator: str, source: str
         try:
             check_offsets(raw.text, start, end)  # type: ignore[arg-type]
             if raw.text is not text:  # normalising changed the text: offsets move with it
-                start, end = move(start), move(end)  # type: ignore[arg-type]
+                start, end = _moved(raw.text, start), _moved(raw.text, end)  # type: ignore[arg-type]
                 check_offsets(text, start, end)
         except OffsetError as exc:
             raise InputError(where, str(exc)) from exc
@@ -184,11 +183,9 @@ def prepare(raw: RawArticle, annotator: str, source: str
     return Document.from_text(text, raw.meta), spans, relations
 
 
-def _offset_mover(raw: str, text: str) -> Callable[[int], int]:
-    """Map an offset in the source text onto the normalised text."""
-    if raw == text:
-        return lambda offset: offset
-    return lambda offset: len(normalise(raw[:offset]))
+def _moved(raw: str, offset: int) -> int:
+    """Where an offset into the source text lands in its normalised text."""
+    return len(normalise(raw[:offset]))
 
 
 def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,

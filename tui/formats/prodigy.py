@@ -71,7 +71,6 @@ def _relations(relations: Any, spans: list[Any], where: str) -> list[dict[str, A
     return out
 
 
-@cache
 def tokenizer() -> tuple[str, Tokenizer]:
     """spaCy's own English tokenizer when the ``spacy`` extra is installed, else ours."""
     name, tokens, _ = _tokenizers()

@@ -373,8 +373,6 @@ class ArticleView(ScrollView, can_focus=True):
     def _candidates(self, start: int, end: int) -> list[Span]:
         """Spans that may overlap [start, end): those starting less than the longest span
         before it, found by bisection on the sorted starts."""
-        if len(self.spans) < 64:
-            return [s for s in self.spans if s.start < end and s.end > start]
         low = bisect_left(self.spans, start - self._longest, key=lambda s: s.start)
         high = bisect_right(self.spans, end, key=lambda s: s.start)
         return [s for s in self.spans[low:high] if s.start < end and s.end > start]

@@ -7,6 +7,8 @@ posts :class:`SpanList.Chosen`; the screen moves the article's cursor there.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import regex
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -95,8 +97,6 @@ class SpanList(ScrollView, can_focus=True):
 
     def follow(self, offset: int) -> None:
         """Put the list's cursor on the first span at or after ``offset``."""
-        from bisect import bisect_left
-
         index = bisect_left(self.spans, offset, key=lambda s: s.start)
         self._fit_scroll_range()
         self._move_to(min(index, max(len(self.spans) - 1, 0)))
