@@ -1,0 +1,46 @@
+"""Strings from files and users, made safe to put on one line of a terminal.
+
+A label, an analyst, a title, a file name or an id may hold anything a file can: ESC and
+BEL, OSC sequences that set a hyperlink, C1 controls such as 0x9b (a one-byte CSI on some
+terminals), bidi overrides that reorder what is shown. Wherever such a string is printed or
+drawn, it goes through :func:`visible` first: every character a terminal would act on
+becomes a visible placeholder, so the string is shown, never obeyed. (Rich markup is a
+separate matter: data is never passed to Rich as markup, only as ``Text``.)
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bidi embeddings, overrides and isolates, and the marks: they reorder the rest of a line.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+
+
+def control_picture(char: str) -> str:
+    """What to show instead of one unsafe character."""
+    code = ord(char)
+    if char in "\n\u2028\u2029":
+        return "⏎"
+    if char == "\t":
+        return "→"
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ESC as ␛, BEL as ␇
+    if code == 0x7F:
+        return "␡"
+    if code <= 0x9F:
+        return "␦"
+    return "·"
+
+
+def visible(text: str) -> str:
+    """``text`` with every terminal control shown as a placeholder (the same object back
+    when there is none, which is nearly always)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: control_picture(m.group()), text)
+
+
+def has_controls(text: str) -> bool:
+    """True when :func:`visible` would change ``text``."""
+    return _UNSAFE.search(text) is not None
