@@ -57,7 +57,7 @@ else:
     from tui.screens.reader import ReaderScreen
     class Timed(GlossApp):
         def post_display_hook(self):
-            if isinstance(self.screen, ReaderScreen) and self.screen.panes:
+            if isinstance(self.screen, ReaderScreen) and self.screen.panes.panes:
                 print(time.time(), flush=True)
                 self.exit()
     Timed(Dataset(db, "bench"), [doc_id]).run(headless=True)
@@ -125,10 +125,11 @@ async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str,
         for _ in range(presses // 2):
             await timed("ctrl+right", None, moved(view.cursor))
             await timed("ctrl+right", None, moved(view.cursor))
-            before = len(view.spans)
-            results["label"].append(await timed("1", "1", lambda b=before: len(view.spans) > b))
+            before = len(view.model.spans)
+            results["label"].append(await timed("1", "1",
+                                                lambda b=before: len(view.model.spans) > b))
             start = time.perf_counter()
-            while screen.saving:
+            while app.saves.pending:
                 await asyncio.sleep(0.0005)
             results["label saved"].append(results["label"][-1] + time.perf_counter() - start)
     return results

@@ -13,9 +13,12 @@ brings its modifiers ("national security adviser"), a place noun after it comes 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+
 import regex
 
-from tui.core.text import paragraph_bounds, word_at, words
+from tui.core.text import paragraph_bounds, words
 
 
 def _set(names: str) -> frozenset[str]:
@@ -39,14 +42,35 @@ _CLAUSE_MARKS = regex.compile(r"[,;:()\[\]—–]|\s-\s|(?<!\b[A-Z])\.(?=\s|$)|[
 _SENTENCE_END = regex.compile(r"[.!?][\"'”’)]*(?=\s+|$)")
 
 
+@lru_cache(maxsize=256)
+def _paragraph_words(text: str, low: int, high: int) -> tuple[tuple[int, int], ...]:
+    return tuple(words(text, low, high))
+
+
+def _words(text: str, offset: int) -> tuple[tuple[int, int], ...]:
+    """The words of the paragraph holding ``offset`` (kept: growing asks again and again)."""
+    return _paragraph_words(text, *paragraph_bounds(text, offset))
+
+
+def word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The word that holds ``offset`` or ends right at it (as text.word_at, from the kept
+    words of its paragraph)."""
+    found = _words(text, min(offset, len(text)))
+    i = bisect_right(found, (offset, len(text) + 1)) - 1
+    if i >= 0 and found[i][0] <= offset < found[i][1]:
+        return found[i]
+    if i >= 0 and found[i][1] == offset:
+        return found[i]
+    return None
+
+
 def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
 def _name(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The name (with its title and place noun) around the words [start, end)."""
-    low, high = paragraph_bounds(text, start)
-    found = words(text, low, high)
+    found = _words(text, start)
     inside = [i for i, (s, e) in enumerate(found) if s < end and e > start]
     if not inside or not all(_is_capitalised(text[s:e]) or text[s:e] in CONNECTORS
                              for s, e in (found[i] for i in inside)):
@@ -96,7 +120,9 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
         elif mark.start() >= end:
             right = mark.end() if mark.group() == "”" else mark.start()
             break
-    for w_start, w_end in words(text, left, right):
+    for w_start, w_end in _words(text, start):
+        if w_start < left or w_end > right:
+            continue
         word = text[w_start:w_end].lower()
         if word in CLAUSE_WORDS:
             if w_end <= start:

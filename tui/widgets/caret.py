@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tui.core.text import snap_to_words, word_at
-from tui.core.units import balance_quotes
+from tui.core.text import snap_to_words
+from tui.core.units import balance_quotes, word_at
 
 
 @dataclass(slots=True)
