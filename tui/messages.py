@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from tui.core.model import Span
-
-if TYPE_CHECKING:
-    from tui.widgets.panes import ArticlePane
 
 
 @dataclass
@@ -23,13 +19,6 @@ class SpanChosen(Message):
     """A row of a span list was chosen (enter or a click): go to that span."""
 
     span: Span
-
-
-@dataclass
-class PaneFocused(Message):
-    """The focus moved to another article pane (the status bar follows it)."""
-
-    pane: ArticlePane
 
 
 @dataclass

@@ -76,10 +76,11 @@ def resize(model: ArticleModel, span: Span | None, edge: str, step: int, by_char
         start = _step(text, start, step, by_character, inside=(start, end))
     else:
         end = _step(text, end, step, by_character, inside=(start, end), is_end=True)
+    shrinking = (edge == "start") == (step > 0)
+    if end <= start or ((start, end) == (span.start, span.end) and shrinking):
+        return "a span keeps at least one word"
     if (start, end) == (span.start, span.end):
         return "the span cannot move that way"
-    if end <= start:
-        return "a span keeps at least one word"
     try:
         check_offsets(text, start, end)
     except GlossError as exc:

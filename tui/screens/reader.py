@@ -19,17 +19,17 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.core import editor
-from tui.core.article_model import ArticleModel, ModelEvent
+from tui.core.article_model import ArticleModel
 from tui.core.edits import Edit
 from tui.core.model import GlossError
 from tui.keys import READER, bindings
-from tui.messages import PaneFocused, SpanChosen
+from tui.messages import SpanChosen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.legend import Legend
 from tui.widgets.palette import ANSI16, Palette
 from tui.widgets.panes import ArticlePane, Panes
 from tui.widgets.search_bar import SearchBar
-from tui.widgets.status_bar import StatusBar, StatusLine
+from tui.widgets.status_bar import StatusBar, status_of
 
 if TYPE_CHECKING:
     from tui.app import GlossApp
@@ -43,8 +43,6 @@ class ReaderScreen(Screen[None]):
         self._order = order
         self.first = doc_ids[:2]
         self.char_mode = False
-        self._watched: ArticleModel | None = None
-        self._stop_watching = lambda: None
 
     @property
     def gloss(self) -> GlossApp:
@@ -61,6 +59,7 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_class(self.gloss.colours == ANSI16, "-ansi16")
         panes = self.query_one(Panes)
+        panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
         self.call_after_refresh(settle_heap, False)
 
@@ -91,45 +90,14 @@ class ReaderScreen(Screen[None]):
     def search_bar(self) -> SearchBar:
         return self.query_one(SearchBar)
 
-    # -- following the focused pane --------------------------------------------------
+    # -- the status bar --------------------------------------------------------------
 
-    def on_pane_focused(self, message: PaneFocused) -> None:
-        pane = message.pane
-        pane.view.moved.subscribe(self, self._status_of_view, immediate=True)
-        self._stop_watching()
-        self._watched = pane.model
-        self._stop_watching = pane.model.observe(self._status_of_model)
-        self.status()
-
-    def _status_of_view(self, view: ArticleView) -> None:
-        if view is self.view:
-            self.status()
-
-    def _status_of_model(self, event: ModelEvent) -> None:
-        self.status()
-
-    def on_unmount(self) -> None:
-        self._stop_watching()
-
-    def status(self) -> None:
-        """Redraw the status bar from the focused pane (called in the same frame as the
-        change it reports)."""
-        if not self.is_mounted or not self.panes.panes:
-            return
-        pane, view = self.pane, self.view
-        order = self._order or []
-        place = f"{order.index(pane.doc_id) + 1} / {len(order)}" if pane.doc_id in order \
-            else "…"
-        selection = view.selection
-        where = (f"sel {selection[0]}–{selection[1]}" if selection else f"at {view.cursor}") \
-            + f" of {len(view.text):,}"
-        report = pane.model.report
-        saved, error = report.message, report.error
-        if pane.model.failed and not pane.model.saving and not error:
-            saved, error = f"{pane.model.failed} unsaved (r retries)", True
-        self.query_one(StatusBar).show(StatusLine(
-            self.gloss.dataset.annotator, f"article {place}",
-            "char" if self.char_mode else "word", where, saved, error))
+    def status(self, pane: ArticlePane | None = None) -> None:
+        """Redraw the status bar from the focused pane: called as its caret or its article
+        changes, so in the frame of the change."""
+        if self.is_mounted and self.panes.panes:
+            self.query_one(StatusBar).show(status_of(
+                self.gloss.dataset.annotator, self._order, pane or self.pane, self.char_mode))
 
     # -- editing ---------------------------------------------------------------------
 
@@ -174,24 +142,16 @@ class ReaderScreen(Screen[None]):
             view.select(after.start, after.end, at_start=edge == "start", span=after)
 
     def action_undo(self) -> None:
-        model = self.pane.model
-        edit = model.history.undo()
-        if edit is None:
-            self.notify("nothing to undo")
-        else:
-            self._check_and_apply(model, edit)
+        self._again(self.pane.model, self.pane.model.history.undo(), "nothing to undo")
 
     def action_redo(self) -> None:
-        model = self.pane.model
-        edit = model.history.redo()
-        if edit is None:
-            self.notify("nothing to redo")
-        else:
-            self._check_and_apply(model, edit)
+        self._again(self.pane.model, self.pane.model.history.redo(), "nothing to redo")
 
-    def _check_and_apply(self, model: ArticleModel, edit: Edit) -> None:
-        refusal = model.check(edit)
-        self.apply(model, refusal or edit, record=False)
+    def _again(self, model: ArticleModel, edit: Edit | None, nothing: str) -> None:
+        if edit is None:
+            self.notify(nothing)
+        else:  # refused if it would make a span that is there again
+            self.apply(model, model.check(edit) or edit, record=False)
 
     def action_retry(self) -> None:
         retried = False

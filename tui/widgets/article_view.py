@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
@@ -24,13 +25,10 @@ from textual.strip import Strip
 from tui.core import units
 from tui.core.article_model import ArticleModel, ModelEvent
 from tui.core.model import Span
-from tui.core.search import find
-from tui.core.text import word_at
 from tui.keys import VIEW, bindings
 from tui.widgets.article_layout import ArticleLayout
 from tui.widgets.article_paint import Marks, Painter
-from tui.widgets.caret import Caret
-from tui.widgets.moves import destination
+from tui.widgets.caret import Caret, next_span, span_here
 from tui.widgets.palette import Palette
 
 
@@ -68,21 +66,7 @@ class ArticleView(ScrollView, can_focus=True):
         return self.caret.target(self.text, char_mode)
 
     def span_here(self) -> Span | None:
-        """The span the editing keys act on: the one tab or a label put the cursor on, else
-        one with exactly the selection's extent, else the innermost under the cursor."""
-        caret, model = self.caret, self.model
-        current = model.get(caret.span_id) if caret.span_id else None
-        if current is not None and current.start <= caret.cursor <= current.end:
-            return current
-        selection = caret.selection
-        if selection is not None:
-            exact = [s for s in model.at(selection[0], self.painter.analyst)
-                     if (s.start, s.end) == selection]
-            if exact:
-                return exact[0]
-        found = model.at(caret.cursor, self.painter.analyst) or (
-            model.at(caret.cursor - 1, self.painter.analyst) if caret.cursor else [])
-        return found[0] if found else None
+        return span_here(self.model, self.caret, self.painter.analyst)
 
     # -- what the reader changes -----------------------------------------------------
 
@@ -102,30 +86,17 @@ class ArticleView(ScrollView, can_focus=True):
 
     def find(self, needle: str, forward: bool, from_cursor: bool = False) -> bool:
         """Select the next (or previous) match of ``needle``; False when there is none."""
-        here = self.caret.selection or (self.caret.cursor, self.caret.cursor)
-        start = here[0] if from_cursor or not forward else here[0] + 1
-        found = find(self.text, needle, start, forward)
-        if found is None:
+        old = self._caret_rows()
+        if not self.caret.find(self.text, needle, forward, from_cursor):
             return False
-        self.select(*found)
-        self.caret.match = found
+        self._moved(old)
         return True
 
     # -- keys ------------------------------------------------------------------------
 
     def action_move(self, where: str, select: bool = False) -> None:
-        old, caret = self._caret_rows(), self.caret
-        if select and caret.anchor is None:
-            caret.anchor = caret.cursor
-        elif not select:
-            caret.anchor = None
-        caret.exact = caret.exact and select and caret.selection is None
-        caret.span_id, caret.match = None, None
-        caret.grown.clear()
-        if where not in ("up", "down", "page_up", "page_down"):
-            caret.goal_column = None
-        caret.cursor, caret.goal_column = destination(
-            self.text, self.layout_, caret.cursor, where, self.size.height, caret.goal_column)
+        old = self._caret_rows()
+        self.caret.move(self.text, self.layout_, where, select, self.size.height)
         self._moved(old)
 
     def action_clear_selection(self) -> None:
@@ -135,52 +106,37 @@ class ArticleView(ScrollView, can_focus=True):
         self._moved(old)
 
     def action_next_span(self, step: int = 1) -> None:
-        """Visit every span in text order (by start, the outer before the inner), nested
-        ones included; the cursor goes to the span's start."""
-        spans, caret = self.model.spans, self.caret
-        analyst = self.painter.analyst
-        current = self.model.get(caret.span_id) if caret.span_id else None
-        if current is not None and caret.selection == (current.start, current.end):
-            index = self.model.index(current) + step
-        elif step > 0:
-            index = self.model.first_from(caret.cursor)
-        else:
-            index = self.model.first_from(caret.selection[0] if caret.selection
-                                          else caret.cursor) - 1
-        while 0 <= index < len(spans) and analyst and spans[index].annotator != analyst:
-            index += step
-        if not 0 <= index < len(spans):
+        """Tab: every span in text order; the cursor goes to the span's start."""
+        span = next_span(self.model, self.caret, step, self.painter.analyst)
+        if span is None:
             self.notify("no more spans that way")
-            return
-        span = spans[index]
-        self.select(span.start, span.end, at_start=True, span=span)
+        else:
+            self.select(span.start, span.end, at_start=True, span=span)
 
     def action_grow(self) -> None:
-        """Select the next larger unit: word, name with its title, clause, sentence."""
+        """The next larger unit: word, name with its title, clause, sentence, paragraph."""
         caret = self.caret
-        start, end = caret.selection or (caret.cursor, caret.cursor)
-        unit = units.grow(self.text, start, end)
+        unit = units.grow(self.text, *(caret.selection or (caret.cursor, caret.cursor)))
         if unit is None:
             self.notify("nothing larger to select here")
             return
-        before, grown = caret.selection, list(caret.grown)
+        grown = [*caret.grown, caret.selection]
         self.select(*unit)
-        caret.grown = [*grown, before]
+        caret.grown = grown
 
     def action_shrink(self) -> None:
         """Back to the selection before the last grow."""
-        caret = self.caret
-        if not caret.grown:
+        grown = list(self.caret.grown)
+        if not grown:
             self.notify("nothing to shrink: = grows the selection first")
             return
-        grown = list(caret.grown)
         previous = grown.pop()
         if previous is None:
-            word = word_at(self.text, caret.cursor)
-            self.move_to(word[1] if word else caret.cursor)
+            word = units.word_at(self.text, self.caret.cursor)
+            self.move_to(word[1] if word else self.caret.cursor)
         else:
             self.select(*previous)
-        caret.grown = grown
+        self.caret.grown = grown
 
     # -- mouse -----------------------------------------------------------------------
 
@@ -216,14 +172,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.chain == 2:
-            word = word_at(self.text, self._offset_at(event))
+            word = units.word_at(self.text, self._offset_at(event))
             if word:
                 self.select(*word)
                 self.caret.exact = False
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _component(self, name: str) -> object:
+    def _component(self, name: str) -> Style:
         # Only what the stylesheet sets for this part, so that a selection's background
         # keeps the label's colour underneath.
         return self.get_component_rich_style(name, partial=True)

@@ -9,14 +9,16 @@ registry while a pane shows it (one article in two panes is one model).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.signal import Signal
 from textual.widgets import Static
 
 from tui.core.article_model import ArticleModel, ModelRegistry
 from tui.core.visible import visible
-from tui.messages import PaneFocused
 from tui.widgets.article_view import ArticleView
 from tui.widgets.palette import Palette
 from tui.widgets.span_list import SpanList
@@ -85,7 +87,11 @@ class Panes(Horizontal):
         self.registry = registry
         self.palette = palette
         self.active: ArticlePane | None = None
+        # Published, synchronously, when the focused pane's caret or article changes: the
+        # status bar is redrawn in the frame of the key
+        self.changed: Signal[ArticlePane] = Signal(self, "changed")
         self._first = doc_ids[:2]
+        self._stop_observing: Callable[[], None] = lambda: None
 
     def compose(self) -> ComposeResult:
         for doc_id in self._first:
@@ -146,9 +152,21 @@ class Panes(Horizontal):
                 self._follow(pane)
 
     def _follow(self, pane: ArticlePane) -> None:
-        changed = pane is not self.active
+        if pane is self.active:
+            return
+        if self.active is not None:
+            self.active.view.moved.unsubscribe(self)
+        self._stop_observing()
         self.active = pane
         for other in self.panes:
             other.set_class(other is pane, "-active")
-        if changed:
-            self.post_message(PaneFocused(pane))
+        pane.view.moved.subscribe(self, lambda view: self._changed(), immediate=True)
+        self._stop_observing = pane.model.observe(lambda event: self._changed())
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.active is not None:
+            self.changed.publish(self.active)
+
+    def on_unmount(self) -> None:
+        self._stop_observing()

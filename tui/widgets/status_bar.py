@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.core.visible import visible
+
+if TYPE_CHECKING:
+    from tui.widgets.panes import ArticlePane
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,22 @@ class StatusLine:
     cursor: str  # "at 10 of 3,839" or "sel 10–15 of 3,839"
     saved: str  # the focused article's last save, or why it failed
     error: bool = False
+
+
+def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mode: bool
+              ) -> StatusLine:
+    """What the status bar says about the focused pane."""
+    view, model = pane.view, pane.model
+    place = f"{order.index(pane.doc_id) + 1} / {len(order)}" if order and \
+        pane.doc_id in order else "…"
+    selection = view.selection
+    where = (f"sel {selection[0]}–{selection[1]}" if selection else f"at {view.cursor}") \
+        + f" of {len(view.text):,}"
+    saved, error = model.report.message, model.report.error
+    if model.failed and not model.saving and not error:
+        saved, error = f"{model.failed} unsaved (r retries)", True
+    return StatusLine(analyst, f"article {place}", "char" if char_mode else "word", where,
+                      saved, error)
 
 
 class StatusBar(Static):
