@@ -210,6 +210,28 @@ def test_malformed_lines_are_named(tmp_path, content, reason):
     assert str(error.value) == f"{path}:{reason}"
 
 
+@pytest.mark.parametrize("content", ["", "\n\n", "-DOCSTART- -X- -X- O\n\n",
+                                     "# newdoc id = d1\n# text = nothing\n"])
+def test_a_file_without_a_token_is_refused_or_skipped(tmp_path, content):
+    path = tmp_path / "empty.conll"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read(path)
+    assert str(error.value) == f"{path}: no token lines"
+    assert read(path, skip_invalid=True)[2].skipped == [f"{path}: no token lines"]
+
+
+def test_file_and_document_id_comments_start_articles(tmp_path):
+    path = tmp_path / "ocr.tsv"
+    path.write_text("# file: a.txt\nKyiv\tB-LOC\n# newdoc\nOdesa\tB-LOC\n"
+                    "# hipe2022:document_id = x-1\nLviv\tB-LOC\n# file:b.txt\nRivne\tB-LOC\n",
+                    encoding="utf-8")
+    documents, _, _ = read(path)
+    assert [(d.text, d.meta.get("file"), d.meta.get("hipe2022:document_id"))
+            for d in documents] == [("Kyiv", "a.txt", None), ("Odesa", None, None),
+                                    ("Lviv", None, "x-1"), ("Rivne", "b.txt", None)]
+
+
 def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     path = tmp_path / "utf16.conll"
     path.write_bytes("Kyiv\tB-LOC\n".encode("utf-16"))

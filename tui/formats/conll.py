@@ -71,6 +71,15 @@ class _Layout:
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
+    try:
+        lines = _lines(path)
+    except InputError as exc:
+        notes.reject(exc)  # skipping invalid input: the file is the unit set aside
+        return
+    yield from _Reader(path, notes).articles(lines)
+
+
+def _lines(path: Path) -> list[str]:
     # TODO: read through the shared safe opener of tui/core/corpus.py once it is on main
     # (a FIFO or /dev/zero must not hang or fill memory).
     try:
@@ -83,7 +92,7 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
         raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    yield from _Reader(path, notes).articles(text.split("\n"))
+    return text.split("\n")
 
 
 class _Reader:
@@ -96,6 +105,7 @@ class _Reader:
         self.comments: dict[str, str] = {}  # since the last token line: the next meta
 
     def articles(self, lines: list[str]) -> Iterator[RawArticle]:
+        found = 0
         for number, line in enumerate(lines, start=1):
             if not line or line.isspace():
                 self.article.end_sentence()
@@ -103,14 +113,20 @@ class _Reader:
             fields = line.split("\t") if "\t" in line else line.split()
             if line[0] == "#" and not self._hash_token(fields):
                 if self._comment(line) and self.article.parts:
+                    found += 1
                     yield self._finish()
                 continue
             if fields[0] == DOCSTART:
                 if self.article.parts:
+                    found += 1
                     yield self._finish()
                 continue
             if self.layout is None:
-                self.layout = self._layout(fields, number)
+                try:
+                    self.layout = self._layout(fields, number)
+                except InputError as exc:
+                    self.notes.reject(exc)
+                    return
                 if self.header is not None:
                     continue
             if fields == self.header:
@@ -118,6 +134,8 @@ class _Reader:
             self._token(fields, number)
         if self.article.parts:
             yield self._finish()
+        elif not found:
+            self.notes.reject(InputError(str(self.path), "no token lines"))
 
     def _finish(self) -> RawArticle:
         article, self.article = self.article, _Article()
@@ -196,9 +214,9 @@ class _Reader:
             token = unicodedata.normalize("NFC", token)  # as stored: offsets never move
         if not self.article.parts:
             self.article.start(number, self.comments)
+            self.comments = {}
         elif self.comments:  # said of a sentence, not of the article
             self.notes.add("comment lines (#) skipped", len(self.comments))
-        if self.comments:
             self.comments = {}
         if misc == "_" or misc == "O":
             self.article.add(token, tag, True, False)
