@@ -200,8 +200,8 @@ class _Reader:
             tag = None
         else:
             tag = fields[layout.tag].strip()
-        token = fields[layout.token].strip()
-        if not token:
+        token = fields[layout.token]  # as written: " \u0303" is a token of Gloss's own
+        if not token or token.isspace():
             self.notes.add("empty tokens skipped")
             return
         if tag != "O" and (tag is None or TAG.fullmatch(tag) is None):
