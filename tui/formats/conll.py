@@ -229,14 +229,14 @@ class _Reader:
         self.notes.reject(InputError(f"{self.path}:{number}", reason))
 
 
-def _misc_tag(misc: str) -> str | None:
+def _misc_tag(misc: str) -> str:
     """The tag a CoNLL-U MISC column holds: itself, its ``NER=`` item, else ``O``."""
     if misc == "_" or TAG.fullmatch(misc):
         return "O" if misc == "_" else misc
     items = misc.split("|")
     for item in items:
         if item.startswith("NER="):
-            return item[4:]
+            return "O" if item == "NER=_" else item[4:]
     return "O" if all("=" in item for item in items) else misc
 
 
