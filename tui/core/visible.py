@@ -44,3 +44,25 @@ def visible(text: str) -> str:
 def has_controls(text: str) -> bool:
     """True when :func:`visible` would change ``text``."""
     return _UNSAFE.search(text) is not None
+
+
+# In text formats that a person reads (CoNLL tokens, brat's covered text), a control
+# character is written as a \xNN escape: the file can be shown in a terminal safely, and
+# Gloss reads the escape back. Tab and line feed are the formats' own separators: never
+# in a token, and kept out of brat's text by its fragments.
+_ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPE = re.compile(r"\\x(0[0-8]|0[bcdef]|1[0-9a-f]|7f|8[0-9a-f]|9[0-9a-f])")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character but tab and LF written as ``\\xNN``."""
+    if _ESCAPED.search(text) is None:
+        return text
+    return _ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def unescape_controls(text: str) -> str:
+    """The inverse of :func:`escape_controls` (only escapes of control characters)."""
+    if "\\x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)

@@ -15,7 +15,14 @@ from typing import IO, Any
 
 import orjson
 
-from tui.core.corpus import InputError, Notes, RawArticle, json_lines
+from tui.core.corpus import (
+    InputError,
+    Notes,
+    RawArticle,
+    json_lines,
+    list_field,
+    object_field,
+)
 from tui.core.dataset import Article
 from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
 from tui.core.text import _token as make
@@ -34,41 +41,72 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
             yield raw
 
 
+ANSWERS = ("accept", "reject", "ignore")
+
+
 def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | None:
     answer = record.get("answer", "accept")
+    if answer not in ANSWERS:
+        raise InputError(where, f"'answer' must be one of {', '.join(ANSWERS)}")
     if answer != "accept":
         notes.add(f"records answered {answer!r} skipped")
         return None
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError(where, "no 'text' string")
-    spans = record.get("spans") or []
-    if not isinstance(spans, list):
-        raise InputError(where, "'spans' must be a list")
+    spans = list_field(record, "spans", where, notes)
     annotator = record.get("_annotator_id")
+    if annotator is not None and not isinstance(annotator, str):
+        notes.reject(InputError(where, "'_annotator_id' must be text"))
+        annotator = None
     if annotator:
         spans = [{"annotator": annotator, **s} if isinstance(s, dict) else s for s in spans]
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    return RawArticle(text, dict(meta), where, spans,
-                      _relations(record.get("relations"), spans, where))
+    meta = object_field(record, "meta", where, notes)
+    return RawArticle(text, meta, where, spans,
+                      _relations(list_field(record, "relations", where, notes), spans,
+                                 where, notes))
 
 
-def _relations(relations: Any, spans: list[Any], where: str) -> list[dict[str, Any]]:
-    """Prodigy relations name their spans by ``head_span`` / ``child_span`` offsets."""
-    if not relations:
-        return []
-    index = {(s.get("start"), s.get("end")): i for i, s in enumerate(spans)
-             if isinstance(s, dict)}
+def _relations(relations: list[Any], spans: list[Any], where: str, notes: Notes
+               ) -> list[dict[str, Any]]:
+    """Prodigy relations name their spans by ``head_span`` / ``child_span`` offsets (and
+    label, where two spans share their offsets)."""
+    index: dict[tuple[Any, ...], int] = {}
+    for i, span in enumerate(spans):
+        if isinstance(span, dict) and _offsets(span):
+            index.setdefault(_offsets(span), i)
+            index.setdefault((*_offsets(span), _label(span)), i)
     out = []
-    for relation in relations:
-        ends = [relation.get(k) or {} for k in ("head_span", "child_span")] \
+    for n, relation in enumerate(relations, start=1):
+        ends = [relation.get(k) for k in ("head_span", "child_span")] \
             if isinstance(relation, dict) else []
-        found = [index.get((e.get("start"), e.get("end"))) for e in ends]
+        found = [_find(index, end) for end in ends]
         if len(found) != 2 or None in found:
-            raise InputError(where, f"relation {relation!r} names a span that is not in"
-                                    " 'spans'")
+            notes.reject(InputError(where, f"relation {n} names a span that is not in"
+                                           " 'spans'"))
+            continue
         out.append({"head": found[0], "child": found[1], "label": relation.get("label")})
     return out
+
+
+def _find(index: dict[tuple[Any, ...], int], end: Any) -> int | None:
+    """The span a relation's end names: by offsets and label, else by offsets alone."""
+    if not isinstance(end, dict) or not _offsets(end):
+        return None
+    found = index.get((*_offsets(end), _label(end)))
+    return found if found is not None else index.get(_offsets(end))
+
+
+def _label(span: dict[str, Any]) -> str | None:
+    label = span.get("label")
+    return label if isinstance(label, str) else None
+
+
+def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
+    start, end = span.get("start"), span.get("end")
+    if type(start) is int and type(end) is int:
+        return (start, end)
+    return ()
 
 
 def tokenizer() -> tuple[str, Tokenizer]:
