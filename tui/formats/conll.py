@@ -38,7 +38,7 @@ from typing import IO, Any
 
 import regex
 
-from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.corpus import InputError, Notes, RawArticle, decode, read_input
 from tui.core.dataset import Article
 from tui.formats.prodigy import tokenizer
 
@@ -80,16 +80,7 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
 
 
 def _lines(path: Path) -> list[str]:
-    # TODO: read through the shared safe opener of tui/core/corpus.py once it is on main
-    # (a FIFO or /dev/zero must not hang or fill memory).
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
+    text = decode(read_input(path), str(path)).removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
