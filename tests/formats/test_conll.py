@@ -5,6 +5,7 @@ under --skip-invalid; controls in the text never reach a CoNLL export raw."""
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -238,6 +239,14 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     result = gloss("import", path, "--db", tmp_path / "db")
     assert result.returncode == 2
     assert result.stderr == f"gloss: {path}: not UTF-8 text (byte 0)\n"
+
+
+def test_a_named_pipe_is_one_line_never_a_wait(tmp_path):
+    path = tmp_path / "pipe.conll"
+    os.mkfifo(path)
+    result = gloss("import", path, "--db", tmp_path / "db")  # a hang would time out
+    assert result.returncode == 2
+    assert result.stderr == f"gloss: {path}: not a regular file but a named pipe (FIFO)\n"
 
 
 def test_every_shape_imports_from_the_command_line(tmp_path):
