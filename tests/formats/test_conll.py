@@ -18,10 +18,10 @@ from tests.conftest import FIXTURES, gloss
 from tui import formats
 from tui.core.corpus import InputError, Notes, RawArticle, import_articles, prepare
 from tui.core.dataset import Article, Dataset
+from tui.core.export_tokens import tokenizer
 from tui.core.model import Document, Span
 from tui.core.text import normalise
 from tui.formats import conll
-from tui.formats.prodigy import tokenizer
 
 CONLL = FIXTURES / "conll"
 

@@ -40,7 +40,7 @@ import regex
 
 from tui.core.corpus import InputError, Notes, RawArticle, decode, read_input
 from tui.core.dataset import Article
-from tui.formats.prodigy import tokenizer
+from tui.core.export_tokens import tokenizer
 
 _CONTROLS = "\x00-\x1f\x7f-\x9f"
 TAG = re.compile(f"O|[BIESLU]-[^\\s{_CONTROLS}]+")
