@@ -333,13 +333,13 @@ def export_command(fmt: str, output: Path | None, only: str | None, db: Path | N
             sys.stdout.buffer.flush()
         else:
             report = formats.export_file(dataset, output, fmt, only, counted)
-    for problem in report.unreadable:
-        say(f"gloss: skipped {problem}")
+    if report.unreadable:  # one line a broken file, and exit 2, as for any bad input
+        for problem in report.unreadable:
+            say(f"gloss: {problem}; skipped, the {report.articles} other articles exported")
+        sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
     say(f"exported {report.articles} articles")
-    if report.unreadable:
-        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command("stats")

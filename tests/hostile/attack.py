@@ -26,7 +26,7 @@ import orjson
 from tui.core.dataset import Dataset
 from tui.core.storage import CorruptFileError
 
-ONE_LINE = re.compile(r"gloss: [^\n]+?: [^\n]+\n")
+ONE_LINE = re.compile(r"gloss: ([^\n]+?: [^\n]+|no dataset at [^\n]+)\n")
 # What a terminal acts on: C0 but tab and LF, DEL, C1, and the bidi overrides.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HANG_S = 20  # far beyond any honest run of these small inputs: only a hang gets there

@@ -94,6 +94,8 @@ class Dataset:
     def existing(cls, folder: Path | str, annotator: str) -> Dataset:
         """A dataset to read only (stats, export): never made if it is not there."""
         folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise StorageError(f"{folder}: not a dataset folder")
         if not folder.is_dir():
             raise GlossError(f"no dataset at {folder}")
         return cls(folder, annotator, read_only=True)

@@ -53,13 +53,16 @@ def read_json(path: Path) -> Any | None:
     if not data.strip():
         raise CorruptFileError(f"{path}: the file is empty (left by a crash or by hand?)")
     try:
-        return orjson.loads(data)
+        parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise CorruptFileError(
             f"{path}: not valid JSON ({exc}); the file is left as it is"
         ) from exc
     except UnicodeDecodeError as exc:
         raise CorruptFileError(f"{path}: not UTF-8 ({exc}); the file is left as it is") from exc
+    if parsed is None:  # None means "no file" to every caller: a file of null is broken
+        raise CorruptFileError(f"{path}: holds only null; the file is left as it is")
+    return parsed
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -11,6 +11,9 @@ separate matter: data is never passed to Rich as markup, only as ``Text``.)
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import orjson
 
 # Bidi embeddings, overrides and isolates, and the marks: they reorder the rest of a line.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -66,3 +69,18 @@ def unescape_controls(text: str) -> str:
     if "\\x" not in text:
         return text
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+# JSON escapes C0 controls but orjson writes C1 controls, DEL and the bidi and line
+# separators raw: valid JSON, yet a terminal may act on them. Written as \\uXXXX instead,
+# the data is the same for every JSON reader.
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]"
+                          rb"|\xe2\x81[\xa6-\xa9]")
+
+
+def json_bytes(value: Any) -> bytes:
+    """``value`` as JSON that is also safe to show in a terminal."""
+    data = orjson.dumps(value)
+    if _JSON_UNSAFE.search(data) is None:
+        return data
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)

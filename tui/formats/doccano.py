@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from tui.core.corpus import (
     InputError,
     Notes,
@@ -27,6 +25,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.text import Utf16Offsets
+from tui.core.visible import json_bytes
 
 RESERVED = ("text", "label", "entities", "relations", "meta")
 
@@ -133,6 +132,6 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
     for article in articles:
-        out.write(orjson.dumps(record(article, annotator)) + b"\n")
+        out.write(json_bytes(record(article, annotator)) + b"\n")
         count += 1
     return count

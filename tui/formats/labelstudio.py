@@ -25,6 +25,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.text import Utf16Offsets
+from tui.core.visible import json_bytes
 
 
 def sniff(data: Any) -> bool:
@@ -148,7 +149,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
     count = 0
     out.write(b"[")
     for article in articles:
-        out.write((b",\n" if count else b"\n") + orjson.dumps(task(article, annotator)))
+        out.write((b",\n" if count else b"\n") + json_bytes(task(article, annotator)))
         count += 1
     out.write(b"\n]\n")
     return count

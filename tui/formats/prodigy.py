@@ -12,8 +12,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from tui.core.corpus import (
     InputError,
     Notes,
@@ -24,6 +22,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.export_tokens import token_records, tokenizer
+from tui.core.visible import json_bytes
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -150,7 +149,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
     for article in articles:
-        out.write(orjson.dumps(record(article, annotator, notes)))
+        out.write(json_bytes(record(article, annotator, notes)))
         out.write(b"\n")
         count += 1
     return count
