@@ -109,7 +109,7 @@ def main(ctx: click.Context, db: Path | None, analyst: str | None,
 
     `gloss` alone opens the library of the dataset (./annotations; the articles in
     ./seeds are imported first when it is empty). `gloss FILE ...` imports those files and
-    opens them. The options above may also be given after a command's name.
+    opens them. --db, --annotator and --labels may also be given after a command's name.
     """
     ctx.obj = Settings(db, analyst, labels_file)
     if ctx.invoked_subcommand is None:  # `gloss` or `gloss --db D` alone: the library
@@ -134,9 +134,6 @@ def entry() -> None:
     except GlossError as exc:
         say(f"gloss: {exc}")
         sys.exit(EXIT_BAD_INPUT)
-    except BrokenPipeError:
-        quiet_stdout()  # `gloss export | head -1`: the reader has all it wanted
-        sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
@@ -329,8 +326,12 @@ def export_command(fmt: str, output: Path | None, only: str | None, db: Path | N
                 yield article
 
         if output is None:
-            report = formats.export(dataset, sys.stdout.buffer, fmt, only, counted)
-            sys.stdout.buffer.flush()
+            try:
+                report = formats.export(dataset, sys.stdout.buffer, fmt, only, counted)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:  # `gloss export | head -1`: the reader has had enough
+                quiet_stdout()
+                return
         else:
             report = formats.export_file(dataset, output, fmt, only, counted)
     if report.unreadable:  # one line a broken file, and exit 2, as for any bad input
