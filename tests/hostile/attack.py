@@ -14,9 +14,11 @@ import io
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -60,12 +62,29 @@ def run(*args: object, env: dict[str, str] | None = None) -> Outcome:
                                                          **(env or {})}))
         stack.enter_context(contextlib.redirect_stdout(stdout))
         stack.enter_context(contextlib.redirect_stderr(stderr))
+        stack.enter_context(watchdog(" ".join(map(str, args))))
         try:
             entry()
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     stdout.flush()
     return Outcome(code, buffer.getvalue(), stderr.getvalue())
+
+
+@contextlib.contextmanager
+def watchdog(what: str) -> Iterator[None]:
+    """Fail a case that has not ended after ``HANG_S`` seconds: a hang, not a slow run."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"gloss {what} hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def can_drop_privileges() -> bool:

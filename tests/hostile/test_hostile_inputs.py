@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile.attack import (
+    LABELS_JSON,
+    LABELS_TEXT,
     TYPES,
     attack,
     can_drop_privileges,
@@ -178,6 +180,25 @@ def test_label_files_with_controls_or_markup(tmp_path, nasty):
         labels = tmp_path / f"labels.{form}"
         labels.write_bytes(content)
         attack(tmp_path, "import", seed, "--labels", labels)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=300))
+def test_label_files_of_random_bytes(tmp_path_factory, junk):
+    tmp = tmp_path_factory.mktemp("labels")
+    seed = place(tmp, "text", b"Kyiv says talks resume.")
+    labels = tmp / "labels.txt"
+    labels.write_bytes(junk)
+    attack(tmp, "import", seed, "--labels", labels)
+
+
+@pytest.mark.parametrize("content", [LABELS_JSON, LABELS_TEXT], ids=["json", "text"])
+@pytest.mark.parametrize("part", range(1, 8))
+def test_label_files_cut_short(tmp_path, content, part):
+    seed = place(tmp_path, "text", b"Kyiv says talks resume.")
+    labels = tmp_path / "labels.txt"
+    labels.write_bytes(content[: len(content) * part // 8])
+    attack(tmp_path, "import", seed, "--labels", labels)
 
 
 LABEL_FILES = [b"", b"[", b"[5]", b'[{"key": "1"}]', b'[{"name": "A", "key": "12"}]',
