@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/reader.py
 	$(BIN)/python bench/formats.py
+	$(BIN)/python bench/conll.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

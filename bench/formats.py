@@ -25,7 +25,7 @@ from store import article, import_file, write_jsonl
 from tui import formats
 from tui.core.corpus import Notes, import_articles
 from tui.core.dataset import Dataset
-from tui.formats.prodigy import tokenizer
+from tui.core.export_tokens import tokenizer
 
 NAMES = ["jsonl", "doccano", "labelstudio", "conll", "brat", "spacy"]
 

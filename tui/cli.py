@@ -1,38 +1,37 @@
 """The ``gloss`` command: read (the default), import, export, stats.
 
-Bad input gets one line on stderr naming the file, line and reason, and exit status 2.
+Bad input gets one line on stderr naming the file, line and reason, and exit status 2;
+every string from data is printed with its terminal controls shown, never obeyed.
 Textual is imported only by ``read``, so import, export and stats start fast.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import getpass
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
-from tui.core.corpus import Notes, import_articles
+from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
-from tui.core.model import GlossError, LabelSet
+from tui.core.model import GlossError, LabelSet, label_problem
+from tui.core.visible import visible
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of Gloss, not bad input
 
 
-class DefaultGroup(click.Group):
-    """``gloss PATH`` and ``gloss --db D`` mean ``gloss read ...``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h",
-                                                                         "--version")):
-            args = ["read", *args]
-        return super().parse_args(ctx, args)
+def say(message: str) -> None:
+    """One line on stderr, with any terminal control in it shown, not obeyed."""
+    click.echo(visible(message), err=True)
 
 
 def default_annotator() -> str:
@@ -41,69 +40,181 @@ def default_annotator() -> str:
     return "analyst"
 
 
-def common(command: Callable[..., Any]) -> Callable[..., Any]:
+@dataclass(slots=True)
+class Settings:
+    """The options every command shares; given before the command or after it."""
+
+    db: Path | None = None
+    annotator: str | None = None
+    labels: Path | None = None
+
+    def merged(self, db: Path | None, annotator: str | None, labels: Path | None
+               ) -> Settings:
+        return Settings(db or self.db, annotator or self.annotator, labels or self.labels)
+
+    @property
+    def folder(self) -> Path:
+        return self.db or Path(os.environ.get("GLOSS_DB") or "annotations")
+
+    @property
+    def analyst(self) -> str:
+        return self.annotator or default_annotator()
+
+
+DB_HELP = "The dataset folder [default: $GLOSS_DB, else ./annotations]."
+ANALYST_HELP = "Who is annotating [default: $GLOSS_ANNOTATOR, else your login name]."
+LABELS_HELP = ("Replace the dataset's label set with this file: a JSON list of"
+               ' {"name", "key", "colour"}, or one name a line.')
+
+
+def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, --annotator and --labels, also accepted after the command's name."""
     command = click.option("--labels", "labels_file", type=click.Path(path_type=Path),
-                           help="Replace the dataset's label set (JSON list or one name a"
-                           " line).")(command)
-    command = click.option("--annotator", "analyst", default=default_annotator,
-                           show_default="$GLOSS_ANNOTATOR or login name",
-                           help="Who is annotating.")(command)
-    return click.option("--db", type=click.Path(path_type=Path), envvar="GLOSS_DB",
-                        default=Path("annotations"), show_default="./annotations or $GLOSS_DB",
-                        help="The dataset folder.")(command)
+                           help=LABELS_HELP)(command)
+    command = click.option("--annotator", "analyst", help=ANALYST_HELP)(command)
+    return click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)(command)
 
 
-def open_dataset(db: Path, analyst: str, labels_file: Path | None) -> Dataset:
-    dataset = Dataset(db, analyst)
-    if labels_file is not None:
-        dataset.replace_labels(read_label_file(labels_file))
-    return dataset
+def settings(db: Path | None, analyst: str | None, labels_file: Path | None) -> Settings:
+    given = click.get_current_context().find_object(Settings) or Settings()
+    return given.merged(db, analyst, labels_file)
+
+
+class GlossGroup(click.Group):
+    """``gloss PATH`` means ``gloss read PATH``; a mistyped command is named as such."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in self.commands or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        if Path(name).exists() or os.sep in name or "." in name:
+            return "read", self.commands["read"], args
+        close = difflib.get_close_matches(name, list(self.commands), n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else \
+            f" (commands: {', '.join(self.commands)}; a file to read must exist)"
+        raise click.UsageError(f"No such command '{name}'{hint}", ctx)
+
+
+@click.group(cls=GlossGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gloss")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+@click.option("--annotator", "analyst", help=ANALYST_HELP)
+@click.option("--labels", "labels_file", type=click.Path(path_type=Path), help=LABELS_HELP)
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, analyst: str | None,
+         labels_file: Path | None) -> None:
+    """Read news articles in the terminal and label actors, claims and locations.
+
+    `gloss` alone opens the library of the dataset (./annotations; the articles in
+    ./seeds are imported first when it is empty). `gloss FILE ...` imports those files and
+    opens them. --db, --annotator and --labels may also be given after a command's name.
+    """
+    ctx.obj = Settings(db, analyst, labels_file)
+    if ctx.invoked_subcommand is None:  # `gloss` or `gloss --db D` alone: the library
+        ctx.invoke(read_command, paths=(), db=None, analyst=None, labels_file=None)
+
+
+def entry() -> None:
+    """The ``gloss`` command: every error is one line; no traceback reaches the analyst."""
+    # A file-size limit must give an error, not kill us mid-save.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        code = main.main(standalone_mode=False, prog_name="gloss")
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except click.ClickException as exc:
+        say(f"gloss: {exc.format_message()}"
+            + (" (gloss --help lists the commands and options)"
+               if isinstance(exc, click.UsageError) else ""))
+        sys.exit(EXIT_BAD_INPUT)
+    except click.Abort:
+        sys.exit(130)
+    except GlossError as exc:
+        say(f"gloss: {exc}")
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"gloss: {where}{exc.strerror or exc}")
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:
+        if os.environ.get("GLOSS_DEBUG"):
+            raise
+        say(f"gloss: internal error: {type(exc).__name__}: {exc} (a bug: GLOSS_DEBUG=1"
+            " shows where)")
+        sys.exit(EXIT_INTERNAL)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit cannot fail a second time."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+# -- labels ------------------------------------------------------------------------
 
 
 def read_label_file(path: Path) -> LabelSet:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GlossError(f"{path}: {exc.strerror or exc}") from exc
+    """A label set from a file: a JSON list of names or objects, or one name a line."""
+    raw = decode(read_input(path), str(path))
     if raw.lstrip().startswith("["):
+        import orjson
+
         try:
             records = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise GlossError(f"{path}: not valid JSON ({exc.msg})") from exc
-        labels = LabelSet.from_records([r if isinstance(r, dict) else {"name": r}
-                                        for r in records])
+            raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+        try:
+            labels = LabelSet.from_records([r if isinstance(r, dict) else {"name": r}
+                                            for r in records])
+        except GlossError as exc:
+            raise InputError(str(path), str(exc)) from exc
     else:
-        labels = LabelSet.from_names([line.strip() for line in raw.splitlines()
-                                      if line.strip() and not line.startswith("#")])
+        names = []
+        for number, line in enumerate(raw.splitlines(), start=1):
+            name = line.strip()
+            if not name or name.startswith("#"):
+                continue
+            problem = label_problem(name)
+            if problem:
+                raise InputError(f"{path}:{number}", problem)
+            names.append(name)
+        labels = LabelSet.from_names(names)
     if not labels.labels:
-        raise GlossError(f"{path}: no labels in the file")
+        raise InputError(str(path), "no labels in the file")
     return labels
 
 
-@contextlib.contextmanager
-def reported_errors() -> Iterator[None]:
-    try:
-        yield
-    except GlossError as exc:
-        click.echo(f"gloss: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+def writing_dataset(given: Settings) -> Dataset:
+    """The dataset of a command that writes (read, import): made by its first write."""
+    return Dataset(given.folder, given.analyst)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gloss")
-def main() -> None:
-    """Gloss: read news articles in the terminal and label actors, claims and locations."""
-    # A file-size limit must give an error, not kill us mid-save.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+def reading_dataset(given: Settings, command: str) -> Dataset:
+    """The dataset of a command that only reads (export, stats): never made or changed."""
+    if given.labels is not None:
+        raise GlossError(f"--labels changes the label set; {command} only reads (give it to"
+                         " import or read)")
+    return Dataset.existing(given.folder, given.analyst)
 
 
-def run_import(dataset: Dataset, paths: tuple[Path, ...], fmt: str,
-               strict_labels: bool = False, skip_invalid: bool = False) -> list[str]:
-    """Import ``paths`` all or nothing (or skipping bad records); return their ids, in order."""
+# -- import ------------------------------------------------------------------------
+
+
+def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
+               strict_labels: bool = False, skip_invalid: bool = False,
+               labels: LabelSet | None = None) -> list[str]:
+    """Import ``paths`` all or nothing (or skipping bad units); return their ids, in order."""
     from tui import formats
 
+    paths = list(paths)
     notes = Notes(skip_invalid)
-    skipped = notes.skipped if skip_invalid else None
+    if labels is not None:
+        dataset.labels = labels  # checked against the new set, written with the articles
     raws = []
     with progress_bar("reading") as advance:
         for path in paths:
@@ -111,18 +222,18 @@ def run_import(dataset: Dataset, paths: tuple[Path, ...], fmt: str,
                 raws.append(raw)
                 advance()
     result = import_articles(dataset, raws, source=", ".join(p.name for p in paths),
-                             strict_labels=strict_labels, skipped=skipped)
-    click.echo(f"imported {result.articles_added} new articles, {result.spans_added} spans"
-               f" ({len(raws)} records read"
-               + (f", {result.articles_merged} articles given new spans" if
-                  result.articles_merged else "") + ")", err=True)
+                             strict_labels=strict_labels, notes=notes,
+                             replace_labels=labels is not None)
+    say(f"imported {result.articles_added} new articles, {result.spans_added} spans"
+        f" ({len(raws)} records read"
+        + (f", {result.articles_merged} articles given new spans" if
+           result.articles_merged else "") + ")")
     if result.labels_added:
-        click.echo(f"labels added to the label set: {', '.join(result.labels_added)}",
-                   err=True)
+        say(f"labels added to the label set: {', '.join(result.labels_added)}")
     for line in notes.lines():
-        click.echo(f"note: {line}", err=True)
-    for line in skipped or []:
-        click.echo(f"skipped: {line}", err=True)
+        say(f"note: {line}")
+    for line in notes.skipped:
+        say(f"skipped: {line}")
     return result.ids
 
 
@@ -144,20 +255,23 @@ def progress_bar(what: str) -> Iterator[Callable[[], None]]:
 
 @main.command("read")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@common
-def read_command(paths: tuple[Path, ...], db: Path, analyst: str,
+@shared_options
+def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  labels_file: Path | None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
-    with reported_errors():
-        dataset = open_dataset(db, analyst, labels_file)
-        opened: list[str] = []
-        for path in paths[:2]:  # the first article of each PATH, two side by side
-            ids = run_import(dataset, (path,), "auto")
-            opened += ids[:1]
-        if len(paths) > 2:
-            run_import(dataset, paths[2:], "auto")
-        if not paths and dataset.is_empty() and Path("seeds").is_dir():
-            run_import(dataset, (Path("seeds"),), "text")
+    given = settings(db, analyst, labels_file)
+    dataset = writing_dataset(given)
+    labels = read_label_file(given.labels) if given.labels else None
+    opened: list[str] = []
+    for path in paths[:2]:  # the first article of each PATH, two side by side
+        opened += run_import(dataset, (path,), "auto", labels=labels)[:1]
+        labels = None
+    if len(paths) > 2:
+        run_import(dataset, paths[2:], "auto")
+    if not paths and dataset.is_empty() and Path("seeds").is_dir():
+        run_import(dataset, (Path("seeds"),), "text", labels=labels)
+    elif labels is not None:
+        dataset.replace_labels(labels)
     from tui.app import GlossApp
 
     GlossApp(dataset, opened).run()
@@ -174,60 +288,70 @@ EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "
               type=click.Choice(FORMAT_NAMES), help="auto tells them apart by name and content")
 @click.option("--strict-labels", is_flag=True, help="Refuse labels not in the label set.")
 @click.option("--skip-invalid", is_flag=True,
-              help="Import the good records, print the bad ones, instead of refusing all.")
-@common
+              help="Import the good records and spans, print the bad ones, instead of"
+              " refusing all.")
+@shared_options
 def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
-                   skip_invalid: bool, db: Path, analyst: str,
+                   skip_invalid: bool, db: Path | None, analyst: str | None,
                    labels_file: Path | None) -> None:
     """Import articles (and their spans). Importing twice adds nothing."""
-    with reported_errors():
-        run_import(open_dataset(db, analyst, labels_file), paths, fmt, strict_labels,
-                   skip_invalid)
+    given = settings(db, analyst, labels_file)
+    labels = read_label_file(given.labels) if given.labels else None
+    run_import(writing_dataset(given), paths, fmt, strict_labels, skip_invalid, labels)
 
 
 @main.command("export")
 @click.option("--format", "fmt", default="jsonl", show_default=True,
-              type=click.Choice(EXPORT_NAMES))
+              type=click.Choice(EXPORT_NAMES), help="The format to write.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File (a folder for brat); default stdout.")
-@click.option("--annotator", "only", default=None, help="Only this analyst's spans.")
-@click.option("--db", type=click.Path(path_type=Path), envvar="GLOSS_DB",
-              default=Path("annotations"), show_default="./annotations or $GLOSS_DB")
-def export_command(fmt: str, output: Path | None, only: str | None, db: Path) -> None:
+              help="File (a folder for brat); default stdout. Written whole or not at all.")
+@click.option("--annotator", "only", default=None,
+              help="Only this analyst's spans (default: every analyst's).")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def export_command(fmt: str, output: Path | None, only: str | None, db: Path | None) -> None:
     """Export the dataset (JSONL: one line per article)."""
     from tui import formats
 
-    with reported_errors():
-        chosen = formats.get(fmt)
-        if output is None and (chosen.write_folder or chosen.binary):
-            raise GlossError(f"{fmt}: give the output with -o"
-                             + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
-        dataset = Dataset(db, default_annotator())
-        with progress_bar("exporting") as advance:
-            def counted(articles: Iterable[Any]) -> Iterator[Any]:
-                for article in articles:
-                    advance()
-                    yield article
+    given = settings(db, None, None)
+    only = only or given.annotator
+    chosen = formats.get(fmt)
+    if output is None and (chosen.write_folder or chosen.binary):
+        raise GlossError(f"{fmt}: give the output with -o"
+                         + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
+    dataset = reading_dataset(given, "export")
+    with progress_bar("exporting") as advance:
+        def counted(articles: Iterable[Any]) -> Iterator[Any]:
+            for article in articles:
+                advance()
+                yield article
 
-            if output is None:
+        if output is None:
+            try:
                 report = formats.export(dataset, sys.stdout.buffer, fmt, only, counted)
                 sys.stdout.buffer.flush()
-            else:
-                report = formats.export_file(dataset, output, fmt, only, counted)
+            except BrokenPipeError:  # `gloss export | head -1`: the reader has had enough
+                quiet_stdout()
+                return
+        else:
+            report = formats.export_file(dataset, output, fmt, only, counted)
+    if report.unreadable:  # one line a broken file, and exit 2, as for any bad input
         for problem in report.unreadable:
-            click.echo(f"gloss: skipped {problem}", err=True)
-        for line in report.warnings:
-            click.echo(f"warning: {line}", err=True)
-        click.echo(f"exported {report.articles} articles", err=True)
-        if report.unreadable:
-            sys.exit(EXIT_BAD_INPUT)
+            say(f"gloss: {problem}; skipped, the {report.articles} other articles exported")
+        sys.exit(EXIT_BAD_INPUT)
+    for line in report.warnings:
+        say(f"warning: {line}")
+    say(f"exported {report.articles} articles")
 
 
 @main.command("stats")
-@common
-def stats_command(db: Path, analyst: str, labels_file: Path | None) -> None:
+@shared_options
+def stats_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
     """Articles, spans per label and per analyst, articles done."""
     from tui.stats import render_stats
 
-    with reported_errors():
-        render_stats(open_dataset(db, analyst, labels_file))
+    dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
+    problems = render_stats(dataset)
+    for problem in problems:
+        say(f"gloss: {problem}")
+    if problems:
+        sys.exit(EXIT_BAD_INPUT)

@@ -6,11 +6,18 @@ from collections import Counter
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tui.core.dataset import Dataset
+from tui.core.visible import visible
 
 
-def render_stats(dataset: Dataset, console: Console | None = None) -> None:
+def render_stats(dataset: Dataset, console: Console | None = None) -> list[str]:
+    """Print the tables; return one line for each article file that cannot be read.
+
+    Labels and analysts are data: they go into the tables as ``Text`` with their
+    terminal controls shown, so a label ``[/]`` or ``[link=...]`` is printed as it is.
+    """
     console = console or Console()
     articles = spans = 0
     per_label: Counter[str] = Counter()
@@ -24,10 +31,12 @@ def render_stats(dataset: Dataset, console: Console | None = None) -> None:
         per_analyst.update(s.annotator for s in item.spans)
         done.update(a for a, status in item.status.items() if status == "done")
 
-    summary = Table(title=f"Gloss dataset {dataset.folder}", show_header=False)
+    summary = Table(title=Text(f"Gloss dataset {visible(str(dataset.folder))}"),
+                    show_header=False)
     summary.add_row("articles", str(articles))
     summary.add_row("spans", str(spans))
-    summary.add_row(f"done by {dataset.annotator}", str(done[dataset.annotator]))
+    summary.add_row(Text(f"done by {visible(dataset.annotator)}"),
+                    str(done[dataset.annotator]))
     console.print(summary)
 
     labels = Table(title="spans per label")
@@ -36,8 +45,8 @@ def render_stats(dataset: Dataset, console: Console | None = None) -> None:
     labels.add_column("spans", justify="right")
     for name in dict.fromkeys([*dataset.labels.names(), *per_label]):
         label = dataset.labels.get(name)
-        labels.add_row(f"[{label.colour}]{name}[/]" if label else name,
-                       label.key if label else "", str(per_label[name]))
+        labels.add_row(Text(visible(name), style=label.colour if label else ""),
+                       Text(visible(label.key)) if label else "", str(per_label[name]))
     console.print(labels)
 
     analysts = Table(title="per analyst")
@@ -45,7 +54,6 @@ def render_stats(dataset: Dataset, console: Console | None = None) -> None:
     analysts.add_column("spans", justify="right")
     analysts.add_column("articles done", justify="right")
     for name in sorted(set(per_analyst) | set(done)):
-        analysts.add_row(name, str(per_analyst[name]), str(done[name]))
+        analysts.add_row(Text(visible(name)), str(per_analyst[name]), str(done[name]))
     console.print(analysts)
-    for problem in problems:
-        console.print(f"[red]unreadable:[/] {problem}", markup=True, highlight=False)
+    return problems

@@ -3,6 +3,7 @@
 Used by the durability tests: they kill it, or run two at once, or cap its file size.
 """
 
+import random
 import signal
 import sys
 
@@ -13,10 +14,11 @@ folder, doc_id, count, who = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.arg
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 dataset = Dataset(folder, who)
 length = len(dataset.document(doc_id).text)
-for n in range(count):
-    start = n % (length - 5)
+base = random.randrange(length)  # a span identical to one saved is not saved twice:
+for n in range(count):  # each save here makes a new one
+    start = (base + n) % (length - 5)
     try:
-        span = dataset.new_span(doc_id, start, start + 5, "CLAIM")
+        span = dataset.new_span(doc_id, start, start + 5, f"CLAIM{n}")
     except GlossError as exc:
         print(f"error: {exc}", flush=True)
         sys.exit(2)

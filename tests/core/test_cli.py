@@ -169,7 +169,8 @@ def test_export_reports_a_broken_article_and_still_exports_the_rest(tmp_path, ar
     result = gloss("export", "--db", tmp_path / "annotations")
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 1
-    assert f"skipped {other}: not valid JSON" in result.stderr
+    assert result.stderr.startswith(f"gloss: {other}: not valid JSON")
+    assert result.stderr.endswith("; skipped, the 1 other articles exported\n")
 
 
 # -- conformance with files written by other tools ----------------------------------

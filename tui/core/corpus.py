@@ -9,15 +9,18 @@ bad line leaves the dataset as it was.
 from __future__ import annotations
 
 import csv
+import io
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
 from tui.core.dataset import Dataset, ImportResult
+from tui.core.files import NotReadable, open_binary, read_bytes, reason
 from tui.core.model import (
     Document,
     GlossError,
@@ -25,9 +28,10 @@ from tui.core.model import (
     Relation,
     Span,
     check_offsets,
+    label_problem,
     now,
 )
-from tui.core.text import normalise
+from tui.core.text import normalise, normalise_body
 
 TEXT_SUFFIXES = (".txt", ".md")
 
@@ -56,11 +60,7 @@ class RawArticle:
 
 def json_lines(path: Path, notes: Notes) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each JSON object of a JSONL file with its ``file:line``; a bad line is rejected."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
-    with handle:
+    with open_input(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -76,25 +76,100 @@ def json_lines(path: Path, notes: Notes) -> Iterator[tuple[str, dict[str, Any]]]
             yield where, record
 
 
-def read_text_file(path: Path) -> RawArticle:
+def json_type(value: Any) -> str:
+    """How a JSON value is named in an error: "a number", "a list", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def list_field(record: dict[str, Any], key: str, where: str, notes: Notes) -> list[Any]:
+    """``record[key]`` as a list (absent or null: empty); another type is rejected."""
+    value = record.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    notes.reject(InputError(where, f"'{key}' must be a list, not {json_type(value)}"))
+    return []
+
+
+def object_field(record: dict[str, Any], key: str, where: str, notes: Notes
+                 ) -> dict[str, Any]:
+    """``record[key]`` as an object (absent or null: empty); another type is rejected."""
+    value = record.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    notes.reject(InputError(where, f"'{key}' must be an object, not {json_type(value)}"))
+    return {}
+
+
+def is_id(value: Any) -> bool:
+    """Can ``value`` name a span or a record (text or a whole number, not true/false)?"""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def open_input(path: Path) -> IO[bytes]:
+    """A regular file to read, or the one-line reason why not (never waits on a FIFO)."""
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        return open_binary(path)
+    except NotReadable as exc:
+        raise InputError(str(path), str(exc)) from exc
+
+
+def read_input(path: Path) -> bytes:
+    try:
+        return read_bytes(path)
+    except NotReadable as exc:
+        raise InputError(str(path), str(exc)) from exc
+
+
+def decode(data: bytes, where: str) -> str:
+    """UTF-8 text (a BOM is dropped later, by normalising), or where it is not."""
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
+        raise InputError(where, f"not UTF-8 text (byte {exc.start})") from None
+
+
+def read_text_file(path: Path) -> RawArticle:
+    text = decode(read_input(path), str(path))
     if not text.strip():
         raise InputError(str(path), "the file is empty")
     return RawArticle(text, {"source": path.name}, str(path))
 
 
 def text_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES
-                      and p.is_file() and not p.name.startswith(".")
-                      and p.name.upper() not in ("README.MD", "SOURCES.MD"))
-    return [path]
+    """The .txt and .md files of a folder, every level down (READMEs aside), or the file."""
+    if not path.is_dir():
+        return [path]
+    return [p for p in files_under(path, TEXT_SUFFIXES)
+            if p.name.upper() not in ("README.MD", "SOURCES.MD")]
+
+
+def files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """Every file of ``folder`` (every level down, hidden ones aside) ending in one of
+    ``suffixes``, sorted. A folder that cannot be read stops the import with its name,
+    rather than its files being left out without a word."""
+
+    def refuse(exc: OSError) -> None:
+        raise InputError(str(exc.filename or folder), f"cannot read the folder: "
+                                                      f"{reason(exc)}")
+
+    found = []
+    for parent, subfolders, names in os.walk(folder, onerror=refuse):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        found += [Path(parent, name) for name in names if not name.startswith(".")
+                  and Path(name).suffix.lower() in suffixes]
+    return sorted(found)
 
 
 def read_text_paths(path: Path) -> Iterator[RawArticle]:
@@ -105,105 +180,185 @@ def read_text_paths(path: Path) -> Iterator[RawArticle]:
 def read_csv(path: Path, notes: Notes | None = None) -> Iterator[RawArticle]:
     """A CSV with a ``text`` column; ``title`` and every other column go into ``meta``."""
     csv.field_size_limit(sys.maxsize)
+    text = decode(read_input(path), str(path))
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
-    with handle:
-        try:
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None or "text" not in reader.fieldnames:
-                raise InputError(f"{path}:1", f"no 'text' column (columns: "
-                                 f"{', '.join(reader.fieldnames or [])})")
-            for row in reader:
-                where = f"{path}:{reader.line_num}"
-                if None in row or not (row.get("text") or "").strip():
-                    error = InputError(where, "more fields than the header has" if None in row
-                                       else "empty text")
-                    if notes is None:
-                        raise error
-                    notes.reject(error)
-                    continue
-                text = row.pop("text")
-                meta = {k: v for k, v in row.items() if v not in (None, "")}
-                meta.setdefault("source", path.name)
-                yield RawArticle(text, meta, where)
-        except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}", f"malformed CSV ({exc})") from exc
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from exc
+        if reader.fieldnames is None or "text" not in reader.fieldnames:
+            raise InputError(f"{path}:1", f"no 'text' column (columns: "
+                             f"{', '.join(reader.fieldnames or [])})")
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if None in row or not (row.get("text") or "").strip():
+                error = InputError(where, "more fields than the header has" if None in row
+                                   else "empty text")
+                if notes is None:
+                    raise error
+                notes.reject(error)
+                continue
+            text = row.pop("text")
+            meta = {k: v for k, v in row.items() if v not in (None, "")}
+            meta.setdefault("source", path.name)
+            yield RawArticle(text, meta, where)
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}", f"malformed CSV ({exc})") from exc
 
 
-def prepare(raw: RawArticle, annotator: str, source: str
+def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = None
             ) -> tuple[Document, list[Span], list[Relation]]:
-    """The stored document and checked spans of one record, or an :class:`InputError`."""
+    """The stored document and checked spans of one record.
+
+    A bad text is an :class:`InputError` for the whole record. A bad span or relation is
+    rejected through ``notes``: the import stops, or (skipping invalid records) that span
+    alone is left out and the article kept.
+    """
+    notes = notes or Notes()
+    if not isinstance(raw.text, str):
+        raise InputError(raw.where, "the text is not a string")
     text = normalise(raw.text)
     if not text.strip():
         raise InputError(raw.where, "empty text")
-    spans: list[Span] = []
-    stamp = now()
+    if not isinstance(raw.meta, dict):
+        notes.reject(InputError(raw.where, "'meta' must be an object"))
+        raw.meta = {}
+    checked: list[tuple[int, dict[str, Any], int, int, str]] = []
     for i, item in enumerate(raw.spans):
         where = f"{raw.where}: span {i + 1}"
-        if not isinstance(item, dict):
-            raise InputError(where, f"a span must be an object, got {item!r}")
-        label = item.get("label")
-        if not isinstance(label, str) or not label.strip():
-            raise InputError(where, "a span needs a label")
-        start, end = item.get("start"), item.get("end")
-        if isinstance(start, bool) or isinstance(end, bool):
-            start = end = None
         try:
-            check_offsets(raw.text, start, end)  # type: ignore[arg-type]
-            if raw.text is not text:  # normalising changed the text: offsets move with it
-                start, end = _moved(raw.text, start), _moved(raw.text, end)  # type: ignore[arg-type]
-                check_offsets(text, start, end)
+            start, end, label = _checked_span(raw.text, item)
+        except InputError as exc:
+            notes.reject(InputError(where, exc.reason))
+            continue
+        checked.append((i, item, start, end, label))
+    moved = offsets_after_normalising(raw.text, text,
+                                      [x for _, _, start, end, _ in checked
+                                       for x in (start, end)])
+    spans: list[Span] = []
+    index: dict[int, int] = {}  # the record's span number -> its place in ``spans``
+    stamp = now()
+    for i, item, start, end, label in checked:
+        where = f"{raw.where}: span {i + 1}"
+        start, end = moved[start], moved[end]
+        try:
+            check_offsets(text, start, end)
         except OffsetError as exc:
-            raise InputError(where, str(exc)) from exc
+            notes.reject(InputError(where, str(exc)))
+            continue
         quoted = item.get("text")
         if isinstance(quoted, str) and normalise(quoted) != text[start:end]:
-            raise InputError(where, f"span {item.get('start')}-{item.get('end')} reads "
-                                    f"{text[start:end]!r}, the record says {quoted!r}")
+            notes.reject(InputError(where, f"span {item.get('start')}-{item.get('end')} "
+                                    f"reads {text[start:end]!r}, the record says {quoted!r}"))
+            continue
         times = {k: str(item[k]) for k in ("id", "created", "updated") if item.get(k)}
         times.setdefault("created", stamp)
         times.setdefault("updated", times["created"])
-        spans.append(Span(start, end, label.strip(), text[start:end],
-                          str(item.get("annotator") or annotator),
-                          str(item.get("source") or source), **times))
+        index[i] = len(spans)
+        spans.append(Span(start, end, label, text[start:end],
+                          item.get("annotator") or annotator, item.get("source") or source,
+                          **times))
     relations = []
     for i, item in enumerate(raw.relations):
         where = f"{raw.where}: relation {i + 1}"
         head, child, label = item.get("head"), item.get("child"), item.get("label")
-        if not (isinstance(head, int) and isinstance(child, int)
-                and 0 <= head < len(spans) and 0 <= child < len(spans)):
-            raise InputError(where, "it names a span that is not in the record")
-        if not isinstance(label, str) or not label:
-            raise InputError(where, "a relation needs a label")
-        relations.append(Relation(spans[head].id, spans[child].id, label,
-                                  str(item.get("annotator") or annotator)))
+        if head not in index or child not in index:
+            notes.reject(InputError(where, "it names a span that is not in the record" if
+                                    not (head in range(len(raw.spans)) and
+                                         child in range(len(raw.spans)))
+                                    else "it names a span that was left out"))
+            continue
+        problem = label_problem(label)
+        if problem:
+            notes.reject(InputError(where, problem.replace("a label", "a relation label")))
+            continue
+        who = item.get("annotator")
+        relations.append(Relation(spans[index[head]].id, spans[index[child]].id, label,
+                                  who if isinstance(who, str) and who else annotator))
     return Document.from_text(text, raw.meta), spans, relations
 
 
-def _moved(raw: str, offset: int) -> int:
-    """Where an offset into the source text lands in its normalised text."""
-    return len(normalise(raw[:offset]))
+def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
+    """The offsets and label of one span of a record, checked against its source text."""
+    if not isinstance(item, dict):
+        raise InputError("", f"a span must be an object, got {short(item)}")
+    label = item.get("label")
+    if isinstance(label, str):
+        label = label.strip()
+    problem = label_problem(label)
+    if problem:
+        raise InputError("", "a span needs a label" if label in (None, "") else problem)
+    for name in ("annotator", "source", "created", "updated"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            raise InputError("", f"'{name}' must be text, not {json_type(item[name])}")
+    if item.get("id") is not None and not is_id(item["id"]):
+        raise InputError("", f"'id' must be text or a whole number, not "
+                             f"{json_type(item['id'])}")
+    start, end = item.get("start"), item.get("end")
+    if type(start) is not int or type(end) is not int:
+        raise InputError("", f"offsets must be whole numbers, got {short(start)}, "
+                             f"{short(end)}")
+    try:
+        check_offsets(text, start, end)
+    except OffsetError as exc:
+        raise InputError("", str(exc)) from None
+    assert isinstance(label, str)
+    return start, end, label
 
+
+def short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:59] + "…"
+
+
+def offsets_after_normalising(raw: str, text: str, offsets: Iterable[int]) -> dict[int, int]:
+    """Where each offset into the source text lands in its normalised form ``text``.
+
+    In one pass: the source is cut at the offsets (sorted) and each piece normalised on its
+    own, which gives the same text as normalising the whole because every offset is on a
+    grapheme boundary, and no composition, reordering or line end joins characters across
+    one. An offset between a CR and its LF (one character, which Unicode never splits)
+    lands on the line end. The pieces are checked to make the text; were they ever not to,
+    each offset is mapped on its own.
+    """
+    edges = sorted(set(offsets))
+    if raw is text:
+        return {edge: edge for edge in edges}
+    body = 1 if raw.startswith("\ufeff") else 0
+    moved: dict[int, int] = {}
+    pieces: list[str] = []
+    length = 0
+    position = body
+    for edge in edges:
+        cut = edge - 1 if 0 < edge < len(raw) and raw[edge - 1] == "\r" \
+            and raw[edge] == "\n" else edge
+        if cut > position:
+            piece = normalise_body(raw[position:cut])
+            pieces.append(piece)
+            length += len(piece)
+            position = cut
+        moved[edge] = length
+    pieces.append(normalise_body(raw[position:]))
+    if "".join(pieces) == text:
+        return moved
+    return {edge: len(normalise(raw[:edge])) for edge in edges}  # never seen; kept safe
 
 def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
-                    strict_labels: bool = False, skipped: list[str] | None = None
-                    ) -> ImportResult:
-    """Check every record, then write: records sharing a text become one article.
+                    strict_labels: bool = False, notes: Notes | None = None,
+                    replace_labels: bool = False) -> ImportResult:
+    """Check every record, then write, all or nothing: records sharing a text become one
+    article, new labels join the label set.
 
-    A bad record stops the import before anything is written, unless ``skipped`` is given:
-    then it is left out and its one-line reason appended there (``--skip-invalid``).
+    A bad record stops the import before anything is written, unless ``notes`` skips
+    invalid records (``--skip-invalid``): then the smallest bad unit (a span, a relation,
+    or a record whose text is bad) is left out and its one-line reason kept in ``notes``.
+    With ``replace_labels`` the dataset's label set becomes ``dataset.labels`` (set by the
+    caller from ``--labels``) along with the articles.
     """
+    notes = notes or Notes()
     merged: dict[str, tuple[Document, list[Span], list[Relation]]] = {}
     for raw in raws:
         try:
-            document, spans, relations = prepare(raw, dataset.annotator, source)
+            document, spans, relations = prepare(raw, dataset.annotator, source, notes)
         except InputError as exc:
-            if skipped is None:
-                raise
-            skipped.append(str(exc))
+            notes.reject(exc)
             continue
         if document.id in merged:
             merged[document.id][1].extend(spans)
@@ -215,9 +370,9 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
     if strict_labels and unknown:
         raise InputError(source, f"labels not in the label set: {', '.join(unknown)}"
                          " (drop --strict-labels to add them)")
-    result = ImportResult(labels_added=dataset.ensure_labels(unknown) if unknown else [],
-                          ids=list(merged))
-    for is_new, added in dataset.add_articles(merged.values()):
+    result = ImportResult(labels_added=unknown, ids=list(merged))
+    label_set = dataset.labels if replace_labels else None
+    for is_new, added in dataset.add_articles(merged.values(), unknown, label_set):
         result.articles_added += is_new
         result.articles_merged += (not is_new) and added > 0
         result.spans_added += added

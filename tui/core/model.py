@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field, replace
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,9 +74,8 @@ class Span:
     def from_record(cls, record: dict[str, Any]) -> Span:
         try:
             return cls(**record)  # Gloss's own records: exactly these fields
-        except TypeError:
-            known = {k: record[k] for k in cls.__slots__ if k in record}  # type: ignore[attr-defined]
-            return cls(**known)
+        except TypeError:  # a record with fields of a later version (or of another tool)
+            return cls(**{k: record[k] for k in _SPAN_FIELDS if k in record})
 
     def to_record(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "label": self.label, "text": self.text,
@@ -92,6 +92,9 @@ class Span:
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+_SPAN_FIELDS = tuple(f.name for f in fields(Span))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +151,34 @@ def first_line(text: str, limit: int = 120) -> str:
 
 STATUSES = ("todo", "done", "skipped")
 
+LABEL_MAX = 64
+
+
+def label_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a label, or None when it can.
+
+    A label must survive every export: brat writes ``T1<TAB>LABEL 0 5``, CoNLL ``B-LABEL``
+    after a space or a tab, so whitespace and control characters in a name would make files
+    that no reader (Gloss included) can read back.
+    """
+    if not isinstance(name, str):
+        return f"a label must be text, not {type(name).__name__}"
+    if not name:
+        return "a label cannot be empty"
+    if len(name) > LABEL_MAX:
+        return f"a label is at most {LABEL_MAX} characters"
+    if any(char.isspace() or not char.isprintable() for char in name):
+        return (f"the label {name!r} holds whitespace or a control character, which brat"
+                " and CoNLL files cannot hold")
+    return None
+
 # Colours are Rich/Textual colour names; each label gets its own drawing channel in the
 # view (background, bold colour, underline) so nested spans all stay visible.
 PALETTE = ("#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66",
            "#abb2bf", "#be5046", "#7ec699")
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}|[a-z_]+[0-9]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +235,21 @@ class LabelSet:
     def from_records(cls, records: list[dict[str, str]]) -> LabelSet:
         labels = cls([])
         for record in records:
-            if not isinstance(record, dict) or not record.get("name"):
-                raise GlossError(f"a label needs a name, got {record!r}")
-            label = labels.add(str(record["name"]))
-            key = str(record.get("key", label.key))
-            colour = str(record.get("colour", record.get("color", label.colour)))
+            if not isinstance(record, dict):
+                raise GlossError(f"a label must be an object with a name, got {record!r}")
+            problem = label_problem(record.get("name"))
+            if problem:
+                raise GlossError(problem)
+            if labels.get(record["name"]):
+                raise GlossError(f"the label {record['name']!r} is named twice")
+            label = labels.add(record["name"])
+            key = record.get("key", label.key)
+            colour = record.get("colour", record.get("color", label.colour))
+            if not isinstance(key, str) or len(key) > 1 or (key and not key.isprintable()):
+                raise GlossError(f"the key of {label.name!r} must be one character, got"
+                                 f" {key!r}")
+            if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
+                raise GlossError(f"the colour of {label.name!r} must be like #61afef or a"
+                                 f" colour name, got {colour!r}")
             labels.labels[-1] = Label(label.name, key, colour)
         return labels

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 from tinydb import Storage
 
+from tui.core.files import Missing, NotReadable, read_bytes, reason
 from tui.core.model import GlossError
 
 TEMP_SUFFIX = ".tmp"
@@ -37,28 +38,41 @@ class CorruptFileError(StorageError):
 
 
 def read_json(path: Path) -> Any | None:
-    """The parsed file, or None when it does not exist."""
+    """The parsed file, or None when it does not exist.
+
+    A path that cannot be read as a file (a folder, a FIFO, a dangling link, no permission)
+    is a broken file like invalid JSON: named, and left as it is.
+    """
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+        data = read_bytes(path)
+    except Missing:
         return None
-    except OSError as exc:
-        raise StorageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except NotReadable as exc:
+        raise CorruptFileError(f"{path}: cannot read: {exc}; the file is left as it is"
+                               ) from exc
     if not data.strip():
         raise CorruptFileError(f"{path}: the file is empty (left by a crash or by hand?)")
     try:
-        return orjson.loads(data)
+        parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise CorruptFileError(
             f"{path}: not valid JSON ({exc}); the file is left as it is"
         ) from exc
     except UnicodeDecodeError as exc:
         raise CorruptFileError(f"{path}: not UTF-8 ({exc}); the file is left as it is") from exc
+    if parsed is None:  # None means "no file" to every caller: a file of null is broken
+        raise CorruptFileError(f"{path}: holds only null; the file is left as it is")
+    return parsed
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole."""
-    temp = write_temp(path, data, fsync=True)
+    write_atomic(path, orjson.dumps(data))
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload``: a crash leaves the old or the new file, whole."""
+    temp = write_temp(path, payload, fsync=True)
     try:
         os.replace(temp, path)
     except OSError as exc:
@@ -68,8 +82,9 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 def write_temp(path: Path, data: Any, fsync: bool) -> Path:
-    """Write ``data`` to a new temp file beside ``path``; on failure nothing is left behind."""
-    payload = orjson.dumps(data)
+    """Write ``data`` (JSON, or bytes as they are) to a new temp file beside ``path``; on
+    failure nothing is left behind."""
+    payload = data if isinstance(data, bytes) else orjson.dumps(data)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -93,11 +108,18 @@ def discard(temp: Path) -> None:
 
 
 def _reason(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return "the disk is full"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "no permission to write"
-    return exc.strerror or str(exc)
+    return reason(exc)
+
+
+def signature(path: Path) -> tuple[int, int, int]:
+    """(inode, mtime, size): changes whenever anyone replaces or rewrites the file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def fsync_folder(folder: Path) -> None:
@@ -135,11 +157,7 @@ def exclusive_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator
     Waits up to ``timeout`` seconds for another process, then gives up with a clear error
     rather than hanging the analyst's key press.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StorageError(f"{lock_path}: cannot open the lock: {_reason(exc)}") from exc
+    fd = open_lock(lock_path)
     try:
         deadline = time.monotonic() + timeout
         pause = 0.0005
@@ -159,9 +177,30 @@ def exclusive_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator
         os.close(fd)  # closing the descriptor releases the lock
 
 
+def open_lock(lock_path: Path) -> int:
+    """A descriptor on the lock file, making its folder if need be.
+
+    Someone may remove the folder of locks at any moment (by hand, a clean-up script): the
+    folder is then made again, a few times, rather than failing half-way through a batch.
+    """
+    for _attempt in range(5):
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except FileNotFoundError:
+            continue  # the folder went away between the two calls: make it again
+        except FileExistsError as exc:
+            raise StorageError(f"{lock_path.parent}: not a folder (Gloss keeps its locks"
+                               " there); move it away") from exc
+        except OSError as exc:
+            raise StorageError(f"{lock_path}: cannot open the lock: {_reason(exc)}"
+                               ) from exc
+    raise StorageError(f"{lock_path.parent}: removed again and again while Gloss works")
+
+
 def try_lock(lock_path: Path) -> int | None:
     """A held lock's descriptor, or None when someone else holds it (no waiting)."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_lock(lock_path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

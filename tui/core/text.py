@@ -52,6 +52,11 @@ def normalise(raw: str | bytes) -> str:
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if text.startswith(_BOM):
         text = text[1:]
+    return normalise_body(text)
+
+
+def normalise_body(text: str) -> str:
+    """:func:`normalise` of a piece of a text: line ends and NFC, a BOM kept."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # the same object back when nothing changes, so callers can tell with `is`
@@ -99,22 +104,57 @@ def grapheme_starts(text: str, start: int, end: int) -> tuple[int, ...]:
 
 
 def is_grapheme_boundary(text: str, offset: int) -> bool:
-    """True when ``offset`` does not fall inside a grapheme cluster."""
+    """True when ``offset`` does not fall inside a grapheme cluster.
+
+    Only the run of joining characters around ``offset`` is segmented, never its whole
+    paragraph: a 1.5 MB file without a line break (a CoNLL file without blank lines) would
+    otherwise be segmented once per span edge.
+    """
     if offset <= 0 or offset >= len(text):
         return 0 <= offset <= len(text)
     before, after = text[offset - 1], text[offset]
     if after == "\n" or before == "\n" or (before < "\u0300" and after < "\u0300"):
         return True  # the common case, without a regex call
-    if not _JOINERS.match(text, offset - 1, offset) and not _JOINERS.match(text, offset):
+    if not _is_joiner(before) and not _is_joiner(after):
         return True
-    start, end = paragraph_bounds(text, offset)
-    starts = grapheme_starts(text, start, end)
-    return _contains(starts, offset - start)
+    return _contains(_run(text, offset), offset)
 
 
 def _contains(sorted_values: tuple[int, ...], value: int) -> bool:
     i = bisect_left(sorted_values, value)
     return i < len(sorted_values) and sorted_values[i] == value
+
+
+def _certain_boundary(text: str, offset: int) -> bool:
+    """A boundary that needs no segmentation: text edges, line breaks, two non-joiners."""
+    if offset <= 0 or offset >= len(text):
+        return True
+    before, after = text[offset - 1], text[offset]
+    return before == "\n" or after == "\n" or (
+        not _is_joiner(before) and not _is_joiner(after))
+
+
+_runs: dict[tuple[int, int], tuple[str, tuple[int, ...]]] = {}
+
+
+def _run(text: str, offset: int) -> tuple[int, ...]:
+    """The cluster starts (absolute) of the run between the certain boundaries around
+    ``offset``, and the run's end. Runs are short (a few characters of an accent, a flag or
+    an emoji sequence); the last few are kept, keyed by the very text object."""
+    start = offset
+    while not _certain_boundary(text, start):
+        start -= 1
+    cached = _runs.get((id(text), start))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    end = offset
+    while not _certain_boundary(text, end):
+        end += 1
+    starts = (*(m.start() for m in _GRAPHEME.finditer(text, start, end)), end)
+    if len(_runs) >= 64:
+        _runs.clear()
+    _runs[(id(text), start)] = (text, starts)
+    return starts
 
 
 def next_grapheme(text: str, offset: int) -> int:
@@ -131,12 +171,10 @@ def previous_grapheme(text: str, offset: int) -> int:
     """The start of the cluster that ends at ``offset``."""
     if offset <= 0:
         return 0
-    if text[offset - 1] == "\n":
+    if _certain_boundary(text, offset - 1):
         return offset - 1
-    start, end = paragraph_bounds(text, offset - 1)
-    starts = grapheme_starts(text, start, end)
-    i = bisect_left(starts, offset - start)
-    return start + starts[i - 1] if i > 0 else start
+    starts = _run(text, offset - 1)
+    return starts[bisect_left(starts, offset) - 1]
 
 
 def words(text: str, start: int, end: int) -> list[tuple[int, int]]:

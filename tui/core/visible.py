@@ -11,6 +11,9 @@ separate matter: data is never passed to Rich as markup, only as ``Text``.)
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import orjson
 
 # Bidi embeddings, overrides and isolates, and the marks: they reorder the rest of a line.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -44,3 +47,40 @@ def visible(text: str) -> str:
 def has_controls(text: str) -> bool:
     """True when :func:`visible` would change ``text``."""
     return _UNSAFE.search(text) is not None
+
+
+# In text formats that a person reads (CoNLL tokens, brat's covered text), a control
+# character is written as a \xNN escape: the file can be shown in a terminal safely, and
+# Gloss reads the escape back. Tab and line feed are the formats' own separators: never
+# in a token, and kept out of brat's text by its fragments.
+_ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPE = re.compile(r"\\x(0[0-8]|0[bcdef]|1[0-9a-f]|7f|8[0-9a-f]|9[0-9a-f])")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character but tab and LF written as ``\\xNN``."""
+    if _ESCAPED.search(text) is None:
+        return text
+    return _ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def unescape_controls(text: str) -> str:
+    """The inverse of :func:`escape_controls` (only escapes of control characters)."""
+    if "\\x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+# JSON escapes C0 controls but orjson writes C1 controls, DEL and the bidi and line
+# separators raw: valid JSON, yet a terminal may act on them. Written as \\uXXXX instead,
+# the data is the same for every JSON reader.
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]"
+                          rb"|\xe2\x81[\xa6-\xa9]")
+
+
+def json_bytes(value: Any) -> bytes:
+    """``value`` as JSON that is also safe to show in a terminal."""
+    data = orjson.dumps(value)
+    if _JSON_UNSAFE.search(data) is None:
+        return data
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)

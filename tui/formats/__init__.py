@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from typing import IO
 
 import orjson
 
-from tui.core.corpus import InputError, Notes, RawArticle, read_csv, read_text_paths
+from tui.core.corpus import (
+    InputError,
+    Notes,
+    RawArticle,
+    files_under,
+    open_input,
+    read_csv,
+    read_text_paths,
+)
 from tui.core.dataset import Article, Dataset
 from tui.core.model import GlossError
 from tui.formats import brat, conll, doccano, labelstudio, prodigy, spacy_docbin
@@ -54,7 +63,8 @@ FORMATS: dict[str, Format] = {
     "brat": Format("brat", "brat standoff: a folder of .txt + .ann", (".ann",), brat.read,
                    write_folder=brat.write_folder),
     "conll": Format("conll", "CoNLL / IOB token files (IOB2 out; IOB1, BILOU in)",
-                    (".conll", ".iob", ".iob2", ".bio", ".tsv"), conll.read, conll.write),
+                    (".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"), conll.read,
+                    conll.write),
     "labelstudio": Format("labelstudio", "Label Studio JSON tasks, UTF-16 offsets", (".json",),
                           labelstudio.read, labelstudio.write),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
@@ -77,7 +87,7 @@ def get(name: str) -> Format:
 def detect(path: Path) -> Format:
     """The format of ``path``, by its extension and, where that is shared, its content."""
     if path.is_dir():
-        return FORMATS["brat"] if any(path.rglob("*.ann")) else FORMATS["text"]
+        return FORMATS["brat"] if files_under(path, (".ann",)) else FORMATS["text"]
     suffix = path.suffix.lower()
     if suffix == ".txt" and path.with_suffix(".ann").exists():
         return FORMATS["brat"]
@@ -90,14 +100,17 @@ def detect(path: Path) -> Format:
 
 
 def _sniff_json(path: Path) -> Format:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 16)
-    except OSError as exc:
-        raise InputError(str(path), exc.strerror or str(exc)) from exc
-    if head.lstrip().startswith(b"["):
+    """Label Studio (a JSON list), doccano or Prodigy, by the first record: read whole,
+    however long its line, so that a long first article is not taken for another
+    format."""
+    with open_input(path) as handle:
+        first = b""
+        for line in handle:
+            if line.strip():
+                first = line
+                break
+    if first.lstrip().startswith(b"["):
         return FORMATS["labelstudio"]
-    first = next((line for line in head.splitlines() if line.strip()), b"")
     try:
         record = orjson.loads(first)
     except orjson.JSONDecodeError:
@@ -111,7 +124,7 @@ def _sniff_json(path: Path) -> Format:
 
 
 def read(path: Path, name: str, notes: Notes) -> Iterator[RawArticle]:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise InputError(str(path), "no such file or folder")
     fmt = detect(path) if name == "auto" else get(name)
     if fmt.read is None:
@@ -146,18 +159,14 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
 def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
                 annotator: str | None = None, progress: Progress | None = None
                 ) -> ExportReport:
-    """Export to ``path`` (a folder for brat), which appears whole or not at all."""
+    """Export to ``path`` (a folder for brat), which appears whole or not at all.
+
+    What is written goes to a temp file (or folder) beside ``path`` first and is renamed
+    into place once complete, with the permissions the umask gives a new file.
+    """
     fmt = get(name)
     if fmt.write_folder is not None:
-        notes = Notes()
-        unreadable: list[str] = []
-        articles = dataset.readable(unreadable)
-        try:
-            count = fmt.write_folder(progress(articles) if progress else articles, path,
-                                     notes, annotator)
-        except OSError as exc:
-            raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
-        return ExportReport(count, notes.lines(), unreadable)
+        return _export_folder(dataset, path, fmt, annotator, progress)
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -165,6 +174,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     try:
         with os.fdopen(fd, "wb") as handle:
             report = export(dataset, handle, name, annotator, progress)
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except OSError as exc:
         raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
@@ -172,3 +182,52 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
         with contextlib.suppress(OSError):
             os.unlink(temp)
     return report
+
+
+def _export_folder(dataset: Dataset, path: Path, fmt: Format, annotator: str | None,
+                   progress: Progress | None) -> ExportReport:
+    assert fmt.write_folder is not None
+    if path.exists() and not _replaceable(path, fmt):
+        raise GlossError(f"{path}: already there and not a folder of {fmt.name} files; give"
+                         " a new or empty folder")
+    notes = Notes()
+    unreadable: list[str] = []
+    articles = dataset.readable(unreadable)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.",
+                                     suffix=".tmp"))
+    except OSError as exc:
+        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        count = fmt.write_folder(progress(articles) if progress else articles, temp, notes,
+                                 annotator)
+        mask = _umask()
+        for child in temp.iterdir():
+            os.chmod(child, 0o666 & ~mask)
+        os.chmod(temp, 0o777 & ~mask)
+        old = path.with_name(f"{temp.name}.old")
+        if path.exists():
+            os.rename(path, old)  # the last export, set aside until the new one is in place
+        os.rename(temp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return ExportReport(count, notes.lines(), unreadable)
+
+
+def _replaceable(path: Path, fmt: Format) -> bool:
+    """Is ``path`` a folder that an export may replace: empty, or holding only files of
+    the format (a former export), never someone's other files?"""
+    if not path.is_dir() or path.is_symlink():
+        return False
+    return all(child.is_file() and child.suffix in (*fmt.suffixes, ".txt")
+               for child in path.iterdir())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -10,22 +10,24 @@ span. Other discontinuous spans become one span per fragment, counted in a note.
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.corpus import InputError, Notes, RawArticle, decode, files_under, read_input
 from tui.core.dataset import Article
+from tui.core.visible import escape_controls, unescape_controls
 
+_UNSAFE_NAME = re.compile(r"[^\w.+-]")
 SKIPPED = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalisations",
            "#": "notes", "*": "equivalences"}
 
 
 def pairs(path: Path) -> list[tuple[Path, Path]]:
     if path.is_dir():
-        anns = sorted(path.rglob("*.ann"))
+        anns = files_under(path, (".ann",))
     elif path.suffix == ".ann":
         anns = [path]
     else:
@@ -48,39 +50,48 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
 
 
 def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
-    try:
-        text = txt.read_bytes().decode("utf-8")
-        lines = ann.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(ann), f"cannot read: {exc}") from exc
+    text = decode(read_input(txt), str(txt))
+    # not splitlines(): U+2028, U+0085 and the like may stand inside a covered text
+    lines = decode(read_input(ann), str(ann)).replace("\r\n", "\n").split("\n")
     spans: list[dict[str, Any]] = []
     first_span: dict[str, int] = {}
-    relations: list[dict[str, Any]] = []
+    relations: list[tuple[str, dict[str, Any]]] = []
     for number, line in enumerate(lines, start=1):
         where = f"{ann}:{number}"
         if not line.strip():
             continue
         kind = line[0]
         if kind == "T":
+            try:
+                found = _text_bound(line, text, where, notes)
+            except InputError as exc:
+                notes.reject(exc)
+                continue
             first_span[line.split("\t", 1)[0]] = len(spans)
-            spans += _text_bound(line, text, where, notes)
+            spans += found
         elif kind == "R":
-            relations.append(_relation(line, where))
+            try:
+                relations.append(_relation(line, where))
+            except InputError as exc:
+                notes.reject(exc)
         elif kind in SKIPPED:
             notes.add(f"brat {kind} lines ({SKIPPED[kind]}) skipped")
         else:
             notes.add("brat lines of an unknown kind skipped")
-    for relation in relations:
-        for role in ("head", "child"):
-            if relation[role] not in first_span:
-                raise InputError(str(ann), f"relation names {relation[role]}, which is"
-                                           " not a span of this file")
-            relation[role] = first_span[relation[role]]
-    return RawArticle(text, {"source": txt.name}, str(ann), spans, relations)
+    linked = []
+    for where, relation in relations:
+        missing = [relation[r] for r in ("head", "child") if relation[r] not in first_span]
+        if missing:
+            notes.reject(InputError(where, f"relation names {missing[0]}, which is not a"
+                                           " span of this file"))
+            continue
+        linked.append({**relation, "head": first_span[relation["head"]],
+                       "child": first_span[relation["child"]]})
+    return RawArticle(text, {"source": txt.name}, str(ann), spans, linked)
 
 
 def _text_bound(line: str, text: str, where: str, notes: Notes) -> list[dict[str, Any]]:
-    parts = line.split("\t")
+    parts = line.split("\t", 2)
     if len(parts) < 3:
         raise InputError(where, "a T line needs an id, 'Label start end' and the text")
     label, _, ranges = parts[1].partition(" ")
@@ -96,7 +107,7 @@ def _text_bound(line: str, text: str, where: str, notes: Notes) -> list[dict[str
                                     f" {len(text)})")
     quoted = parts[2]
     found = " ".join(text[s:e] for s, e in fragments)
-    if found != quoted:
+    if found != quoted and found != unescape_controls(quoted):
         raise InputError(where, f"the text at {ranges} reads {found!r}, the .ann says"
                                 f" {quoted!r}")
     gaps_blank = all(not text[a[1]:b[0]].strip() for a, b in pairwise(fragments))
@@ -107,22 +118,22 @@ def _text_bound(line: str, text: str, where: str, notes: Notes) -> list[dict[str
     return [{"start": s, "end": e, "label": label} for s, e in fragments]
 
 
-def _relation(line: str, where: str) -> dict[str, Any]:
+def _relation(line: str, where: str) -> tuple[str, dict[str, Any]]:
     parts = line.split("\t")
     fields = parts[1].split() if len(parts) > 1 else []
     if len(fields) != 3 or not all(":" in f for f in fields[1:]):
         raise InputError(where, "an R line needs 'Label Arg1:T1 Arg2:T2'")
-    return {"label": fields[0], "head": fields[1].split(":", 1)[1],
-            "child": fields[2].split(":", 1)[1]}
+    return where, {"label": fields[0], "head": fields[1].split(":", 1)[1],
+                   "child": fields[2].split(":", 1)[1]}
 
 
 def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
                  annotator: str | None) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write each article as ``name.txt`` + ``name.ann`` into ``folder`` (which exists)."""
     count = 0
     for article in articles:
         doc = article.document
-        name = Path(str(doc.meta.get("source", ""))).stem or doc.id
+        name = file_stem(doc.meta.get("source")) or doc.id
         name = name if not (folder / f"{name}.txt").exists() else f"{name}-{doc.id}"
         spans = [s for s in article.spans if annotator is None or s.annotator == annotator]
         number = {s.id: n for n, s in enumerate(spans, start=1)}
@@ -130,7 +141,7 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
         for span in spans:
             fragments = _fragments(doc.text, span.start, span.end)
             ranges = ";".join(f"{s} {e}" for s, e in fragments)
-            covered = " ".join(doc.text[s:e] for s, e in fragments)
+            covered = escape_controls(" ".join(doc.text[s:e] for s, e in fragments))
             lines.append(f"T{number[span.id]}\t{span.label} {ranges}\t{covered}")
         relations = [r for r in article.relations if r.head in number and r.child in number]
         lines += [f"R{n}\t{r.label} Arg1:T{number[r.head]} Arg2:T{number[r.child]}\t"
@@ -156,7 +167,11 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
+def file_stem(source: object) -> str:
+    """A safe file name (no folder, no dot first, no control) from an article's source."""
+    stem = Path(str(source or "")).stem if isinstance(source, str) else ""
+    return _UNSAFE_NAME.sub("_", stem).lstrip(".")[:80]
+
+
 def _write(path: Path, content: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(content, encoding="utf-8", newline="")
-    os.replace(temp, path)
+    path.write_text(content, encoding="utf-8", newline="")

@@ -13,11 +13,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
-from tui.core.corpus import InputError, Notes, RawArticle, json_lines
+from tui.core.corpus import (
+    InputError,
+    Notes,
+    RawArticle,
+    is_id,
+    json_lines,
+    list_field,
+    object_field,
+    short,
+)
 from tui.core.dataset import Article
 from tui.core.text import Utf16Offsets
+from tui.core.visible import json_bytes
 
 RESERVED = ("text", "label", "entities", "relations", "meta")
 
@@ -42,55 +50,61 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
     if not isinstance(text, str):
         raise InputError(where, "no 'text' string")
     offsets = Utf16Offsets(text)
-    meta = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
+    meta = object_field(record, "meta", where, notes)
     for key, value in record.items():
         if key not in RESERVED:
             meta[f"doccano_{key}" if key in ("id", "title") else key] = value
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
     if "entities" in record:
-        index: dict[Any, int] = {}
-        for entity in _list(record, "entities", where):
-            if not isinstance(entity, dict):
-                raise InputError(where, f"an entity must be an object, got {entity!r}")
-            index[entity.get("id")] = len(spans)
-            spans.append(_span(offsets, entity.get("start_offset"),
-                               entity.get("end_offset"), entity.get("label"), where))
-        for relation in _list(record, "relations", where):
-            if not isinstance(relation, dict) or relation.get("from_id") not in index \
-                    or relation.get("to_id") not in index:
-                raise InputError(where, f"relation {relation!r} names an entity that is"
-                                        " not in the record")
-            relations.append({"head": index[relation["from_id"]],
-                              "child": index[relation["to_id"]],
+        index: dict[str | int, int] = {}
+        for n, entity in enumerate(list_field(record, "entities", where, notes), start=1):
+            if not isinstance(entity, dict) or not is_id(entity.get("id")) \
+                    or entity["id"] in index:
+                notes.reject(InputError(where, f"entity {n} needs an object with an id of"
+                                               " its own (text or a whole number)"))
+                continue
+            span = _span(offsets, entity.get("start_offset"), entity.get("end_offset"),
+                         entity.get("label"), f"{where}: entity {n}", notes)
+            if span is not None:
+                index[entity["id"]] = len(spans)
+                spans.append(span)
+        for n, relation in enumerate(list_field(record, "relations", where, notes), start=1):
+            ends = [relation.get(k) for k in ("from_id", "to_id")] \
+                if isinstance(relation, dict) else []
+            if len(ends) != 2 or not all(is_id(e) and e in index for e in ends):
+                notes.reject(InputError(where, f"relation {n} names an entity that is not"
+                                               " in the record"))
+                continue
+            relations.append({"head": index[ends[0]], "child": index[ends[1]],
                               "label": relation.get("type") or relation.get("label")})
     else:
-        for item in _list(record, "label", where):
+        for n, item in enumerate(list_field(record, "label", where, notes), start=1):
             if not (isinstance(item, list) and len(item) == 3):
-                raise InputError(where, f"a label must be [start, end, LABEL], got {item!r}")
-            spans.append(_span(offsets, *item, where))
-    unique = {(s["start"], s["end"], s["label"]) for s in spans}
+                notes.reject(InputError(f"{where}: label {n}", f"a label must be [start, end,"
+                                        f" LABEL], got {short(item)}"))
+                continue
+            span = _span(offsets, *item, f"{where}: label {n}", notes)
+            if span is not None:
+                spans.append(span)
+    unique = {(s["start"], s["end"], s["label"]) for s in spans if isinstance(s["label"], str)}
     if len(unique) < len(spans):
         notes.add("duplicate spans in one record kept once")
     return RawArticle(text, meta, where, spans, relations)
 
 
-def _list(record: dict[str, Any], key: str, where: str) -> list[Any]:
-    value = record.get(key) or []
-    if not isinstance(value, list):
-        raise InputError(where, f"'{key}' must be a list")
-    return value
-
-
-def _span(offsets: Utf16Offsets, start: Any, end: Any, label: Any, where: str
-          ) -> dict[str, Any]:
-    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
-        raise InputError(where, f"offsets must be whole numbers, got {start!r}, {end!r}")
+def _span(offsets: Utf16Offsets, start: Any, end: Any, label: Any, where: str, notes: Notes
+          ) -> dict[str, Any] | None:
+    if type(start) is not int or type(end) is not int:
+        notes.reject(InputError(where, f"offsets must be whole numbers, got {short(start)},"
+                                       f" {short(end)}"))
+        return None
     try:
         return {"start": offsets.from_utf16(start), "end": offsets.from_utf16(end),
                 "label": label}
     except ValueError as exc:
-        raise InputError(where, str(exc)) from exc
+        notes.reject(InputError(where, str(exc)))
+        return None
 
 
 def record(article: Article, annotator: str | None) -> dict[str, Any]:
@@ -118,6 +132,6 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
     for article in articles:
-        out.write(orjson.dumps(record(article, annotator)) + b"\n")
+        out.write(json_bytes(record(article, annotator)) + b"\n")
         count += 1
     return count

@@ -14,9 +14,18 @@ from typing import IO, Any
 
 import orjson
 
-from tui.core.corpus import InputError, Notes, RawArticle
+from tui.core.corpus import (
+    InputError,
+    Notes,
+    RawArticle,
+    is_id,
+    list_field,
+    read_input,
+    short,
+)
 from tui.core.dataset import Article
 from tui.core.text import Utf16Offsets
+from tui.core.visible import json_bytes
 
 
 def sniff(data: Any) -> bool:
@@ -26,9 +35,9 @@ def sniff(data: Any) -> bool:
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
     try:
-        tasks = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise InputError(str(path), f"not a Label Studio JSON file ({exc})") from exc
+        tasks = orjson.loads(read_input(path))
+    except orjson.JSONDecodeError as exc:
+        raise InputError(str(path), f"not a Label Studio JSON file ({exc.msg})") from exc
     tasks = tasks if isinstance(tasks, list) else [tasks]
     for number, task in enumerate(tasks, start=1):
         try:
@@ -50,43 +59,65 @@ def _article(task: Any, where: str, notes: Notes) -> RawArticle:
         notes.add("Label Studio predictions skipped")
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
-    for annotation in task.get("annotations") or []:
+    for n, annotation in enumerate(list_field(task, "annotations", where, notes), start=1):
+        if not isinstance(annotation, dict):
+            notes.reject(InputError(where, f"annotation {n} is not an object"))
+            continue
         if annotation.get("was_cancelled"):
             notes.add("cancelled Label Studio annotations skipped")
             continue
-        who = annotation.get("completed_by")
-        who = who.get("email") if isinstance(who, dict) else who
-        index: dict[Any, int] = {}
-        links = []
-        for result in annotation.get("result") or []:
-            kind = result.get("type")
-            if kind == "relation":
-                links.append(result)
-                continue
-            value = result.get("value") or {}
-            if kind != "labels" or "start" not in value:
-                notes.add(f"Label Studio results of type {kind!r} skipped")
-                continue
-            try:
-                start = offsets.from_utf16(value["start"])
-                end = offsets.from_utf16(value["end"])
-            except (ValueError, TypeError) as exc:
-                raise InputError(where, f"bad offsets in result {result.get('id')}:"
-                                        f" {exc}") from exc
-            for n, label in enumerate(value.get("labels") or []):
-                index.setdefault(result.get("id"), len(spans))
-                ident = result.get("id")
-                spans.append({"start": start, "end": end, "label": label,
-                              "text": value.get("text"),
-                              "annotator": str(who) if who is not None else None,
-                              "id": f"{ident}-{n}" if ident and n else ident})
-        for link in links:
-            if link.get("from_id") not in index or link.get("to_id") not in index:
-                raise InputError(where, "a relation names a result that is not a span")
-            for label in link.get("labels") or ["related"]:
-                relations.append({"head": index[link["from_id"]],
-                                  "child": index[link["to_id"]], "label": label})
+        _annotation(annotation, offsets, f"{where}: annotation {n}", notes, spans, relations)
     return RawArticle(text, meta, where, spans, relations)
+
+
+def _annotation(annotation: dict[str, Any], offsets: Utf16Offsets, where: str, notes: Notes,
+                spans: list[dict[str, Any]], relations: list[dict[str, Any]]) -> None:
+    """The spans and relations of one analyst's annotation of a task, added to the lists."""
+    who = annotation.get("completed_by")
+    who = who.get("email") or who.get("id") if isinstance(who, dict) else who
+    who = str(who) if is_id(who) else None
+    index: dict[str | int, int] = {}
+    links = []
+    for n, result in enumerate(list_field(annotation, "result", where, notes), start=1):
+        here = f"{where}: result {n}"
+        if not isinstance(result, dict):
+            notes.reject(InputError(here, "a result must be an object"))
+            continue
+        kind = result.get("type")
+        if kind == "relation":
+            links.append((here, result))
+            continue
+        value = result.get("value")
+        if kind != "labels" or not isinstance(value, dict) or "labels" not in value:
+            notes.add(f"Label Studio results of type {short(kind)} skipped")
+            continue
+        start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+        if type(start) is not int or type(end) is not int:
+            notes.reject(InputError(here, "'start' and 'end' must be whole numbers"))
+            continue
+        if not isinstance(labels, list) or not labels:
+            notes.reject(InputError(here, "'labels' must be a list of label names"))
+            continue
+        try:
+            start, end = offsets.from_utf16(start), offsets.from_utf16(end)
+        except ValueError as exc:
+            notes.reject(InputError(here, str(exc)))
+            continue
+        ident = result.get("id") if is_id(result.get("id")) else None
+        if ident is not None:
+            index.setdefault(ident, len(spans))
+        for k, label in enumerate(labels):
+            spans.append({"start": start, "end": end, "label": label,
+                          "text": value.get("text"), "annotator": who,
+                          "id": f"{ident}-{k}" if ident is not None and k else ident})
+    for here, link in links:
+        ends = [link.get("from_id"), link.get("to_id")]
+        if not all(is_id(e) and e in index for e in ends):
+            notes.reject(InputError(here, "a relation names a result that is not a span"))
+            continue
+        names = link.get("labels")
+        for label in names if isinstance(names, list) and names else ["related"]:
+            relations.append({"head": index[ends[0]], "child": index[ends[1]], "label": label})
 
 
 def task(article: Article, annotator: str | None) -> dict[str, Any]:
@@ -108,7 +139,7 @@ def task(article: Article, annotator: str | None) -> dict[str, Any]:
             by_analyst[who].append({"type": "relation", "from_id": relation.head,
                                     "to_id": relation.child, "direction": "right",
                                     "labels": [relation.label]})
-    return {"data": {"text": doc.text, **doc.meta},
+    return {"data": {**doc.meta, "text": doc.text},  # meta never overrides the text
             "annotations": [{"completed_by": who, "result": results}
                             for who, results in by_analyst.items()]}
 
@@ -118,7 +149,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
     count = 0
     out.write(b"[")
     for article in articles:
-        out.write((b",\n" if count else b"\n") + orjson.dumps(task(article, annotator)))
+        out.write((b",\n" if count else b"\n") + json_bytes(task(article, annotator)))
         count += 1
     out.write(b"\n]\n")
     return count

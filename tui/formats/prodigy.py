@@ -8,19 +8,21 @@ answered at all: raw input) are kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
-from tui.core.corpus import InputError, Notes, RawArticle, json_lines
+from tui.core.corpus import (
+    InputError,
+    Notes,
+    RawArticle,
+    json_lines,
+    list_field,
+    object_field,
+)
 from tui.core.dataset import Article
-from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
-from tui.core.text import _token as make
-
-Tokenizer = Callable[[str], list[Token]]
+from tui.core.export_tokens import token_records, tokenizer
+from tui.core.visible import json_bytes
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -34,94 +36,72 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
             yield raw
 
 
+ANSWERS = ("accept", "reject", "ignore")
+
+
 def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | None:
     answer = record.get("answer", "accept")
+    if answer not in ANSWERS:
+        raise InputError(where, f"'answer' must be one of {', '.join(ANSWERS)}")
     if answer != "accept":
         notes.add(f"records answered {answer!r} skipped")
         return None
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError(where, "no 'text' string")
-    spans = record.get("spans") or []
-    if not isinstance(spans, list):
-        raise InputError(where, "'spans' must be a list")
+    spans = list_field(record, "spans", where, notes)
     annotator = record.get("_annotator_id")
+    if annotator is not None and not isinstance(annotator, str):
+        notes.reject(InputError(where, "'_annotator_id' must be text"))
+        annotator = None
     if annotator:
         spans = [{"annotator": annotator, **s} if isinstance(s, dict) else s for s in spans]
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    return RawArticle(text, dict(meta), where, spans,
-                      _relations(record.get("relations"), spans, where))
+    meta = object_field(record, "meta", where, notes)
+    return RawArticle(text, meta, where, spans,
+                      _relations(list_field(record, "relations", where, notes), spans,
+                                 where, notes))
 
 
-def _relations(relations: Any, spans: list[Any], where: str) -> list[dict[str, Any]]:
-    """Prodigy relations name their spans by ``head_span`` / ``child_span`` offsets."""
-    if not relations:
-        return []
-    index = {(s.get("start"), s.get("end")): i for i, s in enumerate(spans)
-             if isinstance(s, dict)}
+def _relations(relations: list[Any], spans: list[Any], where: str, notes: Notes
+               ) -> list[dict[str, Any]]:
+    """Prodigy relations name their spans by ``head_span`` / ``child_span`` offsets (and
+    label, where two spans share their offsets)."""
+    index: dict[tuple[Any, ...], int] = {}
+    for i, span in enumerate(spans):
+        if isinstance(span, dict) and _offsets(span):
+            index.setdefault(_offsets(span), i)
+            index.setdefault((*_offsets(span), _label(span)), i)
     out = []
-    for relation in relations:
-        ends = [relation.get(k) or {} for k in ("head_span", "child_span")] \
+    for n, relation in enumerate(relations, start=1):
+        ends = [relation.get(k) for k in ("head_span", "child_span")] \
             if isinstance(relation, dict) else []
-        found = [index.get((e.get("start"), e.get("end"))) for e in ends]
+        found = [_find(index, end) for end in ends]
         if len(found) != 2 or None in found:
-            raise InputError(where, f"relation {relation!r} names a span that is not in"
-                                    " 'spans'")
+            notes.reject(InputError(where, f"relation {n} names a span that is not in"
+                                           " 'spans'"))
+            continue
         out.append({"head": found[0], "child": found[1], "label": relation.get("label")})
     return out
 
 
-def tokenizer() -> tuple[str, Tokenizer]:
-    """spaCy's own English tokenizer when the ``spacy`` extra is installed, else ours."""
-    name, tokens, _ = _tokenizers()
-    return name, tokens
+def _find(index: dict[tuple[Any, ...], int], end: Any) -> int | None:
+    """The span a relation's end names: by offsets and label, else by offsets alone."""
+    if not isinstance(end, dict) or not _offsets(end):
+        return None
+    found = index.get((*_offsets(end), _label(end)))
+    return found if found is not None else index.get(_offsets(end))
 
 
-def token_records(text: str) -> list[dict[str, Any]]:
-    """The ``tokens`` of an exported line."""
-    return _tokenizers()[2](text)
+def _label(span: dict[str, Any]) -> str | None:
+    label = span.get("label")
+    return label if isinstance(label, str) else None
 
 
-@cache
-def _tokenizers() -> tuple[str, Tokenizer, Callable[[str], list[dict[str, Any]]]]:
-    def records_of(tokens: list[Token]) -> list[dict[str, Any]]:
-        return [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws}
-                for i, t in enumerate(tokens)]
-
-    try:
-        import spacy
-    except ImportError:
-        return "gloss-rules", tokenize, lambda text: records_of(tokenize(text))
-    from spacy.attrs import IDX, LENGTH, SPACY
-
-    nlp = spacy.blank("en")
-
-    def rows(text: str) -> list[list[int]]:
-        # Offsets read in bulk (Doc.to_array) rather than through a Python object a token.
-        return nlp.tokenizer(text).to_array([IDX, LENGTH, SPACY]).tolist()
-
-    def spacy_tokens(text: str) -> list[Token]:
-        tokens = [make(text[i:i + n], i, i + n, bool(ws)) for i, n, ws in rows(text)]
-        if not has_joiners(text):
-            return tokens
-        merged: list[Token] = []
-        for token in tokens:
-            if merged and not merged[-1].ws and not is_grapheme_boundary(text, token.start):
-                # spaCy splits some clusters (a ZWJ family, a flag): a token edge inside a
-                # character can hold no span edge, so the pieces become one token again
-                last = merged.pop()
-                token = make(last.text + token.text, last.start, token.end, token.ws)
-            merged.append(token)
-        return merged
-
-    def spacy_records(text: str) -> list[dict[str, Any]]:
-        if has_joiners(text):
-            return records_of(spacy_tokens(text))
-        # the common case, straight from the offsets: half the time of building tokens first
-        return [{"text": text[i:i + n], "start": i, "end": i + n, "id": k, "ws": bool(ws)}
-                for k, (i, n, ws) in enumerate(rows(text))]
-
-    return f"spacy-{spacy.__version__}", spacy_tokens, spacy_records
+def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
+    start, end = span.get("start"), span.get("end")
+    if type(start) is int and type(end) is int:
+        return (start, end)
+    return ()
 
 
 def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, Any]:
@@ -169,7 +149,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
     for article in articles:
-        out.write(orjson.dumps(record(article, annotator, notes)))
+        out.write(json_bytes(record(article, annotator, notes)))
         out.write(b"\n")
         count += 1
     return count

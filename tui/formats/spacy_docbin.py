@@ -12,6 +12,7 @@ from typing import IO
 
 from tui.core.corpus import InputError, Notes
 from tui.core.dataset import Article
+from tui.core.install import extra_command
 
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
@@ -21,8 +22,8 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
         from spacy.tokens import DocBin
         from spacy.util import filter_spans
     except ImportError as exc:
-        raise InputError("spacy", "the .spacy format needs spaCy: pip install"
-                                  " 'gloss[spacy]'") from exc
+        raise InputError("spacy", "the .spacy format needs spaCy: "
+                                  f"{extra_command('spacy')}") from exc
     nlp = spacy.blank("en")
     docbin = DocBin(store_user_data=True)
     count = 0

@@ -1,0 +1,69 @@
+"""The candidates a claim's link offers, and the sentences they are ranked by."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.core.claims import candidates
+from tui.core.model import Span
+from tui.core.sentences import sentence_of, sentence_starts
+
+TEXT = ("Putin spoke to business leaders on Monday. "
+        "Zelensky said the talks in Riyadh were a trap, a claim U.S. envoy Steve Witkoff denied. "
+        "Later, Witkoff told reporters: the cease-fire will hold. "
+        "Kyiv says Putin is stalling.")
+
+
+def span(word: str, label: str, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(word, start + 1)
+    return Span.new(TEXT, start, start + len(word), label, "alice")
+
+
+def test_sentences_end_at_stops_but_not_at_abbreviations():
+    starts = sentence_starts(TEXT)
+    sentences = [TEXT[a:b] for a, b in (sentence_of(starts, TEXT, s) for s in starts)]
+    assert sentences == [
+        "Putin spoke to business leaders on Monday.",
+        "Zelensky said the talks in Riyadh were a trap, a claim U.S. envoy Steve Witkoff"
+        " denied.",
+        "Later, Witkoff told reporters: the cease-fire will hold.",
+        "Kyiv says Putin is stalling."]
+
+
+def test_the_source_in_the_claims_sentence_comes_first():
+    claim = span("the talks in Riyadh were a trap", "CLAIM")
+    actors = [span("Putin", "ACTOR"), span("Zelensky", "ACTOR"), span("Steve Witkoff", "ACTOR"),
+              span("Witkoff", "ACTOR", nth=1)]
+    found = candidates(TEXT, claim, actors)
+    assert [s.text for s in found] == ["Zelensky", "Steve Witkoff", "Putin", "Witkoff"]
+
+
+def test_the_nearest_actor_before_the_claim_when_its_sentence_has_none():
+    claim = span("the cease-fire will hold", "CLAIM")
+    actors = [span("Putin", "ACTOR"), span("Zelensky", "ACTOR"), span("Putin", "ACTOR", 1)]
+    found = candidates(TEXT, claim, actors)
+    assert [s.text for s in found] == ["Zelensky", "Putin"]  # Putin once, at its best place
+    assert found[1].start == 0
+
+
+def test_an_actor_inside_the_claim_only_when_none_stands_outside():
+    claim = span("Putin is stalling", "CLAIM")
+    inside = span("Putin", "ACTOR", nth=1)
+    assert [s.text for s in candidates(TEXT, claim, [inside])] == ["Putin"]
+    kyiv = span("Kyiv", "ACTOR")
+    assert [s.text for s in candidates(TEXT, claim, [inside, kyiv])] == ["Kyiv"]
+
+
+words = st.lists(st.sampled_from(["Kyiv", "said", "Mr.", "U.S.", "talks", "end.", "Why?",
+                                  "“No.”", "\n", "A.", "5.", "ok"]), max_size=40)
+
+
+@given(words)
+def test_sentences_cover_the_text_in_order(pieces):
+    text = " ".join(pieces)
+    starts = sentence_starts(text)
+    assert starts[0] == 0 and starts == sorted(set(starts))
+    for offset in range(len(text)):
+        start, end = sentence_of(starts, text, offset)
+        assert start <= offset and (start <= end)

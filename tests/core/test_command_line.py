@@ -1,0 +1,133 @@
+"""The command line as people type it: shared options before the command, a mistyped
+command, help for everything, `export | head`, the umask, failed exports, install hints."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tomllib
+
+import click
+import orjson
+import pytest
+
+from tests.conftest import ROOT, gloss
+from tui.core.dataset import Dataset
+from tui.core.model import Document
+
+
+@pytest.fixture
+def db(tmp_path):
+    folder = tmp_path / "db"
+    dataset = Dataset(folder, "alice")
+    document = Document.from_text("Putin and Trump spoke about a cease-fire in Kyiv.")
+    dataset.add_article(document)
+    dataset.new_span(document.id, 0, 5, "ACTOR")
+    Dataset(folder, "bob").new_span(document.id, 10, 15, "ACTOR")
+    return folder
+
+
+def test_shared_options_work_before_the_command(db):
+    result = gloss("--db", db, "stats", env={"COLUMNS": "100"})
+    assert result.returncode == 0, result.stderr
+    assert "ACTOR" in result.stdout
+    result = gloss("--annotator", "bob", "--db", db, "export")
+    assert result.returncode == 0, result.stderr
+    [line] = [orjson.loads(x) for x in result.stdout.splitlines()]
+    assert [s["text"] for s in line["spans"]] == ["Trump"]
+
+
+def test_an_option_after_the_command_wins(db, tmp_path):
+    result = gloss("--db", tmp_path / "nowhere", "stats", "--db", db)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_mistyped_command_is_named_with_the_closest_one(tmp_path):
+    result = gloss("stat", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("gloss: No such command 'stat'; did you mean 'stats'?")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "annotations").exists()
+
+
+def test_help_lists_the_commands_and_says_what_gloss_alone_does():
+    result = gloss("--help")
+    assert result.returncode == 0
+    for command in ("read", "import", "export", "stats"):
+        assert f"  {command}  " in result.stdout
+    assert "`gloss` alone opens the library" in result.stdout
+
+
+def test_every_option_of_every_command_has_help():
+    from tui.cli import main
+
+    commands = [main, *main.commands.values()]
+    missing = [f"{command.name} {param.opts[0]}" for command in commands
+               for param in command.params
+               if isinstance(param, click.Option) and not param.help]
+    assert missing == []
+
+
+def test_export_into_a_closed_pipe_exits_quietly(tmp_path):
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_articles([(Document.from_text(f"Article {n} about talks in Kyiv. " * 40), [],
+                           []) for n in range(400)])
+    child = subprocess.Popen([sys.executable, "-m", "tui", "export", "--db", tmp_path / "db"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stdout.readline().startswith(b'{"text"')
+    child.stdout.close()  # as `head -1` does
+    _, err = child.communicate(timeout=60)
+    assert err == b"" and child.returncode == 0
+
+
+def test_export_honours_the_umask(db, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = gloss("export", "--db", db, "-o", out, preexec_fn=lambda: os.umask(0o027))
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o640
+    folder = tmp_path / "brat"
+    result = gloss("export", "--db", db, "--format", "brat", "-o", folder,
+                   preexec_fn=lambda: os.umask(0o077))
+    assert result.returncode == 0, result.stderr
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat"])
+def test_a_failed_export_leaves_nothing_behind(tmp_path, fmt):
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_articles([(Document.from_text(f"Article {n} about talks in Kyiv. " * 40), [],
+                           []) for n in range(50)])
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000, 1_000))
+
+    result = gloss("export", "--db", tmp_path / "db", "--format", fmt, "-o", out / "x",
+                   preexec_fn=cap)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_the_spacy_hint_names_a_command_that_fits_this_install(monkeypatch):
+    from tui.core.corpus import InputError, Notes
+    from tui.core.install import extra_command
+    from tui.formats import spacy_docbin
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
+    with pytest.raises(InputError) as caught:
+        spacy_docbin.write([], open(os.devnull, "wb"), Notes(), None)  # noqa: SIM115
+    command = extra_command("spacy")
+    assert command in str(caught.value)
+    assert command.startswith(sys.executable) and "-e" in command and str(ROOT) in command
+
+
+def test_the_package_metadata_uses_an_spdx_licence():
+    """An SPDX string, and a setuptools that reads it, keep the install free of the
+    deprecation warning that a licence table gives."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "MIT"
+    assert "setuptools>=77" in project["build-system"]["requires"]

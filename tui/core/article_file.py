@@ -1,0 +1,173 @@
+"""One article file's tables: made new, merged into, and checked on every read.
+
+An article file is a TinyDB database with the tables ``article`` (one row: id, text,
+meta, when it was added), ``spans``, ``status`` (one row an analyst) and ``relations``.
+A file is checked, not trusted: valid JSON of the wrong shape (``{}``, a span row that is
+a number, an ``end`` that is a string, a ``meta`` that is a list) is a broken article like
+invalid JSON, named with the first thing wrong in it, never read half-way and never
+written over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from tui.core.model import STATUSES, Document, Relation, Span
+from tui.core.storage import CorruptFileError
+
+_SPAN_TEXT_FIELDS = ("label", "text", "annotator", "id")
+_SPAN_OPTIONAL_TEXT_FIELDS = ("source", "created", "updated")
+_RELATION_TEXT_FIELDS = ("head", "child", "label", "annotator", "id")
+
+
+@dataclass(slots=True)
+class Article:
+    """An article as read from its file: the document, its spans and each analyst's status."""
+
+    document: Document
+    spans: list[Span]
+    status: dict[str, str]
+    added: int
+    relations: list[Relation] = field(default_factory=list)
+
+
+def new_tables(document: Document) -> dict[str, Any]:
+    return {
+        "article": {"1": {"id": document.id, "text": document.text, "meta": document.meta,
+                          "added": time.time_ns()}},
+        "spans": {},
+        "status": {},
+        "relations": {},
+    }
+
+
+def find_key(table: dict[str, Any], name: str, value: object) -> str | None:
+    """The TinyDB document id of the row whose ``name`` field is ``value``."""
+    return next((key for key, row in table.items() if row.get(name) == value), None)
+
+
+def next_key(table: dict[str, Any]) -> int:
+    """The next free TinyDB document id of a table (a batch adds 1, 2, ... to it)."""
+    return max(map(int, table), default=0) + 1
+
+
+def span_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two stored spans the same annotation (see ``Span.key``)."""
+    return (row.get("start"), row.get("end"), row.get("label"), row.get("annotator"))
+
+
+def merge(tables: dict[str, Any], spans: Iterable[Span],
+          relations: Iterable[Relation]) -> tuple[int, int]:
+    """Add to an article's tables the spans and relations it does not have yet.
+
+    A span already there (same extent, label and analyst) is not added again, and the
+    relations that named it are pointed at the one kept. Returns (spans, relations) added.
+    """
+    table = tables.setdefault("spans", {})
+    kept = {span_key(row): row["id"] for row in table.values()}
+    first_span = next_key(table)
+    renamed: dict[str, str] = {}
+    added = 0
+    for span in spans:
+        if span.key in kept:
+            renamed[span.id] = kept[span.key]
+            continue
+        kept[span.key] = span.id
+        table[str(first_span + added)] = span.to_record()
+        added += 1
+    links = tables.setdefault("relations", {})
+    have = {(r["head"], r["child"], r["label"]) for r in links.values()}
+    first_link = next_key(links)
+    linked = 0
+    for relation in relations:
+        head = renamed.get(relation.head, relation.head)
+        child = renamed.get(relation.child, relation.child)
+        if (head, child, relation.label) in have:
+            continue
+        have.add((head, child, relation.label))
+        links[str(first_link + linked)] = {**relation.to_record(), "head": head,
+                                           "child": child}
+        linked += 1
+    return added, linked
+
+
+def read_article(path: Path, data: Any) -> Article:
+    """The article held by ``data`` (the parsed file at ``path``), checked whole.
+
+    Raises :class:`CorruptFileError` naming the first thing wrong: the caller then treats
+    the file as broken (named, skipped, never overwritten).
+    """
+    check = _Checker(path)
+    tables = check.object(data, "the file")
+    row = check.object(check.object(tables.get("article"), "the 'article' table").get("1"),
+                       "the article row")
+    doc_id, text, meta = row.get("id"), row.get("text"), row.get("meta")
+    if not isinstance(doc_id, str) or doc_id != path.stem:
+        check.fail(f"the article id {doc_id!r} is not the file's name")
+    if not isinstance(text, str) or not text:
+        check.fail("the article has no text")
+    check.object(meta, "the article's 'meta'")
+    added = row.get("added", 0)
+    if type(added) is not int:
+        check.fail("the article's 'added' is not a whole number")
+    spans = [check.span(key, r, text) for key, r in check.table(tables, "spans").items()]
+    ids = {span.id for span in spans}
+    relations = [check.relation(key, r, ids)
+                 for key, r in check.table(tables, "relations").items()]
+    status: dict[str, str] = {}
+    for key, r in check.table(tables, "status").items():
+        r = check.object(r, f"status row {key}")
+        if not isinstance(r.get("annotator"), str) or r.get("status") not in STATUSES:
+            check.fail(f"status row {key} needs an analyst and one of {', '.join(STATUSES)}")
+        status[r["annotator"]] = r["status"]
+    spans.sort(key=lambda s: (s.start, -s.end, s.label, s.annotator, s.id))
+    return Article(Document(doc_id, text, meta), spans, status, added, relations)
+
+
+class _Checker:
+    """The checks of :func:`read_article`, each naming the file and the row at fault."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, reason: str) -> NoReturn:
+        raise CorruptFileError(f"{self.path}: not a Gloss article file ({reason}); the file"
+                               " is left as it is")
+
+    def object(self, value: Any, what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(f"{what} is not an object")
+        return value
+
+    def table(self, tables: dict[str, Any], name: str) -> dict[str, Any]:
+        return self.object(tables.get(name, {}), f"the '{name}' table")
+
+    def span(self, key: str, row: Any, text: str) -> Span:
+        row = self.object(row, f"span row {key}")
+        start, end = row.get("start"), row.get("end")
+        if type(start) is not int or type(end) is not int:
+            self.fail(f"span row {key}: 'start' and 'end' must be whole numbers")
+        if not 0 <= start < end <= len(text):
+            self.fail(f"span row {key}: {start}-{end} is outside the text")
+        for name in _SPAN_TEXT_FIELDS:
+            if type(row.get(name)) is not str:
+                self.fail(f"span row {key}: '{name}' is not text")
+        for name in _SPAN_OPTIONAL_TEXT_FIELDS:
+            if name in row and type(row[name]) is not str:
+                self.fail(f"span row {key}: '{name}' is not text")
+        if row["text"] != text[start:end]:
+            self.fail(f"span row {key}: its text is not the article's text at {start}-{end}")
+        return Span.from_record(row)
+
+    def relation(self, key: str, row: Any, span_ids: set[str]) -> Relation:
+        row = self.object(row, f"relation row {key}")
+        for name in _RELATION_TEXT_FIELDS:
+            if type(row.get(name)) is not str:
+                self.fail(f"relation row {key}: '{name}' is not text")
+        if row["head"] not in span_ids or row["child"] not in span_ids:
+            self.fail(f"relation row {key} names a span that is not in the file")
+        return Relation.from_record(row)

@@ -1,0 +1,48 @@
+"""Who made a claim, and where it applies: the candidates a link offers, best first.
+
+Attribution in news (PARC 3.0, PolNeAR, NewsClaims) is source + cue + content; the source
+is most often in the claim's own sentence ("Zelensky said ..."), else just before it (a
+quote that runs on after "Putin told reporters:"), and sometimes anywhere in the article.
+So the likely source of a claim is, in this order: an actor in the claim's sentence, the
+nearest first; then the nearest actor before the claim; then the others, nearest first.
+An actor inside the claim ("Kyiv says that Putin lied") is offered only when no actor
+stands outside it. The same actor named several times is offered once, at its best place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from tui.core.model import Span
+from tui.core.sentences import sentence_of, sentence_starts
+
+
+def candidates(text: str, claim: Span, targets: Iterable[Span],
+               name: Callable[[Span], str] | None = None,
+               starts: list[int] | None = None) -> list[Span]:
+    """The spans a link from ``claim`` may point at, the likeliest first.
+
+    ``targets`` are the spans of the label the link points at (actors for SOURCE,
+    locations for ABOUT); ``name`` says which of them are the same (default: the same
+    text, case aside); ``starts`` are the sentence starts of ``text`` if already known.
+    """
+    name = name or (lambda span: span.text.casefold())
+    starts = starts if starts is not None else sentence_starts(text)
+    first = sentence_of(starts, text, claim.start)[0]
+    last = sentence_of(starts, text, max(claim.end - 1, claim.start))[1]
+    pool = [s for s in targets if s.id != claim.id]
+    outside = [s for s in pool if not (claim.start <= s.start and s.end <= claim.end)]
+    pool = outside or pool
+
+    def rank(span: Span) -> tuple[int, int]:
+        distance = max(claim.start - span.end, span.start - claim.end, 0)
+        if first <= span.start and span.end <= last:
+            return (0, distance)
+        if span.end <= claim.start:
+            return (1, distance)
+        return (2, distance)
+
+    best: dict[str, Span] = {}
+    for span in sorted(pool, key=lambda s: (rank(s), s.start)):
+        best.setdefault(name(span), span)
+    return list(best.values())
