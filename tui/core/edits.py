@@ -82,6 +82,13 @@ class Edit:
 
 
 def cut(text: str, room: int) -> str:
-    """``text`` on one safe line of at most ``room`` characters, ``…`` where it is cut."""
+    """``text`` on one safe line of at most ``room`` characters, ``…`` where it is cut (at
+    a word's end, when one is near)."""
     line = visible(text)
-    return line if len(line) <= room else line[: max(room - 1, 1)].rstrip() + "…"
+    if len(line) <= room:
+        return line
+    kept = line[: max(room - 1, 1)]
+    space = kept.rfind(" ")
+    if space > len(kept) - 12 and space > 0 and line[len(kept)] != " ":
+        kept = kept[:space]
+    return kept.rstrip() + "…"

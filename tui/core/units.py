@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import regex
 
+from tui.core.sentences import sentence_of, sentence_starts
 from tui.core.text import paragraph_bounds, words
 
 
@@ -39,7 +40,6 @@ PLACE_NOUNS = _set("""region oblast province district city county republic river
 CLAUSE_WORDS = _set("""that since while because although though whereas which who
     whom whose but unless until when whether where""")
 _CLAUSE_MARKS = regex.compile(r"[,;:()\[\]—–]|\s-\s|(?<!\b[A-Z])\.(?=\s|$)|[!?]|”")
-_SENTENCE_END = regex.compile(r"[.!?][\"'”’)]*(?=\s+|$)")
 
 
 @lru_cache(maxsize=256)
@@ -133,20 +133,16 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return _trim(text, left, right)
 
 
+@lru_cache(maxsize=4)
+def _sentence_starts(text: str) -> list[int]:
+    return sentence_starts(text)
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    low, high = paragraph_bounds(text, start)
-    left, right = low, high
-    for stop in _SENTENCE_END.finditer(text, low, high):
-        before = text[max(low, stop.start() - 2):stop.start()]
-        if stop.group()[0] == "." and len(before) == 2 and not before[0].isalnum() \
-                and before[1].isupper():
-            continue  # "U.S." or an initial: not the end of a sentence
-        if stop.end() <= start:
-            left = stop.end()
-        elif stop.end() >= end:
-            right = stop.end()
-            break
-    return _trim(text, left, right)
+    starts = _sentence_starts(text)
+    first = sentence_of(starts, text, start)
+    last = sentence_of(starts, text, max(end - 1, start))
+    return _trim(text, first[0], last[1])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

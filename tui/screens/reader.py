@@ -209,7 +209,7 @@ class ReaderScreen(Screen[None]):
     def action_focus_spans(self) -> None:
         pane = self.pane
         if not pane.spans.display:
-            pane.fold()
+            pane.fold(shown=True)
         span = self.view.span_here()
         if span is not None:
             pane.spans.follow(span)

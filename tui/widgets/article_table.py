@@ -35,7 +35,7 @@ class ArticleTable(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterBox(placeholder="filter: words of the title, or todo / done / skipped",
-                        id="filter")
+                        select_on_focus=False, id="filter")
         table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True,
                                                  id="articles")
         yield table

@@ -35,7 +35,7 @@ class ArticlePane(Vertical):
         self.doc_id = model.doc_id
         self.view = ArticleView(model, palette)
         self.spans = SpanList(model, palette)
-        self.folded = False
+        self.shown: bool | None = None  # the span list: None while it fits, else by hand
         self._registry = release
         document = model.document
         # The title is most often the text's first line, shown just below: the heading
@@ -67,14 +67,18 @@ class ArticlePane(Vertical):
     def on_resize(self, event: events.Resize) -> None:
         self.fit()
 
-    def fold(self) -> None:
-        self.folded = not self.folded
+    def fold(self, shown: bool | None = None) -> None:
+        """Fold the span list away or bring it back (by default: the other of the two)."""
+        self.shown = (not self.spans.display) if shown is None else shown
         self.fit()
 
     def fit(self) -> None:
+        """The span list takes what the article's 50 columns leave, up to its own width; it
+        folds away when that is too little, unless it was asked for by hand."""
         room = self.content_region.width - MIN_TEXT - VIEW_EXTRA
-        width = min(room, LIST_WIDTH)
-        shown = not self.folded and width >= LIST_MIN
+        fits = room >= LIST_MIN
+        shown = fits if self.shown is None else self.shown
+        width = min(max(room, LIST_MIN), LIST_WIDTH)
         self.spans.display = shown
         if shown and self.spans.styles.width != width:
             self.spans.styles.width = width

@@ -128,26 +128,28 @@ class SpanList(ScrollView, can_focus=True):
         return strip
 
     def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool) -> Strip:
+        """``!`` when unsaved, the label as the text draws it, the span's text, the analyst:
+        the name whole, the text shortened first. A narrow list leaves the label's name out
+        and draws the text itself in the label's style."""
         base = self.rich_style
         if selected:
             base += self.get_component_rich_style("span-list--cursor")
-        tag_width = 9 if width >= 34 else 4
-        name = f"{visible(span.label)[:tag_width]:<{tag_width}}"
+        style = self.palette.tag(span.label)
+        narrow = width < 34
         analyst = visible(span.annotator)
-        room = width - tag_width - 3  # the mark, and a space either side of the text
-        if cell_len(analyst) > room - 4:  # keep four cells of text; cut a very long name
-            analyst = one_line(analyst, max(room - 4, 1))
-        text_cells = max(room - cell_len(analyst), 0)
-        mark = Segment("!", base + self.get_component_rich_style("span-list--unsaved")) \
-            if unsaved else Segment(" ", base)
-        segments = [
-            mark,
-            Segment(name, base + self.palette.tag(span.label)),
-            Segment(" ", base),
-            Segment(one_line(span.text, text_cells), base),
-            Segment(" ", base),
-            Segment(analyst, base + self.get_component_rich_style("span-list--analyst")),
-        ]
+        room = width - 3 - (0 if narrow else 10)  # the mark, two spaces, the label's name
+        if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
+            analyst = one_line(analyst, max(room - 3, 1))
+        text = one_line(span.text, max(room - cell_len(analyst), 0))
+        segments = [Segment("!", base + self.get_component_rich_style("span-list--unsaved"))
+                    if unsaved else Segment(" ", base)]
+        if narrow:
+            segments.append(Segment(text, base + style))
+        else:
+            segments += [Segment(f"{visible(span.label)[:9]:<9}", base + style),
+                         Segment(" ", base), Segment(text, base)]
+        segments += [Segment(" ", base), Segment(analyst, base + self.get_component_rich_style(
+            "span-list--analyst"))]
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def action_cursor(self, step: int) -> None:
