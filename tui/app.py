@@ -3,6 +3,7 @@ screens, and hands the reader's search the keys typed into it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from tui.screens.reader import ReaderScreen
 
 
+def terminal_colours() -> str:
+    """How many colours this terminal shows, as Rich tells from the environment."""
+    from rich.console import Console
+
+    system = Console(force_terminal=True).color_system
+    return MONO if system is None else ANSI16 if system in ("standard", "windows") \
+        else TRUECOLOR
+
+
 class GlossApp(App[None]):
     CSS_PATH = Path(__file__).with_name("gloss.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Gloss"
@@ -32,18 +42,18 @@ class GlossApp(App[None]):
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None,
                  colours: str | None = TRUECOLOR) -> None:
-        super().__init__()
+        """``colours``: TRUECOLOR, ANSI16 or MONO; None asks the terminal. NO_COLOR in the
+        environment always means MONO."""
+        chosen = MONO if "NO_COLOR" in os.environ else (colours or terminal_colours())
+        # In 16 colours the ANSI colours must reach the terminal as they are: turned into
+        # RGB and back, Textual's yellow comes out red
+        super().__init__(ansi_color=True if chosen == ANSI16 else None)
+        self.colours = chosen
         self.dataset = dataset
         self.opened = list(opened or [])
-        self.colours = MONO if self.no_color else (colours or self._terminal_colours())
         self.models = ModelRegistry(dataset.article, dataset.annotator)
         self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
         self._after_display: list[Callable[[], object]] = []
-
-    def _terminal_colours(self) -> str:
-        system = self.console.color_system
-        return MONO if system is None else ANSI16 if system in ("standard", "windows") \
-            else TRUECOLOR
 
     # -- frames and saves ------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class SpanList(ScrollView, can_focus=True):
 
     def _fit_scroll_range(self) -> None:
         self._fit_timer = None
-        size = Size(self.size.width, max(len(self.spans), 1))
+        size = Size(self.scrollable_content_region.width, max(len(self.spans), 1))
         if size != self.virtual_size:
             self.virtual_size = size
 
@@ -106,7 +106,7 @@ class SpanList(ScrollView, can_focus=True):
         self._move_to(min(index, max(len(spans) - 1, 0)))
 
     def render_line(self, y: int) -> Strip:
-        spans, width = self.spans, self.size.width
+        spans, width = self.spans, self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         if not spans:
             if y == 0:
