@@ -209,6 +209,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.painter.forget_styles()
 
     def render_line(self, y: int) -> Strip:
+        if self.layout_.width != self.scrollable_content_region.width:
+            self._rewrap()  # the first frame comes before the first Resize event
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
@@ -256,7 +258,8 @@ class ArticleView(ScrollView, can_focus=True):
                 self.refresh_lines(row)
 
     def on_focus(self) -> None:
-        self._refresh_rows({self.layout_.row_of(self.caret.cursor)})
+        if self.layout_.width:  # not before the first wrap: that comes with the size
+            self._refresh_rows({self.layout_.row_of(self.caret.cursor)})
 
     def on_blur(self) -> None:
-        self._refresh_rows({self.layout_.row_of(self.caret.cursor)})
+        self.on_focus()
