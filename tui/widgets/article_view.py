@@ -102,7 +102,6 @@ class ArticleView(ScrollView, can_focus=True):
     def action_clear_selection(self) -> None:
         old = self._caret_rows()
         self.caret.place(self.caret.cursor)
-        self.caret.match = None
         self._moved(old)
 
     def action_next_span(self, step: int = 1) -> None:

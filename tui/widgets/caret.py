@@ -81,7 +81,7 @@ class Caret:
     def place(self, offset: int) -> None:
         """The cursor to ``offset``, no selection, nothing remembered about it."""
         self.cursor, self.anchor, self.exact = offset, None, False
-        self.span_id, self.goal_column = None, None
+        self.span_id, self.goal_column, self.match = None, None, None
         self.grown.clear()
 
 

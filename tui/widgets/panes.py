@@ -72,10 +72,12 @@ class ArticlePane(Vertical):
         self.shown = (not self.spans.display) if shown is None else shown
         self.fit()
 
-    def fit(self) -> None:
+    def fit(self, width: int | None = None) -> None:
         """The span list takes what the article's 50 columns leave, up to its own width; it
-        folds away when that is too little, unless it was asked for by hand."""
-        room = self.content_region.width - MIN_TEXT - VIEW_EXTRA
+        folds away when that is too little, unless it was asked for by hand. ``width``:
+        the pane's, when it is not laid out yet."""
+        inner = self.content_region.width if width is None else width - 2  # the border
+        room = inner - MIN_TEXT - VIEW_EXTRA
         fits = room >= LIST_MIN
         shown = fits if self.shown is None else self.shown
         width = min(max(room, LIST_MIN), LIST_WIDTH)
@@ -108,6 +110,11 @@ class Panes(Horizontal):
     @property
     def pane(self) -> ArticlePane:
         return self.active or self.panes[0]
+
+    def on_mount(self) -> None:
+        # Sized before the first layout, so a large article is wrapped once, at its width
+        for pane in self.panes:
+            pane.fit(self.app.size.width // max(len(self.panes), 1))
 
     def make(self, doc_id: str) -> ArticlePane:
         return ArticlePane(self.registry.open(doc_id), self.palette, self.registry)
