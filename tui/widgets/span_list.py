@@ -101,9 +101,10 @@ class SpanList(ScrollView, can_focus=True):
     def follow(self, span: Span) -> None:
         """Put the list's cursor on ``span`` (or where it would be)."""
         spans = self.spans
-        index = bisect_left(spans, order(span), key=order)
-        self._fit_scroll_range()
-        self._move_to(min(index, max(len(spans) - 1, 0)))
+        index = min(bisect_left(spans, order(span), key=order), max(len(spans) - 1, 0))
+        if index >= self.virtual_size.height:  # a layout pass: only when the row needs it
+            self._fit_scroll_range()
+        self._move_to(index)
 
     def render_line(self, y: int) -> Strip:
         spans, width = self.spans, self.scrollable_content_region.width
@@ -160,7 +161,9 @@ class SpanList(ScrollView, can_focus=True):
         old, self.row = self.row, row
         self.refresh_lines(old)
         self.refresh_lines(row)
-        self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
+        top = self.scroll_offset.y
+        if not top <= row < top + self.size.height:  # scrolling costs a layout pass
+            self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def action_choose(self) -> None:
         if self.spans:
