@@ -288,6 +288,9 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         run_import(dataset, (Path("seeds"),), "text", labels=labels)
     elif labels is not None:
         dataset.replace_labels(labels)
+    # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
+    # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
     GlossApp(dataset, opened, colours=None).run()  # None: as many colours as the terminal

@@ -81,16 +81,28 @@ class SpanList(ScrollView, can_focus=True):
         return self._rows
 
     def _model_changed(self, event: ModelEvent) -> None:
-        """Redraw the rows now; the scroll range (``virtual_size``) waits until the analyst
-        pauses, as changing it costs a layout and a full repaint (7.7 ms a label)."""
+        """Redraw the rows on screen that changed, now: from the first edited span down (the
+        rows below it moved), or only the spans just saved. The scroll range
+        (``virtual_size``) waits until the analyst pauses, as changing it costs a layout
+        and a full repaint (7.7 ms a label)."""
         self._rows = None
+        spans = self.spans
+        first = min((bisect_left(spans, start, key=lambda s: s.start)
+                     for start, _end in event.ranges), default=0)
+        top, height = self.scroll_offset.y, self.size.height
         if event.kind == "edit":
-            self.row = min(self.row, max(len(self.spans) - 1, 0))
+            self.row = min(self.row, max(len(spans) - 1, 0))
             if self._fit_timer is None:
                 self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
             else:
                 self._fit_timer.reset()
-        self.refresh()
+            rows = range(max(first, top), top + height)
+        else:
+            ends = max((end for _start, end in event.ranges), default=0)
+            last = bisect_left(spans, ends, key=lambda s: s.start)
+            rows = range(max(first, top), min(last + 1, top + height))
+        if len(rows):
+            self.refresh_lines(rows.start, len(rows))
 
     def _fit_scroll_range(self) -> None:
         self._fit_timer = None
