@@ -22,7 +22,7 @@ def view_of(app: GlossApp) -> ArticleView:
 
 
 def status(app: GlossApp) -> str:
-    return str(app.screen.query_one(StatusBar).render())
+    return app.screen.query_one(StatusBar).plain
 
 
 def notices(app: GlossApp) -> list[str]:

@@ -100,7 +100,7 @@ async def test_character_mode_labels_exactly_the_selection(dataset):
 
 
 def app_status(app: GlossApp) -> str:
-    return str(app.screen.query_one(StatusBar).render())
+    return app.screen.query_one(StatusBar).plain
 
 
 async def test_search_makes_the_match_the_selection(dataset):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual.widgets import Static
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.visible import visible
 
@@ -40,20 +42,46 @@ def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mod
                       saved, error)
 
 
-class StatusBar(Static):
+class StatusBar(Widget):
+    """Drawn from segments, not a Rich ``Text``: it changes with every key, and a Text's
+    markup-free render costs a millisecond a key that a frame cannot spare."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: StatusLine | None = None
+        self._strip: Strip | None = None
 
     def show(self, line: StatusLine) -> None:
         if line == self._shown:
             return
-        self._shown = line
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {visible(line.analyst)} ", "bold reverse")
-        text.append(f"  {line.place}  ")
-        text.append(f"{line.mode} mode", "bold")
-        text.append(f"  {line.cursor}  ")
-        text.append(line.saved, "bold white on red" if line.error else "green")
-        self.update(text, layout=False)  # one fixed row: never worth a layout pass
+        self._shown, self._strip = line, None
         self.set_class(line.error, "-error")
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.rich_style
+        line = self._shown
+        if y or line is None:
+            return Strip.blank(width, base)
+        if self._strip is None or self._strip.cell_length != width:
+            saved = Style(bold=True, color="white", bgcolor="red") if line.error else \
+                Style(color="green")
+            self._strip = Strip([
+                Segment(f" {visible(line.analyst)} ", base + Style(bold=True, reverse=True)),
+                Segment(f"  {line.place}  ", base),
+                Segment(f"{line.mode} mode", base + Style(bold=True)),
+                Segment(f"  {line.cursor}  ", base),
+                Segment(line.saved, base + saved),
+            ]).crop_extend(0, width, base)
+        return self._strip
+
+    @property
+    def plain(self) -> str:
+        """The line as it reads (for tests and screen readers of logs)."""
+        line = self._shown
+        return "" if line is None else (f" {visible(line.analyst)}   {line.place}  "
+                                        f"{line.mode} mode  {line.cursor}  {line.saved}")
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip = None
