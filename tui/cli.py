@@ -259,6 +259,11 @@ def progress_bar(what: str) -> Iterator[Callable[[], None]]:
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  labels_file: Path | None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
+    import gc
+
+    # Until the first frame nothing made here is garbage, but collections would rescan all
+    # of it many times over while Textual is imported (the app freezes it, then collects)
+    gc.disable()
 
     def stored(path: Path) -> str | None:
         """The id of a plain-text PATH's article when the dataset has it already: opened
