@@ -82,6 +82,20 @@ class GlossApp(App[None]):
         message.answer()
         self.models.forget_idle()
 
+    @staticmethod
+    def settle_heap(collect: bool) -> None:
+        """Keep the garbage collector off the article's objects.
+
+        A 1 MB article brings tens of thousands of long-lived objects; each full collection
+        rescanned them for up to 42 ms (bench/reader.py), stalling a key's frame. Frozen, they
+        are skipped (refcounting still frees them). Switching articles unfreezes, collects
+        once (the old article's cycles) and freezes again, after the new one is drawn.
+        """
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
     # -- screens ---------------------------------------------------------------------
 
     def on_mount(self) -> None:

@@ -8,7 +8,6 @@ and hands them to the save queue. It owns no article state itself.
 
 from __future__ import annotations
 
-import gc
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -61,7 +60,7 @@ class ReaderScreen(Screen[None]):
         panes = self.query_one(Panes)
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
-        self.call_after_refresh(settle_heap, False)
+        self.call_after_refresh(self.gloss.settle_heap, False)
 
     @property
     def order(self) -> list[str]:
@@ -242,7 +241,7 @@ class ReaderScreen(Screen[None]):
 
     def open_here(self, doc_id: str, beside: bool = False) -> None:
         self.panes.open(doc_id, beside)
-        self.call_after_refresh(settle_heap, True)
+        self.call_after_refresh(self.gloss.settle_heap, True)
 
     def action_side_by_side(self) -> None:
         self.gloss.pick("Open beside this article", partial(self.open_here, beside=True))
@@ -260,17 +259,3 @@ class ReaderScreen(Screen[None]):
 
     def action_library(self) -> None:
         self.gloss.back_to_library()
-
-
-def settle_heap(collect: bool) -> None:
-    """Keep the garbage collector off the article's objects.
-
-    A 1 MB article brings tens of thousands of long-lived objects; each full collection
-    rescanned them for up to 42 ms (bench/reader.py), stalling a key's frame. Frozen, they
-    are skipped (refcounting still frees them). Switching articles unfreezes, collects
-    once (the old article's cycles) and freezes again, after the new one is drawn.
-    """
-    if collect:
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()

@@ -27,12 +27,13 @@ from tui.core.article_model import ArticleModel, ModelEvent
 from tui.core.model import Span
 from tui.keys import VIEW, bindings
 from tui.widgets.article_layout import ArticleLayout
+from tui.widgets.article_mouse import MouseSelection
 from tui.widgets.article_paint import Marks, Painter
 from tui.widgets.caret import Caret, next_span, span_here
 from tui.widgets.palette import Palette
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(MouseSelection, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
@@ -49,7 +50,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.painter = Painter(model, self.layout_, palette, self._component, analyst)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._dragging = False
         self._stop_observing = model.observe(self._model_changed)
 
     # -- what the reader reads -------------------------------------------------------
@@ -136,45 +136,6 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self.select(*previous)
         self.caret.grown = grown
-
-    # -- mouse -----------------------------------------------------------------------
-
-    def _offset_at(self, event: events.MouseEvent) -> int:
-        # The capture variant also answers for a drag that leaves the text (padding, or
-        # past the edge), so a selection can be dragged to a row's very start and end.
-        content = event.get_content_offset_capture(self)
-        return self.layout_.offset_at(content.y + self.scroll_offset.y,
-                                      content.x + self.scroll_offset.x)
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        if event.button != 1:
-            return
-        self.focus()
-        offset = self._offset_at(event)
-        old = self._caret_rows()
-        self.caret.place(offset)
-        self.caret.anchor = offset
-        self._moved(old, scroll=False)
-        self._dragging = True
-        self.capture_mouse()
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._dragging:
-            old = self._caret_rows()
-            self.caret.cursor = self._offset_at(event)
-            self._moved(old, scroll=False)
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        if self._dragging:
-            self._dragging = False
-            self.release_mouse()
-
-    def on_click(self, event: events.Click) -> None:
-        if event.chain == 2:
-            word = units.word_at(self.text, self._offset_at(event))
-            if word:
-                self.select(*word)
-                self.caret.exact = False
 
     # -- drawing ---------------------------------------------------------------------
 
