@@ -67,3 +67,23 @@ def test_sentences_cover_the_text_in_order(pieces):
     for offset in range(len(text)):
         start, end = sentence_of(starts, text, offset)
         assert start <= offset and (start <= end)
+
+
+def test_canonical_names_drop_titles_and_find_the_fullest_name():
+    from tui.core.canonical import bare_name, fullest_name, same_actor
+
+    assert bare_name("Russian President Vladimir Putin’s") == "Vladimir Putin"
+    assert bare_name("U.S. envoy Steve Witkoff") == "Steve Witkoff"
+    assert same_actor("Putin", "President Vladimir Putin") and not same_actor("Putin", "Trump")
+    names = ["President Trump", "Russian President Vladimir Putin", "Putin", "Trump"]
+    assert fullest_name("Putin", names) == "Vladimir Putin"
+    assert fullest_name("Trump", names) == "Trump"
+
+
+def test_completion_is_fuzzy_and_falls_back_to_the_most_used():
+    from tui.core.canonical import suggestions
+
+    known = ["Volodymyr Zelensky", "Vladimir Putin", "Donald Trump", "Vladimir Putin"]
+    assert suggestions("zelenskyy", known)[0] == "Volodymyr Zelensky"
+    assert suggestions("putn", known)[0] == "Vladimir Putin"
+    assert suggestions("", known)[0] == "Vladimir Putin"
