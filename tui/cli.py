@@ -161,16 +161,17 @@ def quiet_stdout() -> None:
 def read_label_file(path: Path) -> LabelSet:
     """A label set from a file: a JSON list of names or objects, or one name a line."""
     raw = decode(read_input(path), str(path))
-    if raw.lstrip().startswith("["):
+    if raw.lstrip().startswith(("[", "{")):
         import orjson
 
         try:
             records = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+        if isinstance(records, list):
+            records = [r if isinstance(r, dict) else {"name": r} for r in records]
         try:
-            labels = LabelSet.from_records([r if isinstance(r, dict) else {"name": r}
-                                            for r in records])
+            labels = LabelSet.from_records(records)
         except GlossError as exc:
             raise InputError(str(path), str(exc)) from exc
     else:
