@@ -161,6 +161,10 @@ class _Checker:
                 self.fail(f"span row {key}: '{name}' is not text")
         if row["text"] != text[start:end]:
             self.fail(f"span row {key}: its text is not the article's text at {start}-{end}")
+        attributes = row.get("attributes", {})
+        if not isinstance(attributes, dict) or not all(
+                type(v) is str for v in attributes.values()):
+            self.fail(f"span row {key}: 'attributes' must be an object of texts")
         return Span.from_record(row)
 
     def relation(self, key: str, row: Any, span_ids: set[str]) -> Relation:
