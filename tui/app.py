@@ -19,6 +19,7 @@ from tui.core.article_model import ModelRegistry
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError
 from tui.core.save_queue import SaveQueue
+from tui.core.visible import visible
 from tui.messages import SaveAnswered
 from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
 
@@ -189,7 +190,7 @@ class GlossApp(App[None]):
     def action_export(self, path: Path | None = None) -> None:
         """Export in a thread: a large dataset takes seconds, the screen must not freeze."""
         target = path or Path("gloss-export.jsonl")
-        self.notify(f"exporting to {target}…")
+        self.notify(visible(f"exporting to {target}…"), markup=False)
         self.run_worker(lambda: self._export(target), thread=True, group="export")
 
     def _export(self, target: Path) -> None:
@@ -198,8 +199,10 @@ class GlossApp(App[None]):
         try:
             report = export_file(self.dataset, target, "jsonl")
         except GlossError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.call_from_thread(self.notify, visible(str(exc)), severity="error", timeout=10,
+                                  markup=False)
             return
         extra = "; ".join(report.warnings + [f"skipped {p}" for p in report.unreadable])
-        self.call_from_thread(self.notify, f"exported {report.articles} articles to {target}"
-                              + (f"; {extra}" if extra else ""))
+        self.call_from_thread(self.notify, visible(f"exported {report.articles} articles to "
+                                                   f"{target}" + (f"; {extra}" if extra else "")),
+                              markup=False)

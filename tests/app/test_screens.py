@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tests.app.helpers import notices, reader_of, status, view_of
 from tui.app import GlossApp
@@ -155,3 +156,18 @@ async def test_two_panes_at_80_columns_fold_their_lists(dataset):
         assert [p.spans.display for p in panes] == [False, False]
         await pilot.press("l")  # going to the list unfolds it
         assert panes[0].spans.display and panes[0].spans.has_focus
+
+
+async def test_notices_show_data_literally(tmp_path):
+    text = "Talks [bold]in[/] Kyiv\x1b[31m resumed."
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_article(Document.from_text(text))
+    async with GlossApp(dataset, dataset.ids()).run_test(size=(120, 30)) as pilot:
+        await pilot.press("c", *["right"] * 6, *["shift+right"] * 16, "1", "ctrl+z", "ctrl+y")
+        await pilot.press(*["left"] * 16, *["shift+right"] * 16, "1")  # the same span again
+        assert notices(pilot.app)[-1] == "ACTOR “[bold]in[/] Kyiv” is already there"
+        await pilot.press("slash")
+        pilot.app.post_message(events.Paste("[/]\x1b[2J"))
+        await pilot.press("enter")
+        assert notices(pilot.app)[-1] == "“[/]␛[2J” is not in this article"
+        assert all(not n.markup for n in pilot.app._notifications)

@@ -8,12 +8,13 @@ and hands them to the save queue. It owns no article state itself.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -21,6 +22,7 @@ from tui.core import editor
 from tui.core.article_model import ArticleModel
 from tui.core.edits import Edit
 from tui.core.model import GlossError
+from tui.core.visible import visible
 from tui.keys import READER, bindings
 from tui.messages import SpanChosen
 from tui.widgets.article_view import ArticleView
@@ -57,7 +59,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.gloss.colours == ANSI16, "-ansi16")
-        panes = self.query_one(Panes)
+        panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
         self.call_after_refresh(self.gloss.settle_heap, False)
@@ -73,7 +75,8 @@ class ReaderScreen(Screen[None]):
         self._order = order
         self.status()
 
-    @property
+    # Looked up once: the status bar follows every key
+    @cached_property
     def panes(self) -> Panes:
         return self.query_one(Panes)
 
@@ -85,17 +88,26 @@ class ReaderScreen(Screen[None]):
     def view(self) -> ArticleView:
         return self.pane.view
 
-    @property
+    @cached_property
     def search_bar(self) -> SearchBar:
         return self.query_one(SearchBar)
+
+    @cached_property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def say(self, text: str, severity: SeverityLevel = "information") -> None:
+        """A notice that holds data (a span's text, a label, a file name): shown as it is,
+        never as markup, its terminal controls as placeholders."""
+        self.notify(visible(text), severity=severity, markup=False)
 
     # -- the status bar --------------------------------------------------------------
 
     def status(self, pane: ArticlePane | None = None) -> None:
         """Redraw the status bar from the focused pane: called as its caret or its article
         changes, so in the frame of the change."""
-        if self.is_mounted and self.panes.panes:
-            self.query_one(StatusBar).show(status_of(
+        if self.is_mounted and self.panes.active is not None:
+            self.status_bar.show(status_of(
                 self.gloss.dataset.annotator, self._order, pane or self.pane, self.char_mode))
 
     # -- editing ---------------------------------------------------------------------
@@ -103,7 +115,7 @@ class ReaderScreen(Screen[None]):
     def apply(self, model: ArticleModel, outcome: editor.Outcome, record: bool = True) -> bool:
         """Apply an edit (shown in this frame), record it for undo and queue its save."""
         if isinstance(outcome, str):
-            self.notify(outcome, severity="warning")
+            self.say(outcome, "warning")
             return False
         model.apply(outcome)
         if record:
@@ -196,7 +208,7 @@ class ReaderScreen(Screen[None]):
 
     def _find(self, needle: str, forward: bool, from_cursor: bool = False) -> None:
         if not self.view.find(needle, forward, from_cursor):
-            self.notify(f"“{needle}” is not in this article", severity="warning")
+            self.say(f"“{needle}” is not in this article", "warning")
 
     # -- spans list ------------------------------------------------------------------
 
@@ -234,9 +246,9 @@ class ReaderScreen(Screen[None]):
         try:
             self.gloss.dataset.set_status(pane.doc_id, status)
         except GlossError as exc:
-            self.notify(f"NOT SAVED: {exc}", severity="error")
+            self.say(f"NOT SAVED: {exc}", "error")
             return
-        self.notify(f"{status}: {pane.title[:60]}")
+        self.say(f"{status}: {pane.title[:60]}")
         self.action_step(1)
 
     def open_here(self, doc_id: str, beside: bool = False) -> None:

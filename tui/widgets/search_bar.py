@@ -17,6 +17,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
+from tui.core.visible import visible
+
 
 @dataclass(frozen=True, slots=True)
 class Search:
@@ -66,7 +68,7 @@ class SearchBar(Static):
     def _show(self) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(" / ", "bold")
-        line.append(self.query_text)  # literal: never parsed as markup
+        line.append(visible(self.query_text))  # literal, controls shown: a paste may hold any
         line.append("▌", "blink")
         line.append("   enter: find   escape: cancel   n / N: next / previous", "dim")
         self.update(line, layout=False)

@@ -71,7 +71,7 @@ class StatusBar(Widget):
                 Segment(f"  {line.place}  ", base),
                 Segment(f"{line.mode} mode", base + Style(bold=True)),
                 Segment(f"  {line.cursor}  ", base),
-                Segment(line.saved, base + saved),
+                Segment(visible(line.saved), base + saved),
             ]).crop_extend(0, width, base)
         return self._strip
 
@@ -80,7 +80,8 @@ class StatusBar(Widget):
         """The line as it reads (for tests and screen readers of logs)."""
         line = self._shown
         return "" if line is None else (f" {visible(line.analyst)}   {line.place}  "
-                                        f"{line.mode} mode  {line.cursor}  {line.saved}")
+                                        f"{line.mode} mode  {line.cursor}  "
+                                        f"{visible(line.saved)}")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
