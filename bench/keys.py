@@ -31,10 +31,11 @@ from tui.core.model import Document, Span
 KEYS = {"ACTOR": "1", "CLAIM": "2", "LOCATION": "3"}
 
 
-def plan_all(reader: Reader, width: int, height: int) -> list[tuple[Span, list[str]]]:
+def plan_all(reader: Reader, width: int, height: int, rows: bool = True
+             ) -> list[tuple[Span, list[str]]]:
     text = SEED.read_text(encoding="utf-8")
     model = ArticleModel(Article(Document.from_text(text), [], {}, 0), "alice")
-    planner = Planner(model, width, height, reader)
+    planner = Planner(model, width, height, reader, rows)
     reference = in_order(reference_spans(text, "alice"))
     wanted = {(s.start, s.end, s.label) for s in reference}
     state = State(0)
@@ -43,7 +44,7 @@ def plan_all(reader: Reader, width: int, height: int) -> list[tuple[Span, list[s
         if model.find(span.start, span.end, span.label, "alice") is not None:
             out.append((span, []))  # made by `a` before
             continue
-        keys, _ = planner.plan(state, span, KEYS[span.label])
+        keys, _ = planner.plan(state, span, KEYS[span.label], budget=14 if rows else 24)
         edit = editor.label(model, span.start, span.end, span.label)
         assert not isinstance(edit, str), edit
         model.apply(edit)
@@ -83,11 +84,14 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=73, help="columns of article text")
     parser.add_argument("--height", type=int, default=33, help="rows of article text")
     parser.add_argument("--spans", action="store_true", help="print each span's keys")
+    parser.add_argument("--no-rows", action="store_true", help="leave out up, down, page up"
+                        " and down, home and end: keys whose effect depends on the wrapping")
     args = parser.parse_args()
     for reader in (BEFORE, AFTER):
         started = time.perf_counter()
-        plans = plan_all(reader, args.width, args.height)
-        report(reader.name, plans, time.perf_counter() - started)
+        plans = plan_all(reader, args.width, args.height, not args.no_rows)
+        name = reader.name + (", without row keys" if args.no_rows else "")
+        report(name, plans, time.perf_counter() - started)
         if args.spans:
             for span, keys in plans:
                 print(f"    {len(keys):2d} {span.label[:3]} {span.text[:40]!r:44} {' '.join(keys)}")

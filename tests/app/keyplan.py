@@ -51,6 +51,7 @@ MOVES = {"left": "left", "right": "right", "ctrl+left": "word_left",
 SELECTS = {"shift+left": "left", "shift+right": "right", "shift+up": "up",
            "shift+down": "down", "shift+home": "home", "shift+end": "end",
            "ctrl+shift+left": "word_left", "ctrl+shift+right": "word_right"}
+ROW_MOVES = {"up", "down", "page_up", "page_down", "home", "end"}
 FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -63,8 +64,14 @@ class State(NamedTuple):
 
 
 class Planner:
-    def __init__(self, model: ArticleModel, width: int, height: int, reader: Reader) -> None:
+    def __init__(self, model: ArticleModel, width: int, height: int, reader: Reader,
+                 rows: bool = True) -> None:
         self.model, self.text, self.reader = model, model.text, reader
+        # rows=False leaves out the keys whose effect depends on where lines wrap (up, down,
+        # page up and down, home, end): what an analyst who cannot see the layout plans with
+        self.moves = MOVES if rows else {k: v for k, v in MOVES.items() if v not in ROW_MOVES}
+        self.selects = SELECTS if rows else {k: v for k, v in SELECTS.items()
+                                             if v not in ROW_MOVES}
         self.layout = ArticleLayout(model.text)
         self.layout.wrap(width)
         self.height = height
@@ -109,11 +116,11 @@ class Planner:
 
     def edges(self, state: State) -> list[tuple[list[str], State]]:
         out = []
-        for key, where in MOVES.items():
+        for key, where in self.moves.items():
             cursor, goal = self._move(state.cursor, where, state.goal if where in (
                 "up", "down", "page_up", "page_down") else None)
             out.append(([key], State(cursor, None, False, None, goal)))
-        for key, where in SELECTS.items():
+        for key, where in self.selects.items():
             cursor, goal = self._move(state.cursor, where, state.goal if where in (
                 "up", "down") else None)
             anchor = state.anchor if state.anchor is not None else state.cursor
