@@ -15,7 +15,7 @@ from tui.core import editor, units
 from tui.core.article_model import ArticleModel, ModelRegistry
 from tui.core.dataset import Article, Dataset
 from tui.core.edits import Edit, cut
-from tui.core.model import Document, GlossError, Span
+from tui.core.model import Document, GlossError, Relation, Span
 from tui.core.save_queue import SaveQueue
 from tui.core.search import find, occurrences
 
@@ -177,3 +177,14 @@ def test_status_texts_are_cut_and_safe():
     assert cut("a\x1b[31m" + "x" * 100, 20) == "a␛[31m" + "x" * 13 + "…"
     assert len(cut("y" * 100, 30)) == 30
     assert cut("Kremlin spokesman Dmitry Peskov said that", 30) == "Kremlin spokesman Dmitry…"
+
+
+def test_a_removed_span_takes_its_relations_along_as_on_disk():
+    claim = Span.new(TEXT, 158, 199, "CLAIM", "alice")
+    actor = Span.new(TEXT, 158, 165, "ACTOR", "alice")
+    m = ArticleModel(Article(DOC, [claim, actor], {}, 0,
+                             [Relation(claim.id, actor.id, "SOURCE", "alice")]), "alice")
+    m.apply(Edit.replacing(DOC.id, actor, actor.relabelled("LOCATION")))
+    assert len(m.relations) == 1  # relabelled: the same span
+    m.apply(Edit.removing(DOC.id, m.get(actor.id)))
+    assert m.relations == []

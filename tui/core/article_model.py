@@ -140,6 +140,9 @@ class ArticleModel:
         for change in edit.changes:
             if change.before is not None:
                 self._remove(change.before.id)
+                if change.after is None:  # as on disk: no relation names a span that is gone
+                    self.relations = [r for r in self.relations
+                                      if change.before.id not in (r.head, r.child)]
             if change.after is not None:
                 self._insert(change.after)
             self._pending[change.span.id] += 1
