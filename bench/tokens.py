@@ -1,0 +1,85 @@
+"""Tokenizer benchmark: tokens per second of Gloss's built-in tokenizer (and spaCy's).
+
+    python bench/tokens.py [--runs N]
+
+Two corpora: the 171 Wikinews articles of the shared data (when present) and the Reddit-like
+posts of tests/fixtures/tokens/reddit.txt. Each run tokenizes the whole corpus; the figures
+are min / median / max over the runs. "cold" empties the tokenizer's cache of pieces before
+each run (a new process exporting a new dataset), "warm" keeps it (the same process
+tokenizing more text of the same kind). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tui.core import text as text_rules
+from tui.core.text import normalise, tokenize
+
+WIKINEWS = ROOT.parent / "shared" / "data" / "news" / "wikinews_2019.csv"
+REDDIT = ROOT / "tests" / "fixtures" / "tokens" / "reddit.txt"
+
+
+def corpora() -> dict[str, list[str]]:
+    found = {}
+    if WIKINEWS.exists():
+        with WIKINEWS.open(encoding="utf-8", newline="") as handle:
+            found["wikinews"] = [normalise(row["text"]) for row in csv.DictReader(handle)
+                                 if row.get("text")]
+    lines = REDDIT.read_text(encoding="utf-8").splitlines()
+    found["reddit"] = [line.replace("⏎", "\n").replace("⟪", "").replace("⟫", "")
+                       for line in lines if line and not line.startswith("%%")]
+    return found
+
+
+def clear_cache() -> None:
+    clear = getattr(text_rules, "clear_token_cache", None)
+    if clear is not None:
+        clear()
+
+
+def rates(texts: list[str], tokens_of: Callable[[str], object], runs: int,
+          cold: bool) -> tuple[int, list[float]]:
+    count = sum(len(tokens_of(t)) for t in texts)  # type: ignore[arg-type]
+    out = []
+    for _ in range(runs):
+        if cold:
+            clear_cache()
+        start = time.perf_counter()
+        for text in texts:
+            tokens_of(text)
+        out.append(count / (time.perf_counter() - start))
+    return count, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--spacy", action="store_true", help="also time spacy.blank('en')")
+    args = parser.parse_args()
+    tokenizers: list[tuple[str, Callable[[str], object], bool]] = [
+        ("gloss cold", tokenize, True), ("gloss warm", tokenize, False)]
+    if args.spacy:
+        import spacy
+
+        nlp = spacy.blank("en")
+        tokenizers.append((f"spacy-{spacy.__version__}", nlp.tokenizer, False))
+    print(f"{'corpus':<10} {'tokenizer':<14} {'tokens':>8}   tokens/s min / median / max")
+    for name, texts in corpora().items():
+        for label, tokens_of, cold in tokenizers:
+            count, measured = rates(texts, tokens_of, args.runs, cold)
+            print(f"{name:<10} {label:<14} {count:>8,}   {min(measured):>9,.0f} / "
+                  f"{statistics.median(measured):>9,.0f} / {max(measured):>9,.0f}")
+
+
+if __name__ == "__main__":
+    main()
