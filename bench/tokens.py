@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import statistics
 import sys
 import time
@@ -36,15 +37,15 @@ def corpora() -> dict[str, list[str]]:
             found["wikinews"] = [normalise(row["text"]) for row in csv.DictReader(handle)
                                  if row.get("text")]
     lines = REDDIT.read_text(encoding="utf-8").splitlines()
-    found["reddit"] = [line.replace("⏎", "\n").replace("⟪", "").replace("⟫", "")
+    found["reddit"] = [re.sub(r"⟪([^⟫|]*)\|[A-Z]+⟫", r"\1", line).replace("⏎", "\n")
                        for line in lines if line and not line.startswith("%%")]
     return found
 
 
 def clear_cache() -> None:
-    clear = getattr(text_rules, "clear_token_cache", None)
-    if clear is not None:
-        clear()
+    pieces = getattr(text_rules, "_pieces", None)  # absent before the spaCy port
+    if pieces is not None:
+        pieces.cache_clear()
 
 
 def rates(texts: list[str], tokens_of: Callable[[str], object], runs: int,

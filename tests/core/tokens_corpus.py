@@ -10,7 +10,7 @@ every later span. Token agreement is the share of tokens (start, end) the two ha
 common, over all the tokens either makes.
 
 The fixtures under tests/fixtures/tokens: `reddit.txt` and `news.txt` hold one post a line,
-spans marked ⟪text|LABEL⟫, ⏎ for a line break, %% for a comment line; `NAME.spacy.json`
+spans marked ⟪text|LABEL⟫, ⏎ for a line break, %% for a comment line; `NAME.spacy.jsonl`
 holds what spaCy (the version it names) made of each post, so the comparison runs offline.
 """
 
@@ -103,22 +103,22 @@ def spacy_edges() -> tuple[str, Callable[[str], Edges]] | None:
 
 def stored(name: str) -> tuple[str, list[Edges]]:
     """spaCy's tokens of a fixture corpus as stored: its version and one list a post."""
-    data = json.loads((FIXTURES / f"{name}.spacy.json").read_text(encoding="utf-8"))
-    posts = read_marked(FIXTURES / f"{name}.txt")
-    if [p.text for p in posts] != data["texts"]:
-        raise AssertionError(f"{name}.spacy.json is stale: run python -m tests.core.tokens_corpus"
+    lines = (FIXTURES / f"{name}.spacy.jsonl").read_text(encoding="utf-8").splitlines()
+    version = json.loads(lines[0])["spacy"]
+    records = [json.loads(line) for line in lines[1:]]
+    if [p.text for p in read_marked(FIXTURES / f"{name}.txt")] != [r["text"] for r in records]:
+        raise AssertionError(f"{name}.spacy.jsonl is stale: run python -m tests.core.tokens_corpus"
                              " --write")
-    return data["spacy"], [list(zip(flat[::2], flat[1::2], strict=True))
-                           for flat in data["tokens"]]
+    return version, [[(s, e) for s, e in zip(r["tokens"][::2], r["tokens"][1::2], strict=True)]
+                     for r in records]
 
 
 def write_stored(name: str, version: str, tokens_of: Callable[[str], Edges]) -> None:
-    texts = [p.text for p in read_marked(FIXTURES / f"{name}.txt")]
-    flat = [[edge for token in tokens_of(text) for edge in token] for text in texts]
-    lines = ",\n".join(json.dumps(row) for row in flat)
-    (FIXTURES / f"{name}.spacy.json").write_text(
-        f'{{"spacy": "{version}",\n"texts": {json.dumps(texts, ensure_ascii=False)},\n'
-        f'"tokens": [\n{lines}]}}\n', encoding="utf-8")
+    lines = [json.dumps({"spacy": version})]
+    for post in read_marked(FIXTURES / f"{name}.txt"):
+        edges = [edge for token in tokens_of(post.text) for edge in token]
+        lines.append(json.dumps({"text": post.text, "tokens": edges}, ensure_ascii=False))
+    (FIXTURES / f"{name}.spacy.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @dataclass
@@ -193,7 +193,7 @@ def main(argv: list[str]) -> None:
             sys.exit("spaCy is not installed: pip install -e '.[spacy]'")
         for name in CORPORA:
             write_stored(name, spacy[0], spacy[1])
-            print(f"wrote {name}.spacy.json (spaCy {spacy[0]})")
+            print(f"wrote {name}.spacy.jsonl (spaCy {spacy[0]})")
         return
     show = "--diff" in argv
     print(f"{'corpus':<36}{'posts':>6}{'same':>6}{'spans':>15}{'words':>17}{'tokens':>9}")
