@@ -209,3 +209,12 @@ def test_tokens_are_spacys_on_random_pieces(text):
     # where spaCy puts a token edge inside a cluster (a mark after a space), ours cannot follow
     assume(all(is_grapheme_boundary(text, start) for start, _ in theirs))
     assert ours(text) == theirs
+
+
+@pytest.mark.parametrize("run", ["(", ")", ":)", ":", "?!", "'s", "🇺", "👍🏽", "-a", '"'])
+def test_long_runs_of_affixes_are_cut_as_spacy_cuts_short_ones(run):
+    """A run with many affixes is cut an affix at a time: done on copies of what is left, as
+    spaCy does, that takes quadratic time (minutes here); bench/tokens.py times it."""
+    short, long = run * 20, run * 40_000
+    assert texts_of(long)[:10] == texts_of(short)[:10]
+    assert "".join(texts_of(long)) == long

@@ -8,6 +8,7 @@ gone, so a paragraph can be segmented on its own: segmenting a whole 1 MB articl
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from bisect import bisect_left
@@ -300,6 +301,9 @@ def tokenize(text: str) -> list[Token]:
 
 
 _RUNS = re.compile(r"\s+|\S+")
+_ASCII_DIGIT = re.compile("[0-9]").search
+# ASCII characters no infix holds
+_NO_ASCII_INFIX = frozenset(map(chr, range(128))) - set(".+-*^,~:<>=/")
 
 
 def _add_runs(tokens: list[Token], chunk: str, start: int) -> bool:
@@ -331,38 +335,73 @@ def _add_whitespace(tokens: list[Token], run: str, start: int) -> None:
 def _whole_clusters(text: str, tokens: list[Token]) -> list[Token]:
     """Join the tokens that an edge inside a grapheme cluster would split; a space inside a
     cluster (before a combining mark, after a prepended one) joins its token too."""
-    # only an edge next to one of these characters can be inside a cluster
-    near = {i for m in _JOINERS.finditer(text) for i in (m.start(), m.end())}
+    inside = _inside_clusters(text)
+    if not inside:
+        return tokens
     joined: list[Token] = []
     for token in tokens:
-        if joined and (token.start in near or token.start - 1 in near):
+        if joined:
             last = joined[-1]
-            if not is_grapheme_boundary(text, token.start):
-                if last.ws and is_grapheme_boundary(text, last.end):
+            if token.start in inside:
+                if last.ws and last.end not in inside:  # the space begins the cluster
                     joined[-1] = _token(last.text, last.start, last.end, False)
                     token = _token(text[last.end:token.end], last.end, token.end, token.ws)
                 else:
                     joined.pop()
                     token = _token(text[last.start:token.end], last.start, token.end, token.ws)
-            elif last.ws and not is_grapheme_boundary(text, last.end):
+            elif last.ws and last.end in inside:  # the space ends the cluster
                 joined[-1] = _token(text[last.start:last.end + 1], last.start, last.end + 1,
                                     False)
         joined.append(token)
-    last = joined[-1] if joined else None
-    if last and last.ws and last.end in near and not is_grapheme_boundary(text, last.end):
+    last = joined[-1]
+    if last.ws and last.end in inside:
         joined[-1] = _token(text[last.start:last.end + 1], last.start, last.end + 1, False)
     return joined
 
 
-@lru_cache(maxsize=1 << 16)
+def _inside_clusters(text: str) -> set[int]:
+    """The offsets inside a grapheme cluster, found in one pass over the text.
+
+    Between two characters that are not joiners there is always a boundary; so each stretch
+    of joiners (one character apart at most) is segmented on its own, from the character
+    before it to the one after the character after it.
+    """
+    inside: set[int] = set()
+    joiners = [m.start() for m in _JOINERS.finditer(text)]
+    i = 0
+    while i < len(joiners):
+        j = i
+        while j + 1 < len(joiners) and joiners[j + 1] - joiners[j] <= 2:
+            j += 1
+        start, end = max(0, joiners[i] - 1), min(len(text), joiners[j] + 2)
+        # regex's \X looks back over a run of flag letters (regional indicators) at each
+        # of them, in quadratic time; they pair from the start of the run, so the run is cut
+        # between pairs and each piece segmented as a string of its own
+        cuts = [start]
+        for run in _FLAG_LETTERS.finditer(text, start, end):
+            cuts.extend(range(run.start() + 2, run.end(), 2))
+        cuts.append(end)
+        starts = {a + m.start() for a, b in itertools.pairwise(cuts)
+                  for m in _GRAPHEME.finditer(text[a:b])}
+        inside.update(k for k in range(start + 1, end) if k not in starts)
+        i = j + 1
+    return inside
+
+
+_FLAG_LETTERS = re.compile("[\U0001f1e6-\U0001f1ff]{3,}")
+
+
+@lru_cache(maxsize=1 << 15)
 def _pieces(run: str) -> tuple[tuple[str, ...], bool]:
     """spaCy's tokens of a run of text without whitespace, before its last pass; and whether
     some of them spell an exception that the last pass would split otherwise (seldom)."""
     rules = _english()
     pieces = tuple(rules.split(run))
-    return pieces, any(rules.specials[key] != pieces[i:i + length]
-                       for i in range(len(pieces) - 1)
-                       for length, key in rules.spells_at(pieces, i))
+    for i in range(len(pieces) - 1):
+        if pieces[i:i + 2] in rules.spelled and any(rules.specials[key] != pieces[i:i + length]
+                                              for length, key in rules.spells_at(pieces, i)):
+            return pieces, True
+    return pieces, False
 
 
 @cache
@@ -395,62 +434,95 @@ class _SpacyEnglish:
         signs = "".join(c for c in _CURRENCY.split() if len(c) == 1)
         prefixes = [_class(_points("§%=" + marks + signs), icons), r"\+(?![0-9])", r"\.\.+",
                     r"US\$|C\$|A\$"]
-        upper_class = _class(upper)
         suffixes = [
             _class(_points(marks), icons), "……", "['’][sS]", r"\.\.+", r"(?<=[0-9])\+",
             r"(?<=°[FfCcKk])\.", rf"(?<=[0-9])(?:{currency})", rf"(?<=[0-9])(?:{units})",
             # spaCy's class here also holds the characters of "(?:" ")" and "|"
             rf"(?<={_class(digits, lower, _points('%²-+|(?:)' + ''.join(_PUNCT)), quotes)})\.",
-            rf"(?<={upper_class}{upper_class})\.",
+            rf"(?<=(?:{_class(upper)}){{2}})\.",
         ]
-        alpha_class = _class(alpha)
-        alnum_class = _class(alpha, digits)
         infixes = [
             r"\.\.+", "…", _class(icons), r"(?<=[0-9])[+\-\*^](?=[0-9-])",
             rf"(?<={_class(lower, quotes)})\.(?={_class(upper, quotes)})",
-            rf"(?<={alpha_class}),(?={alpha_class})",
-            rf"(?<={alnum_class})(?:{hyphens})(?={alpha_class})",
-            rf"(?<={alnum_class})[:<>=/](?={alpha_class})",
+            # spaCy's last three, between letters: a comma (not after a digit), a hyphen, one
+            # of :<>=/; as one, for its letter classes are slow to compile
+            rf"(?<={_class(alpha, digits)})(?:(?<![0-9]),|{hyphens}|[:<>=/])(?={_class(alpha)})",
         ]
         self.prefix = re.compile("|".join(prefixes)).match
         self.suffix = re.compile(f"(?:{'|'.join(suffixes)})$").search
         self.infixes = re.compile("|".join(infixes)).finditer
         self.url = re.compile(_URL.replace("[LOWER]", _class(lower))).match
-        self.marks = frozenset(marks)
-        self.is_lower = re.compile(_class(lower)).match
-        self.is_upper = re.compile(upper_class).match
+        # For the usual cases, the affix a character decides, without a regex:
+        self.marks = frozenset(marks)  # alone a suffix, and a prefix
+        self.prefix_marks = frozenset(marks + signs + "§%=")
+        # what a full stop is a suffix after (the letters: ASCII ones only)
+        self.before_stop = frozenset(
+            "0123456789abcdefghijklmnopqrstuvwxyz%-+|(?:)" + "".join(_PUNCT + _QUOTES))
         self.specials = _english_exceptions()
+        self.longest = max(map(len, self.specials))
         # spaCy's last pass: exceptions with an affix, found as the tokens they would be
-        self.spelled: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # (looked up by their first two)
+        self.spelled: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = {}
         for key in self.specials:
-            if not any(c.isspace() for c in key) and self._has_affix(key):
+            if "".join(key.split()) == key and self._has_affix(key):
                 spelled = tuple(self.split(key, with_specials=False))
                 if len(spelled) > 1:  # one token matching itself changes nothing
-                    self.spelled.setdefault(spelled[0], []).append((spelled, key))
+                    self.spelled.setdefault(spelled[:2], []).append((spelled, key))
 
     def _has_affix(self, string: str) -> bool:
-        return bool(self._prefix_len(string) or self._suffix_len(string)
+        return bool(self._prefix_len(string, 0, len(string))
+                    or self._suffix_len(string, 0, len(string))
                     or next(self.infixes(string), None))
 
-    def _prefix_len(self, string: str) -> int:
-        match = self.prefix(string)
-        return match.end() if match else 0
+    # Both look at string[lo:hi] as spaCy looks at a new string: no regex sees beyond it.
+    # That part shrinks by an affix at a time, and copying it each time would make a run of
+    # many affixes ("((((((" or ":):):):)") take quadratic time.
 
-    def _suffix_len(self, string: str) -> int:
-        # no suffix is longer than 5 characters but a run of dots, which reaches the window's
-        # start: searching the end of a long string is the same, and much faster
-        window = max(0, len(string) - 6)
-        match = self.suffix(string, window)
-        if match and window and match.start() == window:
-            match = self.suffix(string)
-        return len(string) - match.start() if match else 0
+    def _prefix_len(self, string: str, lo: int, hi: int) -> int:
+        first = string[lo]
+        if first in self.prefix_marks:
+            return 1
+        if first.isascii() and first not in "+.UCA":  # the other prefixes: + .. US$ C$ A$
+            return 0
+        match = self.prefix(string, lo, hi)  # the prefixes look no further than hi
+        return match.end() - lo if match else 0
+
+    def _suffix_len(self, string: str, lo: int, hi: int) -> int:
+        if lo >= hi:
+            return 0
+        last = string[hi - 1]
+        before = string[hi - 2] if hi - 2 >= lo else ""
+        if last in self.marks:  # no longer suffix ends with one but ……
+            return 2 if last == before == "…" else 1
+        if "0" <= last <= "9":
+            return 0
+        if last == "+":
+            return 1 if before and "0" <= before <= "9" else 0
+        # a unit follows a number: there is a digit among the last six characters
+        if last.isalpha() and not _ASCII_DIGIT(string, max(lo, hi - 6), hi):
+            return 2 if before in ("'", "’") and last in "sS" else 0
+        context = string[max(lo, hi - 3):hi - 1]
+        if last == "." and context.isascii():
+            if before == ".":
+                dots = hi - 1
+                while dots > lo and string[dots - 1] == ".":
+                    dots -= 1
+                return hi - dots
+            if before in self.before_stop or (before.isupper() and context[:-1].isupper()):
+                return 1
+            return 0
+        # No suffix is longer than five characters but a run of dots (which ends in an ASCII
+        # context, above), nor looks back more than two: the last eight characters will do.
+        tail = string[max(lo, hi - 8):hi]
+        match = self.suffix(tail)
+        return len(tail) - match.start() if match else 0
 
     def _simple(self, string: str, specials: dict[str, tuple[str, ...]]) -> list[str] | None:
         """What split() makes of a word, a number, or either with one mark after it ("said."
         "Kyiv," "2019)"), the most of what is not a plain word, at a fraction of the cost;
         None for anything else. No rule splits letters alone or ASCII digits alone; after
         them a mark is a suffix (no longer suffix ends with one), and so is a full stop after
-        a lower case letter, two capitals or a digit."""
+        a digit, a lower case letter or two capitals (here ASCII ones only)."""
         if string.isalpha() or (string.isdecimal() and string.isascii()):
             return [string]
         core, end = string[:-1], string[-1]
@@ -458,8 +530,9 @@ class _SpacyEnglish:
         if not digits and not core.isalpha():
             return None
         if end == ".":
-            if not (digits or self.is_lower(core[-1])
-                    or (self.is_upper(core[-1]) and self.is_upper(core[-2:-1]))):
+            if not core[-2:].isascii():
+                return None
+            if not (digits or core[-1].islower() or (core[-2:].isupper() and len(core) > 1)):
                 return [string]
         elif end not in self.marks:
             return None
@@ -475,34 +548,45 @@ class _SpacyEnglish:
             return simple
         prefixes: list[str] = []
         suffixes: list[str] = []
+        longest = self.longest if with_specials else 0
+        lo, hi = 0, len(string)
+
+        def special(start: int, end: int) -> bool:
+            return 0 < end - start <= longest and string[start:end] in specials
+
         last_size = 0
-        while string and len(string) != last_size and string not in specials:
-            last_size = len(string)
-            pre_len = self._prefix_len(string)
-            if pre_len and string[pre_len:] in specials:
-                prefixes.append(string[:pre_len])
-                string = string[pre_len:]
+        while lo < hi and hi - lo != last_size and not special(lo, hi):
+            last_size = hi - lo
+            pre_len = self._prefix_len(string, lo, hi)
+            if pre_len and special(lo + pre_len, hi):
+                prefixes.append(string[lo:lo + pre_len])
+                lo += pre_len
                 break
-            suf_len = self._suffix_len(string[pre_len:])
-            if suf_len and string[:-suf_len] in specials:
-                suffixes.append(string[-suf_len:])
-                string = string[:-suf_len]
+            suf_len = self._suffix_len(string, lo + pre_len, hi)
+            if suf_len and special(lo, hi - suf_len):
+                suffixes.append(string[hi - suf_len:hi])
+                hi -= suf_len
                 break
-            if pre_len and suf_len and pre_len + suf_len <= len(string):
-                prefixes.append(string[:pre_len])
-                suffixes.append(string[-suf_len:])
-                string = string[pre_len:-suf_len]
+            if pre_len and suf_len and pre_len + suf_len <= hi - lo:
+                prefixes.append(string[lo:lo + pre_len])
+                suffixes.append(string[hi - suf_len:hi])
+                lo += pre_len
+                hi -= suf_len
             elif pre_len:
-                prefixes.append(string[:pre_len])
-                string = string[pre_len:]
+                prefixes.append(string[lo:lo + pre_len])
+                lo += pre_len
             elif suf_len:
-                suffixes.append(string[-suf_len:])
-                string = string[:-suf_len]
+                suffixes.append(string[hi - suf_len:hi])
+                hi -= suf_len
+        string = string[lo:hi]
         pieces = prefixes
         if string in specials:
             pieces.extend(specials[string])
-        elif string and self.url(string):
+        elif "." in string and self.url(string):
             pieces.append(string)
+        elif string.isascii() and _NO_ASCII_INFIX.issuperset(string):
+            if string:
+                pieces.append(string)
         elif string:
             start = 0
             for match in self.infixes(string):
@@ -519,7 +603,7 @@ class _SpacyEnglish:
 
     def spells_at(self, pieces: Sequence[str], i: int) -> list[tuple[int, str]]:
         """The exceptions pieces[i:] start with, spelled as affixes split them: (length, key)."""
-        return [(len(spelled), key) for spelled, key in self.spelled.get(pieces[i], ())
+        return [(len(spelled), key) for spelled, key in self.spelled.get(tuple(pieces[i:i + 2]), ())
                 if tuple(pieces[i:i + len(spelled)]) == spelled]
 
     def join_specials(self, tokens: list[Token]) -> list[Token]:
@@ -629,16 +713,21 @@ _UNITS = (
     "гб Тб ТБ тбكم كم² كم³ م م² م³ سم سم² سم³ مم مم² مم³ كم غرام جرام جم كغ ملغ كوب اكواب"
 )
 _HYPHENS = "- – — -- --- —— ~"
-# spaCy's URL_MATCH (after Diego Perini's, MIT licence), LOWER standing for the lower case
-# letters: no private or local IP addresses, a top-level domain of lower case letters
+# spaCy's URL_MATCH (after Diego Perini's, MIT licence): no private or local IP addresses,
+# a top-level domain of lower case letters ([LOWER] stands for them). Written otherwise but
+# matching the same strings: its user:password@ part \S+(?::\S*)?@ as \S+@ (on ":::::" it
+# backtracks in quadratic time), its host characters [A-Za-z0-9\u00a1-\uffff] (and _ -) as
+# the characters they are not (Python's re compiles a wide range of characters slowly).
+_HOST = r"[^\x00-/:-@\[-`{-\xa0\U00010000-\U0010ffff]"
+_HOST_INNER = r"[^\x00-,./:-@\[-^`{-\xa0\U00010000-\U0010ffff]"
 _URL = (
-    r"(?u)^(?:(?:[\w\+\-\.]{2,})://)?(?:\S+(?::\S*)?@)?(?:"
+    r"(?u)^(?:(?:[\w\+\-\.]{2,})://)?(?:\S+@)?(?:"
     r"(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})"
     r"(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})"
     r"(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}"
     r"(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))"
-    r"|(?:(?:[A-Za-z0-9\u00a1-\uffff][A-Za-z0-9\u00a1-\uffff_-]{0,62})?"
-    r"[A-Za-z0-9\u00a1-\uffff]\.)+(?:[LOWER]{2,63}))(?::\d{2,5})?(?:[/?#]\S*)?$"
+    rf"|(?:(?:{_HOST}{_HOST_INNER}{{0,62}})?{_HOST}\.)+(?:[LOWER]{{2,63}}))"
+    r"(?::\d{2,5})?(?:[/?#]\S*)?$"
 )
 
 
@@ -689,12 +778,17 @@ def _class(*sets: Intervals) -> str:
     astral = [(max(lo, 0x10000), hi) for lo, hi in merged if hi > 0xFFFF]
 
     def body(ranges: Intervals) -> str:
-        return "".join(re.escape(chr(lo)) + (f"-{re.escape(chr(hi))}" if hi > lo else "")
+        return "".join(_in_class(lo) + (f"-{_in_class(hi)}" if hi > lo else "")
                        for lo, hi in ranges)
 
     if not astral:
         return f"[{body(bmp)}]"
     return f"(?:[{body(bmp)}]|(?=[\U00010000-\U0010ffff])[{body(astral)}])"
+
+
+def _in_class(code: int) -> str:
+    char = chr(code)
+    return "\\" + char if char in "\\]^-[" else char
 
 
 def _english_exceptions() -> dict[str, tuple[str, ...]]:
