@@ -85,7 +85,7 @@ def main() -> None:
     hostile()
 
 
-HOSTILE = ["(", ":)", "!", "'s", "🇺", "👍🏽", "a-"]
+HOSTILE = ["(", ":)", "!", "'s", "🇺", "👍🏽", "a-", " \n"]
 
 
 def hostile() -> None:

@@ -218,3 +218,10 @@ def test_long_runs_of_affixes_are_cut_as_spacy_cuts_short_ones(run):
     short, long = run * 20, run * 40_000
     assert texts_of(long)[:10] == texts_of(short)[:10]
     assert "".join(texts_of(long)) == long
+
+
+def test_a_long_run_of_whitespace_is_one_token():
+    """The text is cut at spaces, so such a run comes in many pieces; joined one by one,
+    they too took quadratic time."""
+    assert texts_of("a" + " " * 40_000 + "b") == ["a", " " * 39_999, "b"]
+    assert texts_of("a" + " \n" * 40_000) == ["a", "\n" + " \n" * 39_999]

@@ -288,12 +288,12 @@ def tokenize(text: str) -> list[Token]:
                 tokens[-1] = _token(pieces[-1], end - len(pieces[-1]), end, True)
         else:  # empty (a space after a space) or holding other whitespace
             if chunk:
-                spelled = _add_runs(tokens, chunk, start) or spelled
+                spelled = _add_runs(tokens, text, chunk, start) or spelled
             if ws:
                 if chunk and not chunk[-1].isspace():
                     tokens[-1] = _token(*tokens[-1][:3], True)
                 else:  # a space after whitespace, or first in the text, is whitespace
-                    _add_whitespace(tokens, " ", end)
+                    _add_whitespace(tokens, text, end)
         start = end + 1
     if spelled:
         tokens = rules.join_specials(tokens)
@@ -301,12 +301,13 @@ def tokenize(text: str) -> list[Token]:
 
 
 _RUNS = re.compile(r"\s+|\S+")
+_WHITESPACE = re.compile(r"\s+")
 _ASCII_DIGIT = re.compile("[0-9]").search
 # ASCII characters no infix holds
 _NO_ASCII_INFIX = frozenset(map(chr, range(128))) - set(".+-*^,~:<>=/")
 
 
-def _add_runs(tokens: list[Token], chunk: str, start: int) -> bool:
+def _add_runs(tokens: list[Token], text: str, chunk: str, start: int) -> bool:
     """Add the tokens of a piece of text that holds whitespace other than spaces; True when
     some of them spell an exception."""
     spelled = False
@@ -314,7 +315,7 @@ def _add_runs(tokens: list[Token], chunk: str, start: int) -> bool:
         run = match.group()
         at = start + match.start()
         if run[0].isspace():
-            _add_whitespace(tokens, run, at)
+            _add_whitespace(tokens, text, at)
             continue
         pieces, spells = _pieces(run)
         spelled = spelled or spells
@@ -324,12 +325,13 @@ def _add_runs(tokens: list[Token], chunk: str, start: int) -> bool:
     return spelled
 
 
-def _add_whitespace(tokens: list[Token], run: str, start: int) -> None:
-    if tokens and tokens[-1].end == start and tokens[-1].text[-1].isspace():
-        gap = tokens.pop()
-        tokens.append(_token(gap.text + run, gap.start, start + len(run), False))
-    else:
-        tokens.append(_token(run, start, start + len(run), False))
+def _add_whitespace(tokens: list[Token], text: str, start: int) -> None:
+    """A token of all the whitespace from ``start`` on, unless the last one holds it already
+    (the text is cut at spaces, so one whitespace run may come in many pieces)."""
+    if tokens and tokens[-1].end > start:
+        return
+    end = _WHITESPACE.match(text, start).end()  # type: ignore[union-attr]
+    tokens.append(_token(text[start:end], start, end, False))
 
 
 def _whole_clusters(text: str, tokens: list[Token]) -> list[Token]:
