@@ -7,8 +7,9 @@ posts of tests/fixtures/tokens/reddit.txt. Each run tokenizes the whole corpus; 
 are min / median / max over the runs, in tokens per second of this process's CPU time (other
 load on the machine then counts less than in wall time). "cold" empties the tokenizer's
 cache of pieces before each run (a new process exporting a new dataset), "warm" keeps it
-(the same process tokenizing more text of the same kind). Then hostile runs of 1 MB without
-a space, each cut into many affixes, which must take linear time. Asserts nothing.
+(the same process tokenizing more text of the same kind). Then hostile runs of 1M characters
+(--hostile) that are cut into many affixes or pieces, which must take linear time. Asserts
+nothing.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--spacy", action="store_true", help="also time spacy.blank('en')")
+    parser.add_argument("--hostile", type=int, default=1_000_000, metavar="CHARS",
+                        help="length of the hostile runs (0: none)")
     args = parser.parse_args()
     tokenizers: list[tuple[str, Callable[[str], object], bool]] = [
         ("gloss cold", tokenize, True), ("gloss warm", tokenize, False)]
@@ -82,19 +85,20 @@ def main() -> None:
             count, measured = rates(texts, tokens_of, args.runs, cold)
             print(f"{name:<10} {label:<14} {count:>8,}   {min(measured):>9,.0f} / "
                   f"{statistics.median(measured):>9,.0f} / {max(measured):>9,.0f}")
-    hostile()
+    if args.hostile:
+        hostile(args.hostile)
 
 
 HOSTILE = ["(", ":)", "!", "'s", "🇺", "👍🏽", "a-", " \n"]
 
 
-def hostile() -> None:
-    print(f"{'1 MB of':<10} {'tokens':>10}   seconds")
+def hostile(size: int) -> None:
+    print(f"{f'{size:,} of':<12} {'tokens':>10}   seconds")
     for run in HOSTILE:
-        text = run * (1_000_000 // len(run))
+        text = run * (size // len(run))
         start = time.process_time()
         count = len(tokenize(text))
-        print(f"{run!r:<10} {count:>10,}   {time.process_time() - start:7.2f}")
+        print(f"{run!r:<12} {count:>10,}   {time.process_time() - start:7.2f}")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,11 @@ SHAPES = [
                                              "Source](https://t.co", "/", "x", ")"]),
     ("Zelensky😂 🇺🇦🇺🇦 👍🏽", ["Zelensky", "😂", "🇺🇦", "🇺🇦", "👍🏽"]),
     ("a  b\n\nc \t d", ["a", " ", "b", "\n\n", "c", "\t ", "d"]),
+    # the shapes split() takes a short cut for, exceptions included
+    ("cannot-do (Im $5 #1 Putin's Im's \"cannot", ["cannot", "-", "do", "(", "I", "m", "$", "5",
+                                                 "#", "1", "Putin", "'s", "I", "m", "'s", '"',
+                                                 "can", "not"]),
+    ('USA. I. said." it),', ["USA", ".", "I.", "said", ".", '"', "it", ")", ","]),
 ]
 
 

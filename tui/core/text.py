@@ -484,7 +484,16 @@ class _SpacyEnglish:
         first = string[lo]
         if first in self.prefix_marks:
             return 1
-        if first.isascii() and first not in "+.UCA":  # the other prefixes: + .. US$ C$ A$
+        if first.isascii():  # the other prefixes but the icons: + .. US$ C$ A$
+            if first == "+":
+                return 0 if lo + 1 < hi and "0" <= string[lo + 1] <= "9" else 1
+            if first == ".":
+                end = lo + 1
+                while end < hi and string[end] == ".":
+                    end += 1
+                return end - lo if end - lo > 1 else 0
+            if first in "UCA" and string.startswith(("US$", "C$", "A$"), lo, hi):
+                return 3 if first == "U" else 2
             return 0
         match = self.prefix(string, lo, hi)  # the prefixes look no further than hi
         return match.end() - lo if match else 0
@@ -501,7 +510,8 @@ class _SpacyEnglish:
         if last == "+":
             return 1 if before and "0" <= before <= "9" else 0
         # a unit follows a number: there is a digit among the last six characters
-        if last.isalpha() and not _ASCII_DIGIT(string, max(lo, hi - 6), hi):
+        if last.isalpha() and (string[max(lo, hi - 6):hi].isalpha()
+                               or not _ASCII_DIGIT(string, max(lo, hi - 6), hi)):
             return 2 if before in ("'", "’") and last in "sS" else 0
         context = string[max(lo, hi - 3):hi - 1]
         if last == "." and context.isascii():
@@ -520,25 +530,39 @@ class _SpacyEnglish:
         return len(tail) - match.start() if match else 0
 
     def _simple(self, string: str, specials: dict[str, tuple[str, ...]]) -> list[str] | None:
-        """What split() makes of a word, a number, or either with one mark after it ("said."
-        "Kyiv," "2019)"), the most of what is not a plain word, at a fraction of the cost;
-        None for anything else. No rule splits letters alone or ASCII digits alone; after
-        them a mark is a suffix (no longer suffix ends with one), and so is a full stop after
-        a digit, a lower case letter or two capitals (here ASCII ones only)."""
+        """What split() makes of the most usual shapes, at a fraction of the cost; None for
+        any other. Letters alone or ASCII digits alone are never split ("Kyiv" "2019"); with
+        one mark after them, that is a suffix ("Kyiv," "2019)"), as is a full stop after a
+        digit, a lower case letter or two capitals (ASCII ones here: "said." "USA." but
+        "I."); with a mark before them, that is a prefix ("(AP" "#Ukraine" "$5"); letters
+        take a possessive 's ("Putin's"); ASCII words joined by hyphens are split at them
+        ("cease-fire"). But for the last, the letters left are a token unless an exception
+        splits them."""
         if string.isalpha() or (string.isdecimal() and string.isascii()):
             return [string]
-        core, end = string[:-1], string[-1]
+        first, core, end = string[0], string[:-1], string[-1]
+        if first in self.prefix_marks:
+            rest = string[1:]
+            if rest.isalpha() or (rest.isdecimal() and rest.isascii()):
+                return [first, *specials.get(rest, (rest,))]
+            return None
         digits = core.isdecimal() and core.isascii()
-        if not digits and not core.isalpha():
-            return None
-        if end == ".":
-            if not core[-2:].isascii():
+        if digits or core.isalpha():
+            if end == ".":
+                if not core[-2:].isascii():
+                    return None
+                if not (digits or core[-1].islower() or (core[-2:].isupper() and len(core) > 1)):
+                    return [string]
+            elif end not in self.marks:
                 return None
-            if not (digits or core[-1].islower() or (core[-2:].isupper() and len(core) > 1)):
-                return [string]
-        elif end not in self.marks:
-            return None
-        return [*specials.get(core, (core,)), end]
+            return [*specials.get(core, (core,)), end]
+        if end in "sS" and string[-2] in "'’" and string[:-2].isalpha():
+            return [*specials.get(string[:-2], (string[:-2],)), string[-2:]]
+        if "-" in string and string.isascii():  # infixes, not looked up as exceptions
+            words = string.split("-")
+            if all(word.isalpha() for word in words):
+                return [piece for word in words for piece in ("-", word)][1:]
+        return None
 
     def split(self, string: str, with_specials: bool = True) -> list[str]:
         """Tokenizer._split_affixes and _attach_tokens, quirks included."""
@@ -550,22 +574,20 @@ class _SpacyEnglish:
             return simple
         prefixes: list[str] = []
         suffixes: list[str] = []
+        # an exception is short: a longer part of the string is not looked up
         longest = self.longest if with_specials else 0
         lo, hi = 0, len(string)
-
-        def special(start: int, end: int) -> bool:
-            return 0 < end - start <= longest and string[start:end] in specials
-
         last_size = 0
-        while lo < hi and hi - lo != last_size and not special(lo, hi):
+        while lo < hi and hi - lo != last_size and not (
+                hi - lo <= longest and string[lo:hi] in specials):
             last_size = hi - lo
             pre_len = self._prefix_len(string, lo, hi)
-            if pre_len and special(lo + pre_len, hi):
+            if pre_len and 0 < hi - lo - pre_len <= longest and string[lo + pre_len:hi] in specials:
                 prefixes.append(string[lo:lo + pre_len])
                 lo += pre_len
                 break
             suf_len = self._suffix_len(string, lo + pre_len, hi)
-            if suf_len and special(lo, hi - suf_len):
+            if suf_len and 0 < hi - suf_len - lo <= longest and string[lo:hi - suf_len] in specials:
                 suffixes.append(string[hi - suf_len:hi])
                 hi -= suf_len
                 break
