@@ -580,6 +580,10 @@ class _SpacyEnglish:
         last_size = 0
         while lo < hi and hi - lo != last_size and not (
                 hi - lo <= longest and string[lo:hi] in specials):
+            if last_size and hi - lo <= 64:  # what is left after an affix: a usual shape?
+                simple = self._simple(string[lo:hi], specials)
+                if simple is not None:
+                    return prefixes + simple + suffixes[::-1]
             last_size = hi - lo
             pre_len = self._prefix_len(string, lo, hi)
             if pre_len and 0 < hi - lo - pre_len <= longest and string[lo + pre_len:hi] in specials:
