@@ -670,8 +670,9 @@ class _SpacyEnglish:
 # spaCy's character classes (spacy/lang/char_classes.py), the letters as ranges
 _LATIN = (
     "A-Za-z\uff21-\uff3a\uff41-\uff5a\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u01bf\u01c4-\u024f"
-    "\u2c60-\u2c7b\u2c7e\u2c7f\ua722-\ua76f\ua771-\ua787\ua78b-\ua78e\ua790-\ua7b9\ua7fa\uab30-\uab5a"
-    "\uab60-\uab64\u0250-\u02af\u1d00-\u1d25\u1d6b-\u1d77\u1d79-\u1d9a\u1e00-\u1eff"
+    "\u2c60-\u2c7b\u2c7e\u2c7f\ua722-\ua76f\ua771-\ua787\ua78b-\ua78e\ua790-\ua7b9\ua7fa"
+    "\uab30-\uab5a\uab60-\uab64\u0250-\u02af\u1d00-\u1d25\u1d6b-\u1d77\u1d79-\u1d9a"
+    "\u1e00-\u1eff"
 )
 # spaCy counts every letter of these Latin blocks as lower case, whatever Unicode says
 _LATIN_LOWER_BLOCKS = (
@@ -725,7 +726,7 @@ _ICONS = (
     "\U0001F97C-\U0001F9A2\U0001F9B0-\U0001F9B9\U0001F9C0-\U0001F9C2\U0001F9D0-\U0001F9FF"
     "\U0001FA60-\U0001FA6D"
 )
-# in spaCy's order, which decides between two prefixes ("…" before "……")
+# spaCy's punctuation and quotes; its "……" is a suffix but never a prefix ("…" comes first)
 _PUNCT = ("…", "……", ",", ":", ";", "!", "?", "¿", "؟", "¡", "(", ")", "[", "]", "{", "}",
           "<", ">", "_", "#", "*", "&", "。", "？", "！", "，", "、", "；", "：", "～", "·", "।",
           "،", "۔", "؛", "٪")
