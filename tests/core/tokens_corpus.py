@@ -93,7 +93,7 @@ def ours(text: str) -> Edges:
 
 def spacy_edges() -> tuple[str, Callable[[str], Edges]] | None:
     """spaCy's tokens as Gloss exports them (clusters kept whole), or None without spaCy."""
-    from tui.formats.prodigy import tokenizer
+    from tui.core.export_tokens import tokenizer
 
     name, tokens_of = tokenizer()
     if not name.startswith("spacy-"):
