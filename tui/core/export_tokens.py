@@ -11,8 +11,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
-from tui.core.text import _token as make
+from tui.core.text import has_joiners, is_grapheme_boundary
+from tui.core.tokens import Token, tokenize
+from tui.core.tokens import _token as make
 
 Tokenizer = Callable[[str], list[Token]]
 
