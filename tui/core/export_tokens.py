@@ -1,8 +1,9 @@
 """The tokens of an exported article, shared by the formats that write tokens.
 
 spaCy's own English tokenizer (``spacy.blank("en")``) when the ``spacy`` extra is
-installed, else Gloss's rules (``tui.core.text.tokenize``), which give the same tokens on
-news text. The export names which in its ``meta``.
+installed, else Gloss's port of its rules (``tui.core.tokens.tokenize``), which gives the
+same tokens on any text but never splits a grapheme cluster. The export names which in its
+``meta`` (``gloss-rules-2``: the port; ``gloss-rules`` was an older, news-only rule set).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
-from tui.core.text import _token as make
+from tui.core.text import has_joiners, is_grapheme_boundary
+from tui.core.tokens import Token, tokenize
+from tui.core.tokens import _token as make
 
 Tokenizer = Callable[[str], list[Token]]
 
@@ -37,7 +39,7 @@ def _tokenizers() -> tuple[str, Tokenizer, Callable[[str], list[dict[str, Any]]]
     try:
         import spacy
     except ImportError:
-        return "gloss-rules", tokenize, lambda text: records_of(tokenize(text))
+        return "gloss-rules-2", tokenize, lambda text: records_of(tokenize(text))
     from spacy.attrs import IDX, LENGTH, SPACY
 
     nlp = spacy.blank("en")

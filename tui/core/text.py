@@ -1,4 +1,4 @@
-"""Text rules: normalisation, grapheme and word boundaries, and tokens.
+"""Text rules: normalisation, grapheme and word boundaries (tokens: tokens.py).
 
 Offsets everywhere are Python code points into the *stored* text. Work is done per
 paragraph (a run between two LFs) because a LF always ends a grapheme cluster once CRs are
@@ -8,11 +8,9 @@ gone, so a paragraph can be segmented on its own: segmenting a whole 1 MB articl
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from functools import lru_cache
-from typing import NamedTuple
 
 import regex
 
@@ -20,7 +18,7 @@ _BOM = "\ufeff"
 # Every rule of UAX #29 that keeps two code points in one cluster needs one of these on one
 # side (CR aside, and CRs are gone after normalisation): between two code points outside
 # this class there is always a boundary, and a text without any is one cluster a code point.
-_JOINERS = regex.compile(
+JOINERS = regex.compile(
     r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}"
     r"\p{Grapheme_Cluster_Break=SpacingMark}\p{Grapheme_Cluster_Break=Prepend}"
     r"\p{Grapheme_Cluster_Break=Regional_Indicator}\p{Grapheme_Cluster_Break=L}"
@@ -36,8 +34,8 @@ def has_joiners(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _is_joiner(char: str) -> bool:
-    return _JOINERS.match(char) is not None
-_GRAPHEME = regex.compile(r"\X")
+    return JOINERS.match(char) is not None
+GRAPHEME = regex.compile(r"\X")
 # A word keeps inner hyphens and apostrophes (cease-fire, O’Rourke) but not a possessive
 # 's, which spaCy splits off: labelling "Trump’s" labels the actor "Trump".
 _WORD = regex.compile(r"\w+(?:['’](?![sS]\b)\w+|-\w+)*")
@@ -95,7 +93,7 @@ def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _cluster_starts(paragraph: str) -> tuple[int, ...]:
-    return tuple(m.start() for m in _GRAPHEME.finditer(paragraph))
+    return tuple(m.start() for m in GRAPHEME.finditer(paragraph))
 
 
 def grapheme_starts(text: str, start: int, end: int) -> tuple[int, ...]:
@@ -134,27 +132,83 @@ def _certain_boundary(text: str, offset: int) -> bool:
         not _is_joiner(before) and not _is_joiner(after))
 
 
-_runs: dict[tuple[int, int], tuple[str, tuple[int, ...]]] = {}
+class _Runs:
+    """The runs of joining characters of one text already segmented: (start, end) with
+    their cluster starts, found again by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.found: dict[int, tuple[int, tuple[int, ...]]] = {}
+
+    def get(self, offset: int) -> tuple[int, ...] | None:
+        index = bisect_right(self.starts, offset) - 1
+        if index < 0:
+            return None
+        end, clusters = self.found[self.starts[index]]
+        return clusters if offset <= end else None
+
+    def add(self, start: int, end: int, clusters: tuple[int, ...]) -> None:
+        insort(self.starts, start)
+        self.found[start] = (end, clusters)
+
+
+_runs: dict[int, _Runs] = {}
 
 
 def _run(text: str, offset: int) -> tuple[int, ...]:
     """The cluster starts (absolute) of the run between the certain boundaries around
-    ``offset``, and the run's end. Runs are short (a few characters of an accent, a flag or
-    an emoji sequence); the last few are kept, keyed by the very text object."""
+    ``offset``, and the run's end. Runs are most often short (an accent, a flag, an emoji
+    sequence); each is segmented once per text (kept for the last few texts, keyed by the
+    very text object), so that even a line of flags a megabyte long costs one pass."""
+    runs = _runs.get(id(text))
+    if runs is None or runs.text is not text:
+        if len(_runs) >= 32:
+            _runs.clear()
+        runs = _runs[id(text)] = _Runs(text)
+    clusters = runs.get(offset)
+    if clusters is not None:
+        return clusters
     start = offset
     while not _certain_boundary(text, start):
         start -= 1
-    cached = _runs.get((id(text), start))
-    if cached is not None and cached[0] is text:
-        return cached[1]
     end = offset
     while not _certain_boundary(text, end):
         end += 1
-    starts = (*(m.start() for m in _GRAPHEME.finditer(text, start, end)), end)
-    if len(_runs) >= 64:
-        _runs.clear()
-    _runs[(id(text), start)] = (text, starts)
+    clusters = (*_cluster_starts_between(text, start, end), end)
+    runs.add(start, end, clusters)
+    return clusters
+
+
+_EXTENDING = regex.compile(r"[\p{Grapheme_Cluster_Break=Extend}"
+                           r"\p{Grapheme_Cluster_Break=ZWJ}"
+                           r"\p{Grapheme_Cluster_Break=SpacingMark}]*")
+
+
+def _cluster_starts_between(text: str, start: int, end: int) -> list[int]:
+    """Where each cluster of text[start:end] begins (``start`` being a boundary).
+
+    Flags are pairs of regional indicators, counted from the start of their run; `regex`
+    finds that parity by looking back over the whole run at every cluster, which is
+    quadratic on a long line of flags, so such runs are paired here instead.
+    """
+    starts = []
+    position = start
+    while position < end:
+        starts.append(position)
+        if _is_regional(text[position]):
+            after = position + (2 if position + 1 < end and _is_regional(text[position + 1])
+                                else 1)
+            match = _EXTENDING.match(text, after, end)
+            position = match.end() if match else after
+        else:
+            match = GRAPHEME.match(text, position, end)
+            position = match.end() if match else position + 1
     return starts
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
 
 
 def next_grapheme(text: str, offset: int) -> int:
@@ -163,7 +217,7 @@ def next_grapheme(text: str, offset: int) -> int:
         return len(text)
     if text[offset] == "\n":
         return offset + 1
-    match = _GRAPHEME.match(text, offset)
+    match = GRAPHEME.match(text, offset)
     return match.end() if match else offset + 1
 
 
@@ -232,73 +286,3 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     if last and last[0] < end < last[1]:
         end = last[1]
     return start, end
-
-
-class Token(NamedTuple):
-    text: str
-    start: int
-    end: int
-    ws: bool
-
-
-def _token(text: str, start: int, end: int, ws: bool) -> Token:
-    # NamedTuple's own constructor goes through Python code; a tokenizer makes one per word
-    return tuple.__new__(Token, (text, start, end, ws))  # type: ignore[type-var]
-
-
-# spaCy's English rules, reduced to what plain news text needs: abbreviations with inner
-# dots stay whole, a clitic 's and n't split off, numbers keep their separators, hyphens
-# between letters split (as spaCy's infixes do), every other mark is a token of its own.
-_TOKEN_RULES = r"""
-    \s+
-  | (?:[A-Za-z]\.){2,}
-  | (?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Inc|Corp|Ltd|Co|vs|etc
-       |Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.
-  | \d+(?:[.,:]\d+)+
-  | (?i:ai|are|ca|could|did|does|do|had|has|have|is|might|must|need|sha|should|was|were|wo
-       |would)(?=n['’]t\b)
-  | n['’]t\b
-  | ['’][sS]\b
-  | \w+(?:['’](?![sS]\b)\w+)*
-  | \.\.\.
-"""
-# Where every code point is a cluster of its own (most news text), the standard library's
-# engine, twice as fast, stands in for `regex` and its \X.
-_TOKEN_NARROW = re.compile(_TOKEN_RULES + r"  | \S", re.VERBOSE)
-_TOKEN_WIDE = regex.compile(_TOKEN_RULES + r"  | (?!\s)\X", regex.VERBOSE)
-
-
-def tokenize(text: str) -> list[Token]:
-    """Tokens as spaCy's English tokenizer would make them on plain news text.
-
-    As in spaCy, a single space after a token is its ``ws`` flag and any other whitespace
-    run is a token of its own. Most of news text is plain words between single spaces, so
-    the text is cut at spaces first (in C) and only the other pieces go through the rules.
-    """
-    pattern = _TOKEN_WIDE if has_joiners(text) else _TOKEN_NARROW
-    tokens: list[Token] = []
-    append = tokens.append
-    start = 0
-    last = len(text)
-    for chunk in text.split(" "):
-        end = start + len(chunk)
-        if chunk.isalpha():
-            append(_token(chunk, start, end, end < last))
-        elif not chunk:  # a space after a space: spaCy keeps it as a whitespace token
-            if end == last:
-                pass
-            elif tokens and tokens[-1].text.isspace() and tokens[-1].end == start:
-                gap = tokens.pop()
-                append(_token(gap.text + " ", gap.start, end + 1, False))
-            else:
-                append(_token(" ", start, end + 1, False))
-        else:
-            piece_start = start
-            for piece in pattern.findall(chunk):
-                piece_end = piece_start + len(piece)
-                append(_token(piece, piece_start, piece_end, False))
-                piece_start = piece_end
-            if end < last:
-                tokens[-1] = _token(*tokens[-1][:3], True)
-        start = end + 1
-    return tokens
