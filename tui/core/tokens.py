@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -27,9 +27,12 @@ class Token(NamedTuple):
     ws: bool
 
 
+# NamedTuple's own constructor goes through Python code; a tokenizer makes one per word
+_new_tuple: Callable[..., Token] = tuple.__new__
+
+
 def _token(text: str, start: int, end: int, ws: bool) -> Token:
-    # NamedTuple's own constructor goes through Python code; a tokenizer makes one per word
-    return tuple.__new__(Token, (text, start, end, ws))  # type: ignore[type-var]
+    return _new_tuple(Token, (text, start, end, ws))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -114,7 +117,8 @@ def _add_whitespace(tokens: list[Token], text: str, start: int) -> None:
     (the text is cut at spaces, so one whitespace run may come in many pieces)."""
     if tokens and tokens[-1].end > start:
         return
-    end = _WHITESPACE.match(text, start).end()  # type: ignore[union-attr]
+    run = _WHITESPACE.match(text, start)
+    end = run.end() if run else start + 1
     tokens.append(_token(text[start:end], start, end, False))
 
 
