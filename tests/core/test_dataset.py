@@ -183,3 +183,22 @@ def test_a_failed_write_leaves_nothing_behind_in_memory(dataset, article, monkey
     dataset.new_span(article.id, 53, 57, "LOCATION")
     assert [s.text for s in Dataset(dataset.folder, "x").spans(article.id)] == [
         "Putin", "Kyiv"]
+
+
+def test_relations_are_saved_once_and_removed_alone_or_with_their_span(dataset, article):
+    from tui.core.model import Relation
+
+    claim = dataset.new_span(article.id, 30, 40, "CLAIM")
+    putin = dataset.new_span(article.id, 0, 5, "ACTOR")
+    link = Relation(claim.id, putin.id, "SOURCE", "alice")
+    assert dataset.save_relation(article.id, link) == link
+    again = Relation(claim.id, putin.id, "SOURCE", "bob")  # the same link, another process
+    assert dataset.save_relation(article.id, again).id == link.id
+    assert Dataset(dataset.folder, "x").article(article.id).relations == [link]
+    dataset.remove_relation(article.id, link.id)
+    assert dataset.article(article.id).relations == []
+    dataset.save_relation(article.id, link)
+    dataset.remove_span(article.id, putin.id)
+    assert dataset.article(article.id).relations == []
+    with pytest.raises(GlossError, match="no span"):
+        dataset.save_relation(article.id, link)  # its actor is gone
