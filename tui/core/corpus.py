@@ -254,7 +254,8 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
         index[i] = len(spans)
         spans.append(Span(start, end, label, text[start:end],
                           item.get("annotator") or annotator, item.get("source") or source,
-                          **times))
+                          **times, attributes=tuple(sorted((item.get("attributes") or {})
+                                                           .items()))))
     relations = []
     for i, item in enumerate(raw.relations):
         where = f"{raw.where}: relation {i + 1}"
@@ -288,6 +289,11 @@ def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
     for name in ("annotator", "source", "created", "updated"):
         if item.get(name) is not None and not isinstance(item[name], str):
             raise InputError("", f"'{name}' must be text, not {json_type(item[name])}")
+    attributes = item.get("attributes")
+    if attributes is not None and not (isinstance(attributes, dict) and all(
+            label_problem(k) is None and isinstance(v, str) and v.strip() and v.isprintable()
+            for k, v in attributes.items())):
+        raise InputError("", "'attributes' must be an object of names and one-line texts")
     if item.get("id") is not None and not is_id(item["id"]):
         raise InputError("", f"'id' must be text or a whole number, not "
                              f"{json_type(item['id'])}")

@@ -123,6 +123,8 @@ def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, A
             notes.add("spans off token edges (exported with character offsets only)")
         out.update(annotator=span.annotator, source=span.source, id=span.id,
                    created=span.created, updated=span.updated)
+        if span.attributes:  # Gloss's own key: Prodigy and spaCy pass it by
+            out["attributes"] = dict(span.attributes)
         spans.append(out)
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
