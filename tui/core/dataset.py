@@ -208,7 +208,7 @@ class Dataset:
         """The library's rows, and one line for each article file that cannot be read."""
         problems: list[str] = []
         rows = [ArticleSummary(a.document.id, a.document.title, len(a.document.text),
-                               len(a.spans), a.status.get(self.annotator, "todo"))
+                               len(a.span_rows), a.status.get(self.annotator, "todo"))
                 for a in self.readable(problems)]
         return rows, problems
 
