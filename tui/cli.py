@@ -161,16 +161,17 @@ def quiet_stdout() -> None:
 def read_label_file(path: Path) -> LabelSet:
     """A label set from a file: a JSON list of names or objects, or one name a line."""
     raw = decode(read_input(path), str(path))
-    if raw.lstrip().startswith("["):
+    if raw.lstrip().startswith(("[", "{")):
         import orjson
 
         try:
             records = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+        if isinstance(records, list):
+            records = [r if isinstance(r, dict) else {"name": r} for r in records]
         try:
-            labels = LabelSet.from_records([r if isinstance(r, dict) else {"name": r}
-                                            for r in records])
+            labels = LabelSet.from_records(records)
         except GlossError as exc:
             raise InputError(str(path), str(exc)) from exc
     else:
@@ -279,7 +280,8 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
 
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
                 "csv"]
-EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy"]
+EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy",
+                "claims"]
 
 
 @main.command("import")
@@ -351,6 +353,28 @@ def stats_command(db: Path | None, analyst: str | None, labels_file: Path | None
 
     dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
     problems = render_stats(dataset)
+    for problem in problems:
+        say(f"gloss: {problem}")
+    if problems:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("claims")
+@click.option("--actor", default="", help="Only claims whose source's name holds this.")
+@click.option("--place", default="", help="Only claims about a place whose name holds this.")
+@click.option("--status", type=click.Choice(["sourced", "to do"]), default=None,
+              help="Only claims with a source (or a source kind), or only those still to do.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]),
+              default=None, help="[default: table on a terminal, else jsonl]")
+@shared_options
+def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
+                   db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """Every claim, grouped by who made it, with its places, article and date."""
+    from tui.claims_output import print_claims
+
+    dataset = reading_dataset(settings(db, analyst, labels_file), "claims")
+    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
     for problem in problems:
         say(f"gloss: {problem}")
     if problems:

@@ -67,3 +67,51 @@ def test_sentences_cover_the_text_in_order(pieces):
     for offset in range(len(text)):
         start, end = sentence_of(starts, text, offset)
         assert start <= offset and (start <= end)
+
+
+def test_canonical_names_drop_titles_and_find_the_fullest_name():
+    from tui.core.canonical import bare_name, fullest_name, same_actor
+
+    assert bare_name("Russian President Vladimir Putin’s") == "Vladimir Putin"
+    assert bare_name("U.S. envoy Steve Witkoff") == "Steve Witkoff"
+    assert same_actor("Putin", "President Vladimir Putin") and not same_actor("Putin", "Trump")
+    names = ["President Trump", "Russian President Vladimir Putin", "Putin", "Trump"]
+    assert fullest_name("Putin", names) == "Vladimir Putin"
+    assert fullest_name("Trump", names) == "Trump"
+
+
+def test_completion_is_fuzzy_and_falls_back_to_the_most_used():
+    from tui.core.canonical import suggestions
+
+    known = ["Volodymyr Zelensky", "Vladimir Putin", "Donald Trump", "Vladimir Putin"]
+    assert suggestions("zelenskyy", known)[0] == "Volodymyr Zelensky"
+    assert suggestions("putn", known)[0] == "Vladimir Putin"
+    assert suggestions("", known)[0] == "Vladimir Putin"
+
+
+def test_the_label_set_file_carries_relation_types_and_attributes(tmp_path):
+    import pytest
+
+    from tui.core.dataset import Dataset
+    from tui.core.model import GlossError, LabelSet
+
+    labels = LabelSet.default()
+    assert labels.to_records() == [{"name": "ACTOR", "key": "1", "colour": "#61afef"},
+                                   {"name": "CLAIM", "key": "2", "colour": "#e5c07b"},
+                                   {"name": "LOCATION", "key": "3", "colour": "#98c379"}]
+    assert [r.name for r in labels.relations_from("CLAIM")] == ["SOURCE", "ABOUT"]
+    assert labels.relation("SOURCE").most == 1
+    assert [a.name for a in labels.attributes_of("ACTOR")] == ["canonical", "kind", "country"]
+    assert labels.attribute("country").problem("UA") is None
+    assert labels.attribute("country").problem("Ukraine")
+    own = LabelSet.from_records({"labels": [{"name": "CLAIM"}, {"name": "ORG"}],
+                                 "relations": [{"name": "BY", "from": "CLAIM", "to": "ORG"}],
+                                 "attributes": [{"name": "stance", "on": ["CLAIM"],
+                                                 "values": ["for", "against"]}]})
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.replace_labels(own)
+    again = Dataset(tmp_path / "db", "bob").labels
+    assert again.relations_from("CLAIM")[0].child == "ORG"
+    assert again.attribute("stance").values == ("for", "against")
+    with pytest.raises(GlossError, match="relation needs"):
+        LabelSet.from_records({"labels": [], "relations": [{"name": "X"}]})

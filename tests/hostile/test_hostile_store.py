@@ -38,7 +38,8 @@ def build(folder: Path) -> tuple[Path, Path]:
     files."""
     dataset = Dataset(folder, "alice")
     first, second = Document.from_text(TEXT), Document.from_text(OTHER)
-    putin = Span.new(TEXT, 0, 5, "ACTOR", "alice")
+    putin = Span.new(TEXT, 0, 5, "ACTOR", "alice").with_attribute("canonical",
+                                                                  "Vladimir Putin")
     kyiv = Span.new(TEXT, TEXT.index("Kyiv"), TEXT.index("Kyiv") + 4, "LOCATION", "alice")
     dataset.add_articles([(first, [putin, kyiv], [Relation(putin.id, kyiv.id, "IN", "alice")]),
                           (second, [Span.new(OTHER, 0, 5, "LOCATION", "bob")], [])])

@@ -48,7 +48,8 @@ class Article:
     @property
     def spans(self) -> list[Span]:
         if self._spans is None:
-            self._spans = [Span(*row.values()) for row in self._rows or ()]
+            self._spans = [Span(*row.values()) if len(row) == _BARE else Span.from_record(row)
+                           for row in self._rows or ()]
         return self._spans
 
     @property
@@ -159,15 +160,18 @@ def read_article(path: Path, data: Any) -> Article:
     return Article(Document(doc_id, text, meta), None, status, added, relations, rows=rows)
 
 
-_SPAN_ROW = tuple(f.name for f in fields(Span))  # a row in this order makes a Span by position
+# A row with these fields in this order makes a Span by position; one with 'attributes'
+# too (an object in the file, pairs in a Span) goes through Span.from_record.
+_SPAN_ROW = tuple(f.name for f in fields(Span) if f.name != "attributes")
+_BARE = len(_SPAN_ROW)
 _TIES = itemgetter("label", "annotator", "id")
 _END = itemgetter("end")
 _START = itemgetter("start")
 
 
 def _span_rows(check: _Checker, table: dict[str, Any], text: str) -> list[dict[str, Any]]:
-    """The span rows, checked, each with exactly the fields of a Span in its order. A row as
-    Gloss writes it is checked in one expression; any other goes through
+    """The span rows, checked, each with the fields of a Span in its order. A row as Gloss
+    writes it (without attributes) is checked in one expression; any other goes through
     :meth:`_Checker.span`, which names what is wrong (an export reads every row of every
     article: 60,000 at 2,000 articles)."""
     rows = []
@@ -220,6 +224,10 @@ class _Checker:
                 self.fail(f"span row {key}: '{name}' is not text")
         if row["text"] != text[start:end]:
             self.fail(f"span row {key}: its text is not the article's text at {start}-{end}")
+        attributes = row.get("attributes", {})
+        if not isinstance(attributes, dict) or not all(
+                type(v) is str for v in attributes.values()):
+            self.fail(f"span row {key}: 'attributes' must be an object of texts")
         return Span.from_record(row)
 
     def relation(self, key: str, row: Any, span_ids: set[str]) -> Relation:

@@ -17,6 +17,7 @@ as it was. In order:
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from dataclasses import dataclass
@@ -155,19 +156,22 @@ class BulkImport:
                 self.done.append(_Done(path, signature(path), old))
 
     def _take_back(self) -> None:
-        """Undo what this import put in place, newest first, where nobody wrote since."""
+        """Undo what this import put in place, newest first, where nobody wrote since.
+
+        Under the article's lock where it can be taken; where even that fails (someone
+        removing the folder of locks as fast as it is made), without it: a partial import
+        would be worse than the small race.
+        """
         for done in reversed(self.done):
-            doc_id = done.path.stem
-            try:
-                with self.dataset._lock(doc_id):
-                    if signature(done.path) != done.signature:
-                        continue  # written by someone else since: theirs now
-                    if done.old is None:
-                        done.path.unlink()
-                    else:
-                        write_atomic(done.path, done.old)
-            except (OSError, StorageError):
-                continue  # best effort: the error being raised says what went wrong
+            with contextlib.ExitStack() as held, contextlib.suppress(OSError, StorageError):
+                with contextlib.suppress(StorageError):
+                    held.enter_context(self.dataset._lock(done.path.stem))
+                if signature(done.path) != done.signature:
+                    continue  # written by someone else since: theirs now
+                if done.old is None:
+                    done.path.unlink()
+                else:
+                    write_atomic(done.path, done.old)
 
 
 def _combined(items: list[Item]) -> dict[str, Item]:

@@ -138,8 +138,6 @@ class Dataset:
         records = read_json(path)
         if records is None:
             return LabelSet.default()
-        if not isinstance(records, list):
-            raise CorruptFileError(f"{path}: expected a list of labels")
         try:
             return LabelSet.from_records(records)
         except GlossError as exc:

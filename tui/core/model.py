@@ -13,6 +13,15 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from tui.core.schema import (
+    DEFAULT_ATTRIBUTES,
+    DEFAULT_RELATIONS,
+    AttributeType,
+    RelationType,
+    SchemaError,
+    attribute_types,
+    relation_types,
+)
 from tui.core.text import is_grapheme_boundary
 
 
@@ -60,6 +69,9 @@ class Span:
     id: str = field(default_factory=new_id)
     created: str = field(default_factory=now)
     updated: str = ""
+    # (name, value) pairs, sorted by name: the claim's source_kind, the actor's canonical
+    # name... A tuple, so that a span stays immutable and hashable.
+    attributes: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def new(
@@ -72,15 +84,32 @@ class Span:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Span:
+        if "attributes" in record:
+            known = {k: record[k] for k in _SPAN_FIELDS if k in record}
+            known["attributes"] = tuple(sorted(record["attributes"].items()))
+            return cls(**known)
         try:
             return cls(**record)  # Gloss's own records: exactly these fields
         except TypeError:  # a record with fields of a later version (or of another tool)
             return cls(**{k: record[k] for k in _SPAN_FIELDS if k in record})
 
     def to_record(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "label": self.label, "text": self.text,
-                "annotator": self.annotator, "source": self.source, "id": self.id,
-                "created": self.created, "updated": self.updated}
+        record = {"start": self.start, "end": self.end, "label": self.label,
+                  "text": self.text, "annotator": self.annotator, "source": self.source,
+                  "id": self.id, "created": self.created, "updated": self.updated}
+        if self.attributes:
+            record["attributes"] = dict(self.attributes)
+        return record
+
+    def attribute(self, name: str) -> str | None:
+        return next((value for key, value in self.attributes if key == name), None)
+
+    def with_attribute(self, name: str, value: str | None) -> Span:
+        """This span with ``name`` set to ``value`` (None: without it)."""
+        kept = {k: v for k, v in self.attributes if k != name}
+        if value is not None:
+            kept[name] = value
+        return replace(self, attributes=tuple(sorted(kept.items())), updated=now())
 
     def relabelled(self, label: str) -> Span:
         return replace(self, label=label, updated=now())
@@ -191,6 +220,21 @@ class Label:
 @dataclass(slots=True)
 class LabelSet:
     labels: list[Label]
+    relations: tuple[RelationType, ...] = DEFAULT_RELATIONS
+    attributes: tuple[AttributeType, ...] = DEFAULT_ATTRIBUTES
+
+    def relation(self, name: str) -> RelationType | None:
+        return next((r for r in self.relations if r.name == name), None)
+
+    def relations_from(self, label: str) -> list[RelationType]:
+        """The relation types a span of ``label`` links from (a claim: SOURCE, ABOUT)."""
+        return [r for r in self.relations if r.head == label]
+
+    def attributes_of(self, label: str) -> list[AttributeType]:
+        return [a for a in self.attributes if label in a.labels]
+
+    def attribute(self, name: str) -> AttributeType | None:
+        return next((a for a in self.attributes if a.name == name), None)
 
     @classmethod
     def default(cls) -> LabelSet:
@@ -228,11 +272,30 @@ class LabelSet:
         self.labels.append(label)
         return label
 
-    def to_records(self) -> list[dict[str, str]]:
-        return [asdict(label) for label in self.labels]
+    def to_records(self) -> list[dict[str, str]] | dict[str, Any]:
+        """The label set file: a list of labels, or, with relations or attributes of the
+        project's own, an object that holds all three."""
+        labels = [asdict(label) for label in self.labels]
+        if self.relations == DEFAULT_RELATIONS and self.attributes == DEFAULT_ATTRIBUTES:
+            return labels
+        return {"labels": labels, "relations": [r.to_record() for r in self.relations],
+                "attributes": [a.to_record() for a in self.attributes]}
 
     @classmethod
-    def from_records(cls, records: list[dict[str, str]]) -> LabelSet:
+    def from_records(cls, records: list[Any] | dict[str, Any]) -> LabelSet:
+        """The label set of a label set file (see :meth:`to_records`)."""
+        if isinstance(records, dict):
+            labels = cls.from_records(records.get("labels"))
+            try:
+                if "relations" in records:
+                    labels.relations = relation_types(records["relations"])
+                if "attributes" in records:
+                    labels.attributes = attribute_types(records["attributes"])
+            except SchemaError as exc:
+                raise GlossError(str(exc)) from exc
+            return labels
+        if not isinstance(records, list):
+            raise GlossError("a label set is a list of labels, or an object with 'labels'")
         labels = cls([])
         for record in records:
             if not isinstance(record, dict):

@@ -191,7 +191,7 @@ def open_lock(lock_path: Path) -> int:
     Someone may remove the folder of locks at any moment (by hand, a clean-up script): the
     folder is then made again, a few times, rather than failing half-way through a batch.
     """
-    for _attempt in range(5):
+    for _attempt in range(1000):
         try:
             lock_path.parent.mkdir(parents=True, exist_ok=True)
             return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)

@@ -28,12 +28,13 @@ from tui.core.corpus import (
     read_text_paths,
 )
 from tui.core.dataset import Article, Dataset
-from tui.core.model import GlossError
-from tui.formats import brat, conll, doccano, labelstudio, prodigy, spacy_docbin
+from tui.core.model import GlossError, LabelSet
+from tui.formats import brat, claims, conll, doccano, labelstudio, prodigy, spacy_docbin
 
 Reader = Callable[[Path, Notes], Iterator[RawArticle]]
 Writer = Callable[[Iterable[Article], IO[bytes], Notes, str | None], int]
 FolderWriter = Callable[[Iterable[Article], Path, Notes, str | None], int]
+ClaimsWriter = Callable[[Iterable[Article], IO[bytes], Notes, str | None, LabelSet], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class Format:
     write: Writer | None = None
     write_folder: FolderWriter | None = None  # writes a folder, not a stream (brat)
     binary: bool = False  # never to a terminal: needs -o
+    write_claims: ClaimsWriter | None = None  # needs the label set's relation types
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -69,6 +71,8 @@ FORMATS: dict[str, Format] = {
                           labelstudio.read, labelstudio.write),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
+    "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
+                     " only)", (), write_claims=claims.write),
     "text": Format("text", "plain .txt / .md articles, a file or a folder", (".txt", ".md"),
                    _text),
     "csv": Format("csv", "CSV with a 'text' column (and 'title')", (".csv",), _csv),
@@ -146,13 +150,17 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
            annotator: str | None = None, progress: Progress | None = None) -> ExportReport:
     """Write every readable article; a broken file is reported, never half-exported."""
     fmt = get(name)
-    if fmt.write is None:
-        raise InputError(name, "this format is written to a folder: use -o DIR"
-                         if fmt.write_folder else "Gloss can import this format, not export it")
     notes = Notes()
     unreadable: list[str] = []
     articles = dataset.readable(unreadable)
-    count = fmt.write(progress(articles) if progress else articles, out, notes, annotator)
+    shown = progress(articles) if progress else articles
+    if fmt.write_claims is not None:
+        count = fmt.write_claims(shown, out, notes, annotator, dataset.labels)
+    elif fmt.write is not None:
+        count = fmt.write(shown, out, notes, annotator)
+    else:
+        raise InputError(name, "this format is written to a folder: use -o DIR"
+                         if fmt.write_folder else "Gloss can import this format, not export it")
     return ExportReport(count, notes.lines(), unreadable)
 
 

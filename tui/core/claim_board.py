@@ -1,0 +1,124 @@
+"""Every claim of a dataset with who made it and where it applies: the rows of the claims
+board, of `gloss claims`, and of `gloss export --format claims`.
+
+A claim's source is its SOURCE link (an actor span, named by its canonical name where one
+is set), else what its ``source_kind`` says (the journalist's own, an unnamed source); a
+claim with neither is still to do. Its places are its ABOUT links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.core.article_file import Article
+from tui.core.canonical import bare_name
+from tui.core.model import LabelSet, Span
+from tui.core.schema import ABOUT, SOURCE
+from tui.core.sentences import sentence_of, sentence_starts
+
+TODO = "to do"
+
+
+@dataclass(slots=True)
+class ClaimRow:
+    article: str  # the article's id
+    title: str
+    date: str
+    claim: Span
+    source: Span | None
+    places: list[Span] = field(default_factory=list)
+    sentence: tuple[int, int] = (0, 0)
+
+    @property
+    def source_name(self) -> str:
+        """Who made the claim, as the board groups it."""
+        if self.source is not None:
+            return name_of(self.source)
+        kind = self.claim.attribute("source_kind")
+        return f"({kind})" if kind else f"({TODO})"
+
+    @property
+    def status(self) -> str:
+        return "sourced" if self.source is not None or self.claim.attribute("source_kind") \
+            else TODO
+
+    @property
+    def place_names(self) -> list[str]:
+        return [name_of(place) for place in self.places]
+
+    def record(self, text: str) -> dict[str, Any]:
+        """One line of ``export --format claims``: the claim, its source and places, with
+        the offsets and the sentence a claim-attribution model trains on."""
+        start, end = self.sentence
+        return {
+            "text": self.claim.text, "start": self.claim.start, "end": self.claim.end,
+            "sentence": {"text": text[start:end], "start": start, "end": end},
+            "source": _span_record(self.source) if self.source else None,
+            "source_kind": self.claim.attribute("source_kind")
+            or ("actor" if self.source else None),
+            "quote": self.claim.attribute("quote"),
+            "places": [_span_record(place) for place in self.places],
+            "attributes": dict(self.claim.attributes), "annotator": self.claim.annotator,
+            "article": {"id": self.article, "title": self.title, "date": self.date},
+        }
+
+
+def name_of(span: Span) -> str:
+    """An actor's or a place's name across articles: its canonical name, else its own."""
+    return span.attribute("canonical") or bare_name(span.text) or span.text
+
+
+def _span_record(span: Span) -> dict[str, Any]:
+    return {"text": span.text, "start": span.start, "end": span.end, "label": span.label,
+            "canonical": span.attribute("canonical"), **{
+                k: v for k, v in span.attributes if k != "canonical"}}
+
+
+def claim_rows(article: Article, labels: LabelSet, annotator: str | None = None
+               ) -> Iterator[ClaimRow]:
+    """The claims of one article (of one analyst, or every analyst's)."""
+    heads = {r.head for r in labels.relations if r.name in (SOURCE, ABOUT)}
+    spans = {s.id: s for s in article.spans}
+    document = article.document
+    starts: list[int] | None = None
+    links: dict[str, dict[str, list[Span]]] = {}
+    for relation in article.relations:
+        if relation.head in spans and relation.child in spans:
+            links.setdefault(relation.head, {}).setdefault(relation.label, []).append(
+                spans[relation.child])
+    for span in article.spans:
+        if span.label not in heads or (annotator and span.annotator != annotator):
+            continue
+        starts = starts if starts is not None else sentence_starts(document.text)
+        mine = links.get(span.id, {})
+        source = mine.get(SOURCE, [None])[0]
+        first = sentence_of(starts, document.text, span.start)[0]
+        last = sentence_of(starts, document.text, max(span.end - 1, span.start))[1]
+        yield ClaimRow(document.id, document.title, str(document.meta.get("date") or ""),
+                       span, source, sorted(mine.get(ABOUT, []), key=lambda s: s.start),
+                       (first, last))
+
+
+def board(articles: Iterable[Article], labels: LabelSet, *, actor: str = "",
+          place: str = "", status: str = "", annotator: str | None = None
+          ) -> dict[str, list[ClaimRow]]:
+    """Every claim, grouped by who made it (the groups with the most claims first), kept
+    where its source matches ``actor``, one of its places ``place`` and its ``status``."""
+    groups: dict[str, list[ClaimRow]] = {}
+    for article in articles:
+        for row in claim_rows(article, labels, annotator):
+            if actor and not _matches(actor, [row.source_name]):
+                continue
+            if place and not _matches(place, row.place_names):
+                continue
+            if status and row.status != status:
+                continue
+            groups.setdefault(row.source_name, []).append(row)
+    return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0].casefold())))
+
+
+def _matches(query: str, names: list[str]) -> bool:
+    wanted = query.casefold()
+    return any(wanted in name.casefold() for name in names)
