@@ -33,15 +33,16 @@ class Article:
     rows (``span_rows``, in the same order), and 60,000 spans cost a tenth of a second to
     make on this machine."""
 
-    __slots__ = ("_rows", "_spans", "added", "document", "relations", "status")
+    __slots__ = ("_rows", "_spans", "added", "document", "path", "relations", "status")
 
     def __init__(self, document: Document, spans: list[Span] | None, status: dict[str, str],
                  added: int, relations: list[Relation] | None = None, *,
-                 rows: list[dict[str, Any]] | None = None) -> None:
+                 rows: list[dict[str, Any]] | None = None, path: Path | None = None) -> None:
         self.document = document
         self.status = status
         self.added = added
         self.relations = relations if relations is not None else []
+        self.path = path  # the file it was read from, if any
         self._spans = spans
         self._rows = rows
 
@@ -157,7 +158,8 @@ def read_article(path: Path, data: Any) -> Article:
     rows.sort(key=_TIES)
     rows.sort(key=_END, reverse=True)
     rows.sort(key=_START)
-    return Article(Document(doc_id, text, meta), None, status, added, relations, rows=rows)
+    return Article(Document(doc_id, text, meta), None, status, added, relations, rows=rows,
+                   path=path)
 
 
 # A row with these fields in this order makes a Span by position; one with 'attributes'

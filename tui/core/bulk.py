@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from tui.core import token_cache
 from tui.core.article_file import merge, new_tables, read_article
 from tui.core.model import Document, LabelSet, Relation, Span
 from tui.core.storage import (
@@ -123,7 +124,18 @@ class BulkImport:
         finally:
             for temp, _ in staged.values():
                 discard(temp)
+        self._keep_tokens(new)
         return [self.results[doc_id] for doc_id in self.order]
+
+    def _keep_tokens(self, new: list[str]) -> None:
+        """Keep the tokens of the new articles, and of the others that have none that check
+        out, for the export, within a time budget (see token_cache). The articles are in
+        place by now: nothing here may fail the import."""
+        folder, made = self.dataset.folder, set(new)
+        texts = [(doc_id, document.text) for doc_id, (document, _, _) in self.items.items()
+                 if doc_id in made or token_cache.read(folder, doc_id, document.text) is None]
+        with contextlib.suppress(Exception):
+            token_cache.fill(folder, texts)
 
     def _link(self, doc_id: str, temp: str, made: tuple[int, int, int]) -> None:
         """Put a staged new article in place. No lock is needed: ``link`` is atomic and

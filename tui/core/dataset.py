@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core import token_cache
 from tui.core.article_file import (
     Article,
     find_key,
@@ -121,6 +122,7 @@ class Dataset:
 
     def _remove_leftover_temps(self) -> None:
         """A crash mid-save leaves a temp file; remove it unless its writer is still alive."""
+        token_cache.remove_leftovers(self.folder)
         for temp in leftover_temps(self.folder):
             doc_id = temp.name[1:].split(".", 1)[0]
             fd = try_lock(self.folder / LOCKS / f"{doc_id}.lock")

@@ -7,14 +7,51 @@ news text. The export names which in its ``meta``.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import importlib.util
+import sys
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from tui.core import text as text_rules
 from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
 from tui.core.text import _token as make
 
 Tokenizer = Callable[[str], list[Token]]
+
+
+@cache
+def expected_name() -> str:
+    """The name :func:`tokenizer` will give, known without loading spaCy (a second)."""
+    spacy = sys.modules.get("spacy")
+    if spacy is not None:
+        return f"spacy-{spacy.__version__}"
+    if importlib.util.find_spec("spacy") is None:
+        return "gloss-rules"
+    try:
+        return f"spacy-{importlib.metadata.version('spacy')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "spacy-unknown"  # never what a real spaCy calls itself
+
+
+@cache
+def code_version() -> str:
+    """A hash of what makes the tokens besides spaCy: Gloss's token rules and this module.
+    Tokens kept from another version of either are not to be used."""
+    return _code_hash()
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for module in (text_rules, sys.modules[__name__]):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(importlib.metadata.version("gloss").encode())
+    return digest.hexdigest()[:12]
 
 
 def tokenizer() -> tuple[str, Tokenizer]:

@@ -9,9 +9,13 @@ answered at all: raw input) are kept.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
+from tui.core import token_cache
 from tui.core.corpus import (
     InputError,
     Notes,
@@ -105,25 +109,31 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
 
 
 def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, Any]:
-    name = tokenizer()[0]
     doc = article.document
-    tokens = token_records(doc.text)
-    first = {t["start"]: t["id"] for t in tokens}
-    last = {t["end"]: t["id"] for t in tokens}
+    cached = token_cache.read(article.path.parent, doc.id, doc.text) if article.path else None
+    if cached is not None:  # the tokens an import kept: copied, not made again
+        name, first, last = cached.name, cached.first, cached.last
+        tokens: Any = orjson.Fragment(cached.tokens)
+    else:
+        name = tokenizer()[0]
+        tokens = token_records(doc.text)
+        first = {t["start"]: t["id"] for t in tokens}
+        last = {t["end"]: t["id"] for t in tokens}
     spans = []
-    for span in article.spans:
-        if annotator is not None and span.annotator != annotator:
+    for row in article.span_rows:  # the checked rows: no Span objects made for an export
+        start, end, label, text, who, source, span_id, created, updated = _fields(row)
+        if annotator is not None and who != annotator:
             continue
-        out: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label,
-                               "text": span.text}
-        if span.start in first and span.end in last:
-            out["token_start"] = first[span.start]
-            out["token_end"] = last[span.end]
+        if start in first and end in last:
+            spans.append({"start": start, "end": end, "label": label, "text": text,
+                          "token_start": first[start], "token_end": last[end],
+                          "annotator": who, "source": source, "id": span_id,
+                          "created": created, "updated": updated})
         else:
             notes.add("spans off token edges (exported with character offsets only)")
-        out.update(annotator=span.annotator, source=span.source, id=span.id,
-                   created=span.created, updated=span.updated)
-        spans.append(out)
+            spans.append({"start": start, "end": end, "label": label, "text": text,
+                          "annotator": who, "source": source, "id": span_id,
+                          "created": created, "updated": updated})
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
                   "head_span": _ends(exported[r.head]), "child_span": _ends(exported[r.child]),
@@ -139,6 +149,10 @@ def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, A
     if relations:
         line["relations"] = relations
     return line
+
+
+_fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
+                     "updated")
 
 
 def _ends(span: dict[str, Any]) -> dict[str, Any]:
