@@ -207,3 +207,33 @@ def test_the_quick_look_for_unsafe_json_finds_what_the_full_one_finds(data):
 
 def test_json_bytes_escapes_terminal_controls_only():
     assert json_bytes("a\u009b\u202eb’…") == b'"a\\u009b\\u202eb\xe2\x80\x99\xe2\x80\xa6"'
+
+
+def test_a_cache_folder_that_is_a_link_is_never_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    old = elsewhere / ".keep.tokens.x.tmp"
+    old.write_bytes(b"someone else's")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    folder = tmp_path / "db"
+    folder.mkdir()
+    (folder / token_cache.FOLDER).symlink_to(elsewhere)
+    dataset = imported(folder)
+    assert sorted(p.name for p in elsewhere.iterdir()) == [old.name]  # nothing written, kept
+    assert export(dataset.folder) == uncached(dataset.folder, tmp_path)
+
+
+def test_a_cache_folder_that_is_a_file_leaves_the_import_whole(tmp_path):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    (folder / token_cache.FOLDER).write_bytes(b"not a folder")
+    dataset = imported(folder)
+    assert len(dataset.ids()) == len(TEXTS) and hits(dataset.folder) == 0
+
+
+def test_an_article_too_long_for_the_budget_is_left_to_the_export(tmp_path, monkeypatch):
+    monkeypatch.setattr(token_cache, "IMPORT_BUDGET_S", 1.0)
+    long = "Kyiv talks resume. " * 60_000  # 1.1 million characters: over a second, at worst
+    dataset = imported(tmp_path / "db", [long, TEXTS[0]])
+    assert hits(dataset.folder) == 1
+    assert export(dataset.folder) == uncached(dataset.folder, tmp_path)

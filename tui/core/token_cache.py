@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import time
 import zlib
@@ -48,6 +49,10 @@ IMPORT_BUDGET_S = 2.0
 # Loading spaCy takes about a second: an import loads it for the cache only when its new
 # text is long enough that tokenizing it at every export would cost more than that.
 SPACY_WORTH_LOADING = 1_000_000
+# The slowest tokenizing measured (spaCy on text with many line breaks), a character: an
+# article that would not fit in what is left of the budget at this rate is left to the
+# export, so that one huge article (a 5.9 MB record) never holds an import for seconds.
+SLOWEST_S_PER_CHAR = 1.5e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +117,9 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
     """Cache the tokens of ``texts`` (article id, text), in order, for at most ``budget``
     seconds; return how many were cached. Best effort: a file that cannot be written is
     left to the export, and nothing here fails an import that is already in place."""
-    texts = list(texts)
+    budget = IMPORT_BUDGET_S if budget is None else budget
+    texts = [(doc_id, text) for doc_id, text in texts
+             if len(text) * SLOWEST_S_PER_CHAR <= budget]
     expected = expected_name()
     if not texts or (expected.startswith("spacy-") and "spacy" not in sys.modules
                      and sum(len(text) for _, text in texts) < SPACY_WORTH_LOADING):
@@ -120,16 +127,16 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
     if tokenizer()[0] != expected:
         return 0  # spaCy is there but does not load: nothing made now would be used
     cache = folder / FOLDER
-    deadline = time.monotonic() + (IMPORT_BUDGET_S if budget is None else budget)
+    deadline = time.monotonic() + budget
     done = 0
     for doc_id, text in texts:
-        if time.monotonic() >= deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             break
-        if not done:
-            try:
-                cache.mkdir(exist_ok=True)  # never the dataset's folder itself
-            except OSError:
-                return 0
+        if len(text) * SLOWEST_S_PER_CHAR > left:
+            continue
+        if not done and not _folder(cache, make=True):
+            return 0
         if _write(cache, doc_id, make(text)):
             done += 1
     return done
@@ -138,12 +145,27 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
 def remove_leftovers(folder: Path, older_than: float = 60.0) -> None:
     """Temp files a killed import left in the cache (a live writer's are young)."""
     now = time.time()
+    if not _folder(folder / FOLDER, make=False):
+        return
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder / FOLDER):
             if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
                 with contextlib.suppress(OSError):
                     if now - entry.stat(follow_symlinks=False).st_mtime > older_than:
                         os.unlink(entry.path)
+
+
+def _folder(cache: Path, make: bool) -> bool:
+    """Is ``cache`` a folder of the dataset's own (made if need be, never the dataset's
+    folder itself)? A symbolic link is not followed: nothing is written or removed
+    outside the dataset."""
+    try:
+        if make:
+            with contextlib.suppress(FileExistsError):
+                cache.mkdir()
+        return stat.S_ISDIR(os.lstat(cache).st_mode)
+    except OSError:
+        return False
 
 
 def _write(cache: Path, doc_id: str, data: bytes) -> bool:
