@@ -150,7 +150,9 @@ def main() -> None:
             for i in range(args.repeat):
                 folder = root / f"import-{count}-{i}"
                 imports.append(import_file(folder, path))
-                kept.append(len(list((folder / token_cache.FOLDER).glob("*.tokens"))))
+                index = token_cache.Index(folder)
+                kept.append(len(index.where))
+                index.close()
                 seconds, size = export_all(folder)
                 exports.append(seconds)
                 shutil.rmtree(folder)

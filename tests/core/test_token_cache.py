@@ -62,8 +62,17 @@ def uncached(folder: Path, tmp_path: Path) -> bytes:
 
 
 def hits(folder: Path) -> int:
-    return sum(token_cache.read(folder, a.document.id, a.document.text) is not None
-               for a in Dataset.existing(folder, "x").readable([]))
+    index = token_cache.Index(folder)
+    try:
+        return sum(index.get(a.document.id, a.document.text) is not None
+                   for a in Dataset.existing(folder, "x").readable([]))
+    finally:
+        index.close()
+
+
+def kept_file(folder: Path) -> Path:
+    [path] = (folder / token_cache.FOLDER).glob(f"*{token_cache.SUFFIX}")
+    return path
 
 
 def test_an_import_keeps_the_tokens_and_the_export_is_the_same_with_them(tmp_path):
@@ -78,55 +87,70 @@ def test_an_import_keeps_the_tokens_and_the_export_is_the_same_with_them(tmp_pat
 
 @given(st.text(alphabet=st.sampled_from(list("ab .,’'\"\\-\n\t🇺🇦👩\u200d\u0301\x1b\x7f\x9b")),
                min_size=1, max_size=40).filter(lambda t: t.strip()))
-def test_a_cache_file_holds_the_tokens_an_export_would_make(text):
+def test_an_entry_holds_the_tokens_an_export_would_make(text):
     text = Document.from_text(text).text
-    _, _, rest = token_cache.make(text).partition(b"\n")
-    edges, _, tokens = rest.partition(b"\n")
+    edges, _, tokens = token_cache.make(text).partition(b"\n")
     records = token_cache.token_records(text)
     assert orjson.loads(tokens) == records
     assert orjson.loads(edges) == [[t["start"] for t in records], [t["end"] for t in records]]
 
 
-@pytest.mark.parametrize("damage", ["cut short", "byte flipped", "other tokenizer",
-                                    "other text", "escape forged", "not json", "empty",
-                                    "folder", "fifo", "dangling link", "wrong edges"])
-def test_a_cache_file_that_does_not_check_out_is_not_used(tmp_path, damage):
-    dataset = imported(tmp_path / "db")
-    first = Document.from_text(TEXTS[0])
-    path = token_cache.path_of(dataset.folder, first.id)
+def rewritten(path: Path, change_index=None, change_entry=None) -> None:
+    """The cache file with its index or its first article's entry changed, the entry's
+    checksum made to fit."""
     data = path.read_bytes()
-    head, _, rest = data.partition(b"\n")
-    fields = orjson.loads(head)
+    at = int.from_bytes(data[-8:], "big")
+    body, index = data[:at], orjson.loads(data[at:-8])
+    first = Document.from_text(TEXTS[0]).id
+    _, start, end, _ = index["articles"][first]
+    if change_entry is not None:
+        entry = change_entry(body[start:end])
+        body = body[:start] + entry + body[end:]
+        shift = len(entry) - (end - start)
+        for place in index["articles"].values():
+            if place[1] > start:
+                place[1] += shift
+                place[2] += shift
+        index["articles"][first] = [index["articles"][first][0], start, start + len(entry),
+                                    zlib.crc32(entry)]
+    if change_index is not None:
+        change_index(index, first)
+    path.write_bytes(body + orjson.dumps(index) + len(body).to_bytes(8, "big"))
 
-    def with_rest(new_rest: bytes, **changed: object) -> bytes:
-        return orjson.dumps({**fields, "sum": zlib.crc32(new_rest), **changed}) + b"\n" + \
-            new_rest
 
-    path.unlink()
-    if damage == "cut short":
-        path.write_bytes(data[: len(data) // 2])
-    elif damage == "byte flipped":
-        path.write_bytes(data[:-5] + bytes([data[-5] ^ 1]) + data[-4:])
-    elif damage == "other tokenizer":
-        path.write_bytes(with_rest(rest, tokenizer="gloss-rules+000000000000"))
-    elif damage == "other text":
-        path.write_bytes(with_rest(rest, text=fields["text"] ^ 1))
-    elif damage == "escape forged":  # a checksum made to fit: still never raw to a terminal
-        path.write_bytes(with_rest(rest.replace(b'"Putin"', b'"\x1b[2J"', 1)))
-    elif damage == "not json":
-        path.write_bytes(b"\x00\xff" * 40)
-    elif damage == "empty":
-        path.write_bytes(b"")
-    elif damage == "folder":
-        path.mkdir()
-    elif damage == "fifo":
-        os.mkfifo(path)
-    elif damage == "dangling link":
-        path.symlink_to(tmp_path / "nowhere")
-    elif damage == "wrong edges":
-        path.write_bytes(with_rest(b'[[[1]], 5]\n' + rest.partition(b"\n")[2]))
+DAMAGE = {
+    "cut short": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+    "byte flipped": lambda p: p.write_bytes(
+        (lambda d: d[:9] + bytes([d[9] ^ 1]) + d[10:])(p.read_bytes())),
+    "index cut short": lambda p: p.write_bytes(p.read_bytes()[:-9] + p.read_bytes()[-8:]),
+    "index far away": lambda p: p.write_bytes(p.read_bytes()[:-8] + (10**12).to_bytes(8, "big")),
+    "other tokenizer": lambda p: rewritten(p, lambda f, _: f.update(
+        tokenizer="gloss-rules+000000000000")),
+    "other text": lambda p: rewritten(p, lambda f, first: f["articles"][first].__setitem__(
+        0, f["articles"][first][0] ^ 1)),
+    "place not a list": lambda p: rewritten(p, lambda f, first: f["articles"].__setitem__(
+        first, "here")),
+    "place out of the file": lambda p: rewritten(p, lambda f, first: f["articles"].__setitem__(
+        first, [f["articles"][first][0], 10**9, 10**9 + 5, 0])),
+    "escape forged": lambda p: rewritten(p, change_entry=lambda e: e.replace(
+        b'"Putin"', b'"\x1b[2J"', 1)),
+    "wrong edges": lambda p: rewritten(p, change_entry=lambda e: b"[[[1]], 5]\n" +
+                                       e.partition(b"\n")[2]),
+    "not json": lambda p: p.write_bytes(b"\x00\xff" * 40),
+    "empty": lambda p: p.write_bytes(b""),
+    "folder": lambda p: (p.unlink(), p.mkdir()),
+    "fifo": lambda p: (p.unlink(), os.mkfifo(p)),
+    "dangling link": lambda p: (p.unlink(), p.symlink_to(p.parent / "nowhere")),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_cache_that_does_not_check_out_is_not_used(tmp_path, damage):
+    dataset = imported(tmp_path / "db")
+    DAMAGE[damage](kept_file(dataset.folder))
+    first = Document.from_text(TEXTS[0])
     assert token_cache.read(dataset.folder, first.id, first.text) is None
-    assert hits(dataset.folder) == len(TEXTS) - 1
+    assert hits(dataset.folder) < len(TEXTS)
     assert export(dataset.folder) == uncached(dataset.folder, tmp_path)
 
 
@@ -136,6 +160,15 @@ def test_another_tokenizer_version_makes_every_file_a_miss(tmp_path, monkeypatch
     monkeypatch.setattr(token_cache, "version", lambda: "spacy-9.9.9+0123456789ab")
     assert hits(dataset.folder) == 0
     assert export(dataset.folder) == before
+
+
+def test_an_import_removes_the_files_of_another_version(tmp_path, monkeypatch):
+    dataset = imported(tmp_path / "db", TEXTS[:2])
+    old = kept_file(dataset.folder)
+    monkeypatch.setattr(token_cache, "version", lambda: "gloss-rules+0123456789ab")
+    dataset.add_articles([(Document.from_text(TEXTS[2]), [], [])])
+    assert kept_file(dataset.folder) != old  # the new version's only
+    assert hits(dataset.folder) == 1
 
 
 def test_a_save_by_another_process_leaves_the_tokens_valid(tmp_path):
@@ -180,14 +213,14 @@ def test_a_refused_import_writes_no_tokens(tmp_path):
     dataset.path(broken.id).write_bytes(b"{}")  # a broken file to merge into stops it all
     with pytest.raises(Exception, match="not a Gloss article file"):
         dataset.add_articles([(Document.from_text(TEXTS[2]), [], []), (broken, [], [])])
-    assert sorted(p.name for p in (dataset.folder / token_cache.FOLDER).iterdir()) == [
-        f"{Document.from_text(TEXTS[0]).id}.tokens"]
+    assert len(list((dataset.folder / token_cache.FOLDER).iterdir())) == 1
+    assert hits(dataset.folder) == 1
 
 
 def test_leftover_temp_files_of_the_cache_are_removed_on_open(tmp_path):
     dataset = imported(tmp_path / "db")
-    old = dataset.folder / token_cache.FOLDER / ".0123456789abcdef.tokens.dead.tmp"
-    young = dataset.folder / token_cache.FOLDER / ".fedcba9876543210.tokens.live.tmp"
+    old = dataset.folder / token_cache.FOLDER / ".0001-dead.tokens.tmp"
+    young = dataset.folder / token_cache.FOLDER / ".0002-live.tokens.tmp"
     old.write_bytes(b"half")
     young.write_bytes(b"being written")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
@@ -237,3 +270,11 @@ def test_an_article_too_long_for_the_budget_is_left_to_the_export(tmp_path, monk
     dataset = imported(tmp_path / "db", [long, TEXTS[0]])
     assert hits(dataset.folder) == 1
     assert export(dataset.folder) == uncached(dataset.folder, tmp_path)
+
+
+def test_an_index_over_the_limit_is_not_read(tmp_path, monkeypatch):
+    dataset = imported(tmp_path / "db")
+    monkeypatch.setattr(token_cache, "_INDEX_MAX", 1 << 20)
+    (dataset.folder / token_cache.FOLDER / "0000-huge.tokens").write_bytes(
+        b"[" * (3 << 20) + (0).to_bytes(8, "big"))
+    assert hits(dataset.folder) == len(TEXTS)  # the import's own file is still read

@@ -132,9 +132,14 @@ class BulkImport:
         out, for the export, within a time budget (see token_cache). The articles are in
         place by now: nothing here may fail the import."""
         folder, made = self.dataset.folder, set(new)
-        texts = [(doc_id, document.text) for doc_id, (document, _, _) in self.items.items()
-                 if doc_id in made or token_cache.read(folder, doc_id, document.text) is None]
         with contextlib.suppress(Exception):
+            kept = token_cache.Index(folder)
+            try:
+                texts = [(doc_id, document.text)
+                         for doc_id, (document, _, _) in self.items.items()
+                         if doc_id in made or kept.get(doc_id, document.text) is None]
+            finally:
+                kept.close()
             token_cache.fill(folder, texts)
 
     def _link(self, doc_id: str, temp: str, made: tuple[int, int, int]) -> None:

@@ -108,9 +108,9 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
     return ()
 
 
-def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, Any]:
+def record(article: Article, annotator: str | None, notes: Notes,
+           cached: token_cache.Cached | None = None) -> dict[str, Any]:
     doc = article.document
-    cached = token_cache.read(article.path.parent, doc.id, doc.text) if article.path else None
     if cached is not None:  # the tokens an import kept: copied, not made again
         name, first, last = cached.name, cached.first, cached.last
         tokens: Any = orjson.Fragment(cached.tokens)
@@ -162,8 +162,19 @@ def _ends(span: dict[str, Any]) -> dict[str, Any]:
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
-    for article in articles:
-        out.write(json_bytes(record(article, annotator, notes)))
-        out.write(b"\n")
-        count += 1
+    kept: dict[Path, token_cache.Index] = {}  # the tokens an import kept, by dataset
+    try:
+        for article in articles:
+            cached = None
+            if article.path is not None:
+                folder = article.path.parent
+                if folder not in kept:
+                    kept[folder] = token_cache.Index(folder)
+                cached = kept[folder].get(article.document.id, article.document.text)
+            out.write(json_bytes(record(article, annotator, notes, cached)))
+            out.write(b"\n")
+            count += 1
+    finally:
+        for index in kept.values():
+            index.close()
     return count
