@@ -1,17 +1,39 @@
-"""The Gloss app: it owns the one Dataset and wires the screens."""
+"""The Gloss app: it owns the one Dataset, the article models, the save queue and the
+screens, and hands the reader's search the keys typed into it."""
 
 from __future__ import annotations
 
+import gc
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.commands import GlossCommands
+from tui.core.article_model import ModelRegistry
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError
+from tui.core.save_queue import SaveQueue
+from tui.core.visible import visible
+from tui.messages import SaveAnswered
+from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
+
+if TYPE_CHECKING:
+    from tui.screens.reader import ReaderScreen
+
+
+def terminal_colours() -> str:
+    """How many colours this terminal shows, as Rich tells from the environment."""
+    from rich.console import Console
+
+    system = Console(force_terminal=True).color_system
+    return MONO if system is None else ANSI16 if system in ("standard", "windows") \
+        else TRUECOLOR
 
 
 class GlossApp(App[None]):
@@ -20,11 +42,22 @@ class GlossApp(App[None]):
     COMMANDS = App.COMMANDS | {GlossCommands}
     BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True)]
 
-    def __init__(self, dataset: Dataset, opened: list[str] | None = None) -> None:
-        super().__init__()
+    def __init__(self, dataset: Dataset, opened: list[str] | None = None,
+                 colours: str | None = TRUECOLOR) -> None:
+        """``colours``: TRUECOLOR, ANSI16 or MONO; None asks the terminal. NO_COLOR in the
+        environment always means MONO."""
+        chosen = MONO if "NO_COLOR" in os.environ else (colours or terminal_colours())
+        # In 16 colours the ANSI colours must reach the terminal as they are: turned into
+        # RGB and back, Textual's yellow comes out red
+        super().__init__(ansi_color=True if chosen == ANSI16 else None)
+        self.colours = chosen
         self.dataset = dataset
         self.opened = list(opened or [])
+        self.models = ModelRegistry(dataset.article, dataset.annotator)
+        self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
         self._after_display: list[Callable[[], object]] = []
+
+    # -- frames and saves ------------------------------------------------------------
 
     def after_display(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` once the next frame has been written to the terminal.
@@ -43,51 +76,121 @@ class GlossApp(App[None]):
         for callback in callbacks:
             callback()
 
+    def _answer_from_thread(self, answer: Callable[[], None]) -> None:
+        self.post_message(SaveAnswered(answer))  # thread-safe: runs on the UI
+
+    def on_save_answered(self, message: SaveAnswered) -> None:
+        message.answer()
+        self.models.forget_idle()
+
+    @staticmethod
+    def settle_heap(collect: bool) -> None:
+        """Keep the garbage collector off the article's objects.
+
+        A 1 MB article brings tens of thousands of long-lived objects; each full collection
+        rescanned them for up to 42 ms (bench/reader.py), stalling a key's frame. Frozen, they
+        are skipped (refcounting still frees them). Switching articles unfreezes, collects
+        once (the old article's cycles) and freezes again, after the new one is drawn.
+        """
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
+    # -- screens ---------------------------------------------------------------------
+
     def on_mount(self) -> None:
+        from tui.screens.reader import ReaderScreen
+
+        # Everything imported so far lives as long as the app: frozen, the collections
+        # that building a large article sets off never rescan it (a 1 MB article's first
+        # frame: 120 ms sooner). `gloss read` turned collections off until now.
+        gc.freeze()
+        gc.enable()
+
+        if self.opened:  # the article first: the library is read after its frame
+            reader = ReaderScreen(self.opened)
+            self.push_screen(reader)
+            self.call_after_refresh(self._learn_order, reader)
+        else:
+            self.push_screen(self._library())
+
+    def _library(self) -> Screen[None]:
         from tui.screens.library import LibraryScreen
+
+        return LibraryScreen(self.dataset)
+
+    def _learn_order(self, reader: ReaderScreen) -> None:
+        """The library's order, for [ and ] and "article 2 / 7": read in a thread, after
+        the article is on screen."""
+        def read() -> None:
+            rows, _problems = self.dataset.summaries()
+            self.call_from_thread(reader.set_order, [row.id for row in rows])
+
+        self.run_worker(read, thread=True, group="order", exit_on_error=False)
+
+    def open_reader(self, doc_id: str, order: list[str]) -> None:
         from tui.screens.reader import ReaderScreen
 
-        library = LibraryScreen(self.dataset)
-        self.push_screen(library)
-        if self.opened:
-            self.push_screen(ReaderScreen(self.dataset, self.opened, library.order))
+        self.push_screen(ReaderScreen([doc_id], order))
 
-    def _searching(self) -> bool:
-        return bool(getattr(self.screen, "searching", False))
+    def back_to_library(self) -> None:
+        from tui.screens.library import LibraryScreen
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the reader is searching, q ? and the others type the query."""
-        return action == "interrupt" or not self._searching()
+        if any(isinstance(s, LibraryScreen) for s in self.screen_stack[:-1]):
+            self.pop_screen()
+        else:
+            self.switch_screen(self._library())
 
-    def on_key(self, event: events.Key) -> None:
-        """Keys no binding took go to the reader's search while it is open."""
+    def pick(self, title: str, chosen: Callable[[str], object]) -> None:
+        """Let the analyst pick an article; ``chosen`` gets its id (not called on escape)."""
+        from tui.screens.picker import PickerScreen
+
+        def picked(doc_id: str | None) -> None:
+            if doc_id is not None:
+                chosen(doc_id)
+
+        self.push_screen(PickerScreen(self.dataset, title), picked)
+
+    # -- keys ------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys that bubble back up go to the reader's open search before any binding.
+
+        A key reaches this point once it has been handled by the focused widget and its
+        parents, in the order the keys were pressed, and before its bindings are looked
+        up: so "/Kyiv⏎3" in one burst types "Kyiv" and then labels (docs/architecture.md,
+        "Keys in bursts").
+        """
         from tui.screens.reader import ReaderScreen
 
-        if isinstance(self.screen, ReaderScreen) and self.screen.searching:
-            self.screen.search_key(event)
+        if isinstance(event, events.Key) and event.is_forwarded:
+            screen = self.screen
+            if isinstance(screen, ReaderScreen) and screen.take_key(event):
+                return
+        await super().on_event(event)
 
     async def action_interrupt(self) -> None:
         await self.action_quit()
 
     async def action_quit(self) -> None:
         """Quit once every save under way has reached the disk."""
-        from tui.screens.reader import ReaderScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                await screen.wait_for_saves()
+        await self.saves.wait()
         self.exit()
+
+    def on_unmount(self) -> None:
+        self.saves.close()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.dataset.labels))
+            self.push_screen(HelpScreen(self.dataset.labels, self.colours))
 
     def action_export(self, path: Path | None = None) -> None:
         """Export in a thread: a large dataset takes seconds, the screen must not freeze."""
         target = path or Path("gloss-export.jsonl")
-        self.notify(f"exporting to {target}…")
+        self.notify(visible(f"exporting to {target}…"), markup=False)
         self.run_worker(lambda: self._export(target), thread=True, group="export")
 
     def _export(self, target: Path) -> None:
@@ -96,8 +199,10 @@ class GlossApp(App[None]):
         try:
             report = export_file(self.dataset, target, "jsonl")
         except GlossError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.call_from_thread(self.notify, visible(str(exc)), severity="error", timeout=10,
+                                  markup=False)
             return
         extra = "; ".join(report.warnings + [f"skipped {p}" for p in report.unreadable])
-        self.call_from_thread(self.notify, f"exported {report.articles} articles to {target}"
-                              + (f"; {extra}" if extra else ""))
+        self.call_from_thread(self.notify, visible(f"exported {report.articles} articles to "
+                                                   f"{target}" + (f"; {extra}" if extra else "")),
+                              markup=False)

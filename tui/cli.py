@@ -260,12 +260,33 @@ def progress_bar(what: str) -> Iterator[Callable[[], None]]:
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  labels_file: Path | None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
+    import gc
+
+    # Until the first frame nothing made here is garbage, but collections would rescan all
+    # of it many times over while Textual is imported (the app freezes it, then collects)
+    gc.disable()
+
+    def stored(path: Path) -> str | None:
+        """The id of a plain-text PATH's article when the dataset has it already: opened
+        as it is, without the import's readers (start-up is the first frame)."""
+        if path.suffix.lower() not in (".txt", ".md") or not path.is_file():
+            return None
+        from tui.core.model import document_id
+        from tui.core.text import normalise
+
+        try:
+            doc_id = document_id(normalise(path.read_bytes()))
+        except (OSError, UnicodeDecodeError):
+            return None  # the import says what is wrong
+        return doc_id if dataset.path(doc_id).is_file() else None
+
     given = settings(db, analyst, labels_file)
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     opened: list[str] = []
     for path in paths[:2]:  # the first article of each PATH, two side by side
-        opened += run_import(dataset, (path,), "auto", labels=labels)[:1]
+        known = None if labels else stored(path)
+        opened += [known] if known else run_import(dataset, (path,), "auto", labels=labels)[:1]
         labels = None
     if len(paths) > 2:
         run_import(dataset, paths[2:], "auto")
@@ -273,9 +294,12 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         run_import(dataset, (Path("seeds"),), "text", labels=labels)
     elif labels is not None:
         dataset.replace_labels(labels)
-    from tui.app import GlossApp
+    # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
+    # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
+    from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
-    GlossApp(dataset, opened).run()
+    GlossApp(dataset, opened, colours=None).run()  # None: as many colours as the terminal
 
 
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",

@@ -4,39 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.core.visible import visible
+
+if TYPE_CHECKING:
+    from tui.app import GlossApp
 
 
 class GlossCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         from tui.screens.reader import ReaderScreen
 
-        app = self.app
+        app = cast("GlossApp", self.app)
         commands: list[tuple[str, str, Callable[[], object]]] = [
             ("Export the dataset (JSONL)", "write gloss-export.jsonl in this folder",
-             app.action_export),  # type: ignore[attr-defined]
-            ("Show every key", "the help screen", app.action_help),  # type: ignore[attr-defined]
+             app.action_export),
+            ("Show every key", "the help screen", app.action_help),
         ]
         screen = self.screen
         if isinstance(screen, ReaderScreen):
             commands += [
                 ("Toggle character mode", "selections stop snapping to words",
                  screen.action_toggle_char_mode),
-                ("Mark article done", "and open the next", screen.action_mark_done),
-                ("Mark article skipped", "and open the next", screen.action_mark_skipped),
+                ("Mark article done", "and open the next", partial(screen.action_mark, "done")),
+                ("Mark article skipped", "and open the next",
+                 partial(screen.action_mark, "skipped")),
                 ("Open an article side by side", "pick a second article",
                  screen.action_side_by_side),
+                ("Close this pane", "the other article stays", screen.action_close_pane),
+                ("Back to the library", "every article, its spans and status",
+                 screen.action_library),
+                ("Fold the span list", "or unfold it", screen.action_fold_spans),
+                ("Label every occurrence", "of the span under the cursor",
+                 screen.action_label_every),
                 ("Retry failed saves", "save again what could not be saved",
                  screen.action_retry),
                 ("Undo", "the last edit", screen.action_undo),
                 ("Redo", "the last undone edit", screen.action_redo),
             ]
-            dataset = screen.dataset
-            rows, _ = dataset.summaries()
-            commands += [(f"Open article: {row.title}", f"{row.length:,} characters, "
-                          f"{row.spans} spans, {row.status}",
-                          partial(screen.show_article, row.id)) for row in rows]
+            rows, _ = app.dataset.summaries()
+            commands += [(f"Open article: {visible(row.title)}", f"{row.length:,} characters, "
+                          f"{row.spans} spans, {row.status}", partial(screen.open_here, row.id))
+                         for row in rows]
         return commands
 
     async def discover(self) -> Hits:

@@ -46,34 +46,52 @@ TABLE: dict[str, list[Key]] = {
         Key("shift+home", "move('home', True)", "Select to the row start", "shift+home"),
         Key("shift+end", "move('end', True)", "Select to the row end", "shift+end"),
         Key("escape", "clear_selection", "Clear the selection", "escape"),
+        Key("equals_sign,plus", "grow", "Grow the selection to the next unit: word, name with"
+            " its title (or a region), clause, sentence, paragraph", "= / +", footer="Grow"),
+        Key("minus", "shrink", "Shrink the selection back to what it was before the last"
+            " grow", "-"),
+        Key("tab", "next_span(1)", "Next span, in text order, nested ones included (the"
+            " cursor goes to its start)", "tab"),
+        Key("shift+tab", "next_span(-1)", "Previous span", "shift+tab"),
     ],
     READER: [
         Key("1,2,3,4,5,6,7,8,9", "label", "Label the selection, or the word under the cursor,"
             " with the label of that key (1 actor, 2 claim, 3 location); on a span's exact"
             " extent, relabel it", "1 2 3 …", footer="Label"),
-        Key("x,delete", "remove_span", "Remove the innermost span under the cursor",
-            "x / delete", footer="Remove"),
-        Key("ctrl+z", "undo", "Undo the last edit (saved like any edit)", "ctrl+z", footer="Undo"),
+        Key("a", "label_every", "Label every other place this span's text appears (whole"
+            " words, same label; places already labelled are skipped): one undo", "a"),
+        Key("left_curly_bracket", "resize('start', -1)", "Move the span's start a word left"
+            " (a character in character mode)", "{"),
+        Key("right_curly_bracket", "resize('start', 1)", "Move the span's start a word right",
+            "}"),
+        Key("less_than_sign", "resize('end', -1)", "Move the span's end a word left", "<"),
+        Key("greater_than_sign", "resize('end', 1)", "Move the span's end a word right", ">"),
+        Key("x,delete", "remove_span", "Remove the span under the cursor (the innermost, or"
+            " the one tab went to)", "x / delete"),
+        Key("ctrl+z", "undo", "Undo the last edit of this article (saved like any edit)",
+            "ctrl+z", footer="Undo"),
         Key("ctrl+y", "redo", "Redo", "ctrl+y"),
-        Key("tab", "next_span", "Cursor to the next span", "tab"),
-        Key("shift+tab", "previous_span", "Cursor to the previous span", "shift+tab"),
-        Key("slash", "search", "Search (enter finds, escape cancels); the match becomes the"
-            " selection", "/", footer="Search"),
-        Key("n", "next_match", "Next match", "n"),
-        Key("N", "previous_match", "Previous match", "N"),
-        Key("c", "toggle_char_mode", "Toggle character mode (selections do not snap to words)",
-            "c"),
-        Key("left_square_bracket", "previous_article", "Previous article", "["),
-        Key("right_square_bracket", "next_article", "Next article", "]"),
-        Key("d", "mark_done", "Mark the article done and open the next", "d", footer="Done"),
-        Key("s", "side_by_side", "Open a second article side by side", "s", footer="Beside"),
+        Key("slash", "search", "Search (enter finds, escape cancels): smart case, and \" and"
+            " ' and - find curly quotes and dashes; the match becomes the selection", "/",
+            footer="Search"),
+        Key("n", "find(True)", "Next match", "n"),
+        Key("N", "find(False)", "Previous match", "N"),
+        Key("c", "toggle_char_mode", "Toggle character mode (selections do not snap to words,"
+            " resizing moves by a character)", "c"),
+        Key("left_square_bracket", "step(-1)", "Previous article", "["),
+        Key("right_square_bracket", "step(1)", "Next article", "]"),
+        Key("d", "mark('done')", "Mark the article done and open the next", "d"),
+        Key("s", "side_by_side", "Open a second article side by side", "s"),
         Key("ctrl+w", "switch_pane", "Move between the two articles", "ctrl+w"),
+        Key("S", "close_pane", "Close this pane (the other article stays)", "S"),
         Key("o", "open_article", "Open another article in this pane", "o"),
+        Key("b", "library", "Back to the library", "b"),
         Key("l", "focus_spans", "Go to the span list (enter: go to that span)", "l"),
+        Key("L", "fold_spans", "Fold or unfold the span list", "L"),
         Key("r", "retry", "Retry the saves that failed", "r"),
         Key("question_mark", "app.help", "Show every key", "?", footer="Keys"),
         Key("ctrl+p", "app.command_palette", "Command palette", "ctrl+p"),
-        Key("q", "app.quit", "Quit (everything is already saved)", "q", footer="Quit"),
+        Key("q", "app.quit", "Quit (waits for the saves under way)", "q", footer="Quit"),
     ],
     LIBRARY: [
         Key("enter", "open", "Open the article", "enter"),
@@ -81,7 +99,7 @@ TABLE: dict[str, list[Key]] = {
         Key("escape", "back", "Back (a picker closes, the library clears its filter)",
             "escape"),
         Key("question_mark", "app.help", "Show every key", "?"),
-        Key("q", "app.quit", "Quit", "q"),
+        Key("q", "app.quit", "Quit (in the library, when the filter is empty)", "q"),
     ],
 }
 
@@ -96,8 +114,10 @@ def bindings(group: str) -> list[Binding]:
             out += [Binding(k, f"label('{k}')", key.footer, show=k == "1", key_display=key.shown)
                     for k in key.keys.split(",")]
             continue
+        # Textual shows ctrl+z as ^z in the footer: short enough for 80 columns
+        display = None if key.shown.startswith("ctrl+") else key.shown
         out.append(Binding(key.keys, key.action, key.footer or key.description,
-                           show=bool(key.footer), key_display=key.shown))
+                           show=bool(key.footer), key_display=display))
     return out
 
 

@@ -19,4 +19,4 @@ def test_every_key_of_the_table_is_bound():
         for key in TABLE[group]:
             for name in key.keys.split(","):
                 assert name in bound, name
-    assert {b.key for b in bindings(READER) if b.action.startswith("label")} == set("123456789")
+    assert {b.key for b in bindings(READER) if b.action.startswith("label(")} == set("123456789")

@@ -40,9 +40,8 @@ def on_disk(dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
 
 async def settle(pilot) -> None:
     """Wait for the saves under way: the edit is on screen at once, on disk a moment later."""
-    for screen in pilot.app.screen_stack:
-        if isinstance(screen, ReaderScreen):
-            await screen.wait_for_saves()
+    await pilot.pause()
+    await pilot.app.saves.wait()
     await pilot.pause()
 
 
@@ -101,7 +100,7 @@ async def test_character_mode_labels_exactly_the_selection(dataset):
 
 
 def app_status(app: GlossApp) -> str:
-    return str(app.screen.query_one(StatusBar).render())
+    return app.screen.query_one(StatusBar).plain
 
 
 async def test_search_makes_the_match_the_selection(dataset):
@@ -216,14 +215,15 @@ async def test_side_by_side_both_panes_annotatable(dataset):
         await pilot.press("down", "enter")  # the second article
         screen = pilot.app.screen
         assert isinstance(screen, ReaderScreen)
-        assert [p.view.text for p in screen.panes] == [FIRST, SECOND]
+        assert [p.view.text for p in screen.panes.panes] == [FIRST, SECOND]
         assert screen.view.text == SECOND  # the new pane has the focus
         await pilot.press("1")
         await pilot.press("ctrl+w", "3")
         assert await saved(pilot, dataset, 1) == [("Odesa", "ACTOR")]
         assert await saved(pilot, dataset, 0) == [("Putin", "LOCATION")]
-        spans = screen.query_one("#spans")
-        assert [s.text for s in spans.spans] == ["Putin"]  # the list follows the focus
+        first, second = screen.panes.panes
+        assert [s.text for s in first.spans.spans] == ["Putin"]  # each pane, its own list
+        assert [s.text for s in second.spans.spans] == ["Odesa"]
 
 
 async def test_span_list_choice_moves_the_cursor(dataset):
@@ -255,13 +255,15 @@ async def test_a_failed_save_is_shown_kept_and_retried(dataset):
         lock.mkdir(parents=True)  # the lock cannot be opened: every save fails
         await pilot.press("1")
         view = view_of(pilot.app)
-        assert [s.text for s in view.spans] == ["Putin"] and len(view.unsaved) == 1
+        assert [s.text for s in view.model.spans] == ["Putin"]
+        assert view.model.is_unsaved(view.model.spans[0].id)
         assert "NOT SAVED" in app_status(pilot.app) and "r retries" in app_status(pilot.app)
         assert await saved(pilot, dataset) == []
         lock.rmdir()
         await pilot.press("r")
         assert await saved(pilot, dataset) == [("Putin", "ACTOR")]
-        assert view.unsaved == set() and "saved" in app_status(pilot.app)
+        assert not view.model.is_unsaved(view.model.spans[0].id)
+        assert "saved" in app_status(pilot.app)
 
 
 async def test_help_lists_every_key_and_closes(dataset):
@@ -324,7 +326,7 @@ async def test_o_opens_another_article_in_this_pane(dataset):
         assert isinstance(pilot.app.screen, PickerScreen)
         await pilot.press(*"moscow", "enter")
         assert view_of(pilot.app).text == THIRD
-        assert len(pilot.app.screen.panes) == 1
+        assert len(pilot.app.screen.panes.panes) == 1
         await pilot.press("1")
         assert await saved(pilot, dataset, 2) == [("Moscow", "ACTOR")]
 

@@ -225,3 +225,22 @@ def test_a_failed_import_takes_back_its_new_articles_but_not_what_others_saved_s
     assert sorted(dataset.ids()) == sorted([article.id, first.id])  # bob's save is kept
     assert [s.annotator for s in dataset.spans(first.id)] == ["bob"]
     assert not list(dataset.folder.glob(".*.tmp"))
+
+
+def test_relations_are_saved_once_and_removed_alone_or_with_their_span(dataset, article):
+    from tui.core.model import Relation
+
+    claim = dataset.new_span(article.id, 30, 40, "CLAIM")
+    putin = dataset.new_span(article.id, 0, 5, "ACTOR")
+    link = Relation(claim.id, putin.id, "SOURCE", "alice")
+    assert dataset.save_relation(article.id, link) == link
+    again = Relation(claim.id, putin.id, "SOURCE", "bob")  # the same link, another process
+    assert dataset.save_relation(article.id, again).id == link.id
+    assert Dataset(dataset.folder, "x").article(article.id).relations == [link]
+    dataset.remove_relation(article.id, link.id)
+    assert dataset.article(article.id).relations == []
+    dataset.save_relation(article.id, link)
+    dataset.remove_span(article.id, putin.id)
+    assert dataset.article(article.id).relations == []
+    with pytest.raises(GlossError, match="no span"):
+        dataset.save_relation(article.id, link)  # its actor is gone

@@ -10,14 +10,15 @@ from tui.core.text import (
     previous_grapheme,
     previous_word_start,
     snap_to_words,
-    tokenize,
     word_at,
 )
+from tui.core.tokens import tokenize
 
 # Pieces that break naive offset code: ZWJ families, flags, combining accents, CJK,
 # Cyrillic, NBSP, tabs and control characters.
 PIECES = ["👩‍👩‍👧", "🇺🇦", "🇷🇺", "e\u0301", "Київ", "東京", " ", "\u00a0", "\t", "\n", "Putin",
-          "cease-fire", "’s", ".", "\x1b", "a", "Zelensky"]
+          "cease-fire", "’s", ".", "\x1b", "a", "Zelensky", "\U0001f1fa", "\u0301",
+          "\u200d", "\u0915\u094d"]
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join).map(normalise)
 
 
@@ -84,3 +85,17 @@ def test_word_motion_and_word_under_cursor():
     assert previous_word_start(text, 2) == 0
     assert word_at(text, 6) == (5, 9)
     assert word_at(text, 10) is None
+
+
+def test_a_megabyte_line_of_flags_is_segmented_once():
+    """Regional indicators pair up from the start of their run: asked at every offset of a
+    long run, the answer must not cost the run each time (that was quadratic)."""
+    text = "x" + "\U0001f1fa\U0001f1e6" * 150_000 + "\u0301y"
+    truth = {m.start() for m in regex.finditer(r"\X", text[:2001])}
+    assert {i for i in range(2001) if is_grapheme_boundary(text, i)} == truth
+    assert sum(is_grapheme_boundary(text, i) for i in range(1, len(text), 7)) > 20_000
+    position, steps = len(text), 0
+    while position > 0 and steps < 50_000:
+        position, steps = previous_grapheme(text, position), steps + 1
+    # back over "y", over the last flag with its accent, then over 49,998 flags
+    assert position == len(text) - 1 - 3 - 2 * 49_998

@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.text import normalise, tokenize, words
+from tui.core.text import normalise, words
+from tui.core.tokens import tokenize
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tokens"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"

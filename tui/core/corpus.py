@@ -254,11 +254,13 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
         created = str(created) if created else stamp
         updated = item.get("updated")
         given = item.get("id")
+        attributes = item.get("attributes")
         index[i] = len(spans)
         spans.append(Span(start, end, label, text[start:end],
                           item.get("annotator") or annotator, item.get("source") or source,
                           str(given) if given else new_id(), created,
-                          str(updated) if updated else created))
+                          str(updated) if updated else created,
+                          tuple(sorted(attributes.items())) if attributes else ()))
     relations = []
     for i, item in enumerate(raw.relations):
         where = f"{raw.where}: relation {i + 1}"
@@ -298,6 +300,11 @@ def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
         value = item.get(name)
         if value is not None and not isinstance(value, str):
             raise InputError("", f"'{name}' must be text, not {json_type(value)}")
+    attributes = item.get("attributes")
+    if attributes is not None and not (isinstance(attributes, dict) and all(
+            label_problem(k) is None and isinstance(v, str) and v.strip() and v.isprintable()
+            for k, v in attributes.items())):
+        raise InputError("", "'attributes' must be an object of names and one-line texts")
     if item.get("id") is not None and not is_id(item["id"]):
         raise InputError("", f"'id' must be text or a whole number, not "
                              f"{json_type(item['id'])}")

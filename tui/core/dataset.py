@@ -304,6 +304,36 @@ class Dataset:
             key = find_key(rows, "annotator", self.annotator) or str(next_key(rows))
             rows[key] = {"annotator": self.annotator, "status": status, "updated": now()}
 
+    # -- writing relations -----------------------------------------------------------
+
+    def save_relation(self, doc_id: str, relation: Relation) -> Relation:
+        """Insert or replace ``relation`` (by id). Both its spans must be saved already (the
+        save queue saves in the order of the keys, spans first). The same link (head,
+        child, label) saved by another process is not saved twice: that one is returned."""
+        with self._tables(doc_id) as tables:
+            spans = {row["id"] for row in tables["spans"].values()}
+            missing = [i for i in (relation.head, relation.child) if i not in spans]
+            if missing:
+                raise GlossError(f"article {doc_id} has no span {missing[0]} to link")
+            links = tables.setdefault("relations", {})
+            same_id = None
+            for key, row in links.items():
+                if row["id"] == relation.id:
+                    same_id = key
+                    break
+                if (row["head"], row["child"], row["label"]) == relation.key:
+                    return Relation.from_record(row)
+            links[same_id or str(next_key(links))] = relation.to_record()
+        return relation
+
+    def remove_relation(self, doc_id: str, relation_id: str) -> Relation:
+        with self._tables(doc_id) as tables:
+            links = tables.setdefault("relations", {})
+            key = find_key(links, "id", relation_id)
+            if key is None:
+                raise GlossError(f"article {doc_id} has no relation {relation_id}")
+            return Relation.from_record(links.pop(key))
+
     @contextlib.contextmanager
     def _tables(self, doc_id: str) -> Iterator[dict[str, Any]]:
         """One locked read-modify-write of an article's TinyDB tables.

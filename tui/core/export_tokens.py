@@ -1,8 +1,9 @@
 """The tokens of an exported article, shared by the formats that write tokens.
 
 spaCy's own English tokenizer (``spacy.blank("en")``) when the ``spacy`` extra is
-installed, else Gloss's rules (``tui.core.text.tokenize``), which give the same tokens on
-news text. The export names which in its ``meta``.
+installed, else Gloss's port of its rules (``tui.core.tokens.tokenize``), which gives the
+same tokens on any text but never splits a grapheme cluster. The export names which in its
+``meta`` (``gloss-rules-2``: the port; ``gloss-rules`` was an older, news-only rule set).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from tui.core import text as text_rules
-from tui.core.text import Token, has_joiners, is_grapheme_boundary, tokenize
-from tui.core.text import _token as make
+from tui.core import tokens as token_rules
+from tui.core.text import has_joiners, is_grapheme_boundary
+from tui.core.tokens import Token, tokenize
+from tui.core.tokens import _token as make
 
 Tokenizer = Callable[[str], list[Token]]
+RULES = "gloss-rules-2"  # the name of Gloss's own tokenizer in an export's meta
 
 
 @cache
@@ -30,7 +34,7 @@ def expected_name() -> str:
     if spacy is not None:
         return f"spacy-{spacy.__version__}"
     if importlib.util.find_spec("spacy") is None:
-        return "gloss-rules"
+        return RULES
     try:
         return f"spacy-{importlib.metadata.version('spacy')}"
     except importlib.metadata.PackageNotFoundError:
@@ -39,14 +43,15 @@ def expected_name() -> str:
 
 @cache
 def code_version() -> str:
-    """A hash of what makes the tokens besides spaCy: Gloss's token rules and this module.
+    """A hash of what makes the tokens besides spaCy: Gloss's token rules (``tokens.py``, and
+    ``text.py`` for clusters) and this module.
     Tokens kept from another version of either are not to be used."""
     return _code_hash()
 
 
 def _code_hash() -> str:
     digest = hashlib.sha256()
-    for module in (text_rules, sys.modules[__name__]):
+    for module in (token_rules, text_rules, sys.modules[__name__]):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:
@@ -74,7 +79,7 @@ def _tokenizers() -> tuple[str, Tokenizer, Callable[[str], list[dict[str, Any]]]
     try:
         import spacy
     except ImportError:
-        return "gloss-rules", tokenize, lambda text: records_of(tokenize(text))
+        return RULES, tokenize, lambda text: records_of(tokenize(text))
     from spacy.attrs import IDX, LENGTH, SPACY
 
     nlp = spacy.blank("en")

@@ -1,25 +1,12 @@
-"""Undo and redo of span edits.
+"""Undo and redo of edits.
 
-An edit takes one span from ``before`` to ``after`` (None: absent): adding is None -> span,
-removing is span -> None, relabelling is span -> span with another label. Undoing applies
-``after -> before``; both directions are saved through the dataset like any edit.
+Undoing applies the inverse of the last edit; redoing applies it again. Both are applied,
+shown and saved like any other edit, so the history only keeps the edits, never state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tui.core.model import Span
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    doc_id: str
-    before: Span | None
-    after: Span | None
-
-    def inverse(self) -> Edit:
-        return Edit(self.doc_id, self.after, self.before)
+from tui.core.edits import Edit
 
 
 class History:

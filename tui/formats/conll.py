@@ -36,11 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import regex
-
 from tui.core.corpus import InputError, Notes, RawArticle, decode, read_input
 from tui.core.dataset import Article
 from tui.core.export_tokens import tokenizer
+from tui.core.text import GRAPHEME
 
 _CONTROLS = "\x00-\x1f\x7f-\x9f"
 TAG = re.compile(f"O|[BIESLU]-[^\\s{_CONTROLS}]+")
@@ -59,7 +58,6 @@ _SENTENCE_END = (".", "!", "?")
 _ESCAPED = r"[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|5[cC]|2[dD]"
 _ESCAPE = re.compile(f"[{_CONTROLS}]|\\\\(?=x(?:{_ESCAPED}))|^-(?=DOCSTART-$)")
 _UNESCAPE = re.compile(f"\\\\x({_ESCAPED})")
-_GRAPHEME = regex.compile(r"\X")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +307,7 @@ def _apart(before: str, glue: str, after: str) -> bool:
     joined = before + glue + after
     if not unicodedata.is_normalized("NFC", joined):
         return False
-    starts = {m.start() for m in _GRAPHEME.finditer(joined)}
+    starts = {m.start() for m in GRAPHEME.finditer(joined)}
     return len(before) in starts and len(before) + len(glue) in starts
 
 

@@ -125,15 +125,17 @@ def record(article: Article, annotator: str | None, notes: Notes,
         if annotator is not None and who != annotator:
             continue
         if start in first and end in last:
-            spans.append({"start": start, "end": end, "label": label, "text": text,
-                          "token_start": first[start], "token_end": last[end],
-                          "annotator": who, "source": source, "id": span_id,
-                          "created": created, "updated": updated})
+            out = {"start": start, "end": end, "label": label, "text": text,
+                   "token_start": first[start], "token_end": last[end], "annotator": who,
+                   "source": source, "id": span_id, "created": created, "updated": updated}
         else:
             notes.add("spans off token edges (exported with character offsets only)")
-            spans.append({"start": start, "end": end, "label": label, "text": text,
-                          "annotator": who, "source": source, "id": span_id,
-                          "created": created, "updated": updated})
+            out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
+                   "source": source, "id": span_id, "created": created, "updated": updated}
+        attributes = row.get("attributes")  # a row has them only when there are some
+        if attributes:  # Gloss's own key: Prodigy and spaCy pass it by
+            out["attributes"] = attributes
+        spans.append(out)
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
                   "head_span": _ends(exported[r.head]), "child_span": _ends(exported[r.child]),

@@ -1,14 +1,24 @@
-"""The library: every article with its title, length, span count and this analyst's status."""
+"""The library: every article with its title, length, span count and this analyst's status.
+
+An article file that cannot be read is listed below as broken, one literal line each.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.core.dataset import ArticleSummary, Dataset
+from tui.core.dataset import Dataset
+from tui.core.visible import visible
+from tui.messages import ArticleChosen
 from tui.widgets.article_table import ArticleTable
+
+if TYPE_CHECKING:
+    from tui.app import GlossApp
 
 
 class LibraryScreen(Screen[None]):
@@ -25,17 +35,16 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         done = sum(r.status == "done" for r in self.rows)
-        yield Static(f" Gloss · {self.dataset.folder} · {len(self.rows)} articles · "
-                     f"{done} done by {self.dataset.annotator}", id="library-title", markup=False)
+        yield Static(f" Gloss · {visible(str(self.dataset.folder))} · {len(self.rows)} "
+                     f"articles · {done} done by {visible(self.dataset.annotator)}",
+                     id="library-title", markup=False)
         yield ArticleTable(self.rows, id="library")
         for problem in self.problems:
-            yield Static(f"cannot read {problem}", classes="problem", markup=False)
+            yield Static(f"broken: {visible(problem)}", classes="problem", markup=False)
         yield Footer()
 
-    def on_article_table_opened(self, event: ArticleTable.Opened) -> None:
-        from tui.screens.reader import ReaderScreen
-
-        self.app.push_screen(ReaderScreen(self.dataset, [event.doc_id], self.order))
+    def on_article_chosen(self, message: ArticleChosen) -> None:
+        cast("GlossApp", self.app).open_reader(message.doc_id, self.order)
 
     @property
     def order(self) -> list[str]:
@@ -50,6 +59,3 @@ class LibraryScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         self.query_one(Input).value = ""
-
-    def summaries(self) -> list[ArticleSummary]:
-        return self.rows

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.dataset import Dataset
+from tui.messages import ArticleChosen
 from tui.widgets.article_table import ArticleTable
 
 
@@ -22,8 +23,9 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(f"{self.heading} (enter opens, escape closes)", classes="picker-title")
+            yield Static(f"{self.heading} (enter opens, escape closes)", classes="picker-title",
+                         markup=False)
             yield ArticleTable(self.rows)
 
-    def on_article_table_opened(self, event: ArticleTable.Opened) -> None:
-        self.dismiss(event.doc_id)
+    def on_article_chosen(self, message: ArticleChosen) -> None:
+        self.dismiss(message.doc_id)

@@ -1,35 +1,41 @@
-"""The spans of the focused article, one row each: label, text, analyst.
+"""The spans of one article pane, one row each: label, text, analyst.
 
-A Line API widget over the article view's own sorted list, so labelling in an article with
-5,000 spans redraws a row or two, never a rebuilt list. Choosing a row (enter or a click)
-posts :class:`SpanList.Chosen`; the screen moves the article's cursor there.
+A Line API widget over the :class:`ArticleModel`'s own sorted list, which it observes: an
+edit made in any pane redraws the rows on screen, never a rebuilt list, so labelling in an
+article with 5,000 spans stays one frame. The label is drawn as the text draws it (the
+same palette); the analyst's name is never cut; choosing a row (enter or a click) posts
+:class:`SpanChosen`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import ClassVar
 
 import regex
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
-from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from tui.core.model import LabelSet, Span
+from tui.core.article_model import ArticleModel, ModelEvent, order
+from tui.core.model import Span
+from tui.core.visible import visible
+from tui.messages import SpanChosen
 from tui.widgets.article_layout import placeholder
+from tui.widgets.palette import Palette
 
 
 def one_line(text: str, cells: int) -> str:
-    """The span's text on one safe line of exactly ``cells`` cells: newlines as ⏎,
-    controls as placeholders, clusters kept whole, an ellipsis where it is cut."""
+    """``text`` on one safe line of exactly ``cells`` cells: newlines as ⏎, controls as
+    placeholders, clusters kept whole, an ellipsis where it is cut."""
+    if cells <= 0:
+        return ""
     text = text[: cells * 2 + 8]
     if text.isprintable() and cell_len(text) == len(text):
         shown = text  # the common case: nothing to replace, one cell a code point
@@ -42,8 +48,9 @@ def one_line(text: str, cells: int) -> str:
 
 
 class SpanList(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"span-list--cursor", "span-list--analyst", "span-list--empty"}
-    BINDINGS = [
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "span-list--cursor", "span-list--analyst", "span-list--empty", "span-list--unsaved"}
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("pageup", "cursor(-10)", show=False),
@@ -51,97 +58,111 @@ class SpanList(ScrollView, can_focus=True):
         Binding("enter", "choose", "Go to span", show=False),
     ]
 
-    class Chosen(Message):
-        def __init__(self, span: Span) -> None:
-            super().__init__()
-            self.span = span
-
-    row: reactive[int] = reactive(0, init=False, repaint=False)
-
-    def __init__(self, labels: LabelSet, *, id: str | None = None) -> None:
+    def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
+                 *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.labels = labels
-        self.spans: list[Span] = []
-        self.unsaved: set[str] = set()
-        # A span's row depends only on what is in this key: rows survive scrolling and
-        # the full redraws that a growing list asks for.
+        self.model = model
+        self.palette = palette
+        self.analyst = analyst
+        self.row = 0
+        self._rows: list[Span] | None = None  # the spans shown, when filtered
+        # A row depends only on what is in this key: rows survive scrolling and the
+        # full redraws that a growing list asks for.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._fit_timer: Timer | None = None
+        self._stop_observing = model.observe(self._model_changed)
 
-    def show(self, spans: list[Span], unsaved: set[str]) -> None:
-        """Follow this list (the article view's own, kept sorted) from now on."""
-        self.spans, self.unsaved = spans, unsaved
-        self.refresh_spans(now=True)
+    @property
+    def spans(self) -> list[Span]:
+        if self.analyst is None:
+            return self.model.spans
+        if self._rows is None:
+            self._rows = list(self.model.of(self.analyst))
+        return self._rows
 
-    def refresh_spans(self, now: bool = False) -> None:
-        """Redraw after the list changed.
-
-        Rows are drawn from the live list, so a new span shows at once; only the scroll
-        range (``virtual_size``) waits until the analyst pauses, because changing it costs
-        a layout and a full repaint (7.7 ms a label in bench/reader.py).
-        """
-        self.row = min(self.row, max(len(self.spans) - 1, 0))
-        self.refresh()
-        if now:
-            self._fit_scroll_range()
-        elif self._fit_timer is None:
-            self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+    def _model_changed(self, event: ModelEvent) -> None:
+        """Redraw the rows on screen that changed, now: from the first edited span down (the
+        rows below it moved), or only the spans just saved. The scroll range
+        (``virtual_size``) waits until the analyst pauses, as changing it costs a layout
+        and a full repaint (7.7 ms a label)."""
+        self._rows = None
+        spans = self.spans
+        first = min((bisect_left(spans, start, key=lambda s: s.start)
+                     for start, _end in event.ranges), default=0)
+        top, height = self.scroll_offset.y, self.size.height
+        if event.kind == "edit":
+            self.row = min(self.row, max(len(spans) - 1, 0))
+            if self._fit_timer is None:
+                self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+            else:
+                self._fit_timer.reset()
+            rows = range(max(first, top), top + height)
         else:
-            self._fit_timer.reset()
+            ends = max((end for _start, end in event.ranges), default=0)
+            last = bisect_left(spans, ends, key=lambda s: s.start)
+            rows = range(max(first, top), min(last + 1, top + height))
+        if len(rows):
+            self.refresh_lines(rows.start, len(rows))
 
     def _fit_scroll_range(self) -> None:
         self._fit_timer = None
-        size = Size(self.size.width, max(len(self.spans), 1))
+        size = Size(self.scrollable_content_region.width, max(len(self.spans), 1))
         if size != self.virtual_size:
             self.virtual_size = size
 
-    def follow(self, offset: int) -> None:
-        """Put the list's cursor on the first span at or after ``offset``."""
-        index = bisect_left(self.spans, offset, key=lambda s: s.start)
-        self._fit_scroll_range()
-        self._move_to(min(index, max(len(self.spans) - 1, 0)))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While the reader is searching, its keys type the query (see search_bar.py).
-        return not getattr(self.screen, "searching", False)
+    def follow(self, span: Span) -> None:
+        """Put the list's cursor on ``span`` (or where it would be)."""
+        spans = self.spans
+        index = min(bisect_left(spans, order(span), key=order), max(len(spans) - 1, 0))
+        if index >= self.virtual_size.height:  # a layout pass: only when the row needs it
+            self._fit_scroll_range()
+        self._move_to(index)
 
     def render_line(self, y: int) -> Strip:
+        spans, width = self.spans, self.scrollable_content_region.width
         index = self.scroll_offset.y + y
-        width = self.size.width
-        if not self.spans:
+        if not spans:
             if y == 0:
                 style = self.get_component_rich_style("span-list--empty")
                 return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
                              ).crop_extend(0, width, self.rich_style)
             return Strip.blank(width, self.rich_style)
-        if index >= len(self.spans):
+        if index >= len(spans):
             return Strip.blank(width, self.rich_style)
-        span = self.spans[index]
+        span = spans[index]
         selected = index == self.row and self.has_focus
-        key = (span.id, span.label, span.annotator, width, selected, span.id in self.unsaved)
+        unsaved = self.model.is_unsaved(span.id)
+        key = (span.id, span.label, span.start, span.end, span.annotator, width, selected,
+               unsaved)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_span(span, width, selected)
+            strip = self._render_span(span, width, selected, unsaved)
             self._strips[key] = strip
         return strip
 
-    def _render_span(self, span: Span, width: int, selected: bool) -> Strip:
-        label = self.labels.get(span.label)
+    def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool) -> Strip:
+        """``!`` when unsaved, the label as the text draws it, the span's text, the analyst:
+        the name whole, the text shortened first. A narrow list leaves the label's name out
+        and draws the text itself in the label's style."""
         base = self.rich_style
         if selected:
             base += self.get_component_rich_style("span-list--cursor")
-        tag = Style(color=label.colour if label else "#888888", bold=True)
-        mark = "!" if span.id in self.unsaved else " "
-        name = f"{span.label[:9]:<9}"
-        analyst = f" {span.annotator}"
-        room = max(width - len(name) - len(analyst) - 2, 4)
-        segments = [
-            Segment(mark, base + Style(color="red", bold=True)),
-            Segment(name, base + tag),
-            Segment(" "),
-            Segment(one_line(span.text, room), base),
-            Segment(analyst, base + self.get_component_rich_style("span-list--analyst")),
-        ]
+        style = self.palette.tag(span.label)
+        narrow = width < 34
+        analyst = visible(span.annotator)
+        room = width - 3 - (0 if narrow else 10)  # the mark, two spaces, the label's name
+        if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
+            analyst = one_line(analyst, max(room - 3, 1))
+        text = one_line(span.text, max(room - cell_len(analyst), 0))
+        segments = [Segment("!", base + self.get_component_rich_style("span-list--unsaved"))
+                    if unsaved else Segment(" ", base)]
+        if narrow:
+            segments.append(Segment(text, base + style))
+        else:
+            segments += [Segment(f"{visible(span.label)[:9]:<9}", base + style),
+                         Segment(" ", base), Segment(text, base)]
+        segments += [Segment(" ", base), Segment(analyst, base + self.get_component_rich_style(
+            "span-list--analyst"))]
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def action_cursor(self, step: int) -> None:
@@ -152,20 +173,26 @@ class SpanList(ScrollView, can_focus=True):
         old, self.row = self.row, row
         self.refresh_lines(old)
         self.refresh_lines(row)
-        self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
+        top = self.scroll_offset.y
+        if not top <= row < top + self.size.height:  # scrolling costs a layout pass
+            self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def action_choose(self) -> None:
         if self.spans:
-            self.post_message(self.Chosen(self.spans[self.row]))
+            self.post_message(SpanChosen(self.spans[self.row]))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
         if 0 <= index < len(self.spans):
             self._move_to(index)
-            self.post_message(self.Chosen(self.spans[index]))
+            self.post_message(SpanChosen(self.spans[index]))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.refresh_spans(now=True)
+        self._fit_scroll_range()
+        self.refresh()
+
+    def on_unmount(self) -> None:
+        self._stop_observing()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,0 +1,47 @@
+"""One row that is always on screen: how each label, the selection and the search match
+look, in the colours (or, without colour, the shapes) the text uses."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.visible import visible
+from tui.widgets.palette import Palette
+
+
+class Legend(Static):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "legend--selection", "legend--selection-edge", "legend--match"}
+
+    def __init__(self, palette: Palette, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.palette = palette
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
+        part = self.get_component_rich_style
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for label in self.palette.labels.labels:
+            line.append(f" {visible(label.key) or '·'} ", "dim")
+            line.append(visible(label.name), self.palette.tag(label.name))  # never markup
+            line.append(" ")
+        line.append("   ")
+        line.append("s", part("legend--selection-edge"))
+        line.append("electio", part("legend--selection"))
+        line.append("n", part("legend--selection-edge"))
+        line.append("  ")
+        line.append(" match ", part("legend--match"))
+        line.append("  ", "")
+        line.append("strike", "strike")
+        line.append(" unsaved", "dim")
+        self.update(line, layout=False)

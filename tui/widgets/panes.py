@@ -1,0 +1,183 @@
+"""The reader's panes: one or two articles side by side, and which one has the focus.
+
+Each :class:`ArticlePane` is an article's heading over its view and its span list. The
+pane keeps the article at least ``MIN_TEXT`` columns wide: the span list narrows to what
+is left, folds away when too little is, and ``fold_spans`` folds or unfolds it by hand.
+:class:`Panes` opens, replaces and closes panes, holding each article's model from the
+registry while a pane shows it (one article in two panes is one model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.signal import Signal
+from textual.widgets import Static
+
+from tui.core.article_model import ArticleModel, ModelRegistry
+from tui.core.visible import visible
+from tui.widgets.article_view import ArticleView
+from tui.widgets.palette import Palette
+from tui.widgets.span_list import SpanList
+
+MIN_TEXT = 50  # columns of article text the span list never takes
+VIEW_EXTRA = 3  # the view's padding and scrollbar around its text
+LIST_WIDTH, LIST_MIN = 42, 22
+
+
+class ArticlePane(Vertical):
+    def __init__(self, model: ArticleModel, palette: Palette, release: ModelRegistry) -> None:
+        super().__init__(classes="pane")
+        self.model = model
+        self.doc_id = model.doc_id
+        self.view = ArticleView(model, palette)
+        self.spans = SpanList(model, palette)
+        self.shown: bool | None = None  # the span list: None while it fits, else by hand
+        self._registry = release
+        document = model.document
+        # The title is most often the text's first line, shown just below: the heading
+        # says where the article comes from instead.
+        source = document.meta.get("source") or document.meta.get("url") or document.title
+        self.heading = f"{visible(str(source))} · {len(model.text):,} characters"
+
+    @property
+    def title(self) -> str:
+        return self.model.document.title
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.heading, classes="pane-title", markup=False)
+        with Horizontal(classes="pane-body"):
+            yield self.view
+            yield self.spans
+
+    def on_mount(self) -> None:
+        self.view.moved.subscribe(self, self._follow_span, immediate=True)
+
+    def on_unmount(self) -> None:
+        self._registry.release(self.model)
+
+    def _follow_span(self, view: ArticleView) -> None:
+        span = self.model.get(view.caret.span_id) if view.caret.span_id else None
+        if span is not None and self.spans.display:
+            self.spans.follow(span)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit()
+
+    def fold(self, shown: bool | None = None) -> None:
+        """Fold the span list away or bring it back (by default: the other of the two)."""
+        self.shown = (not self.spans.display) if shown is None else shown
+        self.fit()
+
+    def fit(self, width: int | None = None) -> None:
+        """The span list takes what the article's 50 columns leave, up to its own width; it
+        folds away when that is too little, unless it was asked for by hand. ``width``:
+        the pane's, when it is not laid out yet."""
+        inner = self.content_region.width if width is None else width - 2  # the border
+        room = inner - MIN_TEXT - VIEW_EXTRA
+        fits = room >= LIST_MIN
+        shown = fits if self.shown is None else self.shown
+        width = min(max(room, LIST_MIN), LIST_WIDTH)
+        self.spans.display = shown
+        if shown and self.spans.styles.width != width:
+            self.spans.styles.width = width
+
+
+class Panes(Horizontal):
+    def __init__(self, registry: ModelRegistry, palette: Palette, doc_ids: list[str], *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.registry = registry
+        self.palette = palette
+        self.active: ArticlePane | None = None
+        # Published, synchronously, when the focused pane's caret or article changes: the
+        # status bar is redrawn in the frame of the key
+        self.changed: Signal[ArticlePane] = Signal(self, "changed")
+        self._first = doc_ids[:2]
+        self._stop_observing: Callable[[], None] = lambda: None
+
+    def compose(self) -> ComposeResult:
+        for doc_id in self._first:
+            yield self.make(doc_id)
+
+    @property
+    def panes(self) -> list[ArticlePane]:
+        return list(self.query_children(ArticlePane))
+
+    @property
+    def pane(self) -> ArticlePane:
+        return self.active or self.panes[0]
+
+    def on_mount(self) -> None:
+        # Sized before the first layout, so a large article is wrapped once, at its width
+        for pane in self.panes:
+            pane.fit(self.app.size.width // max(len(self.panes), 1))
+
+    def make(self, doc_id: str) -> ArticlePane:
+        return ArticlePane(self.registry.open(doc_id), self.palette, self.registry)
+
+    def open(self, doc_id: str, beside: bool = False) -> ArticlePane:
+        """Show ``doc_id`` in the focused pane, or beside it (in the other pane if two are
+        open already). The new pane is in place and focused when this returns, so the
+        keys after the one that opened it go to it, even in a burst."""
+        panes = self.panes
+        new = self.make(doc_id)
+        if not panes:
+            self.mount(new)
+        elif beside and len(panes) == 1:
+            self.mount(new, after=panes[0])
+        else:
+            old = self.pane if not beside else next(p for p in panes if p is not self.pane)
+            self.mount(new, before=old)
+            old.remove()
+        self.focus_pane(new)
+        return new
+
+    def close(self) -> bool:
+        """Close the focused pane when another is open; False when it is the only one."""
+        panes = self.panes
+        if len(panes) < 2:
+            return False
+        closing = self.pane
+        closing.remove()
+        self.focus_pane(next(p for p in panes if p is not closing))
+        return True
+
+    def switch(self) -> bool:
+        panes = self.panes
+        if len(panes) < 2:
+            return False
+        self.focus_pane(panes[1] if self.pane is panes[0] else panes[0])
+        return True
+
+    def focus_pane(self, pane: ArticlePane) -> None:
+        pane.view.focus()
+        self._follow(pane)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for pane in self.panes:
+            if pane.has_focus_within and pane is not self.active:
+                self._follow(pane)
+
+    def _follow(self, pane: ArticlePane) -> None:
+        if pane is self.active:
+            return
+        if self.active is not None:
+            self.active.view.moved.unsubscribe(self)
+        self._stop_observing()
+        self.active = pane
+        for other in self.panes:
+            other.set_class(other is pane, "-active")
+        pane.view.moved.subscribe(self, lambda view: self._changed(), immediate=True)
+        self._stop_observing = pane.model.observe(lambda event: self._changed())
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.active is not None:
+            self.changed.publish(self.active)
+
+    def on_unmount(self) -> None:
+        self._stop_observing()
