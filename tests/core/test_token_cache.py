@@ -132,6 +132,9 @@ DAMAGE = {
         first, "here")),
     "place out of the file": lambda p: rewritten(p, lambda f, first: f["articles"].__setitem__(
         first, [f["articles"][first][0], 10**9, 10**9 + 5, 0])),
+    "place a terabyte long": lambda p: rewritten(p, lambda f, first: f["articles"].__setitem__(
+        first, [f["articles"][first][0], 0, 10**12, 0])),
+    "no articles": lambda p: rewritten(p, lambda f, _: f.pop("articles")),
     "escape forged": lambda p: rewritten(p, change_entry=lambda e: e.replace(
         b'"Putin"', b'"\x1b[2J"', 1)),
     "wrong edges": lambda p: rewritten(p, change_entry=lambda e: b"[[[1]], 5]\n" +

@@ -92,33 +92,33 @@ class Index:
     an article's entry when asked for."""
 
     def __init__(self, folder: Path) -> None:
-        self.cache = folder / FOLDER
-        # id -> (file, [text sum, start, end, entry sum])
-        self.where: dict[str, tuple[str, list[int]]] = {}
+        # id -> (file, where its index starts, [text sum, start, end, entry sum])
+        self.where: dict[str, tuple[str, int, list[int]]] = {}
         self.files: dict[str, int] = {}  # open descriptors, the oldest first
         with contextlib.suppress(OSError):
-            for entry in sorted(os.scandir(self.cache), key=lambda e: e.name):
+            for entry in sorted(os.scandir(folder / FOLDER), key=lambda e: e.name):
                 if entry.name.endswith(SUFFIX) and not entry.name.startswith("."):
                     self._add(entry.path)  # oldest first: a newer file's entry wins
 
     def _add(self, path: str) -> None:
         fd = self._open(path)
-        index = None if fd is None else _index(fd)
-        if index is None or index.get("tokenizer") != version():
+        found = None if fd is None else _index(fd)
+        if found is None or found[0].get("tokenizer") != version():
             return
+        index, entries_end = found
         with contextlib.suppress(AttributeError, TypeError):
-            for doc_id, place in index["articles"].items():
-                self.where[doc_id] = (path, place)
+            for doc_id, place in index.get("articles", {}).items():
+                self.where[doc_id] = (path, entries_end, place)
 
     def get(self, doc_id: str, text: str) -> Cached | None:
         """The kept tokens of an article, or None when there are none that check out."""
         found = self.where.get(doc_id)
         if found is None:
             return None
-        path, place = found
+        path, entries_end, place = found
         try:
             text_sum, start, end, entry_sum = place
-            if text_sum != _text_sum(text) or not 0 <= start <= end:
+            if text_sum != _text_sum(text) or not 0 <= start <= end <= entries_end:
                 return None
             fd = self._open(path)
             entry = None if fd is None else os.pread(fd, end - start, start)
@@ -155,9 +155,10 @@ class Index:
         self.files.clear()
 
 
-def _index(fd: int) -> dict[str, Any] | None:
-    """The index of a cache file; None when there is none that reads (no import writes one
-    over _INDEX_MAX: its budget bounds how many articles it keeps)."""
+def _index(fd: int) -> tuple[dict[str, Any], int] | None:
+    """The index of a cache file and where it starts (where the entries end); None when
+    there is none that reads (no import writes one over _INDEX_MAX: its budget bounds how
+    many articles it keeps)."""
     try:
         size = os.fstat(fd).st_size
         start = int.from_bytes(os.pread(fd, 8, size - 8), "big") if size >= 8 else -1
@@ -166,7 +167,7 @@ def _index(fd: int) -> dict[str, Any] | None:
         index = orjson.loads(os.pread(fd, size - 8 - start, start))
     except (OSError, orjson.JSONDecodeError):
         return None
-    return index if type(index) is dict else None
+    return (index, start) if type(index) is dict else None
 
 
 def read(folder: Path, doc_id: str, text: str) -> Cached | None:
@@ -251,10 +252,10 @@ def _remove_other_versions(cache: Path) -> None:
             except (NotReadable, OSError):
                 continue
             try:
-                index = _index(fd)
+                found = _index(fd)
             finally:
                 os.close(fd)
-            if index is not None and index.get("tokenizer") != version():
+            if found is not None and found[0].get("tokenizer") != version():
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 
