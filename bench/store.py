@@ -24,6 +24,7 @@ from tinydb import TinyDB
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tui.core import token_cache
 from tui.core.corpus import Notes, RawArticle, import_articles
 from tui.core.dataset import Dataset
 from tui.formats import prodigy
@@ -145,16 +146,21 @@ def main() -> None:
         print("\n-- import and export --")
         for label, path, count in (("5,000 articles / 150k spans", big, 5000),
                                    ("2,000 articles / 60k spans", small, 2000)):
-            imports, exports = [], []
+            imports, exports, kept = [], [], []
             for i in range(args.repeat):
                 folder = root / f"import-{count}-{i}"
                 imports.append(import_file(folder, path))
+                index = token_cache.Index(folder)
+                kept.append(len(index.where))
+                index.close()
                 seconds, size = export_all(folder)
                 exports.append(seconds)
                 shutil.rmtree(folder)
             print(f"import {label}: {spread(imports)}")
             print(f"export {label}: {spread(exports)}  "
                   f"({count * 30 / statistics.median(exports):,.0f} spans/s, {size / 1e6:.1f} MB)")
+            print(f"  tokens kept by the import for {min(kept):,} to {max(kept):,} of {count:,}"
+                  f" articles (tokenizer {token_cache.version().split('+')[0]})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

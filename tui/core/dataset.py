@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core import token_cache
 from tui.core.article_file import (
     Article,
     find_key,
@@ -121,6 +122,7 @@ class Dataset:
 
     def _remove_leftover_temps(self) -> None:
         """A crash mid-save leaves a temp file; remove it unless its writer is still alive."""
+        token_cache.remove_leftovers(self.folder)
         for temp in leftover_temps(self.folder):
             doc_id = temp.name[1:].split(".", 1)[0]
             fd = try_lock(self.folder / LOCKS / f"{doc_id}.lock")
@@ -206,7 +208,7 @@ class Dataset:
         """The library's rows, and one line for each article file that cannot be read."""
         problems: list[str] = []
         rows = [ArticleSummary(a.document.id, a.document.title, len(a.document.text),
-                               len(a.spans), a.status.get(self.annotator, "todo"))
+                               len(a.span_rows), a.status.get(self.annotator, "todo"))
                 for a in self.readable(problems)]
         return rows, problems
 
