@@ -417,3 +417,48 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
         say(f"gloss: {problem}")
     if problems:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("merge")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@shared_options
+def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None,
+                  labels_file: Path | None) -> None:
+    """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
+    from tui.core.merging import merge_datasets
+
+    given = settings(db, analyst, labels_file)
+    if given.labels is not None:
+        raise GlossError("--labels: merge unites the label sets of the folders; give it to"
+                         " import or read")
+    with collector_paused():
+        result = merge_datasets(writing_dataset(given), folders)
+    say(f"merged {result.read} article files: {result.articles_added} new articles,"
+        f" {result.articles_merged} given new spans or statuses, {result.spans_added} spans")
+    if result.labels_added:
+        say(f"labels added to the label set: {', '.join(result.labels_added)}")
+
+
+@main.command("agree")
+@click.option("--annotators", default="",
+              help="The analysts to compare, comma separated [default: every analyst].")
+@click.option("--label", "labels", multiple=True,
+              help="Only this label (may be given more than once) [default: every label].")
+@click.option("--all", "every", is_flag=True,
+              help="Every article, not only those every compared analyst marked done.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
+              help="[default: table on a terminal, else json]")
+@shared_options
+def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: str | None,
+                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """How far analysts agree: span F1, Cohen's kappa, Krippendorff's alpha, SOURCE links."""
+    from tui.agreement_output import print_agreement
+
+    dataset = reading_dataset(settings(db, analyst, labels_file), "agree")
+    fmt = fmt or ("table" if sys.stdout.isatty() else "json")
+    names = [name.strip() for name in annotators.split(",") if name.strip()]
+    problems = print_agreement(dataset, fmt, names, list(labels), every)
+    for problem in problems:
+        say(f"gloss: {problem}")
+    if problems:
+        sys.exit(EXIT_BAD_INPUT)

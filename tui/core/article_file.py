@@ -90,38 +90,57 @@ def span_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("start"), row.get("end"), row.get("label"), row.get("annotator"))
 
 
-def merge(tables: dict[str, Any], spans: Iterable[Span],
-          relations: Iterable[Relation]) -> tuple[int, int]:
-    """Add to an article's tables the spans and relations it does not have yet.
+def merge(tables: dict[str, Any], spans: Iterable[Span], relations: Iterable[Relation],
+          statuses: Iterable[dict[str, Any]] = ()) -> tuple[int, int]:
+    """Add to an article's tables the spans, relations and statuses it does not have yet.
 
-    A span already there (same extent, label and analyst) is not added again, and the
-    relations that named it are pointed at the one kept. Returns (spans, relations) added.
+    A span whose id is there already is the same span: the one updated last is kept (an
+    analyst who relabelled it since). A span of another id but the same extent, label and
+    analyst is not added again, and the relations that named it are pointed at the one
+    kept. A relation is one by id, or by (head, child, label). An analyst's status is the
+    one updated last. Returns (spans, relations) added or changed.
     """
     table = tables.setdefault("spans", {})
+    by_id = {row["id"]: key for key, row in table.items()}
     kept = {span_key(row): row["id"] for row in table.values()}
     first_span = next_key(table)
     renamed: dict[str, str] = {}
     added = 0
     for span in spans:
+        if span.id in by_id:
+            row = table[by_id[span.id]]
+            if span.updated > row.get("updated", ""):
+                table[by_id[span.id]] = span.to_record()
+                added += 1
+            continue
         if span.key in kept:
             renamed[span.id] = kept[span.key]
             continue
         kept[span.key] = span.id
-        table[str(first_span + added)] = span.to_record()
+        by_id[span.id] = key = str(first_span + added)
+        table[key] = span.to_record()
         added += 1
     links = tables.setdefault("relations", {})
     have = {(r["head"], r["child"], r["label"]) for r in links.values()}
+    ids = {r["id"] for r in links.values()}
     first_link = next_key(links)
     linked = 0
     for relation in relations:
         head = renamed.get(relation.head, relation.head)
         child = renamed.get(relation.child, relation.child)
-        if (head, child, relation.label) in have:
+        if (head, child, relation.label) in have or relation.id in ids:
             continue
         have.add((head, child, relation.label))
+        ids.add(relation.id)
         links[str(first_link + linked)] = {**relation.to_record(), "head": head,
                                            "child": child}
         linked += 1
+    rows = tables.setdefault("status", {})
+    for status in statuses:
+        key = find_key(rows, "annotator", status["annotator"])
+        if key is None or status.get("updated", "") > rows[key].get("updated", ""):
+            rows[key or str(next_key(rows))] = dict(status)
+            linked += 1
     return added, linked
 
 

@@ -22,7 +22,7 @@ import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -58,8 +58,10 @@ class _Done:
 
 class BulkImport:
     def __init__(self, dataset: Dataset, items: list[Item], labels: list[str],
-                 label_set: LabelSet | None = None) -> None:
+                 label_set: LabelSet | None = None,
+                 statuses: dict[str, list[dict[str, Any]]] | None = None) -> None:
         self.dataset = dataset
+        self.statuses = statuses or {}
         self.order = [document.id for document, _, _ in items]
         self.items = _combined(items)
         self.labels = labels
@@ -100,7 +102,7 @@ class BulkImport:
             for doc_id in new:
                 document, spans, relations = self.items[doc_id]
                 tables = new_tables(document)
-                added, _ = merge(tables, spans, relations)
+                added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()))
                 staged[doc_id] = stage(f"{folder}/{doc_id}.json", orjson.dumps(tables),
                                        fsync=False)
                 self.results[doc_id] = (True, added)
@@ -166,7 +168,7 @@ class BulkImport:
                 tables = new_tables(document)
             else:
                 read_article(path, tables)
-            added, linked = merge(tables, spans, relations)
+            added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()))
             self.results[doc_id] = (old is None, added)
             if old is None or added or linked:
                 write_json_atomic(path, tables)

@@ -234,7 +234,9 @@ class Dataset:
         return self.add_articles([(document, list(spans), list(relations))])[0]
 
     def add_articles(self, items: Iterable[Item], labels: Iterable[str] = (),
-                     label_set: LabelSet | None = None) -> list[tuple[bool, int]]:
+                     label_set: LabelSet | None = None,
+                     statuses: dict[str, list[dict[str, Any]]] | None = None
+                     ) -> list[tuple[bool, int]]:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
         then replaces it), all or nothing.
 
@@ -248,7 +250,7 @@ class Dataset:
         """
         from tui.core.bulk import BulkImport
 
-        return BulkImport(self, list(items), list(labels), label_set).run()
+        return BulkImport(self, list(items), list(labels), label_set, statuses).run()
 
     # -- writing spans ---------------------------------------------------------------
 
