@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tui.core.agreement import agree, alpha, f1, kappa, token_values
+from tui.core.agreement import agree, alpha, f1, kappa, token_bounds, token_values
 from tui.core.article_file import Article
 from tui.core.model import Document, Relation, Span
 
@@ -37,9 +37,11 @@ def test_span_f1_exact_and_overlapping():
 
 def test_a_token_takes_the_label_of_the_innermost_span():
     text = "Putin said Kyiv lies"
-    tokens = [(0, 5), (6, 10), (11, 15), (16, 20)]
+    bounds = token_bounds(text)
+    assert bounds == ([0, 6, 11, 16], [5, 10, 15, 20])
     spans = [Span.new(text, 0, 20, "CLAIM", "a"), Span.new(text, 11, 15, "LOCATION", "a")]
-    assert token_values(tokens, spans) == ["CLAIM", "CLAIM", "LOCATION", "CLAIM"]
+    codes = {"O": 0, "CLAIM": 1, "LOCATION": 2}
+    assert token_values(bounds, spans, codes).tolist() == [1, 1, 2, 1]
 
 
 def article(text, spans, relations=(), done=("alice", "bob")):
@@ -74,3 +76,17 @@ def test_an_analyst_who_never_saw_an_article_is_missing_not_outside():
     # bob did not see the second article: it does not count against him
     assert report.pairs[("alice", "bob")]["(all)"].exact_f1 == 1.0
     assert not math.isnan(report.overall["(all)"].alpha or 0.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alpha_equals_the_krippendorff_package(seed):
+    import krippendorff
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    coders = int(rng.integers(2, 5))
+    data = rng.integers(0, 4, size=(coders, 300)).astype(float)
+    data[rng.random(data.shape) < 0.2] = np.nan
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    values = [[None if np.isnan(v) else str(int(v)) for v in row] for row in data]
+    assert alpha(values) == pytest.approx(expected, abs=1e-9)

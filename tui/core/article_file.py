@@ -11,7 +11,7 @@ written over.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from operator import itemgetter
 from pathlib import Path
@@ -65,6 +65,11 @@ class Article:
         return f"Article({self.document.id}, {len(self.span_rows)} spans)"
 
 
+# What an import or a merge brings to one article: its document, spans (or span rows) and
+# relations.
+Item = tuple[Document, Sequence[Span | dict[str, Any]], list[Relation]]
+
+
 def new_tables(document: Document) -> dict[str, Any]:
     return {
         "article": {"1": {"id": document.id, "text": document.text, "meta": document.meta,
@@ -90,15 +95,18 @@ def span_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("start"), row.get("end"), row.get("label"), row.get("annotator"))
 
 
-def merge(tables: dict[str, Any], spans: Iterable[Span], relations: Iterable[Relation],
-          statuses: Iterable[dict[str, Any]] = ()) -> tuple[int, int]:
+def merge(tables: dict[str, Any], spans: Iterable[Span | dict[str, Any]],
+          relations: Iterable[Relation], statuses: Iterable[dict[str, Any]] = ()
+          ) -> tuple[int, int]:
     """Add to an article's tables the spans, relations and statuses it does not have yet.
 
-    A span whose id is there already is the same span: the one updated last is kept (an
-    analyst who relabelled it since). A span of another id but the same extent, label and
-    analyst is not added again, and the relations that named it are pointed at the one
-    kept. A relation is one by id, or by (head, child, label). An analyst's status is the
-    one updated last. Returns (spans, relations) added or changed.
+    ``spans`` are spans, or span rows as an article file holds them (a merge of datasets
+    copies checked rows, never making a span of each). A span whose id is there already
+    is the same span: the one updated last is kept (an analyst who relabelled it since). A
+    span of another id but the same extent, label and analyst is not added again, and the
+    relations that named it are pointed at the one kept. A relation is one by id, or by
+    (head, child, label). An analyst's status is the one updated last. Returns (spans,
+    relations and statuses) added or changed.
     """
     table = tables.setdefault("spans", {})
     by_id = {row["id"]: key for key, row in table.items()}
@@ -107,18 +115,20 @@ def merge(tables: dict[str, Any], spans: Iterable[Span], relations: Iterable[Rel
     renamed: dict[str, str] = {}
     added = 0
     for span in spans:
-        if span.id in by_id:
-            row = table[by_id[span.id]]
-            if span.updated > row.get("updated", ""):
-                table[by_id[span.id]] = span.to_record()
+        row = span if isinstance(span, dict) else span.to_record()
+        span_id = row["id"]
+        if span_id in by_id:
+            if row.get("updated", "") > table[by_id[span_id]].get("updated", ""):
+                table[by_id[span_id]] = row
                 added += 1
             continue
-        if span.key in kept:
-            renamed[span.id] = kept[span.key]
+        key = span_key(row)
+        if key in kept:
+            renamed[span_id] = kept[key]
             continue
-        kept[span.key] = span.id
-        by_id[span.id] = key = str(first_span + added)
-        table[key] = span.to_record()
+        kept[key] = span_id
+        by_id[span_id] = place = str(first_span + added)
+        table[place] = row
         added += 1
     links = tables.setdefault("relations", {})
     have = {(r["head"], r["child"], r["label"]) for r in links.values()}

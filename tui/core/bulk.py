@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from tui.core import token_cache
-from tui.core.article_file import merge, new_tables, read_article
-from tui.core.model import Document, LabelSet, Relation, Span
+from tui.core.article_file import Item, merge, new_tables, read_article
+from tui.core.model import LabelSet
 from tui.core.storage import (
     AtomicStorage,
     StorageError,
@@ -44,7 +44,6 @@ from tui.core.storage import (
 if TYPE_CHECKING:
     from tui.core.dataset import Dataset
 
-Item = tuple[Document, list[Span], list[Relation]]
 
 
 @dataclass(slots=True)
@@ -59,9 +58,11 @@ class _Done:
 class BulkImport:
     def __init__(self, dataset: Dataset, items: list[Item], labels: list[str],
                  label_set: LabelSet | None = None,
-                 statuses: dict[str, list[dict[str, Any]]] | None = None) -> None:
+                 statuses: dict[str, list[dict[str, Any]]] | None = None,
+                 keep_tokens: bool = True) -> None:
         self.dataset = dataset
         self.statuses = statuses or {}
+        self.keep_tokens = keep_tokens
         self.order = [document.id for document, _, _ in items]
         self.items = _combined(items)
         self.labels = labels
@@ -126,7 +127,8 @@ class BulkImport:
         finally:
             for temp, _ in staged.values():
                 discard(temp)
-        self._keep_tokens(new)
+        if self.keep_tokens:
+            self._keep_tokens(new)
         return [self.results[doc_id] for doc_id in self.order]
 
     def _keep_tokens(self, new: list[str]) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from tui.core import token_cache
 from tui.core.article_file import (
     Article,
+    Item,
     find_key,
     next_key,
     read_article,
@@ -70,7 +71,6 @@ class ImportResult:
     ids: list[str] = field(default_factory=list)
 
 
-Item = tuple[Document, list[Span], list[Relation]]
 
 
 class Dataset:
@@ -235,8 +235,8 @@ class Dataset:
 
     def add_articles(self, items: Iterable[Item], labels: Iterable[str] = (),
                      label_set: LabelSet | None = None,
-                     statuses: dict[str, list[dict[str, Any]]] | None = None
-                     ) -> list[tuple[bool, int]]:
+                     statuses: dict[str, list[dict[str, Any]]] | None = None,
+                     keep_tokens: bool = True) -> list[tuple[bool, int]]:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
         then replaces it), all or nothing.
 
@@ -250,7 +250,8 @@ class Dataset:
         """
         from tui.core.bulk import BulkImport
 
-        return BulkImport(self, list(items), list(labels), label_set, statuses).run()
+        return BulkImport(self, list(items), list(labels), label_set, statuses,
+                          keep_tokens).run()
 
     # -- writing spans ---------------------------------------------------------------
 

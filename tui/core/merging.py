@@ -50,12 +50,13 @@ def merge_datasets(target: Dataset, folders: Iterable[Path]) -> MergeResult:
                 article = read_article(path, tables)
             except CorruptFileError as exc:
                 raise GlossError(f"{exc} (nothing merged)") from exc
-            items.append((article.document, article.spans, article.relations))
+            items.append((article.document, article.span_rows, article.relations))
             statuses.setdefault(doc_id, []).extend(tables.get("status", {}).values())
             result.read += 1
     result.labels_added = [n for n in dict.fromkeys(names) if target.labels.get(n) is None]
     outcome = dict(zip((document.id for document, _, _ in items),
-                       target.add_articles(items, result.labels_added, statuses=statuses),
+                       target.add_articles(items, result.labels_added, statuses=statuses,
+                                           keep_tokens=False),
                        strict=True))
     for is_new, added in outcome.values():
         result.articles_added += is_new
