@@ -185,7 +185,9 @@ def first_line(text: str, limit: int = 120) -> str:
     return "(untitled)"
 
 
-STATUSES = ("todo", "done", "skipped")
+# "reviewed": the status of a reviewer's version of an article, once its differences are
+# settled (see docs/teams.md).
+STATUSES = ("todo", "done", "skipped", "reviewed")
 
 LABEL_MAX = 64
 
