@@ -125,6 +125,10 @@ class ArticleModel:
     def of(self, annotator: str | None) -> Iterator[Span]:
         return (s for s in self.spans if annotator is None or s.annotator == annotator)
 
+    def snapshot(self) -> Article:
+        """The article as it is in this process now (its unsaved edits too)."""
+        return Article(self.document, list(self.spans), dict(self.status), 0, self.relations)
+
     # -- links -----------------------------------------------------------------------
 
     @property
@@ -369,6 +373,10 @@ class ModelRegistry:
 
     def models(self) -> list[ArticleModel]:
         return list(self._models.values())
+
+    def held(self, doc_id: str) -> ArticleModel | None:
+        """The model of ``doc_id`` if this process holds one (it has the newest edits)."""
+        return self._models.get(doc_id)
 
 
 def _item_id(step: Step) -> str:

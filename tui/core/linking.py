@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from tui.core.article_model import ArticleModel
 from tui.core.canonical import bare_name
+from tui.core.claim_board import name_of
 from tui.core.claims import candidates
 from tui.core.edits import Change, Edit, LinkChange
 from tui.core.model import LabelSet, Relation, Span
-from tui.core.schema import SOURCE, RelationType
+from tui.core.schema import ABOUT, SOURCE, RelationType
 from tui.core.sentences import sentence_of, sentence_starts
 
 Outcome = Edit | str
@@ -275,3 +276,31 @@ def local_starts(text: str, start: int, end: int) -> list[int]:
     if line_end < len(text):
         starts.append(line_end + 1)
     return starts
+
+
+def partners(model: ArticleModel, span: Span) -> list[Span]:
+    """The spans linked to ``span`` either way: a claim's source and places, the claims
+    an actor is the source of."""
+    ids = [r.child for r in model.links_from(span.id)] + [r.head for r in model.links_to(span.id)]
+    return [s for s in map(model.get, ids) if s is not None]
+
+
+def links_line(model: ArticleModel, span: Span) -> str:
+    """What a span list shows after a span's text: ``← source @ place, place`` for a claim
+    (``← ?`` while it has neither a source nor a source kind, ``← (journalist)`` for a
+    kind), ``= canonical`` for an actor or a place that goes by another name."""
+    labels = model.labels
+    parts = []
+    for kind in labels.relations_from(span.label):
+        names = [name_of(s) for s in map(model.get, (
+            r.child for r in model.links_from(span.id, kind.name))) if s is not None]
+        if kind.name == SOURCE:
+            source_kind = span.attribute(SOURCE_KIND)
+            shown = ", ".join(names) or (f"({source_kind})" if source_kind else "?")
+            parts.insert(0, f"← {shown}")
+        elif names:
+            parts.append(f"{'@' if kind.name == ABOUT else kind.name} {', '.join(names)}")
+    canonical = span.attribute("canonical")
+    if canonical and canonical != span.text:
+        parts.append(f"= {canonical}")
+    return " ".join(parts)
