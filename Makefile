@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/reader.py
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/conll.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -24,8 +24,10 @@ from tinydb import TinyDB
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tui.core import token_cache
 from tui.core.corpus import Notes, RawArticle, import_articles
 from tui.core.dataset import Dataset
+from tui.core.model import Document, Relation, Span
 from tui.formats import prodigy
 
 WORDS = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of in on "
@@ -145,18 +147,103 @@ def main() -> None:
         print("\n-- import and export --")
         for label, path, count in (("5,000 articles / 150k spans", big, 5000),
                                    ("2,000 articles / 60k spans", small, 2000)):
-            imports, exports = [], []
+            imports, exports, kept = [], [], []
             for i in range(args.repeat):
                 folder = root / f"import-{count}-{i}"
                 imports.append(import_file(folder, path))
+                index = token_cache.Index(folder)
+                kept.append(len(index.where))
+                index.close()
                 seconds, size = export_all(folder)
                 exports.append(seconds)
                 shutil.rmtree(folder)
             print(f"import {label}: {spread(imports)}")
             print(f"export {label}: {spread(exports)}  "
                   f"({count * 30 / statistics.median(exports):,.0f} spans/s, {size / 1e6:.1f} MB)")
+            print(f"  tokens kept by the import for {min(kept):,} to {max(kept):,} of {count:,}"
+                  f" articles (tokenizer {token_cache.version().split('+')[0]})")
+
+        several_analysts(root, raws, args.repeat)
+        claims_board(root, raws, args.repeat)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def analyst(raws: list[RawArticle], who: str, shift: int) -> list[RawArticle]:
+    """The same articles as another analyst labelled them: every ``shift``th span moved."""
+    out = []
+    for raw in raws:
+        spans = [{**span, "annotator": who,
+                  "label": LABELS[(LABELS.index(span["label"]) + (n % shift == 0)) % 3]}
+                 for n, span in enumerate(raw.spans)]
+        out.append(RawArticle(raw.text, raw.meta, raw.where, spans))
+    return out
+
+
+def several_analysts(root: Path, raws: list[RawArticle], repeat: int) -> None:
+    from tui.core.agreement import agree, compared
+    from tui.core.merging import merge_datasets
+
+    print("\n-- several analysts --")
+    folders = []
+    for who, shift in (("alice", 7), ("bob", 5)):
+        folder = root / f"analyst-{who}"
+        dataset = Dataset(folder, who)
+        import_articles(dataset, analyst(raws, who, shift), source=who)
+        for doc_id in dataset.ids()[:2000]:
+            dataset.set_status(doc_id, "done")
+        folders.append(folder)
+    merges = []
+    for i in range(repeat):
+        team = Dataset(root / f"team-{i}", "lead")
+        start = time.perf_counter()
+        merge_datasets(team, folders)
+        merges.append(time.perf_counter() - start)
+    print(f"merge two 5,000-article datasets (150k spans each): {spread(merges)}")
+    pair = Dataset(root / "pair", "lead")  # 2,000 articles, both analysts done with each
+    for who, shift in (("alice", 7), ("bob", 5)):
+        import_articles(pair, analyst(raws[:2000], who, shift), source=who)
+        for doc_id in pair.ids():
+            Dataset(pair.folder, who).set_status(doc_id, "done")
+    agrees = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        dataset = Dataset.existing(root / "pair", "lead")
+        articles = compared(dataset.articles(), ["alice", "bob"])
+        report = agree(articles, ["alice", "bob"], dataset.labels.names())
+        agrees.append(time.perf_counter() - start)
+    pair = report.pairs[("alice", "bob")]["(all)"]
+    print(f"agree over {report.articles:,} articles x 2 analysts x 30 spans: {spread(agrees)}"
+          f"  (F1 {pair.exact_f1:.3f}, kappa {pair.kappa:.3f},"
+          f" alpha {report.overall['(all)'].alpha:.3f})")
+
+
+def claims_board(root: Path, raws: list[RawArticle], repeat: int) -> None:
+    """The board over 150k spans, 30k of them claims, each with a source and a place."""
+    from tui.core.claim_board import board
+
+    print("\n-- the claims board --")
+    dataset = Dataset(root / "board", "bench")
+    items = []
+    for raw in raws:
+        spans = [Span.new(raw.text, s["start"], s["end"], label, "bench")
+                 for s, label in zip(raw.spans, ["CLAIM", "ACTOR", "LOCATION", "ACTOR",
+                                                 "LOCATION"] * 6, strict=False)]
+        links = [Relation(spans[k].id, spans[k + 1].id, "SOURCE", "bench")
+                 for k in range(0, 30, 5)]
+        links += [Relation(spans[k].id, spans[k + 2].id, "ABOUT", "bench")
+                  for k in range(0, 30, 5)]
+        items.append((Document.from_text(raw.text), spans, links))
+    dataset.add_articles(items)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fresh = Dataset.existing(root / "board", "bench")
+        groups = board(fresh.articles(), fresh.labels)
+        times.append(time.perf_counter() - start)
+    claims = sum(map(len, groups.values()))
+    print(f"claims board over 150k spans / {claims:,} claims, read and grouped:"
+          f" {spread(times)}")
 
 
 if __name__ == "__main__":

@@ -185,6 +185,48 @@ def test_a_failed_write_leaves_nothing_behind_in_memory(dataset, article, monkey
         "Putin", "Kyiv"]
 
 
+def test_spans_are_made_from_the_checked_rows_in_order(dataset, article):
+    text = article.text
+    quote = Span.new(text, 0, 5, "CLAIM", "bob").with_attribute("quote", "yes")
+    dataset.add_articles([(Document.from_text(text), [
+        Span.new(text, 10, 15, "ACTOR", "bob"), quote, Span.new(text, 0, 15, "CLAIM", "al"),
+        Span.new(text, 0, 5, "ACTOR", "bob")], [])])
+    read = dataset.article(article.id)
+    assert [(s.start, s.end, s.label) for s in read.spans] == [
+        (0, 15, "CLAIM"), (0, 5, "ACTOR"), (0, 5, "CLAIM"), (10, 15, "ACTOR")]
+    assert read.spans[2].attribute("quote") == "yes"  # a row with attributes, as saved
+    assert read.span_rows == [s.to_record() for s in read.spans]
+    assert Dataset(dataset.folder, "bob").summaries()[0][0].spans == 4
+
+
+def test_new_articles_are_linked_without_a_lock_file_each(dataset):
+    docs = [Document.from_text(f"Article {n}: talks in Kyiv resume.") for n in range(20)]
+    dataset.add_articles([(doc, [], []) for doc in docs])
+    assert sorted(dataset.ids()) == sorted(doc.id for doc in docs)
+    locks = dataset.folder / ".locks"
+    assert not locks.exists() or not any(locks.iterdir())
+    dataset.new_span(docs[0].id, 0, 7, "ACTOR")  # the first save makes its lock
+    assert [p.name for p in locks.iterdir()] == [f"{docs[0].id}.lock"]
+
+
+def test_a_failed_import_takes_back_its_new_articles_but_not_what_others_saved_since(
+        dataset, article, monkeypatch):
+    first, second = (Document.from_text(f"Article {n}: talks in Kyiv resume.")
+                     for n in range(2))
+    other = Dataset(dataset.folder, "bob")  # another process, in effect
+
+    def fail_after_someone_saved(names):
+        other.new_span(first.id, 0, 7, "ACTOR")  # saved into a new article, meanwhile
+        raise StorageError("labels.json: not saved: the disk is full")
+
+    monkeypatch.setattr(dataset, "ensure_labels", fail_after_someone_saved)
+    with pytest.raises(StorageError, match="disk is full"):
+        dataset.add_articles([(first, [], []), (second, [], [])], labels=["NEW"])
+    assert sorted(dataset.ids()) == sorted([article.id, first.id])  # bob's save is kept
+    assert [s.annotator for s in dataset.spans(first.id)] == ["bob"]
+    assert not list(dataset.folder.glob(".*.tmp"))
+
+
 def test_relations_are_saved_once_and_removed_alone_or_with_their_span(dataset, article):
     from tui.core.model import Relation
 

@@ -158,3 +158,44 @@ def test_relations_survive_brat_doccano_prodigy_and_label_studio(tmp_path):
         by_id = {s.id: s.text for s in article.spans}
         assert (by_id[relation.head], by_id[relation.child], relation.label) == (
             "Terry Pratchett", "England", "Located"), name
+
+
+VALUES = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "S")),
+                 min_size=1, max_size=12).filter(lambda v: v.strip() and v.isprintable())
+
+
+@st.composite
+def claims(draw):
+    """An article with claims linked to their sources and places, and attributes."""
+    text, spans = draw(articles(overlapping=False))
+    spans = [span.with_attribute("canonical", draw(VALUES)) if draw(st.booleans())
+             else span for span in spans]
+    if spans and draw(st.booleans()):
+        spans[0] = spans[0].with_attribute("quote", draw(st.sampled_from(
+            ["direct", "indirect", "none"])))
+    relations = []
+    if len(spans) >= 2:
+        for child in spans[1:]:
+            label = draw(st.sampled_from(["SOURCE", "ABOUT"]))
+            relations.append(Relation(spans[0].id, child.id, label, "alice"))
+    return text, spans, relations
+
+
+def links_of(dataset: Dataset) -> tuple[list, list]:
+    [article] = list(dataset.articles())
+    by_id = {s.id: (s.start, s.end, s.label) for s in article.spans}
+    attributes = sorted((by_id[s.id], s.attributes) for s in article.spans)
+    links = sorted((by_id[r.head], by_id[r.child], r.label) for r in article.relations)
+    return attributes, links
+
+
+@pytest.mark.parametrize("name", ["jsonl", "doccano", "labelstudio", "brat"])
+@SETTINGS
+@given(case=claims())
+def test_relations_and_attributes_round_trip(tmp_path_factory, name, case):
+    tmp = tmp_path_factory.mktemp(name)
+    text, spans, relations = case
+    original = dataset_with(tmp / "one", text, spans, relations)
+    again = reimported(original, name, tmp)
+    assert spans_of(again) == spans_of(original)
+    assert links_of(again) == links_of(original)

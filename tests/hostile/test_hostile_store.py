@@ -65,7 +65,8 @@ def commands(tmp: Path) -> list[list[object]]:
     seed = tmp / "again.jsonl"
     seed.write_bytes(jsonl({"text": TEXT, "spans": [{"start": 6, "end": 9, "label": "X"}]}))
     return [["stats"], ["export"], ["export", "--format", "doccano"],
-            ["export", "--format", "brat", "-o", tmp / "brat-out"], ["import", seed]]
+            ["export", "--format", "brat", "-o", tmp / "brat-out"], ["import", seed],
+            ["claims"], ["agree", "--all"]]
 
 
 def attack_all(tmp: Path, broken: Path, *, child: bool = False,
@@ -80,7 +81,11 @@ def attack_all(tmp: Path, broken: Path, *, child: bool = False,
             refused.add(args[0])
         if args == ["export"]:
             assert OTHER.encode() in outcome.out  # the readable article is still exported
-    assert refused in (set(), {"stats", "export", "import"})  # one verdict on the file
+    assert refused in (set(), {"stats", "export", "import", "claims", "agree"})
+    team = tmp / "team"  # the broken dataset merged into another: refused, nothing made
+    outcome = attack(tmp, "merge", db, child=child, unprivileged=unprivileged, db=team)
+    assert outcome.code == (2 if refused else 0)
+    assert team.exists() == (not refused)
     if unprivileged:
         return  # this process may read what the unprivileged child could not
     rows, problems = Dataset.existing(db, "alice").summaries()

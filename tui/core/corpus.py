@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,9 +30,10 @@ from tui.core.model import (
     Span,
     check_offsets,
     label_problem,
+    new_id,
     now,
 )
-from tui.core.text import normalise, normalise_body
+from tui.core.text import is_grapheme_boundary, normalise, normalise_body
 
 TEXT_SUFFIXES = (".txt", ".md")
 
@@ -215,46 +217,50 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
     if not isinstance(raw.text, str):
         raise InputError(raw.where, "the text is not a string")
     text = normalise(raw.text)
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(raw.where, "empty text")
     if not isinstance(raw.meta, dict):
         notes.reject(InputError(raw.where, "'meta' must be an object"))
         raw.meta = {}
     checked: list[tuple[int, dict[str, Any], int, int, str]] = []
     for i, item in enumerate(raw.spans):
-        where = f"{raw.where}: span {i + 1}"
         try:
             start, end, label = _checked_span(raw.text, item)
         except InputError as exc:
-            notes.reject(InputError(where, exc.reason))
+            notes.reject(InputError(f"{raw.where}: span {i + 1}", exc.reason))
             continue
         checked.append((i, item, start, end, label))
-    moved = offsets_after_normalising(raw.text, text,
-                                      [x for _, _, start, end, _ in checked
-                                       for x in (start, end)])
+    unchanged = text is raw.text  # normalising changed nothing: offsets hold as they are
+    moved = {} if unchanged else offsets_after_normalising(
+        raw.text, text, [x for _, _, start, end, _ in checked for x in (start, end)])
     spans: list[Span] = []
     index: dict[int, int] = {}  # the record's span number -> its place in ``spans``
     stamp = now()
     for i, item, start, end, label in checked:
-        where = f"{raw.where}: span {i + 1}"
-        start, end = moved[start], moved[end]
-        try:
-            check_offsets(text, start, end)
-        except OffsetError as exc:
-            notes.reject(InputError(where, str(exc)))
-            continue
+        if not unchanged:
+            start, end = moved[start], moved[end]
+            try:
+                check_offsets(text, start, end)
+            except OffsetError as exc:
+                notes.reject(InputError(f"{raw.where}: span {i + 1}", str(exc)))
+                continue
         quoted = item.get("text")
         if isinstance(quoted, str) and normalise(quoted) != text[start:end]:
-            notes.reject(InputError(where, f"span {item.get('start')}-{item.get('end')} "
+            notes.reject(InputError(f"{raw.where}: span {i + 1}",
+                                    f"span {item.get('start')}-{item.get('end')} "
                                     f"reads {text[start:end]!r}, the record says {quoted!r}"))
             continue
-        times = {k: str(item[k]) for k in ("id", "created", "updated") if item.get(k)}
-        times.setdefault("created", stamp)
-        times.setdefault("updated", times["created"])
+        created = item.get("created")
+        created = str(created) if created else stamp
+        updated = item.get("updated")
+        given = item.get("id")
+        attributes = item.get("attributes")
         index[i] = len(spans)
         spans.append(Span(start, end, label, text[start:end],
                           item.get("annotator") or annotator, item.get("source") or source,
-                          **times))
+                          str(given) if given else new_id(), created,
+                          str(updated) if updated else created,
+                          tuple(sorted(attributes.items())) if attributes else ()))
     relations = []
     for i, item in enumerate(raw.relations):
         where = f"{raw.where}: relation {i + 1}"
@@ -275,6 +281,9 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
     return Document.from_text(text, raw.meta), spans, relations
 
 
+_SPAN_TEXT_FIELDS = ("annotator", "source", "created", "updated")
+
+
 def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
     """The offsets and label of one span of a record, checked against its source text."""
     if not isinstance(item, dict):
@@ -282,12 +291,20 @@ def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
     label = item.get("label")
     if isinstance(label, str):
         label = label.strip()
-    problem = label_problem(label)
+        problem = _label_problem(label)
+    else:
+        problem = label_problem(label)
     if problem:
         raise InputError("", "a span needs a label" if label in (None, "") else problem)
-    for name in ("annotator", "source", "created", "updated"):
-        if item.get(name) is not None and not isinstance(item[name], str):
-            raise InputError("", f"'{name}' must be text, not {json_type(item[name])}")
+    for name in _SPAN_TEXT_FIELDS:
+        value = item.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError("", f"'{name}' must be text, not {json_type(value)}")
+    attributes = item.get("attributes")
+    if attributes is not None and not (isinstance(attributes, dict) and all(
+            label_problem(k) is None and isinstance(v, str) and v.strip() and v.isprintable()
+            for k, v in attributes.items())):
+        raise InputError("", "'attributes' must be an object of names and one-line texts")
     if item.get("id") is not None and not is_id(item["id"]):
         raise InputError("", f"'id' must be text or a whole number, not "
                              f"{json_type(item['id'])}")
@@ -295,12 +312,20 @@ def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
     if type(start) is not int or type(end) is not int:
         raise InputError("", f"offsets must be whole numbers, got {short(start)}, "
                              f"{short(end)}")
-    try:
-        check_offsets(text, start, end)
-    except OffsetError as exc:
-        raise InputError("", str(exc)) from None
+    if not (0 <= start < end <= len(text) and is_grapheme_boundary(text, start)
+            and is_grapheme_boundary(text, end)):
+        try:
+            check_offsets(text, start, end)  # says which rule the offsets break
+        except OffsetError as exc:
+            raise InputError("", str(exc)) from None
     assert isinstance(label, str)
     return start, end, label
+
+
+@lru_cache(maxsize=1024)
+def _label_problem(label: str) -> str | None:
+    """:func:`label_problem` of a label name: a file holds a few labels many times over."""
+    return label_problem(label)
 
 
 def short(value: Any) -> str:

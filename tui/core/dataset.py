@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core import token_cache
 from tui.core.article_file import (
     Article,
+    Item,
     find_key,
     next_key,
     read_article,
@@ -69,7 +71,6 @@ class ImportResult:
     ids: list[str] = field(default_factory=list)
 
 
-Item = tuple[Document, list[Span], list[Relation]]
 
 
 class Dataset:
@@ -121,6 +122,7 @@ class Dataset:
 
     def _remove_leftover_temps(self) -> None:
         """A crash mid-save leaves a temp file; remove it unless its writer is still alive."""
+        token_cache.remove_leftovers(self.folder)
         for temp in leftover_temps(self.folder):
             doc_id = temp.name[1:].split(".", 1)[0]
             fd = try_lock(self.folder / LOCKS / f"{doc_id}.lock")
@@ -206,7 +208,7 @@ class Dataset:
         """The library's rows, and one line for each article file that cannot be read."""
         problems: list[str] = []
         rows = [ArticleSummary(a.document.id, a.document.title, len(a.document.text),
-                               len(a.spans), a.status.get(self.annotator, "todo"))
+                               len(a.span_rows), a.status.get(self.annotator, "todo"))
                 for a in self.readable(problems)]
         return rows, problems
 
@@ -232,7 +234,9 @@ class Dataset:
         return self.add_articles([(document, list(spans), list(relations))])[0]
 
     def add_articles(self, items: Iterable[Item], labels: Iterable[str] = (),
-                     label_set: LabelSet | None = None) -> list[tuple[bool, int]]:
+                     label_set: LabelSet | None = None,
+                     statuses: dict[str, list[dict[str, Any]]] | None = None,
+                     keep_tokens: bool = True) -> list[tuple[bool, int]]:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
         then replaces it), all or nothing.
 
@@ -246,7 +250,8 @@ class Dataset:
         """
         from tui.core.bulk import BulkImport
 
-        return BulkImport(self, list(items), list(labels), label_set).run()
+        return BulkImport(self, list(items), list(labels), label_set, statuses,
+                          keep_tokens).run()
 
     # -- writing spans ---------------------------------------------------------------
 

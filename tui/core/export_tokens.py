@@ -8,15 +8,55 @@ same tokens on any text but never splits a grapheme cluster. The export names wh
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import importlib.util
+import sys
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from tui.core import text as text_rules
+from tui.core import tokens as token_rules
 from tui.core.text import has_joiners, is_grapheme_boundary
 from tui.core.tokens import Token, tokenize
 from tui.core.tokens import _token as make
 
 Tokenizer = Callable[[str], list[Token]]
+RULES = "gloss-rules-2"  # the name of Gloss's own tokenizer in an export's meta
+
+
+@cache
+def expected_name() -> str:
+    """The name :func:`tokenizer` will give, known without loading spaCy (a second)."""
+    spacy = sys.modules.get("spacy")
+    if spacy is not None:
+        return f"spacy-{spacy.__version__}"
+    if importlib.util.find_spec("spacy") is None:
+        return RULES
+    try:
+        return f"spacy-{importlib.metadata.version('spacy')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "spacy-unknown"  # never what a real spaCy calls itself
+
+
+@cache
+def code_version() -> str:
+    """A hash of what makes the tokens besides spaCy: Gloss's token rules (``tokens.py``, and
+    ``text.py`` for clusters) and this module.
+    Tokens kept from another version of either are not to be used."""
+    return _code_hash()
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for module in (token_rules, text_rules, sys.modules[__name__]):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(importlib.metadata.version("gloss").encode())
+    return digest.hexdigest()[:12]
 
 
 def tokenizer() -> tuple[str, Tokenizer]:
@@ -39,7 +79,7 @@ def _tokenizers() -> tuple[str, Tokenizer, Callable[[str], list[dict[str, Any]]]
     try:
         import spacy
     except ImportError:
-        return "gloss-rules-2", tokenize, lambda text: records_of(tokenize(text))
+        return RULES, tokenize, lambda text: records_of(tokenize(text))
     from spacy.attrs import IDX, LENGTH, SPACY
 
     nlp = spacy.blank("en")

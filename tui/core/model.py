@@ -171,10 +171,17 @@ class Document:
 
 
 def first_line(text: str, limit: int = 120) -> str:
-    for line in text.split("\n", 20):
-        line = line.strip().lstrip("#").strip()
+    """The first non-blank line of the first 20 (a Markdown heading's # dropped), cut to
+    ``limit``; read line by line, so that a long article is never copied for its title."""
+    start = 0
+    for _ in range(20):
+        end = text.find("\n", start)
+        line = text[start:end if end >= 0 else len(text)].strip().lstrip("#").strip()
         if line:
             return line[:limit]
+        if end < 0:
+            break
+        start = end + 1
     return "(untitled)"
 
 

@@ -1,11 +1,16 @@
 """brat standoff: a folder of ``name.txt`` + ``name.ann`` pairs.
 
 ``T`` lines are spans (code-point offsets into the .txt, the covered text after a tab);
-``R`` lines relations between them. A discontinuous span (``0 5;9 14``) whose fragments are
-separated only by whitespace is how brat writes a span across a line break: it becomes one
-span. Other discontinuous spans become one span per fragment, counted in a note. ``E``
-(events), ``A``/``M`` (attributes), ``N`` (normalisations), ``#`` (notes) and ``*``
-(equivalences) lines have no place in Gloss: they are skipped and counted.
+``R`` lines relations between them; ``A`` (and the older ``M``) lines attributes of a span:
+``A1<TAB>canonical T3 Vladimir%20Putin``. A brat attribute value is one token, so Gloss
+writes the characters that would break it (space, tab, ``%``, controls) percent-encoded,
+and reads them back. ``E`` lines that attribute content to a source, as PolNeAR writes them
+(``E1<TAB>Attribution:T2 Source:T1 Content:T3``: roles Source and Content, or Reporter-Arg
+and Event-Arg), become SOURCE links from the content to the source; other events are
+skipped and counted. A discontinuous span (``0 5;9 14``) whose fragments are separated only
+by whitespace is how brat writes a span across a line break: it becomes one span. Other
+discontinuous spans become one span per fragment, counted in a note. ``N``
+(normalisations), ``#`` (notes) and ``*`` (equivalences) lines are skipped and counted.
 """
 
 from __future__ import annotations
@@ -15,14 +20,18 @@ from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from tui.core.corpus import InputError, Notes, RawArticle, decode, files_under, read_input
 from tui.core.dataset import Article
 from tui.core.visible import escape_controls, unescape_controls
 
 _UNSAFE_NAME = re.compile(r"[^\w.+-]")
-SKIPPED = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalisations",
-           "#": "notes", "*": "equivalences"}
+SKIPPED = {"E": "events", "N": "normalisations", "#": "notes", "*": "equivalences"}
+SOURCE_ROLES = ("Source", "Source-Arg", "Reporter-Arg", "Speaker")
+CONTENT_ROLES = ("Content", "Content-Arg", "Event-Arg", "Message")
+# What cannot stand in a brat attribute value, percent-encoded: the rest stays readable
+_VALUE_UNSAFE = re.compile(r"[%\s\x00-\x1f\x7f-\x9f]")
 
 
 def pairs(path: Path) -> list[tuple[Path, Path]]:
@@ -56,6 +65,7 @@ def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
     spans: list[dict[str, Any]] = []
     first_span: dict[str, int] = {}
     relations: list[tuple[str, dict[str, Any]]] = []
+    attributes: list[tuple[str, str]] = []
     for number, line in enumerate(lines, start=1):
         where = f"{ann}:{number}"
         if not line.strip():
@@ -74,10 +84,25 @@ def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
                 relations.append(_relation(line, where))
             except InputError as exc:
                 notes.reject(exc)
+        elif kind in "AM":
+            attributes.append((where, line))
+        elif kind == "E" and (link := _attribution(line)) is not None:
+            relations.append((where, link))
         elif kind in SKIPPED:
             notes.add(f"brat {kind} lines ({SKIPPED[kind]}) skipped")
         else:
             notes.add("brat lines of an unknown kind skipped")
+    for where, line in attributes:
+        try:
+            span_id, name, value = _attribute(line, where)
+        except InputError as exc:
+            notes.reject(exc)
+            continue
+        if span_id not in first_span:
+            notes.add("brat attributes of events or relations skipped")
+            continue
+        span = spans[first_span[span_id]]
+        span.setdefault("attributes", {})[name] = value
     linked = []
     for where, relation in relations:
         missing = [relation[r] for r in ("head", "child") if relation[r] not in first_span]
@@ -127,6 +152,25 @@ def _relation(line: str, where: str) -> tuple[str, dict[str, Any]]:
                    "child": fields[2].split(":", 1)[1]}
 
 
+def _attribute(line: str, where: str) -> tuple[str, str, str]:
+    """(span id, name, value) of an A line; a binary attribute (no value) is "true"."""
+    fields = line.split("\t")[1].split() if "\t" in line else []
+    if len(fields) not in (2, 3):
+        raise InputError(where, "an A line needs 'Name T1' or 'Name T1 Value'")
+    return fields[1], fields[0], unquote(fields[2]) if len(fields) == 3 else "true"
+
+
+def _attribution(line: str) -> dict[str, Any] | None:
+    """A SOURCE link from an E line that attributes content to a source, else None."""
+    roles = dict(arg.split(":", 1) for arg in line.split("\t")[1].split()[1:]
+                 if ":" in arg) if "\t" in line else {}
+    source = next((roles[r] for r in SOURCE_ROLES if r in roles), None)
+    content = next((roles[r] for r in CONTENT_ROLES if r in roles), None)
+    if source and content and source.startswith("T") and content.startswith("T"):
+        return {"label": "SOURCE", "head": content, "child": source}
+    return None
+
+
 def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
                  annotator: str | None) -> int:
     """Write each article as ``name.txt`` + ``name.ann`` into ``folder`` (which exists)."""
@@ -146,6 +190,9 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
         relations = [r for r in article.relations if r.head in number and r.child in number]
         lines += [f"R{n}\t{r.label} Arg1:T{number[r.head]} Arg2:T{number[r.child]}\t"
                   for n, r in enumerate(relations, start=1)]
+        lines += [f"A{n}\t{name} T{number[span_id]} {_quote(value)}" for n, (span_id, name,
+                  value) in enumerate(((s.id, k, v) for s in spans for k, v in s.attributes),
+                                      start=1)]
         _write(folder / f"{name}.txt", doc.text)
         _write(folder / f"{name}.ann", "".join(line + "\n" for line in lines))
         count += 1
@@ -165,6 +212,10 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
             out.append((left, left + len(piece.strip())))
         position += len(piece) + 1
     return out or [(start, end)]
+
+
+def _quote(value: str) -> str:
+    return _VALUE_UNSAFE.sub(lambda m: quote(m.group(), safe=""), value)
 
 
 def file_stem(source: object) -> str:

@@ -66,6 +66,8 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
                 continue
             span = _span(offsets, entity.get("start_offset"), entity.get("end_offset"),
                          entity.get("label"), f"{where}: entity {n}", notes)
+            if span is not None and "attributes" in entity:  # Gloss's own: doccano has none
+                span["attributes"] = entity["attributes"]
             if span is not None:
                 index[entity["id"]] = len(spans)
                 spans.append(span)
@@ -114,10 +116,11 @@ def record(article: Article, annotator: str | None) -> dict[str, Any]:
     ids = {s.id for s in spans}
     relations = [r for r in article.relations if r.head in ids and r.child in ids]
     out: dict[str, Any] = {"text": doc.text}
-    if relations:
+    if relations or any(s.attributes for s in spans):
         number = {s.id: n for n, s in enumerate(spans)}
         out["entities"] = [{"id": number[s.id], "start_offset": offsets.to_utf16(s.start),
-                            "end_offset": offsets.to_utf16(s.end), "label": s.label}
+                            "end_offset": offsets.to_utf16(s.end), "label": s.label,
+                            **({"attributes": dict(s.attributes)} if s.attributes else {})}
                            for s in spans]
         out["relations"] = [{"id": n, "from_id": number[r.head], "to_id": number[r.child],
                              "type": r.label} for n, r in enumerate(relations)]

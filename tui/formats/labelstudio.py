@@ -27,6 +27,9 @@ from tui.core.dataset import Article
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
+# Attributes of free text (a name), written as a textarea; the others as choices.
+FREE_TEXT = ("canonical",)
+
 
 def sniff(data: Any) -> bool:
     first = data[0] if isinstance(data, list) and data else data
@@ -78,6 +81,7 @@ def _annotation(annotation: dict[str, Any], offsets: Utf16Offsets, where: str, n
     who = str(who) if is_id(who) else None
     index: dict[str | int, int] = {}
     links = []
+    said = []  # per-region choices and texts: attributes of the span of the same id
     for n, result in enumerate(list_field(annotation, "result", where, notes), start=1):
         here = f"{where}: result {n}"
         if not isinstance(result, dict):
@@ -86,6 +90,9 @@ def _annotation(annotation: dict[str, Any], offsets: Utf16Offsets, where: str, n
         kind = result.get("type")
         if kind == "relation":
             links.append((here, result))
+            continue
+        if kind in ("choices", "textarea") and is_id(result.get("id")):
+            said.append((here, result))
             continue
         value = result.get("value")
         if kind != "labels" or not isinstance(value, dict) or "labels" not in value:
@@ -110,6 +117,8 @@ def _annotation(annotation: dict[str, Any], offsets: Utf16Offsets, where: str, n
             spans.append({"start": start, "end": end, "label": label,
                           "text": value.get("text"), "annotator": who,
                           "id": f"{ident}-{k}" if ident is not None and k else ident})
+    for here, result in said:
+        _attribute(result, index, spans, here, notes)
     for here, link in links:
         ends = [link.get("from_id"), link.get("to_id")]
         if not all(is_id(e) and e in index for e in ends):
@@ -127,11 +136,16 @@ def task(article: Article, annotator: str | None) -> dict[str, Any]:
     for span in article.spans:
         if annotator is not None and span.annotator != annotator:
             continue
-        by_analyst.setdefault(span.annotator, []).append({
-            "id": span.id, "from_name": "label", "to_name": "text", "type": "labels",
-            "value": {"start": offsets.to_utf16(span.start), "end": offsets.to_utf16(span.end),
-                      "text": span.text, "labels": [span.label]},
-        })
+        region = {"start": offsets.to_utf16(span.start), "end": offsets.to_utf16(span.end),
+                  "text": span.text}
+        results = by_analyst.setdefault(span.annotator, [])
+        results.append({"id": span.id, "from_name": "label", "to_name": "text",
+                        "type": "labels", "value": {**region, "labels": [span.label]}})
+        # an attribute is a per-region result of the same id, as Label Studio writes them
+        results += [{"id": span.id, "from_name": name, "to_name": "text",
+                     "type": "textarea" if name in FREE_TEXT else "choices",
+                     "value": {**region, "text" if name in FREE_TEXT else "choices": [value]}}
+                    for name, value in span.attributes]
     owner = {s.id: s.annotator for s in article.spans}
     for relation in article.relations:
         who = owner.get(relation.head)
@@ -153,3 +167,20 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
         count += 1
     out.write(b"\n]\n")
     return count
+
+
+def _attribute(result: dict[str, Any], index: dict[str | int, int],
+               spans: list[dict[str, Any]], where: str, notes: Notes) -> None:
+    """A per-region ``choices`` or ``textarea`` result: an attribute of its span."""
+    if result["id"] not in index:
+        notes.add("Label Studio choices or texts of the whole task skipped")
+        return
+    value = result.get("value")
+    said = value.get("choices", value.get("text")) if isinstance(value, dict) else None
+    name = result.get("from_name")
+    if not (isinstance(said, list) and len(said) == 1 and isinstance(said[0], str)
+            and isinstance(name, str)):
+        notes.reject(InputError(where, "a region's choice must name one value"))
+        return
+    span = spans[index[result["id"]]]
+    span.setdefault("attributes", {})[name] = said[0]

@@ -9,9 +9,13 @@ answered at all: raw input) are kept.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
+from tui.core import token_cache
 from tui.core.corpus import (
     InputError,
     Notes,
@@ -104,25 +108,33 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
     return ()
 
 
-def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, Any]:
-    name = tokenizer()[0]
+def record(article: Article, annotator: str | None, notes: Notes,
+           cached: token_cache.Cached | None = None) -> dict[str, Any]:
     doc = article.document
-    tokens = token_records(doc.text)
-    first = {t["start"]: t["id"] for t in tokens}
-    last = {t["end"]: t["id"] for t in tokens}
+    if cached is not None:  # the tokens an import kept: copied, not made again
+        name, first, last = cached.name, cached.first, cached.last
+        tokens: Any = orjson.Fragment(cached.tokens)
+    else:
+        name = tokenizer()[0]
+        tokens = token_records(doc.text)
+        first = {t["start"]: t["id"] for t in tokens}
+        last = {t["end"]: t["id"] for t in tokens}
     spans = []
-    for span in article.spans:
-        if annotator is not None and span.annotator != annotator:
+    for row in article.span_rows:  # the checked rows: no Span objects made for an export
+        start, end, label, text, who, source, span_id, created, updated = _fields(row)
+        if annotator is not None and who != annotator:
             continue
-        out: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label,
-                               "text": span.text}
-        if span.start in first and span.end in last:
-            out["token_start"] = first[span.start]
-            out["token_end"] = last[span.end]
+        if start in first and end in last:
+            out = {"start": start, "end": end, "label": label, "text": text,
+                   "token_start": first[start], "token_end": last[end], "annotator": who,
+                   "source": source, "id": span_id, "created": created, "updated": updated}
         else:
             notes.add("spans off token edges (exported with character offsets only)")
-        out.update(annotator=span.annotator, source=span.source, id=span.id,
-                   created=span.created, updated=span.updated)
+            out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
+                   "source": source, "id": span_id, "created": created, "updated": updated}
+        attributes = row.get("attributes")  # a row has them only when there are some
+        if attributes:  # Gloss's own key: Prodigy and spaCy pass it by
+            out["attributes"] = attributes
         spans.append(out)
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
@@ -141,6 +153,10 @@ def record(article: Article, annotator: str | None, notes: Notes) -> dict[str, A
     return line
 
 
+_fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
+                     "updated")
+
+
 def _ends(span: dict[str, Any]) -> dict[str, Any]:
     return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
 
@@ -148,8 +164,19 @@ def _ends(span: dict[str, Any]) -> dict[str, Any]:
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
-    for article in articles:
-        out.write(json_bytes(record(article, annotator, notes)))
-        out.write(b"\n")
-        count += 1
+    kept: dict[Path, token_cache.Index] = {}  # the tokens an import kept, by dataset
+    try:
+        for article in articles:
+            cached = None
+            if article.path is not None:
+                folder = article.path.parent
+                if folder not in kept:
+                    kept[folder] = token_cache.Index(folder)
+                cached = kept[folder].get(article.document.id, article.document.text)
+            out.write(json_bytes(record(article, annotator, notes, cached)))
+            out.write(b"\n")
+            count += 1
+    finally:
+        for index in kept.values():
+            index.close()
     return count

@@ -1,0 +1,107 @@
+"""Several analysts: merge their folders (twice adds nothing, nothing written from a broken
+folder) and measure how far they agree, on the command line."""
+
+from __future__ import annotations
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import gloss
+from tests.hostile.attack import run, snapshot
+from tui.core.dataset import Dataset
+from tui.core.merging import merge_datasets
+from tui.core.model import Document, Relation, Span
+
+TEXT = "Zelensky said the talks in Riyadh were a trap, and Putin denied it."
+
+
+def analyst_folder(tmp_path, who: str, extra: bool = False) -> Dataset:
+    dataset = Dataset(tmp_path / who, who)
+    document = Document.from_text(TEXT)
+    zelensky = Span.new(TEXT, 0, 8, "ACTOR", who)
+    claim = Span.new(TEXT, 14, 45, "CLAIM", who)
+    spans = [zelensky, claim] + ([Span.new(TEXT, 51, 56, "ACTOR", who)] if extra else [])
+    dataset.add_article(document, spans, [Relation(claim.id, zelensky.id, "SOURCE", who)])
+    dataset.set_status(document.id, "done")
+    return dataset
+
+
+def test_merging_brings_every_analyst_in_and_twice_adds_nothing(tmp_path):
+    alice, bob = analyst_folder(tmp_path, "alice"), analyst_folder(tmp_path, "bob", True)
+    team = Dataset(tmp_path / "team", "lead")
+    first = merge_datasets(team, [alice.folder, bob.folder])
+    assert (first.articles_added, first.spans_added) == (1, 5)
+    [article] = list(team.articles())
+    assert sorted(article.status.items()) == [("alice", "done"), ("bob", "done")]
+    assert len(article.relations) == 2
+    def files() -> dict:
+        return {k: v for k, v in (snapshot(team.folder) or {}).items()
+                if not k.startswith(".locks")}  # a merge into an article takes its lock
+
+    before = files()
+    again = merge_datasets(team, [alice.folder, bob.folder])
+    assert again.spans_added == 0 and files() == before
+
+
+def test_a_span_held_by_two_folders_is_one_span_the_latest_kept(tmp_path):
+    alice = analyst_folder(tmp_path, "alice")
+    copy = Dataset(tmp_path / "copy", "alice")
+    merge_datasets(copy, [alice.folder])
+    [article] = list(alice.articles())
+    claim = next(s for s in article.spans if s.label == "CLAIM")
+    alice.relabel_span(article.document.id, claim.id, "LOCATION")  # changed later
+    team = Dataset(tmp_path / "team", "lead")
+    merge_datasets(team, [copy.folder, alice.folder])
+    [merged] = list(team.articles())
+    assert sorted(s.label for s in merged.spans) == ["ACTOR", "LOCATION"]
+
+
+def test_a_broken_folder_stops_the_merge_before_anything_is_written(tmp_path):
+    alice, bob = analyst_folder(tmp_path, "alice"), analyst_folder(tmp_path, "bob")
+    broken = bob.folder / "0123456789abcdef.json"
+    broken.write_text("{}")
+    outcome = run("merge", alice.folder, bob.folder, "--db", tmp_path / "team")
+    assert outcome.code == 2 and str(broken) in outcome.err
+    assert not (tmp_path / "team").exists()
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(["alice", "bob", "carol"]), repeat=st.integers(1, 3))
+def test_merge_is_idempotent_and_order_free(tmp_path_factory, order, repeat):
+    tmp = tmp_path_factory.mktemp("merge")
+    folders = {who: analyst_folder(tmp, who, extra=who == "bob").folder for who in order}
+    team = Dataset(tmp / "team", "lead")
+    for _ in range(repeat):
+        merge_datasets(team, [folders[who] for who in order])
+    [article] = list(team.articles())
+    assert len(article.spans) == 7 and len({s.id for s in article.spans}) == 7
+    assert len(article.relations) == 3 and set(article.status) == set(order)
+
+
+def test_gloss_agree_prints_json_figures_per_pair_and_label(tmp_path):
+    alice, bob = analyst_folder(tmp_path, "alice"), analyst_folder(tmp_path, "bob", True)
+    team = tmp_path / "team"
+    assert run("merge", alice.folder, bob.folder, "--db", team).code == 0
+    result = gloss("agree", "--db", team, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    figures = orjson.loads(result.stdout)
+    assert figures["analysts"] == ["alice", "bob"] and figures["articles"] == 1
+    [pair] = figures["pairs"]
+    actor = pair["labels"]["ACTOR"]
+    assert actor["spans"] == [1, 2] and actor["exact_f1"] == round(2 * 1 / 3, 4)
+    assert pair["labels"]["CLAIM"]["exact_f1"] == 1.0
+    assert pair["source_links"] == {"claims": 1, "agree": 1}
+    table = gloss("agree", "--db", team, "--format", "table", env={"COLUMNS": "140"})
+    assert "alice & bob" in table.stdout and "1 / 1" in table.stdout
+
+
+def test_agree_compares_only_articles_done_by_everyone_unless_all(tmp_path):
+    alice, bob = analyst_folder(tmp_path, "alice"), analyst_folder(tmp_path, "bob")
+    [article] = list(bob.articles())
+    bob.set_status(article.document.id, "todo")
+    team = tmp_path / "team"
+    run("merge", alice.folder, bob.folder, "--db", team)
+    done = orjson.loads(gloss("agree", "--db", team).stdout)
+    every = orjson.loads(gloss("agree", "--db", team, "--all").stdout)
+    assert (done["articles"], every["articles"]) == (0, 1)
