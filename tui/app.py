@@ -1,11 +1,12 @@
-"""The Gloss app: it owns the one Dataset, the article models, the save queue and the
-screens, and hands the reader's search the keys typed into it."""
+"""The Gloss app: it owns the one Dataset, the article models, the save queue, the index of
+claims and names the board reads, and the screens; it hands the reader's open mode (search,
+a link key choosing, a prompt) the keys typed into it."""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,8 @@ from textual.screen import Screen
 
 from tui.commands import GlossCommands
 from tui.core.article_model import ModelRegistry
-from tui.core.dataset import Dataset
+from tui.core.claim_index import ClaimIndex
+from tui.core.dataset import Article, Dataset
 from tui.core.model import GlossError
 from tui.core.save_queue import SaveQueue
 from tui.core.visible import visible
@@ -24,7 +26,7 @@ from tui.messages import SaveAnswered
 from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
 
 if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
+    from tui.screens.board import Chosen
 
 
 def terminal_colours() -> str:
@@ -53,8 +55,10 @@ class GlossApp(App[None]):
         self.colours = chosen
         self.dataset = dataset
         self.opened = list(opened or [])
-        self.models = ModelRegistry(dataset.article, dataset.annotator)
+        self.models = ModelRegistry(dataset.article, dataset.annotator, dataset.labels)
         self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
+        self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
+        self.reading: ClaimIndex | None = None  # the index being read, while it is
         self._after_display: list[Callable[[], object]] = []
 
     # -- frames and saves ------------------------------------------------------------
@@ -109,9 +113,7 @@ class GlossApp(App[None]):
         gc.enable()
 
         if self.opened:  # the article first: the library is read after its frame
-            reader = ReaderScreen(self.opened)
-            self.push_screen(reader)
-            self.call_after_refresh(self._learn_order, reader)
+            self.push_screen(ReaderScreen(self.opened))
         else:
             self.push_screen(self._library())
 
@@ -120,19 +122,71 @@ class GlossApp(App[None]):
 
         return LibraryScreen(self.dataset)
 
-    def _learn_order(self, reader: ReaderScreen) -> None:
-        """The library's order, for [ and ] and "article 2 / 7": read in a thread, after
-        the article is on screen."""
+    # -- the dataset's claims and names -----------------------------------------------
+
+    def read_index(self) -> None:
+        """Read every article once, in a thread, after the reader's first frame: the
+        claims board and the completion of canonical names come from it, and a reader
+        opened by `gloss read` learns the library's order from it (for [ and ] and
+        "article 2 / 7")."""
+        if self.reading is not None or self.index.ready:
+            return
+        index = self.reading = ClaimIndex(self.dataset.labels)
+
         def read() -> None:
-            rows, _problems = self.dataset.summaries()
-            self.call_from_thread(reader.set_order, [row.id for row in rows])
+            order: list[str] = []
 
-        self.run_worker(read, thread=True, group="order", exit_on_error=False)
+            def articles() -> Iterator[Article]:
+                for article in self.dataset.readable(index.problems):
+                    order.append(article.document.id)
+                    yield article
 
-    def open_reader(self, doc_id: str, order: list[str]) -> None:
+            index.add_all(articles())
+            self.call_from_thread(self._index_read, index, order)
+
+        self.run_worker(read, thread=True, group="index", exit_on_error=False)
+
+    def _index_read(self, index: ClaimIndex, order: list[str]) -> None:
+        from tui.screens.board import BoardScreen
+        from tui.screens.reader_base import ReaderBase
+
+        index.take_over(self.index)
+        self.index, self.reading = index, None
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderBase):
+                screen.index_read(order)
+            elif isinstance(screen, BoardScreen):
+                screen.fill()
+
+    def fresh_index(self) -> ClaimIndex:
+        """The index with every article edited here read again."""
+        def article_of(doc_id: str) -> Article | None:
+            model = self.models.held(doc_id)
+            if model is not None:
+                return model.snapshot()
+            try:
+                return self.dataset.article(doc_id)
+            except GlossError:
+                return None
+
+        self.index.refresh(article_of)
+        return self.index
+
+    def open_board(self, pair: list[str] | None, chosen: Callable[[Chosen | None], object]
+                   ) -> None:
+        """The claims board; ``pair``: two articles open side by side, which it can set
+        against each other; ``chosen`` gets the claim to show (None: none)."""
+        from tui.screens.board import BoardScreen
+
+        self.read_index()
+        if not isinstance(self.screen, BoardScreen):
+            self.push_screen(BoardScreen(pair), chosen)
+
+    def open_reader(self, doc_id: str, order: list[str], show: str | None = None) -> None:
+        """Open ``doc_id`` in a reader (``show``: the id of a span to select there)."""
         from tui.screens.reader import ReaderScreen
 
-        self.push_screen(ReaderScreen([doc_id], order))
+        self.push_screen(ReaderScreen([doc_id], order, show))
 
     def back_to_library(self) -> None:
         from tui.screens.library import LibraryScreen

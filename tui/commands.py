@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): the app's commands and every article by title."""
+"""The command palette (ctrl+p): the app's commands, the links and attributes of the span
+under the cursor, and every article by title."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.core.edits import cut
 from tui.core.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import GlossApp
+    from tui.screens.reader import ReaderScreen
 
 
 class GlossCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        from tui.screens.library import LibraryScreen
         from tui.screens.reader import ReaderScreen
 
         app = cast("GlossApp", self.app)
@@ -25,7 +29,11 @@ class GlossCommands(Provider):
             ("Show every key", "the help screen", app.action_help),
         ]
         screen = self.screen
+        if isinstance(screen, LibraryScreen):
+            commands.append(("Claims board", "every claim grouped by source (B in the reader)",
+                             screen.action_claims_board))
         if isinstance(screen, ReaderScreen):
+            commands += self._claims(screen)
             commands += [
                 ("Toggle character mode", "selections stop snapping to words",
                  screen.action_toggle_char_mode),
@@ -49,6 +57,31 @@ class GlossCommands(Provider):
             commands += [(f"Open article: {visible(row.title)}", f"{row.length:,} characters, "
                           f"{row.spans} spans, {row.status}", partial(screen.open_here, row.id))
                          for row in rows]
+        return commands
+
+    def _claims(self, screen: ReaderScreen) -> list[tuple[str, str, Callable[[], object]]]:
+        """Linking, the claims still to do, the board, and every attribute the span under
+        the cursor can take."""
+        labels = cast("GlossApp", self.app).dataset.labels
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            (f"Link {r.name}", f"a {r.head} to a {r.child} (or from the {r.child})",
+             partial(screen.action_link, r.name)) for r in labels.relations]
+        commands += [
+            ("Next claim to do", "no source and no source kind yet (t)",
+             partial(screen.action_next_todo, 1)),
+            ("Claims board", "every claim grouped by source (B)", screen.action_claims_board),
+            ("Attributes of this span", "the menu (m)", screen.action_attributes),
+        ]
+        span = screen.view.span_here()
+        if span is None:
+            return commands
+        for kind in labels.attributes_of(span.label):
+            if not kind.values:
+                commands.append((f"Set {kind.name}…", f"of {span.label} “{cut(span.text, 30)}”",
+                                 partial(screen.ask, kind.name)))
+            for value in kind.values:
+                commands.append((f"Set {kind.name}: {value}", "on the span under the cursor",
+                                 partial(screen.set_attribute, kind.name, value)))
         return commands
 
     async def discover(self) -> Hits:

@@ -19,6 +19,9 @@ class Key:
 
 VIEW = "Moving and selecting (article view)"
 READER = "Labelling and reading"
+CLAIMS = "Claims: sources, places, names"
+CHOOSING = "While a link key chooses (w, p), and in the prompt (k)"
+BOARD = "Claims board (B)"
 LIBRARY = "Library and pickers"
 
 TABLE: dict[str, list[Key]] = {
@@ -92,6 +95,44 @@ TABLE: dict[str, list[Key]] = {
         Key("question_mark", "app.help", "Show every key", "?", footer="Keys"),
         Key("ctrl+p", "app.command_palette", "Command palette", "ctrl+p"),
         Key("q", "app.quit", "Quit (waits for the saves under way)", "q", footer="Quit"),
+    ],
+    CLAIMS: [
+        Key("w", "link('SOURCE')", "Who said it: link the claim under the cursor to its"
+            " source, the likeliest actor highlighted (its sentence first, then the nearest"
+            " before it); enter links. On a linked claim enter unlinks and another option"
+            " replaces the source; on an actor, link it to a claim", "w"),
+        Key("p", "link('ABOUT')", "Place: link the claim to a place it is about (the places"
+            " in it first; any number); on a location, link it to a claim", "p"),
+        Key("t", "next_todo(1)", "Next claim still to do (no source and no source kind),"
+            " round the end", "t"),
+        Key("T", "next_todo(-1)", "Previous claim still to do", "T"),
+        Key("m", "attributes", "Attributes of the span under the cursor: a letter sets a"
+            " value (a claim's source kind and quote; an actor's kind, country and name), the"
+            " same letter again clears it", "m"),
+        Key("k", "canonical", "Known as: the name of the actor (or place) under the cursor"
+            " across articles; the name it has elsewhere, or its fullest name here, is"
+            " offered, the dataset's names completed as you type", "k"),
+        Key("B", "claims_board", "The claims board: every claim of the dataset grouped by"
+            " source, with its places, article and date", "B"),
+    ],
+    CHOOSING: [
+        Key("enter", "", "Link the highlighted option (unlink it, when it is linked"
+            " already); in the prompt, set what is typed (empty: clear it)", "enter"),
+        Key("tab,shift+tab", "", "The next / previous option; in the prompt, the next /"
+            " previous suggestion (↓ / ↑ too)", "tab / shift+tab"),
+        Key("", "", "Link the option with that hint letter at once", "a s d f …"),
+        Key("escape", "", "Cancel", "escape"),
+    ],
+    BOARD: [
+        Key("enter", "", "Show the claim in its article", "enter"),
+        Key("up,down", "", "Move in the list (page up / down, home, end too)", "↑ / ↓"),
+        Key("", "", "Type to filter: words of the source's name, @ and a place, todo or"
+            " sourced", "letters"),
+        Key("tab", "side_by_side", "With two articles open side by side: what each source"
+            " claims in the one beside the other (← → pick the side)", "tab",
+            footer="Side by side"),
+        Key("escape,q", "back", "Clear the filter; then back", "escape / q", footer="Back"),
+        Key("question_mark", "app.help", "Show every key", "?"),
     ],
     LIBRARY: [
         Key("enter", "open", "Open the article", "enter"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from tui.core.claim_board import ClaimRow
 from tui.core.model import Span
 
 
@@ -33,3 +34,10 @@ class SaveAnswered(Message):
     """The save queue's writer thread is done with an edit: run ``answer`` on the UI."""
 
     answer: Callable[[], None]
+
+
+@dataclass
+class ClaimChosen(Message):
+    """A claim of the claims board was chosen (enter or a click): show it in its article."""
+
+    row: ClaimRow

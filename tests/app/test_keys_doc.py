@@ -1,7 +1,7 @@
 """Keys are data: the bindings, the help screen and docs/keys.md come from one table."""
 
 from tests.conftest import ROOT
-from tui.keys import READER, TABLE, VIEW, bindings, markdown
+from tui.keys import CLAIMS, READER, TABLE, VIEW, bindings, markdown
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
 
@@ -15,7 +15,7 @@ def test_docs_keys_md_is_the_table():
 def test_every_key_of_the_table_is_bound():
     bound = {name for b in [*ReaderScreen.BINDINGS, *ArticleView.BINDINGS]
              for name in b.key.split(",")}
-    for group in (READER, VIEW):
+    for group in (READER, CLAIMS, VIEW):
         for key in TABLE[group]:
             for name in key.keys.split(","):
                 assert name in bound, name

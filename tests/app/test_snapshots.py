@@ -14,7 +14,7 @@ from textual.filter import LineFilter
 from tests.app.seed_reference import SEED, reference_spans
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.model import Document, Relation, Span
 from tui.widgets.palette import ANSI16
 
 CLAIM = ("Kremlin spokesman Dmitry Peskov said Russia would not withdraw from Zaporizhzhia "
@@ -135,3 +135,33 @@ def test_the_library(snap_compare, tmp_path, monkeypatch, size):
     (dataset.folder / ("0" * 16 + ".json")).write_text("{", encoding="utf-8")  # broken
     app = GlossApp(dataset)
     assert snap_compare(app, terminal_size=size)
+
+
+def linked(tmp_path: Path) -> Dataset:
+    """The claim of CLAIM with its source (Peskov) and place (Zaporizhzhia) linked."""
+    dataset = Dataset(tmp_path / "db", "alice")
+    spans = {}
+    for needle, label in NESTED:
+        start = CLAIM.index(needle)
+        spans[needle] = fixed(CLAIM, start, start + len(needle), label)
+    claim = spans["Russia would not withdraw"].with_attribute("source_kind", "actor")
+    spans["Russia would not withdraw"] = claim
+    spans["Dmitry Peskov"] = spans["Dmitry Peskov"].with_attribute("canonical", "Dmitry Peskov")
+    links = [Relation(claim.id, spans["Dmitry Peskov"].id, "SOURCE", "alice", id="r1"),
+             Relation(claim.id, spans["Zaporizhzhia"].id, "ABOUT", "alice", id="r2")]
+    dataset.add_article(Document.from_text(CLAIM), list(spans.values()), links)
+    return dataset
+
+
+def test_a_linked_claim_shows_its_source_and_place(snap_compare, tmp_path):
+    """The cursor on the claim: Peskov and Zaporizhzhia marked in the text, and the list
+    says `claim ← source @ place`; the claim with no source yet says `← ?`."""
+    dataset = linked(tmp_path)
+    app = GlossApp(dataset, dataset.ids())
+    assert snap_compare(app, terminal_size=(110, 16), press=["tab", "tab", "tab"])
+
+
+def test_a_link_key_highlights_the_likeliest_source(snap_compare, tmp_path):
+    dataset = build(tmp_path, CLAIM, spans={0: NESTED})
+    app = GlossApp(dataset, dataset.ids())
+    assert snap_compare(app, terminal_size=(110, 16), press=["tab", "tab", "tab", "w"])

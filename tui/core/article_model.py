@@ -1,8 +1,9 @@
 """One article as this process holds it: the one truth every pane and span list observes.
 
 The model keeps the article's spans sorted in text order (by start, the outer before the
-inner), answers lookups at an offset and over a range by bisection, knows which spans are
-not on disk yet, and applies edits. Each change is announced at once to the observers
+inner), answers lookups at an offset and over a range by bisection, holds the relations
+between them (a claim's SOURCE and ABOUT links) indexed by either end, knows which spans
+and links are not on disk yet, and applies edits. Each change is announced at once to the observers
 (plain callbacks): the views redraw the rows it touches and the span lists their rows, in
 the frame of the key. Saving is the save queue's job; it reports back through
 :meth:`saved`. Two panes showing one article share one model (see :class:`ModelRegistry`),
@@ -17,9 +18,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tui.core.dataset import Article
-from tui.core.edits import Change, Edit
+from tui.core.edits import Change, Edit, LinkChange, Step, cut
 from tui.core.history import History
-from tui.core.model import Document, GlossError, Relation, Span
+from tui.core.model import Document, GlossError, LabelSet, Relation, Span
+from tui.core.schema import SOURCE
 
 
 def order(span: Span) -> tuple[int, int, str, str, str]:
@@ -40,7 +42,7 @@ class ModelEvent:
     """Announced to observers: which stretches of text changed, and why."""
 
     model: ArticleModel
-    kind: str  # "edit" (spans changed) or "saved" (only their saved marks or the report)
+    kind: str  # "edit" (spans or links changed) or "saved" (only saved marks or the report)
     ranges: tuple[tuple[int, int], ...] = ()
 
 
@@ -48,23 +50,30 @@ Observer = Callable[[ModelEvent], None]
 
 
 class ArticleModel:
-    def __init__(self, article: Article, annotator: str) -> None:
+    def __init__(self, article: Article, annotator: str, labels: LabelSet | None = None
+                 ) -> None:
         self.document: Document = article.document
         self.doc_id = article.document.id
         self.text = article.document.text
         self.annotator = annotator
+        self.labels = labels or LabelSet.default()
         self.status = dict(article.status)
-        self.relations: list[Relation] = list(article.relations)
         self.spans: list[Span] = sorted(article.spans, key=order)
+        self._links: dict[str, Relation] = {}
+        self._from: dict[str, list[Relation]] = {}  # span id -> the links it heads
+        self._to: dict[str, list[Relation]] = {}  # span id -> the links that point at it
+        for relation in article.relations:
+            self._add_link(relation)
+        self._todo: tuple[int, list[Span]] = (-1, [])
         self._by_id = {s.id: s for s in self.spans}
         self._keys = {s.key: s.id for s in self.spans}
         self._longest = max((len(s) for s in self.spans), default=0)
         self.history = History()
         self.report = Report("nothing to save yet")
-        self._pending: Counter[str] = Counter()  # span id -> saves under way
-        self._failed: set[str] = set()  # span ids whose last save failed (`r` retries)
+        self._pending: Counter[str] = Counter()  # span or link id -> saves under way
+        self._failed: set[str] = set()  # span and link ids whose last save failed (`r`)
         self._observers: list[Observer] = []
-        self.version = 0  # bumped by every change of the spans
+        self.version = 0  # bumped by every change of the spans or links
 
     # -- observing -------------------------------------------------------------------
 
@@ -116,10 +125,62 @@ class ArticleModel:
     def of(self, annotator: str | None) -> Iterator[Span]:
         return (s for s in self.spans if annotator is None or s.annotator == annotator)
 
+    def snapshot(self) -> Article:
+        """The article as it is in this process now (its unsaved edits too)."""
+        return Article(self.document, list(self.spans), dict(self.status), 0, self.relations)
+
+    # -- links -----------------------------------------------------------------------
+
+    @property
+    def relations(self) -> list[Relation]:
+        return list(self._links.values())
+
+    def links_from(self, span_id: str, label: str | None = None) -> list[Relation]:
+        """The links ``span_id`` heads (a claim's SOURCE and ABOUT), oldest first."""
+        return [r for r in self._from.get(span_id, ()) if label is None or r.label == label]
+
+    def links_to(self, span_id: str, label: str | None = None) -> list[Relation]:
+        """The links that point at ``span_id`` (the claims an actor is the source of)."""
+        return [r for r in self._to.get(span_id, ()) if label is None or r.label == label]
+
+    def links_of(self, span_id: str) -> list[Relation]:
+        return [*self._from.get(span_id, ()), *self._to.get(span_id, ())]
+
+    def link(self, head: str, child: str, label: str) -> Relation | None:
+        return next((r for r in self._from.get(head, ()) if r.child == child
+                     and r.label == label), None)
+
+    def todo(self) -> list[Span]:
+        """This analyst's claims still to do: no SOURCE link and no ``source_kind``, in
+        text order (worked out again only after an edit)."""
+        if self._todo[0] != self.version:
+            heads = {r.head for r in self.labels.relations if r.name == SOURCE}
+            self._todo = (self.version, [
+                s for s in self.spans if s.label in heads and s.annotator == self.annotator
+                and s.attribute("source_kind") is None and not self.links_from(s.id, SOURCE)])
+        return self._todo[1]
+
+    def _add_link(self, relation: Relation) -> None:
+        self._links[relation.id] = relation
+        self._from.setdefault(relation.head, []).append(relation)
+        self._to.setdefault(relation.child, []).append(relation)
+
+    def _drop_link(self, relation_id: str) -> Relation | None:
+        relation = self._links.pop(relation_id, None)
+        if relation is not None:
+            for index, end in ((self._from, relation.head), (self._to, relation.child)):
+                kept = [r for r in index.get(end, ()) if r.id != relation_id]
+                if kept:
+                    index[end] = kept
+                else:
+                    index.pop(end, None)
+        return relation
+
     # -- edits -----------------------------------------------------------------------
 
     def check(self, edit: Edit) -> str | None:
-        """Why ``edit`` cannot be applied (it would make a span twice), or None."""
+        """Why ``edit`` cannot be applied (it would make a span or a link twice, or link a
+        span that is not there), or None."""
         gone = {c.before.id for c in edit.changes if c.before is not None}
         made: set[tuple[int, int, str, str]] = set()
         for change in edit.changes:
@@ -131,30 +192,66 @@ class ArticleModel:
                     or after.key in made:
                 return f"{after.label} “{after.text[:40]}” is already there"
             made.add(after.key)
+        present = ({*self._by_id} - gone) | {c.after.id for c in edit.changes if c.after}
+        unlinked = {link.before.id for link in edit.links if link.before is not None}
+        linked: set[tuple[str, str, str]] = set()
+        for link in edit.links:
+            after = link.after
+            if after is None:
+                continue
+            if after.head not in present or after.child not in present:
+                return f"{after.label}: a span of the link is not there any more"
+            there = self.link(*after.key)
+            if (there is not None and there.id not in unlinked and there.id != after.id) \
+                    or after.key in linked:
+                return f"{after.label} “{cut(link.child.text, 30)}” of “" \
+                    f"{cut(link.head.text, 40)}” is already there"
+            linked.add(after.key)
         return None
 
     def apply(self, edit: Edit) -> None:
-        """Apply every change, mark the spans unsaved and announce it (one event)."""
+        """Apply every change, mark the spans and links unsaved and announce it (one
+        event, with the rows of every span linked to a changed one: a claim's row shows
+        its source's name)."""
         if edit.doc_id != self.doc_id:
             raise GlossError(f"an edit of {edit.doc_id} applied to {self.doc_id}")
-        for change in edit.changes:
-            if change.before is not None:
-                self._remove(change.before.id)
-                if change.after is None:  # as on disk: no relation names a span that is gone
-                    self.relations = [r for r in self.relations
-                                      if change.before.id not in (r.head, r.child)]
-            if change.after is not None:
-                self._insert(change.after)
-            self._pending[change.span.id] += 1
+        ranges = edit.ranges()
+        for step in edit.steps():
+            if isinstance(step, LinkChange):
+                if step.before is not None:
+                    self._drop_link(step.before.id)
+                if step.after is not None:
+                    self._add_link(step.after)
+                self._pending[step.relation.id] += 1
+                continue
+            if step.before is not None:
+                self._remove(step.before.id)
+                if step.after is None:  # as on disk: no relation names a span that is gone
+                    for relation in self.links_of(step.before.id):
+                        self._drop_link(relation.id)
+            if step.after is not None:
+                self._insert(step.after)
+            self._pending[step.span.id] += 1
+            ranges += self._linked_ranges(step.span.id)
         self.version += 1
         self.report = Report("saving…")
-        self._announce("edit", tuple(edit.ranges()))
+        self._announce("edit", tuple(ranges))
+
+    def _linked_ranges(self, span_id: str) -> list[tuple[int, int]]:
+        ends = {r.head for r in self._to.get(span_id, ())} | \
+            {r.child for r in self._from.get(span_id, ())}
+        return [(s.start, s.end) for s in map(self._by_id.get, ends) if s is not None]
 
     # -- saving ----------------------------------------------------------------------
 
-    def is_unsaved(self, span_id: str) -> bool:
-        """True while the span on screen is not the one on disk (saving, or failed)."""
-        return span_id in self._pending or span_id in self._failed
+    def is_unsaved(self, item_id: str) -> bool:
+        """True while the span (or link) on screen is not the one on disk (saving, or
+        failed)."""
+        return item_id in self._pending or item_id in self._failed
+
+    def links_unsaved(self, span_id: str) -> bool:
+        """Is a link of ``span_id`` not on disk yet?"""
+        return any(self.is_unsaved(r.id) for r in self.links_of(span_id))
 
     @property
     def saving(self) -> bool:
@@ -165,41 +262,61 @@ class ArticleModel:
         return len(self._failed)
 
     def saved(self, edit: Edit, written: int, error: str | None, elapsed_ms: float) -> None:
-        """The save queue's answer for ``edit``: its first ``written`` changes are on disk;
-        ``error`` says why the next one is not. Called on the UI thread."""
-        for change in edit.changes:
-            span_id = change.span.id
-            self._pending[span_id] -= 1
-            if self._pending[span_id] <= 0:
-                del self._pending[span_id]
-        for change in edit.changes[:written]:
-            self._failed.discard(change.span.id)
+        """The save queue's answer for ``edit``: its first ``written`` steps (in the order
+        of :meth:`Edit.steps`) are on disk; ``error`` says why the next one is not. Called
+        on the UI thread."""
+        steps = edit.steps()
+        for step in steps:
+            item = _item_id(step)
+            self._pending[item] -= 1
+            if self._pending[item] <= 0:
+                del self._pending[item]
+        for step in steps[:written]:
+            self._failed.discard(_item_id(step))
         if error is None:
             self.report = Report(f"saved {edit.describe()} ({elapsed_ms:.1f} ms)")
         else:
-            self._keep_failed(edit.changes[written:])
+            self._keep_failed(steps[written:])
             self.report = Report(f"NOT SAVED: {error} (r retries)", error=True)
         self._announce("saved", tuple(edit.ranges()))
 
-    def _keep_failed(self, changes: tuple[Change, ...]) -> None:
-        for change in changes:
-            if change.after is not None:
-                self._failed.add(change.after.id)
-            elif change.before is not None and change.before.id not in self._by_id \
-                    and change.before.key not in self._keys:
-                self._insert(change.before)  # a removal that failed: it is still on disk
+    def _keep_failed(self, steps: tuple[Step, ...]) -> None:
+        # The spans first: a link that failed to go is put back only once its spans are
+        for step in steps:
+            if isinstance(step, LinkChange):
+                continue
+            if step.after is not None:
+                self._failed.add(step.after.id)
+            elif step.before is not None and step.before.id not in self._by_id \
+                    and step.before.key not in self._keys:
+                self._insert(step.before)  # a removal that failed: it is still on disk
+                self.version += 1
+        for step in steps:
+            if not isinstance(step, LinkChange):
+                continue
+            if step.after is not None:
+                if step.after.id in self._links:
+                    self._failed.add(step.after.id)
+            elif step.before is not None and step.before.id not in self._links and \
+                    step.before.head in self._by_id and step.before.child in self._by_id \
+                    and self.link(*step.before.key) is None:
+                self._add_link(step.before)  # still on disk, as a span removal that failed
                 self.version += 1
 
     def retry(self) -> Edit | None:
         """The edit that saves again what failed, as it is now; None when nothing failed."""
         spans = [self._by_id[i] for i in sorted(self._failed) if i in self._by_id]
+        links = [LinkChange(None, self._links[i], self._by_id[self._links[i].head],
+                            self._by_id[self._links[i].child])
+                 for i in sorted(self._failed) if i in self._links
+                 and self._links[i].head in self._by_id and self._links[i].child in self._by_id]
         self._failed.clear()
-        if not spans:
+        if not spans and not links:
             return None
-        for span in spans:
-            self._pending[span.id] += 1
+        for item in [*spans, *(link.relation for link in links)]:
+            self._pending[item.id] += 1
         self.report = Report("saving…")
-        return Edit.adding(self.doc_id, *spans)
+        return Edit(self.doc_id, tuple(Change(None, span) for span in spans), tuple(links))
 
     def _insert(self, span: Span) -> None:
         insort(self.spans, span, key=order)
@@ -228,16 +345,18 @@ class ModelRegistry:
     open reads the article afresh.
     """
 
-    def __init__(self, load: Callable[[str], Article], annotator: str) -> None:
+    def __init__(self, load: Callable[[str], Article], annotator: str,
+                 labels: LabelSet | None = None) -> None:
         self._load = load
         self._annotator = annotator
+        self._labels = labels
         self._models: dict[str, ArticleModel] = {}
         self._holders: Counter[str] = Counter()
 
     def open(self, doc_id: str) -> ArticleModel:
         model = self._models.get(doc_id)
         if model is None:
-            model = ArticleModel(self._load(doc_id), self._annotator)
+            model = ArticleModel(self._load(doc_id), self._annotator, self._labels)
             self._models[doc_id] = model
         self._holders[doc_id] += 1
         return model
@@ -254,3 +373,11 @@ class ModelRegistry:
 
     def models(self) -> list[ArticleModel]:
         return list(self._models.values())
+
+    def held(self, doc_id: str) -> ArticleModel | None:
+        """The model of ``doc_id`` if this process holds one (it has the newest edits)."""
+        return self._models.get(doc_id)
+
+
+def _item_id(step: Step) -> str:
+    return step.relation.id if isinstance(step, LinkChange) else step.span.id

@@ -76,9 +76,10 @@ def _span_record(span: Span) -> dict[str, Any]:
                 k: v for k, v in span.attributes if k != "canonical"}}
 
 
-def claim_rows(article: Article, labels: LabelSet, annotator: str | None = None
-               ) -> Iterator[ClaimRow]:
-    """The claims of one article (of one analyst, or every analyst's)."""
+def claim_rows(article: Article, labels: LabelSet, annotator: str | None = None, *,
+               sentences: bool = True) -> Iterator[ClaimRow]:
+    """The claims of one article (of one analyst, or every analyst's); ``sentences``: with
+    the sentence of each (the export's; the board does without)."""
     heads = {r.head for r in labels.relations if r.name in (SOURCE, ABOUT)}
     spans = {s.id: s for s in article.spans}
     document = article.document
@@ -91,11 +92,13 @@ def claim_rows(article: Article, labels: LabelSet, annotator: str | None = None
     for span in article.spans:
         if span.label not in heads or (annotator and span.annotator != annotator):
             continue
-        starts = starts if starts is not None else sentence_starts(document.text)
         mine = links.get(span.id, {})
         source = mine.get(SOURCE, [None])[0]
-        first = sentence_of(starts, document.text, span.start)[0]
-        last = sentence_of(starts, document.text, max(span.end - 1, span.start))[1]
+        first = last = 0
+        if sentences:
+            starts = starts if starts is not None else sentence_starts(document.text)
+            first = sentence_of(starts, document.text, span.start)[0]
+            last = sentence_of(starts, document.text, max(span.end - 1, span.start))[1]
         yield ClaimRow(document.id, document.title, str(document.meta.get("date") or ""),
                        span, source, sorted(mine.get(ABOUT, []), key=lambda s: s.start),
                        (first, last))
@@ -106,16 +109,24 @@ def board(articles: Iterable[Article], labels: LabelSet, *, actor: str = "",
           ) -> dict[str, list[ClaimRow]]:
     """Every claim, grouped by who made it (the groups with the most claims first), kept
     where its source matches ``actor``, one of its places ``place`` and its ``status``."""
+    return group((row for article in articles for row in claim_rows(article, labels, annotator)),
+                 actor=actor, place=place, status=status)
+
+
+def group(rows: Iterable[ClaimRow], *, actor: str = "", place: str = "", status: str = ""
+          ) -> dict[str, list[ClaimRow]]:
+    """``rows`` grouped by who made each claim, the groups with the most claims first,
+    kept where the source matches ``actor``, one of the places ``place`` and the status
+    ``status`` (each: any, when empty)."""
     groups: dict[str, list[ClaimRow]] = {}
-    for article in articles:
-        for row in claim_rows(article, labels, annotator):
-            if actor and not _matches(actor, [row.source_name]):
-                continue
-            if place and not _matches(place, row.place_names):
-                continue
-            if status and row.status != status:
-                continue
-            groups.setdefault(row.source_name, []).append(row)
+    for row in rows:
+        if actor and not _matches(actor, [row.source_name]):
+            continue
+        if place and not _matches(place, row.place_names):
+            continue
+        if status and row.status != status:
+            continue
+        groups.setdefault(row.source_name, []).append(row)
     return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0].casefold())))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tui.core import linking
 from tui.core.article_model import ArticleModel
 from tui.core.edits import Change, Edit
 from tui.core.model import GlossError, Span, check_offsets, now
@@ -33,7 +34,7 @@ def label(model: ArticleModel, start: int, end: int, name: str, current: Span | 
     same = model.with_extent(start, end, analyst)
     if same:
         before = current if current in same else same[0]
-        return _checked(model, Edit.replacing(model.doc_id, before, before.relabelled(name)))
+        return _checked(model, linking.relabel(model, before, name))
     try:
         span = Span.new(model.text, start, end, name, analyst)
     except GlossError as exc:
@@ -42,9 +43,8 @@ def label(model: ArticleModel, start: int, end: int, name: str, current: Span | 
 
 
 def remove(model: ArticleModel, span: Span | None) -> Outcome:
-    if span is None:
-        return "no span under the cursor"
-    return Edit.removing(model.doc_id, span)
+    """Remove ``span`` and its links (one edit: one undo brings both back)."""
+    return linking.remove(model, span)
 
 
 def label_every(model: ArticleModel, span: Span | None) -> Outcome:

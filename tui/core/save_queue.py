@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from tui.core.article_model import ArticleModel
 from tui.core.dataset import Dataset
-from tui.core.edits import Change, Edit
+from tui.core.edits import Change, Edit, LinkChange
 from tui.core.model import GlossError
 
 Run = Callable[[Callable[[], None]], None]
@@ -34,8 +34,8 @@ class SaveQueue:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gloss-save")
         self.pending = 0  # edits asked for and not yet answered
         self._idle: asyncio.Event | None = None
-        # Writer-thread state: spans whose last save failed before they ever reached the
-        # disk; removing one of those has nothing to remove.
+        # Writer-thread state: spans and links whose last save failed before they ever
+        # reached the disk; removing one of those has nothing to remove.
         self._absent: set[str] = set()
 
     def submit(self, model: ArticleModel, edit: Edit) -> None:
@@ -47,13 +47,30 @@ class SaveQueue:
         started = time.perf_counter()
         written, error = 0, None
         try:
-            for change in edit.changes:
-                self._write_change(edit.doc_id, change)
+            for step in edit.steps():  # links removed, spans, links added: in that order
+                if isinstance(step, LinkChange):
+                    self._write_link(edit.doc_id, step)
+                else:
+                    self._write_change(edit.doc_id, step)
                 written += 1
         except GlossError as exc:
             error = str(exc)
         elapsed = (time.perf_counter() - started) * 1000
         self._deliver(lambda: self._answer(model, edit, written, error, elapsed))
+
+    def _write_link(self, doc_id: str, link: LinkChange) -> None:
+        if link.after is not None:
+            try:
+                self.dataset.save_relation(doc_id, link.after)
+            except GlossError:
+                self._absent.add(link.after.id)
+                raise
+            self._absent.discard(link.after.id)
+        elif link.before is not None:
+            if link.before.id in self._absent:
+                self._absent.discard(link.before.id)  # it never reached the disk
+                return
+            self.dataset.remove_relation(doc_id, link.before.id)
 
     def _write_change(self, doc_id: str, change: Change) -> None:
         if change.after is not None:

@@ -27,7 +27,8 @@ def sentence_starts(text: str) -> list[int]:
         if line_start:
             starts.append(line_start)
         for match in _END.finditer(line):
-            if _ABBREVIATION.search(line[: match.start() + 1]) and \
+            # Only the end of the line so far: searching all of it made a long line quadratic
+            if _ABBREVIATION.search(line, max(match.start() - 40, 0), match.start() + 1) and \
                     line[match.start()] == "." and match.end() - match.start() == 1:
                 continue
             after = match.end()

@@ -57,5 +57,12 @@ class LibraryScreen(Screen[None]):
         table.rows = self.rows
         table.fill(self.query_one(Input).value)
 
+    def action_claims_board(self) -> None:
+        def chosen(claim: tuple[str, str] | None) -> None:
+            if claim is not None:
+                cast("GlossApp", self.app).open_reader(claim[0], self.order, show=claim[1])
+
+        cast("GlossApp", self.app).open_board(None, chosen)
+
     def action_clear_filter(self) -> None:
         self.query_one(Input).value = ""

@@ -1,5 +1,5 @@
-"""Drawing one row of an article: its text cut where spans, the selection, the search match
-and the cursor begin and end, each piece in the style of all that covers it."""
+"""Drawing one row of an article: its text cut where spans, the selection, the search match,
+the links and the cursor begin and end, each piece in the style of all that covers it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -17,13 +18,21 @@ from tui.core.text import next_grapheme, previous_grapheme
 from tui.widgets.article_layout import ArticleLayout
 from tui.widgets.palette import MONO, Palette
 
+Extent = tuple[int, int]
+
 
 class Marks(NamedTuple):
     """What else is drawn over the spans of a row."""
 
-    selection: tuple[int, int] | None
-    match: tuple[int, int] | None
+    selection: Extent | None
+    match: Extent | None
     cursor: int | None  # None: the view has no focus
+    linked: tuple[Extent, ...] = ()  # the spans linked to the one under the cursor
+    chosen: Extent | None = None  # the option a link key has highlighted
+    hints: dict[int, str] | None = None  # offset -> the hint letter drawn there
+
+
+Flags = tuple[bool, bool, bool, bool, bool, bool, bool]
 
 
 class Painter:
@@ -45,9 +54,15 @@ class Painter:
         spans = self.model.overlapping(start, max(end, start + 1), self.analyst)
         selection, cursor = marks.selection, marks.cursor
         match = marks.match if marks.match != selection else None
+        linked, chosen, hints = marks.linked, marks.chosen, marks.hints or {}
         cuts = {start, end}
         for span in spans:
             cuts.update((span.start, span.end))
+        for extent in (*linked, *([chosen] if chosen else ())):
+            cuts.update(extent)
+        for offset in hints:
+            if start <= offset < end:
+                cuts.update((offset, next_grapheme(text, offset)))
         if selection:
             cuts.update((selection[0], next_grapheme(text, selection[0]),
                          previous_grapheme(text, selection[1]), selection[1]))
@@ -60,24 +75,30 @@ class Painter:
         for left, right in pairwise(points):
             covering = tuple(s for s in spans if s.start <= left and s.end >= right)
             selected = bool(selection and selection[0] <= left and right <= selection[1])
+            hint = hints.get(left)
             flags = (
                 selected,
                 selected and selection is not None and (
                     left == selection[0] or right == selection[1]),
                 bool(match and match[0] <= left and right <= match[1]),
                 cursor == left,
+                any(a <= left and right <= b for a, b in linked),
+                bool(chosen and chosen[0] <= left and right <= chosen[1]),
+                hint is not None,
             )
             for _offset, shown, is_placeholder in layout.clusters(left, right):
+                if hint is not None:  # the letter over the option's first character
+                    shown = hint.ljust(max(cell_len(shown), 1))
                 segments.append(Segment(shown, self._style(base, covering, flags,
                                                            is_placeholder)))
         if cursor is not None and cursor == end and (
                 end == len(text) or text[end] == "\n"):
-            segments.append(Segment(" ", self._style(base, (), (False, False, False, True),
-                                                     False)))
+            segments.append(Segment(" ", self._style(
+                base, (), (False, False, False, True, False, False, False), False)))
         return Strip(segments)
 
-    def _style(self, base: Style, covering: tuple[Span, ...],
-               flags: tuple[bool, bool, bool, bool], placeholder: bool) -> Style:
+    def _style(self, base: Style, covering: tuple[Span, ...], flags: Flags,
+               placeholder: bool) -> Style:
         unsaved = self.model.is_unsaved
         key = (base, tuple((s.label, unsaved(s.id)) for s in covering), flags, placeholder)
         style = self._styles.get(key)
@@ -86,8 +107,8 @@ class Painter:
             self._styles[key] = style
         return style
 
-    def _compose(self, base: Style, covering: tuple[Span, ...],
-                 flags: tuple[bool, bool, bool, bool], placeholder: bool) -> Style:
+    def _compose(self, base: Style, covering: tuple[Span, ...], flags: Flags,
+                 placeholder: bool) -> Style:
         style = base
         if placeholder:
             style += self.component("article-view--placeholder")
@@ -97,7 +118,11 @@ class Painter:
             style += self.palette.span(span.label, depth[span.label])
             if self.model.is_unsaved(span.id):
                 style += self.component("article-view--unsaved")
-        selected, edge, matched, at_cursor = flags
+        selected, edge, matched, at_cursor, linked, chosen, hint = flags
+        if linked:
+            style += self.component("article-view--linked")
+        if chosen:
+            style += self.component("article-view--chosen")
         if matched:
             style += self.component("article-view--match")
         if selected:
@@ -109,4 +134,6 @@ class Painter:
                 style += Style(reverse=False, underline=True, bold=True)
             else:
                 style += self.component("article-view--cursor")
+        if hint:
+            style += self.component("article-view--hint")
         return style

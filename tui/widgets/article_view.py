@@ -5,8 +5,10 @@ A Line API widget (``ScrollView`` + ``render_line``): rows come from :class:`Art
 the rows it touches, so a key costs the same on a 20 KB and a 1 MB article. The spans are
 the :class:`ArticleModel`'s: the view observes it and redraws what an edit touched, in
 whichever pane the edit was made. The view owns the caret (cursor, selection) and the keys
-that move it; editing is the reader's. ``moved`` is published, synchronously, whenever the
-caret changes, so the status bar is redrawn in the same frame as the cursor.
+that move it, and marks the spans linked to the one under the cursor; editing is the
+reader's, and so is linking, which shows its choice here (``show_choice``). ``moved`` is
+published, synchronously, whenever the caret changes, so the status bar is redrawn in the
+same frame as the cursor.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from textual.strip import Strip
 
 from tui.core import units
 from tui.core.article_model import ArticleModel, ModelEvent
+from tui.core.linking import Choice
 from tui.core.model import Span
 from tui.keys import VIEW, bindings
 from tui.widgets.article_layout import ArticleLayout
 from tui.widgets.article_mouse import MouseSelection
 from tui.widgets.article_paint import Marks, Painter
 from tui.widgets.caret import Caret, next_span, span_here
+from tui.widgets.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
 
@@ -37,6 +41,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
+        "article-view--linked", "article-view--chosen", "article-view--hint",
     }
     BINDINGS: ClassVar[list[BindingType]] = list(bindings(VIEW))
 
@@ -47,6 +52,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         self.text = model.text
         self.layout_ = ArticleLayout(model.text)
         self.caret = Caret()
+        self.links = LinkMarks()
         self.painter = Painter(model, self.layout_, palette, self._component, analyst)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
@@ -83,6 +89,19 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         self.caret.place(offset)
         self.caret.span_id = span.id if span else None
         self._moved(old)
+
+    def show_choice(self, choice: Choice | None) -> None:
+        """Highlight the option a link key offers and the hint letters (None: stop), and
+        bring the option into view; the cursor stays where it is."""
+        rows: set[int] = set()
+        for extent in self.links.choose(choice):
+            rows.update(self._rows(*extent))
+        self._refresh_rows(rows)
+        target = choice.current.start if choice is not None else self.caret.cursor
+        row, column = self.layout_.locate(target)
+        if choice is None or not self.scroll_offset.y <= row < \
+                self.scroll_offset.y + self.size.height:
+            self.scroll_to_region(Region(column, row, 1, 1), animate=False, immediate=True)
 
     def find(self, needle: str, forward: bool, from_cursor: bool = False) -> bool:
         """Select the next (or previous) match of ``needle``; False when there is none."""
@@ -178,8 +197,9 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._strips.get(row)
         if strip is None:
-            caret = self.caret
-            marks = Marks(caret.selection, caret.match, caret.cursor if self.has_focus else None)
+            caret, links = self.caret, self.links
+            marks = Marks(caret.selection, caret.match, caret.cursor if self.has_focus else None,
+                          links.linked, links.chosen, links.hints)
             strip = self.painter.row(row, self.rich_style, marks)
             self._strips[row] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
@@ -188,12 +208,18 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
 
     def _model_changed(self, event: ModelEvent) -> None:
         rows: set[int] = set()
-        for start, end in event.ranges:
+        for start, end in (*event.ranges, *self._follow_links()):
             rows.update(self._rows(start, end))
         self._refresh_rows(rows)
 
+    def _follow_links(self) -> list[tuple[int, int]]:
+        return self.links.follow(self.model, self.span_here())
+
     def _moved(self, old_rows: set[int], scroll: bool = True) -> None:
-        self._refresh_rows(old_rows | self._caret_rows())
+        rows = old_rows | self._caret_rows()
+        for extent in self._follow_links():
+            rows.update(self._rows(*extent))
+        self._refresh_rows(rows)
         if scroll:
             row, column = self.layout_.locate(self.caret.cursor)
             self.scroll_to_region(Region(column, row, 1, 1), animate=False, immediate=True)

@@ -1,5 +1,5 @@
-"""One row that is always on screen: how each label, the selection and the search match
-look, in the colours (or, without colour, the shapes) the text uses."""
+"""One row that is always on screen: how each label, the selection, the search match and a
+linked span look, in the colours (or, without colour, the shapes) the text uses."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tui.widgets.palette import Palette
 
 class Legend(Static):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "legend--selection", "legend--selection-edge", "legend--match"}
+        "legend--selection", "legend--selection-edge", "legend--match", "legend--linked"}
 
     def __init__(self, palette: Palette, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -41,6 +41,8 @@ class Legend(Static):
         line.append("n", part("legend--selection-edge"))
         line.append("  ")
         line.append(" match ", part("legend--match"))
+        line.append("  ", "")
+        line.append(" linked ", part("legend--linked"))
         line.append("  ", "")
         line.append("strike", "strike")
         line.append(" unsaved", "dim")

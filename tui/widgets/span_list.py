@@ -1,9 +1,10 @@
-"""The spans of one article pane, one row each: label, text, analyst.
+"""The spans of one article pane, one row each: label, text and links, analyst.
 
 A Line API widget over the :class:`ArticleModel`'s own sorted list, which it observes: an
 edit made in any pane redraws the rows on screen, never a rebuilt list, so labelling in an
 article with 5,000 spans stays one frame. The label is drawn as the text draws it (the
-same palette); the analyst's name is never cut; choosing a row (enter or a click) posts
+same palette); a claim shows its links, ``claim ← source @ place`` (``← ?`` while it is
+still to do); the analyst's name is never cut; choosing a row (enter or a click) posts
 :class:`SpanChosen`.
 """
 
@@ -24,6 +25,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.core.article_model import ArticleModel, ModelEvent, order
+from tui.core.linking import links_line
 from tui.core.model import Span
 from tui.core.visible import visible
 from tui.messages import SpanChosen
@@ -131,19 +133,23 @@ class SpanList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         span = spans[index]
         selected = index == self.row and self.has_focus
-        unsaved = self.model.is_unsaved(span.id)
+        model = self.model
+        unsaved = model.is_unsaved(span.id) or model.links_unsaved(span.id)
+        links = links_line(model, span)
         key = (span.id, span.label, span.start, span.end, span.annotator, width, selected,
-               unsaved)
+               unsaved, links)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_span(span, width, selected, unsaved)
+            strip = self._render_span(span, width, selected, unsaved, links)
             self._strips[key] = strip
         return strip
 
-    def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool) -> Strip:
-        """``!`` when unsaved, the label as the text draws it, the span's text, the analyst:
-        the name whole, the text shortened first. A narrow list leaves the label's name out
-        and draws the text itself in the label's style."""
+    def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool,
+                     links: str) -> Strip:
+        """``!`` when unsaved, the label as the text draws it, the span's text and its
+        links, the analyst: the name whole, then the links, the text shortened first. A
+        narrow list leaves the label's name out and draws the text itself in the label's
+        style."""
         base = self.rich_style
         if selected:
             base += self.get_component_rich_style("span-list--cursor")
@@ -153,7 +159,12 @@ class SpanList(ScrollView, can_focus=True):
         room = width - 3 - (0 if narrow else 10)  # the mark, two spaces, the label's name
         if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
             analyst = one_line(analyst, max(room - 3, 1))
-        text = one_line(span.text, max(room - cell_len(analyst), 0))
+        room = max(room - cell_len(analyst), 0)
+        if links and room >= 14:  # the text keeps half the room, the links the rest
+            links = one_line(" " + links, min(cell_len(links) + 1, room - room // 2))
+        else:
+            links = ""
+        text = one_line(span.text, room - cell_len(links)) + links
         segments = [Segment("!", base + self.get_component_rich_style("span-list--unsaved"))
                     if unsaved else Segment(" ", base)]
         if narrow:

@@ -1,4 +1,5 @@
-"""One line at the foot of the reader: who, where, which mode, and whether it is saved."""
+"""One line at the foot of the reader: who, where, which mode, the claims still to do, and
+whether it is saved; while a link key is choosing, what it offers instead."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ class StatusLine:
     cursor: str  # "at 10 of 3,839" or "sel 10–15 of 3,839"
     saved: str  # the focused article's last save, or why it failed
     error: bool = False
+    todo: str = ""  # "3 to do": claims with no source and no source kind
+
+
+# One piece of a mode's line: its text (already safe to draw) and how it looks
+Piece = tuple[str, str]
+LOOKS = {"title": Style(bold=True, reverse=True), "key": Style(bold=True, color="black",
+                                                                bgcolor="#f0f0f0"),
+         "current": Style(bold=True, color="black", bgcolor="#2aa198"), "text": Style(),
+         "dim": Style(dim=True)}
 
 
 def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mode: bool
@@ -38,8 +48,9 @@ def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mod
     saved, error = model.report.message, model.report.error
     if model.failed and not model.saving and not error:
         saved, error = f"{model.failed} unsaved (r retries)", True
+    todo = len(model.todo())
     return StatusLine(analyst, f"article {place}", "char" if char_mode else "word", where,
-                      saved, error)
+                      saved, error, f"{todo} to do" if todo else "")
 
 
 class StatusBar(Widget):
@@ -49,6 +60,7 @@ class StatusBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: StatusLine | None = None
+        self._mode: tuple[Piece, ...] | None = None
         self._strip: Strip | None = None
 
     def show(self, line: StatusLine) -> None:
@@ -58,11 +70,24 @@ class StatusBar(Widget):
         self.set_class(line.error, "-error")
         self.refresh()
 
+    def show_mode(self, pieces: tuple[Piece, ...] | None) -> None:
+        """Show a mode's line (a link key choosing) instead of the status; None: stop."""
+        if pieces == self._mode:
+            return
+        self._mode, self._strip = pieces, None
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style
         line = self._shown
-        if y or line is None:
+        if y or (line is None and self._mode is None):
             return Strip.blank(width, base)
+        if self._mode is not None:
+            if self._strip is None or self._strip.cell_length != width:
+                self._strip = Strip([Segment(text, base + LOOKS[look])
+                                     for text, look in self._mode]).crop_extend(0, width, base)
+            return self._strip
+        assert line is not None
         if self._strip is None or self._strip.cell_length != width:
             saved = Style(bold=True, color="white", bgcolor="red") if line.error else \
                 Style(color="green")
@@ -71,6 +96,8 @@ class StatusBar(Widget):
                 Segment(f"  {line.place}  ", base),
                 Segment(f"{line.mode} mode", base + Style(bold=True)),
                 Segment(f"  {line.cursor}  ", base),
+                Segment(line.todo, base + Style(bold=True, color="yellow")),
+                Segment("  " if line.todo else "", base),
                 Segment(visible(line.saved), base + saved),
             ]).crop_extend(0, width, base)
         return self._strip
@@ -78,9 +105,12 @@ class StatusBar(Widget):
     @property
     def plain(self) -> str:
         """The line as it reads (for tests and screen readers of logs)."""
+        if self._mode is not None:
+            return "".join(text for text, _look in self._mode)
         line = self._shown
+        todo = f"{line.todo}  " if line and line.todo else ""
         return "" if line is None else (f" {visible(line.analyst)}   {line.place}  "
-                                        f"{line.mode} mode  {line.cursor}  "
+                                        f"{line.mode} mode  {line.cursor}  {todo}"
                                         f"{visible(line.saved)}")
 
     def notify_style_update(self) -> None:

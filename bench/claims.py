@@ -1,0 +1,155 @@
+"""Claims board benchmark: 150,000 spans and 30,000 claims, from the files to the board.
+
+    python bench/claims.py [--articles N] [--repeat N]
+
+Prints figures; asserts nothing. A generated dataset of 5,000 articles of about 2 KB, each
+with 30 spans: 6 claims, 12 actors (with canonical names), 12 locations; four claims in
+five have a SOURCE link, half an ABOUT link. Timed: reading every article file, making the
+board's rows and groups, and the claims board screen from its key to the first frame that
+shows its rows (headless, 120x40).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textual import events
+
+from tui.app import GlossApp
+from tui.core.claim_board import board
+from tui.core.dataset import Dataset
+from tui.core.model import Document, Relation, Span
+
+NAMES = ("Vladimir Putin", "Donald Trump", "Volodymyr Zelensky", "Steve Witkoff", "Marco Rubio",
+         "Dmitry Peskov", "Sergei Lavrov", "Keir Starmer", "Emmanuel Macron", "Recep Erdogan")
+PLACES = ("Kyiv", "Moscow", "Riyadh", "Istanbul", "Kursk", "Donetsk", "Odesa", "Kharkiv")
+FILLER = ("talks resumed after a long pause and the envoys met again on Monday while officials "
+          "said the cease-fire would hold").split()
+
+
+def article(rng: random.Random, n: int) -> tuple[Document, list[Span], list[Relation]]:
+    """About 2 KB: 12 sentences, each an actor, a claim and a place (half of them twice)."""
+    parts: list[str] = [f"Article {n} on the talks."]
+    marks: list[tuple[int, int, str, str]] = []  # start, end, label, canonical
+    length = len(parts[0]) + 1
+    for i in range(12):
+        name = rng.choice(NAMES)
+        place = rng.choice(PLACES)
+        shown = name if i % 3 else name.split()[-1]
+        claim = " ".join(rng.choices(FILLER, k=rng.randint(6, 12)))
+        sentence = f"{shown} said that {claim} in {place}."
+        base = length
+        marks.append((base, base + len(shown), "ACTOR", name))
+        at = base + len(shown) + len(" said that ")
+        if i % 2 == 0:
+            marks.append((at, at + len(claim), "CLAIM", ""))
+        place_at = base + sentence.rindex(place)
+        marks.append((place_at, place_at + len(place), "LOCATION", place))
+        parts.append(sentence)
+        length += len(sentence) + 1
+    text = " ".join(parts)
+    spans = []
+    for start, end, label, canonical in marks:
+        span = Span(start, end, label, text[start:end], "bench")
+        spans.append(span.with_attribute("canonical", canonical) if canonical and
+                     label == "ACTOR" else span)
+    relations = []
+    for index, span in enumerate(spans):
+        if span.label != "CLAIM":
+            continue
+        actor, place = spans[index - 1], spans[index + 1]
+        if rng.random() < 0.8:
+            relations.append(Relation(span.id, actor.id, "SOURCE", "bench"))
+        if rng.random() < 0.5:
+            relations.append(Relation(span.id, place.id, "ABOUT", "bench"))
+    document = Document.from_text(text, {"title": f"Talks, day {n}",
+                                         "date": f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"})
+    return document, spans, relations
+
+
+def build(folder: Path, count: int) -> Dataset:
+    rng = random.Random(9)
+    dataset = Dataset(folder, "bench")
+    items = [article(rng, n) for n in range(count)]
+    for first in range(0, count, 1000):
+        dataset.add_articles(items[first:first + 1000])
+    return dataset
+
+
+class Timed(GlossApp):
+    frame: asyncio.Event
+
+    def post_display_hook(self) -> None:
+        self.frame.set()
+        super().post_display_hook()
+
+
+async def board_screen(dataset: Dataset, doc_id: str) -> float:
+    """From `B` in the reader to the first frame that shows the board's rows."""
+    from tui.screens.board import BoardScreen
+
+    app = Timed(Dataset(dataset.folder, "bench"), [doc_id])
+    app.frame = asyncio.Event()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.frame.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key("B", "B"))
+        while True:
+            await asyncio.wait_for(app.frame.wait(), 30)
+            screen = app.screen
+            if isinstance(screen, BoardScreen) and screen.ready:
+                elapsed = time.perf_counter() - start
+                break
+            app.frame.clear()
+        await pilot.press("escape")
+    return elapsed
+
+
+def line(name: str, values: list[float]) -> str:
+    values = sorted(values)
+    return (f"{name:<44} median {statistics.median(values) * 1000:7.1f} ms  (min "
+            f"{values[0] * 1000:.1f}, max {values[-1] * 1000:.1f}, n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="gloss-bench-claims-")) / "db"
+    started = time.perf_counter()
+    dataset = build(folder, args.articles)
+    articles = list(dataset.readable([]))
+    spans = sum(len(a.spans) for a in articles)
+    claims = sum(s.label == "CLAIM" for a in articles for s in a.spans)
+    links = sum(len(a.relations) for a in articles)
+    print(f"{len(articles):,} articles, {spans:,} spans, {claims:,} claims, {links:,} links "
+          f"(made in {time.perf_counter() - started:.1f} s)")
+    reads, groups = [], []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        articles = list(Dataset(folder, "bench").readable([]))
+        reads.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        board(articles, dataset.labels)
+        groups.append(time.perf_counter() - start)
+    print(line("read every article file", reads))
+    print(line("claim rows and groups", groups))
+    screens = [asyncio.run(board_screen(dataset, articles[0].document.id))
+               for _ in range(args.repeat)]
+    print(line("B to the board's first frame of rows", screens))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""What is said of a span (the menu, the palette), one actor across articles (the canonical
+name offered and completed), and the claims board (grouped, filtered, opened, two articles
+set against each other)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.helpers import notices, reader_of, status, view_of
+from tui.app import GlossApp
+from tui.core.dataset import Dataset
+from tui.core.model import Document, Relation, Span
+from tui.screens.board import BoardScreen, parse_filter
+from tui.screens.reader import ReaderScreen
+from tui.widgets.board_list import BoardList
+from tui.widgets.prompt_bar import PromptBar
+
+ONE = ("Russian President Vladimir Putin said the cease-fire in Kursk will hold. "
+       "Putin told reporters Moscow wants talks in Riyadh.")
+TWO = "Putin said the talks in Riyadh were useful, the Kremlin claimed on Tuesday."
+
+
+def spans_of(text: str, *marks: tuple[str, str]) -> dict[str, Span]:
+    found = {}
+    for needle, label in marks:
+        start = text.index(needle)
+        found[needle] = Span.new(text, start, start + len(needle), label, "alice")
+    return found
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Dataset:
+    dataset = Dataset(tmp_path / "db", "alice")
+    one = spans_of(ONE, ("Russian President Vladimir Putin", "ACTOR"),
+                   ("the cease-fire in Kursk will hold", "CLAIM"), ("Kursk", "LOCATION"),
+                   ("Putin told", "ACTOR"), ("Moscow wants talks in Riyadh", "CLAIM"),
+                   ("Riyadh", "LOCATION"))
+    one["Putin told"] = Span.new(ONE, ONE.index("Putin told"), ONE.index("Putin told") + 5,
+                                 "ACTOR", "alice")
+    two = spans_of(TWO, ("Putin", "ACTOR"), ("the talks in Riyadh were useful", "CLAIM"),
+                   ("Riyadh", "LOCATION"))
+    two["Putin"] = two["Putin"].with_attribute("canonical", "Vladimir Putin")
+    claim = two["the talks in Riyadh were useful"]
+    dataset.add_articles([
+        (Document.from_text(ONE, {"title": "Kursk", "date": "2025-03-18"}), list(one.values()),
+         []),
+        (Document.from_text(TWO, {"title": "Riyadh", "date": "2025-03-19"}), list(two.values()),
+         [Relation(claim.id, two["Putin"].id, "SOURCE", "alice"),
+          Relation(claim.id, two["Riyadh"].id, "ABOUT", "alice")]),
+    ])
+    return dataset
+
+
+def ids() -> tuple[str, str]:
+    return Document.from_text(ONE).id, Document.from_text(TWO).id
+
+
+async def ready(pilot) -> None:
+    """Wait until the app has read the dataset's claims and names (a thread)."""
+    while not pilot.app.index.ready:
+        await pilot.pause(0.02)
+
+
+async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
+    async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
+        await pilot.press("t", "m")
+        menu = reader_of(pilot.app).menu_bar
+        assert menu.display and [i.value for i in menu.items][:3] == ["actor", "journalist",
+                                                                      "unnamed"]
+        await pilot.press("f")  # quote: direct
+        claim = view_of(pilot.app).span_here()
+        assert claim.attribute("quote") == "direct" and not menu.display
+        assert "quote=direct on CLAIM “the cease-fire in Kursk will hold”" in \
+            status(pilot.app)
+        await pilot.press("m", "f")  # the value it has: cleared
+        assert view_of(pilot.app).span_here().attribute("quote") is None
+        await pilot.press("m", "escape", "ctrl+z")
+        assert view_of(pilot.app).span_here().attribute("quote") == "direct"
+        await pilot.app.saves.wait()
+    [claim] = [s for s in Dataset(dataset.folder, "bob").spans(ids()[0])
+               if s.text.startswith("the cease-fire")]
+    assert claim.attributes == (("quote", "direct"),)
+
+
+async def test_a_country_is_checked_before_it_is_set(dataset):
+    async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
+        await pilot.press("tab", "m")
+        letters = {i.name: n for n, i in enumerate(reader_of(pilot.app).menu_bar.items)}
+        await pilot.press("asdfghjkl"[letters["country"]], *"ukr", "enter")
+        assert "country must look like [A-Z]{2}, not 'ukr'" in notices(pilot.app)[-1]
+        await pilot.press("m", "asdfghjkl"[letters["country"]], *"RU", "enter")
+        assert view_of(pilot.app).span_here().attribute("country") == "RU"
+
+
+async def test_the_canonical_name_offers_the_fullest_name_then_the_datasets(dataset):
+    async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab", "tab", "tab", "k")  # "Putin" (told reporters)
+        prompt = pilot.app.screen.query_one(PromptBar)
+        # "Putin" was named Vladimir Putin in the other article: that name comes first
+        assert prompt.text == "Vladimir Putin" and prompt.options[0] == "Vladimir Putin"
+        await pilot.press("ctrl+u", *"vladmir", "tab")  # fuzzy
+        assert prompt.text == "Vladimir Putin"
+        await pilot.press("enter")
+        assert view_of(pilot.app).span_here().attribute("canonical") == "Vladimir Putin"
+        await pilot.press("ctrl+home", "k")  # the fullest name in this article, bare
+        assert prompt.text == "Vladimir Putin"
+        await pilot.press("escape")
+        assert view_of(pilot.app).span_here().attribute("canonical") is None
+
+
+async def test_a_name_set_in_one_article_is_suggested_in_another(dataset, tmp_path):
+    one, two = ids()
+    async with GlossApp(dataset, [one, two]).run_test(size=(200, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"Moscow", "enter", "1", "k", "ctrl+u", *"Russia", "enter")
+        await pilot.press("ctrl+w", "slash", *"Kremlin", "enter", "1", "k")
+        prompt = pilot.app.screen.query_one(PromptBar)
+        assert prompt.text == "Kremlin"
+        await pilot.press("ctrl+u", *"rus")
+        assert prompt.options[:1] == ["Russia"]
+
+
+async def test_the_board_groups_filters_and_opens_a_claim(dataset):
+    one, two = ids()
+    async with GlossApp(dataset, [one]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen) and board.ready
+        table = board.query_one(BoardList)
+        assert [(line.name, line.count) for line in table.lines if line.heading] == [
+            ("(to do)", 2), ("Vladimir Putin", 1)]
+        await pilot.press(*"putin")
+        assert [line.left.claim.text for line in table.lines if not line.heading] == [
+            "the talks in Riyadh were useful"]
+        await pilot.press("escape", *"@riyadh")
+        assert [line.left.claim.text for line in table.lines if not line.heading] == [
+            "the talks in Riyadh were useful"]
+        await pilot.press("escape", *"todo")
+        assert [line.left.claim.text for line in table.lines if not line.heading] == [
+            "the cease-fire in Kursk will hold", "Moscow wants talks in Riyadh"]
+        await pilot.press("escape", "down", "down", "enter")  # the Putin claim, in TWO
+        screen = pilot.app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.pause()
+        view = screen.view
+        assert view.model.doc_id == two
+        assert view.text[slice(*view.selection)] == "the talks in Riyadh were useful"
+
+
+async def test_the_board_sets_two_articles_side_by_side(dataset):
+    one, two = ids()
+    async with GlossApp(dataset, [one, two]).run_test(size=(160, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "w", "enter")  # the Kursk claim: Vladimir Putin, in ONE
+        await pilot.press("k", "enter")  # known as the fullest name: Vladimir Putin
+        await pilot.press("B", "tab")
+        table = pilot.app.screen.query_one(BoardList)
+        pairs = [(line.left and line.left.claim.text, line.right and line.right.claim.text)
+                 for line in table.lines if not line.heading]
+        assert pairs[0] == ("the cease-fire in Kursk will hold",
+                            "the talks in Riyadh were useful")
+        await pilot.press("right", "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReaderScreen) and screen.pane.doc_id == two
+
+
+async def test_the_board_shows_claims_linked_in_this_session(dataset):
+    async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "w", "enter", "B")
+        table = pilot.app.screen.query_one(BoardList)
+        names = [line.name for line in table.lines if line.heading]
+        assert "Vladimir Putin" in names and "(to do)" in names  # bare of his titles
+
+
+def test_the_filter_reads_sources_places_and_status():
+    assert parse_filter("putin @kursk todo") == {"actor": "putin", "place": "kursk",
+                                                 "status": "to do"}
+    assert parse_filter("Vladimir Putin sourced") == {"actor": "Vladimir Putin", "place": "",
+                                                      "status": "sourced"}
+
+
+async def test_the_palette_links_and_sets_attributes(dataset):
+    async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
+        await pilot.press("t", "ctrl+p", *"set quote: indirect")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view_of(pilot.app).span_here().attribute("quote") == "indirect"
+        await pilot.press("ctrl+p", *"link source")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "⏎ link “Russian President Vladimir Putin”" in status(pilot.app)

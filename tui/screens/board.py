@@ -1,0 +1,151 @@
+"""The claims board: every claim of the dataset grouped by who made it (the source's
+canonical name), with its places, article title and date; filtered by source, place and
+status as the analyst types; enter shows the claim in its article.
+
+With two articles open side by side, tab sets them against each other: what each source
+claims in the one beside what it claims in the other (one story as two outlets told it).
+
+The rows come from the app's index of the dataset (read once a session, in a thread; the
+articles edited since are read again when the board opens), so the board opens at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from tui.core.claim_board import TODO, ClaimRow, group
+from tui.core.visible import visible
+from tui.keys import BOARD, bindings
+from tui.messages import ClaimChosen
+from tui.widgets.board_list import BoardList
+
+if TYPE_CHECKING:
+    from tui.app import GlossApp
+
+Chosen = tuple[str, str]  # (article id, claim span id)
+STATUS_WORDS = {"todo": TODO, "sourced": "sourced"}
+
+
+def parse_filter(text: str) -> dict[str, str]:
+    """``putin @kursk todo`` -> actor "putin", place "kursk", status to do."""
+    actor, place, status = [], [], ""
+    for word in text.split():
+        if word.startswith("@"):
+            place.append(word[1:])
+        elif word.casefold() in STATUS_WORDS:
+            status = STATUS_WORDS[word.casefold()]
+        else:
+            actor.append(word)
+    return {"actor": " ".join(actor), "place": " ".join(place), "status": status}
+
+
+class BoardScreen(Screen[Chosen | None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings(BOARD))
+
+    def __init__(self, pair: list[str] | None = None) -> None:
+        super().__init__()
+        self.pair = pair  # two articles open side by side
+        self.side_by_side = False
+        self.ready = False  # the rows are in
+        self._rows: list[ClaimRow] = []
+        self._timer: Timer | None = None
+
+    @property
+    def gloss(self) -> GlossApp:
+        return cast("GlossApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Claims", id="board-title", markup=False)
+        yield Input(placeholder="filter: words of the source, @place, todo or sourced",
+                    select_on_focus=False, id="board-filter")
+        yield BoardList(id="board")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(BoardList).focus()
+        if self.gloss.index.ready:
+            self.fill()
+        else:
+            self._timer = self.set_interval(0.2, self._progress)
+            self._progress()
+
+    def _progress(self) -> None:
+        reading = self.gloss.reading
+        read = reading.read if reading is not None else 0
+        self._title(f" Claims · reading the dataset: {read:,} articles so far…")
+
+    def fill(self) -> None:
+        """The rows, from the index (the articles edited here read again)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._rows = self.gloss.fresh_index().rows()
+        self.ready = True
+        self.show()
+
+    def show(self) -> None:
+        query = parse_filter(self.query_one(Input).value)
+        rows = self._rows
+        pair = self.pair if self.side_by_side else None
+        if pair is not None:
+            rows = [r for r in rows if r.article in pair]
+        groups = group(rows, **query)
+        self.query_one(BoardList).show(groups, pair)
+        shown = sum(map(len, groups.values()))
+        todo = sum(r.status == TODO for rows in groups.values() for r in rows)
+        titles = ""
+        if pair is not None:
+            names = {r.article: r.title for r in self._rows if r.article in pair}
+            titles = " · " + " │ ".join(visible(names.get(i, i))[:40] for i in pair)
+        self._title(f" Claims · {shown:,} of {len(self._rows):,} · {len(groups):,} sources"
+                    f" · {todo:,} to do{titles}")
+
+    def _title(self, text: str) -> None:
+        self.query_one("#board-title", Static).update(text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.ready:
+            self.show()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(BoardList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing filters, as in the library; the list keeps the focus."""
+        box, board = self.query_one(Input), self.query_one(BoardList)
+        character = event.character or ""
+        if board.has_focus and event.is_printable and len(character) == 1 and not (
+                character in "q?" and not box.value):
+            box.value += character
+            box.cursor_position = len(box.value)
+            event.stop()
+        elif board.has_focus and event.key == "backspace" and box.value:
+            box.value = box.value[:-1]
+            event.stop()
+        elif box.has_focus and event.key in ("down", "up"):
+            board.focus()
+            event.stop()
+
+    def on_claim_chosen(self, message: ClaimChosen) -> None:
+        self.dismiss((message.row.article, message.row.claim.id))
+
+    def action_side_by_side(self) -> None:
+        if self.pair is None:
+            self.notify("open two articles side by side (s) to set them against each other")
+            return
+        self.side_by_side = not self.side_by_side
+        self.show()
+
+    def action_back(self) -> None:
+        box = self.query_one(Input)
+        if box.value:
+            box.value = ""
+        else:
+            self.dismiss(None)
