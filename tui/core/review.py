@@ -1,0 +1,308 @@
+"""Reviewing one article: two versions of it (two analysts', or one analyst's and the
+reviewed one) set against each other, span by span, and each difference named.
+
+Two spans are the same annotation when they have the same extent and label; they agree
+when they also have the same attributes and their links point at the same extents (a
+claim's SOURCE at the same actor, its ABOUT at the same places). Everything else is a
+difference, of one of these kinds:
+
+- ``only left`` / ``only right``: one side has a span the other has nothing like;
+- ``boundaries``: overlapping spans of the same label (each paired at most once);
+- ``label``: the same extent, another label;
+- ``source``: the same claim, its SOURCE pointing at other actor extents (or its
+  ``source_kind`` another);
+- ``links``: the same span, its other links (a claim's places) pointing elsewhere;
+- ``attributes``: the same span, other attributes.
+
+The reviewed version is the spans of the reviewer, an analyst of its own; what it holds
+for each difference is worked out from it (:func:`holds`), never remembered apart from
+it, so that undo, another session and a file read afresh all agree. Taking a side into it
+is in ``review_edits.py``; who reviews whom, in :class:`ReviewPlan`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tui.core.article_model import ArticleModel
+from tui.core.edits import cut
+from tui.core.model import Span
+from tui.core.schema import SOURCE
+
+REVIEWER = "review"  # the reviewer's name unless one is given (--reviewer)
+LEFT, RIGHT = "left", "right"
+
+ONLY_LEFT, ONLY_RIGHT = "only left", "only right"
+BOUNDARIES, LABEL, SOURCE_DIFFERS = "boundaries", "label", "source"
+LINKS, ATTRIBUTES = "links", "attributes"
+KINDS = (ONLY_LEFT, ONLY_RIGHT, BOUNDARIES, LABEL, SOURCE_DIFFERS, LINKS, ATTRIBUTES)
+
+Key = tuple[int, int, str]  # start, end, label: what makes two analysts' spans the same
+Links = frozenset[tuple[str, Key]]  # (relation, the extent and label it points at)
+
+
+def key_of(span: Span) -> Key:
+    return (span.start, span.end, span.label)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPlan:
+    """Who reviews whom: the reviewer, and the analysts given (none: each article's own
+    first two, by name, the reviewer left out; one: that analyst against the review)."""
+
+    reviewer: str = REVIEWER
+    analysts: tuple[str, ...] = ()
+
+    def sides(self, present: Iterable[str]) -> tuple[str, str] | None:
+        """(left, right) for an article whose analysts are ``present``; None when there
+        is nobody to review there."""
+        if len(self.analysts) >= 2:
+            return self.analysts[0], self.analysts[1]
+        if self.analysts:
+            return self.analysts[0], self.reviewer
+        others = sorted(set(present) - {self.reviewer})
+        if not others:
+            return None
+        return (others[0], others[1]) if len(others) > 1 else (others[0], self.reviewer)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    kind: str
+    left: tuple[Span, ...]
+    right: tuple[Span, ...]
+
+    @property
+    def start(self) -> int:
+        return min(s.start for s in (*self.left, *self.right))
+
+    @property
+    def end(self) -> int:
+        return max(s.end for s in (*self.left, *self.right))
+
+    def side(self, which: str) -> tuple[Span, ...]:
+        return self.left if which == LEFT else self.right
+
+    def extent(self, which: str) -> tuple[int, int]:
+        """Where to show it on one side: that side's spans, else where the other's are."""
+        spans = self.side(which) or self.side(RIGHT if which == LEFT else LEFT)
+        return min(s.start for s in spans), max(s.end for s in spans)
+
+    @property
+    def ident(self) -> tuple[object, ...]:
+        """The same difference in a comparison made again after an edit."""
+        return (self.kind, tuple(map(key_of, self.left)), tuple(map(key_of, self.right)))
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    left: str
+    right: str
+    agreements: tuple[tuple[Span, Span], ...]
+    differences: tuple[Difference, ...]  # in text order
+
+    def name(self, difference: Difference) -> str:
+        """How the review bar names it: ``boundaries differ``, ``only alice has it``."""
+        if difference.kind in (ONLY_LEFT, ONLY_RIGHT):
+            who = self.left if difference.kind == ONLY_LEFT else self.right
+            return f"only {who} has it"
+        return f"{difference.kind} differ" + ("" if difference.kind.endswith("s") else "s")
+
+    def find(self, ident: tuple[object, ...]) -> int | None:
+        return next((i for i, d in enumerate(self.differences) if d.ident == ident), None)
+
+    def step(self, current: int | None, offset: int, by: int) -> int | None:
+        """The difference after (``by`` 1) or before (-1) ``current``, round the ends;
+        with no current one, the first from ``offset`` on (or the last before it)."""
+        count = len(self.differences)
+        if not count:
+            return None
+        if current is not None:
+            return (current + by) % count
+        starts = [d.start for d in self.differences]
+        found = bisect_left(starts, offset)
+        return found % count if by > 0 else (found - 1) % count
+
+    def at(self, offset: int) -> int | None:
+        """The difference whose extent holds ``offset`` (the innermost), if any."""
+        inside = [(d.end - d.start, i) for i, d in enumerate(self.differences)
+                  if d.start <= offset < d.end]
+        return min(inside)[1] if inside else None
+
+
+def links_of(model: ArticleModel, span: Span) -> Links:
+    """Where ``span``'s links point: (relation, the extent and label of the other end)."""
+    ends = ((r.label, model.get(r.child)) for r in model.links_from(span.id))
+    return frozenset((label, key_of(child)) for label, child in ends if child is not None)
+
+
+def _source(span: Span, links: Links) -> tuple[object, ...]:
+    return (span.attribute("source_kind"), sorted(x for x in links if x[0] == SOURCE))
+
+
+def how_they_differ(model: ArticleModel, a: Span, b: Span) -> str | None:
+    """Two spans of the same extent and label: None when they agree, else the kind."""
+    links_a, links_b = links_of(model, a), links_of(model, b)
+    if _source(a, links_a) != _source(b, links_b):
+        return SOURCE_DIFFERS
+    if links_a != links_b:
+        return LINKS
+    return ATTRIBUTES if a.attributes != b.attributes else None
+
+
+def compare(model: ArticleModel, left: str, right: str) -> Comparison:
+    """Every agreement and difference between ``left``'s and ``right``'s spans."""
+    agreements: list[tuple[Span, Span]] = []
+    found: list[Difference] = []
+    theirs = {key_of(s): s for s in model.of(right)}
+    mine: list[Span] = []
+    for span in model.of(left):
+        other = theirs.pop(key_of(span), None)
+        if other is None:
+            mine.append(span)
+            continue
+        kind = how_they_differ(model, span, other)
+        if kind is None:
+            agreements.append((span, other))
+        else:
+            found.append(Difference(kind, (span, ), (other, )))
+    free = {s.id: s for s in theirs.values()}  # in text order, as the model keeps them
+    by_extent: dict[tuple[int, int], list[Span]] = {}
+    for other in free.values():
+        by_extent.setdefault((other.start, other.end), []).append(other)
+    alone = []
+    for span in mine:
+        same = by_extent.get((span.start, span.end))
+        if same:
+            other = same.pop(0)
+            del free[other.id]
+            found.append(Difference(LABEL, (span, ), (other, )))
+        else:
+            alone.append(span)
+    for span in alone:
+        near = [o for o in model.overlapping(span.start, span.end, right)
+                if o.id in free and o.label == span.label]
+        if near:
+            other = max(near, key=lambda o: (_overlap(span, o), -o.start))
+            del free[other.id]
+            found.append(Difference(BOUNDARIES, (span, ), (other, )))
+        else:
+            found.append(Difference(ONLY_LEFT, (span, ), ()))
+    found += [Difference(ONLY_RIGHT, (), (other, )) for other in free.values()]
+    found.sort(key=lambda d: (d.start, -d.end, KINDS.index(d.kind)))
+    return Comparison(left, right, tuple(agreements), tuple(found))
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return min(a.end, b.end) - max(a.start, b.start)
+
+
+# -- what the review holds ---------------------------------------------------------------
+
+
+def counterpart(model: ArticleModel, reviewer: str, span: Span) -> Span | None:
+    """The reviewer's span with ``span``'s extent and label, if the review has one."""
+    return model.find(span.start, span.end, span.label, reviewer)
+
+
+def holds_side(model: ArticleModel, reviewer: str, difference: Difference, which: str
+               ) -> bool:
+    """Does the review hold this side of ``difference`` as that side has it: its spans,
+    with their attributes and links, and none of the other side's?"""
+    side = difference.side(which)
+    keys = {key_of(s) for s in side}
+    other = difference.side(RIGHT if which == LEFT else LEFT)
+    if any(counterpart(model, reviewer, s) is not None for s in other
+           if key_of(s) not in keys):
+        return False
+    for span in side:
+        there = counterpart(model, reviewer, span)
+        if there is None or there.attributes != span.attributes or \
+                links_of(model, there) != links_of(model, span):
+            return False
+    return True
+
+
+def holds(model: ArticleModel, reviewer: str, comparison: Comparison,
+          difference: Difference) -> str:
+    """What the review bar says the review holds for ``difference``."""
+    if difference.kind in (ONLY_LEFT, ONLY_RIGHT):
+        which = LEFT if difference.kind == ONLY_LEFT else RIGHT
+        if holds_side(model, reviewer, difference, which):
+            return "in the review"
+        return "not in the review" if holds_side(
+            model, reviewer, difference, RIGHT if which == LEFT else LEFT) else \
+            "the review: its own"
+    for which, who in ((LEFT, comparison.left), (RIGHT, comparison.right)):
+        if holds_side(model, reviewer, difference, which):
+            return "the review: yours" if who == reviewer else f"the review: {who}'s"
+    return "the review: neither"
+
+
+def in_review(model: ArticleModel, reviewer: str, agreements: Sequence[tuple[Span, Span]]
+              ) -> int:
+    """How many of the agreements the review holds."""
+    return sum(counterpart(model, reviewer, a) is not None for a, _b in agreements)
+
+
+# -- what is shown -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLine:
+    """What the review bar says: where in the walk, the difference, what the review holds,
+    the agreements and whether the article is marked reviewed."""
+
+    position: int  # 1-based; 0: no difference chosen
+    total: int
+    name: str = ""
+    left: str = ""
+    right: str = ""
+    holds: str = ""
+    agreements: int = 0
+    agreed_in_review: int = 0
+    reviewed: bool = False
+
+
+def review_line(model: ArticleModel, reviewer: str, comparison: Comparison,
+                current: int | None) -> ReviewLine:
+    agreements = len(comparison.agreements)
+    kept = in_review(model, reviewer, comparison.agreements)
+    reviewed = model.status.get(reviewer) == "reviewed"
+    total = len(comparison.differences)
+    if current is None or not 0 <= current < total:
+        return ReviewLine(0, total, agreements=agreements, agreed_in_review=kept,
+                          reviewed=reviewed)
+    difference = comparison.differences[current]
+    return ReviewLine(current + 1, total, comparison.name(difference),
+                      _spans(difference.left), _spans(difference.right),
+                      holds(model, reviewer, comparison, difference), agreements, kept,
+                      reviewed)
+
+
+def _spans(spans: tuple[Span, ...]) -> str:
+    return ", ".join(f"{s.label} “{cut(s.text, 24)}”" for s in spans) or "nothing"
+
+
+SHORT = {ONLY_LEFT: "only", ONLY_RIGHT: "only", BOUNDARIES: "bounds", LABEL: "label",
+         SOURCE_DIFFERS: "source", LINKS: "links", ATTRIBUTES: "attrs"}
+
+
+def notes(model: ArticleModel, reviewer: str, comparison: Comparison) -> dict[str, str]:
+    """What each side's span list says of a span, in place of the analyst's name: how it
+    differs (or that it agrees), and ✓ when the review holds a span like it."""
+    out: dict[str, str] = {}
+
+    def note(span: Span, what: str) -> None:
+        taken = span.annotator != reviewer and counterpart(model, reviewer, span)
+        out[span.id] = f"{what} ✓" if taken else what
+
+    for a, b in comparison.agreements:
+        note(a, "agrees")
+        note(b, "agrees")
+    for difference in comparison.differences:
+        for span in (*difference.left, *difference.right):
+            note(span, SHORT[difference.kind])
+    return out
