@@ -287,3 +287,18 @@ def _same_actor(x: Span, y: Span) -> bool:
         return True
     names = [s.attribute("canonical") or bare_name(s.text) for s in (x, y)]
     return names[0].casefold() == names[1].casefold()
+
+
+def article_agreement(rows: Iterable[dict[str, Any]], status: dict[str, str],
+                      pair: Sequence[str]) -> float | None:
+    """The library's figure for one article: span F1 with overlapping boundaries between
+    the two analysts of ``pair``, from the article's span rows, once both have marked it
+    done (as `gloss agree` compares only those); None before that."""
+    if len(pair) < 2 or any(status.get(who) != "done" for who in pair[:2]):
+        return None
+    sides: dict[str, list[tuple[int, int, int, str]]] = {pair[0]: [], pair[1]: []}
+    for row in rows:
+        side = sides.get(row["annotator"])
+        if side is not None:
+            side.append((0, row["start"], row["end"], row["label"]))
+    return f1(sides[pair[0]], sides[pair[1]], exact=False)

@@ -30,7 +30,16 @@ from tui.core.article_file import (
     read_article,
     span_key,
 )
-from tui.core.model import STATUSES, Document, GlossError, LabelSet, Relation, Span, now
+from tui.core.model import (
+    REVIEWER,
+    STATUSES,
+    Document,
+    GlossError,
+    LabelSet,
+    Relation,
+    Span,
+    now,
+)
 from tui.core.storage import (
     LOCK_TIMEOUT_S,
     AtomicStorage,
@@ -53,13 +62,18 @@ LOCKS = ".locks"
 
 @dataclass(frozen=True, slots=True)
 class ArticleSummary:
-    """One row of the library: what the analyst needs to pick an article."""
+    """One row of the library: what the analyst needs to pick an article; for a team, who
+    has marked it done, who reviewed it and how far its first two analysts agree."""
 
     id: str
     title: str
     length: int
     spans: int
     status: str
+    analysts: tuple[str, ...] = ()  # with a span or a status here, by name
+    done_by: tuple[str, ...] = ()
+    reviewed_by: tuple[str, ...] = ()
+    agreement: float | None = None  # span F1, overlapping (see agreement.article_agreement)
 
 
 @dataclass(slots=True)
@@ -204,13 +218,14 @@ class Dataset:
             else:
                 yield item
 
-    def summaries(self) -> tuple[list[ArticleSummary], list[str]]:
-        """The library's rows, and one line for each article file that cannot be read."""
+    def summaries(self, reviewer: str = REVIEWER, pair: tuple[str, ...] = ()
+                  ) -> tuple[list[ArticleSummary], list[str]]:
+        """The library's rows, and one line for each article file that cannot be read.
+        The agreement is between ``pair``'s two analysts, else each article's first two
+        by name, ``reviewer`` and whoever marked it reviewed left out."""
         problems: list[str] = []
-        rows = [ArticleSummary(a.document.id, a.document.title, len(a.document.text),
-                               len(a.span_rows), a.status.get(self.annotator, "todo"))
-                for a in self.readable(problems)]
-        return rows, problems
+        return [summary(a, self.annotator, reviewer, pair) for a in self.readable(problems)
+                ], problems
 
     def document(self, doc_id: str) -> Document:
         if doc_id not in self._texts:
@@ -299,13 +314,15 @@ class Dataset:
         """Put back a removed span with its id and times (undo of a removal)."""
         self.save_span(doc_id, span)
 
-    def set_status(self, doc_id: str, status: str) -> None:
+    def set_status(self, doc_id: str, status: str, annotator: str | None = None) -> None:
+        """Set this analyst's status of the article (``annotator``'s: a reviewer's)."""
         if status not in STATUSES:
             raise GlossError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        who = annotator or self.annotator
         with self._tables(doc_id) as tables:
             rows = tables.setdefault("status", {})
-            key = find_key(rows, "annotator", self.annotator) or str(next_key(rows))
-            rows[key] = {"annotator": self.annotator, "status": status, "updated": now()}
+            key = find_key(rows, "annotator", who) or str(next_key(rows))
+            rows[key] = {"annotator": who, "status": status, "updated": now()}
 
     # -- writing relations -----------------------------------------------------------
 
@@ -374,6 +391,24 @@ class Dataset:
         if key is None:
             raise GlossError(f"article {doc_id} has no span {span_id}")
         return key
+
+
+def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
+            pair: tuple[str, ...] = ()) -> ArticleSummary:
+    """The library's row of ``article`` for ``analyst``."""
+    document, rows, status = article.document, article.span_rows, article.status
+    analysts = tuple(sorted({row["annotator"] for row in rows} | status.keys()))
+    reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
+    if len(analysts) < 2:
+        return ArticleSummary(document.id, document.title, len(document.text), len(rows),
+                              status.get(analyst, "todo"), analysts, reviewed)
+    from tui.core.agreement import article_agreement  # rapidfuzz: not for every command
+
+    done = tuple(who for who in analysts if status.get(who) == "done")
+    compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
+    return ArticleSummary(document.id, document.title, len(document.text), len(rows),
+                          status.get(analyst, "todo"), analysts, done, reviewed,
+                          article_agreement(rows, status, compared))
 
 
 def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:

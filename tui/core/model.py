@@ -188,6 +188,7 @@ def first_line(text: str, limit: int = 120) -> str:
 # "reviewed": the status of a reviewer's version of an article, once its differences are
 # settled (see docs/teams.md).
 STATUSES = ("todo", "done", "skipped", "reviewed")
+REVIEWER = "review"  # the reviewer's analyst name unless one is given (--reviewer)
 
 LABEL_MAX = 64
 

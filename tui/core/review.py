@@ -28,10 +28,9 @@ from dataclasses import dataclass
 
 from tui.core.article_model import ArticleModel
 from tui.core.edits import cut
-from tui.core.model import Span
+from tui.core.model import REVIEWER, Span
 from tui.core.schema import SOURCE
 
-REVIEWER = "review"  # the reviewer's name unless one is given (--reviewer)
 LEFT, RIGHT = "left", "right"
 
 ONLY_LEFT, ONLY_RIGHT = "only left", "only right"
