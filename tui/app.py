@@ -20,6 +20,7 @@ from tui.core.article_model import ModelRegistry
 from tui.core.claim_index import ClaimIndex
 from tui.core.dataset import Article, Dataset
 from tui.core.model import GlossError
+from tui.core.review import ReviewPlan
 from tui.core.save_queue import SaveQueue
 from tui.core.visible import visible
 from tui.messages import SaveAnswered
@@ -45,9 +46,12 @@ class GlossApp(App[None]):
     BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True)]
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None,
-                 colours: str | None = TRUECOLOR) -> None:
+                 colours: str | None = TRUECOLOR, review: ReviewPlan | None = None,
+                 reviewing: bool = False) -> None:
         """``colours``: TRUECOLOR, ANSI16 or MONO; None asks the terminal. NO_COLOR in the
-        environment always means MONO."""
+        environment always means MONO. ``review``: who reviews whom when an article is
+        reviewed (the palette's "Review this article"); ``reviewing``: the library opens
+        each article in the review (`gloss review`)."""
         chosen = MONO if "NO_COLOR" in os.environ else (colours or terminal_colours())
         # In 16 colours the ANSI colours must reach the terminal as they are: turned into
         # RGB and back, Textual's yellow comes out red
@@ -55,6 +59,8 @@ class GlossApp(App[None]):
         self.colours = chosen
         self.dataset = dataset
         self.opened = list(opened or [])
+        self.review = review or ReviewPlan()
+        self.reviewing = reviewing
         self.models = ModelRegistry(dataset.article, dataset.annotator, dataset.labels)
         self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
         self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
@@ -120,7 +126,7 @@ class GlossApp(App[None]):
     def _library(self) -> Screen[None]:
         from tui.screens.library import LibraryScreen
 
-        return LibraryScreen(self.dataset)
+        return LibraryScreen(self.dataset, self.review, self.reviewing)
 
     # -- the dataset's claims and names -----------------------------------------------
 
@@ -187,6 +193,12 @@ class GlossApp(App[None]):
         from tui.screens.reader import ReaderScreen
 
         self.push_screen(ReaderScreen([doc_id], order, show))
+
+    def open_review(self, doc_id: str, order: list[str]) -> None:
+        """Review ``doc_id``: two versions of it side by side (see ``self.review``)."""
+        from tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(doc_id, self.review, order))
 
     def back_to_library(self) -> None:
         from tui.screens.library import LibraryScreen

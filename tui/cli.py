@@ -268,11 +268,17 @@ def progress_bar(what: str) -> Iterator[Callable[[], None]]:
         yield lambda: bar.advance(task)
 
 
+REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its status"
+                 " 'reviewed' are saved as [default: review].")
+
+
 @main.command("read")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reviewer", default=None, help=REVIEWER_HELP + " For the palette's"
+              " \"Review this article\".")
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
-                 labels_file: Path | None) -> None:
+                 labels_file: Path | None, reviewer: str | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
@@ -312,8 +318,45 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
+    from tui.core.review import ReviewPlan
 
-    GlossApp(dataset, opened, colours=None).run()  # None: as many colours as the terminal
+    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+    GlossApp(dataset, opened, colours=None, review=plan).run()  # None: the terminal's colours
+
+
+def checked_name(name: str, option: str) -> str:
+    """An analyst's name given on the command line: one line of printable text."""
+    name = name.strip()
+    if not name or not name.isprintable():
+        raise GlossError(f"{option}: a name is one line of printable text, not {name!r}")
+    return name
+
+
+@main.command("review")
+@click.option("--annotators", default="",
+              help="The two analysts to set side by side, comma separated; one: that analyst"
+              " against the review [default: each article's first two analysts, by name].")
+@click.option("--reviewer", default=None, help=REVIEWER_HELP)
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def review_command(annotators: str, reviewer: str | None, db: Path | None) -> None:
+    """Review: the library, where enter opens an article's two versions side by side and
+    keys take one side of each difference (or every agreement) into the reviewed version."""
+    from tui.core.review import REVIEWER, ReviewPlan
+
+    given = settings(db, None, None)
+    name = checked_name(reviewer, "--reviewer") if reviewer else REVIEWER
+    names = tuple(checked_name(n, "--annotators") for n in annotators.split(",") if n.strip())
+    if name in names:
+        raise GlossError(f"--reviewer {name} is one of the analysts reviewed (--annotators)")
+    if len(names) > 2:
+        raise GlossError("--annotators: two analysts at most, side by side")
+    if not given.folder.is_dir():
+        raise GlossError(f"no dataset at {given.folder}")
+    dataset = Dataset(given.folder, name)  # the reviewer is who works here
+    os.environ.setdefault("TEXTUAL_FPS", "120")
+    from tui.app import GlossApp
+
+    GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True).run()
 
 
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",

@@ -21,6 +21,7 @@ class GlossCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         from tui.screens.library import LibraryScreen
         from tui.screens.reader import ReaderScreen
+        from tui.screens.review import ReviewScreen
 
         app = cast("GlossApp", self.app)
         commands: list[tuple[str, str, Callable[[], object]]] = [
@@ -32,6 +33,25 @@ class GlossCommands(Provider):
         if isinstance(screen, LibraryScreen):
             commands.append(("Claims board", "every claim grouped by source (B in the reader)",
                              screen.action_claims_board))
+            commands.append(("Review this article", "two versions side by side, saved as "
+                             f"{visible(app.review.reviewer)}", screen.action_review_selected))
+        if isinstance(screen, ReviewScreen):
+            commands += [
+                ("Take the left version", "of the difference under the cursor (1)",
+                 partial(screen.action_take, "left")),
+                ("Take the right version", "of the difference under the cursor (2)",
+                 partial(screen.action_take, "right")),
+                ("Take every agreement", "the spans both versions hold alike (a)",
+                 screen.action_take_agreements),
+                ("Against the review", "the right pane shows the review, or the analyst (v)",
+                 screen.action_against_review),
+                ("Mark the article reviewed", "and review the next (d)",
+                 screen.action_mark_reviewed),
+                ("Undo", "the last edit of the review", screen.action_undo),
+                ("Redo", "the last undone edit", screen.action_redo),
+                ("Back to the library", "every article, who is done, the agreement",
+                 screen.action_library),
+            ]
         if isinstance(screen, ReaderScreen):
             commands += self._claims(screen)
             commands += [

@@ -15,6 +15,7 @@ class Key:
     description: str
     shown: str  # how the help names the key
     footer: str = ""  # a short name in the footer; empty: not in the footer
+    priority: bool = False  # before the focused widget's own (tab in the review)
 
 
 VIEW = "Moving and selecting (article view)"
@@ -22,6 +23,7 @@ READER = "Labelling and reading"
 CLAIMS = "Claims: sources, places, names"
 CHOOSING = "While a link key chooses (w, p), and in the prompt (k)"
 BOARD = "Claims board (B)"
+REVIEW = "Reviewing (gloss review): two versions of an article side by side"
 LIBRARY = "Library and pickers"
 
 TABLE: dict[str, list[Key]] = {
@@ -134,8 +136,40 @@ TABLE: dict[str, list[Key]] = {
         Key("escape,q", "back", "Clear the filter; then back", "escape / q", footer="Back"),
         Key("question_mark", "app.help", "Show every key", "?"),
     ],
+    REVIEW: [
+        Key("tab", "next_difference(1)", "Next difference, round the end: both panes select"
+            " it, the bar names it (only one side has it, boundaries, label, source, links or"
+            " attributes differ) and says what the review holds of it", "tab", footer="Next",
+            priority=True),
+        Key("shift+tab", "next_difference(-1)", "Previous difference", "shift+tab",
+            priority=True),
+        Key("1,2", "take", "Take the left (1) or the right (2) version of the difference"
+            " under the cursor into the review: its spans with their attributes and links"
+            " (the review's spans like the other version's go); then the next difference",
+            "1 / 2", footer="Take"),
+        Key("a", "take_agreements", "Take every agreement into the review at once: the spans"
+            " both versions hold alike, with the links between them (one undo)", "a",
+            footer="Agreed"),
+        Key("v", "against_review", "Set the left version against the review (the right pane"
+            " shows the review, and its differences); again: against the right analyst", "v"),
+        Key("d", "mark_reviewed", "Mark the article reviewed (the reviewer's status) and"
+            " open the next", "d", footer="Reviewed"),
+        Key("ctrl+z", "undo", "Undo the last edit of the review (saved like any edit)",
+            "ctrl+z"),
+        Key("ctrl+y", "redo", "Redo", "ctrl+y"),
+        Key("left_square_bracket", "step(-1)", "Review the previous article", "["),
+        Key("right_square_bracket", "step(1)", "Review the next article", "]"),
+        Key("ctrl+w", "switch_pane", "Move between the two versions (the cursor keys move in"
+            " the focused one)", "ctrl+w"),
+        Key("r", "retry", "Retry the saves that failed", "r"),
+        Key("b", "library", "Back to the library", "b"),
+        Key("question_mark", "app.help", "Show every key", "?"),
+        Key("ctrl+p", "app.command_palette", "Command palette", "ctrl+p"),
+        Key("q", "app.quit", "Quit (waits for the saves under way)", "q", footer="Quit"),
+    ],
     LIBRARY: [
-        Key("enter", "open", "Open the article", "enter"),
+        Key("enter", "open", "Open the article (in `gloss review`, review it; the palette's"
+            " \"Review this article\" reviews it from any library)", "enter"),
         Key("up,down", "", "Move in the list", "↑ / ↓"),
         Key("escape", "back", "Back (a picker closes, the library clears its filter)",
             "escape"),
@@ -151,14 +185,14 @@ def bindings(group: str) -> list[Binding]:
     for key in TABLE[group]:
         if not key.action:
             continue
-        if key.action == "label":
-            out += [Binding(k, f"label('{k}')", key.footer, show=k == "1", key_display=key.shown)
-                    for k in key.keys.split(",")]
+        if key.action in ("label", "take"):  # one binding a key, the key its argument
+            out += [Binding(k, f"{key.action}('{k}')", key.footer, show=k == "1",
+                            key_display=key.shown) for k in key.keys.split(",")]
             continue
         # Textual shows ctrl+z as ^z in the footer: short enough for 80 columns
         display = None if key.shown.startswith("ctrl+") else key.shown
         out.append(Binding(key.keys, key.action, key.footer or key.description,
-                           show=bool(key.footer), key_display=display))
+                           show=bool(key.footer), key_display=display, priority=key.priority))
     return out
 
 

@@ -20,3 +20,15 @@ def test_every_key_of_the_table_is_bound():
             for name in key.keys.split(","):
                 assert name in bound, name
     assert {b.key for b in bindings(READER) if b.action.startswith("label(")} == set("123456789")
+
+
+def test_every_review_key_is_bound_and_tab_comes_before_the_views():
+    from tui.keys import REVIEW
+    from tui.screens.review import ReviewScreen
+
+    bound = {name: b for b in ReviewScreen.BINDINGS for name in b.key.split(",")}
+    for key in TABLE[REVIEW]:
+        for name in key.keys.split(","):
+            assert name in bound, name
+    assert bound["tab"].priority and bound["shift+tab"].priority  # the view binds tab too
+    assert (bound["1"].action, bound["2"].action) == ("take('1')", "take('2')")

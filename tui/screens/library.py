@@ -1,4 +1,7 @@
-"""The library: every article with its title, length, span count and this analyst's status.
+"""The library: every article with its title, length, span count and this analyst's status;
+for a team, who marked it done, who reviewed it and how far its first two analysts agree.
+In `gloss review` an article opens in the review screen, else in the reader (the palette's
+"Review this article" reviews the one under the cursor from either).
 
 An article file that cannot be read is listed below as broken, one literal line each.
 """
@@ -12,7 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.core.dataset import Dataset
+from tui.core.dataset import ArticleSummary, Dataset
+from tui.core.review import ReviewPlan
 from tui.core.visible import visible
 from tui.messages import ArticleChosen
 from tui.widgets.article_table import ArticleTable
@@ -28,23 +32,46 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, plan: ReviewPlan | None = None,
+                 reviewing: bool = False) -> None:
+        """``plan``: who reviews whom (and so which two analysts' agreement is shown);
+        ``reviewing``: the library of `gloss review`, where enter reviews the article."""
         super().__init__()
         self.dataset = dataset
-        self.rows, self.problems = dataset.summaries()
+        self.plan = plan or ReviewPlan()
+        self.reviewing = reviewing
+        self.rows, self.problems = self._read()
+        self._fresh = True  # the rows were just read: the first resume reads nothing
+
+    def _read(self) -> tuple[list[ArticleSummary], list[str]]:
+        pair = self.plan.analysts if len(self.plan.analysts) >= 2 else ()
+        return self.dataset.summaries(self.plan.reviewer, pair)
 
     def compose(self) -> ComposeResult:
-        done = sum(r.status == "done" for r in self.rows)
-        yield Static(f" Gloss · {visible(str(self.dataset.folder))} · {len(self.rows)} "
-                     f"articles · {done} done by {visible(self.dataset.annotator)}",
-                     id="library-title", markup=False)
+        yield Static(self._title(), id="library-title", markup=False)
         yield ArticleTable(self.rows, id="library")
         for problem in self.problems:
             yield Static(f"broken: {visible(problem)}", classes="problem", markup=False)
         yield Footer()
 
+    def _title(self) -> str:
+        folder = visible(str(self.dataset.folder))
+        if not self.reviewing:
+            done = sum(r.status == "done" for r in self.rows)
+            return (f" Gloss · {folder} · {len(self.rows)} articles · {done} done by "
+                    f"{visible(self.dataset.annotator)}")
+        reviewed = sum(r.status == "reviewed" for r in self.rows)
+        whom = " against ".join(map(visible, self.plan.analysts[:2])) or "first two analysts"
+        whom += " against the review" if len(self.plan.analysts) == 1 else ""
+        return (f" Gloss review · {folder} · {len(self.rows)} articles · {reviewed} reviewed"
+                f" by {visible(self.plan.reviewer)} · {whom}")
+
     def on_article_chosen(self, message: ArticleChosen) -> None:
-        cast("GlossApp", self.app).open_reader(message.doc_id, self.order)
+        app = cast("GlossApp", self.app)
+        if self.reviewing:
+            app.open_review(message.doc_id, self.order)
+        else:
+            app.open_reader(message.doc_id, self.order)
 
     @property
     def order(self) -> list[str]:
@@ -52,10 +79,22 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from the reader: span counts and statuses have changed."""
-        self.rows, self.problems = self.dataset.summaries()
+        if self._fresh:
+            self._fresh = False
+            return
+        self.rows, self.problems = self._read()
+        self.query_one("#library-title", Static).update(self._title())
         table = self.query_one(ArticleTable)
         table.rows = self.rows
         table.fill(self.query_one(Input).value)
+
+    def action_review_selected(self) -> None:
+        """Review the article under the cursor (the palette's "Review this article")."""
+        chosen = self.query_one(ArticleTable).selected
+        if chosen is None:
+            self.notify("no article to review", severity="warning")
+        else:
+            cast("GlossApp", self.app).open_review(chosen.id, self.order)
 
     def action_claims_board(self) -> None:
         def chosen(claim: tuple[str, str] | None) -> None:

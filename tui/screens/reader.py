@@ -16,7 +16,6 @@ from typing import ClassVar
 from textual.binding import BindingType
 
 from tui.core import editor
-from tui.core.article_model import ArticleModel
 from tui.core.edits import Edit
 from tui.core.model import GlossError
 from tui.keys import CLAIMS, READER, bindings
@@ -57,28 +56,6 @@ class ReaderScreen(LinkKeys):
             after = outcome.changes[0].after
             assert after is not None
             view.select(after.start, after.end, at_start=edge == "start", span=after)
-
-    def action_undo(self) -> None:
-        self._again(self.pane.model, self.pane.model.history.undo(), "nothing to undo")
-
-    def action_redo(self) -> None:
-        self._again(self.pane.model, self.pane.model.history.redo(), "nothing to redo")
-
-    def _again(self, model: ArticleModel, edit: Edit | None, nothing: str) -> None:
-        if edit is None:
-            self.notify(nothing)
-        else:  # refused if it would make a span that is there again
-            self.apply(model, model.check(edit) or edit, record=False)
-
-    def action_retry(self) -> None:
-        retried = False
-        for model in self.gloss.models.models():
-            edit = model.retry()
-            if edit is not None:
-                self.gloss.saves.submit(model, edit)
-                retried = True
-        if not retried:
-            self.notify("every edit is saved")
 
     def action_toggle_char_mode(self) -> None:
         self.char_mode = not self.char_mode

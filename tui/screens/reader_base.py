@@ -51,13 +51,31 @@ class ReaderBase(Screen[None]):
 
     def compose(self) -> ComposeResult:
         palette = Palette(self.gloss.dataset.labels, self.gloss.colours)
-        yield Panes(self.gloss.models, palette, self.first, id="panes")
-        yield Legend(palette, id="legend")
+        yield self.make_panes(palette)
+        yield Legend(palette, differences=self.marks_differences, id="legend")
         yield SearchBar(id="search")
         yield PromptBar(id="prompt")
         yield MenuBar(id="menu")
+        yield from self.bars()
         yield StatusBar(id="status")
         yield Footer()
+
+    # The claims board and the completion of names read the whole dataset once, after the
+    # first frame; a screen that offers neither (the review) reads nothing.
+    reads_index = True
+    marks_differences = False  # the review's legend shows how a difference looks
+
+    def make_panes(self, palette: Palette) -> Panes:
+        return Panes(self.gloss.models, palette, self.first, id="panes")
+
+    def bars(self) -> ComposeResult:
+        """The screen's own bars, above the status bar."""
+        yield from ()
+
+    @property
+    def analyst(self) -> str:
+        """Who is working here: the status bar names them."""
+        return self.gloss.dataset.annotator
 
     def on_mount(self) -> None:
         self.set_class(self.gloss.colours == ANSI16, "-ansi16")
@@ -65,7 +83,8 @@ class ReaderBase(Screen[None]):
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
         self.call_after_refresh(self.gloss.settle_heap, False)
-        self.call_after_refresh(self.gloss.read_index)
+        if self.reads_index:
+            self.call_after_refresh(self.gloss.read_index)
         if self._show is not None:
             self.call_after_refresh(self.show_span, self.first[0], self._show)
 
@@ -126,7 +145,7 @@ class ReaderBase(Screen[None]):
         changes, so in the frame of the change."""
         if self.is_mounted and self.panes.active is not None:
             self.status_bar.show(status_of(
-                self.gloss.dataset.annotator, self._order, pane or self.pane, self.char_mode))
+                self.analyst, self._order, pane or self.pane, self.char_mode))
 
     def apply(self, model: ArticleModel, outcome: Edit | str, record: bool = True) -> bool:
         """Apply an edit (shown in this frame), record it for undo and queue its save."""
@@ -139,6 +158,28 @@ class ReaderBase(Screen[None]):
         self.gloss.saves.submit(model, outcome)
         self.gloss.index.touch(model.doc_id)
         return True
+
+    def action_undo(self) -> None:
+        self._again(self.pane.model, self.pane.model.history.undo(), "nothing to undo")
+
+    def action_redo(self) -> None:
+        self._again(self.pane.model, self.pane.model.history.redo(), "nothing to redo")
+
+    def _again(self, model: ArticleModel, edit: Edit | None, nothing: str) -> None:
+        if edit is None:
+            self.notify(nothing)
+        else:  # refused if it would make a span that is there again
+            self.apply(model, model.check(edit) or edit, record=False)
+
+    def action_retry(self) -> None:
+        retried = False
+        for model in self.gloss.models.models():
+            edit = model.retry()
+            if edit is not None:
+                self.gloss.saves.submit(model, edit)
+                retried = True
+        if not retried:
+            self.notify("every edit is saved")
 
     def show_span(self, doc_id: str, span_id: str) -> None:
         """Select the span ``span_id`` in the pane showing ``doc_id`` (focused)."""

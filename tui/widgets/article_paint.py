@@ -30,9 +30,10 @@ class Marks(NamedTuple):
     linked: tuple[Extent, ...] = ()  # the spans linked to the one under the cursor
     chosen: Extent | None = None  # the option a link key has highlighted
     hints: dict[int, str] | None = None  # offset -> the hint letter drawn there
+    differs: tuple[Extent, ...] = ()  # in a review: spans the other version has not alike
 
 
-Flags = tuple[bool, bool, bool, bool, bool, bool, bool]
+Flags = tuple[bool, bool, bool, bool, bool, bool, bool, bool]
 
 
 class Painter:
@@ -55,10 +56,11 @@ class Painter:
         selection, cursor = marks.selection, marks.cursor
         match = marks.match if marks.match != selection else None
         linked, chosen, hints = marks.linked, marks.chosen, marks.hints or {}
+        differs = [(a, b) for a, b in marks.differs if a < end and b > start]
         cuts = {start, end}
         for span in spans:
             cuts.update((span.start, span.end))
-        for extent in (*linked, *([chosen] if chosen else ())):
+        for extent in (*linked, *([chosen] if chosen else ()), *differs):
             cuts.update(extent)
         for offset in hints:
             if start <= offset < end:
@@ -85,6 +87,7 @@ class Painter:
                 any(a <= left and right <= b for a, b in linked),
                 bool(chosen and chosen[0] <= left and right <= chosen[1]),
                 hint is not None,
+                any(a <= left and right <= b for a, b in differs),
             )
             for _offset, shown, is_placeholder in layout.clusters(left, right):
                 if hint is not None:  # the letter over the option's first character
@@ -94,7 +97,7 @@ class Painter:
         if cursor is not None and cursor == end and (
                 end == len(text) or text[end] == "\n"):
             segments.append(Segment(" ", self._style(
-                base, (), (False, False, False, True, False, False, False), False)))
+                base, (), (False, False, False, True, False, False, False, False), False)))
         return Strip(segments)
 
     def _style(self, base: Style, covering: tuple[Span, ...], flags: Flags,
@@ -118,7 +121,9 @@ class Painter:
             style += self.palette.span(span.label, depth[span.label])
             if self.model.is_unsaved(span.id):
                 style += self.component("article-view--unsaved")
-        selected, edge, matched, at_cursor, linked, chosen, hint = flags
+        selected, edge, matched, at_cursor, linked, chosen, hint, differs = flags
+        if differs:
+            style += self.component("article-view--differs")
         if linked:
             style += self.component("article-view--linked")
         if chosen:

@@ -5,14 +5,15 @@ A Line API widget (``ScrollView`` + ``render_line``): rows come from :class:`Art
 the rows it touches, so a key costs the same on a 20 KB and a 1 MB article. The spans are
 the :class:`ArticleModel`'s: the view observes it and redraws what an edit touched, in
 whichever pane the edit was made. The view owns the caret (cursor, selection) and the keys
-that move it, and marks the spans linked to the one under the cursor; editing is the
-reader's, and so is linking, which shows its choice here (``show_choice``). ``moved`` is
-published, synchronously, whenever the caret changes, so the status bar is redrawn in the
-same frame as the cursor.
+that move it, and marks the spans linked to the one under the cursor (in a review, those
+that differ from the other version too); editing is the reader's, and so is linking, which
+shows its choice here (``show_choice``). ``moved`` is published, synchronously, whenever
+the caret changes, so the status bar is redrawn in the same frame as the cursor.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.style import Style
@@ -42,6 +43,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
         "article-view--linked", "article-view--chosen", "article-view--hint",
+        "article-view--differs",
     }
     BINDINGS: ClassVar[list[BindingType]] = list(bindings(VIEW))
 
@@ -53,6 +55,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         self.layout_ = ArticleLayout(model.text)
         self.caret = Caret()
         self.links = LinkMarks()
+        self.differs: tuple[tuple[int, int], ...] = ()  # see show_differences
         self.painter = Painter(model, self.layout_, palette, self._component, analyst)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
@@ -93,15 +96,18 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
     def show_choice(self, choice: Choice | None) -> None:
         """Highlight the option a link key offers and the hint letters (None: stop), and
         bring the option into view; the cursor stays where it is."""
-        rows: set[int] = set()
-        for extent in self.links.choose(choice):
-            rows.update(self._rows(*extent))
-        self._refresh_rows(rows)
+        self._refresh_extents(self.links.choose(choice))
         target = choice.current.start if choice is not None else self.caret.cursor
         row, column = self.layout_.locate(target)
         if choice is None or not self.scroll_offset.y <= row < \
                 self.scroll_offset.y + self.size.height:
             self.scroll_to_region(Region(column, row, 1, 1), animate=False, immediate=True)
+
+    def show_differences(self, extents: tuple[tuple[int, int], ...]) -> None:
+        """Mark ``extents`` as differing from the other version (a review); () stops."""
+        changed = set(self.differs) ^ set(extents)
+        self.differs = extents
+        self._refresh_extents(changed)
 
     def find(self, needle: str, forward: bool, from_cursor: bool = False) -> bool:
         """Select the next (or previous) match of ``needle``; False when there is none."""
@@ -199,7 +205,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         if strip is None:
             caret, links = self.caret, self.links
             marks = Marks(caret.selection, caret.match, caret.cursor if self.has_focus else None,
-                          links.linked, links.chosen, links.hints)
+                          links.linked, links.chosen, links.hints, self.differs)
             strip = self.painter.row(row, self.rich_style, marks)
             self._strips[row] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
@@ -207,19 +213,14 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
     # -- bookkeeping -----------------------------------------------------------------
 
     def _model_changed(self, event: ModelEvent) -> None:
-        rows: set[int] = set()
-        for start, end in (*event.ranges, *self._follow_links()):
-            rows.update(self._rows(start, end))
-        self._refresh_rows(rows)
+        self._refresh_extents([*event.ranges, *self._follow_links()])
 
     def _follow_links(self) -> list[tuple[int, int]]:
         return self.links.follow(self.model, self.span_here())
 
     def _moved(self, old_rows: set[int], scroll: bool = True) -> None:
-        rows = old_rows | self._caret_rows()
-        for extent in self._follow_links():
-            rows.update(self._rows(*extent))
-        self._refresh_rows(rows)
+        self._refresh_rows(old_rows | self._caret_rows() | {
+            row for extent in self._follow_links() for row in self._rows(*extent)})
         if scroll:
             row, column = self.layout_.locate(self.caret.cursor)
             self.scroll_to_region(Region(column, row, 1, 1), animate=False, immediate=True)
@@ -235,6 +236,9 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
 
     def _rows(self, start: int, end: int) -> range:
         return range(self.layout_.row_of(start), self.layout_.row_of(end) + 1)
+
+    def _refresh_extents(self, extents: Iterable[tuple[int, int]]) -> None:
+        self._refresh_rows({row for extent in extents for row in self._rows(*extent)})
 
     def _refresh_rows(self, rows: set[int]) -> None:
         scroll_y = self.scroll_offset.y

@@ -14,11 +14,16 @@ from tui.widgets.palette import Palette
 
 class Legend(Static):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "legend--selection", "legend--selection-edge", "legend--match", "legend--linked"}
+        "legend--selection", "legend--selection-edge", "legend--match", "legend--linked",
+        "legend--differs"}
 
-    def __init__(self, palette: Palette, *, id: str | None = None) -> None:
+    def __init__(self, palette: Palette, *, differences: bool = False,
+                 id: str | None = None) -> None:
+        """``differences``: a review's legend, which shows how a difference looks instead
+        of a search match."""
         super().__init__(id=id)
         self.palette = palette
+        self.differences = differences
 
     def on_mount(self) -> None:
         self._draw()
@@ -40,7 +45,10 @@ class Legend(Static):
         line.append("electio", part("legend--selection"))
         line.append("n", part("legend--selection-edge"))
         line.append("  ")
-        line.append(" match ", part("legend--match"))
+        if self.differences:
+            line.append(" differs ", part("legend--differs"))
+        else:
+            line.append(" match ", part("legend--match"))
         line.append("  ", "")
         line.append(" linked ", part("legend--linked"))
         line.append("  ", "")

@@ -29,19 +29,23 @@ LIST_WIDTH, LIST_MIN = 42, 22
 
 
 class ArticlePane(Vertical):
-    def __init__(self, model: ArticleModel, palette: Palette, release: ModelRegistry) -> None:
+    def __init__(self, model: ArticleModel, palette: Palette, release: ModelRegistry,
+                 analyst: str | None = None) -> None:
+        """``analyst``: show only that analyst's spans (one version of the article)."""
         super().__init__(classes="pane")
         self.model = model
         self.doc_id = model.doc_id
-        self.view = ArticleView(model, palette)
-        self.spans = SpanList(model, palette)
+        self.analyst = analyst
+        self.view = ArticleView(model, palette, analyst)
+        self.spans = SpanList(model, palette, analyst)
         self.shown: bool | None = None  # the span list: None while it fits, else by hand
         self._registry = release
         document = model.document
         # The title is most often the text's first line, shown just below: the heading
-        # says where the article comes from instead.
+        # says where the article comes from instead (and whose version it is).
         source = document.meta.get("source") or document.meta.get("url") or document.title
-        self.heading = f"{visible(str(source))} · {len(model.text):,} characters"
+        whose = f"{visible(analyst)}'s version · " if analyst is not None else ""
+        self.heading = f"{whose}{visible(str(source))} · {len(model.text):,} characters"
 
     @property
     def title(self) -> str:
@@ -88,7 +92,8 @@ class ArticlePane(Vertical):
 
 class Panes(Horizontal):
     def __init__(self, registry: ModelRegistry, palette: Palette, doc_ids: list[str], *,
-                 id: str | None = None) -> None:
+                 analysts: list[str | None] | None = None, id: str | None = None) -> None:
+        """``analysts``: whose version each pane shows (None: everyone's spans)."""
         super().__init__(id=id)
         self.registry = registry
         self.palette = palette
@@ -97,11 +102,12 @@ class Panes(Horizontal):
         # status bar is redrawn in the frame of the key
         self.changed: Signal[ArticlePane] = Signal(self, "changed")
         self._first = doc_ids[:2]
+        self._analysts = (analysts or [None, None])[:2]
         self._stop_observing: Callable[[], None] = lambda: None
 
     def compose(self) -> ComposeResult:
-        for doc_id in self._first:
-            yield self.make(doc_id)
+        for doc_id, analyst in zip(self._first, self._analysts, strict=False):
+            yield self.make(doc_id, analyst)
 
     @property
     def panes(self) -> list[ArticlePane]:
@@ -116,15 +122,17 @@ class Panes(Horizontal):
         for pane in self.panes:
             pane.fit(self.app.size.width // max(len(self.panes), 1))
 
-    def make(self, doc_id: str) -> ArticlePane:
-        return ArticlePane(self.registry.open(doc_id), self.palette, self.registry)
+    def make(self, doc_id: str, analyst: str | None = None) -> ArticlePane:
+        return ArticlePane(self.registry.open(doc_id), self.palette, self.registry, analyst)
 
-    def open(self, doc_id: str, beside: bool = False) -> ArticlePane:
-        """Show ``doc_id`` in the focused pane, or beside it (in the other pane if two are
-        open already). The new pane is in place and focused when this returns, so the
-        keys after the one that opened it go to it, even in a burst."""
+    def open(self, doc_id: str, beside: bool = False, analyst: str | None = None
+             ) -> ArticlePane:
+        """Show ``doc_id`` (``analyst``'s version of it) in the focused pane, or beside it
+        (in the other pane if two are open already). The new pane is in place and focused
+        when this returns, so the keys after the one that opened it go to it, even in a
+        burst."""
         panes = self.panes
-        new = self.make(doc_id)
+        new = self.make(doc_id, analyst)
         if not panes:
             self.mount(new)
         elif beside and len(panes) == 1:

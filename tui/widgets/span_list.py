@@ -73,6 +73,13 @@ class SpanList(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._fit_timer: Timer | None = None
         self._stop_observing = model.observe(self._model_changed)
+        self.notes: dict[str, str] = {}  # span id -> said in place of the analyst's name
+
+    def show_notes(self, notes: dict[str, str]) -> None:
+        """Say ``notes[span id]`` in place of a span's analyst (a review: how it differs)."""
+        if notes != self.notes:
+            self.notes = notes
+            self.refresh()
 
     @property
     def spans(self) -> list[Span]:
@@ -136,16 +143,16 @@ class SpanList(ScrollView, can_focus=True):
         model = self.model
         unsaved = model.is_unsaved(span.id) or model.links_unsaved(span.id)
         links = links_line(model, span)
-        key = (span.id, span.label, span.start, span.end, span.annotator, width, selected,
-               unsaved, links)
+        who = self.notes.get(span.id) or visible(span.annotator)
+        key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_span(span, width, selected, unsaved, links)
+            strip = self._render_span(span, width, selected, unsaved, links, who)
             self._strips[key] = strip
         return strip
 
     def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool,
-                     links: str) -> Strip:
+                     links: str, analyst: str) -> Strip:
         """``!`` when unsaved, the label as the text draws it, the span's text and its
         links, the analyst: the name whole, then the links, the text shortened first. A
         narrow list leaves the label's name out and draws the text itself in the label's
@@ -155,7 +162,6 @@ class SpanList(ScrollView, can_focus=True):
             base += self.get_component_rich_style("span-list--cursor")
         style = self.palette.tag(span.label)
         narrow = width < 34
-        analyst = visible(span.annotator)
         room = width - 3 - (0 if narrow else 10)  # the mark, two spaces, the label's name
         if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
             analyst = one_line(analyst, max(room - 3, 1))
