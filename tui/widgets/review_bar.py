@@ -27,11 +27,11 @@ def pieces(line: ReviewLine, left: str, right: str) -> list[tuple[str, str]]:
     else:
         out += [(f" {line.position} / {line.total} ", "title"), ("  ", "text"),
                 (f" {line.name} ", "current"), ("  ", "text"), (line.holds, "strong")]
+    if line.reviewed:
+        out.append(("  · reviewed ✓", "strong"))
     agreed = f"{line.agreements} agree" + (
         f", {line.agreed_in_review} in the review" if line.agreed_in_review else "")
     out.append((f"  · {agreed}", "dim"))
-    if line.reviewed:
-        out.append(("  · reviewed ✓", "strong"))
     if line.position:
         out += [(f"  · {visible(left)}: ", "dim"), (line.left, "text"),
                 (f"  {visible(right)}: ", "dim"), (line.right, "text")]
