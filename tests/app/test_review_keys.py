@@ -226,3 +226,43 @@ async def test_the_agreement_waits_for_both_analysts_to_be_done(tmp_path):
     [row], _ = Dataset(folder, "x").summaries()
     # 6 of alice's 7 spans overlap one of bob's 8 with the same label (not Istanbul)
     assert row.agreement == pytest.approx(2 * 6 / 15)
+
+
+async def test_d_reviews_the_next_article_and_brackets_step_between_them(folder):
+    other = "Zelensky met Erdogan in Ankara.\n"
+    dataset = Dataset(folder, "alice")
+    from tui.core.model import Document, Span
+
+    dataset.add_article(Document.from_text(other), [
+        Span.new(other, 0, 8, "ACTOR", "alice"), Span.new(other, 0, 8, "ACTOR", "bob")])
+    async with reviewing(folder).run_test(size=(120, 30)) as pilot:
+        await pilot.press("enter", "d")
+        await pilot.pause()
+        screen = screen_of(pilot.app)
+        assert screen.model.text == other and bar(pilot.app).startswith(" no differences ")
+        assert "1 agree" in bar(pilot.app)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen_of(pilot.app).model.text == TEXT and "reviewed ✓" in bar(pilot.app)
+        await pilot.press("b")
+        assert isinstance(pilot.app.screen, LibraryScreen)
+
+
+async def test_names_from_the_data_are_shown_literally(tmp_path):
+    from tui.core.model import Document, Span
+
+    text = "Putin spoke in Moscow."
+    names = ("a\x1b[31mlice", "b\u202eob")
+    dataset = Dataset(tmp_path / "db", "x")
+    dataset.add_article(Document.from_text(text), [
+        Span.new(text, 0, 5, "ACTOR", names[0]), Span.new(text, 15, 21, "ACTOR", names[1])])
+    for name in names:
+        dataset.set_status(dataset.ids()[0], "done", name)
+    async with reviewing(dataset.folder).run_test(size=(120, 30)) as pilot:
+        row = "".join(seg.text for seg in pilot.app.screen.query_one(ArticleList)
+                      .render_line(1))
+        assert "a␛[31mlice" in row and "\x1b" not in row and "\u202e" not in row
+        await pilot.press("enter")
+        headings = [pane.heading for pane in screen_of(pilot.app).panes.panes]
+        assert headings[0].startswith("a␛[31mlice's version") and "\u202e" not in headings[1]
+        assert "only a␛[31mlice has it" in bar(pilot.app) and "\u202e" not in bar(pilot.app)

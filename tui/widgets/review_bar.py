@@ -33,8 +33,8 @@ def pieces(line: ReviewLine, left: str, right: str) -> list[tuple[str, str]]:
         f", {line.agreed_in_review} in the review" if line.agreed_in_review else "")
     out.append((f"  · {agreed}", "dim"))
     if line.position:
-        out += [(f"  · {visible(left)}: ", "dim"), (line.left, "text"),
-                (f"  {visible(right)}: ", "dim"), (line.right, "text")]
+        out += [(f"  · {left}: ", "dim"), (line.left, "text"),
+                (f"  {right}: ", "dim"), (line.right, "text")]
     return out
 
 
@@ -45,7 +45,8 @@ class ReviewBar(Widget):
         self._strip: Strip | None = None
 
     def show(self, line: ReviewLine, left: str, right: str) -> None:
-        shown = pieces(line, left, right)
+        # names and span texts are data: their controls are shown, never obeyed
+        shown = [(visible(text), look) for text, look in pieces(line, left, right)]
         if shown != self._pieces:
             self._pieces, self._strip = shown, None
             self.refresh()
