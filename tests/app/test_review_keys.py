@@ -91,6 +91,9 @@ async def test_1_takes_the_left_version_as_the_reviewer_then_goes_on(folder):
         [copy] = Dataset(folder, "x").spans(DOC_ID, "review")
         assert copy.annotator == "review" and copy.id != "alice-ACTOR-18"
         assert bar(pilot.app).startswith(" 2 / 4 ")  # on to the next difference
+        left, right = (p.spans for p in screen_of(pilot.app).panes.panes)
+        assert left.notes["alice-ACTOR-18"] == "bounds ✓" and right.notes["bob-ACTOR-0"] == \
+            "bounds"
         await pilot.press("shift+tab")
         assert "the review: alice's" in bar(pilot.app)
 

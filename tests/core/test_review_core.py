@@ -211,6 +211,21 @@ def test_one_analyst_against_the_review():
         "the review holds that already"
 
 
+def test_the_walk_goes_on_after_a_side_is_taken_and_follows_the_cursor():
+    model, _s = pair()
+    comparison = compare(model, "alice", "bob")
+    first, second = comparison.differences[:2]
+    assert comparison.after(first) == 1  # two analysts: the difference stays
+    assert comparison.after(comparison.differences[-1]) is None  # the last: stay there
+    assert comparison.under(first.extent(LEFT)[0], LEFT, None) == 0
+    assert comparison.under(second.start, RIGHT, 0) == 1  # the cursor left the first
+    alone = compare(model, "alice", "review")
+    do(model, take(model, alone, alone.differences[0], LEFT, "review"))
+    again = compare(model, "alice", "review")  # the review was a side: the first is gone
+    assert again.after(alone.differences[0]) == 0
+    assert again.differences[0] == alone.differences[1]
+
+
 def test_who_reviews_whom():
     assert ReviewPlan().sides(["bob", "alice", "carol"]) == ("alice", "bob")
     assert ReviewPlan().sides(["alice", "review"]) == ("alice", "review")

@@ -124,11 +124,34 @@ class Comparison:
         found = bisect_left(starts, offset)
         return found % count if by > 0 else (found - 1) % count
 
+    def after(self, taken: Difference) -> int | None:
+        """Where the walk goes once a side of ``taken`` is taken: to the next difference
+        (``taken`` is still there when two analysts are compared; it is gone when the
+        review was a side, and the next is the first from where it was)."""
+        index = self.find(taken.ident)
+        if index is not None:
+            return index + 1 if index + 1 < len(self.differences) else None
+        return self.step(None, taken.start, 1)
+
+    def under(self, cursor: int, which: str, current: int | None) -> int | None:
+        """The difference the cursor of ``which`` side's pane is on: ``current`` while
+        the cursor stays in it, else the innermost around the cursor."""
+        if current is not None and current < len(self.differences):
+            start, end = self.differences[current].extent(which)
+            if start <= cursor <= end:
+                return current
+        return self.at(cursor)
+
     def at(self, offset: int) -> int | None:
         """The difference whose extent holds ``offset`` (the innermost), if any."""
         inside = [(d.end - d.start, i) for i, d in enumerate(self.differences)
                   if d.start <= offset < d.end]
         return min(inside)[1] if inside else None
+
+
+def analysts_of(model: ArticleModel) -> set[str]:
+    """Who has a span or a status in the article."""
+    return {s.annotator for s in model.spans} | set(model.status)
 
 
 def links_of(model: ArticleModel, span: Span) -> Links:
@@ -143,6 +166,11 @@ def _source(span: Span, links: Links) -> tuple[object, ...]:
 
 def how_they_differ(model: ArticleModel, a: Span, b: Span) -> str | None:
     """Two spans of the same extent and label: None when they agree, else the kind."""
+    if not model.links_from(a.id) and not model.links_from(b.id):  # most spans
+        if a.attributes == b.attributes:
+            return None
+        return SOURCE_DIFFERS if a.attribute("source_kind") != b.attribute("source_kind") \
+            else ATTRIBUTES
     links_a, links_b = links_of(model, a), links_of(model, b)
     if _source(a, links_a) != _source(b, links_b):
         return SOURCE_DIFFERS

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 
 from tui.core.article_model import ArticleModel, ModelEvent
+from tui.core.edits import Edit
 from tui.core.model import GlossError
 from tui.core.review import (
     LEFT,
     RIGHT,
     Comparison,
-    Difference,
     ReviewPlan,
+    analysts_of,
     compare,
     notes,
     review_line,
@@ -34,10 +35,6 @@ from tui.screens.reader_base import ReaderBase
 from tui.widgets.palette import Palette
 from tui.widgets.panes import ArticlePane, Panes
 from tui.widgets.review_bar import ReviewBar
-
-
-def analysts_of(model: ArticleModel) -> set[str]:
-    return {s.annotator for s in model.spans} | set(model.status)
 
 
 class ReviewScreen(ReaderBase):
@@ -57,6 +54,7 @@ class ReviewScreen(ReaderBase):
         self._went: int | None = None  # the one tab went to, while the cursor stays in it
         self._ident: tuple[object, ...] | None = None  # the same one, once compared again
         self._model: ArticleModel | None = None
+        self._same = False  # the edit being applied leaves the comparison as it is
         self._stop_observing = lambda: None
 
     @property
@@ -95,20 +93,35 @@ class ReviewScreen(ReaderBase):
 
     # -- what is shown ---------------------------------------------------------------
 
+    def apply(self, model: ArticleModel, outcome: Edit | str, record: bool = True) -> bool:
+        """As any edit; one that changes only the review leaves two analysts' comparison
+        as it is (the notes and the bar are said again)."""
+        if isinstance(outcome, Edit):
+            self._same = self.plan.reviewer not in (self.left, self.right) and all(
+                c.span.annotator == self.plan.reviewer for c in outcome.changes)
+        try:
+            return super().apply(model, outcome, record)
+        finally:
+            self._same = False
+
     def _model_changed(self, event: ModelEvent) -> None:
         if event.kind == "edit":
-            self._compare()
+            self._compare(again=not self._same)
 
-    def _compare(self) -> None:
-        """Compare the two versions again (after every edit), mark the differences in
-        each pane and keep the current difference if it is still there."""
-        comparison = self.comparison = compare(self.model, self.left, self.right)
-        self.current = comparison.find(self._ident) if self._ident is not None else None
-        self._went = self.current if self._went is not None else None
+    def _compare(self, again: bool = True) -> None:
+        """Compare the two versions again (after an edit of either), mark the differences
+        in each pane and keep the current difference if it is still there; say again
+        what the review holds."""
+        comparison = self.comparison
+        if again:
+            comparison = self.comparison = compare(self.model, self.left, self.right)
+            self.current = comparison.find(self._ident) if self._ident is not None else None
+            self._went = self.current if self._went is not None else None
         said = notes(self.model, self.plan.reviewer, comparison)
         for pane, which in self._sides():
-            pane.view.show_differences(tuple(
-                (s.start, s.end) for d in comparison.differences for s in d.side(which)))
+            if again:
+                pane.view.show_differences(tuple(
+                    (s.start, s.end) for d in comparison.differences for s in d.side(which)))
             pane.spans.show_notes(said)
         self._show_line()
 
@@ -136,18 +149,9 @@ class ReviewScreen(ReaderBase):
             self._show_line()
 
     def _here(self) -> int | None:
-        """The difference the focused pane's cursor is on: the one tab went to while the
-        cursor stays in it, else the innermost around the cursor."""
-        cursor, which = self.view.cursor, self._side_of(self.pane)
-        current = self.current
-        if current is not None and current < len(self.comparison.differences):
-            start, end = self.comparison.differences[current].extent(which)
-            if start <= cursor <= end:
-                return current
-        return self.comparison.at(cursor)
-
-    def _side_of(self, pane: ArticlePane) -> str:
-        return RIGHT if self.panes.panes.index(pane) == 1 else LEFT
+        """The difference the focused pane's cursor is on."""
+        which = RIGHT if self.panes.panes.index(self.pane) == 1 else LEFT
+        return self.comparison.under(self.view.cursor, which, self.current)
 
     def go(self, index: int) -> None:
         """Select difference ``index`` in both panes (where it would be, on a side that
@@ -186,20 +190,9 @@ class ReviewScreen(ReaderBase):
             self.say(outcome)
         else:
             self.apply(self.model, outcome)
-        self._after(difference)
-
-    def _after(self, taken: Difference) -> None:
-        """On to the difference after ``taken`` (still there when two analysts are
-        compared; gone when the review was one side, as the review now holds it)."""
-        comparison = self.comparison
-        index = comparison.find(taken.ident)
-        if index is not None and index + 1 < len(comparison.differences):
-            self.go(index + 1)
-        elif index is None and comparison.differences:
-            following = comparison.step(None, taken.start, 1)
-            self.go(following if following is not None else 0)
-        else:
-            self._show_line()
+        following = self.comparison.after(difference)  # on to the next difference
+        if following is not None:
+            self.go(following)
 
     def action_take_agreements(self) -> None:
         outcome = take_agreements(self.model, self.comparison, self.plan.reviewer)
