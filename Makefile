@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/conll.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/library.py
+	$(BIN)/python bench/review.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -194,7 +194,8 @@ def test_every_agreement_is_taken_at_once_with_the_links_both_have():
     line = review_line(model, "review", compare(model, "alice", "bob"), 0)
     assert (line.position, line.total, line.name) == (1, 1, "only alice has it")
     assert (line.agreements, line.agreed_in_review) == (2, 2)
-    assert notes(model, "review", comparison)[a_claim.id] == "agrees ✓"
+    said = notes(model, "review", comparison)
+    assert said.of(a_claim) == "agrees ✓" and said.of(a_kyiv) == "only"
 
 
 def test_one_analyst_against_the_review():

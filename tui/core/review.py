@@ -268,10 +268,16 @@ def holds(model: ArticleModel, reviewer: str, comparison: Comparison,
     return "the review: neither"
 
 
+def held(model: ArticleModel, reviewer: str) -> set[Key]:
+    """The extents and labels of the review's spans."""
+    return {key_of(s) for s in model.of(reviewer)}
+
+
 def in_review(model: ArticleModel, reviewer: str, agreements: Sequence[tuple[Span, Span]]
               ) -> int:
     """How many of the agreements the review holds."""
-    return sum(counterpart(model, reviewer, a) is not None for a, _b in agreements)
+    keys = held(model, reviewer)
+    return sum(key_of(a) in keys for a, _b in agreements)
 
 
 # -- what is shown -----------------------------------------------------------------------
@@ -317,19 +323,34 @@ SHORT = {ONLY_LEFT: "only", ONLY_RIGHT: "only", BOUNDARIES: "bounds", LABEL: "la
          SOURCE_DIFFERS: "source", LINKS: "links", ATTRIBUTES: "attrs"}
 
 
-def notes(model: ArticleModel, reviewer: str, comparison: Comparison) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Notes:
     """What each side's span list says of a span, in place of the analyst's name: how it
-    differs (or that it agrees), and ✓ when the review holds a span like it."""
-    out: dict[str, str] = {}
+    differs (or that it agrees), and ✓ when the review holds a span like it. Asked only
+    for the rows drawn: an edit of the review costs a set of its keys, not a note a span."""
 
-    def note(span: Span, what: str) -> None:
-        taken = span.annotator != reviewer and counterpart(model, reviewer, span)
-        out[span.id] = f"{what} ✓" if taken else what
+    kinds: dict[str, str]  # span id -> how it differs, from the comparison
+    held: set[Key]  # the review's spans
+    reviewer: str
 
-    for a, b in comparison.agreements:
-        note(a, "agrees")
-        note(b, "agrees")
+    def of(self, span: Span) -> str | None:
+        what = self.kinds.get(span.id)
+        if what is None or span.annotator == self.reviewer or key_of(span) not in self.held:
+            return what
+        return f"{what} ✓"
+
+
+def kinds_of(comparison: Comparison) -> dict[str, str]:
+    """Each span of the comparison: ``agrees``, or how it differs (short)."""
+    out = {x.id: "agrees" for pair in comparison.agreements for x in pair}
     for difference in comparison.differences:
         for span in (*difference.left, *difference.right):
-            note(span, SHORT[difference.kind])
+            out[span.id] = SHORT[difference.kind]
     return out
+
+
+def notes(model: ArticleModel, reviewer: str, comparison: Comparison,
+          kinds: dict[str, str] | None = None) -> Notes:
+    """The span lists' notes (``kinds``: the comparison's, when already worked out)."""
+    return Notes(kinds if kinds is not None else kinds_of(comparison),
+                 held(model, reviewer), reviewer)

@@ -26,6 +26,7 @@ from tui.core.review import (
     ReviewPlan,
     analysts_of,
     compare,
+    kinds_of,
     notes,
     review_line,
 )
@@ -55,6 +56,7 @@ class ReviewScreen(ReaderBase):
         self._ident: tuple[object, ...] | None = None  # the same one, once compared again
         self._model: ArticleModel | None = None
         self._same = False  # the edit being applied leaves the comparison as it is
+        self._kinds: dict[str, str] = {}  # how each span differs (span lists)
         self._stop_observing = lambda: None
 
     @property
@@ -117,7 +119,8 @@ class ReviewScreen(ReaderBase):
             comparison = self.comparison = compare(self.model, self.left, self.right)
             self.current = comparison.find(self._ident) if self._ident is not None else None
             self._went = self.current if self._went is not None else None
-        said = notes(self.model, self.plan.reviewer, comparison)
+            self._kinds = kinds_of(comparison)
+        said = notes(self.model, self.plan.reviewer, comparison, self._kinds)
         for pane, which in self._sides():
             if again:
                 pane.view.show_differences(tuple(

@@ -27,6 +27,7 @@ from textual.timer import Timer
 from tui.core.article_model import ArticleModel, ModelEvent, order
 from tui.core.linking import links_line
 from tui.core.model import Span
+from tui.core.review import Notes
 from tui.core.visible import visible
 from tui.messages import SpanChosen
 from tui.widgets.article_layout import placeholder
@@ -73,11 +74,12 @@ class SpanList(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._fit_timer: Timer | None = None
         self._stop_observing = model.observe(self._model_changed)
-        self.notes: dict[str, str] = {}  # span id -> said in place of the analyst's name
+        self.notes: Notes | None = None  # said in place of the analyst's name (a review)
 
-    def show_notes(self, notes: dict[str, str]) -> None:
-        """Say ``notes[span id]`` in place of a span's analyst (a review: how it differs)."""
-        if notes != self.notes:
+    def show_notes(self, notes: Notes | None) -> None:
+        """Say ``notes.of(span)`` in place of a span's analyst (a review: how it differs
+        from the other version, and whether the review holds it)."""
+        if notes is not self.notes:
             self.notes = notes
             self.refresh()
 
@@ -143,7 +145,7 @@ class SpanList(ScrollView, can_focus=True):
         model = self.model
         unsaved = model.is_unsaved(span.id) or model.links_unsaved(span.id)
         links = links_line(model, span)
-        who = self.notes.get(span.id) or visible(span.annotator)
+        who = (self.notes.of(span) if self.notes else None) or visible(span.annotator)
         key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
         strip = self._strips.get(key)
         if strip is None:

@@ -1,0 +1,129 @@
+"""Review benchmark: two analysts' versions compared, and a review key to its frame.
+
+    python bench/review.py [--keys N]
+
+Prints figures; asserts nothing. Two analysts label the same words (every fifth and every
+seventh span differ), on a 20 KB article with 300 spans each and a 1 MB one with 5,000
+each. Key to frame is timed as in bench/reader.py: the key is posted as the driver posts
+it, and the time runs until the frame that shows its effect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textual import events
+
+from tui.app import GlossApp
+from tui.core.article_model import ArticleModel
+from tui.core.dataset import Dataset
+from tui.core.model import Document, Span
+from tui.core.review import ReviewPlan, compare
+from tui.core.text import words
+from tui.screens.review import ReviewScreen
+from tui.widgets.review_bar import ReviewBar
+
+LABELS = ("ACTOR", "CLAIM", "LOCATION")
+VOCABULARY = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of "
+              "in on security adviser officials claimed troops withdrawal").split()
+
+
+def article(size: int, spans: int, rng: random.Random) -> tuple[str, list[Span]]:
+    text = ""
+    while len(text) < size:
+        text += " ".join(rng.choice(VOCABULARY) for _ in range(40)) + ".\n"
+    found = list(words(text, 0, len(text)))
+    step = max(len(found) // spans, 2)
+    out = []
+    for who, shift in (("alice", 7), ("bob", 5)):
+        for n, k in enumerate(range(0, len(found) - 2, step)):
+            end = found[k + (n % shift == 0)][1]
+            out.append(Span.new(text, found[k][0], end, LABELS[n % 3], who))
+    return text, out
+
+
+class Timed(GlossApp):
+    frame: asyncio.Event
+
+    def post_display_hook(self) -> None:
+        self.frame.set()
+        super().post_display_hook()
+
+
+async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
+    app = Timed(Dataset(folder, "review"), review=ReviewPlan(), reviewing=True)
+    app.frame = asyncio.Event()
+    results: dict[str, list[float]] = {"tab (next difference)": [], "1 (take the left)": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        while not isinstance(app.screen, ReviewScreen):
+            await pilot.pause()
+        await pilot.pause()
+        bar = app.screen.query_one(ReviewBar)
+
+        async def timed(key: str) -> float:
+            await pilot.pause()
+            await app.saves.wait()
+            before = bar.plain
+            app.frame.clear()
+            start = time.perf_counter()
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+            while True:
+                await asyncio.wait_for(app.frame.wait(), 10)
+                if bar.plain != before:
+                    return time.perf_counter() - start
+                app.frame.clear()
+
+        for _ in range(presses):
+            results["tab (next difference)"].append(await timed("tab"))
+            results["1 (take the left)"].append(await timed("1"))
+        await app.saves.wait()
+    return results
+
+
+def line(name: str, values: list[float]) -> str:
+    values = sorted(values)
+    return (f"{name:<44} median {statistics.median(values) * 1000:7.1f} ms  (min "
+            f"{values[0] * 1000:.1f}, max {values[-1] * 1000:.1f}, n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keys", type=int, default=30, help="presses of each key")
+    args = parser.parse_args()
+    rng = random.Random(5)
+    root = Path(tempfile.mkdtemp(prefix="gloss-bench-review-", dir=Path(__file__).parent))
+    try:
+        for name, size, spans in (("20 KB", 20_000, 300), ("1 MB", 1_000_000, 5000)):
+            text, marks = article(size, spans, rng)
+            folder = root / name.replace(" ", "")
+            dataset = Dataset(folder, "alice")
+            dataset.add_article(Document.from_text(text), marks)
+            model = ArticleModel(dataset.article(dataset.ids()[0]), "review")
+            times = []
+            for _ in range(10):
+                start = time.perf_counter()
+                comparison = compare(model, "alice", "bob")
+                times.append(time.perf_counter() - start)
+            print(f"-- {name}, {spans:,} spans an analyst, "
+                  f"{len(comparison.differences):,} differences --")
+            print(line("compare the two versions", times))
+            for what, values in asyncio.run(keys_to_frame(folder, args.keys)).items():
+                print(line(f"key to frame: {what}", values))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
