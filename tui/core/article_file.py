@@ -175,7 +175,9 @@ def read_article(path: Path, data: Any) -> Article:
         check.fail("the article's 'added' is not a whole number")
     rows = _span_rows(check, check.table(tables, "spans"), text)
     ids = {row["id"] for row in rows}
-    relations = [check.relation(key, r, ids)
+    relations = [Relation(*r.values()) if type(r) is dict and tuple(r) == _RELATION_ROW
+                 and _TEXT.issuperset(map(type, r.values())) and r["head"] in ids
+                 and r["child"] in ids else check.relation(key, r, ids)
                  for key, r in check.table(tables, "relations").items()]
     status: dict[str, str] = {}
     for key, r in check.table(tables, "status").items():
@@ -192,9 +194,14 @@ def read_article(path: Path, data: Any) -> Article:
 
 
 # A row with these fields in this order makes a Span by position; one with 'attributes'
-# too (an object in the file, pairs in a Span) goes through Span.from_record.
+# too (an object in the file, pairs in a Span) goes through Span.from_record. Rows of
+# either shape, and relation rows as Gloss writes them, are checked in one expression.
 _SPAN_ROW = tuple(f.name for f in fields(Span) if f.name != "attributes")
 _BARE = len(_SPAN_ROW)
+_SPAN_ROW_WITH_ATTRIBUTES = (*_SPAN_ROW, "attributes")
+_SPAN_FIELDS = itemgetter(*_SPAN_ROW)
+_RELATION_ROW = tuple(f.name for f in fields(Relation))
+_TEXT = frozenset({str})
 _TIES = itemgetter("label", "annotator", "id")
 _END = itemgetter("end")
 _START = itemgetter("start")
@@ -202,22 +209,31 @@ _START = itemgetter("start")
 
 def _span_rows(check: _Checker, table: dict[str, Any], text: str) -> list[dict[str, Any]]:
     """The span rows, checked, each with the fields of a Span in its order. A row as Gloss
-    writes it (without attributes) is checked in one expression; any other goes through
+    writes it (with attributes or without) is checked in one expression; any other goes through
     :meth:`_Checker.span`, which names what is wrong (an export reads every row of every
     article: 60,000 at 2,000 articles)."""
     rows = []
     length = len(text)
     for key, row in table.items():
-        if type(row) is dict and tuple(row) == _SPAN_ROW:
+        if type(row) is dict and ((shape := tuple(row)) == _SPAN_ROW
+                                  or shape == _SPAN_ROW_WITH_ATTRIBUTES):
             start, end, label, quoted, annotator, source, span_id, created, updated = \
-                row.values()
+                _SPAN_FIELDS(row)
             if (type(start) is int and type(end) is int and 0 <= start < end <= length
                     and type(label) is str and type(annotator) is str
                     and type(source) is str and type(span_id) is str
                     and type(created) is str and type(updated) is str
                     and quoted == text[start:end]):
-                rows.append(row)
-                continue
+                if len(shape) == _BARE:
+                    rows.append(row)
+                    continue
+                attributes = row["attributes"]
+                if (attributes and type(attributes) is dict
+                        and _TEXT.issuperset(map(type, attributes.values()))):
+                    # as Span.to_record writes them: by name
+                    rows.append(row if list(attributes) == sorted(attributes) else
+                                {**row, "attributes": dict(sorted(attributes.items()))})
+                    continue
         rows.append(check.span(key, row, text).to_record())
     return rows
 
