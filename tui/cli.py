@@ -384,16 +384,35 @@ def export_command(fmt: str, output: Path | None, only: str | None, db: Path | N
 
 
 @main.command("stats")
+@click.option("--plot", is_flag=True,
+              help="The stats screen's plots, each with its numbers, instead of tables.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: every figure, for scripts.")
 @shared_options
-def stats_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
-    """Articles, spans per label and per analyst, articles done."""
-    from tui.stats import render_stats
+def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
+                  labels_file: Path | None) -> None:
+    """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
+    spans per article and per hour, claims with and without a source."""
+    from tui import stats
+    from tui.core.figures import Tally
 
+    if plot and fmt == "json":
+        raise GlossError("--plot draws, --format json does not: give one of them")
     dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
-    problems = render_stats(dataset)
-    for problem in problems:
+    figures = Tally().figures(dataset)
+    try:
+        if fmt == "json":
+            stats.print_json(figures)
+        elif plot:
+            stats.print_plots(dataset, figures)
+        else:
+            stats.render_stats(dataset, figures)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `gloss stats --format json | head`: the reader has had enough
+        quiet_stdout()
+    for problem in figures.problems:
         say(f"gloss: {problem}")
-    if problems:
+    if figures.problems:
         sys.exit(EXIT_BAD_INPUT)
 
 
