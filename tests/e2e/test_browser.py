@@ -2,7 +2,8 @@
 
 Two tabs are two app processes on one dataset: each labels a word of the seed article and
 every label reaches the file, the first tab's second label too, after the second tab's
-save (its process must not write back what it read before). Skipped where there is no
+save (its process must not write back what it read before); then the first tab's stats
+(ctrl+g) count all three. Skipped where there is no
 browser or no Playwright (`.ci/run` installs both). What a tab shows is read from the
 terminal stream its websocket carries, without the escape sequences.
 """
@@ -151,4 +152,7 @@ def test_two_tabs_label_the_seed_article_and_every_label_lands(served, tmp_path)
         assert shot.read_bytes().startswith(b"\x89PNG")
         if os.environ.get("GLOSS_BROWSER_SHOT"):  # how docs/browser.png is made
             shutil.copy(shot, os.environ["GLOSS_BROWSER_SHOT"])
+        # the stats, counted in the tab's own process: all three labels, both tabs'
+        first.wait_for("ACTOR: 2 (66.7 %)", after=first.keys("Control+g"))
+        first.wait_for("LOCATION: 1 (33.3 %)")
         browser.close()
