@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from textual.screen import Screen
 
 from tui.commands import GlossCommands
 from tui.core.article_model import ModelRegistry
+from tui.core.claim_cache import cached_articles
 from tui.core.claim_index import ClaimIndex
 from tui.core.dataset import Article, Dataset
 from tui.core.figures import Tally
@@ -140,10 +142,10 @@ class GlossApp(App[None]):
         def read() -> None:
             order: list[str] = []
 
-            def articles() -> Iterator[Article]:
-                for article in self.dataset.readable(index.problems):
+            def articles() -> Iterator[tuple[Article, Counter[tuple[str, str, str]]]]:
+                for article, given in cached_articles(self.dataset, index.problems):
                     order.append(article.document.id)
-                    yield article
+                    yield article, given
 
             index.add_all(articles())
             self.call_from_thread(self._index_read, index, order)
