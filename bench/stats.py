@@ -3,15 +3,16 @@
     python bench/stats.py [--articles N] [--repeat N] [--keep DIR]
 
 Prints figures (min / median / max); asserts nothing. A generated dataset: three analysts
-who labelled over ten working days, about 30 spans an article (a few articles far more,
-some none; actors with canonical names), a claim in five, most with a SOURCE link, and
-statuses done / skipped. Timed:
+who labelled over ten working days, each article in a half-hour sitting, about 30 spans an
+article (a few articles far more, some none; actors with canonical names), a claim in
+five, most with a SOURCE link, and statuses done / skipped. Timed:
 
-- reading every file and counting the figures, cold (a new Tally) and after one save
-  (the Tally reads the one file that changed);
-- `gloss stats --format json` (a new process);
+- counting the figures: from every file (no cache), from the cache a session left
+  (.cache/figures.json), and again after one save (the one file that changed is read);
+- `gloss stats --format json` (a new process), without and with the cache;
 - the stats screen (headless, 120x50) from ctrl+g to its first frame, and to the first
-  frame that shows the plots: cold (the first open of the app), then opened again.
+  frame that shows the plots: the first open of a session without a cache, the first open
+  of a later session (the cache), and an open again in the same session.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,8 +36,8 @@ from textual import events
 
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
-from tui.core.figures import Tally
 from tui.core.model import Document, Relation, Span
+from tui.core.tally import Tally
 
 ANALYSTS = ("olena", "taras", "maria")
 NAMES = ("Vladimir Putin", "Donald Trump", "Volodymyr Zelensky", "Steve Witkoff",
@@ -46,13 +48,17 @@ WORDS = ("talks resumed after a long pause and the envoys met again on Monday wh
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)
 
 
-def when(rng: random.Random) -> str:
-    """A moment of ten working days, 8 to 18 UTC."""
+def session(rng: random.Random) -> datetime:
+    """When an analyst sat down to an article: a moment of ten working days, 8 to 18 UTC."""
     day = START + timedelta(days=rng.randrange(14))
     if day.weekday() >= 5:
         day -= timedelta(days=2)
-    moment = day + timedelta(seconds=rng.randrange(10 * 3600))
-    return moment.isoformat(timespec="milliseconds")
+    return day + timedelta(seconds=rng.randrange(10 * 3600))
+
+
+def when(rng: random.Random, sat: datetime) -> str:
+    """A label in the half hour after the analyst sat down to the article."""
+    return (sat + timedelta(seconds=rng.randrange(1800))).isoformat(timespec="milliseconds")
 
 
 def article(rng: random.Random, n: int) -> tuple[Document, list[Span], list[Relation]]:
@@ -74,8 +80,9 @@ def article(rng: random.Random, n: int) -> tuple[Document, list[Span], list[Rela
     text = " ".join(parts)
     who = ANALYSTS[n % 3]
     spans = []
+    sat = session(rng)
     for start, end, label, canonical in marks[:count]:
-        stamp = when(rng)
+        stamp = when(rng, sat)
         span = Span(start, end, label, text[start:end], who, "gloss", created=stamp,
                     updated=stamp)
         spans.append(span.with_attribute("canonical", canonical) if canonical else span)
@@ -103,7 +110,7 @@ class Timed(GlossApp):
 
 
 async def screen_times(folder: Path) -> tuple[list[float], list[float]]:
-    """ctrl+g to the first frame and to the plots: the first open, then an open again."""
+    """ctrl+g to the first frame and to the plots: the session's first open, then again."""
     from tui.screens.stats import StatsScreen
 
     app = Timed(Dataset(folder, "olena"))
@@ -131,6 +138,11 @@ async def screen_times(folder: Path) -> tuple[list[float], list[float]]:
     return shown, plotted
 
 
+def forget(folder: Path) -> None:
+    """No cache: as the first session on the dataset."""
+    shutil.rmtree(folder / ".cache", ignore_errors=True)
+
+
 def line(name: str, values: list[float]) -> str:
     values = sorted(values)
     return (f"{name:<52} median {statistics.median(values) * 1000:7.1f} ms  (min "
@@ -153,37 +165,50 @@ def main() -> None:
     print(f"{figures.articles:,} articles, {figures.spans:,} spans,"
           f" {sum(s + t for s, t in figures.claims.values()):,} claims,"
           f" {sum(len(h) for h in figures.hours.values()):,} analyst-hours")
-    cold, warm = [], []
+    cold, cached, warm = [], [], []
     for _ in range(args.repeat):
+        forget(folder)
         start = time.perf_counter()
-        tally = Tally()
-        tally.figures(dataset)
+        Tally().figures(dataset)
         cold.append(time.perf_counter() - start)
-        doc_id = dataset.ids()[7]
-        Dataset(folder, "olena").set_status(doc_id, "done")
+        Tally(keep=True).figures(Dataset(folder, "olena"))  # as the app leaves it
+        start = time.perf_counter()
+        tally = Tally(keep=True)
+        tally.figures(dataset)
+        cached.append(time.perf_counter() - start)
+        Dataset(folder, "olena").set_status(dataset.ids()[7], "done")
         start = time.perf_counter()
         tally.figures(dataset)
         warm.append(time.perf_counter() - start)
-    print(line("figures from the files (a new Tally)", cold))
+    print(line("figures from every file (no cache)", cold))
+    print(line("figures from the cache a session left", cached))
     print(line("figures again after a save (one file read)", warm))
-    runs = []
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tui", "stats", "--format", "json", "--db",
-                        str(folder)], check=True, capture_output=True)
-        runs.append(time.perf_counter() - start)
-    print(line("gloss stats --format json (a new process)", runs))
-    first_frames, plots, again_frames, again_plots = [], [], [], []
-    for _ in range(args.repeat):
-        shown, plotted = asyncio.run(screen_times(folder))
-        first_frames.append(shown[0])
-        plots.append(plotted[0])
-        again_frames.append(shown[1])
-        again_plots.append(plotted[1])
-    print(line("ctrl+g to the screen's first frame", first_frames))
-    print(line("ctrl+g to the plots, first open", plots))
-    print(line("ctrl+g to the screen's first frame, opened again", again_frames))
-    print(line("ctrl+g to the plots, opened again", again_plots))
+    for cache in (False, True):
+        runs = []
+        for _ in range(args.repeat):
+            if not cache:
+                forget(folder)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "tui", "stats", "--format", "json", "--db",
+                            str(folder)], check=True, capture_output=True)
+            runs.append(time.perf_counter() - start)
+        print(line(f"gloss stats --format json ({'the cache' if cache else 'no cache'})", runs))
+    for cache in (False, True):
+        first_frames, plots, again_frames, again_plots = [], [], [], []
+        for _ in range(args.repeat):
+            if not cache:
+                forget(folder)
+            shown, plotted = asyncio.run(screen_times(folder))
+            first_frames.append(shown[0])
+            plots.append(plotted[0])
+            again_frames.append(shown[1])
+            again_plots.append(plotted[1])
+        when = "later session (the cache)" if cache else "first session (no cache)"
+        print(line(f"ctrl+g to the first frame, {when}", first_frames))
+        print(line(f"ctrl+g to the plots, {when}", plots))
+        if cache:
+            print(line("ctrl+g to the first frame, opened again", again_frames))
+            print(line("ctrl+g to the plots, opened again", again_plots))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ from tui.core.article_model import ModelRegistry
 from tui.core.claim_cache import cached_articles
 from tui.core.claim_index import ClaimIndex
 from tui.core.dataset import Article, Dataset
-from tui.core.figures import Tally
 from tui.core.model import GlossError
 from tui.core.save_queue import SaveQueue
+from tui.core.tally import Tally
 from tui.core.visible import visible
 from tui.keys import EVERYWHERE, bindings
 from tui.messages import SaveAnswered
@@ -64,7 +64,7 @@ class GlossApp(App[None]):
         self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
         self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
         self.reading: ClaimIndex | None = None  # the index being read, while it is
-        self.tally = Tally()  # each article's counts for the stats screen, kept by file
+        self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._after_display: list[Callable[[], object]] = []
 
     # -- frames and saves ------------------------------------------------------------

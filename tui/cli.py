@@ -394,7 +394,7 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
     """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
     spans per article and per hour, claims with and without a source."""
     from tui import stats
-    from tui.core.figures import Tally
+    from tui.core.tally import Tally
 
     if plot and fmt == "json":
         raise GlossError("--plot draws, --format json does not: give one of them")

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.dataset import Dataset
-from tui.core.figures import HOURS_SHOWN, Tally, numbers
+from tui.core.figures import HOURS_SHOWN, numbers
 from tui.core.model import Document, Relation, Span
+from tui.core.tally import Tally
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied. " * 3
 

@@ -21,24 +21,19 @@ Why it stays right:
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-import orjson
-
+from tui.core import cache_file
 from tui.core.article_file import Article
 from tui.core.claim_index import names_given
 from tui.core.dataset import Dataset
-from tui.core.files import read_bytes
 from tui.core.model import Document, GlossError, LabelSet, Relation
 from tui.core.schema import ABOUT, SOURCE
-from tui.core.storage import CorruptFileError, signature, write_temp
+from tui.core.storage import CorruptFileError, signature
 
-FOLDER = ".cache"
+FOLDER = cache_file.FOLDER
 NAME = "claims.json"
 VERSION = 2
 _ROW_FIELDS = ("start", "end", "label", "text", "annotator", "source", "id", "created",
@@ -69,7 +64,7 @@ def cached_articles(dataset: Dataset, problems: list[str], *, write: bool = True
     to ``problems``. The cache is written again when anything changed and ``write``."""
     path = dataset.folder / FOLDER / NAME
     key = _key(dataset.labels)
-    old = _load(path, key)
+    old = cache_file.load(path, key)
     entries: dict[str, list[Any]] = {}
     found: list[tuple[Article, Given]] = []
     changed = False
@@ -93,7 +88,7 @@ def cached_articles(dataset: Dataset, problems: list[str], *, write: bool = True
         found.append(item)
     found.sort(key=lambda item: (item[0].added, item[0].document.id))
     if write and not dataset.read_only and (changed or len(entries) != len(old)):
-        _save(path, key, entries)
+        cache_file.save(path, key, entries)
     yield from found
 
 
@@ -107,31 +102,6 @@ def _entry(seen: list[int], article: Article, given: Given) -> list[Any]:
     return [seen, meta["title"], meta["date"], article.added, article.status, rows,
             [[r.head, r.child, r.label, r.annotator, r.id] for r in article.relations],
             [[*names, n] for names, n in given.items()]]
-
-
-def _load(path: Path, key: list[Any]) -> dict[str, list[Any]]:
-    if path.parent.is_symlink():
-        return {}
-    try:
-        data = orjson.loads(read_bytes(path))  # a regular file only: a FIFO never hangs
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    if not isinstance(data, dict) or data.get("key") != key:
-        return {}
-    entries = data.get("articles")
-    return entries if isinstance(entries, dict) else {}
-
-
-def _save(path: Path, key: list[Any], entries: dict[str, list[Any]]) -> None:
-    with contextlib.suppress(OSError, GlossError):
-        path.parent.mkdir(exist_ok=True)
-        if path.parent.is_symlink() or not path.parent.is_dir():
-            return  # never written through a link
-        temp = write_temp(path, orjson.dumps({"key": key, "articles": entries}), fsync=False)
-        try:
-            os.replace(temp, path)
-        except OSError:
-            temp.unlink(missing_ok=True)
 
 
 def _from_entry(doc_id: str, entry: Any) -> tuple[Article, Given] | None:

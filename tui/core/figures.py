@@ -4,29 +4,25 @@ the articles, how many spans each analyst labels an hour, and which claims have 
 Shared by the stats screen, ``gloss stats --plot`` and ``gloss stats --format json``, and
 counted from an article's checked span rows, never from ``Span`` objects (150,000 of them
 cost more than reading the files). Each article is counted once into an
-:class:`ArticleCounts`; a :class:`Tally` keeps those by file, so that counting again after
-a save reads only the files that changed. No Textual, no Rich.
+:class:`ArticleCounts`, which ``tui/core/tally.py`` keeps by file, so that counting again
+reads only the files that changed. No Textual, no Rich.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import chain, compress
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
 from tui.core.article_file import Article
-from tui.core.dataset import Dataset
 from tui.core.edits import cut
-from tui.core.model import STATUSES, GlossError, LabelSet
+from tui.core.model import STATUSES, LabelSet
 from tui.core.schema import SOURCE
-from tui.core.storage import CorruptFileError, signature
 
 TODO = "todo"
 HEAVY = 2  # an article with more than twice the median number of spans is unbalanced
@@ -41,97 +37,44 @@ _MADE_HERE = "gloss".__eq__  # a span labelled in Gloss, not imported
 
 @dataclass(slots=True)
 class ArticleCounts:
-    """What one article adds to the figures: a few fields of each span, gathered in C
-    (``map`` and ``itemgetter``), and counted only when the figures are made."""
+    """What one article adds to the figures, counted in C (``Counter`` over ``map`` and
+    ``itemgetter``): small enough to keep for every article, and between sessions."""
 
     id: str
     title: str
     added: int
     status: dict[str, str]  # analyst: status
-    labels: tuple[str, ...]  # each span's label
-    analysts: tuple[str, ...]  # each span's analyst
-    hours: tuple[tuple[str, str], ...]  # (analyst, "YYYY-MM-DDTHH" UTC) of each span
-    # labelled in Gloss (not imported)
-    claims: tuple[tuple[str, bool], ...]  # (analyst, has a source) of each claim
-
-    @property
-    def spans(self) -> int:
-        return len(self.labels)
+    spans: int
+    labels: dict[str, int]  # label: spans
+    analysts: dict[str, int]  # analyst: spans
+    hours: list[tuple[str, str, int]]  # (analyst, "YYYY-MM-DDTHH" UTC, spans labelled in
+    # Gloss, not imported, that hour)
+    claims: list[tuple[str, int, int]]  # (analyst, claims with a source, without)
 
 
 def count(article: Article, claim_labels: frozenset[str]) -> ArticleCounts:
     """One article's counts, from its checked rows."""
     rows = article.span_rows
-    labels = tuple(map(_LABEL, rows))
-    analysts = tuple(map(_ANALYST, rows))
-    hours = tuple(compress(zip(analysts, map(_HOUR, map(_CREATED, rows)), strict=True),
-                           map(_MADE_HERE, map(_SOURCE, rows))))
-    claims: tuple[tuple[str, bool], ...] = ()
+    labels = Counter(map(_LABEL, rows))
+    hours = Counter(compress(zip(map(_ANALYST, rows), map(_HOUR, map(_CREATED, rows)),
+                                 strict=True), map(_MADE_HERE, map(_SOURCE, rows))))
+    claims: dict[str, list[int]] = {}
     if not claim_labels.isdisjoint(labels):
         sourced = {r.head for r in article.relations if r.label == SOURCE}
-        claims = tuple((row["annotator"], row["id"] in sourced
-                        or "source_kind" in row.get("attributes", ()))
-                       for row in compress(rows, map(claim_labels.__contains__, labels)))
+        for row in compress(rows, map(claim_labels.__contains__, map(_LABEL, rows))):
+            has = row["id"] in sourced or "source_kind" in row.get("attributes", ())
+            claims.setdefault(row["annotator"], [0, 0])[0 if has else 1] += 1
     document = article.document
     return ArticleCounts(document.id, document.title, article.added, dict(article.status),
-                         labels, analysts, hours, claims)
+                         len(rows), dict(labels), dict(Counter(map(_ANALYST, rows))),
+                         [(who, hour, n) for (who, hour), n in hours.items()],
+                         [(who, a, b) for who, (a, b) in claims.items()])
 
 
 def claim_labels(labels: LabelSet) -> frozenset[str]:
     """The labels whose spans are claims: those of the set a SOURCE link goes from."""
     return frozenset(r.head for r in labels.relations
                      if r.name == SOURCE and labels.get(r.head) is not None)
-
-
-class Tally:
-    """Every article's counts, kept by file, and the figures they last made: counting
-    again reads only the files made, replaced or removed since (a save replaces its file:
-    a new inode), and makes new figures only when one was. One count runs at a time;
-    another thread may watch ``done`` of ``total`` meanwhile."""
-
-    def __init__(self) -> None:
-        self._kept: dict[str, tuple[tuple[int, int, int], ArticleCounts | str]] = {}
-        self._wanted: frozenset[str] = frozenset()
-        self._lock = threading.Lock()
-        self.done = self.total = 0
-        self.last: Figures | None = None  # the figures of the last count
-
-    def figures(self, dataset: Dataset) -> Figures:
-        """The figures of ``dataset`` as it is on disk now."""
-        with self._lock:
-            if self._update(dataset) or self.last is None:
-                counts = [c for _, c in self._kept.values() if isinstance(c, ArticleCounts)]
-                counts.sort(key=lambda c: (c.added, c.id))
-                problems = sorted(p for _, p in self._kept.values() if isinstance(p, str))
-                self.last = figures(counts, dataset.labels, str(dataset.folder),
-                                    dataset.annotator, problems)
-            return self.last
-
-    def _update(self, dataset: Dataset) -> bool:
-        """Count the files that changed; return whether any had."""
-        wanted = claim_labels(dataset.labels)
-        if wanted != self._wanted:
-            self._kept, self._wanted = {}, wanted
-        ids = dataset.ids()
-        self.done, self.total = 0, len(ids)
-        kept: dict[str, tuple[tuple[int, int, int], ArticleCounts | str]] = {}
-        changed = len(ids) != len(self._kept)
-        folder = str(dataset.folder)
-        for self.done, doc_id in enumerate(ids, start=1):
-            stamp = signature(os.path.join(folder, f"{doc_id}.json"))
-            before = self._kept.get(doc_id)
-            if before is not None and before[0] == stamp:
-                kept[doc_id] = before
-                continue
-            changed = True
-            try:
-                kept[doc_id] = (stamp, count(dataset.article(doc_id), wanted))
-            except CorruptFileError as exc:
-                kept[doc_id] = (stamp, str(exc))
-            except GlossError:
-                continue  # removed since the folder was listed
-        self._kept = kept
-        return changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,13 +174,25 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
     out.articles = len(counts)
     out.per_article = [c.spans for c in counts]
     out.spans = sum(out.per_article)
-    per_label = Counter(chain.from_iterable(c.labels for c in counts))
-    per_analyst = Counter(chain.from_iterable(c.analysts for c in counts))
-    hours = Counter(chain.from_iterable(c.hours for c in counts))
-    claims = Counter(chain.from_iterable(c.claims for c in counts))
-    statuses = Counter(chain.from_iterable(c.status.items() for c in counts))
+    per_label: dict[str, int] = {}
+    per_analyst: dict[str, int] = {}
+    statuses: Counter[tuple[str, str]] = Counter()
+    hours: dict[tuple[str, str], int] = {}
+    claims: dict[str, list[int]] = {}
+    for c in counts:  # a few keys an article: plain loops beat Counter.update here
+        for name, n in c.labels.items():
+            per_label[name] = per_label.get(name, 0) + n
+        for who, n in c.analysts.items():
+            per_analyst[who] = per_analyst.get(who, 0) + n
+        statuses.update(c.status.items())
+        for who, hour, n in c.hours:
+            hours[who, hour] = hours.get((who, hour), 0) + n
+        for who, a, b in c.claims:
+            mine = claims.setdefault(who, [0, 0])
+            mine[0] += a
+            mine[1] += b
     for name in dict.fromkeys([*labels.names(), *sorted(per_label)]):
-        out.labels[name] = per_label[name]
+        out.labels[name] = per_label.get(name, 0)
     out.analysts = dict(sorted(per_analyst.items()))
     for who in sorted({analyst, *per_analyst, *(who for who, _ in statuses)}):
         shown = {status: statuses[who, status] for status in STATUSES if status != TODO}
@@ -245,8 +200,7 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
     for (who, hour), spans in sorted(hours.items()):
         if _is_hour(hour):  # a time edited by hand is left out, not an error
             out.hours.setdefault(who, {})[hour] = spans
-    for who in sorted({who for who, _ in claims}):
-        out.claims[who] = (claims[who, True], claims[who, False])
+    out.claims = {who: (a, b) for who, (a, b) in sorted(claims.items())}
     heaviest = sorted(counts, key=lambda c: (-c.spans, c.id))[:3]
     out.heaviest = [(c.id, c.title, c.spans) for c in heaviest]
     return out

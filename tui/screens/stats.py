@@ -1,9 +1,10 @@
 """The stats screen (ctrl+g): the figures of the dataset as plots, each with its numbers.
 
-The files are read in a thread while the screen says how far it is; the app's ``Tally``
-keeps each article's counts, so opening the screen again, or the refresh after a save,
-reads only the files that changed. A save replaces its file, which changes the folder's
-modification time: the screen looks at it each second and counts again when it moved.
+The counts are made in a thread while the screen says how far it is; the app's ``Tally``
+keeps each article's counts (and the cache a session leaves), so the figures come from the
+files that changed only. The last figures show at once when the screen opens again. A save
+replaces its file, which changes the folder's modification time: the screen looks at it
+each second and counts again when it moved.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from tui.core.dataset import Dataset
-from tui.core.figures import Figures, Tally, numbers
+from tui.core.figures import Figures, numbers
 from tui.core.model import GlossError
+from tui.core.tally import Tally
 from tui.core.visible import visible
 from tui.keys import STATS, bindings
 from tui.plots import PLOTS
