@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tui.core.article_model import ArticleModel
 from tui.core.canonical import bare_name
@@ -231,7 +232,13 @@ def start(model: ArticleModel, name: str, current: Span | None, at_cursor: Itera
 
 def same_name(span: Span) -> str:
     """Which spans name one actor (or place): its canonical name, else its bare name."""
-    return (span.attribute("canonical") or bare_name(span.text) or span.text).casefold()
+    return _same_name(span.text, span.attribute("canonical") if span.attributes else None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _same_name(text: str, canonical: str | None) -> str:
+    # A link key names every actor of the article: 1,700 regex runs in a megabyte, once.
+    return (canonical or bare_name(text) or text).casefold()
 
 
 def ranked_near(text: str, anchor: Span, pool: list[Span], starts: list[int],
