@@ -67,6 +67,9 @@ class ArticleModel:
         self._todo: tuple[int, list[Span]] = (-1, [])
         self._claim_labels = {r.head for r in self.labels.relations if r.name == SOURCE}
         self._by_id = {s.id: s for s in self.spans}
+        self._labelled: dict[str, list[Span]] = {}  # label -> its spans, in text order
+        for span in self.spans:
+            self._labelled.setdefault(span.label, []).append(span)
         self._keys = {s.key: s.id for s in self.spans}
         self._longest = max((len(s) for s in self.spans), default=0)
         self.history = History()
@@ -125,6 +128,11 @@ class ArticleModel:
 
     def of(self, annotator: str | None) -> Iterator[Span]:
         return (s for s in self.spans if annotator is None or s.annotator == annotator)
+
+    def labelled(self, label: str) -> list[Span]:
+        """The spans of ``label`` in text order (not to be changed): a link key ranks
+        every actor, a third of the spans, without reading the other two thirds."""
+        return self._labelled.get(label, [])
 
     def snapshot(self) -> Article:
         """The article as it is in this process now (its unsaved edits too)."""
@@ -341,6 +349,7 @@ class ArticleModel:
 
     def _insert(self, span: Span) -> None:
         insort(self.spans, span, key=order)
+        insort(self._labelled.setdefault(span.label, []), span, key=order)
         self._by_id[span.id] = span
         self._keys[span.key] = span.id
         self._longest = max(self._longest, len(span))
@@ -354,6 +363,12 @@ class ArticleModel:
             del self.spans[index]
         else:  # never reached: kept sorted by the same key
             self.spans.remove(span)
+        labelled = self._labelled[span.label]
+        index = bisect_left(labelled, order(span), key=order)
+        if index < len(labelled) and labelled[index].id == span_id:
+            del labelled[index]
+        else:  # never reached, as above
+            labelled.remove(span)
         if self._keys.get(span.key) == span_id:
             del self._keys[span.key]
         return span

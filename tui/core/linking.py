@@ -204,7 +204,8 @@ def start(model: ArticleModel, name: str, current: Span | None, at_cursor: Itera
         return f"{name} links a {relation.head} to a {relation.child}: put the cursor on one"
     from_head = anchor.label == relation.head
     other = relation.child if from_head else relation.head
-    pool = [s for s in model.of(anchor.annotator) if s.label == other and s.id != anchor.id]
+    analyst = anchor.annotator
+    pool = [s for s in model.labelled(other) if s.annotator == analyst and s.id != anchor.id]
     starts = local_starts(model.text, anchor.start, anchor.end)
     if from_head:
         linked = [model.get(r.child) for r in model.links_from(anchor.id, name)]
