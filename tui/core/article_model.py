@@ -215,14 +215,18 @@ class ArticleModel:
                     or after.key in made:
                 return f"{after.label} “{after.text[:40]}” is already there"
             made.add(after.key)
-        present = ({*self._by_id} - gone) | {c.after.id for c in edit.changes if c.after}
+        kept = {c.after.id for c in edit.changes if c.after}
+
+        def present(span_id: str) -> bool:  # not a set of every span id: one an edit
+            return span_id in kept or (span_id in self._by_id and span_id not in gone)
+
         unlinked = {link.before.id for link in edit.links if link.before is not None}
         linked: set[tuple[str, str, str]] = set()
         for link in edit.links:
             after = link.after
             if after is None:
                 continue
-            if after.head not in present or after.child not in present:
+            if not (present(after.head) and present(after.child)):
                 return f"{after.label}: a span of the link is not there any more"
             there = self.link(*after.key)
             if (there is not None and there.id not in unlinked and there.id != after.id) \
