@@ -1,6 +1,6 @@
 """Reader benchmark: start to first frame, key to frame, link key to frame, peak memory.
 
-    python bench/reader.py [--keys N] [--starts N] [--links-only]
+    python bench/reader.py [--keys N] [--starts N] [--links N] [--links-only]
 
 Prints figures; asserts nothing. Key to frame is timed without Pilot's waits: an event is
 set in ``App.post_display_hook``, the key is posted as the driver would post it, and the
@@ -9,7 +9,8 @@ sample, beside a bare Textual app started the same way, so the difference is Glo
 
 Link key to frame: the claims' analyst walks to the next claim to do (`t`, not timed),
 presses `w` (timed to the frame that shows the highlighted candidate) and enter (timed to
-the frame that shows the link). A third of the big article's claims have a source already.
+the frame that shows the link). A third of each article's claims have a source already,
+and a quarter of its actors a canonical name.
 """
 
 from __future__ import annotations
