@@ -222,8 +222,12 @@ def main() -> None:
     parser.add_argument("--links-only", action="store_true", help="only link key to frame")
     parser.add_argument("--spread", action="store_true", help="print every sample, sorted")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gloss-bench-reader-") as temp:
+        run(Path(temp), args)  # 17 MB of dataset, removed after
+
+
+def run(folder: Path, args: argparse.Namespace) -> None:
     rng = random.Random(11)
-    folder = Path(tempfile.mkdtemp(prefix="gloss-bench-reader-"))
     dataset = Dataset(folder, "bench")
     seed = Document.from_text(SEED.read_text(encoding="utf-8"), {"source": SEED.name})
     dataset.add_article(seed)
