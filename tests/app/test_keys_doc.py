@@ -32,3 +32,15 @@ def test_every_review_key_is_bound_and_tab_comes_before_the_views():
             assert name in bound, name
     assert bound["tab"].priority and bound["shift+tab"].priority  # the view binds tab too
     assert (bound["1"].action, bound["2"].action) == ("take('1')", "take('2')")
+
+
+def test_the_keys_of_every_screen_and_of_the_app_are_bound():
+    from tui.app import GlossApp
+    from tui.keys import EVERYWHERE, STATS
+    from tui.screens.stats import StatsScreen
+
+    for group, owner in ((EVERYWHERE, GlossApp), (STATS, StatsScreen)):
+        bound = {name for b in owner.BINDINGS for name in b.key.split(",")}
+        for key in TABLE[group]:
+            if key.action:
+                assert set(key.keys.split(",")) <= bound, key.keys
