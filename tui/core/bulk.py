@@ -59,9 +59,10 @@ class BulkImport:
     def __init__(self, dataset: Dataset, items: list[Item], labels: list[str],
                  label_set: LabelSet | None = None,
                  statuses: dict[str, list[dict[str, Any]]] | None = None,
-                 keep_tokens: bool = True) -> None:
+                 keep_tokens: bool = True, replace_statuses: bool = True) -> None:
         self.dataset = dataset
         self.statuses = statuses or {}
+        self.replace_statuses = replace_statuses
         self.keep_tokens = keep_tokens
         self.order = [document.id for document, _, _ in items]
         self.items = _combined(items)
@@ -103,7 +104,8 @@ class BulkImport:
             for doc_id in new:
                 document, spans, relations = self.items[doc_id]
                 tables = new_tables(document)
-                added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()))
+                added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
+                                 self.replace_statuses)
                 staged[doc_id] = stage(f"{folder}/{doc_id}.json", orjson.dumps(tables),
                                        fsync=False)
                 self.results[doc_id] = (True, added)
@@ -170,7 +172,8 @@ class BulkImport:
                 tables = new_tables(document)
             else:
                 read_article(path, tables)
-            added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()))
+            added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
+                                  self.replace_statuses)
             self.results[doc_id] = (old is None, added)
             if old is None or added or linked:
                 write_json_atomic(path, tables)

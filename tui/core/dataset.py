@@ -236,7 +236,8 @@ class Dataset:
     def add_articles(self, items: Iterable[Item], labels: Iterable[str] = (),
                      label_set: LabelSet | None = None,
                      statuses: dict[str, list[dict[str, Any]]] | None = None,
-                     keep_tokens: bool = True) -> list[tuple[bool, int]]:
+                     keep_tokens: bool = True, replace_statuses: bool = True
+                     ) -> list[tuple[bool, int]]:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
         then replaces it), all or nothing.
 
@@ -251,7 +252,7 @@ class Dataset:
         from tui.core.bulk import BulkImport
 
         return BulkImport(self, list(items), list(labels), label_set, statuses,
-                          keep_tokens).run()
+                          keep_tokens, replace_statuses).run()
 
     # -- writing spans ---------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 ``{"text", "meta", "tokens": [{"text", "start", "end", "id", "ws"}], "spans": [{"start",
 "end", "label", "token_start", "token_end", ...}], "answer": "accept"}``, code-point offsets,
-``token_end`` inclusive as in Prodigy. On import only records answered ``accept`` (or not
-answered at all: raw input) are kept.
+``token_end`` inclusive as in Prodigy. On import a record answered ``accept`` is its
+analyst's done work and one answered ``ignore`` a skipped article (never accepted data); one
+not answered is raw input; ``reject`` is left out, counted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tui.core.corpus import (
     object_field,
 )
 from tui.core.dataset import Article
+from tui.core.export_selection import analysts, answer
 from tui.core.export_tokens import token_records, tokenizer
 from tui.core.visible import json_bytes
 
@@ -43,13 +45,21 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
 ANSWERS = ("accept", "reject", "ignore")
 
 
+# What an answer says of the analyst's work: an accepted example is done (its spans are all
+# there are, none at all included), an ignored one skipped (kept out of training, as Prodigy
+# keeps it). A record without an answer is a task to label, or pre-annotated input.
+DECIDED = {"accept": "done", "ignore": "skipped"}
+
+
 def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | None:
-    answer = record.get("answer", "accept")
-    if answer not in ANSWERS:
+    said = record.get("answer")
+    if said is not None and said not in ANSWERS:
         raise InputError(where, f"'answer' must be one of {', '.join(ANSWERS)}")
-    if answer != "accept":
-        notes.add(f"records answered {answer!r} skipped")
+    if said == "reject":  # in a manual task: the text itself is bad; Gloss has no such status
+        notes.add(f"records answered {said!r} skipped")
         return None
+    if said == "ignore":
+        notes.add("records answered 'ignore' imported as skipped")
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError(where, "no 'text' string")
@@ -63,7 +73,8 @@ def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | No
     meta = object_field(record, "meta", where, notes)
     return RawArticle(text, meta, where, spans,
                       _relations(list_field(record, "relations", where, notes), spans,
-                                 where, notes))
+                                 where, notes),
+                      {annotator or "": DECIDED[said]} if said in DECIDED else {})
 
 
 def _relations(relations: list[Any], spans: list[Any], where: str, notes: Notes
@@ -146,10 +157,15 @@ def record(article: Article, annotator: str | None, notes: Notes,
         "meta": {**doc.meta, "tokenizer": name},
         "tokens": tokens,
         "spans": spans,
-        "answer": "accept",
     }
     if relations:
         line["relations"] = relations
+    workers = analysts(article)
+    if len(workers) == 1:  # whose example it is, as Prodigy's named sessions say it
+        line["_annotator_id"] = line["_session_id"] = workers[0]
+    said = answer(article)
+    if said is not None:  # an article nobody opened is a task to label, not an example
+        line["answer"] = said
     return line
 
 
