@@ -25,6 +25,7 @@ from tui.core.corpus import InputError, Notes, decode, import_articles, read_inp
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
+from tui.progress import progress_bar
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of Gloss, not bad input
@@ -252,34 +253,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@contextlib.contextmanager
-def progress_bar(what: str, total: int | None = None, unit: str = "records"
-                 ) -> Iterator[Callable[[], None]]:
-    """A Rich progress bar on stderr when it is a terminal, nothing otherwise: a bar
-    filling up to ``total`` when it is known, else a count."""
-    if not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        ProgressColumn,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
-    if total is not None:
-        columns.append(BarColumn())
-    columns += [TextColumn(f"{{task.completed:,}}{'' if total is None else ' / {task.total:,}'}"
-                           f" {unit}"), TimeElapsedColumn()]
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(what, total=total)
-        yield lambda: bar.advance(task)
-
-
 @main.command("read")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @shared_options
@@ -381,12 +354,8 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         raise GlossError(f"{fmt}: give the output with -o"
                          + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
     dataset = reading_dataset(given, "export")
-    with progress_bar("exporting", len(dataset.ids()), "articles") as advance:
-        def counted(articles: Iterable[Any]) -> Iterator[Any]:
-            for article in articles:
-                advance()
-                yield article
-
+    with progress_bar("exporting", len(dataset.ids()), "articles") as progress:
+        counted = progress.over
         if output is None:
             try:
                 report = formats.export(dataset, sys.stdout.buffer, fmt, None, counted,
@@ -454,8 +423,8 @@ def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | Non
     if given.labels is not None:
         raise GlossError("--labels: merge unites the label sets of the folders; give it to"
                          " import or read")
-    with collector_paused():
-        result = merge_datasets(writing_dataset(given), folders)
+    with collector_paused(), progress_bar("merging", unit="article files") as progress:
+        result = merge_datasets(writing_dataset(given), folders, progress.over)
     say(f"merged {result.read} article files: {result.articles_added} new articles,"
         f" {result.articles_merged} given new spans or statuses, {result.spans_added} spans")
     if result.labels_added:

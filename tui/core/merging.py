@@ -11,7 +11,7 @@ labelling meanwhile; nothing is written unless every folder reads cleanly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,28 +31,33 @@ class MergeResult:
     read: int = 0  # article files read, from every folder
 
 
-def merge_datasets(target: Dataset, folders: Iterable[Path]) -> MergeResult:
+def merge_datasets(target: Dataset, folders: Iterable[Path],
+                   progress: Callable[[list[Path]], Iterable[Path]] | None = None
+                   ) -> MergeResult:
+    """Merge the datasets in ``folders`` into ``target``; ``progress`` wraps the list of
+    article files to read (a bar on a terminal)."""
     items: list[Item] = []
     statuses: dict[str, list[dict[str, Any]]] = {}
     names: list[str] = []
     result = MergeResult()
+    files: list[Path] = []
     for folder in folders:
         source = Dataset.existing(folder, target.annotator)
         if source.folder.resolve() == target.folder.resolve():
             raise GlossError(f"{folder}: is the dataset merged into (--db)")
         names += source.labels.names()
-        for doc_id in source.ids():
-            path = source.path(doc_id)
-            try:
-                tables = read_json(path)
-                if tables is None:
-                    continue  # removed since the folder was listed
-                article = read_article(path, tables)
-            except CorruptFileError as exc:
-                raise GlossError(f"{exc} (nothing merged)") from exc
-            items.append((article.document, article.span_rows, article.relations))
-            statuses.setdefault(doc_id, []).extend(tables.get("status", {}).values())
-            result.read += 1
+        files += [source.path(doc_id) for doc_id in source.ids()]
+    for path in progress(files) if progress else files:
+        try:
+            tables = read_json(path)
+            if tables is None:
+                continue  # removed since the folder was listed
+            article = read_article(path, tables)
+        except CorruptFileError as exc:
+            raise GlossError(f"{exc} (nothing merged)") from exc
+        items.append((article.document, article.span_rows, article.relations))
+        statuses.setdefault(article.document.id, []).extend(tables.get("status", {}).values())
+        result.read += 1
     result.labels_added = [n for n in dict.fromkeys(names) if target.labels.get(n) is None]
     outcome = dict(zip((document.id for document, _, _ in items),
                        target.add_articles(items, result.labels_added, statuses=statuses,
