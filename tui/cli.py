@@ -424,7 +424,7 @@ def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | Non
         raise GlossError("--labels: merge unites the label sets of the folders; give it to"
                          " import or read")
     with collector_paused(), progress_bar("merging", unit="article files") as progress:
-        result = merge_datasets(writing_dataset(given), folders, progress.over)
+        result = merge_datasets(writing_dataset(given), folders, progress)
     say(f"merged {result.read} article files: {result.articles_added} new articles,"
         f" {result.articles_merged} given new spans or statuses, {result.spans_added} spans")
     if result.labels_added:
