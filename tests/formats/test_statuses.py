@@ -125,7 +125,9 @@ def test_several_reviewers_of_one_article_are_left_out_until_one_is_picked(tmp_p
     dataset, ids = team(tmp_path / "db")
     Dataset(dataset.folder, "olena").set_status(ids[0], "reviewed")
     outcome = run("export", "--db", dataset.folder, "--reviewed")
-    assert outcome.code == 2 and "no article is reviewed" in outcome.err
+    assert outcome.code == 2 and outcome.err == (
+        f"gloss: {dataset.folder}: nothing exported: 1 articles reviewed by olena and review"
+        " left out (pick one with --reviewer)\n")
     [line] = lines(run("export", "--db", dataset.folder, "--reviewer", "review"))
     assert line["_annotator_id"] == "review"
     outcome = run("export", "--db", dataset.folder, "--reviewer", "olena")

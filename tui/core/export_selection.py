@@ -106,9 +106,13 @@ def select(articles: Iterable[Article], choice: Choice, notes: Notes, *,
         yield version
 
 
-def nothing_reviewed(folder: object, choice: Choice) -> GlossError:
+def nothing_reviewed(folder: object, choice: Choice, notes: Notes) -> GlossError:
     """The one line of ``--reviewed`` over a dataset where nothing is: an empty training
-    file would pass for a finished one."""
+    file would pass for a finished one. Where reviewed articles were left out for having
+    several reviewers, that is what it says."""
+    several = [line for line in notes.lines() if line.endswith("(pick one with --reviewer)")]
+    if several:
+        return GlossError(f"{folder}: nothing exported: {'; '.join(several)}")
     wanted = choice.reviewer or choice.annotator
     return GlossError(f"{folder}: no article is reviewed{f' by {wanted}' if wanted else ''}"
                       "; nothing exported (review first, or merge the reviewer's folder in)")

@@ -185,7 +185,7 @@ def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,
     first = next(chosen, None)
     if first is None:
         if not unreadable:  # a broken file may hold the review: that is said instead
-            raise nothing_reviewed(dataset.folder, choice)
+            raise nothing_reviewed(dataset.folder, choice, notes)
         return []
     return itertools.chain([first], chosen)
 
