@@ -50,7 +50,8 @@ class Format:
     binary: bool = False  # never to a terminal: needs -o
     write_claims: ClaimsWriter | None = None  # needs the label set's relation types
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
-    one_version: bool = True  # a record holds one version (Label Studio: one an analyst)
+    one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
+    # Label Studio: an annotation an analyst)
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -63,7 +64,8 @@ def _csv(path: Path, notes: Notes) -> Iterator[RawArticle]:
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format("jsonl", "Prodigy / spaCy JSONL: text, meta, tokens, spans (default)",
-                    (".jsonl",), prodigy.read, prodigy.write, keeps_skipped=True),
+                    (".jsonl",), prodigy.read, prodigy.write, keeps_skipped=True,
+                    one_version=False),
     "doccano": Format("doccano", "doccano JSONL: label or entities/relations, UTF-16 offsets",
                       (), doccano.read, doccano.write),
     "brat": Format("brat", "brat standoff: a folder of .txt + .ann", (".ann",), brat.read,

@@ -26,7 +26,7 @@ from tui.core.corpus import (
     object_field,
 )
 from tui.core.dataset import Article
-from tui.core.export_selection import analysts, answer
+from tui.core.export_selection import analysts, answer, restricted
 from tui.core.export_tokens import token_records, tokenizer
 from tui.core.visible import json_bytes
 
@@ -177,6 +177,20 @@ def _ends(span: dict[str, Any]) -> dict[str, Any]:
     return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
 
 
+def versions(article: Article, notes: Notes) -> list[Article]:
+    """The article as Prodigy holds annotations: one example an analyst, each with its
+    ``_annotator_id`` and its own answer (``prodigy review`` takes them so). A link
+    between two analysts' spans belongs to neither: left out, counted."""
+    workers = analysts(article)
+    if len(workers) < 2:
+        return [article]
+    split = [restricted(article, [who]) for who in workers]
+    lost = len(article.relations) - sum(len(v.relations) for v in split)
+    if lost:
+        notes.add("links between two analysts' spans left out (one line an analyst)", lost)
+    return split
+
+
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
@@ -189,8 +203,9 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 if folder not in kept:
                     kept[folder] = token_cache.Index(folder)
                 cached = kept[folder].get(article.document.id, article.document.text)
-            out.write(json_bytes(record(article, annotator, notes, cached)))
-            out.write(b"\n")
+            for version in versions(article, notes):
+                out.write(json_bytes(record(version, annotator, notes, cached)))
+                out.write(b"\n")
             count += 1
     finally:
         for index in kept.values():
