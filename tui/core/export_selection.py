@@ -49,11 +49,11 @@ def analysts(article: Article) -> list[str]:
     return sorted(found)
 
 
-def answer(article: Article) -> str | None:
+def answer(article: Article, workers: list[str] | None = None) -> str | None:
     """Prodigy's answer for the article as given: ``accept`` when an analyst marked it done
     or reviewed, or has spans and did not skip it; ``ignore`` when every analyst who worked
     on it skipped it; None when nobody did (an article to label, not an example)."""
-    workers = analysts(article)
+    workers = analysts(article) if workers is None else workers
     if not workers:
         return None
     statuses = [article.status.get(who) for who in workers]

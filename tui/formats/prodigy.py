@@ -120,7 +120,9 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
 
 
 def record(article: Article, annotator: str | None, notes: Notes,
-           cached: token_cache.Cached | None = None) -> dict[str, Any]:
+           cached: token_cache.Cached | None = None, workers: list[str] | None = None
+           ) -> dict[str, Any]:
+    """The line of ``article`` (``workers``: its analysts, when known already)."""
     doc = article.document
     if cached is not None:  # the tokens an import kept: copied, not made again
         name, first, last = cached.name, cached.first, cached.last
@@ -160,10 +162,10 @@ def record(article: Article, annotator: str | None, notes: Notes,
     }
     if relations:
         line["relations"] = relations
-    workers = analysts(article)
+    workers = analysts(article) if workers is None else workers
     if len(workers) == 1:  # whose example it is, as Prodigy's named sessions say it
         line["_annotator_id"] = line["_session_id"] = workers[0]
-    said = answer(article)
+    said = answer(article, workers)
     if said is not None:  # an article nobody opened is a task to label, not an example
         line["answer"] = said
     return line
@@ -177,15 +179,16 @@ def _ends(span: dict[str, Any]) -> dict[str, Any]:
     return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
 
 
-def versions(article: Article, notes: Notes) -> list[Article]:
+def versions(article: Article, notes: Notes) -> list[tuple[Article, list[str]]]:
     """The article as Prodigy holds annotations: one example an analyst, each with its
-    ``_annotator_id`` and its own answer (``prodigy review`` takes them so). A link
-    between two analysts' spans belongs to neither: left out, counted."""
+    ``_annotator_id`` and its own answer (``prodigy review`` takes them so), with the
+    analysts of each. A link between two analysts' spans belongs to neither: left out,
+    counted."""
     workers = analysts(article)
     if len(workers) < 2:
-        return [article]
-    split = [restricted(article, [who]) for who in workers]
-    lost = len(article.relations) - sum(len(v.relations) for v in split)
+        return [(article, workers)]
+    split = [(restricted(article, [who]), [who]) for who in workers]
+    lost = len(article.relations) - sum(len(v.relations) for v, _ in split)
     if lost:
         notes.add("links between two analysts' spans left out (one line an analyst)", lost)
     return split
@@ -203,8 +206,8 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 if folder not in kept:
                     kept[folder] = token_cache.Index(folder)
                 cached = kept[folder].get(article.document.id, article.document.text)
-            for version in versions(article, notes):
-                out.write(json_bytes(record(version, annotator, notes, cached)))
+            for version, workers in versions(article, notes):
+                out.write(json_bytes(record(version, annotator, notes, cached, workers)))
                 out.write(b"\n")
             count += 1
     finally:
