@@ -27,6 +27,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/conll.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/stats.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,17 +1,23 @@
-"""Reader benchmark: start to first frame, key to frame, peak memory.
+"""Reader benchmark: start to first frame, key to frame, link key to frame, peak memory.
 
-    python bench/reader.py [--keys N] [--starts N]
+    python bench/reader.py [--keys N] [--starts N] [--links N] [--links-only]
 
 Prints figures; asserts nothing. Key to frame is timed without Pilot's waits: an event is
 set in ``App.post_display_hook``, the key is posted as the driver would post it, and the
 time runs until the frame that follows. Start to first frame runs a fresh process per
 sample, beside a bare Textual app started the same way, so the difference is Gloss's own.
+
+Link key to frame: the claims' analyst walks to the next claim to do (`t`, not timed),
+presses `w` (timed to the frame that shows the highlighted candidate) and enter (timed to
+the frame that shows the link). A third of each article's claims have a source already,
+and a quarter of its actors a canonical name.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import json
 import random
 import resource
@@ -29,7 +35,8 @@ from textual import events
 
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.model import Document, Relation, Span
+from tui.core.schema import SOURCE
 from tui.core.text import words
 from tui.screens.reader import ReaderScreen
 
@@ -68,7 +75,8 @@ else:
 """
 
 
-def article(size: int, spans: int, rng: random.Random) -> tuple[str, list[Span]]:
+def article(size: int, spans: int, rng: random.Random
+            ) -> tuple[str, list[Span], list[Relation]]:
     seed = SEED.read_text(encoding="utf-8")
     paragraphs = [p for p in seed.split("\n") if p.strip()]
     out: list[str] = []
@@ -87,7 +95,24 @@ def article(size: int, spans: int, rng: random.Random) -> tuple[str, list[Span]]
             end = min(found[min(found.index((start, end)) + rng.randint(2, 8), len(found) - 1)][1],
                       start + 200)
         marks.append(Span(start, end, label, text[start:end], "bench"))
-    return text, marks
+    return text, *linked(marks, rng)
+
+
+def linked(marks: list[Span], rng: random.Random) -> tuple[list[Span], list[Relation]]:
+    """A third of the claims with a source (an actor near it) and the source_kind that
+    gives; an actor in four with a canonical name."""
+    actors = sorted((s for s in marks if s.label == "ACTOR"), key=lambda s: s.start)
+    starts = [a.start for a in actors]
+    relations, out = [], []
+    for n, span in enumerate(marks):
+        if span.label == "ACTOR" and n % 4 == 0:
+            span = span.with_attribute("canonical", span.text.title())
+        elif span.label == "CLAIM" and n % 3 == 0 and actors:
+            near = min(bisect.bisect(starts, span.start) + rng.randint(-3, 3), len(actors) - 1)
+            relations.append(Relation(span.id, actors[max(near, 0)].id, SOURCE, "bench"))
+            span = span.with_attribute("source_kind", "actor")
+        out.append(span)
+    return out, relations
 
 
 class Timed(GlossApp):
@@ -108,35 +133,67 @@ async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str,
         assert isinstance(screen, ReaderScreen)
         view = screen.view
 
-        async def timed(key: str, character: str | None, shown) -> float:
-            """From posting the key to the first frame that shows its effect."""
-            await pilot.pause()
-            app.frame.clear()
-            start = time.perf_counter()
-            app.post_message(events.Key(key, character))
-            while True:
-                await asyncio.wait_for(app.frame.wait(), 5)
-                if shown():
-                    return time.perf_counter() - start
-                app.frame.clear()
-
         def moved(before: int):
             return lambda: view.cursor != before
 
         for i in range(presses):
             key = "down" if i % 20 < 10 else "up"
-            results["cursor move"].append(await timed(key, None, moved(view.cursor)))
+            results["cursor move"].append(await timed(app, pilot, key, None,
+                                                      moved(view.cursor)))
         for _ in range(presses // 2):
-            await timed("ctrl+right", None, moved(view.cursor))
-            await timed("ctrl+right", None, moved(view.cursor))
+            await timed(app, pilot, "ctrl+right", None, moved(view.cursor))
+            await timed(app, pilot, "ctrl+right", None, moved(view.cursor))
             before = len(view.model.spans)
-            results["label"].append(await timed("1", "1",
+            results["label"].append(await timed(app, pilot, "1", "1",
                                                 lambda b=before: len(view.model.spans) > b))
             start = time.perf_counter()
             while app.saves.pending:
                 await asyncio.sleep(0.0005)
             results["label saved"].append(results["label"][-1] + time.perf_counter() - start)
     return results
+
+
+async def link_to_frame(dataset: Dataset, doc_id: str, presses: int
+                        ) -> dict[str, list[float]]:
+    """`t` to the next claim to do (not timed), then `w` and enter, each to its frame."""
+    app = Timed(Dataset(dataset.folder, "bench"), [doc_id])  # the claims' analyst
+    app.frame = asyncio.Event()
+    results: dict[str, list[float]] = {"link key (w)": [], "link enter": [], "link saved": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.view
+        for _ in range(presses):
+            if not view.model.todo():
+                break  # every claim linked (the small article has fewer than asked for)
+            await pilot.press("t")
+            await pilot.pause()
+            claim = view.span_here()
+            assert claim is not None and claim.label == "CLAIM", claim
+            results["link key (w)"].append(
+                await timed(app, pilot, "w", "w", lambda: screen.linking is not None))
+            results["link enter"].append(await timed(
+                app, pilot, "enter", None,
+                lambda c=claim: bool(view.model.links_from(c.id, SOURCE))))
+            start = time.perf_counter()
+            while app.saves.pending:
+                await asyncio.sleep(0.0005)
+            results["link saved"].append(results["link enter"][-1] + time.perf_counter() - start)
+    return results
+
+
+async def timed(app: Timed, pilot, key: str, character: str | None, shown) -> float:
+    """From posting the key to the first frame that shows its effect."""
+    await pilot.pause()
+    app.frame.clear()
+    start = time.perf_counter()
+    app.post_message(events.Key(key, character))
+    while True:
+        await asyncio.wait_for(app.frame.wait(), 5)
+        if shown():
+            return time.perf_counter() - start
+        app.frame.clear()
 
 
 def starts(mode: str, db: Path, path: Path, samples: int) -> list[float]:
@@ -161,45 +218,63 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=int, default=200, help="key presses per measure")
     parser.add_argument("--starts", type=int, default=7, help="process starts per measure")
+    parser.add_argument("--links", type=int, default=100, help="claims linked per article")
+    parser.add_argument("--links-only", action="store_true", help="only link key to frame")
     parser.add_argument("--spread", action="store_true", help="print every sample, sorted")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gloss-bench-reader-") as temp:
+        run(Path(temp), args)  # 17 MB of dataset, removed after
+
+
+def run(folder: Path, args: argparse.Namespace) -> None:
     rng = random.Random(11)
-    folder = Path(tempfile.mkdtemp(prefix="gloss-bench-reader-"))
     dataset = Dataset(folder, "bench")
     seed = Document.from_text(SEED.read_text(encoding="utf-8"), {"source": SEED.name})
     dataset.add_article(seed)
     docs, files = {}, {}
     for name, size in (("20 KB", 20_000), ("1 MB", 1_000_000)):
-        text, marks = article(size, 5000 if size > 100_000 else 300, rng)
+        text, marks, relations = article(size, 5000 if size > 100_000 else 300, rng)
         document = Document.from_text(text, {"source": f"bench {name}"})
-        dataset.add_article(document, marks)
+        dataset.add_article(document, marks, relations)
         docs[name] = (document.id, len(marks))
         files[name] = folder / f"{name.replace(' ', '')}.txt"
         files[name].write_text(text, encoding="utf-8")
 
+    if not args.links_only:
+        start_to_frame(folder, files, args.starts)
+        print("\n-- key to frame (headless, 120x40) --")
+        for name, (doc_id, count) in docs.items():
+            show(f"{name}, {count:,} spans", asyncio.run(key_to_frame(dataset, doc_id, args.keys)),
+                 args.spread)
+    print("\n-- link key to frame (headless, 120x40) --")
+    for name, (doc_id, count) in docs.items():
+        show(f"{name}, {count:,} spans", asyncio.run(link_to_frame(dataset, doc_id, args.links)),
+             args.spread)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\npeak RSS: this process (both articles opened, labelled and linked) {peak:.0f} MB;"
+          f" largest start-up process {child:.0f} MB")
+
+
+def start_to_frame(folder: Path, files: dict[str, Path], samples: int) -> None:
     print("-- start to first frame (fresh process, headless) --")
-    bare = starts("bare", folder, SEED, args.starts)
-    gloss = starts("gloss", folder, SEED, args.starts)
-    big = starts("gloss", folder, files["1 MB"], args.starts)
+    bare = starts("bare", folder, SEED, samples)
+    gloss = starts("gloss", folder, SEED, samples)
+    big = starts("gloss", folder, files["1 MB"], samples)
     print(line("bare Textual app", bare))
     print(line("gloss, seed article", gloss))
     own = (statistics.median(gloss) - statistics.median(bare)) * 1000
     print(f"{'':<34} Gloss's own: {own:+.0f} ms")
     print(line("gloss, 1 MB article, 5,000 spans", big))
-
-    print("\n-- key to frame (headless, 120x40) --")
-    for name, (doc_id, count) in docs.items():
-        results = asyncio.run(key_to_frame(dataset, doc_id, args.keys))
-        for what, values in results.items():
-            print(line(f"{name}, {count:,} spans: {what}", values))
-            if "--spread" in sys.argv:
-                print("   ", " ".join(f"{v * 1000:.0f}" for v in sorted(values)))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"\npeak RSS: this process (both articles opened and labelled) {peak:.0f} MB; "
-          f"largest start-up process {child:.0f} MB")
     print(json.dumps({"bare": statistics.median(bare), "gloss": statistics.median(gloss),
                       "big": statistics.median(big)}))
+
+
+def show(article: str, results: dict[str, list[float]], spread: bool) -> None:
+    for what, values in results.items():
+        print(line(f"{article}: {what}", values))
+        if spread:
+            print("   ", " ".join(f"{v * 1000:.0f}" for v in sorted(values)))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +18,14 @@ from textual.screen import Screen
 
 from tui.commands import GlossCommands
 from tui.core.article_model import ModelRegistry
+from tui.core.claim_cache import cached_articles
 from tui.core.claim_index import ClaimIndex
 from tui.core.dataset import Article, Dataset
 from tui.core.model import GlossError
 from tui.core.save_queue import SaveQueue
+from tui.core.tally import Tally
 from tui.core.visible import visible
+from tui.keys import EVERYWHERE, bindings
 from tui.messages import SaveAnswered
 from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
 
@@ -42,7 +46,8 @@ class GlossApp(App[None]):
     CSS_PATH = Path(__file__).with_name("gloss.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Gloss"
     COMMANDS = App.COMMANDS | {GlossCommands}
-    BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
+                *bindings(EVERYWHERE)]
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None,
                  colours: str | None = TRUECOLOR) -> None:
@@ -59,6 +64,7 @@ class GlossApp(App[None]):
         self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
         self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
         self.reading: ClaimIndex | None = None  # the index being read, while it is
+        self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._after_display: list[Callable[[], object]] = []
 
     # -- frames and saves ------------------------------------------------------------
@@ -136,10 +142,10 @@ class GlossApp(App[None]):
         def read() -> None:
             order: list[str] = []
 
-            def articles() -> Iterator[Article]:
-                for article in self.dataset.readable(index.problems):
+            def articles() -> Iterator[tuple[Article, Counter[tuple[str, str, str]]]]:
+                for article, given in cached_articles(self.dataset, index.problems):
                     order.append(article.document.id)
-                    yield article
+                    yield article, given
 
             index.add_all(articles())
             self.call_from_thread(self._index_read, index, order)
@@ -195,6 +201,12 @@ class GlossApp(App[None]):
             self.pop_screen()
         else:
             self.switch_screen(self._library())
+
+    def action_stats(self) -> None:
+        from tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.dataset, self.tally))
 
     def pick(self, title: str, chosen: Callable[[str], object]) -> None:
         """Let the analyst pick an article; ``chosen`` gets its id (not called on escape)."""

@@ -1,4 +1,4 @@
-"""The ``gloss`` command: read (the default), import, export, stats.
+"""The ``gloss`` command: read (the default), import, export, stats, serve.
 
 Bad input gets one line on stderr naming the file, line and reason, and exit status 2;
 every string from data is printed with its terminal controls shown, never obeyed.
@@ -376,16 +376,35 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
 
 
 @main.command("stats")
+@click.option("--plot", is_flag=True,
+              help="The stats screen's plots, each with its numbers, instead of tables.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: every figure, for scripts.")
 @shared_options
-def stats_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
-    """Articles, spans per label and per analyst, articles done."""
-    from tui.stats import render_stats
+def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
+                  labels_file: Path | None) -> None:
+    """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
+    spans per article and per hour, claims with and without a source."""
+    from tui import stats
+    from tui.core.tally import Tally
 
+    if plot and fmt == "json":
+        raise GlossError("--plot draws, --format json does not: give one of them")
     dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
-    problems = render_stats(dataset)
-    for problem in problems:
+    figures = Tally().figures(dataset)
+    try:
+        if fmt == "json":
+            stats.print_json(figures)
+        elif plot:
+            stats.print_plots(dataset, figures)
+        else:
+            stats.render_stats(dataset, figures)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `gloss stats --format json | head`: the reader has had enough
+        quiet_stdout()
+    for problem in figures.problems:
         say(f"gloss: {problem}")
-    if problems:
+    if figures.problems:
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -454,3 +473,42 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
         say(f"gloss: {problem}")
     if problems:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; one that is not loopback needs --public.")
+@click.option("--public", is_flag=True,
+              help="Allow --host to be an address others reach: there is no login.")
+@shared_options
+def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: str | None,
+                  labels_file: Path | None) -> None:
+    """The app in a browser: each tab its own app on the dataset (docs/serve.md)."""
+    from tui.serve import GlossServer, app_command, is_loopback
+
+    given = settings(db, analyst, labels_file)
+    if given.labels is not None:
+        raise GlossError("--labels: give it to import or read; serve opens the dataset as"
+                         " it is")
+    if not is_loopback(host) and not public:
+        raise GlossError(f"--host {host} is not a loopback address: anyone who reaches it"
+                         " can label and read every article, with no login; add --public"
+                         " to mean it, or reach 127.0.0.1 through SSH (docs/serve.md)")
+    dataset = writing_dataset(given)  # a folder that cannot hold a dataset is refused now
+    os.environ.setdefault("COLORTERM", "truecolor")  # each tab's app: the browser's colours
+    server = GlossServer(app_command(dataset.folder, given.analyst), host, port,
+                         title=f"Gloss · {visible(dataset.folder.name)}")
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        listening = server.listen()
+    except OSError as exc:  # strerror alone: bind's adds the address said already
+        why = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
+        raise GlossError(f"cannot listen on {shown}:{port}: {why}") from exc
+    if not is_loopback(host):
+        say(f"gloss: warning: serving to anyone who can reach {shown}:{port}, with no login:"
+            f" they label as {given.analyst} and read every article (docs/serve.md)")
+    say(f"gloss: serving {dataset.folder} as {given.analyst} on http://{shown}:{port}"
+        " (ctrl+c stops)")
+    server.serve_on(listening)

@@ -27,6 +27,8 @@ class GlossCommands(Provider):
             ("Export the dataset (JSONL)", "write gloss-export.jsonl in this folder",
              app.action_export),
             ("Show every key", "the help screen", app.action_help),
+            ("Stats", "progress, spans per label, per article and per hour, claims (ctrl+g)",
+             app.action_stats),
         ]
         screen = self.screen
         if isinstance(screen, LibraryScreen):

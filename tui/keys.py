@@ -23,6 +23,8 @@ CLAIMS = "Claims: sources, places, names"
 CHOOSING = "While a link key chooses (w, p), and in the prompt (k)"
 BOARD = "Claims board (B)"
 LIBRARY = "Library and pickers"
+EVERYWHERE = "Everywhere"
+STATS = "Stats (ctrl+g)"
 
 TABLE: dict[str, list[Key]] = {
     VIEW: [
@@ -141,6 +143,16 @@ TABLE: dict[str, list[Key]] = {
             "escape"),
         Key("question_mark", "app.help", "Show every key", "?"),
         Key("q", "app.quit", "Quit (in the library, when the filter is empty)", "q"),
+    ],
+    EVERYWHERE: [
+        Key("ctrl+g", "stats", "The stats: progress per analyst, spans per label, articles"
+            " by their spans, spans an hour per analyst, claims with and without a source;"
+            " plots with their numbers, kept up to date as the dataset changes", "ctrl+g"),
+    ],
+    STATS: [
+        Key("up,down", "", "Scroll (page up / down, home, end too)", "↑ / ↓"),
+        Key("escape,q", "back", "Back to where you were", "escape / q", footer="Back"),
+        Key("question_mark", "app.help", "Show every key", "?", footer="Keys"),
     ],
 }
 

@@ -20,3 +20,15 @@ def test_every_key_of_the_table_is_bound():
             for name in key.keys.split(","):
                 assert name in bound, name
     assert {b.key for b in bindings(READER) if b.action.startswith("label(")} == set("123456789")
+
+
+def test_the_keys_of_every_screen_and_of_the_app_are_bound():
+    from tui.app import GlossApp
+    from tui.keys import EVERYWHERE, STATS
+    from tui.screens.stats import StatsScreen
+
+    for group, owner in ((EVERYWHERE, GlossApp), (STATS, StatsScreen)):
+        bound = {name for b in owner.BINDINGS for name in b.key.split(",")}
+        for key in TABLE[group]:
+            if key.action:
+                assert set(key.keys.split(",")) <= bound, key.keys

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core import editor, linking
+from tui.core.article_file import Article
 from tui.core.article_model import ArticleModel
 from tui.core.dataset import Dataset
 from tui.core.edits import Edit, LinkChange
@@ -228,3 +229,50 @@ def test_undoing_everything_gives_back_the_article_as_it_was(tmp_path_factory, k
         model.apply(edit)
     assert (list(model.spans), sorted(model.relations, key=lambda r: r.id)) == (
         before[0], sorted(before[1], key=lambda r: r.id))
+
+
+def claims_to_do(model: ArticleModel) -> list[Span]:
+    """The claims to do, worked out from scratch (the model carries them over its edits)."""
+    return [s for s in model.spans if s.label == "CLAIM" and s.annotator == model.annotator
+            and s.attribute("source_kind") is None and not model.links_from(s.id, SOURCE)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["link", "about", "remove", "kind", "unkind",
+                                           "relabel", "claim", "undo", "redo"]),
+                          st.integers(0, 9), st.integers(0, 9), st.booleans()), max_size=30))
+def test_the_claims_to_do_are_carried_over_every_edit(keys):
+    found = [span(w, label) for w, label in (
+        ("Putin", "ACTOR"), ("Zelensky", "ACTOR"), ("Steve Witkoff", "ACTOR"),
+        ("the talks in Riyadh were a trap", "CLAIM"), ("Riyadh", "LOCATION"),
+        ("the cease-fire in Donetsk will hold", "CLAIM"), ("Witkoff told", "CLAIM"))]
+    found.append(replace(span("Later", "CLAIM"), annotator="bob"))  # not this analyst's
+    model = ArticleModel(Article(Document.from_text(TEXT), found, {}, 0), "alice")
+    for what, a, b, ask in keys:
+        here = model.spans[a % len(model.spans)] if model.spans else None
+        there = model.spans[b % len(model.spans)] if model.spans else None
+        if what in ("undo", "redo"):
+            edit = model.history.undo() if what == "undo" else model.history.redo()
+            if edit is not None:
+                model.apply(edit)
+        elif what == "claim":
+            start = TEXT.index(" ", a * 11) + 1
+            outcome = editor.label(model, start, TEXT.index(" ", start), "CLAIM")
+            if not isinstance(outcome, str):
+                do(model, outcome)
+        elif here is not None and there is not None:
+            if what == "remove":
+                outcome = editor.remove(model, here)
+            elif what in ("kind", "unkind"):
+                outcome = linking.set_attribute(model, here, "source_kind",
+                                                "journalist" if what == "kind" else None)
+            elif what == "relabel":
+                outcome = editor.label(model, here.start, here.end, there.label, here)
+            else:
+                kind = model.labels.relation(SOURCE if what == "link" else ABOUT)
+                outcome = linking.link(model, kind, here, there)
+            if not isinstance(outcome, str):
+                do(model, outcome)
+        if ask:  # asked after this edit: carried over the next; else worked out afresh
+            assert model.todo() == claims_to_do(model)
+    assert model.todo() == claims_to_do(model)

@@ -10,6 +10,10 @@ import time
 import uuid
 from pathlib import Path
 
+# pytest sets COLUMNS and LINES (80 x 24) for its own output; a program in the pane would
+# take them over the pane's real size.
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
 
 class Terminal:
     """A tmux server of our own (no user config, no inherited environment) and one pane,
@@ -26,7 +30,7 @@ class Terminal:
 
     def tmux(self, args: list[str], check: bool = False) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["tmux", "-S", str(self.socket), "-f", os.devnull, *args],
-                              capture_output=True, text=True, check=check)
+                              capture_output=True, text=True, check=check, env=ENVIRONMENT)
 
     def screen(self) -> str:
         return self.tmux(["capture-pane", "-p", "-t", self.name]).stdout

@@ -57,3 +57,30 @@ def test_a_closed_terminal_leaves_no_tmux_socket(tmp_path):
     finally:
         terminal.close()
     assert not terminal.folder.exists()
+
+
+def test_label_then_ctrl_g_shows_the_span_in_the_stats(tmp_path):
+    """In a real terminal: a label, then the stats (ctrl+g) with it in their numbers and
+    plots; escape goes back to the reader."""
+    (tmp_path / "riyadh.txt").write_text(ARTICLE, encoding="utf-8")
+    terminal = Terminal([sys.executable, "-m", "tui", "read", "riyadh.txt", "--db", "db"],
+                        tmp_path, width=120, height=40)
+    try:
+        terminal.wait_for("nothing to save yet")
+        terminal.send("/")
+        terminal.wait_for("enter: find")
+        terminal.send("Riyadh", literal=True)
+        terminal.send("Enter")
+        terminal.wait_for("sel ")
+        terminal.send("3")
+        terminal.wait_for("saved LOCATION “Riyadh”")
+        terminal.send("C-g")
+        screen = terminal.wait_for("LOCATION: 1 (100.0 %)")
+        assert "Stats · db · 1 articles · 1 spans" in screen
+        assert "Articles per analyst" in screen and "alice: 0 done (0.0 %)" in screen
+        terminal.send("Escape")
+        terminal.wait_for("saved LOCATION “Riyadh”")
+        terminal.send("q")
+        terminal.wait_until_closed()
+    finally:
+        terminal.close()

@@ -65,7 +65,8 @@ RAW_CASES = {"empty": b"", "spaces": b"  \n", "invalid": b"{not json", "object":
 def commands(tmp: Path) -> list[list[object]]:
     seed = tmp / "again.jsonl"
     seed.write_bytes(jsonl({"text": TEXT, "spans": [{"start": 6, "end": 9, "label": "X"}]}))
-    return [["stats"], ["export"], ["export", "--format", "doccano"],
+    return [["stats"], ["stats", "--plot"], ["stats", "--format", "json"], ["export"],
+            ["export", "--format", "doccano"],
             ["export", "--format", "brat", "-o", tmp / "brat-out"], ["import", seed],
             ["claims"], ["agree", "--all"], ["export", "--reviewed"],
             ["export", "--reviewer", "review", "--format", "conll"],
@@ -76,14 +77,17 @@ def attack_all(tmp: Path, broken: Path, *, child: bool = False,
                unprivileged: bool = False) -> None:
     db = tmp / "db"
     refused = set()
+    codes: dict[object, set[int]] = {}
     for args in commands(tmp):
         outcome = attack(tmp, *args, child=child, unprivileged=unprivileged,
                          imports=args[0] == "import")
+        codes.setdefault(args[0], set()).add(outcome.code)
         if outcome.code == 2:
             assert str(broken) in outcome.err
             refused.add(args[0])
         if args == ["export"]:
             assert OTHER.encode() in outcome.out  # the readable article is still exported
+    assert all(len(seen) == 1 for seen in codes.values()), codes  # stats --plot as stats
     assert refused in (set(), {"stats", "export", "import", "claims", "agree"})
     team = tmp / "team"  # the broken dataset merged into another: refused, nothing made
     outcome = attack(tmp, "merge", db, child=child, unprivileged=unprivileged, db=team)

@@ -110,6 +110,33 @@ def test_names_echoed_on_stderr_are_shown_not_obeyed(tmp_path):
     assert outcome.code == 2 and not acts(outcome.err) and "bad␛]0;pwned␇" in outcome.err
 
 
+@pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1", "COLUMNS": "140"}],
+                         ids=["plain", "colour"])
+def test_stats_plots_print_labels_and_analysts_literally(nasty_db, env):
+    """plotext writes names into a string of terminal codes: they reach it shown."""
+    outcome = run("stats", "--plot", "--db", nasty_db, env=env)
+    assert outcome.code == 0, outcome.err
+    shown = outcome.out.decode()
+    assert not acts(shown)
+    assert "\x1b]8;" not in shown
+    plain = SGR.sub("", shown)
+    assert "c␦2Jd" in plain  # an analyst's name, beside the plots
+    assert "[link=file:///etc/passwd]x" in plain  # a label, as it is
+    if not env:
+        assert "\x1b" not in shown  # piped: no colour at all
+
+
+def test_stats_json_keeps_the_names_and_escapes_them(nasty_db):
+    import orjson
+
+    outcome = run("stats", "--format", "json", "--db", nasty_db)
+    assert outcome.code == 0, outcome.err
+    assert not acts(outcome.out.decode())  # JSON escapes every control
+    figures = orjson.loads(outcome.out)
+    assert set(figures["spans_per_analyst"]) == set(CONTROL_NAMES)  # the data, exactly
+    assert set(MARKUP_LABELS) <= set(figures["labels"])
+
+
 def test_reviewers_and_analysts_named_in_export_lines_are_shown_not_obeyed(nasty_db):
     """`gloss export --reviewed` names reviewers (from the data or --reviewer) in its
     warnings and its one-line refusal: controls shown, never obeyed."""

@@ -65,7 +65,11 @@ class ArticleModel:
         for relation in article.relations:
             self._add_link(relation)
         self._todo: tuple[int, list[Span]] = (-1, [])
+        self._claim_labels = {r.head for r in self.labels.relations if r.name == SOURCE}
         self._by_id = {s.id: s for s in self.spans}
+        self._labelled: dict[str, list[Span]] = {}  # label -> its spans, in text order
+        for span in self.spans:
+            self._labelled.setdefault(span.label, []).append(span)
         self._keys = {s.key: s.id for s in self.spans}
         self._longest = max((len(s) for s in self.spans), default=0)
         self.history = History()
@@ -125,6 +129,11 @@ class ArticleModel:
     def of(self, annotator: str | None) -> Iterator[Span]:
         return (s for s in self.spans if annotator is None or s.annotator == annotator)
 
+    def labelled(self, label: str) -> list[Span]:
+        """The spans of ``label`` in text order (not to be changed): a link key ranks
+        every actor, a third of the spans, without reading the other two thirds."""
+        return self._labelled.get(label, [])
+
     def snapshot(self) -> Article:
         """The article as it is in this process now (its unsaved edits too)."""
         return Article(self.document, list(self.spans), dict(self.status), 0, self.relations)
@@ -152,13 +161,27 @@ class ArticleModel:
 
     def todo(self) -> list[Span]:
         """This analyst's claims still to do: no SOURCE link and no ``source_kind``, in
-        text order (worked out again only after an edit)."""
+        text order (worked out again only after an edit, and after an edit of this model
+        only for the spans it touched)."""
         if self._todo[0] != self.version:
-            heads = {r.head for r in self.labels.relations if r.name == SOURCE}
-            self._todo = (self.version, [
-                s for s in self.spans if s.label in heads and s.annotator == self.annotator
-                and s.attribute("source_kind") is None and not self.links_from(s.id, SOURCE)])
+            self._todo = (self.version, [s for s in self.spans if self._to_do(s)])
         return self._todo[1]
+
+    def _to_do(self, span: Span) -> bool:
+        return span.label in self._claim_labels and span.annotator == self.annotator \
+            and span.attribute("source_kind") is None and not self.links_from(span.id, SOURCE)
+
+    def _carry_todo(self, touched: set[str]) -> None:
+        """The claims to do after an edit that touched only these spans (their links too),
+        from those before it: a scan of 5,000 spans is a millisecond of every key's frame."""
+        version, todo = self._todo
+        if version != self.version - 1:
+            return  # not asked for since an earlier edit: worked out afresh when it is
+        kept = [s for s in todo if s.id not in touched]
+        for span in map(self._by_id.get, touched):
+            if span is not None and self._to_do(span):
+                insort(kept, span, key=order)
+        self._todo = (self.version, kept)
 
     def _add_link(self, relation: Relation) -> None:
         self._links[relation.id] = relation
@@ -192,14 +215,18 @@ class ArticleModel:
                     or after.key in made:
                 return f"{after.label} “{after.text[:40]}” is already there"
             made.add(after.key)
-        present = ({*self._by_id} - gone) | {c.after.id for c in edit.changes if c.after}
+        kept = {c.after.id for c in edit.changes if c.after}
+
+        def present(span_id: str) -> bool:  # not a set of every span id: one an edit
+            return span_id in kept or (span_id in self._by_id and span_id not in gone)
+
         unlinked = {link.before.id for link in edit.links if link.before is not None}
         linked: set[tuple[str, str, str]] = set()
         for link in edit.links:
             after = link.after
             if after is None:
                 continue
-            if after.head not in present or after.child not in present:
+            if not (present(after.head) and present(after.child)):
                 return f"{after.label}: a span of the link is not there any more"
             there = self.link(*after.key)
             if (there is not None and there.id not in unlinked and there.id != after.id) \
@@ -216,6 +243,7 @@ class ArticleModel:
         if edit.doc_id != self.doc_id:
             raise GlossError(f"an edit of {edit.doc_id} applied to {self.doc_id}")
         ranges = edit.ranges()
+        touched: set[str] = set()  # the spans whose links or attributes may have changed
         for step in edit.steps():
             if isinstance(step, LinkChange):
                 if step.before is not None:
@@ -223,17 +251,22 @@ class ArticleModel:
                 if step.after is not None:
                     self._add_link(step.after)
                 self._pending[step.relation.id] += 1
+                touched.add(step.relation.head)
                 continue
             if step.before is not None:
                 self._remove(step.before.id)
+                touched.add(step.before.id)
                 if step.after is None:  # as on disk: no relation names a span that is gone
                     for relation in self.links_of(step.before.id):
                         self._drop_link(relation.id)
+                        touched.add(relation.head)
             if step.after is not None:
                 self._insert(step.after)
+                touched.add(step.after.id)
             self._pending[step.span.id] += 1
             ranges += self._linked_ranges(step.span.id)
         self.version += 1
+        self._carry_todo(touched)
         self.report = Report("saving…")
         self._announce("edit", tuple(ranges))
 
@@ -320,6 +353,7 @@ class ArticleModel:
 
     def _insert(self, span: Span) -> None:
         insort(self.spans, span, key=order)
+        insort(self._labelled.setdefault(span.label, []), span, key=order)
         self._by_id[span.id] = span
         self._keys[span.key] = span.id
         self._longest = max(self._longest, len(span))
@@ -333,6 +367,12 @@ class ArticleModel:
             del self.spans[index]
         else:  # never reached: kept sorted by the same key
             self.spans.remove(span)
+        labelled = self._labelled[span.label]
+        index = bisect_left(labelled, order(span), key=order)
+        if index < len(labelled) and labelled[index].id == span_id:
+            del labelled[index]
+        else:  # never reached, as above
+            labelled.remove(span)
         if self._keys.get(span.key) == span_id:
             del self._keys[span.key]
         return span

@@ -28,21 +28,17 @@ def candidates(text: str, claim: Span, targets: Iterable[Span],
     """
     name = name or (lambda span: span.text.casefold())
     starts = starts if starts is not None else sentence_starts(text)
-    first = sentence_of(starts, text, claim.start)[0]
-    last = sentence_of(starts, text, max(claim.end - 1, claim.start))[1]
+    start, end = claim.start, claim.end
+    first = sentence_of(starts, text, start)[0]
+    last = sentence_of(starts, text, max(end - 1, start))[1]
     pool = [s for s in targets if s.id != claim.id]
-    outside = [s for s in pool if not (claim.start <= s.start and s.end <= claim.end)]
+    outside = [s for s in pool if not (start <= s.start and s.end <= end)]
     pool = outside or pool
-
-    def rank(span: Span) -> tuple[int, int]:
-        distance = max(claim.start - span.end, span.start - claim.end, 0)
-        if first <= span.start and span.end <= last:
-            return (0, distance)
-        if span.end <= claim.start:
-            return (1, distance)
-        return (2, distance)
-
+    # (in the sentence 0, before 1, after 2; distance; start): made in one pass, as a link
+    # key ranks every actor of the article (1,700 in a megabyte) before its frame
+    ranks = [(0 if first <= s.start and s.end <= last else 1 if s.end <= start else 2,
+              max(start - s.end, s.start - end, 0), s.start) for s in pool]
     best: dict[str, Span] = {}
-    for span in sorted(pool, key=lambda s: (rank(s), s.start)):
-        best.setdefault(name(span), span)
+    for index in sorted(range(len(pool)), key=ranks.__getitem__):
+        best.setdefault(name(pool[index]), pool[index])
     return list(best.values())

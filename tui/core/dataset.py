@@ -181,10 +181,11 @@ class Dataset:
 
     def article(self, doc_id: str) -> Article:
         """Read one article file (no lock: a file is always whole), checked whole."""
-        data = read_json(self.path(doc_id))
+        path = self.path(doc_id)
+        data = read_json(path)
         if data is None:
             raise GlossError(f"no article {doc_id} in {self.folder}")
-        return read_article(self.path(doc_id), data)
+        return read_article(path, data)
 
     def articles(self) -> Iterator[Article | CorruptFileError]:
         """Every article in the order it was added; a broken file is yielded as its error."""

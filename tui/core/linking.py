@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tui.core.article_model import ArticleModel
 from tui.core.canonical import bare_name
@@ -203,7 +204,8 @@ def start(model: ArticleModel, name: str, current: Span | None, at_cursor: Itera
         return f"{name} links a {relation.head} to a {relation.child}: put the cursor on one"
     from_head = anchor.label == relation.head
     other = relation.child if from_head else relation.head
-    pool = [s for s in model.of(anchor.annotator) if s.label == other and s.id != anchor.id]
+    analyst = anchor.annotator
+    pool = [s for s in model.labelled(other) if s.annotator == analyst and s.id != anchor.id]
     starts = local_starts(model.text, anchor.start, anchor.end)
     if from_head:
         linked = [model.get(r.child) for r in model.links_from(anchor.id, name)]
@@ -231,7 +233,13 @@ def start(model: ArticleModel, name: str, current: Span | None, at_cursor: Itera
 
 def same_name(span: Span) -> str:
     """Which spans name one actor (or place): its canonical name, else its bare name."""
-    return (span.attribute("canonical") or bare_name(span.text) or span.text).casefold()
+    return _same_name(span.text, span.attribute("canonical") if span.attributes else None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _same_name(text: str, canonical: str | None) -> str:
+    # A link key names every actor of the article: 1,700 regex runs in a megabyte, once.
+    return (canonical or bare_name(text) or text).casefold()
 
 
 def ranked_near(text: str, anchor: Span, pool: list[Span], starts: list[int],

@@ -84,9 +84,9 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _SEPARATORS = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 
 
-def json_bytes(value: Any) -> bytes:
-    """``value`` as JSON that is also safe to show in a terminal."""
-    data = orjson.dumps(value)
+def json_bytes(value: Any, option: int = 0) -> bytes:
+    """``value`` as JSON that is also safe to show in a terminal (``option``: orjson's)."""
+    data = orjson.dumps(value, option=option)
     if (b"\x7f" not in data and b"\xd8\x9c" not in data and _C1.search(data) is None
             and _SEPARATORS.search(data) is None):
         return data
