@@ -81,9 +81,9 @@ def select(articles: Iterable[Article], choice: Choice, notes: Notes, *,
 
     ``keeps_skipped``: the format can say that an article was skipped (Prodigy's
     ``ignore``, Label Studio's ``was_cancelled``); else skipped articles are left out.
-    ``one_version``: a record holds one version (every format but Label Studio, which has
-    one annotation an analyst): an accepted line then leaves out the spans of analysts
-    who skipped the article.
+    ``one_version``: a record holds one version of the article (doccano, brat, CoNLL, spaCy,
+    claims; Prodigy's JSONL and Label Studio have a line or an annotation an analyst): an
+    accepted record then leaves out the spans of analysts who skipped the article.
     """
     for article in articles:
         version = _version(article, choice, notes)

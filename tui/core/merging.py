@@ -12,7 +12,7 @@ An article new to the dataset is read from every folder, checked, made and writt
 temp file beside its place as soon as its files are read; with many of them, a second
 process does every other one. Making a file is work for the kernel, and reading and
 checking one for Python: two processes do both at once on two cores (two 5,000-article
-datasets: 1.5-2.9 s in one process, 1.1-1.8 s in two, on the benchmark's machine). The
+datasets: 1.8-2.7 s in one process, 1.0-1.8 s in two, on the benchmark's machine). The
 temp files become articles only once everything has read cleanly, all together, as an
 import's do (``bulk.py``); otherwise they are removed and nothing is written.
 """
