@@ -120,6 +120,8 @@ def spread(values: list[float], unit: str = "s") -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each import/export")
+    parser.add_argument("--only", choices=["saves", "imports", "analysts", "board"],
+                        help="run only this part")
     args = parser.parse_args()
     rng = random.Random(7)
     root = Path(tempfile.mkdtemp(prefix="gloss-bench-", dir=Path(__file__).parent))
@@ -131,42 +133,55 @@ def main() -> None:
         print(f"generated {len(raws)} articles x 30 spans, "
               f"{sum(len(r.text) for r in raws) / len(raws):.0f} chars an article")
 
-        print("\n-- save one span (lock, fresh TinyDB, atomic orjson write, fsync) --")
-        for articles, spans in ((34, "1k"), (334, "10k"), (5000, "150k")):
-            folder = root / f"saves-{spans}"
-            partial = root / f"{spans}.jsonl"
-            write_jsonl(partial, raws[:articles])
-            import_file(folder, partial)
-            print(f"at {spans:>4} spans: {ms(save_latencies(folder, rng))}")
-        single = default_tinydb_save(root, 10_000)
-        gloss_10k = save_latencies(root / "saves-10k", rng, 100)
-        print(f"one default TinyDB file at 10k spans: {ms(single)}")
-        print(f"  ratio, median: {statistics.median(single) / statistics.median(gloss_10k):.0f}x"
-              " slower than Gloss")
-
-        print("\n-- import and export --")
-        for label, path, count in (("5,000 articles / 150k spans", big, 5000),
-                                   ("2,000 articles / 60k spans", small, 2000)):
-            imports, exports, kept = [], [], []
-            for i in range(args.repeat):
-                folder = root / f"import-{count}-{i}"
-                imports.append(import_file(folder, path))
-                index = token_cache.Index(folder)
-                kept.append(len(index.where))
-                index.close()
-                seconds, size = export_all(folder)
-                exports.append(seconds)
-                shutil.rmtree(folder)
-            print(f"import {label}: {spread(imports)}")
-            print(f"export {label}: {spread(exports)}  "
-                  f"({count * 30 / statistics.median(exports):,.0f} spans/s, {size / 1e6:.1f} MB)")
-            print(f"  tokens kept by the import for {min(kept):,} to {max(kept):,} of {count:,}"
-                  f" articles (tokenizer {token_cache.version().split('+')[0]})")
-
-        several_analysts(root, raws, args.repeat)
-        claims_board(root, raws, args.repeat)
+        if args.only in (None, "saves"):
+            save_spans(root, raws, rng)
+        if args.only in (None, "imports"):
+            imports_and_exports(root, big, small, args.repeat)
+        if args.only in (None, "analysts"):
+            several_analysts(root, raws, args.repeat)
+        if args.only in (None, "board"):
+            claims_board(root, raws, args.repeat)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def save_spans(root: Path, raws: list[RawArticle], rng: random.Random) -> None:
+    print("\n-- save one span (lock, fresh TinyDB, atomic orjson write, fsync) --")
+    for articles, spans in ((34, "1k"), (334, "10k"), (5000, "150k")):
+        folder = root / f"saves-{spans}"
+        partial = root / f"{spans}.jsonl"
+        write_jsonl(partial, raws[:articles])
+        import_file(folder, partial)
+        print(f"at {spans:>4} spans: {ms(save_latencies(folder, rng))}")
+    single = default_tinydb_save(root, 10_000)
+    gloss_10k = save_latencies(root / "saves-10k", rng, 100)
+    print(f"one default TinyDB file at 10k spans: {ms(single)}")
+    print(f"  ratio, median: {statistics.median(single) / statistics.median(gloss_10k):.0f}x"
+          " slower than Gloss")
+
+
+def imports_and_exports(root: Path, big: Path, small: Path, repeat: int) -> None:
+    print("\n-- import and export --")
+    for label, path, count in (("5,000 articles / 150k spans", big, 5000),
+                               ("2,000 articles / 60k spans", small, 2000)):
+        imports, exports, kept = [], [], []
+        for i in range(repeat):
+            folder = root / f"import-{count}-{i}"
+            imports.append(import_file(folder, path))
+            index = token_cache.Index(folder)
+            kept.append(len(index.where))
+            index.close()
+            seconds, size = export_all(folder)
+            exports.append(seconds)
+            # kept to the end: on an ext4 without a journal (this machine's), a file made
+            # within a minute or so of many removals costs ten times more (the kernel
+            # skips recently freed inodes one by one), which would be charged to the
+            # merge measured next
+        print(f"import {label}: {spread(imports)}")
+        print(f"export {label}: {spread(exports)}  "
+              f"({count * 30 / statistics.median(exports):,.0f} spans/s, {size / 1e6:.1f} MB)")
+        print(f"  tokens kept by the import for {min(kept):,} to {max(kept):,} of {count:,}"
+              f" articles (tokenizer {token_cache.version().split('+')[0]})")
 
 
 def analyst(raws: list[RawArticle], who: str, shift: int) -> list[RawArticle]:
@@ -181,6 +196,7 @@ def analyst(raws: list[RawArticle], who: str, shift: int) -> list[RawArticle]:
 
 
 def several_analysts(root: Path, raws: list[RawArticle], repeat: int) -> None:
+    from tui.cli import collector_paused
     from tui.core.agreement import agree, compared
     from tui.core.merging import merge_datasets
 
@@ -197,7 +213,8 @@ def several_analysts(root: Path, raws: list[RawArticle], repeat: int) -> None:
     for i in range(repeat):
         team = Dataset(root / f"team-{i}", "lead")
         start = time.perf_counter()
-        merge_datasets(team, folders)
+        with collector_paused():  # as `gloss merge` runs it
+            merge_datasets(team, folders)
         merges.append(time.perf_counter() - start)
     print(f"merge two 5,000-article datasets (150k spans each): {spread(merges)}")
     pair = Dataset(root / "pair", "lead")  # 2,000 articles, both analysts done with each

@@ -13,13 +13,15 @@ from tui.core.agreement import ALL, Report, Scores, agree, analysts_of, compared
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError
 from tui.core.visible import visible
+from tui.progress import progress_bar
 
 
 def print_agreement(dataset: Dataset, fmt: str, names: list[str], labels: list[str],
                     every: bool) -> list[str]:
     """Print the figures; return one line for each article file that cannot be read."""
     problems: list[str] = []
-    articles = list(dataset.readable(problems))
+    with progress_bar("reading", len(dataset.ids()), "articles") as progress:
+        articles = list(progress.over(dataset.readable(problems)))
     if problems:  # figures without an article would look complete and mislead
         return [f"{problem}; no agreement computed" for problem in problems]
     analysts = names or analysts_of(articles)

@@ -25,6 +25,7 @@ from tui.core.corpus import InputError, Notes, decode, import_articles, read_inp
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
+from tui.progress import progress_bar
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of Gloss, not bad input
@@ -252,22 +253,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@contextlib.contextmanager
-def progress_bar(what: str) -> Iterator[Callable[[], None]]:
-    """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                  TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(what)
-        yield lambda: bar.advance(task)
-
-
 REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its status"
                  " 'reviewed' are saved as [default: review].")
 
@@ -389,41 +374,48 @@ def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File (a folder for brat); default stdout. Written whole or not at all.")
 @click.option("--annotator", "only", default=None,
-              help="Only this analyst's spans (default: every analyst's).")
+              help="Only this analyst's work (default: every analyst's).")
+@click.option("--reviewed", is_flag=True,
+              help="Only reviewed articles, each as its reviewer saved it.")
+@click.option("--reviewer", default=None,
+              help="With --reviewed (implied): this reviewer's versions, where several"
+              " reviewed an article.")
+@click.option("--all", "every", is_flag=True,
+              help="Also the articles nobody has opened (as tasks to label, not examples).")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
-def export_command(fmt: str, output: Path | None, only: str | None, db: Path | None) -> None:
-    """Export the dataset (JSONL: one line per article)."""
+def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
+                   reviewer: str | None, every: bool, db: Path | None) -> None:
+    """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
+    from tui.core.export_selection import Choice
 
     given = settings(db, None, None)
-    only = only or given.annotator
+    choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
+                    every)
     chosen = formats.get(fmt)
     if output is None and (chosen.write_folder or chosen.binary):
         raise GlossError(f"{fmt}: give the output with -o"
                          + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
     dataset = reading_dataset(given, "export")
-    with progress_bar("exporting") as advance:
-        def counted(articles: Iterable[Any]) -> Iterator[Any]:
-            for article in articles:
-                advance()
-                yield article
-
+    with progress_bar("exporting", len(dataset.ids()), "articles") as progress:
+        counted = progress.over
         if output is None:
             try:
-                report = formats.export(dataset, sys.stdout.buffer, fmt, only, counted)
+                report = formats.export(dataset, sys.stdout.buffer, fmt, None, counted,
+                                        choice=choice)
                 sys.stdout.buffer.flush()
             except BrokenPipeError:  # `gloss export | head -1`: the reader has had enough
                 quiet_stdout()
                 return
         else:
-            report = formats.export_file(dataset, output, fmt, only, counted)
+            report = formats.export_file(dataset, output, fmt, None, counted, choice=choice)
     if report.unreadable:  # one line a broken file, and exit 2, as for any bad input
         for problem in report.unreadable:
             say(f"gloss: {problem}; skipped, the {report.articles} other articles exported")
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(f"exported {report.articles} articles")
+    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}articles")
 
 
 @main.command("stats")
@@ -493,8 +485,8 @@ def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | Non
     if given.labels is not None:
         raise GlossError("--labels: merge unites the label sets of the folders; give it to"
                          " import or read")
-    with collector_paused():
-        result = merge_datasets(writing_dataset(given), folders)
+    with collector_paused(), progress_bar("merging", unit="article files") as progress:
+        result = merge_datasets(writing_dataset(given), folders, progress)
     say(f"merged {result.read} article files: {result.articles_added} new articles,"
         f" {result.articles_merged} given new spans or statuses, {result.spans_added} spans")
     if result.labels_added:

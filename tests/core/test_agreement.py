@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.agreement import agree, alpha, f1, kappa, token_bounds, token_values
 from tui.core.article_file import Article
@@ -90,3 +93,132 @@ def test_alpha_equals_the_krippendorff_package(seed):
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     values = [[None if np.isnan(v) else str(int(v)) for v in row] for row in data]
     assert alpha(values) == pytest.approx(expected, abs=1e-9)
+
+
+# -- the figures of `agree` against a plain reference, on random articles ----------------
+
+WORDS = ["Zelensky", "said", "the", "talks", "in", "Riyadh", "were", "a", "trap", ",", ".",
+         "Київ", "東京", "e\u0301", "👩‍👩‍👧", "_x_", "3.5", "«", "»", "\u00a0", "\t", "\n"]
+
+
+@st.composite
+def analysts_articles(draw):
+    """Articles with two or three analysts' spans (nested, overlapping, of equal length),
+    some unseen by an analyst, some labels outside those compared."""
+    from tui.core.text import is_grapheme_boundary
+
+    who = ["alice", "bob", "carol"][:draw(st.integers(2, 3))]
+    articles = []
+    for _ in range(draw(st.integers(1, 4))):
+        text = "".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=25))
+                       ) + " end"
+        edges = [i for i in range(len(text) + 1) if is_grapheme_boundary(text, i)]
+        spans, status = [], {}
+        for name in who:
+            if draw(st.booleans()):
+                status[name] = "done"
+            for _ in range(draw(st.integers(0, 5))):
+                start, end = sorted(draw(st.lists(st.sampled_from(edges), min_size=2,
+                                                  max_size=2, unique=True)))
+                label = draw(st.sampled_from(["ACTOR", "CLAIM", "LOCATION", "OTHER"]))
+                spans.append(Span.new(text, start, end, label, name))
+        articles.append(Article(Document.from_text(text), spans, status, 0))
+    return articles, who
+
+
+def reference(articles, who, labels):
+    """The figures computed the plain way: tokens by the regular expression, painted span
+    by span, F1 by the greedy match written out, alpha by the krippendorff package."""
+    import krippendorff
+    import numpy as np
+
+    from tui.core.agreement import ALL, kappa_of
+
+    codes = {label: n for n, label in enumerate(["O", *labels])}
+    spans = {w: [[s for s in a.spans if s.annotator == w] for a in articles] for w in who}
+    seen = {w: [bool(spans[w][i]) or w in a.status for i, a in enumerate(articles)]
+            for w in who}
+    values = {w: [token_values(token_bounds(a.document.text), spans[w][i], codes).tolist()
+                  if seen[w][i] else [-1] * len(token_bounds(a.document.text)[0])
+                  for i, a in enumerate(articles)] for w in who}
+
+    def as_label(vals, label):
+        return [v if label == ALL or v < 0 else int(v == codes[label]) for v in vals]
+
+    def flat(w, keep=None):
+        return [v for i, vals in enumerate(values[w]) if keep is None or keep[i] for v in vals]
+
+    out = {}
+    for label in [ALL, *labels]:
+        data = np.array([as_label(flat(w), label) for w in who], dtype=float)
+        data[data < 0] = np.nan
+        pairable = (~np.isnan(data)).sum(axis=0) >= 2
+        try:
+            alpha_ = krippendorff.alpha(reliability_data=data[:, pairable],
+                                        level_of_measurement="nominal")
+        except ValueError:
+            alpha_ = None
+        out[("overall", label)] = alpha_
+    for x, y in itertools.combinations(who, 2):
+        both = [seen[x][i] and seen[y][i] for i in range(len(articles))]
+        for label in [ALL, *labels]:
+            left = [(i, s.start, s.end, s.label) for i in range(len(articles)) if both[i]
+                    for s in spans[x][i] if label == ALL or s.label == label]
+            right = [(i, s.start, s.end, s.label) for i in range(len(articles)) if both[i]
+                     for s in spans[y][i] if label == ALL or s.label == label]
+            kappa_ = kappa_of(np.array(as_label(flat(x, both), label)),
+                              np.array(as_label(flat(y, both), label)))
+            out[(x, y, label)] = (greedy_f1(left, right, True), greedy_f1(left, right, False),
+                                  kappa_)
+    return out
+
+
+def greedy_f1(left, right, exact):
+    if not left and not right:
+        return None
+    if exact:
+        return 2 * len(set(left) & set(right)) / (len(left) + len(right))
+    groups = {}
+    for doc, start, end, label in right:
+        groups.setdefault((doc, label), []).append((start, end))
+    matched = 0
+    for doc, start, end, label in sorted(left):
+        free = groups.get((doc, label), [])
+        hit = next((k for k, (s, e) in enumerate(free) if s < end and start < e), None)
+        if hit is not None:
+            free.pop(hit)
+            matched += 1
+    return 2 * matched / (len(left) + len(right))
+
+
+def close(x, y):
+    if x is None or y is None or (isinstance(y, float) and math.isnan(y)):
+        return x is None or math.isnan(x) if isinstance(x, float) else x is None
+    return x == pytest.approx(y, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=analysts_articles())
+def test_agree_gives_the_figures_of_the_plain_reference(case):
+    articles, who = case
+    labels = ["ACTOR", "CLAIM", "LOCATION"]
+    report = agree(articles, who, labels)
+    expected = reference(articles, who, labels)
+    for label in ["(all)", *labels]:
+        got = report.overall[label].alpha
+        want = expected[("overall", label)]
+        assert close(got, want) or want is None, (label, got, want)
+    for (x, y), by_label in report.pairs.items():
+        for label, scores in by_label.items():
+            assert close(scores.exact_f1, expected[(x, y, label)][0])
+            assert close(scores.overlap_f1, expected[(x, y, label)][1])
+            assert close(scores.kappa, expected[(x, y, label)][2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8"), max_size=60))
+def test_tokens_in_arrays_are_the_regular_expressions_tokens(text):
+    from tui.core.token_labels import token_arrays
+
+    starts, ends = token_arrays(text)
+    assert (starts.tolist(), ends.tolist()) == token_bounds(text)

@@ -43,10 +43,15 @@ def test_prodigy_records_sharing_a_text_become_one_article_with_both_spans(tmp_p
     assert "imported 2 new articles, 2 spans" in result.stderr
     assert "labels added to the label set: PERSON, GPE" in result.stderr
     assert "1 records answered 'reject' skipped" in result.stderr
-    [first, second] = export_lines(tmp_path / "db")
-    assert [(s["text"], s["label"], s["annotator"]) for s in first["spans"]] == [
-        ("Zelensky", "PERSON", "bob"), ("Istanbul", "GPE", "alice")]
-    assert first["meta"]["source"] == "wire" and second["spans"] == []
+    # one article, two analysts: one Prodigy example each; the headline nobody labelled is
+    # no example at all
+    alice, bob = export_lines(tmp_path / "db")
+    assert [(s["text"], s["label"], s["annotator"]) for s in alice["spans"] + bob["spans"]
+            ] == [("Istanbul", "GPE", "alice"), ("Zelensky", "PERSON", "bob")]
+    assert (alice["_annotator_id"], bob["_annotator_id"]) == ("alice", "bob")
+    assert alice["meta"]["source"] == "wire" and alice["answer"] == bob["answer"] == "accept"
+    *_, headline = export_lines(tmp_path / "db", "--all")  # a task to label, not an example
+    assert headline["spans"] == [] and "answer" not in headline
     labels = Dataset(tmp_path / "db", "alice").labels
     assert (labels.get("PERSON").key, labels.get("GPE").key) == ("4", "5")
 
@@ -166,7 +171,7 @@ def test_stats_shows_labels_analysts_and_done(tmp_path, article):
 def test_export_reports_a_broken_article_and_still_exports_the_rest(tmp_path, article):
     other = tmp_path / "annotations" / "0123456789abcdef.json"
     other.write_text("{not json")
-    result = gloss("export", "--db", tmp_path / "annotations")
+    result = gloss("export", "--db", tmp_path / "annotations", "--all")
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 1
     assert result.stderr.startswith(f"gloss: {other}: not valid JSON")

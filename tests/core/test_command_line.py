@@ -74,7 +74,8 @@ def test_export_into_a_closed_pipe_exits_quietly(tmp_path):
     dataset = Dataset(tmp_path / "db", "alice")
     dataset.add_articles([(Document.from_text(f"Article {n} about talks in Kyiv. " * 40), [],
                            []) for n in range(400)])
-    child = subprocess.Popen([sys.executable, "-m", "tui", "export", "--db", tmp_path / "db"],
+    child = subprocess.Popen([sys.executable, "-m", "tui", "export", "--db", tmp_path / "db",
+                              "--all"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdout is not None and child.stdout.readline().startswith(b'{"text"')
     child.stdout.close()  # as `head -1` does
@@ -107,7 +108,7 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path, fmt):
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000, 1_000))
 
     result = gloss("export", "--db", tmp_path / "db", "--format", fmt, "-o", out / "x",
-                   preexec_fn=cap)
+                   "--all", preexec_fn=cap)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert list(out.iterdir()) == []
 

@@ -3,6 +3,8 @@ folder) and measure how far they agree, on the command line."""
 
 from __future__ import annotations
 
+import os
+
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,3 +107,116 @@ def test_agree_compares_only_articles_done_by_everyone_unless_all(tmp_path):
     done = orjson.loads(gloss("agree", "--db", team).stdout)
     every = orjson.loads(gloss("agree", "--db", team, "--all").stdout)
     assert (done["articles"], every["articles"]) == (0, 1)
+
+
+# -- a merge of many new articles: a second process stages every other one ---------------
+
+
+def many_folders(tmp_path, count: int = 12) -> list[Dataset]:
+    """alice and bob, each with ``count`` articles (alice done with each, bob with half),
+    and a relation in each of alice's."""
+    made = []
+    for who in ("alice", "bob"):
+        dataset = Dataset(tmp_path / who, who)
+        items = []
+        for n in range(count):
+            text = f"Article {n}: {TEXT}"
+            actor = Span.new(text, text.index("Zelensky"), text.index("Zelensky") + 8,
+                             "ACTOR", who)
+            claim = Span.new(text, text.index("the talks"), text.index("trap") + 4, "CLAIM",
+                             who)
+            items.append((Document.from_text(text), [actor, claim],
+                          [Relation(claim.id, actor.id, "SOURCE", who)] if who == "alice"
+                          else []))
+        dataset.add_articles(items)
+        for n, doc_id in enumerate(dataset.ids()):
+            if who == "alice" or n % 2:
+                dataset.set_status(doc_id, "done")
+        made.append(dataset)
+    return made
+
+
+def contents(dataset: Dataset) -> list:
+    return sorted((a.document.id,
+                   sorted((s.id, s.start, s.end, s.label, s.annotator) for s in a.spans),
+                   sorted((r.head, r.child, r.label) for r in a.relations),
+                   sorted(a.status.items())) for a in dataset.articles())
+
+
+def test_two_processes_merge_what_one_does(tmp_path, monkeypatch):
+    from tui.core import merging
+
+    alice, bob = many_folders(tmp_path)
+    one = Dataset(tmp_path / "one", "lead")
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 10**9)
+    first = merge_datasets(one, [alice.folder, bob.folder])
+    two = Dataset(tmp_path / "two", "lead")
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
+    second = merge_datasets(two, [alice.folder, bob.folder])
+    assert (first.articles_added, first.spans_added, first.read) == (12, 48, 24)
+    assert (second.articles_added, second.spans_added, second.read) == (12, 48, 24)
+    assert contents(one) == contents(two)
+    assert not [p for p in two.folder.iterdir() if p.name.endswith(".tmp")]
+    before = snapshot(two.folder)
+    again = merge_datasets(two, [alice.folder, bob.folder])  # twice adds nothing
+    assert again.spans_added == 0 and {k: v for k, v in snapshot(two.folder).items()
+                                       if not k.startswith(".locks")} == {
+        k: v for k, v in before.items() if not k.startswith(".locks")}
+
+
+def test_a_broken_file_read_by_either_process_stops_the_merge(tmp_path, monkeypatch):
+    from tui.core import merging
+
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
+    alice, bob = many_folders(tmp_path)
+    ids = bob.ids()
+    for n in (0, 1, 5):  # the first process stages every even one, the second every odd
+        broken = bob.path(ids[n])
+        kept = broken.read_bytes()
+        broken.write_text('{"article": 5}')
+        outcome = run("merge", alice.folder, bob.folder, "--db", tmp_path / "team")
+        assert outcome.code == 2 and str(broken) in outcome.err, outcome.err
+        assert outcome.err.endswith("(nothing merged)\n") and outcome.err.count("\n") == 1
+        assert not (tmp_path / "team").exists()
+        broken.write_bytes(kept)
+    assert run("merge", alice.folder, bob.folder, "--db", tmp_path / "team").code == 0
+
+
+def test_a_second_process_that_dies_leaves_nothing_merged(tmp_path, monkeypatch):
+    from tui.core import merging
+
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(merging, "_serve", lambda folder, jobs, out: os._exit(9))
+    alice, bob = many_folders(tmp_path)
+    team = Dataset(tmp_path / "team", "lead")
+    team.add_article(Document.from_text("Kept as it was."))
+    before = snapshot(team.folder)
+    outcome = run("merge", alice.folder, bob.folder, "--db", team.folder)
+    assert outcome.code == 2 and "ended without an answer" in outcome.err
+    after = {k: v for k, v in snapshot(team.folder).items() if not k.endswith(".tmp")}
+    assert after == before  # its own temp files are leftovers the next opening removes
+    Dataset(team.folder, "lead")
+    assert snapshot(team.folder) == before
+
+
+def test_an_article_made_meanwhile_by_someone_else_is_merged_into(tmp_path, monkeypatch):
+    import shutil
+
+    from tui.core import bulk, merging
+
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
+    alice, bob = many_folders(tmp_path)
+    team = tmp_path / "team"
+    raced = alice.ids()[3]  # staged by the second process
+    real_sync = os.sync
+
+    def someone_saves_first() -> None:  # between the staging and the linking
+        shutil.copy(alice.path(raced), team / f"{raced}.json")
+        real_sync()
+
+    monkeypatch.setattr(bulk.os, "sync", someone_saves_first)
+    result = merge_datasets(Dataset(team, "lead"), [alice.folder, bob.folder])
+    assert (result.articles_added, result.articles_merged) == (11, 1)
+    article = Dataset(team, "lead").article(raced)
+    assert sorted({s.annotator for s in article.spans}) == ["alice", "bob"]
+    assert len(article.spans) == 4 and len(article.relations) == 1

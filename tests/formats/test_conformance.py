@@ -11,6 +11,7 @@ from tests.conftest import gloss, shared
 from tui import formats
 from tui.core.corpus import Notes, import_articles
 from tui.core.dataset import Dataset
+from tui.core.export_selection import Choice
 
 
 def imported(tmp_path, path, name="auto"):
@@ -83,7 +84,7 @@ def test_brat_tutorial_spans_land_on_their_text_and_export_back(tmp_path):
     dataset = Dataset(tmp_path / "db", "alice")
     import_articles(dataset, raws, "brat")
     assert any("E lines (events) skipped" in line for line in notes.lines())
-    formats.export_file(dataset, tmp_path / "out", "brat")
+    formats.export_file(dataset, tmp_path / "out", "brat", choice=Choice(every=True))
     for ann in sorted(folder.glob("*.ann")):
         text = ann.with_suffix(".txt").read_text(encoding="utf-8")
         source_t = {tuple(line.split("\t")[1:3]) for line in ann.read_text().splitlines()

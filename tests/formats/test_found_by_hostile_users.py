@@ -74,7 +74,8 @@ def test_a_relation_to_a_skipped_span_is_skipped_with_it(tmp_path):
 def test_a_brat_export_of_an_article_whose_source_holds_a_nul(tmp_path):
     dataset = Dataset(tmp_path / "db", "alice")
     dataset.add_article(Document.from_text("Kyiv.", {"source": "a\x00b/../../c.txt"}))
-    outcome = run("export", "--format", "brat", "-o", tmp_path / "out", "--db", dataset.folder)
+    outcome = run("export", "--format", "brat", "-o", tmp_path / "out", "--db", dataset.folder,
+                  "--all")
     assert outcome.code == 0, outcome.err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["c.ann", "c.txt"]
 

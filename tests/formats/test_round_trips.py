@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tui import formats
 from tui.core.corpus import Notes, import_articles
 from tui.core.dataset import Dataset
+from tui.core.export_selection import Choice
 from tui.core.model import Document, Relation, Span
 from tui.core.text import is_grapheme_boundary, normalise
 
@@ -61,14 +62,19 @@ def dataset_with(tmp: Path, text: str, spans: list[Span],
     return dataset
 
 
+# Every article, an article without spans too (`gloss export --all`): the round trip of
+# what was labelled is the point here (tests/formats/test_statuses.py: which are exported)
+EVERY = Choice(every=True)
+
+
 def exported(dataset: Dataset, name: str, tmp: Path) -> bytes:
     fmt = formats.get(name)
     if fmt.write_folder:
         folder = tmp / "out"
-        formats.export_file(dataset, folder, name)
+        formats.export_file(dataset, folder, name, choice=EVERY)
         return b"".join(p.name.encode() + p.read_bytes() for p in sorted(folder.iterdir()))
     out = io.BytesIO()
-    formats.export(dataset, out, name)
+    formats.export(dataset, out, name, choice=EVERY)
     return out.getvalue()
 
 
@@ -77,7 +83,7 @@ def reimported(dataset: Dataset, name: str, tmp: Path) -> Dataset:
     fmt = formats.get(name)
     source = tmp / ("out" if fmt.write_folder else f"out.{name}")
     if fmt.write_folder:
-        formats.export_file(dataset, source, name)
+        formats.export_file(dataset, source, name, choice=EVERY)
     else:
         source.write_bytes(exported(dataset, name, tmp))
     again = Dataset(tmp / "again", "alice")

@@ -44,6 +44,7 @@ def build(folder: Path) -> tuple[Path, Path]:
     dataset.add_articles([(first, [putin, kyiv], [Relation(putin.id, kyiv.id, "IN", "alice")]),
                           (second, [Span.new(OTHER, 0, 5, "LOCATION", "bob")], [])])
     dataset.set_status(first.id, "done")
+    Dataset(folder, "review").set_status(second.id, "reviewed")  # for export --reviewed
     return dataset.path(first.id), dataset.path(second.id)
 
 
@@ -67,7 +68,9 @@ def commands(tmp: Path) -> list[list[object]]:
     return [["stats"], ["stats", "--plot"], ["stats", "--format", "json"], ["export"],
             ["export", "--format", "doccano"],
             ["export", "--format", "brat", "-o", tmp / "brat-out"], ["import", seed],
-            ["claims"], ["agree", "--all"]]
+            ["claims"], ["agree", "--all"], ["export", "--reviewed"],
+            ["export", "--reviewer", "review", "--format", "conll"],
+            ["export", "--all", "--format", "labelstudio"], ["export", "--annotator", "bob"]]
 
 
 def attack_all(tmp: Path, broken: Path, *, child: bool = False,

@@ -135,3 +135,20 @@ def test_stats_json_keeps_the_names_and_escapes_them(nasty_db):
     figures = orjson.loads(outcome.out)
     assert set(figures["spans_per_analyst"]) == set(CONTROL_NAMES)  # the data, exactly
     assert set(MARKUP_LABELS) <= set(figures["labels"])
+
+
+def test_reviewers_and_analysts_named_in_export_lines_are_shown_not_obeyed(nasty_db):
+    """`gloss export --reviewed` names reviewers (from the data or --reviewer) in its
+    warnings and its one-line refusal: controls shown, never obeyed."""
+    dataset = Dataset.existing(nasty_db, "x")
+    ids = dataset.ids()
+    for name in CONTROL_NAMES[:3]:
+        Dataset(nasty_db, name).set_status(ids[0], "reviewed")
+    outcome = run("export", "--db", nasty_db, "--reviewed")  # several reviewers: left out
+    assert outcome.code == 2 and not acts(outcome.err), outcome.err
+    assert "␛]8;;file:///etc/passwd␇" in outcome.err
+    for args in (["--reviewer", CONTROL_NAMES[0]], ["--reviewer", "\x1b[2Jx\x9b"],
+                 ["--annotator", CONTROL_NAMES[4]], ["--all", "--format", "labelstudio"]):
+        outcome = run("export", "--db", nasty_db, *args)
+        assert outcome.code in (0, 2) and not acts(outcome.err), (args, outcome.err)
+        assert not acts(outcome.out.decode()), args

@@ -95,8 +95,8 @@ def span_key(row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def merge(tables: dict[str, Any], spans: Iterable[Span | dict[str, Any]],
-          relations: Iterable[Relation], statuses: Iterable[dict[str, Any]] = ()
-          ) -> tuple[int, int]:
+          relations: Iterable[Relation], statuses: Iterable[dict[str, Any]] = (),
+          replace_statuses: bool = True) -> tuple[int, int]:
     """Add to an article's tables the spans, relations and statuses it does not have yet.
 
     ``spans`` are spans, or span rows as an article file holds them (a merge of datasets
@@ -104,29 +104,37 @@ def merge(tables: dict[str, Any], spans: Iterable[Span | dict[str, Any]],
     is the same span: the one updated last is kept (an analyst who relabelled it since). A
     span of another id but the same extent, label and analyst is not added again, and the
     relations that named it are pointed at the one kept. A relation is one by id, or by
-    (head, child, label). An analyst's status is the one updated last. Returns (spans,
-    relations and statuses) added or changed.
+    (head, child, label). An analyst's status is the one updated last (with
+    ``replace_statuses`` false, as an import brings them, only an analyst without one gets
+    it: a file never overrides what was set in Gloss). Returns (spans, relations and
+    statuses) added or changed.
     """
     table = tables.setdefault("spans", {})
-    by_id = {row["id"]: key for key, row in table.items()}
-    kept = {span_key(row): row["id"] for row in table.values()}
-    first_span = next_key(table)
+    by_id: dict[str, str] = {}
+    kept: dict[tuple[Any, ...], str] = {}
+    for place, row in table.items():
+        by_id[row["id"]] = place
+        kept[_span_key(row)] = row["id"]
+    free = next_key(table)
     renamed: dict[str, str] = {}
     added = 0
     for span in spans:
         row = span if isinstance(span, dict) else span.to_record()
         span_id = row["id"]
-        if span_id in by_id:
-            if row.get("updated", "") > table[by_id[span_id]].get("updated", ""):
-                table[by_id[span_id]] = row
+        place = by_id.get(span_id)
+        if place is not None:
+            if row.get("updated", "") > table[place].get("updated", ""):
+                table[place] = row
                 added += 1
             continue
-        key = span_key(row)
-        if key in kept:
-            renamed[span_id] = kept[key]
+        key = _span_key(row)
+        same = kept.get(key)
+        if same is not None:
+            renamed[span_id] = same
             continue
         kept[key] = span_id
-        by_id[span_id] = place = str(first_span + added)
+        by_id[span_id] = place = str(free)
+        free += 1
         table[place] = row
         added += 1
     links = tables.setdefault("relations", {})
@@ -147,10 +155,15 @@ def merge(tables: dict[str, Any], spans: Iterable[Span | dict[str, Any]],
     rows = tables.setdefault("status", {})
     for status in statuses:
         key = find_key(rows, "annotator", status["annotator"])
-        if key is None or status.get("updated", "") > rows[key].get("updated", ""):
+        if key is None or (replace_statuses and status.get("updated", "")
+                           > rows[key].get("updated", "")):
             rows[key or str(next_key(rows))] = dict(status)
             linked += 1
     return added, linked
+
+
+# Every span row merged is checked (or made from a Span): these four are always there.
+_span_key = itemgetter("start", "end", "label", "annotator")
 
 
 def read_article(path: Path, data: Any) -> Article:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,17 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
+class Staged:
+    """New articles already written to temp files beside their place (by a merge, in two
+    processes): for each id its temp file, the file's signature and the spans it holds;
+    ``load`` gives an article's item and status rows again, should another process make
+    the article before it is linked (it is then merged into instead)."""
+
+    temps: dict[str, tuple[str, tuple[int, int, int], int]]
+    load: Callable[[str], tuple[Item, list[dict[str, Any]]]]
+
+
+@dataclass(slots=True)
 class _Done:
     """One article this import has put in place, and how to take it back."""
 
@@ -59,9 +71,12 @@ class BulkImport:
     def __init__(self, dataset: Dataset, items: list[Item], labels: list[str],
                  label_set: LabelSet | None = None,
                  statuses: dict[str, list[dict[str, Any]]] | None = None,
-                 keep_tokens: bool = True) -> None:
+                 keep_tokens: bool = True, replace_statuses: bool = True,
+                 staged: Staged | None = None) -> None:
         self.dataset = dataset
+        self.staged = staged
         self.statuses = statuses or {}
+        self.replace_statuses = replace_statuses
         self.keep_tokens = keep_tokens
         self.order = [document.id for document, _, _ in items]
         self.items = _combined(items)
@@ -93,7 +108,7 @@ class BulkImport:
             if data is not None:
                 read_article(dataset.path(doc_id), data)
                 existing.add(doc_id)
-        if not self.items and not self.labels and self.label_set is None:
+        if not self.items and not self.labels and self.label_set is None and not self.staged:
             return []
         new = [doc_id for doc_id in self.items if doc_id not in existing]
         dataset._writable()
@@ -103,10 +118,16 @@ class BulkImport:
             for doc_id in new:
                 document, spans, relations = self.items[doc_id]
                 tables = new_tables(document)
-                added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()))
+                added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
+                                 self.replace_statuses)
                 staged[doc_id] = stage(f"{folder}/{doc_id}.json", orjson.dumps(tables),
                                        fsync=False)
                 self.results[doc_id] = (True, added)
+            for doc_id, (temp, made, added) in (self.staged.temps.items() if self.staged
+                                                 else ()):
+                staged[doc_id] = (temp, made)
+                self.results[doc_id] = (True, added)
+                self.order.append(doc_id)
             if staged:
                 os.sync()
             for doc_id, (temp, made) in staged.items():
@@ -155,6 +176,8 @@ class BulkImport:
             os.link(temp, path)
         except FileExistsError:
             del self.results[doc_id]  # made meanwhile by someone else: merged below
+            if doc_id not in self.items and self.staged is not None:
+                self.items[doc_id], self.statuses[doc_id] = self.staged.load(doc_id)
             return
         except OSError as exc:
             raise StorageError(f"{path}: not saved: {exc.strerror or exc}") from exc
@@ -170,7 +193,8 @@ class BulkImport:
                 tables = new_tables(document)
             else:
                 read_article(path, tables)
-            added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()))
+            added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
+                                  self.replace_statuses)
             self.results[doc_id] = (old is None, added)
             if old is None or added or linked:
                 write_json_atomic(path, tables)

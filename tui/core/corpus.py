@@ -51,13 +51,17 @@ class InputError(GlossError):
 class RawArticle:
     """One article as a source gave it. Span offsets are code points into ``text`` (a
     format that counts otherwise converts before this). A relation names its spans by
-    their index in ``spans``: ``{"head": 0, "child": 2, "label": "Located"}``."""
+    their index in ``spans``: ``{"head": 0, "child": 2, "label": "Located"}``. A format
+    that says what an analyst decided (Prodigy's answer, Label Studio's cancelled and
+    ground-truth annotations) gives ``statuses``: analyst ("" for the one importing) to
+    done, skipped or reviewed."""
 
     text: str
     meta: dict[str, Any]
     where: str
     spans: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)
 
 
 def json_lines(path: Path, notes: Notes) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -379,12 +383,18 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
     """
     notes = notes or Notes()
     merged: dict[str, tuple[Document, list[Span], list[Relation]]] = {}
+    statuses: dict[str, list[dict[str, Any]]] = {}
+    stamp = now()
     for raw in raws:
         try:
             document, spans, relations = prepare(raw, dataset.annotator, source, notes)
         except InputError as exc:
             notes.reject(exc)
             continue
+        if raw.statuses:
+            statuses.setdefault(document.id, []).extend(
+                {"annotator": who or dataset.annotator, "status": status, "updated": stamp}
+                for who, status in raw.statuses.items())
         if document.id in merged:
             merged[document.id][1].extend(spans)
             merged[document.id][2].extend(relations)
@@ -397,7 +407,9 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
                          " (drop --strict-labels to add them)")
     result = ImportResult(labels_added=unknown, ids=list(merged))
     label_set = dataset.labels if replace_labels else None
-    for is_new, added in dataset.add_articles(merged.values(), unknown, label_set):
+    # a status from a file is given only to an analyst who has none in the dataset yet
+    for is_new, added in dataset.add_articles(merged.values(), unknown, label_set,
+                                              statuses, replace_statuses=False):
         result.articles_added += is_new
         result.articles_merged += (not is_new) and added > 0
         result.spans_added += added

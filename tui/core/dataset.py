@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core import token_cache
 from tui.core.article_file import (
@@ -52,6 +52,9 @@ from tui.core.storage import (
     try_lock,
     write_json_atomic,
 )
+
+if TYPE_CHECKING:
+    from tui.core.bulk import Staged
 
 __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 
@@ -252,7 +255,8 @@ class Dataset:
     def add_articles(self, items: Iterable[Item], labels: Iterable[str] = (),
                      label_set: LabelSet | None = None,
                      statuses: dict[str, list[dict[str, Any]]] | None = None,
-                     keep_tokens: bool = True) -> list[tuple[bool, int]]:
+                     keep_tokens: bool = True, replace_statuses: bool = True,
+                     staged: Staged | None = None) -> list[tuple[bool, int]]:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
         then replaces it), all or nothing.
 
@@ -267,7 +271,7 @@ class Dataset:
         from tui.core.bulk import BulkImport
 
         return BulkImport(self, list(items), list(labels), label_set, statuses,
-                          keep_tokens).run()
+                          keep_tokens, replace_statuses, staged).run()
 
     # -- writing spans ---------------------------------------------------------------
 

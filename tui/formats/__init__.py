@@ -8,6 +8,7 @@ otherwise converts at its own boundary.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from tui.core.corpus import (
     read_text_paths,
 )
 from tui.core.dataset import Article, Dataset
+from tui.core.export_selection import Choice, nothing_reviewed, select
 from tui.core.model import GlossError, LabelSet
 from tui.formats import brat, claims, conll, doccano, labelstudio, prodigy, spacy_docbin
 
@@ -47,6 +49,9 @@ class Format:
     write_folder: FolderWriter | None = None  # writes a folder, not a stream (brat)
     binary: bool = False  # never to a terminal: needs -o
     write_claims: ClaimsWriter | None = None  # needs the label set's relation types
+    keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
+    one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
+    # Label Studio: an annotation an analyst)
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -59,7 +64,8 @@ def _csv(path: Path, notes: Notes) -> Iterator[RawArticle]:
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format("jsonl", "Prodigy / spaCy JSONL: text, meta, tokens, spans (default)",
-                    (".jsonl",), prodigy.read, prodigy.write),
+                    (".jsonl",), prodigy.read, prodigy.write, keeps_skipped=True,
+                    one_version=False),
     "doccano": Format("doccano", "doccano JSONL: label or entities/relations, UTF-16 offsets",
                       (), doccano.read, doccano.write),
     "brat": Format("brat", "brat standoff: a folder of .txt + .ann", (".ann",), brat.read,
@@ -68,7 +74,8 @@ FORMATS: dict[str, Format] = {
                     (".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"), conll.read,
                     conll.write),
     "labelstudio": Format("labelstudio", "Label Studio JSON tasks, UTF-16 offsets", (".json",),
-                          labelstudio.read, labelstudio.write),
+                          labelstudio.read, labelstudio.write, keeps_skipped=True,
+                          one_version=False),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
     "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
@@ -147,13 +154,15 @@ Progress = Callable[[Iterable[Article]], Iterable[Article]]
 
 
 def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
-           annotator: str | None = None, progress: Progress | None = None) -> ExportReport:
-    """Write every readable article; a broken file is reported, never half-exported."""
+           annotator: str | None = None, progress: Progress | None = None, *,
+           choice: Choice | None = None) -> ExportReport:
+    """Write the articles ``choice`` asks for (by default every one somebody opened); a
+    broken file is reported, never half-exported."""
     fmt = get(name)
     notes = Notes()
     unreadable: list[str] = []
-    articles = dataset.readable(unreadable)
-    shown = progress(articles) if progress else articles
+    shown = _chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable, progress)
+    annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
         count = fmt.write_claims(shown, out, notes, annotator, dataset.labels)
     elif fmt.write is not None:
@@ -164,9 +173,28 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     return ExportReport(count, notes.lines(), unreadable)
 
 
+def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,
+            unreadable: list[str], progress: Progress | None) -> Iterable[Article]:
+    """The articles to write, each with the work to export; ``--reviewed`` over a dataset
+    with nothing reviewed is refused before a byte is written."""
+    articles: Iterable[Article] = dataset.readable(unreadable)
+    if progress is not None:
+        articles = progress(articles)
+    chosen = select(articles, choice, notes, keeps_skipped=fmt.keeps_skipped,
+                    one_version=fmt.one_version)
+    if not choice.reviewed:
+        return chosen
+    first = next(chosen, None)
+    if first is None:
+        if not unreadable:  # a broken file may hold the review: that is said instead
+            raise nothing_reviewed(dataset.folder, choice, notes)
+        return []
+    return itertools.chain([first], chosen)
+
+
 def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
-                annotator: str | None = None, progress: Progress | None = None
-                ) -> ExportReport:
+                annotator: str | None = None, progress: Progress | None = None, *,
+                choice: Choice | None = None) -> ExportReport:
     """Export to ``path`` (a folder for brat), which appears whole or not at all.
 
     What is written goes to a temp file (or folder) beside ``path`` first and is renamed
@@ -174,14 +202,14 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     """
     fmt = get(name)
     if fmt.write_folder is not None:
-        return _export_folder(dataset, path, fmt, annotator, progress)
+        return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            report = export(dataset, handle, name, annotator, progress)
+            report = export(dataset, handle, name, annotator, progress, choice=choice)
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except OSError as exc:
@@ -192,7 +220,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     return report
 
 
-def _export_folder(dataset: Dataset, path: Path, fmt: Format, annotator: str | None,
+def _export_folder(dataset: Dataset, path: Path, fmt: Format, choice: Choice,
                    progress: Progress | None) -> ExportReport:
     assert fmt.write_folder is not None
     if path.exists() and not _replaceable(path, fmt):
@@ -200,7 +228,7 @@ def _export_folder(dataset: Dataset, path: Path, fmt: Format, annotator: str | N
                          " a new or empty folder")
     notes = Notes()
     unreadable: list[str] = []
-    articles = dataset.readable(unreadable)
+    articles = _chosen(dataset, fmt, choice, notes, unreadable, progress)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.",
@@ -208,8 +236,7 @@ def _export_folder(dataset: Dataset, path: Path, fmt: Format, annotator: str | N
     except OSError as exc:
         raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
-        count = fmt.write_folder(progress(articles) if progress else articles, temp, notes,
-                                 annotator)
+        count = fmt.write_folder(articles, temp, notes, None)
         mask = _umask()
         for child in temp.iterdir():
             os.chmod(child, 0o666 & ~mask)

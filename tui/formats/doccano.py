@@ -4,7 +4,9 @@ or ``{"text", "entities": [{"id", "start_offset", "end_offset", "label"}], "rela
 
 doccano counts offsets in UTF-16 units (it is a JavaScript front end): converted here, at
 the boundary, to and from Gloss's code points. Export writes the ``label`` form, or the
-``entities`` form for an article that has relations.
+``entities`` form for an article that has relations. doccano has no field for who labelled
+a record (it exports one file a user): ``meta.annotators`` names them, and one name there
+is read back as the spans' analyst.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tui.core.corpus import (
     short,
 )
 from tui.core.dataset import Article
+from tui.core.export_selection import analysts
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
@@ -89,6 +92,12 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
             span = _span(offsets, *item, f"{where}: label {n}", notes)
             if span is not None:
                 spans.append(span)
+    named = meta.get("annotators")  # Gloss's own: whose spans the record holds
+    if isinstance(named, list) and len(named) == 1 and isinstance(named[0], str) \
+            and named[0]:
+        del meta["annotators"]
+        for span in spans:
+            span["annotator"] = named[0]
     unique = {(s["start"], s["end"], s["label"]) for s in spans if isinstance(s["label"], str)}
     if len(unique) < len(spans):
         notes.add("duplicate spans in one record kept once")
@@ -127,7 +136,8 @@ def record(article: Article, annotator: str | None) -> dict[str, Any]:
     else:
         out["label"] = [[offsets.to_utf16(s.start), offsets.to_utf16(s.end), s.label]
                         for s in spans]
-    out["meta"] = doc.meta
+    workers = analysts(article)
+    out["meta"] = {**doc.meta, "annotators": workers} if workers else doc.meta
     return out
 
 

@@ -24,6 +24,7 @@ from tui.core.corpus import (
     short,
 )
 from tui.core.dataset import Article
+from tui.core.export_selection import analysts
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
@@ -62,23 +63,36 @@ def _article(task: Any, where: str, notes: Notes) -> RawArticle:
         notes.add("Label Studio predictions skipped")
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
+    statuses: dict[str, str] = {}
     for n, annotation in enumerate(list_field(task, "annotations", where, notes), start=1):
         if not isinstance(annotation, dict):
             notes.reject(InputError(where, f"annotation {n} is not an object"))
             continue
+        who = _analyst(annotation)
+        # A submitted annotation is its analyst's finished work; a cancelled one (Label
+        # Studio's skip) a skipped article, never accepted data; the ground truth the
+        # reviewed version.
         if annotation.get("was_cancelled"):
-            notes.add("cancelled Label Studio annotations skipped")
-            continue
-        _annotation(annotation, offsets, f"{where}: annotation {n}", notes, spans, relations)
-    return RawArticle(text, meta, where, spans, relations)
+            notes.add("cancelled Label Studio annotations imported as skipped")
+            statuses[who or ""] = "skipped"
+        else:
+            statuses[who or ""] = "reviewed" if annotation.get("ground_truth") is True \
+                else "done"
+        _annotation(annotation, who, offsets, f"{where}: annotation {n}", notes, spans,
+                    relations)
+    return RawArticle(text, meta, where, spans, relations, statuses)
 
 
-def _annotation(annotation: dict[str, Any], offsets: Utf16Offsets, where: str, notes: Notes,
-                spans: list[dict[str, Any]], relations: list[dict[str, Any]]) -> None:
-    """The spans and relations of one analyst's annotation of a task, added to the lists."""
+def _analyst(annotation: dict[str, Any]) -> str | None:
     who = annotation.get("completed_by")
     who = who.get("email") or who.get("id") if isinstance(who, dict) else who
-    who = str(who) if is_id(who) else None
+    return str(who) if is_id(who) else None
+
+
+def _annotation(annotation: dict[str, Any], who: str | None, offsets: Utf16Offsets,
+                where: str, notes: Notes, spans: list[dict[str, Any]],
+                relations: list[dict[str, Any]]) -> None:
+    """The spans and relations of one analyst's annotation of a task, added to the lists."""
     index: dict[str | int, int] = {}
     links = []
     said = []  # per-region choices and texts: attributes of the span of the same id
@@ -153,8 +167,13 @@ def task(article: Article, annotator: str | None) -> dict[str, Any]:
             by_analyst[who].append({"type": "relation", "from_id": relation.head,
                                     "to_id": relation.child, "direction": "right",
                                     "labels": [relation.label]})
+    for who in analysts(article):  # done with no span, or skipped: an annotation too
+        by_analyst.setdefault(who, [])
+    status = article.status
     return {"data": {**doc.meta, "text": doc.text},  # meta never overrides the text
-            "annotations": [{"completed_by": who, "result": results}
+            "annotations": [{"completed_by": who, "result": results,
+                             "was_cancelled": status.get(who) == "skipped",
+                             "ground_truth": status.get(who) == "reviewed"}
                             for who, results in by_analyst.items()]}
 
 

@@ -2,8 +2,9 @@
 
 ``{"text", "meta", "tokens": [{"text", "start", "end", "id", "ws"}], "spans": [{"start",
 "end", "label", "token_start", "token_end", ...}], "answer": "accept"}``, code-point offsets,
-``token_end`` inclusive as in Prodigy. On import only records answered ``accept`` (or not
-answered at all: raw input) are kept.
+``token_end`` inclusive as in Prodigy. On import a record answered ``accept`` is its
+analyst's done work and one answered ``ignore`` a skipped article (never accepted data); one
+not answered is raw input; ``reject`` is left out, counted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tui.core.corpus import (
     object_field,
 )
 from tui.core.dataset import Article
+from tui.core.export_selection import analysts, answer, restricted
 from tui.core.export_tokens import token_records, tokenizer
 from tui.core.visible import json_bytes
 
@@ -43,13 +45,21 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
 ANSWERS = ("accept", "reject", "ignore")
 
 
+# What an answer says of the analyst's work: an accepted example is done (its spans are all
+# there are, none at all included), an ignored one skipped (kept out of training, as Prodigy
+# keeps it). A record without an answer is a task to label, or pre-annotated input.
+DECIDED = {"accept": "done", "ignore": "skipped"}
+
+
 def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | None:
-    answer = record.get("answer", "accept")
-    if answer not in ANSWERS:
+    said = record.get("answer")
+    if said is not None and said not in ANSWERS:
         raise InputError(where, f"'answer' must be one of {', '.join(ANSWERS)}")
-    if answer != "accept":
-        notes.add(f"records answered {answer!r} skipped")
+    if said == "reject":  # in a manual task: the text itself is bad; Gloss has no such status
+        notes.add(f"records answered {said!r} skipped")
         return None
+    if said == "ignore":
+        notes.add("records answered 'ignore' imported as skipped")
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError(where, "no 'text' string")
@@ -63,7 +73,8 @@ def _record(record: dict[str, Any], where: str, notes: Notes) -> RawArticle | No
     meta = object_field(record, "meta", where, notes)
     return RawArticle(text, meta, where, spans,
                       _relations(list_field(record, "relations", where, notes), spans,
-                                 where, notes))
+                                 where, notes),
+                      {annotator or "": DECIDED[said]} if said in DECIDED else {})
 
 
 def _relations(relations: list[Any], spans: list[Any], where: str, notes: Notes
@@ -109,7 +120,9 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
 
 
 def record(article: Article, annotator: str | None, notes: Notes,
-           cached: token_cache.Cached | None = None) -> dict[str, Any]:
+           cached: token_cache.Cached | None = None, workers: list[str] | None = None
+           ) -> dict[str, Any]:
+    """The line of ``article`` (``workers``: its analysts, when known already)."""
     doc = article.document
     if cached is not None:  # the tokens an import kept: copied, not made again
         name, first, last = cached.name, cached.first, cached.last
@@ -146,10 +159,15 @@ def record(article: Article, annotator: str | None, notes: Notes,
         "meta": {**doc.meta, "tokenizer": name},
         "tokens": tokens,
         "spans": spans,
-        "answer": "accept",
     }
     if relations:
         line["relations"] = relations
+    workers = analysts(article) if workers is None else workers
+    if len(workers) == 1:  # whose example it is, as Prodigy's named sessions say it
+        line["_annotator_id"] = line["_session_id"] = workers[0]
+    said = answer(article, workers)
+    if said is not None:  # an article nobody opened is a task to label, not an example
+        line["answer"] = said
     return line
 
 
@@ -159,6 +177,21 @@ _fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id
 
 def _ends(span: dict[str, Any]) -> dict[str, Any]:
     return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
+
+
+def versions(article: Article, notes: Notes) -> list[tuple[Article, list[str]]]:
+    """The article as Prodigy holds annotations: one example an analyst, each with its
+    ``_annotator_id`` and its own answer (``prodigy review`` takes them so), with the
+    analysts of each. A link between two analysts' spans belongs to neither: left out,
+    counted."""
+    workers = analysts(article)
+    if len(workers) < 2:
+        return [(article, workers)]
+    split = [(restricted(article, [who]), [who]) for who in workers]
+    lost = len(article.relations) - sum(len(v.relations) for v, _ in split)
+    if lost:
+        notes.add("links between two analysts' spans left out (one line an analyst)", lost)
+    return split
 
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
@@ -173,8 +206,9 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 if folder not in kept:
                     kept[folder] = token_cache.Index(folder)
                 cached = kept[folder].get(article.document.id, article.document.text)
-            out.write(json_bytes(record(article, annotator, notes, cached)))
-            out.write(b"\n")
+            for version, workers in versions(article, notes):
+                out.write(json_bytes(record(version, annotator, notes, cached, workers)))
+                out.write(b"\n")
             count += 1
     finally:
         for index in kept.values():
