@@ -12,7 +12,7 @@ from rich.text import Text
 from tui.core.agreement import ALL, Report, Scores, agree, analysts_of, compared
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError
-from tui.core.visible import visible
+from tui.core.visible import json_bytes, visible
 from tui.progress import progress_bar
 
 
@@ -33,7 +33,7 @@ def print_agreement(dataset: Dataset, fmt: str, names: list[str], labels: list[s
     report = agree(chosen, analysts, labels or dataset.labels.names(),
                    claim=source.head if source else "CLAIM")
     if fmt == "json":
-        sys.stdout.buffer.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2)
+        sys.stdout.buffer.write(json_bytes(report.to_json(), orjson.OPT_INDENT_2)
                                 + b"\n")
     else:
         Console().print(_tables(report, every))

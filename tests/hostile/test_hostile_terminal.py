@@ -152,3 +152,21 @@ def test_reviewers_and_analysts_named_in_export_lines_are_shown_not_obeyed(nasty
         outcome = run("export", "--db", nasty_db, *args)
         assert outcome.code in (0, 2) and not acts(outcome.err), (args, outcome.err)
         assert not acts(outcome.out.decode()), args
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_agree_names_analysts_literally(nasty_db, fmt):
+    """Every analyst of the data, with their controls, compared: the table shows them, the
+    JSON escapes them (C1 and bidi controls too), and both keep the names exactly."""
+    import orjson
+
+    dataset = Dataset.existing(nasty_db, "x")
+    for name in CONTROL_NAMES:
+        for doc_id in dataset.ids():
+            Dataset(nasty_db, name).set_status(doc_id, "done")
+    outcome = run("agree", "--all", "--format", fmt, "--db", nasty_db)
+    assert outcome.code == 0, outcome.err
+    shown = outcome.out.decode()
+    assert not acts(shown) and "\x9b" not in shown and "\u202e" not in shown
+    if fmt == "json":
+        assert set(orjson.loads(outcome.out)["analysts"]) == set(CONTROL_NAMES)
