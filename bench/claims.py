@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events
 
-from tui.app import GlossApp
+from bench.timing import TimedApp, line
 from tui.core.claim_board import board
 from tui.core.claim_cache import FOLDER
 from tui.core.dataset import Dataset
@@ -89,19 +88,11 @@ def build(folder: Path, count: int) -> Dataset:
     return dataset
 
 
-class Timed(GlossApp):
-    frame: asyncio.Event
-
-    def post_display_hook(self) -> None:
-        self.frame.set()
-        super().post_display_hook()
-
-
 async def board_screen(dataset: Dataset, doc_id: str) -> float:
     """From `B` in the reader to the first frame that shows the board's rows."""
     from tui.screens.board import BoardScreen
 
-    app = Timed(Dataset(dataset.folder, "bench"), [doc_id])
+    app = TimedApp(Dataset(dataset.folder, "bench"), [doc_id])
     app.frame = asyncio.Event()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -117,12 +108,6 @@ async def board_screen(dataset: Dataset, doc_id: str) -> float:
             app.frame.clear()
         await pilot.press("escape")
     return elapsed
-
-
-def line(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    return (f"{name:<44} median {statistics.median(values) * 1000:7.1f} ms  (min "
-            f"{values[0] * 1000:.1f}, max {values[-1] * 1000:.1f}, n={len(values)})")
 
 
 def main() -> None:

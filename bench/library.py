@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.store import analyst, article
-from tui.app import GlossApp
+from bench.timing import TimedApp, line
 from tui.core.corpus import import_articles
 from tui.core.dataset import Dataset
 from tui.screens.library import LibraryScreen
@@ -54,18 +53,10 @@ def rows(folder: Path, repeat: int) -> list[float]:
     return times
 
 
-class Timed(GlossApp):
-    frame: asyncio.Event
-
-    def post_display_hook(self) -> None:
-        self.frame.set()
-        super().post_display_hook()
-
-
 async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[float]]:
     """From the app's start to the first frame showing the library's rows; then a letter
     typed into the filter (and taken back) to the frame that shows the filtered rows."""
-    app = Timed(Dataset(folder, "alice"))
+    app = TimedApp(Dataset(folder, "alice"))
     app.frame = asyncio.Event()
     start = time.perf_counter()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -91,12 +82,6 @@ async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[flo
     return first, typed
 
 
-def line(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    return (f"{name:<46} median {statistics.median(values) * 1000:7.1f} ms  (min "
-            f"{values[0] * 1000:.1f}, max {values[-1] * 1000:.1f}, n={len(values)})")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measure")
@@ -114,8 +99,8 @@ def main() -> None:
                 first, keys = asyncio.run(first_frame_and_keys(folder, args.keys))
                 firsts.append(first)
                 typed += keys
-            print(line("app start to the library's first frame, 80x24", firsts))
-            print(line("a key typed into the filter to its frame", typed))
+            print(line("app start to the library's first frame, 80x24", firsts, 46))
+            print(line("a key typed into the filter to its frame", typed, 46))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events
 
-from tui.app import GlossApp
+from bench.timing import TimedApp, line
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Relation, Span
 from tui.core.schema import SOURCE
@@ -62,7 +62,7 @@ if mode == "bare":
 else:
     import tui.app
     from tui.cli import main
-    class Timed(tui.app.GlossApp):
+    class TimedApp(tui.app.GlossApp):
         def post_display_hook(self):
             from tui.screens.reader import ReaderScreen
             if isinstance(self.screen, ReaderScreen) and self.screen.panes.panes:
@@ -115,16 +115,8 @@ def linked(marks: list[Span], rng: random.Random) -> tuple[list[Span], list[Rela
     return out, relations
 
 
-class Timed(GlossApp):
-    frame: asyncio.Event
-
-    def post_display_hook(self) -> None:
-        self.frame.set()
-        super().post_display_hook()
-
-
 async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str, list[float]]:
-    app = Timed(Dataset(dataset.folder, "reader"), [doc_id])  # not the spans' analyst
+    app = TimedApp(Dataset(dataset.folder, "reader"), [doc_id])  # not the spans' analyst
     app.frame = asyncio.Event()
     results: dict[str, list[float]] = {"cursor move": [], "label": [], "label saved": []}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -156,7 +148,7 @@ async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str,
 async def link_to_frame(dataset: Dataset, doc_id: str, presses: int
                         ) -> dict[str, list[float]]:
     """`t` to the next claim to do (not timed), then `w` and enter, each to its frame."""
-    app = Timed(Dataset(dataset.folder, "bench"), [doc_id])  # the claims' analyst
+    app = TimedApp(Dataset(dataset.folder, "bench"), [doc_id])  # the claims' analyst
     app.frame = asyncio.Event()
     results: dict[str, list[float]] = {"link key (w)": [], "link enter": [], "link saved": []}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -183,7 +175,7 @@ async def link_to_frame(dataset: Dataset, doc_id: str, presses: int
     return results
 
 
-async def timed(app: Timed, pilot, key: str, character: str | None, shown) -> float:
+async def timed(app: TimedApp, pilot, key: str, character: str | None, shown) -> float:
     """From posting the key to the first frame that shows its effect."""
     await pilot.pause()
     app.frame.clear()
@@ -204,14 +196,6 @@ def starts(mode: str, db: Path, path: Path, samples: int) -> list[float]:
                              capture_output=True, text=True, cwd=ROOT, check=True)
         times.append(float(out.stdout.split()[-1]) - started)
     return times
-
-
-def line(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
-    return (f"{name:<34} median {statistics.median(values) * 1000:7.1f} ms  p95 "
-            f"{p95 * 1000:7.1f} ms  (min {values[0] * 1000:.1f}, max {values[-1] * 1000:.1f},"
-            f" n={len(values)})")
 
 
 def main() -> None:
@@ -261,18 +245,18 @@ def start_to_frame(folder: Path, files: dict[str, Path], samples: int) -> None:
     bare = starts("bare", folder, SEED, samples)
     gloss = starts("gloss", folder, SEED, samples)
     big = starts("gloss", folder, files["1 MB"], samples)
-    print(line("bare Textual app", bare))
-    print(line("gloss, seed article", gloss))
+    print(line("bare Textual app", bare, 34, p95=True))
+    print(line("gloss, seed article", gloss, 34, p95=True))
     own = (statistics.median(gloss) - statistics.median(bare)) * 1000
     print(f"{'':<34} Gloss's own: {own:+.0f} ms")
-    print(line("gloss, 1 MB article, 5,000 spans", big))
+    print(line("gloss, 1 MB article, 5,000 spans", big, 34, p95=True))
     print(json.dumps({"bare": statistics.median(bare), "gloss": statistics.median(gloss),
                       "big": statistics.median(big)}))
 
 
 def show(article: str, results: dict[str, list[float]], spread: bool) -> None:
     for what, values in results.items():
-        print(line(f"{article}: {what}", values))
+        print(line(f"{article}: {what}", values, 34, p95=True))
         if spread:
             print("   ", " ".join(f"{v * 1000:.0f}" for v in sorted(values)))
 

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events
 
-from tui.app import GlossApp
+from bench.timing import TimedApp, line
 from tui.core.article_model import ArticleModel
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Span
@@ -53,16 +52,8 @@ def article(size: int, spans: int, rng: random.Random) -> tuple[str, list[Span]]
     return text, out
 
 
-class Timed(GlossApp):
-    frame: asyncio.Event
-
-    def post_display_hook(self) -> None:
-        self.frame.set()
-        super().post_display_hook()
-
-
 async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
-    app = Timed(Dataset(folder, "review"), review=ReviewPlan(), reviewing=True)
+    app = TimedApp(Dataset(folder, "review"), review=ReviewPlan(), reviewing=True)
     app.frame = asyncio.Event()
     results: dict[str, list[float]] = {"tab (next difference)": [], "1 (take the left)": []}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -90,12 +81,6 @@ async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
             results["1 (take the left)"].append(await timed("1"))
         await app.saves.wait()
     return results
-
-
-def line(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    return (f"{name:<44} median {statistics.median(values) * 1000:7.1f} ms  (min "
-            f"{values[0] * 1000:.1f}, max {values[-1] * 1000:.1f}, n={len(values)})")
 
 
 def main() -> None:

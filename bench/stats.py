@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events
 
-from tui.app import GlossApp
+from bench.timing import TimedApp, line
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Relation, Span
 from tui.core.tally import Tally
@@ -101,19 +100,11 @@ def build(folder: Path, count: int) -> None:
         Dataset(folder, ANALYSTS[k % 3]).set_status(doc_id, "skipped" if k % 9 == 0 else "done")
 
 
-class Timed(GlossApp):
-    frame: asyncio.Event
-
-    def post_display_hook(self) -> None:
-        self.frame.set()
-        super().post_display_hook()
-
-
 async def screen_times(folder: Path) -> tuple[list[float], list[float]]:
     """ctrl+g to the first frame and to the plots: the session's first open, then again."""
     from tui.screens.stats import StatsScreen
 
-    app = Timed(Dataset(folder, "olena"))
+    app = TimedApp(Dataset(folder, "olena"))
     app.frame = asyncio.Event()
     shown, plotted = [], []
     async with app.run_test(size=(120, 50)) as pilot:
@@ -141,12 +132,6 @@ async def screen_times(folder: Path) -> tuple[list[float], list[float]]:
 def forget(folder: Path) -> None:
     """No cache: as the first session on the dataset."""
     shutil.rmtree(folder / ".cache", ignore_errors=True)
-
-
-def line(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    return (f"{name:<52} median {statistics.median(values) * 1000:7.1f} ms  (min "
-            f"{values[0] * 1000:.1f}, max {values[-1] * 1000:.1f}, n={len(values)})")
 
 
 def main() -> None:
@@ -180,9 +165,9 @@ def main() -> None:
         start = time.perf_counter()
         tally.figures(dataset)
         warm.append(time.perf_counter() - start)
-    print(line("figures from every file (no cache)", cold))
-    print(line("figures from the cache a session left", cached))
-    print(line("figures again after a save (one file read)", warm))
+    print(line("figures from every file (no cache)", cold, 52))
+    print(line("figures from the cache a session left", cached, 52))
+    print(line("figures again after a save (one file read)", warm, 52))
     for cache in (False, True):
         runs = []
         if cache:  # as the app leaves it (the command never writes it)
@@ -194,7 +179,7 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "tui", "stats", "--format", "json", "--db",
                             str(folder)], check=True, capture_output=True)
             runs.append(time.perf_counter() - start)
-        print(line(f"gloss stats --format json ({'the cache' if cache else 'no cache'})", runs))
+        print(line(f"gloss stats --format json ({'the cache' if cache else 'no cache'})", runs, 52))
     for cache in (False, True):
         first_frames, plots, again_frames, again_plots = [], [], [], []
         for _ in range(args.repeat):
@@ -206,11 +191,11 @@ def main() -> None:
             again_frames.append(shown[1])
             again_plots.append(plotted[1])
         when = "later session (the cache)" if cache else "first session (no cache)"
-        print(line(f"ctrl+g to the first frame, {when}", first_frames))
-        print(line(f"ctrl+g to the plots, {when}", plots))
+        print(line(f"ctrl+g to the first frame, {when}", first_frames, 52))
+        print(line(f"ctrl+g to the plots, {when}", plots, 52))
         if cache:
-            print(line("ctrl+g to the first frame, opened again", again_frames))
-            print(line("ctrl+g to the plots, opened again", again_plots))
+            print(line("ctrl+g to the first frame, opened again", again_frames, 52))
+            print(line("ctrl+g to the plots, opened again", again_plots, 52))
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ class BulkImport:
 
     def _run(self) -> list[tuple[bool, int]]:
         dataset = self.dataset
-        listed = _listed(dataset.folder)
+        listed = listed_names(dataset.folder)
         existing = set()
         for doc_id in self.items:  # check: a broken file raises here, nothing written yet
             if f"{doc_id}.json" not in listed:
@@ -231,7 +231,7 @@ def _combined(items: list[Item]) -> dict[str, Item]:
     return combined
 
 
-def _listed(folder: Path) -> set[str]:
+def listed_names(folder: Path) -> set[str]:
     """The names in the dataset folder (none when it is not made yet): one listing
     rather than a failed open per new article."""
     try:

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import orjson
 
 from tui.core.article_file import Item, merge, new_tables, read_article
-from tui.core.bulk import Staged
+from tui.core.bulk import Staged, listed_names
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError
 from tui.core.storage import CorruptFileError, StorageError, discard, read_json, stage
@@ -82,7 +82,7 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
     by_id: dict[str, Files] = {}
     for place, path in enumerate(paths):
         by_id.setdefault(path.stem, []).append((place, path))
-    listed = _listed(target.folder)
+    listed = listed_names(target.folder)
     new = [doc_id for doc_id in by_id if f"{doc_id}.json" not in listed]
     known = [doc_id for doc_id in by_id if f"{doc_id}.json" in listed]
     result = MergeResult(labels_added=[n for n in dict.fromkeys(names)
@@ -289,13 +289,3 @@ class _Count:
 
     def advance(self, steps: int = 1) -> None:
         self.count += steps
-
-
-def _listed(folder: Path) -> set[str]:
-    try:
-        return set(os.listdir(folder))
-    except FileNotFoundError:
-        return set()
-    except OSError as exc:
-        raise StorageError(f"{folder}: cannot read the dataset folder: "
-                           f"{exc.strerror or exc}") from exc

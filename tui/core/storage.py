@@ -1,10 +1,10 @@
 """Crash-safe files for TinyDB: atomic orjson writes and an exclusive lock per article.
 
-Measured (DESIGN.md): TinyDB's default JSONStorage left invalid JSON after 15 of 60 kills
-and cut files short on a full disk; two writers lost updates without a lock around the
-whole read-modify-write. Here a file is always the whole old or the whole new one: the new
-content goes to a temp file in the same folder, is fsynced, replaces the old with
-``os.replace``, and the folder is fsynced so the rename itself survives a power cut.
+Measured when Gloss was designed: TinyDB's default JSONStorage left invalid JSON after 15
+of 60 kills and cut files short on a full disk; two writers lost updates without a lock
+around the whole read-modify-write. Here a file is always the whole old or the whole new
+one: the new content goes to a temp file in the same folder, is fsynced, replaces the old
+with ``os.replace``, and the folder is fsynced so the rename itself survives a power cut.
 """
 
 from __future__ import annotations
