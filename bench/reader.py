@@ -70,7 +70,7 @@ else:
                 self.exit()
         def run(self, **kwargs):
             return super().run(headless=True, size=(120, 40))
-    tui.app.GlossApp = Timed
+    tui.app.GlossApp = TimedApp
     main(["read", "--db", db, path], standalone_mode=False)
 """
 
