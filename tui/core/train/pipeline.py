@@ -5,7 +5,8 @@ An entity recognizer tags each token once, so it learns labels whose spans never
 and stay short (ACTOR, LOCATION): the best tool for names. Labels whose spans overlap
 (a claim inside a claim, an actor inside a claim) or run for a clause (CLAIM) go to a span
 categorizer, whose candidates a span finder proposes (token starts and ends learned from
-the data: n-gram candidates long enough for a claim would be thousands an article). The
+the data: n-gram candidates long enough for a claim would be thousands an article; while
+training, the categorizer is shown the analysts' spans and near misses of them). The
 config is spaCy's own CPU default (``spacy init config --pipeline ner,span_finder,spancat``
 with ``--optimize efficiency``), so a dataset of names alone trains exactly what
 ``spacy train`` with the default NER config trains.
@@ -138,7 +139,8 @@ def longest_tokens(documents: Iterable[Doc]) -> int:
 
 
 def config(labels: Plan, *, seed: int, max_epochs: int, patience: int, eval_frequency: int,
-           max_steps: int, longest: int, logger: dict[str, Any] | None = None) -> Config:
+           max_steps: int, longest: int, logger: dict[str, Any] | None = None,
+           augmenter: dict[str, Any] | None = None) -> Config:
     """spaCy's default CPU config for these components, with the training limits given and
     the span finder proposing spans as long as the longest in the data."""
     from spacy.cli.init_config import init_config
@@ -159,6 +161,10 @@ def config(labels: Plan, *, seed: int, max_epochs: int, patience: int, eval_freq
         finder["max_length"] = min(max(longest, 1), MAX_SPAN_TOKENS)
         cfg["components"]["spancat"]["suggester"] = {
             "@misc": "spacy.preset_spans_suggester.v1", "spans_key": CANDIDATES_KEY}
-        # the categorizer labels what the finder proposes, during training too
-        training["annotating_components"] = ["span_finder"]
+        # The categorizer labels what the finder proposes; while it learns, the finder
+        # proposes little or nothing, so its candidates in training are the analysts' spans
+        # and near misses (``augmenter``): trained on the finder's own output it never
+        # saw a positive example and learned nothing.
+        if augmenter is not None:
+            cfg["corpora"]["train"]["augmenter"] = augmenter
     return cfg

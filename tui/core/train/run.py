@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 LOGGER = "gloss.progress.v1"
+AUGMENTER = "gloss.span_candidates.v1"
+NEAR_MISSES = 4  # candidates a span, its edges moved a few tokens
+RANDOM_SPANS = 2  # candidates a span, anywhere in the article, as long as it
 CONSOLE_LOGGER = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
 
 
@@ -91,11 +94,38 @@ def _progress_logger() -> Callable[..., Any]:
     return setup
 
 
+def _span_candidates() -> Callable[..., Any]:
+    """The span categorizer's candidates in training: each analyst's span, near misses of
+    it and spans of its length elsewhere (spaCy seeds ``random`` with the training's
+    seed, so they are the same each run)."""
+    import random
+
+    def augment(nlp: Language, example: Any) -> Iterator[Any]:
+        gold = list(example.reference.spans.get(pipeline.SPANS_KEY, ()))
+        predicted = example.predicted
+        size = len(predicted)
+        extents = {(span.start, span.end) for span in gold}
+        for span in gold:
+            for _ in range(NEAR_MISSES):
+                start = min(max(span.start + random.randint(-3, 3), 0), size - 1)
+                end = min(max(span.end + random.randint(-3, 3), start + 1), size)
+                extents.add((start, end))
+            for _ in range(RANDOM_SPANS):
+                start = random.randrange(size)
+                extents.add((start, min(start + len(span), size)))
+        predicted.spans[pipeline.CANDIDATES_KEY] = [predicted[a:b] for a, b in sorted(extents)]
+        yield example
+
+    return augment
+
+
 def _register() -> None:
     from spacy.util import registry
 
     if LOGGER not in registry.loggers.get_all():
         registry.loggers.register(LOGGER, func=_progress_logger)
+    if AUGMENTER not in registry.augmenters.get_all():
+        registry.augmenters.register(AUGMENTER, func=_span_candidates)
 
 
 @contextlib.contextmanager
@@ -146,7 +176,8 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
                               eval_frequency=limits.eval_frequency,
                               max_steps=limits.max_steps,
                               longest=pipeline.longest_tokens(train_docs),
-                              logger={"@loggers": LOGGER})
+                              logger={"@loggers": LOGGER},
+                              augmenter={"@augmenters": AUGMENTER})
         cfg["paths"]["train"] = str(paths["train"])
         cfg["paths"]["dev"] = str(paths["dev"])
         nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
@@ -178,6 +209,7 @@ def _restore_console_logger(folder: Path) -> None:
         return
     cfg = Config().from_disk(path, interpolate=False)
     cfg["training"]["logger"] = dict(CONSOLE_LOGGER)
+    cfg["corpora"]["train"]["augmenter"] = None
     cfg["paths"]["train"] = None
     cfg["paths"]["dev"] = None
     cfg.to_disk(path)
