@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = next((folder / "shared" / "data" for folder in (ROOT.parent, ROOT.parent.parent)
+               if (folder / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 
 
 def parity(fashion: Path, conll: Path, seed: int) -> None:

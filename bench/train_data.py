@@ -14,7 +14,10 @@ from tui.core.model import Document, Relation, Span
 from tui.core.text import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
-NEWS = ROOT.parent / "shared" / "data" / "news" / "wikinews_2019.csv"
+# the project's shared data beside the clone (a worktree one level further down)
+NEWS = next((folder / "shared" / "data" / "news" / "wikinews_2019.csv"
+             for folder in (ROOT.parent, ROOT.parent.parent)
+             if (folder / "shared" / "data").is_dir()), ROOT.parent / "shared")
 PART = 1000
 
 
