@@ -555,3 +555,40 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
     say(f"gloss: serving {dataset.folder} as {given.analyst} on http://{shown}:{port}"
         " (ctrl+c stops)")
     server.serve_on(listening)
+
+
+@main.command("train")
+@click.option("--reviewed", is_flag=True,
+              help="Only reviewed articles, as their reviewer (--annotator) left them.")
+@click.option("--eval-split", type=click.FloatRange(0.05, 0.5), default=0.2,
+              show_default=True, help="The share of articles held out to score the model.")
+@click.option("--eval-db", type=click.Path(path_type=Path), default=None,
+              help="Score on this dataset's articles instead of a split.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The split's and the training's seed.")
+@click.option("--name", default="default", show_default=True,
+              help="The model's name: it goes to models/NAME/ under the dataset.")
+@click.option("--max-epochs", type=click.IntRange(0), default=0, show_default=True,
+              help="Stop after this many passes (0: when the score stops improving).")
+@click.option("--patience", type=click.IntRange(1), default=8, show_default=True,
+              help="Stop after this many evaluations without a better score.")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="The folder of models [default: the dataset's models/].")
+@shared_options
+def train_command(reviewed: bool, eval_split: float, eval_db: Path | None, seed: int,
+                  name: str, max_epochs: int, patience: int, output: Path | None,
+                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """Train a spaCy model (CPU, nothing downloaded) from the finished articles; print its
+    held-out figures and write it with its card to models/NAME/ (docs/training.md)."""
+    from tui.core.train.examples import Which
+    from tui.core.train.run import Limits
+    from tui.train_command import Request, run
+
+    given = click.get_current_context().find_object(Settings) or Settings()
+    if labels_file is not None or given.labels is not None:
+        raise GlossError("--labels: train learns the labels the articles hold")
+    # --annotator picks whose work counts; the login name is never a default for it
+    which = Which(reviewed, checked_name(analyst or given.annotator, "--annotator")
+                  if analyst or given.annotator else None)
+    run(Request(db or given.folder, which, eval_split, eval_db,
+                Limits(seed, max_epochs, patience), name, output))
