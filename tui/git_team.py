@@ -29,7 +29,7 @@ import orjson
 
 from tui.core.article_file import read_article
 from tui.core.dataset import ARTICLE_FILE, LABELS_FILE
-from tui.core.files import NotReadable, read_bytes
+from tui.core.files import Missing, NotReadable, read_bytes
 from tui.core.merge_rules import caps_of, merge_article, merge_labels
 from tui.core.model import GlossError, LabelSet
 from tui.core.storage import CorruptFileError, StorageError, write_atomic
@@ -56,12 +56,17 @@ def driver_command() -> str:
 
 def git_setup(folder: Path) -> list[str]:
     """Set up the clone holding ``folder`` (see the module's docstring); the lines to say."""
-    if not folder.is_dir():
-        raise GlossError(f"no dataset at {folder}")
+    if folder.exists() and not folder.is_dir():
+        raise GlossError(f"{folder}: not a dataset folder")
     if shutil.which("git") is None:
         raise GlossError("git-setup: git is not installed (no git on PATH)")
-    top = _git(folder, "rev-parse", "--show-toplevel", what=f"{folder}: not in a git"
+    inside = folder if folder.is_dir() else folder.parent
+    top = _git(inside, "rev-parse", "--show-toplevel", what=f"{folder}: not in a git"
                " repository (clone the team's repository, or git init, first)")
+    try:
+        folder.mkdir(exist_ok=True)  # a new team's repository: the dataset comes next
+    except OSError as exc:
+        raise GlossError(f"{folder}: cannot make the dataset folder: {exc.strerror}") from exc
     _ensure_lines(folder / ".gitattributes", ATTRIBUTES)
     _ensure_lines(folder / ".gitignore", IGNORED)
     command = driver_command()
@@ -96,9 +101,13 @@ def _git(folder: Path, *args: str, what: str | None = None) -> str:
 def _ensure_lines(path: Path, wanted: list[str]) -> None:
     """Add to the file the lines it lacks, leaving the others as they are."""
     try:
-        old = path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
+        old = read_bytes(path).decode("utf-8")
+    except Missing:
+        old = ""
+    except NotReadable as exc:
         raise GlossError(f"{path}: cannot read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise GlossError(f"{path}: not UTF-8 text ({exc.reason}); left as it is") from exc
     have = set(old.splitlines())
     missing = [line for line in wanted if line not in have]
     if not missing:
