@@ -18,6 +18,7 @@ and the exit status tells git to report a conflict: never a conflict marker in a
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -32,7 +33,13 @@ from tui.core.dataset import ARTICLE_FILE, LABELS_FILE
 from tui.core.files import Missing, NotReadable, read_bytes
 from tui.core.merge_rules import caps_of, merge_article, merge_labels
 from tui.core.model import GlossError, LabelSet
-from tui.core.storage import CorruptFileError, StorageError, write_atomic
+from tui.core.storage import (
+    CorruptFileError,
+    StorageError,
+    discard,
+    write_atomic,
+    write_temp,
+)
 
 DRIVER = "gloss"
 # Git's patterns, relative to the dataset folder: an article file is 16 hex digits .json
@@ -130,10 +137,16 @@ def git_merge(base: Path, ours: Path, theirs: Path, name: str) -> None:
     else:
         raise GlossError(f"{name}: not a Gloss article file or {LABELS_FILE}: merge it by"
                          " hand (git-merge left ours as it is)")
-    try:
-        write_atomic(ours, orjson.dumps(merged))
+    try:  # git reads the result back and writes it itself: no need to make it durable
+        temp = write_temp(ours, orjson.dumps(merged), fsync=False)
+        try:
+            os.replace(temp, ours)
+        except OSError as exc:
+            discard(temp)
+            raise StorageError(f"{ours}: not written: {exc.strerror or exc}") from exc
     except StorageError as exc:
-        raise GlossError(f"{name}: not merged: {exc}") from exc
+        raise GlossError(f"{name}: not merged: {exc} (git-merge left ours as it is)"
+                         ) from exc
 
 
 def _merge_articles(base: Path, ours: Path, theirs: Path, path: Path) -> dict[str, Any]:
@@ -151,7 +164,7 @@ def _merge_articles(base: Path, ours: Path, theirs: Path, path: Path) -> dict[st
 
 def _article(file: Path, side: str, path: Path) -> dict[str, Any] | None:
     data = _json(file, side, str(path))
-    if data is None:
+    if data is NO_BASE:
         return None
     try:
         read_article(path, data)
@@ -161,9 +174,11 @@ def _article(file: Path, side: str, path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _json(file: Path, side: str, name: str) -> Any | None:
-    """The parsed version; None for an empty common ancestor (git gives one when both
-    sides added the file)."""
+NO_BASE = object()  # an empty common ancestor: git gives one when both sides added the file
+
+
+def _json(file: Path, side: str, name: str) -> Any:
+    """The parsed version, or ``NO_BASE``."""
     try:
         data = read_bytes(file)
     except NotReadable as exc:
@@ -171,7 +186,7 @@ def _json(file: Path, side: str, name: str) -> Any | None:
                          " as it is)") from exc
     if not data.strip():
         if side == SIDES[0]:
-            return None
+            return NO_BASE
         raise GlossError(f"{name}: {side}: the file is empty (git-merge left ours as it is)")
     try:
         return orjson.loads(data)
@@ -181,9 +196,11 @@ def _json(file: Path, side: str, name: str) -> Any | None:
 
 
 def _merge_label_files(base: Path, ours: Path, theirs: Path, name: str) -> Any:
-    _json(base, SIDES[0], name)  # read, so that a FIFO or a folder is refused, not merged
-    mine, yours = _json(ours, SIDES[1], name), _json(theirs, SIDES[2], name)
+    first = _json(base, SIDES[0], name)  # checked like the others, though a union needs
+    mine, yours = _json(ours, SIDES[1], name), _json(theirs, SIDES[2], name)  # only two
     try:
+        if first is not NO_BASE:
+            LabelSet.from_records(first)
         return merge_labels(mine, yours)
     except GlossError as exc:
         raise GlossError(f"{name}: not merged: {exc} (git-merge left ours as it is)"

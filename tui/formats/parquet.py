@@ -71,8 +71,9 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
     pa, pq = _arrow()
     schemas = _schemas(pa)
     count = 0
+    # the articles' spans have the same times: a bad one is said once, by the spans table
     with _Table(pq, pa, folder / SPANS_FILE, schemas["spans"], notes) as spans, \
-            _Table(pq, pa, folder / ARTICLES_FILE, schemas["articles"], notes) as texts:
+            _Table(pq, pa, folder / ARTICLES_FILE, schemas["articles"], Notes()) as texts:
         for article in articles:
             document = article.document
             rows = [row for row in article.span_rows
