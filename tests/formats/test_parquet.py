@@ -190,7 +190,10 @@ def test_row_groups_are_written_as_the_articles_come(dataset, tmp_path, monkeypa
     report = formats.export_file(dataset, out, "parquet")
     assert report.articles == 2
     spans = pq.ParquetFile(out / "spans.parquet")
-    assert spans.num_row_groups == 4  # 7 spans, 2 a group
+    # a group is written once it holds 2 rows: after each article (5 spans, then 2)
+    assert [spans.metadata.row_group(i).num_rows for i in range(spans.num_row_groups)] == [
+        5, 2]
+    assert pq.ParquetFile(out / "articles.parquet").num_row_groups == 2
     expected, _ = jsonl_spans(dataset, tmp_path)
     assert {(r["article"], r["start"], r["end"], r["label"], r["text"], r["annotator"],
              r["source"], r["id"]) for r in spans.read().to_pylist()} == expected

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -41,8 +42,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-ROWS = 50_000  # rows a row group, at most
-TEXT = 16_000_000  # characters of article text a row group of articles.parquet, at most
+# A row group is written once it holds ROWS spans (or claims), or TEXT characters of
+# article text: until then its rows are Python objects, some hundred bytes a span.
+ROWS = 20_000
+TEXT = 4_000_000
 SPANS_FILE, ARTICLES_FILE = "spans.parquet", "articles.parquet"
 
 # The columns of each table, in order (their types: _schemas)
@@ -69,32 +72,11 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
                  annotator: str | None) -> int:
     """``spans.parquet`` and ``articles.parquet`` in ``folder``; the articles written."""
     pa, pq = _arrow()
-    schemas = _schemas(pa)
     count = 0
-    # the articles' spans have the same times: a bad one is said once, by the spans table
-    with _Table(pq, pa, folder / SPANS_FILE, schemas["spans"], notes) as spans, \
-            _Table(pq, pa, folder / ARTICLES_FILE, schemas["articles"], Notes()) as texts:
+    with _Export(pa, pq, folder, notes) as export:
         for article in articles:
-            document = article.document
-            rows = [row for row in article.span_rows
-                    if annotator is None or row["annotator"] == annotator]
-            title = document.title
-            for row in rows:
-                spans.add({"article": document.id, "title": title,
-                           "status": article.status.get(row["annotator"], "todo"),
-                           "canonical": (row.get("attributes") or {}).get("canonical"),
-                           **_span(row)})
-            ids = {row["id"] for row in rows}
-            texts.add({
-                "id": document.id, "title": title, "date": _text(document.meta.get("date")),
-                "outlet": outlet(document), "meta": orjson.dumps(document.meta).decode(),
-                "text": document.text,
-                "statuses": [{"annotator": who, "status": status}
-                             for who, status in sorted(article.status.items())],
-                "spans": [_span(row) for row in rows],
-                "relations": [r.to_record() for r in article.relations
-                              if r.head in ids and r.child in ids],
-            }, len(document.text))
+            export.add(article, [row for row in article.span_rows
+                                 if annotator is None or row["annotator"] == annotator])
             count += 1
     return count
 
@@ -104,7 +86,7 @@ def write_claims(articles: Iterable[Article], out: IO[bytes], labels: LabelSet,
     """The claims table (one row per claim ``keep`` keeps) to ``out``; the claims written."""
     pa, pq = _arrow()
     written = 0
-    with _Table(pq, pa, out, _schemas(pa)["claims"], Notes()) as table:
+    with _Table(pq, pa, out, _schemas(pa)["claims"]) as table:
         for article in articles:
             document = article.document
             place = outlet(document)
@@ -146,15 +128,6 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _span(row: dict[str, Any]) -> dict[str, Any]:
-    return {"start": row["start"], "end": row["end"], "label": row["label"],
-            "text": row["text"], "annotator": row["annotator"],
-            "source": row.get("source", ""), "id": row["id"],
-            "created": row.get("created", ""), "updated": row.get("updated", ""),
-            "attributes": [{"name": k, "value": v}
-                           for k, v in (row.get("attributes") or {}).items()]}
-
-
 def _schemas(pa: Any) -> dict[str, pa.Schema]:
     time = pa.timestamp("ms", tz="UTC")
     attributes = pa.list_(pa.struct([("name", pa.string()), ("value", pa.string())]))
@@ -177,19 +150,113 @@ def _schemas(pa: Any) -> dict[str, pa.Schema]:
                                   ("claims", CLAIMS))}
 
 
-class _Table:
-    """One Parquet file written a row group at a time: rows are kept column by column
-    until there are :data:`ROWS` of them (or :data:`TEXT` characters), then written."""
+# A span row's fields, in the order of a span in articles.parquet (attributes last)
+_FIELDS = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
+                     "updated")
 
-    def __init__(self, pq: Any, pa: Any, where: Path | IO[bytes], schema: pa.Schema,
-                 notes: Notes) -> None:
+
+class _Export:
+    """``spans.parquet`` and ``articles.parquet`` written together, a row group each at a
+    time: a span is kept as one tuple until the group is written, and its columns make
+    both the spans table and the articles' lists of spans (the times are parsed once)."""
+
+    def __init__(self, pa: Any, pq: Any, folder: Path, notes: Notes) -> None:
+        self.pa = pa
+        self.notes = notes
+        self.schemas = _schemas(pa)
+        self.spans = pq.ParquetWriter(folder / SPANS_FILE, self.schemas["spans"])
+        self.articles = pq.ParquetWriter(folder / ARTICLES_FILE, self.schemas["articles"])
+        self.span_rows: list[tuple[Any, ...]] = []
+        self.article_rows: list[tuple[Any, ...]] = []
+        self.text = 0
+
+    def __enter__(self) -> _Export:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+        finally:
+            self.spans.close()
+            self.articles.close()
+
+    def add(self, article: Article, rows: list[dict[str, Any]]) -> None:
+        document = article.document
+        status = article.status
+        doc_id, title = document.id, document.title
+        self.span_rows += [(*_FIELDS(row), row.get("attributes"), doc_id, title,
+                            status.get(row["annotator"], "todo")) for row in rows]
+        ids = {row["id"] for row in rows}
+        self.article_rows.append((
+            doc_id, title, _text(document.meta.get("date")), outlet(document),
+            orjson.dumps(document.meta).decode(), document.text,
+            [{"annotator": who, "status": said} for who, said in sorted(status.items())],
+            len(rows), [r.to_record() for r in article.relations
+                        if r.head in ids and r.child in ids]))
+        self.text += len(document.text)
+        if len(self.span_rows) + len(self.article_rows) >= ROWS or self.text >= TEXT:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.article_rows:
+            return
+        pa, schema = self.pa, self.schemas["spans"]
+        columns = list(zip(*self.span_rows, strict=True)) or [()] * 13
+        (start, end, label, text, annotator, source, span_id, created, updated, attributes,
+         article, title, status) = columns
+        kind = schema.field("attributes").type
+        pairs = pa.array([[{"name": k, "value": v} for k, v in a.items()] if a else []
+                          for a in attributes], type=kind)
+        canonical = pa.array([a.get("canonical") if a else None for a in attributes],
+                             type=pa.string())
+        span = {"start": pa.array(start, type=pa.int64()),
+                "end": pa.array(end, type=pa.int64()),
+                **{name: pa.array(values, type=pa.string()) for name, values in (
+                    ("label", label), ("text", text), ("annotator", annotator),
+                    ("source", source), ("id", span_id))},
+                "created": _times(pa, list(created), schema.field("created").type, self.notes),
+                "updated": _times(pa, list(updated), schema.field("updated").type, self.notes),
+                "attributes": pairs}
+        table = {"article": pa.array(article, type=pa.string()),
+                 "title": pa.array(title, type=pa.string()),
+                 "status": pa.array(status, type=pa.string()), "canonical": canonical, **span}
+        self.spans.write_batch(pa.record_batch([table[name] for name in SPANS],
+                                               schema=schema))
+        self._articles(span)
+        self.span_rows, self.article_rows, self.text = [], [], 0
+
+    def _articles(self, span: dict[str, Any]) -> None:
+        """The row group of articles.parquet, its lists of spans made of the spans'
+        columns (``span``) and where each article's spans start."""
+        pa, schema = self.pa, self.schemas["articles"]
+        columns = list(zip(*self.article_rows, strict=True))
+        kind = schema.field("spans").type
+        offsets = [0]
+        for count in columns[7]:
+            offsets.append(offsets[-1] + count)
+        inner = pa.StructArray.from_arrays([span[f.name] for f in kind.value_type],
+                                           fields=list(kind.value_type))
+        spans = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), inner, type=kind)
+        made = {name: pa.array(values, type=schema.field(name).type) for name, values in zip(
+            ("id", "title", "date", "outlet", "meta", "text", "statuses"), columns[:7],
+            strict=True)}
+        made["spans"] = spans
+        made["relations"] = pa.array(columns[8], type=schema.field("relations").type)
+        self.articles.write_batch(pa.record_batch([made[name] for name in ARTICLES],
+                                                  schema=schema))
+
+
+class _Table:
+    """The claims table, written a row group at a time: rows are kept column by column
+    until there are :data:`ROWS` of them, then written."""
+
+    def __init__(self, pq: Any, pa: Any, where: IO[bytes], schema: pa.Schema) -> None:
         self.pa = pa
         self.schema = schema
-        self.notes = notes
         self.writer: pq.ParquetWriter = pq.ParquetWriter(where, schema)
         self.columns: dict[str, list[Any]] = {name: [] for name in schema.names}
         self.rows = 0
-        self.size = 0
 
     def __enter__(self) -> _Table:
         return self
@@ -201,12 +268,11 @@ class _Table:
         finally:
             self.writer.close()
 
-    def add(self, row: dict[str, Any], size: int = 0) -> None:
+    def add(self, row: dict[str, Any]) -> None:
         for name, values in self.columns.items():
             values.append(row[name])
         self.rows += 1
-        self.size += size
-        if self.rows >= ROWS or self.size >= TEXT:
+        if self.rows >= ROWS:
             self.flush()
 
     def flush(self) -> None:
@@ -215,15 +281,10 @@ class _Table:
         arrays = [self._array(name, values) for name, values in self.columns.items()]
         self.writer.write_batch(self.pa.record_batch(arrays, schema=self.schema))
         self.columns = {name: [] for name in self.schema.names}
-        self.rows = self.size = 0
+        self.rows = 0
 
     def _array(self, name: str, values: list[Any]) -> pa.Array:
-        kind = self.schema.field(name).type
-        if name in ("created", "updated"):
-            return _times(self.pa, values, kind, self.notes)
-        if name == "spans":  # each span's times, as the spans table has them
-            return _nested_times(self.pa, values, kind, self.notes)
-        return self.pa.array(values, type=kind)
+        return self.pa.array(values, type=self.schema.field(name).type)
 
 
 def _times(pa: Any, values: list[str], kind: pa.DataType, notes: Notes) -> pa.Array:
@@ -245,20 +306,3 @@ def _parsed(values: list[str], notes: Notes) -> Iterator[datetime.datetime | Non
             yield None
             continue
         yield moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
-
-
-def _nested_times(pa: Any, values: list[list[dict[str, Any]]], kind: pa.DataType,
-                  notes: Notes) -> pa.Array:
-    """The articles' lists of spans, their times made timestamps as in ``_times``."""
-    flat = [span for spans in values for span in spans]
-    struct = kind.value_type
-    children = []
-    for field in struct:
-        column = [span[field.name] for span in flat]
-        children.append(_times(pa, column, field.type, notes) if field.name in (
-            "created", "updated") else pa.array(column, type=field.type))
-    inner = pa.StructArray.from_arrays(children, fields=list(struct))
-    offsets = [0]
-    for spans in values:
-        offsets.append(offsets[-1] + len(spans))
-    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), inner, type=kind)
