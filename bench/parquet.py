@@ -80,6 +80,23 @@ parquet.write_folder((dataset.article(i) for i in dataset.ids()), out, Notes(), 
 """
 
 
+# As in an installation of gloss[parquet] alone: pyarrow imports pandas when it is there
+# (the test extra's datasets brings it), a second and 60 MB more
+WITHOUT_PANDAS = """
+import sys
+
+class NoPandas:
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] == "pandas":
+            raise ModuleNotFoundError(name)
+
+sys.meta_path.insert(0, NoPandas())
+sys.argv[0] = "gloss"
+from tui.cli import entry
+entry()
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
@@ -96,6 +113,9 @@ def main() -> None:
                                        str(root / f"e{i}.jsonl")],
             "export --format parquet": lambda i: [*gloss, "export", "--format", "parquet",
                                                   "--db", str(db), "-o", str(root / f"p{i}")],
+            "export --format parquet, pandas hidden": lambda i: [
+                sys.executable, "-c", WITHOUT_PANDAS, "export", "--format", "parquet", "--db",
+                str(db), "-o", str(root / f"n{i}")],
             "claims --format parquet": lambda i: [*gloss, "claims", "--format", "parquet",
                                                   "--db", str(db), "-o",
                                                   str(root / f"c{i}.parquet")],

@@ -220,3 +220,14 @@ def test_without_pyarrow_one_line_names_what_to_install(dataset, tmp_path, monke
         assert outcome.code == 2 and ONE_LINE.fullmatch(outcome.err), outcome.err
         assert "needs pyarrow" in outcome.err and "[parquet]" in outcome.err
         assert snapshot(tmp_path) == before  # no output, not even half of one
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_claims_to_a_file_is_what_they_print(dataset, tmp_path, suffix):
+    path = tmp_path / f"claims.{suffix}"
+    done = gloss("claims", "-o", path, "--db", dataset.folder)
+    printed = gloss("claims", "--format", suffix, "--db", dataset.folder)
+    assert done.returncode == printed.returncode == 0, done.stderr
+    assert path.read_text(encoding="utf-8") == printed.stdout and printed.stdout.count("\n") >= 2
+    refused = gloss("claims", "--format", "table", "-o", tmp_path / "t", "--db", dataset.folder)
+    assert refused.returncode == 2 and not (tmp_path / "t").exists()
