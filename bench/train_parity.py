@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -45,16 +46,23 @@ def fashion_docbin(source: Path, target: Path) -> int:
     return len(docs)
 
 
+DOCSTART = "-DOCSTART- -X- O O"  # the line spacy convert splits documents at, and Gloss too
+
+
 def conll_split(source: Path, folder: Path, seed: int, share: float) -> tuple[Path, Path]:
-    """The CoNLL file's documents (-DOCSTART-) shuffled with ``seed``; ``share`` held out."""
+    """The CoNLL file's documents (-DOCSTART-) shuffled with ``seed``; ``share`` held out.
+    Each is written after spaCy's own delimiter line: wikigold's ``-DOCSTART- O`` is not
+    it, and ``spacy convert`` would make every ten sentences a document and ``-DOCSTART-`` a
+    word of it, while ``gloss import`` reads one article a document."""
     text = source.read_text(encoding="utf-8")
-    documents = [d.strip("\n") for d in text.split("-DOCSTART- O") if d.strip()]
+    documents = [d.strip("\n") for d in re.split(r"^-DOCSTART-[^\n]*$", text, flags=re.M)
+                 if d.strip()]
     random.Random(seed).shuffle(documents)
     held = round(len(documents) * share)
     paths = []
     for name, part in (("train", documents[held:]), ("dev", documents[:held])):
         path = folder / f"{name}.conll"
-        path.write_text("".join(f"-DOCSTART- O\n\n{d}\n\n" for d in part), encoding="utf-8")
+        path.write_text("".join(f"{DOCSTART}\n\n{d}\n\n" for d in part), encoding="utf-8")
         paths.append(path)
     return paths[0], paths[1]
 

@@ -46,6 +46,7 @@ def make(name: str, which: Which, train_set: Sequence[Example],
         "spacy": spacy.__version__,
         "gloss": version,
         "labels": labels.to_record(),
+        "span_finder": outcome.span_finder,
         "data": {
             "which": which.describe(),
             "reviewed": which.reviewed,

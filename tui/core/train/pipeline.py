@@ -14,6 +14,7 @@ with ``--optimize efficiency``), so a dataset of names alone trains exactly what
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui.core.model import Span
+from tui.core.train import layers
 from tui.core.train.examples import Example
 
 if TYPE_CHECKING:
@@ -32,7 +34,9 @@ SPANS_KEY = "sc"  # the span categorizer's predictions (spaCy's default key)
 CANDIDATES_KEY = "gloss_candidates"  # what the span finder proposes and learns from
 LONG_WORDS = 6  # a label whose spans' median is longer than this many words runs long
 OVERLAP_SHARE = 0.02  # overlaps this rare are slips, not the label's nature
-MAX_SPAN_TOKENS = 80  # the longest span the span finder proposes
+MAX_SPAN_TOKENS = 80  # the longest span the span finder ever proposes
+SPAN_SHARE = 0.95  # of the analysts' spans, as long as the finder proposes (the rest: rare)
+FINDER_THRESHOLD = 0.2  # a token's probability of starting or ending a span, to propose it
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +137,35 @@ def docs(examples: Sequence[Example], labels: Plan, dropped: Counter[str]) -> li
     return [make_doc(nlp, example, labels, dropped) for example in examples]
 
 
-def longest_tokens(documents: Iterable[Doc]) -> int:
-    return max((len(span) for doc in documents for span in doc.spans.get(CANDIDATES_KEY, ())),
-               default=1)
+CLAUSE_END = frozenset('.!?;:"\'”’»)')
+
+
+def clause_ends(doc: Doc) -> list[int]:
+    """Where a span may end, as token offsets (the span's end, exclusive): before a
+    sentence's or a clause's last punctuation, a closing quote or a line break, and at the
+    end of the doc. The span finder pairs a claim's start with any of them it finds likely."""
+    ends = [token.i for token in doc if token.i and (
+        token.text in CLAUSE_END or (token.is_space and "\n" in token.text))]
+    return sorted(set(ends) | {len(doc)})
+
+
+def span_length(documents: Iterable[Doc]) -> int:
+    """The longest span the span finder proposes, in tokens: as long as SPAN_SHARE of the
+    analysts' spans. Every start the finder sees is paired with every end up to this far,
+    and the categorizer weighs each pair: a rare claim of a whole paragraph would make
+    every article cost as much as if all its claims were that long."""
+    lengths = sorted(len(span) for doc in documents
+                     for span in doc.spans.get(CANDIDATES_KEY, ()))
+    if not lengths:
+        return 1
+    return min(lengths[math.ceil(SPAN_SHARE * len(lengths)) - 1], MAX_SPAN_TOKENS)
 
 
 def config(labels: Plan, *, seed: int, max_epochs: int, patience: int, eval_frequency: int,
-           max_steps: int, longest: int, logger: dict[str, Any] | None = None,
+           max_steps: int, span_tokens: int, logger: dict[str, Any] | None = None,
            augmenter: dict[str, Any] | None = None) -> Config:
     """spaCy's default CPU config for these components, with the training limits given and
-    the span finder proposing spans as long as the longest in the data."""
+    the span finder proposing spans up to ``span_tokens`` long."""
     from spacy.cli.init_config import init_config
 
     cfg = init_config(lang="en", pipeline=labels.components, optimize="efficiency",
@@ -158,7 +181,9 @@ def config(labels: Plan, *, seed: int, max_epochs: int, patience: int, eval_freq
     if labels.spans:
         finder = cfg["components"]["span_finder"]
         finder["spans_key"] = CANDIDATES_KEY
-        finder["max_length"] = min(max(longest, 1), MAX_SPAN_TOKENS)
+        finder["max_length"] = max(span_tokens, 1)
+        finder["threshold"] = FINDER_THRESHOLD
+        finder["model"]["scorer"] = {"@layers": layers.LAYER, "nO": 2, "nI": None}
         cfg["components"]["spancat"]["suggester"] = {
             "@misc": "spacy.preset_spans_suggester.v1", "spans_key": CANDIDATES_KEY}
         # The categorizer labels what the finder proposes; while it learns, the finder

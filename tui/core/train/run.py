@@ -10,6 +10,7 @@ figures per label and for links once training stops.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import tempfile
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.model import Span
-from tui.core.train import links, pipeline
+from tui.core.train import layers, links, pipeline
 from tui.core.train.examples import Example
 from tui.core.train.links import Figures
 
@@ -94,10 +95,13 @@ def _progress_logger() -> Callable[..., Any]:
     return setup
 
 
-def _span_candidates() -> Callable[..., Any]:
+def _span_candidates(max_length: int = pipeline.MAX_SPAN_TOKENS) -> Callable[..., Any]:
     """The span categorizer's candidates in training: each analyst's span, near misses of
-    it and spans of its length elsewhere (spaCy seeds ``random`` with the training's
-    seed, so they are the same each run)."""
+    it, spans of its length elsewhere, and the pairs the span finder will make of its
+    edges: its start with the clause ends just before and after its end, its end with the
+    other spans' starts before it (spaCy seeds ``random`` with the training's seed, so
+    they are the same each run). Shown only near misses, the categorizer took a claim
+    run on into the next sentence for a claim."""
     import random
 
     def augment(nlp: Language, example: Any) -> Iterator[Any]:
@@ -105,6 +109,8 @@ def _span_candidates() -> Callable[..., Any]:
         predicted = example.predicted
         size = len(predicted)
         extents = {(span.start, span.end) for span in gold}
+        ends = pipeline.clause_ends(predicted) if gold else []
+        starts = sorted({span.start for span in gold})
         for span in gold:
             for _ in range(NEAR_MISSES):
                 start = min(max(span.start + random.randint(-3, 3), 0), size - 1)
@@ -113,6 +119,14 @@ def _span_candidates() -> Callable[..., Any]:
             for _ in range(RANDOM_SPANS):
                 start = random.randrange(size)
                 extents.add((start, min(start + len(span), size)))
+            after = bisect.bisect_right(ends, span.end)
+            for end in ends[max(after - 2, 0):after + 2]:
+                if span.start < end <= min(span.start + max_length, size):
+                    extents.add((span.start, end))
+            before = bisect.bisect_left(starts, span.end)
+            for start in starts[max(before - 3, 0):before]:
+                if span.end - max_length <= start < span.end:
+                    extents.add((start, span.end))
         predicted.spans[pipeline.CANDIDATES_KEY] = [predicted[a:b] for a, b in sorted(extents)]
         yield example
 
@@ -122,6 +136,7 @@ def _span_candidates() -> Callable[..., Any]:
 def _register() -> None:
     from spacy.util import registry
 
+    layers.register()
     if LOGGER not in registry.loggers.get_all():
         registry.loggers.register(LOGGER, func=_progress_logger)
     if AUGMENTER not in registry.augmenters.get_all():
@@ -151,6 +166,7 @@ class Outcome:
     steps: int
     seconds: float
     dropped: Counter[str] = field(default_factory=Counter)
+    span_finder: dict[str, float | int] = field(default_factory=dict)  # what it proposes
 
 
 def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pipeline.Plan,
@@ -166,6 +182,7 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
     dropped: Counter[str] = Counter()
     train_docs = pipeline.docs(train_set, labels, dropped)
     dev_docs = pipeline.docs(held_out, labels, dropped)
+    span_tokens = pipeline.span_length(train_docs)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gloss-train-") as corpora:
         paths = {name: Path(corpora) / f"{name}.spacy" for name in ("train", "dev")}
@@ -175,9 +192,10 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
                               patience=limits.steps_patience(),
                               eval_frequency=limits.eval_frequency,
                               max_steps=limits.max_steps,
-                              longest=pipeline.longest_tokens(train_docs),
+                              span_tokens=span_tokens,
                               logger={"@loggers": LOGGER},
-                              augmenter={"@augmenters": AUGMENTER})
+                              augmenter={"@augmenters": AUGMENTER,
+                                         "max_length": span_tokens})
         cfg["paths"]["train"] = str(paths["train"])
         cfg["paths"]["dev"] = str(paths["dev"])
         nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
@@ -198,7 +216,9 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
     model = load_model(best)
     figures = evaluate(model, held_out, labels)
     return Outcome(best, figures.labels, figures.links_rule, figures.links_model,
-                   figures.score, steps[0], time.perf_counter() - started, dropped)
+                   figures.score, steps[0], time.perf_counter() - started, dropped,
+                   {"max_length": span_tokens, "threshold": pipeline.FINDER_THRESHOLD}
+                   if labels.spans else {})
 
 
 def _restore_console_logger(folder: Path) -> None:
