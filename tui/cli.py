@@ -261,9 +261,14 @@ REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its s
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--reviewer", default=None, help=REVIEWER_HELP + " For the palette's"
               " \"Review this article\".")
+@click.option("--next", "next_", type=click.Choice(["uncertain"]), default=None,
+              help="Open the article still to do that the model is least sure of.")
+@click.option("--model", type=click.Path(path_type=Path), default=None,
+              help="The model --next asks [default: the dataset's latest model].")
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
-                 labels_file: Path | None, reviewer: str | None = None) -> None:
+                 labels_file: Path | None, reviewer: str | None = None,
+                 next_: str | None = None, model: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
@@ -286,9 +291,17 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         return doc_id if dataset.path(doc_id).is_file() else None
 
     given = settings(db, analyst, labels_file)
+    if next_ is not None and paths:
+        raise GlossError("--next opens an article of the dataset: give no PATH with it")
+    if model is not None and next_ is None:
+        raise GlossError("--model: the reader asks a model only with --next uncertain")
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     opened: list[str] = []
+    if next_ is not None:
+        from tui.next_command import least_sure
+
+        opened.append(least_sure(dataset, model))
     for path in paths[:2]:  # the first article of each PATH, two side by side
         known = None if labels else stored(path)
         opened += [known] if known else run_import(dataset, (path,), "auto", labels=labels)[:1]

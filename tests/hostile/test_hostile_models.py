@@ -78,3 +78,41 @@ def test_a_dataset_with_two_models_asks_for_one(tmp_path):
         (folder / "1" / CARD).write_bytes(CARD_OK)
         (folder / LATEST).write_text("1")
     assert "several models" in one_line(tmp_path, tmp_path)
+
+
+# -- the same folders through `gloss read --next uncertain --model DIR` ---------------------
+
+BROKEN: dict[str, dict[str, bytes]] = {
+    "empty": {},
+    "foreign": {"meta.json": b'{"lang": "en"}', "config.cfg": b'[nlp]\nlang = "en"\n'},
+    "card of junk": {CARD: b"\xff\xfe junk"},
+    "card of another shape": {CARD: b'{"format": "gloss-model", "labels": 3}'},
+    "latest outside": {LATEST: b"../../etc"},
+    "latest with a control": {LATEST: b"\x1b[31mred"},
+    "junk weights": {CARD: CARD_OK, "meta.json": b"\x00" * 100, "config.cfg": b"not json"},
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_read_next_uncertain_refuses_a_broken_model_in_one_line(tmp_path, case):
+    from tests.hostile.attack import attack
+    from tui.core.dataset import Dataset
+    from tui.core.model import Document
+
+    Dataset(tmp_path / "db", "alice").add_article(Document.from_text("Putin met Trump."))
+    model = tmp_path / "model\x1b[2J"
+    model.mkdir()
+    for name, content in BROKEN[case].items():
+        (model / name).write_bytes(content)
+    outcome = attack(tmp_path, "read", "--next", "uncertain", "--model", model)
+    assert outcome.code == 2, outcome.err
+    if importlib.util.find_spec("spacy") is not None:
+        assert "model" in outcome.err
+
+
+@pytest.mark.parametrize("args", [("--next", "uncertain", "x.txt"), ("--model", "m")])
+def test_read_next_refuses_what_it_cannot_do_in_one_line(tmp_path, args):
+    from tests.hostile.attack import attack
+
+    outcome = attack(tmp_path, "read", *args)
+    assert outcome.code == 2 and ("--next" in outcome.err or "--model" in outcome.err)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.sentences import sentence_starts
 from tui.core.suggest.suggestion import Suggestion
 from tui.core.train import pipeline, store
 from tui.core.train.store import ModelError
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 BEAM_WIDTH = 8
 _PARAGRAPH = re.compile(r"[^\n]+")
+PIECE = 4000  # characters: the longest stretch of a line the pipeline is given at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,9 @@ class ModelFinder:
 
             raise ModelError(f"{folder}: a model needs spaCy: {extra_command('spacy')}"
                              ) from exc
+        from tui.core.train import layers
+
+        layers.register()  # a model's span finder names Gloss's layer
         try:
             nlp = spacy.load(folder)
         except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, ... for a bad folder
@@ -91,7 +96,7 @@ class ModelFinder:
                beam: bool = False) -> Scored:
         found: list[Suggestion] = []
         doubts: list[float] = []
-        pieces = list(_paragraphs(text, start, len(text) if end is None else end))
+        pieces = list(_pieces(text, start, len(text) if end is None else end))
         docs = self._docs([piece for _, piece in pieces], beam)
         for (offset, _), (doc, entity_scores) in zip(pieces, docs, strict=True):
             for ent in doc.ents:
@@ -135,13 +140,40 @@ def _unit(score: float) -> float:
     return min(max(float(score), 0.0), 1.0)
 
 
-def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
-    """(offset, paragraph) for each line of text overlapping start..end: a claim or a name
-    never runs across a line break in the articles Gloss holds, and short docs batch."""
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) for each line of text overlapping start..end, a line longer than
+    PIECE characters cut at sentence ends: a claim or a name never runs across a line
+    break in the articles Gloss holds, short docs batch well, and the span finder pairs
+    every start it finds with every end in its doc (a 1 MB line would be millions of
+    pairs)."""
     for match in _PARAGRAPH.finditer(text):
         if match.end() <= start:
             continue
         if match.start() >= end:
             break
-        if match.group().strip():
-            yield match.start(), match.group()
+        line = match.group()
+        if not line.strip():
+            continue
+        if len(line) <= PIECE:
+            yield match.start(), line
+            continue
+        cut = 0
+        for sentence in sentence_starts(line):
+            if sentence - cut >= PIECE:
+                yield from _cut(match.start() + cut, line[cut:sentence])
+                cut = sentence
+            elif sentence - cut > PIECE // 2 and sentence > cut:
+                yield match.start() + cut, line[cut:sentence]
+                cut = sentence
+        yield from _cut(match.start() + cut, line[cut:])
+
+
+def _cut(offset: int, piece: str) -> Iterator[tuple[int, str]]:
+    """A sentence longer than PIECE characters (a list, a table flattened to a line) cut at
+    the last space before each PIECE characters."""
+    while len(piece) > PIECE:
+        at = piece.rfind(" ", PIECE // 2, PIECE) + 1 or PIECE
+        yield offset, piece[:at]
+        offset, piece = offset + at, piece[at:]
+    if piece.strip():
+        yield offset, piece

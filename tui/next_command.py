@@ -1,0 +1,38 @@
+"""``gloss read --next uncertain``: the glue that picks the article the model is least sure
+of (the choice itself is ``tui/core/suggest/active.py``) before the reader opens it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.core.dataset import Dataset
+from tui.core.model import GlossError
+from tui.core.visible import visible
+from tui.progress import progress_bar
+from tui.train_command import needs_spacy
+
+
+def least_sure(dataset: Dataset, model: Path | None) -> str:
+    """The id of the article to open, said on stderr with why; GlossError (one line) when
+    no model can be loaded or nothing is left to do."""
+    needs_spacy("gloss read --next uncertain")
+    from tui.core.suggest import active
+    from tui.core.suggest.model_finder import ModelFinder
+
+    finder = ModelFinder.load(model if model is not None else dataset.folder)
+    problems: list[str] = []
+    with progress_bar("the model reads the articles to do", unit="articles") as progress:
+        choice = active.least_sure(dataset.readable(problems), dataset.annotator,
+                                   finder.uncertainty, lambda _: progress.advance())
+    for problem in problems:
+        click.echo(visible(f"gloss: {problem}; skipped"), err=True)
+    if choice is None:
+        raise GlossError(f"{dataset.folder}: no article left to do for {dataset.annotator}"
+                         " (every one is done, reviewed or skipped)")
+    title = dataset.document(choice.doc_id).title
+    click.echo(visible(f"gloss read: the model ({finder.folder}) is least sure of"
+                       f" {title!r} (uncertainty {choice.uncertainty:.2f}; {choice.candidates}"
+                       " articles to do weighed)"), err=True)
+    return choice.doc_id
