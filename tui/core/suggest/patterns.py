@@ -17,7 +17,8 @@ alone (``SHAPE``, ``NORM``, ``PREFIX``, ``SUFFIX``, ``IS_PUNCT``, ``IS_STOP``, `
 ...), run by spaCy itself. Never: attributes that need a trained pipeline (``POS``,
 ``LEMMA``, ``DEP``, ``ENT_TYPE``...), extension attributes, and ``REGEX`` and ``FUZZY``
 (a pattern file must not be able to hang the reader). A match is at most ``MAX_TOKENS``
-tokens long. Anything else is refused with the line it is on.
+tokens long, and ``{n,m}`` makes at most ``MAX_OPTIONAL`` tokens optional. Anything else
+is refused with the line it is on.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from tui.core.model import label_problem
 from tui.core.text import normalise
 
 MAX_TOKENS = 64  # tokens in one match, and repeats one {n,m} may ask for
+# optional repeats of one token ({n,m}: m - n): spaCy's matcher slows down fourfold for
+# each (m = 14 on 24 tokens: 0.1 s)
+MAX_OPTIONAL = 8
 MAX_PHRASE = 1000  # characters of a phrase pattern
 
 # The attributes Gloss's own matcher reads (tokens.py gives spaCy's English tokens)
@@ -97,14 +101,14 @@ class Pattern:
         attrs = set()
         for spec in self.tokens:
             test = spec.tests[0] if len(spec.tests) == 1 else None
-            if test is None or test.op != "=" or (spec.low, spec.high, spec.negated) != (
-                    1, 1, False) or not test.value or any(c.isspace() for c in test.value):
+            if test is None or test.attr not in ("ORTH", "LOWER") or test.op != "=" or (
+                    spec.low, spec.high, spec.negated) != (1, 1, False) or not test.value \
+                    or any(c.isspace() for c in test.value):
                 return None
             if test.attr == "LOWER" and test.value != test.value.lower():
                 return None  # never matches; spaCy's phrase matcher would lower it
             attrs.add(test.attr)
-        attr = attrs.pop() if len(attrs) == 1 else None
-        return attr if attr in ("ORTH", "LOWER") else None
+        return attrs.pop() if len(attrs) == 1 else None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -208,6 +212,9 @@ def _op(value: Any, n: int) -> tuple[int, int | None, bool]:
                                                                 or high < low)):
         raise ValueError(f"token {n}: OP {value} asks for none, for more than {MAX_TOKENS}"
                          " tokens, or for fewer at most than at least")
+    if high is not None and high - low > MAX_OPTIONAL:
+        raise ValueError(f"token {n}: OP {value} makes more than {MAX_OPTIONAL} tokens"
+                         " optional (use * or +)")
     return low, high, False
 
 

@@ -1,24 +1,24 @@
-"""Pattern files run by spaCy itself (the ``spacy`` extra): its ``Matcher`` and
-``PhraseMatcher`` (on ``ORTH``), as the ``EntityRuler`` runs them, over the tokens of
-spaCy's English tokenizer. Those tokens are made by ``tokens.tokenize`` (the same tokens,
-but never splitting a character, and a 1 MB article in 0.3 s where ``spacy.blank("en")``
-takes 1.5 s) and handed to spaCy as a ``Doc``; spaCy computes every attribute of them.
+"""Pattern files run by spaCy itself (the ``spacy`` extra): its ``PhraseMatcher`` for
+phrases (on ``ORTH``) and for token patterns of one text (or lower-case text) a token (on
+that attribute: the same matches, looked up rather than tried at every token), and its
+``Matcher`` for the token patterns handed to it, as the ``EntityRuler`` runs them.
 
-A token pattern of one text (or lower-case text) a token goes to a ``PhraseMatcher`` on that
-attribute, which finds the same matches as the ``Matcher`` without trying every pattern at
-every token (a thousand country names on a 1 MB article: half a minute). Two things differ
-from handing spaCy the file as it is, both so that the pattern file
-cannot make a match longer than ``MAX_TOKENS`` tokens (nor Gloss wait on one): an
-unbounded repeat (``*``, ``+``, ``{n,}``) is given to spaCy as ``{n,MAX_TOKENS}``, which
-finds the same matches up to that length; and texts are normalised as articles are.
+The tokens are those of spaCy's English tokenizer, made by ``tokens.tokenize`` (the same
+tokens, but never splitting a character, and a 1 MB article in 0.3 s where
+``spacy.blank("en")`` takes 1.5 s) and handed to spaCy as a ``Doc``, which computes every
+attribute of them. The ``Matcher`` runs over windows of ``2 * MAX_TOKENS`` tokens, a window
+every ``MAX_TOKENS``: every match of at most ``MAX_TOKENS`` tokens is found whole in one of
+them, and a pattern such as ``[{"OP": "*"}, {"LOWER": "a"}]``, whose matches grow with the
+square of the text (4,000 tokens: 4 million matches, 20 s), cannot make Gloss wait.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
-from tui.core.suggest.patterns import MAX_TOKENS, Pattern, TokenSpec
+from tui.core.suggest.patterns import MAX_TOKENS, Pattern
 from tui.core.text import normalise
 from tui.core.tokens import Token, tokenize
 
@@ -35,17 +35,22 @@ def available() -> bool:
 
 
 class SpacyMatcher:
-    def __init__(self, patterns: Sequence[Pattern]) -> None:
-        import spacy
+    """``patterns``: every pattern of the file, by place; ``places``: those to run (all
+    when None)."""
+
+    def __init__(self, patterns: Sequence[Pattern], places: Iterable[int] | None = None
+                 ) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
         from spacy.tokens import Doc
 
-        self.nlp = spacy.blank("en")
+        self.nlp = _blank()
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.lowered = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.index: dict[int, int] = {}  # spaCy's match id: the pattern's place
-        for place, found in enumerate(patterns):
+        wanted = range(len(patterns)) if places is None else places
+        for place in wanted:
+            found = patterns[place]
             key = f"gloss-{place}"
             self.index[self.nlp.vocab.strings.add(key)] = place
             plain = found.plain if found.phrase is None else None
@@ -65,28 +70,32 @@ class SpacyMatcher:
         doc = Doc(self.nlp.vocab, words=[t.text for t in tokens],
                   spaces=[t.ws for t in tokens])
         # an empty matcher still costs a second on a 1 MB article: only those with patterns
-        matchers = [m for m in (self.matcher, self.phrases, self.lowered) if len(m)]
-        found = {(self.index[key], start, end)
-                 for matcher in matchers for key, start, end in matcher(doc)}
+        found = {(self.index[key], start, end) for matcher in (self.phrases, self.lowered)
+                 if len(matcher) for key, start, end in matcher(doc)}
+        if len(self.matcher):
+            for first in range(0, max(1, len(doc) - MAX_TOKENS), MAX_TOKENS):
+                window = doc[first:first + 2 * MAX_TOKENS]
+                found.update((self.index[key], first + start, first + end)
+                             for key, start, end in self.matcher(window)
+                             if end - start <= MAX_TOKENS
+                             and (start < MAX_TOKENS or first + 2 * MAX_TOKENS >= len(doc)))
         return [(place, tokens[start].start, tokens[end - 1].end, end - start)
                 for place, start, end in sorted(found, key=lambda m: (m[1], m[2], m[0]))]
 
 
+@cache
+def _blank() -> Any:
+    """One blank English pipeline a process: making one takes a third of a second."""
+    import spacy
+
+    return spacy.blank("en")
+
+
 def spacy_pattern(found: Pattern) -> list[dict[str, Any]]:
-    """The token pattern as spaCy's ``Matcher`` takes it (see the module)."""
-    return [_spec(raw, spec) for raw, spec in zip(found.raw, found.tokens, strict=True)]
-
-
-def _spec(raw: dict[str, Any], spec: TokenSpec) -> dict[str, Any]:
-    out = {key.upper(): _normalised(value) for key, value in raw.items()
-           if key.upper() != "OP"}
-    if spec.negated:
-        out["OP"] = "!"
-    elif spec.high is None:
-        out["OP"] = f"{{{spec.low},{MAX_TOKENS}}}"
-    elif (spec.low, spec.high) != (1, 1):
-        out["OP"] = f"{{{spec.low},{spec.high}}}"
-    return out
+    """The token pattern as spaCy's ``Matcher`` takes it: its texts normalised as
+    articles are."""
+    return [{key.upper(): _normalised(value) for key, value in raw.items()}
+            for raw in found.raw]
 
 
 def _normalised(value: Any) -> Any:
