@@ -9,7 +9,8 @@ with the dataset once given; else the one kept). Left out in an article: what th
 has there already, and what any analyst rejected there. Each span written records its
 finder (``origin``) and ``source`` "gloss suggest"; a suggested claim comes with its
 source's link, or its ``source_kind``. The analyst's status of every article becomes
-``done``, so that ``gloss agree`` compares it on the articles the others have done.
+``done`` (where it has none yet), so that ``gloss agree`` compares it on the articles the
+others have done. Run again, it adds only what is new: nothing is written when nothing is.
 
 All or nothing: every article file is read and checked first (a broken one stops the
 command before anything is written), the patterns are checked whole, and everything is
@@ -89,7 +90,8 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
         statuses[article.document.id] = [{"annotator": analyst, "status": "done",
                                           "updated": stamp}]
     report.labels_added = [name for name in labels if dataset.labels.get(name) is None]
-    results = dataset.add_articles(items, report.labels_added, statuses=statuses)
+    results = dataset.add_articles(items, report.labels_added, statuses=statuses,
+                                   replace_statuses=False)
     report.articles = len(items)
     report.spans = sum(added for _, added in results)
     if data is not None:  # kept once the suggestions are in: a refused run keeps nothing
