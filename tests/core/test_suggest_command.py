@@ -90,7 +90,7 @@ def test_the_suggestions_are_an_analysts_work(team):
 
 
 def test_as_another_analyst_and_its_own_spans_are_not_learnt(team):
-    dataset, first, second, _ = team
+    dataset, _first, second, _ = team
     assert gloss("suggest", "--db", dataset.folder, "--as", "bot").returncode == 0
     assert {s.annotator for s in dataset.spans(second.id)} == {"bot"}
     bob = Dataset(dataset.folder, "bob")
@@ -102,7 +102,7 @@ def test_as_another_analyst_and_its_own_spans_are_not_learnt(team):
 
 
 def test_agree_and_review_take_the_suggestions_like_anyones(team):
-    dataset, first, second, patterns = team
+    dataset, first, _second, patterns = team
     gloss("suggest", "--db", dataset.folder, "--patterns", patterns)
     result = gloss("agree", "--db", dataset.folder, "--annotators", "alice,suggestions",
                    "--format", "json")
@@ -124,7 +124,7 @@ def test_agree_and_review_take_the_suggestions_like_anyones(team):
 
 
 def test_all_or_nothing_a_broken_file_or_a_bad_pattern_changes_nothing(team, tmp_path):
-    dataset, first, second, patterns = team
+    dataset, first, _second, patterns = team
     before = files(dataset.folder)
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(patterns.read_bytes() + b'{"label": "X", "pattern": [{"OP": "?"}]}\n')
@@ -167,7 +167,7 @@ def test_patterns_given_to_import_and_read_are_kept(tmp_path, team):
 # -- rejections ----------------------------------------------------------------------
 
 def test_a_rejection_is_kept_per_article_and_analyst(team):
-    dataset, first, second, patterns = team
+    dataset, _first, second, patterns = team
     riyadh = Suggestion(*at(SECOND, "Riyadh"), "LOCATION", "pattern")
     assert dataset.reject(second.id, riyadh, "bob")
     assert not dataset.reject(second.id, riyadh, "bob")  # once
@@ -214,7 +214,7 @@ def test_a_broken_rejected_table_is_a_broken_file(team):
 
 
 def test_run_in_process_reports_by_kind(team):
-    dataset, _, second, patterns = team
+    dataset, _, _second, patterns = team
     shutil.copy(patterns, dataset.folder / "patterns.jsonl")
     report = run(dataset, "suggestions")
     assert report.found == {"seen-name": 8, "pattern": 4} and report.spans == 12

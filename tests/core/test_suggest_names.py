@@ -2,6 +2,7 @@
 canonical name, in their case (capitals on a headline), and kept up to date one span at a
 time exactly as if the index were built again."""
 
+import itertools
 from collections import Counter
 
 from hypothesis import given, settings
@@ -92,7 +93,7 @@ def test_of_overlapping_names_the_longest_is_kept():
 def test_longest_first_is_spacys_filter_spans(raw):
     extents = [(start, start + length, size) for start, length, size in raw]
     kept = longest_first(extents)
-    for a, b in zip(kept, kept[1:], strict=False):
+    for a, b in itertools.pairwise(kept):
         assert a[1] <= b[0]  # none overlap, in order
     expected: list[tuple[int, int, int]] = []
     for extent in sorted(extents, key=lambda e: (-e[2], e[0])):
