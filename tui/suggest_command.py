@@ -36,6 +36,7 @@ from tui.core.suggest.pattern_finder import PatternFinder
 from tui.core.suggest.patterns import Pattern, parse_patterns
 from tui.core.suggest.seen_names import SeenNames
 from tui.core.suggest.suggestion import SUGGEST_SOURCE, Suggestion
+from tui.core.suggest.token_matcher import MAX_MATCHES
 
 ANALYST = "suggestions"  # who the suggestions are, unless --as says otherwise
 Over = Callable[[list[Article]], Iterable[Article]]  # counts the articles (a progress bar)
@@ -48,6 +49,7 @@ class Report:
     found: Counter[str] = field(default_factory=Counter)  # suggestions by kind
     labels_added: list[str] = field(default_factory=list)
     patterns: str = ""  # the pattern file read, if any
+    stopped: int = 0  # articles where the patterns found more than an article may give
 
 
 def checked_patterns(path: Path) -> tuple[list[Pattern], bytes]:
@@ -84,6 +86,7 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
     labels: dict[str, None] = {}
     for article in (over(articles) if over else articles):
         found = suggestions_of(article, analyst, sources)
+        report.stopped += bool(pattern_finder and pattern_finder.stopped)
         report.found.update(s.kind for s in found)
         items.append(_item(article, found, analyst, stamp))
         labels.update(dict.fromkeys(s.label for s in found))
@@ -155,6 +158,9 @@ def summary(report: Report, analyst: str) -> str:
             f" as {analyst} ({kinds}); {report.spans:,} new in the dataset")
     if report.patterns:
         line += f"; patterns from {report.patterns}"
+    if report.stopped:
+        line += (f"; in {report.stopped:,} articles the patterns matched more than"
+                 f" {MAX_MATCHES:,} times or too long: the first matches taken")
     if report.labels_added:
         line += f"; labels added to the label set: {', '.join(report.labels_added)}"
     return line

@@ -53,6 +53,7 @@ class PatternFinder:
         self._spacy = spacy_matcher.SpacyMatcher(self.patterns, theirs) if theirs else None
         self._gloss = TokenMatcher([self.patterns[i] for i in ours]) if ours else None
         self._ours = ours
+        self.stopped = False  # the last text had more matches than a text may give
         self._canonical = {p.label for p in self.patterns if labels is not None and any(
             a.name == "canonical" for a in labels.attributes_of(p.label))}
 
@@ -69,6 +70,8 @@ class PatternFinder:
         if self._gloss is not None:
             found += [(self._ours[i], tokens[start].start, tokens[end - 1].end, end - start)
                       for i, start, end in self._gloss.matches(tokens)]
+        self.stopped = bool(self._spacy and self._spacy.stopped) or bool(
+            self._gloss and self._gloss.stopped)
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def find(self, text: str, tokens: Sequence[Token] | None = None) -> list[Suggestion]:

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from tui.core.suggest.patterns import MAX_TOKENS, Pattern
+from tui.core.suggest.token_matcher import MAX_MATCHES
 from tui.core.text import normalise
 from tui.core.tokens import Token, tokenize
 
@@ -44,6 +45,7 @@ class SpacyMatcher:
         from spacy.tokens import Doc
 
         self.nlp = _blank()
+        self.stopped = False
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.lowered = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -63,7 +65,10 @@ class SpacyMatcher:
             else:
                 self.matcher.add(key, [spacy_pattern(found)])
 
-    def matches(self, text: str, tokens: Sequence[Token] | None = None) -> list[CharMatch]:
+    def matches(self, text: str, tokens: Sequence[Token] | None = None,
+                most: int = MAX_MATCHES) -> list[CharMatch]:
+        """The matches in ``text``; no more than ``most`` of the ``Matcher``'s, window by
+        window (``stopped`` then says so)."""
         from spacy.tokens import Doc
 
         tokens = tokenize(text) if tokens is None else tokens
@@ -72,8 +77,12 @@ class SpacyMatcher:
         # an empty matcher still costs a second on a 1 MB article: only those with patterns
         found = {(self.index[key], start, end) for matcher in (self.phrases, self.lowered)
                  if len(matcher) for key, start, end in matcher(doc)}
+        self.stopped = False
         if len(self.matcher):
             for first in range(0, max(1, len(doc) - MAX_TOKENS), MAX_TOKENS):
+                if len(found) >= most:
+                    self.stopped = True
+                    break
                 window = doc[first:first + 2 * MAX_TOKENS]
                 found.update((self.index[key], first + start, first + end)
                              for key, start, end in self.matcher(window)

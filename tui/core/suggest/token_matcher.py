@@ -9,7 +9,8 @@ describes as a whole, each run reported once, however many ways it matches; ``?`
 empty. A phrase pattern matches its tokens' texts in a row, and so does a token pattern
 of one text (or lower-case text) a token, without the machinery. Each pattern is tried only at
 the tokens that can begin it (by the text or lower-case text of its first tokens, where it
-names them), so a thousand patterns cost little more than one.
+names them), so a thousand patterns cost little more than one. A text costs at most
+``MAX_STEPS`` steps and gives at most ``MAX_MATCHES`` matches (``stopped`` then says so).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from tui.core.tokens import Token, tokenize
 
 ONE, OPTIONAL, ANY, NOT = range(4)
 Element = tuple[int, Callable[[Token], bool]]  # (kind, does a token pass the tests)
+# How much one text may cost: a pattern such as [{"OP": "*"}, {"OP": "+"}] matches every
+# run of up to MAX_TOKENS tokens, and [{"OP": "*"}, {"LOWER": "x"}] is tried that far from
+# every token. Far beyond what a useful pattern file finds in a long article.
+MAX_MATCHES = 20_000
+MAX_STEPS = 4_000_000
 Match = tuple[int, int, int]  # (pattern, first token, token after the last)
 
 _ATTRS: dict[str, Callable[[str], Any]] = {
@@ -39,6 +45,8 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 class TokenMatcher:
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         self.patterns = list(patterns)
+        self.stopped = False  # the last text had more matches than are taken
+        self._steps = MAX_STEPS
         self._programs: dict[int, tuple[list[Element], list[frozenset[int]]]] = {}
         self._phrases: dict[int, tuple[bool, tuple[str, ...]]] = {}  # (lower?, texts)
         self._by_orth: dict[str, list[int]] = {}
@@ -75,9 +83,14 @@ class TokenMatcher:
         for value in dict.fromkeys(lower):
             self._by_lower.setdefault(value, []).append(index)
 
-    def matches(self, tokens: Sequence[Token]) -> list[Match]:
+    def matches(self, tokens: Sequence[Token], most: int = MAX_MATCHES,
+                steps: int = MAX_STEPS) -> list[Match]:
         """Every (pattern, start, end) in token indices, end exclusive; never across a
-        line break (a token that holds one)."""
+        line break (a token that holds one). A pattern file that would find more than
+        ``most`` matches, or take more than ``steps`` steps of its patterns over the
+        tokens, gives those found until then, and ``stopped`` says so."""
+        self.stopped = False
+        self._steps = steps
         found: list[Match] = []
         by_orth, by_lower, anywhere = self._by_orth, self._by_lower, self._anywhere
         for start, token in enumerate(tokens):
@@ -99,7 +112,10 @@ class TokenMatcher:
                         found.append((index, start, end))
                 else:
                     found += ((index, start, end) for end in self._run(index, tokens, start))
-        return sorted(set(found), key=lambda m: (m[1], m[2], m[0]))
+            if len(found) >= most or self._steps <= 0:
+                self.stopped = True
+                break
+        return sorted(set(found[:most]), key=lambda m: (m[1], m[2], m[0]))
 
     def _run(self, index: int, tokens: Sequence[Token], start: int) -> list[int]:
         """The ends of every match of pattern ``index`` that starts at ``start``."""
@@ -124,6 +140,7 @@ class TokenMatcher:
             position += 1
             if accept in states:
                 ends.append(position)
+        self._steps -= position - start
         return ends
 
 
