@@ -66,12 +66,13 @@ class Keys:
         dead = len(self._built_keys) - (len(self.count) - len(self._fresh))
         if len(self._fresh) > max(FOLD_FLOOR, len(self._built_keys) // FOLD_SHARE) \
                 or (self._built_keys and dead * 2 > len(self._built_keys)):
-            self._fold()
+            self.fold()
         elif self._fresh_dirty:
             self._fresh_automaton = _automaton(self._fresh) if self._fresh else None
             self._fresh_dirty = False
 
-    def _fold(self) -> None:
+    def fold(self) -> None:
+        """Build one automaton of every live string (done by ``iter`` once in a while)."""
         self._built_keys = set(self.count)
         self._built = _automaton(self._built_keys)
         self._fresh = set()

@@ -1,22 +1,21 @@
 """Suggestions from a pattern file: the matches of its patterns, as the ``EntityRuler``
 keeps them, on Gloss's terms.
 
-The matches come from spaCy's own matchers where spaCy is installed (``spacy_matcher``):
-its ``PhraseMatcher`` for phrases and token patterns of one text a token, its ``Matcher``
-for the patterns that use attributes only spaCy computes. The other token patterns go to
-Gloss's matcher (``token_matcher``), whose matches are spaCy's ``Matcher``'s (tested
-against it on random patterns and texts), but which is bounded where spaCy's is not: its
-``Matcher`` walks a 1 MB article in a second with no pattern at all, grows fourfold with
-each optional repeat (``{0,m}``) and squarely with ``*``. Without spaCy, Gloss's matcher
-runs them all. Every matcher reads the tokens of ``tokens.tokenize``, spaCy's English
-tokens. Then, as the ``EntityRuler``
+The matches are those of spaCy's ``PhraseMatcher`` and ``Matcher``. Gloss's own matcher
+(``token_matcher``) finds them for every pattern it reads, with or without spaCy: its
+matches are spaCy's (tested against spaCy's matchers on random patterns and texts, and on
+real pattern files), and it is bounded where spaCy's ``Matcher`` is not (it walks a 1 MB
+article in a second with no pattern at all, grows fourfold with each optional repeat,
+``{0,m}``, and squarely with ``*``), and needs no two-second import of spaCy. spaCy's own
+matchers (``spacy_matcher``) run the patterns that use attributes only spaCy computes
+(``SHAPE``, ``IS_PUNCT``, ``LIKE_NUM``...), or every pattern when asked (``use_spacy``).
+Both read the tokens of ``tokens.tokenize``, spaCy's English tokens. Then, as the ``EntityRuler``
 does, of overlapping matches the one of most tokens is kept (then the first; for one
 extent matched by two patterns, the pattern first in the file). On Gloss's terms: a match
-never runs across a line break; its edges fall on whole characters (the tokens never
-split one; checked all the same); and a match that starts or ends inside a word
-("fire" of "cease-fire", which spaCy's tokens split off) is no suggestion, as a selection
-is never part of a word. A pattern's ``id`` is the suggestion's canonical name where the
-label set gives the label one.
+never runs across a line break (the matchers see to it); and a match that starts or ends
+inside a word ("fire" of "cease-fire", which spaCy's tokens split off) or a character is
+no suggestion, as a selection is never part of either. A pattern's ``id`` is the
+suggestion's canonical name where the label set gives the label one.
 """
 
 from __future__ import annotations
@@ -29,23 +28,21 @@ from tui.core.suggest import spacy_matcher
 from tui.core.suggest.edges import longest_first, whole_words
 from tui.core.suggest.patterns import Pattern, read_patterns
 from tui.core.suggest.suggestion import Suggestion
-from tui.core.text import is_grapheme_boundary, next_grapheme, previous_grapheme
 from tui.core.tokens import Token, tokenize
 
 
 class PatternFinder:
     def __init__(self, patterns: Sequence[Pattern], labels: LabelSet | None = None,
                  use_spacy: bool | None = None) -> None:
-        """``use_spacy``: None (the default), spaCy where it is installed for phrases,
-        token patterns of one text a token and those that need spaCy, Gloss's matcher for
-        the other token patterns; True: spaCy for all; False: Gloss's for all."""
+        """``use_spacy``: None (the default), spaCy for the patterns that need it, Gloss's
+        matcher for the others; True: spaCy for all; False: Gloss's for all (a pattern
+        that needs spaCy is then refused when the file is read)."""
         from tui.core.suggest.token_matcher import TokenMatcher
 
         self.patterns = list(patterns)
         everything = range(len(self.patterns))
-        if use_spacy is None and spacy_matcher.available():
-            theirs = [i for i in everything if self.patterns[i].phrase is not None
-                      or self.patterns[i].plain or self.patterns[i].spacy_only]
+        if use_spacy is None:
+            theirs = [i for i in everything if self.patterns[i].spacy_only]
         else:
             theirs = list(everything) if use_spacy else []
         ours = sorted(set(everything) - set(theirs))
@@ -75,15 +72,8 @@ class PatternFinder:
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def find(self, text: str, tokens: Sequence[Token] | None = None) -> list[Suggestion]:
-        kept = []
-        for place, start, end, size in self.matches(text, tokens):
-            if not is_grapheme_boundary(text, start):
-                start = previous_grapheme(text, start)
-            if not is_grapheme_boundary(text, end):
-                end = next_grapheme(text, previous_grapheme(text, end))
-            if "\n" in text[start:end] or not whole_words(text, start, end):
-                continue
-            kept.append((start, end, size, place))
+        kept = [(start, end, size, place) for place, start, end, size
+                in self.matches(text, tokens) if whole_words(text, start, end)]
         out = []
         for start, end, _, place in longest_first(kept):
             found = self.patterns[place]

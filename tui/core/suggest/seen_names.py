@@ -27,6 +27,7 @@ is found, so that whoever shows suggestions knows to ask again.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -82,12 +83,17 @@ class SeenNames:
         index = cls(labels)
         left_out = frozenset(ignored)
         wanted = frozenset(index.labels)
-        for row in rows:
+        counted: Counter[tuple[str, str, str | None]] = Counter()
+        for row in rows:  # counted first: a name is labelled many times over
             if row["label"] in wanted and row["annotator"] not in left_out \
                     and row.get("source") != SUGGEST_SOURCE:
                 attributes = row.get("attributes")
-                index.learn(row["text"], row["label"],
-                            attributes.get("canonical") if attributes else None)
+                counted[row["text"], row["label"],
+                        attributes.get("canonical") if attributes else None] += 1
+        for (text, label, canonical), n in counted.items():
+            index.learn(text, label, canonical, n)
+        index._exact.fold()
+        index._capitals.fold()
         return index
 
     def add(self, span: Span) -> None:

@@ -14,12 +14,13 @@ square of the text (4,000 tokens: 4 million matches, 20 s), cannot make Gloss wa
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
 from tui.core.suggest.patterns import MAX_TOKENS, Pattern
-from tui.core.suggest.token_matcher import MAX_MATCHES
+from tui.core.suggest.token_matcher import MATCHES_A_TOKEN, MAX_MATCHES
 from tui.core.text import normalise
 from tui.core.tokens import Token, tokenize
 
@@ -28,11 +29,8 @@ CharMatch = tuple[int, int, int, int]
 
 
 def available() -> bool:
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Is spaCy installed? Asked without importing it (that takes two seconds)."""
+    return importlib.util.find_spec("spacy") is not None
 
 
 class SpacyMatcher:
@@ -78,6 +76,7 @@ class SpacyMatcher:
         found = {(self.index[key], start, end) for matcher in (self.phrases, self.lowered)
                  if len(matcher) for key, start, end in matcher(doc)}
         self.stopped = False
+        most += MATCHES_A_TOKEN * len(tokens)
         if len(self.matcher):
             for first in range(0, max(1, len(doc) - MAX_TOKENS), MAX_TOKENS):
                 if len(found) >= most:
@@ -89,7 +88,8 @@ class SpacyMatcher:
                              if end - start <= MAX_TOKENS
                              and (start < MAX_TOKENS or first + 2 * MAX_TOKENS >= len(doc)))
         return [(place, tokens[start].start, tokens[end - 1].end, end - start)
-                for place, start, end in sorted(found, key=lambda m: (m[1], m[2], m[0]))]
+                for place, start, end in sorted(found, key=lambda m: (m[1], m[2], m[0]))
+                if not any("\n" in t.text for t in tokens[start:end])]  # one line
 
 
 @cache

@@ -9,8 +9,9 @@ describes as a whole, each run reported once, however many ways it matches; ``?`
 empty. A phrase pattern matches its tokens' texts in a row, and so does a token pattern
 of one text (or lower-case text) a token, without the machinery. Each pattern is tried only at
 the tokens that can begin it (by the text or lower-case text of its first tokens, where it
-names them), so a thousand patterns cost little more than one. A text costs at most
-``MAX_STEPS`` steps and gives at most ``MAX_MATCHES`` matches (``stopped`` then says so).
+names them, or by a token at a fixed distance from the first), so a thousand patterns cost
+little more than one. A text of n tokens costs at most ``MAX_STEPS + 16 n`` steps and gives
+at most ``MAX_MATCHES + 2 n`` matches (``stopped`` then says so).
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ Element = tuple[int, Callable[[Token], bool]]  # (kind, does a token pass the te
 # How much one text may cost: a pattern such as [{"OP": "*"}, {"OP": "+"}] matches every
 # run of up to MAX_TOKENS tokens, and [{"OP": "*"}, {"LOWER": "x"}] is tried that far from
 # every token. Far beyond what a useful pattern file finds in a long article.
-MAX_MATCHES = 20_000
-MAX_STEPS = 4_000_000
+MAX_MATCHES = 20_000  # and MATCHES_A_TOKEN more for each token
+MAX_STEPS = 1_000_000  # and STEPS_A_TOKEN more for each token
+MATCHES_A_TOKEN = 2
+STEPS_A_TOKEN = 16
 Match = tuple[int, int, int]  # (pattern, first token, token after the last)
 
 _ATTRS: dict[str, Callable[[str], Any]] = {
@@ -49,9 +52,10 @@ class TokenMatcher:
         self._steps = MAX_STEPS
         self._programs: dict[int, tuple[list[Element], list[frozenset[int]]]] = {}
         self._phrases: dict[int, tuple[bool, tuple[str, ...]]] = {}  # (lower?, texts)
-        self._by_orth: dict[str, list[int]] = {}
-        self._by_lower: dict[str, list[int]] = {}
-        self._anywhere: list[int] = []
+        # where a pattern may begin: (pattern, tokens before the token of this text)
+        self._by_orth: dict[str, list[tuple[int, int]]] = {}
+        self._by_lower: dict[str, list[tuple[int, int]]] = {}
+        self._anywhere: list[tuple[int, int]] = []
         for index, found in enumerate(self.patterns):
             plain = found.plain if found.phrase is None else "ORTH"
             if plain is not None:
@@ -59,48 +63,54 @@ class TokenMatcher:
                     else found.words
                 self._phrases[index] = (plain == "LOWER", texts)
                 (self._by_lower if plain == "LOWER" else self._by_orth).setdefault(
-                    texts[0], []).append(index)
+                    texts[0], []).append((index, 0))
             else:
                 elements = [e for spec in found.tokens for e in _elements(spec)]
                 self._programs[index] = (elements, _closures(elements))
-                self._index(index, [s for s in _first_specs(found.tokens)])
+                self._index(index, found.tokens)
 
-    def _index(self, index: int, firsts: list[TokenSpec]) -> None:
-        """File the pattern under the texts its first token can have, when every way
-        it can begin names them; else it is tried at every token."""
-        orth: list[str] = []
-        lower: list[str] = []
-        for spec in firsts:
-            named = next((t for t in spec.tests if not spec.negated and t.attr in
-                          ("ORTH", "LOWER") and t.op in ("=", "IN")), None)
-            if named is None:
-                self._anywhere.append(index)
+    def _index(self, index: int, specs: tuple[TokenSpec, ...]) -> None:
+        """File the pattern under the texts one of its tokens must have, at a known
+        distance from its start (its first token, or one after tokens of a fixed number),
+        so that it is tried only where it can match; else it is tried at every token."""
+        offset = 0
+        for spec in specs:
+            named = next((t for t in spec.tests if t.attr in ("ORTH", "LOWER")
+                          and t.op in ("=", "IN")), None)
+            if named is not None and spec.low >= 1 and not spec.negated:
+                values = [named.value] if named.op == "=" else sorted(named.value)
+                table = self._by_orth if named.attr == "ORTH" else self._by_lower
+                for value in dict.fromkeys(values):
+                    table.setdefault(value, []).append((index, offset))
                 return
-            values = [named.value] if named.op == "=" else sorted(named.value)
-            (orth if named.attr == "ORTH" else lower).extend(values)
-        for value in dict.fromkeys(orth):
-            self._by_orth.setdefault(value, []).append(index)
-        for value in dict.fromkeys(lower):
-            self._by_lower.setdefault(value, []).append(index)
+            if not (spec.negated or spec.low == spec.high):
+                break  # the tokens after it stand at no fixed distance from the start
+            offset += 1 if spec.negated else spec.low
+        self._anywhere.append((index, 0))
 
     def matches(self, tokens: Sequence[Token], most: int = MAX_MATCHES,
                 steps: int = MAX_STEPS) -> list[Match]:
         """Every (pattern, start, end) in token indices, end exclusive; never across a
         line break (a token that holds one). A pattern file that would find more than
         ``most`` matches, or take more than ``steps`` steps of its patterns over the
-        tokens, gives those found until then, and ``stopped`` says so."""
+        tokens (and some more a token), gives those found until then, and ``stopped``
+        says so."""
         self.stopped = False
-        self._steps = steps
+        self._steps = steps + STEPS_A_TOKEN * len(tokens)
+        most += MATCHES_A_TOKEN * len(tokens)
         found: list[Match] = []
         by_orth, by_lower, anywhere = self._by_orth, self._by_lower, self._anywhere
-        for start, token in enumerate(tokens):
+        for at, token in enumerate(tokens):
             text = token.text
             if "\n" in text:
                 continue
             candidates = by_orth.get(text, ())
             lowered = by_lower.get(text.lower(), ())
-            for index in (*candidates, *lowered, *anywhere) if lowered or anywhere \
+            for index, before in (*candidates, *lowered, *anywhere) if lowered or anywhere \
                     else candidates:
+                start = at - before
+                if start < 0:
+                    continue
                 phrase = self._phrases.get(index)
                 if phrase is not None:
                     lower, words = phrase
@@ -168,17 +178,6 @@ def _closures(elements: list[Element]) -> list[frozenset[int]]:
             reached.add(state)
         out.append(frozenset(reached))
     return out
-
-
-def _first_specs(specs: tuple[TokenSpec, ...]) -> list[TokenSpec]:
-    """The token specs a match can begin with: the first, and each after a run of
-    optional ones."""
-    firsts = []
-    for spec in specs:
-        firsts.append(spec)
-        if spec.low > 0 or spec.negated:
-            break
-    return firsts
 
 
 def _passes(tests: tuple[Test, ...]) -> Callable[[Token], bool]:
