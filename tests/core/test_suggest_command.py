@@ -218,3 +218,28 @@ def test_run_in_process_reports_by_kind(team):
     shutil.copy(patterns, dataset.folder / "patterns.jsonl")
     report = run(dataset, "suggestions")
     assert report.found == {"seen-name": 8, "pattern": 4} and report.spans == 12
+
+
+def test_stats_say_how_many_spans_each_kind_of_suggestion_saved(team):
+    dataset, _first, second, patterns = team
+    gloss("suggest", "--db", dataset.folder, "--patterns", patterns)
+    accepted = Span.new(SECOND, *at(SECOND, "Moscow"), "LOCATION", "alice", origin="pattern")
+    dataset.save_span(second.id, accepted)
+    result = gloss("stats", "--db", dataset.folder, "--format", "json")
+    said = json.loads(result.stdout)["suggestions"]
+    assert said == {"typed": 3, "accepted": {"pattern": 1},
+                    "written_by_gloss_suggest": {"pattern": 4, "seen-name": 8}}
+    table = gloss("stats", "--db", dataset.folder).stdout
+    assert "spans from suggestions" in table and "written by gloss suggest" in table
+
+
+def test_read_refuses_a_bad_pattern_file_before_anything_is_written(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Talks in Riyadh.")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"label": "LOCATION", "pattern": [{"LEMMA": "talk"}]}\n')
+    result = gloss("read", article, "--db", tmp_path / "db", "--patterns", bad)
+    assert result.returncode == 2
+    assert result.stderr == (f"gloss: {bad}:1: token 1: LEMMA needs a trained pipeline,"
+                             " which Gloss does not run\n")
+    assert not (tmp_path / "db").exists()
