@@ -16,7 +16,7 @@ at most ``MAX_MATCHES + 2 n`` matches (``stopped`` then says so).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from tui.core.suggest.patterns import MAX_TOKENS, Pattern, Test, TokenSpec
@@ -100,12 +100,20 @@ class TokenMatcher:
         most += MATCHES_A_TOKEN * len(tokens)
         found: list[Match] = []
         by_orth, by_lower, anywhere = self._by_orth, self._by_lower, self._anywhere
-        for at, token in enumerate(tokens):
-            text = token.text
+        texts = [token.text for token in tokens]
+        lowers = list(map(str.lower, texts))
+        # the tokens a pattern is filed under, found in C-speed passes: most tokens are none
+        if anywhere:
+            places: Iterable[int] = range(len(tokens))
+        else:
+            places = sorted({i for i, text in enumerate(texts) if text in by_orth}
+                            | {i for i, text in enumerate(lowers) if text in by_lower})
+        for at in places:
+            text = texts[at]
             if "\n" in text:
                 continue
             candidates = by_orth.get(text, ())
-            lowered = by_lower.get(text.lower(), ())
+            lowered = by_lower.get(lowers[at], ())
             for index, before in (*candidates, *lowered, *anywhere) if lowered or anywhere \
                     else candidates:
                 start = at - before
@@ -115,10 +123,9 @@ class TokenMatcher:
                 if phrase is not None:
                     lower, words = phrase
                     end = start + len(words)
+                    seen = lowers if lower else texts
                     if end <= len(tokens) and all(
-                            (tokens[start + k].text.lower() if lower else
-                             tokens[start + k].text) == word
-                            for k, word in enumerate(words) if k):
+                            seen[start + k] == word for k, word in enumerate(words) if k):
                         found.append((index, start, end))
                 else:
                     found += ((index, start, end) for end in self._run(index, tokens, start))
