@@ -199,6 +199,8 @@ def read_article(path: Path, data: Any) -> Article:
         r = check.object(r, f"status row {key}")
         if not isinstance(r.get("annotator"), str) or r.get("status") not in STATUSES:
             check.fail(f"status row {key} needs an analyst and one of {', '.join(STATUSES)}")
+        if not isinstance(r.get("updated", ""), str):  # a merge compares them
+            check.fail(f"status row {key}: 'updated' is not text")
         status[r["annotator"]] = r["status"]
     rejected = list(check.table(tables, rejections.TABLE).values())
     for n, r in enumerate(rejected, start=1):
