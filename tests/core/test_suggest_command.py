@@ -243,3 +243,41 @@ def test_read_refuses_a_bad_pattern_file_before_anything_is_written(tmp_path):
     assert result.stderr == (f"gloss: {bad}:1: token 1: LEMMA needs a trained pipeline,"
                              " which Gloss does not run\n")
     assert not (tmp_path / "db").exists()
+
+
+def test_git_merge_unites_two_analysts_rejections_three_way(team):
+    from tui.core.merge_rules import merge_article
+    from tui.core.suggest import rejections
+
+    dataset, _first, second, _ = team
+    text = SECOND
+    riyadh = Suggestion(*at(text, "Riyadh"), "LOCATION", "pattern")
+    moscow = Suggestion(*at(text, "Moscow"), "LOCATION", "pattern")
+    kyiv = Suggestion(*at(text, "Kyiv"), "LOCATION", "seen-name")
+    base = orjson.loads(dataset.path(second.id).read_bytes())
+    rejections.add(base, text, riyadh, "bob")
+    ours = orjson.loads(orjson.dumps(base))
+    theirs = orjson.loads(orjson.dumps(base))
+    rejections.add(ours, text, moscow, "alice")  # alice rejects Moscow
+    rejections.add(theirs, text, kyiv, "bob")  # bob rejects Kyiv...
+    rejections.remove(theirs, riyadh, "bob")  # ...and takes Riyadh back
+    merged = merge_article(base, ours, theirs)
+    assert sorted((r["text"], r["annotator"]) for r in merged["rejected"].values()) == [
+        ("Kyiv", "bob"), ("Moscow", "alice")]
+    assert merge_article(base, theirs, ours)["rejected"].keys() and sorted(
+        r["text"] for r in merge_article(base, theirs, ours)["rejected"].values()) == [
+        "Kyiv", "Moscow"]
+
+
+def test_a_model_is_one_more_finder_and_the_first_finder_wins_a_tie():
+    class Model:  # what gloss train's ModelFinder offers the entry point
+        def find(self, text: str) -> list[Suggestion]:
+            return [Suggestion(0, 4, "LOCATION", "model", 0.7),
+                    Suggestion(9, 15, "LOCATION", "model", 0.9)]
+
+    names = SeenNames()
+    names.learn("Kyiv", "LOCATION")
+    text = "Kyiv and Riyadh."
+    found = suggest_article(text, [], finders(names, model=Model()))
+    assert [(text[s.start:s.end], s.kind) for s in found] == [("Kyiv", "seen-name"),
+                                                               ("Riyadh", "model")]

@@ -19,11 +19,15 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from tui.core.model import Span
 from tui.core.suggest.pattern_finder import PatternFinder
 from tui.core.suggest.seen_names import SeenNames
 from tui.core.suggest.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from tui.core.suggest.model_finder import ModelFinder
 
 Key = tuple[int, int, str]  # (start, end, label): Suggestion.key
 
@@ -40,14 +44,16 @@ class Context:
 Finder = Callable[[Context], Iterable[Suggestion]]
 
 
-def finders(names: SeenNames | None = None, patterns: PatternFinder | None = None
-            ) -> list[Finder]:
+def finders(names: SeenNames | None = None, patterns: PatternFinder | None = None,
+            model: ModelFinder | None = None) -> list[Finder]:
     """The sources of suggestions, in the order they run and win ties."""
     found: list[Finder] = []
     if names is not None:
         found.append(lambda c: names.find(c.text))
     if patterns is not None:
         found.append(lambda c: patterns.find(c.text))
+    if model is not None:  # gloss train's model (suggest/model_finder.py), loaded apart
+        found.append(lambda c: model.find(c.text))
     return found
 
 

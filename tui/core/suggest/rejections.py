@@ -64,6 +64,26 @@ def remove(tables: dict[str, Any], suggestion: Suggestion, annotator: str) -> bo
     return True
 
 
+def merge3(result: dict[str, Any], base: dict[str, Any] | None, theirs: dict[str, Any]
+           ) -> None:
+    """Bring ``theirs``' rejections into ``result`` (a copy of ours), as git's merge driver
+    merges an article: one rejected on either side is rejected; one taken back (undone)
+    on a side, that the base had, is taken back."""
+    before = {_key(row) for row in (base or {}).get(TABLE, {}).values()}
+    yours = {_key(row): row for row in theirs.get(TABLE, {}).values()}
+    rows = result.get(TABLE, {})
+    kept = {k: row for k, row in rows.items()
+            if not (_key(row) in before and _key(row) not in yours)}
+    have = {_key(row) for row in kept.values()}
+    free = max((int(k) for k in kept if k.isdecimal()), default=0) + 1
+    for key, row in yours.items():
+        if key not in have and key not in before:
+            kept[str(free)] = row
+            free += 1
+    if kept or TABLE in result:
+        result[TABLE] = kept
+
+
 def keys(rows: Iterable[dict[str, Any]], annotator: str | None = None) -> frozenset[Key]:
     """The (start, end, label) rejected by ``annotator`` (None: by anyone)."""
     return frozenset((row["start"], row["end"], row["label"]) for row in rows
