@@ -150,3 +150,14 @@ def test_a_claim_line_says_where_the_claim_came_from(tmp_path):
     formats.export(dataset, buffer, "claims", choice=Choice())
     [line] = buffer.getvalue().splitlines()
     assert json.loads(line)["origin"] == "claim-cue"
+
+
+def test_parquet_has_an_origin_column(tmp_path):
+    parquet = pytest.importorskip("pyarrow.parquet")
+    source = dataset_of(tmp_path / "db")
+    formats.export_file(source, tmp_path / "out", "parquet")
+    spans = parquet.read_table(tmp_path / "out" / "spans.parquet").to_pylist()
+    assert {row["text"]: row["origin"] for row in spans} == {
+        word: origin for word, _, origin in MARKS}
+    [article] = parquet.read_table(tmp_path / "out" / "articles.parquet").to_pylist()
+    assert {s["text"]: s["origin"] for s in article["spans"]}["Kyiv"] == "pattern"
