@@ -20,9 +20,11 @@ last speaker (or the nearest named actor) at its nearest mention, or ``unnamed``
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import regex
 
@@ -30,6 +32,7 @@ from tui.core.sentences import sentence_starts
 from tui.core.suggest import cue_files
 from tui.core.suggest.claim_text import (
     STOP,
+    Token,
     finite,
     is_quote,
     noun_phrase_after,
@@ -44,6 +47,8 @@ from tui.core.text import is_grapheme_boundary
 from tui.core.units import _name
 
 CLAIM = "CLAIM"
+_QUOTE = re.compile(r"[\"“”„«»]")
+_WORD = re.compile(r"\w+")
 _TRAILING = ",.;:!?…—–- \t\u00a0"
 
 
@@ -82,9 +87,10 @@ class _Finder:
         self.out: list[Suggestion] = []
         words = sorted(cues.verbs | cues.naming | cues.hearsay
                        | {p.split()[0] for p in cues.according}, key=len, reverse=True)
-        self.trigger = regex.compile(r"[\"“”„«»]|(?<!\w)(?:" + "|".join(
-            regex.escape(w) for w in words) + r")(?!\w)", regex.IGNORECASE)
-        self.grammar = cues.determiners | cues.time | cues.prepositions
+        self.according_words = [tuple(p.split()) for p in cues.according]
+        self.cue_words = frozenset(cues.verbs | cues.naming | cues.hearsay | cues.nouns
+                                   | {w[0] for w in self.according_words})
+        self.first_words = frozenset(w.split()[0] for w in words)
 
     def run(self) -> list[Suggestion]:
         text = self.text
@@ -92,7 +98,8 @@ class _Finder:
         position = 0
         for line in text.split("\n"):
             end = position + len(line)
-            if self.trigger.search(text, position, end):
+            if _QUOTE.search(line) or not self.first_words.isdisjoint(
+                    _WORD.findall(line.lower())):
                 self.paragraph(position, end)
             position = end + 1
         return self.out
@@ -100,27 +107,36 @@ class _Finder:
     # -- one paragraph -------------------------------------------------------------
 
     def paragraph(self, low: int, high: int) -> None:
-        toks = tokens(self.text, low, high)
-        if not toks:
-            return
-        token_starts = [t.start for t in toks]
+        """The claims of one paragraph. Only its sentences with a cue word or a quote mark
+        are read into tokens (a third of a news text has neither): every quote mark is in
+        them, so quotations pair as in the whole paragraph."""
+        text = self.text
         first = bisect_right(self.starts, low)
         last = bisect_left(self.starts, high)
-        bounds = sorted({0, *(bisect_left(token_starts, s) for s in self.starts[first:last])})
-        sentences = [(a, b) for a, b in zip(bounds, [*bounds[1:], len(toks)], strict=True)
-                     if a < b]
+        edges = [low, *self.starts[first:last], high]
+        toks: list[Token] = []
+        sentences: list[tuple[int, int]] = []
+        self.sentence_of = sentence_of = []
+        for a, b in pairwise(edges):
+            if b <= a:
+                continue
+            if not (_QUOTE.search(text, a, b) or not self.first_words.isdisjoint(
+                    _WORD.findall(text[a:b].lower()))):
+                continue
+            more = tokens(text, a, b)
+            if more:
+                sentence_of.extend([len(sentences)] * len(more))
+                sentences.append((len(toks), len(toks) + len(more)))
+                toks += more
+        if not toks:
+            return
         quotes = quotations(toks)
         self.toks, self.quotes, self.sentences = toks, quotes, sentences
-        self.inside = [False] * len(toks)
+        self.inside = inside = [False] * len(toks)
         self.opening = {o: c for o, c in quotes}
         self.closing = {c: o for o, c in quotes}
         for o, c in quotes:
-            for k in range(o + 1, min(c, len(toks))):
-                self.inside[k] = True
-        self.sentence_of = [0] * len(toks)
-        for n, (a, b) in enumerate(sentences):
-            for k in range(a, b):
-                self.sentence_of[k] = n
+            inside[o + 1:c] = [True] * (min(c, len(toks)) - o - 1)
         found: list[_Found] = []
         for lo, hi in sentences:
             found += self.sentence(lo, hi)
@@ -131,21 +147,23 @@ class _Finder:
         toks, cues = self.toks, self.cues
         found: list[_Found] = []
         question = toks[hi - 1].text == "?"
-        k = lo
-        while k < hi:
-            tok = toks[k]
-            if self.inside[k] or not tok.word:
-                k += 1
+        words, inside = self.cue_words, self.inside
+        skip = lo
+        for k in [k for k in range(lo, hi) if toks[k].low in words and not inside[k]]:
+            if k < skip:
                 continue
+            tok = toks[k]
             phrase = self.according_at(k, hi)
             if phrase:
                 claim = self.according(k, phrase, lo, hi)
                 if claim:
                     found.append(claim)
-                k += phrase
+                skip = k + phrase
                 continue
             claims: list[_Found] = []
-            if tok.low in cues.naming:
+            if tok.capital and k > self.clause_start(lo, k):
+                pass  # "Secretary of State": a verb is written small inside a sentence
+            elif tok.low in cues.naming:
                 claim = self.naming(k, lo, hi)
                 claims = [claim] if claim else self.verb(k, lo, hi, found, forward=False)
             elif tok.low in cues.verbs or (tok.low in cues.nouns and k + 1 < hi and
@@ -155,7 +173,6 @@ class _Finder:
                 claim = self.hearsay(k, lo, hi)
                 claims = [claim] if claim else []
             found += [c for c in claims if not (question and not c.direct)]
-            k += 1
         return _innermost(found)
 
     # -- verbs ---------------------------------------------------------------------
@@ -172,8 +189,11 @@ class _Finder:
         prev = toks[bv - 1] if bv - 1 >= lo else None
         if prev is not None and prev.low in cues.passive:
             return []
-        if v - 1 >= lo and toks[v - 1].low == "to" and bv == v:
-            return []  # "to maintain": an infinitive, unless "went on to say"
+        if v - 1 >= lo and toks[v - 1].low == "to" and not (
+                v - 2 >= lo and toks[v - 2].low in cues.between):
+            return []  # "made to find": an infinitive, unless "went on to say"
+        if v - 1 >= lo and toks[v - 1].low in cues.determiners:
+            return []  # "each state", "the report": a noun
         subject: tuple[int, int] | None = None
         first = -1
         participle = low.endswith("ing") and prev is not None and (
@@ -194,6 +214,8 @@ class _Finder:
                 subject = self.main_subject(lo, v)  # "a statement was released stating"
         if subject and toks[subject[0]].low in cues.first_person:
             return []  # an interview's answer, a letter: no report of someone's claim
+        if subject and subject[0] > lo and toks[subject[0] - 1].low == "not":
+            return []  # "Not everyone agreed ..."
         inverted = subject is None and v > lo and (toks[v - 1].text == "," or
                                                     v - 1 in self.closing)
         before = self._token_before(first, lo) if first >= 0 else -1
@@ -230,9 +252,14 @@ class _Finder:
         return k
 
     def _token_before(self, start: int, lo: int) -> int:
-        """The token before a phrase, its determiners and time words passed over."""
+        """The token before a phrase, its determiners and time words ("On Friday the")
+        passed over."""
+        toks, cues = self.toks, self.cues
         k = start - 1
-        while k >= lo and self.toks[k].word and self.toks[k].low in self.grammar:
+        while k >= lo and toks[k].word and (
+                toks[k].low in cues.determiners or toks[k].low in cues.time or (
+                    toks[k].low in cues.prepositions and k + 1 < len(toks)
+                    and toks[k + 1].low in cues.time)):
             k -= 1
         return k
 
@@ -269,6 +296,11 @@ class _Finder:
             if toks[v].low in cues.telling:
                 k = self._recipient(k, hi)
             k = self._adverbials(k, hi)
+        if k < hi and toks[k].text in "—–(":
+            aside = next((m for m in range(k + 1, min(hi, k + 12))
+                          if toks[m].text in "—–)"), None)
+            if aside is not None:
+                k = aside + 1  # "said — as reported by Hurriyet Daily News — "...""
         colon = False
         while k < hi and toks[k].text in ",:":
             colon = colon or toks[k].text == ":"
@@ -305,7 +337,10 @@ class _Finder:
             return False
         for m in range(start, end):
             tok = toks[m]
-            if tok.text in ";:" or is_quote(tok) or (m > start and tok.low in cues.connectives):
+            if is_quote(tok):  # 'the response "required all hands on deck"'
+                return m in self.opening and m > start and m + 1 < end and finite(
+                    cues, toks[m + 1])
+            if tok.text in ";:" or (m > start and tok.low in cues.connectives):
                 return False
             if finite(cues, tok) or (m > start and verb_after_name(cues, toks[m - 1], tok)):
                 return True
@@ -404,7 +439,7 @@ class _Finder:
         for j in range(m, min(end, m + 9)):
             if self.inside[j] or toks[j].text in ",;":
                 return False
-            if toks[j].low in cues.verbs and j > m:
+            if toks[j].low in cues.verbs and j > m and toks[j].low not in cues.clause_only:
                 subject = noun_phrase_before(cues, toks, self._before_verb(j, m), m)
                 return subject is not None and subject[2] <= m + 2
         return False
@@ -426,6 +461,8 @@ class _Finder:
             after = self._recipient(after, hi)
         after = self._adverbials(after, hi)
         clause = any(finite(cues, t) for t in toks[start:before])
+        if after < hi and (toks[after].low in cues.complementisers or after in self.opening):
+            return None  # "however, its website notes that ...": the content is after
         if after < hi and toks[after].word and toks[after].low not in cues.verbs:
             return _Found(start, hi, 0.6, False, subject, cue=v) if clause or any(
                 finite(cues, t) for t in toks[after:hi]) else None  # "Y1, X said Y2"
@@ -445,8 +482,7 @@ class _Finder:
     def according_at(self, k: int, hi: int) -> int:
         """How many tokens an "according to" phrase at ``k`` has (0: none)."""
         toks = self.toks
-        for phrase in self.cues.according:
-            words = phrase.split()
+        for words in self.according_words:
             if k + len(words) <= hi and all(toks[k + n].low == w for n, w in enumerate(words)):
                 return len(words)
         return 0
@@ -466,6 +502,15 @@ class _Finder:
                 toks[after].low in cues.prepositions or toks[after - 1].low in
                 cues.prepositions or toks[after].capital):
             after += 1  # "the mayor of Yartsevo via news agency Interfax"
+        if k - 1 >= lo and toks[k - 1].text in "—–(" and k - 2 >= lo and \
+                toks[k - 2].low in cues.verbs:
+            return None  # "said — as reported by X — "...": the verb's claim
+        if after + 1 < hi and toks[after].text == ",":
+            aside = next((m for m in range(after + 1, min(hi, after + 8))
+                          if toks[m].text == ","), None)
+            if aside is not None and toks[after + 1].low in cues.determiners and not any(
+                    finite(cues, t) for t in toks[after + 1:aside]):
+                after = aside  # "by UpGuard, a cybersecurity firm, two databases ..."
         start = self.clause_start(lo, k)
         before = k - 1 if k - 1 >= lo and toks[k - 1].text == "," else k
         intro = not any(finite(cues, t) for t in toks[start:before]) and \
@@ -507,7 +552,9 @@ class _Finder:
             return None
         between = [t for t in toks[n + 1:quote] if t.word and t.low not in cues.determiners
                    and t.low != "as"]
-        if not between:
+        before = toks[n - 1] if n > lo else None
+        if not between and (before is None or not (before.capital or before.low in
+                                                   cues.pronouns)):
             return None  # "a process called "exfiltration"": a name, not a claim
         close = self.opening[quote]
         if close - quote < 2 or close >= len(toks):
@@ -552,8 +599,9 @@ class _Finder:
                     min(previous[-1].end, len(toks) - 1)] <= 2
                 if near:
                     claim = _Found(o + 1, c, 0.6, True, after=previous[-1].end)
-                elif o == 0 and self.speakers:  # a paragraph that goes on quoting
-                    claim = _Found(o + 1, c, 0.5, True, after=-1)
+                elif o == 0 and self.speakers and (c + 1 >= len(toks) or (
+                        not toks[c + 1].word and toks[c - 1].text in ".!?")):
+                    claim = _Found(o + 1, c, 0.5, True, after=-1)  # a quotation going on
             if claim:
                 out.append(claim)
                 taken.append((claim.start, claim.end))
@@ -564,8 +612,9 @@ class _Finder:
         k = c + 1
         while k < len(toks) and toks[k].text in ",—–-":
             k += 1
-        if k >= len(toks):
-            return None
+        if k >= len(toks) or (self.sentence_of[k] != self.sentence_of[min(c, len(toks) - 1)]
+                              and toks[k].capital):
+            return None  # the next sentence's subject is not the quotation's speaker
         high = self.sentences[self.sentence_of[k]][1]
         if toks[k].low in cues.verbs:
             subject = noun_phrase_after(cues, toks, k + 1, high)
@@ -631,9 +680,6 @@ class _Finder:
         toks, cues = self.toks, self.cues
         a, b = subject
         start, end = toks[a].start, toks[b - 1].end
-        actor = self.actor_in(start, end)
-        if actor:
-            return Source(*actor), score
         words = [t.low for t in toks[a:b] if t.word]
         phrase = " ".join(words)
         if b - a == 1 and words and words[0] in cues.pronouns:
@@ -645,6 +691,9 @@ class _Finder:
                 w in cues.vague or w in cues.unnamed or w in cues.determiners
                 for w in words):
             return Source(kind="unnamed"), score
+        actor = self.actor_in(start, end)
+        if actor:
+            return Source(*actor), score
         possessor = next((k for k in range(a, b - 1) if toks[k].low.endswith(("'s", "’s"))
                           and toks[k + 1].low in cues.adverbial_nouns), None)
         if possessor is not None:  # "Judge Miller's statement": Judge Miller
@@ -681,7 +730,8 @@ class _Finder:
             i -= 1
             if mention is not None and mention.start is not None and actor[0] <= mention.start:
                 break
-            if self._subject_at(actor[1]) and actor[1] <= position:
+            if self._subject_at(actor[1]) and actor[1] <= position and \
+                    self.text[actor[0]:actor[1]].lower() not in self.cues.first_person:
                 return Source(*actor)
         del text
         return mention
@@ -716,10 +766,12 @@ class _Finder:
         """Is the actor ending at ``end`` followed by a verb ("Putin spoke", "Trump has
         said")?"""
         cues = self.cues
-        for word in regex.findall(r"\w[\w'’]*", self.text[end:end + 60])[:4]:
+        after = self.text[end:end + 60]
+        possessive = after.startswith(("'s ", "’s "))
+        for n, word in enumerate(regex.findall(r"\w[\w'’]*", after)[:5]):
             low = word.lower()
-            if low in cues.between:
-                continue
+            if low in cues.between or (possessive and n < 2):
+                continue  # "Putin’s position remains": Putin is who it is about
             return low in cues.verbs or low in cues.finite or (
                 len(low) > 4 and low.endswith("ed") and low not in cues.not_past)
         return False
