@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -173,7 +173,7 @@ class _Finder:
                 claim = self.hearsay(k, lo, hi)
                 claims = [claim] if claim else []
             found += [c for c in claims if not (question and not c.direct)]
-        return _innermost(found)
+        return _innermost(found, lambda k: toks[k].low in cues.pronouns)
 
     # -- verbs ---------------------------------------------------------------------
 
@@ -517,7 +517,7 @@ class _Finder:
             sum(1 for t in toks[start:before] if t.word) <= 3
         if after < hi and toks[after].text == ",":
             after += 1
-        rest = after < hi and not (toks[after].low in cues.relatives or (
+        rest = any(t.word for t in toks[after:hi]) and not (toks[after].low in cues.relatives or (
             after + 2 < hi and toks[after + 2].low in cues.relatives))  # "some of whom"
         if intro and rest and not finite(cues, toks[after]):
             if after in self.opening and self.opening[after] - after > 1:
@@ -777,7 +777,7 @@ class _Finder:
         return False
 
 
-def _innermost(found: list[_Found]) -> list[_Found]:
+def _innermost(found: list[_Found], pronoun: Callable[[int], bool]) -> list[_Found]:
     """Of a chain of cues ("X reported its source said Y"), the innermost: a claim whose
     content starts with another cue's subject gives way to it (a pronoun subject takes
     the outer source: "X said they believe Y")."""
@@ -792,7 +792,7 @@ def _innermost(found: list[_Found]) -> list[_Found]:
                 continue
             if outer in out:
                 out.remove(outer)
-            if inner.subject[1] - inner.subject[0] == 1:
+            if inner.subject[1] - inner.subject[0] == 1 and pronoun(inner.subject[0]):
                 inner.subject = outer.subject
                 inner.kind = outer.kind
     return out

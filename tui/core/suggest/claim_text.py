@@ -90,7 +90,7 @@ def finite(cues: Cues, tok: Token) -> bool:
     low = tok.low
     if low in cues.finite:
         return True
-    return (tok.word and len(low) > 4 and low.endswith("ed") and low not in cues.not_past
+    return (tok.word and len(low) > 3 and low.endswith("ed") and low not in cues.not_past
             and not tok.capital)
 
 

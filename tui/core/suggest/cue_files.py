@@ -80,6 +80,13 @@ def team_file(folder: Path, language: str) -> Path:
     return folder / "cues" / f"{language}.toml"
 
 
+def for_dataset(folder: Path, language: str = "en") -> Cues:
+    """The cues a dataset's suggestions use: the shipped ones of ``language`` and the
+    team's own words in ``folder/cues/LANG.toml`` when there is such a file."""
+    team = team_file(folder, language)
+    return load(language, [team]) if team.is_file() else cached(language)
+
+
 def load(language: str = "en", extra: Iterable[Path] = ()) -> Cues:
     """The shipped cues of ``language`` with the words of each file of ``extra`` added."""
     if not LANGUAGE.fullmatch(language) or not (SHIPPED / f"{language}.toml").is_file():
@@ -130,8 +137,9 @@ def read(path: Path, language: str, shipped: bool = False
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
+        where = line[1] if line else max(len(text.splitlines()), 1)  # at its end
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
-        raise InputError(f"{path}:{line[1] if line else 1}", f"not TOML: {reason}") from None
+        raise InputError(f"{path}:{where}", f"not TOML: {reason}") from None
     where = _Lines(path, text)
     lists: dict[str, list[str]] = {}
     flags: dict[str, bool] = {}
@@ -217,6 +225,7 @@ class _Lines:
                 key_line = number
                 if item is None:
                     return f"{self.path}:{number}"
-            if key_line is not None and item is not None and item in line:
+            if key_line is not None and item is not None and any(
+                    form in line for form in (f'"{item}"', f"'{item}'", item) if form):
                 return f"{self.path}:{number}"
         return f"{self.path}:{key_line or 1}"
