@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/suggest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
