@@ -4,6 +4,7 @@ without its determiner, a region from its place noun."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import given
@@ -90,7 +91,7 @@ def test_each_unit_holds_the_one_before(text, start, length):
     start = min(start, len(text))
     end = min(start + length, len(text))
     found = units(text, start, end)
-    for before, after in zip(found, found[1:], strict=False):
+    for before, after in pairwise(found):
         assert after[0] <= before[0] and after[1] >= before[1] and after != before
     for a, b in found:
         assert 0 <= a < b <= len(text)

@@ -74,7 +74,7 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _name(text: str, start: int, end: int) -> tuple[int, int] | None:
+def name_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The name (with its title and place noun) around the words [start, end); from a
     place noun alone, the name it ends ("region" in "the Sumy region": "Sumy region")."""
     found = _words(text, start)
@@ -245,7 +245,7 @@ def units(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ladder += [w for w in [_words_around(text, s, e)] if w]
     around = ladder[-1] if ladder else (s, e)
     bare = _bare(text, *around)
-    name = _name(text, bare, around[1]) if bare < around[1] else None
+    name = name_around(text, bare, around[1]) if bare < around[1] else None
     if name:
         ladder.append(name)
     base = ladder[-1] if ladder else (s, e)

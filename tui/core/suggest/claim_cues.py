@@ -12,10 +12,8 @@ a time (``claim_text`` reads its tokens, quotations and noun phrases):
   after a colon; a quotation that goes on after the one a speaker was named for.
 
 In a chain of cues the innermost content is the claim ("X reported its source said Y").
-The source is the labelled or suggested ACTOR that overlaps the cue's subject, else that
-noun phrase itself (so the reader can propose it as an actor), a pronoun resolved to the
-last speaker (or the nearest named actor) at its nearest mention, or ``unnamed`` /
-``journalist`` as the cue file's words say.
+Who said it is the cue's subject, as ``claim_sources`` names it: a given ACTOR in it, the
+phrase itself, a pronoun's actor, or ``unnamed`` / ``journalist``.
 """
 
 from __future__ import annotations
@@ -26,10 +24,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-import regex
-
 from tui.core.sentences import sentence_starts
 from tui.core.suggest import cue_files
+from tui.core.suggest.claim_sources import Sources
 from tui.core.suggest.claim_text import (
     STOP,
     Token,
@@ -44,7 +41,6 @@ from tui.core.suggest.claim_text import (
 from tui.core.suggest.cue_files import Cues
 from tui.core.suggest.suggestion import Source, Suggestion
 from tui.core.text import is_grapheme_boundary
-from tui.core.units import _name
 
 CLAIM = "CLAIM"
 _QUOTE = re.compile(r"[\"“”„«»]")
@@ -81,9 +77,7 @@ class _Finder:
     def __init__(self, text: str, actors: Sequence[tuple[int, int]], cues: Cues) -> None:
         self.text = text
         self.cues = cues
-        self.actors = sorted(set(actors))
-        self.actor_starts = [a[0] for a in self.actors]
-        self.speakers: list[tuple[int, Source]] = []  # (claim start, its actor source)
+        self.sources = Sources(text, actors, cues)
         self.out: list[Suggestion] = []
         words = sorted(cues.verbs | cues.naming | cues.hearsay
                        | {p.split()[0] for p in cues.according}, key=len, reverse=True)
@@ -599,7 +593,7 @@ class _Finder:
                     min(previous[-1].end, len(toks) - 1)] <= 2
                 if near:
                     claim = _Found(o + 1, c, 0.6, True, after=previous[-1].end)
-                elif o == 0 and self.speakers and (c + 1 >= len(toks) or (
+                elif o == 0 and self.sources.last_speaker() and (c + 1 >= len(toks) or (
                         not toks[c + 1].word and toks[c - 1].text in ".!?")):
                     claim = _Found(o + 1, c, 0.5, True, after=-1)  # a quotation going on
             if claim:
@@ -653,9 +647,9 @@ class _Finder:
             score = claim.score
             if claim.after is not None:
                 source = done.get(claim.after) if claim.after >= 0 else (
-                    self.speakers[-1][1] if self.speakers else None)
+                    self.sources.last_speaker())
             elif claim.subject is not None:
-                source, score = self.source(claim.subject, claim.cue, start, score)
+                source, score = self.sources.of(toks, claim.subject, start, score)
             else:
                 source = Source(kind=claim.kind or "unnamed")
             if source is not None and source.start is not None and source.end is not None \
@@ -663,7 +657,7 @@ class _Finder:
                 continue  # never a claim inside its own source
             done[claim.end] = source
             if source is not None and source.start is not None:
-                self.speakers.append((start, source))
+                self.sources.heard(start, source)
             attributes = [("quote", "direct" if claim.direct else "indirect")]
             if source is not None:
                 attributes.append(("source_kind", source.kind))
@@ -672,110 +666,6 @@ class _Finder:
             if any(s.key == suggestion.key for s in self.out[-3:]):
                 continue
             self.out.append(suggestion)
-
-    def source(self, subject: tuple[int, int], cue: int, claim_start: int, score: float
-               ) -> tuple[Source | None, float]:
-        """Who the noun phrase ``subject`` names: a given actor in it, an unnamed source,
-        the writer, the actor a pronoun stands for, or the phrase itself."""
-        toks, cues = self.toks, self.cues
-        a, b = subject
-        start, end = toks[a].start, toks[b - 1].end
-        words = [t.low for t in toks[a:b] if t.word]
-        phrase = " ".join(words)
-        if b - a == 1 and words and words[0] in cues.pronouns:
-            found = self.resolve(claim_start)
-            return found, score * 0.9 if found else score * 0.5
-        if phrase in cues.journalist:
-            return Source(kind="journalist"), score
-        if words and words[-1] in cues.unnamed and all(
-                w in cues.vague or w in cues.unnamed or w in cues.determiners
-                for w in words):
-            return Source(kind="unnamed"), score
-        actor = self.actor_in(start, end)
-        if actor:
-            return Source(*actor), score
-        possessor = next((k for k in range(a, b - 1) if toks[k].low.endswith(("'s", "’s"))
-                          and toks[k + 1].low in cues.adverbial_nouns), None)
-        if possessor is not None:  # "Judge Miller's statement": Judge Miller
-            end = toks[possessor].end - 2
-        return Source(start, end), score
-
-    def actor_in(self, start: int, end: int) -> tuple[int, int] | None:
-        """The first given actor inside [start, end) that is not a possessor ("Angela
-        Merkel's spokesperson" is not Merkel)."""
-        i = bisect_left(self.actor_starts, start)
-        fallback = None
-        while i < len(self.actors) and self.actors[i][0] < end:
-            actor = self.actors[i]
-            i += 1
-            if actor[1] > end:
-                continue
-            if self.text[actor[1]:actor[1] + 2] in ("'s", "’s") or \
-                    self.text[actor[1] - 2:actor[1]] in ("'s", "’s"):
-                fallback = fallback or actor
-                continue
-            return actor
-        return fallback
-
-    def resolve(self, position: int) -> Source | None:
-        """A pronoun's actor: the later of the last speaker's last mention and the nearest
-        actor before that is the subject of a verb."""
-        text = self.text
-        mention: Source | None = None
-        if self.speakers and position - self.speakers[-1][0] < 1500:
-            mention = self.last_mention(self.speakers[-1][1], position)
-        i = bisect_left(self.actor_starts, position) - 1
-        while i >= 0 and position - self.actors[i][1] < 600:
-            actor = self.actors[i]
-            i -= 1
-            if mention is not None and mention.start is not None and actor[0] <= mention.start:
-                break
-            if self._subject_at(actor[1]) and actor[1] <= position and \
-                    self.text[actor[0]:actor[1]].lower() not in self.cues.first_person:
-                return Source(*actor)
-        del text
-        return mention
-
-    def last_mention(self, named: Source, position: int) -> Source:
-        """The nearest mention of ``named`` before ``position`` (by its last word)."""
-        text = self.text
-        assert named.start is not None and named.end is not None
-        word = regex.findall(r"\w+", text[named.start:named.end])
-        if not word or named.end > position:
-            return named
-        mentions = list(regex.finditer(rf"(?<!\w){regex.escape(word[-1])}(?!\w)", text,
-                                       pos=named.start, endpos=position))
-        if not mentions:
-            return named
-        m = mentions[-1]
-        actor = self.actor_in(m.start(), m.end()) or self._actor_around(m.start(), m.end())
-        if actor:
-            return Source(*actor)
-        if m.start() >= named.start and m.end() <= named.end:
-            return named
-        grown = _name(text, m.start(), m.end())
-        return Source(*(grown or (m.start(), m.end())))
-
-    def _actor_around(self, start: int, end: int) -> tuple[int, int] | None:
-        i = bisect_right(self.actor_starts, start) - 1
-        if i >= 0 and self.actors[i][0] <= start and end <= self.actors[i][1]:
-            return self.actors[i]
-        return None
-
-    def _subject_at(self, end: int) -> bool:
-        """Is the actor ending at ``end`` followed by a verb ("Putin spoke", "Trump has
-        said")?"""
-        cues = self.cues
-        after = self.text[end:end + 60]
-        possessive = after.startswith(("'s ", "’s "))
-        for n, word in enumerate(regex.findall(r"\w[\w'’]*", after)[:5]):
-            low = word.lower()
-            if low in cues.between or (possessive and n < 2):
-                continue  # "Putin’s position remains": Putin is who it is about
-            return low in cues.verbs or low in cues.finite or (
-                len(low) > 4 and low.endswith("ed") and low not in cues.not_past)
-        return False
-
 
 def _innermost(found: list[_Found], pronoun: Callable[[int], bool]) -> list[_Found]:
     """Of a chain of cues ("X reported its source said Y"), the innermost: a claim whose
