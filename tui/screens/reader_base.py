@@ -82,7 +82,7 @@ class ReaderBase(Screen[None]):
         panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
-        self.status(mounting=True)
+        self._draw_status()  # the first frame has it, not only the first key's
         self.call_after_refresh(self.gloss.settle_heap, False)
         if self.reads_index:
             self.call_after_refresh(self.gloss.read_index)
@@ -141,11 +141,15 @@ class ReaderBase(Screen[None]):
         never as markup, its terminal controls as placeholders."""
         self.notify(visible(text), severity=severity, markup=False)
 
-    def status(self, pane: ArticlePane | None = None, mounting: bool = False) -> None:
+    def status(self, pane: ArticlePane | None = None) -> None:
         """Redraw the status bar from the focused pane: called as its caret or its article
-        changes, so in the frame of the change. A screen is mounted only once its mount
-        handler has run, so that handler draws it (``mounting``) for the first frame."""
-        if (self.is_mounted or mounting) and self.panes.active is not None:
+        changes, so in the frame of the change."""
+        if self.is_mounted:
+            self._draw_status(pane)
+
+    def _draw_status(self, pane: ArticlePane | None = None) -> None:
+        # on_mount calls this itself: a screen is mounted only once that handler has run
+        if self.panes.active is not None:
             self.status_bar.show(status_of(
                 self.analyst, self._order, pane or self.pane, self.char_mode))
 
