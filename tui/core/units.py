@@ -223,12 +223,15 @@ def _reported(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _bare(text: str, start: int, end: int) -> int:
-    """Where [start, end) begins without its leading determiners ("the Zaporizhzhia")."""
+    """Where [start, end) begins without its leading determiners ("the Zaporizhzhia"); its
+    start when it has none."""
+    bare = start
     for word_start, word_end in _words(text, start):
         if word_start < start:
             continue
         if word_start >= end or text[word_start:word_end].lower() not in DETERMINERS:
-            return word_start
+            return word_start if bare > start else start
+        bare = word_end
     return start
 
 
@@ -258,10 +261,12 @@ def units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for unit in ladder:
         lead, previous = start, out[-1] if out else None
-        if unit == name and name is not None:
+        dropped = text[start:bare].split()
+        if unit == name and name is not None and dropped and all(
+                word.lower() in DETERMINERS for word in dropped):
             lead = bare  # a place or an actor without its "the"
             previous = (max(previous[0], bare), previous[1]) if previous else None
-        elif name and unit[1] == name[1] and _bare(text, *unit) == name[0]:
+        elif name and unit != name and unit[1] == name[1] and _bare(text, *unit) == name[0]:
             continue  # "the Zaporizhzhia plant" after "Zaporizhzhia plant": no step
         if unit[0] <= lead and unit[1] >= end and unit != (start, end) and (
                 previous is None or (unit[0] <= previous[0] and unit[1] >= previous[1]

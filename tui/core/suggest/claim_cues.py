@@ -34,13 +34,13 @@ from tui.core.suggest.claim_text import (
     is_quote,
     noun_phrase_after,
     noun_phrase_before,
+    outward,
     quotations,
     tokens,
     verb_after_name,
 )
 from tui.core.suggest.cue_files import Cues
 from tui.core.suggest.suggestion import Source, Suggestion
-from tui.core.text import is_grapheme_boundary
 
 CLAIM = "CLAIM"
 _QUOTE = re.compile(r"[\"“”„«»]")
@@ -640,9 +640,8 @@ class _Finder:
         done: dict[int, Source | None] = {}
         for claim in found:
             start, end = toks[claim.start].start, toks[min(claim.end, len(toks)) - 1].end
-            start, end = _trimmed(text, start, end, claim.direct)
-            if end <= start or not (is_grapheme_boundary(text, start)
-                                    and is_grapheme_boundary(text, end)):
+            start, end = outward(text, *_trimmed(text, start, end, claim.direct))
+            if end <= start:
                 continue
             score = claim.score
             if claim.after is not None:

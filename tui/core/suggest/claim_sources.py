@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import regex
 
-from tui.core.suggest.claim_text import Token
+from tui.core.suggest.claim_text import Token, outward
 from tui.core.suggest.cue_files import Cues
 from tui.core.suggest.suggestion import Source
 from tui.core.units import name_around
@@ -65,7 +65,7 @@ class Sources:
                           and toks[k + 1].low in cues.adverbial_nouns), None)
         if possessor is not None:  # "Judge Miller's statement": Judge Miller
             end = toks[possessor].end - 2
-        return Source(start, end), score
+        return Source(*outward(self.text, start, end)), score
 
     def actor_in(self, start: int, end: int) -> tuple[int, int] | None:
         """The first given actor inside [start, end) that is not a possessor ("Angela
