@@ -411,9 +411,9 @@ class _Finder:
                 if nxt.low == "but" and m + 2 < end and not (
                         finite(cues, toks[m + 2]) or toks[m + 2].low in cues.between):
                     return m  # "are in place, but significant discussions remain"
-            if tok.low in cues.connectives and m > k and (
+            if tok.low in cues.connectives and k < m < end - 1 and (
                     self._new_attribution(m + 1, end) or (
-                        m - 1 in self.closing and m + 1 < end and finite(cues, toks[m + 1]))):
+                        m - 1 in self.closing and finite(cues, toks[m + 1]))):
                 return m - 1 if toks[m - 1].text == "," else m
             verb_seen = verb_seen or finite(cues, tok)
             m += 1
@@ -639,6 +639,8 @@ class _Finder:
         toks, text = self.toks, self.text
         done: dict[int, Source | None] = {}
         for claim in found:
+            if not 0 <= claim.start < min(claim.end, len(toks)):
+                continue  # an opening quote that is the paragraph's last token
             start, end = toks[claim.start].start, toks[min(claim.end, len(toks)) - 1].end
             start, end = outward(text, *_trimmed(text, start, end, claim.direct))
             if end <= start:
@@ -672,18 +674,19 @@ def _innermost(found: list[_Found], pronoun: Callable[[int], bool]) -> list[_Fou
     the outer source: "X said they believe Y")."""
     out = list(found)
     for inner in found:
-        if inner.subject is None:
+        subject = inner.subject
+        if subject is None:
             continue
-        begins = inner.first if inner.first >= 0 else inner.subject[0]
+        begins = inner.first if inner.first >= 0 else subject[0]
         for outer in found:
-            if outer is inner or outer.direct or outer.start not in (begins, inner.subject[0]) \
+            if outer is inner or outer.direct or outer.start not in (begins, subject[0]) \
                     or not outer.start < inner.start <= outer.end:
                 continue
             if outer in out:
                 out.remove(outer)
-            if inner.subject[1] - inner.subject[0] == 1 and pronoun(inner.subject[0]):
-                inner.subject = outer.subject
-                inner.kind = outer.kind
+            if subject[1] - subject[0] == 1 and pronoun(subject[0]):
+                inner.subject, inner.kind = outer.subject, outer.kind
+            break
     return out
 
 
@@ -705,7 +708,7 @@ def _trimmed(text: str, start: int, end: int, direct: bool) -> tuple[int, int]:
             closing += 1
         if closing < len(text) and text[closing] in "”\"":
             end = closing + 1
-    elif not direct and inside[:1] in "“\"" and opened <= 0 and inside[1:].find(
+    elif not direct and inside and inside[0] in "“\"" and opened <= 0 and inside[1:].find(
             inside[0] if inside[0] == '"' else "”") == len(inside) - 2:
         start, end = start + 1, end - 1  # a claim that is all one quotation
     while end > start and text[end - 1].isspace():
