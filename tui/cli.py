@@ -521,6 +521,21 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command("cues")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "language", default="en", show_default=True,
+              help="The language whose cues to show.")
+@click.option("--words", default="", help="Print the words of this list (verbs, unnamed, ...).")
+@shared_options
+def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | None,
+                 analyst: str | None, labels_file: Path | None) -> None:
+    """Check the cue files of claim suggestions (the shipped ones of --lang, DIR/cues/LANG.toml
+    and FILES) and show the words in effect (docs/suggestions.md)."""
+    from tui.cues_output import print_cues
+
+    print_cues(settings(db, analyst, labels_file).folder, language, files, words)
+
+
 @main.command("merge")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @shared_options
