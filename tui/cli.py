@@ -611,8 +611,9 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
               help="The analyst the suggestions are written as [default: suggestions].")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def suggest_command(patterns_file: Path | None, name: str | None, db: Path | None) -> None:
-    """Write every article's suggestions (names seen, patterns) as an analyst's work, to
-    export, compare (gloss agree) and review (gloss review); all or nothing."""
+    """Write every article's suggestions (names seen, patterns, claims on reporting cues)
+    as an analyst's work, to export, compare (gloss agree) and review (gloss review); all or
+    nothing."""
     from tui import suggest_command as suggest
 
     given = settings(db, None, None)
