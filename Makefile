@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/review.py
 	$(BIN)/python bench/parquet.py
 	$(BIN)/python bench/git_pull.py
+	$(BIN)/python bench/suggest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -257,10 +257,16 @@ REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its s
                  " 'reviewed' are saved as [default: review].")
 
 
+PATTERNS_HELP = ("A pattern file (Prodigy / spaCy EntityRuler JSONL) to suggest spans from;"
+                 " kept with the dataset (docs/suggestions.md).")
+
+
 @main.command("read")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--reviewer", default=None, help=REVIEWER_HELP + " For the palette's"
               " \"Review this article\".")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP)
 @click.option("--next", "next_", type=click.Choice(["uncertain"]), default=None,
               help="Open the article still to do that the model is least sure of.")
 @click.option("--model", type=click.Path(path_type=Path), default=None,
@@ -268,7 +274,8 @@ REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its s
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  labels_file: Path | None, reviewer: str | None = None,
-                 next_: str | None = None, model: Path | None = None) -> None:
+                 patterns_file: Path | None = None, next_: str | None = None,
+                 model: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
@@ -297,6 +304,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         raise GlossError("--model: the reader asks a model only with --next uncertain")
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
+    patterns = checked_patterns(patterns_file)
     opened: list[str] = []
     if next_ is not None:
         from tui.next_command import least_sure
@@ -312,6 +320,8 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         run_import(dataset, (Path("seeds"),), "text", labels=labels)
     elif labels is not None:
         dataset.replace_labels(labels)
+    if patterns is not None:
+        dataset.keep_patterns(patterns)
     # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -360,7 +370,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
                 "csv"]
 EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy",
-                "claims", "parquet"]
+                "claims", "parquet", "rejected"]
 
 
 @main.command("import")
@@ -371,14 +381,30 @@ EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good records and spans, print the bad ones, instead of"
               " refusing all.")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP)
 @shared_options
 def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
                    skip_invalid: bool, db: Path | None, analyst: str | None,
-                   labels_file: Path | None) -> None:
+                   labels_file: Path | None, patterns_file: Path | None = None) -> None:
     """Import articles (and their spans). Importing twice adds nothing."""
     given = settings(db, analyst, labels_file)
     labels = read_label_file(given.labels) if given.labels else None
-    run_import(writing_dataset(given), paths, fmt, strict_labels, skip_invalid, labels)
+    patterns = checked_patterns(patterns_file)
+    dataset = writing_dataset(given)
+    run_import(dataset, paths, fmt, strict_labels, skip_invalid, labels)
+    if patterns is not None:  # kept once the import is in: a refused one keeps nothing
+        dataset.keep_patterns(patterns)
+
+
+def checked_patterns(path: Path | None) -> bytes | None:
+    """The bytes of a pattern file given with --patterns, checked whole (a bad one is
+    refused before anything is written)."""
+    if path is None:
+        return None
+    from tui.suggest_command import checked_patterns as check
+
+    return check(path)[1]
 
 
 @main.command("export")
@@ -395,13 +421,20 @@ def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
               " reviewed an article.")
 @click.option("--all", "every", is_flag=True,
               help="Also the articles nobody has opened (as tasks to label, not examples).")
+@click.option("--rejected", is_flag=True,
+              help="The suggestions analysts rejected instead, as Prodigy examples answered"
+              " reject (--format rejected).")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
-                   reviewer: str | None, every: bool, db: Path | None) -> None:
+                   reviewer: str | None, every: bool, db: Path | None,
+                   rejected: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
     from tui.core.export_selection import Choice
 
+    if rejected and fmt not in ("jsonl", "prodigy", "rejected"):
+        raise GlossError(f"--rejected writes Prodigy JSONL, not {fmt}")
+    fmt = "rejected" if rejected else fmt
     given = settings(db, None, None)
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
@@ -428,7 +461,8 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}articles")
+    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}"
+        f"{'rejected suggestions' if fmt == 'rejected' else 'articles'}")
 
 
 @main.command("stats")
@@ -500,6 +534,21 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command("cues")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "language", default="en", show_default=True,
+              help="The language whose cues to show.")
+@click.option("--words", default="", help="Print the words of this list (verbs, unnamed, ...).")
+@shared_options
+def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | None,
+                 analyst: str | None, labels_file: Path | None) -> None:
+    """Check the cue files of claim suggestions (the shipped ones of --lang, DIR/cues/LANG.toml
+    and FILES) and show the words in effect (docs/suggestions.md)."""
+    from tui.cues_output import print_cues
+
+    print_cues(settings(db, analyst, labels_file).folder, language, files, words)
+
+
 @main.command("merge")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @shared_options
@@ -566,6 +615,28 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
         say(f"gloss: {problem}")
     if problems:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("suggest")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP + " [default: the one kept]")
+@click.option("--as", "name", default=None,
+              help="The analyst the suggestions are written as [default: suggestions].")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def suggest_command(patterns_file: Path | None, name: str | None, db: Path | None) -> None:
+    """Write every article's suggestions (names seen, patterns, claims on reporting cues)
+    as an analyst's work, to export, compare (gloss agree) and review (gloss review); all or
+    nothing."""
+    from tui import suggest_command as suggest
+
+    given = settings(db, None, None)
+    analyst = checked_name(name, "--as") if name is not None else suggest.ANALYST
+    if not given.folder.is_dir():
+        raise GlossError(f"no dataset at {given.folder}")
+    dataset = writing_dataset(given)
+    with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
+        report = suggest.run(dataset, analyst, patterns_file, progress.over)
+    say(suggest.summary(report, analyst))
 
 
 @main.command("serve")

@@ -62,6 +62,8 @@ class Format:
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
     one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
     # Label Studio: an annotation an analyst)
+    whole: bool = False  # written from every article as it is (its rejected suggestions),
+    # not from the work an export chooses
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -94,6 +96,8 @@ FORMATS: dict[str, Format] = {
                       one_version=False),
     "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
                      " only)", (), write_claims=claims.write),
+    "rejected": Format("rejected", "Prodigy JSONL of the rejected suggestions, answer reject"
+                       " (export only)", (), write=prodigy.rejected, whole=True),
     "text": Format("text", "plain .txt / .md articles, a file or a folder", (".txt", ".md"),
                    _text),
     "csv": Format("csv", "CSV with a 'text' column (and 'title')", (".csv",), _csv),
@@ -175,6 +179,11 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     fmt = get(name)
     notes = Notes()
     unreadable: list[str] = []
+    if fmt.whole and fmt.write is not None:
+        articles: Iterable[Article] = dataset.readable(unreadable)
+        count = fmt.write(progress(articles) if progress else articles, out, notes,
+                          (choice or Choice(annotator)).annotator)
+        return ExportReport(count, notes.lines(), unreadable)
     shown = _chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable, progress)
     annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
