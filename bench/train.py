@@ -3,8 +3,9 @@ as the model learns, and speed.
 
     python bench/train.py parity [--fashion DIR] [--conll FILE]
     python bench/train.py curve
+    python bench/train.py claims
     python bench/train.py speed
-    python bench/train.py            # all three
+    python bench/train.py            # all four
 
 parity: ``gloss train`` and ``spacy train`` (spaCy's default CPU NER config) on the same
 split and seed, per label (bench/train_parity.py). The data are not in this repository:
@@ -12,7 +13,8 @@ split and seed, per label (bench/train_parity.py). The data are not in this repo
 (explosion/projects, tutorials/ner_fashion_brands/assets, MIT), ``--conll`` a CoNLL file
 (wikigold.conll.txt: Balasuriya et al. 2009, CC BY 4.0); by default both are looked for in
 ../shared/data (prodigy/ and conll/), and a part whose data is absent is skipped, said so.
-curve: bench/train_curve.py. speed: bench/train_speed.py. Needs the spacy extra.
+curve: bench/train_curve.py. claims: bench/train_claims.py (CLAIM on the hand-annotated
+attributions). speed: bench/train_speed.py. Needs the spacy extra.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def parity(fashion: Path, conll: Path, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=["parity", "curve", "speed"])
+    parser.add_argument("part", nargs="?", choices=["parity", "curve", "claims", "speed"])
     parser.add_argument("--fashion", type=Path, default=SHARED / "prodigy")
     parser.add_argument("--conll", type=Path, default=SHARED / "conll" / "wikigold.conll.txt")
     parser.add_argument("--seed", type=int, default=0)
@@ -63,6 +65,10 @@ def main() -> None:
         import train_curve
 
         train_curve.main(args.seed)
+    if args.part in (None, "claims"):
+        import train_claims
+
+        train_claims.main(args.seed)
     if args.part in (None, "speed"):
         import train_speed
 

@@ -620,22 +620,38 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
 @main.command("suggest")
 @click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
               help=PATTERNS_HELP + " [default: the one kept]")
+@click.option("--model", type=click.Path(path_type=Path), default=None,
+              help="Only a trained model's suggestions (gloss train), as the analyst 'model'.")
 @click.option("--as", "name", default=None,
-              help="The analyst the suggestions are written as [default: suggestions].")
+              help="The analyst the suggestions are written as [default: suggestions, or"
+              " model with --model].")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
-def suggest_command(patterns_file: Path | None, name: str | None, db: Path | None) -> None:
-    """Write every article's suggestions (names seen, patterns, claims on reporting cues)
-    as an analyst's work, to export, compare (gloss agree) and review (gloss review); all or
-    nothing."""
+def suggest_command(patterns_file: Path | None, model: Path | None, name: str | None,
+                    db: Path | None) -> None:
+    """Write every article's suggestions (names seen, patterns, claims on reporting cues;
+    or a model's) as an analyst's work, to export, compare (gloss agree) and review
+    (gloss review); all or nothing."""
     from tui import suggest_command as suggest
 
     given = settings(db, None, None)
-    analyst = checked_name(name, "--as") if name is not None else suggest.ANALYST
+    if model is not None and patterns_file is not None:
+        raise GlossError("--model and --patterns: a model's suggestions are its own; give"
+                         " one of them")
+    default = suggest.MODEL_ANALYST if model is not None else suggest.ANALYST
+    analyst = checked_name(name, "--as") if name is not None else default
     if not given.folder.is_dir():
         raise GlossError(f"no dataset at {given.folder}")
+    finder = None
+    if model is not None:
+        from tui.train_command import needs_spacy
+
+        needs_spacy("gloss suggest --model")
+        from tui.core.suggest.model_finder import ModelFinder
+
+        finder = ModelFinder.load(model)
     dataset = writing_dataset(given)
     with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
-        report = suggest.run(dataset, analyst, patterns_file, progress.over)
+        report = suggest.run(dataset, analyst, patterns_file, progress.over, finder)
     say(suggest.summary(report, analyst))
 
 

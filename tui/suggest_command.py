@@ -7,7 +7,9 @@ dataset has seen, learnt from every analyst's spans but this one's (and never fr
 ``gloss suggest`` wrote), and the matches of the pattern file (``--patterns FILE``, kept
 with the dataset once given; else the one kept), and, where the label set has claims,
 claims on reporting cues with their sources (the shipped cue words and the team's
-``cues/LANG.toml``). Left out in an article: what this analyst
+``cues/LANG.toml``). With ``--model DIR``, only what a model ``gloss train`` made finds,
+as the analyst ``model`` unless ``--as`` names another: ``gloss agree --annotators
+model,olena`` then measures the model against a person. Left out in an article: what this analyst
 has there already, and what any analyst rejected there. Each span written records its
 finder (``origin``) and ``source`` "gloss suggest"; a suggested claim comes with its
 source's link (the source made an actor of this analyst's when it is not one yet), or
@@ -26,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.article_file import Article, Item, row_span
 from tui.core.corpus import read_input
@@ -41,7 +44,11 @@ from tui.core.suggest.seen_names import SeenNames
 from tui.core.suggest.suggestion import SUGGEST_SOURCE, Suggestion
 from tui.core.suggest.token_matcher import MAX_MATCHES
 
+if TYPE_CHECKING:
+    from tui.core.suggest.model_finder import ModelFinder
+
 ANALYST = "suggestions"  # who the suggestions are, unless --as says otherwise
+MODEL_ANALYST = "model"  # who a model's suggestions are (--model), unless --as says
 Over = Callable[[list[Article]], Iterable[Article]]  # counts the articles (a progress bar)
 
 
@@ -52,6 +59,7 @@ class Report:
     found: Counter[str] = field(default_factory=Counter)  # suggestions by kind
     labels_added: list[str] = field(default_factory=list)
     patterns: str = ""  # the pattern file read, if any
+    model: str = ""  # the model's folder, with --model
     stopped: int = 0  # articles where the patterns found more than an article may give
 
 
@@ -69,9 +77,14 @@ def kept_patterns(dataset: Dataset) -> list[Pattern] | None:
 
 
 def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = None,
-        over: Over | None = None) -> Report:
-    """Write the suggestions of every article as ``analyst``'s work (see the module)."""
+        over: Over | None = None, model: ModelFinder | None = None) -> Report:
+    """Write the suggestions of every article as ``analyst``'s work (see the module); with
+    ``model``, only the model's (its claims with the sources the link rule gives them)."""
     report = Report()
+    if model is not None:
+        articles = _every_article(dataset)
+        report.model = str(model.folder)
+        return _write(dataset, analyst, articles, finders(model=model), report, over)
     if patterns_file is not None:
         patterns, data = checked_patterns(patterns_file)
         report.patterns = str(patterns_file)
@@ -84,6 +97,16 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
     pattern_finder = PatternFinder(patterns, dataset.labels) if patterns else None
     claims = cue_files.for_dataset(dataset.folder) if dataset.labels.get("CLAIM") else None
     sources = finders(names, pattern_finder, claims=claims)
+    _write(dataset, analyst, articles, sources, report, over, pattern_finder)
+    if data is not None:  # kept once the suggestions are in: a refused run keeps nothing
+        dataset.keep_patterns(data)
+    return report
+
+
+def _write(dataset: Dataset, analyst: str, articles: list[Article], sources: list[Finder],
+           report: Report, over: Over | None = None,
+           pattern_finder: PatternFinder | None = None) -> Report:
+    """Every article's suggestions written by one ``add_articles`` (all or nothing)."""
     stamp = now()
     items = []
     statuses = {}
@@ -101,8 +124,6 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
                                    replace_statuses=False)
     report.articles = len(items)
     report.spans = sum(added for _, added in results)
-    if data is not None:  # kept once the suggestions are in: a refused run keeps nothing
-        dataset.keep_patterns(data)
     return report
 
 
@@ -170,6 +191,8 @@ def summary(report: Report, analyst: str) -> str:
             f" as {analyst} ({kinds}); {report.spans:,} new in the dataset")
     if report.patterns:
         line += f"; patterns from {report.patterns}"
+    if report.model:
+        line += f"; model {report.model}"
     if report.stopped:
         line += (f"; in {report.stopped:,} articles the patterns matched more than"
                  f" {MAX_MATCHES:,} times or too long: the first matches taken")

@@ -5,6 +5,7 @@ one line without spaCy."""
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 
@@ -45,16 +46,19 @@ def article(n: int) -> tuple[Document, list[Span], list[Relation]]:
     return doc, [actor, location, claim, inner_place, speaker], links
 
 
-@pytest.fixture
-def db(tmp_path):
-    dataset = Dataset(tmp_path / "db", "alice")
+def make_db(folder):
+    dataset = Dataset(folder, "alice")
     items = [article(n) for n in range(14)]
     dataset.add_articles(items, labels=["ACTOR", "CLAIM", "LOCATION"])
     for doc, _, _ in items[:12]:
         dataset.set_status(doc.id, "done")
-    bob = Dataset(tmp_path / "db", "bob")
-    bob.set_status(items[0][0].id, "done")  # two answers, nobody reviewed
-    return tmp_path / "db"
+    Dataset(folder, "bob").set_status(items[0][0].id, "done")  # two answers, none reviewed
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path):
+    return make_db(tmp_path / "db")
 
 
 def test_which_articles_count_is_said(db):
@@ -109,10 +113,24 @@ def test_the_hint_names_the_installed_distribution(monkeypatch):
     assert importlib.metadata.packages_distributions()["tui"][0] == distribution()
 
 
+TINY = ("--max-epochs", "1", "--seed", "3")  # a few steps: the run, not the model, is tested
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A dataset and one tiny training of it (the module's tests share it: the training
+    is most of their time)."""
+    if importlib.util.find_spec("spacy") is None:
+        pytest.skip("the spacy extra is not installed")
+    db = make_db(tmp_path_factory.mktemp("trained") / "db")
+    result = gloss("train", "--db", db, *TINY)
+    assert result.returncode == 0, result.stderr
+    return db, result
+
+
 @needs_spacy
-def test_a_tiny_training_run_writes_a_model_its_card_and_latest(db):
-    first = gloss("train", "--db", db, "--max-epochs", "2", "--seed", "3")
-    assert first.returncode == 0, first.stderr
+def test_a_tiny_training_run_writes_a_model_its_card_and_latest(trained):
+    db, first = trained
     assert "11 articles of" in first.stderr and "2 not finished" in first.stderr
     assert "entity recognizer: ACTOR, LOCATION; span categorizer: CLAIM" in first.stderr
     for label in ("ACTOR", "CLAIM", "LOCATION", "SOURCE", "ABOUT"):
@@ -122,6 +140,9 @@ def test_a_tiny_training_run_writes_a_model_its_card_and_latest(db):
     card = orjson.loads((model / "card.json").read_bytes())
     assert card["format"] == "gloss-model" and card["name"] == "default"
     assert card["labels"] == {"ner": ["ACTOR", "LOCATION"], "spancat": ["CLAIM"]}
+    # every claim is "the talks in PLACE were a success and would go on": 11 tokens
+    assert card["span_finder"]["max_length"] == 11
+    assert 0 < card["span_finder"]["threshold"] < 1
     assert card["data"]["train"]["articles"] + card["data"]["held_out"]["articles"] == 11
     assert card["data"]["left_out"]["not finished (to do, skipped or never opened)"] == 2
     assert card["split"]["seed"] == 3 and card["split"]["eval_split"] == 0.2
@@ -131,7 +152,7 @@ def test_a_tiny_training_run_writes_a_model_its_card_and_latest(db):
     assert card["spacy"] and card["created"] and card["training"]["steps"] >= 1
     before = {p: p.read_bytes() for p in model.rglob("*") if p.is_file()}
 
-    second = gloss("train", "--db", db, "--max-epochs", "2", "--seed", "3")
+    second = gloss("train", "--db", db, *TINY)
     assert second.returncode == 0, second.stderr
     newer = home / (home / "latest").read_text().strip()
     assert newer != model  # a new folder; the first is as it was, for whoever reads it
@@ -140,19 +161,60 @@ def test_a_tiny_training_run_writes_a_model_its_card_and_latest(db):
     assert again["scores"] == card["scores"]  # the same seed: the same model
     assert not [p for p in home.iterdir() if p.name.startswith(".")]
 
+
+@needs_spacy
+def test_the_finder_suggests_spans_in_the_text_with_sources(trained):
     from tui.core.suggest.model_finder import ModelFinder
 
+    db, _ = trained
     finder = ModelFinder.load(db)
-    text = Dataset.existing(db, "x").document(card["split"]["held_out_ids"][0]).text
+    dataset = Dataset.existing(db, "x")
+    text = "\n".join(dataset.document(i).text for i in dataset.ids()[:3])
     for beam in (False, True):
         found = finder.find(text, beam=beam)
         for suggestion in found:
             assert 0 <= suggestion.start < suggestion.end <= len(text)
             assert suggestion.kind == "model" and 0.0 <= suggestion.score <= 1.0
             assert suggestion.label in ("ACTOR", "CLAIM", "LOCATION")
+            if suggestion.source is not None:  # a claim's speaker: an actor it found
+                assert suggestion.label == "CLAIM"
+                assert (suggestion.source.start, suggestion.source.end, "ACTOR") in \
+                    {s.key for s in found}
     assert 0.0 <= finder.uncertainty(text) <= 1.0
     window = finder.find(text, 0, 10)
-    assert all(s.end <= text.index("\n") for s in window)
+    assert window == [s for s in finder.find(text) if s.end <= text.index("\n")]
+
+
+@needs_spacy
+def test_suggest_model_writes_the_model_as_an_analyst_that_agree_measures(trained,
+                                                                          tmp_path):
+    db = tmp_path / "db"
+    shutil.copytree(trained[0], db)
+    result = gloss("suggest", "--db", db, "--model", db)
+    assert result.returncode == 0, result.stderr
+    assert "as model" in result.stderr and "model " + str(db / "models") in result.stderr
+    dataset = Dataset.existing(db, "model")
+    wrote = [s for i in dataset.ids() for s in dataset.spans(i, "model")]
+    assert all(s.origin == "model" and s.label in ("ACTOR", "CLAIM", "LOCATION")
+               for s in wrote)
+    assert all(dataset.status(i) == "done" for i in dataset.ids())
+    agree = gloss("agree", "--db", db, "--annotators", "model,alice")
+    assert agree.returncode == 0, agree.stderr
+    assert "model" in agree.stdout and "alice" in agree.stdout
+    again = gloss("suggest", "--db", db, "--model", db, "--as", "model")
+    assert again.returncode == 0 and "0 new in the dataset" in again.stderr
+
+
+@needs_spacy
+def test_next_uncertain_picks_an_article_still_to_do(trained, capsys):
+    from tui.next_command import least_sure
+
+    db, _ = trained
+    dataset = Dataset(db, "alice")
+    to_do = {a.document.id for a in dataset.readable([]) if not a.status}
+    chosen = least_sure(dataset, None)
+    assert chosen in to_do and len(to_do) == 2
+    assert "least sure of" in capsys.readouterr().err
 
 
 def test_too_few_articles_is_one_line(tmp_path):

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.model import Span
+from tui.core.schema import SOURCE
 from tui.core.sentences import sentence_starts
-from tui.core.suggest.suggestion import Suggestion
-from tui.core.train import pipeline, store
+from tui.core.suggest.suggestion import Source, Suggestion
+from tui.core.train import links, pipeline, store
 from tui.core.train.store import ModelError
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 BEAM_WIDTH = 8
+CLAIM = "CLAIM"  # the label the link rule gives a source (train/links.py)
 _PARAGRAPH = re.compile(r"[^\n]+")
 PIECE = 4000  # characters: the longest stretch of a line the pipeline is given at once
 
@@ -48,6 +51,8 @@ class ModelFinder:
         scores = card.get("scores", {}).get("labels", {})
         self._precision = {label: float(figures.get("p", 0.5)) if isinstance(figures, dict)
                            else 0.5 for label, figures in scores.items()}
+        # the link rule's claim label, when the model learns one (a model of names has none)
+        self._claim = CLAIM if CLAIM in self.labels else None
 
     @classmethod
     def load(cls, path: Path) -> ModelFinder:
@@ -98,13 +103,14 @@ class ModelFinder:
         doubts: list[float] = []
         pieces = list(_pieces(text, start, len(text) if end is None else end))
         docs = self._docs([piece for _, piece in pieces], beam)
-        for (offset, _), (doc, entity_scores) in zip(pieces, docs, strict=True):
+        for (offset, piece), (doc, entity_scores) in zip(pieces, docs, strict=True):
+            here: list[Suggestion] = []
             for ent in doc.ents:
                 key = (ent.start, ent.end, ent.label_)
                 score = entity_scores.get(key, 0.0) if beam else \
                     self._precision.get(ent.label_, 0.5)
-                found.append(Suggestion(offset + ent.start_char, offset + ent.end_char,
-                                        ent.label_, "model", _unit(score)))
+                here.append(Suggestion(ent.start_char, ent.end_char, ent.label_, "model",
+                                       _unit(score)))
             for score in entity_scores.values():
                 doubts.append(1 - abs(2 * score - 1))
             group = doc.spans.get(pipeline.SPANS_KEY)
@@ -113,9 +119,13 @@ class ModelFinder:
                 for index, span in enumerate(group):
                     score = float(span_scores[index].max()) if span_scores is not None \
                         and len(span_scores) > index else 1.0
-                    found.append(Suggestion(offset + span.start_char, offset + span.end_char,
-                                            span.label_, "model", _unit(score)))
+                    here.append(Suggestion(span.start_char, span.end_char, span.label_,
+                                           "model", _unit(score)))
                     doubts.append(1 - abs(2 * score - 1))
+            found += [replace(s, start=s.start + offset, end=s.end + offset, source=None
+                              if s.source is None else Source(s.source.start + offset,
+                                                              s.source.end + offset))
+                      for s in _with_sources(piece, here, self._claim)]
         found.sort(key=lambda s: (s.start, -s.end, s.label))
         return Scored(found, sum(doubts) / len(doubts) if doubts else 0.0)
 
@@ -134,6 +144,20 @@ class ModelFinder:
             beams = ner.beam_parse(batch, beam_width=BEAM_WIDTH)
             ner.set_annotations(batch, beams)
             yield from zip(batch, ner.scored_ents(beams), strict=True)
+
+
+def _with_sources(text: str, found: list[Suggestion], claim: str | None
+                  ) -> list[Suggestion]:
+    """Each claim with its source, the actor the link rule picks (train/links.py): the
+    model's claims are proposed with who said them, as the claim cues' are."""
+    if claim is None or not any(s.label == claim for s in found):
+        return found
+    spans = [Span(s.start, s.end, s.label, text[s.start:s.end], "model", "model", id=str(n))
+             for n, s in enumerate(found)]
+    sources = {link[0][:2]: link[1][:2] for link in links.guess(text, spans, claim=claim)
+               if link[2] == SOURCE}
+    return [replace(s, source=Source(*sources[s.start, s.end]))
+            if s.label == claim and (s.start, s.end) in sources else s for s in found]
 
 
 def _unit(score: float) -> float:

@@ -10,7 +10,6 @@ figures per label and for links once training stops.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import io
 import tempfile
@@ -95,13 +94,10 @@ def _progress_logger() -> Callable[..., Any]:
     return setup
 
 
-def _span_candidates(max_length: int = pipeline.MAX_SPAN_TOKENS) -> Callable[..., Any]:
+def _span_candidates() -> Callable[..., Any]:
     """The span categorizer's candidates in training: each analyst's span, near misses of
-    it, spans of its length elsewhere, and the pairs the span finder will make of its
-    edges: its start with the clause ends just before and after its end, its end with the
-    other spans' starts before it (spaCy seeds ``random`` with the training's seed, so
-    they are the same each run). Shown only near misses, the categorizer took a claim
-    run on into the next sentence for a claim."""
+    it and spans of its length elsewhere (spaCy seeds ``random`` with the training's
+    seed, so they are the same each run)."""
     import random
 
     def augment(nlp: Language, example: Any) -> Iterator[Any]:
@@ -109,8 +105,6 @@ def _span_candidates(max_length: int = pipeline.MAX_SPAN_TOKENS) -> Callable[...
         predicted = example.predicted
         size = len(predicted)
         extents = {(span.start, span.end) for span in gold}
-        ends = pipeline.clause_ends(predicted) if gold else []
-        starts = sorted({span.start for span in gold})
         for span in gold:
             for _ in range(NEAR_MISSES):
                 start = min(max(span.start + random.randint(-3, 3), 0), size - 1)
@@ -119,14 +113,6 @@ def _span_candidates(max_length: int = pipeline.MAX_SPAN_TOKENS) -> Callable[...
             for _ in range(RANDOM_SPANS):
                 start = random.randrange(size)
                 extents.add((start, min(start + len(span), size)))
-            after = bisect.bisect_right(ends, span.end)
-            for end in ends[max(after - 2, 0):after + 2]:
-                if span.start < end <= min(span.start + max_length, size):
-                    extents.add((span.start, end))
-            before = bisect.bisect_left(starts, span.end)
-            for start in starts[max(before - 3, 0):before]:
-                if span.end - max_length <= start < span.end:
-                    extents.add((start, span.end))
         predicted.spans[pipeline.CANDIDATES_KEY] = [predicted[a:b] for a, b in sorted(extents)]
         yield example
 
@@ -194,8 +180,7 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
                               max_steps=limits.max_steps,
                               span_tokens=span_tokens,
                               logger={"@loggers": LOGGER},
-                              augmenter={"@augmenters": AUGMENTER,
-                                         "max_length": span_tokens})
+                              augmenter={"@augmenters": AUGMENTER})
         cfg["paths"]["train"] = str(paths["train"])
         cfg["paths"]["dev"] = str(paths["dev"])
         nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
