@@ -89,15 +89,19 @@ def test_names_go_to_the_recognizer_claims_to_the_span_categorizer(db):
     assert labels.components == ["ner", "span_finder", "spancat"]
 
 
-def test_without_spacy_one_line_names_the_extra(db):
-    code = ("import sys; sys.modules['spacy'] = None; sys.argv = ['gloss', 'train', '--db',"
-            f" {str(db)!r}]; from tui.cli import entry; entry()")
+@pytest.mark.parametrize(("args", "what"), [
+    (["train"], "gloss train"), (["suggest", "--model", "m"], "gloss suggest --model"),
+    (["read", "--next", "uncertain"], "gloss read --next uncertain")])
+def test_without_spacy_one_line_names_the_extra(db, args, what):
+    before = {p: p.read_bytes() for p in db.rglob("*") if p.is_file()}
+    code = ("import sys; sys.modules['spacy'] = None; sys.argv = ['gloss', *"
+            f"{args!r}, '--db', {str(db)!r}]; from tui.cli import entry; entry()")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1, result.stderr
-    assert extra_command("spacy") in result.stderr and "gloss train needs spaCy" in \
+    assert extra_command("spacy") in result.stderr and f"{what} needs spaCy" in \
         result.stderr
-    assert not (db / "models").exists()
+    assert {p: p.read_bytes() for p in db.rglob("*") if p.is_file()} == before
 
 
 def test_the_hint_names_the_installed_distribution(monkeypatch):

@@ -80,7 +80,8 @@ def test_a_dataset_with_two_models_asks_for_one(tmp_path):
     assert "several models" in one_line(tmp_path, tmp_path)
 
 
-# -- the same folders through `gloss read --next uncertain --model DIR` ---------------------
+# -- the same folders through the commands that take one: `gloss read --next uncertain
+# --model DIR` and `gloss suggest --model DIR` -------------------------------------------
 
 BROKEN: dict[str, dict[str, bytes]] = {
     "empty": {},
@@ -93,8 +94,12 @@ BROKEN: dict[str, dict[str, bytes]] = {
 }
 
 
+DOORS = {"read": ("read", "--next", "uncertain", "--model"), "suggest": ("suggest", "--model")}
+
+
+@pytest.mark.parametrize("door", list(DOORS))
 @pytest.mark.parametrize("case", list(BROKEN))
-def test_read_next_uncertain_refuses_a_broken_model_in_one_line(tmp_path, case):
+def test_a_broken_model_is_refused_in_one_line(tmp_path, case, door):
     from tests.hostile.attack import attack
     from tui.core.dataset import Dataset
     from tui.core.model import Document
@@ -104,7 +109,7 @@ def test_read_next_uncertain_refuses_a_broken_model_in_one_line(tmp_path, case):
     model.mkdir()
     for name, content in BROKEN[case].items():
         (model / name).write_bytes(content)
-    outcome = attack(tmp_path, "read", "--next", "uncertain", "--model", model)
+    outcome = attack(tmp_path, *DOORS[door], model)
     assert outcome.code == 2, outcome.err
     if importlib.util.find_spec("spacy") is not None:
         assert "model" in outcome.err
