@@ -13,7 +13,8 @@ next articles with the model's suggestions:
 - a suggestion of the right extent and the wrong label: 2 keys (to it, the label key);
 - a suggestion that is not wanted: 1 key (reject);
 - a wanted span with no suggestion: the keys the reader's shortest plan takes to type it
-  (tests/app/keyplan.py, from the end of the span before, 96 x 36).
+  (tests/app/keyplan.py, from the end of the span before, 96 x 36; 15 where it finds no
+  plan within 14 keys).
 
 Prints keys per span for N = 0 (no model), 10, 50, 200, per label.
 """
@@ -37,6 +38,7 @@ TEST = 30
 SIZES = (10, 50, 200)
 EPOCHS = 4
 KEYS = {"ACTOR": "1", "CLAIM": "2", "LOCATION": "3"}
+BUDGET = 14  # keys the planner searches within; a span it cannot reach costs one more
 
 
 def typed_costs(parts) -> dict[tuple[str, int, int, str], int]:
@@ -72,8 +74,12 @@ def _plan_costs(parts) -> dict[tuple[str, int, int, str], int]:
         planner = Planner(ArticleModel(Article(doc, [], {}, 0), "sim"), 96, 36, AFTER)
         cursor = 0
         for span in in_order(spans):
-            keys, _ = planner.plan(State(cursor), span, KEYS[span.label])
-            costs[doc.id, span.start, span.end, span.label] = len(keys)
+            try:
+                cost = len(planner.plan(State(cursor), span, KEYS[span.label],
+                                        BUDGET)[0])
+            except AssertionError:  # no plan within the budget: counted as one key more
+                cost = BUDGET + 1
+            costs[doc.id, span.start, span.end, span.label] = cost
             cursor = span.end
     return costs
 

@@ -1,11 +1,13 @@
 """Speed of the loop on this machine: ``gloss train`` on 1,000 articles of about 2 KB
-(--max-epochs 3), loading a model, and its suggestions for the seed article and for a
-1 MB article (whole, and the first screenful: what the reader asks for first). Prints
-min / median / max and the load average, since other work shares the two cores."""
+(--max-epochs 3, and where its time goes), loading a model, its suggestions for the seed
+article and for a 1 MB article (whole, and the first screenful: what the reader asks for
+first), and choosing the article to label next among 200. Prints min / median / max and
+the load average, since other work shares the two cores."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -13,6 +15,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+EPOCHS = 3
 sys.path.insert(0, str(ROOT))
 
 from timing import line
@@ -54,12 +57,26 @@ def main() -> None:
         size = sum(len(d.text) for d, _, _ in items)
         started = time.perf_counter()
         result = subprocess.run([str(Path(sys.executable).parent / "gloss"), "train", "--db",
-                                 str(folder), "--max-epochs", "3"], capture_output=True,
-                                text=True)
+                                 str(folder), "--max-epochs", str(EPOCHS)],
+                                capture_output=True, text=True)
         seconds = time.perf_counter() - started
-        print(f"  gloss train, 1,000 articles ({size / 1000:.0f} KB), 3 epochs: {seconds:.0f} s"
-              f" (exit {result.returncode}); load average now {os.getloadavg()[0]:.1f}",
-              flush=True)
+        print(f"  gloss train, 1,000 articles ({size / 1000:.0f} KB), --max-epochs {EPOCHS}:"
+              f" {seconds:.0f} s (exit {result.returncode}); load average now"
+              f" {os.getloadavg()[0]:.1f}", flush=True)
+        # where the time goes: before the first step, each epoch, after the last
+        marks = [(int(m[1]), int(m[2]), float(m[3])) for m in re.finditer(
+            r"epoch +(\d+) +step +(\d+) .* (\d+) s$", result.stderr, re.M)]
+        if marks:
+            print(f"    spaCy's loop: {marks[-1][2]:.0f} s, {marks[-1][1]} steps; the first"
+                  f" evaluation (step 0) at {marks[0][2]:.0f} s; the rest (reading the"
+                  f" articles, initialising, scoring, saving):"
+                  f" {seconds - marks[-1][2]:.0f} s", flush=True)
+            for epoch in sorted({e for e, _, _ in marks}):
+                at = [t for e, _, t in marks if e == epoch]
+                print(f"    epoch {epoch}: evaluations at {', '.join(f'{t:.0f}' for t in at)} s")
+        if result.returncode:
+            print(result.stderr[-1500:])
+            return
         loads = timed(lambda: ModelFinder.load(folder), 3)
         print("  " + line("model load", loads))
         finder = ModelFinder.load(folder)
@@ -73,6 +90,13 @@ def main() -> None:
         print("  " + line("suggestions, 1 MB, the first 3,000 chars",
                           timed(lambda: finder.find(big, 0, 3000), 10)))
         print("  " + line("suggestions, 1 MB, whole", timed(lambda: finder.find(big), 3)),
+              flush=True)
+        print("  " + line("uncertainty, seed", timed(lambda: finder.uncertainty(seed), 10)))
+        from tui.core.suggest.active import SAMPLE
+
+        texts = [doc.text[:SAMPLE] for doc, _, _ in items[:200]]  # as least_sure reads them
+        print("  " + line("uncertainty of 200 articles (--next uncertain)",
+                          timed(lambda: [finder.uncertainty(t) for t in texts], 1)),
               flush=True)
 
 

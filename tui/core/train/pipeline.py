@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,28 +134,22 @@ def make_doc(nlp: Language, example: Example, labels: Plan, dropped: Counter[str
     return doc
 
 
-def docs(examples: Sequence[Example], labels: Plan, dropped: Counter[str]) -> list[Doc]:
-    import spacy
-
-    nlp = spacy.blank("en")
-    return [make_doc(nlp, example, labels, dropped) for example in examples]
-
-
-def span_length(documents: Iterable[Doc]) -> int:
+def span_length(examples: Iterable[Example], labels: Plan, nlp: Language) -> int:
     """The longest span the span finder proposes, in tokens: as long as SPAN_SHARE of the
     analysts' spans. Every start the finder sees is paired with every end up to this far,
     and the categorizer weighs each pair: a rare claim of a whole paragraph would make
-    every article cost as much as if all its claims were that long."""
-    lengths = sorted(len(span) for doc in documents
-                     for span in doc.spans.get(CANDIDATES_KEY, ()))
+    every article cost as much as if all its claims were that long. (A span on token edges
+    is tokenized alone as in its article.)"""
+    lengths = sorted(len(nlp.make_doc(span.text)) for example in examples
+                     for span in example.spans if span.label in labels.spans)
     if not lengths:
         return 1
     return min(lengths[math.ceil(SPAN_SHARE * len(lengths)) - 1], MAX_SPAN_TOKENS)
 
 
 def config(labels: Plan, *, seed: int, max_epochs: int, patience: int, eval_frequency: int,
-           max_steps: int, span_tokens: int, logger: dict[str, Any] | None = None,
-           augmenter: dict[str, Any] | None = None) -> Config:
+           max_steps: int, span_tokens: int, logger: dict[str, Any] | None = None
+           ) -> Config:
     """spaCy's default CPU config for these components, with the training limits given and
     the span finder proposing spans up to ``span_tokens`` long."""
     from spacy.cli.init_config import init_config
@@ -178,10 +172,4 @@ def config(labels: Plan, *, seed: int, max_epochs: int, patience: int, eval_freq
         finder["model"]["scorer"] = {"@layers": layers.LAYER, "nO": 2, "nI": None}
         cfg["components"]["spancat"]["suggester"] = {
             "@misc": "spacy.preset_spans_suggester.v1", "spans_key": CANDIDATES_KEY}
-        # The categorizer labels what the finder proposes; while it learns, the finder
-        # proposes little or nothing, so its candidates in training are the analysts' spans
-        # and near misses (``augmenter``): trained on the finder's own output it never
-        # saw a positive example and learned nothing.
-        if augmenter is not None:
-            cfg["corpora"]["train"]["augmenter"] = augmenter
     return cfg

@@ -1,5 +1,5 @@
 """Training with spaCy's own loop (``spacy.training.loop.train``, as ``spacy train`` runs
-it), on ``DocBin``s of the chosen articles, and the held-out figures of the best model.
+it), on the chosen articles (``corpus.py``), and the held-out figures of the best model.
 
 What Gloss adds is around the loop, never in it: the config (``pipeline.config``), a
 logger that hands each step and evaluation to the command's progress display instead of
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.model import Span
-from tui.core.train import layers, links, pipeline
+from tui.core.train import corpus, layers, links, pipeline
 from tui.core.train.examples import Example
 from tui.core.train.links import Figures
 
@@ -123,6 +122,7 @@ def _register() -> None:
     from spacy.util import registry
 
     layers.register()
+    corpus.register()
     if LOGGER not in registry.loggers.get_all():
         registry.loggers.register(LOGGER, func=_progress_logger)
     if AUGMENTER not in registry.augmenters.get_all():
@@ -159,45 +159,43 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
           limits: Limits, work: Path, listener: Listener | None = None) -> Outcome:
     """Train in ``work`` (spaCy writes ``model-best`` and ``model-last`` there) and score
     the best model on ``held_out``."""
-    from spacy.tokens import DocBin
+    import spacy
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as spacy_train
     from spacy.util import load_model, load_model_from_config
 
     _register()
     dropped: Counter[str] = Counter()
-    train_docs = pipeline.docs(train_set, labels, dropped)
-    dev_docs = pipeline.docs(held_out, labels, dropped)
-    span_tokens = pipeline.span_length(train_docs)
+    span_tokens = pipeline.span_length(train_set, labels, spacy.blank("en"))
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="gloss-train-") as corpora:
-        paths = {name: Path(corpora) / f"{name}.spacy" for name in ("train", "dev")}
-        DocBin(docs=train_docs, store_user_data=True).to_disk(paths["train"])
-        DocBin(docs=dev_docs, store_user_data=True).to_disk(paths["dev"])
-        cfg = pipeline.config(labels, seed=limits.seed, max_epochs=limits.max_epochs,
-                              patience=limits.steps_patience(),
-                              eval_frequency=limits.eval_frequency,
-                              max_steps=limits.max_steps,
-                              span_tokens=span_tokens,
-                              logger={"@loggers": LOGGER},
-                              augmenter={"@augmenters": AUGMENTER})
-        cfg["paths"]["train"] = str(paths["train"])
-        cfg["paths"]["dev"] = str(paths["dev"])
-        nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
-        nlp = init_nlp(nlp.config)
-        quiet = io.StringIO()
-        steps = [0]
+    corpus.serve("train", corpus.Corpus(train_set, labels, dropped))
+    corpus.serve("dev", corpus.Corpus(held_out, labels, dropped))
+    cfg = pipeline.config(labels, seed=limits.seed, max_epochs=limits.max_epochs,
+                          patience=limits.steps_patience(),
+                          eval_frequency=limits.eval_frequency, max_steps=limits.max_steps,
+                          span_tokens=span_tokens, logger={"@loggers": LOGGER})
+    # The categorizer labels what the finder proposes; while it learns, the finder
+    # proposes little or nothing, so its candidates in training are the analysts' spans and
+    # near misses (the augmenter): trained on the finder's own output it never saw a
+    # positive example and learned nothing.
+    cfg["corpora"]["train"] = corpus.config("train", augmenter={"@augmenters": AUGMENTER}
+                                            if labels.spans else None)
+    cfg["corpora"]["dev"] = corpus.config("dev", max_words=corpus.EVAL_WORDS)
+    nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
+    nlp = init_nlp(nlp.config)
+    quiet = io.StringIO()
+    steps = [0]
 
-        def counting(step: int, evaluation: Evaluation | None) -> None:
-            steps[0] = step
-            if listener is not None:
-                listener(step, evaluation)
+    def counting(step: int, evaluation: Evaluation | None) -> None:
+        steps[0] = step
+        if listener is not None:
+            listener(step, evaluation)
 
-        with listening(counting):
-            spacy_train(nlp, work, stdout=quiet, stderr=quiet)
+    with listening(counting):
+        spacy_train(nlp, work, stdout=quiet, stderr=quiet)
     best = work / "model-best"
-    _restore_console_logger(best)
-    _restore_console_logger(work / "model-last")
+    _restore_spacy_config(best)
+    _restore_spacy_config(work / "model-last")
     model = load_model(best)
     figures = evaluate(model, held_out, labels)
     return Outcome(best, figures.labels, figures.links_rule, figures.links_model,
@@ -206,7 +204,8 @@ def train(train_set: Sequence[Example], held_out: Sequence[Example], labels: pip
                    if labels.spans else {})
 
 
-def _restore_console_logger(folder: Path) -> None:
+def _restore_spacy_config(folder: Path) -> None:
+    """The saved config as ``spacy train`` runs it: spaCy's logger and DocBin readers."""
     from thinc.api import Config
 
     path = folder / "config.cfg"
@@ -214,7 +213,8 @@ def _restore_console_logger(folder: Path) -> None:
         return
     cfg = Config().from_disk(path, interpolate=False)
     cfg["training"]["logger"] = dict(CONSOLE_LOGGER)
-    cfg["corpora"]["train"]["augmenter"] = None
+    for name in ("train", "dev"):
+        cfg["corpora"][name] = corpus.spacy_config(name)
     cfg["paths"]["train"] = None
     cfg["paths"]["dev"] = None
     cfg.to_disk(path)
