@@ -99,3 +99,14 @@ def test_the_model_reads_the_start_of_a_long_article(tmp_path):
     seen: list[int] = []
     active.least_sure(alice.readable([]), "alice", lambda text: seen.append(len(text)) or 0.5)
     assert active.SAMPLE // 2 <= seen[0] <= active.SAMPLE
+
+
+def test_only_the_first_pool_of_articles_to_do_is_weighed(tmp_path, monkeypatch):
+    monkeypatch.setattr(active, "POOL", 2)
+    alice = Dataset(tmp_path / "db", "alice")
+    alice.set_status(make(alice, "Done: 0.9"), "done")
+    for n in range(4):
+        make(alice, f"Article {n}: 0.{n + 1}")
+    choice = active.least_sure(alice.readable([]), "alice",
+                               lambda text: float(text.split(": ")[1]))
+    assert choice is not None and choice.candidates == 2 and choice.uncertainty == 0.2
