@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 TEST = 30
 SIZES = (10, 50, 200)
-EPOCHS = 4
+EPOCHS = 10
 KEYS = {"ACTOR": "1", "CLAIM": "2", "LOCATION": "3"}
 BUDGET = 14  # keys the planner searches within; a span it cannot reach costs one more
 
@@ -146,6 +146,10 @@ def main(seed: int = 0) -> None:
                 print(f"  N={n}: gloss train failed: {result.stderr[-500:]}")
                 continue
             seconds = time.perf_counter() - began
+            held = [line for line in result.stdout.splitlines()
+                    if line.startswith(("held out", "spans", "links"))]
+            print(f"  N={n}: gloss train {seconds:.0f} s\n    " + "\n    ".join(held),
+                  flush=True)
             finder = ModelFinder.load(folder)
             rows.append((str(n), {d.id: finder.find(d.text) for d, _, _ in test}, seconds))
     print(f"  {'N':>4} {'keys/span':>10} " + " ".join(f"{label:>9}" for label in KEYS)

@@ -8,6 +8,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import orjson
 import pytest
@@ -17,7 +18,7 @@ from tui.core.dataset import Dataset
 from tui.core.install import distribution, extra_command
 from tui.core.model import Document, Relation, Span
 from tui.core.train import store
-from tui.core.train.examples import Which, choose, split
+from tui.core.train.examples import Example, Which, choose, split
 from tui.core.train.pipeline import plan
 
 needs_spacy = pytest.mark.skipif(importlib.util.find_spec("spacy") is None,
@@ -232,3 +233,56 @@ def test_too_few_articles_is_one_line(tmp_path):
     assert result.returncode == 2 and result.stderr.count("gloss:") == 1
     assert "too few" in result.stderr and not (tmp_path / "db" / "models").exists()
     assert store.MODELS not in [p.name for p in (tmp_path / "db").iterdir()]
+
+
+@needs_spacy
+def test_the_memory_corpus_yields_what_spacys_corpus_reads_from_a_docbin(db, tmp_path):
+    """gloss.corpus.v1 stands in for spacy.Corpus.v1: the same examples in the same order
+    (the training is the same: the fashion brands bench gives spaCy's figures exactly)."""
+    import spacy
+    from spacy.tokens import DocBin
+    from spacy.training import Corpus as SpacyCorpus
+
+    from tui.core.train import corpus, pipeline
+
+    examples = choose(Dataset.existing(db, "x").readable([]), Which()).examples
+    examples.append(Example("empty", "", (), (), "alice"))  # spaCy leaves it out too
+    labels = plan(examples)
+    nlp = spacy.blank("en")
+    docs = [pipeline.make_doc(nlp, e, labels, Counter()) for e in examples]
+    DocBin(docs=docs, store_user_data=True).to_disk(tmp_path / "train.spacy")
+    theirs = list(SpacyCorpus(tmp_path / "train.spacy")(nlp))
+    ours = list(corpus.Corpus(examples, labels, Counter()).reader(0, None)(nlp))
+    again = list(corpus.Corpus(examples, labels, Counter()).reader(0, None)(nlp))
+    assert len(ours) == len(theirs) == len(examples) - 1
+    for a, b, c in zip(ours, theirs, again, strict=True):
+        assert [t.text for t in a.predicted] == [t.text for t in b.predicted]
+        assert [t.norm_ for t in a.predicted] == [t.norm_ for t in b.predicted]
+        assert [(e.start, e.end, e.label_) for e in a.reference.ents] == \
+            [(e.start, e.end, e.label_) for e in b.reference.ents]
+        assert {k: [(s.start, s.end, s.label_) for s in g]
+                for k, g in a.reference.spans.items()} == \
+            {k: [(s.start, s.end, s.label_) for s in g] for k, g in b.reference.spans.items()}
+        assert a.predicted is not c.predicted  # each pass its own docs to annotate
+    capped = list(corpus.Corpus(examples, labels, Counter()).reader(30, None)(nlp))
+    assert 0 < len(capped) < len(ours) and sum(len(e.reference) for e in capped[:-1]) < 30
+
+
+@needs_spacy
+def test_the_model_reads_a_line_break_as_a_space_and_the_finder_reaches_most_claims():
+    import spacy
+
+    from tui.core.train import pipeline
+
+    doc, spans, _ = article(1)
+    example = Example(doc.id, doc.text, tuple(spans), (), "alice")
+    labels = plan([example])
+    made = pipeline.make_doc(spacy.blank("en"), example, labels, Counter())
+    assert "\n" in doc.text and not any(t.is_space for t in made)
+    assert [(e.start_char, e.end_char) for e in made.ents] == sorted(
+        (s.start, s.end) for s in spans if s.label in labels.ner)
+    long = [Example(str(n), "x " * n, (Span.new("x " * n, 0, 2 * n - 1, "CLAIM", "a"),), (),
+                    "a") for n in range(1, 101)]
+    assert pipeline.span_length(long, pipeline.Plan((), ("CLAIM",)), spacy.blank("en")) == 80
+    assert pipeline.span_length(long[:40], pipeline.Plan((), ("CLAIM",)),
+                                spacy.blank("en")) == 38

@@ -95,6 +95,16 @@ def plan(examples: Iterable[Example], long_words: int = LONG_WORDS) -> Plan:
     return Plan(ner, tuple(sorted(spans)))
 
 
+def one_line(text: str) -> str:
+    """The text as the model reads it: its line breaks as spaces, offsets unchanged. The
+    finder gives the model one line at a time (no claim or name runs across a break), so a
+    break is never in what it reads; and spaCy reads a CoNLL corpus's sentences as one run
+    of words, where Gloss's import puts each on its line. Trained with a token for each
+    break, the model scored 0.03 to 0.06 F1 below ``spacy train`` on the same CoNLL
+    documents read without them."""
+    return text.replace("\n", " ")
+
+
 @dataclass(slots=True)
 class Dropped:
     """Spans that a Doc cannot hold as they are, counted by why."""
@@ -111,7 +121,7 @@ def make_doc(nlp: Language, example: Example, labels: Plan, dropped: Counter[str
     candidates for the span finder."""
     from spacy.util import filter_spans
 
-    doc = nlp.make_doc(example.text)
+    doc = nlp.make_doc(one_line(example.text))
     ents, group = [], []
     for span in example.spans:
         if span.label not in labels.ner and span.label not in labels.spans:

@@ -244,7 +244,7 @@ def evaluate(nlp: Language, held_out: Sequence[Example], labels: pipeline.Plan) 
     rule_found: list[links.Link] = []
     model_found: list[links.Link] = []
     gold_links: list[links.Link] = []
-    texts = [example.text for example in held_out]
+    texts = [pipeline.one_line(example.text) for example in held_out]
     for example, doc in zip(held_out, nlp.pipe(texts), strict=True):
         mine = {(s.start, s.end, s.label) for s in example.spans if s.label in wanted_labels}
         spans = predicted_spans(nlp, doc)
