@@ -191,6 +191,21 @@ def test_the_finder_suggests_spans_in_the_text_with_sources(trained):
 
 
 @needs_spacy
+def test_two_threads_find_what_one_finds(trained, monkeypatch):
+    from tui.core.suggest import model_finder
+
+    db, _ = trained
+    finder = model_finder.ModelFinder.load(db)
+    dataset = Dataset.existing(db, "x")
+    text = "\n".join(dataset.document(i).text for i in dataset.ids())
+    one = finder.scored(text)
+    monkeypatch.setattr(model_finder, "PARALLEL_CHARS", 0)
+    two = finder.scored(text)
+    assert two.suggestions == one.suggestions and one.suggestions
+    assert two.uncertainty == pytest.approx(one.uncertainty)
+
+
+@needs_spacy
 def test_suggest_model_writes_the_model_as_an_analyst_that_agree_measures(trained,
                                                                           tmp_path):
     db = tmp_path / "db"
