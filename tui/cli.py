@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from tui import DISTRIBUTION, __version__
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError, LabelSet, label_problem
@@ -100,7 +101,7 @@ class GlossGroup(click.Group):
 
 @click.group(cls=GlossGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gloss")
+@click.version_option(__version__, package_name=DISTRIBUTION, prog_name="gloss")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--annotator", "analyst", help=ANALYST_HELP)
 @click.option("--labels", "labels_file", type=click.Path(path_type=Path), help=LABELS_HELP)
@@ -109,9 +110,10 @@ def main(ctx: click.Context, db: Path | None, analyst: str | None,
          labels_file: Path | None) -> None:
     """Read news articles in the terminal and label actors, claims and locations.
 
-    `gloss` alone opens the library of the dataset (./annotations; the articles in
-    ./seeds are imported first when it is empty). `gloss FILE ...` imports those files and
-    opens them. --db, --annotator and --labels may also be given after a command's name.
+    `gloss` alone opens the library of the dataset (./annotations); `gloss demo` brings
+    in the sample articles that come with Gloss first. `gloss FILE ...` imports those
+    files and opens them. --db, --annotator and --labels may also be given after a
+    command's name.
     """
     ctx.obj = Settings(db, analyst, labels_file)
     if ctx.invoked_subcommand is None:  # `gloss` or `gloss --db D` alone: the library
@@ -295,9 +297,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         labels = None
     if len(paths) > 2:
         run_import(dataset, paths[2:], "auto")
-    if not paths and dataset.is_empty() and Path("seeds").is_dir():
-        run_import(dataset, (Path("seeds"),), "text", labels=labels)
-    elif labels is not None:
+    if labels is not None:
         dataset.replace_labels(labels)
     # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
@@ -315,6 +315,19 @@ def checked_name(name: str, option: str) -> str:
     if not name or not name.isprintable():
         raise GlossError(f"{option}: a name is one line of printable text, not {name!r}")
     return name
+
+
+@main.command("demo")
+@shared_options
+def demo_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """Import the sample news articles that come with Gloss into the dataset (again: adds
+    nothing) and open its library."""
+    from tui.core.samples import samples_folder
+
+    given = settings(db, analyst, labels_file)
+    labels = read_label_file(given.labels) if given.labels else None
+    run_import(writing_dataset(given), (samples_folder(),), "text", labels=labels)
+    click.get_current_context().invoke(read_command, paths=(), db=db, analyst=analyst)
 
 
 @main.command("review")
