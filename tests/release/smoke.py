@@ -72,7 +72,8 @@ def version(gloss: Path, expected: str, home: Path) -> None:
 
 def installed_samples(gloss: Path, home: Path) -> Path:
     """The installed package's samples, found by the interpreter the command runs on."""
-    python = gloss.read_text(encoding="utf-8", errors="replace").splitlines()[0][2:].strip()
+    shebang = gloss.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    python = shebang.removeprefix("#!").split()[0]  # pipx's is "#!.../python -E"
     code = ("import tui; from tui.core.samples import samples_folder;"
             " print(tui.__file__); print(samples_folder())")
     result = run(python, "-c", code, cwd=home)
