@@ -40,7 +40,7 @@ bench: $(STAMP)
 # The sdist and the wheel in dist/, checked (the sdist's wheel is the tree's, twine check);
 # nothing is uploaded: `twine upload dist/*` is for a maintainer to run.
 release: $(STAMP)
-	rm -rf dist build/tree
+	rm -rf dist build
 	$(PIP) install -c constraints.txt build twine
 	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m build --outdir dist .
 	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m build --wheel --outdir build/tree .
