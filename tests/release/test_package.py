@@ -118,6 +118,19 @@ def test_the_constraints_pin_every_runtime_dependency_within_its_range():
         assert requirement.specifier.contains(pins[requirement.name.lower()]), text
 
 
+def test_the_venvs_pytest_runs_the_tests_as_documented():
+    """`.venv/bin/pytest tests/...` (the README, docs/serve.md), not only python -m pytest:
+    the tests import tests.* from the repository's root."""
+    pytest_command = Path(sys.executable).parent / "pytest"
+    if not pytest_command.exists():
+        pytest.skip(f"no pytest command beside {sys.executable}")
+    result = subprocess.run([str(pytest_command), "-q", "--collect-only", "-p",
+                             "no:cacheprovider", "tests/app/test_keys_doc.py"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "tests collected" in result.stdout
+
+
 def test_the_license_and_changelog_are_there_and_name_this_version():
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert f"## {__version__} " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
