@@ -9,11 +9,12 @@ PIP := $(BIN)/python -m pip --quiet
 .PHONY: run test lint bench release clean
 
 # The distribution was called "gloss" before (another project's name on the index): a venv
-# made then holds it, and would keep both.
+# made then holds it, and its gloss.egg-info, on pytest's path, would still name it.
 $(STAMP): pyproject.toml constraints.txt tui/__init__.py
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 	$(PIP) uninstall --yes gloss 2>/dev/null || true
+	rm -rf gloss.egg-info
 	$(PIP) install -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
@@ -36,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/parquet.py
+	$(BIN)/python bench/git_pull.py
 
 # The sdist and the wheel in dist/, checked (the sdist's wheel is the tree's, twine check);
 # nothing is uploaded: `twine upload dist/*` is for a maintainer to run.

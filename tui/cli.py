@@ -360,7 +360,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
                 "csv"]
 EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy",
-                "claims"]
+                "claims", "parquet"]
 
 
 @main.command("import")
@@ -408,7 +408,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
     chosen = formats.get(fmt)
     if output is None and (chosen.write_folder or chosen.binary):
         raise GlossError(f"{fmt}: give the output with -o"
-                         + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
+                         + (f" DIR ({fmt} writes a folder)" if chosen.write_folder else ""))
     dataset = reading_dataset(given, "export")
     with progress_bar("exporting", len(dataset.ids()), "articles") as progress:
         counted = progress.over
@@ -469,17 +469,31 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 @click.option("--place", default="", help="Only claims about a place whose name holds this.")
 @click.option("--status", type=click.Choice(["sourced", "to do"]), default=None,
               help="Only claims with a source (or a source kind), or only those still to do.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "parquet"]),
               default=None, help="[default: table on a terminal, else jsonl]")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File (needed for parquet); default stdout. Written whole or not at all.")
 @shared_options
 def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
-                   db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                   output: Path | None, db: Path | None, analyst: str | None,
+                   labels_file: Path | None) -> None:
     """Every claim, grouped by who made it, with its places, article and date."""
-    from tui.claims_output import print_claims
+    from tui.claims_output import print_claims, save_claims
 
+    if fmt == "parquet" and output is None:
+        raise GlossError("parquet: give the output with -o FILE")
     dataset = reading_dataset(settings(db, analyst, labels_file), "claims")
+    if output is not None:
+        fmt = fmt or {".parquet": "parquet", ".csv": "csv"}.get(output.suffix, "jsonl")
+        if fmt == "table":
+            raise GlossError("-o: the table is drawn for a terminal; give --format jsonl,"
+                             " csv or parquet")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
+    if output is not None:
+        problems = save_claims(dataset, output, fmt, actor=actor, place=place,
+                               status=status or "")
+    else:
+        problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
     for problem in problems:
         say(f"gloss: {problem}")
     if problems:
@@ -504,6 +518,29 @@ def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | Non
         f" {result.articles_merged} given new spans or statuses, {result.spans_added} spans")
     if result.labels_added:
         say(f"labels added to the label set: {', '.join(result.labels_added)}")
+
+
+@main.command("git-setup")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def git_setup_command(db: Path | None) -> None:
+    """Set up this clone of a dataset repository: git then merges two analysts' work on an
+    article span by span (docs/teams.md)."""
+    from tui.git_team import git_setup
+
+    for line in git_setup(settings(db, None, None).folder):
+        say(f"git-setup: {line}")
+
+
+@main.command("git-merge")
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("name")
+def git_merge_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """Merge THEIRS into OURS span by span (git runs it, as git-setup set it up)."""
+    from tui.git_team import git_merge
+
+    git_merge(base, ours, theirs, name)
 
 
 @main.command("agree")
@@ -568,3 +605,40 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
     say(f"gloss: serving {dataset.folder} as {given.analyst} on http://{shown}:{port}"
         " (ctrl+c stops)")
     server.serve_on(listening)
+
+
+@main.command("train")
+@click.option("--reviewed", is_flag=True,
+              help="Only reviewed articles, as their reviewer (--annotator) left them.")
+@click.option("--eval-split", type=click.FloatRange(0.05, 0.5), default=0.2,
+              show_default=True, help="The share of articles held out to score the model.")
+@click.option("--eval-db", type=click.Path(path_type=Path), default=None,
+              help="Score on this dataset's articles instead of a split.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The split's and the training's seed.")
+@click.option("--name", default="default", show_default=True,
+              help="The model's name: it goes to models/NAME/ under the dataset.")
+@click.option("--max-epochs", type=click.IntRange(0), default=0, show_default=True,
+              help="Stop after this many passes (0: when the score stops improving).")
+@click.option("--patience", type=click.IntRange(1), default=8, show_default=True,
+              help="Stop after this many evaluations without a better score.")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="The folder of models [default: the dataset's models/].")
+@shared_options
+def train_command(reviewed: bool, eval_split: float, eval_db: Path | None, seed: int,
+                  name: str, max_epochs: int, patience: int, output: Path | None,
+                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """Train a spaCy model (CPU, nothing downloaded) from the finished articles; print its
+    held-out figures and write it with its card to models/NAME/ (docs/training.md)."""
+    from tui.core.train.examples import Which
+    from tui.core.train.run import Limits
+    from tui.train_command import Request, run
+
+    given = click.get_current_context().find_object(Settings) or Settings()
+    if labels_file is not None or given.labels is not None:
+        raise GlossError("--labels: train learns the labels the articles hold")
+    # --annotator picks whose work counts; the login name is never a default for it
+    which = Which(reviewed, checked_name(analyst or given.annotator, "--annotator")
+                  if analyst or given.annotator else None)
+    run(Request(db or given.folder, which, eval_split, eval_db,
+                Limits(seed, max_epochs, patience), name, output))

@@ -34,7 +34,7 @@ def test_the_distribution_is_named_as_the_hints_name_it():
 
 @pytest.mark.parametrize("prefix, expected", [
     ("/home/olena/.local/share/pipx/venvs/gloss-annotator",
-     "pipx inject gloss-annotator 'spacy<4,>=3.7'"),
+     "pipx inject gloss-annotator 'spacy<3.9,>=3.8.18'"),
     ("/home/olena/.local/share/uv/tools/gloss-annotator",
      "uv tool install --force 'gloss-annotator[spacy]'"),
 ])

@@ -193,6 +193,8 @@ def read_article(path: Path, data: Any) -> Article:
         r = check.object(r, f"status row {key}")
         if not isinstance(r.get("annotator"), str) or r.get("status") not in STATUSES:
             check.fail(f"status row {key} needs an analyst and one of {', '.join(STATUSES)}")
+        if not isinstance(r.get("updated", ""), str):  # a merge compares them
+            check.fail(f"status row {key}: 'updated' is not text")
         status[r["annotator"]] = r["status"]
     # by (start, -end, label, analyst, id): three stable sorts in C, not a key each span
     rows.sort(key=_TIES)

@@ -129,14 +129,16 @@ def group(rows: Iterable[ClaimRow], *, actor: str = "", place: str = "", status:
     ``status`` (each: any, when empty)."""
     groups: dict[str, list[ClaimRow]] = {}
     for row in rows:
-        if actor and not _matches(actor, [row.source_name]):
-            continue
-        if place and not _matches(place, row.place_names):
-            continue
-        if status and row.status != status:
-            continue
-        groups.setdefault(row.source_name, []).append(row)
+        if keeps(row, actor=actor, place=place, status=status):
+            groups.setdefault(row.source_name, []).append(row)
     return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0].casefold())))
+
+
+def keeps(row: ClaimRow, *, actor: str = "", place: str = "", status: str = "") -> bool:
+    """Does ``row`` pass the board's filters (see :func:`group`)?"""
+    return ((not actor or _matches(actor, [row.source_name]))
+            and (not place or _matches(place, row.place_names))
+            and (not status or row.status == status))
 
 
 def _matches(query: str, names: list[str]) -> bool:

@@ -11,6 +11,11 @@ from pathlib import Path
 from tui import DISTRIBUTION
 
 
+def distribution() -> str:
+    """The name Gloss is installed under on the package index (pyproject.toml's ``name``)."""
+    return DISTRIBUTION
+
+
 def extra_command(extra: str) -> str:
     """The command that adds ``extra`` (e.g. ``spacy``) to this installation of Gloss."""
     prefix = Path(sys.prefix).as_posix()
@@ -28,7 +33,7 @@ def extra_command(extra: str) -> str:
 
 
 def extra_requirements(extra: str) -> list[str]:
-    """What the installed metadata says ``extra`` brings (``spacy<4,>=3.7``), the
+    """What the installed metadata says ``extra`` brings (``pyarrow<27,>=16.1``), the
     ``; extra == ...`` marker dropped; the extra's bare name when the metadata is not
     there."""
     marker = re.compile(r"""\s*;\s*extra\s*==\s*["']""" + re.escape(extra) + r"""["']\s*$""")
