@@ -3,7 +3,8 @@
 bound pyproject.toml gives it, the test tools at the versions of constraints.txt; what they
 bring is left to pip (the newest that fits, as uv's --resolution lowest-direct does).
 
-    python .ci/lowest.py > lowest.txt && pip install -c lowest.txt -e '.[test]'
+    python .ci/lowest.py > lowest.txt && pip install -c lowest.txt -e .
+    python .ci/lowest.py --tools    # the test tools, one a line, to install one by one
 
 Read from pyproject.toml, so a bound changed there is the bound tested: no second list.
 """
@@ -27,6 +28,9 @@ def name_of(requirement: str) -> str:
 
 def main() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    if sys.argv[1:] == ["--tools"]:
+        print("\n".join(name_of(r) for r in project["optional-dependencies"]["test"]))
+        return
     for requirement in project["dependencies"]:
         lower = re.search(r">=\s*([^,;\s]+)", requirement)
         if lower is None:
