@@ -7,11 +7,7 @@ otherwise converts at its own boundary.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +26,8 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article, Dataset
 from tui.core.export_selection import Choice, nothing_reviewed, select
-from tui.core.model import GlossError, LabelSet
+from tui.core.model import LabelSet
+from tui.core.output import FolderOutput, open_output
 from tui.formats import brat, claims, conll, doccano, labelstudio, prodigy, spacy_docbin
 
 Reader = Callable[[Path, Notes], Iterator[RawArticle]]
@@ -194,75 +191,28 @@ def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,
 
 def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
                 annotator: str | None = None, progress: Progress | None = None, *,
-                choice: Choice | None = None) -> ExportReport:
-    """Export to ``path`` (a folder for brat), which appears whole or not at all.
-
-    What is written goes to a temp file (or folder) beside ``path`` first and is renamed
-    into place once complete, with the permissions the umask gives a new file.
-    """
+                choice: Choice | None = None, wait: bool = True) -> ExportReport:
+    """Export to ``path`` (a folder for brat): a new or regular file appears whole or not at
+    all, a pipe or a device is written into, and nothing of the dataset is ever written
+    over (``tui/core/output.py``). ``wait``: wait for a reader of a named pipe."""
     fmt = get(name)
     if fmt.write_folder is not None:
         return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            report = export(dataset, handle, name, annotator, progress, choice=choice)
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-    return report
+    with open_output(path, dataset.folder, wait=wait, binary=fmt.binary) as handle:
+        return export(dataset, handle, name, annotator, progress, choice=choice)
 
 
 def _export_folder(dataset: Dataset, path: Path, fmt: Format, choice: Choice,
                    progress: Progress | None) -> ExportReport:
     assert fmt.write_folder is not None
-    if path.exists() and not _replaceable(path, fmt):
-        raise GlossError(f"{path}: already there and not a folder of {fmt.name} files; give"
-                         " a new or empty folder")
+    target = FolderOutput(path, dataset.folder, fmt.name)  # refused before anything is read
     notes = Notes()
     unreadable: list[str] = []
     articles = _chosen(dataset, fmt, choice, notes, unreadable, progress)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.",
-                                     suffix=".tmp"))
-    except OSError as exc:
-        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
+    with target as temp:
         count = fmt.write_folder(articles, temp, notes, None)
-        mask = _umask()
-        for child in temp.iterdir():
-            os.chmod(child, 0o666 & ~mask)
-        os.chmod(temp, 0o777 & ~mask)
-        old = path.with_name(f"{temp.name}.old")
-        if path.exists():
-            os.rename(path, old)  # the last export, set aside until the new one is in place
-        os.rename(temp, path)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
-    return ExportReport(count, notes.lines(), unreadable)
-
-
-def _replaceable(path: Path, fmt: Format) -> bool:
-    """Is ``path`` a folder that an export may replace: empty, or holding only files of
-    the format (a former export), never someone's other files?"""
-    if not path.is_dir() or path.is_symlink():
-        return False
-    return all(child.is_file() and child.suffix in (*fmt.suffixes, ".txt")
-               for child in path.iterdir())
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    warnings = notes.lines()
+    if target.kept is not None:
+        warnings.append(f"{target.kept} kept: files appeared in {path} while it was"
+                        " written, and Gloss removes only what it wrote")
+    return ExportReport(count, warnings, unreadable)
