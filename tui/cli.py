@@ -23,6 +23,7 @@ import click
 
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
+from tui.core.depth import TOO_DEEP, json_problem
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
 from tui.progress import progress_bar
@@ -161,15 +162,11 @@ def quiet_stdout() -> None:
 
 
 def read_label_file(path: Path) -> LabelSet:
-    """A label set from a file: a JSON list of names or objects, or one name a line."""
+    """A label set from a file: one name a line, unless the file is JSON (by its name, or
+    content that parses as a JSON list or object): a list of names or objects."""
     raw = decode(read_input(path), str(path))
-    if raw.lstrip().startswith(("[", "{")):
-        import orjson
-
-        try:
-            records = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+    records = json_labels(path, raw)
+    if records is not None:
         if isinstance(records, list):
             records = [r if isinstance(r, dict) else {"name": r} for r in records]
         try:
@@ -190,6 +187,24 @@ def read_label_file(path: Path) -> LabelSet:
     if not labels.labels:
         raise InputError(str(path), "no labels in the file")
     return labels
+
+
+def json_labels(path: Path, raw: str) -> Any:
+    """The parsed label file when it is JSON, else None (a list of names, one a line: a
+    first name such as ``[draft]`` is a name, not broken JSON)."""
+    import orjson
+
+    named = path.suffix.lower() == ".json"
+    if not named and not raw.lstrip().startswith(("[", "{")):
+        return None
+    try:
+        records = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        problem = json_problem(exc.msg)
+        if named or problem == TOO_DEEP:
+            raise InputError(str(path), problem) from exc
+        return None
+    return records if named or isinstance(records, list | dict) else None
 
 
 def writing_dataset(given: Settings) -> Dataset:

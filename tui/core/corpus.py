@@ -21,6 +21,7 @@ from typing import IO, Any
 import orjson
 
 from tui.core.dataset import Dataset, ImportResult
+from tui.core.depth import TOO_DEEP, deeper_than, json_problem
 from tui.core.files import NotReadable, open_binary, read_bytes, reason
 from tui.core.model import (
     Document,
@@ -74,7 +75,7 @@ def json_lines(path: Path, notes: Notes) -> Iterator[tuple[str, dict[str, Any]]]
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                notes.reject(InputError(where, f"not valid JSON ({exc.msg})"))
+                notes.reject(InputError(where, json_problem(exc.msg)))
                 continue
             if not isinstance(record, dict):
                 notes.reject(InputError(where, "each line must be a JSON object"))
@@ -226,6 +227,8 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
     if not isinstance(raw.meta, dict):
         notes.reject(InputError(raw.where, "'meta' must be an object"))
         raw.meta = {}
+    if deeper_than(raw.meta):  # no writer could write it back (tui/core/depth.py)
+        raise InputError(raw.where, f"its metadata is {TOO_DEEP}")
     checked: list[tuple[int, dict[str, Any], int, int, str]] = []
     for i, item in enumerate(raw.spans):
         try:
