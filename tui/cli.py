@@ -71,9 +71,15 @@ LABELS_HELP = ("Replace the dataset's label set with this file: a JSON list of"
 
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--db, --annotator and --labels, also accepted after the command's name."""
+    """--db, --annotator and --labels, also accepted after the command's name (the
+    commands that take a label set: read and import)."""
     command = click.option("--labels", "labels_file", type=click.Path(path_type=Path),
                            help=LABELS_HELP)(command)
+    return dataset_options(command)
+
+
+def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db and --annotator, also accepted after the command's name."""
     command = click.option("--annotator", "analyst", help=ANALYST_HELP)(command)
     return click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)(command)
 
@@ -128,9 +134,14 @@ def entry() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.ClickException as exc:
-        say(f"gloss: {exc.format_message()}"
-            + (" (gloss --help lists the commands and options)"
-               if isinstance(exc, click.UsageError) else ""))
+        ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+        if ctx is not None and ctx.parent is not None:  # a command's own: name it
+            say(f"gloss: {ctx.info_name}: {exc.format_message()} (gloss {ctx.info_name}"
+                " --help lists its options)")
+        else:
+            say(f"gloss: {exc.format_message()}"
+                + (" (gloss --help lists the commands and options)"
+                   if isinstance(exc, click.UsageError) else ""))
         sys.exit(EXIT_BAD_INPUT)
     except click.Abort:
         sys.exit(130)
@@ -215,8 +226,8 @@ def writing_dataset(given: Settings) -> Dataset:
 def reading_dataset(given: Settings, command: str) -> Dataset:
     """The dataset of a command that only reads (export, stats): never made or changed."""
     if given.labels is not None:
-        raise GlossError(f"--labels changes the label set; {command} only reads (give it to"
-                         " import or read)")
+        raise GlossError(f"--labels: {command} only reads, and --labels changes the label"
+                         " set (give it to import or read)")
     return Dataset.existing(given.folder, given.analyst)
 
 
@@ -282,6 +293,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
+    need_terminal()  # before anything is imported: refused, the dataset is as it was
     # Until the first frame nothing made here is garbage, but collections would rescan all
     # of it many times over while Textual is imported (the app freezes it, then collects)
     gc.disable()
@@ -324,6 +336,29 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     GlossApp(dataset, opened, colours=None, review=plan).run()  # None: the terminal's colours
 
 
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, or None. Textual reads keys from stdin and draws on
+    stderr: without a terminal there it would wait for keys that never come (or draw into
+    a file). Under ``gloss serve`` textual-serve names its own driver: the browser is the
+    terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("stdin", sys.__stdin__), ("stderr", sys.__stderr__)):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                return f"{name} is not a terminal"
+        except (OSError, ValueError):
+            return f"{name} is not a terminal"
+    return None
+
+
+def need_terminal() -> None:
+    problem = terminal_problem()
+    if problem:
+        raise GlossError(f"{problem}: the app needs one (for a script: gloss import,"
+                         " export, stats, claims; for a browser: gloss serve)")
+
+
 def checked_name(name: str, option: str) -> str:
     """An analyst's name given on the command line: one line of printable text."""
     name = name.strip()
@@ -343,6 +378,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
     keys take one side of each difference (or every agreement) into the reviewed version."""
     from tui.core.review import REVIEWER, ReviewPlan
 
+    need_terminal()
     given = settings(db, None, None)
     name = checked_name(reviewer, "--reviewer") if reviewer else REVIEWER
     names = tuple(checked_name(n, "--annotators") for n in annotators.split(",") if n.strip())
@@ -430,7 +466,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}articles")
+    say(report.summary(choice.reviewed))
 
 
 @main.command("stats")
@@ -438,9 +474,8 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
               help="The stats screen's plots, each with its numbers, instead of tables.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="json: every figure, for scripts.")
-@shared_options
-def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None) -> None:
     """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
     spans per article and per hour, claims with and without a source."""
     from tui import stats
@@ -448,7 +483,7 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 
     if plot and fmt == "json":
         raise GlossError("--plot draws, --format json does not: give one of them")
-    dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
+    dataset = reading_dataset(settings(db, analyst, None), "stats")
     figures = Tally().figures(dataset)
     try:
         if fmt == "json":
@@ -473,13 +508,13 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
               help="Only claims with a source (or a source kind), or only those still to do.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]),
               default=None, help="[default: table on a terminal, else jsonl]")
-@shared_options
+@dataset_options
 def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
-                   db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                   db: Path | None, analyst: str | None) -> None:
     """Every claim, grouped by who made it, with its places, article and date."""
     from tui.claims_output import print_claims
 
-    dataset = reading_dataset(settings(db, analyst, labels_file), "claims")
+    dataset = reading_dataset(settings(db, analyst, None), "claims")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
     problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
     for problem in problems:
@@ -490,13 +525,12 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
 
 @main.command("merge")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@shared_options
-def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None) -> None:
     """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
     from tui.core.merging import merge_datasets
 
-    given = settings(db, analyst, labels_file)
+    given = settings(db, analyst, None)
     if given.labels is not None:
         raise GlossError("--labels: merge unites the label sets of the folders; give it to"
                          " import or read")
@@ -517,13 +551,13 @@ def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | Non
               help="Every article, not only those every compared analyst marked done.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
               help="[default: table on a terminal, else json]")
-@shared_options
+@dataset_options
 def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: str | None,
-                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                  db: Path | None, analyst: str | None) -> None:
     """How far analysts agree: span F1, Cohen's kappa, Krippendorff's alpha, SOURCE links."""
     from tui.agreement_output import print_agreement
 
-    dataset = reading_dataset(settings(db, analyst, labels_file), "agree")
+    dataset = reading_dataset(settings(db, analyst, None), "agree")
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     names = [name.strip() for name in annotators.split(",") if name.strip()]
     problems = print_agreement(dataset, fmt, names, list(labels), every)
@@ -540,13 +574,12 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
               help="The address to listen on; one that is not loopback needs --public.")
 @click.option("--public", is_flag=True,
               help="Allow --host to be an address others reach: there is no login.")
-@shared_options
-def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: str | None) -> None:
     """The app in a browser: each tab its own app on the dataset (docs/serve.md)."""
     from tui.serve import GlossServer, app_command, is_loopback
 
-    given = settings(db, analyst, labels_file)
+    given = settings(db, analyst, None)
     if given.labels is not None:
         raise GlossError("--labels: give it to import or read; serve opens the dataset as"
                          " it is")

@@ -49,6 +49,7 @@ class Format:
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
     one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
     # Label Studio: an annotation an analyst)
+    unit: str = "articles"  # what the writer counts: articles, lines (one an analyst), claims
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -62,7 +63,7 @@ def _csv(path: Path, notes: Notes) -> Iterator[RawArticle]:
 FORMATS: dict[str, Format] = {
     "jsonl": Format("jsonl", "Prodigy / spaCy JSONL: text, meta, tokens, spans (default)",
                     (".jsonl",), prodigy.read, prodigy.write, keeps_skipped=True,
-                    one_version=False),
+                    one_version=False, unit="lines"),
     "doccano": Format("doccano", "doccano JSONL: label or entities/relations, UTF-16 offsets",
                       (), doccano.read, doccano.write),
     "brat": Format("brat", "brat standoff: a folder of .txt + .ann", (".ann",), brat.read,
@@ -76,7 +77,7 @@ FORMATS: dict[str, Format] = {
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
     "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
-                     " only)", (), write_claims=claims.write),
+                     " only)", (), write_claims=claims.write, unit="claims"),
     "text": Format("text", "plain .txt / .md articles, a file or a folder", (".txt", ".md"),
                    _text),
     "csv": Format("csv", "CSV with a 'text' column (and 'title')", (".csv",), _csv),
@@ -142,9 +143,40 @@ def read(path: Path, name: str, notes: Notes) -> Iterator[RawArticle]:
 
 @dataclass(slots=True)
 class ExportReport:
-    articles: int
+    articles: int  # written (claims: read for their claims)
     warnings: list[str]
     unreadable: list[str]
+    written: int = -1  # what the writer counts (its format's ``unit``); -1: the articles
+    unit: str = "articles"
+
+    def summary(self, reviewed: bool = False) -> str:
+        """The line that says what was exported, true for every format."""
+        what = _count(self.articles, "reviewed article" if reviewed else "article")
+        if self.unit == "claims":
+            if not self.written:
+                return (f"exported no claims: none in the {what} read" if self.articles
+                        else "exported no claims: no article to read") + "; nothing written"
+            return f"exported {_count(self.written, 'claim')} from {what}"
+        if self.unit == "lines" and self.written not in (-1, self.articles):
+            return f"exported {what} ({self.written:,} lines: one an analyst)"
+        return f"exported {what}"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+class _Counted:
+    """The articles a writer is given, counted as it takes them."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self.articles = articles
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Article]:
+        for article in self.articles:
+            self.count += 1
+            yield article
 
 
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
@@ -158,7 +190,8 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     fmt = get(name)
     notes = Notes()
     unreadable: list[str] = []
-    shown = _chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable, progress)
+    shown = _Counted(_chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable,
+                             progress))
     annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
         count = fmt.write_claims(shown, out, notes, annotator, dataset.labels)
@@ -167,7 +200,7 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     else:
         raise InputError(name, "this format is written to a folder: use -o DIR"
                          if fmt.write_folder else "Gloss can import this format, not export it")
-    return ExportReport(count, notes.lines(), unreadable)
+    return ExportReport(shown.count, notes.lines(), unreadable, count, fmt.unit)
 
 
 def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,
