@@ -265,7 +265,15 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
         say(f"note: {line}")
     for line in notes.skipped:
         say(f"skipped: {line}")
+    for line in notes.files_skipped[:SKIPPED_FILES_SHOWN]:
+        say(f"left out: {line}")
+    if len(notes.files_skipped) > SKIPPED_FILES_SHOWN:
+        say(f"left out: {len(notes.files_skipped) - SKIPPED_FILES_SHOWN} more files that are"
+            " no format Gloss reads")
     return result.ids
+
+
+SKIPPED_FILES_SHOWN = 20
 
 
 @contextlib.contextmanager

@@ -162,10 +162,10 @@ def text_files(path: Path) -> list[Path]:
             if p.name.upper() not in ("README.MD", "SOURCES.MD")]
 
 
-def files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+def files_under(folder: Path, suffixes: tuple[str, ...] | None) -> list[Path]:
     """Every file of ``folder`` (every level down, hidden ones aside) ending in one of
-    ``suffixes``, sorted. A folder that cannot be read stops the import with its name,
-    rather than its files being left out without a word."""
+    ``suffixes`` (None: every file), sorted. A folder that cannot be read stops the import
+    with its name, rather than its files being left out without a word."""
 
     def refuse(exc: OSError) -> None:
         raise InputError(str(exc.filename or folder), f"cannot read the folder: "
@@ -175,7 +175,7 @@ def files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     for parent, subfolders, names in os.walk(folder, onerror=refuse):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         found += [Path(parent, name) for name in names if not name.startswith(".")
-                  and Path(name).suffix.lower() in suffixes]
+                  and (suffixes is None or Path(name).suffix.lower() in suffixes)]
     return sorted(found)
 
 
@@ -427,6 +427,10 @@ class Notes:
         self.counts: dict[str, int] = {}
         self.skip_invalid = skip_invalid
         self.skipped: list[str] = []
+        self.files_skipped: list[str] = []  # files of a folder that are no format Gloss reads
+
+    def skip_file(self, where: str, why: str) -> None:
+        self.files_skipped.append(f"{where}: {why}")
 
     def add(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

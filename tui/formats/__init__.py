@@ -135,7 +135,14 @@ def _sniff_json(path: Path) -> Format:
 def read(path: Path, name: str, notes: Notes) -> Iterator[RawArticle]:
     if not path.exists() and not path.is_symlink():
         raise InputError(str(path), "no such file or folder")
-    fmt = detect(path) if name == "auto" else get(name)
+    fmt = None if name == "auto" else get(name)
+    if fmt is not None and fmt.read is None:
+        raise InputError(str(path), f"Gloss can export {fmt.name} but not import it")
+    if path.is_dir() and (fmt is None or fmt.name not in ("text", "brat")):
+        from tui.formats.folder import read_folder
+
+        return read_folder(path, notes, FORMATS, detect, fmt)
+    fmt = fmt or detect(path)
     if fmt.read is None:
         raise InputError(str(path), f"Gloss can export {fmt.name} but not import it")
     return fmt.read(path, notes)
