@@ -301,6 +301,9 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
+    from tui.parent_watch import watch_from_environment
+
+    watch_from_environment()  # a tab of `gloss serve`: end with the server
     need_terminal()  # before anything is imported: refused, the dataset is as it was
     # Until the first frame nothing made here is garbage, but collections would rescan all
     # of it many times over while Textual is imported (the app freezes it, then collects)
@@ -575,6 +578,10 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
         sys.exit(EXIT_BAD_INPUT)
 
 
+# Each tab is an app process of about 45 MB: one server starts this many at most
+SERVE_MAX_SESSIONS = 8
+
+
 @main.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="The port to listen on.")
@@ -582,8 +589,13 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
               help="The address to listen on; one that is not loopback needs --public.")
 @click.option("--public", is_flag=True,
               help="Allow --host to be an address others reach: there is no login.")
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=SERVE_MAX_SESSIONS,
+              show_default=True,
+              help="Browser tabs served at once (each runs an app of its own, about 45 MB);"
+              " one more gets a page saying so.")
 @dataset_options
-def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: str | None) -> None:
+def serve_command(port: int, host: str, public: bool, max_sessions: int, db: Path | None,
+                  analyst: str | None) -> None:
     """The app in a browser: each tab its own app on the dataset (docs/serve.md)."""
     from tui.serve import GlossServer, app_command, is_loopback
 
@@ -598,7 +610,8 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
     dataset = writing_dataset(given)  # a folder that cannot hold a dataset is refused now
     os.environ.setdefault("COLORTERM", "truecolor")  # each tab's app: the browser's colours
     server = GlossServer(app_command(dataset.folder, given.analyst), host, port,
-                         title=f"Gloss · {visible(dataset.folder.name)}")
+                         title=f"Gloss · {visible(dataset.folder.name)}",
+                         max_sessions=max_sessions)
     shown = f"[{host}]" if ":" in host else host
     try:
         listening = server.listen()
