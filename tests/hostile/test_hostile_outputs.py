@@ -108,29 +108,45 @@ def test_the_app_never_waits_on_a_named_pipe_nobody_reads(tmp_path, db):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1"])
-def test_dev_stdout_is_this_process_s_output(tmp_path, db, name):
-    outcome = run_child("export", "-o", name, "--db", db, cwd=tmp_path)
+def stdout_link(tmp_path: Path, via: str) -> Path:
+    """A link of our own that leads where /dev/stdout does (the real one is never given:
+    an export that replaced what it names would replace the system's)."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1" if via == "proc" else "/dev/fd/1")
+    return link
+
+
+@pytest.mark.parametrize("via", ["proc", "dev/fd"])
+def test_dev_stdout_is_this_process_s_output(tmp_path, db, via):
+    link = stdout_link(tmp_path, via)
+    outcome = run_child("export", "-o", link, "--db", db, cwd=tmp_path)
     assert outcome.code == 0, outcome.err
     assert orjson.loads(outcome.out)["text"] == TEXT
+    assert link.is_symlink()
 
 
 def test_dev_stdout_sent_to_a_file_writes_that_file(tmp_path, db):
     out = tmp_path / "out.jsonl"
+    link = stdout_link(tmp_path, "proc")
     with out.open("wb") as handle:
-        outcome = run_child("export", "-o", "/dev/stdout", "--db", db, cwd=tmp_path,
-                            stdout=handle)
+        outcome = run_child("export", "-o", link, "--db", db, cwd=tmp_path, stdout=handle)
     assert outcome.code == 0, outcome.err
     assert orjson.loads(out.read_bytes())["text"] == TEXT
+    assert link.is_symlink()
 
 
 def test_a_terminal_is_written_into(tmp_path, db):
+    """A pty of the test's own, given through a link of ours (a version that replaced what
+    it is given would replace the link, never the terminal: /dev/pts makes no files)."""
     leader, follower = os.openpty()
     try:
-        code, err = exported(tmp_path, "-o", os.ttyname(follower), child=True)
+        tty = tmp_path / "tty"
+        tty.symlink_to(os.ttyname(follower))
+        code, err = exported(tmp_path, "-o", tty, child=True)
         assert code == 0, err
         shown = os.read(leader, 1 << 16)
         assert b"Putin and Zelensky" in shown
+        assert tty.is_symlink() and stat.S_ISCHR(os.stat(tty).st_mode)
     finally:
         os.close(leader)
         os.close(follower)
