@@ -10,6 +10,7 @@ No real device is ever a victim: the devices are made with `os.mknod` in a temp 
 from __future__ import annotations
 
 import os
+import select
 import stat
 import threading
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.hostile.attack import TEXT, attack, run, run_child, snapshot
+from tests.hostile.attack import HANG_S, TEXT, attack, run, run_child, snapshot
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Span
 
@@ -144,6 +145,7 @@ def test_a_terminal_is_written_into(tmp_path, db):
         tty.symlink_to(os.ttyname(follower))
         code, err = exported(tmp_path, "-o", tty, child=True)
         assert code == 0, err
+        assert select.select([leader], [], [], HANG_S)[0], "nothing reached the terminal"
         shown = os.read(leader, 1 << 16)
         assert b"Putin and Zelensky" in shown
         assert tty.is_symlink() and stat.S_ISCHR(os.stat(tty).st_mode)
