@@ -37,6 +37,16 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def descendants(pid: int) -> set[int]:
+    """Every live process under ``pid``: what a failed test must not leave running."""
+    found: set[int] = set()
+    level = {pid}
+    while level:
+        level = set().union(*(children(p) for p in level)) - found
+        found |= level
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -116,8 +126,8 @@ async def tabs_running(server_pid: int, open_tab: Callable[[], object], n: int
     assert all(isinstance(tab, Tab) for tab in tabs), tabs
     await until("every app drawing", lambda: all(tab.frames > 0 for tab in tabs))
     apps = children(server_pid)
-    assert len(apps) == n
-    return tabs, apps
+    assert len(apps) == n, descendants(server_pid)
+    return tabs, apps | descendants(server_pid)
 
 
 @pytest.mark.parametrize("how", ["kill -9", "SIGTERM", "ctrl+c"])
