@@ -389,7 +389,6 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
     keys take one side of each difference (or every agreement) into the reviewed version."""
     from tui.core.review import REVIEWER, ReviewPlan
 
-    need_terminal()
     given = settings(db, None, None)
     name = checked_name(reviewer, "--reviewer") if reviewer else REVIEWER
     names = tuple(checked_name(n, "--annotators") for n in annotators.split(",") if n.strip())
@@ -399,6 +398,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
         raise GlossError("--annotators: two analysts at most, side by side")
     if not given.folder.is_dir():
         raise GlossError(f"no dataset at {given.folder}")
+    need_terminal()  # after what is wrong with the options, before the dataset is opened
     dataset = Dataset(given.folder, name)  # the reviewer is who works here
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp
