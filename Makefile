@@ -32,6 +32,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/parquet.py
+	$(BIN)/python bench/git_pull.py
+	$(BIN)/python bench/suggest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import orjson
 
@@ -28,11 +28,21 @@ from tui.core.dataset import Article, Dataset
 from tui.core.export_selection import Choice, nothing_reviewed, select
 from tui.core.model import LabelSet
 from tui.core.output import FolderOutput, open_output
-from tui.formats import brat, claims, conll, doccano, labelstudio, prodigy, spacy_docbin
+from tui.formats import (
+    brat,
+    claims,
+    conll,
+    doccano,
+    labelstudio,
+    parquet,
+    prodigy,
+    spacy_docbin,
+)
 
 Reader = Callable[[Path, Notes], Iterator[RawArticle]]
 Writer = Callable[[Iterable[Article], IO[bytes], Notes, str | None], int]
 FolderWriter = Callable[[Iterable[Article], Path, Notes, str | None], int]
+T = TypeVar("T")
 ClaimsWriter = Callable[[Iterable[Article], IO[bytes], Notes, str | None, LabelSet], int]
 
 
@@ -49,7 +59,9 @@ class Format:
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
     one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
     # Label Studio: an annotation an analyst)
-    unit: str = "articles"  # what the writer counts: articles, lines (one an analyst), claims
+    whole: bool = False  # written from every article as it is (its rejected suggestions),
+    # not from the work an export chooses
+    unit: str = "article"  # what the writer counts: article, line (one an analyst), claim...
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -63,7 +75,7 @@ def _csv(path: Path, notes: Notes) -> Iterator[RawArticle]:
 FORMATS: dict[str, Format] = {
     "jsonl": Format("jsonl", "Prodigy / spaCy JSONL: text, meta, tokens, spans (default)",
                     (".jsonl",), prodigy.read, prodigy.write, keeps_skipped=True,
-                    one_version=False, unit="lines"),
+                    one_version=False, unit="line"),
     "doccano": Format("doccano", "doccano JSONL: label or entities/relations, UTF-16 offsets",
                       (), doccano.read, doccano.write),
     "brat": Format("brat", "brat standoff: a folder of .txt + .ann", (".ann",), brat.read,
@@ -76,8 +88,15 @@ FORMATS: dict[str, Format] = {
                           one_version=False),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
+    "parquet": Format("parquet", "Apache Parquet: a folder of spans.parquet and"
+                      " articles.parquet, with the parquet extra", (".parquet",),
+                      write_folder=parquet.write_folder, keeps_skipped=True,
+                      one_version=False),
     "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
-                     " only)", (), write_claims=claims.write, unit="claims"),
+                     " only)", (), write_claims=claims.write, unit="claim"),
+    "rejected": Format("rejected", "Prodigy JSONL of the rejected suggestions, answer reject"
+                       " (export only)", (), write=prodigy.rejected, whole=True,
+                       unit="rejected suggestion"),
     "text": Format("text", "plain .txt / .md articles, a file or a folder", (".txt", ".md"),
                    _text),
     "csv": Format("csv", "CSV with a 'text' column (and 'title')", (".csv",), _csv),
@@ -154,19 +173,20 @@ class ExportReport:
     warnings: list[str]
     unreadable: list[str]
     written: int = -1  # what the writer counts (its format's ``unit``); -1: the articles
-    unit: str = "articles"
+    unit: str = "article"
 
     def summary(self, reviewed: bool = False) -> str:
         """The line that says what was exported, true for every format."""
         what = _count(self.articles, "reviewed article" if reviewed else "article")
-        if self.unit == "claims":
-            if not self.written:
-                return (f"exported no claims: none in the {what} read" if self.articles
-                        else "exported no claims: no article to read") + "; nothing written"
-            return f"exported {_count(self.written, 'claim')} from {what}"
-        if self.unit == "lines" and self.written not in (-1, self.articles):
-            return f"exported {what} ({self.written:,} lines: one an analyst)"
-        return f"exported {what}"
+        if self.unit == "line":
+            return f"exported {what}" + (f" ({self.written:,} lines: one an analyst)" if
+                                         self.written not in (-1, self.articles) else "")
+        if self.unit == "article":
+            return f"exported {what}"
+        if not self.written:  # claims, rejected suggestions: none is not "389 articles"
+            return (f"exported no {self.unit}s: none in the {what} read" if self.articles
+                    else f"exported no {self.unit}s: no article to read") + "; nothing written"
+        return f"exported {_count(self.written, self.unit)} from {what}"
 
 
 def _count(n: int, what: str) -> str:
@@ -197,6 +217,11 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     fmt = get(name)
     notes = Notes()
     unreadable: list[str] = []
+    if fmt.whole and fmt.write is not None:
+        articles: Iterable[Article] = dataset.readable(unreadable)
+        every = _Counted(progress(articles) if progress else articles)
+        count = fmt.write(every, out, notes, (choice or Choice(annotator)).annotator)
+        return ExportReport(every.count, notes.lines(), unreadable, count, fmt.unit)
     shown = _Counted(_chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable,
                              progress))
     annotator = None  # the chosen articles hold only the work to export
@@ -238,8 +263,18 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     fmt = get(name)
     if fmt.write_folder is not None:
         return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
-    with open_output(path, dataset.folder, wait=wait, binary=fmt.binary) as handle:
-        return export(dataset, handle, name, annotator, progress, choice=choice)
+    return write_file(path, lambda handle: export(dataset, handle, name, annotator, progress,
+                                                  choice=choice),
+                      dataset.folder, wait=wait, binary=fmt.binary)
+
+
+def write_file(path: Path, write: Callable[[IO[bytes]], T], dataset: Path | None = None,
+               *, wait: bool = True, binary: bool = False) -> T:
+    """Call ``write`` with what ``path`` names opened for writing, never over it and never
+    inside the ``dataset`` folder (``tui/core/output.py``): a new or regular file appears
+    whole or not at all, a pipe or a device is written into."""
+    with open_output(path, dataset, wait=wait, binary=binary) as handle:
+        return write(handle)
 
 
 def _export_folder(dataset: Dataset, path: Path, fmt: Format, choice: Choice,
