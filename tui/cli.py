@@ -311,7 +311,6 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     from tui.parent_watch import watch_from_environment
 
     watch_from_environment()  # a tab of `gloss serve`: end with the server
-    need_terminal()  # before anything is imported: refused, the dataset is as it was
     # Until the first frame nothing made here is garbage, but collections would rescan all
     # of it many times over while Textual is imported (the app freezes it, then collects)
     gc.disable()
@@ -334,6 +333,10 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     patterns = checked_patterns(patterns_file)
+    from tui.core.review import ReviewPlan
+
+    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+    need_terminal()  # after what is wrong with the options, before anything is imported
     opened: list[str] = []
     for path in paths[:2]:  # the first article of each PATH, two side by side
         known = None if labels else stored(path)
@@ -351,9 +354,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
-    from tui.core.review import ReviewPlan
 
-    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
     GlossApp(dataset, opened, colours=None, review=plan).run()  # None: the terminal's colours
 
 

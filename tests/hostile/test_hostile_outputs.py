@@ -204,11 +204,25 @@ def inside(db: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("what", INSIDE)
-@pytest.mark.parametrize("fmt", ["jsonl", "brat"])
+@pytest.mark.parametrize("fmt", ["jsonl", "brat", "gloss claims"])
 def test_an_output_inside_the_dataset_is_refused(tmp_path, db, what, fmt):
     Dataset(db, "alice").replace_labels(Dataset(db, "alice").labels)  # labels.json there
-    code, err = exported(tmp_path, "--format", fmt, "-o", inside(db)[what])
+    target = inside(db)[what]
+    if fmt == "gloss claims":
+        outcome = attack(tmp_path, "claims", "--format", "jsonl", "-o", target, imports=False)
+        code, err = outcome.code, outcome.err
+    else:
+        code, err = exported(tmp_path, "--format", fmt, "-o", target)
     assert code == 2 and "inside the dataset folder" in err, err
+
+
+@root_only
+def test_claims_into_a_character_device(tmp_path, db):
+    null = tmp_path / "null"
+    before = make_null(null)
+    outcome = attack(tmp_path, "claims", "--format", "csv", "-o", null, imports=False)
+    assert outcome.code == 0, outcome.err
+    assert same_node(null, before)
 
 
 def test_a_link_into_the_dataset_is_refused(tmp_path, db):
