@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/conll.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/token_files.py
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/library.py

@@ -24,6 +24,7 @@ from tui.core.corpus import (
     short,
 )
 from tui.core.dataset import Article
+from tui.core.depth import TOO_DEEP, json_problem
 from tui.core.export_selection import analysts
 from tui.core.model import TYPED
 from tui.core.text import Utf16Offsets
@@ -42,7 +43,9 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
     try:
         tasks = orjson.loads(read_input(path))
     except orjson.JSONDecodeError as exc:
-        raise InputError(str(path), f"not a Label Studio JSON file ({exc.msg})") from exc
+        problem = json_problem(exc.msg)
+        raise InputError(str(path), problem if problem == TOO_DEEP else
+                         f"not a Label Studio JSON file ({exc.msg})") from exc
     tasks = tasks if isinstance(tasks, list) else [tasks]
     for number, task in enumerate(tasks, start=1):
         try:

@@ -212,7 +212,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
             for version, workers in versions(article, notes):
                 out.write(json_bytes(record(version, annotator, notes, cached, workers)))
                 out.write(b"\n")
-            count += 1
+                count += 1  # lines: one an article and analyst
     finally:
         for index in kept.values():
             index.close()
