@@ -24,6 +24,7 @@ import click
 from tui import DISTRIBUTION, __version__
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
+from tui.core.depth import TOO_DEEP, json_problem
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
 from tui.progress import progress_bar
@@ -71,9 +72,15 @@ LABELS_HELP = ("Replace the dataset's label set with this file: a JSON list of"
 
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--db, --annotator and --labels, also accepted after the command's name."""
+    """--db, --annotator and --labels, also accepted after the command's name (the
+    commands that take a label set: read, import and demo)."""
     command = click.option("--labels", "labels_file", type=click.Path(path_type=Path),
                            help=LABELS_HELP)(command)
+    return dataset_options(command)
+
+
+def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db and --annotator, also accepted after the command's name."""
     command = click.option("--annotator", "analyst", help=ANALYST_HELP)(command)
     return click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)(command)
 
@@ -129,9 +136,14 @@ def entry() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.ClickException as exc:
-        say(f"gloss: {exc.format_message()}"
-            + (" (gloss --help lists the commands and options)"
-               if isinstance(exc, click.UsageError) else ""))
+        ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+        if ctx is not None and ctx.parent is not None:  # a command's own: name it
+            say(f"gloss: {ctx.info_name}: {exc.format_message()} (gloss {ctx.info_name}"
+                " --help lists its options)")
+        else:
+            say(f"gloss: {exc.format_message()}"
+                + (" (gloss --help lists the commands and options)"
+                   if isinstance(exc, click.UsageError) else ""))
         sys.exit(EXIT_BAD_INPUT)
     except click.Abort:
         sys.exit(130)
@@ -163,15 +175,11 @@ def quiet_stdout() -> None:
 
 
 def read_label_file(path: Path) -> LabelSet:
-    """A label set from a file: a JSON list of names or objects, or one name a line."""
+    """A label set from a file: one name a line, unless the file is JSON (by its name, or
+    content that parses as a JSON list or object): a list of names or objects."""
     raw = decode(read_input(path), str(path))
-    if raw.lstrip().startswith(("[", "{")):
-        import orjson
-
-        try:
-            records = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+    records = json_labels(path, raw)
+    if records is not None:
         if isinstance(records, list):
             records = [r if isinstance(r, dict) else {"name": r} for r in records]
         try:
@@ -194,6 +202,24 @@ def read_label_file(path: Path) -> LabelSet:
     return labels
 
 
+def json_labels(path: Path, raw: str) -> Any:
+    """The parsed label file when it is JSON, else None (a list of names, one a line: a
+    first name such as ``[draft]`` is a name, not broken JSON)."""
+    import orjson
+
+    named = path.suffix.lower() == ".json"
+    if not named and not raw.lstrip().startswith(("[", "{")):
+        return None
+    try:
+        records = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        problem = json_problem(exc.msg)
+        if named or problem == TOO_DEEP:
+            raise InputError(str(path), problem) from exc
+        return None
+    return records if named or isinstance(records, list | dict) else None
+
+
 def writing_dataset(given: Settings) -> Dataset:
     """The dataset of a command that writes (read, import): made by its first write."""
     return Dataset(given.folder, given.analyst)
@@ -202,8 +228,8 @@ def writing_dataset(given: Settings) -> Dataset:
 def reading_dataset(given: Settings, command: str) -> Dataset:
     """The dataset of a command that only reads (export, stats): never made or changed."""
     if given.labels is not None:
-        raise GlossError(f"--labels changes the label set; {command} only reads (give it to"
-                         " import or read)")
+        raise GlossError(f"--labels: {command} only reads, and --labels changes the label"
+                         " set (give it to import or read)")
     return Dataset.existing(given.folder, given.analyst)
 
 
@@ -241,7 +267,15 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
         say(f"note: {line}")
     for line in notes.skipped:
         say(f"skipped: {line}")
+    for line in notes.files_skipped[:SKIPPED_FILES_SHOWN]:
+        say(f"left out: {line}")
+    if len(notes.files_skipped) > SKIPPED_FILES_SHOWN:
+        say(f"left out: {len(notes.files_skipped) - SKIPPED_FILES_SHOWN} more files that are"
+            " no format Gloss reads")
     return result.ids
+
+
+SKIPPED_FILES_SHOWN = 20
 
 
 @contextlib.contextmanager
@@ -259,16 +293,26 @@ REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its s
                  " 'reviewed' are saved as [default: review].")
 
 
+PATTERNS_HELP = ("A pattern file (Prodigy / spaCy EntityRuler JSONL) to suggest spans from;"
+                 " kept with the dataset (docs/suggestions.md).")
+
+
 @main.command("read")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--reviewer", default=None, help=REVIEWER_HELP + " For the palette's"
               " \"Review this article\".")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP)
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
-                 labels_file: Path | None, reviewer: str | None = None) -> None:
+                 labels_file: Path | None, reviewer: str | None = None,
+                 patterns_file: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
+    from tui.parent_watch import watch_from_environment
+
+    watch_from_environment()  # a tab of `gloss serve`: end with the server
     # Until the first frame nothing made here is garbage, but collections would rescan all
     # of it many times over while Textual is imported (the app freezes it, then collects)
     gc.disable()
@@ -290,6 +334,11 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     given = settings(db, analyst, labels_file)
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
+    patterns = checked_patterns(patterns_file)
+    from tui.core.review import ReviewPlan
+
+    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+    need_terminal()  # after what is wrong with the options, before anything is imported
     opened: list[str] = []
     for path in paths[:2]:  # the first article of each PATH, two side by side
         known = None if labels else stored(path)
@@ -299,14 +348,37 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         run_import(dataset, paths[2:], "auto")
     if labels is not None:
         dataset.replace_labels(labels)
+    if patterns is not None:
+        dataset.keep_patterns(patterns)
     # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
-    from tui.core.review import ReviewPlan
 
-    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
     GlossApp(dataset, opened, colours=None, review=plan).run()  # None: the terminal's colours
+
+
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, or None. Textual reads keys from stdin and draws on
+    stderr: without a terminal there it would wait for keys that never come (or draw into
+    a file). Under ``gloss serve`` textual-serve names its own driver: the browser is the
+    terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("stdin", sys.__stdin__), ("stderr", sys.__stderr__)):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                return f"{name} is not a terminal"
+        except (OSError, ValueError):
+            return f"{name} is not a terminal"
+    return None
+
+
+def need_terminal() -> None:
+    problem = terminal_problem()
+    if problem:
+        raise GlossError(f"{problem}: the app needs one (for a script: gloss import,"
+                         " export, stats, claims; for a browser: gloss serve)")
 
 
 def checked_name(name: str, option: str) -> str:
@@ -326,6 +398,7 @@ def demo_command(db: Path | None, analyst: str | None, labels_file: Path | None)
 
     given = settings(db, analyst, labels_file)
     labels = read_label_file(given.labels) if given.labels else None
+    need_terminal()  # before the import: a refusal leaves the dataset as it was
     run_import(writing_dataset(given), (samples_folder(),), "text", labels=labels)
     click.get_current_context().invoke(read_command, paths=(), db=db, analyst=analyst)
 
@@ -350,6 +423,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
         raise GlossError("--annotators: two analysts at most, side by side")
     if not given.folder.is_dir():
         raise GlossError(f"no dataset at {given.folder}")
+    need_terminal()  # after what is wrong with the options, before the dataset is opened
     dataset = Dataset(given.folder, name)  # the reviewer is who works here
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp
@@ -360,7 +434,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
                 "csv"]
 EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy",
-                "claims", "parquet"]
+                "claims", "parquet", "rejected"]
 
 
 @main.command("import")
@@ -371,14 +445,30 @@ EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good records and spans, print the bad ones, instead of"
               " refusing all.")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP)
 @shared_options
 def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
                    skip_invalid: bool, db: Path | None, analyst: str | None,
-                   labels_file: Path | None) -> None:
+                   labels_file: Path | None, patterns_file: Path | None = None) -> None:
     """Import articles (and their spans). Importing twice adds nothing."""
     given = settings(db, analyst, labels_file)
     labels = read_label_file(given.labels) if given.labels else None
-    run_import(writing_dataset(given), paths, fmt, strict_labels, skip_invalid, labels)
+    patterns = checked_patterns(patterns_file)
+    dataset = writing_dataset(given)
+    run_import(dataset, paths, fmt, strict_labels, skip_invalid, labels)
+    if patterns is not None:  # kept once the import is in: a refused one keeps nothing
+        dataset.keep_patterns(patterns)
+
+
+def checked_patterns(path: Path | None) -> bytes | None:
+    """The bytes of a pattern file given with --patterns, checked whole (a bad one is
+    refused before anything is written)."""
+    if path is None:
+        return None
+    from tui.suggest_command import checked_patterns as check
+
+    return check(path)[1]
 
 
 @main.command("export")
@@ -395,13 +485,20 @@ def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
               " reviewed an article.")
 @click.option("--all", "every", is_flag=True,
               help="Also the articles nobody has opened (as tasks to label, not examples).")
+@click.option("--rejected", is_flag=True,
+              help="The suggestions analysts rejected instead, as Prodigy examples answered"
+              " reject (--format rejected).")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
-                   reviewer: str | None, every: bool, db: Path | None) -> None:
+                   reviewer: str | None, every: bool, db: Path | None,
+                   rejected: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
     from tui.core.export_selection import Choice
 
+    if rejected and fmt not in ("jsonl", "prodigy", "rejected"):
+        raise GlossError(f"--rejected writes Prodigy JSONL, not {fmt}")
+    fmt = "rejected" if rejected else fmt
     given = settings(db, None, None)
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
@@ -428,7 +525,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}articles")
+    say(report.summary(choice.reviewed))
 
 
 @main.command("stats")
@@ -436,9 +533,8 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
               help="The stats screen's plots, each with its numbers, instead of tables.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="json: every figure, for scripts.")
-@shared_options
-def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None) -> None:
     """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
     spans per article and per hour, claims with and without a source."""
     from tui import stats
@@ -446,7 +542,7 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 
     if plot and fmt == "json":
         raise GlossError("--plot draws, --format json does not: give one of them")
-    dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
+    dataset = reading_dataset(settings(db, analyst, None), "stats")
     figures = Tally().figures(dataset)
     try:
         if fmt == "json":
@@ -472,17 +568,17 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "parquet"]),
               default=None, help="[default: table on a terminal, else jsonl]")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File (needed for parquet); default stdout. Written whole or not at all.")
-@shared_options
+              help="File (needed for parquet); default stdout. Written whole or not at all,"
+              " never over a pipe, a device or the dataset.")
+@dataset_options
 def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
-                   output: Path | None, db: Path | None, analyst: str | None,
-                   labels_file: Path | None) -> None:
+                   output: Path | None, db: Path | None, analyst: str | None) -> None:
     """Every claim, grouped by who made it, with its places, article and date."""
     from tui.claims_output import print_claims, save_claims
 
     if fmt == "parquet" and output is None:
         raise GlossError("parquet: give the output with -o FILE")
-    dataset = reading_dataset(settings(db, analyst, labels_file), "claims")
+    dataset = reading_dataset(settings(db, analyst, None), "claims")
     if output is not None:
         fmt = fmt or {".parquet": "parquet", ".csv": "csv"}.get(output.suffix, "jsonl")
         if fmt == "table":
@@ -500,15 +596,29 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command("cues")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "language", default="en", show_default=True,
+              help="The language whose cues to show.")
+@click.option("--words", default="", help="Print the words of this list (verbs, unnamed, ...).")
+@dataset_options
+def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | None,
+                 analyst: str | None) -> None:
+    """Check the cue files of claim suggestions (the shipped ones of --lang, DIR/cues/LANG.toml
+    and FILES) and show the words in effect (docs/suggestions.md)."""
+    from tui.cues_output import print_cues
+
+    print_cues(settings(db, analyst, None).folder, language, files, words)
+
+
 @main.command("merge")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@shared_options
-def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None) -> None:
     """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
     from tui.core.merging import merge_datasets
 
-    given = settings(db, analyst, labels_file)
+    given = settings(db, analyst, None)
     if given.labels is not None:
         raise GlossError("--labels: merge unites the label sets of the folders; give it to"
                          " import or read")
@@ -552,13 +662,13 @@ def git_merge_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
               help="Every article, not only those every compared analyst marked done.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
               help="[default: table on a terminal, else json]")
-@shared_options
+@dataset_options
 def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: str | None,
-                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                  db: Path | None, analyst: str | None) -> None:
     """How far analysts agree: span F1, Cohen's kappa, Krippendorff's alpha, SOURCE links."""
     from tui.agreement_output import print_agreement
 
-    dataset = reading_dataset(settings(db, analyst, labels_file), "agree")
+    dataset = reading_dataset(settings(db, analyst, None), "agree")
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     names = [name.strip() for name in annotators.split(",") if name.strip()]
     problems = print_agreement(dataset, fmt, names, list(labels), every)
@@ -568,6 +678,32 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command("suggest")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP + " [default: the one kept]")
+@click.option("--as", "name", default=None,
+              help="The analyst the suggestions are written as [default: suggestions].")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def suggest_command(patterns_file: Path | None, name: str | None, db: Path | None) -> None:
+    """Write every article's suggestions (names seen, patterns, claims on reporting cues)
+    as an analyst's work, to export, compare (gloss agree) and review (gloss review); all or
+    nothing."""
+    from tui import suggest_command as suggest
+
+    given = settings(db, None, None)
+    analyst = checked_name(name, "--as") if name is not None else suggest.ANALYST
+    if not given.folder.is_dir():
+        raise GlossError(f"no dataset at {given.folder}")
+    dataset = writing_dataset(given)
+    with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
+        report = suggest.run(dataset, analyst, patterns_file, progress.over)
+    say(suggest.summary(report, analyst))
+
+
+# Each tab is an app process of about 45 MB: one server starts this many at most
+SERVE_MAX_SESSIONS = 8
+
+
 @main.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="The port to listen on.")
@@ -575,13 +711,17 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
               help="The address to listen on; one that is not loopback needs --public.")
 @click.option("--public", is_flag=True,
               help="Allow --host to be an address others reach: there is no login.")
-@shared_options
-def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=SERVE_MAX_SESSIONS,
+              show_default=True,
+              help="Browser tabs served at once (each runs an app of its own, about 45 MB);"
+              " one more gets a page saying so.")
+@dataset_options
+def serve_command(port: int, host: str, public: bool, max_sessions: int, db: Path | None,
+                  analyst: str | None) -> None:
     """The app in a browser: each tab its own app on the dataset (docs/serve.md)."""
     from tui.serve import GlossServer, app_command, is_loopback
 
-    given = settings(db, analyst, labels_file)
+    given = settings(db, analyst, None)
     if given.labels is not None:
         raise GlossError("--labels: give it to import or read; serve opens the dataset as"
                          " it is")
@@ -592,7 +732,8 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
     dataset = writing_dataset(given)  # a folder that cannot hold a dataset is refused now
     os.environ.setdefault("COLORTERM", "truecolor")  # each tab's app: the browser's colours
     server = GlossServer(app_command(dataset.folder, given.analyst), host, port,
-                         title=f"Gloss · {visible(dataset.folder.name)}")
+                         title=f"Gloss · {visible(dataset.folder.name)}",
+                         max_sessions=max_sessions)
     shown = f"[{host}]" if ":" in host else host
     try:
         listening = server.listen()
@@ -624,10 +765,10 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
               help="Stop after this many evaluations without a better score.")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="The folder of models [default: the dataset's models/].")
-@shared_options
+@dataset_options
 def train_command(reviewed: bool, eval_split: float, eval_db: Path | None, seed: int,
                   name: str, max_epochs: int, patience: int, output: Path | None,
-                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                  db: Path | None, analyst: str | None) -> None:
     """Train a spaCy model (CPU, nothing downloaded) from the finished articles; print its
     held-out figures and write it with its card to models/NAME/ (docs/training.md)."""
     from tui.core.train.examples import Which
@@ -635,7 +776,7 @@ def train_command(reviewed: bool, eval_split: float, eval_db: Path | None, seed:
     from tui.train_command import Request, run
 
     given = click.get_current_context().find_object(Settings) or Settings()
-    if labels_file is not None or given.labels is not None:
+    if given.labels is not None:
         raise GlossError("--labels: train learns the labels the articles hold")
     # --annotator picks whose work counts; the login name is never a default for it
     which = Which(reviewed, checked_name(analyst or given.annotator, "--annotator")

@@ -54,7 +54,8 @@ TABLE: dict[str, list[Key]] = {
         Key("shift+end", "move('end', True)", "Select to the row end", "shift+end"),
         Key("escape", "clear_selection", "Clear the selection", "escape"),
         Key("equals_sign,plus", "grow", "Grow the selection to the next unit: word, name with"
-            " its title (or a region), clause, sentence, paragraph", "= / +", footer="Grow"),
+            " its title (or a place, without its \"the\"), clause, what follows \"that\" or a"
+            " reporting verb, sentence, paragraph", "= / +", footer="Grow"),
         Key("minus", "shrink", "Shrink the selection back to what it was before the last"
             " grow", "-"),
         Key("tab", "next_span(1)", "Next span, in text order, nested ones included (the"

@@ -14,7 +14,7 @@ from typing import Any
 
 from tui.core.article_file import Article, row_span
 from tui.core.canonical import bare_name
-from tui.core.model import LabelSet, Span
+from tui.core.model import TYPED, LabelSet, Span
 from tui.core.schema import ABOUT, SOURCE
 from tui.core.sentences import sentence_of, sentence_starts
 
@@ -62,6 +62,7 @@ class ClaimRow:
             "places": [_span_record(place) for place in self.places],
             "attributes": dict(self.claim.attributes), "annotator": self.claim.annotator,
             "article": {"id": self.article, "title": self.title, "date": self.date},
+            **({"origin": self.claim.origin} if self.claim.origin != TYPED else {}),
         }
 
 

@@ -30,6 +30,7 @@ import orjson
 
 from tui.core.article_file import merge
 from tui.core.model import GlossError, Label, LabelSet, Relation
+from tui.core.suggest import rejections
 
 Tables = dict[str, Any]
 
@@ -64,6 +65,7 @@ def merge_article(base: Tables | None, ours: Tables, theirs: Tables,
     new_links = [Relation.from_record(link) for link in theirs.get("relations", {}).values()
                  if link["id"] not in before_links]
     merge(result, brought, new_links, theirs.get("status", {}).values())
+    rejections.merge3(result, base, theirs)
     _drop_dangling(result)
     if caps:
         _cap(result, caps, yours, {link.id for link in new_links})

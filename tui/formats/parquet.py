@@ -8,7 +8,8 @@ Polars, Spark and Hugging Face ``datasets`` read as they are.
   analyst's status of the article), ``source`` (where the span came from: ``gloss``, or
   the file it was imported from), ``canonical``, ``attributes`` (a list of ``{name,
   value}``: ``datasets`` has no map type), ``id``, ``created``, ``updated`` (UTC
-  timestamps). The table SQL engines query and join.
+  timestamps), ``origin`` (typed, or the kind of suggestion an analyst accepted:
+  docs/suggestions.md). The table SQL engines query and join.
 - ``articles.parquet``, one row per article: ``id``, ``title``, ``date``, ``outlet``,
   ``meta`` (the whole metadata, as JSON), ``text``, ``statuses``, and its ``spans`` and
   ``relations`` as lists of structs: one training example a row, as ``datasets`` loads it.
@@ -36,7 +37,7 @@ from tui.core.claim_board import ClaimRow, claim_rows, name_of
 from tui.core.corpus import InputError, Notes
 from tui.core.dataset import Article
 from tui.core.install import extra_command
-from tui.core.model import Document, LabelSet
+from tui.core.model import TYPED, Document, LabelSet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -50,7 +51,7 @@ SPANS_FILE, ARTICLES_FILE = "spans.parquet", "articles.parquet"
 
 # The columns of each table, in order (their types: _schemas)
 SPANS = ("article", "title", "start", "end", "label", "text", "annotator", "status",
-         "source", "canonical", "attributes", "id", "created", "updated")
+         "source", "canonical", "attributes", "id", "created", "updated", "origin")
 ARTICLES = ("id", "title", "date", "outlet", "meta", "text", "statuses", "spans",
             "relations")
 CLAIMS = ("claim", "start", "end", "source", "canonical", "source_kind", "quote", "places",
@@ -134,7 +135,7 @@ def _schemas(pa: Any) -> dict[str, pa.Schema]:
     span = [("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
             ("text", pa.string()), ("annotator", pa.string()), ("source", pa.string()),
             ("id", pa.string()), ("created", time), ("updated", time),
-            ("attributes", attributes)]
+            ("attributes", attributes), ("origin", pa.string())]
     types = dict(span)
     relation = pa.struct([(name, pa.string())
                           for name in ("head", "child", "label", "annotator", "id")])
@@ -185,8 +186,9 @@ class _Export:
         document = article.document
         status = article.status
         doc_id, title = document.id, document.title
-        self.span_rows += [(*_FIELDS(row), row.get("attributes"), doc_id, title,
-                            status.get(row["annotator"], "todo")) for row in rows]
+        self.span_rows += [(*_FIELDS(row), row.get("attributes"), row.get("origin", TYPED),
+                            doc_id, title, status.get(row["annotator"], "todo"))
+                           for row in rows]
         ids = {row["id"] for row in rows}
         self.article_rows.append((
             doc_id, title, _text(document.meta.get("date")), outlet(document),
@@ -202,9 +204,9 @@ class _Export:
         if not self.article_rows:
             return
         pa, schema = self.pa, self.schemas["spans"]
-        columns = list(zip(*self.span_rows, strict=True)) or [()] * 13
+        columns = list(zip(*self.span_rows, strict=True)) or [()] * 14
         (start, end, label, text, annotator, source, span_id, created, updated, attributes,
-         article, title, status) = columns
+         origin, article, title, status) = columns
         kind = schema.field("attributes").type
         pairs = pa.array([[{"name": k, "value": v} for k, v in a.items()] if a else []
                           for a in attributes], type=kind)
@@ -214,7 +216,7 @@ class _Export:
                 "end": pa.array(end, type=pa.int64()),
                 **{name: pa.array(values, type=pa.string()) for name, values in (
                     ("label", label), ("text", text), ("annotator", annotator),
-                    ("source", source), ("id", span_id))},
+                    ("source", source), ("id", span_id), ("origin", origin))},
                 "created": _times(pa, list(created), schema.field("created").type, self.notes),
                 "updated": _times(pa, list(updated), schema.field("updated").type, self.notes),
                 "attributes": pairs}

@@ -82,6 +82,7 @@ class ReaderBase(Screen[None]):
         panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
+        self._draw_status()  # the first frame has it, not only the first key's
         self.call_after_refresh(self.gloss.settle_heap, False)
         if self.reads_index:
             self.call_after_refresh(self.gloss.read_index)
@@ -143,7 +144,12 @@ class ReaderBase(Screen[None]):
     def status(self, pane: ArticlePane | None = None) -> None:
         """Redraw the status bar from the focused pane: called as its caret or its article
         changes, so in the frame of the change."""
-        if self.is_mounted and self.panes.active is not None:
+        if self.is_mounted:
+            self._draw_status(pane)
+
+    def _draw_status(self, pane: ArticlePane | None = None) -> None:
+        # on_mount calls this itself: a screen is mounted only once that handler has run
+        if self.panes.active is not None:
             self.status_bar.show(status_of(
                 self.analyst, self._order, pane or self.pane, self.char_mode))
 
