@@ -382,14 +382,20 @@ def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
               " reviewed an article.")
 @click.option("--all", "every", is_flag=True,
               help="Also the articles nobody has opened (as tasks to label, not examples).")
+@click.option("--config", "config", is_flag=True,
+              help="Label Studio: the labeling config (XML) of the dataset's labels,"
+              " relations and attributes, instead of the tasks.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
-                   reviewer: str | None, every: bool, db: Path | None) -> None:
+                   reviewer: str | None, every: bool, config: bool, db: Path | None) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
     from tui.core.export_selection import Choice
 
     given = settings(db, None, None)
+    if config:
+        write_config(formats.get(fmt).name, reading_dataset(given, "export"), output)
+        return
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
     chosen = formats.get(fmt)
@@ -416,6 +422,22 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
     for line in report.warnings:
         say(f"warning: {line}")
     say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}articles")
+
+
+def write_config(fmt: str, dataset: Dataset, output: Path | None) -> None:
+    """``gloss export --config``: the labeling config a Label Studio project needs."""
+    from tui.core.storage import write_atomic
+    from tui.formats import labelstudio
+
+    if fmt != "labelstudio":
+        raise GlossError(f"--config: {fmt} has no labeling config (Label Studio has:"
+                         " --format labelstudio)")
+    payload = labelstudio.config(dataset.labels).encode()
+    if output is None:
+        sys.stdout.buffer.write(payload)
+    else:
+        write_atomic(output.absolute(), payload)  # its temp file beside it
+        say(f"wrote the Label Studio labeling config to {output}")
 
 
 @main.command("stats")
