@@ -204,3 +204,17 @@ def test_doccanos_own_export_adds_no_empty_comments_to_the_meta(tmp_path):
     [article] = list(back.articles())
     assert "Comments" not in article.document.meta
     assert [s.annotator for s in article.spans] == ["olena"]
+
+
+def test_every_jsonl_span_has_the_same_fields_so_datasets_types_them(tmp_path):
+    """Hugging Face datasets 5 read the spans of a file as untyped JSON when one span had
+    `attributes` and another had none: every span now has them, empty or not."""
+    dataset = claims(tmp_path / "db")
+    plain = "Odesa was shelled on Monday."
+    dataset.add_article(Document.from_text(plain), [Span.new(plain, 0, 5, "LOCATION",
+                                                             "olena")])
+    lines = [orjson.loads(line) for line in exported(dataset, "jsonl").splitlines()]
+    fields = {tuple(span) for line in lines for span in line["spans"]}
+    assert len(fields) == 1 and "attributes" in next(iter(fields))
+    assert [s["attributes"] for line in lines for s in line["spans"]
+            if s["text"] == "Odesa"] == [{}]

@@ -39,8 +39,9 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
             else:
                 spans.append(found)
         ents = filter_spans(spans)
-        if len(ents) < len(spans):
-            notes.add("overlapping spans kept in doc.spans['gloss'] only, not in doc.ents")
+        if len(ents) < len(spans):  # counted a span, as the line says
+            notes.add("overlapping spans kept in doc.spans['gloss'] only, not in doc.ents",
+                      len(spans) - len(ents))
         doc.ents = ents
         doc.spans["gloss"] = spans
         doc.user_data["gloss_id"] = article.document.id
