@@ -16,19 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients import corpus
-from tests.clients.venvs import client_venv
+from tests.clients import clients, corpus
 from tests.conftest import SHARED_DATA, gloss
 from tui.core.dataset import Dataset
 
 pytestmark = pytest.mark.clients
+NEEDS = ("conll",)
 
-READERS = ["seqeval==1.2.2", "conllu==6.0.0"]
 PROBE = Path(__file__).parent / "probes" / "conll_read.py"
 
 
 def test_seqeval_and_conllu_count_every_entity_gloss_wrote(tmp_path):
-    python = client_venv("seqeval-1.2.2-conllu-6.0.0", READERS)
+    python = clients.conll()
     db = tmp_path / "db"
     corpus.seed_with_claims(db)
     corpus.emoji_claim(db)

@@ -12,7 +12,6 @@ there); it has no attributes and no statuses: those are what it drops, and the t
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import zipfile
@@ -23,19 +22,14 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.clients import corpus
+from tests.clients import clients, corpus
 from tests.clients.servers import Api, free_port, running, until
-from tests.clients.venvs import client_venv, prepared
 from tests.conftest import SHARED_DATA, gloss
 from tui.core.dataset import Dataset
 
 pytestmark = pytest.mark.clients
+NEEDS = ("doccano",)
 
-VERSION = "1.8.4"
-# doccano 1.8.4 pins its dependencies loosely: today's marshmallow 4 breaks its environs,
-# numpy 2 its pandas 1.5
-REQUIREMENTS = [f"doccano=={VERSION}", "marshmallow<4", "numpy<2"]
-USER, PASSWORD = "admin", "gloss-clients-1"
 SETTINGS = '''from config.settings.production import *  # noqa: F403
 
 # uploads wait in the test's folder, not inside the venv
@@ -50,42 +44,23 @@ def backend(python: Path) -> Path:
     return Path(found.stdout.strip())
 
 
-def environment(folder: Path, settings: str = "config.settings.production") -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items()
-            if not k.startswith(("DJANGO", "DATABASE", "CELERY", "DOCCANO"))}
-    return {**kept, "HOME": str(folder / "home"), "DOCCANO_HOME": str(folder),
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "MEDIA_ROOT": str(folder / "media"), "DEBUG": "False", "STANDALONE": "True",
-            "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": str(folder)}
-
-
 @pytest.fixture(scope="module")
 def doccano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    python = client_venv(f"doccano-{VERSION}", REQUIREMENTS)
-
-    def migrated(folder: Path) -> None:  # the database with its roles and admin, once
-        for args in (["init"], ["createuser", "--username", USER, "--password", PASSWORD]):
-            subprocess.run([str(python), "-c", "from backend.cli import main; main()", *args],
-                           env=environment(folder), check=True, capture_output=True,
-                           timeout=900)
-        shutil.rmtree(folder / "home", ignore_errors=True)
-
-    template = prepared(python.parent.parent, "database", migrated)
+    python, database = clients.doccano()
     tmp = tmp_path_factory.mktemp("doccano")
-    shutil.copy(template / "db.sqlite3", tmp / "db.sqlite3")
+    shutil.copy(database, tmp / "db.sqlite3")
     (tmp / "gloss_settings.py").write_text(SETTINGS.format(uploads=str(tmp / "uploads")))
     code = backend(python)
     port = free_port()
-    env = environment(tmp, "gloss_settings")
     web = [str(python), "-m", "gunicorn", "--chdir", str(code), "--bind",
            f"127.0.0.1:{port}", "--workers", "1", "config.wsgi"]
     queue = [str(python), "-m", "celery", "--app=config", f"--workdir={code}", "worker",
              "--pool=solo", "--concurrency=1", "--loglevel=warning"]
-    with running([web, queue], env, tmp / "server.log",
+    with running([web, queue], clients.doccano_env(tmp, "gloss_settings"), tmp / "server.log",
                  f"http://127.0.0.1:{port}/v1/health/", cwd=code):
         api = Api(f"http://127.0.0.1:{port}")
-        api.token = api.call("POST", "/v1/auth/login/", {"username": USER,
-                                                          "password": PASSWORD})["key"]
+        api.token = api.call("POST", "/v1/auth/login/", {
+            "username": clients.DOCCANO_USER, "password": clients.DOCCANO_PASSWORD})["key"]
         yield api
 
 
@@ -140,7 +115,7 @@ def export(api: Api, project: int) -> bytes:
     archive = zipfile.ZipFile(io.BytesIO(api.call(
         "GET", f"/v1/projects/{project}/download?taskId={task}", raw=True)))
     [name] = archive.namelist()  # one file a doccano user: everything went in as admin
-    assert name == f"{USER}.jsonl"
+    assert name == f"{clients.DOCCANO_USER}.jsonl"
     return archive.read(name)
 
 

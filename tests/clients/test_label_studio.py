@@ -11,7 +11,6 @@ emoji (shared data) go in; everything comes back as it went, the analysts by nam
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -22,48 +21,30 @@ import orjson
 import pytest
 
 from tests.clients import corpus
+from tests.clients.clients import LS_PASSWORD, LS_TOKEN, LS_USER, label_studio, label_studio_env
 from tests.clients.servers import Api, free_port, running, until
-from tests.clients.venvs import client_venv, prepared
 from tests.conftest import gloss
 from tui.core.dataset import Dataset
 
 pytestmark = pytest.mark.clients
+NEEDS = ("labelstudio",)
 
-VERSION = "1.23.2"
-USER, PASSWORD, TOKEN = "gloss@example.com", "gloss-clients-1", "gloss-clients-token"
 PROBES = Path(__file__).parent / "probes"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def environment(home: Path) -> dict[str, str]:
-    """The user's environment without Label Studio's or Django's settings, offline."""
-    kept = {k: v for k, v in os.environ.items()
-            if not k.startswith(("LABEL_STUDIO", "DJANGO", "DATABASE"))}
-    return {**kept, "HOME": str(home), "LATEST_VERSION_CHECK": "false"}
-
-
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    python = client_venv(f"labelstudio-{VERSION}", [f"label-studio=={VERSION}"])
-
-    def migrated(folder: Path) -> None:  # a minute of migrations, once, then copied
-        subprocess.run([str(python), "-m", "label_studio.server", "init", "--data-dir",
-                        str(folder / "data"), "--username", USER, "--password", PASSWORD,
-                        "--user-token", TOKEN, "--enable-legacy-api-token"],
-                       env=environment(folder / "home"), check=True, capture_output=True,
-                       timeout=900)
-        shutil.rmtree(folder / "home")
-
-    template = prepared(python.parent.parent, "database", migrated)
+    python, template = label_studio()
     tmp = tmp_path_factory.mktemp("label-studio")
-    shutil.copytree(template / "data", tmp / "data")
+    shutil.copytree(template, tmp / "data")
     port = free_port()
     command = [str(python), "-m", "label_studio.server", "start", "--no-browser",
                "--internal-host", "127.0.0.1", "-p", str(port), "--data-dir",
                str(tmp / "data")]
-    with running([command], environment(tmp / "home"), tmp / "server.log",
+    with running([command], label_studio_env(tmp / "home"), tmp / "server.log",
                  f"http://127.0.0.1:{port}/health", cwd=tmp):
-        yield Api(f"http://127.0.0.1:{port}", TOKEN)
+        yield Api(f"http://127.0.0.1:{port}", LS_TOKEN)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +110,7 @@ def test_every_task_span_relation_attribute_and_status_arrives(sent):
 
 
 def test_label_studios_validator_takes_every_result_against_the_config(sent):
-    python = client_venv(f"labelstudio-{VERSION}", [f"label-studio=={VERSION}"])
+    python, _ = label_studio()
     checked = subprocess.run([str(python), str(PROBES / "labelstudio_validate.py"),
                               str(sent["tmp"] / "config.xml"), str(sent["tmp"] / "tasks.json")],
                              capture_output=True, text=True, timeout=300, check=True)
@@ -168,8 +149,8 @@ def test_label_studios_editor_draws_every_region_on_its_own_text(studio, sent):
         try:
             page = browser.new_page()
             page.goto(f"{base}/user/login")
-            page.fill("input[name=email]", USER)
-            page.fill("input[name=password]", PASSWORD)
+            page.fill("input[name=email]", LS_USER)
+            page.fill("input[name=password]", LS_PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_load_state("networkidle")
             for task in chosen:
@@ -213,6 +194,6 @@ def test_a_region_drawn_in_label_studio_reads_back_where_it_was_drawn_and_by_who
     assert done.returncode == 0, done.stderr
     [article] = [a for a in Dataset(tmp_path / "db", "x").articles()
                  if a.document.text == text]
-    drawn = [(s.start, s.end, s.text) for s in article.spans if s.annotator == USER]
+    drawn = [(s.start, s.end, s.text) for s in article.spans if s.annotator == LS_USER]
     assert drawn == [(start, start + 6, "Riyadh")]
-    assert {s.annotator for s in article.spans} == {"taras", USER}
+    assert {s.annotator for s in article.spans} == {"taras", LS_USER}

@@ -18,19 +18,18 @@ from typing import Any
 
 import pytest
 
-from tests.clients import corpus
-from tests.clients.venvs import ROOT, client_venv, gloss_requirements, named
+from tests.clients import clients, corpus
+from tests.clients.venvs import ROOT
 
 pytestmark = pytest.mark.clients
+NEEDS = ("spacy",)
 
-CLIENTS = ["spacy==3.8.18", "datasets==5.2.0"]
 PROBES = Path(__file__).parent / "probes"
 
 
 @pytest.fixture(scope="module")
 def python() -> Path:
-    requirements = [*gloss_requirements(), *CLIENTS]
-    return client_venv(named("spacy-3.8.18-datasets-5.2.0", requirements), requirements)
+    return clients.spacy()
 
 
 def run(python: Path, *args: Any, cwd: Path | None = None, **env: str
