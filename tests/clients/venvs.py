@@ -26,6 +26,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_TIMEOUT_S = 900
 READY = ".gloss-ready"  # written last: a folder without it is not a venv to use
+# why a client could not be installed, once per run: the next test that needs it is
+# skipped at once instead of asking pip again (offline, each try costs half a minute)
+_refused: dict[str, str] = {}
 
 
 def cache_root() -> Path:
@@ -54,6 +57,8 @@ def client_venv(name: str, requirements: list[str]) -> Path:
     python = home / "bin" / "python"
     if (home / READY).is_file():
         return python
+    if name in _refused:
+        pytest.skip(_refused[name])
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -109,16 +114,21 @@ def _build(root: Path, name: str, requirements: list[str]) -> None:
             done = subprocess.run(step, capture_output=True, text=True,
                                   timeout=INSTALL_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            shutil.rmtree(temp, ignore_errors=True)
-            pytest.skip(f"{name}: not installed within {INSTALL_TIMEOUT_S} s")
+            _refuse(name, temp, f"{name}: not installed within {INSTALL_TIMEOUT_S} s")
         if done.returncode != 0:
-            shutil.rmtree(temp, ignore_errors=True)
-            pytest.skip(f"{name}: cannot be installed here ({_last_line(done.stderr)})")
+            _refuse(name, temp, f"{name}: cannot be installed here"
+                                f" ({_last_line(done.stderr)})")
     # the venv's own paths are relative to its python: it works once renamed (its
     # scripts' #! lines do not, so a client is always run as `python -m ...`)
     (temp / READY).write_text("\n".join(requirements) + "\n")
     shutil.rmtree(home, ignore_errors=True)
     os.rename(temp, home)
+
+
+def _refuse(name: str, temp: Path, reason: str) -> None:
+    shutil.rmtree(temp, ignore_errors=True)
+    _refused[name] = reason
+    pytest.skip(reason)
 
 
 def _last_line(stderr: str) -> str:

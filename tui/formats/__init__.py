@@ -74,7 +74,7 @@ FORMATS: dict[str, Format] = {
     "conll": Format("conll", "CoNLL / IOB token files (IOB2 out; IOB1, BILOU in)",
                     (".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"), conll.read,
                     conll.write),
-    "labelstudio": Format("labelstudio", "Label Studio JSON tasks, UTF-16 offsets", (".json",),
+    "labelstudio": Format("labelstudio", "Label Studio JSON tasks (and --config)", (".json",),
                           labelstudio.read, write_claims=labelstudio.write,
                           keeps_skipped=True, one_version=False),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
