@@ -5,11 +5,12 @@ or ``{"text", "entities": [{"id", "start_offset", "end_offset", "label"}], "rela
 doccano counts offsets in UTF-16 units (it is a JavaScript front end): converted here, at
 the boundary, to and from Gloss's code points (a project in doccano's grapheme mode counts
 otherwise: not supported). Export writes one form for the whole file, since doccano refuses
-a file that mixes them: the ``entities`` form when an article has relations or attributes
-(a sequence-labelling project with relations imports it as "JSONL(Relation)"), else the
-``label`` form. doccano has no field for who labelled a record (it exports one file a
-user): ``meta.annotators`` names them, and one name there is read back as the spans'
-analyst.
+a file that mixes them: the ``entities`` form when an article has relations, attributes or
+spans from accepted suggestions (Gloss's own ``attributes`` and ``origin`` keys of an
+entity, read back; doccano drops them), and a sequence-labelling project with relations
+imports it as "JSONL(Relation)"; else the ``label`` form. doccano has no field for who
+labelled a record (it exports one file a user): ``meta.annotators`` names them, and one
+name there is read back as the spans' analyst.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.export_selection import analysts
+from tui.core.model import TYPED
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
@@ -73,8 +75,9 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
                 continue
             span = _span(offsets, entity.get("start_offset"), entity.get("end_offset"),
                          entity.get("label"), f"{where}: entity {n}", notes)
-            if span is not None and "attributes" in entity:  # Gloss's own: doccano has none
-                span["attributes"] = entity["attributes"]
+            for own in ("attributes", "origin"):  # Gloss's own keys: doccano has neither
+                if span is not None and own in entity:
+                    span[own] = entity[own]
             if span is not None:
                 index[entity["id"]] = len(spans)
                 spans.append(span)
@@ -132,7 +135,8 @@ def record(article: Article, annotator: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"text": doc.text}
     out["entities"] = [{"id": number[s.id], "start_offset": offsets.to_utf16(s.start),
                         "end_offset": offsets.to_utf16(s.end), "label": s.label,
-                        **({"attributes": dict(s.attributes)} if s.attributes else {})}
+                        **({"attributes": dict(s.attributes)} if s.attributes else {}),
+                        **({"origin": s.origin} if s.origin != TYPED else {})}
                        for s in spans]
     out["relations"] = [{"id": n, "from_id": number[r.head], "to_id": number[r.child],
                          "type": r.label} for n, r in enumerate(
@@ -143,8 +147,10 @@ def record(article: Article, annotator: str | None) -> dict[str, Any]:
 
 
 def _linked(record: dict[str, Any]) -> bool:
-    """Does the record need the relation form: a relation, or an attribute to keep?"""
-    return bool(record["relations"]) or any("attributes" in e for e in record["entities"])
+    """Does the record need the relation form: a relation, or an attribute or an origin to
+    keep?"""
+    return bool(record["relations"]) or any("attributes" in e or "origin" in e
+                                             for e in record["entities"])
 
 
 def _sequence(record: dict[str, Any]) -> dict[str, Any]:

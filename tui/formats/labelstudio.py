@@ -34,7 +34,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.export_selection import analysts
-from tui.core.model import LabelSet
+from tui.core.model import TYPED, LabelSet
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
@@ -172,10 +172,12 @@ def _annotation(annotation: dict[str, Any], who: str | None, offsets: _Offsets,
         ident = result.get("id") if is_id(result.get("id")) else None
         if ident is not None:
             index.setdefault(ident, len(spans))
+        origin = _origin(result)
         for k, label in enumerate(labels):
             spans.append({"start": start, "end": end, "label": label,
                           "text": value.get("text"), "annotator": who,
-                          "id": f"{ident}-{k}" if ident is not None and k else ident})
+                          "id": f"{ident}-{k}" if ident is not None and k else ident,
+                          **({"origin": origin} if origin else {})})
     for here, result in said:
         _attribute(result, index, spans, here, notes)
     for here, link in links:
@@ -186,6 +188,16 @@ def _annotation(annotation: dict[str, Any], who: str | None, offsets: _Offsets,
         names = link.get("labels")
         for label in names if isinstance(names, list) and names else ["related"]:
             relations.append({"head": index[ends[0]], "child": index[ends[1]], "label": label})
+
+
+def _origin(result: dict[str, Any]) -> Any:
+    """Where a region came from: Gloss's own ``meta.origin``, else Label Studio's
+    ``origin``, whose "prediction" (a model's region, accepted unchanged) is Gloss's
+    "model"; "manual" and "prediction-changed" are typed."""
+    meta = result.get("meta")
+    if isinstance(meta, dict) and "origin" in meta:
+        return meta["origin"]
+    return "model" if result.get("origin") == "prediction" else None
 
 
 def _attribute(result: dict[str, Any], index: dict[str | int, int],
@@ -225,7 +237,9 @@ class _Writer:
             region = {"start": span.start, "end": span.end, "text": span.text}
             results = by_analyst.setdefault(span.annotator, [])
             results.append({"id": span.id, "from_name": LABELS, "to_name": TEXT,
-                            "type": "labels", "value": {**region, "labels": [span.label]}})
+                            "type": "labels", "value": {**region, "labels": [span.label]},
+                            **({"meta": {"origin": span.origin}} if span.origin != TYPED
+                               else {})})
             # an attribute is a per-region result of the same id, as Label Studio writes
             for name, value in span.attributes:
                 if name not in self.known:

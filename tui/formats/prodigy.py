@@ -28,6 +28,7 @@ from tui.core.corpus import (
 from tui.core.dataset import Article
 from tui.core.export_selection import analysts, answer, restricted
 from tui.core.export_tokens import token_records, tokenizer
+from tui.core.model import TYPED
 from tui.core.visible import json_bytes
 
 
@@ -145,10 +146,11 @@ def record(article: Article, annotator: str | None, notes: Notes,
             notes.add("spans off token edges (exported with character offsets only)")
             out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
                    "source": source, "id": span_id, "created": created, "updated": updated}
-        # Gloss's own key (Prodigy and spaCy pass it by), on every span: Hugging Face
+        # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
         # datasets reads a span that lacks a key its neighbours have as untyped JSON,
         # and then no span of the file has typed fields
         out["attributes"] = row.get("attributes") or {}
+        out["origin"] = row.get("origin") or TYPED  # a suggestion accepted, or typed
         spans.append(out)
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
@@ -214,4 +216,37 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
     finally:
         for index in kept.values():
             index.close()
+    return count
+
+
+def rejected(articles: Iterable[Article], out: IO[bytes], notes: Notes,
+             annotator: str | None) -> int:
+    """The suggestions analysts rejected, one example each, as Prodigy's binary
+    annotation writes them (``ner.teach``): the text and tokens, the one span suggested
+    (with the finder as its ``origin``), ``answer: "reject"`` and whose answer it was.
+    Returns the number of examples."""
+    count = 0
+    for article in articles:
+        rows = [row for row in article.rejected
+                if annotator is None or row["annotator"] == annotator]
+        if not rows:
+            continue
+        doc = article.document
+        name = tokenizer()[0]
+        tokens = token_records(doc.text)
+        first = {t["start"]: t["id"] for t in tokens}
+        last = {t["end"]: t["id"] for t in tokens}
+        for row in rows:
+            span = {"start": row["start"], "end": row["end"], "label": row["label"],
+                    "text": row["text"], "origin": row["kind"]}
+            if row["start"] in first and row["end"] in last:
+                span["token_start"], span["token_end"] = first[row["start"]], last[row["end"]]
+            else:
+                notes.add("rejected spans off token edges (with character offsets only)")
+            who = row["annotator"]
+            line = {"text": doc.text, "meta": {**doc.meta, "tokenizer": name},
+                    "tokens": tokens, "spans": [span], "answer": "reject",
+                    "_annotator_id": who, "_session_id": who}
+            out.write(json_bytes(line) + b"\n")
+            count += 1
     return count

@@ -1,0 +1,81 @@
+"""Speed of the loop on this machine: ``gloss train`` on 1,000 articles of about 2 KB
+(--max-epochs 3), loading a model, and its suggestions for the seed article and for a
+1 MB article (whole, and the first screenful: what the reader asks for first). Prints
+min / median / max and the load average, since other work shares the two cores."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from timing import line
+
+
+def timed(call, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main() -> None:
+    from train_data import annotated
+
+    from tui.core.dataset import Dataset
+    from tui.core.model import Document
+    from tui.core.suggest.model_finder import ModelFinder
+
+    parts = annotated()
+    print(f"speed: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="gloss-speed-") as work:
+        folder = Path(work) / "db"
+        dataset = Dataset(folder, "silver")
+        items = []
+        for n in range(1000):  # two parts an article, about 2 KB, each text its own
+            (a, sa, _), (b, sb, _) = parts[n % len(parts)], parts[(n + 7) % len(parts)]
+            text = f"{a.text}\n{b.text}\n({n})"
+            shift = len(a.text) + 1
+            spans = list(sa) + [s.__class__(s.start + shift, s.end + shift, s.label, s.text,
+                                            s.annotator, id=s.id + "b") for s in sb]
+            items.append((Document.from_text(text), spans, []))
+        dataset.add_articles(items, labels=["ACTOR", "CLAIM", "LOCATION"])
+        for doc, _, _ in items:
+            dataset.set_status(doc.id, "done")
+        size = sum(len(d.text) for d, _, _ in items)
+        started = time.perf_counter()
+        result = subprocess.run([str(Path(sys.executable).parent / "gloss"), "train", "--db",
+                                 str(folder), "--max-epochs", "3"], capture_output=True,
+                                text=True)
+        seconds = time.perf_counter() - started
+        print(f"  gloss train, 1,000 articles ({size / 1000:.0f} KB), 3 epochs: {seconds:.0f} s"
+              f" (exit {result.returncode}); load average now {os.getloadavg()[0]:.1f}",
+              flush=True)
+        loads = timed(lambda: ModelFinder.load(folder), 3)
+        print("  " + line("model load", loads))
+        finder = ModelFinder.load(folder)
+        seed = (ROOT / "seeds" / "trump-putin-ceasefire-call.txt").read_text(encoding="utf-8")
+        print("  " + line(f"suggestions, seed ({len(seed):,} chars)",
+                          timed(lambda: finder.find(seed), 20)))
+        print("  " + line("suggestions, seed, beam scores",
+                          timed(lambda: finder.find(seed, beam=True), 10)))
+        big = "\n".join(p[0].text for p in parts)
+        big = (big * (1_000_000 // len(big) + 1))[:1_000_000]
+        print("  " + line("suggestions, 1 MB, the first 3,000 chars",
+                          timed(lambda: finder.find(big, 0, 3000), 10)))
+        print("  " + line("suggestions, 1 MB, whole", timed(lambda: finder.find(big), 3)),
+              flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "bench"))
+    main()
