@@ -17,7 +17,7 @@ DOCCANO = "1.8.4"
 # numpy 2 its pandas 1.5
 DOCCANO_REQUIREMENTS = [f"doccano=={DOCCANO}", "marshmallow<4", "numpy<2"]
 DOCCANO_USER, DOCCANO_PASSWORD = "admin", "gloss-clients-1"
-SPACY = ["spacy==3.8.18", "datasets==5.2.0"]
+SPACY = ["spacy==3.8.18"]
 CONLL = ["seqeval==1.2.2", "conllu==6.0.0"]
 
 
@@ -68,9 +68,9 @@ def doccano() -> tuple[Path, Path]:
 
 
 def spacy() -> Path:
-    """spaCy and datasets beside Gloss's own dependencies (the DocBin export runs there)."""
+    """spaCy beside Gloss's own dependencies (the DocBin export runs there)."""
     requirements = [*gloss_requirements(), *SPACY]
-    return client_venv(named("spacy-3.8.18-datasets-5.2.0", requirements), requirements)
+    return client_venv(named("spacy-3.8.18", requirements), requirements)
 
 
 def conll() -> Path:
