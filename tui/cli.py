@@ -488,10 +488,13 @@ def checked_patterns(path: Path | None) -> bytes | None:
 @click.option("--rejected", is_flag=True,
               help="The suggestions analysts rejected instead, as Prodigy examples answered"
               " reject (--format rejected).")
+@click.option("--config", "config", is_flag=True,
+              help="Label Studio: the labeling config (XML) of the dataset's labels,"
+              " relations and attributes, instead of the tasks.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
                    reviewer: str | None, every: bool, db: Path | None,
-                   rejected: bool = False) -> None:
+                   rejected: bool = False, config: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
     from tui.core.export_selection import Choice
@@ -500,6 +503,9 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         raise GlossError(f"--rejected writes Prodigy JSONL, not {fmt}")
     fmt = "rejected" if rejected else fmt
     given = settings(db, None, None)
+    if config:
+        write_config(formats.get(fmt).name, reading_dataset(given, "export"), output)
+        return
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
     chosen = formats.get(fmt)
@@ -526,6 +532,22 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
     for line in report.warnings:
         say(f"warning: {line}")
     say(report.summary(choice.reviewed))
+
+
+def write_config(fmt: str, dataset: Dataset, output: Path | None) -> None:
+    """``gloss export --config``: the labeling config a Label Studio project needs."""
+    from tui.core.storage import write_atomic
+    from tui.formats import labelstudio
+
+    if fmt != "labelstudio":
+        raise GlossError(f"--config: {fmt} has no labeling config (Label Studio has:"
+                         " --format labelstudio)")
+    payload = labelstudio.config(dataset.labels).encode()
+    if output is None:
+        sys.stdout.buffer.write(payload)
+    else:
+        write_atomic(output.absolute(), payload)  # its temp file beside it
+        say(f"wrote the Label Studio labeling config to {output}")
 
 
 @main.command("stats")

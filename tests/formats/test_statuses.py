@@ -101,7 +101,8 @@ def test_every_format_exports_the_reviewed_version(tmp_path):
         assert b"Riyadh" in out.getvalue() and b"Putin" not in out.getvalue()
     studio = orjson.loads(_export(dataset, "labelstudio", Choice(reviewed=True)))
     [annotation] = studio[0]["annotations"]
-    assert (annotation["completed_by"], annotation["ground_truth"]) == ("review", True)
+    who = studio[0]["meta"]["annotators"][str(annotation["id"])]
+    assert (who, annotation["ground_truth"]) == ("review", True)
     doccano = orjson.loads(_export(dataset, "doccano", Choice(reviewed=True)))
     assert doccano["meta"]["annotators"] == ["review"]
     formats.export_file(dataset, tmp_path / "brat", "brat", choice=Choice(reviewed=True))

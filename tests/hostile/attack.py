@@ -215,7 +215,9 @@ def doccano_entities_record() -> dict:
 def labelstudio_task() -> dict:
     putin, kyiv = at("Putin"), at("Kyiv")
     return {"id": 3, "data": {"text": TEXT, "title": "Talks"},
-            "annotations": [{"completed_by": {"email": "bob@example.org"}, "result": [
+            "meta": {"annotators": {"7": "carol", "8": "dave"}},
+            "annotations": [{"id": 8, "import_id": 7,
+                             "completed_by": {"email": "bob@example.org"}, "result": [
                 {"id": "a", "type": "labels", "from_name": "label", "to_name": "text",
                  "value": {"start": putin[0], "end": putin[1], "text": "Putin",
                            "labels": ["ACTOR"]}},

@@ -55,7 +55,8 @@ class Format:
     write: Writer | None = None
     write_folder: FolderWriter | None = None  # writes a folder, not a stream (brat)
     binary: bool = False  # never to a terminal: needs -o
-    write_claims: ClaimsWriter | None = None  # needs the label set's relation types
+    # needs the label set: its relation types (claims), its attribute types (Label Studio)
+    write_claims: ClaimsWriter | None = None
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
     one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
     # Label Studio: an annotation an analyst)
@@ -83,9 +84,9 @@ FORMATS: dict[str, Format] = {
     "conll": Format("conll", "CoNLL / IOB token files (IOB2 out; IOB1, BILOU in)",
                     (".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"), conll.read,
                     conll.write),
-    "labelstudio": Format("labelstudio", "Label Studio JSON tasks, UTF-16 offsets", (".json",),
-                          labelstudio.read, labelstudio.write, keeps_skipped=True,
-                          one_version=False),
+    "labelstudio": Format("labelstudio", "Label Studio JSON tasks (and --config)", (".json",),
+                          labelstudio.read, write_claims=labelstudio.write,
+                          keeps_skipped=True, one_version=False),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
     "parquet": Format("parquet", "Apache Parquet: a folder of spans.parquet and"
