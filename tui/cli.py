@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from tui import DISTRIBUTION, __version__
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
 from tui.core.depth import TOO_DEEP, json_problem
@@ -72,7 +73,7 @@ LABELS_HELP = ("Replace the dataset's label set with this file: a JSON list of"
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--db, --annotator and --labels, also accepted after the command's name (the
-    commands that take a label set: read and import)."""
+    commands that take a label set: read, import and demo)."""
     command = click.option("--labels", "labels_file", type=click.Path(path_type=Path),
                            help=LABELS_HELP)(command)
     return dataset_options(command)
@@ -107,7 +108,7 @@ class GlossGroup(click.Group):
 
 @click.group(cls=GlossGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gloss")
+@click.version_option(__version__, package_name=DISTRIBUTION, prog_name="gloss")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--annotator", "analyst", help=ANALYST_HELP)
 @click.option("--labels", "labels_file", type=click.Path(path_type=Path), help=LABELS_HELP)
@@ -116,9 +117,10 @@ def main(ctx: click.Context, db: Path | None, analyst: str | None,
          labels_file: Path | None) -> None:
     """Read news articles in the terminal and label actors, claims and locations.
 
-    `gloss` alone opens the library of the dataset (./annotations; the articles in
-    ./seeds are imported first when it is empty). `gloss FILE ...` imports those files and
-    opens them. --db, --annotator and --labels may also be given after a command's name.
+    `gloss` alone opens the library of the dataset (./annotations); `gloss demo` brings
+    in the sample articles that come with Gloss first. `gloss FILE ...` imports those
+    files and opens them. --db, --annotator and --labels may also be given after a
+    command's name.
     """
     ctx.obj = Settings(db, analyst, labels_file)
     if ctx.invoked_subcommand is None:  # `gloss` or `gloss --db D` alone: the library
@@ -344,9 +346,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         labels = None
     if len(paths) > 2:
         run_import(dataset, paths[2:], "auto")
-    if not paths and dataset.is_empty() and Path("seeds").is_dir():
-        run_import(dataset, (Path("seeds"),), "text", labels=labels)
-    elif labels is not None:
+    if labels is not None:
         dataset.replace_labels(labels)
     if patterns is not None:
         dataset.keep_patterns(patterns)
@@ -387,6 +387,20 @@ def checked_name(name: str, option: str) -> str:
     if not name or not name.isprintable():
         raise GlossError(f"{option}: a name is one line of printable text, not {name!r}")
     return name
+
+
+@main.command("demo")
+@shared_options
+def demo_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """Import the sample news articles that come with Gloss into the dataset (again: adds
+    nothing) and open its library."""
+    from tui.core.samples import samples_folder
+
+    given = settings(db, analyst, labels_file)
+    labels = read_label_file(given.labels) if given.labels else None
+    need_terminal()  # before the import: a refusal leaves the dataset as it was
+    run_import(writing_dataset(given), (samples_folder(),), "text", labels=labels)
+    click.get_current_context().invoke(read_command, paths=(), db=db, analyst=analyst)
 
 
 @main.command("review")
