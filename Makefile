@@ -1,4 +1,5 @@
-# `make run` and `make test` set everything up on first use: a .venv with Gloss installed,
+# `make run` and `make test` set everything up on first use: a .venv with Gloss installed
+# (and its spacy extra: gloss train, model suggestions, spaCy's matcher and tokens in the tests),
 # at the versions of constraints.txt. `make release` builds the two files to upload.
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt tui/__init__.py
 	$(PIP) install --upgrade pip
 	$(PIP) uninstall --yes gloss 2>/dev/null || true
 	rm -rf gloss.egg-info
-	$(PIP) install -c constraints.txt -e '.[test]'
+	$(PIP) install -c constraints.txt -e '.[test,spacy]'
 	touch $(STAMP)
 
 run: $(STAMP)
