@@ -169,13 +169,21 @@ def test_a_label_set_that_is_a_fifo(tmp_path):
         assert attack(tmp_path, *args, child=True, imports=args[0] == "import").code == 2
 
 
-def test_locks_that_are_a_file(tmp_path):
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_folder_of_locks_that_is_a_file_or_a_link_is_never_used(tmp_path, kind):
+    """Gloss keeps no lock files (it locks the article files and the dataset folder):
+    a `.locks` left by an older Gloss, a file or a link elsewhere, is never followed."""
     build(tmp_path / "db")
-    shutil.rmtree(tmp_path / "db" / ".locks")
-    (tmp_path / "db" / ".locks").write_text("not a folder")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if kind == "file":
+        (tmp_path / "db" / ".locks").write_text("not a folder")
+    else:
+        (tmp_path / "db" / ".locks").symlink_to(elsewhere)
     for args in commands(tmp_path):
         outcome = attack(tmp_path, *args, imports=args[0] == "import")
-        assert outcome.code == (2 if args[0] == "import" else 0), outcome.err
+        assert outcome.code == 0, outcome.err
+    assert not any(elsewhere.iterdir())
 
 
 def test_a_dataset_that_is_a_file(tmp_path):
