@@ -8,12 +8,14 @@ writes of the article, of which a kill kept any number."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.faults import datasets
+from tests.faults.kill import WAIT_S
 from tui.app import GlossApp
 from tui.core.article_model import ArticleModel
 from tui.core.dataset import Dataset
@@ -119,3 +121,30 @@ def test_a_step_that_fails_writes_none_of_the_edit(dataset):
     with pytest.raises(GlossError, match="has no span"):
         dataset.save_steps(doc_id, steps)
     assert dataset.path(doc_id).read_bytes() == kept
+
+
+def test_edits_written_at_once_never_hang_the_queue(dataset):
+    """A write that is done before its answer is asked for (the writer is quicker than the
+    thread that hands it the edit) must not deadlock the queue."""
+
+    class Quick:
+        def save_steps(self, doc_id, steps) -> None:
+            pass
+
+    model = ArticleModel(dataset.article(dataset.ids()[0]), "alice", dataset.labels)
+    queue = SaveQueue(Quick(), lambda answer: answer())
+    answered = threading.Event()
+
+    def submit() -> None:
+        for start in range(0, 60, 6):
+            edit = Edit.adding(model.doc_id, Span.new(TEXT, start, start + 5, "ACTOR", "alice"))
+            model.apply(edit)
+            for _ in range(40):
+                queue.submit(model, edit)
+        queue.close()
+        answered.set()
+
+    worker = threading.Thread(target=submit, daemon=True)
+    worker.start()
+    worker.join(WAIT_S)
+    assert answered.is_set(), "the save queue hung"

@@ -57,12 +57,12 @@ class SaveQueue:
     def flush(self) -> None:
         """Hand the writer every edit asked for and not yet started, in order (from any
         thread: a process that must end starts them at once)."""
-        with self._guard:
+        with self._guard:  # in the order asked for, whichever threads flush
             waiting, self._waiting = self._waiting, []
-            for model, edit in waiting:
-                future = self._writer.submit(self._write, model, edit)
-                self._futures.add(future)
-                future.add_done_callback(self._forget)
+            futures = [self._writer.submit(self._write, m, e) for m, e in waiting]
+            self._futures.update(futures)
+        for future in futures:  # outside the guard: a future done already calls back here
+            future.add_done_callback(self._forget)
 
     def _forget(self, future: Future[None]) -> None:
         with self._guard:

@@ -233,13 +233,16 @@ def article_lock(path: Path, timeout: float = LOCK_TIMEOUT_S
     """
     deadline = time.monotonic() + timeout
     while True:
+        if time.monotonic() > deadline:
+            raise StorageError(f"{path}: replaced again and again by another process for"
+                               f" over {timeout:g} s")
         fd, info = _open_article(path)
         try:
             take(fd, fcntl.LOCK_EX, deadline, str(path))
             try:
                 now = os.stat(path, follow_symlinks=False)
             except FileNotFoundError:
-                now = None  # taken away meanwhile (an import taken back): say so below
+                now = None  # removed meanwhile: locked afresh, the missing file said then
             if now is not None and (now.st_ino, now.st_dev) == (info.st_ino, info.st_dev):
                 yield fd, info
                 return
