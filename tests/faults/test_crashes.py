@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.faults import datasets
+from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers, writers_gone
 from tui.core.dataset import Dataset
 

@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
-from tests.faults import datasets
+from tests.faults import dataset_templates as datasets
 from tests.faults.kill import POINTS, SAVE_POINTS, Trials, settle, state, writers_gone
 
 KILLS = int(os.environ.get("GLOSS_FAULT_KILLS", "24"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults import datasets
+from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers
 from tui.core.dataset import Dataset
 from tui.core.model import Document, GlossError, Span

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.faults import datasets
+from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S
 from tui.app import GlossApp
 from tui.core.article_model import ArticleModel

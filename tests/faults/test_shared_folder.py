@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults import datasets
+from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers
 from tui.core.dataset import Dataset
 
