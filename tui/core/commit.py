@@ -57,6 +57,7 @@ from tui.core.storage import (
     folder_lock,
     fsync_folder,
     stage,
+    take,
 )
 
 JOURNAL = ".journal"
@@ -99,15 +100,31 @@ class Owner:
         if self._fd is None:
             with self._guard:
                 if self._fd is None:
-                    try:
-                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL
-                                     | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
-                    except OSError as exc:
-                        raise StorageError(f"{self.folder}: cannot write in the dataset "
-                                           f"folder: {exc.strerror or exc}") from exc
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new: nobody holds it
-                    self._fd = fd
+                    self._fd = self._make()
         return self.token
+
+    def _make(self) -> int:
+        """The owner file, made and locked. Between the two, another process tidying the
+        dataset may lock it a moment, find nobody holds it and remove it: then the file
+        locked is no longer the one at the path, and it is made again."""
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                             FILE_MODE)
+            except OSError as exc:
+                raise StorageError(f"{self.folder}: cannot write in the dataset folder: "
+                                   f"{exc.strerror or exc}") from exc
+            try:
+                take(fd, fcntl.LOCK_EX, deadline, str(self.path))
+                if os.stat(self.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                    return fd
+            except FileNotFoundError:
+                pass
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
 
     def release(self) -> None:
         """Remove this owner's temp files that may be left, then its owner file (at exit,

@@ -295,7 +295,3 @@ def folder_lock(folder: Path, exclusive: bool, timeout: float = LOCK_TIMEOUT_S,
         yield fd
     finally:
         os.close(fd)
-
-
-def leftover_temps(folder: Path) -> list[Path]:
-    return sorted(folder.glob(f".*{TEMP_SUFFIX}"))
