@@ -17,17 +17,21 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tui import DISTRIBUTION, __version__
+from tui.core.commit import owners_released
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
 from tui.core.depth import TOO_DEEP, json_problem
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
 from tui.progress import progress_bar
+
+if TYPE_CHECKING:
+    from tui.app import GlossApp
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of Gloss, not bad input
@@ -132,7 +136,8 @@ def entry() -> None:
     # A file-size limit must give an error, not kill us mid-save.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        code = main.main(standalone_mode=False, prog_name="gloss")
+        with owners_released():
+            code = main.main(standalone_mode=False, prog_name="gloss")
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.ClickException as exc:
@@ -221,8 +226,11 @@ def json_labels(path: Path, raw: str) -> Any:
 
 
 def writing_dataset(given: Settings) -> Dataset:
-    """The dataset of a command that writes (read, import): made by its first write."""
-    return Dataset(given.folder, given.analyst)
+    """The dataset of a command that writes (read, import): made by its first write. A
+    commit that waits for another process's says so on stderr."""
+    dataset = Dataset(given.folder, given.analyst)
+    dataset.waiting = lambda line: say(f"gloss: {line}")
+    return dataset
 
 
 def reading_dataset(given: Settings, command: str) -> Dataset:
@@ -355,7 +363,20 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
-    GlossApp(dataset, opened, colours=None, review=plan).run()  # None: the terminal's colours
+    ended(GlossApp(dataset, opened, colours=None, review=plan))  # None: the terminal's colours
+
+
+def ended(app: GlossApp) -> None:
+    """Run the app; once it has ended (q, or a hang-up, SIGTERM or SIGINT: every edit
+    asked for is written first), say on stderr what could not be saved, if anything."""
+    app.run()
+    lines = app.not_saved()
+    with contextlib.suppress(OSError):  # after a hang-up there is no terminal to tell
+        for line in lines:
+            say(f"gloss: not saved: {line}")
+    code = app.return_code or 0
+    if code or lines:
+        sys.exit(code or EXIT_BAD_INPUT)
 
 
 def terminal_problem() -> str | None:
@@ -428,7 +449,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp
 
-    GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True).run()
+    ended(GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True))
 
 
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
