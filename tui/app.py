@@ -4,6 +4,8 @@ a link key choosing, a prompt) the keys typed into it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
 from collections import Counter
@@ -26,6 +28,7 @@ from tui.core.review import ReviewPlan
 from tui.core.save_queue import SaveQueue
 from tui.core.tally import Tally
 from tui.core.visible import visible
+from tui.ending import DRAIN_S, Ending
 from tui.keys import EVERYWHERE, bindings
 from tui.messages import SaveAnswered
 from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
@@ -72,6 +75,8 @@ class GlossApp(App[None]):
         self.reading: ClaimIndex | None = None  # the index being read, while it is
         self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._after_display: list[Callable[[], object]] = []
+        # A hang-up, SIGTERM or SIGINT ends the app once every edit is written
+        self.ending = Ending(self.saves, lambda code: self.exit(return_code=code))
 
     # -- frames and saves ------------------------------------------------------------
 
@@ -128,6 +133,7 @@ class GlossApp(App[None]):
             self.push_screen(ReaderScreen(self.opened))
         else:
             self.push_screen(self._library())
+        self.ending.catch()
 
     def _library(self) -> Screen[None]:
         from tui.screens.library import LibraryScreen
@@ -252,12 +258,21 @@ class GlossApp(App[None]):
         await self.action_quit()
 
     async def action_quit(self) -> None:
-        """Quit once every save under way has reached the disk."""
-        await self.saves.wait()
+        """Quit once every save under way has reached the disk (or failed; waiting at
+        most ``DRAIN_S``: what is not saved is said on stderr as the app ends)."""
+        self.saves.flush()
+        with contextlib.suppress(TimeoutError):  # then finished as the app ends
+            await asyncio.wait_for(self.saves.wait(), DRAIN_S)
         self.exit()
 
     def on_unmount(self) -> None:
+        self.saves.flush()  # however the app ends, the edits asked for are written
         self.saves.close()
+        self.ending.restore()
+
+    def not_saved(self) -> list[str]:
+        """One line for each article with edits not on disk, once the app has ended."""
+        return self.saves.not_saved()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -275,7 +290,7 @@ class GlossApp(App[None]):
         from tui.formats import export_file
 
         try:
-            report = export_file(self.dataset, target, "jsonl")
+            report = export_file(self.dataset, target, "jsonl", wait=False)
         except GlossError as exc:
             self.call_from_thread(self.notify, visible(str(exc)), severity="error", timeout=10,
                                   markup=False)

@@ -172,7 +172,8 @@ TABLE: dict[str, list[Key]] = {
     ],
     LIBRARY: [
         Key("enter", "open", "Open the article (in `gloss review`, review it; the palette's"
-            " \"Review this article\" reviews it from any library)", "enter"),
+            " \"Review this article\" reviews it from any library); in an empty library,"
+            " import the sample articles that come with Gloss", "enter"),
         Key("up,down", "", "Move in the list", "↑ / ↓"),
         Key("escape", "back", "Back (a picker closes, the library clears its filter)",
             "escape"),

@@ -199,7 +199,7 @@ def test_a_rejection_is_kept_per_article_and_analyst(team):
                                  "label": "LOCATION", "text": "Riyadh", "origin": "pattern",
                                  "token_start": token_id, "token_end": token_id}]
     assert example["text"] == SECOND and example["tokens"][token_id]["text"] == "Riyadh"
-    assert exported.stderr == "exported 1 rejected suggestions\n"
+    assert exported.stderr == "exported 1 rejected suggestion from 2 articles\n"
     assert dataset.unreject(second.id, riyadh, "bob")
     assert dataset.article(second.id).rejected == []
 

@@ -4,6 +4,8 @@ In `gloss review` an article opens in the review screen, else in the reader (the
 "Review this article" reviews the one under the cursor from either).
 
 An article file that cannot be read is listed below as broken, one literal line each.
+An empty library says how to add articles, and enter imports the samples that ship with
+Gloss.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.core.dataset import ArticleSummary, Dataset
+from tui.core.model import GlossError
 from tui.core.review import ReviewPlan
+from tui.core.samples import first_steps, import_samples
 from tui.core.visible import visible
 from tui.messages import ArticleChosen
+from tui.widgets.article_list import ArticleList
 from tui.widgets.article_table import ArticleTable
 
 if TYPE_CHECKING:
@@ -30,6 +35,8 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "app.help", "Keys", key_display="?"),
         Binding("q", "app.quit", "Quit"),
+        # before the list's own enter, which has nothing to open; only while empty
+        Binding("enter", "import_samples", "Import the samples", priority=True),
     ]
 
     def __init__(self, dataset: Dataset, plan: ReviewPlan | None = None,
@@ -52,7 +59,32 @@ class LibraryScreen(Screen[None]):
         yield ArticleTable(self.rows, id="library")
         for problem in self.problems:
             yield Static(f"broken: {visible(problem)}", classes="problem", markup=False)
+        if self._empty:
+            self.add_class("-empty")  # the guide instead of an empty table
+            yield Static(first_steps(self.dataset.folder), id="library-empty", markup=False)
         yield Footer()
+
+    @property
+    def _empty(self) -> bool:
+        return not self.rows and not self.problems and not self.reviewing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._empty if action == "import_samples" else True
+
+    def action_import_samples(self) -> None:
+        try:
+            result = import_samples(self.dataset)
+        except (GlossError, OSError) as exc:
+            self.notify(f"the samples could not be imported: {visible(str(exc))}",
+                        severity="error", markup=False)
+            return
+        self.notify(f"imported {result.articles_added} sample articles", markup=False)
+        self._fresh = False
+        self.on_screen_resume()
+        self.query_one("#library-empty").remove()
+        self.remove_class("-empty")
+        self.query_one(ArticleList).focus()
+        self.refresh_bindings()
 
     def _title(self) -> str:
         folder = visible(str(self.dataset.folder))
