@@ -355,12 +355,15 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     from tui.core.review import ReviewPlan
 
     plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+    finder = None
+    if next_ is not None:  # no spaCy or a broken model is what is wrong with --next
+        from tui.next_command import least_sure, load
+
+        finder = load(dataset, model)
     need_terminal()  # after what is wrong with the options, before anything is imported
     opened: list[str] = []
-    if next_ is not None:
-        from tui.next_command import least_sure
-
-        opened.append(least_sure(dataset, model))
+    if finder is not None:
+        opened.append(least_sure(dataset, finder))
     for path in paths[:2]:  # the first article of each PATH, two side by side
         known = None if labels else stored(path)
         opened += [known] if known else run_import(dataset, (path,), "auto", labels=labels)[:1]

@@ -4,6 +4,7 @@ of (the choice itself is ``tui/core/suggest/active.py``) before the reader opens
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,15 +14,25 @@ from tui.core.visible import visible
 from tui.progress import progress_bar
 from tui.train_command import needs_spacy
 
-
-def least_sure(dataset: Dataset, model: Path | None) -> str:
-    """The id of the article to open, said on stderr with why; GlossError (one line) when
-    no model can be loaded or nothing is left to do."""
-    needs_spacy("gloss read --next uncertain")
-    from tui.core.suggest import active
+if TYPE_CHECKING:
     from tui.core.suggest.model_finder import ModelFinder
 
-    finder = ModelFinder.load(model if model is not None else dataset.folder)
+
+def load(dataset: Dataset, model: Path | None) -> ModelFinder:
+    """The model --next asks (``model``, else the dataset's latest); GlossError (one line)
+    without spaCy or when it cannot be loaded."""
+    needs_spacy("gloss read --next uncertain")
+    from tui.core.suggest.model_finder import ModelFinder
+
+    return ModelFinder.load(model if model is not None else dataset.folder)
+
+
+def least_sure(dataset: Dataset, model: Path | ModelFinder | None) -> str:
+    """The id of the article to open, said on stderr with why; GlossError (one line) when
+    no model can be loaded or nothing is left to do."""
+    from tui.core.suggest import active
+
+    finder = load(dataset, model) if model is None or isinstance(model, Path) else model
     problems: list[str] = []
     with progress_bar("the model reads the articles to do", unit="articles") as progress:
         choice = active.least_sure(dataset.readable(problems), dataset.annotator,
