@@ -108,9 +108,10 @@ class ModelFinder:
         if beam or sum(len(piece) for _, piece in pieces) < PARALLEL_CHARS:
             found, doubts = self._found(pieces, beam)
         else:
-            # spaCy's matrix products and its parser run without the GIL: two threads
-            # on two halves take about two thirds of the time of one on a 1 MB article
-            # (the pipeline's weights are only read; each thread has its own docs)
+            # BLIS's matrix products and spaCy's parser, about two thirds of the time,
+            # run without the GIL: with a second core free two threads on two halves
+            # are up to 1.5 times faster (the weights are only read; each thread has
+            # its own docs)
             half = _halfway(pieces)
             with ThreadPoolExecutor(THREADS) as pool:
                 parts = list(pool.map(lambda part: self._found(part, False),
