@@ -139,7 +139,7 @@ async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str,
             results["label"].append(await timed(app, pilot, "1", "1",
                                                 lambda b=before: len(view.model.spans) > b))
             start = time.perf_counter()
-            while app.saves.pending:
+            while app.session.saving:
                 await asyncio.sleep(0.0005)
             results["label saved"].append(results["label"][-1] + time.perf_counter() - start)
     return results
@@ -164,12 +164,12 @@ async def link_to_frame(dataset: Dataset, doc_id: str, presses: int
             claim = view.span_here()
             assert claim is not None and claim.label == "CLAIM", claim
             results["link key (w)"].append(
-                await timed(app, pilot, "w", "w", lambda: screen.linking is not None))
+                await timed(app, pilot, "w", "w", lambda: screen.claim_keys.linking is not None))
             results["link enter"].append(await timed(
                 app, pilot, "enter", None,
                 lambda c=claim: bool(view.model.links_from(c.id, SOURCE))))
             start = time.perf_counter()
-            while app.saves.pending:
+            while app.session.saving:
                 await asyncio.sleep(0.0005)
             results["link saved"].append(results["link enter"][-1] + time.perf_counter() - start)
     return results

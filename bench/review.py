@@ -65,7 +65,7 @@ async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
 
         async def timed(key: str) -> float:
             await pilot.pause()
-            await app.saves.wait()
+            await app.session.wait()
             before = bar.plain
             app.frame.clear()
             start = time.perf_counter()
@@ -79,7 +79,7 @@ async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
         for _ in range(presses):
             results["tab (next difference)"].append(await timed("tab"))
             results["1 (take the left)"].append(await timed("1"))
-        await app.saves.wait()
+        await app.session.wait()
     return results
 
 

@@ -8,6 +8,7 @@ from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
+from tui.widgets.choice_bar import ChoiceBar
 from tui.widgets.status_bar import StatusBar
 
 
@@ -23,6 +24,12 @@ def view_of(app: GlossApp) -> ArticleView:
 
 def status(app: GlossApp) -> str:
     return app.screen.query_one(StatusBar).plain
+
+
+def link_bar(app: GlossApp) -> str:
+    """What the link bar says while a link key chooses ("" when it is closed)."""
+    bar = app.screen.query_one(ChoiceBar)
+    return bar.plain if bar.display else ""
 
 
 def notices(app: GlossApp) -> list[str]:

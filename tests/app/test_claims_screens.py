@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import notices, reader_of, status, view_of
+from tests.app.helpers import link_bar, notices, status, view_of
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Relation, Span
 from tui.screens.board import BoardScreen, parse_filter
 from tui.screens.reader import ReaderScreen
 from tui.widgets.board_list import BoardList
+from tui.widgets.menu_bar import MenuBar
 from tui.widgets.prompt_bar import PromptBar
 
 ONE = ("Russian President Vladimir Putin said the cease-fire in Kursk will hold. "
@@ -57,14 +58,14 @@ def ids() -> tuple[str, str]:
 
 async def ready(pilot) -> None:
     """Wait until the app has read the dataset's claims and names (a thread)."""
-    while not pilot.app.index.ready:
+    while not pilot.app.session.index.ready:
         await pilot.pause(0.02)
 
 
 async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
     async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
         await pilot.press("t", "m")
-        menu = reader_of(pilot.app).menu_bar
+        menu = pilot.app.screen.query_one(MenuBar)
         assert menu.display and [i.value for i in menu.items][:3] == ["actor", "journalist",
                                                                       "unnamed"]
         await pilot.press("f")  # quote: direct
@@ -76,7 +77,7 @@ async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
         assert view_of(pilot.app).span_here().attribute("quote") is None
         await pilot.press("m", "escape", "ctrl+z")
         assert view_of(pilot.app).span_here().attribute("quote") == "direct"
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     [claim] = [s for s in Dataset(dataset.folder, "bob").spans(ids()[0])
                if s.text.startswith("the cease-fire")]
     assert claim.attributes == (("quote", "direct"),)
@@ -85,7 +86,7 @@ async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
 async def test_a_country_is_checked_before_it_is_set(dataset):
     async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
         await pilot.press("tab", "m")
-        letters = {i.name: n for n, i in enumerate(reader_of(pilot.app).menu_bar.items)}
+        letters = {i.name: n for n, i in enumerate(pilot.app.screen.query_one(MenuBar).items)}
         await pilot.press("asdfghjkl"[letters["country"]], *"ukr", "enter")
         assert "country must look like [A-Z]{2}, not 'ukr'" in notices(pilot.app)[-1]
         await pilot.press("m", "asdfghjkl"[letters["country"]], *"RU", "enter")
@@ -193,4 +194,4 @@ async def test_the_palette_links_and_sets_attributes(dataset):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert "⏎ link “Russian President Vladimir Putin”" in status(pilot.app)
+        assert "⏎ link “Russian President Vladimir Putin”" in link_bar(pilot.app)

@@ -41,7 +41,7 @@ def on_disk(dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
 async def settle(pilot) -> None:
     """Wait for the saves under way: the edit is on screen at once, on disk a moment later."""
     await pilot.pause()
-    await pilot.app.saves.wait()
+    await pilot.app.session.wait()
     await pilot.pause()
 
 

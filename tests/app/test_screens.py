@@ -41,14 +41,14 @@ async def test_the_status_cuts_long_span_text_and_shows_the_focused_panes_save(d
     first, second = ids(dataset)
     async with GlossApp(dataset, [first, second]).run_test(size=(200, 30)) as pilot:
         await pilot.press("equals_sign", "equals_sign", "equals_sign", "2")  # a long claim
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.pause()
         line = status(pilot.app)
         assert "saved CLAIM “Kremlin spokesman Dmitry Peskov said…”" in line, line
         await pilot.press("ctrl+w")  # the other pane: nothing saved there yet
         assert "nothing to save yet" in status(pilot.app)
         await pilot.press("1")
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.pause()
         assert "saved ACTOR “Odesa”" in status(pilot.app)
         await pilot.press("ctrl+w")

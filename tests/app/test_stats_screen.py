@@ -87,7 +87,7 @@ async def test_a_label_saved_in_the_reader_is_in_the_stats(dataset):
         await pilot.press("q")
         assert isinstance(pilot.app.screen, ReaderScreen)
         await pilot.press("ctrl+right", "ctrl+right", "ctrl+right", "1")  # "Zelensky"
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.press("ctrl+g")
         await stats_shown(pilot)
         await until(pilot, "the new label", lambda: numbers(pilot.app, "labels")[0]

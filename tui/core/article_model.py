@@ -44,6 +44,7 @@ class ModelEvent:
     model: ArticleModel
     kind: str  # "edit" (spans or links changed) or "saved" (only saved marks or the report)
     ranges: tuple[tuple[int, int], ...] = ()
+    edit: Edit | None = None  # the edit applied or saved
 
 
 Observer = Callable[[ModelEvent], None]
@@ -87,8 +88,8 @@ class ArticleModel:
         return lambda: self._observers.remove(observer) if observer in self._observers \
             else None
 
-    def _announce(self, kind: str, ranges: tuple[tuple[int, int], ...]) -> None:
-        event = ModelEvent(self, kind, ranges)
+    def _announce(self, kind: str, ranges: tuple[tuple[int, int], ...], edit: Edit) -> None:
+        event = ModelEvent(self, kind, ranges, edit)
         for observer in list(self._observers):
             observer(event)
 
@@ -268,7 +269,7 @@ class ArticleModel:
         self.version += 1
         self._carry_todo(touched)
         self.report = Report("saving…")
-        self._announce("edit", tuple(ranges))
+        self._announce("edit", tuple(ranges), edit)
 
     def _linked_ranges(self, span_id: str) -> list[tuple[int, int]]:
         ends = {r.head for r in self._to.get(span_id, ())} | \
@@ -311,7 +312,7 @@ class ArticleModel:
         else:
             self._keep_failed(steps[written:])
             self.report = Report(f"NOT SAVED: {error} (r retries)", error=True)
-        self._announce("saved", tuple(edit.ranges()))
+        self._announce("saved", tuple(edit.ranges()), edit)
 
     def _keep_failed(self, steps: tuple[Step, ...]) -> None:
         # The spans first: a link that failed to go is put back only once its spans are

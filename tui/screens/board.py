@@ -11,9 +11,9 @@ articles edited since are read again when the board opens), so the board opens a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -21,15 +21,12 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui.core.claim_board import TODO, ClaimRow, group
+from tui.core.session import Session
 from tui.core.visible import visible
 from tui.keys import BOARD, bindings
-from tui.messages import ClaimChosen
+from tui.screens.navigation import Chosen
 from tui.widgets.board_list import BoardList
 
-if TYPE_CHECKING:
-    from tui.app import GlossApp
-
-Chosen = tuple[str, str]  # (article id, claim span id)
 STATUS_WORDS = {"todo": TODO, "sourced": "sourced"}
 
 
@@ -49,17 +46,15 @@ def parse_filter(text: str) -> dict[str, str]:
 class BoardScreen(Screen[Chosen | None]):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings(BOARD))
 
-    def __init__(self, pair: list[str] | None = None) -> None:
+    def __init__(self, session: Session, pair: list[str] | None = None) -> None:
         super().__init__()
+        self.session = session
         self.pair = pair  # two articles open side by side
         self.side_by_side = False
         self.ready = False  # the rows are in
         self._rows: list[ClaimRow] = []
         self._timer: Timer | None = None
-
-    @property
-    def gloss(self) -> GlossApp:
-        return cast("GlossApp", self.app)
+        self._unwatch = lambda: None
 
     def compose(self) -> ComposeResult:
         yield Static(" Claims", id="board-title", markup=False)
@@ -70,14 +65,18 @@ class BoardScreen(Screen[Chosen | None]):
 
     def on_mount(self) -> None:
         self.query_one(BoardList).focus()
-        if self.gloss.index.ready:
+        if self.session.index.ready:
             self.fill()
         else:
+            self._unwatch = self.session.watch_index(lambda _order: self.fill())
             self._timer = self.set_interval(0.2, self._progress)
             self._progress()
 
+    def on_unmount(self) -> None:
+        self._unwatch()
+
     def _progress(self) -> None:
-        reading = self.gloss.reading
+        reading = self.session.reading
         read = reading.read if reading is not None else 0
         self._title(f" Claims · reading the dataset: {read:,} articles so far…")
 
@@ -86,7 +85,7 @@ class BoardScreen(Screen[Chosen | None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._rows = self.gloss.fresh_index().rows()
+        self._rows = self.session.fresh_index().rows()
         self.ready = True
         self.show()
 
@@ -133,7 +132,8 @@ class BoardScreen(Screen[Chosen | None]):
             board.focus()
             event.stop()
 
-    def on_claim_chosen(self, message: ClaimChosen) -> None:
+    @on(BoardList.Chosen)
+    def _chosen(self, message: BoardList.Chosen) -> None:
         self.dismiss((message.row.article, message.row.claim.id))
 
     def action_side_by_side(self) -> None:

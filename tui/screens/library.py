@@ -8,24 +8,23 @@ An article file that cannot be read is listed below as broken, one literal line 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from tui.commands import Command, ScreenCommands
 from tui.core.dataset import ArticleSummary, Dataset
 from tui.core.review import ReviewPlan
 from tui.core.visible import visible
-from tui.messages import ArticleChosen
+from tui.screens.navigation import Chosen, OpenBoard, OpenReader, OpenReview
+from tui.widgets.article_list import ArticleList
 from tui.widgets.article_table import ArticleTable
-
-if TYPE_CHECKING:
-    from tui.app import GlossApp
 
 
 class LibraryScreen(Screen[None]):
+    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "app.help", "Keys", key_display="?"),
@@ -66,12 +65,12 @@ class LibraryScreen(Screen[None]):
         return (f" Gloss review · {folder} · {len(self.rows)} articles · {reviewed} reviewed"
                 f" by {visible(self.plan.reviewer)} · {whom}")
 
-    def on_article_chosen(self, message: ArticleChosen) -> None:
-        app = cast("GlossApp", self.app)
+    @on(ArticleList.Chosen)
+    def _chosen(self, message: ArticleList.Chosen) -> None:
         if self.reviewing:
-            app.open_review(message.doc_id, self.order)
+            self.post_message(OpenReview(message.doc_id, self.order))
         else:
-            app.open_reader(message.doc_id, self.order)
+            self.post_message(OpenReader(message.doc_id, self.order))
 
     @property
     def order(self) -> list[str]:
@@ -94,14 +93,22 @@ class LibraryScreen(Screen[None]):
         if chosen is None:
             self.notify("no article to review", severity="warning")
         else:
-            cast("GlossApp", self.app).open_review(chosen.id, self.order)
+            self.post_message(OpenReview(chosen.id, self.order))
 
     def action_claims_board(self) -> None:
-        def chosen(claim: tuple[str, str] | None) -> None:
+        def chosen(claim: Chosen | None) -> None:
             if claim is not None:
-                cast("GlossApp", self.app).open_reader(claim[0], self.order, show=claim[1])
+                self.post_message(OpenReader(claim[0], self.order, show=claim[1]))
 
-        cast("GlossApp", self.app).open_board(None, chosen)
+        self.post_message(OpenBoard(None, chosen))
+
+    def commands(self) -> list[Command]:
+        return [
+            Command("Claims board", "every claim grouped by source (B in the reader)",
+                    self.action_claims_board),
+            Command("Review this article", "two versions side by side, saved as "
+                    f"{visible(self.plan.reviewer)}", self.action_review_selected),
+        ]
 
     def action_clear_filter(self) -> None:
         self.query_one(Input).value = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.dataset import Dataset
-from tui.messages import ArticleChosen
+from tui.widgets.article_list import ArticleList
 from tui.widgets.article_table import ArticleTable
 
 
@@ -27,5 +28,6 @@ class PickerScreen(ModalScreen[str | None]):
                          markup=False)
             yield ArticleTable(self.rows)
 
-    def on_article_chosen(self, message: ArticleChosen) -> None:
+    @on(ArticleList.Chosen)
+    def _chosen(self, message: ArticleList.Chosen) -> None:
         self.dismiss(message.doc_id)

@@ -12,6 +12,7 @@ as placeholders, cut whole clusters at a time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
@@ -19,11 +20,11 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.dataset import ArticleSummary
-from tui.messages import ArticleChosen
 from tui.widgets.span_list import one_line
 
 
@@ -61,6 +62,12 @@ def columns(rows: list[ArticleSummary], width: int, team: bool) -> list[Column]:
 
 
 class ArticleList(ScrollView, can_focus=True):
+    @dataclass
+    class Chosen(Message):
+        """An article was picked (enter or a click; or enter in the filter above it)."""
+
+        doc_id: str
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--header", "article-list--cursor", "article-list--stripe"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -152,7 +159,7 @@ class ArticleList(ScrollView, can_focus=True):
     def action_choose(self) -> None:
         chosen = self.selected
         if chosen is not None:
-            self.post_message(ArticleChosen(chosen.id))
+            self.post_message(self.Chosen(chosen.id))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y - 1

@@ -3,18 +3,37 @@ selects a word."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual import events
+from textual.geometry import Offset
 
 from tui.core import units
+from tui.widgets.article_layout import ArticleLayout
+from tui.widgets.caret import Caret
 
-if TYPE_CHECKING:
-    from tui.widgets.article_view import ArticleView
+
+class ArticleView(Protocol):
+    """What the mouse moves in the article view (typed here, not imported: the view
+    imports this module)."""
+
+    text: str
+    layout_: ArticleLayout
+    caret: Caret
+    scroll_offset: Offset
+    _dragging: bool
+
+    def focus(self, scroll_visible: bool = True) -> object: ...
+    def capture_mouse(self, capture: bool = True) -> None: ...
+    def release_mouse(self) -> None: ...
+    def select(self, start: int, end: int, at_start: bool = False) -> None: ...
+    def _caret_rows(self) -> set[int]: ...
+    def _moved(self, old_rows: set[int], scroll: bool = True) -> None: ...
+    def _offset_at(self, event: events.MouseEvent) -> int: ...
 
 
 class MouseSelection:
-    """Mixed into :class:`ArticleView`, whose caret and layout it moves."""
+    """Mixed into the article view, whose caret and layout it moves."""
 
     _dragging = False
 

@@ -1,7 +1,7 @@
 """A filterable list of articles: the library, and the pickers of `s` and `o`.
 
 Type to filter (title words, a status: todo, done, skipped, reviewed; an analyst who
-marked it done); enter posts :class:`ArticleChosen` with the article's id. Titles are
+marked it done); enter posts :class:`ArticleList.Chosen` with the article's id. Titles are
 data: shown literally, with terminal controls as placeholders.
 """
 
@@ -13,7 +13,6 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from tui.core.dataset import ArticleSummary
-from tui.messages import ArticleChosen
 from tui.widgets.article_list import ArticleList
 
 
@@ -73,7 +72,7 @@ class ArticleTable(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         chosen = self.selected  # posted from here: a message a parent makes stops there
         if chosen is not None:
-            self.post_message(ArticleChosen(chosen.id))
+            self.post_message(ArticleList.Chosen(chosen.id))
 
     def on_key(self, event: events.Key) -> None:
         articles = self.query_one(ArticleList)

@@ -4,7 +4,7 @@ source claims in the one beside what it claims in the other.
 
 A Line API widget: only the rows on screen are drawn, so 30,000 claims cost what 40 do.
 Every string is data, drawn literally (controls as placeholders). Enter or a click on a
-claim posts :class:`ClaimChosen`.
+claim posts :class:`BoardList.Chosen`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.claim_board import ClaimRow
-from tui.messages import ClaimChosen
 from tui.widgets.span_list import one_line
 
 
@@ -41,6 +41,12 @@ class Line:
 
 
 class BoardList(ScrollView, can_focus=True):
+    @dataclass
+    class Chosen(Message):
+        """A claim was chosen (enter or a click): show it in its article."""
+
+        row: ClaimRow
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "board-list--heading", "board-list--cursor", "board-list--dim", "board-list--todo"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -173,7 +179,7 @@ class BoardList(ScrollView, can_focus=True):
 
     def action_choose(self) -> None:
         if self.chosen is not None:
-            self.post_message(ClaimChosen(self.chosen))
+            self.post_message(self.Chosen(self.chosen))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y

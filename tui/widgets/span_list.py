@@ -5,12 +5,13 @@ edit made in any pane redraws the rows on screen, never a rebuilt list, so label
 article with 5,000 spans stays one frame. The label is drawn as the text draws it (the
 same palette); a claim shows its links, ``claim ← source @ place`` (``← ?`` while it is
 still to do); the analyst's name is never cut; choosing a row (enter or a click) posts
-:class:`SpanChosen`.
+:class:`SpanList.Chosen`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass
 from typing import ClassVar
 
 import regex
@@ -20,6 +21,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -29,7 +31,6 @@ from tui.core.linking import links_line
 from tui.core.model import Span
 from tui.core.review import Notes
 from tui.core.visible import visible
-from tui.messages import SpanChosen
 from tui.widgets.article_layout import placeholder
 from tui.widgets.palette import Palette
 
@@ -51,6 +52,12 @@ def one_line(text: str, cells: int) -> str:
 
 
 class SpanList(ScrollView, can_focus=True):
+    @dataclass
+    class Chosen(Message):
+        """A row was chosen (enter or a click): go to that span."""
+
+        span: Span
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "span-list--cursor", "span-list--analyst", "span-list--empty", "span-list--unsaved"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -198,13 +205,13 @@ class SpanList(ScrollView, can_focus=True):
 
     def action_choose(self) -> None:
         if self.spans:
-            self.post_message(SpanChosen(self.spans[self.row]))
+            self.post_message(self.Chosen(self.spans[self.row]))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
         if 0 <= index < len(self.spans):
             self._move_to(index)
-            self.post_message(SpanChosen(self.spans[index]))
+            self.post_message(self.Chosen(self.spans[index]))
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_scroll_range()

@@ -1,5 +1,5 @@
 """One line at the foot of the reader: who, where, which mode, the claims still to do, and
-whether it is saved; while a link key is choosing, what it offers instead."""
+whether it is saved."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ class StatusLine:
     todo: str = ""  # "3 to do": claims with no source and no source kind
 
 
-# One piece of a mode's line: its text (already safe to draw) and how it looks
+# One piece of a bar's line (the link bar's, the review bar's): its text, already safe to
+# draw, and how it looks
 Piece = tuple[str, str]
 LOOKS = {"title": Style(bold=True, reverse=True), "key": Style(bold=True, color="black",
                                                                 bgcolor="#f0f0f0"),
@@ -60,7 +61,6 @@ class StatusBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: StatusLine | None = None
-        self._mode: tuple[Piece, ...] | None = None
         self._strip: Strip | None = None
 
     def show(self, line: StatusLine) -> None:
@@ -70,24 +70,11 @@ class StatusBar(Widget):
         self.set_class(line.error, "-error")
         self.refresh()
 
-    def show_mode(self, pieces: tuple[Piece, ...] | None) -> None:
-        """Show a mode's line (a link key choosing) instead of the status; None: stop."""
-        if pieces == self._mode:
-            return
-        self._mode, self._strip = pieces, None
-        self.refresh()
-
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style
         line = self._shown
-        if y or (line is None and self._mode is None):
+        if y or line is None:
             return Strip.blank(width, base)
-        if self._mode is not None:
-            if self._strip is None or self._strip.cell_length != width:
-                self._strip = Strip([Segment(text, base + LOOKS[look])
-                                     for text, look in self._mode]).crop_extend(0, width, base)
-            return self._strip
-        assert line is not None
         if self._strip is None or self._strip.cell_length != width:
             saved = Style(bold=True, color="white", bgcolor="red") if line.error else \
                 Style(color="green")
@@ -105,8 +92,6 @@ class StatusBar(Widget):
     @property
     def plain(self) -> str:
         """The line as it reads (for tests and screen readers of logs)."""
-        if self._mode is not None:
-            return "".join(text for text, _look in self._mode)
         line = self._shown
         todo = f"{line.todo}  " if line and line.todo else ""
         return "" if line is None else (f" {visible(line.analyst)}   {line.place}  "
