@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/parquet.py
+	$(BIN)/python bench/git_pull.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,24 +5,51 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from pathlib import Path
+from typing import IO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.claim_board import ClaimRow, board
+from tui.core.claim_board import ClaimRow, board, keeps
 from tui.core.dataset import Dataset
 from tui.core.visible import escape_controls, json_bytes, visible
 
 
-def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = "",
-                 status: str = "") -> list[str]:
-    """Print the board; return one line for each article file that cannot be read."""
+def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",
+                status: str = "") -> list[str]:
+    """Write the claims to ``path`` (whole or not at all) as JSONL, CSV or Parquet; return
+    one line for each article file that cannot be read. Parquet is written as the
+    articles are read, claim by claim, never grouped."""
+    from tui import formats
+    from tui.formats import parquet
+
     problems: list[str] = []
+    if fmt != "parquet":
+        formats.write_file(path, lambda out: print_claims(
+            dataset, fmt, actor=actor, place=place, status=status, out=out,
+            problems=problems))
+        return problems
+
+    def kept(row: ClaimRow) -> bool:
+        return keeps(row, actor=actor, place=place, status=status)
+
+    formats.write_file(path, lambda out: parquet.write_claims(
+        dataset.readable(problems), out, dataset.labels, kept))
+    return problems
+
+
+def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = "",
+                 status: str = "", out: IO[bytes] | None = None,
+                 problems: list[str] | None = None) -> list[str]:
+    """Print the board (to ``out``: a file); return one line for each article file that
+    cannot be read."""
+    problems = [] if problems is None else problems
     articles = {a.document.id: a for a in dataset.readable(problems)}
     groups = board(articles.values(), dataset.labels, actor=actor, place=place,
                    status=status)
-    out = sys.stdout.buffer
+    out = out or sys.stdout.buffer
     if fmt == "jsonl":
         for rows in groups.values():
             for row in rows:

@@ -257,13 +257,20 @@ REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its s
                  " 'reviewed' are saved as [default: review].")
 
 
+PATTERNS_HELP = ("A pattern file (Prodigy / spaCy EntityRuler JSONL) to suggest spans from;"
+                 " kept with the dataset (docs/suggestions.md).")
+
+
 @main.command("read")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--reviewer", default=None, help=REVIEWER_HELP + " For the palette's"
               " \"Review this article\".")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP)
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
-                 labels_file: Path | None, reviewer: str | None = None) -> None:
+                 labels_file: Path | None, reviewer: str | None = None,
+                 patterns_file: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
@@ -288,6 +295,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     given = settings(db, analyst, labels_file)
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
+    patterns = checked_patterns(patterns_file)
     opened: list[str] = []
     for path in paths[:2]:  # the first article of each PATH, two side by side
         known = None if labels else stored(path)
@@ -299,6 +307,8 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         run_import(dataset, (Path("seeds"),), "text", labels=labels)
     elif labels is not None:
         dataset.replace_labels(labels)
+    if patterns is not None:
+        dataset.keep_patterns(patterns)
     # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -347,7 +357,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
                 "csv"]
 EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "spacy",
-                "claims"]
+                "claims", "parquet", "rejected"]
 
 
 @main.command("import")
@@ -358,14 +368,30 @@ EXPORT_NAMES = ["jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good records and spans, print the bad ones, instead of"
               " refusing all.")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP)
 @shared_options
 def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
                    skip_invalid: bool, db: Path | None, analyst: str | None,
-                   labels_file: Path | None) -> None:
+                   labels_file: Path | None, patterns_file: Path | None = None) -> None:
     """Import articles (and their spans). Importing twice adds nothing."""
     given = settings(db, analyst, labels_file)
     labels = read_label_file(given.labels) if given.labels else None
-    run_import(writing_dataset(given), paths, fmt, strict_labels, skip_invalid, labels)
+    patterns = checked_patterns(patterns_file)
+    dataset = writing_dataset(given)
+    run_import(dataset, paths, fmt, strict_labels, skip_invalid, labels)
+    if patterns is not None:  # kept once the import is in: a refused one keeps nothing
+        dataset.keep_patterns(patterns)
+
+
+def checked_patterns(path: Path | None) -> bytes | None:
+    """The bytes of a pattern file given with --patterns, checked whole (a bad one is
+    refused before anything is written)."""
+    if path is None:
+        return None
+    from tui.suggest_command import checked_patterns as check
+
+    return check(path)[1]
 
 
 @main.command("export")
@@ -382,20 +408,27 @@ def import_command(paths: tuple[Path, ...], fmt: str, strict_labels: bool,
               " reviewed an article.")
 @click.option("--all", "every", is_flag=True,
               help="Also the articles nobody has opened (as tasks to label, not examples).")
+@click.option("--rejected", is_flag=True,
+              help="The suggestions analysts rejected instead, as Prodigy examples answered"
+              " reject (--format rejected).")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
-                   reviewer: str | None, every: bool, db: Path | None) -> None:
+                   reviewer: str | None, every: bool, db: Path | None,
+                   rejected: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
     from tui.core.export_selection import Choice
 
+    if rejected and fmt not in ("jsonl", "prodigy", "rejected"):
+        raise GlossError(f"--rejected writes Prodigy JSONL, not {fmt}")
+    fmt = "rejected" if rejected else fmt
     given = settings(db, None, None)
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
     chosen = formats.get(fmt)
     if output is None and (chosen.write_folder or chosen.binary):
         raise GlossError(f"{fmt}: give the output with -o"
-                         + (" DIR (brat writes a folder)" if chosen.write_folder else ""))
+                         + (f" DIR ({fmt} writes a folder)" if chosen.write_folder else ""))
     dataset = reading_dataset(given, "export")
     with progress_bar("exporting", len(dataset.ids()), "articles") as progress:
         counted = progress.over
@@ -415,7 +448,8 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}articles")
+    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}"
+        f"{'rejected suggestions' if fmt == 'rejected' else 'articles'}")
 
 
 @main.command("stats")
@@ -456,17 +490,31 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 @click.option("--place", default="", help="Only claims about a place whose name holds this.")
 @click.option("--status", type=click.Choice(["sourced", "to do"]), default=None,
               help="Only claims with a source (or a source kind), or only those still to do.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "parquet"]),
               default=None, help="[default: table on a terminal, else jsonl]")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File (needed for parquet); default stdout. Written whole or not at all.")
 @shared_options
 def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
-                   db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                   output: Path | None, db: Path | None, analyst: str | None,
+                   labels_file: Path | None) -> None:
     """Every claim, grouped by who made it, with its places, article and date."""
-    from tui.claims_output import print_claims
+    from tui.claims_output import print_claims, save_claims
 
+    if fmt == "parquet" and output is None:
+        raise GlossError("parquet: give the output with -o FILE")
     dataset = reading_dataset(settings(db, analyst, labels_file), "claims")
+    if output is not None:
+        fmt = fmt or {".parquet": "parquet", ".csv": "csv"}.get(output.suffix, "jsonl")
+        if fmt == "table":
+            raise GlossError("-o: the table is drawn for a terminal; give --format jsonl,"
+                             " csv or parquet")
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
+    if output is not None:
+        problems = save_claims(dataset, output, fmt, actor=actor, place=place,
+                               status=status or "")
+    else:
+        problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
     for problem in problems:
         say(f"gloss: {problem}")
     if problems:
@@ -493,6 +541,29 @@ def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | Non
         say(f"labels added to the label set: {', '.join(result.labels_added)}")
 
 
+@main.command("git-setup")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def git_setup_command(db: Path | None) -> None:
+    """Set up this clone of a dataset repository: git then merges two analysts' work on an
+    article span by span (docs/teams.md)."""
+    from tui.git_team import git_setup
+
+    for line in git_setup(settings(db, None, None).folder):
+        say(f"git-setup: {line}")
+
+
+@main.command("git-merge")
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("name")
+def git_merge_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """Merge THEIRS into OURS span by span (git runs it, as git-setup set it up)."""
+    from tui.git_team import git_merge
+
+    git_merge(base, ours, theirs, name)
+
+
 @main.command("agree")
 @click.option("--annotators", default="",
               help="The analysts to compare, comma separated [default: every analyst].")
@@ -516,6 +587,27 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
         say(f"gloss: {problem}")
     if problems:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("suggest")
+@click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
+              help=PATTERNS_HELP + " [default: the one kept]")
+@click.option("--as", "name", default=None,
+              help="The analyst the suggestions are written as [default: suggestions].")
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def suggest_command(patterns_file: Path | None, name: str | None, db: Path | None) -> None:
+    """Write every article's suggestions (names seen, patterns) as an analyst's work, to
+    export, compare (gloss agree) and review (gloss review); all or nothing."""
+    from tui import suggest_command as suggest
+
+    given = settings(db, None, None)
+    analyst = checked_name(name, "--as") if name is not None else suggest.ANALYST
+    if not given.folder.is_dir():
+        raise GlossError(f"no dataset at {given.folder}")
+    dataset = writing_dataset(given)
+    with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
+        report = suggest.run(dataset, analyst, patterns_file, progress.over)
+    say(suggest.summary(report, analyst))
 
 
 @main.command("serve")

@@ -56,6 +56,22 @@ def render_stats(dataset: Dataset, figures: Figures, console: Console | None = N
         analysts.add_row(Text(visible(name)), str(figures.analysts.get(name, 0)),
                          str(done.get(name, 0)))
     console.print(analysts)
+    if figures.origins:
+        console.print(origins_table(figures))
+
+
+def origins_table(figures: Figures) -> Table:
+    """How many spans each kind of suggestion saved an analyst typing (accepted), and how
+    many ``gloss suggest`` wrote as an analyst of its own."""
+    table = Table(title="spans from suggestions")
+    table.add_column("from")
+    table.add_column("accepted", justify="right")
+    table.add_column("written by gloss suggest", justify="right")
+    typed = figures.spans - sum(a + b for a, b in figures.origins.values())
+    table.add_row("typed", str(typed), "")
+    for kind, (accepted, written) in figures.origins.items():
+        table.add_row(Text(visible(kind)), str(accepted), str(written))
+    return table
 
 
 def print_plots(dataset: Dataset, figures: Figures) -> None:

@@ -1,7 +1,8 @@
 """One article file's tables: made new, merged into, and checked on every read.
 
 An article file is a TinyDB database with the tables ``article`` (one row: id, text,
-meta, when it was added), ``spans``, ``status`` (one row an analyst) and ``relations``.
+meta, when it was added), ``spans``, ``status`` (one row an analyst), ``relations`` and,
+once an analyst has rejected a suggestion, ``rejected`` (``suggest/rejections.py``).
 A file is checked, not trusted: valid JSON of the wrong shape (``{}``, a span row that is
 a number, an ``end`` that is a string, a ``meta`` that is a list) is a broken article like
 invalid JSON, named with the first thing wrong in it, never read half-way and never
@@ -17,11 +18,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tui.core.model import STATUSES, Document, Relation, Span
+from tui.core.model import STATUSES, TYPED, Document, Relation, Span
 from tui.core.storage import CorruptFileError
+from tui.core.suggest import rejections
 
 _SPAN_TEXT_FIELDS = ("label", "text", "annotator", "id")
-_SPAN_OPTIONAL_TEXT_FIELDS = ("source", "created", "updated")
+_SPAN_OPTIONAL_TEXT_FIELDS = ("source", "created", "updated", "origin")
 _RELATION_TEXT_FIELDS = ("head", "child", "label", "annotator", "id")
 
 
@@ -33,16 +35,20 @@ class Article:
     rows (``span_rows``, in the same order), and 60,000 spans cost a tenth of a second to
     make on this machine."""
 
-    __slots__ = ("_rows", "_spans", "added", "document", "path", "relations", "status")
+    __slots__ = ("_rows", "_spans", "added", "document", "path", "rejected", "relations",
+                 "status")
 
     def __init__(self, document: Document, spans: list[Span] | None, status: dict[str, str],
                  added: int, relations: list[Relation] | None = None, *,
-                 rows: list[dict[str, Any]] | None = None, path: Path | None = None) -> None:
+                 rows: list[dict[str, Any]] | None = None, path: Path | None = None,
+                 rejected: list[dict[str, Any]] | None = None) -> None:
         self.document = document
         self.status = status
         self.added = added
         self.relations = relations if relations is not None else []
         self.path = path  # the file it was read from, if any
+        # the suggestions analysts rejected here (rows of suggest/rejections.py)
+        self.rejected = rejected if rejected is not None else []
         self._spans = spans
         self._rows = rows
 
@@ -193,20 +199,30 @@ def read_article(path: Path, data: Any) -> Article:
         r = check.object(r, f"status row {key}")
         if not isinstance(r.get("annotator"), str) or r.get("status") not in STATUSES:
             check.fail(f"status row {key} needs an analyst and one of {', '.join(STATUSES)}")
+        if not isinstance(r.get("updated", ""), str):  # a merge compares them
+            check.fail(f"status row {key}: 'updated' is not text")
         status[r["annotator"]] = r["status"]
+    rejected = list(check.table(tables, rejections.TABLE).values())
+    for n, r in enumerate(rejected, start=1):
+        problem = rejections.problem(r, text)
+        if problem:
+            check.fail(f"rejected row {n}: {problem}")
     # by (start, -end, label, analyst, id): three stable sorts in C, not a key each span
     rows.sort(key=_TIES)
     rows.sort(key=_END, reverse=True)
     rows.sort(key=_START)
     return Article(Document(doc_id, text, meta), None, status, added, relations, rows=rows,
-                   path=path)
+                   path=path, rejected=rejected)
 
 
 # A row with these fields in this order makes a Span by position; one with 'attributes'
-# too (an object in the file, pairs in a Span) goes through Span.from_record.
-_SPAN_ROW = tuple(f.name for f in fields(Span) if f.name != "attributes")
+# (an object in the file, pairs in a Span) or 'origin' (a suggestion accepted) after them
+# goes through the slower way.
+_SPAN_ROW = tuple(f.name for f in fields(Span) if f.name not in ("attributes", "origin"))
 _BARE = len(_SPAN_ROW)
 _WITH_ATTRIBUTES = (*_SPAN_ROW, "attributes")
+_WITH_ORIGIN = (*_SPAN_ROW, "origin")
+_WITH_BOTH = (*_SPAN_ROW, "attributes", "origin")
 _RELATION_ROW = _RELATION_TEXT_FIELDS
 
 
@@ -214,9 +230,10 @@ def row_span(row: dict[str, Any]) -> Span:
     """The Span of a checked row (one of ``Article.span_rows``)."""
     if len(row) == _BARE:
         return Span(*row.values())
-    *values, attributes = row.values()
-    pairs = tuple(attributes.items())
-    return Span(*values, tuple(sorted(pairs)) if len(pairs) > 1 else pairs)
+    values = list(row.values())[:_BARE]
+    pairs = tuple(row.get("attributes", {}).items())
+    return Span(*values, tuple(sorted(pairs)) if len(pairs) > 1 else pairs,
+                row.get("origin", TYPED))
 _TIES = itemgetter("label", "annotator", "id")
 _END = itemgetter("end")
 _START = itemgetter("start")
@@ -231,7 +248,8 @@ def _span_rows(check: _Checker, table: dict[str, Any], text: str) -> list[dict[s
     length = len(text)
     for key, row in table.items():
         shape = tuple(row) if type(row) is dict else ()
-        if shape == _SPAN_ROW or (shape == _WITH_ATTRIBUTES and _texts(row["attributes"])):
+        if shape == _SPAN_ROW or (shape in _EXTENDED and _texts(row.get("attributes", {}))
+                                  and type(row.get("origin", "")) is str):
             start, end, label, quoted, annotator, source, span_id, created, updated = \
                 list(row.values())[:_BARE]
             if (type(start) is int and type(end) is int and 0 <= start < end <= length
@@ -243,6 +261,9 @@ def _span_rows(check: _Checker, table: dict[str, Any], text: str) -> list[dict[s
                 continue
         rows.append(check.span(key, row, text).to_record())
     return rows
+
+
+_EXTENDED = (_WITH_ATTRIBUTES, _WITH_ORIGIN, _WITH_BOTH)
 
 
 def _texts(attributes: Any) -> bool:

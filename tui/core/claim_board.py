@@ -14,7 +14,7 @@ from typing import Any
 
 from tui.core.article_file import Article, row_span
 from tui.core.canonical import bare_name
-from tui.core.model import LabelSet, Span
+from tui.core.model import TYPED, LabelSet, Span
 from tui.core.schema import ABOUT, SOURCE
 from tui.core.sentences import sentence_of, sentence_starts
 
@@ -62,6 +62,7 @@ class ClaimRow:
             "places": [_span_record(place) for place in self.places],
             "attributes": dict(self.claim.attributes), "annotator": self.claim.annotator,
             "article": {"id": self.article, "title": self.title, "date": self.date},
+            **({"origin": self.claim.origin} if self.claim.origin != TYPED else {}),
         }
 
 
@@ -129,14 +130,16 @@ def group(rows: Iterable[ClaimRow], *, actor: str = "", place: str = "", status:
     ``status`` (each: any, when empty)."""
     groups: dict[str, list[ClaimRow]] = {}
     for row in rows:
-        if actor and not _matches(actor, [row.source_name]):
-            continue
-        if place and not _matches(place, row.place_names):
-            continue
-        if status and row.status != status:
-            continue
-        groups.setdefault(row.source_name, []).append(row)
+        if keeps(row, actor=actor, place=place, status=status):
+            groups.setdefault(row.source_name, []).append(row)
     return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0].casefold())))
+
+
+def keeps(row: ClaimRow, *, actor: str = "", place: str = "", status: str = "") -> bool:
+    """Does ``row`` pass the board's filters (see :func:`group`)?"""
+    return ((not actor or _matches(actor, [row.source_name]))
+            and (not place or _matches(place, row.place_names))
+            and (not status or row.status == status))
 
 
 def _matches(query: str, names: list[str]) -> bool:

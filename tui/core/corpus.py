@@ -23,6 +23,8 @@ import orjson
 from tui.core.dataset import Dataset, ImportResult
 from tui.core.files import NotReadable, open_binary, read_bytes, reason
 from tui.core.model import (
+    ORIGINS,
+    TYPED,
     Document,
     GlossError,
     OffsetError,
@@ -264,7 +266,8 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
                           item.get("annotator") or annotator, item.get("source") or source,
                           str(given) if given else new_id(), created,
                           str(updated) if updated else created,
-                          tuple(sorted(attributes.items())) if attributes else ()))
+                          tuple(sorted(attributes.items())) if attributes else (),
+                          item.get("origin") or TYPED))
     relations = []
     for i, item in enumerate(raw.relations):
         where = f"{raw.where}: relation {i + 1}"
@@ -309,6 +312,10 @@ def _checked_span(text: str, item: Any) -> tuple[int, int, str]:
             label_problem(k) is None and isinstance(v, str) and v.strip() and v.isprintable()
             for k, v in attributes.items())):
         raise InputError("", "'attributes' must be an object of names and one-line texts")
+    origin = item.get("origin")
+    if origin is not None and label_problem(origin) is not None:
+        raise InputError("", f"'origin' must be one word such as {', '.join(ORIGINS)}, not"
+                             f" {short(origin)}")
     if item.get("id") is not None and not is_id(item["id"]):
         raise InputError("", f"'id' must be text or a whole number, not "
                              f"{json_type(item['id'])}")

@@ -50,8 +50,11 @@ from tui.core.storage import (
     read_json,
     signature,
     try_lock,
+    write_atomic,
     write_json_atomic,
 )
+from tui.core.suggest import rejections
+from tui.core.suggest.suggestion import Suggestion
 
 if TYPE_CHECKING:
     from tui.core.bulk import Staged
@@ -60,6 +63,7 @@ __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 
 ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
 LABELS_FILE = "labels.json"
+PATTERNS_FILE = "patterns.jsonl"  # the pattern file given last (suggest/patterns.py)
 LOCKS = ".locks"
 
 
@@ -358,6 +362,32 @@ class Dataset:
             if key is None:
                 raise GlossError(f"article {doc_id} has no relation {relation_id}")
             return Relation.from_record(links.pop(key))
+
+    # -- suggestions -----------------------------------------------------------------
+
+    def reject(self, doc_id: str, suggestion: Suggestion, annotator: str | None = None
+               ) -> bool:
+        """Keep that this analyst (``annotator``'s) rejected ``suggestion`` in the article,
+        so that it is not offered again there; False when it was rejected already."""
+        with self._tables(doc_id) as tables:
+            text = tables["article"]["1"]["text"]
+            return rejections.add(tables, text, suggestion, annotator or self.annotator)
+
+    def unreject(self, doc_id: str, suggestion: Suggestion, annotator: str | None = None
+                 ) -> bool:
+        """Take a rejection back (undo); False when there was none."""
+        with self._tables(doc_id) as tables:
+            return rejections.remove(tables, suggestion, annotator or self.annotator)
+
+    def keep_patterns(self, data: bytes) -> None:
+        """Keep a pattern file (checked by the caller) with the dataset, replacing the one
+        kept before: ``gloss suggest`` and the reader read it when none is given."""
+        with self._lock("patterns"):
+            write_atomic(self.folder / PATTERNS_FILE, data)
+
+    def kept_patterns(self) -> Path | None:
+        path = self.folder / PATTERNS_FILE
+        return path if path.is_file() else None
 
     @contextlib.contextmanager
     def _tables(self, doc_id: str) -> Iterator[dict[str, Any]]:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -23,6 +23,7 @@ from tui.core.article_file import Article
 from tui.core.edits import cut
 from tui.core.model import STATUSES, LabelSet
 from tui.core.schema import SOURCE
+from tui.core.suggest.suggestion import SUGGEST_SOURCE
 
 TODO = "todo"
 HEAVY = 2  # an article with more than twice the median number of spans is unbalanced
@@ -50,6 +51,9 @@ class ArticleCounts:
     hours: list[tuple[str, str, int]]  # (analyst, "YYYY-MM-DDTHH" UTC, spans labelled in
     # Gloss, not imported, that hour)
     claims: list[tuple[str, int, int]]  # (analyst, claims with a source, without)
+    # (origin, spans accepted from that kind of suggestion, spans `gloss suggest` wrote):
+    # only the origins other than typed
+    origins: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def count(article: Article, claim_labels: frozenset[str]) -> ArticleCounts:
@@ -64,11 +68,16 @@ def count(article: Article, claim_labels: frozenset[str]) -> ArticleCounts:
         for row in compress(rows, map(claim_labels.__contains__, map(_LABEL, rows))):
             has = row["id"] in sourced or "source_kind" in row.get("attributes", ())
             claims.setdefault(row["annotator"], [0, 0])[0 if has else 1] += 1
+    origins: dict[str, list[int]] = {}
+    for row in compress(rows, map(dict.__contains__, rows, repeat("origin"))):
+        # a span from a suggestion: accepted by an analyst, or written by `gloss suggest`
+        origins.setdefault(row["origin"], [0, 0])[row["source"] == SUGGEST_SOURCE] += 1
     document = article.document
     return ArticleCounts(document.id, document.title, article.added, dict(article.status),
                          len(rows), dict(labels), dict(Counter(map(_ANALYST, rows))),
                          [(who, hour, n) for (who, hour), n in hours.items()],
-                         [(who, a, b) for who, (a, b) in claims.items()])
+                         [(who, a, b) for who, (a, b) in claims.items()],
+                         [(kind, a, b) for kind, (a, b) in origins.items()])
 
 
 def claim_labels(labels: LabelSet) -> frozenset[str]:
@@ -100,6 +109,9 @@ class Figures:
     hours: dict[str, dict[str, int]] = field(default_factory=dict)  # analyst: hour: spans
     claims: dict[str, tuple[int, int]] = field(default_factory=dict)  # sourced, to do
     claim_labels: tuple[str, ...] = ()
+    # origin: (spans analysts accepted from that kind of suggestion, spans `gloss suggest`
+    # wrote); the rest were typed
+    origins: dict[str, tuple[int, int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     # -- what the numbers beside the plots say ---------------------------------------
@@ -161,6 +173,11 @@ class Figures:
             "spans_per_hour": self.hours,
             "claims": {"labels": list(self.claim_labels), "by_analyst": {
                 who: {"sourced": s, "todo": t} for who, (s, t) in self.claims.items()}},
+            "suggestions": {
+                "typed": self.spans - sum(a + b for a, b in self.origins.values()),
+                "accepted": {kind: a for kind, (a, _) in self.origins.items() if a},
+                "written_by_gloss_suggest": {kind: b for kind, (_, b) in self.origins.items()
+                                             if b}},
             "problems": self.problems,
         }
 
@@ -179,6 +196,7 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
     statuses: Counter[tuple[str, str]] = Counter()
     hours: dict[tuple[str, str], int] = {}
     claims: dict[str, list[int]] = {}
+    origins: dict[str, list[int]] = {}
     for c in counts:  # a few keys an article: plain loops beat Counter.update here
         for name, n in c.labels.items():
             per_label[name] = per_label.get(name, 0) + n
@@ -191,6 +209,10 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
             mine = claims.setdefault(who, [0, 0])
             mine[0] += a
             mine[1] += b
+        for kind, a, b in c.origins:
+            mine = origins.setdefault(kind, [0, 0])
+            mine[0] += a
+            mine[1] += b
     for name in dict.fromkeys([*labels.names(), *sorted(per_label)]):
         out.labels[name] = per_label.get(name, 0)
     out.analysts = dict(sorted(per_analyst.items()))
@@ -201,6 +223,7 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
         if _is_hour(hour):  # a time edited by hand is left out, not an error
             out.hours.setdefault(who, {})[hour] = spans
     out.claims = {who: (a, b) for who, (a, b) in sorted(claims.items())}
+    out.origins = {kind: (a, b) for kind, (a, b) in sorted(origins.items())}
     heaviest = sorted(counts, key=lambda c: (-c.spans, c.id))[:3]
     out.heaviest = [(c.id, c.title, c.spans) for c in heaviest]
     return out

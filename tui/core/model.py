@@ -58,6 +58,13 @@ def check_offsets(text: str, start: int, end: int) -> None:
             raise OffsetError(f"span {start}-{end} splits a character at offset {edge}")
 
 
+# Where a span came from: typed by an analyst, or a suggestion they accepted (the kinds of
+# tui/core/suggest/suggestion.py). A span records it in ``origin``; a typed span's file row
+# and exports leave it out, so that files made before suggestions read and export as they did.
+TYPED = "typed"
+ORIGINS = (TYPED, "seen-name", "pattern", "claim-cue", "model")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int
@@ -72,21 +79,23 @@ class Span:
     # (name, value) pairs, sorted by name: the claim's source_kind, the actor's canonical
     # name... A tuple, so that a span stays immutable and hashable.
     attributes: tuple[tuple[str, str], ...] = ()
+    origin: str = TYPED  # one of ORIGINS (a later version's name is kept as it is)
 
     @classmethod
     def new(
-        cls, text: str, start: int, end: int, label: str, annotator: str, source: str = "gloss"
+        cls, text: str, start: int, end: int, label: str, annotator: str, source: str = "gloss",
+        origin: str = TYPED,
     ) -> Span:
         check_offsets(text, start, end)
         stamp = now()
         return cls(start, end, label, text[start:end], annotator, source, created=stamp,
-                   updated=stamp)
+                   updated=stamp, origin=origin)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Span:
-        if "attributes" in record:
+        if "attributes" in record or "origin" in record:
             known = {k: record[k] for k in _SPAN_FIELDS if k in record}
-            known["attributes"] = tuple(sorted(record["attributes"].items()))
+            known["attributes"] = tuple(sorted(record.get("attributes", {}).items()))
             return cls(**known)
         try:
             return cls(**record)  # Gloss's own records: exactly these fields
@@ -99,6 +108,8 @@ class Span:
                   "id": self.id, "created": self.created, "updated": self.updated}
         if self.attributes:
             record["attributes"] = dict(self.attributes)
+        if self.origin != TYPED:
+            record["origin"] = self.origin
         return record
 
     def attribute(self, name: str) -> str | None:

@@ -101,9 +101,9 @@ class _Plan:
         there = self.counterpart(span)
         if there is None:
             stamp = now()
-            self.added[key_of(span)] = Span(
+            self.added[key_of(span)] = Span(  # from a suggestion still, if it was
                 span.start, span.end, span.label, span.text, self.reviewer, who, new_id(),
-                stamp, stamp, span.attributes)
+                stamp, stamp, span.attributes, span.origin)
         elif overwrite and there.attributes != span.attributes:
             if key_of(there) in self.added:
                 self.added[key_of(there)] = replace(there, attributes=span.attributes)

@@ -26,7 +26,7 @@ from tui.core.model import GlossError
 from tui.core.storage import CorruptFileError, signature
 
 NAME = "figures.json"
-VERSION = 1
+VERSION = 2  # 2: the origins of spans
 Stamp = list[int]  # a file's signature, as the cache holds it
 
 
@@ -101,19 +101,23 @@ class Tally:
 
 def _entry(stamp: Stamp, c: ArticleCounts) -> list[Any]:
     return [stamp, c.title, c.added, c.status, c.spans, c.labels, c.analysts,
-            c.hours, c.claims]
+            c.hours, c.claims, c.origins]
 
 
 def _from_entry(doc_id: str, entry: Any) -> ArticleCounts | None:
     """The counts an entry holds, or None when it is not of the shape written here (a
     cache edited by hand, or cut short): then the file is read."""
     try:
-        _stamp, title, added, status, spans, labels, analysts, hours, claims = entry
+        _stamp, title, added, status, spans, labels, analysts, hours, claims, origins = entry
     except (TypeError, ValueError):
         return None
     if not (type(title) is str and type(added) is int and type(spans) is int
             and type(status) is dict and type(labels) is dict and type(analysts) is dict
-            and type(hours) is list and type(claims) is list
+            and type(hours) is list and type(claims) is list and type(origins) is list
+            and _types(origins) <= _LIST and set(map(len, origins)) <= _THREE
+            and _types(map(_FIRST, origins)) <= _STR and _types(map(_SECOND, origins)) <= _INT
+            and _types(map(_THIRD, origins)) <= _INT
+            and min(map(min, map(_COUNTS, origins)), default=0) >= 0
             and _types(status.values()) <= _STR
             and _types(labels.values()) <= _INT and _types(analysts.values()) <= _INT
             and _types(hours) <= _LIST and _types(claims) <= _LIST
@@ -127,7 +131,8 @@ def _from_entry(doc_id: str, entry: Any) -> ArticleCounts | None:
             and sum(labels.values()) == spans == sum(analysts.values())):
         return None
     return ArticleCounts(doc_id, title, added, status, spans, labels, analysts,
-                         [tuple(h) for h in hours], [tuple(c) for c in claims])
+                         [tuple(h) for h in hours], [tuple(c) for c in claims],
+                         [tuple(o) for o in origins])
 
 
 _STR, _INT, _LIST, _THREE = {str}, {int}, {list}, {3}

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import orjson
 
@@ -31,11 +31,21 @@ from tui.core.corpus import (
 from tui.core.dataset import Article, Dataset
 from tui.core.export_selection import Choice, nothing_reviewed, select
 from tui.core.model import GlossError, LabelSet
-from tui.formats import brat, claims, conll, doccano, labelstudio, prodigy, spacy_docbin
+from tui.formats import (
+    brat,
+    claims,
+    conll,
+    doccano,
+    labelstudio,
+    parquet,
+    prodigy,
+    spacy_docbin,
+)
 
 Reader = Callable[[Path, Notes], Iterator[RawArticle]]
 Writer = Callable[[Iterable[Article], IO[bytes], Notes, str | None], int]
 FolderWriter = Callable[[Iterable[Article], Path, Notes, str | None], int]
+T = TypeVar("T")
 ClaimsWriter = Callable[[Iterable[Article], IO[bytes], Notes, str | None, LabelSet], int]
 
 
@@ -52,6 +62,8 @@ class Format:
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
     one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
     # Label Studio: an annotation an analyst)
+    whole: bool = False  # written from every article as it is (its rejected suggestions),
+    # not from the work an export chooses
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -78,8 +90,14 @@ FORMATS: dict[str, Format] = {
                           one_version=False),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
+    "parquet": Format("parquet", "Apache Parquet: a folder of spans.parquet and"
+                      " articles.parquet, with the parquet extra", (".parquet",),
+                      write_folder=parquet.write_folder, keeps_skipped=True,
+                      one_version=False),
     "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
                      " only)", (), write_claims=claims.write),
+    "rejected": Format("rejected", "Prodigy JSONL of the rejected suggestions, answer reject"
+                       " (export only)", (), write=prodigy.rejected, whole=True),
     "text": Format("text", "plain .txt / .md articles, a file or a folder", (".txt", ".md"),
                    _text),
     "csv": Format("csv", "CSV with a 'text' column (and 'title')", (".csv",), _csv),
@@ -161,6 +179,11 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     fmt = get(name)
     notes = Notes()
     unreadable: list[str] = []
+    if fmt.whole and fmt.write is not None:
+        articles: Iterable[Article] = dataset.readable(unreadable)
+        count = fmt.write(progress(articles) if progress else articles, out, notes,
+                          (choice or Choice(annotator)).annotator)
+        return ExportReport(count, notes.lines(), unreadable)
     shown = _chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable, progress)
     annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
@@ -203,13 +226,21 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     fmt = get(name)
     if fmt.write_folder is not None:
         return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
+    return write_file(path, lambda handle: export(dataset, handle, name, annotator, progress,
+                                                  choice=choice))
+
+
+def write_file(path: Path, write: Callable[[IO[bytes]], T]) -> T:
+    """Call ``write`` with a temp file beside ``path``, renamed into place once ``write``
+    has returned: ``path`` appears whole or not at all, with the permissions the umask
+    gives a new file."""
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            report = export(dataset, handle, name, annotator, progress, choice=choice)
+            result = write(handle)
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except OSError as exc:
@@ -217,7 +248,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-    return report
+    return result
 
 
 def _export_folder(dataset: Dataset, path: Path, fmt: Format, choice: Choice,

@@ -9,8 +9,10 @@ and reads them back. ``E`` lines that attribute content to a source, as PolNeAR 
 and Event-Arg), become SOURCE links from the content to the source; other events are
 skipped and counted. A discontinuous span (``0 5;9 14``) whose fragments are separated only
 by whitespace is how brat writes a span across a line break: it becomes one span. Other
-discontinuous spans become one span per fragment, counted in a note. ``N``
-(normalisations), ``#`` (notes) and ``*`` (equivalences) lines are skipped and counted.
+discontinuous spans become one span per fragment, counted in a note. A span from an
+accepted suggestion carries where it came from in a note, ``#1<TAB>AnnotatorNotes T3<TAB>gloss
+origin: seen-name``, read back as its origin. ``N`` (normalisations), other ``#`` (notes)
+and ``*`` (equivalences) lines are skipped and counted.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from urllib.parse import quote, unquote
 
 from tui.core.corpus import InputError, Notes, RawArticle, decode, files_under, read_input
 from tui.core.dataset import Article
+from tui.core.model import TYPED
 from tui.core.visible import escape_controls, unescape_controls
 
 _UNSAFE_NAME = re.compile(r"[^\w.+-]")
@@ -32,6 +35,8 @@ SOURCE_ROLES = ("Source", "Source-Arg", "Reporter-Arg", "Speaker")
 CONTENT_ROLES = ("Content", "Content-Arg", "Event-Arg", "Message")
 # What cannot stand in a brat attribute value, percent-encoded: the rest stays readable
 _VALUE_UNSAFE = re.compile(r"[%\s\x00-\x1f\x7f-\x9f]")
+ORIGIN_NOTE = "gloss origin: "
+_ORIGIN = re.compile(r"#[^\t]*\tAnnotatorNotes (T\S+)\t" + ORIGIN_NOTE + r"(\S+)")
 
 
 def pairs(path: Path) -> list[tuple[Path, Path]]:
@@ -66,6 +71,7 @@ def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
     first_span: dict[str, int] = {}
     relations: list[tuple[str, dict[str, Any]]] = []
     attributes: list[tuple[str, str]] = []
+    origins: list[tuple[str, str]] = []
     for number, line in enumerate(lines, start=1):
         where = f"{ann}:{number}"
         if not line.strip():
@@ -88,6 +94,8 @@ def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
             attributes.append((where, line))
         elif kind == "E" and (link := _attribution(line)) is not None:
             relations.append((where, link))
+        elif kind == "#" and (said := _ORIGIN.fullmatch(line)) is not None:
+            origins.append(said.groups())
         elif kind in SKIPPED:
             notes.add(f"brat {kind} lines ({SKIPPED[kind]}) skipped")
         else:
@@ -103,6 +111,9 @@ def _article(txt: Path, ann: Path, notes: Notes) -> RawArticle:
             continue
         span = spans[first_span[span_id]]
         span.setdefault("attributes", {})[name] = value
+    for span_id, origin in origins:
+        if span_id in first_span:
+            spans[first_span[span_id]]["origin"] = unquote(origin)
     linked = []
     for where, relation in relations:
         missing = [relation[r] for r in ("head", "child") if relation[r] not in first_span]
@@ -193,6 +204,8 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
         lines += [f"A{n}\t{name} T{number[span_id]} {_quote(value)}" for n, (span_id, name,
                   value) in enumerate(((s.id, k, v) for s in spans for k, v in s.attributes),
                                       start=1)]
+        lines += [f"#{n}\tAnnotatorNotes T{number[s.id]}\t{ORIGIN_NOTE}{_quote(s.origin)}"
+                  for n, s in enumerate((s for s in spans if s.origin != TYPED), start=1)]
         _write(folder / f"{name}.txt", doc.text)
         _write(folder / f"{name}.ann", "".join(line + "\n" for line in lines))
         count += 1

@@ -4,9 +4,10 @@ or ``{"text", "entities": [{"id", "start_offset", "end_offset", "label"}], "rela
 
 doccano counts offsets in UTF-16 units (it is a JavaScript front end): converted here, at
 the boundary, to and from Gloss's code points. Export writes the ``label`` form, or the
-``entities`` form for an article that has relations. doccano has no field for who labelled
-a record (it exports one file a user): ``meta.annotators`` names them, and one name there
-is read back as the spans' analyst.
+``entities`` form for an article that has relations, attributes or spans from accepted
+suggestions (Gloss's own ``attributes`` and ``origin`` keys of an entity, read back).
+doccano has no field for who labelled a record (it exports one file a user):
+``meta.annotators`` names them, and one name there is read back as the spans' analyst.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.export_selection import analysts
+from tui.core.model import TYPED
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
@@ -69,8 +71,9 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
                 continue
             span = _span(offsets, entity.get("start_offset"), entity.get("end_offset"),
                          entity.get("label"), f"{where}: entity {n}", notes)
-            if span is not None and "attributes" in entity:  # Gloss's own: doccano has none
-                span["attributes"] = entity["attributes"]
+            for own in ("attributes", "origin"):  # Gloss's own keys: doccano has neither
+                if span is not None and own in entity:
+                    span[own] = entity[own]
             if span is not None:
                 index[entity["id"]] = len(spans)
                 spans.append(span)
@@ -125,11 +128,12 @@ def record(article: Article, annotator: str | None) -> dict[str, Any]:
     ids = {s.id for s in spans}
     relations = [r for r in article.relations if r.head in ids and r.child in ids]
     out: dict[str, Any] = {"text": doc.text}
-    if relations or any(s.attributes for s in spans):
+    if relations or any(s.attributes or s.origin != TYPED for s in spans):
         number = {s.id: n for n, s in enumerate(spans)}
         out["entities"] = [{"id": number[s.id], "start_offset": offsets.to_utf16(s.start),
                             "end_offset": offsets.to_utf16(s.end), "label": s.label,
-                            **({"attributes": dict(s.attributes)} if s.attributes else {})}
+                            **({"attributes": dict(s.attributes)} if s.attributes else {}),
+                            **({"origin": s.origin} if s.origin != TYPED else {})}
                            for s in spans]
         out["relations"] = [{"id": n, "from_id": number[r.head], "to_id": number[r.child],
                              "type": r.label} for n, r in enumerate(relations)]

@@ -25,6 +25,7 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article
 from tui.core.export_selection import analysts
+from tui.core.model import TYPED
 from tui.core.text import Utf16Offsets
 from tui.core.visible import json_bytes
 
@@ -127,10 +128,12 @@ def _annotation(annotation: dict[str, Any], who: str | None, offsets: Utf16Offse
         ident = result.get("id") if is_id(result.get("id")) else None
         if ident is not None:
             index.setdefault(ident, len(spans))
+        origin = _origin(result)
         for k, label in enumerate(labels):
             spans.append({"start": start, "end": end, "label": label,
                           "text": value.get("text"), "annotator": who,
-                          "id": f"{ident}-{k}" if ident is not None and k else ident})
+                          "id": f"{ident}-{k}" if ident is not None and k else ident,
+                          **({"origin": origin} if origin else {})})
     for here, result in said:
         _attribute(result, index, spans, here, notes)
     for here, link in links:
@@ -141,6 +144,16 @@ def _annotation(annotation: dict[str, Any], who: str | None, offsets: Utf16Offse
         names = link.get("labels")
         for label in names if isinstance(names, list) and names else ["related"]:
             relations.append({"head": index[ends[0]], "child": index[ends[1]], "label": label})
+
+
+def _origin(result: dict[str, Any]) -> Any:
+    """Where a region came from: Gloss's own ``meta.origin``, else Label Studio's
+    ``origin``, whose "prediction" (a model's region, accepted unchanged) is Gloss's
+    "model"; "manual" and "prediction-changed" are typed."""
+    meta = result.get("meta")
+    if isinstance(meta, dict) and "origin" in meta:
+        return meta["origin"]
+    return "model" if result.get("origin") == "prediction" else None
 
 
 def task(article: Article, annotator: str | None) -> dict[str, Any]:
@@ -154,7 +167,9 @@ def task(article: Article, annotator: str | None) -> dict[str, Any]:
                   "text": span.text}
         results = by_analyst.setdefault(span.annotator, [])
         results.append({"id": span.id, "from_name": "label", "to_name": "text",
-                        "type": "labels", "value": {**region, "labels": [span.label]}})
+                        "type": "labels", "value": {**region, "labels": [span.label]},
+                        **({"meta": {"origin": span.origin}} if span.origin != TYPED
+                           else {})})
         # an attribute is a per-region result of the same id, as Label Studio writes them
         results += [{"id": span.id, "from_name": name, "to_name": "text",
                      "type": "textarea" if name in FREE_TEXT else "choices",

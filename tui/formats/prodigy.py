@@ -148,6 +148,9 @@ def record(article: Article, annotator: str | None, notes: Notes,
         attributes = row.get("attributes")  # a row has them only when there are some
         if attributes:  # Gloss's own key: Prodigy and spaCy pass it by
             out["attributes"] = attributes
+        origin = row.get("origin")  # only a span from an accepted suggestion has one
+        if origin:
+            out["origin"] = origin
         spans.append(out)
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
@@ -213,4 +216,37 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
     finally:
         for index in kept.values():
             index.close()
+    return count
+
+
+def rejected(articles: Iterable[Article], out: IO[bytes], notes: Notes,
+             annotator: str | None) -> int:
+    """The suggestions analysts rejected, one example each, as Prodigy's binary
+    annotation writes them (``ner.teach``): the text and tokens, the one span suggested
+    (with the finder as its ``origin``), ``answer: "reject"`` and whose answer it was.
+    Returns the number of examples."""
+    count = 0
+    for article in articles:
+        rows = [row for row in article.rejected
+                if annotator is None or row["annotator"] == annotator]
+        if not rows:
+            continue
+        doc = article.document
+        name = tokenizer()[0]
+        tokens = token_records(doc.text)
+        first = {t["start"]: t["id"] for t in tokens}
+        last = {t["end"]: t["id"] for t in tokens}
+        for row in rows:
+            span = {"start": row["start"], "end": row["end"], "label": row["label"],
+                    "text": row["text"], "origin": row["kind"]}
+            if row["start"] in first and row["end"] in last:
+                span["token_start"], span["token_end"] = first[row["start"]], last[row["end"]]
+            else:
+                notes.add("rejected spans off token edges (with character offsets only)")
+            who = row["annotator"]
+            line = {"text": doc.text, "meta": {**doc.meta, "tokenizer": name},
+                    "tokens": tokens, "spans": [span], "answer": "reject",
+                    "_annotator_id": who, "_session_id": who}
+            out.write(json_bytes(line) + b"\n")
+            count += 1
     return count

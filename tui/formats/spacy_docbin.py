@@ -2,7 +2,8 @@
 
 Each article becomes a ``Doc`` from ``spacy.blank("en")``; token-aligned spans that do not
 overlap are its ``ents``, and every token-aligned span is in ``doc.spans["gloss"]`` (a
-span group may overlap). Spans off token edges are left out and counted.
+span group may overlap). Spans off token edges are left out and counted. Where some spans
+came from accepted suggestions, the group's ``attrs["origins"]`` lists each span's origin.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import IO
 from tui.core.corpus import InputError, Notes
 from tui.core.dataset import Article
 from tui.core.install import extra_command
+from tui.core.model import TYPED
 
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
@@ -30,6 +32,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
     for article in articles:
         doc = nlp.make_doc(article.document.text)
         spans = []
+        origins: list[str] = []
         for span in article.spans:
             if annotator is not None and span.annotator != annotator:
                 continue
@@ -38,11 +41,14 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 notes.add("spans off token edges left out of the DocBin")
             else:
                 spans.append(found)
+                origins.append(span.origin)
         ents = filter_spans(spans)
         if len(ents) < len(spans):
             notes.add("overlapping spans kept in doc.spans['gloss'] only, not in doc.ents")
         doc.ents = ents
         doc.spans["gloss"] = spans
+        if any(origin != TYPED for origin in origins):  # from accepted suggestions
+            doc.spans["gloss"].attrs["origins"] = origins
         doc.user_data["gloss_id"] = article.document.id
         docbin.add(doc)
         count += 1

@@ -13,6 +13,9 @@ from typing import Literal
 
 Kind = Literal["seen-name", "pattern", "claim-cue", "model"]
 KINDS: tuple[Kind, ...] = ("seen-name", "pattern", "claim-cue", "model")
+# The ``source`` of the spans ``gloss suggest`` writes as an analyst of its own: told apart
+# from spans analysts accepted (stats), and never learnt from as names an analyst has seen.
+SUGGEST_SOURCE = "gloss suggest"
 
 
 @dataclass(frozen=True, slots=True)

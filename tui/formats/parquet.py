@@ -1,0 +1,310 @@
+"""Apache Parquet (export only; needs the ``parquet`` extra, pyarrow): tables that DuckDB,
+Polars, Spark and Hugging Face ``datasets`` read as they are.
+
+``gloss export --format parquet -o DIR`` writes a folder of two files:
+
+- ``spans.parquet``, one row per span: ``article`` (its id), ``title``, ``start``, ``end``
+  (code points, end exclusive), ``label``, ``text``, ``annotator``, ``status`` (that
+  analyst's status of the article), ``source`` (where the span came from: ``gloss``, or
+  the file it was imported from), ``canonical``, ``attributes`` (a list of ``{name,
+  value}``: ``datasets`` has no map type), ``id``, ``created``, ``updated`` (UTC
+  timestamps), ``origin`` (typed, or the kind of suggestion an analyst accepted:
+  docs/suggestions.md). The table SQL engines query and join.
+- ``articles.parquet``, one row per article: ``id``, ``title``, ``date``, ``outlet``,
+  ``meta`` (the whole metadata, as JSON), ``text``, ``statuses``, and its ``spans`` and
+  ``relations`` as lists of structs: one training example a row, as ``datasets`` loads it.
+
+``gloss claims --format parquet -o FILE`` writes the claims table, one row per claim (see
+:data:`CLAIMS`).
+
+Rows are written as the articles come, a row group each :data:`ROWS` rows or
+:data:`TEXT` characters of text, so the writer holds one row group, never the dataset.
+Nothing here imports pyarrow until a file is written: Gloss runs without it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from tui.core.claim_board import ClaimRow, claim_rows, name_of
+from tui.core.corpus import InputError, Notes
+from tui.core.dataset import Article
+from tui.core.install import extra_command
+from tui.core.model import TYPED, Document, LabelSet
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+# A row group is written once it holds ROWS spans (or claims), or TEXT characters of
+# article text: until then its rows are Python objects, some hundred bytes a span.
+ROWS = 20_000
+TEXT = 4_000_000
+SPANS_FILE, ARTICLES_FILE = "spans.parquet", "articles.parquet"
+
+# The columns of each table, in order (their types: _schemas)
+SPANS = ("article", "title", "start", "end", "label", "text", "annotator", "status",
+         "source", "canonical", "attributes", "id", "created", "updated", "origin")
+ARTICLES = ("id", "title", "date", "outlet", "meta", "text", "statuses", "spans",
+            "relations")
+CLAIMS = ("claim", "start", "end", "source", "canonical", "source_kind", "quote", "places",
+          "article", "title", "outlet", "date", "analyst", "status", "id")
+BAD_TIME = "span times that are not ISO 8601 written as null"
+
+
+def _arrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as exc:
+        raise InputError("parquet", f"the parquet format needs pyarrow: "
+                                    f"{extra_command('parquet')}") from exc
+    return pyarrow, pyarrow.parquet
+
+
+def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
+                 annotator: str | None) -> int:
+    """``spans.parquet`` and ``articles.parquet`` in ``folder``; the articles written."""
+    pa, pq = _arrow()
+    count = 0
+    with _Export(pa, pq, folder, notes) as export:
+        for article in articles:
+            export.add(article, [row for row in article.span_rows
+                                 if annotator is None or row["annotator"] == annotator])
+            count += 1
+    return count
+
+
+def write_claims(articles: Iterable[Article], out: IO[bytes], labels: LabelSet,
+                 keep: Callable[[ClaimRow], bool] | None = None) -> int:
+    """The claims table (one row per claim ``keep`` keeps) to ``out``; the claims written."""
+    pa, pq = _arrow()
+    written = 0
+    with _Table(pq, pa, out, _schemas(pa)["claims"]) as table:
+        for article in articles:
+            document = article.document
+            place = outlet(document)
+            for row in claim_rows(article, labels, sentences=False):
+                if keep is not None and not keep(row):
+                    continue
+                claim, source = row.claim, row.source
+                table.add({
+                    "claim": claim.text, "start": claim.start, "end": claim.end,
+                    "source": source.text if source else None,
+                    "canonical": name_of(source) if source else None,
+                    "source_kind": claim.attribute("source_kind")
+                    or ("actor" if source else None),
+                    "quote": claim.attribute("quote"), "places": row.place_names,
+                    "article": row.article, "title": row.title, "outlet": place,
+                    "date": row.date or None, "analyst": claim.annotator,
+                    "status": row.status, "id": claim.id})
+                written += 1
+    return written
+
+
+def outlet(document: Document) -> str | None:
+    """Who published the article: its ``outlet`` (or ``publisher``, ``site``) metadata,
+    else the host of its ``url``; None when the article does not say."""
+    meta = document.meta
+    for name in ("outlet", "publisher", "site"):
+        if meta.get(name):
+            return _text(meta[name])
+    url = meta.get("url")
+    if isinstance(url, str):
+        try:
+            return urlsplit(url).hostname or None
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _schemas(pa: Any) -> dict[str, pa.Schema]:
+    time = pa.timestamp("ms", tz="UTC")
+    attributes = pa.list_(pa.struct([("name", pa.string()), ("value", pa.string())]))
+    span = [("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
+            ("text", pa.string()), ("annotator", pa.string()), ("source", pa.string()),
+            ("id", pa.string()), ("created", time), ("updated", time),
+            ("attributes", attributes), ("origin", pa.string())]
+    types = dict(span)
+    relation = pa.struct([(name, pa.string())
+                          for name in ("head", "child", "label", "annotator", "id")])
+    types.update({"article": pa.string(), "title": pa.string(), "status": pa.string(),
+                  "canonical": pa.string(), "date": pa.string(), "outlet": pa.string(),
+                  "meta": pa.string(), "statuses": pa.list_(pa.struct(
+                      [("annotator", pa.string()), ("status", pa.string())])),
+                  "spans": pa.list_(pa.struct(span)), "relations": pa.list_(relation),
+                  "claim": pa.string(), "source_kind": pa.string(), "quote": pa.string(),
+                  "places": pa.list_(pa.string()), "analyst": pa.string()})
+    return {name: pa.schema([(column, types[column]) for column in columns])
+            for name, columns in (("spans", SPANS), ("articles", ARTICLES),
+                                  ("claims", CLAIMS))}
+
+
+# A span row's fields, in the order of a span in articles.parquet (attributes last)
+_FIELDS = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
+                     "updated")
+
+
+class _Export:
+    """``spans.parquet`` and ``articles.parquet`` written together, a row group each at a
+    time: a span is kept as one tuple until the group is written, and its columns make
+    both the spans table and the articles' lists of spans (the times are parsed once)."""
+
+    def __init__(self, pa: Any, pq: Any, folder: Path, notes: Notes) -> None:
+        self.pa = pa
+        self.notes = notes
+        self.schemas = _schemas(pa)
+        self.spans = pq.ParquetWriter(folder / SPANS_FILE, self.schemas["spans"])
+        self.articles = pq.ParquetWriter(folder / ARTICLES_FILE, self.schemas["articles"])
+        self.span_rows: list[tuple[Any, ...]] = []
+        self.article_rows: list[tuple[Any, ...]] = []
+        self.text = 0
+
+    def __enter__(self) -> _Export:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+        finally:
+            self.spans.close()
+            self.articles.close()
+
+    def add(self, article: Article, rows: list[dict[str, Any]]) -> None:
+        document = article.document
+        status = article.status
+        doc_id, title = document.id, document.title
+        self.span_rows += [(*_FIELDS(row), row.get("attributes"), row.get("origin", TYPED),
+                            doc_id, title, status.get(row["annotator"], "todo"))
+                           for row in rows]
+        ids = {row["id"] for row in rows}
+        self.article_rows.append((
+            doc_id, title, _text(document.meta.get("date")), outlet(document),
+            orjson.dumps(document.meta).decode(), document.text,
+            [{"annotator": who, "status": said} for who, said in sorted(status.items())],
+            len(rows), [r.to_record() for r in article.relations
+                        if r.head in ids and r.child in ids]))
+        self.text += len(document.text)
+        if len(self.span_rows) + len(self.article_rows) >= ROWS or self.text >= TEXT:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.article_rows:
+            return
+        pa, schema = self.pa, self.schemas["spans"]
+        columns = list(zip(*self.span_rows, strict=True)) or [()] * 14
+        (start, end, label, text, annotator, source, span_id, created, updated, attributes,
+         origin, article, title, status) = columns
+        kind = schema.field("attributes").type
+        pairs = pa.array([[{"name": k, "value": v} for k, v in a.items()] if a else []
+                          for a in attributes], type=kind)
+        canonical = pa.array([a.get("canonical") if a else None for a in attributes],
+                             type=pa.string())
+        span = {"start": pa.array(start, type=pa.int64()),
+                "end": pa.array(end, type=pa.int64()),
+                **{name: pa.array(values, type=pa.string()) for name, values in (
+                    ("label", label), ("text", text), ("annotator", annotator),
+                    ("source", source), ("id", span_id), ("origin", origin))},
+                "created": _times(pa, list(created), schema.field("created").type, self.notes),
+                "updated": _times(pa, list(updated), schema.field("updated").type, self.notes),
+                "attributes": pairs}
+        table = {"article": pa.array(article, type=pa.string()),
+                 "title": pa.array(title, type=pa.string()),
+                 "status": pa.array(status, type=pa.string()), "canonical": canonical, **span}
+        self.spans.write_batch(pa.record_batch([table[name] for name in SPANS],
+                                               schema=schema))
+        self._articles(span)
+        self.span_rows, self.article_rows, self.text = [], [], 0
+
+    def _articles(self, span: dict[str, Any]) -> None:
+        """The row group of articles.parquet, its lists of spans made of the spans'
+        columns (``span``) and where each article's spans start."""
+        pa, schema = self.pa, self.schemas["articles"]
+        columns = list(zip(*self.article_rows, strict=True))
+        kind = schema.field("spans").type
+        offsets = [0]
+        for count in columns[7]:
+            offsets.append(offsets[-1] + count)
+        inner = pa.StructArray.from_arrays([span[f.name] for f in kind.value_type],
+                                           fields=list(kind.value_type))
+        spans = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), inner, type=kind)
+        made = {name: pa.array(values, type=schema.field(name).type) for name, values in zip(
+            ("id", "title", "date", "outlet", "meta", "text", "statuses"), columns[:7],
+            strict=True)}
+        made["spans"] = spans
+        made["relations"] = pa.array(columns[8], type=schema.field("relations").type)
+        self.articles.write_batch(pa.record_batch([made[name] for name in ARTICLES],
+                                                  schema=schema))
+
+
+class _Table:
+    """The claims table, written a row group at a time: rows are kept column by column
+    until there are :data:`ROWS` of them, then written."""
+
+    def __init__(self, pq: Any, pa: Any, where: IO[bytes], schema: pa.Schema) -> None:
+        self.pa = pa
+        self.schema = schema
+        self.writer: pq.ParquetWriter = pq.ParquetWriter(where, schema)
+        self.columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+        self.rows = 0
+
+    def __enter__(self) -> _Table:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+        finally:
+            self.writer.close()
+
+    def add(self, row: dict[str, Any]) -> None:
+        for name, values in self.columns.items():
+            values.append(row[name])
+        self.rows += 1
+        if self.rows >= ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        arrays = [self._array(name, values) for name, values in self.columns.items()]
+        self.writer.write_batch(self.pa.record_batch(arrays, schema=self.schema))
+        self.columns = {name: [] for name in self.schema.names}
+        self.rows = 0
+
+    def _array(self, name: str, values: list[Any]) -> pa.Array:
+        return self.pa.array(values, type=self.schema.field(name).type)
+
+
+def _times(pa: Any, values: list[str], kind: pa.DataType, notes: Notes) -> pa.Array:
+    """Gloss's ISO 8601 times as UTC timestamps, in one cast when every one parses (as
+    Gloss writes them), else one by one, those that do not parse null and counted."""
+    try:
+        return pa.array(values, type=pa.string()).cast(kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array(list(_parsed(values, notes)), type=kind)
+
+
+def _parsed(values: list[str], notes: Notes) -> Iterator[datetime.datetime | None]:
+    for value in values:
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            if value:
+                notes.add(BAD_TIME)
+            yield None
+            continue
+        yield moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -1,0 +1,166 @@
+"""``gloss suggest``: every article's suggestions written into the dataset as the work of an
+analyst of their own (``suggestions`` unless ``--as`` names another), so that they can be
+exported, compared with ``gloss agree`` and reviewed with ``gloss review`` like anyone's.
+
+What is suggested is what the reader would suggest (``suggest/finders.py``): the names the
+dataset has seen, learnt from every analyst's spans but this one's (and never from spans
+``gloss suggest`` wrote), and the matches of the pattern file (``--patterns FILE``, kept
+with the dataset once given; else the one kept). Left out in an article: what this analyst
+has there already, and what any analyst rejected there. Each span written records its
+finder (``origin``) and ``source`` "gloss suggest"; a suggested claim comes with its
+source's link, or its ``source_kind``. The analyst's status of every article becomes
+``done`` (where it has none yet), so that ``gloss agree`` compares it on the articles the
+others have done. Run again, it adds only what is new: nothing is written when nothing is.
+
+All or nothing: every article file is read and checked first (a broken one stops the
+command before anything is written), the patterns are checked whole, and everything is
+written by one ``Dataset.add_articles``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tui.core.article_file import Article, Item, row_span
+from tui.core.corpus import read_input
+from tui.core.dataset import Dataset
+from tui.core.model import GlossError, Relation, Span, check_offsets, now
+from tui.core.schema import SOURCE
+from tui.core.storage import CorruptFileError
+from tui.core.suggest import rejections, spacy_matcher
+from tui.core.suggest.finders import Finder, finders, suggest_article
+from tui.core.suggest.pattern_finder import PatternFinder
+from tui.core.suggest.patterns import Pattern, parse_patterns
+from tui.core.suggest.seen_names import SeenNames
+from tui.core.suggest.suggestion import SUGGEST_SOURCE, Suggestion
+from tui.core.suggest.token_matcher import MAX_MATCHES
+
+ANALYST = "suggestions"  # who the suggestions are, unless --as says otherwise
+Over = Callable[[list[Article]], Iterable[Article]]  # counts the articles (a progress bar)
+
+
+@dataclass(slots=True)
+class Report:
+    articles: int = 0
+    spans: int = 0  # new in the dataset
+    found: Counter[str] = field(default_factory=Counter)  # suggestions by kind
+    labels_added: list[str] = field(default_factory=list)
+    patterns: str = ""  # the pattern file read, if any
+    stopped: int = 0  # articles where the patterns found more than an article may give
+
+
+def checked_patterns(path: Path) -> tuple[list[Pattern], bytes]:
+    """The patterns of the file ``path`` and its bytes (to keep), or ``InputError``
+    naming ``FILE:LINE``."""
+    data = read_input(path)
+    return parse_patterns(data, str(path), spacy_matcher.available()), data
+
+
+def kept_patterns(dataset: Dataset) -> list[Pattern] | None:
+    """The patterns kept with the dataset, if any (a broken kept file is named)."""
+    path = dataset.kept_patterns()
+    return checked_patterns(path)[0] if path is not None else None
+
+
+def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = None,
+        over: Over | None = None) -> Report:
+    """Write the suggestions of every article as ``analyst``'s work (see the module)."""
+    report = Report()
+    if patterns_file is not None:
+        patterns, data = checked_patterns(patterns_file)
+        report.patterns = str(patterns_file)
+    else:
+        patterns, data = kept_patterns(dataset), None
+        report.patterns = str(dataset.kept_patterns() or "")
+    articles = _every_article(dataset)
+    names = SeenNames.of_rows((row for a in articles for row in a.span_rows),
+                              ignored=[analyst])
+    pattern_finder = PatternFinder(patterns, dataset.labels) if patterns else None
+    sources = finders(names, pattern_finder)
+    stamp = now()
+    items = []
+    statuses = {}
+    labels: dict[str, None] = {}
+    for article in (over(articles) if over else articles):
+        found = suggestions_of(article, analyst, sources)
+        report.stopped += bool(pattern_finder and pattern_finder.stopped)
+        report.found.update(s.kind for s in found)
+        items.append(_item(article, found, analyst, stamp))
+        labels.update(dict.fromkeys(s.label for s in found))
+        statuses[article.document.id] = [{"annotator": analyst, "status": "done",
+                                          "updated": stamp}]
+    report.labels_added = [name for name in labels if dataset.labels.get(name) is None]
+    results = dataset.add_articles(items, report.labels_added, statuses=statuses,
+                                   replace_statuses=False)
+    report.articles = len(items)
+    report.spans = sum(added for _, added in results)
+    if data is not None:  # kept once the suggestions are in: a refused run keeps nothing
+        dataset.keep_patterns(data)
+    return report
+
+
+def _every_article(dataset: Dataset) -> list[Article]:
+    """Every article, read and checked; a broken file stops the command here."""
+    articles = []
+    for item in dataset.articles():
+        if isinstance(item, CorruptFileError):
+            raise GlossError(str(item))
+        articles.append(item)
+    return articles
+
+
+def suggestions_of(article: Article, analyst: str, sources: list[Finder]
+                   ) -> list[Suggestion]:
+    """What ``analyst`` has not yet and nobody rejected in ``article``."""
+    own = [row_span(row) for row in article.span_rows if row["annotator"] == analyst]
+    return suggest_article(article.document.text, own, sources,
+                           rejections.keys(article.rejected))
+
+
+def _item(article: Article, found: list[Suggestion], analyst: str, stamp: str) -> Item:
+    """The article's new spans (and a suggested claim's link to its source)."""
+    text = article.document.text
+    spans: list[Span] = []
+    at: dict[tuple[int, int, str], Span] = {}
+    for row in article.span_rows:
+        if row["annotator"] == analyst:
+            at[row["start"], row["end"], row["label"]] = row_span(row)
+    for suggestion in found:
+        check_offsets(text, suggestion.start, suggestion.end)
+        span = Span(suggestion.start, suggestion.end, suggestion.label,
+                    text[suggestion.start:suggestion.end], analyst, SUGGEST_SOURCE,
+                    created=stamp, updated=stamp, attributes=suggestion.attributes,
+                    origin=suggestion.kind)
+        spans.append(span)
+        at[suggestion.key] = span
+    relations = []
+    for place, (suggestion, span) in enumerate(zip(found, spans, strict=True)):
+        source = suggestion.source
+        if source is None:
+            continue
+        if source.kind != "actor":
+            spans[place] = replace(span, attributes=tuple(sorted(
+                {**dict(span.attributes), "source_kind": source.kind}.items())))
+            continue
+        actor = at.get((source.start or 0, source.end or 0, "ACTOR"))
+        if actor is not None:
+            relations.append(Relation(span.id, actor.id, SOURCE, analyst))
+    return article.document, spans, relations
+
+
+def summary(report: Report, analyst: str) -> str:
+    """The command's one line: what was found, by which finder, and what is new."""
+    kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(report.found.items())) or "none"
+    line = (f"suggested {sum(report.found.values()):,} spans in {report.articles:,} articles"
+            f" as {analyst} ({kinds}); {report.spans:,} new in the dataset")
+    if report.patterns:
+        line += f"; patterns from {report.patterns}"
+    if report.stopped:
+        line += (f"; in {report.stopped:,} articles the patterns matched more than"
+                 f" {MAX_MATCHES:,} times or too long: the first matches taken")
+    if report.labels_added:
+        line += f"; labels added to the label set: {', '.join(report.labels_added)}"
+    return line
