@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, on
 from textual.app import App
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
@@ -23,7 +22,7 @@ from tui.core.model import GlossError
 from tui.core.review import ReviewPlan
 from tui.core.session import Session
 from tui.core.visible import visible
-from tui.keys import EVERYWHERE, bindings
+from tui.keys import bindings
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
@@ -56,16 +55,16 @@ class GlossApp(App[None]):
     CSS_PATH = Path(__file__).with_name("gloss.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Gloss"
     COMMANDS = App.COMMANDS | {AppCommands}
-    BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
-                *bindings(EVERYWHERE)]
+    BINDINGS = bindings("app")
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None,
                  colours: str | None = TRUECOLOR, review: ReviewPlan | None = None,
-                 reviewing: bool = False) -> None:
+                 reviewing: bool = False, keymap: Mapping[str, str] | None = None) -> None:
         """``colours``: TRUECOLOR, ANSI16 or MONO; None asks the terminal. NO_COLOR in the
         environment always means MONO. ``review``: who reviews whom when an article is
         reviewed (the palette's "Review this article"); ``reviewing``: the library opens
-        each article in the review (`gloss review`)."""
+        each article in the review (`gloss review`); ``keymap``: the analyst's keys, by
+        the key table's ids (``tui/keymap.py`` reads and checks them)."""
         chosen = MONO if "NO_COLOR" in os.environ else (colours or terminal_colours())
         # In 16 colours the ANSI colours must reach the terminal as they are: turned into
         # RGB and back, Textual's yellow comes out red
@@ -78,6 +77,9 @@ class GlossApp(App[None]):
         self._after_display: list[Callable[[], object]] = []
         self.session = Session(dataset, on_ui=self._on_ui, after_frame=self.after_display,
                                in_thread=self._in_thread)
+        self.keymap = dict(keymap or {})
+        if self.keymap:  # each Binding(id=...) of the key table takes the keys given
+            self.set_keymap(self.keymap)
 
     # -- frames and saves ------------------------------------------------------------
 
@@ -171,7 +173,7 @@ class GlossApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.dataset.labels, self.colours))
+            self.push_screen(HelpScreen(self.dataset.labels, self.colours, self.keymap))
 
     def commands(self) -> list[Command]:
         """The palette's commands on every screen (``AppCommands``)."""

@@ -47,10 +47,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def app_command(folder: Path, analyst: str) -> str:
-    """The shell command textual-serve runs for each tab: this Python, this dataset."""
+def app_command(folder: Path, analyst: str, keymap: Path | None = None) -> str:
+    """The shell command textual-serve runs for each tab: this Python, this dataset (and
+    the keymap file found when the server started)."""
+    mapped = ["--keymap", str(keymap.absolute())] if keymap is not None else []
     return shlex.join([sys.executable, "-m", "tui", "--db", str(folder.absolute()),
-                       "--annotator", analyst])
+                       "--annotator", analyst, *mapped])
 
 
 class GlossServer(Server):

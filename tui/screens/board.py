@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Static
 from tui.core.claim_board import TODO, ClaimRow, group
 from tui.core.session import Session
 from tui.core.visible import visible
-from tui.keys import BOARD, bindings
+from tui.keys import bindings
 from tui.screens.navigation import Chosen
 from tui.widgets.board_list import BoardList
 
@@ -44,7 +44,7 @@ def parse_filter(text: str) -> dict[str, str]:
 
 
 class BoardScreen(Screen[Chosen | None]):
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings(BOARD))
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("board"))
 
     def __init__(self, session: Session, pair: list[str] | None = None) -> None:
         super().__init__()

@@ -8,9 +8,11 @@ An article file that cannot be read is listed below as broken, one literal line 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -18,6 +20,7 @@ from tui.commands import Command, ScreenCommands
 from tui.core.dataset import ArticleSummary, Dataset
 from tui.core.review import ReviewPlan
 from tui.core.visible import visible
+from tui.keys import bindings
 from tui.screens.navigation import Chosen, OpenBoard, OpenReader, OpenReview
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_table import ArticleTable
@@ -25,11 +28,7 @@ from tui.widgets.article_table import ArticleTable
 
 class LibraryScreen(Screen[None]):
     COMMANDS = {ScreenCommands}
-    BINDINGS = [
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "app.help", "Keys", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("library"))
 
     def __init__(self, dataset: Dataset, plan: ReviewPlan | None = None,
                  reviewing: bool = False) -> None:

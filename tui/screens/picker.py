@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.dataset import Dataset
+from tui.keys import bindings
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_table import ArticleTable
 
 
 class PickerScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("picker"))
 
     def __init__(self, dataset: Dataset, title: str) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ from textual.widget import Widget
 from tui.commands import Command
 from tui.core import editor
 from tui.core.visible import visible
-from tui.keys import CLAIMS, READER, bindings
+from tui.keys import bindings
 from tui.screens.attribute_keys import AttributeKeys
 from tui.screens.claim_keys import ClaimKeys
 from tui.screens.navigation import Chosen, OpenBoard, PickArticle
@@ -31,7 +31,7 @@ from tui.widgets.span_list import SpanList
 
 
 class ReaderScreen(ReaderBase):
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings(READER), *bindings(CLAIMS)]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("reader"))
 
     def parts(self) -> Iterator[Widget]:
         yield ClaimKeys(self.session, lambda: self.pane)

@@ -34,7 +34,7 @@ from tui.core.review import (
 )
 from tui.core.review_edits import take, take_agreements
 from tui.core.session import Session
-from tui.keys import REVIEW, bindings
+from tui.keys import bindings
 from tui.screens.navigation import OpenReview
 from tui.screens.reader_base import ReaderBase
 from tui.widgets.palette import Palette
@@ -43,7 +43,7 @@ from tui.widgets.review_bar import ReviewBar
 
 
 class ReviewScreen(ReaderBase):
-    BINDINGS: ClassVar[list[BindingType]] = bindings(REVIEW)
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("review"))
     reads_index = False
     marks_differences = True
 

@@ -23,7 +23,7 @@ from tui.core.figures import Figures, numbers
 from tui.core.model import GlossError
 from tui.core.session import Session
 from tui.core.visible import visible
-from tui.keys import STATS, bindings
+from tui.keys import bindings
 from tui.plots import PLOTS
 from tui.widgets.figure_panel import FigurePanel
 
@@ -31,7 +31,7 @@ LOOK_EVERY_S = 1.0
 
 
 class StatsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings(STATS))
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("stats"))
 
     def __init__(self, session: Session) -> None:
         super().__init__()

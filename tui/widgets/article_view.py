@@ -29,7 +29,7 @@ from tui.core import units
 from tui.core.article_model import ArticleModel, ModelEvent
 from tui.core.linking import Choice
 from tui.core.model import Span
-from tui.keys import VIEW, bindings
+from tui.keys import bindings
 from tui.widgets.article_layout import ArticleLayout
 from tui.widgets.article_mouse import MouseSelection
 from tui.widgets.article_paint import Marks, Painter
@@ -45,7 +45,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         "article-view--linked", "article-view--chosen", "article-view--hint",
         "article-view--differs",
     }
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings(VIEW))
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("view"))
 
     def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
                  *, id: str | None = None) -> None:

@@ -15,13 +15,14 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.claim_board import ClaimRow
+from tui.keys import bindings
 from tui.widgets.span_list import one_line
 
 
@@ -49,15 +50,7 @@ class BoardList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "board-list--heading", "board-list--cursor", "board-list--dim", "board-list--todo"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", show=False), Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "cursor(-20)", show=False),
-        Binding("pagedown", "cursor(20)", show=False),
-        Binding("home", "cursor(-1000000000)", show=False),
-        Binding("end", "cursor(1000000000)", show=False),
-        Binding("left", "column(0)", show=False), Binding("right", "column(1)", show=False),
-        Binding("enter", "choose", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("claims"))
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -18,7 +18,7 @@ import regex
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -31,6 +31,7 @@ from tui.core.linking import links_line
 from tui.core.model import Span
 from tui.core.review import Notes
 from tui.core.visible import visible
+from tui.keys import bindings
 from tui.widgets.article_layout import placeholder
 from tui.widgets.palette import Palette
 
@@ -60,13 +61,7 @@ class SpanList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "span-list--cursor", "span-list--analyst", "span-list--empty", "span-list--unsaved"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", show=False),
-        Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "cursor(-10)", show=False),
-        Binding("pagedown", "cursor(10)", show=False),
-        Binding("enter", "choose", "Go to span", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("spans"))
 
     def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
                  *, id: str | None = None) -> None:
