@@ -92,8 +92,8 @@ async def test_1_takes_the_left_version_as_the_reviewer_then_goes_on(folder):
         assert copy.annotator == "review" and copy.id != "alice-ACTOR-18"
         assert bar(pilot.app).startswith(" 2 / 4 ")  # on to the next difference
         left, right = (p.spans for p in screen_of(pilot.app).panes.panes)
-        assert [left.notes.of(s) for s in left.spans][:2] == ["bounds ✓", "source"]
-        assert [right.notes.of(s) for s in right.spans][:2] == ["bounds", "source"]
+        assert [left.notes.of(s) for s in left.spans][:2] == ["bounds ✓", "links"]
+        assert [right.notes.of(s) for s in right.spans][:2] == ["bounds", "links"]
         await pilot.press("shift+tab")
         assert "the review: alice's" in bar(pilot.app)
 
