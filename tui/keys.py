@@ -219,6 +219,9 @@ TABLE: dict[str, list[Key]] = {
         Key("board.side_by_side", "tab", "side_by_side", "With two articles open side by"
             " side: what each source claims in the one beside the other (← → pick the"
             " side)", "tab", footer="Side by side"),
+        Key("board.each_analyst", "ctrl+t", "each_analyst", "A team's claims: each analyst's"
+            " on a row of its own, or (again) each claim once with who holds it", "ctrl+t",
+            footer="Each analyst"),
         Key("board.back", "escape,q", "back", "Clear the filter; then back", "escape / q",
             footer="Back"),
         Key("board.help", "question_mark", "app.help", "Show every key", "?"),

@@ -5,6 +5,7 @@ set against each other)."""
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from tests.app.helpers import link_bar, notices, status, view_of
 from tui.app import GlossApp
@@ -195,3 +196,32 @@ async def test_the_palette_links_and_sets_attributes(dataset):
         await pilot.press("enter")
         await pilot.pause()
         assert "⏎ link “Russian President Vladimir Putin”" in link_bar(pilot.app)
+
+
+async def test_a_teams_claim_is_one_row_naming_who_holds_it_or_one_row_each(tmp_path):
+    """alice and bob both hold "Kyiv rejected the claim" (source Kyiv) alike: one row,
+    "alice bob"; their Peskov claims differ in where the link points, not in the source's
+    name, so they are one row too. ctrl+t: each analyst's row."""
+    from tests.app.team import DOC_ID, team
+
+    folder = team(tmp_path / "db").folder
+    async with GlossApp(Dataset(folder, "bob"), [DOC_ID]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        board = pilot.app.screen
+        table = board.query_one(BoardList)
+
+        def claims() -> list[tuple[str, tuple[str, ...]]]:
+            return sorted((line.left.claim.text, line.left.analysts)
+                          for line in table.lines if not line.heading)
+
+        assert claims() == [("Kyiv rejected the claim", ("alice", "bob")),
+                            ("Russia would not withdraw from Zaporizhzhia", ("alice", "bob"))]
+        assert all(line.left.claim.annotator == "bob" for line in table.lines
+                   if not line.heading)  # enter opens the reader's own
+        title = str(board.query_one("#board-title", Static).render())
+        assert "2 of 2" in title and "once, with who holds it" in title
+        await pilot.press("ctrl+t")
+        assert sorted(who for _text, who in claims()) == [("alice",), ("alice",), ("bob",),
+                                                          ("bob",)]
+        assert "4 of 4" in str(board.query_one("#board-title", Static).render())

@@ -5,8 +5,11 @@ status as the analyst types; enter shows the claim in its article.
 With two articles open side by side, tab sets them against each other: what each source
 claims in the one beside what it claims in the other (one story as two outlets told it).
 
-The rows come from the app's index of the dataset (read once a session, in a thread; the
-articles edited since are read again when the board opens), so the board opens at once.
+For a team, a claim several analysts hold alike is one row, which names them; ctrl+t shows
+each analyst's row instead.
+
+The rows come from the session's index of the dataset (read once a session, in a thread;
+the articles edited since are read again when the board opens), so the board opens at once.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui.core.claim_board import TODO, ClaimRow, group
+from tui.core.claim_board import TODO, ClaimRow, group, one_a_claim
 from tui.core.session import Session
 from tui.core.visible import visible
 from tui.keys import bindings
@@ -51,6 +54,7 @@ class BoardScreen(Screen[Chosen | None]):
         self.session = session
         self.pair = pair  # two articles open side by side
         self.side_by_side = False
+        self.each_analyst = False  # a team's claims: each analyst's row, not one a claim
         self.ready = False  # the rows are in
         self._rows: list[ClaimRow] = []
         self._timer: Timer | None = None
@@ -91,20 +95,24 @@ class BoardScreen(Screen[Chosen | None]):
 
     def show(self) -> None:
         query = parse_filter(self.query_one(Input).value)
-        rows = self._rows
+        team = len({r.claim.annotator for r in self._rows}) > 1
+        rows = self._rows if self.each_analyst or not team else one_a_claim(
+            self._rows, self.session.analyst)
         pair = self.pair if self.side_by_side else None
         if pair is not None:
             rows = [r for r in rows if r.article in pair]
         groups = group(rows, **query)
-        self.query_one(BoardList).show(groups, pair)
+        self.query_one(BoardList).show(groups, pair, team)
         shown = sum(map(len, groups.values()))
         todo = sum(r.status == TODO for rows in groups.values() for r in rows)
         titles = ""
         if pair is not None:
             names = {r.article: r.title for r in self._rows if r.article in pair}
             titles = " · " + " │ ".join(visible(names.get(i, i))[:40] for i in pair)
-        self._title(f" Claims · {shown:,} of {len(self._rows):,} · {len(groups):,} sources"
-                    f" · {todo:,} to do{titles}")
+        whose = (" · each analyst's" if self.each_analyst else " · once, with who holds it") \
+            if team else ""
+        self._title(f" Claims · {shown:,} of {len(rows):,} · {len(groups):,} sources"
+                    f" · {todo:,} to do{whose}{titles}")
 
     def _title(self, text: str) -> None:
         self.query_one("#board-title", Static).update(text)
@@ -142,6 +150,11 @@ class BoardScreen(Screen[Chosen | None]):
             return
         self.side_by_side = not self.side_by_side
         self.show()
+
+    def action_each_analyst(self) -> None:
+        self.each_analyst = not self.each_analyst
+        if self.ready:
+            self.show()
 
     def action_back(self) -> None:
         box = self.query_one(Input)

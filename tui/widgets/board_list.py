@@ -58,10 +58,13 @@ class BoardList(ScrollView, can_focus=True):
         self.row = 0
         self.column = 0  # side by side: 0 the left article, 1 the right
         self.pair = False
+        self.team = False  # say who holds each claim
 
-    def show(self, groups: dict[str, list[ClaimRow]], pair: list[str] | None = None) -> None:
+    def show(self, groups: dict[str, list[ClaimRow]], pair: list[str] | None = None,
+             team: bool = False) -> None:
         """Every group's claims; with ``pair`` (two article ids), each source's claims in
-        the first beside those in the second, the sources that both quote first."""
+        the first beside those in the second, the sources that both quote first; ``team``:
+        each claim says who holds it."""
         lines: list[Line] = []
         if pair is None:
             for name, rows in groups.items():
@@ -79,7 +82,7 @@ class BoardList(ScrollView, can_focus=True):
                 for n in range(max(len(left), len(right))):
                     lines.append(Line(name, left[n] if n < len(left) else None,
                                       right[n] if n < len(right) else None))
-        self.lines, self.pair = lines, pair is not None
+        self.lines, self.pair, self.team = lines, pair is not None, team
         self.row = next((n for n, line in enumerate(lines) if not line.heading), 0)
         self.virtual_size = Size(self.scrollable_content_region.width, max(len(lines), 1))
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -135,12 +138,16 @@ class BoardList(ScrollView, can_focus=True):
             return [Segment("   ", base), Segment(text, base),
                     Segment(tail, base + self._part("dim"))]
         date = one_line(row.date, 10)
-        title = one_line(row.title, max(width * 3 // 10, 8))
+        holders = " ".join(row.analysts)
+        who = one_line(holders, min(len(holders), max(width // 6, 8))) if self.team else ""
+        title = one_line(row.title, max(width * (2 if self.team else 3) // 10, 8))
         where = one_line(f"@ {places}" if places else "", max(width * 2 // 10, 6))
-        text = one_line(row.claim.text, max(width - 3 - len(where) - len(title) - 16, 8))
+        text = one_line(row.claim.text, max(width - 3 - len(where) - len(title) - 16
+                                            - (len(who) + 2 if who else 0), 8))
         todo = "?" if row.status != "sourced" else " "
         return [Segment(f" {todo} ", base + self._part("todo")), Segment(text, base),
                 Segment("  ", base), Segment(where, base + self._part("dim")),
+                *([Segment("  ", base), Segment(who, base + self._part("dim"))] if who else []),
                 Segment("  ", base), Segment(title, base), Segment("  ", base),
                 Segment(date, base + self._part("dim"))]
 
