@@ -213,7 +213,8 @@ async def test_the_team_library_fits_80_columns(folder):
     async with reviewing(folder).run_test(size=(80, 24)) as pilot:
         table = pilot.app.screen.query_one(ArticleList)
         lines = ["".join(seg.text for seg in table.render_line(y)) for y in range(2)]
-        assert lines[0].split() == ["#", "title", "spans", "status", "done", "by",
+        # the spans column counts the review's version: its header says so
+        assert lines[0].split() == ["#", "title", "review", "status", "done", "by",
                                     "reviewed", "F1"]
         row = lines[1]
         assert "Kremlin spokesman" in row and "alice bob" in row and row.rstrip()[-4:] == "0.80"
@@ -269,3 +270,17 @@ async def test_names_from_the_data_are_shown_literally(tmp_path):
         headings = [pane.heading for pane in screen_of(pilot.app).panes.panes]
         assert headings[0].startswith("a␛[31mlice's version") and "\u202e" not in headings[1]
         assert "only a␛[31mlice has it" in bar(pilot.app) and "\u202e" not in bar(pilot.app)
+
+
+async def test_a_team_library_counts_one_version_and_says_whose(folder):
+    """alice's 7 spans and bob's 8 are one article of 7 for alice, not of 15; in the
+    review's library, the review's (none yet)."""
+    async with GlossApp(Dataset(folder, "alice")).run_test(size=(120, 24)) as pilot:
+        table = pilot.app.screen.query_one(ArticleList)
+        header, row = ("".join(seg.text for seg in table.render_line(y)) for y in range(2))
+        assert header.split()[:5] == ["#", "title", "chars", "yours", "status"]
+        assert row.split()[-6:-3] == ["142", "7", "done"]
+    async with reviewing(folder).run_test(size=(120, 24)) as pilot:
+        table = pilot.app.screen.query_one(ArticleList)
+        header, row = ("".join(seg.text for seg in table.render_line(y)) for y in range(2))
+        assert header.split()[3] == "review" and row.split()[-6:-3] == ["142", "0", "todo"]

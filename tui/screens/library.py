@@ -47,7 +47,8 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="library-title", markup=False)
-        yield ArticleTable(self.rows, id="library")
+        # a team's article: the spans of one version, said in the column's header
+        yield ArticleTable(self.rows, "review" if self.reviewing else "yours", id="library")
         for problem in self.problems:
             yield Static(f"broken: {visible(problem)}", classes="problem", markup=False)
         yield Footer()

@@ -196,7 +196,8 @@ class ReaderScreen(ReaderBase):
         ]
         rows, _ = self.session.dataset.summaries()
         commands += [Command(f"Open article: {visible(row.title)}", f"{row.length:,}"
-                             f" characters, {row.spans} spans, {row.status}",
+                             f" characters, {row.spans} spans"
+                             f"{' yours' if len(row.analysts) > 1 else ''}, {row.status}",
                              partial(self.open_here, row.id), discover=False)
                      for row in rows]
         return commands

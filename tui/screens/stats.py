@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from tui.core.figures import Figures, numbers
+from tui.core.figures import Figures, numbers, spans_by
 from tui.core.model import GlossError
 from tui.core.session import Session
 from tui.core.visible import visible
@@ -117,8 +117,9 @@ class StatsScreen(Screen[None]):
         for name, lines in numbers(found):
             self.query_one(f"#figure-{name.replace(' ', '-')}", FigurePanel).show(
                 found, self.dataset.labels, lines)
+        whose = f" ({visible(spans_by(found))})" if len(found.analysts) > 1 else ""
         self._title(f" Stats · {visible(str(self.dataset.folder))} · {found.articles:,}"
-                    f" articles · {found.spans:,} spans")
+                    f" articles · {found.spans:,} spans{whose}")
         self.query_one("#stats-problems", Static).update(
             "\n".join(f"broken: {visible(p)}" for p in found.problems))
 

@@ -5,9 +5,10 @@ and filtering is a list of indices (a DataTable measured every cell of every row
 after each key: 4 s to the library's first frame, 0.8 s a key typed into the filter).
 Columns: number, title, length, spans, this analyst's status; for a team (an article with
 two analysts or more), who marked it done, who reviewed it and how far its first two
-analysts agree (span F1, overlapping). The title takes what the others leave; a narrow
-team library drops the length. Titles and names are data: drawn literally, their controls
-as placeholders, cut whole clusters at a time.
+analysts agree (span F1, overlapping), and the spans column counts one version, headed by
+whose it is (``yours``, or the review's in `gloss review`). The title takes what the others
+leave; a narrow team library drops the length. Titles and names are data: drawn literally,
+their controls as placeholders, cut whole clusters at a time.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from tui.widgets.span_list import one_line
 
 
 class Column(NamedTuple):
-    name: str
+    name: str  # its header
     width: int
     right: bool = False  # numbers line up on the right
+    cell: str = ""  # which of ``cells`` it shows, when not its name
 
 
 def cells(row: ArticleSummary, n: int) -> dict[str, str]:
@@ -43,13 +45,15 @@ def cells(row: ArticleSummary, n: int) -> dict[str, str]:
             "F1": "–" if row.agreement is None else f"{row.agreement:.2f}"}
 
 
-def columns(rows: list[ArticleSummary], width: int, team: bool) -> list[Column]:
+def columns(rows: list[ArticleSummary], width: int, team: bool, whose: str = "yours"
+            ) -> list[Column]:
     """The columns for this width: every one but the title as wide as it needs (names
-    up to a limit), the title the rest."""
+    up to a limit), the title the rest; a team's spans column is headed ``whose``."""
     number = len(str(len(rows)))
     chars = max((len(f"{r.length:,}") for r in rows), default=5)
+    spans = whose if team else "spans"
     found = [Column("#", max(number, 1), True), Column("title", 0),
-             Column("chars", max(chars, 5), True), Column("spans", 5, True),
+             Column("chars", max(chars, 5), True), Column(spans, max(len(spans), 5), True, "spans"),
              Column("status", 8)]
     if team:
         done = max((len(" ".join(r.done_by)) for r in rows), default=0)
@@ -73,9 +77,12 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--header", "article-list--cursor", "article-list--stripe"}
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("articles"))
 
-    def __init__(self, rows: list[ArticleSummary], *, id: str | None = None) -> None:
+    def __init__(self, rows: list[ArticleSummary], whose: str = "yours", *,
+                 id: str | None = None) -> None:
+        """``whose``: the spans column's header in a team's library."""
         super().__init__(id=id)
         self.rows = rows
+        self.whose = whose
         self.shown: list[int] = list(range(len(rows)))  # indices of the rows that match
         self.row = 0  # the cursor, an index into shown
         self.team = any(len(r.analysts) > 1 for r in rows)
@@ -92,7 +99,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def layout(self, width: int) -> list[Column]:
         if self._layout[0] != width:
-            self._layout = (width, columns(self.rows, width, self.team))
+            self._layout = (width, columns(self.rows, width, self.team, self.whose))
         return self._layout[1]
 
     @property
@@ -123,7 +130,7 @@ class ArticleList(ScrollView, can_focus=True):
             style += self.get_component_rich_style("article-list--stripe")
         n = self.shown[index]
         values = cells(self.rows[n], n + 1)
-        return self._strip([values[c.name] for c in layout], layout, style, width)
+        return self._strip([values[c.cell or c.name] for c in layout], layout, style, width)
 
     @staticmethod
     def _strip(values: list[str], layout: list[Column], style: Style, width: int) -> Strip:

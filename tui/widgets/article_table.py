@@ -33,9 +33,12 @@ def haystack(row: ArticleSummary) -> str:
 
 
 class ArticleTable(Vertical):
-    def __init__(self, rows: list[ArticleSummary], *, id: str | None = None) -> None:
+    def __init__(self, rows: list[ArticleSummary], whose: str = "yours", *,
+                 id: str | None = None) -> None:
+        """``whose``: the spans column's header in a team's library (``yours``, ``review``)."""
         super().__init__(id=id)
         self._rows = rows
+        self._whose = whose
         self._haystacks = [haystack(row) for row in rows]
 
     @property
@@ -54,7 +57,7 @@ class ArticleTable(Vertical):
     def compose(self) -> ComposeResult:
         yield FilterBox(placeholder="filter: words of the title, an analyst, or todo / done /"
                         " reviewed", select_on_focus=False, id="filter")
-        yield ArticleList(self._rows, id="articles")
+        yield ArticleList(self._rows, self._whose, id="articles")
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).focus()
