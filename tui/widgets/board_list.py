@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -137,19 +138,22 @@ class BoardList(ScrollView, can_focus=True):
             tail = one_line(f" @ {places}", room - len(text)) if places else ""
             return [Segment("   ", base), Segment(text, base),
                     Segment(tail, base + self._part("dim"))]
-        date = one_line(row.date, 10)
+        wide = width >= 100  # narrower, the date gives way and the title shrinks
         holders = " ".join(row.analysts)
         who = one_line(holders, min(len(holders), max(width // 6, 8))) if self.team else ""
-        title = one_line(row.title, max(width * (2 if self.team else 3) // 10, 8))
-        where = one_line(f"@ {places}" if places else "", max(width * 2 // 10, 6))
-        text = one_line(row.claim.text, max(width - 3 - len(where) - len(title) - 16
-                                            - (len(who) + 2 if who else 0), 8))
+        title = one_line(row.title, max(width * (2 if self.team else 3) // 10 if wide
+                                        else width // 6, 8))
+        where = one_line(f"@ {places}" if places else "", max(width * (2 if wide else 3) // 20,
+                                                              6))
+        tail = [("  ", ""), (where, "dim"), *([("  ", ""), (who, "dim")] if who else []),
+                ("  ", ""), (title, "")]
+        if wide:
+            tail += [("  ", ""), (one_line(row.date, 10), "dim")]
+        text = one_line(row.claim.text, max(width - 3 - sum(cell_len(t) for t, _ in tail), 8))
         todo = "?" if row.status != "sourced" else " "
         return [Segment(f" {todo} ", base + self._part("todo")), Segment(text, base),
-                Segment("  ", base), Segment(where, base + self._part("dim")),
-                *([Segment("  ", base), Segment(who, base + self._part("dim"))] if who else []),
-                Segment("  ", base), Segment(title, base), Segment("  ", base),
-                Segment(date, base + self._part("dim"))]
+                *(Segment(t, base + self._part(look)) if look else Segment(t, base)
+                  for t, look in tail)]
 
     def _part(self, name: str) -> Style:
         return self.get_component_rich_style(f"board-list--{name}", partial=True)

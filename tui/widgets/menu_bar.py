@@ -16,6 +16,7 @@ from textual.widgets import Static
 from tui.core.edits import cut
 from tui.core.linking import HINTS
 from tui.core.visible import visible
+from tui.widgets.span_list import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,11 @@ class Picked:
     item: MenuItem | None
 
 
+# What the keys do, said shorter as the screen narrows (the title is cut last)
+HELP = ("   a letter sets (its value again clears)   esc closes",
+        "   letter: set (again: clear)  esc closes", "  esc closes")
+
+
 class MenuBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -43,8 +49,12 @@ class MenuBar(Static):
         """``current``: the span's values, shown beside the attributes typed in full."""
         self.is_open, self.display, self.items = True, True, items[:len(HINTS)]
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {visible(title)}", "bold")
-        text.append("   a letter sets (its value again clears)   esc closes\n", "dim")
+        width = self.app.size.width  # the bar's, once shown: the screen's
+        # the keys said whole when the title, cut, keeps 24 cells; shorter, then shortest
+        hint = next((h for h in HELP if min(len(title), 24) + len(h) + 1 <= width), HELP[-1])
+        text.append(f" {one_line(visible(title), max(width - len(hint) - 1, 8)).rstrip()}",
+                    "bold")
+        text.append(f"{hint}\n", "dim")
         names = list(dict.fromkeys(item.name for item in self.items))
         width = max(map(len, names), default=0)
         for n, name in enumerate(names):

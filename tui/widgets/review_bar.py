@@ -1,11 +1,14 @@
-"""One line of the review screen: which difference of how many, what it is, what the review
-holds of it, the agreements and whether the article is marked reviewed; then each side's
-spans of the difference, cut first when the line is short."""
+"""The review screen's bar: which difference of how many, what it is, what the review holds
+of it, the agreements and whether the article is marked reviewed; then each side's spans
+of the difference. One line when it fits; else the sides' spans go to a second line (cut
+there if they must be), so the counts are never cut."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -38,34 +41,59 @@ def pieces(line: ReviewLine, left: str, right: str) -> list[tuple[str, str]]:
     return out
 
 
+def lines_of(shown: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+    """The bar's lines at ``width``: one, or the sides' spans (from the first ``·`` that
+    names a side) on a second."""
+    if sum(cell_len(text) for text, _look in shown) <= width:
+        return [shown]
+    split = next((n for n, (text, look) in enumerate(shown)
+                  if look == "dim" and text.endswith(": ") and text.startswith("  · ")),
+                 len(shown))
+    if split == len(shown):
+        return [shown]
+    first, second = shown[:split], shown[split:]
+    return [first, [(" " + second[0][0].removeprefix("  · "), "dim"), *second[1:]]]
+
+
 class ReviewBar(Widget):
+    DEFAULT_CSS = """
+    ReviewBar {
+        height: 1;
+        background: $boost;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._pieces: list[tuple[str, str]] = []
-        self._strip: Strip | None = None
+        self._lines: list[list[tuple[str, str]]] = []
+        self._width = -1
 
     def show(self, line: ReviewLine, left: str, right: str) -> None:
         # names and span texts are data: their controls are shown, never obeyed
         shown = [(visible(text), look) for text, look in pieces(line, left, right)]
         if shown != self._pieces:
-            self._pieces, self._strip = shown, None
+            self._pieces, self._width = shown, -1
+            self._fit(self.size.width or self.app.size.width)
             self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        if width != self._width:
+            self._width, self._lines = width, lines_of(self._pieces, width)
+            self.styles.height = max(len(self._lines), 1)
 
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style
-        if y or not self._pieces:
+        if y >= len(self._lines) or not self._pieces:
             return Strip.blank(width, base)
-        if self._strip is None or self._strip.cell_length != width:
-            looks = {**LOOKS, "strong": Style(bold=True)}
-            self._strip = Strip([Segment(text, base + looks[look])
-                                 for text, look in self._pieces]).crop_extend(0, width, base)
-        return self._strip
+        looks = {**LOOKS, "strong": Style(bold=True)}
+        return Strip([Segment(text, base + looks[look]) for text, look in self._lines[y]]
+                     ).crop_extend(0, width, base)
 
     @property
     def plain(self) -> str:
         """The line as it reads (for tests)."""
         return "".join(text for text, _look in self._pieces)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strip = None

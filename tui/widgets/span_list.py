@@ -52,6 +52,23 @@ def one_line(text: str, cells: int) -> str:
     return set_cell_size(shown, cells)
 
 
+NARROW = 34  # a list narrower than this shortens the label's name to three letters
+
+
+def fit_links(links: str, room: int) -> str:
+    """``links`` (``← source @ place = name``) in ``room`` cells: each part cut alike, so a
+    claim keeps its source and its places however narrow the list."""
+    if cell_len(links) <= room:
+        return links
+    parts = regex.findall(r"[←@=] (?:[^←@=]|[←@=](?! ))*?(?= [←@=] |$)", links) or [links]
+    cells = [cell_len(part) for part in parts]
+    budget = room - len(parts) + 1
+    while sum(cells) > budget and max(cells) > 3:  # the longest part gives way first
+        cells[cells.index(max(cells))] -= 1
+    joined = " ".join(one_line(part, n) for part, n in zip(parts, cells, strict=True))
+    return joined if cell_len(joined) <= room else one_line(joined, room)
+
+
 class SpanList(ScrollView, can_focus=True):
     @dataclass
     class Chosen(Message):
@@ -77,6 +94,7 @@ class SpanList(ScrollView, can_focus=True):
         self._fit_timer: Timer | None = None
         self._stop_observing = model.observe(self._model_changed)
         self.notes: Notes | None = None  # said in place of the analyst's name (a review)
+        self._analysts = (-1, False)  # (model version, more than one analyst)
 
     def show_notes(self, notes: Notes | None) -> None:
         """Say ``notes.of(span)`` in place of a span's analyst (a review: how it differs
@@ -148,6 +166,8 @@ class SpanList(ScrollView, can_focus=True):
         unsaved = model.is_unsaved(span.id) or model.links_unsaved(span.id)
         links = links_line(model, span)
         who = (self.notes.of(span) if self.notes else None) or visible(span.annotator)
+        if width < NARROW and who == visible(span.annotator) and not self._many_analysts():
+            who = ""  # one analyst's spans in a narrow list: their name says nothing
         key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
         strip = self._strips.get(key)
         if strip is None:
@@ -155,35 +175,42 @@ class SpanList(ScrollView, can_focus=True):
             self._strips[key] = strip
         return strip
 
+    def _many_analysts(self) -> bool:
+        """Has the article the spans of more than one analyst? (Asked again after an edit.)"""
+        model = self.model
+        if self._analysts[0] != model.version:
+            first = model.spans[0].annotator if model.spans else ""
+            self._analysts = (model.version, any(s.annotator != first for s in model.spans))
+        return self._analysts[1]
+
     def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool,
                      links: str, analyst: str) -> Strip:
-        """``!`` when unsaved, the label as the text draws it, the span's text and its
-        links, the analyst: the name whole, then the links, the text shortened first. A
-        narrow list leaves the label's name out and draws the text itself in the label's
-        style."""
+        """``!`` when unsaved, the label as the text draws it (its first three letters in
+        a narrow list), the span's text and its links, the analyst (if any): the name
+        whole, then the links, each cut alike (a claim keeps its source and its place),
+        the text shortened first."""
         base = self.rich_style
         if selected:
             base += self.get_component_rich_style("span-list--cursor")
         style = self.palette.tag(span.label)
-        narrow = width < 34
-        room = width - 3 - (0 if narrow else 10)  # the mark, two spaces, the label's name
+        label = 3 if width < NARROW else 9
+        room = width - 2 - label - (1 if analyst else 0)  # the mark and the label's space
         if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
             analyst = one_line(analyst, max(room - 3, 1))
         room = max(room - cell_len(analyst), 0)
-        if links and room >= 14:  # the text keeps half the room, the links the rest
-            links = one_line(" " + links, min(cell_len(links) + 1, room - room // 2))
+        if links and room >= 12:  # the text keeps two fifths of the room, the links the rest
+            links = " " + fit_links(links, min(cell_len(links), room - max(room * 2 // 5, 6)
+                                               - 1))
         else:
             links = ""
         text = one_line(span.text, room - cell_len(links)) + links
         segments = [Segment("!", base + self.get_component_rich_style("span-list--unsaved"))
-                    if unsaved else Segment(" ", base)]
-        if narrow:
-            segments.append(Segment(text, base + style))
-        else:
-            segments += [Segment(f"{visible(span.label)[:9]:<9}", base + style),
-                         Segment(" ", base), Segment(text, base)]
-        segments += [Segment(" ", base), Segment(analyst, base + self.get_component_rich_style(
-            "span-list--analyst"))]
+                    if unsaved else Segment(" ", base),
+                    Segment(set_cell_size(visible(span.label), label), base + style),
+                    Segment(" ", base), Segment(text, base)]
+        if analyst:
+            segments += [Segment(" ", base), Segment(
+                analyst, base + self.get_component_rich_style("span-list--analyst"))]
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def action_cursor(self, step: int) -> None:

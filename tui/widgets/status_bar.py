@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.core.visible import visible
+from tui.widgets.span_list import one_line
 
 if TYPE_CHECKING:
     from tui.widgets.panes import ArticlePane
@@ -54,6 +56,26 @@ def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mod
                       saved, error, f"{todo} to do" if todo else "")
 
 
+def fit(line: StatusLine, width: int) -> list[Piece]:
+    """The line's pieces in ``width`` cells: whole when it fits; else the place, the mode
+    and the cursor said shorter, then the cursor, the place and the mode left out, so
+    whether the article is saved is never cut (its message is shortened last)."""
+    analyst, saved = f" {visible(line.analyst)} ", visible(line.saved)
+    todo = [(line.todo, "todo"), ("  ", "")] if line.todo else []
+    short_place = line.place.removeprefix("article ").replace(" / ", "/")
+    short_cursor = line.cursor.split(" of ")[0]
+    for place, mode, cursor in ((line.place, f"{line.mode} mode", line.cursor),
+                                (short_place, line.mode, short_cursor),
+                                (short_place, line.mode, ""), ("", "", "")):
+        middle = [(f"  {place}  ", ""), (mode, "mode")] if place else []
+        middle += [(f"  {cursor}  ", "")] if cursor else [("  ", "")]
+        pieces = [(analyst, "analyst"), *middle, *todo, (saved, "saved")]
+        if sum(cell_len(text) for text, _look in pieces) <= width:
+            return pieces
+    room = width - sum(cell_len(text) for text, _look in pieces[:-1])
+    return [*pieces[:-1], (one_line(saved, max(room, 1)), "saved")]
+
+
 class StatusBar(Widget):
     """Drawn from segments, not a Rich ``Text``: it changes with every key, and a Text's
     markup-free render costs a millisecond a key that a frame cannot spare."""
@@ -78,20 +100,16 @@ class StatusBar(Widget):
         if self._strip is None or self._strip.cell_length != width:
             saved = Style(bold=True, color="white", bgcolor="red") if line.error else \
                 Style(color="green")
-            self._strip = Strip([
-                Segment(f" {visible(line.analyst)} ", base + Style(bold=True, reverse=True)),
-                Segment(f"  {line.place}  ", base),
-                Segment(f"{line.mode} mode", base + Style(bold=True)),
-                Segment(f"  {line.cursor}  ", base),
-                Segment(line.todo, base + Style(bold=True, color="yellow")),
-                Segment("  " if line.todo else "", base),
-                Segment(visible(line.saved), base + saved),
-            ]).crop_extend(0, width, base)
+            looks = {"analyst": Style(bold=True, reverse=True), "mode": Style(bold=True),
+                     "todo": Style(bold=True, color="yellow"), "saved": saved}
+            pieces = fit(line, width)
+            self._strip = Strip([Segment(text, base + looks.get(look, Style()))
+                                 for text, look in pieces]).crop_extend(0, width, base)
         return self._strip
 
     @property
     def plain(self) -> str:
-        """The line as it reads (for tests and screen readers of logs)."""
+        """The whole line, as it reads before it is fitted to a width (for tests)."""
         line = self._shown
         todo = f"{line.todo}  " if line and line.todo else ""
         return "" if line is None else (f" {visible(line.analyst)}   {line.place}  "
