@@ -31,7 +31,7 @@ from tui.core.model import Document, Span
 from tui.core.review import ReviewPlan, compare
 from tui.core.text import words
 from tui.screens.review import ReviewScreen
-from tui.widgets.review_bar import ReviewBar
+from tui.widgets.bars.review_bar import ReviewBar
 
 LABELS = ("ACTOR", "CLAIM", "LOCATION")
 VOCABULARY = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of "

@@ -7,9 +7,9 @@ from textual import events
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.choice_bar import ChoiceBar
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.choice_bar import ChoiceBar
+from tui.widgets.bars.status_bar import StatusBar
 
 
 def reader_of(app: GlossApp) -> ReaderScreen:

@@ -13,9 +13,9 @@ from tui.core.dataset import Dataset
 from tui.core.model import Document, Relation, Span
 from tui.screens.board import BoardScreen, parse_filter
 from tui.screens.reader import ReaderScreen
-from tui.widgets.board_list import BoardList
-from tui.widgets.menu_bar import MenuBar
-from tui.widgets.prompt_bar import PromptBar
+from tui.widgets.bars.menu_bar import MenuBar
+from tui.widgets.bars.prompt_bar import PromptBar
+from tui.widgets.lists.board_list import BoardList
 
 ONE = ("Russian President Vladimir Putin said the cease-fire in Kursk will hold. "
        "Putin told reporters Moscow wants talks in Riyadh.")

@@ -13,7 +13,7 @@ from tui.keymap import conflicts
 from tui.keys import EVERYWHERE, SCOPES, TABLE, bindings, ids, markdown
 from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article.article_view import ArticleView
 
 
 def test_docs_keys_md_is_the_table():

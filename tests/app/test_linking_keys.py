@@ -11,8 +11,8 @@ from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Span
 from tui.screens.reader import ReaderScreen
+from tui.widgets.lists.span_list import SpanList
 from tui.widgets.panes import ArticlePane
-from tui.widgets.span_list import SpanList
 
 TEXT = ("Putin spoke to business leaders on Monday. "
         "Zelensky said the talks in Riyadh were a trap, a claim U.S. envoy Steve Witkoff denied.\n"

@@ -11,8 +11,8 @@ from tui.core.model import Document, Span
 from tui.screens.help import HelpScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.status_bar import StatusBar
 
 FIRST = ("Putin and Trump spoke about a cease-fire in Ukraine.\n"
          "Kyiv says talks in Riyadh must include Zelensky. Trump agreed.")

@@ -14,8 +14,8 @@ from tui.core.dataset import Dataset
 from tui.core.review import ReviewPlan
 from tui.screens.library import LibraryScreen
 from tui.screens.review import ReviewScreen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.review_bar import ReviewBar
+from tui.widgets.bars.review_bar import ReviewBar
+from tui.widgets.lists.article_list import ArticleList
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from tui.core.model import Document, Label, LabelSet, Span
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.legend import Legend
-from tui.widgets.span_list import SpanList
+from tui.widgets.bars.legend import Legend
+from tui.widgets.lists.span_list import SpanList
 
 LONG = ("Kremlin spokesman Dmitry Peskov said that Russia would not withdraw its forces from "
         "the Zaporizhzhia region before any talks in Istanbul.\nKyiv rejected the claim.")

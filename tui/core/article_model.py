@@ -79,6 +79,7 @@ class ArticleModel:
         self._failed: set[str] = set()  # span and link ids whose last save failed (`r`)
         self._observers: list[Observer] = []
         self.version = 0  # bumped by every change of the spans or links
+        self._many = (-1, False)  # (version, more than one analyst's spans)
 
     # -- observing -------------------------------------------------------------------
 
@@ -129,6 +130,14 @@ class ArticleModel:
 
     def of(self, annotator: str | None) -> Iterator[Span]:
         return (s for s in self.spans if annotator is None or s.annotator == annotator)
+
+    def many_analysts(self) -> bool:
+        """Has the article the spans of more than one analyst? (Worked out again only
+        after an edit.)"""
+        if self._many[0] != self.version:
+            first = self.spans[0].annotator if self.spans else ""
+            self._many = (self.version, any(s.annotator != first for s in self.spans))
+        return self._many[1]
 
     def labelled(self, label: str) -> list[Span]:
         """The spans of ``label`` in text order (not to be changed): a link key ranks

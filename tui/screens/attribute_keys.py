@@ -27,9 +27,9 @@ from tui.core.edits import Edit, cut
 from tui.core.model import Span
 from tui.core.session import Notice, Session
 from tui.core.visible import visible
-from tui.widgets.menu_bar import MenuBar, MenuItem, Picked
+from tui.widgets.bars.menu_bar import MenuBar, MenuItem, Picked
+from tui.widgets.bars.prompt_bar import Answer, PromptBar
 from tui.widgets.panes import ArticlePane
-from tui.widgets.prompt_bar import Answer, PromptBar
 
 CANONICAL = "canonical"
 

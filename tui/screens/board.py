@@ -28,7 +28,7 @@ from tui.core.session import Session
 from tui.core.visible import visible
 from tui.keys import bindings
 from tui.screens.navigation import Chosen
-from tui.widgets.board_list import BoardList
+from tui.widgets.lists.board_list import BoardList
 
 STATUS_WORDS = {"todo": TODO, "sourced": "sourced"}
 

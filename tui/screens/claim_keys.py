@@ -26,8 +26,8 @@ from tui.core.linking import Choice
 from tui.core.schema import ABOUT, SOURCE
 from tui.core.session import Notice, Session
 from tui.core.visible import visible
-from tui.widgets.article_view import ArticleView
-from tui.widgets.choice_bar import ChoiceBar, ChoiceLine
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.choice_bar import ChoiceBar, ChoiceLine
 from tui.widgets.panes import ArticlePane
 
 

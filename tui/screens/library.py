@@ -22,8 +22,8 @@ from tui.core.review import ReviewPlan
 from tui.core.visible import visible
 from tui.keys import bindings
 from tui.screens.navigation import Chosen, OpenBoard, OpenReader, OpenReview
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_table import ArticleTable
+from tui.widgets.lists.article_list import ArticleList
+from tui.widgets.lists.article_table import ArticleTable
 
 
 class LibraryScreen(Screen[None]):

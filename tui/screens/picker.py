@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from tui.core.dataset import Dataset
 from tui.keys import bindings
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_table import ArticleTable
+from tui.widgets.lists.article_list import ArticleList
+from tui.widgets.lists.article_table import ArticleTable
 
 
 class PickerScreen(ModalScreen[str | None]):

@@ -27,7 +27,7 @@ from tui.screens.attribute_keys import AttributeKeys
 from tui.screens.claim_keys import ClaimKeys
 from tui.screens.navigation import Chosen, OpenBoard, PickArticle
 from tui.screens.reader_base import ReaderBase
-from tui.widgets.span_list import SpanList
+from tui.widgets.lists.span_list import SpanList
 
 
 class ReaderScreen(ReaderBase):

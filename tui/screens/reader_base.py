@@ -29,12 +29,12 @@ from tui.core.session import Notice, Session
 from tui.core.visible import visible
 from tui.screens.navigation import BackToLibrary
 from tui.screens.parts import Mode
-from tui.widgets.article_view import ArticleView
-from tui.widgets.legend import Legend
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.legend import Legend
+from tui.widgets.bars.search_bar import SearchBar
+from tui.widgets.bars.status_bar import StatusBar, status_of
 from tui.widgets.palette import ANSI16, Palette
 from tui.widgets.panes import ArticlePane, Panes
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.status_bar import StatusBar, status_of
 
 
 class ReaderBase(Screen[None]):

@@ -37,9 +37,9 @@ from tui.core.session import Session
 from tui.keys import bindings
 from tui.screens.navigation import OpenReview
 from tui.screens.reader_base import ReaderBase
+from tui.widgets.bars.review_bar import ReviewBar
 from tui.widgets.palette import Palette
 from tui.widgets.panes import ArticlePane, Panes
-from tui.widgets.review_bar import ReviewBar
 
 
 class ReviewScreen(ReaderBase):

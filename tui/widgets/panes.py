@@ -20,9 +20,10 @@ from textual.widgets import Static
 
 from tui.core.article_model import ArticleModel, ModelRegistry
 from tui.core.visible import visible
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.cells import one_line
+from tui.widgets.lists.span_list import SpanList
 from tui.widgets.palette import Palette
-from tui.widgets.span_list import SpanList, one_line
 
 MIN_TEXT = 50  # columns of article text the span list never takes
 VIEW_EXTRA = 3  # the view's padding and scrollbar around its text

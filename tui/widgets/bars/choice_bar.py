@@ -19,7 +19,7 @@ from textual.widget import Widget
 
 from tui.core.edits import cut
 from tui.core.visible import visible
-from tui.widgets.status_bar import LOOKS, Piece
+from tui.widgets.bars.status_bar import LOOKS, Piece
 
 TAIL = "⇥ next  esc cancel"
 

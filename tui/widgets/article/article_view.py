@@ -30,11 +30,11 @@ from tui.core.article_model import ArticleModel, ModelEvent
 from tui.core.linking import Choice
 from tui.core.model import Span
 from tui.keys import bindings
-from tui.widgets.article_layout import ArticleLayout
-from tui.widgets.article_mouse import MouseSelection
-from tui.widgets.article_paint import Marks, Painter
-from tui.widgets.caret import Caret, next_span, span_here
-from tui.widgets.link_marks import LinkMarks
+from tui.widgets.article.article_layout import ArticleLayout
+from tui.widgets.article.article_mouse import MouseSelection
+from tui.widgets.article.article_paint import Marks, Painter
+from tui.widgets.article.caret import Caret, next_span, span_here
+from tui.widgets.article.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
 

@@ -29,6 +29,13 @@ class Search:
 
 
 class SearchBar(Static):
+    DEFAULT_CSS = """
+    SearchBar {
+        height: 1;
+        background: $boost;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.is_open = False

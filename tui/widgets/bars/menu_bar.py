@@ -16,7 +16,7 @@ from textual.widgets import Static
 from tui.core.edits import cut
 from tui.core.linking import HINTS
 from tui.core.visible import visible
-from tui.widgets.span_list import one_line
+from tui.widgets.cells import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,15 @@ HELP = ("   a letter sets (its value again clears)   esc closes",
 
 
 class MenuBar(Static):
+    DEFAULT_CSS = """
+    MenuBar {
+        height: auto;
+        max-height: 8;
+        background: $boost;
+        border-top: hkey $accent;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.is_open = False

@@ -28,6 +28,13 @@ class Answer:
 
 
 class PromptBar(Static):
+    DEFAULT_CSS = """
+    PromptBar {
+        height: 1;
+        background: $boost;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.is_open = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui.core.text import next_grapheme, next_word_end, previous_grapheme, previous_word_start
-from tui.widgets.article_layout import ArticleLayout
+from tui.widgets.article.article_layout import ArticleLayout
 
 
 def destination(text: str, layout: ArticleLayout, cursor: int, where: str, page: int,

@@ -27,7 +27,7 @@ from textual.strip import Strip
 
 from tui.core.dataset import ArticleSummary
 from tui.keys import bindings
-from tui.widgets.span_list import one_line
+from tui.widgets.cells import one_line
 
 
 class Column(NamedTuple):
@@ -67,6 +67,41 @@ def columns(rows: list[ArticleSummary], width: int, team: bool, whose: str = "yo
 
 
 class ArticleList(ScrollView, can_focus=True):
+    # As Textual's DataTable looks: the header on the panel, every other row lighter
+    DEFAULT_CSS = """
+    ArticleList {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+    }
+
+    ArticleList > .article-list--header {
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+
+    ArticleList:dark > .article-list--stripe {
+        background: $surface-darken-1 40%;
+    }
+
+    ArticleList > .article-list--stripe {
+        background: $surface-lighten-1 50%;
+    }
+
+    ArticleList > .article-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+
+    ArticleList:focus > .article-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    """
+
     @dataclass
     class Chosen(Message):
         """An article was picked (enter or a click; or enter in the filter above it)."""

@@ -9,8 +9,8 @@ from textual import events
 from textual.geometry import Offset
 
 from tui.core import units
-from tui.widgets.article_layout import ArticleLayout
-from tui.widgets.caret import Caret
+from tui.widgets.article.article_layout import ArticleLayout
+from tui.widgets.article.caret import Caret
 
 
 class ArticleView(Protocol):

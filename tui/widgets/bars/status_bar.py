@@ -13,7 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.core.visible import visible
-from tui.widgets.span_list import one_line
+from tui.widgets.cells import one_line
 
 if TYPE_CHECKING:
     from tui.widgets.panes import ArticlePane
@@ -79,6 +79,16 @@ def fit(line: StatusLine, width: int) -> list[Piece]:
 class StatusBar(Widget):
     """Drawn from segments, not a Rich ``Text``: it changes with every key, and a Text's
     markup-free render costs a millisecond a key that a frame cannot spare."""
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+    }
+
+    StatusBar.-error {
+        background: $error 30%;
+    }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -14,7 +14,6 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import ClassVar
 
-import regex
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
@@ -32,44 +31,46 @@ from tui.core.model import Span
 from tui.core.review import Notes
 from tui.core.visible import visible
 from tui.keys import bindings
-from tui.widgets.article_layout import placeholder
+from tui.widgets.cells import fit_links, one_line
 from tui.widgets.palette import Palette
-
-
-def one_line(text: str, cells: int) -> str:
-    """``text`` on one safe line of exactly ``cells`` cells: newlines as ⏎, controls as
-    placeholders, clusters kept whole, an ellipsis where it is cut."""
-    if cells <= 0:
-        return ""
-    text = text[: cells * 2 + 8]
-    if text.isprintable() and cell_len(text) == len(text):
-        shown = text  # the common case: nothing to replace, one cell a code point
-    else:
-        shown = "".join("⏎" if cluster == "\n" else (placeholder(cluster) or cluster)
-                        for cluster in regex.findall(r"\X", text))
-    if cell_len(shown) > cells:
-        shown = set_cell_size(shown, cells - 1) + "…"
-    return set_cell_size(shown, cells)
-
 
 NARROW = 34  # a list narrower than this shortens the label's name to three letters
 
 
-def fit_links(links: str, room: int) -> str:
-    """``links`` (``← source @ place = name``) in ``room`` cells: each part cut alike, so a
-    claim keeps its source and its places however narrow the list."""
-    if cell_len(links) <= room:
-        return links
-    parts = regex.findall(r"[←@=] (?:[^←@=]|[←@=](?! ))*?(?= [←@=] |$)", links) or [links]
-    cells = [cell_len(part) for part in parts]
-    budget = room - len(parts) + 1
-    while sum(cells) > budget and max(cells) > 3:  # the longest part gives way first
-        cells[cells.index(max(cells))] -= 1
-    joined = " ".join(one_line(part, n) for part, n in zip(parts, cells, strict=True))
-    return joined if cell_len(joined) <= room else one_line(joined, room)
-
-
 class SpanList(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    SpanList {
+        width: 42;
+        height: 1fr;
+        border-left: vkey $panel-lighten-2;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+    }
+
+    SpanList:focus {
+        border-left: vkey $accent;
+    }
+
+    SpanList > .span-list--cursor {
+        background: $accent 40%;
+    }
+
+    SpanList > .span-list--analyst {
+        color: $text-muted;
+    }
+
+    SpanList > .span-list--unsaved {
+        color: $error;
+        text-style: bold;
+    }
+
+    SpanList > .span-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
     @dataclass
     class Chosen(Message):
         """A row was chosen (enter or a click): go to that span."""
@@ -94,7 +95,6 @@ class SpanList(ScrollView, can_focus=True):
         self._fit_timer: Timer | None = None
         self._stop_observing = model.observe(self._model_changed)
         self.notes: Notes | None = None  # said in place of the analyst's name (a review)
-        self._analysts = (-1, False)  # (model version, more than one analyst)
 
     def show_notes(self, notes: Notes | None) -> None:
         """Say ``notes.of(span)`` in place of a span's analyst (a review: how it differs
@@ -166,7 +166,7 @@ class SpanList(ScrollView, can_focus=True):
         unsaved = model.is_unsaved(span.id) or model.links_unsaved(span.id)
         links = links_line(model, span)
         who = (self.notes.of(span) if self.notes else None) or visible(span.annotator)
-        if width < NARROW and who == visible(span.annotator) and not self._many_analysts():
+        if width < NARROW and who == visible(span.annotator) and not model.many_analysts():
             who = ""  # one analyst's spans in a narrow list: their name says nothing
         key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
         strip = self._strips.get(key)
@@ -174,14 +174,6 @@ class SpanList(ScrollView, can_focus=True):
             strip = self._render_span(span, width, selected, unsaved, links, who)
             self._strips[key] = strip
         return strip
-
-    def _many_analysts(self) -> bool:
-        """Has the article the spans of more than one analyst? (Asked again after an edit.)"""
-        model = self.model
-        if self._analysts[0] != model.version:
-            first = model.spans[0].annotator if model.spans else ""
-            self._analysts = (model.version, any(s.annotator != first for s in model.spans))
-        return self._analysts[1]
 
     def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool,
                      links: str, analyst: str) -> Strip:

@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from tui.core.claim_board import ClaimRow
 from tui.keys import bindings
-from tui.widgets.span_list import one_line
+from tui.widgets.cells import one_line
 
 
 @dataclass(frozen=True, slots=True)

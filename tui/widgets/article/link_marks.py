@@ -7,7 +7,7 @@ from __future__ import annotations
 from tui.core.article_model import ArticleModel
 from tui.core.linking import Choice, partners
 from tui.core.model import Span
-from tui.widgets.article_paint import Extent
+from tui.widgets.article.article_paint import Extent
 
 
 class LinkMarks:

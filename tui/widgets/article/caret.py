@@ -12,8 +12,8 @@ from tui.core.model import Span
 from tui.core.search import find
 from tui.core.text import snap_to_words
 from tui.core.units import balance_quotes, word_at
-from tui.widgets.article_layout import ArticleLayout
-from tui.widgets.moves import destination
+from tui.widgets.article.article_layout import ArticleLayout
+from tui.widgets.article.moves import destination
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from tui.core.dataset import ArticleSummary
-from tui.widgets.article_list import ArticleList
+from tui.widgets.lists.article_list import ArticleList
 
 
 class FilterBox(Input):
@@ -33,6 +33,17 @@ def haystack(row: ArticleSummary) -> str:
 
 
 class ArticleTable(Vertical):
+    DEFAULT_CSS = """
+    ArticleTable {
+        height: 1fr;
+    }
+
+    ArticleTable #filter {
+        height: 3;
+        border: tall $primary-darken-1;
+    }
+    """
+
     def __init__(self, rows: list[ArticleSummary], whose: str = "yours", *,
                  id: str | None = None) -> None:
         """``whose``: the spans column's header in a team's library (``yours``, ``review``)."""

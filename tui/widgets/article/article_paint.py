@@ -15,7 +15,7 @@ from textual.strip import Strip
 from tui.core.article_model import ArticleModel
 from tui.core.model import Span
 from tui.core.text import next_grapheme, previous_grapheme
-from tui.widgets.article_layout import ArticleLayout
+from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.palette import MONO, Palette
 
 Extent = tuple[int, int]

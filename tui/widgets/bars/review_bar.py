@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from tui.core.review import ReviewLine
 from tui.core.visible import visible
-from tui.widgets.status_bar import LOOKS
+from tui.widgets.bars.status_bar import LOOKS
 
 Piece = tuple[str, Style]
 
