@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import Console
 from textual import events, on
 from textual.app import App
 from textual.message import Message
@@ -36,8 +37,6 @@ from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
 
 def terminal_colours() -> str:
     """How many colours this terminal shows, as Rich tells from the environment."""
-    from rich.console import Console
-
     system = Console(force_terminal=True).color_system
     return MONO if system is None else ANSI16 if system in ("standard", "windows") \
         else TRUECOLOR

@@ -208,6 +208,17 @@ async def test_brackets_move_between_articles_and_d_marks_done(dataset):
         assert view_of(pilot.app).text == SECOND
 
 
+async def test_the_last_d_says_done_first(dataset):
+    """On the last article d marks it done and says so: done, it was the last."""
+    async with reader(dataset, 2).run_test(size=(120, 30)) as pilot:
+        await pilot.press("d")
+        assert Dataset(dataset.folder, "alice").status(ids(dataset)[2]) == "done"
+        said = [n.message for n in pilot.app._notifications]
+        assert said[-1].startswith("done: that was the last article · done: ")
+        assert not any("no more articles" in n for n in said)
+        assert view_of(pilot.app).text == THIRD
+
+
 async def test_side_by_side_both_panes_annotatable(dataset):
     async with reader(dataset).run_test(size=(160, 30)) as pilot:
         await pilot.press("s")
