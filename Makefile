@@ -27,12 +27,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/conll.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/token_files.py
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/review.py
 	$(BIN)/python bench/parquet.py
 	$(BIN)/python bench/git_pull.py
+	$(BIN)/python bench/suggest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

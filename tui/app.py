@@ -228,7 +228,7 @@ class GlossApp(App[None]):
         from tui.formats import export_file  # put off for start-up: every format's module
 
         try:
-            report = export_file(self.dataset, target, "jsonl")
+            report = export_file(self.dataset, target, "jsonl", wait=False)
         except GlossError as exc:
             self.call_from_thread(self.notify, visible(str(exc)), severity="error", timeout=10,
                                   markup=False)

@@ -29,14 +29,14 @@ def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", plac
     if fmt != "parquet":
         formats.write_file(path, lambda out: print_claims(
             dataset, fmt, actor=actor, place=place, status=status, out=out,
-            problems=problems))
+            problems=problems), dataset.folder)
         return problems
 
     def kept(row: ClaimRow) -> bool:
         return keeps(row, actor=actor, place=place, status=status)
 
     formats.write_file(path, lambda out: parquet.write_claims(
-        dataset.readable(problems), out, dataset.labels, kept))
+        dataset.readable(problems), out, dataset.labels, kept), dataset.folder, binary=True)
     return problems
 
 

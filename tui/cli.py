@@ -23,6 +23,7 @@ import click
 
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
+from tui.core.depth import TOO_DEEP, json_problem
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
 from tui.progress import progress_bar
@@ -90,9 +91,15 @@ def keymap_of(given: Path | None) -> tuple[Path | None, dict[str, str]]:
 
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--db, --annotator and --labels, also accepted after the command's name."""
+    """--db, --annotator and --labels, also accepted after the command's name (the
+    commands that take a label set: read and import)."""
     command = click.option("--labels", "labels_file", type=click.Path(path_type=Path),
                            help=LABELS_HELP)(command)
+    return dataset_options(command)
+
+
+def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db and --annotator, also accepted after the command's name."""
     command = click.option("--annotator", "analyst", help=ANALYST_HELP)(command)
     return click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)(command)
 
@@ -148,9 +155,14 @@ def entry() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.ClickException as exc:
-        say(f"gloss: {exc.format_message()}"
-            + (" (gloss --help lists the commands and options)"
-               if isinstance(exc, click.UsageError) else ""))
+        ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+        if ctx is not None and ctx.parent is not None:  # a command's own: name it
+            say(f"gloss: {ctx.info_name}: {exc.format_message()} (gloss {ctx.info_name}"
+                " --help lists its options)")
+        else:
+            say(f"gloss: {exc.format_message()}"
+                + (" (gloss --help lists the commands and options)"
+                   if isinstance(exc, click.UsageError) else ""))
         sys.exit(EXIT_BAD_INPUT)
     except click.Abort:
         sys.exit(130)
@@ -182,15 +194,11 @@ def quiet_stdout() -> None:
 
 
 def read_label_file(path: Path) -> LabelSet:
-    """A label set from a file: a JSON list of names or objects, or one name a line."""
+    """A label set from a file: one name a line, unless the file is JSON (by its name, or
+    content that parses as a JSON list or object): a list of names or objects."""
     raw = decode(read_input(path), str(path))
-    if raw.lstrip().startswith(("[", "{")):
-        import orjson
-
-        try:
-            records = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(str(path), f"not valid JSON ({exc.msg})") from exc
+    records = json_labels(path, raw)
+    if records is not None:
         if isinstance(records, list):
             records = [r if isinstance(r, dict) else {"name": r} for r in records]
         try:
@@ -213,6 +221,24 @@ def read_label_file(path: Path) -> LabelSet:
     return labels
 
 
+def json_labels(path: Path, raw: str) -> Any:
+    """The parsed label file when it is JSON, else None (a list of names, one a line: a
+    first name such as ``[draft]`` is a name, not broken JSON)."""
+    import orjson
+
+    named = path.suffix.lower() == ".json"
+    if not named and not raw.lstrip().startswith(("[", "{")):
+        return None
+    try:
+        records = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        problem = json_problem(exc.msg)
+        if named or problem == TOO_DEEP:
+            raise InputError(str(path), problem) from exc
+        return None
+    return records if named or isinstance(records, list | dict) else None
+
+
 def writing_dataset(given: Settings) -> Dataset:
     """The dataset of a command that writes (read, import): made by its first write."""
     return Dataset(given.folder, given.analyst)
@@ -221,8 +247,8 @@ def writing_dataset(given: Settings) -> Dataset:
 def reading_dataset(given: Settings, command: str) -> Dataset:
     """The dataset of a command that only reads (export, stats): never made or changed."""
     if given.labels is not None:
-        raise GlossError(f"--labels changes the label set; {command} only reads (give it to"
-                         " import or read)")
+        raise GlossError(f"--labels: {command} only reads, and --labels changes the label"
+                         " set (give it to import or read)")
     return Dataset.existing(given.folder, given.analyst)
 
 
@@ -260,7 +286,15 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
         say(f"note: {line}")
     for line in notes.skipped:
         say(f"skipped: {line}")
+    for line in notes.files_skipped[:SKIPPED_FILES_SHOWN]:
+        say(f"left out: {line}")
+    if len(notes.files_skipped) > SKIPPED_FILES_SHOWN:
+        say(f"left out: {len(notes.files_skipped) - SKIPPED_FILES_SHOWN} more files that are"
+            " no format Gloss reads")
     return result.ids
+
+
+SKIPPED_FILES_SHOWN = 20
 
 
 @contextlib.contextmanager
@@ -296,6 +330,9 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
+    from tui.parent_watch import watch_from_environment
+
+    watch_from_environment()  # a tab of `gloss serve`: end with the server
     # Until the first frame nothing made here is garbage, but collections would rescan all
     # of it many times over while Textual is imported (the app freezes it, then collects)
     gc.disable()
@@ -319,6 +356,10 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     patterns = checked_patterns(patterns_file)
+    from tui.core.review import ReviewPlan
+
+    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+    need_terminal()  # after what is wrong with the options, before anything is imported
     opened: list[str] = []
     for path in paths[:2]:  # the first article of each PATH, two side by side
         known = None if labels else stored(path)
@@ -336,11 +377,32 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
-    from tui.core.review import ReviewPlan
 
-    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
     GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
              keymap=keymap).run()
+
+
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, or None. Textual reads keys from stdin and draws on
+    stderr: without a terminal there it would wait for keys that never come (or draw into
+    a file). Under ``gloss serve`` textual-serve names its own driver: the browser is the
+    terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("stdin", sys.__stdin__), ("stderr", sys.__stderr__)):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                return f"{name} is not a terminal"
+        except (OSError, ValueError):
+            return f"{name} is not a terminal"
+    return None
+
+
+def need_terminal() -> None:
+    problem = terminal_problem()
+    if problem:
+        raise GlossError(f"{problem}: the app needs one (for a script: gloss import,"
+                         " export, stats, claims; for a browser: gloss serve)")
 
 
 def checked_name(name: str, option: str) -> str:
@@ -374,6 +436,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None,
         raise GlossError("--annotators: two analysts at most, side by side")
     if not given.folder.is_dir():
         raise GlossError(f"no dataset at {given.folder}")
+    need_terminal()  # after what is wrong with the options, before the dataset is opened
     dataset = Dataset(given.folder, name)  # the reviewer is who works here
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp
@@ -439,10 +502,13 @@ def checked_patterns(path: Path | None) -> bytes | None:
 @click.option("--rejected", is_flag=True,
               help="The suggestions analysts rejected instead, as Prodigy examples answered"
               " reject (--format rejected).")
+@click.option("--config", "config", is_flag=True,
+              help="Label Studio: the labeling config (XML) of the dataset's labels,"
+              " relations and attributes, instead of the tasks.")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bool,
                    reviewer: str | None, every: bool, db: Path | None,
-                   rejected: bool = False) -> None:
+                   rejected: bool = False, config: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
     from tui.core.export_selection import Choice
@@ -451,6 +517,9 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         raise GlossError(f"--rejected writes Prodigy JSONL, not {fmt}")
     fmt = "rejected" if rejected else fmt
     given = settings(db, None, None)
+    if config:
+        write_config(formats.get(fmt).name, reading_dataset(given, "export"), output)
+        return
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
     chosen = formats.get(fmt)
@@ -476,8 +545,23 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(f"exported {report.articles} {'reviewed ' if choice.reviewed else ''}"
-        f"{'rejected suggestions' if fmt == 'rejected' else 'articles'}")
+    say(report.summary(choice.reviewed))
+
+
+def write_config(fmt: str, dataset: Dataset, output: Path | None) -> None:
+    """``gloss export --config``: the labeling config a Label Studio project needs."""
+    from tui.core.storage import write_atomic
+    from tui.formats import labelstudio
+
+    if fmt != "labelstudio":
+        raise GlossError(f"--config: {fmt} has no labeling config (Label Studio has:"
+                         " --format labelstudio)")
+    payload = labelstudio.config(dataset.labels).encode()
+    if output is None:
+        sys.stdout.buffer.write(payload)
+    else:
+        write_atomic(output.absolute(), payload)  # its temp file beside it
+        say(f"wrote the Label Studio labeling config to {output}")
 
 
 @main.command("stats")
@@ -485,9 +569,8 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
               help="The stats screen's plots, each with its numbers, instead of tables.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="json: every figure, for scripts.")
-@shared_options
-def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None) -> None:
     """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
     spans per article and per hour, claims with and without a source."""
     from tui import stats
@@ -495,7 +578,7 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 
     if plot and fmt == "json":
         raise GlossError("--plot draws, --format json does not: give one of them")
-    dataset = reading_dataset(settings(db, analyst, labels_file), "stats")
+    dataset = reading_dataset(settings(db, analyst, None), "stats")
     figures = Tally().figures(dataset)
     try:
         if fmt == "json":
@@ -521,17 +604,17 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "parquet"]),
               default=None, help="[default: table on a terminal, else jsonl]")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File (needed for parquet); default stdout. Written whole or not at all.")
-@shared_options
+              help="File (needed for parquet); default stdout. Written whole or not at all,"
+              " never over a pipe, a device or the dataset.")
+@dataset_options
 def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
-                   output: Path | None, db: Path | None, analyst: str | None,
-                   labels_file: Path | None) -> None:
+                   output: Path | None, db: Path | None, analyst: str | None) -> None:
     """Every claim, grouped by who made it, with its places, article and date."""
     from tui.claims_output import print_claims, save_claims
 
     if fmt == "parquet" and output is None:
         raise GlossError("parquet: give the output with -o FILE")
-    dataset = reading_dataset(settings(db, analyst, labels_file), "claims")
+    dataset = reading_dataset(settings(db, analyst, None), "claims")
     if output is not None:
         fmt = fmt or {".parquet": "parquet", ".csv": "csv"}.get(output.suffix, "jsonl")
         if fmt == "table":
@@ -549,15 +632,29 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command("cues")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "language", default="en", show_default=True,
+              help="The language whose cues to show.")
+@click.option("--words", default="", help="Print the words of this list (verbs, unnamed, ...).")
+@dataset_options
+def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | None,
+                 analyst: str | None) -> None:
+    """Check the cue files of claim suggestions (the shipped ones of --lang, DIR/cues/LANG.toml
+    and FILES) and show the words in effect (docs/suggestions.md)."""
+    from tui.cues_output import print_cues
+
+    print_cues(settings(db, analyst, None).folder, language, files, words)
+
+
 @main.command("merge")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@shared_options
-def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None,
-                  labels_file: Path | None) -> None:
+@dataset_options
+def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None) -> None:
     """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
     from tui.core.merging import merge_datasets
 
-    given = settings(db, analyst, labels_file)
+    given = settings(db, analyst, None)
     if given.labels is not None:
         raise GlossError("--labels: merge unites the label sets of the folders; give it to"
                          " import or read")
@@ -601,13 +698,13 @@ def git_merge_command(base: Path, ours: Path, theirs: Path, name: str) -> None:
               help="Every article, not only those every compared analyst marked done.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
               help="[default: table on a terminal, else json]")
-@shared_options
+@dataset_options
 def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: str | None,
-                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                  db: Path | None, analyst: str | None) -> None:
     """How far analysts agree: span F1, Cohen's kappa, Krippendorff's alpha, SOURCE links."""
     from tui.agreement_output import print_agreement
 
-    dataset = reading_dataset(settings(db, analyst, labels_file), "agree")
+    dataset = reading_dataset(settings(db, analyst, None), "agree")
     fmt = fmt or ("table" if sys.stdout.isatty() else "json")
     names = [name.strip() for name in annotators.split(",") if name.strip()]
     problems = print_agreement(dataset, fmt, names, list(labels), every)
@@ -624,8 +721,9 @@ def agree_command(annotators: str, labels: tuple[str, ...], every: bool, fmt: st
               help="The analyst the suggestions are written as [default: suggestions].")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 def suggest_command(patterns_file: Path | None, name: str | None, db: Path | None) -> None:
-    """Write every article's suggestions (names seen, patterns) as an analyst's work, to
-    export, compare (gloss agree) and review (gloss review); all or nothing."""
+    """Write every article's suggestions (names seen, patterns, claims on reporting cues)
+    as an analyst's work, to export, compare (gloss agree) and review (gloss review); all or
+    nothing."""
     from tui import suggest_command as suggest
 
     given = settings(db, None, None)
@@ -648,6 +746,10 @@ def keys_command(keymap_file: Path | None) -> None:
     print_keys(found, keymap)
 
 
+# Each tab is an app process of about 45 MB: one server starts this many at most
+SERVE_MAX_SESSIONS = 8
+
+
 @main.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="The port to listen on.")
@@ -655,14 +757,18 @@ def keys_command(keymap_file: Path | None) -> None:
               help="The address to listen on; one that is not loopback needs --public.")
 @click.option("--public", is_flag=True,
               help="Allow --host to be an address others reach: there is no login.")
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=SERVE_MAX_SESSIONS,
+              show_default=True,
+              help="Browser tabs served at once (each runs an app of its own, about 45 MB);"
+              " one more gets a page saying so.")
 @keymap_option
-@shared_options
-def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: str | None,
-                  labels_file: Path | None, keymap_file: Path | None = None) -> None:
+@dataset_options
+def serve_command(port: int, host: str, public: bool, max_sessions: int, db: Path | None,
+                  analyst: str | None, keymap_file: Path | None = None) -> None:
     """The app in a browser: each tab its own app on the dataset (docs/serve.md)."""
     from tui.serve import GlossServer, app_command, is_loopback
 
-    given = settings(db, analyst, labels_file)
+    given = settings(db, analyst, None)
     found, _keymap = keymap_of(keymap_file)  # checked now, read again by each tab's app
     if given.labels is not None:
         raise GlossError("--labels: give it to import or read; serve opens the dataset as"
@@ -674,7 +780,8 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
     dataset = writing_dataset(given)  # a folder that cannot hold a dataset is refused now
     os.environ.setdefault("COLORTERM", "truecolor")  # each tab's app: the browser's colours
     server = GlossServer(app_command(dataset.folder, given.analyst, found), host, port,
-                         title=f"Gloss · {visible(dataset.folder.name)}")
+                         title=f"Gloss · {visible(dataset.folder.name)}",
+                         max_sessions=max_sessions)
     shown = f"[{host}]" if ":" in host else host
     try:
         listening = server.listen()
@@ -706,10 +813,10 @@ def serve_command(port: int, host: str, public: bool, db: Path | None, analyst: 
               help="Stop after this many evaluations without a better score.")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="The folder of models [default: the dataset's models/].")
-@shared_options
+@dataset_options
 def train_command(reviewed: bool, eval_split: float, eval_db: Path | None, seed: int,
                   name: str, max_epochs: int, patience: int, output: Path | None,
-                  db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+                  db: Path | None, analyst: str | None) -> None:
     """Train a spaCy model (CPU, nothing downloaded) from the finished articles; print its
     held-out figures and write it with its card to models/NAME/ (docs/training.md)."""
     from tui.core.train.examples import Which
@@ -717,7 +824,7 @@ def train_command(reviewed: bool, eval_split: float, eval_db: Path | None, seed:
     from tui.train_command import Request, run
 
     given = click.get_current_context().find_object(Settings) or Settings()
-    if labels_file is not None or given.labels is not None:
+    if given.labels is not None:
         raise GlossError("--labels: train learns the labels the articles hold")
     # --annotator picks whose work counts; the login name is never a default for it
     which = Which(reviewed, checked_name(analyst or given.annotator, "--annotator")

@@ -100,8 +100,9 @@ TABLE: dict[str, list[Key]] = {
             "Select to the row end", "shift+end"),
         Key("view.clear_selection", "escape", "clear_selection", "Clear the selection", "escape"),
         Key("view.grow", "equals_sign,plus", "grow",
-            "Grow the selection to the next unit: word, name with"
-            " its title (or a region), clause, sentence, paragraph", "= / +", footer="Grow"),
+            "Grow the selection to the next unit: word, name with its title (or a place,"
+            " without its \"the\"), clause, what follows \"that\" or a reporting verb,"
+            " sentence, paragraph", "= / +", footer="Grow"),
         Key("view.shrink", "minus", "shrink",
             "Shrink the selection back to what it was before the last"
             " grow", "-"),

@@ -5,10 +5,13 @@ exported, compared with ``gloss agree`` and reviewed with ``gloss review`` like 
 What is suggested is what the reader would suggest (``suggest/finders.py``): the names the
 dataset has seen, learnt from every analyst's spans but this one's (and never from spans
 ``gloss suggest`` wrote), and the matches of the pattern file (``--patterns FILE``, kept
-with the dataset once given; else the one kept). Left out in an article: what this analyst
+with the dataset once given; else the one kept), and, where the label set has claims,
+claims on reporting cues with their sources (the shipped cue words and the team's
+``cues/LANG.toml``). Left out in an article: what this analyst
 has there already, and what any analyst rejected there. Each span written records its
 finder (``origin``) and ``source`` "gloss suggest"; a suggested claim comes with its
-source's link, or its ``source_kind``. The analyst's status of every article becomes
+source's link (the source made an actor of this analyst's when it is not one yet), or
+its ``source_kind``. The analyst's status of every article becomes
 ``done`` (where it has none yet), so that ``gloss agree`` compares it on the articles the
 others have done. Run again, it adds only what is new: nothing is written when nothing is.
 
@@ -30,7 +33,7 @@ from tui.core.dataset import Dataset
 from tui.core.model import GlossError, Relation, Span, check_offsets, now
 from tui.core.schema import SOURCE
 from tui.core.storage import CorruptFileError
-from tui.core.suggest import rejections, spacy_matcher
+from tui.core.suggest import cue_files, rejections, spacy_matcher
 from tui.core.suggest.finders import Finder, finders, suggest_article
 from tui.core.suggest.pattern_finder import PatternFinder
 from tui.core.suggest.patterns import Pattern, parse_patterns
@@ -79,7 +82,8 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
     names = SeenNames.of_rows((row for a in articles for row in a.span_rows),
                               ignored=[analyst])
     pattern_finder = PatternFinder(patterns, dataset.labels) if patterns else None
-    sources = finders(names, pattern_finder)
+    claims = cue_files.for_dataset(dataset.folder) if dataset.labels.get("CLAIM") else None
+    sources = finders(names, pattern_finder, claims=claims)
     stamp = now()
     items = []
     statuses = {}
@@ -137,17 +141,25 @@ def _item(article: Article, found: list[Suggestion], analyst: str, stamp: str) -
         spans.append(span)
         at[suggestion.key] = span
     relations = []
-    for place, (suggestion, span) in enumerate(zip(found, spans, strict=True)):
-        source = suggestion.source
+    for place, suggestion in enumerate(found):  # spans[place] is its span
+        span, source = spans[place], suggestion.source
         if source is None:
             continue
         if source.kind != "actor":
             spans[place] = replace(span, attributes=tuple(sorted(
                 {**dict(span.attributes), "source_kind": source.kind}.items())))
             continue
-        actor = at.get((source.start or 0, source.end or 0, "ACTOR"))
-        if actor is not None:
-            relations.append(Relation(span.id, actor.id, SOURCE, analyst))
+        if source.start is None or source.end is None:
+            continue
+        actor = at.get((source.start, source.end, "ACTOR"))
+        if actor is None:  # a speaker no finder named ("the ministry"): an actor now
+            check_offsets(text, source.start, source.end)
+            actor = Span(source.start, source.end, "ACTOR", text[source.start:source.end],
+                         analyst, SUGGEST_SOURCE, created=stamp, updated=stamp,
+                         origin=suggestion.kind)
+            spans.append(actor)
+            at[source.start, source.end, "ACTOR"] = actor
+        relations.append(Relation(span.id, actor.id, SOURCE, analyst))
     return article.document, spans, relations
 
 

@@ -39,10 +39,11 @@ class Reader:
     label_every: bool  # a labels every other occurrence
     smart_search: bool  # smart case, ' " - find curly quotes and dashes
     tab_to_start: bool  # tab leaves the cursor at the span's start
+    snap_search: bool = False  # a search match is labelled as whole words
 
 
 BEFORE = Reader("before", False, False, False, False, False)
-AFTER = Reader("after", True, True, True, True, True)
+AFTER = Reader("after", True, True, True, True, True, True)
 
 MOVES = {"left": "left", "right": "right", "ctrl+left": "word_left",
          "ctrl+right": "word_right", "home": "home", "end": "end", "up": "up", "down": "down",
@@ -191,7 +192,8 @@ class Planner:
                 for n in range(3):
                     if found is None:
                         break
-                    out.append((keys + ["n"] * n, State(found[1], found[0], True)))
+                    out.append((keys + ["n"] * n, State(found[1], found[0],
+                                                         not self.reader.snap_search)))
                     found = self._find(case, found[0] + 1)
         return out
 

@@ -371,10 +371,11 @@ async def test_markup_and_escapes_are_shown_literally_and_offsets_stay_right(tmp
         assert "␛[31mred␛[0m" in drawn and "bell␇" in drawn
         assert "\x1b" not in drawn and "\x07" not in drawn
         await search(pilot, "red")
-        await pilot.press("n", "1")  # the second "red", after the ESC
+        await pilot.press("n", "c", "1")  # the second "red", after the ESC, as it is
         await settle(pilot)
         [span] = Dataset(dataset.folder, "x").spans(dataset.ids()[0])
         assert text[span.start:span.end] == "red" and span.start == text.index("mred") + 1
+        await pilot.press("c")
         await search(pilot, "Kyiv")
         await pilot.press("3")
         assert ("Kyiv", "LOCATION") in await saved(pilot, dataset)

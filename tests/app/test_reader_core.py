@@ -168,6 +168,9 @@ def test_each_unit_holds_the_one_before_and_is_larger(offset, length):
     ladder = units.units(TEXT, offset, end)
     previous = (offset, end)
     for unit in ladder:
+        before = TEXT[previous[0]:unit[0]].split()
+        if before and all(word.lower() in units.DETERMINERS for word in before):
+            previous = (unit[0], previous[1])  # a place leaves its "the" out: "Zaporizhzhia plant"
         assert unit[0] <= previous[0] and unit[1] >= previous[1] and unit != previous
         assert not TEXT[slice(*unit)].startswith(" ") and not TEXT[slice(*unit)].endswith(" ")
         previous = unit

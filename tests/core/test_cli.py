@@ -209,6 +209,7 @@ def test_read_opens_the_first_article_of_each_path(tmp_path, monkeypatch):
 
     opened = []
     monkeypatch.setattr("tui.app.GlossApp.run", lambda self: opened.extend(self.opened))
+    monkeypatch.setattr("tui.cli.terminal_problem", lambda: None)  # CliRunner has none
     a, b = tmp_path / "a.txt", tmp_path / "b.csv"
     a.write_text("Kyiv says talks resume.")
     b.write_text("title,text\nOne,First article.\nTwo,Second article.\n")

@@ -132,3 +132,52 @@ def test_the_package_metadata_uses_an_spdx_licence():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["license"] == "MIT"
     assert "setuptools>=77" in project["build-system"]["requires"]
+
+
+TAKE_LABELS = {"read", "import"}
+
+
+def test_only_the_commands_that_take_labels_list_it():
+    """`--labels` in a command's help is an option it takes: stats, claims, agree, merge
+    and serve once listed it only to refuse it."""
+    from tui.cli import main
+
+    listing = {name for name, command in main.commands.items()
+               if any("--labels" in p.opts for p in command.params)}
+    assert listing == TAKE_LABELS
+    for name in ("stats", "claims", "agree", "merge", "serve"):
+        result = gloss(name, "--help")
+        assert result.returncode == 0 and "--labels" not in result.stdout, name
+
+
+def test_export_summaries_tell_the_truth(db, tmp_path):
+    """What the last line says was exported, for each format: claims count claims (none:
+    said so), JSONL its lines when an article has several analysts."""
+    said = {}
+    for fmt in ("jsonl", "doccano", "conll", "labelstudio", "claims", "brat"):
+        result = gloss("export", "--db", db, "--format", fmt, "-o", tmp_path / f"out-{fmt}")
+        assert result.returncode == 0, result.stderr
+        said[fmt] = result.stderr.splitlines()[-1]
+    assert said == {"jsonl": "exported 1 article (2 lines: one an analyst)",
+                    "doccano": "exported 1 article", "conll": "exported 1 article",
+                    "labelstudio": "exported 1 article", "brat": "exported 1 article",
+                    "claims": "exported no claims: none in the 1 article read; nothing"
+                              " written"}
+    assert (tmp_path / "out-claims").read_bytes() == b""
+    dataset = Dataset(db, "alice")
+    [doc_id] = dataset.ids()
+    dataset.new_span(doc_id, 16, 48, "CLAIM")
+    result = gloss("export", "--db", db, "--format", "claims")
+    assert result.stderr.splitlines()[-1] == "exported 1 claim from 1 article"
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_an_export_of_nothing_says_nothing_was_exported(tmp_path):
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_article(Document.from_text("Nobody has opened this article."))
+    for fmt in ("jsonl", "claims"):
+        result = gloss("export", "--db", tmp_path / "db", "--format", fmt)
+        assert result.returncode == 0 and result.stdout == ""
+        assert result.stderr.splitlines()[-1] == {
+            "jsonl": "exported 0 articles",
+            "claims": "exported no claims: no article to read; nothing written"}[fmt]

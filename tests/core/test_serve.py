@@ -31,7 +31,7 @@ def test_loopback_addresses(host, loopback):
 def test_each_tab_runs_this_python_on_this_dataset_whatever_its_name(tmp_path):
     folder = tmp_path / "a b; $(touch owned) `id` 'q\""
     command = app_command(folder, "o'lena; rm -rf ~")
-    assert shlex.split(command) == [sys.executable, "-m", "tui", "--db", str(folder),
+    assert shlex.split(command) == ["exec", sys.executable, "-m", "tui", "--db", str(folder),
                                     "--annotator", "o'lena; rm -rf ~"]
     echoed = subprocess.run(["sh", "-c", command.replace(shlex.quote(sys.executable),
                                                          "printf '%s\\n'", 1)],

@@ -67,8 +67,10 @@ def test_the_suggestions_are_an_analysts_work(team):
     dataset, first, second, patterns = team
     result = gloss("suggest", "--db", dataset.folder, "--patterns", patterns)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith("suggested 12 spans in 2 articles as suggestions"
-                                    " (pattern 4, seen-name 8); 12 new in the dataset")
+    # 13 found; the claim's speaker, "Kremlin", no finder named: made an actor with it
+    assert result.stderr.startswith("suggested 13 spans in 2 articles as suggestions"
+                                    " (claim-cue 1, pattern 4, seen-name 8); 14 new in the"
+                                    " dataset")
     assert spans_of(dataset, second, "suggestions") == [
         ("PUTIN", "ACTOR", "seen-name"), ("ZELENSKY", "ACTOR", "seen-name"),
         ("Zelensky", "ACTOR", "seen-name"), ("Riyadh", "LOCATION", "pattern"),
@@ -77,7 +79,14 @@ def test_the_suggestions_are_an_analysts_work(team):
     # alice's own labels are the suggestions' too: they are compared, not left out
     assert spans_of(dataset, first, "suggestions") == [
         ("Putin", "ACTOR", "seen-name"), ("Zelensky", "ACTOR", "seen-name"),
-        ("Kyiv", "LOCATION", "seen-name"), ("Kursk region", "LOCATION", "pattern")]
+        ("Kyiv", "LOCATION", "seen-name"), ("Kremlin", "ACTOR", "claim-cue"),
+        ("the Kursk region is calm", "CLAIM", "claim-cue"),
+        ("Kursk region", "LOCATION", "pattern")]
+    claim, = (s for s in dataset.spans(first.id, "suggestions") if s.label == "CLAIM")
+    link, = dataset.article(first.id).relations
+    assert (link.head, link.label) == (claim.id, "SOURCE")
+    assert {s.id: s.text for s in dataset.spans(first.id)}[link.child] == "Kremlin"
+    assert claim.attribute("source_kind") == "actor"
     moscow = next(s for s in dataset.spans(second.id, "suggestions") if s.text == "Moscow")
     assert moscow.source == SUGGEST_SOURCE and moscow.attribute("canonical") == "a capital"
     assert dataset.article(second.id).status == {"suggestions": "done"}
@@ -110,12 +119,16 @@ def test_agree_and_review_take_the_suggestions_like_anyones(team):
     report = json.loads(result.stdout)
     assert report["articles"] == 1  # the one both marked done
     [pair] = report["pairs"]
-    assert pair["labels"]["ACTOR"]["exact_f1"] == 1.0
+    # both of alice's actors, and the claim's speaker she left unlabelled: 2 / 3 precise
+    assert pair["labels"]["ACTOR"]["exact_f1"] == 0.8
     assert pair["labels"]["LOCATION"]["spans"] == [1, 2]
     model = ArticleModel(dataset.article(first.id), "review")
     comparison = compare(model, "alice", "suggestions")
-    [only] = comparison.differences
-    assert (only.kind, [s.text for s in only.right]) == (ONLY_RIGHT, ["Kursk region"])
+    # what only the suggestions hold: the claim, its speaker and the place
+    assert sorted((d.kind, *[s.text for s in d.right]) for d in comparison.differences) == [
+        (ONLY_RIGHT, "Kremlin"), (ONLY_RIGHT, "Kursk region"),
+        (ONLY_RIGHT, "the Kursk region is calm")]
+    only = next(d for d in comparison.differences if d.right[0].text == "Kursk region")
     edit = take(model, comparison, only, RIGHT, "review")
     assert not isinstance(edit, str)
     model.apply(edit)
@@ -186,7 +199,7 @@ def test_a_rejection_is_kept_per_article_and_analyst(team):
                                  "label": "LOCATION", "text": "Riyadh", "origin": "pattern",
                                  "token_start": token_id, "token_end": token_id}]
     assert example["text"] == SECOND and example["tokens"][token_id]["text"] == "Riyadh"
-    assert exported.stderr == "exported 1 rejected suggestions\n"
+    assert exported.stderr == "exported 1 rejected suggestion from 2 articles\n"
     assert dataset.unreject(second.id, riyadh, "bob")
     assert dataset.article(second.id).rejected == []
 
@@ -217,7 +230,8 @@ def test_run_in_process_reports_by_kind(team):
     dataset, _, _second, patterns = team
     shutil.copy(patterns, dataset.folder / "patterns.jsonl")
     report = run(dataset, "suggestions")
-    assert report.found == {"seen-name": 8, "pattern": 4} and report.spans == 12
+    assert report.found == {"seen-name": 8, "pattern": 4, "claim-cue": 1}
+    assert report.spans == 14  # and the claim's speaker, an actor with it
 
 
 def test_stats_say_how_many_spans_each_kind_of_suggestion_saved(team):
@@ -228,7 +242,8 @@ def test_stats_say_how_many_spans_each_kind_of_suggestion_saved(team):
     result = gloss("stats", "--db", dataset.folder, "--format", "json")
     said = json.loads(result.stdout)["suggestions"]
     assert said == {"typed": 3, "accepted": {"pattern": 1},
-                    "written_by_gloss_suggest": {"pattern": 4, "seen-name": 8}}
+                    "written_by_gloss_suggest": {"claim-cue": 2, "pattern": 4,
+                                                 "seen-name": 8}}
     table = gloss("stats", "--db", dataset.folder).stdout
     assert "spans from suggestions" in table and "written by gloss suggest" in table
 

@@ -77,7 +77,8 @@ def test_a_brat_export_of_an_article_whose_source_holds_a_nul(tmp_path):
     outcome = run("export", "--format", "brat", "-o", tmp_path / "out", "--db", dataset.folder,
                   "--all")
     assert outcome.code == 0, outcome.err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["c.ann", "c.txt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".gloss-export", "c.ann",
+                                                               "c.txt"]
 
 
 def test_an_import_refused_at_its_last_record_writes_nothing(tmp_path):
@@ -99,6 +100,9 @@ def test_stats_with_labels_never_rewrites_the_label_set(tmp_path):
     labels = tmp_path / "labels.txt"
     labels.write_text("PERSON\n")
     before = snapshot(db)
-    outcome = run("stats", "--labels", labels, "--db", db)
+    outcome = run("--labels", labels, "stats", "--db", db)
     assert outcome.code == 2 and "only reads" in outcome.err
+    assert snapshot(db) == before
+    outcome = run("stats", "--labels", labels, "--db", db)  # stats has no such option
+    assert outcome.code == 2 and "No such option '--labels'" in outcome.err
     assert snapshot(db) == before

@@ -78,7 +78,8 @@ def test_where_each_format_writes_it(tmp_path):
 
     [line] = exported("jsonl").splitlines()
     spans = {s["text"]: s.get("origin") for s in json.loads(line)["spans"]}
-    assert spans["Putin"] is None and spans["Kyiv"] == "pattern"
+    # on every JSONL span, so that Hugging Face datasets types them (tests/clients)
+    assert spans["Putin"] == TYPED and spans["Kyiv"] == "pattern"
     [task] = json.loads(exported("labelstudio"))
     results = {r["value"]["text"]: r.get("meta") for r in task["annotations"][0]["result"]}
     assert results["Putin"] is None and results["Zelensky"] == {"origin": "seen-name"}
@@ -99,6 +100,9 @@ def test_a_dataset_without_origins_exports_as_before(tmp_path):
     for name in ("jsonl", "doccano", "labelstudio"):
         buffer = io.BytesIO()
         formats.export(dataset, buffer, name, choice=Choice())
+        if name == "jsonl":  # every span has the same fields: typed, said so
+            assert buffer.getvalue().count(b'"origin":"typed"') == 1
+            continue
         assert b"origin" not in buffer.getvalue()
         if name == "doccano":  # no origin, no attributes, no links: the short form still
             assert b'"label":[[' in buffer.getvalue()

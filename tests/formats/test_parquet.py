@@ -83,7 +83,8 @@ def exported(dataset: Dataset, tmp_path: Path, *args: str) -> Path:
     out = tmp_path / "parquet"
     done = gloss("export", "--format", "parquet", "--db", dataset.folder, "-o", out, *args)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["articles.parquet", "spans.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".gloss-export", "articles.parquet",
+                                                  "spans.parquet"]
     return out
 
 

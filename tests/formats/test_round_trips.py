@@ -139,7 +139,9 @@ def test_what_iob_cannot_hold_is_counted_never_dropped_silently(tmp_path):
         "1 spans off token edges left out of CoNLL"]
 
 
-def test_utf16_offsets_at_the_doccano_and_label_studio_boundary(tmp_path):
+def test_doccano_counts_utf16_units_and_label_studio_code_points(tmp_path):
+    """doccano's annotator counts JavaScript string offsets; Label Studio's Text tag counts
+    code points (its own tests put an emoji at one), as its converters slice in Python."""
     text = "😀 Kyiv 🇺🇦 Odesa"
     spans = [Span.new(text, 2, 6, "LOCATION", "alice"), Span.new(text, 10, 15, "LOCATION",
                                                                   "alice")]
@@ -148,7 +150,8 @@ def test_utf16_offsets_at_the_doccano_and_label_studio_boundary(tmp_path):
     assert b'"label":[[3,7,"LOCATION"],[13,18,"LOCATION"]]' in doccano
     assert text.encode("utf-16-le")[3 * 2:7 * 2].decode("utf-16-le") == "Kyiv"
     studio = exported(dataset, "labelstudio", tmp_path)
-    assert b'"start":13,"end":18' in studio
+    assert b'"start":10,"end":15,"text":"Odesa"' in studio
+    assert text[10:15] == "Odesa"
 
 
 def test_relations_survive_brat_doccano_prodigy_and_label_studio(tmp_path):

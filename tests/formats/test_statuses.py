@@ -61,7 +61,7 @@ def test_prodigys_answer_says_done_skipped_and_leaves_out_what_nobody_opened(tmp
     assert [[s["annotator"] for s in line["spans"]] for line in found[:2]] == [
         ["alice"], ["bob", "bob"]]
     assert "warning: 1 articles nobody has opened left out (--all exports them)" in outcome.err
-    assert outcome.err.endswith("exported 2 articles\n")
+    assert outcome.err.endswith("exported 2 articles (4 lines: one an analyst)\n")
     everything = lines(run("export", "--db", dataset.folder, "--all"))
     assert everything[-1]["meta"]["id"] == ids[2] and everything[-1]["spans"] == []
     assert "answer" not in everything[-1] and "_annotator_id" not in everything[-1]
@@ -87,7 +87,7 @@ def test_the_reviewed_version_of_reviewed_articles_only(tmp_path):
         ("Zelensky", "review", "alice"),
         ("the talks in Riyadh were a trap", "review", "bob")]
     assert "warning: 2 articles not reviewed left out" in outcome.err
-    assert outcome.err.endswith("exported 1 reviewed articles\n")
+    assert outcome.err.endswith("exported 1 reviewed article\n")
     same = lines(run("export", "--db", dataset.folder, "--reviewer", "review"))
     assert same == [line]  # --reviewer implies --reviewed
 
@@ -101,11 +101,13 @@ def test_every_format_exports_the_reviewed_version(tmp_path):
         assert b"Riyadh" in out.getvalue() and b"Putin" not in out.getvalue()
     studio = orjson.loads(_export(dataset, "labelstudio", Choice(reviewed=True)))
     [annotation] = studio[0]["annotations"]
-    assert (annotation["completed_by"], annotation["ground_truth"]) == ("review", True)
+    who = studio[0]["meta"]["annotators"][str(annotation["id"])]
+    assert (who, annotation["ground_truth"]) == ("review", True)
     doccano = orjson.loads(_export(dataset, "doccano", Choice(reviewed=True)))
     assert doccano["meta"]["annotators"] == ["review"]
     formats.export_file(dataset, tmp_path / "brat", "brat", choice=Choice(reviewed=True))
-    assert sorted(p.name for p in (tmp_path / "brat").iterdir()) == ["wire.ann", "wire.txt"]
+    assert sorted(p.name for p in (tmp_path / "brat").iterdir()) == [".gloss-export", "wire.ann",
+                                                                 "wire.txt"]
 
 
 def test_reviewed_with_nothing_reviewed_is_one_line_and_nothing_written(tmp_path):

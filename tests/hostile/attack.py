@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from unittest import mock
 
 import orjson
@@ -92,7 +93,7 @@ def can_drop_privileges() -> bool:
 
 
 def run_child(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None,
-              unprivileged: bool = False) -> Outcome:
+              unprivileged: bool = False, stdout: IO[bytes] | None = None) -> Outcome:
     """`gloss ARGS` in a child process, for the doors that could hang (a FIFO, a device)
     or that need file permissions to apply (root ignores them: the child is then run
     without the capabilities that let root read anything)."""
@@ -102,11 +103,13 @@ def run_child(*args: object, cwd: Path | None = None, env: dict[str, str] | None
                    "--inh-caps=-all", *command]
     full_env = {**os.environ, "GLOSS_ANNOTATOR": "alice", **(env or {})}
     try:
-        done = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True,
+        done = subprocess.run(command, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+                              stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=HANG_S)
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(f"gloss {' '.join(map(str, args))} hung") from exc
-    return Outcome(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"))
+    return Outcome(done.returncode, done.stdout or b"",
+                   done.stderr.decode("utf-8", "replace"))
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, bytes | str, int]] | None:
@@ -212,7 +215,9 @@ def doccano_entities_record() -> dict:
 def labelstudio_task() -> dict:
     putin, kyiv = at("Putin"), at("Kyiv")
     return {"id": 3, "data": {"text": TEXT, "title": "Talks"},
-            "annotations": [{"completed_by": {"email": "bob@example.org"}, "result": [
+            "meta": {"annotators": {"7": "carol", "8": "dave"}},
+            "annotations": [{"id": 8, "import_id": 7,
+                             "completed_by": {"email": "bob@example.org"}, "result": [
                 {"id": "a", "type": "labels", "from_name": "label", "to_name": "text",
                  "value": {"start": putin[0], "end": putin[1], "text": "Putin",
                            "labels": ["ACTOR"]}},

@@ -209,11 +209,34 @@ LABEL_FILES = [b"", b"[", b"[5]", b'[{"key": "1"}]', b'[{"name": "A", "key": "12
 
 @pytest.mark.parametrize("content", LABEL_FILES, ids=[repr(c)[:30] for c in LABEL_FILES])
 def test_broken_label_files(tmp_path, content):
+    """Broken as JSON (a .json file is JSON whatever it holds) or as a list of names."""
+    seed = place(tmp_path, "text", b"Kyiv says talks resume.")
+    labels = tmp_path / f"labels.{'json' if content.lstrip()[:1] in (b'[', b'{') else 'txt'}"
+    labels.write_bytes(content)
+    outcome = attack(tmp_path, "import", seed, "--labels", labels)
+    assert outcome.code == 2
+
+
+NAMES_LIKE_JSON = {b"[draft]\nACTOR\n": ["[draft]", "ACTOR"], b"[\n": ["["],
+                   b"{internal}\nCLAIM": ["{internal}", "CLAIM"], b"[1]\n[2]\n": ["[1]", "[2]"],
+                   b'["ACTOR", "CLAIM"]': ["ACTOR", "CLAIM"],
+                   b'  [{"name": "A"}]\n': ["A"], b'"ACTOR"\n': ['"ACTOR"']}
+
+
+@pytest.mark.parametrize("content", list(NAMES_LIKE_JSON),
+                         ids=[repr(c)[:30] for c in NAMES_LIKE_JSON])
+def test_a_label_list_is_json_only_when_it_parses(tmp_path, content):
+    """One name a line, unless the file is JSON by its name or by content that parses as a
+    list or an object: a first name that starts with `[` is a name."""
     seed = place(tmp_path, "text", b"Kyiv says talks resume.")
     labels = tmp_path / "labels.txt"
     labels.write_bytes(content)
     outcome = attack(tmp_path, "import", seed, "--labels", labels)
-    assert outcome.code == 2
+    assert outcome.code == 0, outcome.err
+    from tui.core.dataset import Dataset
+
+    kept = Dataset.existing(tmp_path / "db", "x").labels
+    assert [label.name for label in kept.labels] == NAMES_LIKE_JSON[content]
 
 
 # -- paths that are not files ---------------------------------------------------------

@@ -170,3 +170,35 @@ def test_agree_names_analysts_literally(nasty_db, fmt):
     assert not acts(shown) and "\x9b" not in shown and "\u202e" not in shown
     if fmt == "json":
         assert set(orjson.loads(outcome.out)["analysts"]) == set(CONTROL_NAMES)
+
+
+def test_the_label_studio_config_keeps_markup_and_xml_in_names_as_data(nasty_db, tmp_path):
+    """Labels and attribute names are data in the labeling config too: markup, quotes and
+    XML's own characters come back exactly from an XML parser, and nothing acts on a
+    terminal."""
+    import xml.etree.ElementTree as ET
+
+    from tui.core.model import LabelSet
+
+    odd = ['<b>&amp;"', "'x'>"]
+    dataset = Dataset(nasty_db, "x")
+    labels = dataset.labels
+    for name in odd:
+        labels.add(name)
+    labels = LabelSet.from_records({"labels": [{"name": n} for n in labels.names()],
+                                    "relations": [{"name": "<r>", "from": odd[0],
+                                                   "to": odd[1]}],
+                                    "attributes": [{"name": "q&a", "on": [odd[0]],
+                                                    "values": ['"yes"', "<no>"]}]})
+    dataset.replace_labels(labels)
+    outcome = run("export", "--format", "labelstudio", "--config", "--db", nasty_db)
+    assert outcome.code == 0, outcome.err
+    assert not acts(outcome.out.decode())
+    view = ET.fromstring(outcome.out)
+    assert [label.get("value") for label in view.iter("Label")] == labels.names()
+    assert set(MARKUP_LABELS) <= set(labels.names())
+    assert [r.get("value") for r in view.iter("Relation")] == ["<r>"]
+    [choices] = view.iter("Choices")
+    assert (choices.get("name"), choices.get("whenLabelValue"),
+            [c.get("value") for c in choices.iter("Choice")]) == ("q&a", odd[0],
+                                                                  ['"yes"', "<no>"])

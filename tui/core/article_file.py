@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NoReturn
 
+from tui.core.depth import TOO_DEEP, deeper_than
 from tui.core.model import STATUSES, TYPED, Document, Relation, Span
 from tui.core.storage import CorruptFileError
 from tui.core.suggest import rejections
@@ -187,7 +188,8 @@ def read_article(path: Path, data: Any) -> Article:
         check.fail(f"the article id {doc_id!r} is not the file's name")
     if not isinstance(text, str) or not text:
         check.fail("the article has no text")
-    check.object(meta, "the article's 'meta'")
+    if deeper_than(check.object(meta, "the article's 'meta'")):
+        check.fail(f"the article's 'meta' is {TOO_DEEP}")
     added = row.get("added", 0)
     if type(added) is not int:
         check.fail("the article's 'added' is not a whole number")

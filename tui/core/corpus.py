@@ -21,6 +21,7 @@ from typing import IO, Any
 import orjson
 
 from tui.core.dataset import Dataset, ImportResult
+from tui.core.depth import TOO_DEEP, deeper_than, json_problem
 from tui.core.files import NotReadable, open_binary, read_bytes, reason
 from tui.core.model import (
     ORIGINS,
@@ -76,7 +77,7 @@ def json_lines(path: Path, notes: Notes) -> Iterator[tuple[str, dict[str, Any]]]
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                notes.reject(InputError(where, f"not valid JSON ({exc.msg})"))
+                notes.reject(InputError(where, json_problem(exc.msg)))
                 continue
             if not isinstance(record, dict):
                 notes.reject(InputError(where, "each line must be a JSON object"))
@@ -163,10 +164,10 @@ def text_files(path: Path) -> list[Path]:
             if p.name.upper() not in ("README.MD", "SOURCES.MD")]
 
 
-def files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+def files_under(folder: Path, suffixes: tuple[str, ...] | None) -> list[Path]:
     """Every file of ``folder`` (every level down, hidden ones aside) ending in one of
-    ``suffixes``, sorted. A folder that cannot be read stops the import with its name,
-    rather than its files being left out without a word."""
+    ``suffixes`` (None: every file), sorted. A folder that cannot be read stops the import
+    with its name, rather than its files being left out without a word."""
 
     def refuse(exc: OSError) -> None:
         raise InputError(str(exc.filename or folder), f"cannot read the folder: "
@@ -176,7 +177,7 @@ def files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     for parent, subfolders, names in os.walk(folder, onerror=refuse):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         found += [Path(parent, name) for name in names if not name.startswith(".")
-                  and Path(name).suffix.lower() in suffixes]
+                  and (suffixes is None or Path(name).suffix.lower() in suffixes)]
     return sorted(found)
 
 
@@ -228,6 +229,8 @@ def prepare(raw: RawArticle, annotator: str, source: str, notes: Notes | None = 
     if not isinstance(raw.meta, dict):
         notes.reject(InputError(raw.where, "'meta' must be an object"))
         raw.meta = {}
+    if deeper_than(raw.meta):  # no writer could write it back (tui/core/depth.py)
+        raise InputError(raw.where, f"its metadata is {TOO_DEEP}")
     checked: list[tuple[int, dict[str, Any], int, int, str]] = []
     for i, item in enumerate(raw.spans):
         try:
@@ -431,6 +434,10 @@ class Notes:
         self.counts: dict[str, int] = {}
         self.skip_invalid = skip_invalid
         self.skipped: list[str] = []
+        self.files_skipped: list[str] = []  # files of a folder that are no format Gloss reads
+
+    def skip_file(self, where: str, why: str) -> None:
+        self.files_skipped.append(f"{where}: {why}")
 
     def add(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

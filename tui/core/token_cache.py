@@ -23,7 +23,9 @@ Why it stays right:
 
 Only an import writes these files, once its articles are in place (reading never writes:
 export and stats only read them), within a time budget, so that a bulk import stays fast
-(tokenizing costs 0.3 to 1.5 ms a KB of text). It removes the files of other versions.
+(tokenizing costs 0.3 to 1.5 ms a KB of text). It removes the files of other versions,
+and when more than :data:`MOST_FILES` are left it merges them into one (:func:`compact`):
+150 imports leave at most that many files, not 150.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import stat
 import sys
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,6 +61,7 @@ SPACY_WORTH_LOADING = 1_000_000
 # export, so that one huge article (a 5.9 MB record) never holds an import for seconds.
 SLOWEST_S_PER_CHAR = 1.5e-6
 _OPEN_FILES = 32  # an export keeps this many cache files open at most
+MOST_FILES = 8  # an import that leaves more merges them into one (fewer than _OPEN_FILES)
 _INDEX_MAX = 64 << 20
 _C0 = bytes(range(32))  # never raw in what orjson writes (an ESC would reach a terminal)
 
@@ -91,24 +94,52 @@ class Index:
     """The cache files of a dataset, read as an export goes: their first lines when made,
     an article's entry when asked for."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
+        """The cache files of the dataset ``folder`` (None: none yet, for add_file)."""
         # id -> (file, where its index starts, [text sum, start, end, entry sum])
         self.where: dict[str, tuple[str, int, list[int]]] = {}
         self.files: dict[str, int] = {}  # open descriptors, the oldest first
+        if folder is None:
+            return
         with contextlib.suppress(OSError):
             for entry in sorted(os.scandir(folder / FOLDER), key=lambda e: e.name):
                 if entry.name.endswith(SUFFIX) and not entry.name.startswith("."):
                     self._add(entry.path)  # oldest first: a newer file's entry wins
 
-    def _add(self, path: str) -> None:
+    def _add(self, path: str, replace: bool = True) -> bool:
+        """Take the entries of one file (over those taken before, with ``replace``);
+        False when it is no cache file of this version that reads."""
         fd = self._open(path)
         found = None if fd is None else _index(fd)
         if found is None or found[0].get("tokenizer") != version():
-            return
+            return False
         index, entries_end = found
         with contextlib.suppress(AttributeError, TypeError):
             for doc_id, place in index.get("articles", {}).items():
-                self.where[doc_id] = (path, entries_end, place)
+                if replace or doc_id not in self.where:
+                    self.where[doc_id] = (path, entries_end, place)
+        return True
+
+    def add_file(self, path: str) -> bool:
+        """Take the entries of ``path`` that no file added before holds (compact adds the
+        newest first); False when it is no cache file of this version that reads."""
+        return self._add(path, replace=False)
+
+    def entries(self) -> Iterator[tuple[str, bytes, int]]:
+        """(article id, its entry, the checksum of its text) of every entry that checks
+        out, each read as it is in its file."""
+        for doc_id, (path, entries_end, place) in self.where.items():
+            try:
+                text_sum, start, end, entry_sum = place
+                if type(text_sum) is not int or not 0 <= start <= end <= entries_end:
+                    continue
+                fd = self._open(path)
+                entry = None if fd is None else os.pread(fd, end - start, start)
+            except (ValueError, TypeError, OSError):
+                continue
+            if entry is not None and len(entry) == end - start \
+                    and zlib.crc32(entry) == entry_sum:
+                yield doc_id, entry, text_sum
 
     def get(self, doc_id: str, text: str) -> Cached | None:
         """The kept tokens of an article, or None when there are none that check out."""
@@ -225,7 +256,67 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
         with contextlib.suppress(OSError):
             os.unlink(temp)
     _remove_other_versions(cache)
+    compact(folder)
     return len(articles)
+
+
+def compact(folder: Path, most: int | None = None) -> int:
+    """Merge the cache files into one when there are more than ``most`` (default
+    :data:`MOST_FILES`); return how many were merged (0: none).
+
+    Every entry that checks out (the newest file's, where several hold an article) is
+    copied as it is into a new file, written whole and renamed into place like an
+    import's; only then are the files it was copied from removed, and only those: a file
+    made meanwhile (another import, another compaction) is kept, and one removed meanwhile
+    by another compaction is that one's to merge. So no valid entry is ever lost, a crash
+    leaves at worst the same entries twice (merged next time), and an export reading
+    meanwhile finds each entry in one file or the other, or tokenizes (a miss)."""
+    cache = folder / FOLDER
+    try:
+        names = sorted(e.name for e in os.scandir(cache) if e.name.endswith(SUFFIX)
+                       and not e.name.startswith(".") and e.is_file(follow_symlinks=False))
+    except OSError:
+        return 0
+    if len(names) <= (MOST_FILES if most is None else most):
+        return 0
+    merged = Index(None)
+    try:
+        read = [name for name in reversed(names)  # the newest first: its entries win
+                if merged.add_file(f"{cache}/{name}")]
+        if len(read) < 2 or not _write_merged(cache, merged):
+            return 0  # a file that cannot be read is left as it is
+    finally:
+        merged.close()
+    for name in read:
+        with contextlib.suppress(OSError):
+            os.unlink(f"{cache}/{name}")
+    return len(read)
+
+
+def _write_merged(cache: Path, merged: Index) -> bool:
+    """Write the entries ``merged`` found into one new cache file; False if it failed."""
+    name = f"{time.time_ns():020d}-{os.urandom(4).hex()}"
+    temp = f"{cache}/.{name}{SUFFIX}{TEMP_SUFFIX}"
+    articles: dict[str, list[int]] = {}
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        try:
+            at = 0
+            for doc_id, entry, text_sum in merged.entries():
+                _write_all(fd, entry)
+                articles[doc_id] = [text_sum, at, at + len(entry), zlib.crc32(entry)]
+                at += len(entry)
+            _write_all(fd, orjson.dumps({"tokenizer": version(), "articles": articles})
+                       + at.to_bytes(8, "big"))
+        finally:
+            os.close(fd)
+        os.rename(temp, f"{cache}/{name}{SUFFIX}")
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+    return True
 
 
 def remove_leftovers(folder: Path, older_than: float = 60.0) -> None:

@@ -7,8 +7,11 @@ ends cost most of the keys. ``grow`` returns the smallest unit that holds the se
 is larger than it. The rules are plain English news conventions, not a parser: a name is a
 run of capitalised words (with "of", "de"... inside, "U.S." as one), a title word before it
 brings its modifiers ("national security adviser"), a place noun after it comes along
-("Kursk region"); a clause ends at punctuation, quotes aside, or at a word such as "that",
-"since", "but" or "which".
+("Kursk region", "Zaporizhzhia nuclear plant", never the determiner before it); a clause
+ends at punctuation, quotes aside, or at a word such as "that", "since", "but" or "which".
+Between the clause and the sentence come the clause after "that" (commas and all, to a
+semicolon or ", but") and the content a reporting cue reports (the claim cues' rules:
+"Trump said [the war must end]").
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ TITLES = _set("""president minister secretary adviser advisor spokesman spokeswo
     officials senator governor mayor king queen prince pope director head chairman
     chairwoman ceo premier speaker representative negotiator aide deputy""")
 PLACE_NOUNS = _set("""region oblast province district city county republic river sea
-    peninsula border strait island islands mountains valley""")
+    peninsula border strait island islands mountains valley plant station airport port base
+    bay gulf lake coast square bridge dam mine field forest desert canal highway street
+    avenue facility""")
+DETERMINERS = _set("the a an this that these those")
 CLAUSE_WORDS = _set("""that since while because although though whereas which who
     whom whose but unless until when whether where""")
 _CLAUSE_MARKS = regex.compile(r"[,;:()\[\]—–]|\s-\s|(?<!\b[A-Z])\.(?=\s|$)|[!?]|”")
@@ -68,18 +74,24 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _name(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The name (with its title and place noun) around the words [start, end)."""
+def name_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The name (with its title and place noun) around the words [start, end); from a
+    place noun alone, the name it ends ("region" in "the Sumy region": "Sumy region")."""
     found = _words(text, start)
     inside = [i for i, (s, e) in enumerate(found) if s < end and e > start]
-    if not inside or not all(_is_capitalised(text[s:e]) or text[s:e] in CONNECTORS
-                             for s, e in (found[i] for i in inside)):
-        return None
-    first, last = inside[0], inside[-1]
 
     def joined(i: int) -> bool:  # found[i] and found[i + 1] belong to one name
         gap = text[found[i][1]:found[i + 1][0]]
         return gap == " " or (gap in (".", ". ") and len(text[slice(*found[i])]) == 1)
+
+    if inside and all(text[slice(*found[i])] in PLACE_NOUNS for i in inside):
+        before = inside[0] - 1
+        if before >= 0 and joined(before) and _is_capitalised(text[slice(*found[before])]):
+            inside = [before]  # the place noun comes back with the name, below
+    if not inside or not all(_is_capitalised(text[s:e]) or text[s:e] in CONNECTORS
+                             for s, e in (found[i] for i in inside)):
+        return None
+    first, last = inside[0], inside[-1]
 
     def capital(i: int) -> bool:
         return _is_capitalised(text[slice(*found[i])])
@@ -103,8 +115,16 @@ def _name(text: str, start: int, end: int) -> tuple[int, int] | None:
             if word in NOT_NAMES or word in CLAUSE_WORDS or word in CONNECTORS:
                 break
             first -= 1
-    if last + 1 < len(found) and joined(last) and text[slice(*found[last + 1])] in PLACE_NOUNS:
-        last += 1
+    for step in (1, 2, 3):  # "Kursk region", "Zaporizhzhia nuclear plant"
+        after = last + step
+        if after >= len(found) or not joined(after - 1):
+            break
+        word = text[slice(*found[after])]
+        if word in PLACE_NOUNS:
+            last = after
+            break
+        if not word.islower() or word in NOT_NAMES or word in CLAUSE_WORDS:
+            break
     name_end = found[last][1]
     if len(text[slice(*found[last])]) == 1 and text[name_end:name_end + 1] == ".":
         name_end += 1  # "U.S." keeps its last dot
@@ -163,9 +183,62 @@ def balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _that_clause(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The clause after "that" holding [start, end), to the sentence's end, a semicolon or
+    ", but": "warn that [the plant, Europe’s largest facility, is in poor condition]"."""
+    first, last = _sentence(text, start, end)
+    opened = None
+    for word_start, word_end in _words(text, start):
+        if word_end > start:
+            break
+        if word_start >= first and text[word_start:word_end] == "that":
+            opened = word_end
+    if opened is None:
+        return None
+    close = regex.search(r";|,\s+but\b|\s+but\b", text[end:last])
+    stop = end + close.start() if close else last
+    while stop > opened and text[stop - 1] in ".,!?…":
+        stop -= 1
+    unit = _trim(text, opened, stop)
+    return unit if unit[0] <= start and unit[1] >= end else None
+
+
+@lru_cache(maxsize=64)
+def _paragraph_claims(paragraph: str) -> tuple[tuple[int, int], ...]:
+    # imported here: the claim cues grow names with this module's rules
+    from tui.core.suggest.claim_cues import claim_suggestions
+
+    return tuple((s.start, s.end) for s in claim_suggestions(paragraph))
+
+
+def _reported(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The reported content holding [start, end): the smallest claim the reporting cues
+    find in its paragraph ("Trump said [the war must end]", a quotation)."""
+    low, high = paragraph_bounds(text, start)
+    if end > high:
+        return None
+    holding = [(low + s, low + e) for s, e in _paragraph_claims(text[low:high])
+               if low + s <= start and end <= low + e]
+    return min(holding, key=lambda unit: unit[1] - unit[0]) if holding else None
+
+
+def _bare(text: str, start: int, end: int) -> int:
+    """Where [start, end) begins without its leading determiners ("the Zaporizhzhia"); its
+    start when it has none."""
+    bare = start
+    for word_start, word_end in _words(text, start):
+        if word_start < start:
+            continue
+        if word_start >= end or text[word_start:word_end].lower() not in DETERMINERS:
+            return word_start if bare > start else start
+        bare = word_end
+    return start
+
+
 def units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Every unit holding [start, end) (or the word at ``start`` when it is empty),
-    smallest first, each larger than the one before."""
+    smallest first, each larger than the one before. A name leaves out the selection's
+    leading determiner ("the Zaporizhzhia" grows to "Zaporizhzhia plant")."""
     word = word_at(text, start) if start == end else None
     if start == end and word is None:
         return []
@@ -173,17 +246,31 @@ def units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ladder = [(s, e)] if word else []
     if word is None:
         ladder += [w for w in [_words_around(text, s, e)] if w]
-    name = _name(text, *(ladder[-1] if ladder else (s, e)))
+    around = ladder[-1] if ladder else (s, e)
+    bare = _bare(text, *around)
+    name = name_around(text, bare, around[1]) if bare < around[1] else None
     if name:
         ladder.append(name)
     base = ladder[-1] if ladder else (s, e)
-    ladder += [_clause(text, *base), _sentence(text, *base),
-               _trim(text, *paragraph_bounds(text, base[0]))]
+    reported = _reported(text, *base)
+    middle = [u for u in (_clause(text, *base), _that_clause(text, *base)) if u and not (
+        reported and (u[0] < reported[0] <= u[1] or u[0] <= reported[1] < u[1]))]
+    # a clause across the cue ("Rubio told reporters the talks") gives way to the content
+    ladder += sorted([*middle, *([reported] if reported else [])], key=lambda u: u[1] - u[0])
+    ladder += [_sentence(text, *base), _trim(text, *paragraph_bounds(text, base[0]))]
     out: list[tuple[int, int]] = []
     for unit in ladder:
-        if unit[0] <= start and unit[1] >= end and unit != (start, end) and (
-                not out or (unit[0] <= out[-1][0] and unit[1] >= out[-1][1]
-                            and unit != out[-1])):
+        lead, previous = start, out[-1] if out else None
+        dropped = text[start:bare].split()
+        if unit == name and name is not None and dropped and all(
+                word.lower() in DETERMINERS for word in dropped):
+            lead = bare  # a place or an actor without its "the"
+            previous = (max(previous[0], bare), previous[1]) if previous else None
+        elif name and unit != name and unit[1] == name[1] and _bare(text, *unit) == name[0]:
+            continue  # "the Zaporizhzhia plant" after "Zaporizhzhia plant": no step
+        if unit[0] <= lead and unit[1] >= end and unit != (start, end) and (
+                previous is None or (unit[0] <= previous[0] and unit[1] >= previous[1]
+                                     and unit != previous)):
             out.append(unit)
     return out
 

@@ -7,11 +7,7 @@ otherwise converts at its own boundary.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +26,8 @@ from tui.core.corpus import (
 )
 from tui.core.dataset import Article, Dataset
 from tui.core.export_selection import Choice, nothing_reviewed, select
-from tui.core.model import GlossError, LabelSet
+from tui.core.model import LabelSet
+from tui.core.output import FolderOutput, open_output
 from tui.formats import (
     brat,
     claims,
@@ -58,12 +55,14 @@ class Format:
     write: Writer | None = None
     write_folder: FolderWriter | None = None  # writes a folder, not a stream (brat)
     binary: bool = False  # never to a terminal: needs -o
-    write_claims: ClaimsWriter | None = None  # needs the label set's relation types
+    # needs the label set: its relation types (claims), its attribute types (Label Studio)
+    write_claims: ClaimsWriter | None = None
     keeps_skipped: bool = False  # can say an article was skipped (Prodigy's ignore)
     one_version: bool = True  # a record holds one version (Prodigy: a line an analyst,
     # Label Studio: an annotation an analyst)
     whole: bool = False  # written from every article as it is (its rejected suggestions),
     # not from the work an export chooses
+    unit: str = "article"  # what the writer counts: article, line (one an analyst), claim...
 
 
 def _text(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -77,7 +76,7 @@ def _csv(path: Path, notes: Notes) -> Iterator[RawArticle]:
 FORMATS: dict[str, Format] = {
     "jsonl": Format("jsonl", "Prodigy / spaCy JSONL: text, meta, tokens, spans (default)",
                     (".jsonl",), prodigy.read, prodigy.write, keeps_skipped=True,
-                    one_version=False),
+                    one_version=False, unit="line"),
     "doccano": Format("doccano", "doccano JSONL: label or entities/relations, UTF-16 offsets",
                       (), doccano.read, doccano.write),
     "brat": Format("brat", "brat standoff: a folder of .txt + .ann", (".ann",), brat.read,
@@ -85,9 +84,9 @@ FORMATS: dict[str, Format] = {
     "conll": Format("conll", "CoNLL / IOB token files (IOB2 out; IOB1, BILOU in)",
                     (".conll", ".conllu", ".iob", ".iob2", ".bio", ".tsv"), conll.read,
                     conll.write),
-    "labelstudio": Format("labelstudio", "Label Studio JSON tasks, UTF-16 offsets", (".json",),
-                          labelstudio.read, labelstudio.write, keeps_skipped=True,
-                          one_version=False),
+    "labelstudio": Format("labelstudio", "Label Studio JSON tasks (and --config)", (".json",),
+                          labelstudio.read, write_claims=labelstudio.write,
+                          keeps_skipped=True, one_version=False),
     "spacy": Format("spacy", "spaCy DocBin (.spacy), with the spacy extra", (".spacy",),
                     write=spacy_docbin.write, binary=True),
     "parquet": Format("parquet", "Apache Parquet: a folder of spans.parquet and"
@@ -95,9 +94,10 @@ FORMATS: dict[str, Format] = {
                       write_folder=parquet.write_folder, keeps_skipped=True,
                       one_version=False),
     "claims": Format("claims", "one JSONL line per claim: source, places, sentence (export"
-                     " only)", (), write_claims=claims.write),
+                     " only)", (), write_claims=claims.write, unit="claim"),
     "rejected": Format("rejected", "Prodigy JSONL of the rejected suggestions, answer reject"
-                       " (export only)", (), write=prodigy.rejected, whole=True),
+                       " (export only)", (), write=prodigy.rejected, whole=True,
+                       unit="rejected suggestion"),
     "text": Format("text", "plain .txt / .md articles, a file or a folder", (".txt", ".md"),
                    _text),
     "csv": Format("csv", "CSV with a 'text' column (and 'title')", (".csv",), _csv),
@@ -155,7 +155,14 @@ def _sniff_json(path: Path) -> Format:
 def read(path: Path, name: str, notes: Notes) -> Iterator[RawArticle]:
     if not path.exists() and not path.is_symlink():
         raise InputError(str(path), "no such file or folder")
-    fmt = detect(path) if name == "auto" else get(name)
+    fmt = None if name == "auto" else get(name)
+    if fmt is not None and fmt.read is None:
+        raise InputError(str(path), f"Gloss can export {fmt.name} but not import it")
+    if path.is_dir() and (fmt is None or fmt.name not in ("text", "brat")):
+        from tui.formats.folder import read_folder
+
+        return read_folder(path, notes, FORMATS, detect, fmt)
+    fmt = fmt or detect(path)
     if fmt.read is None:
         raise InputError(str(path), f"Gloss can export {fmt.name} but not import it")
     return fmt.read(path, notes)
@@ -163,9 +170,41 @@ def read(path: Path, name: str, notes: Notes) -> Iterator[RawArticle]:
 
 @dataclass(slots=True)
 class ExportReport:
-    articles: int
+    articles: int  # written (claims: read for their claims)
     warnings: list[str]
     unreadable: list[str]
+    written: int = -1  # what the writer counts (its format's ``unit``); -1: the articles
+    unit: str = "article"
+
+    def summary(self, reviewed: bool = False) -> str:
+        """The line that says what was exported, true for every format."""
+        what = _count(self.articles, "reviewed article" if reviewed else "article")
+        if self.unit == "line":
+            return f"exported {what}" + (f" ({self.written:,} lines: one an analyst)" if
+                                         self.written not in (-1, self.articles) else "")
+        if self.unit == "article":
+            return f"exported {what}"
+        if not self.written:  # claims, rejected suggestions: none is not "389 articles"
+            return (f"exported no {self.unit}s: none in the {what} read" if self.articles
+                    else f"exported no {self.unit}s: no article to read") + "; nothing written"
+        return f"exported {_count(self.written, self.unit)} from {what}"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+class _Counted:
+    """The articles a writer is given, counted as it takes them."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self.articles = articles
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Article]:
+        for article in self.articles:
+            self.count += 1
+            yield article
 
 
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
@@ -181,10 +220,11 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     unreadable: list[str] = []
     if fmt.whole and fmt.write is not None:
         articles: Iterable[Article] = dataset.readable(unreadable)
-        count = fmt.write(progress(articles) if progress else articles, out, notes,
-                          (choice or Choice(annotator)).annotator)
-        return ExportReport(count, notes.lines(), unreadable)
-    shown = _chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable, progress)
+        every = _Counted(progress(articles) if progress else articles)
+        count = fmt.write(every, out, notes, (choice or Choice(annotator)).annotator)
+        return ExportReport(every.count, notes.lines(), unreadable, count, fmt.unit)
+    shown = _Counted(_chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable,
+                             progress))
     annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
         count = fmt.write_claims(shown, out, notes, annotator, dataset.labels)
@@ -193,7 +233,7 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     else:
         raise InputError(name, "this format is written to a folder: use -o DIR"
                          if fmt.write_folder else "Gloss can import this format, not export it")
-    return ExportReport(count, notes.lines(), unreadable)
+    return ExportReport(shown.count, notes.lines(), unreadable, count, fmt.unit)
 
 
 def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,
@@ -217,83 +257,38 @@ def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,
 
 def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
                 annotator: str | None = None, progress: Progress | None = None, *,
-                choice: Choice | None = None) -> ExportReport:
-    """Export to ``path`` (a folder for brat), which appears whole or not at all.
-
-    What is written goes to a temp file (or folder) beside ``path`` first and is renamed
-    into place once complete, with the permissions the umask gives a new file.
-    """
+                choice: Choice | None = None, wait: bool = True) -> ExportReport:
+    """Export to ``path`` (a folder for brat): a new or regular file appears whole or not at
+    all, a pipe or a device is written into, and nothing of the dataset is ever written
+    over (``tui/core/output.py``). ``wait``: wait for a reader of a named pipe."""
     fmt = get(name)
     if fmt.write_folder is not None:
         return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
     return write_file(path, lambda handle: export(dataset, handle, name, annotator, progress,
-                                                  choice=choice))
+                                                  choice=choice),
+                      dataset.folder, wait=wait, binary=fmt.binary)
 
 
-def write_file(path: Path, write: Callable[[IO[bytes]], T]) -> T:
-    """Call ``write`` with a temp file beside ``path``, renamed into place once ``write``
-    has returned: ``path`` appears whole or not at all, with the permissions the umask
-    gives a new file."""
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            result = write(handle)
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-    return result
+def write_file(path: Path, write: Callable[[IO[bytes]], T], dataset: Path | None = None,
+               *, wait: bool = True, binary: bool = False) -> T:
+    """Call ``write`` with what ``path`` names opened for writing, never over it and never
+    inside the ``dataset`` folder (``tui/core/output.py``): a new or regular file appears
+    whole or not at all, a pipe or a device is written into."""
+    with open_output(path, dataset, wait=wait, binary=binary) as handle:
+        return write(handle)
 
 
 def _export_folder(dataset: Dataset, path: Path, fmt: Format, choice: Choice,
                    progress: Progress | None) -> ExportReport:
     assert fmt.write_folder is not None
-    if path.exists() and not _replaceable(path, fmt):
-        raise GlossError(f"{path}: already there and not a folder of {fmt.name} files; give"
-                         " a new or empty folder")
+    target = FolderOutput(path, dataset.folder, fmt.name)  # refused before anything is read
     notes = Notes()
     unreadable: list[str] = []
     articles = _chosen(dataset, fmt, choice, notes, unreadable, progress)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.",
-                                     suffix=".tmp"))
-    except OSError as exc:
-        raise GlossError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
+    with target as temp:
         count = fmt.write_folder(articles, temp, notes, None)
-        mask = _umask()
-        for child in temp.iterdir():
-            os.chmod(child, 0o666 & ~mask)
-        os.chmod(temp, 0o777 & ~mask)
-        old = path.with_name(f"{temp.name}.old")
-        if path.exists():
-            os.rename(path, old)  # the last export, set aside until the new one is in place
-        os.rename(temp, path)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise GlossError(f"{path}: not written: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
-    return ExportReport(count, notes.lines(), unreadable)
-
-
-def _replaceable(path: Path, fmt: Format) -> bool:
-    """Is ``path`` a folder that an export may replace: empty, or holding only files of
-    the format (a former export), never someone's other files?"""
-    if not path.is_dir() or path.is_symlink():
-        return False
-    return all(child.is_file() and child.suffix in (*fmt.suffixes, ".txt")
-               for child in path.iterdir())
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    warnings = notes.lines()
+    if target.kept is not None:
+        warnings.append(f"{target.kept} kept: files appeared in {path} while it was"
+                        " written, and Gloss removes only what it wrote")
+    return ExportReport(count, warnings, unreadable)

@@ -15,11 +15,12 @@ from tui.core.visible import json_bytes
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes, annotator: str | None,
           labels: LabelSet) -> int:
+    """One line a claim; returns how many claims."""
     count = 0
     for article in articles:
         for row in claim_rows(article, labels, annotator):
             out.write(json_bytes(row.record(article.document.text)) + b"\n")
             if row.status != "sourced":
                 notes.add("claims with no source yet (source null, source_kind null)")
-        count += 1
+            count += 1
     return count

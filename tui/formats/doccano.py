@@ -3,11 +3,14 @@ or ``{"text", "entities": [{"id", "start_offset", "end_offset", "label"}], "rela
 [{"from_id", "to_id", "type"}]}`` (relation extraction).
 
 doccano counts offsets in UTF-16 units (it is a JavaScript front end): converted here, at
-the boundary, to and from Gloss's code points. Export writes the ``label`` form, or the
-``entities`` form for an article that has relations, attributes or spans from accepted
-suggestions (Gloss's own ``attributes`` and ``origin`` keys of an entity, read back).
-doccano has no field for who labelled a record (it exports one file a user):
-``meta.annotators`` names them, and one name there is read back as the spans' analyst.
+the boundary, to and from Gloss's code points (a project in doccano's grapheme mode counts
+otherwise: not supported). Export writes one form for the whole file, since doccano refuses
+a file that mixes them: the ``entities`` form when an article has relations, attributes or
+spans from accepted suggestions (Gloss's own ``attributes`` and ``origin`` keys of an
+entity, read back; doccano drops them), and a sequence-labelling project with relations
+imports it as "JSONL(Relation)"; else the ``label`` form. doccano has no field for who
+labelled a record (it exports one file a user): ``meta.annotators`` names them, and one
+name there is read back as the spans' analyst.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def _article(record: dict[str, Any], where: str, notes: Notes) -> RawArticle:
     offsets = Utf16Offsets(text)
     meta = object_field(record, "meta", where, notes)
     for key, value in record.items():
-        if key not in RESERVED:
+        if key not in RESERVED and not (key == "Comments" and value == []):
+            # doccano's export writes every record's comments, most often none
             meta[f"doccano_{key}" if key in ("id", "title") else key] = value
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
@@ -122,33 +126,61 @@ def _span(offsets: Utf16Offsets, start: Any, end: Any, label: Any, where: str, n
 
 
 def record(article: Article, annotator: str | None) -> dict[str, Any]:
+    """The article in doccano's relation form (``entities`` and ``relations``)."""
     doc = article.document
     offsets = Utf16Offsets(doc.text)
     spans = [s for s in article.spans if annotator is None or s.annotator == annotator]
     ids = {s.id for s in spans}
-    relations = [r for r in article.relations if r.head in ids and r.child in ids]
+    number = {s.id: n for n, s in enumerate(spans)}
     out: dict[str, Any] = {"text": doc.text}
-    if relations or any(s.attributes or s.origin != TYPED for s in spans):
-        number = {s.id: n for n, s in enumerate(spans)}
-        out["entities"] = [{"id": number[s.id], "start_offset": offsets.to_utf16(s.start),
-                            "end_offset": offsets.to_utf16(s.end), "label": s.label,
-                            **({"attributes": dict(s.attributes)} if s.attributes else {}),
-                            **({"origin": s.origin} if s.origin != TYPED else {})}
-                           for s in spans]
-        out["relations"] = [{"id": n, "from_id": number[r.head], "to_id": number[r.child],
-                             "type": r.label} for n, r in enumerate(relations)]
-    else:
-        out["label"] = [[offsets.to_utf16(s.start), offsets.to_utf16(s.end), s.label]
-                        for s in spans]
+    out["entities"] = [{"id": number[s.id], "start_offset": offsets.to_utf16(s.start),
+                        "end_offset": offsets.to_utf16(s.end), "label": s.label,
+                        **({"attributes": dict(s.attributes)} if s.attributes else {}),
+                        **({"origin": s.origin} if s.origin != TYPED else {})}
+                       for s in spans]
+    out["relations"] = [{"id": n, "from_id": number[r.head], "to_id": number[r.child],
+                         "type": r.label} for n, r in enumerate(
+                             r for r in article.relations if r.head in ids and r.child in ids)]
     workers = analysts(article)
     out["meta"] = {**doc.meta, "annotators": workers} if workers else doc.meta
     return out
 
 
+def _linked(record: dict[str, Any]) -> bool:
+    """Does the record need the relation form: a relation, or an attribute or an origin to
+    keep?"""
+    return bool(record["relations"]) or any("attributes" in e or "origin" in e
+                                             for e in record["entities"])
+
+
+def _sequence(record: dict[str, Any]) -> dict[str, Any]:
+    """The record in doccano's sequence-labelling form (``label``)."""
+    return {"text": record["text"],
+            "label": [[e["start_offset"], e["end_offset"], e["label"]]
+                      for e in record["entities"]],
+            "meta": record["meta"]}
+
+
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
+    """One form for the whole file, as doccano imports a file: a file that mixes them is
+    refused whole. The relation form as soon as one article has a link or an attribute;
+    until then the records wait (their texts are the articles' own strings, not copies)."""
+    waiting: list[dict[str, Any]] = []
+    linked = False
     count = 0
     for article in articles:
-        out.write(json_bytes(record(article, annotator)) + b"\n")
+        line = record(article, annotator)
         count += 1
+        if not linked and not _linked(line):
+            waiting.append(line)
+            continue
+        if not linked:
+            linked = True
+            for held in waiting:
+                out.write(json_bytes(held) + b"\n")
+            waiting = []
+        out.write(json_bytes(line) + b"\n")
+    for held in waiting:
+        out.write(json_bytes(_sequence(held)) + b"\n")
     return count

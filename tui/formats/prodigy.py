@@ -28,6 +28,7 @@ from tui.core.corpus import (
 from tui.core.dataset import Article
 from tui.core.export_selection import analysts, answer, restricted
 from tui.core.export_tokens import token_records, tokenizer
+from tui.core.model import TYPED
 from tui.core.visible import json_bytes
 
 
@@ -145,12 +146,11 @@ def record(article: Article, annotator: str | None, notes: Notes,
             notes.add("spans off token edges (exported with character offsets only)")
             out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
                    "source": source, "id": span_id, "created": created, "updated": updated}
-        attributes = row.get("attributes")  # a row has them only when there are some
-        if attributes:  # Gloss's own key: Prodigy and spaCy pass it by
-            out["attributes"] = attributes
-        origin = row.get("origin")  # only a span from an accepted suggestion has one
-        if origin:
-            out["origin"] = origin
+        # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
+        # datasets reads a span that lacks a key its neighbours have as untyped JSON,
+        # and then no span of the file has typed fields
+        out["attributes"] = row.get("attributes") or {}
+        out["origin"] = row.get("origin") or TYPED  # a suggestion accepted, or typed
         spans.append(out)
     exported = {s["id"]: s for s in spans if "token_end" in s}
     relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
@@ -212,7 +212,7 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
             for version, workers in versions(article, notes):
                 out.write(json_bytes(record(version, annotator, notes, cached, workers)))
                 out.write(b"\n")
-            count += 1
+                count += 1  # lines: one an article and analyst
     finally:
         for index in kept.values():
             index.close()

@@ -43,8 +43,9 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 spans.append(found)
                 origins.append(span.origin)
         ents = filter_spans(spans)
-        if len(ents) < len(spans):
-            notes.add("overlapping spans kept in doc.spans['gloss'] only, not in doc.ents")
+        if len(ents) < len(spans):  # counted a span, as the line says
+            notes.add("overlapping spans kept in doc.spans['gloss'] only, not in doc.ents",
+                      len(spans) - len(ents))
         doc.ents = ents
         doc.spans["gloss"] = spans
         if any(origin != TYPED for origin in origins):  # from accepted suggestions

@@ -89,6 +89,7 @@ class ReaderBase(Screen[None]):
         panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
+        self._draw_status()  # the first frame has it, not only the first key's
         self.call_after_refresh(self.session.settle_heap, False)
         if self.reads_index:
             self._unwatch = self.session.watch_index(self.index_read)
@@ -139,13 +140,15 @@ class ReaderBase(Screen[None]):
         never as markup, its terminal controls as placeholders."""
         self.notify(visible(text), severity=severity, markup=False)
 
-    def tell(self, notice: Notice) -> None:
-        self.say(notice.text, "warning" if notice.warning else "information")
-
     def status(self, pane: ArticlePane | None = None) -> None:
         """Redraw the status bar from the focused pane: called as its caret or its article
         changes, so in the frame of the change."""
-        if self.is_mounted and self.panes.active is not None:
+        if self.is_mounted:
+            self._draw_status(pane)
+
+    def _draw_status(self, pane: ArticlePane | None = None) -> None:
+        # on_mount calls this itself: a screen is mounted only once that handler has run
+        if self.panes.active is not None:
             self.status_bar.show(status_of(
                 self.analyst, self._order, pane or self.pane, self.char_mode))
 
@@ -158,7 +161,7 @@ class ReaderBase(Screen[None]):
 
     def _done(self, outcome: Edit | Notice) -> Edit | None:
         if isinstance(outcome, Notice):
-            self.tell(outcome)
+            self.say(outcome.text, "warning" if outcome.warning else "information")
             return None
         return outcome
 
@@ -171,7 +174,7 @@ class ReaderBase(Screen[None]):
     def action_retry(self) -> None:
         notice = self.session.retry()
         if notice is not None:
-            self.tell(notice)
+            self._done(notice)
 
     def action_library(self) -> None:
         self.post_message(BackToLibrary())
@@ -217,13 +220,8 @@ class ReaderBase(Screen[None]):
 
     def show_span(self, doc_id: str, span_id: str) -> None:
         """Select the span ``span_id`` in the pane showing ``doc_id`` (focused)."""
-        pane = next((p for p in self.panes.panes if p.doc_id == doc_id), None)
-        span = pane.model.get(span_id) if pane is not None else None
-        if pane is None or span is None:
+        if not self.panes.show_span(doc_id, span_id):
             self.notify("that span is not there any more", severity="warning")
-            return
-        self.panes.focus_pane(pane)
-        pane.view.select(span.start, span.end, at_start=True, span=span)
 
     # -- modes -----------------------------------------------------------------------
 

@@ -187,6 +187,17 @@ class Panes(Horizontal):
         self.focus_pane(panes[1] if self.pane is panes[0] else panes[0])
         return True
 
+    def show_span(self, doc_id: str, span_id: str) -> bool:
+        """Focus the pane showing ``doc_id`` and select its span ``span_id`` there; False
+        when no pane shows it or the span is gone."""
+        pane = next((p for p in self.panes if p.doc_id == doc_id), None)
+        span = pane.model.get(span_id) if pane is not None else None
+        if pane is None or span is None:
+            return False
+        self.focus_pane(pane)
+        pane.view.select(span.start, span.end, at_start=True, span=span)
+        return True
+
     def focus_pane(self, pane: ArticlePane) -> None:
         pane.view.focus()
         self._follow(pane)

@@ -4,8 +4,7 @@
 A finder is a function of the article's :class:`Context` that returns suggestions. They
 run in order, each seeing what those before it proposed (``Context.suggested``), so that a
 claim finder can take a suggested actor as its source. Adding a source is one line in
-:func:`finders`, e.g. ``found.append(lambda c: claim_suggestions(c.text, c.spans,
-c.suggested))``.
+:func:`finders`.
 
 What is offered of all they find (:func:`suggest_article`): not a suggestion equal to a span
 the analyst has (same extent and label), nor one inside such a span of its label ("Putin"
@@ -22,11 +21,13 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from tui.core.model import Span
+from tui.core.suggest.claim_cues import claim_suggestions
 from tui.core.suggest.pattern_finder import PatternFinder
 from tui.core.suggest.seen_names import SeenNames
 from tui.core.suggest.suggestion import Suggestion
 
 if TYPE_CHECKING:
+    from tui.core.suggest.cue_files import Cues
     from tui.core.suggest.model_finder import ModelFinder
 
 Key = tuple[int, int, str]  # (start, end, label): Suggestion.key
@@ -45,8 +46,9 @@ Finder = Callable[[Context], Iterable[Suggestion]]
 
 
 def finders(names: SeenNames | None = None, patterns: PatternFinder | None = None,
-            model: ModelFinder | None = None) -> list[Finder]:
-    """The sources of suggestions, in the order they run and win ties."""
+            model: ModelFinder | None = None, claims: Cues | None = None) -> list[Finder]:
+    """The sources of suggestions, in the order they run and win ties: claims last, so
+    that they take the actors the others suggested as sources."""
     found: list[Finder] = []
     if names is not None:
         found.append(lambda c: names.find(c.text))
@@ -54,7 +56,16 @@ def finders(names: SeenNames | None = None, patterns: PatternFinder | None = Non
         found.append(lambda c: patterns.find(c.text))
     if model is not None:  # gloss train's model (suggest/model_finder.py), loaded apart
         found.append(lambda c: model.find(c.text))
+    if claims is not None:  # reporting cues (suggest/claim_cues.py)
+        found.append(lambda c: claim_suggestions(c.text, actors(c), cues=claims))
     return found
+
+
+def actors(context: Context) -> list[tuple[int, int]]:
+    """The extents of the actors a claim may be attributed to: the analyst's and those
+    suggested before the claims."""
+    return sorted({(s.start, s.end) for s in (*context.spans, *context.suggested)
+                   if s.label == "ACTOR"})
 
 
 def suggest_article(text: str, spans: Sequence[Span], sources: Sequence[Finder],

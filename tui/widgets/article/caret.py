@@ -73,7 +73,7 @@ class Caret:
         found = find(text, needle, start, forward)
         if found is None:
             return False
-        self.select(*found)
+        self.select(*found, exact=False)  # labelled as whole words, as any selection is
         self.span_id, self.match = None, found
         self.grown.clear()
         return True
