@@ -67,7 +67,10 @@ def test_deep_metadata_is_one_line_and_nothing_is_made(tmp_path, name, depth):
                        if fmt in ("jsonl", "doccano", "auto") else content)
     outcome = attack(tmp_path, "import", source, "--format", fmt)
     assert outcome.code == 2, outcome.err
-    assert "deeper than" in outcome.err, outcome.err
+    # a Label Studio task's id is not kept, only checked: a number or a string (past
+    # JSON's own depth limit the file is refused before any task is read)
+    assert "deeper than" in outcome.err or (
+        name == "labelstudio id" and "its id is not a number" in outcome.err), outcome.err
     assert not (tmp_path / "db").exists()
 
 

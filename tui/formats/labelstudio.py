@@ -68,6 +68,8 @@ def _article(task: Any, where: str, notes: Notes) -> RawArticle:
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get(TEXT), str):
         raise InputError(where, "no data.text string")
+    if "id" in task and not is_id(task["id"]):  # Label Studio's tasks: a number
+        raise InputError(where, "its id is not a number or a string")
     text = data[TEXT]
     offsets = _Offsets(text, notes)
     # Label Studio's own task fields (its id, counts, times) say nothing of the article
