@@ -56,27 +56,23 @@ class AttributeKeys(Widget):
         self.session = session
         self._focused = focused
         self.asking: Asking | None = None
+        self._prompt = PromptBar(id="prompt")
+        self._menu = MenuBar(id="menu")
         self._unwatch = lambda: None
 
     def compose(self) -> ComposeResult:
-        yield PromptBar(id="prompt")
-        yield MenuBar(id="menu")
+        yield self._prompt
+        yield self._menu
 
     def on_mount(self) -> None:
-        # the dataset's names arrive (read in a thread) while the prompt may be open
+        # the dataset's names arrive (read in a thread) while the prompt may be open, or
+        # as the screen goes: then there is nothing to suggest to
         self._unwatch = self.session.watch_index(
-            lambda _order: self._prompt.refresh_suggestions())
+            lambda _order: self._prompt.refresh_suggestions() if self._prompt.is_attached
+            else None)
 
     def on_unmount(self) -> None:
         self._unwatch()
-
-    @property
-    def _prompt(self) -> PromptBar:
-        return self.query_one(PromptBar)
-
-    @property
-    def _menu(self) -> MenuBar:
-        return self.query_one(MenuBar)
 
     def _apply(self, model: ArticleModel, outcome: Edit | str) -> None:
         done = self.session.apply(model, outcome)

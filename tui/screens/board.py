@@ -72,7 +72,8 @@ class BoardScreen(Screen[Chosen | None]):
         if self.session.index.ready:
             self.fill()
         else:
-            self._unwatch = self.session.watch_index(lambda _order: self.fill())
+            self._unwatch = self.session.watch_index(
+                lambda _order: self.fill() if self.is_attached else None)
             self._timer = self.set_interval(0.2, self._progress)
             self._progress()
 

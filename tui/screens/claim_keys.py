@@ -53,13 +53,10 @@ class ClaimKeys(Widget):
         self.session = session
         self._focused = focused
         self.linking: Linking | None = None
+        self._bar = ChoiceBar(id="link-bar")
 
     def compose(self) -> ComposeResult:
-        yield ChoiceBar(id="link-bar")
-
-    @property
-    def _bar(self) -> ChoiceBar:
-        return self.query_one(ChoiceBar)
+        yield self._bar
 
     def _apply(self, model: ArticleModel, outcome: Edit | str) -> None:
         done = self.session.apply(model, outcome)
