@@ -8,7 +8,7 @@ from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article.article_view import ArticleView
-from tui.widgets.bars.choice_bar import ChoiceBar
+from tui.widgets.bars.legend import Legend
 from tui.widgets.bars.status_bar import StatusBar
 
 
@@ -27,9 +27,10 @@ def status(app: GlossApp) -> str:
 
 
 def link_bar(app: GlossApp) -> str:
-    """What the link bar says while a link key chooses ("" when it is closed)."""
-    bar = app.screen.query_one(ChoiceBar)
-    return bar.plain if bar.display else ""
+    """What the link bar says while a link key chooses, its lines one after the other
+    ("" when it is closed)."""
+    lines = (app.screen.query_one(Legend).mode_plain, app.screen.query_one(StatusBar).mode_plain)
+    return "\n".join(line for line in lines if line)
 
 
 def notices(app: GlossApp) -> list[str]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual import events
-from textual.app import ComposeResult
 from textual.widget import Widget
 
 from tui.commands import Command
@@ -27,7 +26,7 @@ from tui.core.schema import ABOUT, SOURCE
 from tui.core.session import Notice, Session
 from tui.core.visible import visible
 from tui.widgets.article.article_view import ArticleView
-from tui.widgets.bars.choice_bar import ChoiceBar, ChoiceLine
+from tui.widgets.bars.link_line import ChoiceLine
 from tui.widgets.panes import ArticlePane
 
 
@@ -41,22 +40,22 @@ class Linking:
 
 
 class ClaimKeys(Widget):
+    # Nothing of its own to draw: the link bar is drawn in the reader's bars (``show``)
     DEFAULT_CSS = """
     ClaimKeys {
-        height: auto;
+        display: none;
     }
     """
 
-    def __init__(self, session: Session, focused: Callable[[], ArticlePane]) -> None:
-        """``focused``: the pane the keys act on (the reader's focused one)."""
+    def __init__(self, session: Session, focused: Callable[[], ArticlePane],
+                 show: Callable[[ChoiceLine | None], None]) -> None:
+        """``focused``: the pane the keys act on (the reader's focused one); ``show``: draws
+        the link bar (None: closes it)."""
         super().__init__()
         self.session = session
         self._focused = focused
+        self._show = show
         self.linking: Linking | None = None
-        self._bar = ChoiceBar(id="link-bar")
-
-    def compose(self) -> ComposeResult:
-        yield self._bar
 
     def _apply(self, model: ArticleModel, outcome: Edit | str) -> None:
         done = self.session.apply(model, outcome)
@@ -119,13 +118,13 @@ class ClaimKeys(Widget):
         state = self.linking
         assert state is not None
         state.view.show_choice(state.choice)
-        self._bar.show(choice_line(state.choice))
+        self._show(choice_line(state.choice))
 
     def _end_choice(self) -> None:
         state, self.linking = self.linking, None
         if state is not None:
             state.view.show_choice(None)
-        self._bar.show(None)
+        self._show(None)
 
     # -- claims still to do ------------------------------------------------------------
 

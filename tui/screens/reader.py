@@ -27,6 +27,8 @@ from tui.screens.attribute_keys import AttributeKeys
 from tui.screens.claim_keys import ClaimKeys
 from tui.screens.navigation import Chosen, OpenBoard, PickArticle
 from tui.screens.reader_base import ReaderBase
+from tui.widgets.bars.legend import Legend
+from tui.widgets.bars.link_line import ChoiceLine, fit
 from tui.widgets.lists.span_list import SpanList
 
 
@@ -34,8 +36,15 @@ class ReaderScreen(ReaderBase):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("reader"))
 
     def parts(self) -> Iterator[Widget]:
-        yield ClaimKeys(self.session, lambda: self.pane)
+        yield ClaimKeys(self.session, lambda: self.pane, self._link_bar)
         yield AttributeKeys(self.session, lambda: self.pane)
+
+    def _link_bar(self, line: ChoiceLine | None) -> None:
+        """The link bar, in the status line's row, and the legend's for a second line: no
+        pane changes its size (laying them out again costs the key's frame 10 ms and more)."""
+        lines = fit(line, self.size.width) if line is not None else []
+        self.query_one(Legend).show_mode(lines[0] if len(lines) > 1 else None)
+        self.status_bar.show_mode(lines[-1] if lines else None)
 
     @cached_property
     def claim_keys(self) -> ClaimKeys:

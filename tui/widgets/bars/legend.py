@@ -1,5 +1,6 @@
 """One row that is always on screen: how each label, the selection, the search match and a
-linked span look, in the colours (or, without colour, the shapes) the text uses."""
+linked span look, in the colours (or, without colour, the shapes) the text uses; while a
+link key chooses and its bar takes two lines, the first of them instead."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.core.visible import visible
+from tui.widgets.bars.status_bar import LOOKS, Piece
 from tui.widgets.palette import Palette
 
 
@@ -24,9 +26,20 @@ class Legend(Static):
         super().__init__(id=id)
         self.palette = palette
         self.differences = differences
+        self._mode: list[Piece] | None = None
 
     def on_mount(self) -> None:
         self._draw()
+
+    def show_mode(self, pieces: list[Piece] | None) -> None:
+        """Draw a mode's line (the link bar's first) in place of the legend; None: stop."""
+        if pieces != self._mode:
+            self._mode = pieces
+            self._draw()
+
+    @property
+    def mode_plain(self) -> str:
+        return "".join(text for text, _look in self._mode or ())
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -34,6 +47,10 @@ class Legend(Static):
             self._draw()
 
     def _draw(self) -> None:
+        if self._mode is not None:
+            self.update(Text.assemble(*((text, LOOKS[look]) for text, look in self._mode),
+                                      no_wrap=True, overflow="ellipsis"), layout=False)
+            return
         part = self.get_component_rich_style
         line = Text(no_wrap=True, overflow="ellipsis")
         for label in self.palette.labels.labels:

@@ -1,11 +1,11 @@
 """The review screen's bar: which difference of how many, what it is, what the review holds
 of it, the agreements and whether the article is marked reviewed; then each side's spans
-of the difference. One line when it fits; else the sides' spans go to a second line (cut
-there if they must be), so the counts are never cut."""
+of the difference. Below ``TWO_LINES`` columns the sides' spans have a second line of their
+own (cut there if they must be), so the counts are never cut; the bar's height follows the
+width only, never what it says, so a key never lays the panes out again."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -41,18 +41,20 @@ def pieces(line: ReviewLine, left: str, right: str) -> list[tuple[str, str]]:
     return out
 
 
+TWO_LINES = 140  # columns: narrower, the sides' spans have a line of their own
+
+
 def lines_of(shown: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
-    """The bar's lines at ``width``: one, or the sides' spans (from the first ``·`` that
-    names a side) on a second."""
-    if sum(cell_len(text) for text, _look in shown) <= width:
+    """The bar's lines at ``width``: one, or (narrower than ``TWO_LINES``) two, the sides'
+    spans (from the first ``·`` that names a side) on the second."""
+    if width >= TWO_LINES:
         return [shown]
     split = next((n for n, (text, look) in enumerate(shown)
                   if look == "dim" and text.endswith(": ") and text.startswith("  · ")),
                  len(shown))
-    if split == len(shown):
-        return [shown]
     first, second = shown[:split], shown[split:]
-    return [first, [(" " + second[0][0].removeprefix("  · "), "dim"), *second[1:]]]
+    return [first, [(" " + second[0][0].removeprefix("  · "), "dim"), *second[1:]]
+            if second else []]
 
 
 class ReviewBar(Widget):
@@ -83,7 +85,9 @@ class ReviewBar(Widget):
     def _fit(self, width: int) -> None:
         if width != self._width:
             self._width, self._lines = width, lines_of(self._pieces, width)
-            self.styles.height = max(len(self._lines), 1)
+            height = 1 if width >= TWO_LINES else 2
+            if self.styles.height is None or self.styles.height.value != height:
+                self.styles.height = height
 
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style

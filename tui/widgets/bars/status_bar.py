@@ -1,5 +1,5 @@
 """One line at the foot of the reader: who, where, which mode, the claims still to do, and
-whether it is saved."""
+whether it is saved; while a link key chooses, a line of the link bar instead."""
 
 from __future__ import annotations
 
@@ -93,6 +93,7 @@ class StatusBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: StatusLine | None = None
+        self._mode: list[Piece] | None = None
         self._strip: Strip | None = None
 
     def show(self, line: StatusLine) -> None:
@@ -102,9 +103,24 @@ class StatusBar(Widget):
         self.set_class(line.error, "-error")
         self.refresh()
 
+    def show_mode(self, pieces: list[Piece] | None) -> None:
+        """Draw a mode's line (the link bar's last) in place of the status; None: stop."""
+        if pieces != self._mode:
+            self._mode, self._strip = pieces, None
+            self.refresh()
+
+    @property
+    def mode_plain(self) -> str:
+        return "".join(text for text, _look in self._mode or ())
+
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style
         line = self._shown
+        if self._mode is not None and not y:
+            if self._strip is None or self._strip.cell_length != width:
+                self._strip = Strip([Segment(text, base + LOOKS[look])
+                                     for text, look in self._mode]).crop_extend(0, width, base)
+            return self._strip
         if y or line is None:
             return Strip.blank(width, base)
         if self._strip is None or self._strip.cell_length != width:

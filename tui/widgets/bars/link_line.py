@@ -1,10 +1,12 @@
-"""The link bar: while a link key chooses (`w`, `p`), what enter does and the other options,
-each behind its hint letter, then how to move on or cancel.
+"""The link bar's words: while a link key chooses (`w`, `p`), what enter does and the other
+options, each behind its hint letter, then how to move on or cancel.
 
-It fits what it says to its width: one line when everything fits; else two, the first
-saying what enter does (the claim's and the option's texts shortened first), the second
-the options (as many as fit, shortened, the rest counted) and always ``⇥ next  esc
-cancel``. Every text is data: drawn literally, its controls as placeholders (``cut``).
+They fit the width: one line when everything fits; else two, the first saying what enter
+does (the claim's and the option's texts shortened first), the second the options (as
+many as fit, shortened, the rest counted) and always ``⇥ next  esc cancel``. The reader
+draws them in the status line's row, and the legend's too for two lines (``show_mode``
+of each): no pane changes its size, so the link key's frame lays nothing out again. Every
+text is data: drawn literally, its controls as placeholders (``cut``).
 """
 
 from __future__ import annotations
@@ -12,14 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.segment import Segment
-from textual import events
-from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.core.edits import cut
 from tui.core.visible import visible
-from tui.widgets.bars.status_bar import LOOKS, Piece
+from tui.widgets.bars.status_bar import Piece
 
 TAIL = "⇥ next  esc cancel"
 
@@ -83,48 +81,3 @@ def fit(line: ChoiceLine, width: int) -> list[list[Piece]]:
             if width_of(second) <= width:
                 return [first, second]
     return [first, tail]
-
-
-class ChoiceBar(Widget):
-    DEFAULT_CSS = """
-    ChoiceBar {
-        height: auto;
-        background: $boost;
-    }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.line: ChoiceLine | None = None
-        self._lines: list[list[Piece]] = []
-        self._width = -1
-        self.display = False
-
-    def show(self, line: ChoiceLine | None) -> None:
-        """Show ``line`` (None: hide the bar)."""
-        if line == self.line:
-            return
-        self.line, self._width = line, -1
-        self.display = line is not None
-        self._fit(self.size.width or self.app.size.width)  # the screen's: not laid out yet
-        self.refresh()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.width)
-
-    def _fit(self, width: int) -> None:
-        if self.line is not None and width != self._width:
-            self._width, self._lines = width, fit(self.line, width)
-            self.styles.height = len(self._lines)
-
-    def render_line(self, y: int) -> Strip:
-        width, base = self.size.width, self.rich_style
-        if self.line is None or y >= len(self._lines):
-            return Strip.blank(width, base)
-        return Strip([Segment(text, base + LOOKS[look]) for text, look in self._lines[y]]
-                     ).crop_extend(0, width, base)
-
-    @property
-    def plain(self) -> str:
-        """The lines as they read (for tests), one after the other."""
-        return "\n".join("".join(text for text, _look in line) for line in self._lines)
