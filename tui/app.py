@@ -24,14 +24,13 @@ from tui.core.review import ReviewPlan
 from tui.core.session import Session
 from tui.core.visible import visible
 from tui.keys import bindings
-from tui.screens.board import BoardScreen
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
 from tui.screens.navigation import BackToLibrary, OpenBoard, OpenReader, OpenReview, PickArticle
-from tui.screens.picker import PickerScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.reader_base import ReaderBase
-from tui.screens.review import ReviewScreen
+
+# The other screens are imported when first opened, never to dodge a circle (there is none:
+# tests/test_import_graph.py): at start-up the library, review, board, picker, help and
+# stats modules (plotext) cost `gloss read`'s first frame about 35 ms (bench/reader.py).
 from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
 
 
@@ -124,6 +123,8 @@ class GlossApp(App[None]):
             self.push_screen(self._library())
 
     def _library(self) -> Screen[None]:
+        from tui.screens.library import LibraryScreen  # put off: start-up (above)
+
         return LibraryScreen(self.dataset, self.review, self.reviewing)
 
     @on(OpenReader)
@@ -133,6 +134,8 @@ class GlossApp(App[None]):
 
     @on(OpenReview)
     def _open_review(self, message: OpenReview) -> None:
+        from tui.screens.review import ReviewScreen  # put off: start-up (above)
+
         screen = ReviewScreen(self.session, self.colours, message.doc_id, self.review,
                               message.order)
         if message.replace:
@@ -142,12 +145,16 @@ class GlossApp(App[None]):
 
     @on(OpenBoard)
     def _open_board(self, message: OpenBoard) -> None:
+        from tui.screens.board import BoardScreen  # put off: start-up (above)
+
         self.session.read_index()
         if not isinstance(self.screen, BoardScreen):
             self.push_screen(BoardScreen(self.session, message.pair), message.chosen)
 
     @on(PickArticle)
     def _pick(self, message: PickArticle) -> None:
+        from tui.screens.picker import PickerScreen  # put off: start-up (above)
+
         chosen = message.chosen
 
         def picked(doc_id: str | None) -> None:
@@ -158,19 +165,22 @@ class GlossApp(App[None]):
 
     @on(BackToLibrary)
     def _back_to_library(self, _message: BackToLibrary) -> None:
+        from tui.screens.library import LibraryScreen  # put off: start-up (above)
+
         if any(isinstance(s, LibraryScreen) for s in self.screen_stack[:-1]):
             self.pop_screen()
         else:
             self.switch_screen(self._library())
 
     def action_stats(self) -> None:
-        # Put off for start-up: its plots bring plotext, 15 ms of `gloss read`'s first frame
-        from tui.screens.stats import StatsScreen
+        from tui.screens.stats import StatsScreen  # put off: start-up (above), plotext
 
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.session))
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # put off: start-up (above)
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.dataset.labels, self.colours, self.keymap))
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,6 +83,8 @@ def load(given: Path | None = None, environ: Mapping[str, str] = os.environ
 
 def parse(text: str, name: str) -> dict[str, str]:
     """What the keymap ``text`` (read from the file ``name``) gives each id."""
+    import tomllib  # put off: `gloss read` without a keymap file never needs it
+
     lines = lines_of(text, name)
     try:
         tree = tomllib.loads(text)
