@@ -43,8 +43,12 @@ class ReaderScreen(ReaderBase):
         """The link bar, in the status line's row, and the legend's for a second line: no
         pane changes its size (laying them out again costs the key's frame 10 ms and more)."""
         lines = fit(line, self.size.width) if line is not None else []
-        self.query_one(Legend).show_mode(lines[0] if len(lines) > 1 else None)
+        self.legend.show_mode(lines[0] if len(lines) > 1 else None)
         self.status_bar.show_mode(lines[-1] if lines else None)
+
+    @cached_property
+    def legend(self) -> Legend:
+        return self.query_one(Legend)
 
     @cached_property
     def claim_keys(self) -> ClaimKeys:
