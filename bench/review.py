@@ -1,11 +1,12 @@
 """Review benchmark: two analysts' versions compared, and a review key to its frame.
 
-    python bench/review.py [--keys N]
+    python bench/review.py [--keys N] [--agreements N]
 
 Prints figures; asserts nothing. Two analysts label the same words (every fifth and every
 seventh span differ), on a 20 KB article with 300 spans each and a 1 MB one with 5,000
 each. Key to frame is timed as in bench/reader.py: the key is posted as the driver posts
-it, and the time runs until the frame that shows its effect.
+it, and the time runs until the frame that shows its effect. `a` (every agreement, one
+edit) and its undo are timed from the key until the save has returned.
 """
 
 from __future__ import annotations
@@ -83,9 +84,39 @@ async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
     return results
 
 
+async def every_agreement(folder: Path, presses: int) -> tuple[int, list[float]]:
+    """`a` (every agreement taken into the review, one edit) until it is saved, then
+    ctrl+z (the same spans removed, one edit) until that is saved: each timed from the key
+    to the save's answer."""
+    app = TimedApp(Dataset(folder, "review"), review=ReviewPlan(), reviewing=True)
+    app.frame = asyncio.Event()
+    times: list[float] = []
+    taken = 0
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        while not isinstance(app.screen, ReviewScreen):
+            await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(presses):
+            for key in ("a", "ctrl+z"):
+                await pilot.pause()
+                await app.session.wait()
+                start = time.perf_counter()
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+                while not screen.model.saving:
+                    await pilot.pause(0)
+                await app.session.wait()
+                times.append(time.perf_counter() - start)
+                taken = max(taken, sum(s.annotator == "review" for s in screen.model.spans))
+    return taken, times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=int, default=30, help="presses of each key")
+    parser.add_argument("--agreements", type=int, default=3,
+                        help="presses of a (every agreement) and ctrl+z, each until saved")
     args = parser.parse_args()
     rng = random.Random(5)
     root = Path(tempfile.mkdtemp(prefix="gloss-bench-review-", dir=Path(__file__).parent))
@@ -106,6 +137,9 @@ def main() -> None:
             print(line("compare the two versions", times))
             for what, values in asyncio.run(keys_to_frame(folder, args.keys)).items():
                 print(line(f"key to frame: {what}", values))
+            if args.agreements:
+                taken, values = asyncio.run(every_agreement(folder, args.agreements))
+                print(line(f"a / ctrl+z ({taken:,} agreements) to saved", values))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -23,6 +23,7 @@ from tui.core.model import GlossError
 from tui.core.review import ReviewPlan
 from tui.core.session import Session
 from tui.core.visible import visible
+from tui.ending import DRAIN_S, Ending
 from tui.keys import bindings
 from tui.screens.navigation import BackToLibrary, OpenBoard, OpenReader, OpenReview, PickArticle
 from tui.screens.reader import ReaderScreen
@@ -78,6 +79,8 @@ class GlossApp(App[None]):
         self.keymap = dict(keymap or {})
         if self.keymap:  # each Binding(id=...) of the key table takes the keys given
             self.set_keymap(self.keymap)
+        # A hang-up, SIGTERM or SIGINT ends the app once every edit is written
+        self.ending = Ending(self.session.saves, lambda code: self.exit(return_code=code))
 
     # -- frames and saves ------------------------------------------------------------
 
@@ -121,6 +124,7 @@ class GlossApp(App[None]):
             self.push_screen(ReaderScreen(self.session, self.colours, self.opened))
         else:
             self.push_screen(self._library())
+        self.ending.catch()
 
     def _library(self) -> Screen[None]:
         from tui.screens.library import LibraryScreen  # put off: start-up (above)
@@ -216,17 +220,24 @@ class GlossApp(App[None]):
         await self.action_quit()
 
     async def action_quit(self) -> None:
-        """Quit once every save under way has reached the disk."""
+        """Quit once every save under way has reached the disk (or failed; waiting at
+        most ``DRAIN_S``: what is not saved is said on stderr as the app ends)."""
         await self.drain()
         self.exit()
 
     async def drain(self) -> None:
         """Every edit asked for written (or failed) before the app ends: the one place
-        that waits for the session's saves."""
-        await self.session.wait()
+        that waits for the session's saves (at most ``DRAIN_S``; what is not saved then
+        is finished as the app ends, and said on stderr)."""
+        await self.session.wait(DRAIN_S)
 
     def on_unmount(self) -> None:
-        self.session.close()
+        self.session.close()  # however the app ends, the edits asked for are written first
+        self.ending.restore()
+
+    def not_saved(self) -> list[str]:
+        """One line for each article with edits not on disk, once the app has ended."""
+        return self.session.saves.not_saved()
 
     def action_export(self, path: Path | None = None) -> None:
         """Export in a thread: a large dataset takes seconds, the screen must not freeze."""

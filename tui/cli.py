@@ -17,16 +17,21 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from tui import DISTRIBUTION, __version__
+from tui.core.commit import owners_released
 from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.dataset import Dataset
 from tui.core.depth import TOO_DEEP, json_problem
 from tui.core.model import GlossError, LabelSet, label_problem
 from tui.core.visible import visible
 from tui.progress import progress_bar
+
+if TYPE_CHECKING:
+    from tui.app import GlossApp
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of Gloss, not bad input
@@ -92,7 +97,7 @@ def keymap_of(given: Path | None) -> tuple[Path | None, dict[str, str]]:
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--db, --annotator and --labels, also accepted after the command's name (the
-    commands that take a label set: read and import)."""
+    commands that take a label set: read, import and demo)."""
     command = click.option("--labels", "labels_file", type=click.Path(path_type=Path),
                            help=LABELS_HELP)(command)
     return dataset_options(command)
@@ -127,7 +132,7 @@ class GlossGroup(click.Group):
 
 @click.group(cls=GlossGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gloss")
+@click.version_option(__version__, package_name=DISTRIBUTION, prog_name="gloss")
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--annotator", "analyst", help=ANALYST_HELP)
 @click.option("--labels", "labels_file", type=click.Path(path_type=Path), help=LABELS_HELP)
@@ -137,9 +142,10 @@ def main(ctx: click.Context, db: Path | None, analyst: str | None,
          labels_file: Path | None, keymap_file: Path | None) -> None:
     """Read news articles in the terminal and label actors, claims and locations.
 
-    `gloss` alone opens the library of the dataset (./annotations; the articles in
-    ./seeds are imported first when it is empty). `gloss FILE ...` imports those files and
-    opens them. --db, --annotator and --labels may also be given after a command's name.
+    `gloss` alone opens the library of the dataset (./annotations); `gloss demo` brings
+    in the sample articles that come with Gloss first. `gloss FILE ...` imports those
+    files and opens them. --db, --annotator and --labels may also be given after a
+    command's name.
     """
     ctx.obj = Settings(db, analyst, labels_file, keymap_file)
     if ctx.invoked_subcommand is None:  # `gloss` or `gloss --db D` alone: the library
@@ -151,7 +157,8 @@ def entry() -> None:
     # A file-size limit must give an error, not kill us mid-save.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        code = main.main(standalone_mode=False, prog_name="gloss")
+        with owners_released():
+            code = main.main(standalone_mode=False, prog_name="gloss")
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.ClickException as exc:
@@ -240,8 +247,11 @@ def json_labels(path: Path, raw: str) -> Any:
 
 
 def writing_dataset(given: Settings) -> Dataset:
-    """The dataset of a command that writes (read, import): made by its first write."""
-    return Dataset(given.folder, given.analyst)
+    """The dataset of a command that writes (read, import): made by its first write. A
+    commit that waits for another process's says so on stderr."""
+    dataset = Dataset(given.folder, given.analyst)
+    dataset.waiting = lambda line: say(f"gloss: {line}")
+    return dataset
 
 
 def reading_dataset(given: Settings, command: str) -> Dataset:
@@ -367,9 +377,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         labels = None
     if len(paths) > 2:
         run_import(dataset, paths[2:], "auto")
-    if not paths and dataset.is_empty() and Path("seeds").is_dir():
-        run_import(dataset, (Path("seeds"),), "text", labels=labels)
-    elif labels is not None:
+    if labels is not None:
         dataset.replace_labels(labels)
     if patterns is not None:
         dataset.keep_patterns(patterns)
@@ -378,8 +386,21 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
-    GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
-             keymap=keymap).run()
+    ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
+                   keymap=keymap))
+
+
+def ended(app: GlossApp) -> None:
+    """Run the app; once it has ended (q, or a hang-up, SIGTERM or SIGINT: every edit
+    asked for is written first), say on stderr what could not be saved, if anything."""
+    app.run()
+    lines = app.not_saved()
+    with contextlib.suppress(OSError):  # after a hang-up there is no terminal to tell
+        for line in lines:
+            say(f"gloss: not saved: {line}")
+    code = app.return_code or 0
+    if code or lines:
+        sys.exit(code or EXIT_BAD_INPUT)
 
 
 def terminal_problem() -> str | None:
@@ -413,6 +434,20 @@ def checked_name(name: str, option: str) -> str:
     return name
 
 
+@main.command("demo")
+@shared_options
+def demo_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
+    """Import the sample news articles that come with Gloss into the dataset (again: adds
+    nothing) and open its library."""
+    from tui.core.samples import samples_folder
+
+    given = settings(db, analyst, labels_file)
+    labels = read_label_file(given.labels) if given.labels else None
+    need_terminal()  # before the import: a refusal leaves the dataset as it was
+    run_import(writing_dataset(given), (samples_folder(),), "text", labels=labels)
+    click.get_current_context().invoke(read_command, paths=(), db=db, analyst=analyst)
+
+
 @main.command("review")
 @click.option("--annotators", default="",
               help="The two analysts to set side by side, comma separated; one: that analyst"
@@ -441,8 +476,8 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None,
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp
 
-    GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True,
-             keymap=keymap).run()
+    ended(GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True,
+                   keymap=keymap))
 
 
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",

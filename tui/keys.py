@@ -287,6 +287,10 @@ TABLE: dict[str, list[Key]] = {
             footer="Keys"),
         Key("library.quit", "q", "app.quit", "Quit (in the library, when the filter is"
             " empty)", "q", footer="Quit"),
+        # before the list's own enter, which has nothing to open; only while empty
+        Key("library.import_samples", "enter", "import_samples", "In an empty library,"
+            " import the sample articles that come with Gloss", "enter",
+            footer="Import the samples", priority=True),
     ],
     EVERYWHERE: [
         Key("app.stats", "ctrl+g", "stats", "The stats: progress per analyst, spans per"
@@ -352,8 +356,10 @@ def bindings(scope: str) -> list[Binding]:
                 out += [Binding(k.keys, k.action, key.footer, show=k.keys == "1",
                                 key_display=key.shown, id=k.id) for k in expand(key)]
                 continue
-            # Textual shows ctrl+z as ^z in the footer: short enough for 80 columns
-            display = None if key.shown.startswith("ctrl+") else key.shown
+            # Textual shows ctrl+z as ^z and enter as ⏎ in the footer: short enough for 80
+            # columns
+            display = None if key.shown.startswith("ctrl+") or key.shown == key.keys \
+                else key.shown
             out.append(Binding(key.keys, key.action, key.footer or key.description,
                                show=bool(key.footer), key_display=display,
                                priority=key.priority, id=key.id))

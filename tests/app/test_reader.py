@@ -260,17 +260,17 @@ async def test_mouse_drag_selects_and_double_click_selects_a_word(dataset):
 
 
 async def test_a_failed_save_is_shown_kept_and_retried(dataset):
-    lock = dataset.folder / ".locks" / f"{ids(dataset)[0]}.lock"
+    article = dataset.path(ids(dataset)[0])
+    away = article.with_name("away")
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
-        lock.unlink(missing_ok=True)
-        lock.mkdir(parents=True)  # the lock cannot be opened: every save fails
+        article.rename(away)  # the article's file is gone: every save fails
         await pilot.press("1")
         view = view_of(pilot.app)
         assert [s.text for s in view.model.spans] == ["Putin"]
         assert view.model.is_unsaved(view.model.spans[0].id)
         assert "NOT SAVED" in app_status(pilot.app) and "r retries" in app_status(pilot.app)
+        away.rename(article)
         assert await saved(pilot, dataset) == []
-        lock.rmdir()
         await pilot.press("r")
         assert await saved(pilot, dataset) == [("Putin", "ACTOR")]
         assert not view.model.is_unsaved(view.model.spans[0].id)

@@ -111,21 +111,26 @@ def test_the_registry_shares_one_model_and_forgets_it_when_done(tmp_path: Path):
 
 
 class Recorder:
-    """A dataset that records the writes, and fails those it is told to."""
+    """A dataset that records the writes (an edit's steps all or none), and fails those it
+    is told to."""
 
     def __init__(self, fail: set[str]) -> None:
         self.fail = fail
         self.calls: list[tuple[str, str]] = []
         self.thread: set[str] = set()
+        self.saved: set[str] = set()
 
-    def save_span(self, doc_id: str, span: Span) -> None:
+    def save_steps(self, doc_id: str, steps) -> None:
         self.thread.add(threading.current_thread().name)
-        if span.text in self.fail:
+        if any(s.after is not None and s.after.text in self.fail for s in steps):
             raise GlossError("disk full")
-        self.calls.append(("save", span.text))
-
-    def remove_span(self, doc_id: str, span_id: str) -> None:
-        self.calls.append(("remove", span_id))
+        for step in steps:
+            if step.after is not None:
+                self.saved.add(step.after.id)
+                self.calls.append(("save", step.after.text))
+            elif step.before.id in self.saved:  # as on disk: what is not there stays so
+                self.saved.discard(step.before.id)
+                self.calls.append(("remove", step.before.text))
 
 
 async def test_the_queue_writes_in_key_order_off_the_ui_thread_and_skips_what_never_landed():

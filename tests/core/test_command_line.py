@@ -134,7 +134,7 @@ def test_the_package_metadata_uses_an_spdx_licence():
     assert "setuptools>=77" in project["build-system"]["requires"]
 
 
-TAKE_LABELS = {"read", "import"}
+TAKE_LABELS = {"read", "import", "demo"}
 
 
 def test_only_the_commands_that_take_labels_list_it():

@@ -2,7 +2,7 @@ import pytest
 
 from tui.core.dataset import Dataset
 from tui.core.model import Document, GlossError, LabelSet, OffsetError, Span
-from tui.core.storage import CorruptFileError, StorageError, exclusive_lock
+from tui.core.storage import CorruptFileError, StorageError, article_lock
 
 
 def test_a_labelled_span_is_on_disk_when_the_save_returns(dataset, article):
@@ -92,17 +92,24 @@ def test_a_broken_article_file_is_named_and_never_overwritten(dataset, article):
 
 def test_a_locked_article_gives_a_clear_error_not_a_hang(tmp_path, article, dataset):
     impatient = Dataset(dataset.folder, "bob", lock_timeout=0.05)
-    with exclusive_lock(dataset.folder / ".locks" / f"{article.id}.lock"), \
+    with article_lock(dataset.path(article.id)), \
             pytest.raises(StorageError, match="locked by another process"):
         impatient.new_span(article.id, 0, 5, "ACTOR")
     assert dataset.spans(article.id) == []
 
 
-def test_leftover_temp_files_are_removed_on_open(dataset, article):
-    temp = dataset.folder / f".{article.id}.json.deadbeef.tmp"
-    temp.write_bytes(b'{"half": ')
+def test_leftover_temp_files_are_removed_on_open_once_their_writer_is_gone(dataset, article):
+    dead, live = (f"{n:016x}" for n in (1, 2))
+    (dataset.folder / f".{dead}.owner").touch()  # its writer was killed: nobody holds it
+    temps = [dataset.folder / f".{article.id}.json.{who}.deadbeef.tmp" for who in (dead, live)]
+    for temp in temps:
+        temp.write_bytes(b'{"half": ')
+    alive = Dataset(dataset.folder, "bob")
+    alive.owner.token = live
+    alive.owner.claim()  # a live writer, as another process would hold it
     Dataset(dataset.folder, "alice")
-    assert not temp.exists()
+    assert [t.exists() for t in temps] == [False, True]
+    assert not (dataset.folder / f".{dead}.owner").exists()
     assert dataset.path(article.id).exists()
 
 
@@ -173,10 +180,10 @@ def test_a_failed_write_leaves_nothing_behind_in_memory(dataset, article, monkey
 
     dataset.new_span(article.id, 0, 5, "ACTOR")
 
-    def full_disk(path, data):
+    def full_disk(path, payload, fsync, token=None):
         raise StorageError(f"{path}: not saved: the disk is full")
 
-    monkeypatch.setattr(module, "write_json_atomic", full_disk)
+    monkeypatch.setattr(module, "stage", full_disk)
     with pytest.raises(StorageError, match="disk is full"):
         dataset.new_span(article.id, 10, 15, "ACTOR")
     monkeypatch.undo()
@@ -200,31 +207,58 @@ def test_spans_are_made_from_the_checked_rows_in_order(dataset, article):
     assert (row.spans, row.every) == (3, 4)  # a team's article: bob's, of every analyst's
 
 
-def test_new_articles_are_linked_without_a_lock_file_each(dataset):
+def test_no_lock_file_is_ever_made(dataset):
     docs = [Document.from_text(f"Article {n}: talks in Kyiv resume.") for n in range(20)]
-    dataset.add_articles([(doc, [], []) for doc in docs])
+    dataset.add_articles([(doc, [], []) for doc in docs], keep_tokens=False)
     assert sorted(dataset.ids()) == sorted(doc.id for doc in docs)
-    locks = dataset.folder / ".locks"
-    assert not locks.exists() or not any(locks.iterdir())
-    dataset.new_span(docs[0].id, 0, 7, "ACTOR")  # the first save makes its lock
-    assert [p.name for p in locks.iterdir()] == [f"{docs[0].id}.lock"]
+    dataset.new_span(docs[0].id, 0, 7, "ACTOR")  # locks the article file itself
+    dataset.ensure_labels(["NEW"])
+    assert sorted(p.name for p in dataset.folder.iterdir() if p.name.startswith(".")) == [
+        f".{dataset.owner.token}.owner"]  # this writer's, while it lives
+    dataset.owner.release()
+    assert not [p for p in dataset.folder.iterdir() if p.name.startswith(".")]
 
 
-def test_a_failed_import_takes_back_its_new_articles_but_not_what_others_saved_since(
-        dataset, article, monkeypatch):
+def test_a_failed_import_writes_nothing(dataset, article, monkeypatch):
+    dataset.new_span(article.id, 0, 5, "ACTOR")
+    before = {p.name: p.read_bytes() for p in dataset.folder.iterdir() if p.is_file()}
     first, second = (Document.from_text(f"Article {n}: talks in Kyiv resume.")
                      for n in range(2))
-    other = Dataset(dataset.folder, "bob")  # another process, in effect
 
-    def fail_after_someone_saved(names):
-        other.new_span(first.id, 0, 7, "ACTOR")  # saved into a new article, meanwhile
+    def full(labels, change):
         raise StorageError("labels.json: not saved: the disk is full")
 
-    monkeypatch.setattr(dataset, "ensure_labels", fail_after_someone_saved)
+    monkeypatch.setattr(dataset, "stage_labels", full)
     with pytest.raises(StorageError, match="disk is full"):
-        dataset.add_articles([(first, [], []), (second, [], [])], labels=["NEW"])
-    assert sorted(dataset.ids()) == sorted([article.id, first.id])  # bob's save is kept
-    assert [s.annotator for s in dataset.spans(first.id)] == ["bob"]
+        dataset.add_articles([(first, [], []), (second, [], []),
+                              (Document.from_text(article.text),
+                               [Span.new(article.text, 10, 15, "ACTOR", "bob")], [])],
+                             labels=["NEW"])
+    assert {p.name: p.read_bytes() for p in dataset.folder.iterdir() if p.is_file()} == before
+    assert not list(dataset.folder.glob(".*.tmp"))
+
+
+def test_a_save_made_while_an_import_stages_is_kept(dataset, article, monkeypatch):
+    """bob saves into an article this import has merged into, and makes an article it
+    brings as new, after it staged them: both are merged again at the commit."""
+    fresh = Document.from_text("Odesa was shelled overnight.")
+    other = Dataset(dataset.folder, "bob")  # another process, in effect
+    committing = dataset.committing
+
+    def meanwhile():
+        other.new_span(article.id, 30, 40, "CLAIM")
+        other.add_article(fresh, [Span.new(fresh.text, 0, 5, "LOCATION", "bob")])
+        return committing()
+
+    monkeypatch.setattr(dataset, "committing", meanwhile)
+    results = dataset.add_articles([
+        (Document.from_text(article.text), [Span.new(article.text, 10, 15, "ACTOR", "alice")],
+         []),
+        (fresh, [Span.new(fresh.text, 6, 9, "ACTOR", "alice")], []),
+    ])
+    assert results == [(False, 1), (False, 1)]
+    assert sorted(s.text for s in dataset.spans(article.id)) == ["Trump", "cease-fire"]
+    assert sorted(s.text for s in dataset.spans(fresh.id)) == ["Odesa", "was"]
     assert not list(dataset.folder.glob(".*.tmp"))
 
 

@@ -186,35 +186,32 @@ def test_a_second_process_that_dies_leaves_nothing_merged(tmp_path, monkeypatch)
     from tui.core import merging
 
     monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(merging, "_serve", lambda folder, jobs, out: os._exit(9))
+    monkeypatch.setattr(merging, "_serve", lambda folder, jobs, token, out: os._exit(9))
     alice, bob = many_folders(tmp_path)
     team = Dataset(tmp_path / "team", "lead")
     team.add_article(Document.from_text("Kept as it was."))
     before = snapshot(team.folder)
     outcome = run("merge", alice.folder, bob.folder, "--db", team.folder)
     assert outcome.code == 2 and "ended without an answer" in outcome.err
-    after = {k: v for k, v in snapshot(team.folder).items() if not k.endswith(".tmp")}
-    assert after == before  # its own temp files are leftovers the next opening removes
-    Dataset(team.folder, "lead")
-    assert snapshot(team.folder) == before
+    assert snapshot(team.folder) == before  # its files and the helper's removed at once
 
 
 def test_an_article_made_meanwhile_by_someone_else_is_merged_into(tmp_path, monkeypatch):
     import shutil
 
-    from tui.core import bulk, merging
+    from tui.core import merging
 
     monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
     alice, bob = many_folders(tmp_path)
     team = tmp_path / "team"
     raced = alice.ids()[3]  # staged by the second process
-    real_sync = os.sync
+    committing = Dataset.committing
 
-    def someone_saves_first() -> None:  # between the staging and the linking
+    def someone_saves_first(dataset):  # between the staging and the commit
         shutil.copy(alice.path(raced), team / f"{raced}.json")
-        real_sync()
+        return committing(dataset)
 
-    monkeypatch.setattr(bulk.os, "sync", someone_saves_first)
+    monkeypatch.setattr(Dataset, "committing", someone_saves_first)
     result = merge_datasets(Dataset(team, "lead"), [alice.folder, bob.folder])
     assert (result.articles_added, result.articles_merged) == (11, 1)
     article = Dataset(team, "lead").article(raced)

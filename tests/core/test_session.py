@@ -13,8 +13,8 @@ import pytest
 
 from tui.core import editor, linking
 from tui.core.dataset import Dataset
-from tui.core.edits import Edit
-from tui.core.model import Document, GlossError, Span
+from tui.core.edits import Edit, Step
+from tui.core.model import Document, GlossError
 from tui.core.schema import SOURCE
 from tui.core.session import Notice, Session
 
@@ -115,22 +115,55 @@ async def test_an_undo_that_would_make_a_span_twice_is_refused(dataset):
 async def test_a_failed_save_is_kept_and_retry_saves_it_as_it_is_now(dataset, monkeypatch):
     session = session_of(dataset)
     model = session.open(doc_id())
-    real = dataset.save_span
+    real = dataset.save_steps
 
-    def full(doc: str, span: Span) -> Span:
+    def full(doc: str, steps: list[Step]) -> None:
         raise GlossError("disk full")
 
-    monkeypatch.setattr(dataset, "save_span", full)
+    monkeypatch.setattr(dataset, "save_steps", full)
     label(session, "Zelensky", "ACTOR")
     await session.wait()
     assert model.failed == 1 and "NOT SAVED: disk full" in model.report.message
     assert on_disk(dataset) == []
-    monkeypatch.setattr(dataset, "save_span", real)
+    monkeypatch.setattr(dataset, "save_steps", real)
     assert session.retry() is None
     await session.wait()
     assert on_disk(dataset) == [("Zelensky", "ACTOR")] and model.failed == 0
     assert session.retry() == Notice("every edit is saved", warning=False)
     session.close()
+
+
+async def test_an_edit_of_several_steps_is_one_write_of_its_article(dataset, monkeypatch):
+    session = session_of(dataset)
+    model = session.open(doc_id())
+    real = dataset.save_steps
+    writes: list[int] = []
+
+    def counted(doc: str, steps: list[Step]) -> None:
+        writes.append(len(steps))
+        real(doc, steps)
+
+    monkeypatch.setattr(dataset, "save_steps", counted)
+    label(session, "talks in Riyadh were a trap", "CLAIM")
+    label(session, "Zelensky", "ACTOR")
+    actor, claim = sorted(model.spans, key=lambda s: s.label)
+    session.apply(model, linking.link(model, model.labels.relation(SOURCE), claim, actor))
+    session.apply(model, editor.remove(model, actor))  # the actor and its link
+    await session.wait()
+    assert len(writes) == 4 and writes[2] > 1 and writes[3] > 1
+    assert on_disk(dataset) == [("talks in Riyadh were a trap", "CLAIM")]
+    assert Dataset(dataset.folder, "x").article(doc_id()).relations == []
+    session.close()
+
+
+async def test_closing_writes_the_edits_still_waiting_for_their_frame(dataset):
+    frames: list[Callable[[], None]] = []  # the frame that would start the write never comes
+    session = session_of(dataset, after_frame=frames.append)
+    label(session, "Zelensky", "ACTOR")
+    label(session, "Putin", "ACTOR")
+    assert session.saving == 2 and on_disk(dataset) == []
+    session.close()
+    assert on_disk(dataset) == [("Putin", "ACTOR"), ("Zelensky", "ACTOR")]
 
 
 async def test_answers_reach_the_ui_through_on_ui_and_an_idle_model_is_let_go(dataset):

@@ -169,13 +169,21 @@ def test_a_label_set_that_is_a_fifo(tmp_path):
         assert attack(tmp_path, *args, child=True, imports=args[0] == "import").code == 2
 
 
-def test_locks_that_are_a_file(tmp_path):
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_folder_of_locks_that_is_a_file_or_a_link_is_never_used(tmp_path, kind):
+    """Gloss keeps no lock files (it locks the article files and the dataset folder):
+    a `.locks` left by an older Gloss, a file or a link elsewhere, is never followed."""
     build(tmp_path / "db")
-    shutil.rmtree(tmp_path / "db" / ".locks")
-    (tmp_path / "db" / ".locks").write_text("not a folder")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if kind == "file":
+        (tmp_path / "db" / ".locks").write_text("not a folder")
+    else:
+        (tmp_path / "db" / ".locks").symlink_to(elsewhere)
     for args in commands(tmp_path):
         outcome = attack(tmp_path, *args, imports=args[0] == "import")
-        assert outcome.code == (2 if args[0] == "import" else 0), outcome.err
+        assert outcome.code == 0, outcome.err
+    assert not any(elsewhere.iterdir())
 
 
 def test_a_dataset_that_is_a_file(tmp_path):
@@ -236,3 +244,30 @@ def test_removing_locks_during_an_import_never_leaves_half_of_it(tmp_path):
         assert child.returncode == 2 and err.count("\n") == 1
         assert {k: v for k, v in snapshot(db).items() if not k.startswith(".locks")} == {
             k: v for k, v in before.items() if not k.startswith(".locks")}
+
+
+JOURNALS = {"invalid": b"{not json", "empty": b"", "not an object": b"[1]",
+            "no moves": b'{"gloss": "journal"}',
+            "outside": b'{"moves": [["../../outside", "0123456789abcdef.json"]]}',
+            "not an article": b'{"moves": [[".x.json.0123456789abcdef.01234567.tmp",'
+                              b' "x.json"]]}',
+            "into a folder": b'{"moves": [[".labels.json.0123456789abcdef.01234567.tmp",'
+                             b' "../labels.json"]]}'}
+
+
+@pytest.mark.parametrize("kind", [*JOURNALS, "a link"])
+def test_a_journal_that_is_not_glosss_is_refused_and_never_followed(tmp_path, kind):
+    """A `.journal` (a commit cut short) that Gloss did not write: every command refuses
+    with one line naming it, and nothing it names is ever moved."""
+    build(tmp_path / "db")
+    journal = tmp_path / "db" / ".journal"
+    if kind == "a link":
+        (tmp_path / "elsewhere").write_bytes(
+            b'{"moves": [[".0123456789abcdef.json.0123456789abcdef.01234567.tmp",'
+            b' "0123456789abcdef.json"]]}')
+        journal.symlink_to(tmp_path / "elsewhere")
+    else:
+        journal.write_bytes(JOURNALS[kind])
+    for args in commands(tmp_path):
+        outcome = attack(tmp_path, *args, imports=args[0] == "import")
+        assert outcome.code == 2 and ".journal" in outcome.err, outcome.err

@@ -90,41 +90,36 @@ def agree(articles: Sequence[Article], analysts: Sequence[str], labels: Sequence
     """The figures of ``analysts`` over ``articles``, overall and per pair, per label.
 
     From the articles' checked span rows, never a Span object each (120,000 of them at
-    2,000 articles x 2 analysts x 30 spans); tokens and their labels in numpy."""
-    import numpy as np
-
-    from tui.core.token_labels import Tokens
-
+    2,000 articles x 2 analysts x 30 spans). Kappa and alpha need only how many tokens
+    have each tuple of codes (one code an analyst), so the tokens are counted by that tuple
+    once, and every label's figures come from those counts."""
     report = Report(list(analysts), len(articles))
     codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
-    tokens = Tokens([a.document.text for a in articles])
+    bounds = [token_bounds(a.document.text) for a in articles]
     spans: dict[str, list[Extent]] = {who: [] for who in analysts}
     for i, article in enumerate(articles):
         for row in article.span_rows:
             side = spans.get(row["annotator"])
             if side is not None:
                 side.append((i, row["start"], row["end"], row["label"]))
-    seen = {}
-    values = {}
+    seen: dict[str, list[bool]] = {}
+    values: dict[str, list[int]] = {}
     for who in analysts:
-        mine = np.zeros(len(articles), dtype=bool)
-        mine[[i for i, _, _, _ in spans[who]]] = True
-        mine |= np.array([who in a.status for a in articles], dtype=bool)
-        seen[who] = mine
-        table = np.array([extent[:3] for extent in spans[who]],
-                         dtype=np.int64).reshape(-1, 3)
-        label_codes = np.array([codes.get(extent[3], len(codes)) for extent in spans[who]],
-                               dtype=np.int64)
-        values[who] = tokens.values(table[:, 0], table[:, 1], table[:, 2], label_codes,
-                                    mine)
+        seen[who] = [who in a.status for a in articles]
+        for i, _, _, _ in spans[who]:
+            seen[who][i] = True
+        values[who] = _token_codes(bounds, spans[who], seen[who], codes)
+    units = Counter(zip(*(values[who] for who in analysts), strict=True))
     counted = {who: _per_label(spans[who]) for who in analysts}
     for label in [ALL, *labels]:
         report.overall[label] = Scores(
-            alpha=alpha_of([_as_label(values[who], label, codes) for who in analysts]),
+            alpha=_alpha(_as_label(units, label, codes)),
             spans=tuple(_count_of(counted[who], label) for who in analysts))
     for a, b in combinations(analysts, 2):
-        both = seen[a] & seen[b]
-        mask = np.repeat(both, tokens.sizes)
+        both = [x and y for x, y in zip(seen[a], seen[b], strict=True)]
+        # a token of an article one of them did not see is missing (-1) and left out
+        table = units if len(analysts) == 2 else Counter(zip(values[a], values[b],
+                                                              strict=True))
         left = [s for s in spans[a] if both[s[0]]]
         right = [s for s in spans[b] if both[s[0]]]
         exact, overlap = matches(left, right)
@@ -136,14 +131,13 @@ def agree(articles: Sequence[Article], analysts: Sequence[str], labels: Sequence
             by_label[label] = Scores(
                 exact_f1=2 * _count_of(exact, label) / total if total else None,
                 overlap_f1=2 * _count_of(overlap, label) / total if total else None,
-                kappa=kappa_of(_as_label(values[a][mask], label, codes),
-                               _as_label(values[b][mask], label, codes)),
+                kappa=_kappa(_as_label(table, label, codes)),
                 spans=(n_left, n_right))
         report.pairs[(a, b)] = by_label
         # a claim in an article without SOURCE links agrees (no source on either side): only
         # the linked articles are looked at claim by claim
-        linked = {int(i) for i in np.flatnonzero(both)
-                  if any(r.label == SOURCE for r in articles[i].relations)}
+        linked = {i for i, yes in enumerate(both)
+                  if yes and any(r.label == SOURCE for r in articles[i].relations)}
         agreed, claims = source_agreement([articles[i] for i in sorted(linked)], a, b, claim)
         common = {s[:3] for s in left if s[3] == claim} & {s[:3] for s in right
                                                            if s[3] == claim}
@@ -186,6 +180,9 @@ def matches(left: list[Extent], right: list[Extent]) -> tuple[dict[str, int], di
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
+# How many tokens have each tuple of codes, one code an analyst (-1: missing)
+Units = Counter[tuple[int, ...]]
+
 
 def token_bounds(text: str) -> tuple[list[int], list[int]]:
     """The (starts, ends) of the text's tokens for agreement: words and marks."""
@@ -193,52 +190,67 @@ def token_bounds(text: str) -> tuple[list[int], list[int]]:
     return [start for start, _ in spans], [end for _, end in spans]
 
 
-def token_values(bounds: tuple[list[int], list[int]], spans: list[Span],
-                 codes: dict[str, int]) -> Any:
-    """Each token's code: the label of the innermost span that covers it, else ``O`` (0).
-    A span longer than another is drawn first, so the inner one is drawn over it."""
-    import numpy as np
+def token_values(bounds: tuple[list[int], list[int]], spans: Iterable[Span],
+                 codes: dict[str, int]) -> list[int]:
+    """Each token's code: the label of the innermost span that covers it (all its
+    characters inside the span), else ``O`` (0)."""
+    extents = [(0, s.start, s.end, s.label) for s in spans]
+    return _token_codes([bounds], extents, [True], codes)
 
-    starts, ends = bounds
-    out = np.zeros(len(starts), dtype=np.int64)
-    for span in sorted(spans, key=len, reverse=True):
-        first = bisect_left(starts, span.start)
-        last = bisect_right(ends, span.end)
-        if last > first:
-            out[first:last] = codes.get(span.label, len(codes))
+
+def _token_codes(bounds: Sequence[tuple[list[int], list[int]]], extents: Sequence[Extent],
+                 seen: Sequence[bool], codes: dict[str, int]) -> list[int]:
+    """One analyst's code for every token of every article, one article after another:
+    -1 in an article they did not see. ``extents`` are in each article's order; a longer
+    span is painted first, so an inner one is painted over it (of two as long, the later)."""
+    by_article: dict[int, list[Extent]] = {}
+    for extent in extents:
+        by_article.setdefault(extent[0], []).append(extent)
+    out: list[int] = []
+    for i, (starts, ends) in enumerate(bounds):
+        if not seen[i]:
+            out += [-1] * len(starts)
+            continue
+        row = [0] * len(starts)
+        for _, start, end, label in sorted(by_article.get(i, ()), key=lambda e: e[1] - e[2]):
+            first = bisect_left(starts, start)
+            last = bisect_right(ends, end)
+            if last > first:
+                row[first:last] = [codes.get(label, len(codes))] * (last - first)
+        out += row
     return out
 
 
-def _as_label(values: Any, label: str, codes: dict[str, int]) -> Any:
-    """The codes as they are (every label), or 1 / 0 for this label; -1 stays missing."""
+def _as_label(units: Units, label: str, codes: dict[str, int]) -> Units:
+    """The counts as they are (every label), or with each code 1 (this label) or 0; -1
+    stays missing."""
     if label == ALL:
-        return values
-    return (values == codes[label]).astype(values.dtype) - (values < 0) * 2
+        return units
+    code = codes[label]
+    out: Units = Counter()
+    for key, count in units.items():
+        out[tuple(-1 if v < 0 else int(v == code) for v in key)] += count
+    return out
 
 
-def kappa_of(left: Any, right: Any) -> float | None:
-    """Cohen's kappa of two code arrays (-1: missing), by their confusion matrix."""
-    import numpy as np
-
-    both = (left >= 0) & (right >= 0)
-    left, right = left[both], right[both]
-    if not len(left):
+def _kappa(table: Units) -> float | None:
+    """Cohen's kappa from the counts of (left, right) code pairs (-1: missing)."""
+    rows: Counter[int] = Counter()
+    columns: Counter[int] = Counter()
+    agreed = 0
+    for (left, right), count in table.items():
+        if left >= 0 and right >= 0:
+            rows[left] += count
+            columns[right] += count
+            agreed += count if left == right else 0
+    n = rows.total()
+    if not n:
         return None
-    size = int(max(left.max(), right.max())) + 1
-    table = np.bincount(left * size + right, minlength=size * size).reshape(size, size)
-    n = table.sum()
-    observed = np.trace(table) / n
-    expected = float((table.sum(axis=1) * table.sum(axis=0)).sum()) / (n * n)
+    observed = agreed / n
+    expected = sum(rows[code] * columns[code] for code in rows) / (n * n)
     if expected == 1:
         return 1.0 if observed == 1 else None
-    return float((observed - expected) / (1 - expected))
-
-
-def alpha_of(coders: Sequence[Any]) -> float | None:
-    """Krippendorff's alpha of code arrays (-1: missing)."""
-    import numpy as np
-
-    return _alpha(np.stack(coders) if coders else np.zeros((0, 0)))
+    return (observed - expected) / (1 - expected)
 
 
 def f1(left: list[Extent], right: list[Extent], exact: bool) -> float | None:
@@ -250,67 +262,54 @@ def f1(left: list[Extent], right: list[Extent], exact: bool) -> float | None:
     return 2 * sum(matched.values()) / (len(left) + len(right))
 
 
+def _encoded(coders: Sequence[Sequence[str | None]]) -> Units:
+    codes: dict[str, int] = {}
+    return Counter(zip(*([-1 if v is None else codes.setdefault(v, len(codes)) for v in side]
+                         for side in coders), strict=True))
+
+
 def kappa(left: Sequence[str | None], right: Sequence[str | None]) -> float | None:
     """Cohen's kappa over the units both coded (values of any kind; None: missing)."""
-    import numpy as np
-
-    codes: dict[str, int] = {}
-    encode = [np.array([-1 if v is None else codes.setdefault(v, len(codes)) for v in side])
-              for side in (left, right)]
-    return kappa_of(*encode)
+    return _kappa(_encoded([left, right]))
 
 
 def alpha(coders: Sequence[Sequence[str | None]]) -> float | None:
     """Krippendorff's alpha, nominal, over units (None: missing)."""
-    import numpy as np
-
-    codes: dict[str, int] = {}
-    return _alpha(np.array([[np.nan if v is None else codes.setdefault(v, len(codes))
-                             for v in values] for values in coders], dtype=float))
+    return _alpha(_encoded(coders))
 
 
-def _alpha(data: Any) -> float | None:
-    """Krippendorff's alpha (nominal) of a coders x units array (nan or < 0: missing).
+def _alpha(units: Units) -> float | None:
+    """Krippendorff's alpha (nominal) from how many units have each tuple of codes, one
+    code a coder (-1: missing).
 
     From the coincidence matrix, as Krippendorff (2011) computes it: a unit coded by m_u
     coders adds n_uc n_uk / (m_u - 1) to o_ck (c != k) and n_uc (n_uc - 1) / (m_u - 1) to
     o_cc; then alpha = 1 - (n - 1) * (sum of o_ck, c != k) / (sum of n_c n_k, c != k).
     Checked against his worked example and against the ``krippendorff`` package in the
-    tests; written with numpy over all units at once, one ``bincount`` a pair of coders,
-    since a pair of analysts over 2,000 articles is 800,000 units (the package took a third
-    of a second a label).
+    tests. The ordered pairs of values are counted as integers for each m_u and divided
+    once: a pair of analysts over 2,000 articles is 800,000 units, but a few distinct tuples.
     """
-    import numpy as np
-
-    if data.ndim != 2 or data.shape[0] < 2 or data.size == 0:
-        return None
-    if data.dtype.kind == "f":
-        data = np.where(np.isnan(data), -1, data)
-    data = data.astype(np.int64, copy=False)
-    size = int(data.max()) + 1
-    if size < 1:
-        return None
-    valid = data >= 0
-    coders = np.count_nonzero(valid, axis=0)
-    if not (coders >= 2).any():
-        return None
-    # a unit one coder saw tells nothing of agreement: its weight is 0
-    weights = np.where(coders >= 2, 1.0 / np.maximum(coders - 1, 1), 0.0)
-    # o_ck: each ordered pair of coders of a unit, c from one and k from the other (a pair
-    # with a missing value goes to a last cell, left out); no unit is copied out
-    cells = size * size
-    coincidences = np.zeros(cells)
-    for i, j in permutations(range(data.shape[0]), 2):
-        pair = np.where(valid[i] & valid[j], data[i] * size + data[j], cells)
-        coincidences += np.bincount(pair, weights=weights, minlength=cells + 1)[:cells]
-    coincidences = coincidences.reshape(size, size)
-    totals = coincidences.sum(axis=1)
-    n = totals.sum()
-    expected = n * n - (totals * totals).sum()
-    if expected == 0:
+    pairs: dict[int, Counter[tuple[int, int]]] = {}
+    for key, count in units.items():
+        coded = [v for v in key if v >= 0]
+        if len(coded) < 2:
+            continue  # a unit one coder saw tells nothing of agreement
+        mine = pairs.setdefault(len(coded), Counter())
+        for c, k in permutations(coded, 2):
+            mine[c, k] += count
+    coincidences: dict[tuple[int, int], float] = {}
+    for coders, counted in pairs.items():
+        for cell, count in counted.items():
+            coincidences[cell] = coincidences.get(cell, 0.0) + count / (coders - 1)
+    totals: dict[int, float] = {}
+    for (c, _), value in coincidences.items():
+        totals[c] = totals.get(c, 0.0) + value
+    n = sum(totals.values())
+    expected = n * n - sum(total * total for total in totals.values())
+    if not coincidences or expected == 0:
         return None  # one value among the units two coders saw: alpha is not defined
-    observed = n - np.trace(coincidences)
-    return float(1 - (n - 1) * observed / expected)
+    observed = n - sum(value for (c, k), value in coincidences.items() if c == k)
+    return 1 - (n - 1) * observed / expected
 
 
 def source_agreement(articles: Sequence[Article], a: str, b: str, claim: str = "CLAIM"

@@ -1,18 +1,21 @@
-"""Adding many articles to a dataset at once, all or nothing.
+"""Adding many articles to a dataset at once, all or nothing, across any crash.
 
 An import either puts every one of its articles and labels in place or leaves the dataset
-as it was. In order:
+as it was, whenever it is killed. In order:
 
 1. *check*: every article file it merges into is read and checked (nothing is locked or
    written yet), so a broken file stops the import before the first byte is written;
-2. *stage*: new articles go to temp files beside their place, made durable together by one
-   ``os.sync()`` (2,000 fsyncs would take seconds);
-3. *commit*: a new article is linked into place (``link`` never replaces an article
-   another process made meanwhile: that one is merged into instead; it needs no lock, so
-   an import of 100,000 articles makes no 100,000 lock files), and under its lock an
-   existing one is read again, merged and replaced; then the new labels;
-4. on any failure during the commit, what this import put in place is taken back: new
-   files removed, merged files restored, each only if nobody has written it since.
+2. *stage*: each new article, and each article it merges into as merged, is written to a
+   temp file beside its place (``commit.py``: named with this process's owner token); an
+   article merged into keeps the signature of the file it was merged from;
+3. *commit*, under the dataset's exclusive lock (no save, no other commit meanwhile): an
+   article merged into that someone saved since, or a new one that someone made since, is
+   merged again from the file as it is now; the label set is read afresh and staged if it
+   changes; then every staged file goes in place through one journal (``commit.Commit``).
+
+Nothing in place is ever taken back: before the commit point nothing is in place (the
+temp files are removed), after it everything goes in place, if not by this process then
+by the next one to open the dataset.
 """
 
 from __future__ import annotations
@@ -27,24 +30,26 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tui.core import token_cache
+from tui.core import failpoints, token_cache
 from tui.core.article_file import Item, merge, new_tables, read_article
+from tui.core.commit import Commit, check_staged
+from tui.core.files import Missing, NotReadable, open_regular
 from tui.core.model import LabelSet
 from tui.core.storage import (
-    AtomicStorage,
+    CorruptFileError,
     StorageError,
     discard,
-    fsync_folder,
+    parse_json,
     read_json,
+    read_locked,
     signature,
     stage,
-    write_atomic,
-    write_json_atomic,
 )
 
 if TYPE_CHECKING:
     from tui.core.dataset import Dataset
 
+Signature = tuple[int, int, int]
 
 
 @dataclass(slots=True)
@@ -52,19 +57,10 @@ class Staged:
     """New articles already written to temp files beside their place (by a merge, in two
     processes): for each id its temp file, the file's signature and the spans it holds;
     ``load`` gives an article's item and status rows again, should another process make
-    the article before it is linked (it is then merged into instead)."""
+    the article before the commit (it is then merged into instead)."""
 
-    temps: dict[str, tuple[str, tuple[int, int, int], int]]
+    temps: dict[str, tuple[str, Signature, int]]
     load: Callable[[str], tuple[Item, list[dict[str, Any]]]]
-
-
-@dataclass(slots=True)
-class _Done:
-    """One article this import has put in place, and how to take it back."""
-
-    path: Path
-    signature: tuple[int, int, int]
-    old: bytes | None  # the file before (None: the article is new)
 
 
 class BulkImport:
@@ -83,7 +79,10 @@ class BulkImport:
         self.labels = labels
         self.label_set = label_set
         self.results: dict[str, tuple[bool, int]] = {}
-        self.done: list[_Done] = []
+        # What is staged: each article's temp file's signature, and the signature of the
+        # file it was merged from (None: a new article)
+        self.made: dict[str, Signature] = {}
+        self.basis: dict[str, Signature | None] = {}
 
     def run(self) -> list[tuple[bool, int]]:
         # The import makes no reference cycles, and the collector's passes over the
@@ -100,57 +99,107 @@ class BulkImport:
     def _run(self) -> list[tuple[bool, int]]:
         dataset = self.dataset
         listed = listed_names(dataset.folder)
-        existing = set()
+        existing = []
         for doc_id in self.items:  # check: a broken file raises here, nothing written yet
             if f"{doc_id}.json" not in listed:
-                continue  # one made after the listing is found by link and merged into
+                continue  # one made after the listing is found at the commit, merged into
             data = read_json(dataset.path(doc_id))
             if data is not None:
                 read_article(dataset.path(doc_id), data)
-                existing.add(doc_id)
+                existing.append(doc_id)
         if not self.items and not self.labels and self.label_set is None and not self.staged:
             return []
-        new = [doc_id for doc_id in self.items if doc_id not in existing]
-        dataset._writable()
-        folder = str(dataset.folder)
-        staged: dict[str, tuple[str, tuple[int, int, int]]] = {}
+        known = set(existing)
+        new = [doc_id for doc_id in self.items if doc_id not in known]
+        change = Commit(dataset.folder, dataset.token())
+        labels: LabelSet | None = None
         try:
+            folder = str(dataset.folder)
             for doc_id in new:
                 document, spans, relations = self.items[doc_id]
                 tables = new_tables(document)
                 added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
                                  self.replace_statuses)
-                staged[doc_id] = stage(f"{folder}/{doc_id}.json", orjson.dumps(tables),
-                                       fsync=False)
+                self._stage(change, f"{folder}/{doc_id}.json", orjson.dumps(tables), None)
                 self.results[doc_id] = (True, added)
             for doc_id, (temp, made, added) in (self.staged.temps.items() if self.staged
                                                  else ()):
-                staged[doc_id] = (temp, made)
+                change.add(f"{doc_id}.json", temp)
+                self.made[doc_id], self.basis[doc_id] = made, None
                 self.results[doc_id] = (True, added)
                 self.order.append(doc_id)
-            if staged:
-                os.sync()
-            for doc_id, (temp, made) in staged.items():
-                self._link(doc_id, temp, made)
-            for doc_id in [d for d in self.items if d not in self.results]:
-                self._merge(doc_id)
-            if staged:
-                fsync_folder(dataset.folder)
-            if self.label_set is not None:
-                for name in self.labels:
-                    self.label_set.add(name)
-                dataset.replace_labels(self.label_set)
-            elif self.labels:
-                dataset.ensure_labels(self.labels)
+            for doc_id in existing:
+                self._merge(change, doc_id)
+            failpoints.point("staged")
+            with dataset.committing():
+                self._settle(change)
+                labels = self._labels()
+                if labels is not None:
+                    dataset.stage_labels(labels, change)
+                change.run()
         except BaseException:
-            self._take_back()
+            if not change.decided():
+                for temp in change.temps():
+                    discard(temp)
             raise
-        finally:
-            for temp, _ in staged.values():
-                discard(temp)
+        if labels is not None:
+            dataset.labels = labels
         if self.keep_tokens:
             self._keep_tokens(new)
         return [self.results[doc_id] for doc_id in self.order]
+
+    def _stage(self, change: Commit, path: str, payload: bytes, basis: Signature | None
+               ) -> None:
+        doc_id = path.rpartition("/")[2][:-5]
+        temp, made = stage(path, payload, fsync=False, token=change.token)
+        change.add(f"{doc_id}.json", temp)
+        self.made[doc_id], self.basis[doc_id] = made, basis
+
+    def _merge(self, change: Commit, doc_id: str) -> None:
+        """Merge this import's item into the article's file as it is now; stage the
+        result if it changes the file."""
+        path = self.dataset.path(doc_id)
+        basis, tables = _read(path)
+        if tables is None:
+            tables = new_tables(self.items[doc_id][0])
+        else:
+            read_article(path, tables)
+        _, spans, relations = self.items[doc_id]
+        added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
+                              self.replace_statuses)
+        self.results[doc_id] = (basis is None, added)
+        if basis is None or added or linked:
+            self._stage(change, str(path), orjson.dumps(tables), basis)
+
+    def _settle(self, change: Commit) -> None:
+        """Under the dataset's lock, before the commit: an article someone saved since it
+        was merged, or made since this import staged it as new, is merged (again) from its
+        file as it is now; every other staged file is checked to be still there."""
+        folder = str(self.dataset.folder)  # strings: 100,000 paths, pathlib costs here
+        for doc_id, basis in list(self.basis.items()):
+            name = f"{doc_id}.json"
+            now = signature(f"{folder}/{name}")
+            if now == (basis or (0, 0, 0)):
+                check_staged(f"{folder}/{change.moves[name]}", self.made[doc_id])
+                continue
+            discard(f"{folder}/{change.moves.pop(name)}")
+            del self.basis[doc_id]
+            if doc_id not in self.items and self.staged is not None:
+                self.items[doc_id], self.statuses[doc_id] = self.staged.load(doc_id)
+            self._merge(change, doc_id)
+
+    def _labels(self) -> LabelSet | None:
+        """The label set to commit, read afresh under the lock (None: it stays)."""
+        if self.label_set is not None:
+            for name in self.labels:
+                self.label_set.add(name)
+            return self.label_set
+        if not self.labels:
+            return None
+        labels = self.dataset._load_labels()
+        for name in self.labels:
+            labels.add(name)
+        return labels
 
     def _keep_tokens(self, new: list[str]) -> None:
         """Keep the tokens of the new articles, and of the others that have none that check
@@ -167,56 +216,27 @@ class BulkImport:
                 kept.close()
             token_cache.fill(folder, texts)
 
-    def _link(self, doc_id: str, temp: str, made: tuple[int, int, int]) -> None:
-        """Put a staged new article in place. No lock is needed: ``link`` is atomic and
-        never replaces a file, and the article's signature is the temp file's (a link
-        keeps inode, mtime and size), so a save by someone else in between still tells."""
-        path = f"{self.dataset.folder}/{doc_id}.json"
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            del self.results[doc_id]  # made meanwhile by someone else: merged below
-            if doc_id not in self.items and self.staged is not None:
-                self.items[doc_id], self.statuses[doc_id] = self.staged.load(doc_id)
-            return
-        except OSError as exc:
-            raise StorageError(f"{path}: not saved: {exc.strerror or exc}") from exc
-        self.done.append(_Done(Path(path), made, None))
 
-    def _merge(self, doc_id: str) -> None:
-        path = self.dataset.path(doc_id)
-        document, spans, relations = self.items[doc_id]
-        with self.dataset._lock(doc_id):
-            old = _read_bytes(path)
-            tables = AtomicStorage(path).read()
-            if tables is None:
-                tables = new_tables(document)
-            else:
-                read_article(path, tables)
-            added, linked = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
-                                  self.replace_statuses)
-            self.results[doc_id] = (old is None, added)
-            if old is None or added or linked:
-                write_json_atomic(path, tables)
-                self.done.append(_Done(path, signature(path), old))
-
-    def _take_back(self) -> None:
-        """Undo what this import put in place, newest first, where nobody wrote since.
-
-        Under the article's lock where it can be taken; where even that fails (someone
-        removing the folder of locks as fast as it is made), without it: a partial import
-        would be worse than the small race.
-        """
-        for done in reversed(self.done):
-            with contextlib.ExitStack() as held, contextlib.suppress(OSError, StorageError):
-                with contextlib.suppress(StorageError):
-                    held.enter_context(self.dataset._lock(done.path.stem))
-                if signature(done.path) != done.signature:
-                    continue  # written by someone else since: theirs now
-                if done.old is None:
-                    done.path.unlink()
-                else:
-                    write_atomic(done.path, done.old)
+def _read(path: Path) -> tuple[Signature | None, Any]:
+    """The signature and the parsed tables of the article file at ``path`` (None, None:
+    there is none), both of the one file read."""
+    try:
+        fd = open_regular(path)
+    except Missing:
+        return None, None
+    except NotReadable as exc:
+        raise CorruptFileError(f"{path}: cannot read: {exc}; the file is left as it is"
+                               ) from exc
+    try:
+        info = os.fstat(fd)
+        data = read_locked(fd)
+    finally:
+        os.close(fd)
+    tables = parse_json(path, data)
+    if not isinstance(tables, dict):
+        raise CorruptFileError(f"{path}: not a Gloss article file (top level is not an"
+                               " object)")
+    return (info.st_ino, info.st_mtime_ns, info.st_size), tables
 
 
 def _combined(items: list[Item]) -> dict[str, Item]:
@@ -241,10 +261,3 @@ def listed_names(folder: Path) -> set[str]:
     except OSError as exc:
         raise StorageError(f"{folder}: cannot read the dataset folder: "
                            f"{exc.strerror or exc}") from exc
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None

@@ -31,7 +31,7 @@ from tui.core.claim_index import names_given
 from tui.core.dataset import Dataset
 from tui.core.model import Document, GlossError, LabelSet, Relation
 from tui.core.schema import ABOUT, SOURCE
-from tui.core.storage import CorruptFileError, signature
+from tui.core.storage import CorruptFileError
 
 FOLDER = cache_file.FOLDER
 NAME = "claims.json"
@@ -68,9 +68,8 @@ def cached_articles(dataset: Dataset, problems: list[str], *, write: bool = True
     entries: dict[str, list[Any]] = {}
     found: list[tuple[Article, Given]] = []
     changed = False
-    folder = str(dataset.folder)
     for doc_id in dataset.ids():
-        seen = list(signature(f"{folder}/{doc_id}.json"))  # a string: pathlib costs here
+        seen = list(dataset.stamp(doc_id))
         entry = old.get(doc_id)
         item = _from_entry(doc_id, entry) if entry and entry[0] == seen else None
         if item is None:

@@ -1,14 +1,18 @@
 """Dataset: the one API for reading and writing annotations.
 
 One TinyDB file per article, ``<folder>/<article id>.json`` (its tables: see
-``article_file.py``). Every save takes the article's lock, reads the file, writes the
-whole new file atomically and releases: nothing is cached between saves that another
-process could have changed, so two processes never lose each other's updates, and when a
-save method returns the span is on disk.
+``article_file.py``). Every save takes the dataset's lock (shared) and the article's (the
+file itself: ``storage.py``), reads the file, writes the whole new file atomically and
+releases: nothing is cached between saves that another process could have changed, so two
+processes never lose each other's updates, and when a save method returns the span is on
+disk. An edit of many spans is one save (``save_steps``); a write of many files (an
+import, a merge, the label set) is one commit (``commit.py``): all of it or none of it,
+whenever the process dies. Opening a dataset to write finishes what a dead writer left.
 
 Reading never writes: a dataset opened ``read_only`` (stats, export) never makes its
-folder, its locks or its label file, and a dataset that does not exist yet is made by its
-first write, so a refused import leaves nothing behind.
+folder or its label file, nor finishes a commit cut short (it reads its files where they
+are), and a dataset that does not exist yet is made by its first write, so a refused
+import leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -16,20 +20,24 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core import token_cache
+import orjson
+
+from tui.core import commit, failpoints, token_cache
 from tui.core.article_file import (
     Article,
     Item,
     find_key,
     next_key,
     read_article,
-    span_key,
 )
+from tui.core.edits import Step
+from tui.core.files import Missing
 from tui.core.model import (
     REVIEWER,
     STATUSES,
@@ -42,19 +50,23 @@ from tui.core.model import (
 )
 from tui.core.storage import (
     LOCK_TIMEOUT_S,
-    AtomicStorage,
     CorruptFileError,
     StorageError,
-    exclusive_lock,
-    leftover_temps,
+    Waiting,
+    article_lock,
+    discard,
+    folder_lock,
+    fsync_folder,
+    parse_json,
     read_json,
+    read_locked,
     signature,
-    try_lock,
-    write_atomic,
-    write_json_atomic,
+    stage,
+    write_reason,
 )
 from tui.core.suggest import rejections
 from tui.core.suggest.suggestion import Suggestion
+from tui.core.tables import ArticleTables
 
 if TYPE_CHECKING:
     from tui.core.bulk import Staged
@@ -64,7 +76,7 @@ __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
 LABELS_FILE = "labels.json"
 PATTERNS_FILE = "patterns.jsonl"  # the pattern file given last (suggest/patterns.py)
-LOCKS = ".locks"
+COMMIT_TIMEOUT_S = 120.0  # a commit waits this long for another one (saying so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +105,6 @@ class ImportResult:
     ids: list[str] = field(default_factory=list)
 
 
-
-
 class Dataset:
     def __init__(self, folder: Path | str, annotator: str,
                  lock_timeout: float = LOCK_TIMEOUT_S, *, read_only: bool = False) -> None:
@@ -102,12 +112,21 @@ class Dataset:
         self.annotator = annotator
         self.lock_timeout = lock_timeout
         self.read_only = read_only
+        # Told once when a commit waits for another process's (the command line says it)
+        self.waiting: Waiting | None = None
+        self.owner = commit.Owner(self.folder)  # whose temp files this one's are
+        weakref.finalize(self, self.owner.release)
+        self._pending: dict[str, str] = {}  # a commit cut short: name -> temp to read
         if self.folder.exists() and not self.folder.is_dir():
             raise StorageError(f"{self.folder}: not a folder")
         if self.folder.exists() and not read_only:
             if not os.access(self.folder, os.W_OK | os.X_OK):
                 raise StorageError(f"{self.folder}: the dataset folder is not writable")
-            self._remove_leftover_temps()
+            commit.tidy(self.folder, lock_timeout)
+            token_cache.remove_leftovers(self.folder)
+        elif self.folder.is_dir():
+            self._pending = commit.pending(self.folder, lock_timeout)
+        self._prefix = f"{self.folder}/"
         self._texts: dict[str, Document] = {}  # text never changes under an id: safe to keep
         # The tables this process last wrote, with the file's signature then (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
@@ -128,9 +147,20 @@ class Dataset:
     def path(self, doc_id: str) -> Path:
         return self.folder / f"{doc_id}.json"
 
-    def _lock(self, name: str) -> contextlib.AbstractContextManager[None]:
+    def stamp(self, doc_id: str) -> tuple[int, int, int]:
+        """The signature of the file ``article`` reads for ``doc_id`` (the caches' key)."""
+        name = f"{doc_id}.json"
+        return signature(self._prefix + self._pending.get(name, name))
+
+    def _source(self, name: str) -> Path:
+        """Where a reader reads the file ``name``: itself, or the temp file a commit cut
+        short still has to put in its place (see commit.pending)."""
+        return self.folder / self._pending.get(name, name)
+
+    def token(self) -> str:
+        """This process's owner token for temp files in the dataset (commit.Owner)."""
         self._writable()
-        return exclusive_lock(self.folder / LOCKS / f"{name}.lock", self.lock_timeout)
+        return self.owner.claim()
 
     def _writable(self) -> None:
         """Make the folder on the first write; refuse every write when reading only."""
@@ -142,24 +172,36 @@ class Dataset:
             raise StorageError(f"{self.folder}: cannot make the dataset folder: "
                                f"{exc.strerror or exc}") from exc
 
-    def _remove_leftover_temps(self) -> None:
-        """A crash mid-save leaves a temp file; remove it unless its writer is still alive."""
-        token_cache.remove_leftovers(self.folder)
-        for temp in leftover_temps(self.folder):
-            doc_id = temp.name[1:].split(".", 1)[0]
-            fd = try_lock(self.folder / LOCKS / f"{doc_id}.lock")
-            if fd is None:
-                continue
-            try:
-                temp.unlink(missing_ok=True)
-            finally:
-                os.close(fd)
+    @contextlib.contextmanager
+    def _shared(self) -> Iterator[None]:
+        """Hold the dataset's lock shared (a save): no commit of several files runs
+        meanwhile. A journal found under it is a dead writer's: finished first."""
+        self._writable()
+        while True:
+            with folder_lock(self.folder, exclusive=False, timeout=self.lock_timeout):
+                if not os.path.lexists(self.folder / commit.JOURNAL):
+                    yield
+                    return
+            with folder_lock(self.folder, exclusive=True, timeout=self.lock_timeout):
+                commit.recover(self.folder)
+
+    @contextlib.contextmanager
+    def committing(self) -> Iterator[None]:
+        """Hold the dataset's lock alone, for a commit of several files (``commit.py``);
+        a commit cut short by a crash is finished first. Waits for another commit (up to
+        ``COMMIT_TIMEOUT_S``), saying so through ``waiting`` after a second."""
+        self._writable()
+        with folder_lock(self.folder, exclusive=True,
+                         timeout=max(COMMIT_TIMEOUT_S, self.lock_timeout),
+                         waiting=self.waiting):
+            commit.recover(self.folder)
+            yield
 
     # -- labels ----------------------------------------------------------------------
 
     def _load_labels(self) -> LabelSet:
         path = self.folder / LABELS_FILE
-        records = read_json(path)
+        records = read_json(self._source(LABELS_FILE))
         if records is None:
             return LabelSet.default()
         try:
@@ -167,21 +209,51 @@ class Dataset:
         except GlossError as exc:
             raise CorruptFileError(f"{path}: {exc}") from exc
 
+    def stage_labels(self, labels: LabelSet, change: commit.Commit) -> None:
+        """Add the label set's file to ``change`` (under the dataset's lock), unless the
+        file already holds exactly that set."""
+        records = labels.to_records()
+        path = self.folder / LABELS_FILE
+        if read_json(path) == records:
+            return
+        temp, _ = stage(str(path), orjson.dumps(records), fsync=False, token=self.token())
+        change.add(LABELS_FILE, temp)
+
     def replace_labels(self, labels: LabelSet) -> None:
-        with self._lock("labels"):
-            write_json_atomic(self.folder / LABELS_FILE, labels.to_records())
-        self.labels = labels
+        self._change_labels(lambda _: labels)
 
     def ensure_labels(self, names: Iterable[str]) -> list[str]:
         """Add the labels not yet in the set (a key and a colour each); return the new ones."""
-        with self._lock("labels"):
-            self.labels = self._load_labels()
-            added = [name for name in dict.fromkeys(names) if self.labels.get(name) is None]
-            if added:
-                for name in added:
-                    self.labels.add(name)
-                write_json_atomic(self.folder / LABELS_FILE, self.labels.to_records())
+        added: list[str] = []
+
+        def grown(current: LabelSet) -> LabelSet:
+            added.extend(n for n in dict.fromkeys(names) if current.get(n) is None)
+            for name in added:
+                current.add(name)
+            return current
+
+        self._change_labels(grown)
         return added
+
+    def _change_labels(self, change: Any) -> None:
+        """The label set read afresh under the dataset's lock, changed and committed."""
+        with self.committing():
+            labels = change(self._load_labels())
+            self._commit(lambda staged: self.stage_labels(labels, staged))
+        self.labels = labels
+
+    def _commit(self, stage_into: Callable[[commit.Commit], object]) -> None:
+        """One commit of what ``stage_into`` stages (under the dataset's lock): all of it
+        in place, or, if anything fails before the journal, none of it and no temp file."""
+        staged = commit.Commit(self.folder, self.token())
+        try:
+            stage_into(staged)
+            staged.run()
+        except BaseException:
+            if not staged.decided():
+                for temp in staged.temps():
+                    discard(temp)
+            raise
 
     # -- reading ---------------------------------------------------------------------
 
@@ -193,6 +265,8 @@ class Dataset:
         except OSError as exc:
             raise StorageError(f"{self.folder}: cannot read the dataset folder: "
                                f"{exc.strerror or exc}") from exc
+        if self._pending:
+            names = list({*names, *self._pending})
         return sorted(name[:-5] for name in names if ARTICLE_FILE.match(name))
 
     def is_empty(self) -> bool:
@@ -201,7 +275,7 @@ class Dataset:
     def article(self, doc_id: str) -> Article:
         """Read one article file (no lock: a file is always whole), checked whole."""
         path = self.path(doc_id)
-        data = read_json(path)
+        data = read_json(self._source(path.name))
         if data is None:
             raise GlossError(f"no article {doc_id} in {self.folder}")
         return read_article(path, data)
@@ -263,15 +337,10 @@ class Dataset:
                      keep_tokens: bool = True, replace_statuses: bool = True,
                      staged: Staged | None = None) -> list[tuple[bool, int]]:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
-        then replaces it), all or nothing.
+        then replaces it), all or nothing, across any crash (``bulk.py``, ``commit.py``).
 
         Every article file to merge into is read and checked first: a broken one stops
-        the import before anything is written. New articles are written to temp files,
-        made durable together by one ``sync`` and linked into place (``link`` never
-        replaces an article another process just made); articles that exist are merged
-        under their lock. If anything fails on the way, what this import already put in
-        place is taken back, so the dataset is as it was. Returns (new, spans added) for
-        each item.
+        the import before anything is written. Returns (new, spans added) for each item.
         """
         from tui.core.bulk import BulkImport
 
@@ -292,37 +361,30 @@ class Dataset:
         by another process) is not saved twice: the one already there is returned.
         """
         with self._tables(doc_id) as tables:
-            spans = tables["spans"]
-            same_id = None
-            for key, row in spans.items():
-                if row["id"] == span.id:
-                    same_id = key
-                    break
-                if span_key(row) == span.key:
-                    return Span.from_record(row)
-            spans[same_id or str(next_key(spans))] = span.to_record()
-        return span
+            return ArticleTables(doc_id, tables).save_span(span)
 
     def remove_span(self, doc_id: str, span_id: str) -> Span:
+        """Remove a span, and its links in the same write."""
         with self._tables(doc_id) as tables:
-            spans = tables["spans"]
-            key = self._span_key_of(doc_id, spans, span_id)
-            links = tables.get("relations", {})
-            for link in [k for k, r in links.items() if span_id in (r["head"], r["child"])]:
-                del links[link]  # a relation never points at a span that is gone
-            return Span.from_record(spans.pop(key))
+            return ArticleTables(doc_id, tables).remove_span(span_id)
 
     def relabel_span(self, doc_id: str, span_id: str, label: str) -> Span:
         with self._tables(doc_id) as tables:
-            spans = tables["spans"]
-            key = self._span_key_of(doc_id, spans, span_id)
-            span = Span.from_record(spans[key]).relabelled(label)
-            spans[key] = span.to_record()
-        return span
+            return ArticleTables(doc_id, tables).relabel_span(span_id, label)
 
     def restore_span(self, doc_id: str, span: Span) -> None:
         """Put back a removed span with its id and times (undo of a removal)."""
         self.save_span(doc_id, span)
+
+    def save_steps(self, doc_id: str, steps: Sequence[Step]) -> None:
+        """Save every step of an edit in one write of the article, in their order (links
+        removed, spans, links added: ``Edit.steps``), all or nothing: a step that cannot
+        be saved (a link to a span that is not there, a removal of what is not there)
+        fails the edit, and nothing of it is written. See ``tables.py`` for the rules."""
+        with self._tables(doc_id) as tables:
+            editor = ArticleTables(doc_id, tables)
+            for step in steps:
+                editor.apply(step)
 
     def set_status(self, doc_id: str, status: str, annotator: str | None = None) -> None:
         """Set this analyst's status of the article (``annotator``'s: a reviewer's)."""
@@ -341,28 +403,11 @@ class Dataset:
         save queue saves in the order of the keys, spans first). The same link (head,
         child, label) saved by another process is not saved twice: that one is returned."""
         with self._tables(doc_id) as tables:
-            spans = {row["id"] for row in tables["spans"].values()}
-            missing = [i for i in (relation.head, relation.child) if i not in spans]
-            if missing:
-                raise GlossError(f"article {doc_id} has no span {missing[0]} to link")
-            links = tables.setdefault("relations", {})
-            same_id = None
-            for key, row in links.items():
-                if row["id"] == relation.id:
-                    same_id = key
-                    break
-                if (row["head"], row["child"], row["label"]) == relation.key:
-                    return Relation.from_record(row)
-            links[same_id or str(next_key(links))] = relation.to_record()
-        return relation
+            return ArticleTables(doc_id, tables).save_relation(relation)
 
     def remove_relation(self, doc_id: str, relation_id: str) -> Relation:
         with self._tables(doc_id) as tables:
-            links = tables.setdefault("relations", {})
-            key = find_key(links, "id", relation_id)
-            if key is None:
-                raise GlossError(f"article {doc_id} has no relation {relation_id}")
-            return Relation.from_record(links.pop(key))
+            return ArticleTables(doc_id, tables).remove_relation(relation_id)
 
     # -- suggestions -----------------------------------------------------------------
 
@@ -383,8 +428,13 @@ class Dataset:
     def keep_patterns(self, data: bytes) -> None:
         """Keep a pattern file (checked by the caller) with the dataset, replacing the one
         kept before: ``gloss suggest`` and the reader read it when none is given."""
-        with self._lock("patterns"):
-            write_atomic(self.folder / PATTERNS_FILE, data)
+        def kept(staged: commit.Commit) -> None:
+            temp, _ = stage(str(self.folder / PATTERNS_FILE), data, fsync=False,
+                            token=self.token())
+            staged.add(PATTERNS_FILE, temp)
+
+        with self.committing():
+            self._commit(kept)
 
     def kept_patterns(self) -> Path | None:
         path = self.folder / PATTERNS_FILE
@@ -394,39 +444,53 @@ class Dataset:
     def _tables(self, doc_id: str) -> Iterator[dict[str, Any]]:
         """One locked read-modify-write of an article's TinyDB tables.
 
-        TinyDB's own ``Table.contains`` + ``insert`` read and parse the file three times a
-        save; on a 1 MB article with 5,000 spans that is most of a save's time. This parses
-        it at most once, checks it whole (a broken file is never written over), hands over
-        the tables and writes them back once (nothing is written if the block raises). Nor
-        is it parsed at all when, under the lock, the file is still the very one this
-        process last wrote: same inode, mtime and size (another process's save replaces
-        the file, so it is read afresh). Every save still reaches the disk before it
-        returns.
+        Under the dataset's lock (shared: no commit of several files meanwhile) and the
+        article's (the file itself, ``storage.article_lock``), the file is read through
+        the descriptor locked, parsed once and checked whole (a broken file is never
+        written over); the tables are handed over and written back once, fsynced and
+        renamed into place (nothing is written if the block raises). Nor is the file
+        parsed at all when it is still the very one this process last wrote: same inode,
+        mtime and size (another process's save replaces the file, so it is read afresh).
+        Every save still reaches the disk before it returns.
         """
         path = self.path(doc_id)
-        with self._lock(doc_id):
-            before = signature(path)
+        with self._shared(), self._locked(doc_id) as (fd, info):
+            before = (info.st_ino, info.st_mtime_ns, info.st_size)
             cached = self._parsed.pop(doc_id, None)
             if cached is not None and cached[0] == before:
                 tables = cached[1]  # the file is the one this process last read or wrote
             else:
-                tables = AtomicStorage(path).read()
-                if tables is None:
-                    raise GlossError(f"no article {doc_id} in {self.folder}")
+                tables = parse_json(path, read_locked(fd))
+                if not isinstance(tables, dict):
+                    raise CorruptFileError(f"{path}: not a Gloss article file (top level is"
+                                           " not an object)")
                 read_article(path, tables)
             tables.setdefault("spans", {})
             yield tables  # an exception here or in the write leaves nothing cached
-            write_json_atomic(path, tables)
-            self._parsed[doc_id] = (signature(path), tables)
+            failpoints.point("save")
+            try:
+                payload = orjson.dumps(tables)
+            except orjson.JSONEncodeError as exc:  # nested past orjson's limit, say
+                raise StorageError(f"{path}: not saved: {exc}") from exc
+            temp, made = stage(str(path), payload, fsync=True, token=self.token())
+            try:
+                os.replace(temp, path)
+            except OSError as exc:
+                discard(temp)
+                raise StorageError(f"{path}: not saved: {write_reason(exc)}") from exc
+            fsync_folder(self.folder)
+            failpoints.point("saved")
+            self._parsed[doc_id] = (made, tables)
             while len(self._parsed) > 4:
                 self._parsed.pop(next(iter(self._parsed)))
 
-    @staticmethod
-    def _span_key_of(doc_id: str, spans: dict[str, Any], span_id: str) -> str:
-        key = find_key(spans, "id", span_id)
-        if key is None:
-            raise GlossError(f"article {doc_id} has no span {span_id}")
-        return key
+    @contextlib.contextmanager
+    def _locked(self, doc_id: str) -> Iterator[tuple[int, os.stat_result]]:
+        try:
+            with article_lock(self.path(doc_id), self.lock_timeout) as held:
+                yield held
+        except Missing:
+            raise GlossError(f"no article {doc_id} in {self.folder}") from None
 
 
 def summary(article: Article, analyst: str, reviewer: str = REVIEWER,

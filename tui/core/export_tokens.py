@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tui import __version__
 from tui.core import text as text_rules
 from tui.core import tokens as token_rules
 from tui.core.text import has_joiners, is_grapheme_boundary
@@ -55,7 +56,7 @@ def _code_hash() -> str:
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:
-            digest.update(importlib.metadata.version("gloss").encode())
+            digest.update(__version__.encode())
     return digest.hexdigest()[:12]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +31,14 @@ import orjson
 
 from tui.core.article_file import Item, merge, new_tables, read_article
 from tui.core.bulk import Staged, listed_names
+from tui.core.commit import remove_temps
 from tui.core.dataset import Dataset
 from tui.core.model import GlossError
 from tui.core.storage import CorruptFileError, StorageError, discard, read_json, stage
 
 # Below this many new articles a second process costs more than it saves.
 PARALLEL_FROM = 400
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class Counter(Protocol):
@@ -90,13 +93,14 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
     made_folder = bool(new) and not target.folder.exists()
     temps: dict[str, tuple[str, tuple[int, int, int], int]] = {}
     try:
-        if new:
-            target._writable()
-        items, statuses = _stage_all(target.folder, new, known, by_id, temps, progress)
+        token = target.token() if new else ""  # made before the fork: the helper's too
+        items, statuses = _stage_all(target.folder, new, known, by_id, temps, token,
+                                     progress)
     except BaseException:
         for temp, _, _ in temps.values():
             discard(temp)
         if made_folder:
+            target.owner.release()
             with contextlib.suppress(OSError):
                 target.folder.rmdir()  # a refused merge makes no dataset
         raise
@@ -117,13 +121,13 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
 
 
 def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, Files],
-               temps: dict[str, tuple[str, tuple[int, int, int], int]],
+               temps: dict[str, tuple[str, tuple[int, int, int], int]], token: str,
                progress: Counter | None
                ) -> tuple[list[Item], dict[str, list[dict[str, Any]]]]:
     """Stage the new articles (``temps`` filled as they are written, a second process
     taking every other one when there are many) and read the others' items; the first
     broken file in reading order stops it all."""
-    helper = _Helper(folder, [(d, by_id[d]) for d in new[1::2]]) \
+    helper = _Helper(folder, [(d, by_id[d]) for d in new[1::2]], token) \
         if len(new) >= PARALLEL_FROM else None
     mine = new[0::2] if helper is not None else new
     broken: list[_Broken] = []
@@ -131,7 +135,7 @@ def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, 
     statuses: dict[str, list[dict[str, Any]]] = {}
     try:
         try:
-            _stage_new(folder, [(d, by_id[d]) for d in mine], temps, progress)
+            _stage_new(folder, [(d, by_id[d]) for d in mine], temps, token, progress)
         except _Broken as exc:
             broken.append(exc)
         try:
@@ -158,7 +162,7 @@ def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, 
 
 
 def _stage_new(folder: Path, jobs: list[tuple[str, Files]],
-               temps: dict[str, tuple[str, tuple[int, int, int], int]],
+               temps: dict[str, tuple[str, tuple[int, int, int], int]], token: str,
                progress: Counter | None = None) -> None:
     """Read, check and make each new article, and write it to a temp file beside its
     place; ``temps`` gets each one as it is written."""
@@ -169,7 +173,8 @@ def _stage_new(folder: Path, jobs: list[tuple[str, Files]],
         (document, rows, relations), status_rows = found
         tables = new_tables(document)
         added, _ = merge(tables, rows, relations, status_rows)
-        temp, made = stage(f"{folder}/{doc_id}.json", orjson.dumps(tables), fsync=False)
+        temp, made = stage(f"{folder}/{doc_id}.json", orjson.dumps(tables), fsync=False,
+                           token=token)
         temps[doc_id] = (temp, made, added)
 
 
@@ -204,17 +209,24 @@ class _Helper:
     """A second process that stages every other new article (see the module's docstring).
 
     It shares nothing with this one but what it is given at the fork, writes only temp
-    files, and answers with one JSON document on a pipe: the temp files it wrote, or the
-    first broken file it met. Were it to die without answering, its temp files are
-    leftovers that the next opening of the dataset removes (``Dataset``)."""
+    files (named with this process's owner token: the owner file's lock is shared with it,
+    see commit.py), and answers with one JSON document on a pipe: the temp files it wrote,
+    or the first broken file it met. It dies with this process (the kernel kills it); were
+    it to die without answering, its temp files are removed at once."""
 
-    def __init__(self, folder: Path, jobs: list[tuple[str, Files]]) -> None:
+    def __init__(self, folder: Path, jobs: list[tuple[str, Files]], token: str) -> None:
         self.answered: dict[str, tuple[str, tuple[int, int, int], int]] = {}
+        self.folder, self.token = folder, token
+        parent = os.getpid()
         read, write = os.pipe()
         self.pid = os.fork()
-        if self.pid == 0:  # the helper: never returns
-            os.close(read)
-            _serve(folder, jobs, write)
+        if self.pid == 0:  # the helper: never returns, whatever happens
+            try:
+                os.close(read)
+                _die_with(parent)
+                _serve(folder, jobs, token, write)
+            finally:
+                os._exit(70)
         os.close(write)
         self.read = read
 
@@ -237,6 +249,7 @@ class _Helper:
         try:
             answer = orjson.loads(b"".join(chunks))
         except orjson.JSONDecodeError:
+            remove_temps(self.folder, self.token)  # this merge fails: its files with them
             raise StorageError("gloss merge: its second process ended without an answer"
                                " (nothing merged)") from None
         temps = {doc_id: (temp, (made[0], made[1], made[2]), added)
@@ -256,14 +269,25 @@ class _Helper:
         return temps
 
 
-def _serve(folder: Path, jobs: list[tuple[str, Files]], out: int) -> None:
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies (Linux), so that a killed
+    merge never leaves a helper writing temp files behind it."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that was set
+        os._exit(1)
+
+
+def _serve(folder: Path, jobs: list[tuple[str, Files]], token: str, out: int) -> None:
     """The helper's whole life: stage its articles, answer, exit (never to run the
     parent's clean-up or flush its buffers)."""
     temps: dict[str, tuple[str, tuple[int, int, int], int]] = {}
     answer: dict[str, Any] = {"broken": None, "failed": None}
     counted = _Count()
     try:
-        _stage_new(folder, jobs, temps, counted)
+        _stage_new(folder, jobs, temps, token, counted)
     except _Broken as exc:
         answer["broken"] = [exc.place, str(exc)]
     except BaseException as exc:  # a full disk, a folder gone: said by the parent

@@ -3,7 +3,8 @@ edit takes from a key (or a suggestion, or a model) to the disk.
 
 :meth:`Session.apply` is that path: the edit is applied to the article's model (every pane
 and span list showing it redraws at once, in the frame of the key), recorded for undo,
-queued for its save and its article marked in the claims index. Undo, redo and retry take
+queued for its save (one write of the article, all of it or none: ``Dataset.save_steps``)
+and its article marked in the claims index. Undo, redo and retry take
 the same path, so whatever makes an edit only says what the edit is. The session also owns
 the index of the dataset's claims and names (read once, in a thread) and the stats' tally.
 
@@ -14,6 +15,8 @@ session and draw what it reports. A refused edit comes back as a :class:`Notice`
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -159,11 +162,16 @@ class Session:
         """Edits asked for and not yet written (or failed)."""
         return self.saves.pending
 
-    async def wait(self) -> None:
-        """Return once every edit asked for so far has been written (or has failed)."""
-        await self.saves.wait()
+    async def wait(self, timeout: float | None = None) -> None:
+        """Return once every edit asked for so far has been written (or has failed), or
+        ``timeout`` seconds later: the edits queued behind a frame are started at once."""
+        self.saves.flush()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.saves.wait(), timeout)
 
     def close(self) -> None:
+        """Write every edit asked for, then stop the writer (however the app ends)."""
+        self.saves.flush()
         self.saves.close()
 
     # -- the dataset's claims and names ----------------------------------------------

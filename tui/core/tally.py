@@ -23,7 +23,7 @@ from tui.core import cache_file
 from tui.core.dataset import Dataset
 from tui.core.figures import ArticleCounts, Figures, claim_labels, count, figures
 from tui.core.model import GlossError
-from tui.core.storage import CorruptFileError, signature
+from tui.core.storage import CorruptFileError
 
 NAME = "figures.json"
 VERSION = 2  # 2: the origins of spans
@@ -70,9 +70,8 @@ class Tally:
         self.done, self.total = 0, len(ids)
         kept: dict[str, tuple[Stamp, ArticleCounts | str]] = {}
         changed = len(ids) != len(self._kept)
-        folder = str(dataset.folder)
         for self.done, doc_id in enumerate(ids, start=1):
-            stamp = list(signature(f"{folder}/{doc_id}.json"))  # a string: pathlib costs
+            stamp = list(dataset.stamp(doc_id))
             before = self._kept.get(doc_id)
             if before is not None and before[0] == stamp:
                 kept[doc_id] = before

@@ -46,6 +46,7 @@ import orjson
 
 from tui.core.export_tokens import code_version, expected_name, token_records, tokenizer
 from tui.core.files import NotReadable, open_regular
+from tui.core.storage import FILE_MODE
 
 FOLDER = ".tokens"
 SUFFIX = ".tokens"
@@ -231,7 +232,7 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
     deadline = time.monotonic() + budget
     articles: dict[str, list[int]] = {}
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
         try:
             at = 0
             for doc_id, text in texts:
@@ -299,7 +300,7 @@ def _write_merged(cache: Path, merged: Index) -> bool:
     temp = f"{cache}/.{name}{SUFFIX}{TEMP_SUFFIX}"
     articles: dict[str, list[int]] = {}
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
         try:
             at = 0
             for doc_id, entry, text_sum in merged.entries():

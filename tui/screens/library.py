@@ -4,6 +4,8 @@ In `gloss review` an article opens in the review screen, else in the reader (the
 "Review this article" reviews the one under the cursor from either).
 
 An article file that cannot be read is listed below as broken, one literal line each.
+An empty library says how to add articles, and enter imports the samples that ship with
+Gloss.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from textual.widgets import Footer, Input, Static
 
 from tui.commands import Command, ScreenCommands
 from tui.core.dataset import ArticleSummary, Dataset
+from tui.core.model import GlossError
 from tui.core.review import ReviewPlan
+from tui.core.samples import first_steps, import_samples
 from tui.core.visible import visible
 from tui.keys import bindings
 from tui.screens.navigation import Chosen, OpenBoard, OpenReader, OpenReview
@@ -51,7 +55,32 @@ class LibraryScreen(Screen[None]):
         yield ArticleTable(self.rows, "review" if self.reviewing else "yours", id="library")
         for problem in self.problems:
             yield Static(f"broken: {visible(problem)}", classes="problem", markup=False)
+        if self._empty:
+            self.add_class("-empty")  # the guide instead of an empty table
+            yield Static(first_steps(self.dataset.folder), id="library-empty", markup=False)
         yield Footer()
+
+    @property
+    def _empty(self) -> bool:
+        return not self.rows and not self.problems and not self.reviewing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._empty if action == "import_samples" else True
+
+    def action_import_samples(self) -> None:
+        try:
+            result = import_samples(self.dataset)
+        except (GlossError, OSError) as exc:
+            self.notify(f"the samples could not be imported: {visible(str(exc))}",
+                        severity="error", markup=False)
+            return
+        self.notify(f"imported {result.articles_added} sample articles", markup=False)
+        self._fresh = False
+        self.on_screen_resume()
+        self.query_one("#library-empty").remove()
+        self.remove_class("-empty")
+        self.query_one(ArticleList).focus()
+        self.refresh_bindings()
 
     def _title(self) -> str:
         folder = visible(str(self.dataset.folder))

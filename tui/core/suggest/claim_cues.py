@@ -192,7 +192,8 @@ class _Finder:
         first = -1
         participle = low.endswith("ing") and prev is not None and (
             prev.text == "," or prev.low in cues.prepositions)
-        noun = low in cues.nouns and toks[v + 1].low in cues.complementisers
+        noun = low in cues.nouns and v + 1 < len(toks) \
+            and toks[v + 1].low in cues.complementisers
         if participle or noun or (prev is not None and prev.low in cues.connectives):
             subject = next((f.subject for f in reversed(earlier) if f.subject), None) \
                 or self.main_subject(lo, v)

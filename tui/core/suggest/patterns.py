@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from tui.core.corpus import InputError, json_type, read_input, short
+from tui.core.install import extra_command
 from tui.core.model import label_problem
 from tui.core.text import normalise
 
@@ -225,7 +226,7 @@ def _tests(attr: str, value: Any, n: int, spacy: bool) -> list[Test]:
     if attr in PIPELINE_ATTRS:
         raise ValueError(f"{here} needs a trained pipeline, which Gloss does not run")
     if attr in SPACY_STRING_ATTRS + SPACY_FLAG_ATTRS and not spacy:
-        raise ValueError(f"{here} needs spaCy (pip install 'gloss[spacy]'); without it"
+        raise ValueError(f"{here} needs spaCy ({extra_command('spacy')}); without it"
                          f" Gloss reads {', '.join(STRING_ATTRS + FLAG_ATTRS + NUMBER_ATTRS)}")
     name = "ORTH" if attr == "TEXT" else attr
     if name in STRING_ATTRS + SPACY_STRING_ATTRS:
