@@ -1,9 +1,10 @@
 """The layers, read from the modules' own source: which module of tui/ imports which.
 
 Every import counts, at the top, inside a function or under ``TYPE_CHECKING``: an import
-put off to dodge a circle is still a circle. The graph has none; screens and widgets never
-reach the app (they post messages it handles); widgets never reach screens; core and
-formats never import Textual or Rich.
+put off to dodge a circle is still a circle. The graph has none outside core (``KNOWN``
+below: core's, left for its rooms); screens and widgets never reach the app (they post
+messages it handles); widgets never reach screens; core and formats never import Textual
+or Rich.
 """
 
 from __future__ import annotations
