@@ -87,12 +87,13 @@ class ArticleSummary:
     id: str
     title: str
     length: int
-    spans: int
+    spans: int  # its spans; for a team's article, this analyst's (or the reviewer's) only
     status: str
     analysts: tuple[str, ...] = ()  # with a span or a status here, by name
     done_by: tuple[str, ...] = ()
     reviewed_by: tuple[str, ...] = ()
     agreement: float | None = None  # span F1, overlapping (see agreement.article_agreement)
+    every: int = 0  # the spans of every analyst
 
 
 @dataclass(slots=True)
@@ -500,14 +501,16 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
     reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
     if len(analysts) < 2:
         return ArticleSummary(document.id, document.title, len(document.text), len(rows),
-                              status.get(analyst, "todo"), analysts, reviewed)
+                              status.get(analyst, "todo"), analysts, reviewed,
+                              every=len(rows))
     from tui.core.agreement import article_agreement  # rapidfuzz: not for every command
 
     done = tuple(who for who in analysts if status.get(who) == "done")
     compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
-    return ArticleSummary(document.id, document.title, len(document.text), len(rows),
+    mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
+    return ArticleSummary(document.id, document.title, len(document.text), mine,
                           status.get(analyst, "todo"), analysts, done, reviewed,
-                          article_agreement(rows, status, compared))
+                          article_agreement(rows, status, compared), len(rows))
 
 
 def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:
