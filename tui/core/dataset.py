@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
@@ -36,6 +36,7 @@ from tui.core.article_file import (
     next_key,
     read_article,
 )
+from tui.core.bulk import BulkImport, Staged
 from tui.core.edits import Step
 from tui.core.files import Missing
 from tui.core.model import (
@@ -67,9 +68,6 @@ from tui.core.storage import (
 from tui.core.suggest import rejections
 from tui.core.suggest.suggestion import Suggestion
 from tui.core.tables import ArticleTables
-
-if TYPE_CHECKING:
-    from tui.core.bulk import Staged
 
 __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 
@@ -129,7 +127,7 @@ class Dataset:
         self._texts: dict[str, Document] = {}  # text never changes under an id: safe to keep
         # The tables this process last wrote, with the file's signature then (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
-        self.labels = self._load_labels()
+        self.labels = self.read_labels()
 
     @classmethod
     def existing(cls, folder: Path | str, annotator: str) -> Dataset:
@@ -198,7 +196,8 @@ class Dataset:
 
     # -- labels ----------------------------------------------------------------------
 
-    def _load_labels(self) -> LabelSet:
+    def read_labels(self) -> LabelSet:
+        """The label set as its file holds it now (a commit reads it afresh, locked)."""
         path = self.folder / LABELS_FILE
         records = read_json(self._source(LABELS_FILE))
         if records is None:
@@ -237,7 +236,7 @@ class Dataset:
     def _change_labels(self, change: Any) -> None:
         """The label set read afresh under the dataset's lock, changed and committed."""
         with self.committing():
-            labels = change(self._load_labels())
+            labels = change(self.read_labels())
             self._commit(lambda staged: self.stage_labels(labels, staged))
         self.labels = labels
 
@@ -341,8 +340,6 @@ class Dataset:
         Every article file to merge into is read and checked first: a broken one stops
         the import before anything is written. Returns (new, spans added) for each item.
         """
-        from tui.core.bulk import BulkImport
-
         return BulkImport(self, list(items), list(labels), label_set, statuses,
                           keep_tokens, replace_statuses, staged).run()
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 
-from tui.core import units
+from tui.core import names
 
 if TYPE_CHECKING:
     from tui.widgets.article_view import ArticleView
@@ -50,7 +50,7 @@ class MouseSelection:
 
     def on_click(self: ArticleView, event: events.Click) -> None:
         if event.chain == 2:
-            word = units.word_at(self.text, self._offset_at(event))
+            word = names.word_at(self.text, self._offset_at(event))
             if word:
                 self.select(*word)
                 self.caret.exact = False
