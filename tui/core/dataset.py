@@ -49,6 +49,7 @@ from tui.core.model import (
     Span,
     now,
 )
+from tui.core.span_match import article_agreement
 from tui.core.storage import (
     LOCK_TIMEOUT_S,
     CorruptFileError,
@@ -498,8 +499,6 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
     if len(analysts) < 2:
         return ArticleSummary(document.id, document.title, len(document.text), len(rows),
                               status.get(analyst, "todo"), analysts, reviewed)
-    from tui.core.agreement import article_agreement  # rapidfuzz: not for every command
-
     done = tuple(who for who in analysts if status.get(who) == "done")
     compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
     return ArticleSummary(document.id, document.title, len(document.text), len(rows),
