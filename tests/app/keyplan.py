@@ -22,8 +22,8 @@ import regex
 from tui.core import editor, units
 from tui.core.article_model import ArticleModel, order
 from tui.core.model import Span
+from tui.core.names import word_at
 from tui.core.search import find
-from tui.core.units import word_at
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.caret import Caret
 from tui.widgets.article.moves import destination
@@ -286,7 +286,7 @@ def in_order(spans: list[Span]) -> list[Span]:
 
 
 def snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """tui.core.text.snap_to_words, on the kept words of units.word_at (much faster here)."""
+    """tui.core.text.snap_to_words, on the kept words of names.word_at (much faster here)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.agreement import agree, alpha, f1, kappa, token_bounds, token_values
+from tui.core.agreement import agree, alpha, kappa, token_bounds, token_values
 from tui.core.article_file import Article
 from tui.core.model import Document, Relation, Span
+from tui.core.span_match import f1
 
 
 def test_cohens_kappa_on_the_textbook_two_by_two_table():

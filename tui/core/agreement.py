@@ -18,12 +18,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
-from typing import Any
 
 from tui.core.article_file import Article
 from tui.core.claims import same_source
 from tui.core.model import Span
 from tui.core.schema import SOURCE
+from tui.core.span_match import Extent, matches
 
 OUTSIDE = "O"
 ALL = "(all)"
@@ -82,7 +82,6 @@ def compared(articles: Iterable[Article], analysts: Sequence[str], every: bool =
 
 
 # One analyst's span in the figures: (article index, start, end, label)
-Extent = tuple[int, int, int, str]
 
 
 def agree(articles: Sequence[Article], analysts: Sequence[str], labels: Sequence[str],
@@ -152,30 +151,6 @@ def _per_label(extents: list[Extent]) -> dict[str, int]:
 
 def _count_of(matched: dict[str, int], label: str) -> int:
     return sum(matched.values()) if label == ALL else matched.get(label, 0)
-
-
-def matches(left: list[Extent], right: list[Extent]) -> tuple[dict[str, int], dict[str, int]]:
-    """How many spans of ``left`` each label matches in ``right``: exactly (same article,
-    start, end and label), and overlapping (same article and label, each right span
-    matched at most once, the left ones taken in text order, each with the first free
-    right span in the right's order)."""
-    exact: dict[str, int] = {}
-    for _, _, _, label in set(left) & set(right):
-        exact[label] = exact.get(label, 0) + 1
-    groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for doc, start, end, label in right:
-        groups.setdefault((doc, label), []).append((start, end))
-    overlap: dict[str, int] = {}
-    for doc, start, end, label in sorted(left):
-        free = groups.get((doc, label))
-        if not free:
-            continue
-        for k, (s, e) in enumerate(free):
-            if s < end and start < e:
-                del free[k]
-                overlap[label] = overlap.get(label, 0) + 1
-                break
-    return exact, overlap
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -251,15 +226,6 @@ def _kappa(table: Units) -> float | None:
     if expected == 1:
         return 1.0 if observed == 1 else None
     return (observed - expected) / (1 - expected)
-
-
-def f1(left: list[Extent], right: list[Extent], exact: bool) -> float | None:
-    """Span F1 of two analysts: 2 x matched / (spans of both). Exact: same article, start,
-    end and label; else same label and overlapping, each span matched at most once."""
-    if not left and not right:
-        return None
-    matched = matches(left, right)[0 if exact else 1]
-    return 2 * sum(matched.values()) / (len(left) + len(right))
 
 
 def _encoded(coders: Sequence[Sequence[str | None]]) -> Units:
@@ -342,16 +308,3 @@ def source_agreement(articles: Sequence[Article], a: str, b: str, claim: str = "
     return agree_count, total
 
 
-def article_agreement(rows: Iterable[dict[str, Any]], status: dict[str, str],
-                      pair: Sequence[str]) -> float | None:
-    """The library's figure for one article: span F1 with overlapping boundaries between
-    the two analysts of ``pair``, from the article's span rows, once both have marked it
-    done (as `gloss agree` compares only those); None before that."""
-    if len(pair) < 2 or any(status.get(who) != "done" for who in pair[:2]):
-        return None
-    sides: dict[str, list[tuple[int, int, int, str]]] = {pair[0]: [], pair[1]: []}
-    for row in rows:
-        side = sides.get(row["annotator"])
-        if side is not None:
-            side.append((0, row["start"], row["end"], row["label"]))
-    return f1(sides[pair[0]], sides[pair[1]], exact=False)

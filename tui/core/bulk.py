@@ -24,9 +24,10 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -46,8 +47,18 @@ from tui.core.storage import (
     stage,
 )
 
-if TYPE_CHECKING:
-    from tui.core.dataset import Dataset
+
+class Target(Protocol):
+    """What an import needs of the dataset it adds to (dataset.py's Dataset is one)."""
+
+    folder: Path
+    labels: LabelSet
+
+    def path(self, doc_id: str) -> Path: ...
+    def token(self) -> str: ...
+    def committing(self) -> AbstractContextManager[None]: ...
+    def read_labels(self) -> LabelSet: ...
+    def stage_labels(self, labels: LabelSet, change: Commit) -> None: ...
 
 Signature = tuple[int, int, int]
 
@@ -64,7 +75,7 @@ class Staged:
 
 
 class BulkImport:
-    def __init__(self, dataset: Dataset, items: list[Item], labels: list[str],
+    def __init__(self, dataset: Target, items: list[Item], labels: list[str],
                  label_set: LabelSet | None = None,
                  statuses: dict[str, list[dict[str, Any]]] | None = None,
                  keep_tokens: bool = True, replace_statuses: bool = True,
@@ -196,7 +207,7 @@ class BulkImport:
             return self.label_set
         if not self.labels:
             return None
-        labels = self.dataset._load_labels()
+        labels = self.dataset.read_labels()
         for name in self.labels:
             labels.add(name)
         return labels

@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
@@ -36,6 +36,7 @@ from tui.core.article_file import (
     next_key,
     read_article,
 )
+from tui.core.bulk import BulkImport, Staged
 from tui.core.edits import Step
 from tui.core.files import Missing
 from tui.core.model import (
@@ -48,6 +49,7 @@ from tui.core.model import (
     Span,
     now,
 )
+from tui.core.span_match import article_agreement
 from tui.core.storage import (
     LOCK_TIMEOUT_S,
     CorruptFileError,
@@ -67,9 +69,6 @@ from tui.core.storage import (
 from tui.core.suggest import rejections
 from tui.core.suggest.suggestion import Suggestion
 from tui.core.tables import ArticleTables
-
-if TYPE_CHECKING:
-    from tui.core.bulk import Staged
 
 __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 
@@ -130,7 +129,7 @@ class Dataset:
         self._texts: dict[str, Document] = {}  # text never changes under an id: safe to keep
         # The tables this process last wrote, with the file's signature then (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
-        self.labels = self._load_labels()
+        self.labels = self.read_labels()
 
     @classmethod
     def existing(cls, folder: Path | str, annotator: str) -> Dataset:
@@ -199,7 +198,8 @@ class Dataset:
 
     # -- labels ----------------------------------------------------------------------
 
-    def _load_labels(self) -> LabelSet:
+    def read_labels(self) -> LabelSet:
+        """The label set as its file holds it now (a commit reads it afresh, locked)."""
         path = self.folder / LABELS_FILE
         records = read_json(self._source(LABELS_FILE))
         if records is None:
@@ -238,7 +238,7 @@ class Dataset:
     def _change_labels(self, change: Any) -> None:
         """The label set read afresh under the dataset's lock, changed and committed."""
         with self.committing():
-            labels = change(self._load_labels())
+            labels = change(self.read_labels())
             self._commit(lambda staged: self.stage_labels(labels, staged))
         self.labels = labels
 
@@ -342,8 +342,6 @@ class Dataset:
         Every article file to merge into is read and checked first: a broken one stops
         the import before anything is written. Returns (new, spans added) for each item.
         """
-        from tui.core.bulk import BulkImport
-
         return BulkImport(self, list(items), list(labels), label_set, statuses,
                           keep_tokens, replace_statuses, staged).run()
 
@@ -503,8 +501,6 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
         return ArticleSummary(document.id, document.title, len(document.text), len(rows),
                               status.get(analyst, "todo"), analysts, reviewed,
                               every=len(rows))
-    from tui.core.agreement import article_agreement  # rapidfuzz: not for every command
-
     done = tuple(who for who in analysts if status.get(who) == "done")
     compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
     mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18

@@ -22,7 +22,7 @@ from tui.core import text as text_rules
 from tui.core import tokens as token_rules
 from tui.core.text import has_joiners, is_grapheme_boundary
 from tui.core.tokens import Token, tokenize
-from tui.core.tokens import _token as make
+from tui.core.tokens import make_token as make
 
 Tokenizer = Callable[[str], list[Token]]
 RULES = "gloss-rules-2"  # the name of Gloss's own tokenizer in an export's meta

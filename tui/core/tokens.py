@@ -31,7 +31,7 @@ class Token(NamedTuple):
 _new_tuple: Callable[..., Token] = tuple.__new__
 
 
-def _token(text: str, start: int, end: int, ws: bool) -> Token:
+def make_token(text: str, start: int, end: int, ws: bool) -> Token:
     return _new_tuple(Token, (text, start, end, ws))
 
 
@@ -51,7 +51,7 @@ def tokenize(text: str) -> list[Token]:
     specials = rules.specials
     tokens: list[Token] = []
     append = tokens.append
-    new = tuple.__new__  # _token() inlined: this loop runs once a word
+    new = tuple.__new__  # makemake_token() inlined: this loop runs once a word
     spelled = False  # whether some tokens spell an exception: then a last pass is needed
     start = 0
     last = len(text)
@@ -69,16 +69,16 @@ def tokenize(text: str) -> list[Token]:
                 continue
             at = start
             for piece in pieces:
-                append(_token(piece, at, at + len(piece), False))
+                append(make_token(piece, at, at + len(piece), False))
                 at += len(piece)
             if ws:
-                tokens[-1] = _token(pieces[-1], end - len(pieces[-1]), end, True)
+                tokens[-1] = make_token(pieces[-1], end - len(pieces[-1]), end, True)
         else:  # empty (a space after a space) or holding other whitespace
             if chunk:
                 spelled = _add_runs(tokens, text, chunk, start) or spelled
             if ws:
                 if chunk and not chunk[-1].isspace():
-                    tokens[-1] = _token(*tokens[-1][:3], True)
+                    tokens[-1] = make_token(*tokens[-1][:3], True)
                 else:  # a space after whitespace, or first in the text, is whitespace
                     _add_whitespace(tokens, text, end)
         start = end + 1
@@ -107,7 +107,7 @@ def _add_runs(tokens: list[Token], text: str, chunk: str, start: int) -> bool:
         pieces, spells = _pieces(run)
         spelled = spelled or spells
         for piece in pieces:
-            tokens.append(_token(piece, at, at + len(piece), False))
+            tokens.append(make_token(piece, at, at + len(piece), False))
             at += len(piece)
     return spelled
 
@@ -119,7 +119,7 @@ def _add_whitespace(tokens: list[Token], text: str, start: int) -> None:
         return
     run = _WHITESPACE.match(text, start)
     end = run.end() if run else start + 1
-    tokens.append(_token(text[start:end], start, end, False))
+    tokens.append(make_token(text[start:end], start, end, False))
 
 
 def _whole_clusters(text: str, tokens: list[Token]) -> list[Token]:
@@ -134,18 +134,18 @@ def _whole_clusters(text: str, tokens: list[Token]) -> list[Token]:
             last = joined[-1]
             if token.start in inside:
                 if last.ws and last.end not in inside:  # the space begins the cluster
-                    joined[-1] = _token(last.text, last.start, last.end, False)
-                    token = _token(text[last.end:token.end], last.end, token.end, token.ws)
+                    joined[-1] = make_token(last.text, last.start, last.end, False)
+                    token = make_token(text[last.end:token.end], last.end, token.end, token.ws)
                 else:
                     joined.pop()
-                    token = _token(text[last.start:token.end], last.start, token.end, token.ws)
+                    token = make_token(text[last.start:token.end], last.start, token.end, token.ws)
             elif last.ws and last.end in inside:  # the space ends the cluster
-                joined[-1] = _token(text[last.start:last.end + 1], last.start, last.end + 1,
+                joined[-1] = make_token(text[last.start:last.end + 1], last.start, last.end + 1,
                                     False)
         joined.append(token)
     last = joined[-1]
     if last.ws and last.end in inside:
-        joined[-1] = _token(text[last.start:last.end + 1], last.start, last.end + 1, False)
+        joined[-1] = make_token(text[last.start:last.end + 1], last.start, last.end + 1, False)
     return joined
 
 
@@ -447,9 +447,9 @@ class _SpacyEnglish:
             out.extend(tokens[at:start])
             offset = tokens[start].start
             for piece in self.specials[key]:
-                out.append(_token(piece, offset, offset + len(piece), False))
+                out.append(make_token(piece, offset, offset + len(piece), False))
                 offset += len(piece)
-            out[-1] = _token(*out[-1][:3], tokens[end - 1].ws)
+            out[-1] = make_token(*out[-1][:3], tokens[end - 1].ws)
             at = end
         out.extend(tokens[at:])
         return out

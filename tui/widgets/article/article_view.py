@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
 
-from tui.core import units
+from tui.core import names, units
 from tui.core.article_model import ArticleModel, ModelEvent
 from tui.core.linking import Choice
 from tui.core.model import Span
@@ -156,7 +156,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
             return
         previous = grown.pop()
         if previous is None:
-            word = units.word_at(self.text, self.caret.cursor)
+            word = names.word_at(self.text, self.caret.cursor)
             self.move_to(word[1] if word else self.caret.cursor)
         else:
             self.select(*previous)

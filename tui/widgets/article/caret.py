@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from tui.core.article_model import ArticleModel
 from tui.core.model import Span
+from tui.core.names import word_at
 from tui.core.search import find
 from tui.core.text import snap_to_words
-from tui.core.units import balance_quotes, word_at
+from tui.core.units import balance_quotes
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.moves import destination
 
