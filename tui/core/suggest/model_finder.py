@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.suggest.suggestion import Suggestion
+from tui.core.document.suggestion import Suggestion
 from tui.core.train import pipeline, store
 from tui.core.train.store import ModelError
 
@@ -56,7 +56,7 @@ class ModelFinder:
         try:
             import spacy
         except ImportError as exc:
-            from tui.core.install import extra_command
+            from tui.core.store.install import extra_command
 
             raise ModelError(f"{folder}: a model needs spaCy: {extra_command('spacy')}"
                              ) from exc

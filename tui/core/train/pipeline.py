@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.core.model import Span
+from tui.core.document.model import Span
 from tui.core.train.examples import Example
 
 if TYPE_CHECKING:

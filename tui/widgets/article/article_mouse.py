@@ -8,7 +8,7 @@ from typing import Protocol
 from textual import events
 from textual.geometry import Offset
 
-from tui.core import names
+from tui.core.language import names
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.caret import Caret
 
