@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.timing import TimedApp, line
-from tui.core.claim_board import board
-from tui.core.claim_cache import FOLDER
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.attribution.claim_board import board
+from tui.core.attribution.claim_cache import FOLDER
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 NAMES = ("Vladimir Putin", "Donald Trump", "Volodymyr Zelensky", "Steve Witkoff", "Marco Rubio",
          "Dmitry Peskov", "Sergei Lavrov", "Keir Starmer", "Emmanuel Macron", "Recep Erdogan")

@@ -74,7 +74,7 @@ def timed_import(path: Path, db: Path) -> tuple[float, int]:
 
 def profile(path: Path, db: Path) -> None:
     from tui.cli import run_import
-    from tui.core.dataset import Dataset
+    from tui.core.store.dataset import Dataset
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from store import article, import_file, write_jsonl
 
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
-from tui.core.export_tokens import tokenizer
+from tui.core.language.export_tokens import tokenizer
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
 
 NAMES = ["jsonl", "doccano", "labelstudio", "conll", "brat", "spacy"]
 

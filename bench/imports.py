@@ -125,7 +125,7 @@ def measure(label: str, path: Path, root: Path, runs: int) -> float:
 
 def profile(path: Path, db: Path) -> None:
     from tui.cli import run_import
-    from tui.core.dataset import Dataset
+    from tui.core.store.dataset import Dataset
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.app.keyplan import AFTER, BEFORE, Planner, Reader, State, in_order
 from tests.app.seed_reference import SEED, reference_spans
-from tui.core import editor
-from tui.core.article_model import ArticleModel
-from tui.core.dataset import Article
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.editing import editor
+from tui.core.editing.article_model import ArticleModel
+from tui.core.store.dataset import Article
 
 KEYS = {"ACTOR": "1", "CLAIM": "2", "LOCATION": "3"}
 

@@ -26,8 +26,8 @@ from textual import events
 
 from bench.store import analyst, article
 from bench.timing import TimedApp, line
-from tui.core.corpus import import_articles
-from tui.core.dataset import Dataset
+from tui.core.store.corpus import import_articles
+from tui.core.store.dataset import Dataset
 from tui.screens.library import LibraryScreen
 from tui.widgets.lists.article_table import ArticleTable
 

@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.store import article
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 
 def dataset(folder: Path, count: int) -> int:
@@ -70,8 +70,8 @@ def spread(values: list[float], unit: str) -> str:
 WRITER_ALONE = """
 import sys
 from pathlib import Path
-from tui.core.corpus import Notes
-from tui.core.dataset import Dataset
+from tui.core.store.corpus import Notes
+from tui.core.store.dataset import Dataset
 from tui.formats import parquet
 dataset = Dataset.existing(sys.argv[1], "bench")
 out = Path(sys.argv[2])

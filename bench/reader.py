@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.timing import TimedApp, line
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
-from tui.core.schema import SOURCE
-from tui.core.text import words
+from tui.core.document.model import Document, Relation, Span
+from tui.core.document.schema import SOURCE
+from tui.core.language.text import words
+from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 
 SEED = ROOT / "seeds" / "trump-putin-ceasefire-call.txt"

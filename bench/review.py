@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.timing import TimedApp, line
-from tui.core.article_model import ArticleModel
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
-from tui.core.review import ReviewPlan, compare
-from tui.core.text import words
+from tui.core.document.model import Document, Span
+from tui.core.editing.article_model import ArticleModel
+from tui.core.language.text import words
+from tui.core.store.dataset import Dataset
+from tui.core.team.review import ReviewPlan, compare
 from tui.screens.review import ReviewScreen
 from tui.widgets.bars.review_bar import ReviewBar
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tui.core.model import OffsetError, Relation, Span
-from tui.core.sentences import sentence_of, sentence_starts
+from tui.core.document.model import OffsetError, Relation, Span
+from tui.core.language.sentences import sentence_of, sentence_starts
 
 COUNTRIES = """Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan
 Bahrain Bangladesh Belarus Belgium Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon Canada

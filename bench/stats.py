@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.timing import TimedApp, line
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
-from tui.core.tally import Tally
+from tui.core.counts.tally import Tally
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 ANALYSTS = ("olena", "taras", "maria")
 NAMES = ("Vladimir Putin", "Donald Trump", "Volodymyr Zelensky", "Steve Witkoff",

@@ -24,10 +24,10 @@ from tinydb import TinyDB
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui.core import token_cache
-from tui.core.corpus import Notes, RawArticle, import_articles
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store import token_cache
+from tui.core.store.corpus import Notes, RawArticle, import_articles
+from tui.core.store.dataset import Dataset
 from tui.formats import prodigy
 
 WORDS = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of in on "
@@ -197,8 +197,8 @@ def analyst(raws: list[RawArticle], who: str, shift: int) -> list[RawArticle]:
 
 def several_analysts(root: Path, raws: list[RawArticle], repeat: int) -> None:
     from tui.cli import collector_paused
-    from tui.core.agreement import agree, compared
-    from tui.core.merging import merge_datasets
+    from tui.core.team.agreement import agree, compared
+    from tui.core.team.merging import merge_datasets
 
     print("\n-- several analysts --")
     folders = []
@@ -237,7 +237,7 @@ def several_analysts(root: Path, raws: list[RawArticle], repeat: int) -> None:
 
 def claims_board(root: Path, raws: list[RawArticle], repeat: int) -> None:
     """The board over 150k spans, 30k of them claims, each with a source and a place."""
-    from tui.core.claim_board import board
+    from tui.core.attribution.claim_board import board
 
     print("\n-- the claims board --")
     dataset = Dataset(root / "board", "bench")

@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 import orjson
 
 from bench.timing import line
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 from tui.core.suggest import automaton
 from tui.core.suggest.finders import finders, suggest_article
 from tui.core.suggest.pattern_finder import PatternFinder

@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tui.core import text as text_rules
-from tui.core.text import normalise
-from tui.core.tokens import tokenize
+from tui.core.language import text as text_rules
+from tui.core.language.text import normalise
+from tui.core.language.tokens import tokenize
 
 WIKINEWS = ROOT.parent / "shared" / "data" / "news" / "wikinews_2019.csv"
 REDDIT = ROOT / "tests" / "fixtures" / "tokens" / "reddit.txt"

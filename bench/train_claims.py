@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 def main(seed: int = 0) -> None:
     from train_curve import keys_with, typed_costs
 
-    from tui.core.dataset import Dataset
+    from tui.core.store.dataset import Dataset
     from tui.core.suggest.model_finder import ModelFinder
 
     if not (GOLD / "dev.jsonl").is_file():

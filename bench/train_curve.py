@@ -66,8 +66,8 @@ def typed_costs(parts) -> dict[tuple[str, int, int, str], int]:
 
 def _plan_costs(parts) -> dict[tuple[str, int, int, str], int]:
     from tests.app.keyplan import AFTER, Planner, State, in_order
-    from tui.core.article_file import Article
-    from tui.core.article_model import ArticleModel
+    from tui.core.editing.article_model import ArticleModel
+    from tui.core.store.article_file import Article
 
     costs = {}
     for doc, spans, _ in parts:
@@ -115,7 +115,7 @@ def keys_with(doc, spans, suggested, typed) -> tuple[Counter[str], Counter[str]]
 def main(seed: int = 0) -> None:
     from train_data import annotated
 
-    from tui.core.dataset import Dataset
+    from tui.core.store.dataset import Dataset
     from tui.core.suggest.model_finder import ModelFinder
 
     parts = annotated()

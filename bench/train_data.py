@@ -10,8 +10,8 @@ from pathlib import Path
 
 from silver import annotate
 
-from tui.core.model import Document, Relation, Span
-from tui.core.text import normalise
+from tui.core.document.model import Document, Relation, Span
+from tui.core.language.text import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 # the project's shared data beside the clone (a worktree one level further down)

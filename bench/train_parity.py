@@ -91,7 +91,7 @@ def gloss_train(train_files: list[Path], dev_files: list[Path], work: Path, seed
     for name, files in (("db", train_files), ("eval", dev_files)):
         run(BIN / "gloss", "import", *files, "--db", work / name, env=env)
         if done:  # CoNLL holds no status: the corpus is finished work
-            from tui.core.dataset import Dataset
+            from tui.core.store.dataset import Dataset
 
             dataset = Dataset(work / name, "bench")
             for doc_id in dataset.ids():

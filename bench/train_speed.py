@@ -33,8 +33,8 @@ def timed(call, runs: int) -> list[float]:
 def main() -> None:
     from train_data import annotated
 
-    from tui.core.dataset import Dataset
-    from tui.core.model import Document
+    from tui.core.document.model import Document
+    from tui.core.store.dataset import Dataset
     from tui.core.suggest.model_finder import ModelFinder
 
     parts = annotated()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 
 # No timed assertions: hypothesis's per-example deadline would be one, on a loaded CI machine.
 settings.register_profile("gloss", deadline=None)

@@ -1,15 +1,16 @@
 """The layers, read from the modules' own source: which module of tui/ imports which.
 
 Every import counts, at the top, inside a function or under ``TYPE_CHECKING``: an import
-put off to dodge a circle is still a circle. The graph has none outside core (``KNOWN``
-below: core's, left for its rooms); screens and widgets never reach the app (they post
-messages it handles); widgets never reach screens; core and formats never import Textual
-or Rich.
+put off to dodge a circle is still a circle. The graph has none; core is in rooms, each
+importing only the rooms its docstring names; no module reaches another's private members;
+screens and widgets never reach the app (they post messages it handles); widgets never
+reach screens; core and formats never import Textual or Rich.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,16 +88,8 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-# The circles left are in core, for its split into rooms (issue 16, item 3), which takes
-# them away (this test then fails and the line goes): bulk and dataset name each other's
-# types; units grows a selection to what the claim cues find, and the claim cues' sources
-# grow a name by units' rules.
-KNOWN = [["tui.core.bulk", "tui.core.dataset"],
-         ["tui.core.suggest.claim_cues", "tui.core.suggest.claim_sources", "tui.core.units"]]
-
-
 def test_the_import_graph_of_tui_has_no_circle():
-    assert cycles(graph()) == KNOWN
+    assert cycles(graph()) == []
 
 
 def test_cycles_are_found_where_there_are_some():
@@ -125,3 +118,70 @@ def test_core_and_formats_import_neither_textual_nor_rich():
                  and any(m.split(".")[0] in ("textual", "rich")
                          for m in imports(name, path, known)))
     assert bad == []
+
+
+CORE = ROOT / "tui" / "core"
+
+
+def rooms() -> dict[str, set[str]]:
+    """Each room of tui/core and the rooms its docstring says it may import."""
+    allowed = {}
+    for init in sorted(CORE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        _, found, may = doc.partition("May import:")
+        assert found, f"{init}: the docstring says which rooms it may import"
+        allowed[init.parent.name] = set(re.findall(r"tui\.core\.(\w+)", may))
+    return allowed
+
+
+def test_core_is_in_rooms_each_importing_only_the_rooms_below_it():
+    assert sorted(p.name for p in CORE.glob("*.py")) == ["__init__.py"]
+    allowed = rooms()
+    crossing = sorted(
+        (name, other) for name, out in graph().items() if name.startswith("tui.core.")
+        for other in out if other.startswith("tui.core.")
+        and other.split(".")[2] != name.split(".")[2]
+        and other.split(".")[2] not in allowed[name.split(".")[2]])
+    assert crossing == []
+    assert cycles({room: below for room, below in allowed.items()}) == []
+
+
+def defined_privately(tree: ast.AST) -> set[str]:
+    """The private names a module defines: functions, classes, attributes it assigns (not
+    those a Protocol declares: they name another module's members)."""
+    names = set()
+    protocols = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                 and any(ast.unparse(base) == "Protocol" for base in node.bases)]
+    declared = {id(n) for p in protocols for n in ast.walk(p) if n is not p}
+    for node in ast.walk(tree):
+        if id(node) in declared:  # a Protocol's private member is another module's
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def test_no_module_uses_another_modules_private_members():
+    """A name with one leading underscore is its module's own: no other module imports it
+    or reaches it through an object (``dataset._lock``)."""
+    found = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        own = defined_privately(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tui"):
+                found += [f"{name}: {alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+            elif (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                  and not node.attr.startswith("__") and node.attr not in own
+                  and ast.unparse(node) != "os._exit"  # public, documented
+                  and not (isinstance(node.value, ast.Name)
+                           and node.value.id in ("self", "cls", "super"))):
+                found.append(f"{name}: {ast.unparse(node)}")
+    assert found == []

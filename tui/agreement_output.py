@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.agreement import ALL, Report, Scores, agree, analysts_of, compared
-from tui.core.dataset import Dataset
-from tui.core.model import GlossError
-from tui.core.visible import json_bytes, visible
+from tui.core.document.model import GlossError
+from tui.core.language.visible import json_bytes, visible
+from tui.core.store.dataset import Dataset
+from tui.core.team.agreement import ALL, Report, Scores, agree, analysts_of, compared
 from tui.progress import progress_bar
 
 

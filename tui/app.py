@@ -1,5 +1,5 @@
 """The Gloss app: it owns the one editing session (the dataset, the open articles, their
-saves and the index of claims and names, ``tui/core/session.py``) and the screens, which it
+saves and the index of claims and names, ``tui/core/editing/session.py``) and the screens, which it
 gives the session; it hands the reader's open mode (search, a link key choosing, a prompt)
 the keys typed into it."""
 
@@ -18,11 +18,11 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tui.commands import AppCommands, Command
-from tui.core.dataset import Dataset
-from tui.core.model import GlossError
-from tui.core.review import ReviewPlan
-from tui.core.session import Session
-from tui.core.visible import visible
+from tui.core.document.model import GlossError
+from tui.core.editing.session import Session
+from tui.core.language.visible import visible
+from tui.core.store.dataset import Dataset
+from tui.core.team.review import ReviewPlan
 from tui.ending import DRAIN_S, Ending
 from tui.keys import bindings
 from tui.screens.navigation import BackToLibrary, OpenBoard, OpenReader, OpenReview, PickArticle

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.claim_board import ClaimRow, board, keeps
-from tui.core.dataset import Dataset
-from tui.core.visible import escape_controls, json_bytes, visible
+from tui.core.attribution.claim_board import ClaimRow, board, keeps
+from tui.core.language.visible import escape_controls, json_bytes, visible
+from tui.core.store.dataset import Dataset
 
 
 def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",

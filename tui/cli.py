@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tui import DISTRIBUTION, __version__
-from tui.core.commit import owners_released
-from tui.core.corpus import InputError, Notes, decode, import_articles, read_input
-from tui.core.dataset import Dataset
-from tui.core.depth import TOO_DEEP, json_problem
-from tui.core.model import GlossError, LabelSet, label_problem
-from tui.core.visible import visible
+from tui.core.document.depth import TOO_DEEP, json_problem
+from tui.core.document.model import GlossError, LabelSet, label_problem
+from tui.core.language.visible import visible
+from tui.core.store.commit import owners_released
+from tui.core.store.corpus import InputError, Notes, decode, import_articles, read_input
+from tui.core.store.dataset import Dataset
 from tui.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -357,8 +357,8 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
         as it is, without the import's readers (start-up is the first frame)."""
         if path.suffix.lower() not in (".txt", ".md") or not path.is_file():
             return None
-        from tui.core.model import document_id
-        from tui.core.text import normalise
+        from tui.core.document.model import document_id
+        from tui.core.language.text import normalise
 
         try:
             doc_id = document_id(normalise(path.read_bytes()))
@@ -375,7 +375,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     patterns = checked_patterns(patterns_file)
-    from tui.core.review import ReviewPlan
+    from tui.core.team.review import ReviewPlan
 
     plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
     finder = None
@@ -455,7 +455,7 @@ def checked_name(name: str, option: str) -> str:
 def demo_command(db: Path | None, analyst: str | None, labels_file: Path | None) -> None:
     """Import the sample news articles that come with Gloss into the dataset (again: adds
     nothing) and open its library."""
-    from tui.core.samples import samples_folder
+    from tui.core.store.samples import samples_folder
 
     given = settings(db, analyst, labels_file)
     labels = read_label_file(given.labels) if given.labels else None
@@ -475,7 +475,7 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None,
                    keymap_file: Path | None) -> None:
     """Review: the library, where enter opens an article's two versions side by side and
     keys take one side of each difference (or every agreement) into the reviewed version."""
-    from tui.core.review import REVIEWER, ReviewPlan
+    from tui.core.team.review import REVIEWER, ReviewPlan
 
     _found, keymap = keymap_of(keymap_file)
     given = settings(db, None, None)
@@ -562,7 +562,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
                    rejected: bool = False, config: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
     from tui import formats
-    from tui.core.export_selection import Choice
+    from tui.core.store.export_selection import Choice
 
     if rejected and fmt not in ("jsonl", "prodigy", "rejected"):
         raise GlossError(f"--rejected writes Prodigy JSONL, not {fmt}")
@@ -601,7 +601,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
 
 def write_config(fmt: str, dataset: Dataset, output: Path | None) -> None:
     """``gloss export --config``: the labeling config a Label Studio project needs."""
-    from tui.core.storage import write_atomic
+    from tui.core.store.storage import write_atomic
     from tui.formats import labelstudio
 
     if fmt != "labelstudio":
@@ -625,7 +625,7 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None) ->
     """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
     spans per article and per hour, claims with and without a source."""
     from tui import stats
-    from tui.core.tally import Tally
+    from tui.core.counts.tally import Tally
 
     if plot and fmt == "json":
         raise GlossError("--plot draws, --format json does not: give one of them")
@@ -703,7 +703,7 @@ def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | 
 @dataset_options
 def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None) -> None:
     """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
-    from tui.core.merging import merge_datasets
+    from tui.core.team.merging import merge_datasets
 
     given = settings(db, analyst, None)
     if given.labels is not None:

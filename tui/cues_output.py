@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from tui.core.language.visible import visible
 from tui.core.suggest import cue_files
-from tui.core.visible import visible
 
 
 def cue_sources(folder: Path, language: str, files: tuple[Path, ...]) -> list[Path]:

@@ -10,7 +10,7 @@ whatever its PATH; ``git-setup`` says so, and is run again if that interpreter m
 
 When both sides changed an article file, ``git pull`` runs ``gloss git-merge BASE OURS
 THEIRS PATH``: the three versions are checked whole like any article file, merged span by
-span (``tui/core/merge_rules.py``), checked again and written over OURS, and git records
+span (``tui/core/team/merge_rules.py``), checked again and written over OURS, and git records
 the merge as clean. A version that cannot be read (broken JSON, not a Gloss file, another
 text under the id) gets one line naming the file and side, OURS is left exactly as it was,
 and the exit status tells git to report a conflict: never a conflict marker in a file.
@@ -28,18 +28,18 @@ from typing import Any
 
 import orjson
 
-from tui.core.article_file import read_article
-from tui.core.dataset import ARTICLE_FILE, LABELS_FILE
-from tui.core.files import Missing, NotReadable, read_bytes
-from tui.core.merge_rules import caps_of, merge_article, merge_labels
-from tui.core.model import GlossError, LabelSet
-from tui.core.storage import (
+from tui.core.document.model import GlossError, LabelSet
+from tui.core.store.article_file import read_article
+from tui.core.store.dataset import ARTICLE_FILE, LABELS_FILE
+from tui.core.store.files import Missing, NotReadable, read_bytes
+from tui.core.store.storage import (
     CorruptFileError,
     StorageError,
     discard,
     write_atomic,
     write_temp,
 )
+from tui.core.team.merge_rules import caps_of, merge_article, merge_labels
 
 DRIVER = "gloss"
 # Git's patterns, relative to the dataset folder: an article file is 16 hex digits .json

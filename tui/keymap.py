@@ -11,7 +11,7 @@ its scope gives every scope's row of that name those keys (``help = "f1"``).
 The file is checked whole before the app starts: an id the table does not have, a key
 Textual does not know, or a key given two things to do where both are live at once (the
 scopes of a chain in ``tui/keys.py``) is one line, ``FILE:LINE: reason`` (a
-:class:`~tui.core.model.GlossError`, so exit status 2). The app hands what it returns to
+:class:`~tui.core.document.model.GlossError`, so exit status 2). The app hands what it returns to
 Textual's own ``App.set_keymap``, which gives each ``Binding(id=...)`` its keys.
 """
 
@@ -27,8 +27,8 @@ from typing import Any
 
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys, key_to_character
 
-from tui.core.files import Missing, NotReadable, read_bytes
-from tui.core.model import GlossError
+from tui.core.document.model import GlossError
+from tui.core.store.files import Missing, NotReadable, read_bytes
 from tui.keys import CHAINS, TABLE, Key, expand, ids
 
 NAME = "keymap.toml"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from tui.core.visible import visible
+from tui.core.language.visible import visible
 from tui.keymap import where
 from tui.keys import rows
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tui.core.dataset import Dataset
-from tui.core.model import GlossError
-from tui.core.visible import visible
+from tui.core.document.model import GlossError
+from tui.core.language.visible import visible
+from tui.core.store.dataset import Dataset
 from tui.progress import progress_bar
 from tui.train_command import needs_spacy
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from rich.color import Color, ColorParseError
 
-from tui.core.figures import TODO, Figures
-from tui.core.model import LabelSet
-from tui.core.visible import visible
+from tui.core.counts.figures import TODO, Figures
+from tui.core.document.model import LabelSet
+from tui.core.language.visible import visible
 
 PLOTS = {
     "progress": "Articles per analyst",

@@ -1,6 +1,6 @@
 """``gloss stats``: the dataset at a glance, as Rich tables (the default), as the stats
 screen's plots with their numbers (``--plot``), or as JSON for scripts (``--format json``).
-All three print the same figures (``tui/core/figures.py``)."""
+All three print the same figures (``tui/core/counts/figures.py``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.dataset import Dataset
-from tui.core.figures import Figures, numbers
-from tui.core.visible import json_bytes, visible
+from tui.core.counts.figures import Figures, numbers
+from tui.core.language.visible import json_bytes, visible
+from tui.core.store.dataset import Dataset
 from tui.plots import draw, legend
 
 NUMBERS_WIDTH = 46  # the column of numbers beside each plot

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import click
 
-from tui.core.dataset import Dataset
-from tui.core.install import extra_command
-from tui.core.model import GlossError
+from tui.core.document.model import GlossError
+from tui.core.language.visible import visible
+from tui.core.store.dataset import Dataset
+from tui.core.store.install import extra_command
 from tui.core.train import store
 from tui.core.train.examples import Chosen, Example, Which, choose, split
 from tui.core.train.links import Figures
 from tui.core.train.run import Evaluation, Limits, Listener
-from tui.core.visible import visible
 
 EXIT_BAD_INPUT = 2
 

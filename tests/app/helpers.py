@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article.article_view import ArticleView
 from tui.widgets.bars.legend import Legend

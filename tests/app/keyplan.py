@@ -6,8 +6,9 @@ cursor keys, the shift keys, escape, tab, and in the new reader = (grow); a sear
 edge from the starting state (/, the needle, enter, then n as often as needed). The goal is
 a state where a label key labels the span; in the new reader a span a few words off can
 also be labelled and then resized ({ } < >). The moves are the reader's own functions
-(tui/widgets/article/moves.py, tui/core/units.py, tui/core/search.py), and the replay test presses
-the keys in the real app, so a plan that the reader does not follow fails there.
+(tui/widgets/article/moves.py, tui/core/editing/units.py, tui/core/language/search.py),
+and the replay test presses the keys in the real app, so a plan that the reader does not
+follow fails there.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from typing import NamedTuple
 
 import regex
 
-from tui.core import editor, units
-from tui.core.article_model import ArticleModel, order
-from tui.core.model import Span
-from tui.core.search import find
-from tui.core.units import word_at
+from tui.core.document.model import Span
+from tui.core.editing import editor, units
+from tui.core.editing.article_model import ArticleModel, order
+from tui.core.language.names import word_at
+from tui.core.language.search import find
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.caret import Caret
 from tui.widgets.article.moves import destination
@@ -286,7 +287,8 @@ def in_order(spans: list[Span]) -> list[Span]:
 
 
 def snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """tui.core.text.snap_to_words, on the kept words of units.word_at (much faster here)."""
+    """tui.core.language.text.snap_to_words, on the kept words of names.word_at (much
+    faster here)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.model import Span
-from tui.core.search import occurrences
+from tui.core.document.model import Span
+from tui.core.language.search import occurrences
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "trump-putin-ceasefire-call.txt"
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
-from tui.core.review import ReviewPlan
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
+from tui.core.team.review import ReviewPlan
 
 TEXT = ("Kremlin spokesman Dmitry Peskov said Russia would not withdraw from Zaporizhzhia "
         "before talks in Istanbul.\nKyiv rejected the claim on Tuesday.")

@@ -9,8 +9,8 @@ from textual.widgets import Static
 
 from tests.app.helpers import link_bar, notices, status, view_of
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 from tui.screens.board import BoardScreen, parse_filter
 from tui.screens.reader import ReaderScreen
 from tui.widgets.bars.menu_bar import MenuBar

@@ -7,8 +7,8 @@ import pytest
 
 from tests.app.helpers import burst, notices, on_disk, spans, status, view_of
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 TEXT = ("Russian President Vladimir Putin said that Ukraine “must end NOW” the talks in the "
         "Kursk region, while Trump’s envoy met Putin.\n"

@@ -13,9 +13,9 @@ import statistics
 from tests.app.keyplan import AFTER, Planner, State, in_order
 from tests.app.seed_reference import SEED, reference_spans
 from tui.app import GlossApp
-from tui.core import editor
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.editing import editor
+from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 
 KEYS = {"ACTOR": "1", "CLAIM": "2", "LOCATION": "3"}

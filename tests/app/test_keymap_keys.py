@@ -9,8 +9,8 @@ import pytest
 
 from tests.app.helpers import spans
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 from tui.keymap import parse
 from tui.screens.help import HelpScreen
 

@@ -8,8 +8,8 @@ import pytest
 
 from tests.app.helpers import burst, link_bar, notices, reader_of, status, view_of
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 from tui.widgets.lists.span_list import SpanList
 from tui.widgets.panes import ArticlePane

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 from tui.widgets.panes import ArticlePane
 

@@ -6,8 +6,8 @@ import pytest
 from textual import events
 
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 from tui.screens.help import HelpScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.reader import ReaderScreen

@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.app.seed_reference import SEED
-from tui.core import editor, units
-from tui.core.article_model import ArticleModel, ModelRegistry
-from tui.core.dataset import Article, Dataset
-from tui.core.edits import Edit, cut
-from tui.core.model import Document, GlossError, Relation, Span
-from tui.core.save_queue import SaveQueue
-from tui.core.search import find, occurrences
+from tui.core.document.edits import Edit, cut
+from tui.core.document.model import Document, GlossError, Relation, Span
+from tui.core.editing import editor, units
+from tui.core.editing.article_model import ArticleModel, ModelRegistry
+from tui.core.editing.save_queue import SaveQueue
+from tui.core.language.search import find, occurrences
+from tui.core.store.dataset import Article, Dataset
 
 TEXT = SEED.read_text(encoding="utf-8")
 DOC = Document.from_text(TEXT)

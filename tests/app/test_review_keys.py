@@ -10,8 +10,8 @@ import pytest
 from tests.app.helpers import notices
 from tests.app.team import AGREED, DIFFERENCES, DOC_ID, TEXT, reviewing, team
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.review import ReviewPlan
+from tui.core.store.dataset import Dataset
+from tui.core.team.review import ReviewPlan
 from tui.screens.library import LibraryScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.bars.review_bar import ReviewBar
@@ -235,7 +235,7 @@ async def test_the_agreement_waits_for_both_analysts_to_be_done(tmp_path):
 async def test_d_reviews_the_next_article_and_brackets_step_between_them(folder):
     other = "Zelensky met Erdogan in Ankara.\n"
     dataset = Dataset(folder, "alice")
-    from tui.core.model import Document, Span
+    from tui.core.document.model import Document, Span
 
     dataset.add_article(Document.from_text(other), [
         Span.new(other, 0, 8, "ACTOR", "alice"), Span.new(other, 0, 8, "ACTOR", "bob")])
@@ -253,7 +253,7 @@ async def test_d_reviews_the_next_article_and_brackets_step_between_them(folder)
 
 
 async def test_names_from_the_data_are_shown_literally(tmp_path):
-    from tui.core.model import Document, Span
+    from tui.core.document.model import Document, Span
 
     text = "Putin spoke in Moscow."
     names = ("a\x1b[31mlice", "b\u202eob")

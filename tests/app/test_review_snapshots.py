@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.team import AGREED, DOC_ID, reviewing, team, versions
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 
 def half_reviewed(folder: Path) -> Path:

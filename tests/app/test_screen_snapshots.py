@@ -15,8 +15,8 @@ from textual.widgets import OptionList
 from tests.app.team import DOC_ID, team
 from tests.app.test_snapshots import fixed, seed
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation
+from tui.core.document.model import Document, Relation
+from tui.core.store.dataset import Dataset
 from tui.screens.board import BoardScreen
 from tui.screens.stats import StatsScreen
 

@@ -7,8 +7,8 @@ from textual import events
 
 from tests.app.helpers import notices, reader_of, status, view_of
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Label, LabelSet, Span
+from tui.core.document.model import Document, Label, LabelSet, Span
+from tui.core.store.dataset import Dataset
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen

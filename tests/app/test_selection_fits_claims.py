@@ -8,8 +8,8 @@ import pytest
 
 from tests.app.helpers import burst, reader_of, spans, status, view_of
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
 
 TEXT = ("Ukrainian President Volodymyr Zelensky said Ukraine would not give up the Kursk "

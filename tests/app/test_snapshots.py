@@ -13,8 +13,8 @@ from textual.filter import LineFilter
 
 from tests.app.seed_reference import SEED, reference_spans
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 from tui.widgets.palette import ANSI16
 
 CLAIM = ("Kremlin spokesman Dmitry Peskov said Russia would not withdraw from Zaporizhzhia "

@@ -11,8 +11,8 @@ import pytest
 from textual_plotext import PlotextPlot
 
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.stats import StatsScreen

@@ -21,9 +21,9 @@ import orjson
 from tests.app.seed_reference import SEED, reference_spans
 from tests.conftest import SHARED_DATA
 from tui import formats
-from tui.core.corpus import Notes, import_articles, read_text_file
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.corpus import Notes, import_articles, read_text_file
+from tui.core.store.dataset import Dataset
 
 EMOJI = "🇺🇦👩‍👩‍👧👍🏽 "
 HEADLINES = SHARED_DATA / "prodigy" / "news_headlines_annotated.jsonl"

@@ -18,7 +18,7 @@ import pytest
 
 from tests.clients import clients, corpus
 from tests.conftest import SHARED_DATA, gloss
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 pytestmark = pytest.mark.clients
 NEEDS = ("conll",)

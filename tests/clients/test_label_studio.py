@@ -24,7 +24,7 @@ from tests.clients import corpus
 from tests.clients.clients import LS_PASSWORD, LS_TOKEN, LS_USER, label_studio, label_studio_env
 from tests.clients.servers import Api, free_port, running, until
 from tests.conftest import gloss
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 pytestmark = pytest.mark.clients
 NEEDS = ("labelstudio",)

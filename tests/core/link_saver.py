@@ -21,9 +21,9 @@ from typing import Any
 
 import orjson
 
-from tui.core.dataset import Dataset
-from tui.core.model import Relation, Span
-from tui.core.schema import ABOUT, SOURCE
+from tui.core.document.model import Relation, Span
+from tui.core.document.schema import ABOUT, SOURCE
+from tui.core.store.dataset import Dataset
 
 MOST_STEPS = 100_000  # a saver nobody kills stops by itself
 CROWDED = 120  # spans: past this, removing is likelier (a save rewrites the whole file)

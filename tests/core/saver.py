@@ -7,8 +7,8 @@ import random
 import signal
 import sys
 
-from tui.core.dataset import Dataset
-from tui.core.model import GlossError
+from tui.core.document.model import GlossError
+from tui.core.store.dataset import Dataset
 
 folder, doc_id, count, who = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

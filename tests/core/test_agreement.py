@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.agreement import agree, alpha, f1, kappa, token_bounds, token_values
-from tui.core.article_file import Article
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.document.span_match import f1
+from tui.core.store.article_file import Article
+from tui.core.team.agreement import agree, alpha, kappa, token_bounds, token_values
 
 
 def test_cohens_kappa_on_the_textbook_two_by_two_table():
@@ -105,7 +106,7 @@ WORDS = ["Zelensky", "said", "the", "talks", "in", "Riyadh", "were", "a", "trap"
 def analysts_articles(draw):
     """Articles with two or three analysts' spans (nested, overlapping, of equal length),
     some unseen by an analyst, some labels outside those compared."""
-    from tui.core.text import is_grapheme_boundary
+    from tui.core.language.text import is_grapheme_boundary
 
     who = ["alice", "bob", "carol"][:draw(st.integers(2, 3))]
     articles = []
@@ -133,7 +134,7 @@ def reference(articles, who, labels):
     import krippendorff
     import numpy as np
 
-    from tui.core.agreement import ALL
+    from tui.core.team.agreement import ALL
 
     codes = {label: n for n, label in enumerate(["O", *labels])}
     spans = {w: [[s for s in a.spans if s.annotator == w] for a in articles] for w in who}

@@ -10,10 +10,10 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
-from tui.core.article_file import Article
-from tui.core.claim_board import board, claim_rows, one_a_claim
-from tui.core.dataset import Dataset
-from tui.core.model import Document, LabelSet, Relation, Span
+from tui.core.attribution.claim_board import board, claim_rows, one_a_claim
+from tui.core.document.model import Document, LabelSet, Relation, Span
+from tui.core.store.article_file import Article
+from tui.core.store.dataset import Dataset
 
 ONE = ("Zelensky said the talks in Riyadh were a trap. "
        "President Putin claimed Kursk region is secure. Officials said aid resumed.")

@@ -11,10 +11,10 @@ import orjson
 import pytest
 
 from tests.core.test_claim_board import db  # noqa: F401 - the fixture
-from tui.core.claim_cache import FOLDER, NAME, cached_articles
-from tui.core.claim_index import ClaimIndex
-from tui.core.dataset import Dataset
-from tui.core.model import Relation
+from tui.core.attribution.claim_cache import FOLDER, NAME, cached_articles
+from tui.core.attribution.claim_index import ClaimIndex
+from tui.core.document.model import Relation
+from tui.core.store.dataset import Dataset
 
 
 def board_of(dataset: Dataset, problems: list[str] | None = None) -> tuple[

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tui.core.model import check_offsets
+from tui.core.document.model import check_offsets
+from tui.core.document.suggestion import Suggestion
 from tui.core.suggest.claim_cues import claim_suggestions
-from tui.core.suggest.suggestion import Suggestion
 
 
 def claims(text: str, actors: list[str] | None = None, lang: str = "en"
@@ -248,7 +248,7 @@ def test_any_actors_give_valid_sources(text, data):
 
 @given(st.text(max_size=200))
 def test_any_unicode_gives_valid_claims(text):
-    from tui.core.text import normalise
+    from tui.core.language.text import normalise
 
     text = normalise(text)
     _check(text, claim_suggestions(text), [])

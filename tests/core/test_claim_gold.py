@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from tests.conftest import shared
+from tui.core.document.suggestion import Suggestion
 from tui.core.suggest import claim_score, cue_files
 from tui.core.suggest.claim_cues import claim_suggestions
-from tui.core.suggest.suggestion import Suggestion
 
 GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "attributions"
 
@@ -62,7 +62,7 @@ def test_the_fixture_is_gloss_jsonl_that_gloss_imports(tmp_path):
     from click.testing import CliRunner
 
     from tui.cli import main
-    from tui.core.dataset import Dataset
+    from tui.core.store.dataset import Dataset
 
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "db"), "import",
                                        str(GOLD / "heldout.jsonl")])

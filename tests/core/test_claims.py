@@ -3,9 +3,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.claims import candidates
-from tui.core.model import Span
-from tui.core.sentences import sentence_of, sentence_starts
+from tui.core.attribution.claims import candidates
+from tui.core.document.model import Span
+from tui.core.language.sentences import sentence_of, sentence_starts
 
 TEXT = ("Putin spoke to business leaders on Monday. "
         "Zelensky said the talks in Riyadh were a trap, a claim U.S. envoy Steve Witkoff denied. "
@@ -70,7 +70,7 @@ def test_sentences_cover_the_text_in_order(pieces):
 
 
 def test_canonical_names_drop_titles_and_find_the_fullest_name():
-    from tui.core.canonical import bare_name, fullest_name, same_actor
+    from tui.core.document.canonical import bare_name, fullest_name, same_actor
 
     assert bare_name("Russian President Vladimir Putin’s") == "Vladimir Putin"
     assert bare_name("U.S. envoy Steve Witkoff") == "Steve Witkoff"
@@ -81,7 +81,7 @@ def test_canonical_names_drop_titles_and_find_the_fullest_name():
 
 
 def test_completion_is_fuzzy_and_falls_back_to_the_most_used():
-    from tui.core.canonical import suggestions
+    from tui.core.document.canonical import suggestions
 
     known = ["Volodymyr Zelensky", "Vladimir Putin", "Donald Trump", "Vladimir Putin"]
     assert suggestions("zelenskyy", known)[0] == "Volodymyr Zelensky"
@@ -92,8 +92,8 @@ def test_completion_is_fuzzy_and_falls_back_to_the_most_used():
 def test_the_label_set_file_carries_relation_types_and_attributes(tmp_path):
     import pytest
 
-    from tui.core.dataset import Dataset
-    from tui.core.model import GlossError, LabelSet
+    from tui.core.document.model import GlossError, LabelSet
+    from tui.core.store.dataset import Dataset
 
     labels = LabelSet.default()
     assert labels.to_records() == [{"name": "ACTOR", "key": "1", "colour": "#61afef"},

@@ -6,7 +6,7 @@ import orjson
 import pytest
 
 from tests.conftest import ROOT, gloss, shared
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 
 def export_lines(db, *args):

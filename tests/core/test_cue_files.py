@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.corpus import InputError
+from tui.core.store.corpus import InputError
 from tui.core.suggest import cue_files
 from tui.core.suggest.claim_cues import claim_suggestions
 

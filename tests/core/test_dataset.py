@@ -1,8 +1,8 @@
 import pytest
 
-from tui.core.dataset import Dataset
-from tui.core.model import Document, GlossError, LabelSet, OffsetError, Span
-from tui.core.storage import CorruptFileError, StorageError, article_lock
+from tui.core.document.model import Document, GlossError, LabelSet, OffsetError, Span
+from tui.core.store.dataset import Dataset
+from tui.core.store.storage import CorruptFileError, StorageError, article_lock
 
 
 def test_a_labelled_span_is_on_disk_when_the_save_returns(dataset, article):
@@ -140,7 +140,7 @@ def test_bulk_add_merges_into_existing_articles_and_creates_new_ones(dataset, ar
 def test_article_files_are_tinydb_databases(dataset, article):
     from tinydb import Query, TinyDB
 
-    from tui.core.storage import AtomicStorage
+    from tui.core.store.storage import AtomicStorage
 
     dataset.new_span(article.id, 0, 5, "ACTOR")
     dataset.set_status(article.id, "done")
@@ -153,7 +153,7 @@ def test_article_files_are_tinydb_databases(dataset, article):
 
 
 def test_relations_follow_kept_spans_and_go_with_a_removed_one(dataset, article):
-    from tui.core.model import Relation
+    from tui.core.document.model import Relation
 
     putin = dataset.new_span(article.id, 0, 5, "ACTOR")
     again = Span.new(article.text, 0, 5, "ACTOR", "alice")  # the same span, imported
@@ -176,7 +176,7 @@ def test_another_writer_between_two_saves_is_never_overwritten(dataset, article)
 
 
 def test_a_failed_write_leaves_nothing_behind_in_memory(dataset, article, monkeypatch):
-    import tui.core.dataset as module
+    import tui.core.store.dataset as module
 
     dataset.new_span(article.id, 0, 5, "ACTOR")
 
@@ -263,7 +263,7 @@ def test_a_save_made_while_an_import_stages_is_kept(dataset, article, monkeypatc
 
 
 def test_relations_are_saved_once_and_removed_alone_or_with_their_span(dataset, article):
-    from tui.core.model import Relation
+    from tui.core.document.model import Relation
 
     claim = dataset.new_span(article.id, 30, 40, "CLAIM")
     putin = dataset.new_span(article.id, 0, 5, "ACTOR")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import orjson
 
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 
 SAVER = Path(__file__).with_name("saver.py")
 TEXT = "A long enough article about cease-fire talks between Kyiv and Moscow. " * 4

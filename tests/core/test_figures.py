@@ -1,4 +1,4 @@
-"""The figures of a dataset (tui/core/figures.py): what the stats screen, `gloss stats
+"""The figures of a dataset (tui/core/counts/figures.py): what the stats screen, `gloss stats
 --plot` and `--format json` show, counted from the files' rows and checked against the
 same figures counted the slow way, from Span objects."""
 
@@ -11,10 +11,10 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.dataset import Dataset
-from tui.core.figures import HOURS_SHOWN, numbers
-from tui.core.model import Document, Relation, Span
-from tui.core.tally import Tally
+from tui.core.counts.figures import HOURS_SHOWN, numbers
+from tui.core.counts.tally import Tally
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied. " * 3
 

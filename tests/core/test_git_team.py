@@ -17,8 +17,8 @@ import orjson
 import pytest
 
 from tests.conftest import ARTICLE, gloss
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, now
+from tui.core.document.model import Document, Relation, now
+from tui.core.store.dataset import Dataset
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
-from tui.core.schema import ABOUT, SOURCE
+from tui.core.document.model import Document, Relation, Span
+from tui.core.document.schema import ABOUT, SOURCE
+from tui.core.store.dataset import Dataset
 
 SAVER = Path(__file__).with_name("link_saver.py")
 TEXT = ("Zelensky said the talks in Riyadh were a trap, a claim U.S. envoy Steve Witkoff "

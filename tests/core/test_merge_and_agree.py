@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import gloss
 from tests.hostile.attack import run, snapshot
-from tui.core.dataset import Dataset
-from tui.core.merging import merge_datasets
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
+from tui.core.team.merging import merge_datasets
 
 TEXT = "Zelensky said the talks in Riyadh were a trap, and Putin denied it."
 
@@ -144,7 +144,7 @@ def contents(dataset: Dataset) -> list:
 
 
 def test_two_processes_merge_what_one_does(tmp_path, monkeypatch):
-    from tui.core import merging
+    from tui.core.team import merging
 
     alice, bob = many_folders(tmp_path)
     one = Dataset(tmp_path / "one", "lead")
@@ -165,7 +165,7 @@ def test_two_processes_merge_what_one_does(tmp_path, monkeypatch):
 
 
 def test_a_broken_file_read_by_either_process_stops_the_merge(tmp_path, monkeypatch):
-    from tui.core import merging
+    from tui.core.team import merging
 
     monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
     alice, bob = many_folders(tmp_path)
@@ -183,7 +183,7 @@ def test_a_broken_file_read_by_either_process_stops_the_merge(tmp_path, monkeypa
 
 
 def test_a_second_process_that_dies_leaves_nothing_merged(tmp_path, monkeypatch):
-    from tui.core import merging
+    from tui.core.team import merging
 
     monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
     monkeypatch.setattr(merging, "_serve", lambda folder, jobs, token, out: os._exit(9))
@@ -199,7 +199,7 @@ def test_a_second_process_that_dies_leaves_nothing_merged(tmp_path, monkeypatch)
 def test_an_article_made_meanwhile_by_someone_else_is_merged_into(tmp_path, monkeypatch):
     import shutil
 
-    from tui.core import merging
+    from tui.core.team import merging
 
     monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
     alice, bob = many_folders(tmp_path)

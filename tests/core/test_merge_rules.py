@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import ARTICLE
-from tui.core.article_file import new_tables, read_article
-from tui.core.merge_rules import NotMergeable, caps_of, merge_article, merge_labels
-from tui.core.model import Document, LabelSet, Relation, Span
+from tui.core.document.model import Document, LabelSet, Relation, Span
+from tui.core.store.article_file import new_tables, read_article
+from tui.core.team.merge_rules import NotMergeable, caps_of, merge_article, merge_labels
 
 DOCUMENT = Document.from_text(ARTICLE)
 PATH = Path(f"{DOCUMENT.id}.json")

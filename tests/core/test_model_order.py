@@ -8,8 +8,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 from tui.core.suggest import active
 from tui.core.suggest.model_finder import PIECE, _pieces
 

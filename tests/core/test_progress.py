@@ -12,8 +12,8 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 TEXT = "Zelensky said the talks in Riyadh were a trap."
 

@@ -10,8 +10,8 @@ import re
 
 from tests.app.seed_reference import SEED
 from tests.conftest import ROOT, gloss
-from tui.core.dataset import Dataset
-from tui.core.model import Relation
+from tui.core.document.model import Relation
+from tui.core.store.dataset import Dataset
 
 DOC = ROOT / "docs" / "python.md"
 # a python block, and the text blocks right after it: what it prints

@@ -7,12 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.agreement import source_agreement
-from tui.core.article_file import Article
-from tui.core.article_model import ArticleModel
-from tui.core.edits import Edit
-from tui.core.model import Document, Relation, Span
-from tui.core.review import (
+from tui.core.document.edits import Edit
+from tui.core.document.model import Document, Relation, Span
+from tui.core.document.schema import ABOUT, SOURCE
+from tui.core.editing.article_model import ArticleModel
+from tui.core.store.article_file import Article
+from tui.core.team.agreement import source_agreement
+from tui.core.team.review import (
     ATTRIBUTES,
     BOUNDARIES,
     LABEL,
@@ -30,8 +31,7 @@ from tui.core.review import (
     notes,
     review_line,
 )
-from tui.core.review_edits import take, take_agreements
-from tui.core.schema import ABOUT, SOURCE
+from tui.core.team.review_edits import take, take_agreements
 
 TEXT = ("Russian President Vladimir Putin said the talks in Riyadh were a trap.\n"
         "Zelensky told reporters in Kyiv that the cease-fire will hold.\n"

@@ -18,8 +18,8 @@ import aiohttp
 import pytest
 
 from tests.core.test_serve import ask, start
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 HANG_S = 60  # only a hang gets there: each step takes a second or two

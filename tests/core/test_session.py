@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import editor, linking
-from tui.core.dataset import Dataset
-from tui.core.edits import Edit, Step
-from tui.core.model import Document, GlossError
-from tui.core.schema import SOURCE
-from tui.core.session import Notice, Session
+from tui.core.document.edits import Edit, Step
+from tui.core.document.model import Document, GlossError
+from tui.core.document.schema import SOURCE
+from tui.core.editing import editor, linking
+from tui.core.editing.session import Notice, Session
+from tui.core.store.dataset import Dataset
 
 TEXT = "Zelensky said the talks in Riyadh were a trap.\nPutin said nothing."
 OTHER = "Odesa was shelled overnight, officials in Kyiv said."

@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 
 from tests.conftest import gloss
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 
 def labelled(tmp_path, article):

@@ -10,16 +10,16 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
-from tui.core.article_model import ArticleModel
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
-from tui.core.review import ONLY_RIGHT, RIGHT, compare
-from tui.core.review_edits import take
-from tui.core.storage import CorruptFileError
+from tui.core.document.model import Document, Span
+from tui.core.document.suggestion import SUGGEST_SOURCE, Suggestion
+from tui.core.editing.article_model import ArticleModel
+from tui.core.language.tokens import tokenize
+from tui.core.store.dataset import Dataset
+from tui.core.store.storage import CorruptFileError
 from tui.core.suggest.finders import finders, suggest_article
 from tui.core.suggest.seen_names import SeenNames
-from tui.core.suggest.suggestion import SUGGEST_SOURCE, Suggestion
-from tui.core.tokens import tokenize
+from tui.core.team.review import ONLY_RIGHT, RIGHT, compare
+from tui.core.team.review_edits import take
 from tui.suggest_command import run
 
 FIRST = "Putin met Zelensky in Kyiv. The Kremlin said the Kursk region is calm."
@@ -261,8 +261,8 @@ def test_read_refuses_a_bad_pattern_file_before_anything_is_written(tmp_path):
 
 
 def test_git_merge_unites_two_analysts_rejections_three_way(team):
-    from tui.core.merge_rules import merge_article
-    from tui.core.suggest import rejections
+    from tui.core.document import rejections
+    from tui.core.team.merge_rules import merge_article
 
     dataset, _first, second, _ = team
     text = SECOND

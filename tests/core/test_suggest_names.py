@@ -8,12 +8,12 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.model import Span
+from tui.core.document.model import Span
+from tui.core.document.suggestion import SUGGEST_SOURCE
+from tui.core.language.text import words
 from tui.core.suggest import automaton
 from tui.core.suggest.edges import is_word_edge, longest_first, whole_words
 from tui.core.suggest.seen_names import SeenNames
-from tui.core.suggest.suggestion import SUGGEST_SOURCE
-from tui.core.text import words
 
 
 def found(index: SeenNames, text: str) -> list[tuple[str, str]]:

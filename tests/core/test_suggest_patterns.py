@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import shared
-from tui.core.corpus import InputError
-from tui.core.model import LabelSet
+from tui.core.document.model import LabelSet
+from tui.core.language.tokens import tokenize
+from tui.core.store.corpus import InputError
 from tui.core.suggest.pattern_finder import PatternFinder
 from tui.core.suggest.patterns import MAX_TOKENS, parse_patterns, pattern
 from tui.core.suggest.token_matcher import TokenMatcher
-from tui.core.tokens import tokenize
 
 HAS_SPACY = importlib.util.find_spec("spacy") is not None
 needs_spacy = pytest.mark.skipif(not HAS_SPACY, reason="the spacy extra is not installed")

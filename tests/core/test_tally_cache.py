@@ -12,11 +12,11 @@ import pytest
 
 from tests.hostile.attack import TYPES, snapshot
 from tests.hostile.test_hostile_inputs import paths, replaced
-from tui.core.cache_file import FOLDER
-from tui.core.dataset import Dataset
-from tui.core.figures import Figures
-from tui.core.model import Document, LabelSet, Relation, Span
-from tui.core.tally import NAME, Tally
+from tui.core.counts.figures import Figures
+from tui.core.counts.tally import NAME, Tally
+from tui.core.document.model import Document, LabelSet, Relation, Span
+from tui.core.store.cache_file import FOLDER
+from tui.core.store.dataset import Dataset
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied."
 

@@ -2,7 +2,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.text import (
+from tui.core.language.text import (
     is_grapheme_boundary,
     next_grapheme,
     next_word_end,
@@ -12,7 +12,7 @@ from tui.core.text import (
     snap_to_words,
     word_at,
 )
-from tui.core.tokens import tokenize
+from tui.core.language.tokens import tokenize
 
 # Pieces that break naive offset code: ZWJ families, flags, combining accents, CJK,
 # Cyrillic, NBSP, tabs and control characters.

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_token_cache import export, hits, uncached
-from tui.core import token_cache
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store import token_cache
+from tui.core.store.dataset import Dataset
 
 HANG_S = 60
 
@@ -107,14 +107,14 @@ def test_files_made_meanwhile_or_that_cannot_be_read_are_kept(tmp_path, monkeypa
 COMPACTING = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from tui.core import token_cache
+    from tui.core.store import token_cache
     folder, start = Path(sys.argv[1]), int(sys.argv[2])
     token_cache.SPACY_WORTH_LOADING = 0
     n = start
     print("ready", flush=True)
     while True:  # one new file, then merge: until killed
         text = f"Article {n}: officials in Kyiv said talks would resume."
-        from tui.core.model import Document
+        from tui.core.document.model import Document
         token_cache.fill(folder, [(Document.from_text(text).id, text)], budget=10)
         token_cache.compact(folder, most=2)
         n += 1

@@ -24,8 +24,8 @@ from tests.core.tokens_corpus import (
     spacy_edges,
     stored,
 )
-from tui.core.text import is_grapheme_boundary, normalise
-from tui.core.tokens import tokenize
+from tui.core.language.text import is_grapheme_boundary, normalise
+from tui.core.language.tokens import tokenize
 
 SPACY_VERSION = "3.8.18"
 
@@ -155,7 +155,7 @@ def test_exceptions_are_spacys():
     import spacy
     from spacy.symbols import ORTH
 
-    from tui.core.tokens import _english
+    from tui.core.language.tokens import _english
 
     rules = spacy.blank("en").tokenizer.rules
     assert _english().specials == {key: tuple(piece[ORTH] for piece in pieces)
@@ -166,7 +166,7 @@ def test_character_classes_are_spacys():
     pytest.importorskip("spacy")
     from spacy.lang import char_classes
 
-    from tui.core.tokens import _class, _intervals, _letters
+    from tui.core.language.tokens import _class, _intervals, _letters
 
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
     alpha, lower, upper = _letters()

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.units import grow, units
+from tui.core.editing.units import grow, units
 
 SEED = (Path(__file__).resolve().parents[2] / "seeds" /
         "trump-putin-ceasefire-call.txt").read_text(encoding="utf-8")

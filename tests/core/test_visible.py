@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.visible import has_controls, visible
+from tui.core.language.visible import has_controls, visible
 
 
 def test_escape_bel_and_c1_become_placeholders():

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.text import normalise, words
-from tui.core.tokens import tokenize
+from tui.core.language.text import normalise, words
+from tui.core.language.tokens import tokenize
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tokens"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -94,7 +94,7 @@ def ours(text: str) -> Edges:
 
 def spacy_edges() -> tuple[str, Callable[[str], Edges]] | None:
     """spaCy's tokens as Gloss exports them (clusters kept whole), or None without spaCy."""
-    from tui.core.export_tokens import tokenizer
+    from tui.core.language.export_tokens import tokenizer
 
     name, tokens_of = tokenizer()
     if not name.startswith("spacy-"):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.seed_reference import SEED
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 pytestmark = pytest.mark.e2e
 

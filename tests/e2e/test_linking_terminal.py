@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.e2e.terminal import Terminal
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 pytestmark = [
     pytest.mark.e2e,

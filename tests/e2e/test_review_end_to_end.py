@@ -10,7 +10,7 @@ import pytest
 
 from tests.app.team import AGREED, DOC_ID, team
 from tests.e2e.terminal import Terminal
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 pytestmark = [
     pytest.mark.e2e,

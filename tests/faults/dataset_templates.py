@@ -6,8 +6,8 @@ from pathlib import Path
 
 import orjson
 
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 KYIV = "Kyiv said talks would resume"
 

@@ -23,7 +23,7 @@ from typing import IO
 
 import orjson
 
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 RUNNER = Path(__file__).with_name("runner.py")
 CACHES = {".tokens", ".cache"}  # caches, not data: written after a commit, rebuilt at will

@@ -2,7 +2,7 @@
 
 Each line on stdin is a JSON list ``[stop_at, what, *args]``; the server forks a child that
 prints ``started PID`` and does the write, then prints ``ended STATUS`` once the child has
-ended (or been killed). ``stop_at`` names a failpoint (``tui/core/failpoints.py``) the child
+ended (or been killed). ``stop_at`` names a failpoint (``tui/core/store/failpoints.py``) the child
 stops at, or is null. The writes (``what``):
 
     gloss ARGS...            `gloss ARGS` (import, merge, import --labels)
@@ -46,26 +46,29 @@ def _urandom(size: int) -> bytes:
 def deterministic() -> None:
     os.urandom = _urandom
     time.time_ns = lambda: 1_767_225_600_000_000_000
-    from tui.core import corpus, dataset, editor, model, review_edits
+    from tui.core.document import model
+    from tui.core.editing import editor
+    from tui.core.store import corpus, dataset
+    from tui.core.team import review_edits
 
     for module in (model, corpus, dataset, editor, review_edits):
         module.now = lambda: FIXED
 
 
 def save_edit(what: str, db: str, doc_id: str, arg: str) -> None:
-    from tui.core.article_model import ArticleModel
-    from tui.core.dataset import Dataset
-    from tui.core.save_queue import SaveQueue
+    from tui.core.editing.article_model import ArticleModel
+    from tui.core.editing.save_queue import SaveQueue
+    from tui.core.store.dataset import Dataset
 
     dataset = Dataset(db, arg if what == "review" else "alice")
     model = ArticleModel(dataset.article(doc_id), dataset.annotator, dataset.labels)
     if what == "review":
-        from tui.core.review import compare
-        from tui.core.review_edits import take_agreements
+        from tui.core.team.review import compare
+        from tui.core.team.review_edits import take_agreements
 
         edit = take_agreements(model, compare(model, "alice", "bob"), arg)
     else:
-        from tui.core.editor import label_every
+        from tui.core.editing.editor import label_every
 
         start = model.text.index(arg)
         [span] = model.with_extent(start, start + len(arg), "alice")
@@ -82,8 +85,8 @@ def save_edit(what: str, db: str, doc_id: str, arg: str) -> None:
 def write(stop_at: str | None, what: str, args: list[str]) -> int:
     """The child's whole life: the write, then its exit status."""
     from tui.cli import entry
-    from tui.core import failpoints
-    from tui.core.commit import owners_released
+    from tui.core.store import failpoints
+    from tui.core.store.commit import owners_released
 
     global _ids
     _ids = itertools.count()
@@ -113,10 +116,6 @@ def write(stop_at: str | None, what: str, args: list[str]) -> int:
 
 def main() -> None:
     deterministic()
-    import tui.cli
-    import tui.core.merging
-    import tui.core.review_edits
-    import tui.core.save_queue  # noqa: F401
 
     for line in sys.stdin:
         stop_at, what, *args = orjson.loads(line)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers, writers_gone
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 
 def gloss(*args: object) -> subprocess.Popen[str]:

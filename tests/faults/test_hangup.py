@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.terminal import Terminal
 from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 pytestmark = [
     pytest.mark.e2e,

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.faults.kill import leftovers, state
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 STAMP = "2026-01-01T00:00:00.000+00:00"
 TOUCHING = ("open", "write", "fsync", "rename", "replace", "unlink", "link", "sync")

@@ -18,8 +18,8 @@ import pytest
 
 from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers
-from tui.core.dataset import Dataset
-from tui.core.model import Document, GlossError, Span
+from tui.core.document.model import Document, GlossError, Span
+from tui.core.store.dataset import Dataset
 
 SAVER = Path(__file__).resolve().parents[1] / "core" / "saver.py"
 

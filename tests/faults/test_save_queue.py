@@ -17,12 +17,12 @@ import pytest
 from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S
 from tui.app import GlossApp
-from tui.core.article_model import ArticleModel
-from tui.core.dataset import Dataset
-from tui.core.editor import label_every
-from tui.core.edits import Change, Edit, LinkChange
-from tui.core.model import Document, GlossError, Relation, Span
-from tui.core.save_queue import SaveQueue
+from tui.core.document.edits import Change, Edit, LinkChange
+from tui.core.document.model import Document, GlossError, Relation, Span
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.editor import label_every
+from tui.core.editing.save_queue import SaveQueue
+from tui.core.store.dataset import Dataset
 from tui.widgets.bars.status_bar import StatusBar
 
 TEXT = "Putin and Trump spoke about a cease-fire in Ukraine. Kyiv said talks resume."

@@ -26,7 +26,7 @@ import pytest
 
 from tests.faults import dataset_templates as datasets
 from tests.faults.kill import WAIT_S, leftovers
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("useradd", "userdel", "groupadd", "groupdel", "setpriv")

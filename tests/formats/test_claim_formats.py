@@ -8,8 +8,8 @@ import orjson
 
 from tests.conftest import shared
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
 
 TEXT = "Zelensky said the talks in Riyadh were a trap."
 

@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import gloss, shared
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
-from tui.core.export_selection import Choice
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
+from tui.core.store.export_selection import Choice
 
 
 def imported(tmp_path, path, name="auto"):

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, gloss
 from tui import formats
-from tui.core.corpus import InputError, Notes, RawArticle, import_articles, prepare
-from tui.core.dataset import Article, Dataset
-from tui.core.export_tokens import tokenizer
-from tui.core.model import Document, Span
-from tui.core.text import normalise
+from tui.core.document.model import Document, Span
+from tui.core.language.export_tokens import tokenizer
+from tui.core.language.text import normalise
+from tui.core.store.corpus import InputError, Notes, RawArticle, import_articles, prepare
+from tui.core.store.dataset import Article, Dataset
 from tui.formats import conll
 
 CONLL = FIXTURES / "conll"

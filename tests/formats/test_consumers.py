@@ -10,8 +10,8 @@ import orjson
 import pytest
 
 from tui import formats
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 TEXT = ("Kremlin spokesman Dmitry Peskov said Russia would not withdraw from Zaporizhzhia.\n"
         "Kyiv 🇺🇦 rejected the claim on Tuesday.")

@@ -7,8 +7,8 @@ import orjson
 
 from tests.hostile.attack import jsonl, run, snapshot
 from tui import formats
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 
 def test_a_label_studio_label_given_as_a_string_is_refused_not_spelled_out(tmp_path):

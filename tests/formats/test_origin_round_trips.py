@@ -11,11 +11,11 @@ import orjson
 import pytest
 
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
-from tui.core.export_selection import Choice
-from tui.core.model import ORIGINS, TYPED, Document, Span
-from tui.core.suggest.suggestion import KINDS
+from tui.core.document.model import ORIGINS, TYPED, Document, Span
+from tui.core.document.suggestion import KINDS
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
+from tui.core.store.export_selection import Choice
 
 TEXT = "Putin met Zelensky in Kyiv and the Kursk region.\nTrump’s envoy flew to Riyadh."
 MARKS = [("Putin", "ACTOR", TYPED), ("Zelensky", "ACTOR", "seen-name"),

@@ -18,8 +18,8 @@ import pytest
 from tests.conftest import gloss
 from tests.hostile.attack import ONE_LINE, run, snapshot
 from tui import formats
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 # datasets reads these when it is imported: never the network, nothing in the home folder
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

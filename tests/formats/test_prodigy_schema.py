@@ -20,8 +20,8 @@ import orjson
 from tests.clients.corpus import EMOJI_CLAIM, emoji_claim, seed_with_claims
 from tests.conftest import shared
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
 
 ANSWERS = ("accept", "reject", "ignore")
 SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")

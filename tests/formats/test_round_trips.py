@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
-from tui.core.export_selection import Choice
-from tui.core.model import Document, Relation, Span
-from tui.core.text import is_grapheme_boundary, normalise
+from tui.core.document.model import Document, Relation, Span
+from tui.core.language.text import is_grapheme_boundary, normalise
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
+from tui.core.store.export_selection import Choice
 
 PIECES = ["👩‍👩‍👧", "🇺🇦", "e\u0301", "Київ", "東京", "Zelensky", "said", "Putin’s", "talks",
           "😀", "ceasefire", "İstanbul"]

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from tests.hostile.attack import run, snapshot
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
-from tui.core.export_selection import Choice
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
+from tui.core.store.export_selection import Choice
 
 TEXTS = ["Zelensky said the talks in Riyadh were a trap.",
          "Putin denied it in Moscow on Tuesday.",

@@ -12,9 +12,9 @@ import orjson
 
 from tests.hostile.attack import run
 from tui import formats
-from tui.core.corpus import Notes, import_articles
-from tui.core.dataset import Dataset
-from tui.core.model import Document, LabelSet, Relation, Span
+from tui.core.document.model import Document, LabelSet, Relation, Span
+from tui.core.store.corpus import Notes, import_articles
+from tui.core.store.dataset import Dataset
 
 TEXT = "Kyiv 🇺🇦 said 👍🏽 Zelensky met Trump in Riyadh. 🙂"
 

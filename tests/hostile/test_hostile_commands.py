@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.attack import HANG_S, ONE_LINE, TEXT, attack, snapshot
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 
 APP_COMMANDS = {"the library": [], "read a new file": ["read", "new.txt"],
                 "a file alone": ["new.txt"], "review": ["review"]}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.hostile.attack import attack, can_drop_privileges
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 
 LABEL_FILES = [b"", b"[5]", b'[{"key": "1"}]', b"\xff\xfe\x00A",
                b'[{"name": "A"}, {"name": "A"}]', b'[{"name": "\x1b]0;owned\x07"}]']

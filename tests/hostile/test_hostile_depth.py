@@ -2,7 +2,7 @@
 keeps metadata (JSONL, doccano's meta and its other fields, Label Studio's data and task
 id), a label file and an article file of the dataset. Each is one line and exit 2 with
 nothing made (an article file: a broken file, named, never written over); metadata of
-exactly the limit (`tui/core/depth.py`) is imported and written back by every writer."""
+exactly the limit (`tui/core/document/depth.py`) is imported and written back by every writer."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pytest
 
 from tests.hostile.attack import TEXT, attack, jsonl, labelstudio_task, prodigy_record
 from tests.hostile.test_hostile_store import attack_all, build
-from tui.core.dataset import Dataset
-from tui.core.depth import MAX_DEPTH
-from tui.core.model import Span
-from tui.core.storage import CorruptFileError
+from tui.core.document.depth import MAX_DEPTH
+from tui.core.document.model import Span
+from tui.core.store.dataset import Dataset
+from tui.core.store.storage import CorruptFileError
 
 DEPTHS = [MAX_DEPTH + 1, 250, 254, 255, 300, 1000, 1024, 1025, 5000]
 HOLE = b'"@@hole@@"'
@@ -147,7 +147,7 @@ def test_a_csv_cell_of_deep_json_is_text(tmp_path):
 
 
 def test_depth_is_walked_without_recursion():
-    from tui.core.depth import deeper_than
+    from tui.core.document.depth import deeper_than
 
     deep: Any = 1
     for _ in range(200_000):

@@ -22,7 +22,7 @@ from tests.hostile.attack import (
     prodigy_record,
     seeds,
 )
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 
 READ = re.compile(r"\((\d+) records read")
 

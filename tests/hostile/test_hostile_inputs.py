@@ -233,7 +233,7 @@ def test_a_label_list_is_json_only_when_it_parses(tmp_path, content):
     labels.write_bytes(content)
     outcome = attack(tmp_path, "import", seed, "--labels", labels)
     assert outcome.code == 0, outcome.err
-    from tui.core.dataset import Dataset
+    from tui.core.store.dataset import Dataset
 
     kept = Dataset.existing(tmp_path / "db", "x").labels
     assert [label.name for label in kept.labels] == NAMES_LIKE_JSON[content]

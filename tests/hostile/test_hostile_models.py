@@ -101,8 +101,8 @@ DOORS = {"read": ("read", "--next", "uncertain", "--model"), "suggest": ("sugges
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_a_broken_model_is_refused_in_one_line(tmp_path, case, door):
     from tests.hostile.attack import attack
-    from tui.core.dataset import Dataset
-    from tui.core.model import Document
+    from tui.core.document.model import Document
+    from tui.core.store.dataset import Dataset
 
     Dataset(tmp_path / "db", "alice").add_article(Document.from_text("Putin met Trump."))
     model = tmp_path / "model\x1b[2J"

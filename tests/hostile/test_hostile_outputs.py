@@ -19,8 +19,8 @@ import orjson
 import pytest
 
 from tests.hostile.attack import HANG_S, TEXT, attack, run, run_child, snapshot
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="os.mknod needs root")
 
@@ -99,7 +99,7 @@ def test_a_named_pipe_with_a_reader_gets_the_export(tmp_path, db):
 
 
 def test_the_app_never_waits_on_a_named_pipe_nobody_reads(tmp_path, db):
-    from tui.core.model import GlossError
+    from tui.core.document.model import GlossError
     from tui.formats import export_file
 
     fifo = tmp_path / "gloss-export.jsonl"

@@ -9,8 +9,8 @@ import socket
 import pytest
 
 from tests.hostile.attack import attack
-from tui.core.dataset import Dataset
-from tui.core.model import Document
+from tui.core.document.model import Document
+from tui.core.store.dataset import Dataset
 
 BAD = {
     "port not a number": ["--port", "eighty"],

@@ -27,8 +27,8 @@ from tests.hostile.attack import (
     snapshot,
 )
 from tests.hostile.test_hostile_inputs import paths, replaced
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
 
 OTHER = "Odesa was shelled overnight, officials in Kyiv said."
 

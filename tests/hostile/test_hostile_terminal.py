@@ -10,8 +10,8 @@ import re
 import pytest
 
 from tests.hostile.attack import jsonl, run
-from tui.core.dataset import Dataset
-from tui.core.model import Document, Span
+from tui.core.document.model import Document, Span
+from tui.core.store.dataset import Dataset
 
 # In colour, Rich writes SGR sequences (ESC [ ... m) and nothing else that a terminal acts on
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -178,7 +178,7 @@ def test_the_label_studio_config_keeps_markup_and_xml_in_names_as_data(nasty_db,
     terminal."""
     import xml.etree.ElementTree as ET
 
-    from tui.core.model import LabelSet
+    from tui.core.document.model import LabelSet
 
     odd = ['<b>&amp;"', "'x'>"]
     dataset = Dataset(nasty_db, "x")

@@ -74,7 +74,7 @@ def installed_samples(gloss: Path, home: Path) -> Path:
     """The installed package's samples, found by the interpreter the command runs on."""
     shebang = gloss.read_text(encoding="utf-8", errors="replace").splitlines()[0]
     python = shebang.removeprefix("#!").split()[0]  # pipx's is "#!.../python -E"
-    code = ("import tui; from tui.core.samples import samples_folder;"
+    code = ("import tui; from tui.core.store.samples import samples_folder;"
             " print(tui.__file__); print(samples_folder())")
     result = run(python, "-c", code, cwd=home)
     expect(result.returncode == 0, f"importing tui failed: {result.stderr}")

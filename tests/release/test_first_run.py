@@ -13,8 +13,8 @@ import pytest
 from tests.app.helpers import notices
 from tests.conftest import ROOT, gloss
 from tui.app import GlossApp
-from tui.core.dataset import Dataset
-from tui.core.samples import first_steps, samples_folder
+from tui.core.store.dataset import Dataset
+from tui.core.store.samples import first_steps, samples_folder
 from tui.widgets.lists.article_list import ArticleList
 
 SAMPLES = sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
@@ -87,7 +87,7 @@ def test_help_names_gloss_demo_and_no_folder_of_a_clone(tmp_path):
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 def test_gloss_demo_imports_the_samples_once_and_opens_the_library(tmp_path):
     from tests.e2e.terminal import Terminal
-    from tui.core.corpus import text_files
+    from tui.core.store.corpus import text_files
 
     for _ in range(2):  # the second time adds nothing
         terminal = Terminal([sys.executable, "-m", "tui", "demo", "--db", "team"],

@@ -1,6 +1,6 @@
 """Interchange formats: one module a format, all behind this registry.
 
-A reader turns a path into :class:`~tui.core.corpus.RawArticle`s; a writer turns the
+A reader turns a path into :class:`~tui.core.store.corpus.RawArticle`s; a writer turns the
 dataset's articles into bytes. Offsets are code points inside Gloss; a format that counts
 otherwise converts at its own boundary.
 """
@@ -15,7 +15,8 @@ from typing import IO, TypeVar
 
 import orjson
 
-from tui.core.corpus import (
+from tui.core.document.model import LabelSet
+from tui.core.store.corpus import (
     InputError,
     Notes,
     RawArticle,
@@ -24,10 +25,9 @@ from tui.core.corpus import (
     read_csv,
     read_text_paths,
 )
-from tui.core.dataset import Article, Dataset
-from tui.core.export_selection import Choice, nothing_reviewed, select
-from tui.core.model import LabelSet
-from tui.core.output import FolderOutput, open_output
+from tui.core.store.dataset import Article, Dataset
+from tui.core.store.export_selection import Choice, nothing_reviewed, select
+from tui.core.store.output import FolderOutput, open_output
 from tui.formats import (
     brat,
     claims,
@@ -260,7 +260,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
                 choice: Choice | None = None, wait: bool = True) -> ExportReport:
     """Export to ``path`` (a folder for brat): a new or regular file appears whole or not at
     all, a pipe or a device is written into, and nothing of the dataset is ever written
-    over (``tui/core/output.py``). ``wait``: wait for a reader of a named pipe."""
+    over (``tui/core/store/output.py``). ``wait``: wait for a reader of a named pipe."""
     fmt = get(name)
     if fmt.write_folder is not None:
         return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
@@ -272,7 +272,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
 def write_file(path: Path, write: Callable[[IO[bytes]], T], dataset: Path | None = None,
                *, wait: bool = True, binary: bool = False) -> T:
     """Call ``write`` with what ``path`` names opened for writing, never over it and never
-    inside the ``dataset`` folder (``tui/core/output.py``): a new or regular file appears
+    inside the ``dataset`` folder (``tui/core/store/output.py``): a new or regular file appears
     whole or not at all, a pipe or a device is written into."""
     with open_output(path, dataset, wait=wait, binary=binary) as handle:
         return write(handle)

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from tui.core.corpus import InputError, Notes, RawArticle, decode, files_under, read_input
-from tui.core.dataset import Article
-from tui.core.model import TYPED
-from tui.core.visible import escape_controls, unescape_controls
+from tui.core.document.model import TYPED
+from tui.core.language.visible import escape_controls, unescape_controls
+from tui.core.store.corpus import InputError, Notes, RawArticle, decode, files_under, read_input
+from tui.core.store.dataset import Article
 
 _UNSAFE_NAME = re.compile(r"[^\w.+-]")
 SKIPPED = {"E": "events", "N": "normalisations", "#": "notes", "*": "equivalences"}

@@ -1,16 +1,16 @@
 """Claims JSONL (export only): one line per claim with its source, places and sentence,
-for training claim-attribution models (see ``tui/core/claim_board.py``)."""
+for training claim-attribution models (see ``tui/core/attribution/claim_board.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import IO
 
-from tui.core.claim_board import claim_rows
-from tui.core.corpus import Notes
-from tui.core.dataset import Article
-from tui.core.model import LabelSet
-from tui.core.visible import json_bytes
+from tui.core.attribution.claim_board import claim_rows
+from tui.core.document.model import LabelSet
+from tui.core.language.visible import json_bytes
+from tui.core.store.corpus import Notes
+from tui.core.store.dataset import Article
 
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes, annotator: str | None,

@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from tui.core.corpus import InputError, Notes, RawArticle, decode, read_input
-from tui.core.dataset import Article
-from tui.core.export_tokens import tokenizer
-from tui.core.text import GRAPHEME
+from tui.core.language.export_tokens import tokenizer
+from tui.core.language.text import GRAPHEME
+from tui.core.store.corpus import InputError, Notes, RawArticle, decode, read_input
+from tui.core.store.dataset import Article
 
 _CONTROLS = "\x00-\x1f\x7f-\x9f"
 TAG = re.compile(f"O|[BIESLU]-[^\\s{_CONTROLS}]+")

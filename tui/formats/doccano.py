@@ -19,7 +19,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tui.core.corpus import (
+from tui.core.document.model import TYPED
+from tui.core.language.text import Utf16Offsets
+from tui.core.language.visible import json_bytes
+from tui.core.store.corpus import (
     InputError,
     Notes,
     RawArticle,
@@ -29,11 +32,8 @@ from tui.core.corpus import (
     object_field,
     short,
 )
-from tui.core.dataset import Article
-from tui.core.export_selection import analysts
-from tui.core.model import TYPED
-from tui.core.text import Utf16Offsets
-from tui.core.visible import json_bytes
+from tui.core.store.dataset import Article
+from tui.core.store.export_selection import analysts
 
 RESERVED = ("text", "label", "entities", "relations", "meta")
 

@@ -23,7 +23,11 @@ from typing import IO, Any
 
 import orjson
 
-from tui.core.corpus import (
+from tui.core.document.depth import TOO_DEEP, json_problem
+from tui.core.document.model import TYPED, LabelSet
+from tui.core.language.text import Utf16Offsets
+from tui.core.language.visible import json_bytes
+from tui.core.store.corpus import (
     InputError,
     Notes,
     RawArticle,
@@ -32,12 +36,8 @@ from tui.core.corpus import (
     read_input,
     short,
 )
-from tui.core.dataset import Article
-from tui.core.depth import TOO_DEEP, json_problem
-from tui.core.export_selection import analysts
-from tui.core.model import TYPED, LabelSet
-from tui.core.text import Utf16Offsets
-from tui.core.visible import json_bytes
+from tui.core.store.dataset import Article
+from tui.core.store.export_selection import analysts
 
 # The names of the labeling config's controls: the spans' labels and the text they are on.
 LABELS = "label"

@@ -33,11 +33,11 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from tui.core.claim_board import ClaimRow, claim_rows, name_of
-from tui.core.corpus import InputError, Notes
-from tui.core.dataset import Article
-from tui.core.install import extra_command
-from tui.core.model import TYPED, Document, LabelSet
+from tui.core.attribution.claim_board import ClaimRow, claim_rows, name_of
+from tui.core.document.model import TYPED, Document, LabelSet
+from tui.core.store.corpus import InputError, Notes
+from tui.core.store.dataset import Article
+from tui.core.store.install import extra_command
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -16,8 +16,11 @@ from typing import IO, Any
 
 import orjson
 
-from tui.core import token_cache
-from tui.core.corpus import (
+from tui.core.document.model import TYPED
+from tui.core.language.export_tokens import token_records, tokenizer
+from tui.core.language.visible import json_bytes
+from tui.core.store import token_cache
+from tui.core.store.corpus import (
     InputError,
     Notes,
     RawArticle,
@@ -25,11 +28,8 @@ from tui.core.corpus import (
     list_field,
     object_field,
 )
-from tui.core.dataset import Article
-from tui.core.export_selection import analysts, answer, restricted
-from tui.core.export_tokens import token_records, tokenizer
-from tui.core.model import TYPED
-from tui.core.visible import json_bytes
+from tui.core.store.dataset import Article
+from tui.core.store.export_selection import analysts, answer, restricted
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:

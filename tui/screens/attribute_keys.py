@@ -4,8 +4,8 @@ quote, an actor's kind and country) and the prompt for a value typed in full (`k
 name an actor goes by across articles, completed from the dataset's names).
 
 The menu and the prompt are modes of the reader: while one is open it takes every key.
-The values are set through the session (``tui/core/session.py``), checked by
-``tui/core/linking.py``'s ``set_attribute``.
+The values are set through the session (``tui/core/editing/session.py``), checked by
+``tui/core/editing/linking.py``'s ``set_attribute``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 
 from tui.commands import Command
-from tui.core import linking
-from tui.core.article_model import ArticleModel
-from tui.core.canonical import fullest_name, suggestions
-from tui.core.edits import Edit, cut
-from tui.core.model import Span
-from tui.core.session import Notice, Session
-from tui.core.visible import visible
+from tui.core.document.canonical import fullest_name, suggestions
+from tui.core.document.edits import Edit, cut
+from tui.core.document.model import Span
+from tui.core.editing import linking
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.session import Notice, Session
+from tui.core.language.visible import visible
 from tui.widgets.bars.menu_bar import MenuBar, MenuItem, Picked
 from tui.widgets.bars.prompt_bar import Answer, PromptBar
 from tui.widgets.panes import ArticlePane

@@ -23,9 +23,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui.core.claim_board import TODO, ClaimRow, group, one_a_claim
-from tui.core.session import Session
-from tui.core.visible import visible
+from tui.core.attribution.claim_board import TODO, ClaimRow, group, one_a_claim
+from tui.core.editing.session import Session
+from tui.core.language.visible import visible
 from tui.keys import bindings
 from tui.screens.navigation import Chosen
 from tui.widgets.lists.board_list import BoardList

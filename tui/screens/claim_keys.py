@@ -4,7 +4,8 @@ to its source (`w`) or a place (`p`), and walk the claims still to do (`t`).
 A link key opens a choice, a mode of the reader: the likeliest option is highlighted in
 the text and the link bar says what enter does; tab and shift+tab move through the
 options, a hint letter links that one at once, escape cancels. The link goes through the
-session (``tui/core/session.py``); the rules and the ranking are ``tui/core/linking.py``'s.
+session (``tui/core/editing/session.py``); the rules and the ranking are
+``tui/core/editing/linking.py``'s.
 What is said of a span (`m`, `k`) is the next part, ``attribute_keys.py``.
 """
 
@@ -18,13 +19,13 @@ from textual import events
 from textual.widget import Widget
 
 from tui.commands import Command
-from tui.core import linking
-from tui.core.article_model import ArticleModel
-from tui.core.edits import Edit
-from tui.core.linking import Choice
-from tui.core.schema import ABOUT, SOURCE
-from tui.core.session import Notice, Session
-from tui.core.visible import visible
+from tui.core.document.edits import Edit
+from tui.core.document.schema import ABOUT, SOURCE
+from tui.core.editing import linking
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.linking import Choice
+from tui.core.editing.session import Notice, Session
+from tui.core.language.visible import visible
 from tui.widgets.article.article_view import ArticleView
 from tui.widgets.bars.link_line import ChoiceLine
 from tui.widgets.panes import ArticlePane

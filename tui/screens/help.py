@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.core.model import LabelSet
-from tui.core.visible import visible
+from tui.core.document.model import LabelSet
+from tui.core.language.visible import visible
 from tui.keys import bindings, rows
 from tui.widgets.palette import Palette
 

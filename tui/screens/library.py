@@ -19,11 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.commands import Command, ScreenCommands
-from tui.core.dataset import ArticleSummary, Dataset
-from tui.core.model import GlossError
-from tui.core.review import ReviewPlan
-from tui.core.samples import first_steps, import_samples
-from tui.core.visible import visible
+from tui.core.document.model import GlossError
+from tui.core.language.visible import visible
+from tui.core.store.dataset import ArticleSummary, Dataset
+from tui.core.store.samples import first_steps, import_samples
+from tui.core.team.review import ReviewPlan
 from tui.keys import bindings
 from tui.screens.navigation import Chosen, OpenBoard, OpenReader, OpenReview
 from tui.widgets.lists.article_list import ArticleList

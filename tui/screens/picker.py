@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.core.dataset import Dataset
+from tui.core.store.dataset import Dataset
 from tui.keys import bindings
 from tui.widgets.lists.article_list import ArticleList
 from tui.widgets.lists.article_table import ArticleTable

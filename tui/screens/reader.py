@@ -1,7 +1,7 @@
 """The reader: one or two articles side by side, each with its span list; search, the
 legend and the status bar below.
 
-The screen turns keys into edits (``tui/core/editor.py`` says what each key asks) and
+The screen turns keys into edits (``tui/core/editing/editor.py`` says what each key asks) and
 hands them to the session, which applies them to the article's model (every pane and span
 list showing that article observes it) and saves them. It owns no article state itself.
 What it stands on (the panes, search, applying an edit, the modes) is in
@@ -20,8 +20,8 @@ from textual.binding import BindingType
 from textual.widget import Widget
 
 from tui.commands import Command
-from tui.core import editor
-from tui.core.visible import visible
+from tui.core.editing import editor
+from tui.core.language.visible import visible
 from tui.keys import bindings
 from tui.screens.attribute_keys import AttributeKeys
 from tui.screens.claim_keys import ClaimKeys

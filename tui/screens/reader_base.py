@@ -1,7 +1,7 @@
 """What every screen of articles stands on (the reader and the review): the panes, the
 legend, search, the status bar, and the session every edit goes through.
 
-A screen of articles is given the session (``tui/core/session.py``) and composes its
+A screen of articles is given the session (``tui/core/editing/session.py``) and composes its
 parts (``parts.py``): the reader its keys for claims, the review its bar. Search and an
 open part that takes keys (a :class:`Mode`) never move the focus: keys can arrive in
 bursts, and Textual picks a key's widget before the keys ahead of it are handled. So the
@@ -23,10 +23,10 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui.commands import Command, ScreenCommands
-from tui.core.article_model import ArticleModel
-from tui.core.edits import Edit
-from tui.core.session import Notice, Session
-from tui.core.visible import visible
+from tui.core.document.edits import Edit
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.session import Notice, Session
+from tui.core.language.visible import visible
 from tui.screens.navigation import BackToLibrary
 from tui.screens.parts import Mode
 from tui.widgets.article.article_view import ArticleView

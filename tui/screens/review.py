@@ -3,7 +3,7 @@ analyst's against the reviewed version), each difference marked in the text, nam
 span lists and the review bar; keys take one side, or every agreement, into the reviewed
 version, which is saved as an analyst of its own, the reviewer.
 
-What differs and what the review holds is worked out in ``tui/core/review.py``, the edits
+What differs and what the review holds is worked out in ``tui/core/team/review.py``, the edits
 in ``review_edits.py``; this screen applies them through the article's model like any
 edit (shown in the frame of the key, saved off it, undone with ctrl+z) and works the
 comparison out again whenever the model changes.
@@ -19,9 +19,10 @@ from textual.binding import BindingType
 from textual.widget import Widget
 
 from tui.commands import Command
-from tui.core.article_model import ArticleModel, ModelEvent
-from tui.core.edits import Edit
-from tui.core.review import (
+from tui.core.document.edits import Edit
+from tui.core.editing.article_model import ArticleModel, ModelEvent
+from tui.core.editing.session import Session
+from tui.core.team.review import (
     LEFT,
     RIGHT,
     Comparison,
@@ -32,8 +33,7 @@ from tui.core.review import (
     notes,
     review_line,
 )
-from tui.core.review_edits import take, take_agreements
-from tui.core.session import Session
+from tui.core.team.review_edits import take, take_agreements
 from tui.keys import bindings
 from tui.screens.navigation import OpenReview
 from tui.screens.reader_base import ReaderBase

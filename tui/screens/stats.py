@@ -19,10 +19,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from tui.core.figures import Figures, numbers, spans_by
-from tui.core.model import GlossError
-from tui.core.session import Session
-from tui.core.visible import visible
+from tui.core.counts.figures import Figures, numbers, spans_by
+from tui.core.document.model import GlossError
+from tui.core.editing.session import Session
+from tui.core.language.visible import visible
 from tui.keys import bindings
 from tui.plots import PLOTS
 from tui.widgets.figure_panel import FigurePanel

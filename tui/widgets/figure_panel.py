@@ -8,9 +8,9 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from tui.core.figures import Figures
-from tui.core.model import LabelSet
-from tui.core.visible import visible
+from tui.core.counts.figures import Figures
+from tui.core.document.model import LabelSet
+from tui.core.language.visible import visible
 from tui.plots import draw, legend
 
 

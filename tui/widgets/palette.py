@@ -17,7 +17,7 @@ from functools import lru_cache
 from rich.color import Color
 from rich.style import Style
 
-from tui.core.model import LabelSet
+from tui.core.document.model import LabelSet
 
 CHANNELS = ("bold", "background", "underline")
 TRUECOLOR, ANSI16, MONO = "truecolor", "16", "none"

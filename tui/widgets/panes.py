@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.signal import Signal
 from textual.widgets import Static
 
-from tui.core.article_model import ArticleModel, ModelRegistry
-from tui.core.visible import visible
+from tui.core.editing.article_model import ArticleModel, ModelRegistry
+from tui.core.language.visible import visible
 from tui.widgets.article.article_view import ArticleView
 from tui.widgets.cells import one_line
 from tui.widgets.lists.span_list import SpanList

@@ -1,7 +1,10 @@
 """Suggestions: spans the dataset, pattern files, reporting cues and a trained model propose
 before an analyst labels them.
 
-This room owns what is suggested and why (``suggestion.py``), the finders (names the
-dataset has seen, pattern files, claims on reporting cues, a model) and what an analyst
-has rejected. It imports only from the rest of ``tui.core`` and never Textual or Rich.
+This room owns the finders (names the dataset has seen, pattern files, claims on
+reporting cues, a model) and their one entry point (``finders.py``); what a suggestion is
+and what an analyst rejected are data of ``tui.core.document``.
+
+May import: tui.core.language, tui.core.document, tui.core.store,
+tui.core.attribution, tui.core.train.
 """

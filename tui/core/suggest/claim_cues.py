@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from tui.core.sentences import sentence_starts
+from tui.core.document.suggestion import Source, Suggestion
+from tui.core.language.sentences import sentence_starts
 from tui.core.suggest import cue_files
 from tui.core.suggest.claim_sources import Sources
 from tui.core.suggest.claim_text import (
@@ -40,7 +41,6 @@ from tui.core.suggest.claim_text import (
     verb_after_name,
 )
 from tui.core.suggest.cue_files import Cues
-from tui.core.suggest.suggestion import Source, Suggestion
 
 CLAIM = "CLAIM"
 _QUOTE = re.compile(r"[\"“”„«»]")

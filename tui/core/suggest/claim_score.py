@@ -21,10 +21,10 @@ from typing import Any
 import orjson
 import regex
 
-from tui.core.sentences import sentence_of, sentence_starts
+from tui.core.document.suggestion import Source, Suggestion
+from tui.core.language.sentences import sentence_of, sentence_starts
+from tui.core.language.text import words
 from tui.core.suggest.cue_files import Cues
-from tui.core.suggest.suggestion import Source, Suggestion
-from tui.core.text import words
 
 Finder = Callable[[str, Sequence[tuple[int, int]]], list[Suggestion]]
 

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 
 import regex
 
+from tui.core.document.suggestion import Source
+from tui.core.language.names import name_around
 from tui.core.suggest.claim_text import Token, outward
 from tui.core.suggest.cue_files import Cues
-from tui.core.suggest.suggestion import Source
-from tui.core.units import name_around
 
 
 class Sources:

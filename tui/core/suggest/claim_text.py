@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
+from tui.core.language.text import is_grapheme_boundary, next_grapheme, previous_grapheme
 from tui.core.suggest.cue_files import Cues
-from tui.core.text import is_grapheme_boundary, next_grapheme, previous_grapheme
 
 # Python's re here: it tokenises a megabyte three times faster than regex
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’]\w+|[-.]\w+)*|[^\w\s]")

@@ -3,7 +3,7 @@
 Gloss ships ``cues/en.toml`` and ``cues/uk.toml`` beside this module; a team adds its own
 words in ``DATASET/cues/LANG.toml`` (or any file given), in the same form: each list there
 is added to the shipped one, and an entry written ``-word`` takes a shipped word away. A
-file that cannot be used is one :class:`~tui.core.corpus.InputError`, ``FILE:LINE:
+file that cannot be used is one :class:`~tui.core.store.corpus.InputError`, ``FILE:LINE:
 reason``, before any suggestion is made.
 """
 
@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tui.core.corpus import InputError, decode, read_input
+from tui.core.store.corpus import InputError, decode, read_input
 
 SHIPPED = Path(__file__).resolve().parent / "cues"
 LANGUAGE = re.compile(r"[a-z]{2,3}")

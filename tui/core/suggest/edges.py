@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import regex
 
-from tui.core.text import is_grapheme_boundary
+from tui.core.language.text import is_grapheme_boundary
 
 _WORD_CHAR = regex.compile(r"\w")
 _JOINERS = "-'’"

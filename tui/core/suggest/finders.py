@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from tui.core.model import Span
+from tui.core.document.model import Span
+from tui.core.document.suggestion import Suggestion
 from tui.core.suggest.claim_cues import claim_suggestions
 from tui.core.suggest.pattern_finder import PatternFinder
 from tui.core.suggest.seen_names import SeenNames
-from tui.core.suggest.suggestion import Suggestion
 
 if TYPE_CHECKING:
     from tui.core.suggest.cue_files import Cues

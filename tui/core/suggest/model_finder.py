@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.model import Span
-from tui.core.schema import SOURCE
-from tui.core.sentences import sentence_starts
-from tui.core.suggest.suggestion import Source, Suggestion
+from tui.core.document.model import Span
+from tui.core.document.schema import SOURCE
+from tui.core.document.suggestion import Source, Suggestion
+from tui.core.language.sentences import sentence_starts
 from tui.core.train import links, pipeline, store
 from tui.core.train.store import ModelError
 
@@ -68,7 +68,7 @@ class ModelFinder:
         try:
             import spacy
         except ImportError as exc:
-            from tui.core.install import extra_command
+            from tui.core.store.install import extra_command
 
             raise ModelError(f"{folder}: a model needs spaCy: {extra_command('spacy')}"
                              ) from exc

@@ -23,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.core.model import LabelSet
+from tui.core.document.model import LabelSet
+from tui.core.document.suggestion import Suggestion
+from tui.core.language.tokens import Token, tokenize
 from tui.core.suggest import spacy_matcher
 from tui.core.suggest.edges import longest_first, whole_words
 from tui.core.suggest.patterns import Pattern, read_patterns
-from tui.core.suggest.suggestion import Suggestion
-from tui.core.tokens import Token, tokenize
 
 
 class PatternFinder:

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tui.core.canonical import bare_name
-from tui.core.model import Span
+from tui.core.document.canonical import bare_name
+from tui.core.document.model import Span
+from tui.core.document.suggestion import SUGGEST_SOURCE, Suggestion
 from tui.core.suggest.automaton import Keys
 from tui.core.suggest.edges import longest_first, whole_words
-from tui.core.suggest.suggestion import SUGGEST_SOURCE, Suggestion
 
 NAME_LABELS = ("ACTOR", "LOCATION")
 NAME_MAX = 200  # characters: longer is a passage, not a name

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
+from tui.core.language.text import normalise
+from tui.core.language.tokens import Token, tokenize
 from tui.core.suggest.patterns import MAX_TOKENS, Pattern
 from tui.core.suggest.token_matcher import MATCHES_A_TOKEN, MAX_MATCHES
-from tui.core.text import normalise
-from tui.core.tokens import Token, tokenize
 
 # (pattern, first character, character after the last, tokens)
 CharMatch = tuple[int, int, int, int]

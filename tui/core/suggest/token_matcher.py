@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from tui.core.language.tokens import Token, tokenize
 from tui.core.suggest.patterns import MAX_TOKENS, Pattern, Test, TokenSpec
-from tui.core.tokens import Token, tokenize
 
 ONE, OPTIONAL, ANY, NOT = range(4)
 Element = tuple[int, Callable[[Token], bool]]  # (kind, does a token pass the tests)

@@ -6,4 +6,7 @@ defaults, as ``spacy init config`` makes them); ``run.py`` trains with spaCy's t
 loop and scores the held-out split; ``links.py`` is the SOURCE / ABOUT scorer and its
 figures; ``store.py`` writes the model and its card where a reader never sees half of it.
 Only ``pipeline.py``, ``run.py`` and the finder import spaCy, and only when called.
+
+May import: tui.core.language, tui.core.document, tui.core.store,
+tui.core.attribution.
 """

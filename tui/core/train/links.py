@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.core.claims import candidates
-from tui.core.model import Relation, Span
-from tui.core.schema import ABOUT, SOURCE
-from tui.core.sentences import sentence_of, sentence_starts
+from tui.core.attribution.claims import candidates
+from tui.core.document.model import Relation, Span
+from tui.core.document.schema import ABOUT, SOURCE
+from tui.core.language.sentences import sentence_of, sentence_starts
 
 Extent = tuple[int, int, str]
 Link = tuple[Extent, Extent, str]  # (claim, actor or place, SOURCE | ABOUT)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.core.model import Span
+from tui.core.document.model import Span
 from tui.core.train import layers
 from tui.core.train.examples import Example
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.model import Span
+from tui.core.document.model import Span
 from tui.core.train import corpus, layers, links, pipeline
 from tui.core.train.examples import Example
 from tui.core.train.links import Figures

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 from rich.cells import cell_len
 
-from tui.core.text import grapheme_starts, has_joiners
+from tui.core.language.text import grapheme_starts, has_joiners
 
 _SPECIAL = regex.compile(r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]")
 

@@ -8,7 +8,7 @@ from typing import Protocol
 from textual import events
 from textual.geometry import Offset
 
-from tui.core import units
+from tui.core.language import names
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.caret import Caret
 
@@ -69,7 +69,7 @@ class MouseSelection:
 
     def on_click(self: ArticleView, event: events.Click) -> None:
         if event.chain == 2:
-            word = units.word_at(self.text, self._offset_at(event))
+            word = names.word_at(self.text, self._offset_at(event))
             if word:
                 self.select(*word)
                 self.caret.exact = False

@@ -12,9 +12,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tui.core.article_model import ArticleModel
-from tui.core.model import Span
-from tui.core.text import next_grapheme, previous_grapheme
+from tui.core.document.model import Span
+from tui.core.editing.article_model import ArticleModel
+from tui.core.language.text import next_grapheme, previous_grapheme
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.palette import MONO, Palette
 

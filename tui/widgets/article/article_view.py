@@ -25,10 +25,11 @@ from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
 
-from tui.core import units
-from tui.core.article_model import ArticleModel, ModelEvent
-from tui.core.linking import Choice
-from tui.core.model import Span
+from tui.core.document.model import Span
+from tui.core.editing import units
+from tui.core.editing.article_model import ArticleModel, ModelEvent
+from tui.core.editing.linking import Choice
+from tui.core.language import names
 from tui.keys import bindings
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.article_mouse import MouseSelection
@@ -156,7 +157,7 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
             return
         previous = grown.pop()
         if previous is None:
-            word = units.word_at(self.text, self.caret.cursor)
+            word = names.word_at(self.text, self.caret.cursor)
             self.move_to(word[1] if word else self.caret.cursor)
         else:
             self.select(*previous)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tui.core.article_model import ArticleModel
-from tui.core.model import Span
-from tui.core.search import find
-from tui.core.text import snap_to_words
-from tui.core.units import balance_quotes, word_at
+from tui.core.document.model import Span
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.units import balance_quotes
+from tui.core.language.names import word_at
+from tui.core.language.search import find
+from tui.core.language.text import snap_to_words
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.moves import destination
 

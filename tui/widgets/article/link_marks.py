@@ -4,9 +4,9 @@ option it has highlighted and the hint letter over each option's first character
 
 from __future__ import annotations
 
-from tui.core.article_model import ArticleModel
-from tui.core.linking import Choice, partners
-from tui.core.model import Span
+from tui.core.document.model import Span
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.linking import Choice, partners
 from tui.widgets.article.article_paint import Extent
 
 

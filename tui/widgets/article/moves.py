@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tui.core.text import next_grapheme, next_word_end, previous_grapheme, previous_word_start
+from tui.core.language.text import (
+    next_grapheme,
+    next_word_end,
+    previous_grapheme,
+    previous_word_start,
+)
 from tui.widgets.article.article_layout import ArticleLayout
 
 

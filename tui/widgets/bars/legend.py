@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.core.visible import visible
+from tui.core.language.visible import visible
 from tui.widgets.bars.status_bar import LOOKS, Piece
 from tui.widgets.palette import Palette
 

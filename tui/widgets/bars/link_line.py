@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-from tui.core.edits import cut
-from tui.core.visible import visible
+from tui.core.document.edits import cut
+from tui.core.language.visible import visible
 from tui.widgets.bars.status_bar import Piece
 
 TAIL = "⇥ next  esc cancel"

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
-from tui.core.edits import cut
-from tui.core.linking import HINTS
-from tui.core.visible import visible
+from tui.core.document.edits import cut
+from tui.core.editing.linking import HINTS
+from tui.core.language.visible import visible
 from tui.widgets.cells import one_line
 
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
-from tui.core.visible import visible
+from tui.core.language.visible import visible
 
 Suggest = Callable[[str], list[str]]
 

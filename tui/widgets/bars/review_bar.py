@@ -12,8 +12,8 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.review import ReviewLine
-from tui.core.visible import visible
+from tui.core.language.visible import visible
+from tui.core.team.review import ReviewLine
 from tui.widgets.bars.status_bar import LOOKS
 
 Piece = tuple[str, Style]

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
-from tui.core.visible import visible
+from tui.core.language.visible import visible
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.visible import visible
+from tui.core.language.visible import visible
 from tui.widgets.cells import one_line
 
 if TYPE_CHECKING:

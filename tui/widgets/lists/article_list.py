@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.dataset import ArticleSummary
+from tui.core.store.dataset import ArticleSummary
 from tui.keys import bindings
 from tui.widgets.cells import one_line
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input
 
-from tui.core.dataset import ArticleSummary
+from tui.core.store.dataset import ArticleSummary
 from tui.widgets.lists.article_list import ArticleList
 
 

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.claim_board import ClaimRow
+from tui.core.attribution.claim_board import ClaimRow
 from tui.keys import bindings
 from tui.widgets.cells import one_line
 

@@ -25,11 +25,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from tui.core.article_model import ArticleModel, ModelEvent, order
-from tui.core.linking import links_line
-from tui.core.model import Span
-from tui.core.review import Notes
-from tui.core.visible import visible
+from tui.core.document.model import Span
+from tui.core.editing.article_model import ArticleModel, ModelEvent, order
+from tui.core.editing.linking import links_line
+from tui.core.language.visible import visible
+from tui.core.team.review import Notes
 from tui.keys import bindings
 from tui.widgets.cells import fit_links, one_line
 from tui.widgets.palette import Palette

@@ -1,0 +1,515 @@
+"""Dataset: the one API for reading and writing annotations.
+
+One TinyDB file per article, ``<folder>/<article id>.json`` (its tables: see
+``article_file.py``). Every save takes the dataset's lock (shared) and the article's (the
+file itself: ``storage.py``), reads the file, writes the whole new file atomically and
+releases: nothing is cached between saves that another process could have changed, so two
+processes never lose each other's updates, and when a save method returns the span is on
+disk. An edit of many spans is one save (``save_steps``); a write of many files (an
+import, a merge, the label set) is one commit (``commit.py``): all of it or none of it,
+whenever the process dies. Opening a dataset to write finishes what a dead writer left.
+
+Reading never writes: a dataset opened ``read_only`` (stats, export) never makes its
+folder or its label file, nor finishes a commit cut short (it reads its files where they
+are), and a dataset that does not exist yet is made by its first write, so a refused
+import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui.core.document import rejections
+from tui.core.document.edits import Step
+from tui.core.document.model import (
+    REVIEWER,
+    STATUSES,
+    Document,
+    GlossError,
+    LabelSet,
+    Relation,
+    Span,
+    now,
+)
+from tui.core.document.span_match import article_agreement
+from tui.core.document.suggestion import Suggestion
+from tui.core.store import commit, failpoints, token_cache
+from tui.core.store.article_file import (
+    Article,
+    Item,
+    find_key,
+    next_key,
+    read_article,
+)
+from tui.core.store.bulk import BulkImport, Staged
+from tui.core.store.files import Missing
+from tui.core.store.storage import (
+    LOCK_TIMEOUT_S,
+    CorruptFileError,
+    StorageError,
+    Waiting,
+    article_lock,
+    discard,
+    folder_lock,
+    fsync_folder,
+    parse_json,
+    read_json,
+    read_locked,
+    signature,
+    stage,
+    write_reason,
+)
+from tui.core.store.tables import ArticleTables
+
+__all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
+
+ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
+LABELS_FILE = "labels.json"
+PATTERNS_FILE = "patterns.jsonl"  # the pattern file given last (suggest/patterns.py)
+COMMIT_TIMEOUT_S = 120.0  # a commit waits this long for another one (saying so)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the library: what the analyst needs to pick an article; for a team, who
+    has marked it done, who reviewed it and how far its first two analysts agree."""
+
+    id: str
+    title: str
+    length: int
+    spans: int  # its spans; for a team's article, this analyst's (or the reviewer's) only
+    status: str
+    analysts: tuple[str, ...] = ()  # with a span or a status here, by name
+    done_by: tuple[str, ...] = ()
+    reviewed_by: tuple[str, ...] = ()
+    agreement: float | None = None  # span F1, overlapping (see agreement.article_agreement)
+    every: int = 0  # the spans of every analyst
+
+
+@dataclass(slots=True)
+class ImportResult:
+    articles_added: int = 0
+    articles_merged: int = 0
+    spans_added: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+
+class Dataset:
+    def __init__(self, folder: Path | str, annotator: str,
+                 lock_timeout: float = LOCK_TIMEOUT_S, *, read_only: bool = False) -> None:
+        self.folder = Path(folder)
+        self.annotator = annotator
+        self.lock_timeout = lock_timeout
+        self.read_only = read_only
+        # Told once when a commit waits for another process's (the command line says it)
+        self.waiting: Waiting | None = None
+        self.owner = commit.Owner(self.folder)  # whose temp files this one's are
+        weakref.finalize(self, self.owner.release)
+        self._pending: dict[str, str] = {}  # a commit cut short: name -> temp to read
+        if self.folder.exists() and not self.folder.is_dir():
+            raise StorageError(f"{self.folder}: not a folder")
+        if self.folder.exists() and not read_only:
+            if not os.access(self.folder, os.W_OK | os.X_OK):
+                raise StorageError(f"{self.folder}: the dataset folder is not writable")
+            commit.tidy(self.folder, lock_timeout)
+            token_cache.remove_leftovers(self.folder)
+        elif self.folder.is_dir():
+            self._pending = commit.pending(self.folder, lock_timeout)
+        self._prefix = f"{self.folder}/"
+        self._texts: dict[str, Document] = {}  # text never changes under an id: safe to keep
+        # The tables this process last wrote, with the file's signature then (see _tables)
+        self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self.labels = self.read_labels()
+
+    @classmethod
+    def existing(cls, folder: Path | str, annotator: str) -> Dataset:
+        """A dataset to read only (stats, export): never made if it is not there."""
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise StorageError(f"{folder}: not a dataset folder")
+        if not folder.is_dir():
+            raise GlossError(f"no dataset at {folder}")
+        return cls(folder, annotator, read_only=True)
+
+    # -- files and locks -------------------------------------------------------------
+
+    def path(self, doc_id: str) -> Path:
+        return self.folder / f"{doc_id}.json"
+
+    def stamp(self, doc_id: str) -> tuple[int, int, int]:
+        """The signature of the file ``article`` reads for ``doc_id`` (the caches' key)."""
+        name = f"{doc_id}.json"
+        return signature(self._prefix + self._pending.get(name, name))
+
+    def _source(self, name: str) -> Path:
+        """Where a reader reads the file ``name``: itself, or the temp file a commit cut
+        short still has to put in its place (see commit.pending)."""
+        return self.folder / self._pending.get(name, name)
+
+    def token(self) -> str:
+        """This process's owner token for temp files in the dataset (commit.Owner)."""
+        self._writable()
+        return self.owner.claim()
+
+    def _writable(self) -> None:
+        """Make the folder on the first write; refuse every write when reading only."""
+        if self.read_only:
+            raise StorageError(f"{self.folder}: opened to read only")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"{self.folder}: cannot make the dataset folder: "
+                               f"{exc.strerror or exc}") from exc
+
+    @contextlib.contextmanager
+    def _shared(self) -> Iterator[None]:
+        """Hold the dataset's lock shared (a save): no commit of several files runs
+        meanwhile. A journal found under it is a dead writer's: finished first."""
+        self._writable()
+        while True:
+            with folder_lock(self.folder, exclusive=False, timeout=self.lock_timeout):
+                if not os.path.lexists(self.folder / commit.JOURNAL):
+                    yield
+                    return
+            with folder_lock(self.folder, exclusive=True, timeout=self.lock_timeout):
+                commit.recover(self.folder)
+
+    @contextlib.contextmanager
+    def committing(self) -> Iterator[None]:
+        """Hold the dataset's lock alone, for a commit of several files (``commit.py``);
+        a commit cut short by a crash is finished first. Waits for another commit (up to
+        ``COMMIT_TIMEOUT_S``), saying so through ``waiting`` after a second."""
+        self._writable()
+        with folder_lock(self.folder, exclusive=True,
+                         timeout=max(COMMIT_TIMEOUT_S, self.lock_timeout),
+                         waiting=self.waiting):
+            commit.recover(self.folder)
+            yield
+
+    # -- labels ----------------------------------------------------------------------
+
+    def read_labels(self) -> LabelSet:
+        """The label set as its file holds it now (a commit reads it afresh, locked)."""
+        path = self.folder / LABELS_FILE
+        records = read_json(self._source(LABELS_FILE))
+        if records is None:
+            return LabelSet.default()
+        try:
+            return LabelSet.from_records(records)
+        except GlossError as exc:
+            raise CorruptFileError(f"{path}: {exc}") from exc
+
+    def stage_labels(self, labels: LabelSet, change: commit.Commit) -> None:
+        """Add the label set's file to ``change`` (under the dataset's lock), unless the
+        file already holds exactly that set."""
+        records = labels.to_records()
+        path = self.folder / LABELS_FILE
+        if read_json(path) == records:
+            return
+        temp, _ = stage(str(path), orjson.dumps(records), fsync=False, token=self.token())
+        change.add(LABELS_FILE, temp)
+
+    def replace_labels(self, labels: LabelSet) -> None:
+        self._change_labels(lambda _: labels)
+
+    def ensure_labels(self, names: Iterable[str]) -> list[str]:
+        """Add the labels not yet in the set (a key and a colour each); return the new ones."""
+        added: list[str] = []
+
+        def grown(current: LabelSet) -> LabelSet:
+            added.extend(n for n in dict.fromkeys(names) if current.get(n) is None)
+            for name in added:
+                current.add(name)
+            return current
+
+        self._change_labels(grown)
+        return added
+
+    def _change_labels(self, change: Any) -> None:
+        """The label set read afresh under the dataset's lock, changed and committed."""
+        with self.committing():
+            labels = change(self.read_labels())
+            self._commit(lambda staged: self.stage_labels(labels, staged))
+        self.labels = labels
+
+    def _commit(self, stage_into: Callable[[commit.Commit], object]) -> None:
+        """One commit of what ``stage_into`` stages (under the dataset's lock): all of it
+        in place, or, if anything fails before the journal, none of it and no temp file."""
+        staged = commit.Commit(self.folder, self.token())
+        try:
+            stage_into(staged)
+            staged.run()
+        except BaseException:
+            if not staged.decided():
+                for temp in staged.temps():
+                    discard(temp)
+            raise
+
+    # -- reading ---------------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StorageError(f"{self.folder}: cannot read the dataset folder: "
+                               f"{exc.strerror or exc}") from exc
+        if self._pending:
+            names = list({*names, *self._pending})
+        return sorted(name[:-5] for name in names if ARTICLE_FILE.match(name))
+
+    def is_empty(self) -> bool:
+        return not self.ids()
+
+    def article(self, doc_id: str) -> Article:
+        """Read one article file (no lock: a file is always whole), checked whole."""
+        path = self.path(doc_id)
+        data = read_json(self._source(path.name))
+        if data is None:
+            raise GlossError(f"no article {doc_id} in {self.folder}")
+        return read_article(path, data)
+
+    def articles(self) -> Iterator[Article | CorruptFileError]:
+        """Every article in the order it was added; a broken file is yielded as its error."""
+        found: list[Article | CorruptFileError] = []
+        for doc_id in self.ids():
+            try:
+                found.append(self.article(doc_id))
+            except CorruptFileError as exc:
+                found.append(exc)
+            except GlossError:
+                continue  # removed since the folder was listed
+        yield from sorted(found, key=_added_order)
+
+    def readable(self, problems: list[str]) -> Iterator[Article]:
+        """Every article that can be read, in order; each broken file's one-line error is
+        appended to ``problems`` (the library, stats and export all carry on without it)."""
+        for item in self.articles():
+            if isinstance(item, CorruptFileError):
+                problems.append(str(item))
+            else:
+                yield item
+
+    def summaries(self, reviewer: str = REVIEWER, pair: tuple[str, ...] = ()
+                  ) -> tuple[list[ArticleSummary], list[str]]:
+        """The library's rows, and one line for each article file that cannot be read.
+        The agreement is between ``pair``'s two analysts, else each article's first two
+        by name, ``reviewer`` and whoever marked it reviewed left out."""
+        problems: list[str] = []
+        return [summary(a, self.annotator, reviewer, pair) for a in self.readable(problems)
+                ], problems
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self.article(doc_id).document
+        return self._texts[doc_id]
+
+    def spans(self, doc_id: str, annotator: str | None = None) -> list[Span]:
+        spans = self.article(doc_id).spans
+        return [s for s in spans if annotator is None or s.annotator == annotator]
+
+    def status(self, doc_id: str) -> str:
+        return self.article(doc_id).status.get(self.annotator, "todo")
+
+    # -- writing articles ------------------------------------------------------------
+
+    def add_article(self, document: Document, spans: Iterable[Span] = (),
+                    relations: Iterable[Relation] = ()) -> tuple[bool, int]:
+        """Add an article (or merge spans into the one already there).
+
+        Returns (new, spans added)."""
+        return self.add_articles([(document, list(spans), list(relations))])[0]
+
+    def add_articles(self, items: Iterable[Item], labels: Iterable[str] = (),
+                     label_set: LabelSet | None = None,
+                     statuses: dict[str, list[dict[str, Any]]] | None = None,
+                     keep_tokens: bool = True, replace_statuses: bool = True,
+                     staged: Staged | None = None) -> list[tuple[bool, int]]:
+        """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
+        then replaces it), all or nothing, across any crash (``bulk.py``, ``commit.py``).
+
+        Every article file to merge into is read and checked first: a broken one stops
+        the import before anything is written. Returns (new, spans added) for each item.
+        """
+        return BulkImport(self, list(items), list(labels), label_set, statuses,
+                          keep_tokens, replace_statuses, staged).run()
+
+    # -- writing spans ---------------------------------------------------------------
+
+    def new_span(self, doc_id: str, start: int, end: int, label: str) -> Span:
+        """Check the offsets against the article, make the span and save it."""
+        span = Span.new(self.document(doc_id).text, start, end, label, self.annotator)
+        return self.save_span(doc_id, span)
+
+    def save_span(self, doc_id: str, span: Span) -> Span:
+        """Insert or replace ``span`` (by id): retrying a failed save is safe.
+
+        A span identical to one already saved (same start, end, label and analyst, made
+        by another process) is not saved twice: the one already there is returned.
+        """
+        with self._tables(doc_id) as tables:
+            return ArticleTables(doc_id, tables).save_span(span)
+
+    def remove_span(self, doc_id: str, span_id: str) -> Span:
+        """Remove a span, and its links in the same write."""
+        with self._tables(doc_id) as tables:
+            return ArticleTables(doc_id, tables).remove_span(span_id)
+
+    def relabel_span(self, doc_id: str, span_id: str, label: str) -> Span:
+        with self._tables(doc_id) as tables:
+            return ArticleTables(doc_id, tables).relabel_span(span_id, label)
+
+    def restore_span(self, doc_id: str, span: Span) -> None:
+        """Put back a removed span with its id and times (undo of a removal)."""
+        self.save_span(doc_id, span)
+
+    def save_steps(self, doc_id: str, steps: Sequence[Step]) -> None:
+        """Save every step of an edit in one write of the article, in their order (links
+        removed, spans, links added: ``Edit.steps``), all or nothing: a step that cannot
+        be saved (a link to a span that is not there, a removal of what is not there)
+        fails the edit, and nothing of it is written. See ``tables.py`` for the rules."""
+        with self._tables(doc_id) as tables:
+            editor = ArticleTables(doc_id, tables)
+            for step in steps:
+                editor.apply(step)
+
+    def set_status(self, doc_id: str, status: str, annotator: str | None = None) -> None:
+        """Set this analyst's status of the article (``annotator``'s: a reviewer's)."""
+        if status not in STATUSES:
+            raise GlossError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        who = annotator or self.annotator
+        with self._tables(doc_id) as tables:
+            rows = tables.setdefault("status", {})
+            key = find_key(rows, "annotator", who) or str(next_key(rows))
+            rows[key] = {"annotator": who, "status": status, "updated": now()}
+
+    # -- writing relations -----------------------------------------------------------
+
+    def save_relation(self, doc_id: str, relation: Relation) -> Relation:
+        """Insert or replace ``relation`` (by id). Both its spans must be saved already (the
+        save queue saves in the order of the keys, spans first). The same link (head,
+        child, label) saved by another process is not saved twice: that one is returned."""
+        with self._tables(doc_id) as tables:
+            return ArticleTables(doc_id, tables).save_relation(relation)
+
+    def remove_relation(self, doc_id: str, relation_id: str) -> Relation:
+        with self._tables(doc_id) as tables:
+            return ArticleTables(doc_id, tables).remove_relation(relation_id)
+
+    # -- suggestions -----------------------------------------------------------------
+
+    def reject(self, doc_id: str, suggestion: Suggestion, annotator: str | None = None
+               ) -> bool:
+        """Keep that this analyst (``annotator``'s) rejected ``suggestion`` in the article,
+        so that it is not offered again there; False when it was rejected already."""
+        with self._tables(doc_id) as tables:
+            text = tables["article"]["1"]["text"]
+            return rejections.add(tables, text, suggestion, annotator or self.annotator)
+
+    def unreject(self, doc_id: str, suggestion: Suggestion, annotator: str | None = None
+                 ) -> bool:
+        """Take a rejection back (undo); False when there was none."""
+        with self._tables(doc_id) as tables:
+            return rejections.remove(tables, suggestion, annotator or self.annotator)
+
+    def keep_patterns(self, data: bytes) -> None:
+        """Keep a pattern file (checked by the caller) with the dataset, replacing the one
+        kept before: ``gloss suggest`` and the reader read it when none is given."""
+        def kept(staged: commit.Commit) -> None:
+            temp, _ = stage(str(self.folder / PATTERNS_FILE), data, fsync=False,
+                            token=self.token())
+            staged.add(PATTERNS_FILE, temp)
+
+        with self.committing():
+            self._commit(kept)
+
+    def kept_patterns(self) -> Path | None:
+        path = self.folder / PATTERNS_FILE
+        return path if path.is_file() else None
+
+    @contextlib.contextmanager
+    def _tables(self, doc_id: str) -> Iterator[dict[str, Any]]:
+        """One locked read-modify-write of an article's TinyDB tables.
+
+        Under the dataset's lock (shared: no commit of several files meanwhile) and the
+        article's (the file itself, ``storage.article_lock``), the file is read through
+        the descriptor locked, parsed once and checked whole (a broken file is never
+        written over); the tables are handed over and written back once, fsynced and
+        renamed into place (nothing is written if the block raises). Nor is the file
+        parsed at all when it is still the very one this process last wrote: same inode,
+        mtime and size (another process's save replaces the file, so it is read afresh).
+        Every save still reaches the disk before it returns.
+        """
+        path = self.path(doc_id)
+        with self._shared(), self._locked(doc_id) as (fd, info):
+            before = (info.st_ino, info.st_mtime_ns, info.st_size)
+            cached = self._parsed.pop(doc_id, None)
+            if cached is not None and cached[0] == before:
+                tables = cached[1]  # the file is the one this process last read or wrote
+            else:
+                tables = parse_json(path, read_locked(fd))
+                if not isinstance(tables, dict):
+                    raise CorruptFileError(f"{path}: not a Gloss article file (top level is"
+                                           " not an object)")
+                read_article(path, tables)
+            tables.setdefault("spans", {})
+            yield tables  # an exception here or in the write leaves nothing cached
+            failpoints.point("save")
+            try:
+                payload = orjson.dumps(tables)
+            except orjson.JSONEncodeError as exc:  # nested past orjson's limit, say
+                raise StorageError(f"{path}: not saved: {exc}") from exc
+            temp, made = stage(str(path), payload, fsync=True, token=self.token())
+            try:
+                os.replace(temp, path)
+            except OSError as exc:
+                discard(temp)
+                raise StorageError(f"{path}: not saved: {write_reason(exc)}") from exc
+            fsync_folder(self.folder)
+            failpoints.point("saved")
+            self._parsed[doc_id] = (made, tables)
+            while len(self._parsed) > 4:
+                self._parsed.pop(next(iter(self._parsed)))
+
+    @contextlib.contextmanager
+    def _locked(self, doc_id: str) -> Iterator[tuple[int, os.stat_result]]:
+        try:
+            with article_lock(self.path(doc_id), self.lock_timeout) as held:
+                yield held
+        except Missing:
+            raise GlossError(f"no article {doc_id} in {self.folder}") from None
+
+
+def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
+            pair: tuple[str, ...] = ()) -> ArticleSummary:
+    """The library's row of ``article`` for ``analyst``."""
+    document, rows, status = article.document, article.span_rows, article.status
+    analysts = tuple(sorted({row["annotator"] for row in rows} | status.keys()))
+    reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
+    if len(analysts) < 2:
+        return ArticleSummary(document.id, document.title, len(document.text), len(rows),
+                              status.get(analyst, "todo"), analysts, reviewed,
+                              every=len(rows))
+    done = tuple(who for who in analysts if status.get(who) == "done")
+    compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
+    mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
+    return ArticleSummary(document.id, document.title, len(document.text), mine,
+                          status.get(analyst, "todo"), analysts, done, reviewed,
+                          article_agreement(rows, status, compared), len(rows))
+
+
+def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:
+    if isinstance(item, CorruptFileError):
+        return (0, str(item))
+    return (item.added, item.document.id)
