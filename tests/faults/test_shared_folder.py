@@ -40,7 +40,15 @@ def reason_to_skip() -> str | None:
         return f"needs {', '.join(missing)}"
     if system_python() is None:
         return f"no Python {sys.version_info.major}.{sys.version_info.minor} others can run"
+    hidden = [path for path in library_paths() if not _everyone_reaches(path)]
+    if hidden:
+        return f"other users cannot read this Python's libraries ({hidden[0]})"
     return None
+
+
+def library_paths() -> list[str]:
+    """Where this interpreter's libraries are: the other users import them from here."""
+    return sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
 
 
 def system_python() -> str | None:
@@ -105,9 +113,8 @@ def command(user: str, *args: object) -> list[str]:
 
 
 def environment(user: str) -> dict[str, str]:
-    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     return {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "GLOSS_ANNOTATOR": user,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), *sorted(paths)])}
+            "PYTHONPATH": os.pathsep.join([str(ROOT), *library_paths()])}
 
 
 def as_user(user: str, *args: object) -> subprocess.Popen[str]:
