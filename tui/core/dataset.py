@@ -36,6 +36,7 @@ from tui.core.article_file import (
     next_key,
     read_article,
 )
+from tui.core.article_index import ArticleIndex
 from tui.core.edits import Step
 from tui.core.files import Missing
 from tui.core.model import (
@@ -130,6 +131,9 @@ class Dataset:
         # The tables this process last wrote, with the file's signature then (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
         self.labels = self._load_labels()
+        # What every article holds, kept as this process saves (article_index.py)
+        self.index = ArticleIndex(self.folder, write=not read_only)
+        weakref.finalize(self, self.index.close)
 
     @classmethod
     def existing(cls, folder: Path | str, annotator: str) -> Dataset:
@@ -280,16 +284,19 @@ class Dataset:
         return read_article(path, data)
 
     def articles(self) -> Iterator[Article | CorruptFileError]:
-        """Every article in the order it was added; a broken file is yielded as its error."""
-        found: list[Article | CorruptFileError] = []
-        for doc_id in self.ids():
+        """Every article in the order it was added, read one at a time (the order is the
+        index's); a broken file is yielded as its error, first."""
+        scan = self.index.scan(self, None)
+        order = [found.id for found in scan]
+        for problem in scan.problems:
+            yield CorruptFileError(problem)
+        for doc_id in order:
             try:
-                found.append(self.article(doc_id))
-            except CorruptFileError as exc:
-                found.append(exc)
+                yield self.article(doc_id)
+            except CorruptFileError as exc:  # broken since the index was read
+                yield exc
             except GlossError:
                 continue  # removed since the folder was listed
-        yield from sorted(found, key=_added_order)
 
     def readable(self, problems: list[str]) -> Iterator[Article]:
         """Every article that can be read, in order; each broken file's one-line error is
@@ -304,10 +311,19 @@ class Dataset:
                   ) -> tuple[list[ArticleSummary], list[str]]:
         """The library's rows, and one line for each article file that cannot be read.
         The agreement is between ``pair``'s two analysts, else each article's first two
-        by name, ``reviewer`` and whoever marked it reviewed left out."""
+        by name, ``reviewer`` and whoever marked it reviewed left out. The rows are the
+        index's (no article file is read but those changed since their row was kept),
+        unless another reviewer or pair asks for agreements the index does not hold."""
         problems: list[str] = []
-        return [summary(a, self.annotator, reviewer, pair) for a in self.readable(problems)
-                ], problems
+        if reviewer != REVIEWER or pair:
+            return [summary(a, self.annotator, reviewer, pair)
+                    for a in self.readable(problems)], problems
+        from tui.core.article_index import summary_of
+
+        scan = self.index.scan(self, "summary")
+        rows = [row for found in scan
+                if (row := summary_of(found.id, found.payload, self.annotator)) is not None]
+        return rows, scan.problems
 
     def document(self, doc_id: str) -> Document:
         if doc_id not in self._texts:
@@ -479,6 +495,10 @@ class Dataset:
                 raise StorageError(f"{path}: not saved: {write_reason(exc)}") from exc
             fsync_folder(self.folder)
             failpoints.point("saved")
+            # the save is on disk: now its row of the index, still under the article's
+            # lock so that two writers' rows land in the order of their files (a kill
+            # here leaves the row stale: read again by the next reader)
+            self.index.record(doc_id, made, read_article(path, tables), self.labels)
             self._parsed[doc_id] = (made, tables)
             while len(self._parsed) > 4:
                 self._parsed.pop(next(iter(self._parsed)))
@@ -508,9 +528,3 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
     return ArticleSummary(document.id, document.title, len(document.text), len(rows),
                           status.get(analyst, "todo"), analysts, done, reviewed,
                           article_agreement(rows, status, compared))
-
-
-def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:
-    if isinstance(item, CorruptFileError):
-        return (0, str(item))
-    return (item.added, item.document.id)

@@ -1,0 +1,416 @@
+"""The dataset's index: what every article holds, one row an article, kept by the writers
+as they save, so that the library, the stats, the claims board and ``gloss agree`` start
+without reading every article file.
+
+``<dataset>/.cache/index.sqlite`` (SQLite, Python's own) has one row per article file:
+its signature (inode, modification time in ns, size), the key of the label set the row
+was worked out under, when the article was added, and three JSON columns:
+
+- ``summary``: the library's row (title, length, spans, each analyst's status, analysts,
+  who marked it done and reviewed, the agreement of its first two analysts);
+- ``counts``: its counts for the figures (``figures.ArticleCounts``, as ``tally.py``
+  keeps them);
+- ``claims``: its claims and what they link to, and its canonical names
+  (``claim_cache.py``'s digest).
+
+Who writes it: every save (``Dataset._tables``) updates the article's row after the new
+file is in place and before the article's lock is released, and an import updates the rows
+of the files it committed; the app (a writable dataset) writes the rows it had to work
+out again. A read-only command never writes it. Why it stays right:
+
+- a row is used only when the file's signature now is the one in the row and the label
+  set's key is the current one; any other row is stale, and the file is read again (and
+  its row rewritten when the dataset is writable). A writer killed between its file and
+  its row leaves a stale row: the next reader reads that file again;
+- the index is a cache, never data: a save never fails because of it (any error of
+  SQLite is swallowed and the row left stale), and a file that is not an SQLite
+  database, of another version, or whose rows are not of the shape written here (edited
+  by hand, cut short) is ignored row by row or replaced whole;
+- no durability is asked of SQLite (``synchronous=OFF``): a crash of the machine may lose
+  rows or the whole file, which only costs reading the files again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from tui.core.article_file import Article
+from tui.core.model import REVIEWER, GlossError, LabelSet
+from tui.core.storage import CorruptFileError
+
+if TYPE_CHECKING:
+    from tui.core.dataset import Dataset
+
+FOLDER = ".cache"
+NAME = "index.sqlite"
+VERSION = 1
+COLUMNS = ("summary", "counts", "claims")
+BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
+_BATCH = 500  # rows rebuilt between two commits
+Stamp = tuple[int, int, int]
+Progress = Callable[[int, int], None]  # (files read again, files to read)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
+    added INTEGER, summary BLOB, counts BLOB, claims BLOB);
+CREATE INDEX IF NOT EXISTS by_added ON articles (added, id);
+"""
+
+
+def labels_key(labels: LabelSet) -> str:
+    """What the label-dependent columns were worked out under: the relations and the
+    labels a SOURCE link goes from."""
+    from tui.core.figures import claim_labels
+
+    return orjson.dumps([sorted([r.name, r.head, r.child] for r in labels.relations),
+                         sorted(claim_labels(labels))]).decode()
+
+
+def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
+          ) -> dict[str, Any]:
+    """The columns of ``article``'s row (those of ``columns``), as JSON-ready values."""
+    out: dict[str, Any] = {}
+    if "summary" in columns:
+        from tui.core.dataset import summary
+
+        row = summary(article, "", REVIEWER)
+        out["summary"] = [row.title, row.length, row.spans, dict(article.status),
+                          list(row.analysts), list(row.done_by), list(row.reviewed_by),
+                          row.agreement]
+    if "counts" in columns:
+        from tui.core import tally
+        from tui.core.figures import claim_labels, count
+
+        out["counts"] = tally.entry_of([0, 0, 0], count(article, claim_labels(labels)))[1:]
+    if "claims" in columns:
+        from tui.core import claim_cache
+        from tui.core.claim_index import names_given
+
+        made = claim_cache.digest(article, labels)
+        out["claims"] = claim_cache.entry_of([0, 0, 0], made, names_given(article))[1:]
+    return out
+
+
+def summary_of(doc_id: str, payload: Any, analyst: str) -> Any:
+    """The library's row (``ArticleSummary``) a summary column holds, or None when it is
+    not of the shape written here."""
+    from tui.core.dataset import ArticleSummary
+
+    try:
+        title, length, spans, status, analysts, done, reviewed, agreement = payload
+    except (TypeError, ValueError):
+        return None
+    if not (type(title) is str and type(length) is int and type(spans) is int
+            and type(status) is dict and all(type(v) is str for v in status.values())
+            and all(type(x) is list and all(type(v) is str for v in x)
+                    for x in (analysts, done, reviewed))
+            and (agreement is None or type(agreement) is float)):
+        return None
+    return ArticleSummary(doc_id, title, length, spans, status.get(analyst, "todo"),
+                          tuple(analysts), tuple(done), tuple(reviewed), agreement)
+
+
+class ArticleIndex:
+    """The index of one dataset folder, opened at first use. ``write``: rows worked out
+    again are kept (a writable dataset); never for a read-only command."""
+
+    def __init__(self, folder: Path, *, write: bool) -> None:
+        self.folder = folder
+        self.write = write
+        self.path = folder / FOLDER / NAME
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    # -- the file --------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection | None:
+        """The connection, or None when there is no usable index (read-only and none, a
+        link, a file SQLite cannot use and that cannot be replaced)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._db = None  # a connection is never used across a fork (a merge's child)
+        if self.path.parent.is_symlink() or self.path.is_symlink():
+            return None
+        if os.path.lexists(self.path) and not self.path.is_file():
+            return None  # a FIFO, a folder: never opened (a FIFO would hang)
+        if not self.path.is_file():
+            if not self.write or not self._make():
+                return None
+        elif not os.access(self.path, os.R_OK):
+            return None
+        for attempt in range(2):
+            try:
+                db = self._connect()
+            except sqlite3.Error:
+                db = None
+            if db is not None:
+                self._db, self._pid = db, os.getpid()
+                return db
+            if attempt or not self.write:
+                return None
+            with contextlib.suppress(OSError):  # not a database, or of another version
+                self.path.unlink()
+            if not self._make():
+                return None
+        return None
+
+    def _make(self) -> bool:
+        """An empty file with the user's umask (shared folders: the group may write)."""
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            if self.path.parent.is_symlink() or not self.path.parent.is_dir():
+                return False
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o666))
+        except OSError:
+            return False
+        return True
+
+    def _connect(self) -> sqlite3.Connection | None:
+        uri = f"{self.path.as_uri()}?mode={'rw' if self.write else 'ro'}"
+        db = sqlite3.connect(uri, uri=True, timeout=BUSY_S, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("PRAGMA synchronous=OFF")
+            tables = {r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables and self.write:
+                db.executescript(_SCHEMA)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
+                           (str(VERSION),))
+            version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
+            if version is None or version[0] != str(VERSION):
+                db.close()
+                return None
+            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts, claims"
+                       " FROM articles LIMIT 1").fetchall()
+        except sqlite3.Error:
+            db.close()
+            return None
+        return db
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+
+    # -- writing ---------------------------------------------------------------------
+
+    def record(self, doc_id: str, stamp: Stamp, article: Article, labels: LabelSet
+               ) -> None:
+        """Keep ``article``'s row, its file having the signature ``stamp``. Never fails:
+        a row not written is a stale row, read again later."""
+        self.record_many([(doc_id, stamp, article)], labels)
+
+    def record_many(self, items: list[tuple[str, Stamp, Article]], labels: LabelSet
+                    ) -> None:
+        if self.write and items:
+            self.record_made([(doc_id, stamp, article.added, entry(article, labels))
+                              for doc_id, stamp, article in items], labels)
+
+    def record_made(self, items: list[tuple[str, Stamp, int, dict[str, Any]]],
+                    labels: LabelSet) -> None:
+        """Keep rows already worked out (``entry``): (id, signature, added, columns)."""
+        if not self.write or not items:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError, orjson.JSONEncodeError):
+            db = self._open()
+            if db is None:
+                return
+            key = labels_key(labels)
+            rows = [(doc_id, *stamp, key, added,
+                     *(orjson.dumps(made[c]) if c in made else None for c in COLUMNS))
+                    for doc_id, stamp, added, made in items]
+            with _transaction(db):
+                db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+                               rows)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def scan(self, dataset: Dataset, column: str | None, progress: Progress | None = None
+             ) -> Scan:
+        """Every article's ``column`` (None: none, only the order), in the library's
+        order (when added, then id), each from its row when the row is fresh, else worked
+        out from the file (then kept, when writing). Memory: the rows' keys, and the
+        columns of the files read again by a read-only command; never an article but the
+        one being read."""
+        return Scan(self, dataset, column, progress)
+
+
+@dataclass(slots=True)
+class Found:
+    id: str
+    stamp: Stamp
+    payload: Any  # the column's JSON value (None when no column was asked for)
+
+
+@dataclass
+class Scan:
+    """One pass over the index (see ``ArticleIndex.scan``): iterate it for each article's
+    ``Found``; ``problems`` has one line for each file that cannot be read, once the
+    iteration has started."""
+
+    index: ArticleIndex
+    dataset: Dataset
+    column: str | None
+    progress: Progress | None = None
+    problems: list[str] = field(default_factory=list)
+    read: int = 0  # files read again (a stale or missing row)
+    total: int = 0  # articles
+
+    def __iter__(self) -> Iterator[Found]:
+        dataset, column = self.dataset, self.column
+        ids = dataset.ids()
+        self.total = len(ids)
+        stamps = {doc_id: dataset.stamp(doc_id) for doc_id in ids}
+        key = labels_key(dataset.labels)
+        index = self.index
+        db = index._open()
+        known: dict[str, tuple[Stamp, str, int]] = {}
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                known = {r[0]: ((r[1], r[2], r[3]), r[4], r[5]) for r in db.execute(
+                    "SELECT id, ino, mtime, size, labels, added FROM articles")
+                    if type(r[0]) is str and type(r[5]) is int}
+        order: dict[str, int] = {}
+        held: dict[str, Any] = {}  # columns worked out and not written (read-only)
+        stale = [i for i in ids if (row := known.get(i)) is None or row[0] != stamps[i]
+                 or row[1] != key]
+        for doc_id in ids:
+            row = known.get(doc_id)
+            if row is not None:
+                order[doc_id] = row[2]
+        self._rebuild(stale, stamps, order, held)
+        if db is not None and index.write:
+            gone = known.keys() - stamps.keys()
+            with contextlib.suppress(sqlite3.Error), _transaction(db):
+                db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
+        ordered = sorted(order, key=lambda i: (order[i], i))
+        if column is None:
+            for doc_id in ordered:
+                yield Found(doc_id, stamps[doc_id], None)
+            return
+        rows = _Cursor(self._rows(db, column))
+        for doc_id in ordered:
+            payload = held.pop(doc_id, None)
+            if payload is None:
+                payload = rows.value(doc_id, order[doc_id])
+            if payload is None or not self._valid(doc_id, payload):
+                payload = self._again(doc_id, stamps)  # a row edited by hand, say
+                if payload is None:
+                    continue
+            yield Found(doc_id, stamps[doc_id], payload)
+
+    def _valid(self, doc_id: str, payload: Any) -> bool:
+        from tui.core import claim_cache, tally
+
+        if self.column == "summary":
+            return summary_of(doc_id, payload, "") is not None
+        if self.column == "counts":
+            return tally.counts_of(doc_id, [0, *payload]) is not None
+        return claim_cache.digest_of(doc_id, [0, *payload]) is not None
+
+    @staticmethod
+    def _rows(db: sqlite3.Connection | None, column: str
+              ) -> Iterator[tuple[Any, Any, Any]]:
+        """The rows' ``column`` in the library's order, one at a time (a cursor)."""
+        if db is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            yield from db.execute(f"SELECT id, added, {column} FROM articles"
+                                  " ORDER BY added, id")
+
+    def _rebuild(self, stale: list[str], stamps: dict[str, Stamp], order: dict[str, int],
+                 held: dict[str, Any]) -> None:
+        """Read again the files whose rows are stale or missing, one at a time."""
+        dataset, index = self.dataset, self.index
+        labels = dataset.labels
+        writing = index.write and index._open() is not None
+        columns = COLUMNS if writing else ((self.column,) if self.column else ())
+        batch: list[tuple[str, Stamp, Article]] = []
+        for n, doc_id in enumerate(stale, start=1):
+            if self.progress is not None:
+                self.progress(n - 1, len(stale))
+            article = self._read(doc_id)
+            if article is None:
+                order.pop(doc_id, None)
+                continue
+            self.read += 1
+            order[doc_id] = article.added
+            if writing:
+                batch.append((doc_id, stamps[doc_id], article))
+                if len(batch) >= _BATCH:
+                    index.record_many(batch, labels)
+                    batch = []
+            elif self.column is not None:
+                held[doc_id] = entry(article, labels, columns)[self.column]
+        index.record_many(batch, labels)
+        if self.progress is not None and stale:
+            self.progress(len(stale), len(stale))
+
+    def _read(self, doc_id: str) -> Article | None:
+        try:
+            return self.dataset.article(doc_id)
+        except CorruptFileError as exc:
+            self.problems.append(str(exc))
+        except GlossError:
+            pass  # removed since the folder was listed
+        return None
+
+    def _again(self, doc_id: str, stamps: dict[str, Stamp]) -> Any:
+        article = self._read(doc_id)
+        if article is None or self.column is None:
+            return None
+        self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
+        return entry(article, self.dataset.labels, (self.column,))[self.column]
+
+
+class _Cursor:
+    """The rows of one column in the library's order, taken one at a time as the ids of
+    the pass come: a row before the id asked for (stale, of a file gone) is passed over;
+    one after it is kept for a later id."""
+
+    def __init__(self, rows: Iterator[tuple[Any, Any, Any]]) -> None:
+        self.rows = rows
+        self.ahead: tuple[Any, Any, Any] | None = None
+
+    def value(self, doc_id: str, added: int) -> Any:
+        wanted = (added, doc_id)
+        while True:
+            row = self.ahead if self.ahead is not None else next(self.rows, None)
+            self.ahead = None
+            if row is None:
+                return None
+            found, when, blob = row
+            if type(found) is not str or type(when) is not int:
+                continue
+            if (when, found) > wanted:
+                self.ahead = row
+                return None
+            if found == doc_id:
+                try:
+                    return orjson.loads(blob) if blob is not None else None
+                except (orjson.JSONDecodeError, TypeError):
+                    return None
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
