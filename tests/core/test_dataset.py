@@ -213,9 +213,10 @@ def test_no_lock_file_is_ever_made(dataset):
     dataset.new_span(docs[0].id, 0, 7, "ACTOR")  # locks the article file itself
     dataset.ensure_labels(["NEW"])
     assert sorted(p.name for p in dataset.folder.iterdir() if p.name.startswith(".")) == [
-        f".{dataset.owner.token}.owner"]  # this writer's, while it lives
+        ".cache", f".{dataset.owner.token}.owner"]  # the index; this writer's, while it lives
+    assert [p.name for p in (dataset.folder / ".cache").iterdir()] == ["index.sqlite"]
     dataset.owner.release()
-    assert not [p for p in dataset.folder.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in dataset.folder.iterdir() if p.name.startswith(".")] == [".cache"]
 
 
 def test_a_failed_import_writes_nothing(dataset, article, monkeypatch):

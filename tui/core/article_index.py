@@ -170,7 +170,8 @@ class ArticleIndex:
             self.path.parent.mkdir(exist_ok=True)
             if self.path.parent.is_symlink() or not self.path.parent.is_dir():
                 return False
-            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o666))
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW
+            os.close(os.open(self.path, flags, 0o666))
         except OSError:
             return False
         return True

@@ -283,11 +283,12 @@ class Dataset:
             raise GlossError(f"no article {doc_id} in {self.folder}")
         return read_article(path, data)
 
-    def articles(self) -> Iterator[Article | CorruptFileError]:
-        """Every article in the order it was added, read one at a time (the order is the
-        index's); a broken file is yielded as its error, first."""
+    def articles(self, wanted: set[str] | None = None
+                 ) -> Iterator[Article | CorruptFileError]:
+        """Every article (of ``wanted``) in the order it was added, read one at a time (the
+        order is the index's); a broken file is yielded as its error, first."""
         scan = self.index.scan(self, None)
-        order = [found.id for found in scan]
+        order = [found.id for found in scan if wanted is None or found.id in wanted]
         for problem in scan.problems:
             yield CorruptFileError(problem)
         for doc_id in order:
@@ -302,6 +303,15 @@ class Dataset:
         """Every article that can be read, in order; each broken file's one-line error is
         appended to ``problems`` (the library, stats and export all carry on without it)."""
         for item in self.articles():
+            if isinstance(item, CorruptFileError):
+                problems.append(str(item))
+            else:
+                yield item
+
+    def some(self, wanted: set[str], problems: list[str]) -> Iterator[Article]:
+        """The articles of ``wanted`` that can be read, in the library's order, one at a
+        time; a broken file's one-line error goes to ``problems``."""
+        for item in self.articles(wanted):
             if isinstance(item, CorruptFileError):
                 problems.append(str(item))
             else:
