@@ -177,7 +177,7 @@ class ArticleIndex:
         return True
 
     def _connect(self) -> sqlite3.Connection | None:
-        uri = f"{self.path.as_uri()}?mode={'rw' if self.write else 'ro'}"
+        uri = f"{self.path.absolute().as_uri()}?mode={'rw' if self.write else 'ro'}"
         db = sqlite3.connect(uri, uri=True, timeout=BUSY_S, isolation_level=None,
                              check_same_thread=False)
         try:
@@ -354,7 +354,7 @@ class Scan:
                     index.record_many(batch, labels)
                     batch = []
             elif self.column is not None:
-                held[doc_id] = entry(article, labels, columns)[self.column]
+                held[doc_id] = _as_read(entry(article, labels, columns)[self.column])
         index.record_many(batch, labels)
         if self.progress is not None and stale:
             self.progress(len(stale), len(stale))
@@ -373,7 +373,7 @@ class Scan:
         if article is None or self.column is None:
             return None
         self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
-        return entry(article, self.dataset.labels, (self.column,))[self.column]
+        return _as_read(entry(article, self.dataset.labels, (self.column,))[self.column])
 
 
 class _Cursor:
@@ -403,6 +403,11 @@ class _Cursor:
                     return orjson.loads(blob) if blob is not None else None
                 except (orjson.JSONDecodeError, TypeError):
                     return None
+
+
+def _as_read(value: Any) -> Any:
+    """``value`` as a row gives it back (tuples become lists): one shape to check."""
+    return orjson.loads(orjson.dumps(value))
 
 
 @contextlib.contextmanager
