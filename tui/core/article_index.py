@@ -315,6 +315,8 @@ class Scan:
     def _valid(self, doc_id: str, payload: Any) -> bool:
         from tui.core import claim_cache, tally
 
+        if type(payload) is not list:
+            return False
         if self.column == "summary":
             return summary_of(doc_id, payload, "") is not None
         if self.column == "counts":
