@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.store import WORDS  # noqa: E402
-from tui.core.dataset import Dataset  # noqa: E402
-from tui.core.model import Document, Relation, Span  # noqa: E402
+from bench.store import WORDS
+from tui.core.dataset import Dataset
+from tui.core.model import Document, Relation, Span
 
 ANALYSTS = ("alice", "bob")
 SPANS = 15  # an analyst's, an article
@@ -98,14 +98,21 @@ PEAK = re.compile(rb"Maximum resident set size \(kbytes\): (\d+)")
 
 def run(tree: Path, args: list[str], cold: Path | None = None) -> tuple[float, int]:
     """One process of ``python args`` with ``tree``'s code: (seconds, peak RSS in MB)."""
-    if cold is not None:
-        shutil.rmtree(cold / ".cache", ignore_errors=True)
-    start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", sys.executable, *args], cwd="/tmp",
-                          env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
-                               "GLOSS_ANNOTATOR": "alice", "HOME": "/tmp"},
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    took = time.perf_counter() - start
+    away = None
+    if cold is not None:  # the index moved aside for this run, put back after it
+        away = cold.parent / f"{cold.name}.index-away"
+        (cold / ".cache").rename(away)
+    try:
+        start = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-v", sys.executable, *args], cwd="/tmp",
+                              env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
+                                   "GLOSS_ANNOTATOR": "alice", "HOME": "/tmp"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              check=False)
+        took = time.perf_counter() - start
+    finally:
+        if away is not None:
+            away.rename(cold / ".cache")
     found = PEAK.search(done.stderr)
     if done.returncode != 0 or found is None:
         tail = done.stderr.decode(errors="replace")[-600:]
@@ -180,22 +187,17 @@ def main() -> None:
     print("| command | code | time | peak memory | note |\n|---|---|---|---|---|")
     for name, argv in commands(folder, out).items():
         for label, tree, cold in trees:
-            if cold is not None and name == "library rows (Dataset.summaries)":
-                pass  # a read-only dataset reads every file: shown as a figure of its own
             runs = [run(tree, argv, cold) for _ in range(args.repeat)]
             note = ""
             if name == "gloss export jsonl":
                 rate = spans / statistics.median(t for t, _ in runs)
                 note = f" {rate:,.0f} spans/s |"
             print(figures(f"{name} | {label}", runs, note or " |"), flush=True)
-        if folder.joinpath(".cache").exists() is False:  # a cold run removed it: rebuilt
-            Dataset(folder, "alice").summaries()
     if args.app:
-        for label, tree, _ in trees[:2] if args.before is None else trees[:2]:
+        for label, tree, _ in [t for t in trees if t[2] is None]:
             runs = []
             keys: list[float] = []
             for _ in range(args.repeat):
-                start = time.perf_counter()
                 done = subprocess.run(
                     [sys.executable, "-c", APP, str(folder), str(tree)], cwd="/tmp",
                     env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
@@ -206,7 +208,6 @@ def main() -> None:
                     keys += [float(v) for v in values[1:]]
                 except (ValueError, IndexError):
                     raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
-                del start
             print(figures(f"library first frame (app) | {label}", runs, " |"))
             if keys:
                 print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "

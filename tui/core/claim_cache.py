@@ -16,15 +16,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tui.core import cache_file
 from tui.core.article_file import Article
 from tui.core.dataset import Dataset
 from tui.core.model import Document, LabelSet, Relation
 from tui.core.schema import ABOUT, SOURCE
 
-FOLDER = cache_file.FOLDER
-NAME = "claims.json"
-VERSION = 2
 _ROW_FIELDS = ("start", "end", "label", "text", "annotator", "source", "id", "created",
                "updated")
 _RELATION_FIELDS = ("head", "child", "label", "annotator", "id")

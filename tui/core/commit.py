@@ -323,7 +323,7 @@ def _remove_old(folder: Path, names: list[str], age: float) -> None:
 
 
 def _tidy_caches(folder: Path, names: list[str]) -> None:
-    """A cache's temp files (written whole by the app, no owner: see cache_file.py)."""
+    """A cache's temp files (written whole, no owner; the index is SQLite's own)."""
     if ".cache" not in names:
         return
     cache = folder / ".cache"
