@@ -158,6 +158,11 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
     }
 
 
+SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
+         "gloss agree (2 analysts)": "agree", "gloss export jsonl": "export",
+         "library rows (Dataset.summaries)": "rows"}
+
+
 def figures(name: str, runs: list[tuple[float, int]], extra: str = "") -> str:
     times = sorted(t for t, _ in runs)
     return (f"| {name} | {times[0]:.2f} / {statistics.median(times):.2f} / {times[-1]:.2f} s"
@@ -170,6 +175,10 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=Path("/work/benchdata/scale"))
     parser.add_argument("--before", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before-repeat", type=int, default=None,
+                        help="runs of the before code (default: --repeat)")
+    parser.add_argument("--skip", default="", help="commands left out, comma separated"
+                        " (stats, claims, agree, export, rows, big)")
     parser.add_argument("--app", action="store_true", help="also the app's first frame")
     args = parser.parse_args()
     folder = args.root / f"articles-{args.articles}"
@@ -185,9 +194,13 @@ def main() -> None:
     print(f"\n{args.articles:,} articles, {spans:,} spans; min / median / max of"
           f" {args.repeat}, peak RSS\n")
     print("| command | code | time | peak memory | note |\n|---|---|---|---|---|")
+    skip = set(filter(None, args.skip.split(",")))
     for name, argv in commands(folder, out).items():
+        if SHORT[name] in skip:
+            continue
         for label, tree, cold in trees:
-            runs = [run(tree, argv, cold) for _ in range(args.repeat)]
+            repeat = args.before_repeat or args.repeat if label == "before" else args.repeat
+            runs = [run(tree, argv, cold) for _ in range(repeat)]
             note = ""
             if name == "gloss export jsonl":
                 rate = spans / statistics.median(t for t, _ in runs)
@@ -213,6 +226,8 @@ def main() -> None:
                 print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "
                       f"{statistics.median(keys) * 1000:.0f} / {max(keys) * 1000:.0f} ms"
                       " | | |")
+    if "big" in skip:
+        return
     print("\none article of 20 MB, 2,000 spans\n")
     print("| what | code | time | peak memory | note |\n|---|---|---|---|---|")
     for label, tree, _ in trees:
