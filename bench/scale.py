@@ -123,12 +123,13 @@ def run(tree: Path, args: list[str], cold: Path | None = None) -> tuple[float, i
 ROWS = ("from tui.core.dataset import Dataset; import sys; "
         "Dataset.existing(sys.argv[1], 'alice').summaries()")
 APP = """
-import asyncio, sys
+import asyncio, resource, sys
 sys.path.insert(0, sys.argv[2])
 from bench.library import first_frame_and_keys
 from pathlib import Path
 first, keys = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 6))
-print(first, *keys, file=sys.stderr)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(first, *keys, peak, file=sys.stderr)
 """
 SAVE = """
 import sys, time
@@ -215,10 +216,10 @@ def main() -> None:
                     [sys.executable, "-c", APP, str(folder), str(tree)], cwd="/tmp",
                     env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
                     capture_output=True, check=False)
-                values = done.stderr.split()[-7:]
+                values = done.stderr.split()[-8:]
                 try:
-                    runs.append((float(values[0]), 0))
-                    keys += [float(v) for v in values[1:]]
+                    runs.append((float(values[0]), int(values[-1])))
+                    keys += [float(v) for v in values[1:-1]]
                 except (ValueError, IndexError):
                     raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
             print(figures(f"library first frame (app) | {label}", runs, " |"))

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tui.core.article_file import Article
+from tui.core.article_file import Article, read_article
 from tui.core.model import REVIEWER, GlossError, LabelSet
 from tui.core.storage import CorruptFileError
 
@@ -212,6 +212,15 @@ class ArticleIndex:
         """Keep ``article``'s row, its file having the signature ``stamp``. Never fails:
         a row not written is a stale row, read again later."""
         self.record_many([(doc_id, stamp, article)], labels)
+
+    def record_tables(self, doc_id: str, stamp: Stamp, path: Path, tables: dict[str, Any],
+                      labels: LabelSet) -> None:
+        """Keep the row of the tables a save has just written to ``path`` (signature
+        ``stamp``). The save is on disk already: nothing here may fail it."""
+        if not self.write:
+            return
+        with contextlib.suppress(GlossError):
+            self.record(doc_id, stamp, read_article(path, tables), labels)
 
     def record_many(self, items: list[tuple[str, Stamp, Article]], labels: LabelSet
                     ) -> None:

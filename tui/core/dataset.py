@@ -508,7 +508,7 @@ class Dataset:
             # the save is on disk: now its row of the index, still under the article's
             # lock so that two writers' rows land in the order of their files (a kill
             # here leaves the row stale: read again by the next reader)
-            self.index.record(doc_id, made, read_article(path, tables), self.labels)
+            self.index.record_tables(doc_id, made, path, tables, self.labels)
             self._parsed[doc_id] = (made, tables)
             while len(self._parsed) > 4:
                 self._parsed.pop(next(iter(self._parsed)))
