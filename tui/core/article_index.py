@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from tui.core.article_file import Article, read_article
+from tui.core.index_columns import PARSE
 from tui.core.model import REVIEWER, GlossError, LabelSet
 from tui.core.storage import CorruptFileError
 
@@ -55,6 +56,7 @@ VERSION = 1
 COLUMNS = ("summary", "counts", "claims")
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
+_WHOLE = ("summary", "counts")  # columns small enough to read with the keys, all at once
 Stamp = tuple[int, int, int]
 Progress = Callable[[int, int], None]  # (files read again, files to read)
 
@@ -99,25 +101,6 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
         made = claim_cache.digest(article, labels)
         out["claims"] = claim_cache.entry_of([0, 0, 0], made, names_given(article))[1:]
     return out
-
-
-def summary_of(doc_id: str, payload: Any, analyst: str) -> Any:
-    """The library's row (``ArticleSummary``) a summary column holds, or None when it is
-    not of the shape written here."""
-    from tui.core.dataset import ArticleSummary
-
-    try:
-        title, length, spans, status, analysts, done, reviewed, agreement = payload
-    except (TypeError, ValueError):
-        return None
-    if not (type(title) is str and type(length) is int and type(spans) is int
-            and type(status) is dict and all(type(v) is str for v in status.values())
-            and all(type(x) is list and all(type(v) is str for v in x)
-                    for x in (analysts, done, reviewed))
-            and (agreement is None or type(agreement) is float)):
-        return None
-    return ArticleSummary(doc_id, title, length, spans, status.get(analyst, "todo"),
-                          tuple(analysts), tuple(done), tuple(reviewed), agreement)
 
 
 class ArticleIndex:
@@ -261,7 +244,8 @@ class ArticleIndex:
 class Found:
     id: str
     stamp: Stamp
-    payload: Any  # the column's JSON value (None when no column was asked for)
+    # the column, decoded and checked (index_columns.py); None when none was asked for
+    payload: Any
 
 
 @dataclass
@@ -286,57 +270,50 @@ class Scan:
         key = labels_key(dataset.labels)
         index = self.index
         db = index._open()
-        known: dict[str, tuple[Stamp, str, int]] = {}
+        # the rows' keys, in the library's order; with their column too when it is small
+        # (the library's, the figures'): one pass over the table, not two
+        whole = column in _WHOLE
+        query = ("SELECT id, ino, mtime, size, labels, added" + (f", {column}" if whole else "")
+                 + " FROM articles ORDER BY added, id")
+        known: dict[str, tuple[Any, ...]] = {}
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
-                known = {r[0]: ((r[1], r[2], r[3]), r[4], r[5]) for r in db.execute(
-                    "SELECT id, ino, mtime, size, labels, added FROM articles")
-                    if type(r[0]) is str and type(r[5]) is int}
-        order: dict[str, int] = {}
+                known = {r[0]: r for r in db.execute(query)
+                         if type(r[0]) is str and type(r[5]) is int}
         held: dict[str, Any] = {}  # columns worked out and not written (read-only)
-        stale = [i for i in ids if (row := known.get(i)) is None or row[0] != stamps[i]
-                 or row[1] != key]
-        for doc_id in ids:
-            row = known.get(doc_id)
-            if row is not None:
-                order[doc_id] = row[2]
+        stale = [i for i in ids if (row := known.get(i)) is None
+                 or (row[1], row[2], row[3]) != stamps[i] or row[4] != key]
+        order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
         self._rebuild(stale, stamps, order, held)
         if db is not None and index.write:
             gone = known.keys() - stamps.keys()
             with contextlib.suppress(sqlite3.Error), _transaction(db):
                 db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
-        ordered = sorted(order, key=lambda i: (order[i], i))
+        # in the rows' order already unless a file was read again
+        ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
         if column is None:
             for doc_id in ordered:
                 yield Found(doc_id, stamps[doc_id], None)
             return
-        rows = _Cursor(self._rows(db, column))
+        rows = _Cursor(self._rows(db, None if whole else column))
+        parse = PARSE[column]
         for doc_id in ordered:
-            payload = held.pop(doc_id, None)
+            blob = held.pop(doc_id, None)
+            if blob is None:
+                blob = known[doc_id][6] if whole and doc_id in known else rows.value(
+                    doc_id, order[doc_id])
+            payload = parse(doc_id, blob) if blob is not None else None
             if payload is None:
-                payload = rows.value(doc_id, order[doc_id])
-            if payload is None or not self._valid(doc_id, payload):
                 payload = self._again(doc_id, stamps)  # a row edited by hand, say
                 if payload is None:
                     continue
             yield Found(doc_id, stamps[doc_id], payload)
 
-    def _valid(self, doc_id: str, payload: Any) -> bool:
-        from tui.core import claim_cache, tally
-
-        if type(payload) is not list:
-            return False
-        if self.column == "summary":
-            return summary_of(doc_id, payload, "") is not None
-        if self.column == "counts":
-            return tally.counts_of(doc_id, [0, *payload]) is not None
-        return claim_cache.digest_of(doc_id, [0, *payload]) is not None
-
     @staticmethod
-    def _rows(db: sqlite3.Connection | None, column: str
+    def _rows(db: sqlite3.Connection | None, column: str | None
               ) -> Iterator[tuple[Any, Any, Any]]:
         """The rows' ``column`` in the library's order, one at a time (a cursor)."""
-        if db is None:
+        if db is None or column is None:
             return
         with contextlib.suppress(sqlite3.Error):
             yield from db.execute(f"SELECT id, added, {column} FROM articles"
@@ -344,12 +321,15 @@ class Scan:
 
     def _rebuild(self, stale: list[str], stamps: dict[str, Stamp], order: dict[str, int],
                  held: dict[str, Any]) -> None:
-        """Read again the files whose rows are stale or missing, one at a time."""
+        """Read again the files whose rows are stale or missing, one at a time; keep their
+        rows (when writing) and, in ``held``, the column asked for where it is not read
+        from the table afterwards (read-only, or a column read with the keys)."""
         dataset, index = self.dataset, self.index
         labels = dataset.labels
         writing = index.write and index._open() is not None
         columns = COLUMNS if writing else ((self.column,) if self.column else ())
-        batch: list[tuple[str, Stamp, Article]] = []
+        hold = self.column is not None and (not writing or self.column in _WHOLE)
+        batch: list[tuple[str, Stamp, int, dict[str, Any]]] = []
         for n, doc_id in enumerate(stale, start=1):
             if self.progress is not None:
                 self.progress(n - 1, len(stale))
@@ -359,14 +339,15 @@ class Scan:
                 continue
             self.read += 1
             order[doc_id] = article.added
+            made = entry(article, labels, columns)
+            if hold:
+                held[doc_id] = orjson.dumps(made[self.column])
             if writing:
-                batch.append((doc_id, stamps[doc_id], article))
+                batch.append((doc_id, stamps[doc_id], article.added, made))
                 if len(batch) >= _BATCH:
-                    index.record_many(batch, labels)
+                    index.record_made(batch, labels)
                     batch = []
-            elif self.column is not None:
-                held[doc_id] = _as_read(entry(article, labels, columns)[self.column])
-        index.record_many(batch, labels)
+        index.record_made(batch, labels)
         if self.progress is not None and stale:
             self.progress(len(stale), len(stale))
 
@@ -384,7 +365,8 @@ class Scan:
         if article is None or self.column is None:
             return None
         self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
-        return _as_read(entry(article, self.dataset.labels, (self.column,))[self.column])
+        made = entry(article, self.dataset.labels, (self.column,))[self.column]
+        return PARSE[self.column](doc_id, orjson.dumps(made))
 
 
 class _Cursor:
@@ -397,6 +379,7 @@ class _Cursor:
         self.ahead: tuple[Any, Any, Any] | None = None
 
     def value(self, doc_id: str, added: int) -> Any:
+        """The column of ``doc_id``'s row as stored (JSON, unchecked), or None."""
         wanted = (added, doc_id)
         while True:
             row = self.ahead if self.ahead is not None else next(self.rows, None)
@@ -410,15 +393,7 @@ class _Cursor:
                 self.ahead = row
                 return None
             if found == doc_id:
-                try:
-                    return orjson.loads(blob) if blob is not None else None
-                except (orjson.JSONDecodeError, TypeError):
-                    return None
-
-
-def _as_read(value: Any) -> Any:
-    """``value`` as a row gives it back (tuples become lists): one shape to check."""
-    return orjson.loads(orjson.dumps(value))
+                return blob
 
 
 @contextlib.contextmanager

@@ -328,11 +328,11 @@ class Dataset:
         if reviewer != REVIEWER or pair:
             return [summary(a, self.annotator, reviewer, pair)
                     for a in self.readable(problems)], problems
-        from tui.core.article_index import summary_of
-
         scan = self.index.scan(self, "summary")
-        rows = [row for found in scan
-                if (row := summary_of(found.id, found.payload, self.annotator)) is not None]
+        who = self.annotator
+        rows = [ArticleSummary(found.id, r.title, r.length, r.spans, r.status.get(who, "todo"),
+                               tuple(r.analysts), tuple(r.done_by), tuple(r.reviewed_by),
+                               r.agreement) for found in scan if (r := found.payload)]
         return rows, scan.problems
 
     def document(self, doc_id: str) -> Document:

@@ -11,7 +11,6 @@ A broken article file is never counted: it is read, and named, every time.
 from __future__ import annotations
 
 import threading
-from operator import itemgetter
 from typing import Any
 
 from tui.core.dataset import Dataset
@@ -61,9 +60,7 @@ class Tally:
             if before is not None and before[0] == stamp:
                 kept[found.id] = before
                 continue
-            counts = counts_of(found.id, [stamp, *found.payload])
-            if counts is not None:
-                kept[found.id] = (stamp, counts)
+            kept[found.id] = (stamp, found.payload)
         self.total = scan.total
         for problem in scan.problems:
             kept[problem] = ([0, 0, 0], problem)
@@ -79,43 +76,3 @@ class Tally:
 def entry_of(stamp: Stamp, c: ArticleCounts) -> list[Any]:
     return [stamp, c.title, c.added, c.status, c.spans, c.labels, c.analysts,
             c.hours, c.claims, c.origins]
-
-
-def counts_of(doc_id: str, entry: Any) -> ArticleCounts | None:
-    """The counts an entry holds, or None when it is not of the shape written here (a
-    cache edited by hand, or cut short): then the file is read."""
-    try:
-        _stamp, title, added, status, spans, labels, analysts, hours, claims, origins = entry
-    except (TypeError, ValueError):
-        return None
-    if not (type(title) is str and type(added) is int and type(spans) is int
-            and type(status) is dict and type(labels) is dict and type(analysts) is dict
-            and type(hours) is list and type(claims) is list and type(origins) is list
-            and _types(origins) <= _LIST and set(map(len, origins)) <= _THREE
-            and _types(map(_FIRST, origins)) <= _STR and _types(map(_SECOND, origins)) <= _INT
-            and _types(map(_THIRD, origins)) <= _INT
-            and min(map(min, map(_COUNTS, origins)), default=0) >= 0
-            and _types(status.values()) <= _STR
-            and _types(labels.values()) <= _INT and _types(analysts.values()) <= _INT
-            and _types(hours) <= _LIST and _types(claims) <= _LIST
-            and set(map(len, hours)) <= _THREE and set(map(len, claims)) <= _THREE
-            and _types(map(_FIRST, hours)) <= _STR and _types(map(_SECOND, hours)) <= _STR
-            and _types(map(_THIRD, hours)) <= _INT and _types(map(_FIRST, claims)) <= _STR
-            and _types(map(_SECOND, claims)) <= _INT and _types(map(_THIRD, claims)) <= _INT
-            and min(map(_THIRD, hours), default=1) > 0
-            and min(map(min, map(_COUNTS, claims)), default=0) >= 0
-            and min(labels.values(), default=1) > 0 and min(analysts.values(), default=1) > 0
-            and sum(labels.values()) == spans == sum(analysts.values())):
-        return None
-    return ArticleCounts(doc_id, title, added, status, spans, labels, analysts,
-                         [tuple(h) for h in hours], [tuple(c) for c in claims],
-                         [tuple(o) for o in origins])
-
-
-_STR, _INT, _LIST, _THREE = {str}, {int}, {list}, {3}
-_FIRST, _SECOND, _THIRD, _COUNTS = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(
-    slice(1, 3))
-
-
-def _types(values: Any) -> set[type]:
-    return set(map(type, values))
