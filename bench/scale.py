@@ -177,7 +177,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before-repeat", type=int, default=None,
-                        help="runs of the before code (default: --repeat)")
+                        help="runs of the before code and of the cold index (default:"
+                        " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
                         " (stats, claims, agree, export, rows, big)")
     parser.add_argument("--app", action="store_true", help="also the app's first frame")
@@ -200,7 +201,7 @@ def main() -> None:
         if SHORT[name] in skip:
             continue
         for label, tree, cold in trees:
-            repeat = args.before_repeat or args.repeat if label == "before" else args.repeat
+            repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
             runs = [run(tree, argv, cold) for _ in range(repeat)]
             note = ""
             if name == "gloss export jsonl":

@@ -33,6 +33,7 @@ out again. A read-only command never writes it. Why it stays right:
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -394,6 +395,19 @@ class _Cursor:
                 return None
             if found == doc_id:
                 return blob
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a pass over 100,000 rows makes millions of small
+    objects and no cycle, and the collector's passes over them cost a third of it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
