@@ -16,7 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.core.test_claim_cache import board_of
+from tests.core.test_claim_cache import from_files as board_from_files
 from tests.hostile.attack import snapshot
 from tui import formats
 from tui.claims_output import print_claims
@@ -186,3 +190,45 @@ def test_commands_that_read_every_article_hold_one_at_a_time(tmp_path, monkeypat
           ["alice", "bob"], reader.labels.names())
     print_claims(reader, "jsonl", out=io.BytesIO())
     assert most[0] <= 2
+
+
+STEPS = st.lists(st.tuples(
+    st.sampled_from(["span", "span, no index", "status", "remove", "relabel", "labels"]),
+    st.integers(0, 3), st.integers(0, 60)), min_size=1, max_size=8)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_whatever_is_done_the_index_says_what_the_files_say(tmp_path_factory, steps):
+    """Saves with and without the index kept, statuses, removed files, another label set:
+    the library's rows, the figures and the claims from the index are those of the files,
+    for a reader and for a writer."""
+    dataset = build(tmp_path_factory.mktemp("db") / "db", 4)
+    ids = dataset.ids()
+    for what, which, start in steps:
+        doc_id = ids[which]
+        if not dataset.path(doc_id).exists():
+            continue
+        writer = Dataset(dataset.folder, "erin")
+        if what.startswith("span"):
+            writer.index.write = what == "span"
+            writer.new_span(doc_id, start, start + 3, "LOCATION")
+        elif what == "status":
+            writer.set_status(doc_id, "done")
+        elif what == "remove":
+            dataset.path(doc_id).unlink()
+        elif what == "relabel":
+            span = writer.spans(doc_id)[0]
+            writer.relabel_span(doc_id, span.id, "ACTOR" if span.label != "ACTOR" else "CLAIM")
+        else:
+            from tui.core.model import LabelSet
+            writer.replace_labels(LabelSet.from_names(["ACTOR", "LOCATION"]))
+        for reader in (Dataset.existing(dataset.folder, "alice"),
+                       Dataset(dataset.folder, "alice")):
+            assert reader.summaries()[0] == from_files(reader)
+            counted = Tally().figures(reader).to_json()
+            with_no_index = Dataset.existing(dataset.folder, "alice")
+            with_no_index.index.path = dataset.folder / "no such index"
+            assert counted == Tally().figures(with_no_index).to_json()
+            assert board_of(reader) == board_from_files(reader)
