@@ -26,7 +26,7 @@ from tui import formats
 from tui.claims_output import print_claims
 from tui.core.agreement import agree, compared
 from tui.core.article_file import Article
-from tui.core.article_index import FOLDER, NAME
+from tui.core.article_index import FOLDER, NAME, ArticleIndex
 from tui.core.claim_cache import cached_articles
 from tui.core.dataset import Dataset, summary
 from tui.core.model import Document, Relation, Span
@@ -232,3 +232,17 @@ def test_whatever_is_done_the_index_says_what_the_files_say(tmp_path_factory, st
             with_no_index.index.path = dataset.folder / "no such index"
             assert counted == Tally().figures(with_no_index).to_json()
             assert board_of(reader) == board_from_files(reader)
+
+
+def test_a_row_that_could_not_be_rewritten_is_never_trusted(dataset, monkeypatch):
+    """A file changed behind the index's back, and the index then busy (another writer's
+    transaction): the claims come from the file, not from the stale row."""
+    doc_id = dataset.ids()[0]
+    other = Dataset(dataset.folder, "carol")
+    other.index.write = False
+    claim = next(s for s in other.spans(doc_id) if s.label == "CLAIM")
+    other.relabel_span(doc_id, claim.id, "LOCATION")
+    monkeypatch.setattr(ArticleIndex, "record_made", lambda *args: None)
+    for reader in (Dataset(dataset.folder, "alice"), Dataset.existing(dataset.folder, "x")):
+        assert board_of(reader) == board_from_files(reader)
+        assert reader.summaries()[0] == from_files(reader)

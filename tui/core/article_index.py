@@ -298,27 +298,28 @@ class Scan:
             return
         rows = _Cursor(self._rows(db, None if whole else column))
         parse = PARSE[column]
-        for doc_id in ordered:
-            blob = held.pop(doc_id, None)
-            if blob is None:
-                blob = known[doc_id][6] if whole and doc_id in known else rows.value(
-                    doc_id, order[doc_id])
-            payload = parse(doc_id, blob) if blob is not None else None
-            if payload is None:
-                payload = self._again(doc_id, stamps)  # a row edited by hand, say
-                if payload is None:
-                    continue
-            yield Found(doc_id, stamps[doc_id], payload)
+        with collector_paused():  # only rows decoded here: no file read, no cycle made
+            for doc_id in ordered:
+                blob = held.pop(doc_id, None)
+                if blob is None:
+                    blob = known[doc_id][6] if whole else rows.value(
+                        doc_id, order[doc_id], stamps[doc_id], key)
+                payload = parse(doc_id, blob) if blob is not None else None
+                if payload is None:  # stale and not rewritten, or a row edited by hand
+                    payload = self._again(doc_id, stamps)
+                    if payload is None:
+                        continue
+                yield Found(doc_id, stamps[doc_id], payload)
 
     @staticmethod
     def _rows(db: sqlite3.Connection | None, column: str | None
-              ) -> Iterator[tuple[Any, Any, Any]]:
+              ) -> Iterator[tuple[Any, ...]]:
         """The rows' ``column`` in the library's order, one at a time (a cursor)."""
         if db is None or column is None:
             return
         with contextlib.suppress(sqlite3.Error):
-            yield from db.execute(f"SELECT id, added, {column} FROM articles"
-                                  " ORDER BY added, id")
+            yield from db.execute("SELECT id, added, ino, mtime, size, labels,"
+                                  f" {column} FROM articles ORDER BY added, id")
 
     def _rebuild(self, stale: list[str], stamps: dict[str, Stamp], order: dict[str, int],
                  held: dict[str, Any]) -> None:
@@ -329,7 +330,9 @@ class Scan:
         labels = dataset.labels
         writing = index.write and index._open() is not None
         columns = COLUMNS if writing else ((self.column,) if self.column else ())
-        hold = self.column is not None and (not writing or self.column in _WHOLE)
+        # a small column is held; a large one (claims) not written is read again from
+        # its file as it is yielded: memory stays bounded by the largest article
+        hold = self.column in _WHOLE
         batch: list[tuple[str, Stamp, int, dict[str, Any]]] = []
         for n, doc_id in enumerate(stale, start=1):
             if self.progress is not None:
@@ -375,26 +378,27 @@ class _Cursor:
     the pass come: a row before the id asked for (stale, of a file gone) is passed over;
     one after it is kept for a later id."""
 
-    def __init__(self, rows: Iterator[tuple[Any, Any, Any]]) -> None:
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
         self.rows = rows
-        self.ahead: tuple[Any, Any, Any] | None = None
+        self.ahead: tuple[Any, ...] | None = None
 
-    def value(self, doc_id: str, added: int) -> Any:
-        """The column of ``doc_id``'s row as stored (JSON, unchecked), or None."""
+    def value(self, doc_id: str, added: int, stamp: Stamp, key: str) -> Any:
+        """The column of ``doc_id``'s row as stored (JSON, unchecked), or None when there
+        is none or it is stale (checked again here: a rewrite may have failed)."""
         wanted = (added, doc_id)
         while True:
             row = self.ahead if self.ahead is not None else next(self.rows, None)
             self.ahead = None
             if row is None:
                 return None
-            found, when, blob = row
+            found, when, ino, mtime, size, labels, blob = row
             if type(found) is not str or type(when) is not int:
                 continue
             if (when, found) > wanted:
                 self.ahead = row
                 return None
             if found == doc_id:
-                return blob
+                return blob if (ino, mtime, size) == stamp and labels == key else None
 
 
 @contextlib.contextmanager

@@ -36,7 +36,7 @@ from tui.core.article_file import (
     next_key,
     read_article,
 )
-from tui.core.article_index import ArticleIndex, collector_paused
+from tui.core.article_index import ArticleIndex
 from tui.core.edits import Step
 from tui.core.files import Missing
 from tui.core.model import (
@@ -330,11 +330,10 @@ class Dataset:
                     for a in self.readable(problems)], problems
         scan = self.index.scan(self, "summary")
         who = self.annotator
-        with collector_paused():
-            rows = [ArticleSummary(found.id, r.title, r.length, r.spans,
-                                   r.status.get(who, "todo"), tuple(r.analysts),
-                                   tuple(r.done_by), tuple(r.reviewed_by),
-                                   r.agreement) for found in scan if (r := found.payload)]
+        rows = [ArticleSummary(found.id, r.title, r.length, r.spans,
+                               r.status.get(who, "todo"), tuple(r.analysts),
+                               tuple(r.done_by), tuple(r.reviewed_by),
+                               r.agreement) for found in scan if (r := found.payload)]
         return rows, scan.problems
 
     def document(self, doc_id: str) -> Document:

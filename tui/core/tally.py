@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tui.core.article_index import collector_paused
 from tui.core.dataset import Dataset
 from tui.core.figures import ArticleCounts, Figures, claim_labels, figures
 
@@ -37,7 +36,7 @@ class Tally:
 
     def figures(self, dataset: Dataset) -> Figures:
         """The figures of ``dataset`` as it is on disk now."""
-        with self._lock, collector_paused():
+        with self._lock:
             if self._update(dataset) or self.last is None:
                 counts = [c for _, c in self._kept.values() if isinstance(c, ArticleCounts)]
                 counts.sort(key=lambda c: (c.added, c.id))
