@@ -98,7 +98,7 @@ async def board_screen(dataset: Dataset, doc_id: str, settled: bool = False) -> 
     app.frame = asyncio.Event()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        while settled and not app.index.ready:
+        while settled and not app.session.index.ready:
             await asyncio.sleep(0.05)
         await pilot.pause()
         app.frame.clear()

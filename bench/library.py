@@ -29,7 +29,7 @@ from bench.timing import TimedApp, line
 from tui.core.corpus import import_articles
 from tui.core.dataset import Dataset
 from tui.screens.library import LibraryScreen
-from tui.widgets.article_table import ArticleTable
+from tui.widgets.lists.article_table import ArticleTable
 
 
 def make(root: Path, team: bool) -> Path:

@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import bisect
 import json
+import os
 import random
 import resource
 import statistics
@@ -139,7 +140,7 @@ async def key_to_frame(dataset: Dataset, doc_id: str, presses: int) -> dict[str,
             results["label"].append(await timed(app, pilot, "1", "1",
                                                 lambda b=before: len(view.model.spans) > b))
             start = time.perf_counter()
-            while app.saves.pending:
+            while app.session.saving:
                 await asyncio.sleep(0.0005)
             results["label saved"].append(results["label"][-1] + time.perf_counter() - start)
     return results
@@ -164,12 +165,12 @@ async def link_to_frame(dataset: Dataset, doc_id: str, presses: int
             claim = view.span_here()
             assert claim is not None and claim.label == "CLAIM", claim
             results["link key (w)"].append(
-                await timed(app, pilot, "w", "w", lambda: screen.linking is not None))
+                await timed(app, pilot, "w", "w", lambda: screen.claim_keys.linking is not None))
             results["link enter"].append(await timed(
                 app, pilot, "enter", None,
                 lambda c=claim: bool(view.model.links_from(c.id, SOURCE))))
             start = time.perf_counter()
-            while app.saves.pending:
+            while app.session.saving:
                 await asyncio.sleep(0.0005)
             results["link saved"].append(results["link enter"][-1] + time.perf_counter() - start)
     return results
@@ -192,8 +193,11 @@ def starts(mode: str, db: Path, path: Path, samples: int) -> list[float]:
     times = []
     for _ in range(samples):
         started = time.time()
+        # the child has no terminal (its output is read here): Textual's headless driver,
+        # named as textual-serve names its own, lets `gloss read` start without one
+        env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
         out = subprocess.run([sys.executable, "-c", CHILD, mode, str(db), str(path)],
-                             capture_output=True, text=True, cwd=ROOT, check=True)
+                             capture_output=True, text=True, cwd=ROOT, check=True, env=env)
         times.append(float(out.stdout.split()[-1]) - started)
     return times
 

@@ -32,7 +32,7 @@ from tui.core.model import Document, Span
 from tui.core.review import ReviewPlan, compare
 from tui.core.text import words
 from tui.screens.review import ReviewScreen
-from tui.widgets.review_bar import ReviewBar
+from tui.widgets.bars.review_bar import ReviewBar
 
 LABELS = ("ACTOR", "CLAIM", "LOCATION")
 VOCABULARY = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of "
@@ -66,7 +66,7 @@ async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
 
         async def timed(key: str) -> float:
             await pilot.pause()
-            await app.saves.wait()
+            await app.session.wait()
             before = bar.plain
             app.frame.clear()
             start = time.perf_counter()
@@ -80,7 +80,7 @@ async def keys_to_frame(folder: Path, presses: int) -> dict[str, list[float]]:
         for _ in range(presses):
             results["tab (next difference)"].append(await timed("tab"))
             results["1 (take the left)"].append(await timed("1"))
-        await app.saves.wait()
+        await app.session.wait()
     return results
 
 
@@ -101,12 +101,12 @@ async def every_agreement(folder: Path, presses: int) -> tuple[int, list[float]]
         for _ in range(presses):
             for key in ("a", "ctrl+z"):
                 await pilot.pause()
-                await app.saves.wait()
+                await app.session.wait()
                 start = time.perf_counter()
                 app.post_message(events.Key(key, key if len(key) == 1 else None))
                 while not screen.model.saving:
                     await pilot.pause(0)
-                await app.saves.wait()
+                await app.session.wait()
                 times.append(time.perf_counter() - start)
                 taken = max(taken, sum(s.annotator == "review" for s in screen.model.spans))
     return taken, times

@@ -15,6 +15,11 @@ from tui.core.model import Document
 settings.register_profile("gloss", deadline=None)
 settings.load_profile("gloss")
 
+# The tests' own config folder: a keymap the developer keeps (~/.config/gloss/keymap.toml)
+# must change no key a test presses. Children (e2e, `gloss` processes) inherit it.
+os.environ.pop("GLOSS_KEYMAP", None)
+os.environ["XDG_CONFIG_HOME"] = str(Path(__file__).resolve().parent / "fixtures" / "config")
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"

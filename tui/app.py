@@ -1,65 +1,69 @@
-"""The Gloss app: it owns the one Dataset, the article models, the save queue, the index of
-claims and names the board reads, and the screens; it hands the reader's open mode (search,
-a link key choosing, a prompt) the keys typed into it."""
+"""The Gloss app: it owns the one editing session (the dataset, the open articles, their
+saves and the index of claims and names, ``tui/core/session.py``) and the screens, which it
+gives the session; it hands the reader's open mode (search, a link key choosing, a prompt)
+the keys typed into it."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
 import os
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual import events
+from rich.console import Console
+from textual import events, on
 from textual.app import App
-from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
-from tui.commands import GlossCommands
-from tui.core.article_model import ModelRegistry
-from tui.core.claim_cache import cached_articles
-from tui.core.claim_index import ClaimIndex
-from tui.core.dataset import Article, Dataset
+from tui.commands import AppCommands, Command
+from tui.core.dataset import Dataset
 from tui.core.model import GlossError
 from tui.core.review import ReviewPlan
-from tui.core.save_queue import SaveQueue
-from tui.core.tally import Tally
+from tui.core.session import Session
 from tui.core.visible import visible
 from tui.ending import DRAIN_S, Ending
-from tui.keys import EVERYWHERE, bindings
-from tui.messages import SaveAnswered
-from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
+from tui.keys import bindings
+from tui.screens.navigation import BackToLibrary, OpenBoard, OpenReader, OpenReview, PickArticle
+from tui.screens.reader import ReaderScreen
+from tui.screens.reader_base import ReaderBase
 
-if TYPE_CHECKING:
-    from tui.screens.board import Chosen
+# The other screens are imported when first opened, never to dodge a circle (there is none:
+# tests/test_import_graph.py): at start-up the library, review, board, picker, help and
+# stats modules (plotext) cost `gloss read`'s first frame about 35 ms (bench/reader.py).
+from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
 
 
 def terminal_colours() -> str:
     """How many colours this terminal shows, as Rich tells from the environment."""
-    from rich.console import Console
-
     system = Console(force_terminal=True).color_system
     return MONO if system is None else ANSI16 if system in ("standard", "windows") \
         else TRUECOLOR
 
 
+@dataclass
+class Delivered(Message):
+    """A function the session's threads (the save queue's writer, the index's reader) want
+    run on the UI thread."""
+
+    run: Callable[[], None]
+
+
 class GlossApp(App[None]):
     CSS_PATH = Path(__file__).with_name("gloss.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Gloss"
-    COMMANDS = App.COMMANDS | {GlossCommands}
-    BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
-                *bindings(EVERYWHERE)]
+    COMMANDS = App.COMMANDS | {AppCommands}
+    BINDINGS = bindings("app")
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None,
                  colours: str | None = TRUECOLOR, review: ReviewPlan | None = None,
-                 reviewing: bool = False) -> None:
+                 reviewing: bool = False, keymap: Mapping[str, str] | None = None) -> None:
         """``colours``: TRUECOLOR, ANSI16 or MONO; None asks the terminal. NO_COLOR in the
         environment always means MONO. ``review``: who reviews whom when an article is
         reviewed (the palette's "Review this article"); ``reviewing``: the library opens
-        each article in the review (`gloss review`)."""
+        each article in the review (`gloss review`); ``keymap``: the analyst's keys, by
+        the key table's ids (``tui/keymap.py`` reads and checks them)."""
         chosen = MONO if "NO_COLOR" in os.environ else (colours or terminal_colours())
         # In 16 colours the ANSI colours must reach the terminal as they are: turned into
         # RGB and back, Textual's yellow comes out red
@@ -69,14 +73,14 @@ class GlossApp(App[None]):
         self.opened = list(opened or [])
         self.review = review or ReviewPlan()
         self.reviewing = reviewing
-        self.models = ModelRegistry(dataset.article, dataset.annotator, dataset.labels)
-        self.saves = SaveQueue(dataset, self._answer_from_thread, self.after_display)
-        self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
-        self.reading: ClaimIndex | None = None  # the index being read, while it is
-        self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._after_display: list[Callable[[], object]] = []
+        self.session = Session(dataset, on_ui=self._on_ui, after_frame=self.after_display,
+                               in_thread=self._in_thread)
+        self.keymap = dict(keymap or {})
+        if self.keymap:  # each Binding(id=...) of the key table takes the keys given
+            self.set_keymap(self.keymap)
         # A hang-up, SIGTERM or SIGINT ends the app once every edit is written
-        self.ending = Ending(self.saves, lambda code: self.exit(return_code=code))
+        self.ending = Ending(self.session.saves, lambda code: self.exit(return_code=code))
 
     # -- frames and saves ------------------------------------------------------------
 
@@ -97,32 +101,19 @@ class GlossApp(App[None]):
         for callback in callbacks:
             callback()
 
-    def _answer_from_thread(self, answer: Callable[[], None]) -> None:
-        self.post_message(SaveAnswered(answer))  # thread-safe: runs on the UI
+    def _on_ui(self, run: Callable[[], None]) -> None:
+        self.post_message(Delivered(run))  # thread-safe: runs on the UI
 
-    def on_save_answered(self, message: SaveAnswered) -> None:
-        message.answer()
-        self.models.forget_idle()
+    def _in_thread(self, run: Callable[[], None]) -> None:
+        self.run_worker(run, thread=True, group="session", exit_on_error=False)
 
-    @staticmethod
-    def settle_heap(collect: bool) -> None:
-        """Keep the garbage collector off the article's objects.
-
-        A 1 MB article brings tens of thousands of long-lived objects; each full collection
-        rescanned them for up to 42 ms (bench/reader.py), stalling a key's frame. Frozen, they
-        are skipped (refcounting still frees them). Switching articles unfreezes, collects
-        once (the old article's cycles) and freezes again, after the new one is drawn.
-        """
-        if collect:
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
+    @on(Delivered)
+    def _delivered(self, message: Delivered) -> None:
+        message.run()
 
     # -- screens ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from tui.screens.reader import ReaderScreen
-
         # Everything imported so far lives as long as the app: frozen, the collections
         # that building a large article sets off never rescan it (a 1 MB article's first
         # frame: 120 ms sooner). `gloss read` turned collections off until now.
@@ -130,90 +121,55 @@ class GlossApp(App[None]):
         gc.enable()
 
         if self.opened:  # the article first: the library is read after its frame
-            self.push_screen(ReaderScreen(self.opened))
+            self.push_screen(ReaderScreen(self.session, self.colours, self.opened))
         else:
             self.push_screen(self._library())
         self.ending.catch()
 
     def _library(self) -> Screen[None]:
-        from tui.screens.library import LibraryScreen
+        from tui.screens.library import LibraryScreen  # put off: start-up (above)
 
         return LibraryScreen(self.dataset, self.review, self.reviewing)
 
-    # -- the dataset's claims and names -----------------------------------------------
+    @on(OpenReader)
+    def _open_reader(self, message: OpenReader) -> None:
+        self.push_screen(ReaderScreen(self.session, self.colours, [message.doc_id],
+                                      message.order, message.show))
 
-    def read_index(self) -> None:
-        """Read every article once, in a thread, after the reader's first frame: the
-        claims board and the completion of canonical names come from it, and a reader
-        opened by `gloss read` learns the library's order from it (for [ and ] and
-        "article 2 / 7")."""
-        if self.reading is not None or self.index.ready:
-            return
-        index = self.reading = ClaimIndex(self.dataset.labels)
+    @on(OpenReview)
+    def _open_review(self, message: OpenReview) -> None:
+        from tui.screens.review import ReviewScreen  # put off: start-up (above)
 
-        def read() -> None:
-            order: list[str] = []
+        screen = ReviewScreen(self.session, self.colours, message.doc_id, self.review,
+                              message.order)
+        if message.replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
-            def articles() -> Iterator[tuple[Article, Counter[tuple[str, str, str]]]]:
-                for article, given in cached_articles(self.dataset, index.problems):
-                    order.append(article.document.id)
-                    yield article, given
+    @on(OpenBoard)
+    def _open_board(self, message: OpenBoard) -> None:
+        from tui.screens.board import BoardScreen  # put off: start-up (above)
 
-            index.add_all(articles())
-            self.call_from_thread(self._index_read, index, order)
-
-        self.run_worker(read, thread=True, group="index", exit_on_error=False)
-
-    def _index_read(self, index: ClaimIndex, order: list[str]) -> None:
-        from tui.screens.board import BoardScreen
-        from tui.screens.reader_base import ReaderBase
-
-        index.take_over(self.index)
-        self.index, self.reading = index, None
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderBase):
-                screen.index_read(order)
-            elif isinstance(screen, BoardScreen):
-                screen.fill()
-
-    def fresh_index(self) -> ClaimIndex:
-        """The index with every article edited here read again."""
-        def article_of(doc_id: str) -> Article | None:
-            model = self.models.held(doc_id)
-            if model is not None:
-                return model.snapshot()
-            try:
-                return self.dataset.article(doc_id)
-            except GlossError:
-                return None
-
-        self.index.refresh(article_of)
-        return self.index
-
-    def open_board(self, pair: list[str] | None, chosen: Callable[[Chosen | None], object]
-                   ) -> None:
-        """The claims board; ``pair``: two articles open side by side, which it can set
-        against each other; ``chosen`` gets the claim to show (None: none)."""
-        from tui.screens.board import BoardScreen
-
-        self.read_index()
+        self.session.read_index()
         if not isinstance(self.screen, BoardScreen):
-            self.push_screen(BoardScreen(pair), chosen)
+            self.push_screen(BoardScreen(self.session, message.pair), message.chosen)
 
-    def open_reader(self, doc_id: str, order: list[str], show: str | None = None) -> None:
-        """Open ``doc_id`` in a reader (``show``: the id of a span to select there)."""
-        from tui.screens.reader import ReaderScreen
+    @on(PickArticle)
+    def _pick(self, message: PickArticle) -> None:
+        from tui.screens.picker import PickerScreen  # put off: start-up (above)
 
-        self.push_screen(ReaderScreen([doc_id], order, show))
+        chosen = message.chosen
 
-    def open_review(self, doc_id: str, order: list[str]) -> None:
-        """Review ``doc_id``: two versions of it side by side (see ``self.review``)."""
-        from tui.screens.review import ReviewScreen
+        def picked(doc_id: str | None) -> None:
+            if doc_id is not None:
+                chosen(doc_id)
 
-        self.push_screen(ReviewScreen(doc_id, self.review, order))
+        self.push_screen(PickerScreen(self.dataset, message.title), picked)
 
-    def back_to_library(self) -> None:
-        from tui.screens.library import LibraryScreen
+    @on(BackToLibrary)
+    def _back_to_library(self, _message: BackToLibrary) -> None:
+        from tui.screens.library import LibraryScreen  # put off: start-up (above)
 
         if any(isinstance(s, LibraryScreen) for s in self.screen_stack[:-1]):
             self.pop_screen()
@@ -221,38 +177,44 @@ class GlossApp(App[None]):
             self.switch_screen(self._library())
 
     def action_stats(self) -> None:
-        from tui.screens.stats import StatsScreen
+        from tui.screens.stats import StatsScreen  # put off: start-up (above), plotext
 
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen(self.dataset, self.tally))
+            self.push_screen(StatsScreen(self.session))
 
-    def pick(self, title: str, chosen: Callable[[str], object]) -> None:
-        """Let the analyst pick an article; ``chosen`` gets its id (not called on escape)."""
-        from tui.screens.picker import PickerScreen
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # put off: start-up (above)
 
-        def picked(doc_id: str | None) -> None:
-            if doc_id is not None:
-                chosen(doc_id)
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.dataset.labels, self.colours, self.keymap))
 
-        self.push_screen(PickerScreen(self.dataset, title), picked)
+    def commands(self) -> list[Command]:
+        """The palette's commands on every screen (``AppCommands``)."""
+        return [
+            Command("Export the dataset (JSONL)", "write gloss-export.jsonl in this folder",
+                    self.action_export),
+            Command("Show every key", "the help screen", self.action_help),
+            Command("Stats", "progress, spans per label, per article and per hour, claims"
+                    " (ctrl+g)", self.action_stats),
+        ]
 
     # -- keys ------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys that bubble back up go to the reader's open search before any binding.
+        """Keys that bubble back up go to the reader's open mode before any binding.
 
         A key reaches this point once it has been handled by the focused widget and its
         parents, in the order the keys were pressed, and before its bindings are looked
         up: so "/Kyiv⏎3" in one burst types "Kyiv" and then labels (docs/architecture.md,
         "Keys in bursts").
         """
-        from tui.screens.reader import ReaderScreen
-
         if isinstance(event, events.Key) and event.is_forwarded:
             screen = self.screen
-            if isinstance(screen, ReaderScreen) and screen.take_key(event):
+            if isinstance(screen, ReaderBase) and screen.take_key(event):
                 return
         await super().on_event(event)
+
+    # -- ending ----------------------------------------------------------------------
 
     async def action_interrupt(self) -> None:
         await self.action_quit()
@@ -260,25 +222,22 @@ class GlossApp(App[None]):
     async def action_quit(self) -> None:
         """Quit once every save under way has reached the disk (or failed; waiting at
         most ``DRAIN_S``: what is not saved is said on stderr as the app ends)."""
-        self.saves.flush()
-        with contextlib.suppress(TimeoutError):  # then finished as the app ends
-            await asyncio.wait_for(self.saves.wait(), DRAIN_S)
+        await self.drain()
         self.exit()
 
+    async def drain(self) -> None:
+        """Every edit asked for written (or failed) before the app ends: the one place
+        that waits for the session's saves (at most ``DRAIN_S``; what is not saved then
+        is finished as the app ends, and said on stderr)."""
+        await self.session.wait(DRAIN_S)
+
     def on_unmount(self) -> None:
-        self.saves.flush()  # however the app ends, the edits asked for are written
-        self.saves.close()
+        self.session.close()  # however the app ends, the edits asked for are written first
         self.ending.restore()
 
     def not_saved(self) -> list[str]:
         """One line for each article with edits not on disk, once the app has ended."""
-        return self.saves.not_saved()
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.dataset.labels, self.colours))
+        return self.session.saves.not_saved()
 
     def action_export(self, path: Path | None = None) -> None:
         """Export in a thread: a large dataset takes seconds, the screen must not freeze."""
@@ -287,7 +246,7 @@ class GlossApp(App[None]):
         self.run_worker(lambda: self._export(target), thread=True, group="export")
 
     def _export(self, target: Path) -> None:
-        from tui.formats import export_file
+        from tui.formats import export_file  # put off for start-up: every format's module
 
         try:
             report = export_file(self.dataset, target, "jsonl", wait=False)

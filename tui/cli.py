@@ -55,10 +55,12 @@ class Settings:
     db: Path | None = None
     annotator: str | None = None
     labels: Path | None = None
+    keymap: Path | None = None
 
     def merged(self, db: Path | None, annotator: str | None, labels: Path | None
                ) -> Settings:
-        return Settings(db or self.db, annotator or self.annotator, labels or self.labels)
+        return Settings(db or self.db, annotator or self.annotator, labels or self.labels,
+                        self.keymap)
 
     @property
     def folder(self) -> Path:
@@ -73,6 +75,24 @@ DB_HELP = "The dataset folder [default: $GLOSS_DB, else ./annotations]."
 ANALYST_HELP = "Who is annotating [default: $GLOSS_ANNOTATOR, else your login name]."
 LABELS_HELP = ("Replace the dataset's label set with this file: a JSON list of"
                ' {"name", "key", "colour"}, or one name a line.')
+KEYMAP_HELP = ("Your own keys: a TOML keymap file [default: $GLOSS_KEYMAP, else"
+               " $XDG_CONFIG_HOME/gloss/keymap.toml] (docs/keys.md).")
+
+
+def keymap_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--keymap, also accepted after the command's name (the app's commands, `keys`)."""
+    return click.option("--keymap", "keymap_file", type=click.Path(path_type=Path),
+                        help=KEYMAP_HELP)(command)
+
+
+def keymap_of(given: Path | None) -> tuple[Path | None, dict[str, str]]:
+    """The keymap file (this command's --keymap, else the one before it, else where the
+    environment says) and what it gives, checked whole: a bad one stops here, before
+    anything is read or written."""
+    from tui.keymap import load
+
+    settings_ = click.get_current_context().find_object(Settings) or Settings()
+    return load(given or settings_.keymap)
 
 
 def shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -116,9 +136,10 @@ class GlossGroup(click.Group):
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
 @click.option("--annotator", "analyst", help=ANALYST_HELP)
 @click.option("--labels", "labels_file", type=click.Path(path_type=Path), help=LABELS_HELP)
+@keymap_option
 @click.pass_context
 def main(ctx: click.Context, db: Path | None, analyst: str | None,
-         labels_file: Path | None) -> None:
+         labels_file: Path | None, keymap_file: Path | None) -> None:
     """Read news articles in the terminal and label actors, claims and locations.
 
     `gloss` alone opens the library of the dataset (./annotations); `gloss demo` brings
@@ -126,7 +147,7 @@ def main(ctx: click.Context, db: Path | None, analyst: str | None,
     files and opens them. --db, --annotator and --labels may also be given after a
     command's name.
     """
-    ctx.obj = Settings(db, analyst, labels_file)
+    ctx.obj = Settings(db, analyst, labels_file, keymap_file)
     if ctx.invoked_subcommand is None:  # `gloss` or `gloss --db D` alone: the library
         ctx.invoke(read_command, paths=(), db=None, analyst=None, labels_file=None)
 
@@ -311,10 +332,11 @@ PATTERNS_HELP = ("A pattern file (Prodigy / spaCy EntityRuler JSONL) to suggest 
               " \"Review this article\".")
 @click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
               help=PATTERNS_HELP)
+@keymap_option
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  labels_file: Path | None, reviewer: str | None = None,
-                 patterns_file: Path | None = None) -> None:
+                 patterns_file: Path | None = None, keymap_file: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
@@ -339,6 +361,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
             return None  # the import says what is wrong
         return doc_id if dataset.path(doc_id).is_file() else None
 
+    _found, keymap = keymap_of(keymap_file)
     given = settings(db, analyst, labels_file)
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
@@ -363,7 +386,8 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
-    ended(GlossApp(dataset, opened, colours=None, review=plan))  # None: the terminal's colours
+    ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
+                   keymap=keymap))
 
 
 def ended(app: GlossApp) -> None:
@@ -430,11 +454,14 @@ def demo_command(db: Path | None, analyst: str | None, labels_file: Path | None)
               " against the review [default: each article's first two analysts, by name].")
 @click.option("--reviewer", default=None, help=REVIEWER_HELP)
 @click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
-def review_command(annotators: str, reviewer: str | None, db: Path | None) -> None:
+@keymap_option
+def review_command(annotators: str, reviewer: str | None, db: Path | None,
+                   keymap_file: Path | None) -> None:
     """Review: the library, where enter opens an article's two versions side by side and
     keys take one side of each difference (or every agreement) into the reviewed version."""
     from tui.core.review import REVIEWER, ReviewPlan
 
+    _found, keymap = keymap_of(keymap_file)
     given = settings(db, None, None)
     name = checked_name(reviewer, "--reviewer") if reviewer else REVIEWER
     names = tuple(checked_name(n, "--annotators") for n in annotators.split(",") if n.strip())
@@ -449,7 +476,8 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None) -> No
     os.environ.setdefault("TEXTUAL_FPS", "120")
     from tui.app import GlossApp
 
-    ended(GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True))
+    ended(GlossApp(dataset, colours=None, review=ReviewPlan(name, names), reviewing=True,
+                   keymap=keymap))
 
 
 FORMAT_NAMES = ["auto", "jsonl", "prodigy", "doccano", "brat", "conll", "labelstudio", "text",
@@ -743,6 +771,16 @@ def suggest_command(patterns_file: Path | None, name: str | None, db: Path | Non
     say(suggest.summary(report, analyst))
 
 
+@main.command("keys")
+@keymap_option
+def keys_command(keymap_file: Path | None) -> None:
+    """Every key as it is here: the key table with your keymap file's keys (docs/keys.md)."""
+    from tui.keys_output import print_keys
+
+    found, keymap = keymap_of(keymap_file)
+    print_keys(found, keymap)
+
+
 # Each tab is an app process of about 45 MB: one server starts this many at most
 SERVE_MAX_SESSIONS = 8
 
@@ -758,13 +796,15 @@ SERVE_MAX_SESSIONS = 8
               show_default=True,
               help="Browser tabs served at once (each runs an app of its own, about 45 MB);"
               " one more gets a page saying so.")
+@keymap_option
 @dataset_options
 def serve_command(port: int, host: str, public: bool, max_sessions: int, db: Path | None,
-                  analyst: str | None) -> None:
+                  analyst: str | None, keymap_file: Path | None = None) -> None:
     """The app in a browser: each tab its own app on the dataset (docs/serve.md)."""
     from tui.serve import GlossServer, app_command, is_loopback
 
     given = settings(db, analyst, None)
+    found, _keymap = keymap_of(keymap_file)  # checked now, read again by each tab's app
     if given.labels is not None:
         raise GlossError("--labels: give it to import or read; serve opens the dataset as"
                          " it is")
@@ -774,7 +814,7 @@ def serve_command(port: int, host: str, public: bool, max_sessions: int, db: Pat
                          " to mean it, or reach 127.0.0.1 through SSH (docs/serve.md)")
     dataset = writing_dataset(given)  # a folder that cannot hold a dataset is refused now
     os.environ.setdefault("COLORTERM", "truecolor")  # each tab's app: the browser's colours
-    server = GlossServer(app_command(dataset.folder, given.analyst), host, port,
+    server = GlossServer(app_command(dataset.folder, given.analyst, found), host, port,
                          title=f"Gloss · {visible(dataset.folder.name)}",
                          max_sessions=max_sessions)
     shown = f"[{host}]" if ":" in host else host

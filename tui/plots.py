@@ -91,7 +91,8 @@ def _per_article(plt: Any, figures: Figures, labels: LabelSet) -> None:
         return
     plt.bar([str(b.low) if b.low == b.high else f"{b.low}-{b.high}" for b in bins],
             [b.articles for b in bins], width=4 / 5)
-    plt.xlabel("spans in an article")
+    plt.xlabel("spans in an analyst's version of an article" if figures.per_analyst
+               else "spans in an article")
     _whole_ticks(plt.yticks, max(b.articles for b in bins))
 
 

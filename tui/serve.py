@@ -56,12 +56,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def app_command(folder: Path, analyst: str) -> str:
-    """The shell command textual-serve runs for each tab: this Python, this dataset. The
-    shell ``exec``s it, so the app is the server's own child and can watch it
-    (``tui/parent_watch.py``)."""
+def app_command(folder: Path, analyst: str, keymap: Path | None = None) -> str:
+    """The shell command textual-serve runs for each tab: this Python, this dataset (and
+    the keymap file found when the server started). The shell ``exec``s it, so the app is
+    the server's own child and can watch it (``tui/parent_watch.py``)."""
+    mapped = ["--keymap", str(keymap.absolute())] if keymap is not None else []
     return "exec " + shlex.join([sys.executable, "-m", "tui", "--db", str(folder.absolute()),
-                                 "--annotator", analyst])
+                                 "--annotator", analyst, *mapped])
 
 
 class GlossServer(Server):

@@ -32,7 +32,8 @@ def render_stats(dataset: Dataset, figures: Figures, console: Console | None = N
     summary = Table(title=Text(f"Gloss dataset {visible(str(dataset.folder))}"),
                     show_header=False)
     summary.add_row("articles", str(figures.articles))
-    summary.add_row("spans", str(figures.spans))
+    summary.add_row("spans" if len(figures.analysts) < 2 else "spans, every analyst's",
+                    str(figures.spans))
     summary.add_row(Text(f"done by {visible(dataset.annotator)}"),
                     str(figures.progress[dataset.annotator]["done"]))
     console.print(summary)

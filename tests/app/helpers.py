@@ -7,8 +7,9 @@ from textual import events
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.legend import Legend
+from tui.widgets.bars.status_bar import StatusBar
 
 
 def reader_of(app: GlossApp) -> ReaderScreen:
@@ -23,6 +24,13 @@ def view_of(app: GlossApp) -> ArticleView:
 
 def status(app: GlossApp) -> str:
     return app.screen.query_one(StatusBar).plain
+
+
+def link_bar(app: GlossApp) -> str:
+    """What the link bar says while a link key chooses, its lines one after the other
+    ("" when it is closed)."""
+    lines = (app.screen.query_one(Legend).mode_plain, app.screen.query_one(StatusBar).mode_plain)
+    return "\n".join(line for line in lines if line)
 
 
 def notices(app: GlossApp) -> list[str]:

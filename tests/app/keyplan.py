@@ -6,7 +6,7 @@ cursor keys, the shift keys, escape, tab, and in the new reader = (grow); a sear
 edge from the starting state (/, the needle, enter, then n as often as needed). The goal is
 a state where a label key labels the span; in the new reader a span a few words off can
 also be labelled and then resized ({ } < >). The moves are the reader's own functions
-(tui/widgets/moves.py, tui/core/units.py, tui/core/search.py), and the replay test presses
+(tui/widgets/article/moves.py, tui/core/units.py, tui/core/search.py), and the replay test presses
 the keys in the real app, so a plan that the reader does not follow fails there.
 """
 
@@ -24,9 +24,9 @@ from tui.core.article_model import ArticleModel, order
 from tui.core.model import Span
 from tui.core.search import find
 from tui.core.units import word_at
-from tui.widgets.article_layout import ArticleLayout
-from tui.widgets.caret import Caret
-from tui.widgets.moves import destination
+from tui.widgets.article.article_layout import ArticleLayout
+from tui.widgets.article.caret import Caret
+from tui.widgets.article.moves import destination
 
 
 @dataclass(frozen=True)

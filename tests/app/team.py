@@ -2,9 +2,11 @@
 
 alice and bob agree on Russia, Zaporizhzhia, Kyiv and the claim "Kyiv rejected the claim"
 with Kyiv as its source; they differ four times, in text order: the bounds of Peskov
-(alice "Dmitry Peskov", bob "Kremlin spokesman Dmitry Peskov"), the source of the claim
+(alice "Dmitry Peskov", bob "Kremlin spokesman Dmitry Peskov"), the link of the claim
 "Russia would not withdraw from Zaporizhzhia" (each linked it to their own Peskov), the
-label of Istanbul (LOCATION / ACTOR), and Tuesday, which only bob labelled.
+label of Istanbul (LOCATION / ACTOR), and Tuesday, which only bob labelled. The claim's two
+Peskovs overlap: the same source, as `gloss agree` counts it, linked at other extents (so
+its links differ, not its source).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ TEXT = ("Kremlin spokesman Dmitry Peskov said Russia would not withdraw from Zap
 DOC_ID = Document.from_text(TEXT).id
 STAMP = "2026-01-01T00:00:00.000+00:00"
 AGREED = ["Russia", "Zaporizhzhia", "Kyiv", "Kyiv rejected the claim"]
-DIFFERENCES = ["boundaries differ", "source differs", "label differs", "only bob has it"]
+DIFFERENCES = ["boundaries differ", "links differ", "label differs", "only bob has it"]
 
 
 def span(needle: str, label: str, who: str, **attributes: str) -> Span:

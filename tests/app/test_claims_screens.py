@@ -5,15 +5,17 @@ set against each other)."""
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
-from tests.app.helpers import notices, reader_of, status, view_of
+from tests.app.helpers import link_bar, notices, status, view_of
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Relation, Span
 from tui.screens.board import BoardScreen, parse_filter
 from tui.screens.reader import ReaderScreen
-from tui.widgets.board_list import BoardList
-from tui.widgets.prompt_bar import PromptBar
+from tui.widgets.bars.menu_bar import MenuBar
+from tui.widgets.bars.prompt_bar import PromptBar
+from tui.widgets.lists.board_list import BoardList
 
 ONE = ("Russian President Vladimir Putin said the cease-fire in Kursk will hold. "
        "Putin told reporters Moscow wants talks in Riyadh.")
@@ -57,14 +59,14 @@ def ids() -> tuple[str, str]:
 
 async def ready(pilot) -> None:
     """Wait until the app has read the dataset's claims and names (a thread)."""
-    while not pilot.app.index.ready:
+    while not pilot.app.session.index.ready:
         await pilot.pause(0.02)
 
 
 async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
     async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
         await pilot.press("t", "m")
-        menu = reader_of(pilot.app).menu_bar
+        menu = pilot.app.screen.query_one(MenuBar)
         assert menu.display and [i.value for i in menu.items][:3] == ["actor", "journalist",
                                                                       "unnamed"]
         await pilot.press("f")  # quote: direct
@@ -76,7 +78,7 @@ async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
         assert view_of(pilot.app).span_here().attribute("quote") is None
         await pilot.press("m", "escape", "ctrl+z")
         assert view_of(pilot.app).span_here().attribute("quote") == "direct"
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     [claim] = [s for s in Dataset(dataset.folder, "bob").spans(ids()[0])
                if s.text.startswith("the cease-fire")]
     assert claim.attributes == (("quote", "direct"),)
@@ -85,7 +87,7 @@ async def test_the_menu_sets_and_clears_a_claims_attributes(dataset):
 async def test_a_country_is_checked_before_it_is_set(dataset):
     async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
         await pilot.press("tab", "m")
-        letters = {i.name: n for n, i in enumerate(reader_of(pilot.app).menu_bar.items)}
+        letters = {i.name: n for n, i in enumerate(pilot.app.screen.query_one(MenuBar).items)}
         await pilot.press("asdfghjkl"[letters["country"]], *"ukr", "enter")
         assert "country must look like [A-Z]{2}, not 'ukr'" in notices(pilot.app)[-1]
         await pilot.press("m", "asdfghjkl"[letters["country"]], *"RU", "enter")
@@ -193,4 +195,33 @@ async def test_the_palette_links_and_sets_attributes(dataset):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert "⏎ link “Russian President Vladimir Putin”" in status(pilot.app)
+        assert "⏎ link “Russian President Vladimir Putin”" in link_bar(pilot.app)
+
+
+async def test_a_teams_claim_is_one_row_naming_who_holds_it_or_one_row_each(tmp_path):
+    """alice and bob both hold "Kyiv rejected the claim" (source Kyiv) alike: one row,
+    "alice bob"; their Peskov claims differ in where the link points, not in the source's
+    name, so they are one row too. ctrl+t: each analyst's row."""
+    from tests.app.team import DOC_ID, team
+
+    folder = team(tmp_path / "db").folder
+    async with GlossApp(Dataset(folder, "bob"), [DOC_ID]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        board = pilot.app.screen
+        table = board.query_one(BoardList)
+
+        def claims() -> list[tuple[str, tuple[str, ...]]]:
+            return sorted((line.left.claim.text, line.left.analysts)
+                          for line in table.lines if not line.heading)
+
+        assert claims() == [("Kyiv rejected the claim", ("alice", "bob")),
+                            ("Russia would not withdraw from Zaporizhzhia", ("alice", "bob"))]
+        assert all(line.left.claim.annotator == "bob" for line in table.lines
+                   if not line.heading)  # enter opens the reader's own
+        title = str(board.query_one("#board-title", Static).render())
+        assert "2 of 2" in title and "once, with who holds it" in title
+        await pilot.press("ctrl+t")
+        assert sorted(who for _text, who in claims()) == [("alice",), ("alice",), ("bob",),
+                                                          ("bob",)]
+        assert "4 of 4" in str(board.query_one("#board-title", Static).render())

@@ -59,7 +59,7 @@ async def test_grow_takes_a_region_with_its_place_noun_and_a_quote_whole(dataset
         await pilot.press("slash", *'"must', "enter", "equals_sign")
         assert TEXT[slice(*view_of(pilot.app).selection)] == "Ukraine “must end NOW”"
         await pilot.press("2")
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     assert on_disk(dataset, doc_id()) == [("Ukraine “must end NOW”", "CLAIM"),
                                           ("Kursk region", "LOCATION")]
 
@@ -77,7 +77,7 @@ async def test_resize_moves_either_edge_by_a_word_as_one_undo(dataset):
         assert spans(pilot.app) == [("President Vladimir Putin", "ACTOR")]
         await pilot.press("c", "less_than_sign")  # character mode: a character
         assert spans(pilot.app) == [("President Vladimir Puti", "ACTOR")]
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         [span] = view_of(pilot.app).model.spans
     [stored] = Dataset(dataset.folder, "x").spans(doc_id())
     assert (stored.id, stored.text) == (span.id, "President Vladimir Puti")
@@ -151,6 +151,6 @@ async def test_a_burst_of_search_then_label_lands_in_order(dataset):
     async with reader(dataset).run_test(size=(120, 30)) as pilot:
         burst(pilot.app, ["/", *"Kyiv", "enter", "3", "/", *"riya", "enter", "=", "3"])
         await pilot.pause()
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         assert sorted(spans(pilot.app)) == [("Kyiv", "LOCATION"), ("Riyadh", "LOCATION")]
         assert "saved LOCATION “Riyadh”" in status(pilot.app)

@@ -63,7 +63,7 @@ async def test_the_reference_takes_at_most_seven_keys_a_span(tmp_path):
             mine = {(s.start, s.end, s.label) for s in model.spans}
             assert mine <= wanted, sorted(mine - wanted)
             costs.append((span.label, len(keys)))
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     on_disk = {(s.start, s.end, s.label) for s in Dataset(dataset.folder, "x").spans(
         dataset.ids()[0])}
     assert on_disk == wanted

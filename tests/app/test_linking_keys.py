@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import burst, notices, reader_of, status, view_of
+from tests.app.helpers import burst, link_bar, notices, reader_of, status, view_of
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Span
 from tui.screens.reader import ReaderScreen
+from tui.widgets.lists.span_list import SpanList
 from tui.widgets.panes import ArticlePane
-from tui.widgets.span_list import SpanList
 
 TEXT = ("Putin spoke to business leaders on Monday. "
         "Zelensky said the talks in Riyadh were a trap, a claim U.S. envoy Steve Witkoff denied.\n"
@@ -68,13 +68,13 @@ async def test_two_keys_link_the_likeliest_source_and_save_it(dataset):
     async with GlossApp(dataset, [doc_id()]).run_test(size=(140, 30)) as pilot:
         await to_claim(pilot)
         await pilot.press("w")
-        assert "⏎ link “Zelensky”" in status(pilot.app)  # its own sentence, nearest first
+        assert "⏎ link “Zelensky”" in link_bar(pilot.app)  # its own sentence, nearest first
         await pilot.press("enter")
         assert links_shown(pilot.app) == [("the talks in Riyadh were a trap", "SOURCE",
                                            "Zelensky")]
         pane = reader_of(pilot.app).pane
         assert "← Zelensky" in row_of(pane.spans, "the talks in Riyadh were a trap")
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.pause()
         assert "saved SOURCE “Zelensky” of “the talks in Riyadh were a trap”" in \
             status(pilot.app)
@@ -88,16 +88,16 @@ async def test_tab_or_a_hint_letter_picks_another_candidate(dataset):
     async with GlossApp(dataset, [doc_id()]).run_test(size=(140, 30)) as pilot:
         await to_claim(pilot)
         await pilot.press("w", "tab")
-        assert "⏎ link “Steve Witkoff”" in status(pilot.app)
+        assert "⏎ link “Steve Witkoff”" in link_bar(pilot.app)
         await pilot.press("shift+tab", "shift+tab")  # round the end: the last
-        assert "⏎ link “Witkoff”" in status(pilot.app)
+        assert "⏎ link “Witkoff”" in link_bar(pilot.app)
         await pilot.press("enter")
         assert links_shown(pilot.app)[0][2] == "Witkoff"
         await to_claim(pilot, "the cease-fire")
         await pilot.press("w", "d")  # the hint letter of the third option: linked at once
         assert ("the cease-fire in Donetsk will hold", "SOURCE", "Zelensky") in \
             links_shown(pilot.app)
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     assert len(links_on_disk(dataset)) == 2
 
 
@@ -106,15 +106,15 @@ async def test_the_same_key_on_a_linked_claim_removes_or_replaces_the_source(dat
         await to_claim(pilot)
         await pilot.press("w", "enter")  # Zelensky
         await pilot.press("w")
-        assert "⏎ unlink “Zelensky”" in status(pilot.app)
+        assert "⏎ unlink “Zelensky”" in link_bar(pilot.app)
         await pilot.press("tab")
-        assert "⏎ replace with “Steve Witkoff”" in status(pilot.app)
+        assert "⏎ replace with “Steve Witkoff”" in link_bar(pilot.app)
         await pilot.press("enter")
         assert links_shown(pilot.app) == [("the talks in Riyadh were a trap", "SOURCE",
                                            "Steve Witkoff")]
         await pilot.press("w", "enter")  # the source there first: enter unlinks it
         assert links_shown(pilot.app) == []
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     assert links_on_disk(dataset) == []
     claim = next(s for s in Dataset(dataset.folder, "bob").spans(doc_id()) if s.label == "CLAIM")
     assert claim.attribute("source_kind") is None
@@ -126,7 +126,7 @@ async def test_escape_cancels_and_nothing_changes(dataset):
         before = status(pilot.app)
         await pilot.press("w", "x", "escape")  # x does not remove a span while choosing
         assert links_shown(pilot.app) == [] and len(view_of(pilot.app).model.spans) == 8
-        assert status(pilot.app) == before
+        assert status(pilot.app) == before and link_bar(pilot.app) == ""
         await pilot.press("x")  # the mode is over: x removes again
         assert len(view_of(pilot.app).model.spans) == 7
 
@@ -143,11 +143,11 @@ async def test_undo_and_redo_a_link_and_a_span_removed_with_its_links(dataset):
         assert len(links_shown(pilot.app)) == 2
         await pilot.press("slash", *"Zelensky", "enter", "x")  # the actor goes, its link too
         assert [label for _h, label, _c in links_shown(pilot.app)] == ["ABOUT"]
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         assert [label for _h, label, _c in links_on_disk(dataset)] == ["ABOUT"]
         await pilot.press("ctrl+z")  # one undo: the actor and its link
         assert len(links_shown(pilot.app)) == 2
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     assert links_on_disk(dataset) == [
         ("the talks in Riyadh were a trap", "ABOUT", "Riyadh"),
         ("the talks in Riyadh were a trap", "SOURCE", "Zelensky")]
@@ -200,7 +200,7 @@ async def test_linking_from_the_actor_and_the_location_side(dataset):
     async with GlossApp(dataset, [doc_id()]).run_test(size=(140, 30)) as pilot:
         await pilot.press("slash", *"Later, Witkoff", "enter", "escape")
         await pilot.press("w")  # an actor: the claim after it, in its sentence
-        assert "⏎ link “the cease-fire in Donetsk will hold”" in status(pilot.app)
+        assert "⏎ link “the cease-fire in Donetsk will hold”" in link_bar(pilot.app)
         await pilot.press("enter")
         await pilot.press("slash", *"Riyadh", "enter")  # a location inside a claim
         await pilot.press("p", "enter")
@@ -214,7 +214,7 @@ async def test_a_burst_of_keys_lands_in_order(dataset):
         await to_claim(pilot)
         burst(pilot.app, ["w", "tab", "enter", "p", "enter", "t", "w", "escape", "t"])
         await pilot.pause()
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         assert links_shown(pilot.app) == [
             ("the talks in Riyadh were a trap", "ABOUT", "Riyadh"),
             ("the talks in Riyadh were a trap", "SOURCE", "Steve Witkoff")]

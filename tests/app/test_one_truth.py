@@ -67,7 +67,7 @@ async def test_a_span_is_removable_from_either_pane(dataset):
         await pilot.press("1", "ctrl+w", "ctrl+home", "x")
         assert left.spans.spans == [] and right.spans.spans == []
         assert not drawn_bold(left, "Putin")
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     assert Dataset(dataset.folder, "x").spans(doc) == []
 
 
@@ -81,7 +81,7 @@ async def test_the_same_span_is_never_made_twice(dataset):
         assert any("already there" in n for n in notices), notices
         await pilot.press("ctrl+home", "tab", "1")  # on the span itself: the same answer
         assert len(left.model.spans) == 1
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
     assert [s.text for s in Dataset(dataset.folder, "x").spans(doc)] == ["Putin"]
 
 

@@ -11,8 +11,8 @@ from tui.core.model import Document, Span
 from tui.screens.help import HelpScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.status_bar import StatusBar
 
 FIRST = ("Putin and Trump spoke about a cease-fire in Ukraine.\n"
          "Kyiv says talks in Riyadh must include Zelensky. Trump agreed.")
@@ -41,7 +41,7 @@ def on_disk(dataset: Dataset, doc: int = 0) -> list[tuple[str, str]]:
 async def settle(pilot) -> None:
     """Wait for the saves under way: the edit is on screen at once, on disk a moment later."""
     await pilot.pause()
-    await pilot.app.saves.wait()
+    await pilot.app.session.wait()
     await pilot.pause()
 
 
@@ -206,6 +206,17 @@ async def test_brackets_move_between_articles_and_d_marks_done(dataset):
         await pilot.press("d")
         assert Dataset(dataset.folder, "alice").status(ids(dataset)[0]) == "done"
         assert view_of(pilot.app).text == SECOND
+
+
+async def test_the_last_d_says_done_first(dataset):
+    """On the last article d marks it done and says so: done, it was the last."""
+    async with reader(dataset, 2).run_test(size=(120, 30)) as pilot:
+        await pilot.press("d")
+        assert Dataset(dataset.folder, "alice").status(ids(dataset)[2]) == "done"
+        said = [n.message for n in pilot.app._notifications]
+        assert said[-1].startswith("done: that was the last article · done: ")
+        assert not any("no more articles" in n for n in said)
+        assert view_of(pilot.app).text == THIRD
 
 
 async def test_side_by_side_both_panes_annotatable(dataset):

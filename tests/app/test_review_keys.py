@@ -14,8 +14,8 @@ from tui.core.dataset import Dataset
 from tui.core.review import ReviewPlan
 from tui.screens.library import LibraryScreen
 from tui.screens.review import ReviewScreen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.review_bar import ReviewBar
+from tui.widgets.bars.review_bar import ReviewBar
+from tui.widgets.lists.article_list import ArticleList
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def selections(app: GlossApp) -> list[str | None]:
 
 async def settle(pilot) -> None:
     await pilot.pause()
-    await pilot.app.saves.wait()
+    await pilot.app.session.wait()
     await pilot.pause()
 
 
@@ -92,8 +92,8 @@ async def test_1_takes_the_left_version_as_the_reviewer_then_goes_on(folder):
         assert copy.annotator == "review" and copy.id != "alice-ACTOR-18"
         assert bar(pilot.app).startswith(" 2 / 4 ")  # on to the next difference
         left, right = (p.spans for p in screen_of(pilot.app).panes.panes)
-        assert [left.notes.of(s) for s in left.spans][:2] == ["bounds ✓", "source"]
-        assert [right.notes.of(s) for s in right.spans][:2] == ["bounds", "source"]
+        assert [left.notes.of(s) for s in left.spans][:2] == ["bounds ✓", "links"]
+        assert [right.notes.of(s) for s in right.spans][:2] == ["bounds", "links"]
         await pilot.press("shift+tab")
         assert "the review: alice's" in bar(pilot.app)
 
@@ -156,7 +156,7 @@ async def test_d_marks_the_article_reviewed_for_the_reviewer_and_the_library_say
         await settle(pilot)
         assert Dataset(folder, "x").article(DOC_ID).status == {
             "alice": "done", "bob": "done", "olena": "reviewed"}
-        assert "no more articles that way" in notices(pilot.app)
+        assert notices(pilot.app)[-1].startswith("done: that was the last article to review")
         assert "reviewed ✓" in bar(pilot.app)
         await pilot.press("b")
         assert isinstance(pilot.app.screen, LibraryScreen)
@@ -213,7 +213,8 @@ async def test_the_team_library_fits_80_columns(folder):
     async with reviewing(folder).run_test(size=(80, 24)) as pilot:
         table = pilot.app.screen.query_one(ArticleList)
         lines = ["".join(seg.text for seg in table.render_line(y)) for y in range(2)]
-        assert lines[0].split() == ["#", "title", "spans", "status", "done", "by",
+        # the spans column counts the review's version: its header says so
+        assert lines[0].split() == ["#", "title", "review", "status", "done", "by",
                                     "reviewed", "F1"]
         row = lines[1]
         assert "Kremlin spokesman" in row and "alice bob" in row and row.rstrip()[-4:] == "0.80"
@@ -269,3 +270,17 @@ async def test_names_from_the_data_are_shown_literally(tmp_path):
         headings = [pane.heading for pane in screen_of(pilot.app).panes.panes]
         assert headings[0].startswith("a␛[31mlice's version") and "\u202e" not in headings[1]
         assert "only a␛[31mlice has it" in bar(pilot.app) and "\u202e" not in bar(pilot.app)
+
+
+async def test_a_team_library_counts_one_version_and_says_whose(folder):
+    """alice's 7 spans and bob's 8 are one article of 7 for alice, not of 15; in the
+    review's library, the review's (none yet)."""
+    async with GlossApp(Dataset(folder, "alice")).run_test(size=(120, 24)) as pilot:
+        table = pilot.app.screen.query_one(ArticleList)
+        header, row = ("".join(seg.text for seg in table.render_line(y)) for y in range(2))
+        assert header.split()[:5] == ["#", "title", "chars", "yours", "status"]
+        assert row.split()[-6:-3] == ["142", "7", "done"]
+    async with reviewing(folder).run_test(size=(120, 24)) as pilot:
+        table = pilot.app.screen.query_one(ArticleList)
+        header, row = ("".join(seg.text for seg in table.render_line(y)) for y in range(2))
+        assert header.split()[3] == "review" and row.split()[-6:-3] == ["142", "0", "todo"]

@@ -8,12 +8,12 @@ from textual import events
 from tests.app.helpers import notices, reader_of, status, view_of
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
-from tui.core.model import Document, Label, LabelSet
+from tui.core.model import Document, Label, LabelSet, Span
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.legend import Legend
-from tui.widgets.span_list import SpanList
+from tui.widgets.bars.legend import Legend
+from tui.widgets.lists.span_list import SpanList
 
 LONG = ("Kremlin spokesman Dmitry Peskov said that Russia would not withdraw its forces from "
         "the Zaporizhzhia region before any talks in Istanbul.\nKyiv rejected the claim.")
@@ -41,14 +41,14 @@ async def test_the_status_cuts_long_span_text_and_shows_the_focused_panes_save(d
     first, second = ids(dataset)
     async with GlossApp(dataset, [first, second]).run_test(size=(200, 30)) as pilot:
         await pilot.press("equals_sign", "equals_sign", "equals_sign", "2")  # a long claim
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.pause()
         line = status(pilot.app)
         assert "saved CLAIM “Kremlin spokesman Dmitry Peskov said…”" in line, line
         await pilot.press("ctrl+w")  # the other pane: nothing saved there yet
         assert "nothing to save yet" in status(pilot.app)
         await pilot.press("1")
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.pause()
         assert "saved ACTOR “Odesa”" in status(pilot.app)
         await pilot.press("ctrl+w")
@@ -122,17 +122,26 @@ async def test_help_and_legend_show_label_names_literally(tmp_path):
 
 @pytest.mark.parametrize("analyst", ["olena.kovalenko", "svitlana-oleksandrivna.kovalenko@mfa"])
 async def test_the_span_list_never_clips_the_analysts_name(tmp_path, analyst):
+    """At 80 columns the list is narrow: one analyst's spans leave the name out (the status
+    bar says it); an article of two analysts names each, never clipped."""
     dataset = Dataset(tmp_path / "db", analyst)
-    dataset.add_article(Document.from_text(LONG))
+    document = Document.from_text(LONG)
+    dataset.add_article(document)
     async with GlossApp(dataset, dataset.ids()).run_test(size=(80, 24)) as pilot:
         await pilot.press("equals_sign", "equals_sign", "equals_sign", "2")
         spans = pilot.app.screen.query_one(SpanList)
         assert spans.display and spans.size.width < 30
         row = "".join(seg.text for seg in spans.render_line(0)).rstrip()
-        if len(analyst) < 20:  # whole, the span's text shortened instead
-            assert row.endswith(" " + analyst) and "Kr" in row and "…" in row
-        else:  # longer than the list: cut with an ellipsis, never clipped at the edge
-            assert row.endswith("…") and analyst[:8] in row
+        assert row.startswith(" CLA Kr") and analyst[:8] not in row
+        await pilot.app.session.wait()
+    Dataset(dataset.folder, "bob").save_span(document.id, Span.new(LONG, 0, 7, "ACTOR", "bob"))
+    async with GlossApp(dataset, dataset.ids()).run_test(size=(80, 24)) as pilot:
+        spans = pilot.app.screen.query_one(SpanList)
+        rows = ["".join(seg.text for seg in spans.render_line(y)).rstrip() for y in range(2)]
+        assert rows[1].split() == ["ACT", "Kremlin", "bob"]  # a short name whole
+        row = rows[0]  # the claim's: the label and text first, then the name, cut with an
+        # ellipsis, never clipped at the edge
+        assert row.startswith(" CLA Kr") and row.endswith("…") and analyst[:8] in row
 
 
 async def test_at_80_columns_the_article_keeps_50_and_the_list_folds_with_a_key(dataset):

@@ -59,7 +59,11 @@ async def test_ctrl_g_in_the_library_shows_every_plot_with_its_numbers(dataset):
             "alice: 1 done (50.0 %), 0 skipped, 0 reviewed, 1 to do",
             "bob: 0 done (0.0 %), 0 skipped, 0 reviewed, 2 to do"]
         assert numbers(pilot.app, "labels")[0] == "ACTOR: 1 (50.0 %)"
-        assert numbers(pilot.app, "per-article")[0] == "2 articles: min 0, median 1, max 2"
+        # alice's and bob's versions of the first article count on their own
+        assert numbers(pilot.app, "per-article")[0] == \
+            "3 analysts' versions of 2 articles: min 0, median 1, max 1"
+        title = str(screen.query_one("#stats-title").render())
+        assert "2 spans (alice 1, bob 1)" in title
         assert numbers(pilot.app, "per-hour")[0].startswith("alice: 1 spans in 1 hours")
         assert "Stats" in str(screen.query_one("#stats-title").render())
         await pilot.press("escape")
@@ -87,7 +91,7 @@ async def test_a_label_saved_in_the_reader_is_in_the_stats(dataset):
         await pilot.press("q")
         assert isinstance(pilot.app.screen, ReaderScreen)
         await pilot.press("ctrl+right", "ctrl+right", "ctrl+right", "1")  # "Zelensky"
-        await pilot.app.saves.wait()
+        await pilot.app.session.wait()
         await pilot.press("ctrl+g")
         await stats_shown(pilot)
         await until(pilot, "the new label", lambda: numbers(pilot.app, "labels")[0]

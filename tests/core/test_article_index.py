@@ -88,7 +88,7 @@ def test_every_save_and_import_keeps_its_row_and_the_library_reads_no_file(
     rows, problems = Dataset.existing(dataset.folder, "alice").summaries()
     assert read == [] and problems == []
     changed = next(r for r in rows if r.id == doc_id)
-    assert changed.spans == 5 and changed.status == "skipped"
+    assert changed.every == 5 and changed.spans == 3 and changed.status == "skipped"
     figures = Tally().figures(Dataset.existing(dataset.folder, "alice"))
     assert read == [] and figures.labels["LOCATION"] == 1
     assert len(list(cached_articles(Dataset.existing(dataset.folder, "bob"), []))) == 4
@@ -111,7 +111,7 @@ def test_a_file_changed_behind_its_back_is_read_again_and_its_row_put_right(
     read = reading(monkeypatch)
     rows, _ = Dataset.existing(dataset.folder, "alice").summaries()
     assert read == [doc_id]
-    assert next(r for r in rows if r.id == doc_id).spans == 5
+    assert next(r for r in rows if r.id == doc_id).every == 5
     assert index_rows(dataset)[doc_id] != dataset.stamp(doc_id)  # read-only: not written
     read.clear()
     Dataset(dataset.folder, "alice").summaries()

@@ -10,9 +10,10 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
-from tui.core.claim_board import board
+from tui.core.article_file import Article
+from tui.core.claim_board import board, claim_rows, one_a_claim
 from tui.core.dataset import Dataset
-from tui.core.model import Document, Relation, Span
+from tui.core.model import Document, LabelSet, Relation, Span
 
 ONE = ("Zelensky said the talks in Riyadh were a trap. "
        "President Putin claimed Kursk region is secure. Officials said aid resumed.")
@@ -93,3 +94,22 @@ def test_export_claims_gives_a_line_a_claim_ready_for_training(db, tmp_path):
     assert ONE[kursk["start"]:kursk["end"]] == "Kursk region is secure"
     assert by_text["aid resumed"]["source"] is None
     assert by_text["aid resumed"]["source_kind"] == "unnamed"
+
+
+def test_a_claim_held_alike_by_several_analysts_is_one_row_naming_them():
+    text = "Putin said the talks in Riyadh were useful."
+    doc = Document.from_text(text)
+    spans, links = [], []
+    for who, source in (("alice", "Putin"), ("bob", "Putin"), ("carol", None)):
+        claim = Span.new(text, 11, 42, "CLAIM", who)
+        spans.append(claim)
+        if source:
+            actor = Span.new(text, 0, 5, "ACTOR", who)
+            spans.append(actor)
+            links.append(Relation(claim.id, actor.id, "SOURCE", who))
+    rows = list(claim_rows(Article(doc, spans, {}, 0, links), LabelSet.default()))
+    merged = one_a_claim(rows, prefer="bob")
+    assert sorted((r.source_name, r.analysts) for r in merged) == [
+        ("(to do)", ("carol",)), ("Putin", ("alice", "bob"))]
+    assert next(r for r in merged if r.holders).claim.annotator == "bob"
+    assert one_a_claim(rows[:1]) == rows[:1]

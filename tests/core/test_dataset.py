@@ -203,7 +203,8 @@ def test_spans_are_made_from_the_checked_rows_in_order(dataset, article):
         (0, 15, "CLAIM"), (0, 5, "ACTOR"), (0, 5, "CLAIM"), (10, 15, "ACTOR")]
     assert read.spans[2].attribute("quote") == "yes"  # a row with attributes, as saved
     assert read.span_rows == [s.to_record() for s in read.spans]
-    assert Dataset(dataset.folder, "bob").summaries()[0][0].spans == 4
+    [row] = Dataset(dataset.folder, "bob").summaries()[0]
+    assert (row.spans, row.every) == (3, 4)  # a team's article: bob's, of every analyst's
 
 
 def test_no_lock_file_is_ever_made(dataset):

@@ -65,9 +65,11 @@ def test_the_figures_of_a_small_dataset(tmp_path):
     # the label set's order first, then a label the set does not have
     assert found.labels == {"ACTOR": 4, "CLAIM": 3, "LOCATION": 1, "PERSON": 1}
     assert found.analysts == {"olena": 6, "taras": 3}
-    assert found.per_article == [6, 3, 0]
+    # a team: each analyst's version of an article is counted on its own (First: 3 and 3)
+    assert found.per_analyst and found.per_article == [3, 3, 3, 0]
     assert (found.median, found.empty, found.heavy) == (3, 1, 0)
-    assert found.heaviest == [(ids[0], "First", 6), (ids[1], "Second", 3), (ids[2], "Third", 0)]
+    assert found.heaviest == [(ids[0], "First (olena)", 3), (ids[0], "First (taras)", 3),
+                              (ids[1], "Second (olena)", 3)]
     # labelled in Gloss only (not the import), by the hour they were made, UTC; a time
     # edited by hand is left out
     assert found.hours == {"olena": {"2026-03-02T09": 2, "2026-03-03T10": 2},
@@ -85,10 +87,12 @@ def test_the_numbers_beside_the_plots(tmp_path):
         "olena: 1 done (33.3 %), 1 skipped, 0 reviewed, 1 to do",
         "taras: 1 done (33.3 %), 0 skipped, 0 reviewed, 2 to do"]
     assert shown["labels"] == ["ACTOR: 4 (44.4 %)", "CLAIM: 3 (33.3 %)",
-                               "LOCATION: 1 (11.1 %)", "PERSON: 1 (11.1 %)", "all: 9"]
+                               "LOCATION: 1 (11.1 %)", "PERSON: 1 (11.1 %)",
+                               "all: 9 (every analyst's: olena 6, taras 3)"]
     assert shown["per article"] == [
-        "3 articles: min 0, median 3, max 6", "1 without a span", "0 with over 2x the median",
-        "most spans:", "6: First", "3: Second", "0: Third"]
+        "4 analysts' versions of 3 articles: min 0, median 3, max 3", "1 without a span",
+        "0 with over 2x the median", "most spans:", "3: First (olena)", "3: First (taras)",
+        "3: Second (olena)"]
     assert shown["per hour"] == [
         "olena: 4 spans in 2 hours; 2 an hour (median), best 2 (2026-03-02 09h)",
         "taras: 3 spans in 1 hours; 3 an hour (median), best 3 (2026-03-02 11h)"]
@@ -191,7 +195,8 @@ def test_json_holds_every_figure(tmp_path):
     assert data["articles"] == 3 and data["spans"] == 9
     assert data["progress"]["taras"] == {"done": 1, "skipped": 0, "reviewed": 0, "todo": 2}
     assert data["spans_per_article"]["histogram"][0] == {"from": 0, "to": 0, "articles": 1}
-    assert data["spans_per_article"]["heaviest"][0]["title"] == "First"
+    assert data["spans_per_article"]["heaviest"][0]["title"] == "First (olena)"
+    assert data["spans_per_article"]["per"] == "analyst"
     assert data["spans_per_hour"]["taras"] == {"2026-03-02T11": 3}
     assert data["claims"]["by_analyst"]["taras"] == {"sourced": 1, "todo": 1}
 
@@ -236,8 +241,12 @@ def test_figures_are_those_counted_from_spans(tmp_path_factory, articles, status
     assert found.spans == len(every)
     assert {k: v for k, v in found.labels.items() if v} == Counter(s.label for s in every)
     assert found.analysts == Counter(s.annotator for s in every)
-    assert sorted(found.per_article) == sorted(len(a.spans) for a in read)
-    assert found.median == (statistics.median(len(a.spans) for a in read) if read else 0)
+    team = any(len({s.annotator for s in a.spans}) > 1 for a in read)
+    versions = [n for a in read for n in (
+        Counter(s.annotator for s in a.spans).values()
+        if team and len({s.annotator for s in a.spans}) > 1 else [len(a.spans)])]
+    assert sorted(found.per_article) == sorted(versions)
+    assert found.median == (statistics.median(versions) if read else 0)
     hours = Counter((s.annotator, s.created[:13]) for s in every if s.source == "gloss")
     assert {(w, h): n for w, hs in found.hours.items() for h, n in hs.items()} == hours
     sourced = {r.head for a in read for r in a.relations if r.label == "SOURCE"}

@@ -3,9 +3,11 @@ named, and the edits that take one side (or every agreement) into the reviewed v
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.agreement import source_agreement
 from tui.core.article_file import Article
 from tui.core.article_model import ArticleModel
 from tui.core.edits import Edit
@@ -92,9 +94,9 @@ def test_each_kind_of_difference_is_found_and_named():
              for d in comparison.differences}
     assert kinds == {
         (BOUNDARIES, ("Vladimir Putin",), ("Russian President Vladimir Putin",)),
-        # the same claim and source actor text, but the actors' extents differ
-        (SOURCE_DIFFERS, ("the talks in Riyadh were a trap",),
-         ("the talks in Riyadh were a trap",)),
+        # the same claim and source (Putin), linked at the actors' other extents: the
+        # source is the same (as `gloss agree` counts it), the link is not
+        (LINKS, ("the talks in Riyadh were a trap",), ("the talks in Riyadh were a trap",)),
         (SOURCE_DIFFERS, ("the cease-fire will hold",), ("the cease-fire will hold",)),
         (LABEL, ("Kyiv",), ("Kyiv",)),
         (ATTRIBUTES, ("Moscow",), ("Moscow",)),
@@ -106,8 +108,8 @@ def test_each_kind_of_difference_is_found_and_named():
     starts = [d.start for d in comparison.differences]
     assert starts == sorted(starts)
     names = {comparison.name(d) for d in comparison.differences}
-    assert {"boundaries differ", "label differs", "source differs", "attributes differ",
-            "only alice has it", "only bob has it"} == names
+    assert {"boundaries differ", "label differs", "source differs", "links differ",
+            "attributes differ", "only alice has it", "only bob has it"} == names
 
 
 def test_links_other_than_the_source_are_a_difference_of_their_own():
@@ -129,7 +131,7 @@ def test_taking_a_side_copies_it_as_the_reviewer_with_its_source_and_links():
     assert (copy.text, copy.annotator, copy.source) == ("Vladimir Putin", "review", "alice")
     assert copy.id != s["a_putin"].id
     comparison = compare(model, "alice", "bob")
-    trap = next(d for d in comparison.differences if d.kind == SOURCE_DIFFERS
+    trap = next(d for d in comparison.differences if d.kind == LINKS
                 and d.left[0].label == "CLAIM" and "trap" in d.left[0].text)
     do(model, take(model, comparison, trap, LEFT, "review"))
     claim = model.find(s["a_trap"].start, s["a_trap"].end, "CLAIM", "review")
@@ -297,3 +299,43 @@ def test_taking_sides_then_undoing_everything_leaves_no_review(model, choices):
     for edit in reversed(done):
         model.apply(edit.inverse())
     assert list(model.of("review")) == [] and model.relations == []
+
+
+@pytest.mark.parametrize(("a_kind", "b_kind", "b_source", "same"), [
+    ("actor", "actor", "Russian President Vladimir Putin", True),  # overlapping extents
+    ("actor", "actor", "Putin", False),  # elsewhere, a shorter name: not known the same
+    ("actor", "actor", "Zelensky", False),
+    ("actor", "journalist", None, False),
+    ("journalist", "journalist", None, True),
+    ("journalist", "unnamed", None, False),
+])
+def test_agree_and_review_count_the_same_sources(a_kind, b_kind, b_source, same):
+    """`gloss agree` counts a claim's source as agreeing exactly where `gloss review` does
+    not say "source differs": one definition, ``claims.same_source``."""
+    text = TEXT + "\nPutin again."
+    doc = Document.from_text(text)
+
+    def at(word: str, who: str, label: str, **attributes: str) -> Span:
+        start = text.rindex(word) if word == "Putin" else text.index(word)
+        made = Span.new(text, start, start + len(word), label, who)
+        return replace(made, attributes=tuple(sorted(attributes.items())))
+
+    a_claim = at("the talks in Riyadh were a trap", "alice", "CLAIM", source_kind=a_kind)
+    b_claim = at("the talks in Riyadh were a trap", "bob", "CLAIM", source_kind=b_kind)
+    spans = [a_claim, b_claim]
+    links = []
+    if a_kind == "actor":
+        a_putin = at("Vladimir Putin", "alice", "ACTOR")
+        spans.append(a_putin)
+        links.append(Relation(a_claim.id, a_putin.id, SOURCE, "alice"))
+    if b_source is not None:
+        b_actor = at(b_source, "bob", "ACTOR")
+        spans.append(b_actor)
+        links.append(Relation(b_claim.id, b_actor.id, SOURCE, "bob"))
+    article = Article(doc, spans, {"alice": "done", "bob": "done"}, 0, links)
+    agreed, claims = source_agreement([article], "alice", "bob")
+    model = ArticleModel(article, "review")
+    kinds = {d.kind for d in compare(model, "alice", "bob").differences
+             if d.left and d.left[0].label == "CLAIM"}
+    assert claims == 1 and agreed == int(same)
+    assert (SOURCE_DIFFERS not in kinds) == same

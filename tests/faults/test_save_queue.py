@@ -23,7 +23,7 @@ from tui.core.editor import label_every
 from tui.core.edits import Change, Edit, LinkChange
 from tui.core.model import Document, GlossError, Relation, Span
 from tui.core.save_queue import SaveQueue
-from tui.widgets.status_bar import StatusBar
+from tui.widgets.bars.status_bar import StatusBar
 
 TEXT = "Putin and Trump spoke about a cease-fire in Ukraine. Kyiv said talks resume."
 
@@ -50,7 +50,7 @@ async def test_a_write_that_raises_anything_is_a_failed_save_and_q_still_quits(
     app = GlossApp(dataset, dataset.ids())
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("1")
-        await asyncio.wait_for(app.saves.wait(), 10)  # answered, not "saving…" for ever
+        await asyncio.wait_for(app.session.wait(), 10)  # answered, not "saving…" for ever
         await pilot.pause()
         status = app.screen.query_one(StatusBar).plain
         assert "NOT SAVED" in status and (str(error) or type(error).__name__) in status
@@ -71,11 +71,11 @@ async def test_a_failed_save_retried_is_no_longer_said_at_the_end(dataset, monke
     app = GlossApp(dataset, dataset.ids())
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("1")
-        await app.saves.wait()
+        await app.session.wait()
         assert app.not_saved()
         monkeypatch.setattr(dataset, "save_steps", real)
         await pilot.press("r")
-        await app.saves.wait()
+        await app.session.wait()
         await pilot.press("q")
     assert app.not_saved() == []
     assert [s.text for s in Dataset(dataset.folder, "x").spans(dataset.ids()[0])] == ["Putin"]

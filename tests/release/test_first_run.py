@@ -15,7 +15,7 @@ from tests.conftest import ROOT, gloss
 from tui.app import GlossApp
 from tui.core.dataset import Dataset
 from tui.core.samples import first_steps, samples_folder
-from tui.widgets.article_list import ArticleList
+from tui.widgets.lists.article_list import ArticleList
 
 SAMPLES = sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
 

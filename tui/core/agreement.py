@@ -21,7 +21,7 @@ from itertools import combinations, permutations
 from typing import Any
 
 from tui.core.article_file import Article
-from tui.core.canonical import bare_name
+from tui.core.claims import same_source
 from tui.core.model import Span
 from tui.core.schema import SOURCE
 
@@ -342,8 +342,8 @@ def _alpha(units: Units) -> float | None:
 
 def source_agreement(articles: Sequence[Article], a: str, b: str, claim: str = "CLAIM"
                      ) -> tuple[int, int]:
-    """(claims whose sources agree, claims both analysts labelled with the same extent):
-    both with no source, or sources that overlap or share their name."""
+    """(claims whose sources agree, claims both analysts labelled with the same extent),
+    sources compared as the review compares them (``claims.same_source``)."""
     agree_count = total = 0
     for article in articles:
         rows = article.span_rows  # a Span made only for a source compared
@@ -360,19 +360,14 @@ def source_agreement(articles: Sequence[Article], a: str, b: str, claim: str = "
                    if r.label == SOURCE and r.child in by_id}
         for extent in both:
             total += 1
-            left, right = (sources.get(claims[who][extent]) for who in (a, b))
-            agree_count += (left is None and right is None) or (
-                left is not None and right is not None
-                and _same_actor(Span.from_record(by_id[left]),
-                                Span.from_record(by_id[right])))
+            sides = []
+            for who in (a, b):
+                row = by_id[claims[who][extent]]
+                source = sources.get(row["id"])
+                sides += [row.get("attributes", {}).get("source_kind"),
+                          Span.from_record(by_id[source]) if source else None]
+            agree_count += same_source(*sides)
     return agree_count, total
-
-
-def _same_actor(x: Span, y: Span) -> bool:
-    if x.start < y.end and y.start < x.end:
-        return True
-    names = [s.attribute("canonical") or bare_name(s.text) for s in (x, y)]
-    return names[0].casefold() == names[1].casefold()
 
 
 def article_agreement(rows: Iterable[dict[str, Any]], status: dict[str, str],

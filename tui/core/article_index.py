@@ -36,8 +36,10 @@ import contextlib
 import gc
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,10 +55,11 @@ if TYPE_CHECKING:
 
 FOLDER = ".cache"
 NAME = "index.sqlite"
-VERSION = 1
+VERSION = 2  # 2: the spans of each analyst in the library's row
 COLUMNS = ("summary", "counts", "claims")
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
+_ANNOTATOR = itemgetter("annotator")
 _WHOLE = ("summary", "counts")  # columns small enough to read with the keys, all at once
 Stamp = tuple[int, int, int]
 Progress = Callable[[int, int], None]  # (files read again, files to read)
@@ -87,9 +90,10 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
         from tui.core.dataset import summary
 
         row = summary(article, "", REVIEWER)
-        out["summary"] = [row.title, row.length, row.spans, dict(article.status),
+        mine = Counter(map(_ANNOTATOR, article.span_rows))  # a team's library: each one's
+        out["summary"] = [row.title, row.length, row.every, dict(article.status),
                           list(row.analysts), list(row.done_by), list(row.reviewed_by),
-                          row.agreement]
+                          row.agreement, dict(mine)]
     if "counts" in columns:
         from tui.core import tally
         from tui.core.figures import claim_labels, count

@@ -44,6 +44,7 @@ class ModelEvent:
     model: ArticleModel
     kind: str  # "edit" (spans or links changed) or "saved" (only saved marks or the report)
     ranges: tuple[tuple[int, int], ...] = ()
+    edit: Edit | None = None  # the edit applied or saved
 
 
 Observer = Callable[[ModelEvent], None]
@@ -78,6 +79,7 @@ class ArticleModel:
         self._failed: set[str] = set()  # span and link ids whose last save failed (`r`)
         self._observers: list[Observer] = []
         self.version = 0  # bumped by every change of the spans or links
+        self._many = (-1, False)  # (version, more than one analyst's spans)
 
     # -- observing -------------------------------------------------------------------
 
@@ -87,8 +89,8 @@ class ArticleModel:
         return lambda: self._observers.remove(observer) if observer in self._observers \
             else None
 
-    def _announce(self, kind: str, ranges: tuple[tuple[int, int], ...]) -> None:
-        event = ModelEvent(self, kind, ranges)
+    def _announce(self, kind: str, ranges: tuple[tuple[int, int], ...], edit: Edit) -> None:
+        event = ModelEvent(self, kind, ranges, edit)
         for observer in list(self._observers):
             observer(event)
 
@@ -128,6 +130,14 @@ class ArticleModel:
 
     def of(self, annotator: str | None) -> Iterator[Span]:
         return (s for s in self.spans if annotator is None or s.annotator == annotator)
+
+    def many_analysts(self) -> bool:
+        """Has the article the spans of more than one analyst? (Worked out again only
+        after an edit.)"""
+        if self._many[0] != self.version:
+            first = self.spans[0].annotator if self.spans else ""
+            self._many = (self.version, any(s.annotator != first for s in self.spans))
+        return self._many[1]
 
     def labelled(self, label: str) -> list[Span]:
         """The spans of ``label`` in text order (not to be changed): a link key ranks
@@ -268,7 +278,7 @@ class ArticleModel:
         self.version += 1
         self._carry_todo(touched)
         self.report = Report("saving…")
-        self._announce("edit", tuple(ranges))
+        self._announce("edit", tuple(ranges), edit)
 
     def _linked_ranges(self, span_id: str) -> list[tuple[int, int]]:
         ends = {r.head for r in self._to.get(span_id, ())} | \
@@ -311,7 +321,7 @@ class ArticleModel:
         else:
             self._keep_failed(steps[written:])
             self.report = Report(f"NOT SAVED: {error} (r retries)", error=True)
-        self._announce("saved", tuple(edit.ranges()))
+        self._announce("saved", tuple(edit.ranges()), edit)
 
     def _keep_failed(self, steps: tuple[Step, ...]) -> None:
         # The spans first: a link that failed to go is put back only once its spans are

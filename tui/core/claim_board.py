@@ -9,7 +9,7 @@ claim with neither is still to do. Its places are its ABOUT links.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.core.article_file import Article, row_span
@@ -30,6 +30,12 @@ class ClaimRow:
     source: Span | None
     places: list[Span] = field(default_factory=list)
     sentence: tuple[int, int] = (0, 0)
+    holders: tuple[str, ...] = ()  # the analysts who hold this claim (one_a_claim)
+
+    @property
+    def analysts(self) -> tuple[str, ...]:
+        """Who holds the claim: its analysts made one, else the claim's own."""
+        return self.holders or (self.claim.annotator,)
 
     @property
     def source_name(self) -> str:
@@ -121,6 +127,24 @@ def board(articles: Iterable[Article], labels: LabelSet, *, actor: str = "",
     where its source matches ``actor``, one of its places ``place`` and its ``status``."""
     return group((row for article in articles for row in claim_rows(article, labels, annotator)),
                  actor=actor, place=place, status=status)
+
+
+def one_a_claim(rows: Iterable[ClaimRow], prefer: str = "") -> list[ClaimRow]:
+    """Each claim once, with who holds it: the rows of several analysts that say the same
+    (one article, one extent, the same source and places) made one row, its ``holders``
+    theirs by name. The row kept is ``prefer``'s when they hold it (the board opens it),
+    else the first analyst's."""
+    merged: dict[tuple[object, ...], list[ClaimRow]] = {}
+    for row in rows:
+        key = (row.article, row.claim.start, row.claim.end, row.claim.label,
+               row.source_name, tuple(row.place_names))
+        merged.setdefault(key, []).append(row)
+    out = []
+    for same in merged.values():
+        kept = next((r for r in same if r.claim.annotator == prefer), same[0])
+        holders = tuple(sorted({r.claim.annotator for r in same}))
+        out.append(kept if len(same) == 1 else replace(kept, holders=holders))
+    return out
 
 
 def group(rows: Iterable[ClaimRow], *, actor: str = "", place: str = "", status: str = ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from tui.core.canonical import bare_name
 from tui.core.model import Span
 from tui.core.sentences import sentence_of, sentence_starts
 
@@ -42,3 +43,25 @@ def candidates(text: str, claim: Span, targets: Iterable[Span],
     for index in sorted(range(len(pool)), key=ranks.__getitem__):
         best.setdefault(name(pool[index]), pool[index])
     return list(best.values())
+
+
+def same_source(kind_a: str | None, source_a: Span | None, kind_b: str | None,
+                source_b: Span | None) -> bool:
+    """Do two versions of one claim (two analysts', or one and the review's) name the same
+    source? The one definition `gloss agree` counts and `gloss review` shows.
+
+    Each version is its ``source_kind`` (``actor``, ``journalist``, ``unnamed``; None: not
+    said) and the actor its SOURCE link points at (None: no link). The same source: the
+    same kind, and either no link on both or links to the same actor, whose extents
+    overlap or whose names agree (the canonical name, else the name bare of its titles,
+    case aside). Two links to the same actor at other places are the same source: the
+    review calls that a difference of links, not of source.
+    """
+    if kind_a != kind_b or (source_a is None) != (source_b is None):
+        return False
+    if source_a is None or source_b is None:
+        return True
+    if source_a.start < source_b.end and source_b.start < source_a.end:
+        return True
+    names = [s.attribute("canonical") or bare_name(s.text) for s in (source_a, source_b)]
+    return names[0].casefold() == names[1].casefold()

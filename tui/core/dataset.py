@@ -88,12 +88,13 @@ class ArticleSummary:
     id: str
     title: str
     length: int
-    spans: int
+    spans: int  # its spans; for a team's article, this analyst's (or the reviewer's) only
     status: str
     analysts: tuple[str, ...] = ()  # with a span or a status here, by name
     done_by: tuple[str, ...] = ()
     reviewed_by: tuple[str, ...] = ()
     agreement: float | None = None  # span F1, overlapping (see agreement.article_agreement)
+    every: int = 0  # the spans of every analyst
 
 
 @dataclass(slots=True)
@@ -330,10 +331,10 @@ class Dataset:
                     for a in self.readable(problems)], problems
         scan = self.index.scan(self, "summary")
         who = self.annotator
-        rows = [ArticleSummary(found.id, r.title, r.length, r.spans,
+        rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
                                r.status.get(who, "todo"), tuple(r.analysts),
-                               tuple(r.done_by), tuple(r.reviewed_by),
-                               r.agreement) for found in scan if (r := found.payload)]
+                               tuple(r.done_by), tuple(r.reviewed_by), r.agreement, r.every)
+                for found in scan if (r := found.payload)]
         return rows, scan.problems
 
     def document(self, doc_id: str) -> Document:
@@ -531,11 +532,13 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
     reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
     if len(analysts) < 2:
         return ArticleSummary(document.id, document.title, len(document.text), len(rows),
-                              status.get(analyst, "todo"), analysts, reviewed)
+                              status.get(analyst, "todo"), analysts, reviewed,
+                              every=len(rows))
     from tui.core.agreement import article_agreement  # rapidfuzz: not for every command
 
     done = tuple(who for who in analysts if status.get(who) == "done")
     compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
-    return ArticleSummary(document.id, document.title, len(document.text), len(rows),
+    mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
+    return ArticleSummary(document.id, document.title, len(document.text), mine,
                           status.get(analyst, "todo"), analysts, done, reviewed,
-                          article_agreement(rows, status, compared))
+                          article_agreement(rows, status, compared), len(rows))

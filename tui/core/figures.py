@@ -104,8 +104,12 @@ class Figures:
     progress: dict[str, dict[str, int]] = field(default_factory=dict)
     labels: dict[str, int] = field(default_factory=dict)
     analysts: dict[str, int] = field(default_factory=dict)  # spans of each analyst
-    per_article: list[int] = field(default_factory=list)  # spans of each article
+    # Spans of each article; for a team (an article with two analysts' spans or more),
+    # of each analyst's version of each article: 48 spans of three analysts' 18, 18 and
+    # 12 are three versions, not one article of 48
+    per_article: list[int] = field(default_factory=list)
     heaviest: list[tuple[str, str, int]] = field(default_factory=list)  # id, title, spans
+    per_analyst: bool = False  # per_article counts each analyst's version
     hours: dict[str, dict[str, int]] = field(default_factory=dict)  # analyst: hour: spans
     claims: dict[str, tuple[int, int]] = field(default_factory=dict)  # sourced, to do
     claim_labels: tuple[str, ...] = ()
@@ -169,6 +173,7 @@ class Figures:
                 "histogram": [{"from": b.low, "to": b.high, "articles": b.articles}
                               for b in self.histogram()],
                 "heaviest": [{"id": i, "title": t, "spans": n} for i, t, n in self.heaviest],
+                "per": "analyst" if self.per_analyst else "article",
             },
             "spans_per_hour": self.hours,
             "claims": {"labels": list(self.claim_labels), "by_analyst": {
@@ -189,8 +194,9 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
     out = Figures(folder, analyst, claim_labels=tuple(sorted(claim_labels(labels))),
                   problems=list(problems))
     out.articles = len(counts)
-    out.per_article = [c.spans for c in counts]
-    out.spans = sum(out.per_article)
+    out.spans = sum(c.spans for c in counts)
+    out.per_analyst = any(len(c.analysts) > 1 for c in counts)
+    out.per_article = [n for c in counts for n in versions(c, out.per_analyst)]
     per_label: dict[str, int] = {}
     per_analyst: dict[str, int] = {}
     statuses: Counter[tuple[str, str]] = Counter()
@@ -224,9 +230,22 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
             out.hours.setdefault(who, {})[hour] = spans
     out.claims = {who: (a, b) for who, (a, b) in sorted(claims.items())}
     out.origins = {kind: (a, b) for kind, (a, b) in sorted(origins.items())}
-    heaviest = sorted(counts, key=lambda c: (-c.spans, c.id))[:3]
-    out.heaviest = [(c.id, c.title, c.spans) for c in heaviest]
+    if out.per_analyst:
+        heavy = sorted(((c.id, f"{c.title} ({who})", n) for c in counts
+                        for who, n in c.analysts.items()), key=lambda v: (-v[2], v[0], v[1]))
+        out.heaviest = heavy[:3]
+    else:
+        heaviest = sorted(counts, key=lambda c: (-c.spans, c.id))[:3]
+        out.heaviest = [(c.id, c.title, c.spans) for c in heaviest]
     return out
+
+
+def versions(counts: ArticleCounts, per_analyst: bool) -> list[int]:
+    """What an article adds to the spans per article: its spans, or (``per_analyst``)
+    each analyst's (one, 0, for an article nobody has labelled)."""
+    if not per_analyst or len(counts.analysts) < 2:
+        return [counts.spans]
+    return list(counts.analysts.values())
 
 
 def _is_hour(text: str) -> bool:
@@ -244,10 +263,13 @@ def numbers(figures: Figures) -> Iterator[tuple[str, list[str]]]:
         f"{who}: {p['done']:,} done ({_percent(p['done'], figures.articles)}),"
         f" {p['skipped']:,} skipped, {p['reviewed']:,} reviewed, {p[TODO]:,} to do"
         for who, p in figures.progress.items()]
+    every = f" (every analyst's: {spans_by(figures)})" if len(figures.analysts) > 1 else ""
     yield "labels", [f"{name}: {n:,} ({_percent(n, figures.spans)})"
-                     for name, n in figures.labels.items()] + [f"all: {figures.spans:,}"]
+                     for name, n in figures.labels.items()] + [f"all: {figures.spans:,}{every}"]
+    counted = f"{len(figures.per_article):,} analysts' versions of {figures.articles:,}" \
+        " articles" if figures.per_analyst else f"{figures.articles:,} articles"
     yield "per article", [
-        f"{figures.articles:,} articles: min {min(figures.per_article, default=0):,},"
+        f"{counted}: min {min(figures.per_article, default=0):,},"
         f" median {figures.median:,g}, max {max(figures.per_article, default=0):,}",
         f"{figures.empty:,} without a span",
         f"{figures.heavy:,} with over {HEAVY}x the median", "most spans:",
@@ -268,6 +290,13 @@ def numbers(figures: Figures) -> Iterator[tuple[str, list[str]]]:
                      f" ({_percent(sourced, sourced + todo)}), {todo:,} without",
                      *[f"{who}: {s:,} with, {t:,} without"
                        for who, (s, t) in figures.claims.items()]]
+
+
+def spans_by(figures: Figures, most: int = 3) -> str:
+    """Whose the spans are: ``ana 18, ben 18, review 12`` (the first ``most`` by name)."""
+    shown = [f"{who} {n:,}" for who, n in list(figures.analysts.items())[:most]]
+    more = len(figures.analysts) - most
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _percent(part: int, whole: int) -> str:

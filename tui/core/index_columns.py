@@ -26,12 +26,17 @@ Given = Counter[tuple[str, str, str]]  # (label, text folded, canonical name): h
 class SummaryRow(msgspec.Struct, array_like=True, frozen=True):
     title: str
     length: Count
-    spans: Count
+    every: Count  # the spans of every analyst
     status: dict[str, str]
     analysts: list[str]
     done_by: list[str]
     reviewed_by: list[str]
     agreement: float | None
+    spans: dict[str, Positive]  # each analyst's
+
+    def spans_of(self, analyst: str) -> int:
+        """The library's count for ``analyst``: a team's article, theirs only."""
+        return self.every if len(self.analysts) < 2 else self.spans.get(analyst, 0)
 
 
 class CountsRow(msgspec.Struct, array_like=True, frozen=True):

@@ -9,9 +9,10 @@ difference, of one of these kinds:
 - ``only left`` / ``only right``: one side has a span the other has nothing like;
 - ``boundaries``: overlapping spans of the same label (each paired at most once);
 - ``label``: the same extent, another label;
-- ``source``: the same claim, its SOURCE pointing at other actor extents (or its
-  ``source_kind`` another);
-- ``links``: the same span, its other links (a claim's places) pointing elsewhere;
+- ``source``: the same claim, another source: its ``source_kind`` another, or its SOURCE
+  at another actor (``claims.same_source``, the definition `gloss agree` counts by);
+- ``links``: the same span, its other links pointing elsewhere (a claim's places, or its
+  SOURCE at the same actor in another place);
 - ``attributes``: the same span, other attributes.
 
 The reviewed version is the spans of the reviewer, an analyst of its own; what it holds
@@ -27,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.article_model import ArticleModel
+from tui.core.claims import same_source
 from tui.core.edits import cut
 from tui.core.model import REVIEWER, Span
 from tui.core.schema import SOURCE
@@ -160,8 +162,10 @@ def links_of(model: ArticleModel, span: Span) -> Links:
     return frozenset((label, key_of(child)) for label, child in ends if child is not None)
 
 
-def _source(span: Span, links: Links) -> tuple[object, ...]:
-    return (span.attribute("source_kind"), sorted(x for x in links if x[0] == SOURCE))
+def source_of(model: ArticleModel, span: Span) -> tuple[str | None, Span | None]:
+    """A claim's source as ``claims.same_source`` compares it: its kind, its SOURCE actor."""
+    link = next(iter(model.links_from(span.id, SOURCE)), None)
+    return span.attribute("source_kind"), model.get(link.child) if link else None
 
 
 def how_they_differ(model: ArticleModel, a: Span, b: Span) -> str | None:
@@ -171,9 +175,9 @@ def how_they_differ(model: ArticleModel, a: Span, b: Span) -> str | None:
             return None
         return SOURCE_DIFFERS if a.attribute("source_kind") != b.attribute("source_kind") \
             else ATTRIBUTES
-    links_a, links_b = links_of(model, a), links_of(model, b)
-    if _source(a, links_a) != _source(b, links_b):
+    if not same_source(*source_of(model, a), *source_of(model, b)):
         return SOURCE_DIFFERS
+    links_a, links_b = links_of(model, a), links_of(model, b)
     if links_a != links_b:
         return LINKS
     return ATTRIBUTES if a.attributes != b.attributes else None

@@ -18,15 +18,24 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import orjson
 
 from tui.core.corpus import InputError, Notes, RawArticle, files_under, read_input
 from tui.core.files import NotReadable, open_binary
 
-if TYPE_CHECKING:
-    from tui.formats import Format
+
+class Format(Protocol):
+    """What this module reads of a format of the registry (``tui/formats/__init__.py``,
+    which imports this module: so named here, not imported back)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
+    @property
+    def read(self) -> Callable[[Path, Notes], Iterator[RawArticle]] | None: ...
 
 CANNOT_TELL = "cannot tell the format from the name"
 NOT_ARTICLES = ("README", "SOURCES", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE")

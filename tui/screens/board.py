@@ -5,31 +5,31 @@ status as the analyst types; enter shows the claim in its article.
 With two articles open side by side, tab sets them against each other: what each source
 claims in the one beside what it claims in the other (one story as two outlets told it).
 
-The rows come from the app's index of the dataset (read once a session, in a thread; the
-articles edited since are read again when the board opens), so the board opens at once.
+For a team, a claim several analysts hold alike is one row, which names them; ctrl+t shows
+each analyst's row instead.
+
+The rows come from the session's index of the dataset (read once a session, in a thread;
+the articles edited since are read again when the board opens), so the board opens at once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui.core.claim_board import TODO, ClaimRow, group
+from tui.core.claim_board import TODO, ClaimRow, group, one_a_claim
+from tui.core.session import Session
 from tui.core.visible import visible
-from tui.keys import BOARD, bindings
-from tui.messages import ClaimChosen
-from tui.widgets.board_list import BoardList
+from tui.keys import bindings
+from tui.screens.navigation import Chosen
+from tui.widgets.lists.board_list import BoardList
 
-if TYPE_CHECKING:
-    from tui.app import GlossApp
-
-Chosen = tuple[str, str]  # (article id, claim span id)
 STATUS_WORDS = {"todo": TODO, "sourced": "sourced"}
 
 
@@ -47,19 +47,18 @@ def parse_filter(text: str) -> dict[str, str]:
 
 
 class BoardScreen(Screen[Chosen | None]):
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings(BOARD))
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("board"))
 
-    def __init__(self, pair: list[str] | None = None) -> None:
+    def __init__(self, session: Session, pair: list[str] | None = None) -> None:
         super().__init__()
+        self.session = session
         self.pair = pair  # two articles open side by side
         self.side_by_side = False
+        self.each_analyst = False  # a team's claims: each analyst's row, not one a claim
         self.ready = False  # the rows are in
         self._rows: list[ClaimRow] = []
         self._timer: Timer | None = None
-
-    @property
-    def gloss(self) -> GlossApp:
-        return cast("GlossApp", self.app)
+        self._unwatch = lambda: None
 
     def compose(self) -> ComposeResult:
         yield Static(" Claims", id="board-title", markup=False)
@@ -70,14 +69,19 @@ class BoardScreen(Screen[Chosen | None]):
 
     def on_mount(self) -> None:
         self.query_one(BoardList).focus()
-        if self.gloss.index.ready:
+        if self.session.index.ready:
             self.fill()
         else:
+            self._unwatch = self.session.watch_index(
+                lambda _order: self.fill() if self.is_attached else None)
             self._timer = self.set_interval(0.2, self._progress)
             self._progress()
 
+    def on_unmount(self) -> None:
+        self._unwatch()
+
     def _progress(self) -> None:
-        reading = self.gloss.reading
+        reading = self.session.reading
         read = reading.read if reading is not None else 0
         self._title(f" Claims · reading the dataset: {read:,} articles so far…")
 
@@ -86,26 +90,30 @@ class BoardScreen(Screen[Chosen | None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._rows = self.gloss.fresh_index().rows()
+        self._rows = self.session.fresh_index().rows()
         self.ready = True
         self.show()
 
     def show(self) -> None:
         query = parse_filter(self.query_one(Input).value)
-        rows = self._rows
+        team = len({r.claim.annotator for r in self._rows}) > 1
+        rows = self._rows if self.each_analyst or not team else one_a_claim(
+            self._rows, self.session.analyst)
         pair = self.pair if self.side_by_side else None
         if pair is not None:
             rows = [r for r in rows if r.article in pair]
         groups = group(rows, **query)
-        self.query_one(BoardList).show(groups, pair)
+        self.query_one(BoardList).show(groups, pair, team)
         shown = sum(map(len, groups.values()))
         todo = sum(r.status == TODO for rows in groups.values() for r in rows)
         titles = ""
         if pair is not None:
             names = {r.article: r.title for r in self._rows if r.article in pair}
             titles = " · " + " │ ".join(visible(names.get(i, i))[:40] for i in pair)
-        self._title(f" Claims · {shown:,} of {len(self._rows):,} · {len(groups):,} sources"
-                    f" · {todo:,} to do{titles}")
+        whose = (" · each analyst's" if self.each_analyst else " · once, with who holds it") \
+            if team else ""
+        self._title(f" Claims · {shown:,} of {len(rows):,} · {len(groups):,} sources"
+                    f" · {todo:,} to do{whose}{titles}")
 
     def _title(self, text: str) -> None:
         self.query_one("#board-title", Static).update(text)
@@ -133,7 +141,8 @@ class BoardScreen(Screen[Chosen | None]):
             board.focus()
             event.stop()
 
-    def on_claim_chosen(self, message: ClaimChosen) -> None:
+    @on(BoardList.Chosen)
+    def _chosen(self, message: BoardList.Chosen) -> None:
         self.dismiss((message.row.article, message.row.claim.id))
 
     def action_side_by_side(self) -> None:
@@ -142,6 +151,11 @@ class BoardScreen(Screen[Chosen | None]):
             return
         self.side_by_side = not self.side_by_side
         self.show()
+
+    def action_each_analyst(self) -> None:
+        self.each_analyst = not self.each_analyst
+        if self.ready:
+            self.show()
 
     def action_back(self) -> None:
         box = self.query_one(Input)

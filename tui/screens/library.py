@@ -10,34 +10,29 @@ Gloss.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from tui.commands import Command, ScreenCommands
 from tui.core.dataset import ArticleSummary, Dataset
 from tui.core.model import GlossError
 from tui.core.review import ReviewPlan
 from tui.core.samples import first_steps, import_samples
 from tui.core.visible import visible
-from tui.messages import ArticleChosen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_table import ArticleTable
-
-if TYPE_CHECKING:
-    from tui.app import GlossApp
+from tui.keys import bindings
+from tui.screens.navigation import Chosen, OpenBoard, OpenReader, OpenReview
+from tui.widgets.lists.article_list import ArticleList
+from tui.widgets.lists.article_table import ArticleTable
 
 
 class LibraryScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "app.help", "Keys", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
-        # before the list's own enter, which has nothing to open; only while empty
-        Binding("enter", "import_samples", "Import the samples", priority=True),
-    ]
+    COMMANDS = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("library"))
 
     def __init__(self, dataset: Dataset, plan: ReviewPlan | None = None,
                  reviewing: bool = False) -> None:
@@ -56,7 +51,8 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="library-title", markup=False)
-        yield ArticleTable(self.rows, id="library")
+        # a team's article: the spans of one version, said in the column's header
+        yield ArticleTable(self.rows, "review" if self.reviewing else "yours", id="library")
         for problem in self.problems:
             yield Static(f"broken: {visible(problem)}", classes="problem", markup=False)
         if self._empty:
@@ -98,12 +94,12 @@ class LibraryScreen(Screen[None]):
         return (f" Gloss review · {folder} · {len(self.rows)} articles · {reviewed} reviewed"
                 f" by {visible(self.plan.reviewer)} · {whom}")
 
-    def on_article_chosen(self, message: ArticleChosen) -> None:
-        app = cast("GlossApp", self.app)
+    @on(ArticleList.Chosen)
+    def _chosen(self, message: ArticleList.Chosen) -> None:
         if self.reviewing:
-            app.open_review(message.doc_id, self.order)
+            self.post_message(OpenReview(message.doc_id, self.order))
         else:
-            app.open_reader(message.doc_id, self.order)
+            self.post_message(OpenReader(message.doc_id, self.order))
 
     @property
     def order(self) -> list[str]:
@@ -126,14 +122,22 @@ class LibraryScreen(Screen[None]):
         if chosen is None:
             self.notify("no article to review", severity="warning")
         else:
-            cast("GlossApp", self.app).open_review(chosen.id, self.order)
+            self.post_message(OpenReview(chosen.id, self.order))
 
     def action_claims_board(self) -> None:
-        def chosen(claim: tuple[str, str] | None) -> None:
+        def chosen(claim: Chosen | None) -> None:
             if claim is not None:
-                cast("GlossApp", self.app).open_reader(claim[0], self.order, show=claim[1])
+                self.post_message(OpenReader(claim[0], self.order, show=claim[1]))
 
-        cast("GlossApp", self.app).open_board(None, chosen)
+        self.post_message(OpenBoard(None, chosen))
+
+    def commands(self) -> list[Command]:
+        return [
+            Command("Claims board", "every claim grouped by source (B in the reader)",
+                    self.action_claims_board),
+            Command("Review this article", "two versions side by side, saved as "
+                    f"{visible(self.plan.reviewer)}", self.action_review_selected),
+        ]
 
     def action_clear_filter(self) -> None:
         self.query_one(Input).value = ""

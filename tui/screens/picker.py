@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.dataset import Dataset
-from tui.messages import ArticleChosen
-from tui.widgets.article_table import ArticleTable
+from tui.keys import bindings
+from tui.widgets.lists.article_list import ArticleList
+from tui.widgets.lists.article_table import ArticleTable
 
 
 class PickerScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("picker"))
 
     def __init__(self, dataset: Dataset, title: str) -> None:
         super().__init__()
@@ -27,5 +31,6 @@ class PickerScreen(ModalScreen[str | None]):
                          markup=False)
             yield ArticleTable(self.rows)
 
-    def on_article_chosen(self, message: ArticleChosen) -> None:
+    @on(ArticleList.Chosen)
+    def _chosen(self, message: ArticleList.Chosen) -> None:
         self.dismiss(message.doc_id)

@@ -1,111 +1,118 @@
-"""What every part of the reader stands on: its widgets, the status bar, applying an edit,
-and the modes that take the keys while they are open (search, a link key choosing, the
-attribute menu, a prompt).
+"""What every screen of articles stands on (the reader and the review): the panes, the
+legend, search, the status bar, and the session every edit goes through.
 
-A mode never moves the focus: keys can arrive in bursts, and Textual picks a key's widget
-before the keys ahead of it are handled. So the app hands every key that bubbles back up
-to :meth:`ReaderBase.take_key` first, in the order the keys were pressed, and the open
-mode takes it (docs/architecture.md, "Keys in bursts").
+A screen of articles is given the session (``tui/core/session.py``) and composes its
+parts (``parts.py``): the reader its keys for claims, the review its bar. Search and an
+open part that takes keys (a :class:`Mode`) never move the focus: keys can arrive in
+bursts, and Textual picks a key's widget before the keys ahead of it are handled. So the
+app hands every key that bubbles back up to :meth:`ReaderBase.take_key` first, in the
+order the keys were pressed (docs/architecture.md, "Keys in bursts").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
+from tui.commands import Command, ScreenCommands
 from tui.core.article_model import ArticleModel
 from tui.core.edits import Edit
+from tui.core.session import Notice, Session
 from tui.core.visible import visible
-from tui.widgets.article_view import ArticleView
-from tui.widgets.legend import Legend
-from tui.widgets.menu_bar import MenuBar, Picked
+from tui.screens.navigation import BackToLibrary
+from tui.screens.parts import Mode
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.bars.legend import Legend
+from tui.widgets.bars.search_bar import SearchBar
+from tui.widgets.bars.status_bar import StatusBar, status_of
 from tui.widgets.palette import ANSI16, Palette
 from tui.widgets.panes import ArticlePane, Panes
-from tui.widgets.prompt_bar import Answer, PromptBar
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.status_bar import StatusBar, status_of
-
-if TYPE_CHECKING:
-    from tui.app import GlossApp
 
 
 class ReaderBase(Screen[None]):
-    def __init__(self, doc_ids: list[str], order: list[str] | None = None,
-                 show: str | None = None) -> None:
-        """``show``: the id of a span of the first article to select once it is drawn."""
+    COMMANDS = {ScreenCommands}
+    # The claims board and the completion of names read the whole dataset once, after the
+    # first frame; a screen that offers neither (the review) reads nothing.
+    reads_index: ClassVar[bool] = True
+    marks_differences: ClassVar[bool] = False  # the review's legend shows a difference
+
+    def __init__(self, session: Session, colours: str, doc_ids: list[str],
+                 order: list[str] | None = None, show: str | None = None) -> None:
+        """``colours``: TRUECOLOR, ANSI16 or MONO; ``order``: the articles [ and ] step
+        through (None: the library's, once known); ``show``: the id of a span of the first
+        article to select once it is drawn."""
         super().__init__()
+        self.session = session
+        self.colours = colours
         self._order = order
         self.first = doc_ids[:2]
         self.char_mode = False
         self._show = show
-
-    @property
-    def gloss(self) -> GlossApp:
-        return cast("GlossApp", self.app)
+        self._unwatch = lambda: None
+        self.modes: list[Mode] = []  # the parts that take keys while open
 
     def compose(self) -> ComposeResult:
-        palette = Palette(self.gloss.dataset.labels, self.gloss.colours)
+        palette = Palette(self.session.labels, self.colours)
         yield self.make_panes(palette)
         yield Legend(palette, differences=self.marks_differences, id="legend")
         yield SearchBar(id="search")
-        yield PromptBar(id="prompt")
-        yield MenuBar(id="menu")
-        yield from self.bars()
+        for part in self.parts():
+            if isinstance(part, Mode):
+                self.modes.append(part)
+            yield part
         yield StatusBar(id="status")
         yield Footer()
 
-    # The claims board and the completion of names read the whole dataset once, after the
-    # first frame; a screen that offers neither (the review) reads nothing.
-    reads_index = True
-    marks_differences = False  # the review's legend shows how a difference looks
-
     def make_panes(self, palette: Palette) -> Panes:
-        return Panes(self.gloss.models, palette, self.first, id="panes")
+        return Panes(self.session.models, palette, self.first, id="panes")
 
-    def bars(self) -> ComposeResult:
-        """The screen's own bars, above the status bar."""
+    def parts(self) -> Iterator[Widget]:
+        """The screen's own parts, above the status bar: its bars, and its keys' parts
+        (a :class:`Mode` among them takes the keys while it is open)."""
         yield from ()
 
     @property
     def analyst(self) -> str:
         """Who is working here: the status bar names them."""
-        return self.gloss.dataset.annotator
+        return self.session.analyst
 
     def on_mount(self) -> None:
-        self.set_class(self.gloss.colours == ANSI16, "-ansi16")
+        self.set_class(self.colours == ANSI16, "-ansi16")
         panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
         self._draw_status()  # the first frame has it, not only the first key's
-        self.call_after_refresh(self.gloss.settle_heap, False)
+        self.call_after_refresh(self.session.settle_heap, False)
         if self.reads_index:
-            self.call_after_refresh(self.gloss.read_index)
+            self._unwatch = self.session.watch_index(self.index_read)
+            self.call_after_refresh(self.session.read_index)
         if self._show is not None:
             self.call_after_refresh(self.show_span, self.first[0], self._show)
+
+    def on_unmount(self) -> None:
+        self._unwatch()
 
     @property
     def order(self) -> list[str]:
         """The articles [ and ] step through: the library's (read now if not known yet)."""
         if self._order is None:
-            self._order = [row.id for row in self.gloss.dataset.summaries()[0]]
+            self._order = self.session.order or [
+                row.id for row in self.session.dataset.summaries()[0]]
         return self._order
 
-    def set_order(self, order: list[str]) -> None:
-        self._order = order
-        self.status()
-
     def index_read(self, order: list[str]) -> None:
-        """The dataset has been read (in a thread): its order, if this reader has none
-        yet, and the names the prompt suggests."""
+        """The dataset has been read (in a thread): its order, if this reader has none."""
         if self._order is None:
-            self.set_order(order)
-        self.prompt_bar.refresh_suggestions()
+            self._order = order
+            self.status()
 
     # Looked up once: the status bar follows every key
     @cached_property
@@ -123,14 +130,6 @@ class ReaderBase(Screen[None]):
     @cached_property
     def search_bar(self) -> SearchBar:
         return self.query_one(SearchBar)
-
-    @cached_property
-    def prompt_bar(self) -> PromptBar:
-        return self.query_one(PromptBar)
-
-    @cached_property
-    def menu_bar(self) -> MenuBar:
-        return self.query_one(MenuBar)
 
     @cached_property
     def status_bar(self) -> StatusBar:
@@ -153,49 +152,76 @@ class ReaderBase(Screen[None]):
             self.status_bar.show(status_of(
                 self.analyst, self._order, pane or self.pane, self.char_mode))
 
-    def apply(self, model: ArticleModel, outcome: Edit | str, record: bool = True) -> bool:
-        """Apply an edit (shown in this frame), record it for undo and queue its save."""
-        if isinstance(outcome, str):
-            self.say(outcome, "warning")
-            return False
-        model.apply(outcome)
-        if record:
-            model.history.record(outcome)
-        self.gloss.saves.submit(model, outcome)
-        self.gloss.index.touch(model.doc_id)
-        return True
+    # -- edits, through the session ----------------------------------------------------
+
+    def apply(self, model: ArticleModel, outcome: Edit | str) -> Edit | None:
+        """Apply an edit through the session (shown in this frame, saved after it); None,
+        and the reason said, when there is none."""
+        return self._done(self.session.apply(model, outcome))
+
+    def _done(self, outcome: Edit | Notice) -> Edit | None:
+        if isinstance(outcome, Notice):
+            self.say(outcome.text, "warning" if outcome.warning else "information")
+            return None
+        return outcome
 
     def action_undo(self) -> None:
-        self._again(self.pane.model, self.pane.model.history.undo(), "nothing to undo")
+        self._done(self.session.undo(self.pane.model))
 
     def action_redo(self) -> None:
-        self._again(self.pane.model, self.pane.model.history.redo(), "nothing to redo")
-
-    def _again(self, model: ArticleModel, edit: Edit | None, nothing: str) -> None:
-        if edit is None:
-            self.notify(nothing)
-        else:  # refused if it would make a span that is there again
-            self.apply(model, model.check(edit) or edit, record=False)
+        self._done(self.session.redo(self.pane.model))
 
     def action_retry(self) -> None:
-        retried = False
-        for model in self.gloss.models.models():
-            edit = model.retry()
-            if edit is not None:
-                self.gloss.saves.submit(model, edit)
-                retried = True
-        if not retried:
-            self.notify("every edit is saved")
+        notice = self.session.retry()
+        if notice is not None:
+            self._done(notice)
+
+    def action_library(self) -> None:
+        self.post_message(BackToLibrary())
+
+    def commands(self) -> list[Command]:
+        """The palette's commands every screen of articles has (``ScreenCommands``)."""
+        return [
+            Command("Undo", "the last edit", self.action_undo),
+            Command("Redo", "the last undone edit", self.action_redo),
+            Command("Retry failed saves", "save again what could not be saved",
+                    self.action_retry),
+            Command("Back to the library", "every article, its spans and status",
+                    self.action_library),
+        ]
+
+    # -- the articles in order ---------------------------------------------------------
+
+    def stepped(self, doc_id: str, by: int) -> str | None:
+        """The article ``by`` places from ``doc_id`` in the order; None past either end."""
+        order = self.order
+        target = (order.index(doc_id) if doc_id in order else -1) + by
+        return order[target] if 0 <= target < len(order) else None
+
+    def action_step(self, by: int) -> None:
+        doc_id = self.stepped(self.pane.doc_id, by)
+        if doc_id is None:
+            self.notify("no more articles that way")
+        else:
+            self.open_article(doc_id)
+
+    def open_article(self, doc_id: str) -> None:
+        """Open ``doc_id`` in place of the focused article ([ and ], d)."""
+        raise NotImplementedError
+
+    def marked(self, doc_id: str, said: str, last: str) -> None:
+        """An article was marked (done, skipped, reviewed: ``said``): on to the next one;
+        after the last, say first that it was the last (``last``)."""
+        if self.stepped(doc_id, 1) is None:
+            self.say(f"done: {last} · {said}")
+        else:
+            self.say(said)
+            self.action_step(1)
 
     def show_span(self, doc_id: str, span_id: str) -> None:
         """Select the span ``span_id`` in the pane showing ``doc_id`` (focused)."""
-        pane = next((p for p in self.panes.panes if p.doc_id == doc_id), None)
-        span = pane.model.get(span_id) if pane is not None else None
-        if pane is None or span is None:
+        if not self.panes.show_span(doc_id, span_id):
             self.notify("that span is not there any more", severity="warning")
-            return
-        self.panes.focus_pane(pane)
-        pane.view.select(span.start, span.end, at_start=True, span=span)
 
     # -- modes -----------------------------------------------------------------------
 
@@ -207,36 +233,17 @@ class ReaderBase(Screen[None]):
             if search is not None and search.needle:
                 self.find(search.needle, True, search.from_cursor)
             return True
-        if self.prompt_bar.is_open:
-            answer = self.prompt_bar.take(event)
-            if answer is not None:
-                self.answered(answer)
-            return True
-        if self.menu_bar.is_open:
-            picked = self.menu_bar.take(event)
-            if picked is not None:
-                self.picked(picked)
-            return True
-        return self.choosing(event)
+        return any(mode.take_key(event) for mode in self.modes)
 
     def on_paste(self, event: events.Paste) -> None:
-        for bar in (self.search_bar, self.prompt_bar):
-            if bar.is_open:
-                event.stop()
-                bar.paste(event.text)
+        if self.search_bar.is_open:
+            event.stop()
+            self.search_bar.paste(event.text)
+        elif any(mode.paste(event.text) for mode in self.modes):
+            event.stop()
 
     def find(self, needle: str, forward: bool, from_cursor: bool = False) -> bool:
         if not self.view.find(needle, forward, from_cursor):
             self.say(f"“{needle}” is not in this article", "warning")
             return False
         return True
-
-    def choosing(self, event: events.Key) -> bool:
-        """A link key's choice takes ``event`` (the linking keys say how)."""
-        return False
-
-    def answered(self, answer: Answer) -> None:
-        """The prompt closed with ``answer``."""
-
-    def picked(self, picked: Picked) -> None:
-        """The attribute menu closed with ``picked``."""

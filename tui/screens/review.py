@@ -11,14 +11,16 @@ comparison out again whenever the model changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.widget import Widget
 
+from tui.commands import Command
 from tui.core.article_model import ArticleModel, ModelEvent
 from tui.core.edits import Edit
-from tui.core.model import GlossError
 from tui.core.review import (
     LEFT,
     RIGHT,
@@ -31,21 +33,23 @@ from tui.core.review import (
     review_line,
 )
 from tui.core.review_edits import take, take_agreements
-from tui.keys import REVIEW, bindings
+from tui.core.session import Session
+from tui.keys import bindings
+from tui.screens.navigation import OpenReview
 from tui.screens.reader_base import ReaderBase
+from tui.widgets.bars.review_bar import ReviewBar
 from tui.widgets.palette import Palette
 from tui.widgets.panes import ArticlePane, Panes
-from tui.widgets.review_bar import ReviewBar
 
 
 class ReviewScreen(ReaderBase):
-    BINDINGS: ClassVar[list[BindingType]] = bindings(REVIEW)
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("review"))
     reads_index = False
     marks_differences = True
 
-    def __init__(self, doc_id: str, plan: ReviewPlan, order: list[str] | None = None
-                 ) -> None:
-        super().__init__([doc_id, doc_id], order)
+    def __init__(self, session: Session, colours: str, doc_id: str, plan: ReviewPlan,
+                 order: list[str] | None = None) -> None:
+        super().__init__(session, colours, [doc_id, doc_id], order)
         self.doc_id = doc_id
         self.plan = plan
         self.left = self.right = plan.reviewer
@@ -55,7 +59,6 @@ class ReviewScreen(ReaderBase):
         self._went: int | None = None  # the one tab went to, while the cursor stays in it
         self._ident: tuple[object, ...] | None = None  # the same one, once compared again
         self._model: ArticleModel | None = None
-        self._same = False  # the edit being applied leaves the comparison as it is
         self._kinds: dict[str, str] = {}  # how each span differs (span lists)
         self._stop_observing = lambda: None
 
@@ -69,14 +72,14 @@ class ReviewScreen(ReaderBase):
         return self._model
 
     def make_panes(self, palette: Palette) -> Panes:
-        self._model = self.gloss.models.open(self.doc_id)  # held while the screen is
+        self._model = self.session.open(self.doc_id)  # held while the screen is
         sides = self.plan.sides(analysts_of(self._model))
         if sides is not None:
             self.left, self.right = self.versus = sides
-        return Panes(self.gloss.models, palette, self.first, analysts=[self.left, self.right],
-                     id="panes")
+        return Panes(self.session.models, palette, self.first,
+                     analysts=[self.left, self.right], id="panes")
 
-    def bars(self) -> ComposeResult:
+    def parts(self) -> Iterator[Widget]:
         yield ReviewBar(id="review-bar")
 
     def on_mount(self) -> None:
@@ -89,26 +92,23 @@ class ReviewScreen(ReaderBase):
             self.say("nobody but the reviewer has labelled this article", "warning")
 
     def on_unmount(self) -> None:
+        super().on_unmount()
         self._stop_observing()
         if self._model is not None:
-            self.gloss.models.release(self._model)
+            self.session.release(self._model)
 
     # -- what is shown ---------------------------------------------------------------
 
-    def apply(self, model: ArticleModel, outcome: Edit | str, record: bool = True) -> bool:
-        """As any edit; one that changes only the review leaves two analysts' comparison
-        as it is (the notes and the bar are said again)."""
-        if isinstance(outcome, Edit):
-            self._same = self.plan.reviewer not in (self.left, self.right) and all(
-                c.span.annotator == self.plan.reviewer for c in outcome.changes)
-        try:
-            return super().apply(model, outcome, record)
-        finally:
-            self._same = False
-
     def _model_changed(self, event: ModelEvent) -> None:
+        """An edit of the article (made here, undone, redone); one that changes only the
+        review leaves two analysts' comparison as it is (the notes and the bar are said
+        again)."""
         if event.kind == "edit":
-            self._compare(again=not self._same)
+            self._compare(again=not self._only_review(event.edit))
+
+    def _only_review(self, edit: Edit | None) -> bool:
+        return edit is not None and self.plan.reviewer not in (self.left, self.right) and \
+            all(c.span.annotator == self.plan.reviewer for c in edit.changes)
 
     def _compare(self, again: bool = True) -> None:
         """Compare the two versions again (after an edit of either), mark the differences
@@ -219,26 +219,31 @@ class ReviewScreen(ReaderBase):
 
     def action_mark_reviewed(self) -> None:
         """The reviewer's status of the article: reviewed; then the next article."""
-        try:
-            self.gloss.dataset.set_status(self.doc_id, "reviewed", self.plan.reviewer)
-        except GlossError as exc:
-            self.say(f"NOT SAVED: {exc}", "error")
+        notice = self.session.set_status(self.model, "reviewed", self.plan.reviewer)
+        if notice is not None:
+            self.say(notice.text, "error")
             return
-        self.model.status[self.plan.reviewer] = "reviewed"
-        self.say(f"reviewed: {self.pane.title[:60]}")
         self._show_line()
-        self.action_step(1)
+        self.marked(self.doc_id, f"reviewed: {self.pane.title[:60]}",
+                    "that was the last article to review")
 
-    def action_step(self, by: int) -> None:
-        order = self.order
-        place = order.index(self.doc_id) if self.doc_id in order else -1
-        if not 0 <= place + by < len(order):
-            self.notify("no more articles that way")
-            return
-        self.app.switch_screen(ReviewScreen(order[place + by], self.plan, order))
+    def open_article(self, doc_id: str) -> None:
+        self.post_message(OpenReview(doc_id, self.order, replace=True))
 
     def action_switch_pane(self) -> None:
         self.panes.switch()
 
-    def action_library(self) -> None:
-        self.gloss.back_to_library()
+    def commands(self) -> list[Command]:
+        return [
+            Command("Take the left version", "of the difference under the cursor (1)",
+                    partial(self.action_take, LEFT)),
+            Command("Take the right version", "of the difference under the cursor (2)",
+                    partial(self.action_take, RIGHT)),
+            Command("Take every agreement", "the spans both versions hold alike (a)",
+                    self.action_take_agreements),
+            Command("Against the review", "the right pane shows the review, or the analyst"
+                    " (v)", self.action_against_review),
+            Command("Mark the article reviewed", "and review the next (d)",
+                    self.action_mark_reviewed),
+            *super().commands(),
+        ]

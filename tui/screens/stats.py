@@ -10,7 +10,7 @@ each second and counts again when it moved.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -19,28 +19,25 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from tui.core.dataset import Dataset
-from tui.core.figures import Figures, numbers
+from tui.core.figures import Figures, numbers, spans_by
 from tui.core.model import GlossError
-from tui.core.tally import Tally
+from tui.core.session import Session
 from tui.core.visible import visible
-from tui.keys import STATS, bindings
+from tui.keys import bindings
 from tui.plots import PLOTS
 from tui.widgets.figure_panel import FigurePanel
-
-if TYPE_CHECKING:
-    from tui.app import GlossApp
 
 LOOK_EVERY_S = 1.0
 
 
 class StatsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings(STATS))
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("stats"))
 
-    def __init__(self, dataset: Dataset, tally: Tally) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.dataset = dataset
-        self.tally = tally
+        self.session = session
+        self.dataset = session.dataset
+        self.tally = session.tally
         self.figures: Figures | None = None  # the figures shown, once read
         self._stamp = -1  # the folder's modification time when last counted
         self._reading = False
@@ -70,11 +67,7 @@ class StatsScreen(Screen[None]):
             self._say_progress()
         self.set_interval(LOOK_EVERY_S, self._look)
         # the first frame first: the reading thread would hold it back
-        self.gloss.after_display(self._count)
-
-    @property
-    def gloss(self) -> GlossApp:
-        return cast("GlossApp", self.app)
+        self.session.after_frame(self._count)
 
     def on_screen_resume(self) -> None:
         self._look()
@@ -124,8 +117,9 @@ class StatsScreen(Screen[None]):
         for name, lines in numbers(found):
             self.query_one(f"#figure-{name.replace(' ', '-')}", FigurePanel).show(
                 found, self.dataset.labels, lines)
+        whose = f" ({visible(spans_by(found))})" if len(found.analysts) > 1 else ""
         self._title(f" Stats · {visible(str(self.dataset.folder))} · {found.articles:,}"
-                    f" articles · {found.spans:,} spans")
+                    f" articles · {found.spans:,} spans{whose}")
         self.query_one("#stats-problems", Static).update(
             "\n".join(f"broken: {visible(p)}" for p in found.problems))
 

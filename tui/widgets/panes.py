@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -19,13 +20,33 @@ from textual.widgets import Static
 
 from tui.core.article_model import ArticleModel, ModelRegistry
 from tui.core.visible import visible
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article.article_view import ArticleView
+from tui.widgets.cells import one_line
+from tui.widgets.lists.span_list import SpanList
 from tui.widgets.palette import Palette
-from tui.widgets.span_list import SpanList
 
 MIN_TEXT = 50  # columns of article text the span list never takes
 VIEW_EXTRA = 3  # the view's padding and scrollbar around its text
 LIST_WIDTH, LIST_MIN = 42, 22
+
+
+def heading(analyst: str | None, source: str, length: int, width: int = 1000) -> str:
+    """Whose version, where the article comes from, its length, in ``width`` cells: the
+    length goes first, then "version", and the source is cut in its middle last (its end
+    is most often the file's name)."""
+    whose = visible(analyst) if analyst is not None else None
+    version = f"{whose}'s version · " if whose else ""
+    for shown in (f"{version}{source} · {length:,} characters",
+                  f"{version}{source} · {length:,}", f"{version}{source}",
+                  (f"{whose} · " if whose else "") + source):
+        if cell_len(shown) <= width:
+            return shown
+    start = f"{one_line(whose, 12).rstrip()} · " if whose else ""
+    room = max(width - cell_len(start), 3)
+    head = max((room - 1) // 3, 0)
+    tail = room - 1 - head
+    return start + (one_line(source, head).rstrip("…") + "…" + source[-tail:] if tail > 0
+                    else one_line(source, room))
 
 
 class ArticlePane(Vertical):
@@ -43,9 +64,9 @@ class ArticlePane(Vertical):
         document = model.document
         # The title is most often the text's first line, shown just below: the heading
         # says where the article comes from instead (and whose version it is).
-        source = document.meta.get("source") or document.meta.get("url") or document.title
-        whose = f"{visible(analyst)}'s version · " if analyst is not None else ""
-        self.heading = f"{whose}{visible(str(source))} · {len(model.text):,} characters"
+        self.source = visible(str(document.meta.get("source") or document.meta.get("url")
+                                  or document.title))
+        self.heading = heading(self.analyst, self.source, len(model.text))
 
     @property
     def title(self) -> str:
@@ -70,6 +91,11 @@ class ArticlePane(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit()
+        shown = heading(self.analyst, self.source, len(self.model.text),
+                        event.size.width - 4)  # the border and the padding
+        if shown != self.heading:
+            self.heading = shown
+            self.query_one(".pane-title", Static).update(shown)
 
     def fold(self, shown: bool | None = None) -> None:
         """Fold the span list away or bring it back (by default: the other of the two)."""
@@ -159,6 +185,17 @@ class Panes(Horizontal):
         if len(panes) < 2:
             return False
         self.focus_pane(panes[1] if self.pane is panes[0] else panes[0])
+        return True
+
+    def show_span(self, doc_id: str, span_id: str) -> bool:
+        """Focus the pane showing ``doc_id`` and select its span ``span_id`` there; False
+        when no pane shows it or the span is gone."""
+        pane = next((p for p in self.panes if p.doc_id == doc_id), None)
+        span = pane.model.get(span_id) if pane is not None else None
+        if pane is None or span is None:
+            return False
+        self.focus_pane(pane)
+        pane.view.select(span.start, span.end, at_start=True, span=span)
         return True
 
     def focus_pane(self, pane: ArticlePane) -> None:

@@ -1,0 +1,226 @@
+"""One analyst's editing session: the articles open in this process, and the one path every
+edit takes from a key (or a suggestion, or a model) to the disk.
+
+:meth:`Session.apply` is that path: the edit is applied to the article's model (every pane
+and span list showing it redraws at once, in the frame of the key), recorded for undo,
+queued for its save (one write of the article, all of it or none: ``Dataset.save_steps``)
+and its article marked in the claims index. Undo, redo and retry take
+the same path, so whatever makes an edit only says what the edit is. The session also owns
+the index of the dataset's claims and names (read once, in a thread) and the stats' tally.
+
+No Textual: the app gives the session its three ways of running a function (on the UI
+thread, once the next frame is on the terminal, in a thread), and screens are given the
+session and draw what it reports. A refused edit comes back as a :class:`Notice`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tui.core.article_file import Article
+from tui.core.article_model import ArticleModel, ModelRegistry
+from tui.core.claim_cache import cached_articles
+from tui.core.claim_index import ClaimIndex
+from tui.core.dataset import Dataset
+from tui.core.edits import Edit
+from tui.core.model import GlossError, LabelSet
+from tui.core.save_queue import SaveQueue, at_once
+from tui.core.tally import Tally
+
+Run = Callable[[Callable[[], None]], None]  # runs a function: now, on the UI, in a thread
+IndexWatcher = Callable[[list[str]], None]  # given the library's order once it is read
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What the session says instead of applying an edit: why there is none. ``text`` may
+    hold data (a span's text): whoever draws it shows its controls, never obeys them."""
+
+    text: str
+    warning: bool = True  # False: nothing went wrong ("nothing to undo")
+
+
+class Session:
+    def __init__(self, dataset: Dataset, *, on_ui: Run = at_once, after_frame: Run = at_once,
+                 in_thread: Run = at_once) -> None:
+        """``on_ui`` runs a function on the UI thread (thread-safe: the saves' and the
+        index's answers come from threads); ``after_frame`` once the frame showing an edit
+        is on the terminal (a save's start: it would delay that frame); ``in_thread`` in
+        a thread of its own (reading every article for the index)."""
+        self.dataset = dataset
+        self._on_ui = on_ui
+        self.after_frame = after_frame
+        self._in_thread = in_thread
+        self.models = ModelRegistry(dataset.article, dataset.annotator, dataset.labels)
+        self.saves = SaveQueue(dataset, self._answer, after_frame)
+        self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
+        self.reading: ClaimIndex | None = None  # the index being read, while it is
+        self.order: list[str] | None = None  # the library's order, once the index is read
+        self.tally = Tally(keep=True)  # each article's counts for the stats, by file
+        self._watchers: list[IndexWatcher] = []
+
+    @property
+    def labels(self) -> LabelSet:
+        return self.dataset.labels
+
+    @property
+    def analyst(self) -> str:
+        return self.dataset.annotator
+
+    # -- articles --------------------------------------------------------------------
+
+    def open(self, doc_id: str) -> ArticleModel:
+        """The model of ``doc_id``, held until :meth:`release` (one model an article)."""
+        return self.models.open(doc_id)
+
+    def release(self, model: ArticleModel) -> None:
+        self.models.release(model)
+
+    @staticmethod
+    def settle_heap(collect: bool) -> None:
+        """Keep the garbage collector off the open articles' objects.
+
+        A 1 MB article brings tens of thousands of long-lived objects; each full collection
+        rescanned them for up to 42 ms (bench/reader.py), stalling a key's frame. Frozen,
+        they are skipped (refcounting still frees them). Switching articles unfreezes,
+        collects once (the old article's cycles) and freezes again, after the new one is
+        drawn (``collect``).
+        """
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
+    # -- edits -----------------------------------------------------------------------
+
+    def apply(self, model: ArticleModel, outcome: Edit | str, *, record: bool = True
+              ) -> Edit | Notice:
+        """Apply ``outcome`` (an edit, or the reason an editing rule gave for none) to
+        ``model``: shown at once, recorded for undo (``record``), saved after the frame,
+        and its article marked for the claims index. Returns the edit, or why not."""
+        if isinstance(outcome, str):
+            return Notice(outcome)
+        model.apply(outcome)
+        if record:
+            model.history.record(outcome)
+        self.saves.submit(model, outcome)
+        self.index.touch(model.doc_id)
+        return outcome
+
+    def undo(self, model: ArticleModel) -> Edit | Notice:
+        return self._again(model, model.history.undo(), "nothing to undo")
+
+    def redo(self, model: ArticleModel) -> Edit | Notice:
+        return self._again(model, model.history.redo(), "nothing to redo")
+
+    def _again(self, model: ArticleModel, edit: Edit | None, nothing: str) -> Edit | Notice:
+        if edit is None:
+            return Notice(nothing, warning=False)
+        # refused if it would make a span that is there again
+        return self.apply(model, model.check(edit) or edit, record=False)
+
+    def retry(self) -> Notice | None:
+        """Save again, as it is now, whatever failed to save in any open article."""
+        retried = False
+        for model in self.models.models():
+            edit = model.retry()
+            if edit is not None:
+                self.saves.submit(model, edit)
+                retried = True
+        return None if retried else Notice("every edit is saved", warning=False)
+
+    def set_status(self, model: ArticleModel, status: str, analyst: str | None = None
+                   ) -> Notice | None:
+        """Set ``analyst``'s (default: this session's) status of the article, on disk at
+        once; a Notice says why it could not be."""
+        who = analyst or self.analyst
+        try:
+            self.dataset.set_status(model.doc_id, status, who)
+        except GlossError as exc:
+            return Notice(f"NOT SAVED: {exc}")
+        model.status[who] = status
+        return None
+
+    def _answer(self, answer: Callable[[], None]) -> None:
+        """The writer thread is done with an edit: the model hears it on the UI thread,
+        and a model no pane holds any more is let go once its saves are done."""
+        def answered() -> None:
+            answer()
+            self.models.forget_idle()
+
+        self._on_ui(answered)
+
+    # -- ending ----------------------------------------------------------------------
+
+    @property
+    def saving(self) -> int:
+        """Edits asked for and not yet written (or failed)."""
+        return self.saves.pending
+
+    async def wait(self, timeout: float | None = None) -> None:
+        """Return once every edit asked for so far has been written (or has failed), or
+        ``timeout`` seconds later: the edits queued behind a frame are started at once."""
+        self.saves.flush()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.saves.wait(), timeout)
+
+    def close(self) -> None:
+        """Write every edit asked for, then stop the writer (however the app ends)."""
+        self.saves.flush()
+        self.saves.close()
+
+    # -- the dataset's claims and names ----------------------------------------------
+
+    def watch_index(self, watcher: IndexWatcher) -> Callable[[], None]:
+        """Call ``watcher`` with the library's order once the index has been read (a reader
+        learns its order for [ and ], the board its rows); returns the function that
+        stops it."""
+        self._watchers.append(watcher)
+        return lambda: self._watchers.remove(watcher) if watcher in self._watchers else None
+
+    def read_index(self) -> None:
+        """Read every article once, in a thread: the claims board and the completion of
+        canonical names come from it, and a reader opened by `gloss read` learns the
+        library's order from it."""
+        if self.reading is not None or self.index.ready:
+            return
+        index = self.reading = ClaimIndex(self.labels)
+
+        def read() -> None:
+            order: list[str] = []
+
+            def articles() -> Iterator[tuple[Article, Counter[tuple[str, str, str]]]]:
+                for article, given in cached_articles(self.dataset, index.problems):
+                    order.append(article.document.id)
+                    yield article, given
+
+            index.add_all(articles())
+            self._on_ui(lambda: self._index_read(index, order))
+
+        self._in_thread(read)
+
+    def _index_read(self, index: ClaimIndex, order: list[str]) -> None:
+        index.take_over(self.index)
+        self.index, self.reading, self.order = index, None, order
+        for watcher in list(self._watchers):
+            watcher(order)
+
+    def fresh_index(self) -> ClaimIndex:
+        """The index with every article edited here read again (from its model while one
+        is open: it has the newest edits)."""
+        def article_of(doc_id: str) -> Article | None:
+            model = self.models.held(doc_id)
+            if model is not None:
+                return model.snapshot()
+            try:
+                return self.dataset.article(doc_id)
+            except GlossError:
+                return None
+
+        self.index.refresh(article_of)
+        return self.index

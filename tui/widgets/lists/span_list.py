@@ -1,0 +1,245 @@
+"""The spans of one article pane, one row each: label, text and links, analyst.
+
+A Line API widget over the :class:`ArticleModel`'s own sorted list, which it observes: an
+edit made in any pane redraws the rows on screen, never a rebuilt list, so labelling in an
+article with 5,000 spans stays one frame. The label is drawn as the text draws it (the
+same palette); a claim shows its links, ``claim ← source @ place`` (``← ?`` while it is
+still to do); the analyst's name is never cut; choosing a row (enter or a click) posts
+:class:`SpanList.Chosen`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from tui.core.article_model import ArticleModel, ModelEvent, order
+from tui.core.linking import links_line
+from tui.core.model import Span
+from tui.core.review import Notes
+from tui.core.visible import visible
+from tui.keys import bindings
+from tui.widgets.cells import fit_links, one_line
+from tui.widgets.palette import Palette
+
+NARROW = 34  # a list narrower than this shortens the label's name to three letters
+
+
+class SpanList(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    SpanList {
+        width: 42;
+        height: 1fr;
+        border-left: vkey $panel-lighten-2;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+    }
+
+    SpanList:focus {
+        border-left: vkey $accent;
+    }
+
+    SpanList > .span-list--cursor {
+        background: $accent 40%;
+    }
+
+    SpanList > .span-list--analyst {
+        color: $text-muted;
+    }
+
+    SpanList > .span-list--unsaved {
+        color: $error;
+        text-style: bold;
+    }
+
+    SpanList > .span-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    @dataclass
+    class Chosen(Message):
+        """A row was chosen (enter or a click): go to that span."""
+
+        span: Span
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "span-list--cursor", "span-list--analyst", "span-list--empty", "span-list--unsaved"}
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("spans"))
+
+    def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
+                 *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = model
+        self.palette = palette
+        self.analyst = analyst
+        self.row = 0
+        self._rows: list[Span] | None = None  # the spans shown, when filtered
+        # A row depends only on what is in this key: rows survive scrolling and the
+        # full redraws that a growing list asks for.
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._fit_timer: Timer | None = None
+        self._stop_observing = model.observe(self._model_changed)
+        self.notes: Notes | None = None  # said in place of the analyst's name (a review)
+
+    def show_notes(self, notes: Notes | None) -> None:
+        """Say ``notes.of(span)`` in place of a span's analyst (a review: how it differs
+        from the other version, and whether the review holds it)."""
+        if notes is not self.notes:
+            self.notes = notes
+            self.refresh()
+
+    @property
+    def spans(self) -> list[Span]:
+        if self.analyst is None:
+            return self.model.spans
+        if self._rows is None:
+            self._rows = list(self.model.of(self.analyst))
+        return self._rows
+
+    def _model_changed(self, event: ModelEvent) -> None:
+        """Redraw the rows on screen that changed, now: from the first edited span down (the
+        rows below it moved), or only the spans just saved. The scroll range
+        (``virtual_size``) waits until the analyst pauses, as changing it costs a layout
+        and a full repaint (7.7 ms a label)."""
+        self._rows = None
+        spans = self.spans
+        first = min((bisect_left(spans, start, key=lambda s: s.start)
+                     for start, _end in event.ranges), default=0)
+        top, height = self.scroll_offset.y, self.size.height
+        if event.kind == "edit":
+            self.row = min(self.row, max(len(spans) - 1, 0))
+            if self._fit_timer is None:
+                self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+            else:
+                self._fit_timer.reset()
+            rows = range(max(first, top), top + height)
+        else:
+            ends = max((end for _start, end in event.ranges), default=0)
+            last = bisect_left(spans, ends, key=lambda s: s.start)
+            rows = range(max(first, top), min(last + 1, top + height))
+        if len(rows):
+            self.refresh_lines(rows.start, len(rows))
+
+    def _fit_scroll_range(self) -> None:
+        self._fit_timer = None
+        size = Size(self.scrollable_content_region.width, max(len(self.spans), 1))
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def follow(self, span: Span) -> None:
+        """Put the list's cursor on ``span`` (or where it would be)."""
+        spans = self.spans
+        index = min(bisect_left(spans, order(span), key=order), max(len(spans) - 1, 0))
+        if index >= self.virtual_size.height:  # a layout pass: only when the row needs it
+            self._fit_scroll_range()
+        self._move_to(index)
+
+    def render_line(self, y: int) -> Strip:
+        spans, width = self.spans, self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        if not spans:
+            if y == 0:
+                style = self.get_component_rich_style("span-list--empty")
+                return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
+                             ).crop_extend(0, width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(spans):
+            return Strip.blank(width, self.rich_style)
+        span = spans[index]
+        selected = index == self.row and self.has_focus
+        model = self.model
+        unsaved = model.is_unsaved(span.id) or model.links_unsaved(span.id)
+        links = links_line(model, span)
+        who = (self.notes.of(span) if self.notes else None) or visible(span.annotator)
+        if width < NARROW and who == visible(span.annotator) and not model.many_analysts():
+            who = ""  # one analyst's spans in a narrow list: their name says nothing
+        key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_span(span, width, selected, unsaved, links, who)
+            self._strips[key] = strip
+        return strip
+
+    def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool,
+                     links: str, analyst: str) -> Strip:
+        """``!`` when unsaved, the label as the text draws it (its first three letters in
+        a narrow list), the span's text and its links, the analyst (if any): the name
+        whole, then the links, each cut alike (a claim keeps its source and its place),
+        the text shortened first."""
+        base = self.rich_style
+        if selected:
+            base += self.get_component_rich_style("span-list--cursor")
+        style = self.palette.tag(span.label)
+        label = 3 if width < NARROW else 9
+        room = width - 2 - label - (1 if analyst else 0)  # the mark and the label's space
+        if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
+            analyst = one_line(analyst, max(room - 3, 1))
+        room = max(room - cell_len(analyst), 0)
+        if links and room >= 12:  # the text keeps two fifths of the room, the links the rest
+            links = " " + fit_links(links, min(cell_len(links), room - max(room * 2 // 5, 6)
+                                               - 1))
+        else:
+            links = ""
+        text = one_line(span.text, room - cell_len(links)) + links
+        segments = [Segment("!", base + self.get_component_rich_style("span-list--unsaved"))
+                    if unsaved else Segment(" ", base),
+                    Segment(set_cell_size(visible(span.label), label), base + style),
+                    Segment(" ", base), Segment(text, base)]
+        if analyst:
+            segments += [Segment(" ", base), Segment(
+                analyst, base + self.get_component_rich_style("span-list--analyst"))]
+        return Strip(segments).crop_extend(0, width, self.rich_style)
+
+    def action_cursor(self, step: int) -> None:
+        if self.spans:
+            self._move_to(max(0, min(self.row + step, len(self.spans) - 1)))
+
+    def _move_to(self, row: int) -> None:
+        old, self.row = self.row, row
+        self.refresh_lines(old)
+        self.refresh_lines(row)
+        top = self.scroll_offset.y
+        if not top <= row < top + self.size.height:  # scrolling costs a layout pass
+            self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
+
+    def action_choose(self) -> None:
+        if self.spans:
+            self.post_message(self.Chosen(self.spans[self.row]))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.spans):
+            self._move_to(index)
+            self.post_message(self.Chosen(self.spans[index]))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_scroll_range()
+        self.refresh()
+
+    def on_unmount(self) -> None:
+        self._stop_observing()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self.refresh_lines(self.row)
+
+    def on_blur(self) -> None:
+        self.refresh_lines(self.row)
