@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.timing import TimedApp, line
+from tui.core.article_index import FOLDER
 from tui.core.claim_board import board
-from tui.core.claim_cache import FOLDER
 from tui.core.dataset import Dataset
 from tui.core.model import Document, Relation, Span
 

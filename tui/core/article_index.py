@@ -36,22 +36,34 @@ import contextlib
 import gc
 import os
 import sqlite3
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
 from tui.core.article_file import Article, read_article
-from tui.core.index_columns import PARSE
+from tui.core.claim_index import names_given
+from tui.core.figures import claim_labels, count
+from tui.core.index_columns import PARSE, claims_entry, counts_entry
+from tui.core.library_rows import summary
 from tui.core.model import REVIEWER, GlossError, LabelSet
 from tui.core.storage import CorruptFileError
 
-if TYPE_CHECKING:
-    from tui.core.dataset import Dataset
+
+class Source(Protocol):
+    """What a pass over the index needs of the dataset (``Dataset``: not imported here,
+    which imports this)."""
+
+    labels: LabelSet
+
+    def ids(self) -> list[str]: ...
+    def stat(self, doc_id: str) -> os.stat_result | None: ...
+    def article(self, doc_id: str) -> Article: ...
 
 FOLDER = ".cache"
 NAME = "index.sqlite"
@@ -76,8 +88,6 @@ CREATE INDEX IF NOT EXISTS by_added ON articles (added, id);
 def labels_key(labels: LabelSet) -> str:
     """What the label-dependent columns were worked out under: the relations and the
     labels a SOURCE link goes from."""
-    from tui.core.figures import claim_labels
-
     return orjson.dumps([sorted([r.name, r.head, r.child] for r in labels.relations),
                          sorted(claim_labels(labels))]).decode()
 
@@ -87,24 +97,15 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
     """The columns of ``article``'s row (those of ``columns``), as JSON-ready values."""
     out: dict[str, Any] = {}
     if "summary" in columns:
-        from tui.core.dataset import summary
-
         row = summary(article, "", REVIEWER)
         mine = Counter(map(_ANNOTATOR, article.span_rows))  # a team's library: each one's
         out["summary"] = [row.title, row.length, row.every, dict(article.status),
                           list(row.analysts), list(row.done_by), list(row.reviewed_by),
                           row.agreement, dict(mine)]
     if "counts" in columns:
-        from tui.core import tally
-        from tui.core.figures import claim_labels, count
-
-        out["counts"] = tally.entry_of([0, 0, 0], count(article, claim_labels(labels)))[1:]
+        out["counts"] = counts_entry(count(article, claim_labels(labels)))
     if "claims" in columns:
-        from tui.core import claim_cache
-        from tui.core.claim_index import names_given
-
-        made = claim_cache.digest(article, labels)
-        out["claims"] = claim_cache.entry_of([0, 0, 0], made, names_given(article))[1:]
+        out["claims"] = claims_entry(article, labels, names_given(article))
     return out
 
 
@@ -235,7 +236,7 @@ class ArticleIndex:
 
     # -- reading ---------------------------------------------------------------------
 
-    def scan(self, dataset: Dataset, column: str | None, progress: Progress | None = None
+    def scan(self, dataset: Source, column: str | None, progress: Progress | None = None
              ) -> Scan:
         """Every article's ``column`` (None: none, only the order), in the library's
         order (when added, then id), each from its row when the row is fresh, else worked
@@ -260,7 +261,7 @@ class Scan:
     iteration has started."""
 
     index: ArticleIndex
-    dataset: Dataset
+    dataset: Source
     column: str | None
     progress: Progress | None = None
     problems: list[str] = field(default_factory=list)
@@ -271,7 +272,7 @@ class Scan:
         dataset, column = self.dataset, self.column
         ids = dataset.ids()
         self.total = len(ids)
-        stamps = {doc_id: dataset.stamp(doc_id) for doc_id in ids}
+        stamps = {doc_id: _stamp(dataset.stat(doc_id)) for doc_id in ids}
         key = labels_key(dataset.labels)
         index = self.index
         db = index._open()
@@ -375,6 +376,34 @@ class Scan:
         self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
         made = entry(article, self.dataset.labels, (self.column,))[self.column]
         return PARSE[self.column](doc_id, orjson.dumps(made))
+
+
+_EUID = os.geteuid()
+_GROUPS = {os.getegid(), *os.getgroups()}
+
+
+def _stamp(info: os.stat_result | None) -> Stamp:
+    """A file's signature, as its row holds it; (0, 0, 0), which no row holds, when it
+    is gone or this process may not read it (a row must not stand for what the file
+    would refuse: the file is read, and named as broken)."""
+    if info is None or not _may_read(info):
+        return (0, 0, 0)
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _may_read(info: os.stat_result) -> bool:
+    """The file's permission bits let this process read it (the owner's bits for its
+    owner, the group's for its group, else the others'; ACLs are not looked at: a file
+    they let be read is read again each time, one they refuse is named by the export)."""
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    # root too: without its capabilities (a container, a sandbox) the bits hold for it;
+    # with them, a file the bits refuse is only read again each time
+    if info.st_uid == _EUID:
+        return bool(info.st_mode & stat.S_IRUSR)
+    if info.st_gid in _GROUPS:
+        return bool(info.st_mode & stat.S_IRGRP)
+    return bool(info.st_mode & stat.S_IROTH)
 
 
 class _Cursor:

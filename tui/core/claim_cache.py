@@ -14,28 +14,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 from tui.core.article_file import Article
 from tui.core.dataset import Dataset
-from tui.core.model import Document, LabelSet
-from tui.core.schema import ABOUT, SOURCE
 
 Given = Counter[tuple[str, str, str]]  # (label, text folded, canonical name): how often
-
-
-def digest(article: Article, labels: LabelSet) -> Article:
-    """What the board needs of ``article``: its claims and what they link to, no text."""
-    heads = {r.head for r in labels.relations if r.name in (SOURCE, ABOUT)}
-    links = [r for r in article.relations if r.label in (SOURCE, ABOUT)]
-    linked = {r.child for r in links}
-    rows = [row for row in article.span_rows if row["label"] in heads or row["id"] in linked]
-    kept = {row["id"] for row in rows}
-    meta = {"title": article.document.title,
-            "date": str(article.document.meta.get("date") or "")}
-    return Article(Document(article.document.id, "", meta), None, dict(article.status),
-                   article.added, [r for r in links if r.head in kept and r.child in kept],
-                   rows=rows, path=article.path)
 
 
 def cached_articles(dataset: Dataset, problems: list[str], *, write: bool = True
@@ -48,11 +31,3 @@ def cached_articles(dataset: Dataset, problems: list[str], *, write: bool = True
     for found in scan:
         yield found.payload
     problems.extend(scan.problems)
-
-
-def entry_of(seen: list[int], article: Article, given: Given) -> list[Any]:
-    meta = article.document.meta
-    rows = [[*list(row.values())[:9], row.get("attributes", {})] for row in article.span_rows]
-    return [seen, meta["title"], meta["date"], article.added, article.status, rows,
-            [[r.head, r.child, r.label, r.annotator, r.id] for r in article.relations],
-            [[*names, n] for names, n in given.items()]]

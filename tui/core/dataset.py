@@ -39,6 +39,7 @@ from tui.core.article_file import (
 from tui.core.article_index import ArticleIndex
 from tui.core.edits import Step
 from tui.core.files import Missing
+from tui.core.library_rows import ArticleSummary, summary
 from tui.core.model import (
     REVIEWER,
     STATUSES,
@@ -78,23 +79,6 @@ ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
 LABELS_FILE = "labels.json"
 PATTERNS_FILE = "patterns.jsonl"  # the pattern file given last (suggest/patterns.py)
 COMMIT_TIMEOUT_S = 120.0  # a commit waits this long for another one (saying so)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """One row of the library: what the analyst needs to pick an article; for a team, who
-    has marked it done, who reviewed it and how far its first two analysts agree."""
-
-    id: str
-    title: str
-    length: int
-    spans: int  # its spans; for a team's article, this analyst's (or the reviewer's) only
-    status: str
-    analysts: tuple[str, ...] = ()  # with a span or a status here, by name
-    done_by: tuple[str, ...] = ()
-    reviewed_by: tuple[str, ...] = ()
-    agreement: float | None = None  # span F1, overlapping (see agreement.article_agreement)
-    every: int = 0  # the spans of every analyst
 
 
 @dataclass(slots=True)
@@ -155,6 +139,14 @@ class Dataset:
         """The signature of the file ``article`` reads for ``doc_id`` (the caches' key)."""
         name = f"{doc_id}.json"
         return signature(self._prefix + self._pending.get(name, name))
+
+    def stat(self, doc_id: str) -> os.stat_result | None:
+        """The file ``article`` reads for ``doc_id``, as ``os.stat`` sees it (None: gone)."""
+        name = f"{doc_id}.json"
+        try:
+            return os.stat(self._prefix + self._pending.get(name, name))
+        except OSError:
+            return None
 
     def _source(self, name: str) -> Path:
         """Where a reader reads the file ``name``: itself, or the temp file a commit cut
@@ -522,23 +514,3 @@ class Dataset:
                 yield held
         except Missing:
             raise GlossError(f"no article {doc_id} in {self.folder}") from None
-
-
-def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
-            pair: tuple[str, ...] = ()) -> ArticleSummary:
-    """The library's row of ``article`` for ``analyst``."""
-    document, rows, status = article.document, article.span_rows, article.status
-    analysts = tuple(sorted({row["annotator"] for row in rows} | status.keys()))
-    reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
-    if len(analysts) < 2:
-        return ArticleSummary(document.id, document.title, len(document.text), len(rows),
-                              status.get(analyst, "todo"), analysts, reviewed,
-                              every=len(rows))
-    from tui.core.agreement import article_agreement  # rapidfuzz: not for every command
-
-    done = tuple(who for who in analysts if status.get(who) == "done")
-    compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
-    mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
-    return ArticleSummary(document.id, document.title, len(document.text), mine,
-                          status.get(analyst, "todo"), analysts, done, reviewed,
-                          article_agreement(rows, status, compared), len(rows))

@@ -10,13 +10,15 @@ array (``array_like``), as ``entry`` writes it.
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 from typing import Annotated, Any
 
 import msgspec
 
 from tui.core.article_file import Article
 from tui.core.figures import ArticleCounts
-from tui.core.model import Document, Relation
+from tui.core.model import Document, LabelSet, Relation
+from tui.core.schema import ABOUT, SOURCE
 
 Positive = Annotated[int, msgspec.Meta(gt=0)]
 Count = Annotated[int, msgspec.Meta(ge=0)]
@@ -108,6 +110,41 @@ def claims(doc_id: str, blob: Any) -> tuple[Article, Given] | None:
     given = Counter({(label, text, name): n for label, text, name, n in c.names})
     document = Document(doc_id, "", {"title": c.title, "date": c.date})
     return Article(document, None, c.status, c.added, links, rows=span_rows), given
+
+
+# -- what a row holds, as ``article_index.entry`` writes it ------------------------------
+
+_FIELDS = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
+                     "updated")
+
+
+def counts_entry(c: ArticleCounts) -> list[Any]:
+    return [c.title, c.added, c.status, c.spans, c.labels, c.analysts, c.hours, c.claims,
+            c.origins]
+
+
+def digest(article: Article, labels: LabelSet) -> Article:
+    """What the board needs of ``article``: its claims and what they link to, no text."""
+    heads = {r.head for r in labels.relations if r.name in (SOURCE, ABOUT)}
+    links = [r for r in article.relations if r.label in (SOURCE, ABOUT)]
+    linked = {r.child for r in links}
+    rows = [row for row in article.span_rows if row["label"] in heads or row["id"] in linked]
+    kept = {row["id"] for row in rows}
+    meta = {"title": article.document.title,
+            "date": str(article.document.meta.get("date") or "")}
+    return Article(Document(article.document.id, "", meta), None, dict(article.status),
+                   article.added, [r for r in links if r.head in kept and r.child in kept],
+                   rows=rows, path=article.path)
+
+
+def claims_entry(article: Article, labels: LabelSet, given: Given) -> list[Any]:
+    """The claims column: ``article``'s digest, and its canonical names counted."""
+    made = digest(article, labels)
+    meta = made.document.meta
+    rows = [[*_FIELDS(row), row.get("attributes", {})] for row in made.span_rows]
+    return [meta["title"], meta["date"], made.added, made.status, rows,
+            [[r.head, r.child, r.label, r.annotator, r.id] for r in made.relations],
+            [[*names, n] for names, n in given.items()]]
 
 
 PARSE = {"summary": lambda doc_id, blob: summary(blob), "counts": counts, "claims": claims}

@@ -11,7 +11,6 @@ A broken article file is never counted: it is read, and named, every time.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from tui.core.dataset import Dataset
 from tui.core.figures import ArticleCounts, Figures, claim_labels, figures
@@ -71,8 +70,3 @@ class Tally:
 
     def _progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
-
-
-def entry_of(stamp: Stamp, c: ArticleCounts) -> list[Any]:
-    return [stamp, c.title, c.added, c.status, c.spans, c.labels, c.analysts,
-            c.hours, c.claims, c.origins]
