@@ -28,8 +28,8 @@ from textual import events
 
 from bench.timing import TimedApp, line
 from tui.core.attribution.claim_board import board
-from tui.core.attribution.claim_cache import FOLDER
 from tui.core.document.model import Document, Relation, Span
+from tui.core.store.article_index import FOLDER
 from tui.core.store.dataset import Dataset
 
 NAMES = ("Vladimir Putin", "Donald Trump", "Volodymyr Zelensky", "Steve Witkoff", "Marco Rubio",

@@ -8,7 +8,7 @@ article (a few articles far more, some none; actors with canonical names), a cla
 five, most with a SOURCE link, and statuses done / skipped. Timed:
 
 - counting the figures: from every file (no cache), from the cache a session left
-  (.cache/figures.json), and again after one save (the one file that changed is read);
+  (the index, .cache/index.sqlite), and again after one save (the save keeps its row);
 - `gloss stats --format json` (a new process), without and with the cache;
 - the stats screen (headless, 120x50) from ctrl+g to its first frame, and to the first
   frame that shows the plots: the first open of a session without a cache, the first open
@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 from textual import events
 
 from bench.timing import TimedApp, line
-from tui.core.counts.tally import Tally
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.dataset import Dataset
+from tui.core.store.tally import Tally
 
 ANALYSTS = ("olena", "taras", "maria")
 NAMES = ("Vladimir Putin", "Donald Trump", "Volodymyr Zelensky", "Steve Witkoff",

@@ -24,8 +24,8 @@ from tinydb import TinyDB
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tui.core.disk import token_cache
 from tui.core.document.model import Document, Relation, Span
-from tui.core.store import token_cache
 from tui.core.store.corpus import Notes, RawArticle, import_articles
 from tui.core.store.dataset import Dataset
 from tui.formats import prodigy

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.timing import line
+from tui.core.disk import token_cache
 from tui.core.document.model import Document
-from tui.core.store import token_cache
 
 WORDS = ("Putin Trump Zelensky Kyiv Moscow Riyadh cease-fire talks envoy said the a of in on "
          "security adviser officials claimed troops withdrawal agreement Ukraine’s").split()

@@ -66,8 +66,8 @@ def typed_costs(parts) -> dict[tuple[str, int, int, str], int]:
 
 def _plan_costs(parts) -> dict[tuple[str, int, int, str], int]:
     from tests.app.keyplan import AFTER, Planner, State, in_order
+    from tui.core.disk.article_file import Article
     from tui.core.editing.article_model import ArticleModel
-    from tui.core.store.article_file import Article
 
     costs = {}
     for doc, spans, _ in parts:

@@ -12,26 +12,27 @@ from rich.text import Text
 from tui.core.document.model import GlossError
 from tui.core.language.visible import json_bytes, visible
 from tui.core.store.dataset import Dataset
-from tui.core.team.agreement import ALL, Report, Scores, agree, analysts_of, compared
+from tui.core.team.agreement import ALL, Report, Scores, agree, compared
 from tui.progress import progress_bar
 
 
 def print_agreement(dataset: Dataset, fmt: str, names: list[str], labels: list[str],
                     every: bool) -> list[str]:
     """Print the figures; return one line for each article file that cannot be read."""
-    problems: list[str] = []
-    with progress_bar("reading", len(dataset.ids()), "articles") as progress:
-        articles = list(progress.over(dataset.readable(problems)))
+    rows, problems = dataset.summaries()  # the index: who worked where, no file read
     if problems:  # figures without an article would look complete and mislead
         return [f"{problem}; no agreement computed" for problem in problems]
-    analysts = names or analysts_of(articles)
+    analysts = names or sorted({who for row in rows for who in row.analysts})
     if len(analysts) < 2:
         raise GlossError(f"{dataset.folder}: agreement needs two analysts at least (found:"
                          f" {', '.join(analysts) or 'none'})")
-    chosen = compared(articles, analysts, every)
-    source = dataset.labels.relation("SOURCE")
-    report = agree(chosen, analysts, labels or dataset.labels.names(),
-                   claim=source.head if source else "CLAIM")
+    # only the articles compared are read, one at a time
+    wanted = {row.id for row in rows if every or set(analysts) <= set(row.done_by)}
+    with progress_bar("reading", len(wanted), "articles") as progress:
+        chosen = compared(progress.over(dataset.some(wanted, problems)), analysts, every)
+        source = dataset.labels.relation("SOURCE")
+        report = agree(chosen, analysts, labels or dataset.labels.names(),
+                       claim=source.head if source else "CLAIM")
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(report.to_json(), orjson.OPT_INDENT_2)
                                 + b"\n")

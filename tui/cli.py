@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tui import DISTRIBUTION, __version__
+from tui.core.disk.commit import owners_released
 from tui.core.document.depth import TOO_DEEP, json_problem
 from tui.core.document.model import GlossError, LabelSet, label_problem
 from tui.core.language.visible import visible
-from tui.core.store.commit import owners_released
 from tui.core.store.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.store.dataset import Dataset
 from tui.progress import progress_bar
@@ -601,7 +601,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
 
 def write_config(fmt: str, dataset: Dataset, output: Path | None) -> None:
     """``gloss export --config``: the labeling config a Label Studio project needs."""
-    from tui.core.store.storage import write_atomic
+    from tui.core.disk.storage import write_atomic
     from tui.formats import labelstudio
 
     if fmt != "labelstudio":
@@ -625,7 +625,7 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None) ->
     """Articles, spans per label and per analyst, articles done; --plot: progress, labels,
     spans per article and per hour, claims with and without a source."""
     from tui import stats
-    from tui.core.counts.tally import Tally
+    from tui.core.store.tally import Tally
 
     if plot and fmt == "json":
         raise GlossError("--plot draws, --format json does not: give one of them")

@@ -30,9 +30,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from tui.core.disk import commit
 from tui.core.editing.save_queue import SaveQueue
 from tui.core.language.visible import visible
-from tui.core.store import commit
 
 DRAIN_S = 15.0  # a save waits at most 10 s for a lock
 GRACE_S = 5.0

@@ -28,17 +28,17 @@ from typing import Any
 
 import orjson
 
-from tui.core.document.model import GlossError, LabelSet
-from tui.core.store.article_file import read_article
-from tui.core.store.dataset import ARTICLE_FILE, LABELS_FILE
-from tui.core.store.files import Missing, NotReadable, read_bytes
-from tui.core.store.storage import (
+from tui.core.disk.article_file import read_article
+from tui.core.disk.files import Missing, NotReadable, read_bytes
+from tui.core.disk.storage import (
     CorruptFileError,
     StorageError,
     discard,
     write_atomic,
     write_temp,
 )
+from tui.core.document.model import GlossError, LabelSet
+from tui.core.store.dataset import ARTICLE_FILE, LABELS_FILE
 from tui.core.team.merge_rules import caps_of, merge_article, merge_labels
 
 DRIVER = "gloss"

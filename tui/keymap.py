@@ -27,8 +27,8 @@ from typing import Any
 
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys, key_to_character
 
+from tui.core.disk.files import Missing, NotReadable, read_bytes
 from tui.core.document.model import GlossError
-from tui.core.store.files import Missing, NotReadable, read_bytes
 from tui.keys import CHAINS, TABLE, Key, expand, ids
 
 NAME = "keymap.toml"

@@ -30,14 +30,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.disk.article_file import Article, Item, row_span
+from tui.core.disk.storage import CorruptFileError
 from tui.core.document import rejections
 from tui.core.document.model import GlossError, Relation, Span, check_offsets, now
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import SUGGEST_SOURCE, Suggestion
-from tui.core.store.article_file import Article, Item, row_span
 from tui.core.store.corpus import read_input
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError
 from tui.core.suggest import cue_files, spacy_matcher
 from tui.core.suggest.finders import Finder, finders, suggest_article
 from tui.core.suggest.pattern_finder import PatternFinder

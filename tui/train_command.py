@@ -16,10 +16,10 @@ from pathlib import Path
 
 import click
 
+from tui.core.disk.install import extra_command
 from tui.core.document.model import GlossError
 from tui.core.language.visible import visible
 from tui.core.store.dataset import Dataset
-from tui.core.store.install import extra_command
 from tui.core.train import store
 from tui.core.train.examples import Chosen, Example, Which, choose, split
 from tui.core.train.links import Figures

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.disk.article_file import Article
 from tui.core.document.model import Document, Relation, Span
 from tui.core.document.span_match import f1
-from tui.core.store.article_file import Article
 from tui.core.team.agreement import agree, alpha, kappa, token_bounds, token_values
 
 

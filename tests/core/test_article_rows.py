@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.disk.article_file import _Checker, read_article
+from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import Document, Relation, Span
-from tui.core.store.article_file import _Checker, read_article
-from tui.core.store.storage import CorruptFileError
 
 TEXT = "Putin told Trump that Kyiv would talk."
 

@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import gloss
 from tui.core.attribution.claim_board import board, claim_rows, one_a_claim
+from tui.core.disk.article_file import Article
 from tui.core.document.model import Document, LabelSet, Relation, Span
-from tui.core.store.article_file import Article
 from tui.core.store.dataset import Dataset
 
 ONE = ("Zelensky said the talks in Riyadh were a trap. "

@@ -1,19 +1,21 @@
-"""The claims board's cache: what a digest holds is what the files hold, however the cache
-or the files change, and a cache that is broken, hostile or out of date is a miss, never an
-error, a hang or a wrong board."""
+"""The claims board's digests (the claims column of the dataset's index): what a digest
+holds is what the files hold, however the index or the files change, and an index that is
+broken, hostile or out of date is a miss, never an error, a hang or a wrong board."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 
 import orjson
 import pytest
 
+from tests.core.index_rows import column, forge, index_path
 from tests.core.test_claim_board import db  # noqa: F401 - the fixture
-from tui.core.attribution.claim_cache import FOLDER, NAME, cached_articles
 from tui.core.attribution.claim_index import ClaimIndex
 from tui.core.document.model import Relation
+from tui.core.store.claim_cache import cached_articles
 from tui.core.store.dataset import Dataset
 
 
@@ -36,7 +38,7 @@ def from_files(dataset: Dataset) -> tuple[list, Counter]:
 
 
 def cache_file(dataset: Dataset):
-    return dataset.folder / FOLDER / NAME
+    return index_path(dataset)
 
 
 def test_the_cache_gives_what_the_files_give_and_is_used_the_second_time(db):  # noqa: F811
@@ -51,7 +53,9 @@ def test_an_article_saved_since_is_read_again(db):  # noqa: F811
     board_of(db)
     claim = next(s for s in db.spans(db.ids()[0]) if s.text == "aid resumed")
     actor = next(s for s in db.spans(db.ids()[0]) if s.label == "ACTOR")
-    db.save_relation(db.ids()[0], Relation(claim.id, actor.id, "SOURCE", "alice"))
+    writer = Dataset(db.folder, "alice")
+    writer.index.write = False  # a writer that keeps no index (another program)
+    writer.save_relation(db.ids()[0], Relation(claim.id, actor.id, "SOURCE", "alice"))
     rows, _names = board_of(db)
     assert ("aid resumed", actor.text) in {(r[1], r[2]) for r in rows}
     assert (rows, _names) == from_files(db)
@@ -72,29 +76,31 @@ def test_a_file_replaced_with_the_same_time_and_size_is_read_again(db):  # noqa:
 
 @pytest.mark.parametrize("payload", [
     b"", b"not json", b"null", b"[]", b'{"key": 1}', b"\xff\xfe",
-    "garbage entries",  # the right key, entries of every wrong shape
+    "garbage rows",  # rows of every wrong shape
 ])
 def test_a_broken_or_forged_cache_is_a_miss(db, payload):  # noqa: F811
     expected = from_files(db)
     board_of(db)
-    if payload == "garbage entries":
-        data = orjson.loads(cache_file(db).read_bytes())
-        ids = list(data["articles"])
-        first, second = data["articles"][ids[0]], data["articles"][ids[1]]
-        first[5] = [[0, "x", 5]]  # a span row of the wrong shape
-        second[6] = [["a", None, "SOURCE", "x", "y"]]  # a link that is not text
-        payload = orjson.dumps(data)
-    cache_file(db).write_bytes(payload)
+    if payload == "garbage rows":
+        ids = db.ids()
+        first, second = column(db, ids[0], "claims"), column(db, ids[1], "claims")
+        first[4] = [[0, "x", 5]]  # a span row of the wrong shape
+        second[5] = [["a", None, "SOURCE", "x", "y"]]  # a link that is not text
+        forge(db, ids[0], "claims", orjson.dumps(first))
+        forge(db, ids[1], "claims", orjson.dumps(second))
+    else:
+        cache_file(db).write_bytes(payload)
     assert board_of(db) == expected
 
 
 def test_a_fifo_or_a_linked_cache_folder_is_never_read_or_written(db, tmp_path):  # noqa: F811
     expected = from_files(db)
-    folder = db.folder / FOLDER
+    folder = cache_file(db).parent
+    shutil.rmtree(folder)
     folder.mkdir()
-    os.mkfifo(folder / NAME)
+    os.mkfifo(cache_file(db))
     assert board_of(db) == expected  # no hang
-    os.unlink(folder / NAME)
+    os.unlink(cache_file(db))
     folder.rmdir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -114,8 +114,8 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path, fmt):
 
 
 def test_the_spacy_hint_names_a_command_that_fits_this_install(monkeypatch):
+    from tui.core.disk.install import extra_command
     from tui.core.store.corpus import InputError, Notes
-    from tui.core.store.install import extra_command
     from tui.formats import spacy_docbin
 
     monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed

@@ -1,8 +1,8 @@
 import pytest
 
+from tui.core.disk.storage import CorruptFileError, StorageError, article_lock
 from tui.core.document.model import Document, GlossError, LabelSet, OffsetError, Span
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError, StorageError, article_lock
 
 
 def test_a_labelled_span_is_on_disk_when_the_save_returns(dataset, article):
@@ -140,7 +140,7 @@ def test_bulk_add_merges_into_existing_articles_and_creates_new_ones(dataset, ar
 def test_article_files_are_tinydb_databases(dataset, article):
     from tinydb import Query, TinyDB
 
-    from tui.core.store.storage import AtomicStorage
+    from tui.core.disk.storage import AtomicStorage
 
     dataset.new_span(article.id, 0, 5, "ACTOR")
     dataset.set_status(article.id, "done")
@@ -213,10 +213,11 @@ def test_no_lock_file_is_ever_made(dataset):
     assert sorted(dataset.ids()) == sorted(doc.id for doc in docs)
     dataset.new_span(docs[0].id, 0, 7, "ACTOR")  # locks the article file itself
     dataset.ensure_labels(["NEW"])
-    assert sorted(p.name for p in dataset.folder.iterdir() if p.name.startswith(".")) == [
-        f".{dataset.owner.token}.owner"]  # this writer's, while it lives
+    assert {p.name for p in dataset.folder.iterdir() if p.name.startswith(".")} == {
+        ".cache", f".{dataset.owner.token}.owner"}  # the index; this writer's, while it lives
+    assert [p.name for p in (dataset.folder / ".cache").iterdir()] == ["index.sqlite"]
     dataset.owner.release()
-    assert not [p for p in dataset.folder.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in dataset.folder.iterdir() if p.name.startswith(".")] == [".cache"]
 
 
 def test_a_failed_import_writes_nothing(dataset, article, monkeypatch):

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.counts.figures import HOURS_SHOWN, numbers
-from tui.core.counts.tally import Tally
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.dataset import Dataset
+from tui.core.store.tally import Tally
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied. " * 3
 
@@ -165,6 +165,12 @@ def test_a_count_again_reads_only_the_files_that_changed(tmp_path, monkeypatch):
     Dataset(dataset.folder, "taras").new_span(ids[1], 0, 5, "ACTOR")  # "Putin"
     read.clear()  # the save's own read
     again = tally.figures(dataset)
+    assert read == []  # the save kept the article's row of the index
+    writer = Dataset(dataset.folder, "olena")
+    writer.index.write = False  # a writer that keeps no index: its file is read again
+    writer.new_span(ids[1], 6, 10, "ACTOR")
+    read.clear()
+    assert tally.figures(dataset).labels["ACTOR"] == again.labels["ACTOR"] + 1
     assert read == [ids[1]]
     assert again.labels["ACTOR"] == first.labels["ACTOR"] + 1
     assert again.analysts["taras"] == first.analysts["taras"] + 1

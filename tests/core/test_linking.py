@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.disk.article_file import Article
 from tui.core.document.edits import Edit, LinkChange
 from tui.core.document.model import Document, Span
 from tui.core.document.schema import ABOUT, SOURCE
 from tui.core.editing import editor, linking
 from tui.core.editing.article_model import ArticleModel
 from tui.core.editing.save_queue import SaveQueue
-from tui.core.store.article_file import Article
 from tui.core.store.dataset import Dataset
 
 TEXT = ("Putin spoke to business leaders on Monday. "

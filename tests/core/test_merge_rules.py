@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import ARTICLE
+from tui.core.disk.article_file import new_tables, read_article
 from tui.core.document.model import Document, LabelSet, Relation, Span
-from tui.core.store.article_file import new_tables, read_article
 from tui.core.team.merge_rules import NotMergeable, caps_of, merge_article, merge_labels
 
 DOCUMENT = Document.from_text(ARTICLE)

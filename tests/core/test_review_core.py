@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.disk.article_file import Article
 from tui.core.document.edits import Edit
 from tui.core.document.model import Document, Relation, Span
 from tui.core.document.schema import ABOUT, SOURCE
 from tui.core.editing.article_model import ArticleModel
-from tui.core.store.article_file import Article
 from tui.core.team.agreement import source_agreement
 from tui.core.team.review import (
     ATTRIBUTES,

@@ -10,12 +10,12 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
+from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import Document, Span
 from tui.core.document.suggestion import SUGGEST_SOURCE, Suggestion
 from tui.core.editing.article_model import ArticleModel
 from tui.core.language.tokens import tokenize
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError
 from tui.core.suggest.finders import finders, suggest_article
 from tui.core.suggest.seen_names import SeenNames
 from tui.core.team.review import ONLY_RIGHT, RIGHT, compare

@@ -1,22 +1,24 @@
-"""The figures' cache between sessions (.cache/figures.json): a later session counts
-without reading the files that did not change; a cache that is broken, forged, of other
-labels, a FIFO or behind a link is a miss, never an error and never wrong; a read-only
-command never writes it; a broken article is never cached."""
+"""The figures between sessions (the counts column of the dataset's index): a later
+session counts without reading the files that did not change; an index that is broken,
+forged, of other labels, a FIFO or behind a link is a miss, never an error and never
+wrong; a read-only command never writes it; a broken article is never indexed."""
 
 from __future__ import annotations
 
 import os
+import shutil
 
 import orjson
 import pytest
 
+from tests.core.index_rows import column, forge, index_path
+from tests.core.test_article_index import index_rows
 from tests.hostile.attack import TYPES, snapshot
 from tests.hostile.test_hostile_inputs import paths, replaced
 from tui.core.counts.figures import Figures
-from tui.core.counts.tally import NAME, Tally
 from tui.core.document.model import Document, LabelSet, Relation, Span
-from tui.core.store.cache_file import FOLDER
 from tui.core.store.dataset import Dataset
+from tui.core.store.tally import Tally
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied."
 
@@ -44,7 +46,7 @@ def dataset(tmp_path) -> Dataset:
 
 
 def cache(dataset: Dataset):
-    return dataset.folder / FOLDER / NAME
+    return index_path(dataset)
 
 
 def no_reading(monkeypatch) -> list[str]:
@@ -65,7 +67,9 @@ def test_a_later_session_counts_without_reading_the_files(dataset, monkeypatch):
 def test_an_article_saved_since_is_read_again_and_the_cache_follows(dataset, monkeypatch):
     Tally(keep=True).figures(dataset)
     changed = dataset.ids()[1]
-    Dataset(dataset.folder, "maria").new_span(changed, 0, 7, "LOCATION")  # "Article"
+    writer = Dataset(dataset.folder, "maria")
+    writer.index.write = False  # a writer that keeps no index (another program)
+    writer.new_span(changed, 0, 7, "LOCATION")  # "Article"
     read = no_reading(monkeypatch)
     fresh = Tally(keep=True).figures(dataset)
     assert read == [changed]
@@ -75,9 +79,9 @@ def test_an_article_saved_since_is_read_again_and_the_cache_follows(dataset, mon
 
 
 def test_a_read_only_count_never_writes_the_cache(dataset):
+    cache(dataset).unlink()
     before = snapshot(dataset.folder)
     Tally(keep=True).figures(Dataset.existing(dataset.folder, "olena"))
-    Tally().figures(dataset)
     assert snapshot(dataset.folder) == before
 
 
@@ -86,8 +90,7 @@ def test_a_broken_article_is_never_cached(dataset):
     broken.write_bytes(b'{"article": 5}')
     figures = Tally(keep=True).figures(dataset)
     assert len(figures.problems) == 1 and str(broken) in figures.problems[0]
-    entries = orjson.loads(cache(dataset).read_bytes())["articles"]
-    assert broken.stem not in entries and len(entries) == 3
+    assert index_rows(dataset)[broken.stem] != dataset.stamp(broken.stem)  # never trusted
     assert Tally(keep=True).figures(dataset).problems == figures.problems
 
 
@@ -103,7 +106,8 @@ def test_claims_of_other_labels_are_a_miss(dataset, monkeypatch):
 def test_a_cache_that_is_not_one_is_a_miss_and_never_hangs(dataset, tmp_path, kind):
     fresh = shown(Tally().figures(dataset))
     where = cache(dataset)
-    where.parent.mkdir(exist_ok=True)
+    shutil.rmtree(where.parent)
+    where.parent.mkdir()
     if kind == "fifo":
         os.mkfifo(where)
     elif kind == "folder":
@@ -121,23 +125,20 @@ def test_a_cache_that_is_not_one_is_a_miss_and_never_hangs(dataset, tmp_path, ki
 
 
 @pytest.mark.parametrize("kind", list(TYPES))
-def test_every_field_of_an_entry_replaced_by_every_json_type(dataset, kind):
-    """A forged entry (its signature still right): one of another shape is a miss, and the
-    figures are those of the files; one of the same shape is taken (a cache is trusted as
-    far as its signatures), and nothing ever fails."""
+def test_every_field_of_a_row_replaced_by_every_json_type(dataset, kind):
+    """A forged row (its signature still right): one of another shape is a miss, and the
+    figures are those of the files; one of the same shape is taken (the index is trusted
+    as far as its signatures), and nothing ever fails."""
     fresh = shown(Tally().figures(dataset))
-    Tally(keep=True).figures(dataset)
-    data = orjson.loads(cache(dataset).read_bytes())
     doc_id = dataset.ids()[1]
-    for where in paths(data["articles"][doc_id]):
-        if not where or where[0] == 0:
-            continue  # the signature: another one is a miss by design
-        value = data["articles"][doc_id]
+    data = column(dataset, doc_id, "counts")
+    for where in paths(data):
+        value = data
         for step in where:
             value = value[step]
         raw = TYPES[kind]
-        cache(dataset).write_bytes(replaced(data, ("articles", doc_id, *where), raw))
-        again = shown(Tally().figures(dataset))
+        forge(dataset, doc_id, "counts", replaced(data, where, raw))
+        again = shown(Tally().figures(Dataset.existing(dataset.folder, "olena")))
         same_shape = type(value) is type(orjson.loads(raw)) if kind not in ("nan", "huge") \
             else False
         if not same_shape:

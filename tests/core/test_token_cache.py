@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tui.core.disk import token_cache
 from tui.core.document.model import Document, Span
 from tui.core.language.visible import _C1, _JSON_UNSAFE, _SEPARATORS, json_bytes
-from tui.core.store import token_cache
 from tui.core.store.corpus import Notes
 from tui.core.store.dataset import Dataset
 from tui.formats import prodigy

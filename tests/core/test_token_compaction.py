@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_token_cache import export, hits, uncached
+from tui.core.disk import token_cache
 from tui.core.document.model import Document
-from tui.core.store import token_cache
 from tui.core.store.dataset import Dataset
 
 HANG_S = 60
@@ -107,7 +107,7 @@ def test_files_made_meanwhile_or_that_cannot_be_read_are_kept(tmp_path, monkeypa
 COMPACTING = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from tui.core.store import token_cache
+    from tui.core.disk import token_cache
     folder, start = Path(sys.argv[1]), int(sys.argv[2])
     token_cache.SPACY_WORTH_LOADING = 0
     n = start

@@ -14,9 +14,9 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
+from tui.core.disk.install import distribution, extra_command
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.dataset import Dataset
-from tui.core.store.install import distribution, extra_command
 from tui.core.train import store
 from tui.core.train.examples import Example, Which, choose, split
 from tui.core.train.pipeline import plan
@@ -108,7 +108,7 @@ def test_without_spacy_one_line_names_the_extra(db, args, what):
 def test_the_hint_names_the_installed_distribution(monkeypatch):
     """Installed from a registry (not a checkout), the hint names the distribution as its
     metadata spells it, not a name written into the code."""
-    from tui.core.store import install
+    from tui.core.disk import install
 
     monkeypatch.setattr(install, "_editable_source", lambda: None)
     assert f"'{distribution()}[spacy]'" in install.extra_command("spacy") or \

@@ -2,7 +2,7 @@
 
 Each line on stdin is a JSON list ``[stop_at, what, *args]``; the server forks a child that
 prints ``started PID`` and does the write, then prints ``ended STATUS`` once the child has
-ended (or been killed). ``stop_at`` names a failpoint (``tui/core/store/failpoints.py``) the child
+ended (or been killed). ``stop_at`` names a failpoint (``tui/core/disk/failpoints.py``) the child
 stops at, or is null. The writes (``what``):
 
     gloss ARGS...            `gloss ARGS` (import, merge, import --labels)
@@ -85,8 +85,8 @@ def save_edit(what: str, db: str, doc_id: str, arg: str) -> None:
 def write(stop_at: str | None, what: str, args: list[str]) -> int:
     """The child's whole life: the write, then its exit status."""
     from tui.cli import entry
-    from tui.core.store import failpoints
-    from tui.core.store.commit import owners_released
+    from tui.core.disk import failpoints
+    from tui.core.disk.commit import owners_released
 
     global _ids
     _ids = itertools.count()

@@ -3,7 +3,7 @@ that replaces the label set) and every edit of many spans (the review's and the 
 `a`) leaves the dataset, once opened again, exactly as before or exactly as after, byte
 for byte, with no temp file left.
 
-Each command is killed at each named point of its write (``tui/core/store/failpoints.py``) and
+Each command is killed at each named point of its write (``tui/core/disk/failpoints.py``) and
 at ``GLOSS_FAULT_KILLS`` random instants (24 here; ``GLOSS_FAULT_KILLS=300`` for the long
 sweep), each time on a fresh copy of the same dataset.
 """

@@ -26,8 +26,8 @@ from unittest import mock
 
 import orjson
 
+from tui.core.disk.storage import CorruptFileError
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError
 
 ONE_LINE = re.compile(r"gloss: ([^\n]+?: [^\n]+|no dataset at [^\n]+)\n")
 # What a terminal acts on: C0 but tab and LF, DEL, C1, and the bidi overrides.

@@ -13,10 +13,10 @@ import pytest
 
 from tests.hostile.attack import TEXT, attack, jsonl, labelstudio_task, prodigy_record
 from tests.hostile.test_hostile_store import attack_all, build
+from tui.core.disk.storage import CorruptFileError
 from tui.core.document.depth import MAX_DEPTH
 from tui.core.document.model import Span
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError
 
 DEPTHS = [MAX_DEPTH + 1, 250, 254, 255, 300, 1000, 1024, 1025, 5000]
 HOLE = b'"@@hole@@"'

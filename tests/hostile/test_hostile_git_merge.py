@@ -19,8 +19,8 @@ import pytest
 from tests.hostile.attack import CONTROL, ONE_LINE, TYPES, Outcome, run, run_child, snapshot
 from tests.hostile.test_hostile_inputs import paths, replaced
 from tests.hostile.test_hostile_store import LABEL_SETS, RAW_CASES, TABLES, build
+from tui.core.disk.article_file import read_article
 from tui.core.document.model import Document
-from tui.core.store.article_file import read_article
 from tui.core.store.dataset import Dataset
 
 SIDES = ("base", "ours", "theirs")

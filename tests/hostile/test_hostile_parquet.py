@@ -22,8 +22,8 @@ from tests.hostile.test_hostile_store import (
     build,
     replaced,
 )
+from tui.core.disk.storage import CorruptFileError
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError
 
 pq = pytest.importorskip("pyarrow.parquet")
 

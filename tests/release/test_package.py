@@ -40,14 +40,14 @@ def test_the_distribution_is_named_as_the_hints_name_it():
 ])
 def test_the_spacy_hint_under_pipx_and_uv_names_this_distribution(monkeypatch, prefix,
                                                                   expected):
-    from tui.core.store.install import extra_command
+    from tui.core.disk.install import extra_command
 
     monkeypatch.setattr(sys, "prefix", prefix)
     assert extra_command("spacy") == expected
 
 
 def test_the_pipx_hint_asks_for_what_the_extra_declares():
-    from tui.core.store.install import extra_requirements
+    from tui.core.disk.install import extra_requirements
 
     declared = PROJECT["optional-dependencies"]["spacy"]
     assert len(declared) == 1

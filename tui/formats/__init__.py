@@ -15,6 +15,7 @@ from typing import IO, TypeVar
 
 import orjson
 
+from tui.core.disk.output import FolderOutput, open_output
 from tui.core.document.model import LabelSet
 from tui.core.store.corpus import (
     InputError,
@@ -27,7 +28,6 @@ from tui.core.store.corpus import (
 )
 from tui.core.store.dataset import Article, Dataset
 from tui.core.store.export_selection import Choice, nothing_reviewed, select
-from tui.core.store.output import FolderOutput, open_output
 from tui.formats import (
     brat,
     claims,
@@ -260,7 +260,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
                 choice: Choice | None = None, wait: bool = True) -> ExportReport:
     """Export to ``path`` (a folder for brat): a new or regular file appears whole or not at
     all, a pipe or a device is written into, and nothing of the dataset is ever written
-    over (``tui/core/store/output.py``). ``wait``: wait for a reader of a named pipe."""
+    over (``tui/core/disk/output.py``). ``wait``: wait for a reader of a named pipe."""
     fmt = get(name)
     if fmt.write_folder is not None:
         return _export_folder(dataset, path, fmt, choice or Choice(annotator), progress)
@@ -272,7 +272,7 @@ def export_file(dataset: Dataset, path: Path, name: str = "jsonl",
 def write_file(path: Path, write: Callable[[IO[bytes]], T], dataset: Path | None = None,
                *, wait: bool = True, binary: bool = False) -> T:
     """Call ``write`` with what ``path`` names opened for writing, never over it and never
-    inside the ``dataset`` folder (``tui/core/store/output.py``): a new or regular file appears
+    inside the ``dataset`` folder (``tui/core/disk/output.py``): a new or regular file appears
     whole or not at all, a pipe or a device is written into."""
     with open_output(path, dataset, wait=wait, binary=binary) as handle:
         return write(handle)

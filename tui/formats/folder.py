@@ -22,8 +22,8 @@ from typing import Protocol
 
 import orjson
 
+from tui.core.disk.files import NotReadable, open_binary
 from tui.core.store.corpus import InputError, Notes, RawArticle, files_under, read_input
-from tui.core.store.files import NotReadable, open_binary
 
 
 class Format(Protocol):

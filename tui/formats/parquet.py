@@ -34,10 +34,10 @@ from urllib.parse import urlsplit
 import orjson
 
 from tui.core.attribution.claim_board import ClaimRow, claim_rows, name_of
+from tui.core.disk.install import extra_command
 from tui.core.document.model import TYPED, Document, LabelSet
 from tui.core.store.corpus import InputError, Notes
 from tui.core.store.dataset import Article
-from tui.core.store.install import extra_command
 
 if TYPE_CHECKING:
     import pyarrow as pa

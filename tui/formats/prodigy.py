@@ -16,10 +16,10 @@ from typing import IO, Any
 
 import orjson
 
+from tui.core.disk import token_cache
 from tui.core.document.model import TYPED
 from tui.core.language.export_tokens import token_records, tokenizer
 from tui.core.language.visible import json_bytes
-from tui.core.store import token_cache
 from tui.core.store.corpus import (
     InputError,
     Notes,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO
 
+from tui.core.disk.install import extra_command
 from tui.core.document.model import TYPED
 from tui.core.store.corpus import InputError, Notes
 from tui.core.store.dataset import Article
-from tui.core.store.install import extra_command
 
 
 def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tui.core.disk.article_file import Article, row_span
 from tui.core.document.canonical import bare_name
 from tui.core.document.model import TYPED, LabelSet, Span
 from tui.core.document.schema import ABOUT, SOURCE
 from tui.core.language.sentences import sentence_of, sentence_starts
-from tui.core.store.article_file import Article, row_span
 
 TODO = "to do"
 

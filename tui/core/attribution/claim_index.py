@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from tui.core.attribution.claim_board import ClaimRow, claim_rows
+from tui.core.disk.article_file import Article
 from tui.core.document.model import LabelSet
-from tui.core.store.article_file import Article
 
 CANONICAL = "canonical"
 

@@ -4,7 +4,7 @@ the articles, how many spans each analyst labels an hour, and which claims have 
 Shared by the stats screen, ``gloss stats --plot`` and ``gloss stats --format json``, and
 counted from an article's checked span rows, never from ``Span`` objects (150,000 of them
 cost more than reading the files). Each article is counted once into an
-:class:`ArticleCounts`, which ``tui/core/counts/tally.py`` keeps by file, so that counting again
+:class:`ArticleCounts`, which ``tui/core/store/tally.py`` keeps by file, so that counting again
 reads only the files that changed. No Textual, no Rich.
 """
 
@@ -19,11 +19,11 @@ from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
+from tui.core.disk.article_file import Article
 from tui.core.document.edits import cut
 from tui.core.document.model import STATUSES, LabelSet
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import SUGGEST_SOURCE
-from tui.core.store.article_file import Article
 
 TODO = "todo"
 HEAVY = 2  # an article with more than twice the median number of spans is unbalanced

@@ -3,6 +3,6 @@
 units a selection grows through, and the save queue that takes every edit to the disk
 in order, off the frame (``save_queue``, ``session``).
 
-May import: tui.core.language, tui.core.document, tui.core.store, tui.core.attribution,
-tui.core.counts, tui.core.train, tui.core.suggest.
+May import: tui.core.language, tui.core.document, tui.core.disk, tui.core.attribution,
+tui.core.counts, tui.core.store, tui.core.train, tui.core.suggest.
 """

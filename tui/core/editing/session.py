@@ -22,15 +22,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from tui.core.attribution.claim_cache import cached_articles
 from tui.core.attribution.claim_index import ClaimIndex
-from tui.core.counts.tally import Tally
+from tui.core.disk.article_file import Article
 from tui.core.document.edits import Edit
 from tui.core.document.model import GlossError, LabelSet
 from tui.core.editing.article_model import ArticleModel, ModelRegistry
 from tui.core.editing.save_queue import SaveQueue, at_once
-from tui.core.store.article_file import Article
+from tui.core.store.claim_cache import cached_articles
 from tui.core.store.dataset import Dataset
+from tui.core.store.tally import Tally
 
 Run = Callable[[Callable[[], None]], None]  # runs a function: now, on the UI, in a thread
 IndexWatcher = Callable[[list[str]], None]  # given the library's order once it is read

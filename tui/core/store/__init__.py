@@ -1,7 +1,9 @@
-"""Store: the dataset on disk. Reading files someone gave us, crash-safe writes and
-locks (``files``, ``storage``), one commit of several files across any crash
-(``commit``), an article file's tables, the ``Dataset`` API, imports all or nothing
-(``bulk``, ``corpus``), caches, exports' selection and outputs that never clobber.
+"""Store: the dataset. The ``Dataset`` API over its article files, imports all or
+nothing (``bulk``, ``corpus``), the index of what every article holds, kept by the
+writers (``article_index``, ``index_columns``), what the library, the stats and the
+claims board read from it (``library_rows``, ``tally``, ``claim_cache``, ``claim_spool``),
+the sample articles and what an export selects.
 
-May import: tui.core.language, tui.core.document.
+May import: tui.core.language, tui.core.document, tui.core.disk, tui.core.attribution,
+tui.core.counts.
 """

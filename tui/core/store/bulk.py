@@ -31,12 +31,11 @@ from typing import Any, Protocol
 
 import orjson
 
-from tui.core.document.model import LabelSet
-from tui.core.store import failpoints, token_cache
-from tui.core.store.article_file import Item, merge, new_tables, read_article
-from tui.core.store.commit import Commit, check_staged
-from tui.core.store.files import Missing, NotReadable, open_regular
-from tui.core.store.storage import (
+from tui.core.disk import failpoints, token_cache
+from tui.core.disk.article_file import Item, merge, new_tables, read_article
+from tui.core.disk.commit import Commit, check_staged
+from tui.core.disk.files import Missing, NotReadable, open_regular
+from tui.core.disk.storage import (
     CorruptFileError,
     StorageError,
     discard,
@@ -46,6 +45,8 @@ from tui.core.store.storage import (
     signature,
     stage,
 )
+from tui.core.document.model import LabelSet
+from tui.core.store.article_index import ArticleIndex, entry
 
 
 class Target(Protocol):
@@ -53,6 +54,7 @@ class Target(Protocol):
 
     folder: Path
     labels: LabelSet
+    index: ArticleIndex
 
     def path(self, doc_id: str) -> Path: ...
     def token(self) -> str: ...
@@ -94,6 +96,7 @@ class BulkImport:
         # file it was merged from (None: a new article)
         self.made: dict[str, Signature] = {}
         self.basis: dict[str, Signature | None] = {}
+        self.rows: dict[str, tuple[int, dict[str, Any]]] = {}  # index rows: added, columns
 
     def run(self) -> list[tuple[bool, int]]:
         # The import makes no reference cycles, and the collector's passes over the
@@ -131,7 +134,8 @@ class BulkImport:
                 tables = new_tables(document)
                 added, _ = merge(tables, spans, relations, self.statuses.get(doc_id, ()),
                                  self.replace_statuses)
-                self._stage(change, f"{folder}/{doc_id}.json", orjson.dumps(tables), None)
+                self._stage(change, f"{folder}/{doc_id}.json", orjson.dumps(tables), None,
+                            tables)
                 self.results[doc_id] = (True, added)
             for doc_id, (temp, made, added) in (self.staged.temps.items() if self.staged
                                                  else ()):
@@ -155,16 +159,23 @@ class BulkImport:
             raise
         if labels is not None:
             dataset.labels = labels
+        dataset.index.record_made([(doc_id, self.made[doc_id], *self.rows[doc_id])
+                                   for doc_id in self.basis if doc_id in self.rows],
+                                  dataset.labels)
         if self.keep_tokens:
             self._keep_tokens(new)
         return [self.results[doc_id] for doc_id in self.order]
 
-    def _stage(self, change: Commit, path: str, payload: bytes, basis: Signature | None
-               ) -> None:
+    def _stage(self, change: Commit, path: str, payload: bytes, basis: Signature | None,
+               tables: dict[str, Any]) -> None:
         doc_id = path.rpartition("/")[2][:-5]
         temp, made = stage(path, payload, fsync=False, token=change.token)
         change.add(f"{doc_id}.json", temp)
         self.made[doc_id], self.basis[doc_id] = made, basis
+        # its row of the index, kept once the commit is in place (a renamed file keeps
+        # its signature): worked out now, while the tables are at hand, and small
+        article = read_article(Path(path), tables)
+        self.rows[doc_id] = (article.added, entry(article, self.dataset.labels))
 
     def _merge(self, change: Commit, doc_id: str) -> None:
         """Merge this import's item into the article's file as it is now; stage the
@@ -180,7 +191,7 @@ class BulkImport:
                               self.replace_statuses)
         self.results[doc_id] = (basis is None, added)
         if basis is None or added or linked:
-            self._stage(change, str(path), orjson.dumps(tables), basis)
+            self._stage(change, str(path), orjson.dumps(tables), basis, tables)
 
     def _settle(self, change: Commit) -> None:
         """Under the dataset's lock, before the commit: an article someone saved since it

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import orjson
 
+from tui.core.disk.files import NotReadable, open_binary, read_bytes, reason
 from tui.core.document.depth import TOO_DEEP, deeper_than, json_problem
 from tui.core.document.model import (
     ORIGINS,
@@ -36,7 +37,6 @@ from tui.core.document.model import (
 )
 from tui.core.language.text import is_grapheme_boundary, normalise, normalise_body
 from tui.core.store.dataset import Dataset, ImportResult
-from tui.core.store.files import NotReadable, open_binary, read_bytes, reason
 
 TEXT_SUFFIXES = (".txt", ".md")
 

@@ -28,31 +28,16 @@ from typing import Any
 
 import orjson
 
-from tui.core.document import rejections
-from tui.core.document.edits import Step
-from tui.core.document.model import (
-    REVIEWER,
-    STATUSES,
-    Document,
-    GlossError,
-    LabelSet,
-    Relation,
-    Span,
-    now,
-)
-from tui.core.document.span_match import article_agreement
-from tui.core.document.suggestion import Suggestion
-from tui.core.store import commit, failpoints, token_cache
-from tui.core.store.article_file import (
+from tui.core.disk import commit, failpoints, token_cache
+from tui.core.disk.article_file import (
     Article,
     Item,
     find_key,
     next_key,
     read_article,
 )
-from tui.core.store.bulk import BulkImport, Staged
-from tui.core.store.files import Missing
-from tui.core.store.storage import (
+from tui.core.disk.files import Missing
+from tui.core.disk.storage import (
     LOCK_TIMEOUT_S,
     CorruptFileError,
     StorageError,
@@ -68,7 +53,23 @@ from tui.core.store.storage import (
     stage,
     write_reason,
 )
-from tui.core.store.tables import ArticleTables
+from tui.core.disk.tables import ArticleTables
+from tui.core.document import rejections
+from tui.core.document.edits import Step
+from tui.core.document.model import (
+    REVIEWER,
+    STATUSES,
+    Document,
+    GlossError,
+    LabelSet,
+    Relation,
+    Span,
+    now,
+)
+from tui.core.document.suggestion import Suggestion
+from tui.core.store.article_index import ArticleIndex
+from tui.core.store.bulk import BulkImport, Staged
+from tui.core.store.library_rows import ArticleSummary, summary
 
 __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 
@@ -76,23 +77,6 @@ ARTICLE_FILE = re.compile(r"^[0-9a-f]{16}\.json$")
 LABELS_FILE = "labels.json"
 PATTERNS_FILE = "patterns.jsonl"  # the pattern file given last (suggest/patterns.py)
 COMMIT_TIMEOUT_S = 120.0  # a commit waits this long for another one (saying so)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
-    """One row of the library: what the analyst needs to pick an article; for a team, who
-    has marked it done, who reviewed it and how far its first two analysts agree."""
-
-    id: str
-    title: str
-    length: int
-    spans: int  # its spans; for a team's article, this analyst's (or the reviewer's) only
-    status: str
-    analysts: tuple[str, ...] = ()  # with a span or a status here, by name
-    done_by: tuple[str, ...] = ()
-    reviewed_by: tuple[str, ...] = ()
-    agreement: float | None = None  # span F1, overlapping (see agreement.article_agreement)
-    every: int = 0  # the spans of every analyst
 
 
 @dataclass(slots=True)
@@ -130,6 +114,9 @@ class Dataset:
         # The tables this process last wrote, with the file's signature then (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
         self.labels = self.read_labels()
+        # What every article holds, kept as this process saves (article_index.py)
+        self.index = ArticleIndex(self.folder, write=not read_only)
+        weakref.finalize(self, self.index.close)
 
     @classmethod
     def existing(cls, folder: Path | str, annotator: str) -> Dataset:
@@ -150,6 +137,14 @@ class Dataset:
         """The signature of the file ``article`` reads for ``doc_id`` (the caches' key)."""
         name = f"{doc_id}.json"
         return signature(self._prefix + self._pending.get(name, name))
+
+    def stat(self, doc_id: str) -> os.stat_result | None:
+        """The file ``article`` reads for ``doc_id``, as ``os.stat`` sees it (None: gone)."""
+        name = f"{doc_id}.json"
+        try:
+            return os.stat(self._prefix + self._pending.get(name, name))
+        except OSError:
+            return None
 
     def _source(self, name: str) -> Path:
         """Where a reader reads the file ``name``: itself, or the temp file a commit cut
@@ -280,17 +275,21 @@ class Dataset:
             raise GlossError(f"no article {doc_id} in {self.folder}")
         return read_article(path, data)
 
-    def articles(self) -> Iterator[Article | CorruptFileError]:
-        """Every article in the order it was added; a broken file is yielded as its error."""
-        found: list[Article | CorruptFileError] = []
-        for doc_id in self.ids():
+    def articles(self, wanted: set[str] | None = None
+                 ) -> Iterator[Article | CorruptFileError]:
+        """Every article (of ``wanted``) in the order it was added, read one at a time (the
+        order is the index's); a broken file is yielded as its error, first."""
+        scan = self.index.scan(self, None)
+        order = [found.id for found in scan if wanted is None or found.id in wanted]
+        for problem in scan.problems:
+            yield CorruptFileError(problem)
+        for doc_id in order:
             try:
-                found.append(self.article(doc_id))
-            except CorruptFileError as exc:
-                found.append(exc)
+                yield self.article(doc_id)
+            except CorruptFileError as exc:  # broken since the index was read
+                yield exc
             except GlossError:
                 continue  # removed since the folder was listed
-        yield from sorted(found, key=_added_order)
 
     def readable(self, problems: list[str]) -> Iterator[Article]:
         """Every article that can be read, in order; each broken file's one-line error is
@@ -301,14 +300,33 @@ class Dataset:
             else:
                 yield item
 
+    def some(self, wanted: set[str], problems: list[str]) -> Iterator[Article]:
+        """The articles of ``wanted`` that can be read, in the library's order, one at a
+        time; a broken file's one-line error goes to ``problems``."""
+        for item in self.articles(wanted):
+            if isinstance(item, CorruptFileError):
+                problems.append(str(item))
+            else:
+                yield item
+
     def summaries(self, reviewer: str = REVIEWER, pair: tuple[str, ...] = ()
                   ) -> tuple[list[ArticleSummary], list[str]]:
         """The library's rows, and one line for each article file that cannot be read.
         The agreement is between ``pair``'s two analysts, else each article's first two
-        by name, ``reviewer`` and whoever marked it reviewed left out."""
+        by name, ``reviewer`` and whoever marked it reviewed left out. The rows are the
+        index's (no article file is read but those changed since their row was kept),
+        unless another reviewer or pair asks for agreements the index does not hold."""
         problems: list[str] = []
-        return [summary(a, self.annotator, reviewer, pair) for a in self.readable(problems)
-                ], problems
+        if reviewer != REVIEWER or pair:
+            return [summary(a, self.annotator, reviewer, pair)
+                    for a in self.readable(problems)], problems
+        scan = self.index.scan(self, "summary")
+        who = self.annotator
+        rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
+                               r.status.get(who, "todo"), tuple(r.analysts),
+                               tuple(r.done_by), tuple(r.reviewed_by), r.agreement, r.every)
+                for found in scan if (r := found.payload)]
+        return rows, scan.problems
 
     def document(self, doc_id: str) -> Document:
         if doc_id not in self._texts:
@@ -478,6 +496,10 @@ class Dataset:
                 raise StorageError(f"{path}: not saved: {write_reason(exc)}") from exc
             fsync_folder(self.folder)
             failpoints.point("saved")
+            # the save is on disk: now its row of the index, still under the article's
+            # lock so that two writers' rows land in the order of their files (a kill
+            # here leaves the row stale: read again by the next reader)
+            self.index.record_tables(doc_id, made, path, tables, self.labels)
             self._parsed[doc_id] = (made, tables)
             while len(self._parsed) > 4:
                 self._parsed.pop(next(iter(self._parsed)))
@@ -489,27 +511,3 @@ class Dataset:
                 yield held
         except Missing:
             raise GlossError(f"no article {doc_id} in {self.folder}") from None
-
-
-def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
-            pair: tuple[str, ...] = ()) -> ArticleSummary:
-    """The library's row of ``article`` for ``analyst``."""
-    document, rows, status = article.document, article.span_rows, article.status
-    analysts = tuple(sorted({row["annotator"] for row in rows} | status.keys()))
-    reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
-    if len(analysts) < 2:
-        return ArticleSummary(document.id, document.title, len(document.text), len(rows),
-                              status.get(analyst, "todo"), analysts, reviewed,
-                              every=len(rows))
-    done = tuple(who for who in analysts if status.get(who) == "done")
-    compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
-    mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
-    return ArticleSummary(document.id, document.title, len(document.text), mine,
-                          status.get(analyst, "todo"), analysts, done, reviewed,
-                          article_agreement(rows, status, compared), len(rows))
-
-
-def _added_order(item: Article | CorruptFileError) -> tuple[int, str]:
-    if isinstance(item, CorruptFileError):
-        return (0, str(item))
-    return (item.added, item.document.id)

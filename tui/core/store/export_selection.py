@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from tui.core.disk.article_file import Article
 from tui.core.document.model import GlossError
-from tui.core.store.article_file import Article
 from tui.core.store.corpus import Notes
 
 FINISHED = ("done", "reviewed")

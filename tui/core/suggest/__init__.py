@@ -5,6 +5,6 @@ This room owns the finders (names the dataset has seen, pattern files, claims on
 reporting cues, a model) and their one entry point (``finders.py``); what a suggestion is
 and what an analyst rejected are data of ``tui.core.document``.
 
-May import: tui.core.language, tui.core.document, tui.core.store,
-tui.core.attribution, tui.core.train.
+May import: tui.core.language, tui.core.document, tui.core.disk,
+tui.core.attribution, tui.core.counts, tui.core.store, tui.core.train.
 """

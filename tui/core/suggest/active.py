@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tui.core.store.article_file import Article
+from tui.core.disk.article_file import Article
 
 SAMPLE = 3000  # characters of an article the model reads to say how sure it is
 POOL = 500  # articles still to do it weighs, the first in the dataset's order

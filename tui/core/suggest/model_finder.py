@@ -68,7 +68,7 @@ class ModelFinder:
         try:
             import spacy
         except ImportError as exc:
-            from tui.core.store.install import extra_command
+            from tui.core.disk.install import extra_command
 
             raise ModelError(f"{folder}: a model needs spaCy: {extra_command('spacy')}"
                              ) from exc

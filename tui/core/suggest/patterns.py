@@ -30,10 +30,10 @@ from typing import Any
 
 import orjson
 
+from tui.core.disk.install import extra_command
 from tui.core.document.model import label_problem
 from tui.core.language.text import normalise
 from tui.core.store.corpus import InputError, json_type, read_input, short
-from tui.core.store.install import extra_command
 
 MAX_TOKENS = 64  # tokens in one match, and repeats one {n,m} may ask for
 # optional repeats of one token ({n,m}: m - n): spaCy's matcher slows down fourfold for

@@ -15,15 +15,15 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
 
 from tui.core.attribution.claims import same_source
+from tui.core.disk.article_file import Article
 from tui.core.document.model import Span
 from tui.core.document.schema import SOURCE
 from tui.core.document.span_match import Extent, matches
-from tui.core.store.article_file import Article
 
 OUTSIDE = "O"
 ALL = "(all)"
@@ -75,74 +75,102 @@ def analysts_of(articles: Iterable[Article]) -> list[str]:
 
 
 def compared(articles: Iterable[Article], analysts: Sequence[str], every: bool = False
-             ) -> list[Article]:
-    """The articles to compare: those every analyst marked done (``every``: all)."""
-    return [a for a in articles
-            if every or all(a.status.get(who) == "done" for who in analysts)]
+             ) -> Iterator[Article]:
+    """The articles to compare, as they come: those every analyst marked done (``every``:
+    all)."""
+    return (a for a in articles
+            if every or all(a.status.get(who) == "done" for who in analysts))
 
 
 # One analyst's span in the figures: (article index, start, end, label)
 
 
-def agree(articles: Sequence[Article], analysts: Sequence[str], labels: Sequence[str],
+def agree(articles: Iterable[Article], analysts: Sequence[str], labels: Sequence[str],
           claim: str = "CLAIM") -> Report:
     """The figures of ``analysts`` over ``articles``, overall and per pair, per label.
 
-    From the articles' checked span rows, never a Span object each (120,000 of them at
-    2,000 articles x 2 analysts x 30 spans). Kappa and alpha need only how many tokens
-    have each tuple of codes (one code an analyst), so the tokens are counted by that tuple
-    once, and every label's figures come from those counts."""
-    report = Report(list(analysts), len(articles))
+    The articles are taken one at a time and only counts are kept of each (memory is
+    bounded by the largest article, not by the dataset), from the checked span rows,
+    never a Span object each. Kappa and alpha need only how many tokens have each tuple
+    of codes (one code an analyst), so the tokens are counted by that tuple, and every
+    label's figures come from those counts."""
     codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
-    bounds = [token_bounds(a.document.text) for a in articles]
-    spans: dict[str, list[Extent]] = {who: [] for who in analysts}
-    for i, article in enumerate(articles):
+    pairs = list(combinations(analysts, 2))
+    units: Units = Counter()
+    tables: dict[tuple[str, str], Units] = {pair: Counter() for pair in pairs
+                                            if len(analysts) != 2}
+    counted: dict[str, Counter[str]] = {who: Counter() for who in analysts}
+    sides = {pair: _PairCounts() for pair in pairs}
+    n = 0
+    for article in articles:
+        n += 1
+        bounds = token_bounds(article.document.text)
+        spans: dict[str, list[Extent]] = {who: [] for who in analysts}
         for row in article.span_rows:
             side = spans.get(row["annotator"])
             if side is not None:
-                side.append((i, row["start"], row["end"], row["label"]))
-    seen: dict[str, list[bool]] = {}
-    values: dict[str, list[int]] = {}
-    for who in analysts:
-        seen[who] = [who in a.status for a in articles]
-        for i, _, _, _ in spans[who]:
-            seen[who][i] = True
-        values[who] = _token_codes(bounds, spans[who], seen[who], codes)
-    units = Counter(zip(*(values[who] for who in analysts), strict=True))
-    counted = {who: _per_label(spans[who]) for who in analysts}
+                side.append((0, row["start"], row["end"], row["label"]))
+        seen = {who: who in article.status or bool(spans[who]) for who in analysts}
+        values = {who: _token_codes([bounds], spans[who], [seen[who]], codes)
+                  for who in analysts}
+        units.update(zip(*(values[who] for who in analysts), strict=True))
+        for who in analysts:
+            counted[who].update(extent[3] for extent in spans[who])
+        for a, b in pairs:
+            if (a, b) in tables:
+                tables[(a, b)].update(zip(values[a], values[b], strict=True))
+            if seen[a] and seen[b]:
+                sides[(a, b)].add(article, spans[a], spans[b], a, b, claim)
+    report = Report(list(analysts), n)
     for label in [ALL, *labels]:
         report.overall[label] = Scores(
             alpha=_alpha(_as_label(units, label, codes)),
             spans=tuple(_count_of(counted[who], label) for who in analysts))
-    for a, b in combinations(analysts, 2):
-        both = [x and y for x, y in zip(seen[a], seen[b], strict=True)]
+    for (a, b), side in sides.items():
         # a token of an article one of them did not see is missing (-1) and left out
-        table = units if len(analysts) == 2 else Counter(zip(values[a], values[b],
-                                                              strict=True))
-        left = [s for s in spans[a] if both[s[0]]]
-        right = [s for s in spans[b] if both[s[0]]]
-        exact, overlap = matches(left, right)
-        in_left, in_right = _per_label(left), _per_label(right)
+        table = tables.get((a, b), units)
         by_label = {}
         for label in [ALL, *labels]:
-            n_left, n_right = _count_of(in_left, label), _count_of(in_right, label)
+            n_left, n_right = _count_of(side.left, label), _count_of(side.right, label)
             total = n_left + n_right
             by_label[label] = Scores(
-                exact_f1=2 * _count_of(exact, label) / total if total else None,
-                overlap_f1=2 * _count_of(overlap, label) / total if total else None,
+                exact_f1=2 * _count_of(side.exact, label) / total if total else None,
+                overlap_f1=2 * _count_of(side.overlap, label) / total if total else None,
                 kappa=_kappa(_as_label(table, label, codes)),
                 spans=(n_left, n_right))
         report.pairs[(a, b)] = by_label
-        # a claim in an article without SOURCE links agrees (no source on either side): only
-        # the linked articles are looked at claim by claim
-        linked = {i for i, yes in enumerate(both)
-                  if yes and any(r.label == SOURCE for r in articles[i].relations)}
-        agreed, claims = source_agreement([articles[i] for i in sorted(linked)], a, b, claim)
-        common = {s[:3] for s in left if s[3] == claim} & {s[:3] for s in right
-                                                           if s[3] == claim}
-        unlinked = sum(1 for extent in common if extent[0] not in linked)
-        report.sources[(a, b)] = (agreed + unlinked, claims + unlinked)
+        report.sources[(a, b)] = (side.agreed, side.claims)
     return report
+
+
+@dataclass
+class _PairCounts:
+    """What two analysts' spans in the articles both saw add up to, article by article."""
+
+    left: Counter[str] = field(default_factory=Counter)
+    right: Counter[str] = field(default_factory=Counter)
+    exact: Counter[str] = field(default_factory=Counter)
+    overlap: Counter[str] = field(default_factory=Counter)
+    agreed: int = 0
+    claims: int = 0
+
+    def add(self, article: Article, left: list[Extent], right: list[Extent], a: str,
+            b: str, claim: str) -> None:
+        exact, overlap = matches(left, right)
+        self.exact.update(exact)
+        self.overlap.update(overlap)
+        self.left.update(extent[3] for extent in left)
+        self.right.update(extent[3] for extent in right)
+        # a claim in an article without SOURCE links agrees (no source on either side):
+        # only the linked articles are looked at claim by claim
+        if any(r.label == SOURCE for r in article.relations):
+            agreed, claims = source_agreement([article], a, b, claim)
+        else:
+            common = {s[:3] for s in left if s[3] == claim} & {s[:3] for s in right
+                                                               if s[3] == claim}
+            agreed = claims = len(common)
+        self.agreed += agreed
+        self.claims += claims
 
 
 def _per_label(extents: list[Extent]) -> dict[str, int]:

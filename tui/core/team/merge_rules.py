@@ -28,9 +28,9 @@ from typing import Any
 
 import orjson
 
+from tui.core.disk.article_file import merge
 from tui.core.document import rejections
 from tui.core.document.model import GlossError, Label, LabelSet, Relation
-from tui.core.store.article_file import merge
 
 Tables = dict[str, Any]
 

@@ -29,12 +29,12 @@ from typing import Any, Protocol
 
 import orjson
 
+from tui.core.disk.article_file import Item, merge, new_tables, read_article
+from tui.core.disk.commit import remove_temps
+from tui.core.disk.storage import CorruptFileError, StorageError, discard, read_json, stage
 from tui.core.document.model import GlossError
-from tui.core.store.article_file import Item, merge, new_tables, read_article
 from tui.core.store.bulk import Staged, listed_names
-from tui.core.store.commit import remove_temps
 from tui.core.store.dataset import Dataset
-from tui.core.store.storage import CorruptFileError, StorageError, discard, read_json, stage
 
 # Below this many new articles a second process costs more than it saves.
 PARALLEL_FROM = 400

@@ -7,6 +7,6 @@ loop and scores the held-out split; ``links.py`` is the SOURCE / ABOUT scorer an
 figures; ``store.py`` writes the model and its card where a reader never sees half of it.
 Only ``pipeline.py``, ``run.py`` and the finder import spaCy, and only when called.
 
-May import: tui.core.language, tui.core.document, tui.core.store,
-tui.core.attribution.
+May import: tui.core.language, tui.core.document, tui.core.disk,
+tui.core.attribution, tui.core.counts, tui.core.store.
 """

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from tui.core.store.install import distribution
+from tui.core.disk.install import distribution
 from tui.core.train.examples import Example, Which
 from tui.core.train.links import Figures
 from tui.core.train.pipeline import Plan

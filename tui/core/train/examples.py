@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tui.core.disk.article_file import Article
 from tui.core.document.model import Relation, Span
-from tui.core.store.article_file import Article
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
+from tui.core.disk.storage import fsync_folder, write_atomic
 from tui.core.document.model import GlossError
-from tui.core.store.storage import fsync_folder, write_atomic
 
 MODELS = "models"
 CARD = "card.json"

@@ -18,10 +18,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NoReturn
 
+from tui.core.disk.storage import CorruptFileError
 from tui.core.document import rejections
 from tui.core.document.depth import TOO_DEEP, deeper_than
 from tui.core.document.model import STATUSES, TYPED, Document, Relation, Span
-from tui.core.store.storage import CorruptFileError
 
 _SPAN_TEXT_FIELDS = ("label", "text", "annotator", "id")
 _SPAN_OPTIONAL_TEXT_FIELDS = ("source", "created", "updated", "origin")

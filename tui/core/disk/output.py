@@ -39,8 +39,8 @@ from typing import IO
 
 import orjson
 
+from tui.core.disk.files import NotReadable, read_bytes, reason
 from tui.core.document.model import GlossError
-from tui.core.store.files import NotReadable, read_bytes, reason
 
 MANIFEST = ".gloss-export"
 

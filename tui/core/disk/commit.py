@@ -46,9 +46,9 @@ from pathlib import Path
 
 import orjson
 
-from tui.core.store import failpoints
-from tui.core.store.files import Missing, NotReadable, read_bytes
-from tui.core.store.storage import (
+from tui.core.disk import failpoints
+from tui.core.disk.files import Missing, NotReadable, read_bytes
+from tui.core.disk.storage import (
     FILE_MODE,
     LOCK_TIMEOUT_S,
     TEMP_SUFFIX,
@@ -323,7 +323,7 @@ def _remove_old(folder: Path, names: list[str], age: float) -> None:
 
 
 def _tidy_caches(folder: Path, names: list[str]) -> None:
-    """A cache's temp files (written whole by the app, no owner: see cache_file.py)."""
+    """A cache's temp files (written whole, no owner; the index is SQLite's own)."""
     if ".cache" not in names:
         return
     cache = folder / ".cache"

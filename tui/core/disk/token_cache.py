@@ -44,9 +44,9 @@ from typing import Any
 
 import orjson
 
+from tui.core.disk.files import NotReadable, open_regular
+from tui.core.disk.storage import FILE_MODE
 from tui.core.language.export_tokens import code_version, expected_name, token_records, tokenizer
-from tui.core.store.files import NotReadable, open_regular
-from tui.core.store.storage import FILE_MODE
 
 FOLDER = ".tokens"
 SUFFIX = ".tokens"

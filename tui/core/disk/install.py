@@ -47,7 +47,7 @@ def extra_requirements(extra: str) -> list[str]:
 
 def _editable_source() -> str | None:
     """The source folder when Gloss runs from a checkout (``pip install -e .``), else None."""
-    root = Path(__file__).resolve().parents[3]  # tui/core/store/install.py: the checkout
+    root = Path(__file__).resolve().parents[3]  # tui/core/disk/install.py: the checkout
     if (root / "pyproject.toml").is_file() and "site-packages" not in root.parts:
         return root.as_posix()
     return None

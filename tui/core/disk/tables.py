@@ -23,9 +23,9 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
+from tui.core.disk.article_file import next_key, span_key
 from tui.core.document.edits import LinkChange, Step
 from tui.core.document.model import GlossError, Relation, Span
-from tui.core.store.article_file import next_key, span_key
 
 _ID = itemgetter("id")
 _KEY = itemgetter("start", "end", "label", "annotator")  # a checked row has them all

@@ -35,8 +35,8 @@ from typing import Any
 import orjson
 from tinydb import Storage
 
+from tui.core.disk.files import Missing, NotReadable, read_bytes, reason
 from tui.core.document.model import GlossError
-from tui.core.store.files import Missing, NotReadable, read_bytes, reason
 
 TEMP_SUFFIX = ".tmp"
 LOCK_TIMEOUT_S = 10.0

@@ -1,0 +1,253 @@
+"""Scale benchmark (issue 19): the commands and the library's rows on a large dataset, each
+in a process of its own, its time and its peak memory (max RSS), before and after.
+
+    python bench/scale.py [--articles N] [--root DIR] [--before TREE] [--repeat N]
+
+Builds (once, kept under ``--root``) a dataset of N articles (default 20,000) of about
+2 KB, two analysts with 15 spans each (30 an article: 3 million spans at 100,000), a claim
+with its SOURCE link each, half of the articles done by both; and one article of 20 MB.
+Each figure runs the code of this tree ("after") and, with ``--before TREE`` (a checkout
+of the code to compare, e.g. ``git archive main | tar -x -C /tmp/before``), that tree's
+("before") with the same interpreter. "after" is measured with the index as the writers
+leave it, and "after, cold" with the index removed (a read-only command then reads every
+file and writes nothing). Prints min / median / max of the wall time and the largest
+peak RSS; asserts nothing. Files are read from the page cache (a second start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.store import WORDS
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.dataset import Dataset
+
+ANALYSTS = ("alice", "bob")
+SPANS = 15  # an analyst's, an article
+CHUNK = 2000  # articles a commit
+
+
+def make_item(rng: random.Random, n: int) -> tuple[Document, list[Span], list[Relation],
+                                                   list[dict[str, str]]]:
+    words = [rng.choice(WORDS) for _ in range(300)]
+    text = f"Article {n}: " + " ".join(words)
+    document = Document.from_text(text, {"title": f"Article {n}", "date": "2026-03-02"})
+    gaps = [i + 1 for i, ch in enumerate(text) if ch == " "]
+    spans: list[Span] = []
+    links: list[Relation] = []
+    for who in ANALYSTS:
+        mine = []
+        for start in sorted(rng.sample(gaps, SPANS)):
+            end = text.find(" ", start)
+            end = end if end > 0 else len(text)
+            label = ("ACTOR", "CLAIM", "LOCATION")[len(mine) % 3]
+            mine.append(Span.new(text, start, end, label, who))
+        spans += mine
+        links.append(Relation(mine[1].id, mine[0].id, "SOURCE", who))
+    done = [{"annotator": who, "status": "done", "updated": "2026-03-02T08:00:00+00:00"}
+            for who in ANALYSTS] if n % 2 == 0 else []
+    return document, spans, links, done
+
+
+def build(folder: Path, articles: int) -> None:
+    if (folder / "built").is_file():
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    dataset = Dataset(folder, "alice")
+    rng = random.Random(19)
+    started = time.perf_counter()
+    for first in range(0, articles, CHUNK):
+        items = [make_item(rng, n) for n in range(first, min(first + CHUNK, articles))]
+        dataset.add_articles([(d, s, r) for d, s, r, _ in items], keep_tokens=False,
+                             statuses={d.id: done for d, _, _, done in items if done})
+        print(f"  built {min(first + CHUNK, articles):,} articles "
+              f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    (folder / "built").write_text(str(articles))
+
+
+def build_big(folder: Path) -> None:
+    """One article of about 20 MB with 2,000 spans."""
+    if (folder / "built").is_file():
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    rng = random.Random(20)
+    text = " ".join(rng.choice(WORDS) for _ in range(2_600_000))[:20_000_000]
+    gaps = [m.start() + 1 for m in re.finditer(" ", text[:19_000_000])]
+    spans = []
+    for start in sorted(rng.sample(gaps, 2000)):
+        end = text.find(" ", start)
+        spans.append(Span.new(text, start, end, "ACTOR", "alice"))
+    Dataset(folder, "alice").add_articles([(Document.from_text(text), spans, [])],
+                                          keep_tokens=False)
+    (folder / "built").write_text("1")
+
+
+PEAK = re.compile(rb"Maximum resident set size \(kbytes\): (\d+)")
+
+
+def run(tree: Path, args: list[str], cold: Path | None = None) -> tuple[float, int]:
+    """One process of ``python args`` with ``tree``'s code: (seconds, peak RSS in MB)."""
+    away = None
+    if cold is not None:  # the index moved aside for this run, put back after it
+        away = cold.parent / f"{cold.name}.index-away"
+        (cold / ".cache").rename(away)
+    try:
+        start = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-v", sys.executable, *args], cwd="/tmp",
+                              env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
+                                   "GLOSS_ANNOTATOR": "alice", "HOME": "/tmp"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              check=False)
+        took = time.perf_counter() - start
+    finally:
+        if away is not None:
+            away.rename(cold / ".cache")
+    found = PEAK.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        tail = done.stderr.decode(errors="replace")[-600:]
+        raise SystemExit(f"{args} failed ({done.returncode}):\n{tail}")
+    return took, int(found.group(1)) // 1024
+
+
+ROWS = ("from tui.core.store.dataset import Dataset; import sys; "
+        "Dataset.existing(sys.argv[1], 'alice').summaries()")
+APP = """
+import asyncio, resource, sys
+sys.path.insert(0, sys.argv[2])
+from bench.library import first_frame_and_keys
+from pathlib import Path
+first, keys = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 6))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(first, *keys, peak, file=sys.stderr)
+"""
+SAVE = """
+import sys, time
+from tui.core.store.dataset import Dataset
+from tui.core.document.model import Span
+d = Dataset(sys.argv[1], 'alice')
+doc = d.ids()[0]
+text = d.document(doc).text
+times = []
+for n in range(5):
+    span = Span.new(text, 100 + 10 * n, 104 + 10 * n, 'LOCATION', 'alice')
+    start = time.perf_counter()
+    d.save_span(doc, span)
+    times.append(time.perf_counter() - start)
+print('SAVES', *times, file=sys.stderr)
+"""
+
+
+def commands(folder: Path, out: Path) -> dict[str, list[str]]:
+    db = str(folder)
+    return {
+        "gloss stats": ["-m", "tui", "stats", "--db", db, "--format", "json"],
+        "gloss claims (csv)": ["-m", "tui", "claims", "--db", db, "--format", "csv"],
+        "gloss agree (2 analysts)": ["-m", "tui", "agree", "--db", db, "--format", "json"],
+        "gloss export jsonl": ["-m", "tui", "export", "--db", db, "-o", str(out)],
+        "library rows (Dataset.summaries)": ["-c", ROWS, db],
+    }
+
+
+SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
+         "gloss agree (2 analysts)": "agree", "gloss export jsonl": "export",
+         "library rows (Dataset.summaries)": "rows"}
+
+
+def figures(name: str, runs: list[tuple[float, int]], extra: str = "") -> str:
+    times = sorted(t for t, _ in runs)
+    return (f"| {name} | {times[0]:.2f} / {statistics.median(times):.2f} / {times[-1]:.2f} s"
+            f" | {max(m for _, m in runs)} MB |{extra}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--root", type=Path, default=Path("/work/benchdata/scale"))
+    parser.add_argument("--before", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before-repeat", type=int, default=None,
+                        help="runs of the before code and of the cold index (default:"
+                        " --repeat)")
+    parser.add_argument("--skip", default="", help="commands left out, comma separated"
+                        " (stats, claims, agree, export, rows, big)")
+    parser.add_argument("--app", action="store_true", help="also the app's first frame")
+    args = parser.parse_args()
+    folder = args.root / f"articles-{args.articles}"
+    big = args.root / "big-20mb"
+    print(f"building {folder} ...", file=sys.stderr)
+    build(folder, args.articles)
+    build_big(big)
+    out = args.root / "export.jsonl"
+    trees = [("after", ROOT, None), ("after, cold index", ROOT, folder)]
+    if args.before is not None:
+        trees.insert(0, ("before", args.before, None))
+    spans = 2 * SPANS * args.articles
+    print(f"\n{args.articles:,} articles, {spans:,} spans; min / median / max of"
+          f" {args.repeat}, peak RSS\n")
+    print("| command | code | time | peak memory | note |\n|---|---|---|---|---|")
+    skip = set(filter(None, args.skip.split(",")))
+    for name, argv in commands(folder, out).items():
+        if SHORT[name] in skip:
+            continue
+        for label, tree, cold in trees:
+            repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
+            runs = [run(tree, argv, cold) for _ in range(repeat)]
+            note = ""
+            if name == "gloss export jsonl":
+                rate = spans / statistics.median(t for t, _ in runs)
+                note = f" {rate:,.0f} spans/s |"
+            print(figures(f"{name} | {label}", runs, note or " |"), flush=True)
+    if args.app:
+        for label, tree, _ in [t for t in trees if t[2] is None]:
+            runs = []
+            keys: list[float] = []
+            for _ in range(args.repeat):
+                done = subprocess.run(
+                    [sys.executable, "-c", APP, str(folder), str(tree)], cwd="/tmp",
+                    env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+                    capture_output=True, check=False)
+                values = done.stderr.split()[-8:]
+                try:
+                    runs.append((float(values[0]), int(values[-1])))
+                    keys += [float(v) for v in values[1:-1]]
+                except (ValueError, IndexError):
+                    raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
+            print(figures(f"library first frame (app) | {label}", runs, " |"))
+            if keys:
+                print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "
+                      f"{statistics.median(keys) * 1000:.0f} / {max(keys) * 1000:.0f} ms"
+                      " | | |")
+    if "big" in skip:
+        return
+    print("\none article of 20 MB, 2,000 spans\n")
+    print("| what | code | time | peak memory | note |\n|---|---|---|---|---|")
+    for label, tree, _ in trees:
+        if label == "after, cold index":
+            continue
+        runs = [run(tree, ["-m", "tui", "export", "--db", str(big), "-o", str(out)])
+                for _ in range(args.repeat)]
+        print(figures(f"gloss export jsonl | {label}", runs, " |"))
+        done = subprocess.run([sys.executable, "-c", SAVE, str(big)], cwd="/tmp",
+                              env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+                              capture_output=True, check=False)
+        line = next((x for x in done.stderr.decode().splitlines() if x.startswith("SAVES")),
+                    "")
+        saves = sorted(float(v) * 1000 for v in line.split()[1:])
+        if saves:
+            print(f"| one save | {label} | {saves[0]:.0f} / {statistics.median(saves):.0f} /"
+                  f" {saves[-1]:.0f} ms | | |")
+
+
+if __name__ == "__main__":
+    main()

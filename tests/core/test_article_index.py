@@ -1,0 +1,248 @@
+"""The dataset's index (.cache/index.sqlite): kept by the writers as they save and import,
+used only where a file's signature is the one in its row (a file changed behind its back
+is read again, and its row put right), corrected on the next opening after a writer is
+killed between its file and its row, never written by a read-only command; and the
+commands that read every article hold one article at a time, however many there are."""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.core.test_claim_cache import board_of
+from tests.core.test_claim_cache import from_files as board_from_files
+from tests.hostile.attack import snapshot
+from tui import formats
+from tui.claims_output import print_claims
+from tui.core.disk.article_file import Article
+from tui.core.document.model import Document, Relation, Span
+from tui.core.store.article_index import FOLDER, NAME, ArticleIndex
+from tui.core.store.claim_cache import cached_articles
+from tui.core.store.dataset import Dataset, summary
+from tui.core.store.tally import Tally
+from tui.core.team.agreement import agree, compared
+
+TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied."
+
+
+def build(folder: Path, count: int = 4) -> Dataset:
+    dataset = Dataset(folder, "alice")
+    items = []
+    for n in range(count):
+        text = f"Article {n}. {TEXT}"
+        spans = []
+        links = []
+        for who in ("alice", "bob"):
+            actor = Span.new(text, text.index("Putin"), text.index("Putin") + 5, "ACTOR", who)
+            claim = Span.new(text, text.index("Kyiv"), text.index(" in Riyadh"), "CLAIM", who)
+            spans += [actor, claim]
+            links.append(Relation(claim.id, actor.id, "SOURCE", who))
+        items.append((Document.from_text(text), spans, links))
+    dataset.add_articles(items, keep_tokens=False)
+    for doc_id in dataset.ids()[: count // 2]:
+        for who in ("alice", "bob"):
+            Dataset(folder, who).set_status(doc_id, "done")
+    return dataset
+
+
+@pytest.fixture
+def dataset(tmp_path) -> Dataset:
+    return build(tmp_path / "db")
+
+
+def index_rows(dataset: Dataset) -> dict[str, tuple[int, int, int]]:
+    with sqlite3.connect(dataset.folder / FOLDER / NAME) as db:
+        return {r[0]: (r[1], r[2], r[3]) for r in db.execute(
+            "SELECT id, ino, mtime, size FROM articles")}
+
+
+def reading(monkeypatch) -> list[str]:
+    """The ids of the article files read from now on."""
+    read: list[str] = []
+    article = Dataset.article
+    monkeypatch.setattr(Dataset, "article", lambda self, i: read.append(i) or article(self, i))
+    return read
+
+
+def from_files(dataset: Dataset) -> list:
+    return [summary(a, dataset.annotator) for a in dataset.readable([])]
+
+
+def test_every_save_and_import_keeps_its_row_and_the_library_reads_no_file(
+        dataset, monkeypatch):
+    doc_id = dataset.ids()[0]
+    dataset.new_span(doc_id, 0, 7, "LOCATION")
+    dataset.set_status(doc_id, "skipped")
+    assert index_rows(dataset) == {i: dataset.stamp(i) for i in dataset.ids()}
+    read = reading(monkeypatch)
+    rows, problems = Dataset.existing(dataset.folder, "alice").summaries()
+    assert read == [] and problems == []
+    changed = next(r for r in rows if r.id == doc_id)
+    assert changed.every == 5 and changed.spans == 3 and changed.status == "skipped"
+    figures = Tally().figures(Dataset.existing(dataset.folder, "alice"))
+    assert read == [] and figures.labels["LOCATION"] == 1
+    assert len(list(cached_articles(Dataset.existing(dataset.folder, "bob"), []))) == 4
+    assert read == []
+    monkeypatch.undo()
+    assert rows == from_files(dataset)
+
+
+def test_a_file_changed_behind_its_back_is_read_again_and_its_row_put_right(
+        dataset, monkeypatch):
+    """Another program (git, an older Gloss) replaces a file: its signature is not the
+    row's, so the file is read, and a writable dataset writes the row again."""
+    doc_id = dataset.ids()[1]
+    path = dataset.path(doc_id)
+    stat = path.stat()
+    other = Dataset(dataset.folder, "carol")
+    other.index.write = False  # a writer that keeps no index
+    other.new_span(doc_id, 0, 7, "LOCATION")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even the same time
+    read = reading(monkeypatch)
+    rows, _ = Dataset.existing(dataset.folder, "alice").summaries()
+    assert read == [doc_id]
+    assert next(r for r in rows if r.id == doc_id).every == 5
+    assert index_rows(dataset)[doc_id] != dataset.stamp(doc_id)  # read-only: not written
+    read.clear()
+    Dataset(dataset.folder, "alice").summaries()
+    assert read == [doc_id] and index_rows(dataset)[doc_id] == dataset.stamp(doc_id)
+    read.clear()
+    Dataset(dataset.folder, "alice").summaries()
+    assert read == []
+
+
+def test_a_missing_index_is_rebuilt_with_progress_and_a_read_only_command_writes_none(
+        dataset):
+    index = dataset.folder / FOLDER / NAME
+    index.unlink()
+    before = snapshot(dataset.folder)
+    reader = Dataset.existing(dataset.folder, "alice")
+    assert reader.summaries()[0] == from_files(dataset)
+    assert snapshot(dataset.folder) == before  # nothing written
+    seen: list[tuple[int, int]] = []
+    writer = Dataset(dataset.folder, "alice")
+    list(writer.index.scan(writer, "summary", lambda done, total: seen.append((done, total))))
+    assert seen[0] == (0, 4) and seen[-1] == (4, 4)
+    assert index_rows(dataset) == {i: dataset.stamp(i) for i in dataset.ids()}
+
+
+def test_a_writer_killed_between_its_file_and_its_row_is_corrected_on_next_open(
+        dataset, monkeypatch):
+    doc_id = dataset.ids()[2]
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from tui.core.store.dataset import Dataset; "
+         "Dataset(sys.argv[1], 'dmytro').new_span(sys.argv[2], 0, 7, 'LOCATION')",
+         str(dataset.folder), doc_id],
+        env={**os.environ, "GLOSS_STOP_AT": "saved"}, stderr=subprocess.PIPE, text=True)
+    assert child.stderr is not None
+    assert child.stderr.readline() == "stopped at saved\n"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert index_rows(dataset)[doc_id] != dataset.stamp(doc_id)  # the row is stale
+    read = reading(monkeypatch)
+    opened = Dataset(dataset.folder, "alice")
+    rows, _ = opened.summaries()
+    assert read == [doc_id]
+    assert next(r for r in rows if r.id == doc_id).analysts == ("alice", "bob", "dmytro")
+    assert index_rows(dataset)[doc_id] == dataset.stamp(doc_id)
+
+
+def test_labels_whose_claims_differ_make_every_row_stale(dataset, monkeypatch):
+    from tui.core.document.model import LabelSet
+
+    dataset.replace_labels(LabelSet.from_names(["ACTOR", "LOCATION"]))
+    read = reading(monkeypatch)
+    figures = Tally().figures(Dataset.existing(dataset.folder, "alice"))
+    assert len(read) == 4 and figures.claims == {}
+
+
+def live_articles() -> int:
+    return sum(isinstance(o, Article) for o in gc.get_objects())
+
+
+@pytest.mark.parametrize("count", [6, 30])
+def test_commands_that_read_every_article_hold_one_at_a_time(tmp_path, monkeypatch, count):
+    """Memory bounded by the largest article, not the dataset: while the export, the
+    agreement and the claims' JSONL go through the articles, the Article objects alive
+    at any read are a few, whether there are 6 articles or 30."""
+    dataset = build(tmp_path / "db", count)
+    most = [0]
+    article = Dataset.article
+
+    def counted(self: Dataset, doc_id: str) -> Article:
+        most[0] = max(most[0], live_articles())
+        return article(self, doc_id)
+
+    monkeypatch.setattr(Dataset, "article", counted)
+    reader = Dataset.existing(dataset.folder, "alice")
+    formats.export(reader, io.BytesIO(), "jsonl")
+    agree(compared(reader.some(set(reader.ids()), []), ["alice", "bob"], every=True),
+          ["alice", "bob"], reader.labels.names())
+    print_claims(reader, "jsonl", out=io.BytesIO())
+    assert most[0] <= 2
+
+
+STEPS = st.lists(st.tuples(
+    st.sampled_from(["span", "span, no index", "status", "remove", "relabel", "labels"]),
+    st.integers(0, 3), st.integers(0, 60)), min_size=1, max_size=8)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_whatever_is_done_the_index_says_what_the_files_say(tmp_path_factory, steps):
+    """Saves with and without the index kept, statuses, removed files, another label set:
+    the library's rows, the figures and the claims from the index are those of the files,
+    for a reader and for a writer."""
+    dataset = build(tmp_path_factory.mktemp("db") / "db", 4)
+    ids = dataset.ids()
+    for what, which, start in steps:
+        doc_id = ids[which]
+        if not dataset.path(doc_id).exists():
+            continue
+        writer = Dataset(dataset.folder, "erin")
+        if what.startswith("span"):
+            writer.index.write = what == "span"
+            writer.new_span(doc_id, start, start + 3, "LOCATION")
+        elif what == "status":
+            writer.set_status(doc_id, "done")
+        elif what == "remove":
+            dataset.path(doc_id).unlink()
+        elif what == "relabel":
+            span = writer.spans(doc_id)[0]
+            writer.relabel_span(doc_id, span.id, "ACTOR" if span.label != "ACTOR" else "CLAIM")
+        else:
+            from tui.core.document.model import LabelSet
+            writer.replace_labels(LabelSet.from_names(["ACTOR", "LOCATION"]))
+        for reader in (Dataset.existing(dataset.folder, "alice"),
+                       Dataset(dataset.folder, "alice")):
+            assert reader.summaries()[0] == from_files(reader)
+            counted = Tally().figures(reader).to_json()
+            with_no_index = Dataset.existing(dataset.folder, "alice")
+            with_no_index.index.path = dataset.folder / "no such index"
+            assert counted == Tally().figures(with_no_index).to_json()
+            assert board_of(reader) == board_from_files(reader)
+
+
+def test_a_row_that_could_not_be_rewritten_is_never_trusted(dataset, monkeypatch):
+    """A file changed behind the index's back, and the index then busy (another writer's
+    transaction): the claims come from the file, not from the stale row."""
+    doc_id = dataset.ids()[0]
+    other = Dataset(dataset.folder, "carol")
+    other.index.write = False
+    claim = next(s for s in other.spans(doc_id) if s.label == "CLAIM")
+    other.relabel_span(doc_id, claim.id, "LOCATION")
+    monkeypatch.setattr(ArticleIndex, "record_made", lambda *args: None)
+    for reader in (Dataset(dataset.folder, "alice"), Dataset.existing(dataset.folder, "x")):
+        assert board_of(reader) == board_from_files(reader)
+        assert reader.summaries()[0] == from_files(reader)

@@ -1,0 +1,80 @@
+"""A hostile index (.cache/index.sqlite): bytes that are not SQLite, an SQLite file of
+another shape, rows of the wrong types, bad JSON in a column, a huge file or a huge row.
+Each command that reads it (stats, claims, agree, export, the library's rows) says what
+the article files say, exits 0, writes nothing when it reads only, and never shows a
+traceback; a writer replaces a file it cannot use and goes on saving."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_article_index import build
+from tests.hostile.attack import check, run, snapshot
+from tui.core.store.article_index import FOLDER, NAME
+from tui.core.store.dataset import Dataset, summary
+
+COMMANDS = {
+    "stats": ["stats", "--format", "json"],
+    "claims": ["claims", "--format", "jsonl"],
+    "claims csv": ["claims", "--format", "csv"],
+    "agree": ["agree", "--format", "json"],
+    "export": ["export"],
+}
+
+
+def sql(*statements: str) -> Callable[[Path], None]:
+    def forged(path: Path) -> None:
+        with sqlite3.connect(path) as db:
+            for statement in statements:
+                db.execute(statement)
+    return forged
+
+
+def raw(data: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data)
+
+
+FORGERIES: dict[str, Callable[[Path], None]] = {
+    "not json, not sqlite": raw(b"{not json"),
+    "empty": raw(b""),
+    "huge garbage": raw(b"\x00gloss" * 3_000_000),  # 18 MB
+    "another schema": lambda p: (p.unlink(), sql("CREATE TABLE articles (x)")(p)),
+    "another version": sql("UPDATE meta SET value='99' WHERE name='version'"),
+    "no meta": sql("DROP TABLE meta"),
+    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='[', claims='nope'"),
+    "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5,"
+                       " claims=NULL"),
+    "id of another type": sql("UPDATE articles SET id=rowid"),
+    "json of every wrong shape": sql(
+        "UPDATE articles SET summary='[1,2,3,4,5,6,7,8]', counts='{\"a\": 1}',"
+        " claims='[\"t\", \"d\", 1, {}, [[1]], [], []]'"),
+    "huge row": sql("UPDATE articles SET summary=zeroblob(30000000)"),
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_every_command_over_a_hostile_index_says_what_the_files_say(
+        tmp_path, forgery):
+    folder = tmp_path / "db"
+    dataset = build(folder, 6)
+    index = folder / FOLDER / NAME
+    index.unlink()  # what the files say: a read-only command writes no index
+    expected = {name: run(*args, "--db", folder).out for name, args in COMMANDS.items()}
+    Dataset(folder, "alice").summaries()  # the index rebuilt, then forged
+    FORGERIES[forgery](index)
+    before = snapshot(folder)
+    for name, args in COMMANDS.items():
+        outcome = run(*args, "--db", folder)
+        check(outcome, folder, before, imports=False)
+        assert outcome.code == 0, outcome.err
+        assert outcome.out == expected[name], name
+    rows, problems = Dataset.existing(folder, "alice").summaries()
+    assert rows == [summary(a, "alice") for a in dataset.readable([])] and problems == []
+    writer = Dataset(folder, "alice")  # a writer replaces what it cannot use, and saves
+    writer.new_span(writer.ids()[0], 0, 7, "LOCATION")
+    rows, _ = Dataset.existing(folder, "alice").summaries()
+    assert rows == [summary(a, "alice") for a in writer.readable([])]

@@ -1,0 +1,459 @@
+"""The dataset's index: what every article holds, one row an article, kept by the writers
+as they save, so that the library, the stats, the claims board and ``gloss agree`` start
+without reading every article file.
+
+``<dataset>/.cache/index.sqlite`` (SQLite, Python's own) has one row per article file:
+its signature (inode, modification time in ns, size), the key of the label set the row
+was worked out under, when the article was added, and three JSON columns:
+
+- ``summary``: the library's row (title, length, spans, each analyst's status, analysts,
+  who marked it done and reviewed, the agreement of its first two analysts);
+- ``counts``: its counts for the figures (``figures.ArticleCounts``, as ``tally.py``
+  keeps them);
+- ``claims``: its claims and what they link to, and its canonical names
+  (``claim_cache.py``'s digest).
+
+Who writes it: every save (``Dataset._tables``) updates the article's row after the new
+file is in place and before the article's lock is released, and an import updates the rows
+of the files it committed; the app (a writable dataset) writes the rows it had to work
+out again. A read-only command never writes it. Why it stays right:
+
+- a row is used only when the file's signature now is the one in the row and the label
+  set's key is the current one; any other row is stale, and the file is read again (and
+  its row rewritten when the dataset is writable). A writer killed between its file and
+  its row leaves a stale row: the next reader reads that file again;
+- the index is a cache, never data: a save never fails because of it (any error of
+  SQLite is swallowed and the row left stale), and a file that is not an SQLite
+  database, of another version, or whose rows are not of the shape written here (edited
+  by hand, cut short) is ignored row by row or replaced whole;
+- no durability is asked of SQLite (``synchronous=OFF``): a crash of the machine may lose
+  rows or the whole file, which only costs reading the files again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sqlite3
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+
+from tui.core.attribution.claim_index import names_given
+from tui.core.counts.figures import claim_labels, count
+from tui.core.disk.article_file import Article, read_article
+from tui.core.disk.storage import CorruptFileError
+from tui.core.document.model import REVIEWER, GlossError, LabelSet
+from tui.core.store.index_columns import PARSE, claims_entry, counts_entry
+from tui.core.store.library_rows import summary
+
+
+class Source(Protocol):
+    """What a pass over the index needs of the dataset (``Dataset``: not imported here,
+    which imports this)."""
+
+    labels: LabelSet
+
+    def ids(self) -> list[str]: ...
+    def stat(self, doc_id: str) -> os.stat_result | None: ...
+    def article(self, doc_id: str) -> Article: ...
+
+FOLDER = ".cache"
+NAME = "index.sqlite"
+VERSION = 2  # 2: the spans of each analyst in the library's row
+COLUMNS = ("summary", "counts", "claims")
+BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
+_BATCH = 500  # rows rebuilt between two commits
+_ANNOTATOR = itemgetter("annotator")
+_WHOLE = ("summary", "counts")  # columns small enough to read with the keys, all at once
+Stamp = tuple[int, int, int]
+Progress = Callable[[int, int], None]  # (files read again, files to read)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
+    added INTEGER, summary BLOB, counts BLOB, claims BLOB);
+CREATE INDEX IF NOT EXISTS by_added ON articles (added, id);
+"""
+
+
+def labels_key(labels: LabelSet) -> str:
+    """What the label-dependent columns were worked out under: the relations and the
+    labels a SOURCE link goes from."""
+    return orjson.dumps([sorted([r.name, r.head, r.child] for r in labels.relations),
+                         sorted(claim_labels(labels))]).decode()
+
+
+def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
+          ) -> dict[str, Any]:
+    """The columns of ``article``'s row (those of ``columns``), as JSON-ready values."""
+    out: dict[str, Any] = {}
+    if "summary" in columns:
+        row = summary(article, "", REVIEWER)
+        mine = Counter(map(_ANNOTATOR, article.span_rows))  # a team's library: each one's
+        out["summary"] = [row.title, row.length, row.every, dict(article.status),
+                          list(row.analysts), list(row.done_by), list(row.reviewed_by),
+                          row.agreement, dict(mine)]
+    if "counts" in columns:
+        out["counts"] = counts_entry(count(article, claim_labels(labels)))
+    if "claims" in columns:
+        out["claims"] = claims_entry(article, labels, names_given(article))
+    return out
+
+
+class ArticleIndex:
+    """The index of one dataset folder, opened at first use. ``write``: rows worked out
+    again are kept (a writable dataset); never for a read-only command."""
+
+    def __init__(self, folder: Path, *, write: bool) -> None:
+        self.folder = folder
+        self.write = write
+        self.path = folder / FOLDER / NAME
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    # -- the file --------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection | None:
+        """The connection, or None when there is no usable index (read-only and none, a
+        link, a file SQLite cannot use and that cannot be replaced)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._db = None  # a connection is never used across a fork (a merge's child)
+        if self.path.parent.is_symlink() or self.path.is_symlink():
+            return None
+        if os.path.lexists(self.path) and not self.path.is_file():
+            return None  # a FIFO, a folder: never opened (a FIFO would hang)
+        if not self.path.is_file():
+            if not self.write or not self._make():
+                return None
+        elif not os.access(self.path, os.R_OK):
+            return None
+        for attempt in range(2):
+            try:
+                db = self._connect()
+            except sqlite3.Error:
+                db = None
+            if db is not None:
+                self._db, self._pid = db, os.getpid()
+                return db
+            if attempt or not self.write:
+                return None
+            with contextlib.suppress(OSError):  # not a database, or of another version
+                self.path.unlink()
+            if not self._make():
+                return None
+        return None
+
+    def _make(self) -> bool:
+        """An empty file with the user's umask (shared folders: the group may write)."""
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            if self.path.parent.is_symlink() or not self.path.parent.is_dir():
+                return False
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW
+            os.close(os.open(self.path, flags, 0o666))
+        except OSError:
+            return False
+        return True
+
+    def _connect(self) -> sqlite3.Connection | None:
+        uri = f"{self.path.absolute().as_uri()}?mode={'rw' if self.write else 'ro'}"
+        db = sqlite3.connect(uri, uri=True, timeout=BUSY_S, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("PRAGMA synchronous=OFF")
+            tables = {r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables and self.write:
+                db.executescript(_SCHEMA)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
+                           (str(VERSION),))
+            version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
+            if version is None or version[0] != str(VERSION):
+                db.close()
+                return None
+            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts, claims"
+                       " FROM articles LIMIT 1").fetchall()
+        except sqlite3.Error:
+            db.close()
+            return None
+        return db
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+
+    # -- writing ---------------------------------------------------------------------
+
+    def record(self, doc_id: str, stamp: Stamp, article: Article, labels: LabelSet
+               ) -> None:
+        """Keep ``article``'s row, its file having the signature ``stamp``. Never fails:
+        a row not written is a stale row, read again later."""
+        self.record_many([(doc_id, stamp, article)], labels)
+
+    def record_tables(self, doc_id: str, stamp: Stamp, path: Path, tables: dict[str, Any],
+                      labels: LabelSet) -> None:
+        """Keep the row of the tables a save has just written to ``path`` (signature
+        ``stamp``). The save is on disk already: nothing here may fail it."""
+        if not self.write:
+            return
+        with contextlib.suppress(GlossError):
+            self.record(doc_id, stamp, read_article(path, tables), labels)
+
+    def record_many(self, items: list[tuple[str, Stamp, Article]], labels: LabelSet
+                    ) -> None:
+        if self.write and items:
+            self.record_made([(doc_id, stamp, article.added, entry(article, labels))
+                              for doc_id, stamp, article in items], labels)
+
+    def record_made(self, items: list[tuple[str, Stamp, int, dict[str, Any]]],
+                    labels: LabelSet) -> None:
+        """Keep rows already worked out (``entry``): (id, signature, added, columns)."""
+        if not self.write or not items:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError, orjson.JSONEncodeError):
+            db = self._open()
+            if db is None:
+                return
+            key = labels_key(labels)
+            rows = [(doc_id, *stamp, key, added,
+                     *(orjson.dumps(made[c]) if c in made else None for c in COLUMNS))
+                    for doc_id, stamp, added, made in items]
+            with _transaction(db):
+                db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+                               rows)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def scan(self, dataset: Source, column: str | None, progress: Progress | None = None
+             ) -> Scan:
+        """Every article's ``column`` (None: none, only the order), in the library's
+        order (when added, then id), each from its row when the row is fresh, else worked
+        out from the file (then kept, when writing). Memory: the rows' keys, and the
+        columns of the files read again by a read-only command; never an article but the
+        one being read."""
+        return Scan(self, dataset, column, progress)
+
+
+@dataclass(slots=True)
+class Found:
+    id: str
+    stamp: Stamp
+    # the column, decoded and checked (index_columns.py); None when none was asked for
+    payload: Any
+
+
+@dataclass
+class Scan:
+    """One pass over the index (see ``ArticleIndex.scan``): iterate it for each article's
+    ``Found``; ``problems`` has one line for each file that cannot be read, once the
+    iteration has started."""
+
+    index: ArticleIndex
+    dataset: Source
+    column: str | None
+    progress: Progress | None = None
+    problems: list[str] = field(default_factory=list)
+    read: int = 0  # files read again (a stale or missing row)
+    total: int = 0  # articles
+
+    def __iter__(self) -> Iterator[Found]:
+        dataset, column = self.dataset, self.column
+        ids = dataset.ids()
+        self.total = len(ids)
+        stamps = {doc_id: _stamp(dataset.stat(doc_id)) for doc_id in ids}
+        key = labels_key(dataset.labels)
+        index = self.index
+        db = index._open()
+        # the rows' keys, in the library's order; with their column too when it is small
+        # (the library's, the figures'): one pass over the table, not two
+        whole = column in _WHOLE
+        query = ("SELECT id, ino, mtime, size, labels, added" + (f", {column}" if whole else "")
+                 + " FROM articles ORDER BY added, id")
+        known: dict[str, tuple[Any, ...]] = {}
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                known = {r[0]: r for r in db.execute(query)
+                         if type(r[0]) is str and type(r[5]) is int}
+        held: dict[str, Any] = {}  # columns worked out and not written (read-only)
+        stale = [i for i in ids if (row := known.get(i)) is None
+                 or (row[1], row[2], row[3]) != stamps[i] or row[4] != key]
+        order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
+        self._rebuild(stale, stamps, order, held)
+        if db is not None and index.write:
+            gone = known.keys() - stamps.keys()
+            with contextlib.suppress(sqlite3.Error), _transaction(db):
+                db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
+        # in the rows' order already unless a file was read again
+        ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
+        if column is None:
+            for doc_id in ordered:
+                yield Found(doc_id, stamps[doc_id], None)
+            return
+        rows = _Cursor(self._rows(db, None if whole else column))
+        parse = PARSE[column]
+        with collector_paused():  # only rows decoded here: no file read, no cycle made
+            for doc_id in ordered:
+                blob = held.pop(doc_id, None)
+                if blob is None:
+                    blob = known[doc_id][6] if whole else rows.value(
+                        doc_id, order[doc_id], stamps[doc_id], key)
+                payload = parse(doc_id, blob) if blob is not None else None
+                if payload is None:  # stale and not rewritten, or a row edited by hand
+                    payload = self._again(doc_id, stamps)
+                    if payload is None:
+                        continue
+                yield Found(doc_id, stamps[doc_id], payload)
+
+    @staticmethod
+    def _rows(db: sqlite3.Connection | None, column: str | None
+              ) -> Iterator[tuple[Any, ...]]:
+        """The rows' ``column`` in the library's order, one at a time (a cursor)."""
+        if db is None or column is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            yield from db.execute("SELECT id, added, ino, mtime, size, labels,"
+                                  f" {column} FROM articles ORDER BY added, id")
+
+    def _rebuild(self, stale: list[str], stamps: dict[str, Stamp], order: dict[str, int],
+                 held: dict[str, Any]) -> None:
+        """Read again the files whose rows are stale or missing, one at a time; keep their
+        rows (when writing) and, in ``held``, the column asked for where it is not read
+        from the table afterwards (read-only, or a column read with the keys)."""
+        dataset, index = self.dataset, self.index
+        labels = dataset.labels
+        writing = index.write and index._open() is not None
+        columns = COLUMNS if writing else ((self.column,) if self.column else ())
+        # a small column is held; a large one (claims) not written is read again from
+        # its file as it is yielded: memory stays bounded by the largest article
+        hold = self.column in _WHOLE
+        batch: list[tuple[str, Stamp, int, dict[str, Any]]] = []
+        for n, doc_id in enumerate(stale, start=1):
+            if self.progress is not None:
+                self.progress(n - 1, len(stale))
+            article = self._read(doc_id)
+            if article is None:
+                order.pop(doc_id, None)
+                continue
+            self.read += 1
+            order[doc_id] = article.added
+            made = entry(article, labels, columns)
+            if hold:
+                held[doc_id] = orjson.dumps(made[self.column])
+            if writing:
+                batch.append((doc_id, stamps[doc_id], article.added, made))
+                if len(batch) >= _BATCH:
+                    index.record_made(batch, labels)
+                    batch = []
+        index.record_made(batch, labels)
+        if self.progress is not None and stale:
+            self.progress(len(stale), len(stale))
+
+    def _read(self, doc_id: str) -> Article | None:
+        try:
+            return self.dataset.article(doc_id)
+        except CorruptFileError as exc:
+            self.problems.append(str(exc))
+        except GlossError:
+            pass  # removed since the folder was listed
+        return None
+
+    def _again(self, doc_id: str, stamps: dict[str, Stamp]) -> Any:
+        article = self._read(doc_id)
+        if article is None or self.column is None:
+            return None
+        self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
+        made = entry(article, self.dataset.labels, (self.column,))[self.column]
+        return PARSE[self.column](doc_id, orjson.dumps(made))
+
+
+_EUID = os.geteuid()
+_GROUPS = {os.getegid(), *os.getgroups()}
+
+
+def _stamp(info: os.stat_result | None) -> Stamp:
+    """A file's signature, as its row holds it; (0, 0, 0), which no row holds, when it
+    is gone or this process may not read it (a row must not stand for what the file
+    would refuse: the file is read, and named as broken)."""
+    if info is None or not _may_read(info):
+        return (0, 0, 0)
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _may_read(info: os.stat_result) -> bool:
+    """The file's permission bits let this process read it (the owner's bits for its
+    owner, the group's for its group, else the others'; ACLs are not looked at: a file
+    they let be read is read again each time, one they refuse is named by the export)."""
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    # root too: without its capabilities (a container, a sandbox) the bits hold for it;
+    # with them, a file the bits refuse is only read again each time
+    if info.st_uid == _EUID:
+        return bool(info.st_mode & stat.S_IRUSR)
+    if info.st_gid in _GROUPS:
+        return bool(info.st_mode & stat.S_IRGRP)
+    return bool(info.st_mode & stat.S_IROTH)
+
+
+class _Cursor:
+    """The rows of one column in the library's order, taken one at a time as the ids of
+    the pass come: a row before the id asked for (stale, of a file gone) is passed over;
+    one after it is kept for a later id."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.ahead: tuple[Any, ...] | None = None
+
+    def value(self, doc_id: str, added: int, stamp: Stamp, key: str) -> Any:
+        """The column of ``doc_id``'s row as stored (JSON, unchecked), or None when there
+        is none or it is stale (checked again here: a rewrite may have failed)."""
+        wanted = (added, doc_id)
+        while True:
+            row = self.ahead if self.ahead is not None else next(self.rows, None)
+            self.ahead = None
+            if row is None:
+                return None
+            found, when, ino, mtime, size, labels, blob = row
+            if type(found) is not str or type(when) is not int:
+                continue
+            if (when, found) > wanted:
+                self.ahead = row
+                return None
+            if found == doc_id:
+                return blob if (ino, mtime, size) == stamp and labels == key else None
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a pass over 100,000 rows makes millions of small
+    objects and no cycle, and the collector's passes over them cost a third of it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
