@@ -29,6 +29,7 @@ from tui.core.document.model import Span
 from tui.core.editing import units
 from tui.core.editing.article_model import ArticleModel, ModelEvent
 from tui.core.editing.linking import Choice
+from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language import names
 from tui.keys import bindings
 from tui.widgets.article.article_layout import ArticleLayout
@@ -49,7 +50,8 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("view"))
 
     def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
-                 *, id: str | None = None) -> None:
+                 *, id: str | None = None, suggested: ArticleSuggestions | None = None
+                 ) -> None:
         super().__init__(id=id)
         self.model = model
         self.text = model.text
@@ -57,10 +59,12 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         self.caret = Caret()
         self.links = LinkMarks()
         self.differs: tuple[tuple[int, int], ...] = ()  # see show_differences
-        self.painter = Painter(model, self.layout_, palette, self._component, analyst)
+        self.painter = Painter(model, self.layout_, palette, self._component, analyst,
+                               suggested)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._stop_observing = model.observe(self._model_changed)
+        self._stop_suggested = suggested.observe(self._suggested) if suggested else None
 
     # -- what the reader reads -------------------------------------------------------
 
@@ -178,6 +182,8 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
 
     def on_unmount(self) -> None:
         self._stop_observing()
+        if self._stop_suggested is not None:
+            self._stop_suggested()
 
     def _rewrap(self) -> None:
         width = self.scrollable_content_region.width
@@ -215,6 +221,9 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
 
     def _model_changed(self, event: ModelEvent) -> None:
         self._refresh_extents([*event.ranges, *self._follow_links()])
+
+    def _suggested(self, event: SuggestionEvent) -> None:
+        self._refresh_extents(event.ranges)
 
     def _follow_links(self) -> list[tuple[int, int]]:
         return self.links.follow(self.model, self.span_here())
