@@ -332,11 +332,15 @@ PATTERNS_HELP = ("A pattern file (Prodigy / spaCy EntityRuler JSONL) to suggest 
               " \"Review this article\".")
 @click.option("--patterns", "patterns_file", type=click.Path(path_type=Path),
               help=PATTERNS_HELP)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), default=None,
+              help="A model gloss train made, whose spans are suggested too [default: the"
+              " dataset's latest, if it has one].")
 @keymap_option
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  labels_file: Path | None, reviewer: str | None = None,
-                 patterns_file: Path | None = None, keymap_file: Path | None = None) -> None:
+                 patterns_file: Path | None = None, keymap_file: Path | None = None,
+                 model_dir: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
     import gc
 
@@ -387,7 +391,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
     ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
-                   keymap=keymap))
+                   keymap=keymap, model=model_dir))
 
 
 def ended(app: GlossApp) -> None:

@@ -68,7 +68,9 @@ class Session:
         self.order: list[str] | None = None  # the library's order, once the index is read
         self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._watchers: list[IndexWatcher] = []
-        self.suggestions = Suggestions(dataset, on_ui=on_ui, in_thread=in_thread, model=model)
+        # searched once the frame that opens an article is on the terminal: not before it
+        self.suggestions = Suggestions(dataset, on_ui=on_ui, model=model, in_thread=lambda run:
+                                       after_frame(lambda: in_thread(run)))
 
     @property
     def labels(self) -> LabelSet:

@@ -233,7 +233,7 @@ class Suggestions:
         labels: LabelSet = dataset.labels
         self._claims = frozenset(r.head for r in labels.relations if r.name == SOURCE)
         self._wanted: dict[str, ArticleSuggestions] = {}  # asked for, not yet handed over
-        self._busy = False
+        self.busy = False
         self._learnt: list[tuple[int, Span]] = []  # (+1 / -1, span) for the names' index
         self._guard = threading.Lock()
         # The worker's own (one worker at a time): never touched on the UI thread
@@ -299,8 +299,8 @@ class Suggestions:
     def _want(self, articles: list[ArticleSuggestions]) -> None:
         for article in articles:
             self._wanted[article.model.doc_id] = article
-        if not self._busy and self._wanted:
-            self._busy = True
+        if not self.busy and self._wanted:
+            self.busy = True
             requests = [a.request() for a in self._wanted.values()]
             self._wanted = {}
             self._in_thread(lambda: self._work(requests))
@@ -314,7 +314,7 @@ class Suggestions:
             self._on_ui(self._done)
 
     def _done(self) -> None:
-        self._busy = False
+        self.busy = False
         self._want([])
 
     def _search(self, requests: list[_Request], with_model: bool) -> None:
