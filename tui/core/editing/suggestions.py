@@ -55,6 +55,7 @@ class SuggestionEvent:
 
     suggestions: ArticleSuggestions
     ranges: tuple[tuple[int, int], ...]
+    answered: bool = False  # a search answered (not a key): the list may lay out at once
 
 
 @dataclass(slots=True)
@@ -89,8 +90,8 @@ class ArticleSuggestions:
         return lambda: self._observers.remove(observer) if observer in self._observers \
             else None
 
-    def _announce(self, ranges: Iterable[tuple[int, int]]) -> None:
-        event = SuggestionEvent(self, tuple(ranges))
+    def _announce(self, ranges: Iterable[tuple[int, int]], answered: bool = False) -> None:
+        event = SuggestionEvent(self, tuple(ranges), answered)
         for observer in list(self._observers):
             observer(event)
 
@@ -211,8 +212,8 @@ class ArticleSuggestions:
         self.ready = True
         since, self._since = self._since, []
         self._recheck(since)
-        self._announce([*before, *((s.start, s.end) for s in self.offered)]
-                       or [(0, 0)])
+        self._announce([*before, *((s.start, s.end) for s in self.offered)] or [(0, 0)],
+                       answered=True)
 
     def close(self) -> None:
         self._stop()

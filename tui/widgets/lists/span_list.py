@@ -144,7 +144,9 @@ class SpanList(ScrollView, can_focus=True):
         first = max(len(self.spans), top)
         if first < top + height:
             self.refresh_lines(first, top + height - first)
-        if self._fit_timer is None:
+        if event.answered:
+            self._fit_scroll_range()
+        elif self._fit_timer is None:
             self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
 
     @property
