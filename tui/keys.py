@@ -194,7 +194,8 @@ TABLE: dict[str, list[Key]] = {
         Key("reader.accept_suggestion", "y", "accept_suggestion",
             "Accept the suggestion under the cursor (dim and underlined): it becomes a span"
             " that records its finder; a suggested claim comes with its source's link (the"
-            " source made an actor if it is only suggested). One edit: ctrl+z undoes it", "y"),
+            " source made an actor if it is only suggested), and select the next suggestion."
+            " One edit: ctrl+z undoes it", "y"),
         Key("reader.reject_suggestion", "u", "reject_suggestion",
             "Reject the suggestion under the cursor: kept in the article's file, never"
             " offered here again; the cursor walks on to the next", "u"),

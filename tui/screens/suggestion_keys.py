@@ -1,9 +1,9 @@
 """The reader's keys for suggestions, as a part the reader composes (``parts.py``): accept
 the suggestion under the cursor (`y`, a claim with its source's link), reject it (`u`,
-kept in the article's file), walk to the next or previous one (`j`, `J`), and accept every
-remaining suggestion of the label under the cursor (`Y`) once a confirmation that says
-how many is answered (`y` or enter; any other key cancels): while it asks, the part is a
-mode and takes the keys.
+kept in the article's file), each then selecting the next suggestion; walk to the next or
+previous one (`j`, `J`); and accept every remaining suggestion of the label under the
+cursor (`Y`) once a confirmation that says how many is answered (`y` or enter; any
+other key cancels): while it asks, the part is a mode and takes the keys.
 
 Accepting is an edit like any other, through the session: undoable in one step, saved
 off the frame, shown by every pane. What is offered is the session's
@@ -160,9 +160,13 @@ class SuggestionKeys(Widget):
         done = self.session.apply(pane.model, outcome)
         if isinstance(done, Notice):
             self._say(done.text)
-        elif suggestion is not None:
-            made = done.changes[0].after
-            pane.view.select(suggestion.start, suggestion.end, at_start=True, span=made)
+        elif suggestion is not None:  # on to the next, as Prodigy does: y y y ...
+            after = pane.suggested.step(suggestion.start, 1) if pane.suggested else None
+            if after is not None:
+                pane.view.select(after.start, after.end, at_start=True)
+            else:
+                made = done.changes[0].after
+                pane.view.select(suggestion.start, suggestion.end, at_start=True, span=made)
 
     # -- the palette -----------------------------------------------------------------
 
