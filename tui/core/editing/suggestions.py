@@ -20,9 +20,10 @@ panes observe it as they observe the model.
 from __future__ import annotations
 
 import threading
+import time
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,8 @@ class ArticleSuggestions:
         self.ready = False  # the first search has answered
         self.holders = 0
         self._claims = claim_labels
-        self._longest = 0
+        self._longest = 0  # of the suggestions offered
+        self._reach = 0  # of those found
         self._since: list[tuple[int, int]] = []  # edited since the search under way began
         self._observers: list[Observer] = []
         self._stop = model.observe(self._model_changed)
@@ -149,8 +151,7 @@ class ArticleSuggestions:
         """Offer again, or no more, the suggestions found in ``ranges``."""
         if not ranges or not self.found:
             return
-        found, changed = self.found, []
-        reach = max(e - s for s, e in ((x.start, x.end) for x in found))
+        found, changed, reach = self.found, [], self._reach
         for start, end in ranges:
             low = bisect_left(found, start - reach, key=lambda s: s.start)
             high = bisect_right(found, end, key=lambda s: s.start)
@@ -207,6 +208,7 @@ class ArticleSuggestions:
         was edited or rejected since it was asked for."""
         before = [(s.start, s.end) for s in self.offered]
         self.found = sorted(found, key=_order)
+        self._reach = max((s.end - s.start for s in self.found), default=0)
         self.offered = [s for s in sorted(offered, key=_order) if s.key not in self.rejected]
         self._longest = max((s.end - s.start for s in self.offered), default=0)
         self.ready = True
@@ -231,6 +233,7 @@ class Suggestions:
         self.articles: dict[str, ArticleSuggestions] = {}
         self.notices: list[Callable[[str], None]] = []  # told a line (a model not loaded)
         self.said: list[str] = []
+        self.answers: list[Callable[[ArticleSuggestions], None]] = []  # told each answer
         labels: LabelSet = dataset.labels
         self._claims = frozenset(r.head for r in labels.relations if r.name == SOURCE)
         self._wanted: dict[str, ArticleSuggestions] = {}  # asked for, not yet handed over
@@ -322,7 +325,11 @@ class Suggestions:
         sources = self._sources(with_model)
         for request in requests:
             text = request.article.model.text
-            found = suggest_article(text, (), sources)
+            found = []
+            for start, end in chunks(text):
+                found += [_moved(s, start) for s in suggest_article(text[start:end], (),
+                                                                      sources)]
+                time.sleep(0)  # the UI thread's turn: a key waits for no whole article
             offered = request.article.offer(request, found)
             self._on_ui(lambda r=request, f=found, o=offered: self._answer(r, f, o))
 
@@ -331,6 +338,8 @@ class Suggestions:
         article = request.article
         if self.articles.get(article.model.doc_id) is article:
             article.answered(found, offered)
+            for told in list(self.answers):
+                told(article)
 
     def _sources(self, with_model: bool) -> list[Finder]:
         with self._guard:
@@ -400,3 +409,29 @@ class Suggestions:
         self.said.append(line)
         for notice in list(self.notices):
             notice(line)
+
+
+CHUNK = 32_768  # characters of an article searched at once (cut at a line's end)
+
+
+def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:
+    """[start, end) stretches of ``text`` of about ``size``, each ending with a line: no
+    finder's match runs across a line break, so each is searched on its own (a claim's
+    pronoun resolves to an actor of its own stretch only)."""
+    out, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        out.append((start, end))
+        start = end
+    return out
+
+
+def _moved(suggestion: Suggestion, by: int) -> Suggestion:
+    if not by:
+        return suggestion
+    source = suggestion.source
+    if source is not None and source.start is not None and source.end is not None:
+        source = replace(source, start=source.start + by, end=source.end + by)
+    return replace(suggestion, start=suggestion.start + by, end=suggestion.end + by,
+                   source=source)
