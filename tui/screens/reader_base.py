@@ -99,17 +99,9 @@ class ReaderBase(Screen[None]):
             self.call_after_refresh(self.session.read_index)
         if self._show is not None:
             self.call_after_refresh(self.show_span, self.first[0], self._show)
-        if self.shows_suggestions:
-            self.session.suggestions.notices.append(self._said)
 
     def on_unmount(self) -> None:
         self._unwatch()
-        if self._said in self.session.suggestions.notices:
-            self.session.suggestions.notices.remove(self._said)
-
-    def _said(self, line: str) -> None:
-        """A line of the suggestions' (a model that could not be loaded): said once."""
-        self.say(line, "warning")
 
     @property
     def order(self) -> list[str]:

@@ -55,6 +55,17 @@ class SuggestionKeys(Widget):
         self._show = show
         self.asking: Asking | None = None
 
+    def on_mount(self) -> None:
+        self.session.suggestions.notices.append(self._said)
+
+    def on_unmount(self) -> None:
+        if self._said in self.session.suggestions.notices:
+            self.session.suggestions.notices.remove(self._said)
+
+    def _said(self, line: str) -> None:
+        """A line of the suggestions' (a model that could not be loaded), said once."""
+        self._say(line)
+
     def _say(self, text: str, severity: str = "warning") -> None:
         self.notify(visible(text), severity="warning" if severity == "warning"
                     else "information", markup=False)

@@ -26,21 +26,20 @@ from textual.signal import Signal
 from textual.strip import Strip
 
 from tui.core.document.model import Span
-from tui.core.editing import units
 from tui.core.editing.article_model import ArticleModel, ModelEvent
 from tui.core.editing.linking import Choice
 from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
-from tui.core.language import names
 from tui.keys import bindings
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.article_mouse import MouseSelection
 from tui.widgets.article.article_paint import Marks, Painter
 from tui.widgets.article.caret import Caret, next_span, span_here
+from tui.widgets.article.grow_keys import GrowKeys
 from tui.widgets.article.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
 
-class ArticleView(MouseSelection, ScrollView, can_focus=True):
+class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
@@ -141,31 +140,6 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
             self.notify("no more spans that way")
         else:
             self.select(span.start, span.end, at_start=True, span=span)
-
-    def action_grow(self) -> None:
-        """The next larger unit: word, name with its title, clause, sentence, paragraph."""
-        caret = self.caret
-        unit = units.grow(self.text, *(caret.selection or (caret.cursor, caret.cursor)))
-        if unit is None:
-            self.notify("nothing larger to select here")
-            return
-        grown = [*caret.grown, caret.selection]
-        self.select(*unit)
-        caret.grown = grown
-
-    def action_shrink(self) -> None:
-        """Back to the selection before the last grow."""
-        grown = list(self.caret.grown)
-        if not grown:
-            self.notify("nothing to shrink: = grows the selection first")
-            return
-        previous = grown.pop()
-        if previous is None:
-            word = names.word_at(self.text, self.caret.cursor)
-            self.move_to(word[1] if word else self.caret.cursor)
-        else:
-            self.select(*previous)
-        self.caret.grown = grown
 
     # -- drawing ---------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language.visible import visible
 from tui.core.team.review import Notes
 from tui.keys import bindings
-from tui.widgets.lists.span_rows import NARROW, heading_row, span_row, suggestion_row
+from tui.widgets.lists.span_rows import NARROW, chosen, span_row, suggestion_line
 from tui.widgets.palette import Palette
 
 
@@ -126,10 +126,7 @@ class SpanList(ScrollView, can_focus=True):
         top, height = self.scroll_offset.y, self.size.height
         if event.kind == "edit":
             self.row = min(self.row, max(self.rows - 1, 0))
-            if self._fit_timer is None:
-                self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
-            else:
-                self._fit_timer.reset()
+            self._fit_later()
             rows = range(max(first, top), top + height)
         else:
             ends = max((end for _start, end in event.ranges), default=0)
@@ -144,10 +141,7 @@ class SpanList(ScrollView, can_focus=True):
         first = max(len(self.spans), top)
         if first < top + height:
             self.refresh_lines(first, top + height - first)
-        if event.answered:
-            self._fit_scroll_range()
-        elif self._fit_timer is None:
-            self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+        self._fit_scroll_range() if event.answered else self._fit_later()
 
     @property
     def offered(self) -> list[Suggestion]:
@@ -155,9 +149,14 @@ class SpanList(ScrollView, can_focus=True):
 
     @property
     def rows(self) -> int:
-        """The spans, then the heading of the suggestions and each of them."""
-        offered = len(self.offered)
-        return len(self.spans) + (offered + 1 if offered else 0)
+        """The spans, then the suggestions under their heading."""
+        return len(self.spans) + (len(self.offered) + 1 if self.offered else 0)
+
+    def _fit_later(self) -> None:
+        if self._fit_timer is None:
+            self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+        else:
+            self._fit_timer.reset()
 
     def _fit_scroll_range(self) -> None:
         self._fit_timer = None
@@ -207,22 +206,9 @@ class SpanList(ScrollView, can_focus=True):
         return strip
 
     def _suggestion_line(self, row: int, width: int) -> Strip:
-        offered = self.offered
-        base = self.rich_style
-        if row - 1 >= len(offered):
-            return Strip.blank(width, base)
-        if row == 0:
-            return heading_row(base, self.get_component_rich_style, len(offered), width)
-        if len(self.spans) + row == self.row and self.has_focus:
-            base += self.get_component_rich_style("span-list--cursor")
-        return suggestion_row(self.palette, base, offered[row - 1], self.model.text, width)
-
-    def _chosen(self, row: int) -> Span | Suggestion | None:
-        spans, offered = self.spans, self.offered
-        if row < len(spans):
-            return spans[row]
-        return offered[row - len(spans) - 1] if 0 < row - len(spans) <= len(offered) \
-            else None
+        selected = len(self.spans) + row == self.row and self.has_focus
+        return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
+                               self.offered, row, self.model.text, width, selected)
 
     def action_cursor(self, step: int) -> None:
         if self.rows:
@@ -237,16 +223,16 @@ class SpanList(ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def action_choose(self) -> None:
-        chosen = self._chosen(self.row)
-        if chosen is not None:
-            self.post_message(self.Chosen(chosen))
+        row = chosen(self.spans, self.offered, self.row)
+        if row is not None:
+            self.post_message(self.Chosen(row))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
-        chosen = self._chosen(index)
-        if chosen is not None:
+        row = chosen(self.spans, self.offered, index)
+        if row is not None:
             self._move_to(index)
-            self.post_message(self.Chosen(chosen))
+            self.post_message(self.Chosen(row))
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_scroll_range()

@@ -63,7 +63,26 @@ def suggestion_row(palette: Palette, base: Style, suggestion: Suggestion, text: 
     room = max(width - 2 - label, 0)
     look = palette.suggestion(suggestion.label)
     shown = one_line(text[suggestion.start:suggestion.end], room)
-    return Strip([Segment("?", base + Style(dim=True)),
-                  Segment(set_cell_size(visible(suggestion.label), label), base + look),
-                  Segment(" ", base), Segment(shown, base + Style(dim=True))]
-                 ).crop_extend(0, width, base)
+    name = set_cell_size(visible(suggestion.label), label).rstrip()
+    return Strip([Segment("?", base + Style(dim=True)), Segment(name, base + look),
+                  Segment(" " * (label - cell_len(name) + 1), base),
+                  Segment(shown, base + Style(dim=True))]).crop_extend(0, width, base)
+
+
+def suggestion_line(palette: Palette, base: Style, part: Part, offered: list[Suggestion],
+                    row: int, text: str, width: int, selected: bool) -> Strip:
+    """Row ``row`` of the suggested section: its heading (0), then each suggestion."""
+    if row - 1 >= len(offered):
+        return Strip.blank(width, base)
+    if row == 0:
+        return heading_row(base, part, len(offered), width)
+    return suggestion_row(palette, base + part("span-list--cursor") if selected else base,
+                          offered[row - 1], text, width)
+
+
+def chosen(spans: list[Span], offered: list[Suggestion], row: int
+           ) -> Span | Suggestion | None:
+    """What row ``row`` of the list shows: a span, a suggestion, or neither (the heading)."""
+    if row < len(spans):
+        return spans[row]
+    return offered[row - len(spans) - 1] if 0 < row - len(spans) <= len(offered) else None
