@@ -327,6 +327,8 @@ class Suggestions:
             text = request.article.model.text
             found = []
             for start, end in chunks(text):
+                if with_model and self._wanted:
+                    return  # an edit asked for a search: that first, the model after it
                 found += [_moved(s, start) for s in suggest_article(text[start:end], (),
                                                                       sources)]
                 time.sleep(0)  # the UI thread's turn: a key waits for no whole article
