@@ -234,3 +234,16 @@ async def test_a_name_labelled_is_suggested_wherever_else_it_stands(dataset):
         await pilot.press("x")  # taken away: no longer a name seen
         article = await suggested(pilot)
         assert ("Witkoff", "ACTOR") not in texts(article)
+
+
+async def test_a_model_that_cannot_be_used_is_said_once_and_the_rest_suggested(dataset,
+                                                                              tmp_path):
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "card.json").write_text("{not json", encoding="utf-8")
+    async with GlossApp(dataset, dataset.ids(), model=broken).run_test(
+            size=(120, 30)) as pilot:
+        article = await suggested(pilot)
+        assert ("Kyiv", "LOCATION") in texts(article)
+        said = [n for n in notices(pilot.app) if n.startswith("no model suggestions: ")]
+        assert len(said) == 1 and "broken-model" in said[0]
