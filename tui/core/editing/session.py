@@ -186,6 +186,7 @@ class Session:
 
     def close(self) -> None:
         """Write every edit asked for, then stop the writer (however the app ends)."""
+        self.suggestions.closed = True
         self.saves.flush()
         self.saves.close()
 

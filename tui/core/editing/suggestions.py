@@ -238,6 +238,7 @@ class Suggestions:
         self._claims = frozenset(r.head for r in labels.relations if r.name == SOURCE)
         self._wanted: dict[str, ArticleSuggestions] = {}  # asked for, not yet handed over
         self.busy = False
+        self.closed = False  # the app is ending: a search under way stops at its next stretch
         self._learnt: list[tuple[int, Span]] = []  # (+1 / -1, span) for the names' index
         self._guard = threading.Lock()
         # The worker's own (one worker at a time): never touched on the UI thread
@@ -312,7 +313,7 @@ class Suggestions:
     def _work(self, requests: list[_Request]) -> None:
         try:
             self._search(requests, with_model=False)
-            if self._load_model():
+            if not self.closed and self._load_model():
                 self._search(requests, with_model=True)
         finally:
             self._on_ui(self._done)
@@ -327,8 +328,8 @@ class Suggestions:
             text = request.article.model.text
             found = []
             for start, end in chunks(text):
-                if with_model and self._wanted:
-                    return  # an edit asked for a search: that first, the model after it
+                if self.closed or (with_model and self._wanted):
+                    return  # quitting; or an edit asked for a search: that first, the model after
                 found += [_moved(s, start) for s in suggest_article(text[start:end], (),
                                                                       sources)]
                 time.sleep(0)  # the UI thread's turn: a key waits for no whole article
