@@ -208,10 +208,15 @@ async def suggestions_to_frame(dataset: Dataset, doc_id: str, keys: bool
         assert isinstance(screen, ReaderScreen)
         view = screen.view
         while not answered or app.frames[-1] < answered[0]:
-            if keys and app.frames:
-                before = view.cursor
-                moves.append(await timed(app, pilot, "down", None,
-                                         lambda b=before: view.cursor != b))
+            if keys and app.frames:  # a key every 20 ms, as a reader scrolls
+                before, start = view.cursor, time.perf_counter()
+                app.frame.clear()
+                app.post_message(events.Key("down", None))
+                while view.cursor == before or app.frames[-1] < start:
+                    app.frame.clear()
+                    await asyncio.wait_for(app.frame.wait(), 5)
+                moves.append(time.perf_counter() - start)
+                await asyncio.sleep(0.02)
             else:
                 await pilot.pause(0.001)
     shown = next(t for t in app.frames if t >= answered[0])

@@ -56,7 +56,9 @@ class SuggestionEvent:
 
     suggestions: ArticleSuggestions
     ranges: tuple[tuple[int, int], ...]
-    answered: bool = False  # a search answered (not a key): the list may lay out at once
+    # a search answered (not a key): every stretch may have changed, and the span list
+    # may lay out at once
+    answered: bool = False
 
 
 @dataclass(slots=True)
@@ -206,16 +208,14 @@ class ArticleSuggestions:
     def answered(self, found: list[Suggestion], offered: list[Suggestion]) -> None:
         """The worker's answer (on the UI thread): shown, and then corrected for whatever
         was edited or rejected since it was asked for."""
-        before = [(s.start, s.end) for s in self.offered]
-        self.found = sorted(found, key=_order)
+        self.found = found  # in text order: sorted in the worker
         self._reach = max((s.end - s.start for s in self.found), default=0)
-        self.offered = [s for s in sorted(offered, key=_order) if s.key not in self.rejected]
+        self.offered = [s for s in offered if s.key not in self.rejected]
         self._longest = max((s.end - s.start for s in self.offered), default=0)
         self.ready = True
         since, self._since = self._since, []
         self._recheck(since)
-        self._announce([*before, *((s.start, s.end) for s in self.offered)] or [(0, 0)],
-                       answered=True)
+        self._announce((), answered=True)  # everything may have changed: drawn afresh
 
     def close(self) -> None:
         self._stop()
@@ -333,6 +333,7 @@ class Suggestions:
                 found += [_moved(s, start) for s in suggest_article(text[start:end], (),
                                                                       sources)]
                 time.sleep(0)  # the UI thread's turn: a key waits for no whole article
+            found.sort(key=_order)
             offered = request.article.offer(request, found)
             self._on_ui(lambda r=request, f=found, o=offered: self._answer(r, f, o))
 

@@ -197,7 +197,11 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
         self._refresh_extents([*event.ranges, *self._follow_links()])
 
     def _suggested(self, event: SuggestionEvent) -> None:
-        self._refresh_extents(event.ranges)
+        if event.answered:  # the whole article's: the rows on screen, drawn afresh
+            self._strips.clear()
+            self.refresh()
+        else:
+            self._refresh_extents(event.ranges)
 
     def _follow_links(self) -> list[tuple[int, int]]:
         return self.links.follow(self.model, self.span_here())
