@@ -1,6 +1,7 @@
 """Reader benchmark: start to first frame, key to frame, link key to frame, peak memory.
 
     python bench/reader.py [--keys N] [--starts N] [--links N] [--links-only]
+                           [--suggestions-only] [--opens N]
 
 Prints figures; asserts nothing. Key to frame is timed without Pilot's waits: an event is
 set in ``App.post_display_hook``, the key is posted as the driver would post it, and the
@@ -11,6 +12,12 @@ Link key to frame: the claims' analyst walks to the next claim to do (`t`, not t
 presses `w` (timed to the frame that shows the highlighted candidate) and enter (timed to
 the frame that shows the link). A third of each article's claims have a source already,
 and a quarter of its actors a canonical name.
+
+Suggestions (``--suggestions-only`` runs these alone): from the first frame of an opened
+article to the first frame that shows its suggestions (the seed and the 1 MB article, the
+dataset's names, its claim cues), the cursor keys pressed meanwhile on the 1 MB article
+(each to its frame), and a label key on the 1 MB article with its suggestions shown (its
+name then searched again in a thread).
 """
 
 from __future__ import annotations
@@ -176,6 +183,99 @@ async def link_to_frame(dataset: Dataset, doc_id: str, presses: int
     return results
 
 
+class FrameLog(TimedApp):
+    """Gloss, noting when each frame is handed to the terminal."""
+
+    frames: list[float]
+
+    def post_display_hook(self) -> None:
+        self.frames.append(time.perf_counter())
+        super().post_display_hook()
+
+
+async def suggestions_to_frame(dataset: Dataset, doc_id: str, keys: bool
+                               ) -> tuple[float, list[float]]:
+    """From the first frame of the opened article to the first frame after its
+    suggestions were answered; with ``keys``, the cursor keys pressed meanwhile, each to
+    its frame."""
+    app = FrameLog(Dataset(dataset.folder, "reader"), [doc_id])
+    app.frame, app.frames = asyncio.Event(), []
+    answered: list[float] = []
+    app.session.suggestions.answers.append(lambda _: answered.append(time.perf_counter()))
+    moves: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.view
+        while not answered or app.frames[-1] < answered[0]:
+            if keys and app.frames:  # a key every 20 ms, as a reader scrolls
+                before, start = view.cursor, time.perf_counter()
+                app.frame.clear()
+                app.post_message(events.Key("down", None))
+                while view.cursor == before or app.frames[-1] < start:
+                    app.frame.clear()
+                    await asyncio.wait_for(app.frame.wait(), 5)
+                moves.append(time.perf_counter() - start)
+                await asyncio.sleep(0.02)
+            else:
+                await pilot.pause(0.001)
+    shown = next(t for t in app.frames if t >= answered[0])
+    return shown - app.frames[0], moves
+
+
+async def label_with_suggestions(dataset: Dataset, doc_id: str, presses: int
+                                 ) -> list[float]:
+    """A label key on an article whose suggestions are on screen, to its frame."""
+    app = TimedApp(Dataset(dataset.folder, "reader"), [doc_id])
+    app.frame = asyncio.Event()
+    out: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view, pane = screen.view, screen.pane
+        while pane.suggested is None or not pane.suggested.ready:
+            await pilot.pause(0.05)
+
+        def moved(before: int):
+            return lambda: view.cursor != before
+
+        for _ in range(presses):
+            await timed(app, pilot, "ctrl+right", None, moved(view.cursor))
+            await timed(app, pilot, "ctrl+right", None, moved(view.cursor))
+            before = len(view.model.spans)
+            out.append(await timed(app, pilot, "1", "1",
+                                   lambda b=before: len(view.model.spans) > b))
+        await app.session.wait()
+    return out
+
+
+def suggestions(folder: Path, opens: int, keys: int) -> None:
+    """A dataset of the seed annotated as the tests' reference says and a 1 MB article of
+    the seed's paragraphs, not yet labelled: its names and claims are what is suggested
+    (the articles above have random words labelled, "the" among them)."""
+    from tests.app.seed_reference import reference_spans
+
+    dataset = Dataset(folder / "suggest", "olena")
+    text = SEED.read_text(encoding="utf-8")
+    seed = Document.from_text(text, {"source": SEED.name})
+    dataset.add_article(seed, reference_spans(text, "olena"))
+    big_text, _, _ = article(1_000_000, 0, random.Random(5))
+    big = Document.from_text(big_text, {"source": "bench 1 MB, to annotate"})
+    dataset.add_article(big)
+    seed_id, big_id = seed.id, big.id
+    print("\n-- suggestions (headless, 120x40): the seed done, a 1 MB article to annotate --")
+    for name, doc_id, samples in (("seed", seed_id, opens), ("1 MB", big_id, max(opens // 3, 2))):
+        shown = [asyncio.run(suggestions_to_frame(dataset, doc_id, False))[0]
+                 for _ in range(samples)]
+        print(line(f"{name}: first frame to suggestions", shown, 44))
+    shown, moves = asyncio.run(suggestions_to_frame(dataset, big_id, True))
+    print(line("1 MB: suggestions shown, keys pressed", [shown], 44))
+    if moves:
+        print(line("1 MB: a cursor key meanwhile, to frame", moves, 44, p95=True))
+    print(line("1 MB: label key to frame, suggested", asyncio.run(
+        label_with_suggestions(dataset, big_id, keys)), 44, p95=True))
+
+
 async def timed(app: TimedApp, pilot, key: str, character: str | None, shown) -> float:
     """From posting the key to the first frame that shows its effect."""
     await pilot.pause()
@@ -209,6 +309,9 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=100, help="claims linked per article")
     parser.add_argument("--links-only", action="store_true", help="only link key to frame")
     parser.add_argument("--spread", action="store_true", help="print every sample, sorted")
+    parser.add_argument("--suggestions-only", action="store_true",
+                        help="only the suggestions' figures")
+    parser.add_argument("--opens", type=int, default=9, help="articles opened per measure")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gloss-bench-reader-") as temp:
         run(Path(temp), args)  # 17 MB of dataset, removed after
@@ -228,12 +331,17 @@ def run(folder: Path, args: argparse.Namespace) -> None:
         files[name] = folder / f"{name.replace(' ', '')}.txt"
         files[name].write_text(text, encoding="utf-8")
 
+    if args.suggestions_only:
+        suggestions(folder, args.opens, args.keys // 4)
+        return
     if not args.links_only:
         start_to_frame(folder, files, args.starts)
         print("\n-- key to frame (headless, 120x40) --")
         for name, (doc_id, count) in docs.items():
             show(f"{name}, {count:,} spans", asyncio.run(key_to_frame(dataset, doc_id, args.keys)),
                  args.spread)
+    if not args.links_only:
+        suggestions(folder, args.opens, args.keys // 4)
     print("\n-- link key to frame (headless, 120x40) --")
     for name, (doc_id, count) in docs.items():
         show(f"{name}, {count:,} spans", asyncio.run(link_to_frame(dataset, doc_id, args.links)),

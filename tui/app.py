@@ -58,12 +58,14 @@ class GlossApp(App[None]):
 
     def __init__(self, dataset: Dataset, opened: list[str] | None = None,
                  colours: str | None = TRUECOLOR, review: ReviewPlan | None = None,
-                 reviewing: bool = False, keymap: Mapping[str, str] | None = None) -> None:
+                 reviewing: bool = False, keymap: Mapping[str, str] | None = None,
+                 model: Path | None = None) -> None:
         """``colours``: TRUECOLOR, ANSI16 or MONO; None asks the terminal. NO_COLOR in the
         environment always means MONO. ``review``: who reviews whom when an article is
         reviewed (the palette's "Review this article"); ``reviewing``: the library opens
         each article in the review (`gloss review`); ``keymap``: the analyst's keys, by
-        the key table's ids (``tui/keymap.py`` reads and checks them)."""
+        the key table's ids (``tui/keymap.py`` reads and checks them); ``model``: a model
+        folder whose spans the reader suggests (else the dataset's latest, if any)."""
         chosen = MONO if "NO_COLOR" in os.environ else (colours or terminal_colours())
         # In 16 colours the ANSI colours must reach the terminal as they are: turned into
         # RGB and back, Textual's yellow comes out red
@@ -75,7 +77,7 @@ class GlossApp(App[None]):
         self.reviewing = reviewing
         self._after_display: list[Callable[[], object]] = []
         self.session = Session(dataset, on_ui=self._on_ui, after_frame=self.after_display,
-                               in_thread=self._in_thread)
+                               in_thread=self._in_thread, model=model)
         self.keymap = dict(keymap or {})
         if self.keymap:  # each Binding(id=...) of the key table takes the keys given
             self.set_keymap(self.keymap)

@@ -335,7 +335,8 @@ PATTERNS_HELP = ("A pattern file (Prodigy / spaCy EntityRuler JSONL) to suggest 
 @click.option("--next", "next_", type=click.Choice(["uncertain"]), default=None,
               help="Open the article still to do that the model is least sure of.")
 @click.option("--model", type=click.Path(path_type=Path), default=None,
-              help="The model --next asks [default: the dataset's latest model].")
+              help="A model gloss train made: its spans are suggested too, and --next asks"
+              " it [default: the dataset's latest, if it has one].")
 @keymap_option
 @shared_options
 def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
@@ -370,8 +371,6 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     given = settings(db, analyst, labels_file)
     if next_ is not None and paths:
         raise GlossError("--next opens an article of the dataset: give no PATH with it")
-    if model is not None and next_ is None:
-        raise GlossError("--model: the reader asks a model only with --next uncertain")
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     patterns = checked_patterns(patterns_file)
@@ -403,7 +402,7 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
     ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
-                   keymap=keymap))
+                   keymap=keymap, model=model))
 
 
 def ended(app: GlossApp) -> None:

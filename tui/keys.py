@@ -43,6 +43,7 @@ class Key:
 VIEW = "Moving and selecting (article view)"
 READER = "Labelling and reading"
 CLAIMS = "Claims: sources, places, names"
+SUGGESTIONS = "Suggestions (names seen, patterns, claim cues, a model)"
 CHOOSING = "While a link key chooses (w, p), and in the prompt (k)"
 BOARD = "Claims board (B)"
 REVIEW = "Reviewing (gloss review): two versions of an article side by side"
@@ -188,6 +189,23 @@ TABLE: dict[str, list[Key]] = {
         Key("reader.claims_board", "B", "claims_board",
             "The claims board: every claim of the dataset grouped by"
             " source, with its places, article and date", "B"),
+    ],
+    SUGGESTIONS: [
+        Key("reader.accept_suggestion", "y", "accept_suggestion",
+            "Accept the suggestion under the cursor (dim and underlined): it becomes a span"
+            " that records its finder; a suggested claim comes with its source's link (the"
+            " source made an actor if it is only suggested), and select the next suggestion."
+            " One edit: ctrl+z undoes it", "y"),
+        Key("reader.reject_suggestion", "u", "reject_suggestion",
+            "Reject the suggestion under the cursor: kept in the article's file, never"
+            " offered here again; the cursor walks on to the next", "u"),
+        Key("reader.next_suggestion", "j", "step_suggestion(1)",
+            "Next suggestion (selected), round the end", "j"),
+        Key("reader.previous_suggestion", "J", "step_suggestion(-1)",
+            "Previous suggestion", "J"),
+        Key("reader.accept_every_suggestion", "Y", "accept_every_suggestion",
+            "Accept every remaining suggestion of the label under the cursor, once a"
+            " confirmation that says how many is answered y (any other key cancels)", "Y"),
     ],
     CHOOSING: [
         Key("", "enter", "", "Link the highlighted option (unlink it, when it is linked"

@@ -24,7 +24,7 @@ def dataset(tmp_path: Path) -> Dataset:
     return dataset
 
 
-KEYMAP = parse('reader.undo = "u"\nreader.label_1 = "f1"\nview.next_span = "ctrl+n"\n'
+KEYMAP = parse('reader.undo = "U"\nreader.label_1 = "f1"\nview.next_span = "ctrl+n"\n'
                'help = "f2"\n', "keymap.toml")
 
 
@@ -37,10 +37,10 @@ async def test_the_keys_given_do_the_work_and_the_old_ones_do_not(dataset):
         assert spans(app) == [("Putin", "ACTOR")]
         await pilot.press("ctrl+z")
         assert spans(app) == [("Putin", "ACTOR")]
-        await pilot.press("u")
+        await pilot.press("U")
         assert spans(app) == []
         shown = {b.binding.id: b.binding.key for b in app.screen.active_bindings.values()}
-        assert shown["reader.undo"] == "u" and shown["view.next_span"] == "ctrl+n"
+        assert shown["reader.undo"] == "U" and shown["view.next_span"] == "ctrl+n"
         await pilot.press("f2")  # help, in every scope
         assert isinstance(app.screen, HelpScreen) and app.screen.keymap == KEYMAP
         await pilot.app.session.wait()
@@ -50,6 +50,6 @@ def test_the_help_says_the_keys_given():
     from tui.keys import READER, rows
 
     [undo] = [k for k in rows(KEYMAP)[READER] if k.id == "reader.undo"]
-    assert (undo.keys, undo.shown) == ("u", "u")
+    assert (undo.keys, undo.shown) == ("U", "U")
     labels = [k for k in rows(KEYMAP)[READER] if k.id.startswith("reader.label_")]
     assert [k.shown for k in labels][:2] == ["f1", "2"]  # each label key on its own row

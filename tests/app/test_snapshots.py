@@ -165,3 +165,20 @@ def test_a_link_key_highlights_the_likeliest_source(snap_compare, tmp_path):
     dataset = build(tmp_path, CLAIM, spans={0: NESTED})
     app = GlossApp(dataset, dataset.ids())
     assert snap_compare(app, terminal_size=(110, 16), press=["tab", "tab", "tab", "w"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+def test_the_reader_with_suggestions(snap_compare, tmp_path, size):
+    """The seed with its first eight spans: the rest of its names and its claims are
+    suggested, dim and underlined, listed under the spans, counted in the status; j has
+    selected the first."""
+    dataset = seed(tmp_path, 8)
+    app = GlossApp(dataset, dataset.ids())
+    assert snap_compare(app, terminal_size=size, press=["j"])
+
+
+def test_the_reader_with_suggestions_without_colour(snap_compare, tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    dataset = seed(tmp_path, 8)
+    app = GlossApp(dataset, dataset.ids())
+    assert snap_compare(app, terminal_size=(80, 24), press=["j"])

@@ -18,7 +18,7 @@ from tests.hostile.attack import attack, check, run, run_child, snapshot
 from tests.hostile.test_hostile_inputs import NASTY
 
 GOOD = b'reader.undo = "ctrl+u"\n[review]\ntake_agreements = ["g", "f6"]\nhelp = "f1"\n'
-VALUES = {"string": b'"u"', "int": b"7", "float": b"2.5", "bool": b"true",
+VALUES = {"string": b'"U"', "int": b"7", "float": b"2.5", "bool": b"true",
           "date": b"1979-05-27", "datetime": b"1979-05-27T07:32:00Z", "empty": b'""',
           "list": b'["u", 7]', "empty list": b"[]", "table": b'{a = "u"}',
           "nested list": b'[["u"]]', "controls": b'"\\u001b[2J"', "markup": b'"[bold]u"',

@@ -20,6 +20,7 @@ from textual.binding import BindingType
 from textual.widget import Widget
 
 from tui.commands import Command
+from tui.core.document.model import Span
 from tui.core.editing import editor
 from tui.core.language.visible import visible
 from tui.keys import bindings
@@ -27,8 +28,10 @@ from tui.screens.attribute_keys import AttributeKeys
 from tui.screens.claim_keys import ClaimKeys
 from tui.screens.navigation import Chosen, OpenBoard, PickArticle
 from tui.screens.reader_base import ReaderBase
+from tui.screens.suggestion_keys import SuggestionKeys
 from tui.widgets.bars.legend import Legend
 from tui.widgets.bars.link_line import ChoiceLine, fit
+from tui.widgets.bars.status_bar import Piece
 from tui.widgets.lists.span_list import SpanList
 
 
@@ -38,6 +41,10 @@ class ReaderScreen(ReaderBase):
     def parts(self) -> Iterator[Widget]:
         yield ClaimKeys(self.session, lambda: self.pane, self._link_bar)
         yield AttributeKeys(self.session, lambda: self.pane)
+        yield SuggestionKeys(self.session, lambda: self.pane, self.status_bar_mode)
+
+    def status_bar_mode(self, pieces: list[Piece] | None) -> None:
+        self.status_bar.show_mode(pieces)
 
     def _link_bar(self, line: ChoiceLine | None) -> None:
         """The link bar, in the status line's row, and the legend's for a second line: no
@@ -57,6 +64,10 @@ class ReaderScreen(ReaderBase):
     @cached_property
     def attribute_keys(self) -> AttributeKeys:
         return self.query_one(AttributeKeys)
+
+    @cached_property
+    def suggestion_keys(self) -> SuggestionKeys:
+        return self.query_one(SuggestionKeys)
 
     # -- editing ---------------------------------------------------------------------
 
@@ -108,6 +119,20 @@ class ReaderScreen(ReaderBase):
     def action_canonical(self) -> None:
         self.attribute_keys.canonical()
 
+    # -- suggestions: the keys are the reader's, the work its part's --------------------
+
+    def action_accept_suggestion(self) -> None:
+        self.suggestion_keys.accept()
+
+    def action_reject_suggestion(self) -> None:
+        self.suggestion_keys.reject()
+
+    def action_step_suggestion(self, step: int) -> None:
+        self.suggestion_keys.step(step)
+
+    def action_accept_every_suggestion(self) -> None:
+        self.suggestion_keys.accept_every()
+
     def action_claims_board(self) -> None:
         ids = list(dict.fromkeys(p.doc_id for p in self.panes.panes))
         self.post_message(OpenBoard(ids if len(ids) == 2 else None, self._board_chose))
@@ -139,7 +164,8 @@ class ReaderScreen(ReaderBase):
     @on(SpanList.Chosen)
     def _span_chosen(self, message: SpanList.Chosen) -> None:
         span = message.span
-        self.view.select(span.start, span.end, at_start=True, span=span)
+        self.view.select(span.start, span.end, at_start=True,
+                         span=span if isinstance(span, Span) else None)
         self.view.focus()
 
     def action_focus_spans(self) -> None:
@@ -191,7 +217,8 @@ class ReaderScreen(ReaderBase):
     # -- the palette -----------------------------------------------------------------
 
     def commands(self) -> list[Command]:
-        commands = [*self.claim_keys.commands(), *self.attribute_keys.commands(), Command(
+        commands = [*self.claim_keys.commands(), *self.attribute_keys.commands(),
+                    *self.suggestion_keys.commands(), Command(
             "Claims board", "every claim grouped by source (B)", self.action_claims_board)]
         commands += [
             Command("Toggle character mode", "selections stop snapping to words",

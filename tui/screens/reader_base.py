@@ -43,6 +43,7 @@ class ReaderBase(Screen[None]):
     # first frame; a screen that offers neither (the review) reads nothing.
     reads_index: ClassVar[bool] = True
     marks_differences: ClassVar[bool] = False  # the review's legend shows a difference
+    shows_suggestions: ClassVar[bool] = True  # the review shows none
 
     def __init__(self, session: Session, colours: str, doc_ids: list[str],
                  order: list[str] | None = None, show: str | None = None) -> None:
@@ -62,7 +63,8 @@ class ReaderBase(Screen[None]):
     def compose(self) -> ComposeResult:
         palette = Palette(self.session.labels, self.colours)
         yield self.make_panes(palette)
-        yield Legend(palette, differences=self.marks_differences, id="legend")
+        yield Legend(palette, differences=self.marks_differences,
+                     suggestions=self.shows_suggestions, id="legend")
         yield SearchBar(id="search")
         for part in self.parts():
             if isinstance(part, Mode):
@@ -72,7 +74,8 @@ class ReaderBase(Screen[None]):
         yield Footer()
 
     def make_panes(self, palette: Palette) -> Panes:
-        return Panes(self.session.models, palette, self.first, id="panes")
+        return Panes(self.session.models, palette, self.first, id="panes",
+                     suggestions=self.session.suggestions if self.shows_suggestions else None)
 
     def parts(self) -> Iterator[Widget]:
         """The screen's own parts, above the status bar: its bars, and its keys' parts

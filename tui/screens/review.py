@@ -46,6 +46,7 @@ class ReviewScreen(ReaderBase):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("review"))
     reads_index = False
     marks_differences = True
+    shows_suggestions = False
 
     def __init__(self, session: Session, colours: str, doc_id: str, plan: ReviewPlan,
                  order: list[str] | None = None) -> None:

@@ -60,9 +60,24 @@ class Palette:
         the character, itself included."""
         return _span_style(self.mode, self.channel(label), self.colour(label), depth)
 
+    def suggestion(self, label: str) -> Style:
+        """The look of a suggestion of ``label``: a dim underline in the label's colour
+        (under NO_COLOR, the dim underline alone), never a label's own look."""
+        return _suggestion_style(self.mode, self.colour(label))
+
     def tag(self, label: str) -> Style:
         """The label's name in the span list and the legend: looks as its spans do."""
         return self.span(label) + Style(bold=True)
+
+
+@lru_cache(maxsize=64)
+def _suggestion_style(mode: str, colour: str) -> Style:
+    shape = Style(underline=True, dim=True)
+    if mode == MONO:
+        return shape
+    if mode == ANSI16:
+        return shape + Style(color=f"color({ansi_index(colour)})")
+    return shape + Style(color=blend(colour, 0.75))
 
 
 @lru_cache(maxsize=256)

@@ -19,6 +19,7 @@ from textual.signal import Signal
 from textual.widgets import Static
 
 from tui.core.editing.article_model import ArticleModel, ModelRegistry
+from tui.core.editing.suggestions import ArticleSuggestions, Suggestions
 from tui.core.language.visible import visible
 from tui.widgets.article.article_view import ArticleView
 from tui.widgets.cells import one_line
@@ -51,14 +52,18 @@ def heading(analyst: str | None, source: str, length: int, width: int = 1000) ->
 
 class ArticlePane(Vertical):
     def __init__(self, model: ArticleModel, palette: Palette, release: ModelRegistry,
-                 analyst: str | None = None) -> None:
-        """``analyst``: show only that analyst's spans (one version of the article)."""
+                 analyst: str | None = None, suggestions: Suggestions | None = None) -> None:
+        """``analyst``: show only that analyst's spans (one version of the article);
+        ``suggestions``: the session's, to show this article's (None: none)."""
         super().__init__(classes="pane")
         self.model = model
         self.doc_id = model.doc_id
         self.analyst = analyst
-        self.view = ArticleView(model, palette, analyst)
-        self.spans = SpanList(model, palette, analyst)
+        self._suggestions = suggestions
+        self.suggested: ArticleSuggestions | None = \
+            suggestions.open(model) if suggestions is not None else None
+        self.view = ArticleView(model, palette, analyst, suggested=self.suggested)
+        self.spans = SpanList(model, palette, analyst, suggested=self.suggested)
         self.shown: bool | None = None  # the span list: None while it fits, else by hand
         self._registry = release
         document = model.document
@@ -83,6 +88,8 @@ class ArticlePane(Vertical):
 
     def on_unmount(self) -> None:
         self._registry.release(self.model)
+        if self._suggestions is not None and self.suggested is not None:
+            self._suggestions.release(self.suggested)
 
     def _follow_span(self, view: ArticleView) -> None:
         span = self.model.get(view.caret.span_id) if view.caret.span_id else None
@@ -118,9 +125,12 @@ class ArticlePane(Vertical):
 
 class Panes(Horizontal):
     def __init__(self, registry: ModelRegistry, palette: Palette, doc_ids: list[str], *,
-                 analysts: list[str | None] | None = None, id: str | None = None) -> None:
-        """``analysts``: whose version each pane shows (None: everyone's spans)."""
+                 analysts: list[str | None] | None = None, id: str | None = None,
+                 suggestions: Suggestions | None = None) -> None:
+        """``analysts``: whose version each pane shows (None: everyone's spans);
+        ``suggestions``: the session's, shown in each pane (None: none)."""
         super().__init__(id=id)
+        self.suggestions = suggestions
         self.registry = registry
         self.palette = palette
         self.active: ArticlePane | None = None
@@ -149,7 +159,8 @@ class Panes(Horizontal):
             pane.fit(self.app.size.width // max(len(self.panes), 1))
 
     def make(self, doc_id: str, analyst: str | None = None) -> ArticlePane:
-        return ArticlePane(self.registry.open(doc_id), self.palette, self.registry, analyst)
+        return ArticlePane(self.registry.open(doc_id), self.palette, self.registry, analyst,
+                           self.suggestions)
 
     def open(self, doc_id: str, beside: bool = False, analyst: str | None = None
              ) -> ArticlePane:
@@ -217,7 +228,10 @@ class Panes(Horizontal):
         for other in self.panes:
             other.set_class(other is pane, "-active")
         pane.view.moved.subscribe(self, lambda view: self._changed(), immediate=True)
-        self._stop_observing = pane.model.observe(lambda event: self._changed())
+        stops = [pane.model.observe(lambda event: self._changed())]
+        if pane.suggested is not None:
+            stops.append(pane.suggested.observe(lambda event: self._changed()))
+        self._stop_observing = lambda: [stop() for stop in stops] and None
         self._changed()
 
     def _changed(self) -> None:

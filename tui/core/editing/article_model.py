@@ -59,6 +59,7 @@ class ArticleModel:
         self.annotator = annotator
         self.labels = labels or LabelSet.default()
         self.status = dict(article.status)
+        self.rejected = list(article.rejected)  # the suggestions rejected here (rows)
         self.spans: list[Span] = sorted(article.spans, key=order)
         self._links: dict[str, Relation] = {}
         self._from: dict[str, list[Relation]] = {}  # span id -> the links it heads

@@ -54,6 +54,15 @@ class SaveQueue:
             self._waiting.append((model, edit))
         self._start(self.flush)
 
+    def later(self, job: Callable[[], None]) -> None:
+        """Run ``job`` in the writer after every edit asked for before it (a rejection
+        kept in an article's file, in order with that article's edits)."""
+        self.flush()
+        with self._guard:
+            future = self._writer.submit(job)
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+
     def flush(self) -> None:
         """Hand the writer every edit asked for and not yet started, in order (from any
         thread: a process that must end starts them at once)."""

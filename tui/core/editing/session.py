@@ -21,13 +21,16 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from tui.core.attribution.claim_index import ClaimIndex
 from tui.core.disk.article_file import Article
 from tui.core.document.edits import Edit
 from tui.core.document.model import GlossError, LabelSet
+from tui.core.document.suggestion import Suggestion
 from tui.core.editing.article_model import ArticleModel, ModelRegistry
 from tui.core.editing.save_queue import SaveQueue, at_once
+from tui.core.editing.suggestions import ArticleSuggestions, Suggestions
 from tui.core.store.claim_cache import cached_articles
 from tui.core.store.dataset import Dataset
 from tui.core.store.tally import Tally
@@ -47,11 +50,13 @@ class Notice:
 
 class Session:
     def __init__(self, dataset: Dataset, *, on_ui: Run = at_once, after_frame: Run = at_once,
-                 in_thread: Run = at_once) -> None:
+                 in_thread: Run = at_once, model: Path | None = None) -> None:
         """``on_ui`` runs a function on the UI thread (thread-safe: the saves' and the
         index's answers come from threads); ``after_frame`` once the frame showing an edit
         is on the terminal (a save's start: it would delay that frame); ``in_thread`` in
-        a thread of its own (reading every article for the index)."""
+        a thread of its own (reading every article for the index, finding suggestions);
+        ``model``: the folder of a model whose spans are suggested too (else the
+        dataset's latest, if it has one)."""
         self.dataset = dataset
         self._on_ui = on_ui
         self.after_frame = after_frame
@@ -63,6 +68,9 @@ class Session:
         self.order: list[str] | None = None  # the library's order, once the index is read
         self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._watchers: list[IndexWatcher] = []
+        # searched once the frame that opens an article is on the terminal: not before it
+        self.suggestions = Suggestions(dataset, on_ui=on_ui, model=model, in_thread=lambda run:
+                                       after_frame(lambda: in_thread(run)))
 
     @property
     def labels(self) -> LabelSet:
@@ -106,6 +114,7 @@ class Session:
         if isinstance(outcome, str):
             return Notice(outcome)
         model.apply(outcome)
+        self.suggestions.edited((c.before, c.after) for c in outcome.changes)
         if record:
             model.history.record(outcome)
         self.saves.submit(model, outcome)
@@ -133,6 +142,12 @@ class Session:
                 self.saves.submit(model, edit)
                 retried = True
         return None if retried else Notice("every edit is saved", warning=False)
+
+    def reject(self, article: ArticleSuggestions, suggestion: Suggestion) -> None:
+        """Offer ``suggestion`` no more in its article (every pane showing it redraws), and
+        keep the rejection in the article's file, written after the edits asked for
+        before it."""
+        self.suggestions.reject(article, suggestion, self.saves.later)
 
     def set_status(self, model: ArticleModel, status: str, analyst: str | None = None
                    ) -> Notice | None:
@@ -171,6 +186,7 @@ class Session:
 
     def close(self) -> None:
         """Write every edit asked for, then stop the writer (however the app ends)."""
+        self.suggestions.closed = True
         self.saves.flush()
         self.saves.close()
 

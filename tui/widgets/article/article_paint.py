@@ -1,5 +1,7 @@
-"""Drawing one row of an article: its text cut where spans, the selection, the search match,
-the links and the cursor begin and end, each piece in the style of all that covers it."""
+"""Drawing one row of an article: its text cut where spans, suggestions, the selection, the
+search match, the links and the cursor begin and end, each piece in the style of all that
+covers it. A suggestion is underlined, dim, in its label's colour: never a label's look
+(no bold, no background), and under NO_COLOR the dim underline alone."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from textual.strip import Strip
 
 from tui.core.document.model import Span
 from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.suggestions import ArticleSuggestions
 from tui.core.language.text import next_grapheme, previous_grapheme
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.palette import MONO, Palette
@@ -38,8 +41,10 @@ Flags = tuple[bool, bool, bool, bool, bool, bool, bool, bool]
 
 class Painter:
     def __init__(self, model: ArticleModel, layout: ArticleLayout, palette: Palette,
-                 component: Callable[[str], Style], analyst: str | None = None) -> None:
+                 component: Callable[[str], Style], analyst: str | None = None,
+                 suggested: ArticleSuggestions | None = None) -> None:
         self.model = model
+        self.suggested = suggested  # the suggestions drawn (None: none, as in a review)
         self.layout = layout
         self.palette = palette
         self.component = component  # the stylesheet's part, by component class name
@@ -57,8 +62,10 @@ class Painter:
         match = marks.match if marks.match != selection else None
         linked, chosen, hints = marks.linked, marks.chosen, marks.hints or {}
         differs = [(a, b) for a, b in marks.differs if a < end and b > start]
+        offered = self.suggested.overlapping(start, max(end, start + 1)) \
+            if self.suggested is not None else []
         cuts = {start, end}
-        for span in spans:
+        for span in (*spans, *offered):
             cuts.update((span.start, span.end))
         for extent in (*linked, *([chosen] if chosen else ()), *differs):
             cuts.update(extent)
@@ -76,6 +83,8 @@ class Painter:
         segments: list[Segment] = []
         for left, right in pairwise(points):
             covering = tuple(s for s in spans if s.start <= left and s.end >= right)
+            under = [s for s in offered if s.start <= left and s.end >= right]
+            suggested = min(under, key=lambda s: s.end - s.start).label if under else None
             selected = bool(selection and selection[0] <= left and right <= selection[1])
             hint = hints.get(left)
             flags = (
@@ -93,7 +102,7 @@ class Painter:
                 if hint is not None:  # the letter over the option's first character
                     shown = hint.ljust(max(cell_len(shown), 1))
                 segments.append(Segment(shown, self._style(base, covering, flags,
-                                                           is_placeholder)))
+                                                           is_placeholder, suggested)))
         if cursor is not None and cursor == end and (
                 end == len(text) or text[end] == "\n"):
             segments.append(Segment(" ", self._style(
@@ -101,20 +110,23 @@ class Painter:
         return Strip(segments)
 
     def _style(self, base: Style, covering: tuple[Span, ...], flags: Flags,
-               placeholder: bool) -> Style:
+               placeholder: bool, suggested: str | None = None) -> Style:
         unsaved = self.model.is_unsaved
-        key = (base, tuple((s.label, unsaved(s.id)) for s in covering), flags, placeholder)
+        key = (base, tuple((s.label, unsaved(s.id)) for s in covering), flags, placeholder,
+               suggested)
         style = self._styles.get(key)
         if style is None:
-            style = self._compose(base, covering, flags, placeholder)
+            style = self._compose(base, covering, flags, placeholder, suggested)
             self._styles[key] = style
         return style
 
     def _compose(self, base: Style, covering: tuple[Span, ...], flags: Flags,
-                 placeholder: bool) -> Style:
+                 placeholder: bool, suggested: str | None = None) -> Style:
         style = base
         if placeholder:
             style += self.component("article-view--placeholder")
+        if suggested is not None:  # beneath the spans: a label drawn over it wins
+            style += self.palette.suggestion(suggested)
         depth: dict[str, int] = {}
         for span in sorted(covering, key=len, reverse=True):  # the innermost drawn last
             depth[span.label] = depth.get(span.label, 0) + 1

@@ -26,20 +26,20 @@ from textual.signal import Signal
 from textual.strip import Strip
 
 from tui.core.document.model import Span
-from tui.core.editing import units
 from tui.core.editing.article_model import ArticleModel, ModelEvent
 from tui.core.editing.linking import Choice
-from tui.core.language import names
+from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.keys import bindings
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.article_mouse import MouseSelection
 from tui.widgets.article.article_paint import Marks, Painter
 from tui.widgets.article.caret import Caret, next_span, span_here
+from tui.widgets.article.grow_keys import GrowKeys
 from tui.widgets.article.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
 
-class ArticleView(MouseSelection, ScrollView, can_focus=True):
+class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
@@ -49,7 +49,8 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("view"))
 
     def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
-                 *, id: str | None = None) -> None:
+                 *, id: str | None = None, suggested: ArticleSuggestions | None = None
+                 ) -> None:
         super().__init__(id=id)
         self.model = model
         self.text = model.text
@@ -57,10 +58,12 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         self.caret = Caret()
         self.links = LinkMarks()
         self.differs: tuple[tuple[int, int], ...] = ()  # see show_differences
-        self.painter = Painter(model, self.layout_, palette, self._component, analyst)
+        self.painter = Painter(model, self.layout_, palette, self._component, analyst,
+                               suggested)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._stop_observing = model.observe(self._model_changed)
+        self._stop_suggested = suggested.observe(self._suggested) if suggested else None
 
     # -- what the reader reads -------------------------------------------------------
 
@@ -138,31 +141,6 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
         else:
             self.select(span.start, span.end, at_start=True, span=span)
 
-    def action_grow(self) -> None:
-        """The next larger unit: word, name with its title, clause, sentence, paragraph."""
-        caret = self.caret
-        unit = units.grow(self.text, *(caret.selection or (caret.cursor, caret.cursor)))
-        if unit is None:
-            self.notify("nothing larger to select here")
-            return
-        grown = [*caret.grown, caret.selection]
-        self.select(*unit)
-        caret.grown = grown
-
-    def action_shrink(self) -> None:
-        """Back to the selection before the last grow."""
-        grown = list(self.caret.grown)
-        if not grown:
-            self.notify("nothing to shrink: = grows the selection first")
-            return
-        previous = grown.pop()
-        if previous is None:
-            word = names.word_at(self.text, self.caret.cursor)
-            self.move_to(word[1] if word else self.caret.cursor)
-        else:
-            self.select(*previous)
-        self.caret.grown = grown
-
     # -- drawing ---------------------------------------------------------------------
 
     def _component(self, name: str) -> Style:
@@ -178,6 +156,8 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
 
     def on_unmount(self) -> None:
         self._stop_observing()
+        if self._stop_suggested is not None:
+            self._stop_suggested()
 
     def _rewrap(self) -> None:
         width = self.scrollable_content_region.width
@@ -215,6 +195,13 @@ class ArticleView(MouseSelection, ScrollView, can_focus=True):
 
     def _model_changed(self, event: ModelEvent) -> None:
         self._refresh_extents([*event.ranges, *self._follow_links()])
+
+    def _suggested(self, event: SuggestionEvent) -> None:
+        if event.answered:  # the whole article's: the rows on screen, drawn afresh
+            self._strips.clear()
+            self.refresh()
+        else:
+            self._refresh_extents(event.ranges)
 
     def _follow_links(self) -> list[tuple[int, int]]:
         return self.links.follow(self.model, self.span_here())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -20,10 +21,11 @@ class Legend(Static):
         "legend--differs"}
 
     def __init__(self, palette: Palette, *, differences: bool = False,
-                 id: str | None = None) -> None:
+                 suggestions: bool = False, id: str | None = None) -> None:
         """``differences``: a review's legend, which shows how a difference looks instead
-        of a search match."""
+        of a search match; ``suggestions``: the reader's, which shows a suggestion."""
         super().__init__(id=id)
+        self.suggestions = suggestions
         self.palette = palette
         self.differences = differences
         self._mode: list[Piece] | None = None
@@ -58,6 +60,11 @@ class Legend(Static):
             line.append(visible(label.name), self.palette.tag(label.name))  # never markup
             line.append(" ")
         line.append("   ")
+        if self.suggestions:  # a suggestion's look, in the first label's colour
+            first = self.palette.labels.labels[:1]
+            line.append("suggested", self.palette.suggestion(first[0].name) if first
+                        else Style(underline=True, dim=True))
+            line.append("  ")
         line.append("s", part("legend--selection-edge"))
         line.append("electio", part("legend--selection"))
         line.append("n", part("legend--selection-edge"))

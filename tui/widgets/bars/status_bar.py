@@ -28,6 +28,7 @@ class StatusLine:
     saved: str  # the focused article's last save, or why it failed
     error: bool = False
     todo: str = ""  # "3 to do": claims with no source and no source kind
+    suggested: str = ""  # "12 suggested": the suggestions the article offers
 
 
 # One piece of a bar's line (the link bar's, the review bar's): its text, already safe to
@@ -52,8 +53,10 @@ def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mod
     if model.failed and not model.saving and not error:
         saved, error = f"{model.failed} unsaved (r retries)", True
     todo = len(model.todo())
+    offered = len(pane.suggested.offered) if pane.suggested is not None else 0
     return StatusLine(analyst, f"article {place}", "char" if char_mode else "word", where,
-                      saved, error, f"{todo} to do" if todo else "")
+                      saved, error, f"{todo} to do" if todo else "",
+                      f"{offered} suggested" if offered else "")
 
 
 def fit(line: StatusLine, width: int) -> list[Piece]:
@@ -62,6 +65,7 @@ def fit(line: StatusLine, width: int) -> list[Piece]:
     whether the article is saved is never cut (its message is shortened last)."""
     analyst, saved = f" {visible(line.analyst)} ", visible(line.saved)
     todo = [(line.todo, "todo"), ("  ", "")] if line.todo else []
+    todo += [(line.suggested, "suggested"), ("  ", "")] if line.suggested else []
     short_place = line.place.removeprefix("article ").replace(" / ", "/")
     short_cursor = line.cursor.split(" of ")[0]
     for place, mode, cursor in ((line.place, f"{line.mode} mode", line.cursor),
@@ -127,7 +131,8 @@ class StatusBar(Widget):
             saved = Style(bold=True, color="white", bgcolor="red") if line.error else \
                 Style(color="green")
             looks = {"analyst": Style(bold=True, reverse=True), "mode": Style(bold=True),
-                     "todo": Style(bold=True, color="yellow"), "saved": saved}
+                     "todo": Style(bold=True, color="yellow"),
+                     "suggested": Style(underline=True), "saved": saved}
             pieces = fit(line, width)
             self._strip = Strip([Segment(text, base + looks.get(look, Style()))
                                  for text, look in pieces]).crop_extend(0, width, base)
@@ -138,6 +143,7 @@ class StatusBar(Widget):
         """The whole line, as it reads before it is fitted to a width (for tests)."""
         line = self._shown
         todo = f"{line.todo}  " if line and line.todo else ""
+        todo += f"{line.suggested}  " if line and line.suggested else ""
         return "" if line is None else (f" {visible(line.analyst)}   {line.place}  "
                                         f"{line.mode} mode  {line.cursor}  {todo}"
                                         f"{visible(line.saved)}")

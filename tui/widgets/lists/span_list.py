@@ -5,7 +5,8 @@ edit made in any pane redraws the rows on screen, never a rebuilt list, so label
 article with 5,000 spans stays one frame. The label is drawn as the text draws it (the
 same palette); a claim shows its links, ``claim ← source @ place`` (``← ?`` while it is
 still to do); the analyst's name is never cut; choosing a row (enter or a click) posts
-:class:`SpanList.Chosen`.
+:class:`SpanList.Chosen`. The article's suggestions are listed apart, below the spans,
+under a heading that says how many (``span_rows.py`` draws both).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import BindingType
@@ -26,15 +26,15 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.core.document.model import Span
+from tui.core.document.suggestion import Suggestion
 from tui.core.editing.article_model import ArticleModel, ModelEvent, order
 from tui.core.editing.linking import links_line
+from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language.visible import visible
 from tui.core.team.review import Notes
 from tui.keys import bindings
-from tui.widgets.cells import fit_links, one_line
+from tui.widgets.lists.span_rows import NARROW, chosen, span_row, suggestion_line
 from tui.widgets.palette import Palette
-
-NARROW = 34  # a list narrower than this shortens the label's name to three letters
 
 
 class SpanList(ScrollView, can_focus=True):
@@ -73,16 +73,17 @@ class SpanList(ScrollView, can_focus=True):
 
     @dataclass
     class Chosen(Message):
-        """A row was chosen (enter or a click): go to that span."""
+        """A row was chosen (enter or a click): go to that span (or suggestion)."""
 
-        span: Span
+        span: Span | Suggestion
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "span-list--cursor", "span-list--analyst", "span-list--empty", "span-list--unsaved"}
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("spans"))
 
     def __init__(self, model: ArticleModel, palette: Palette, analyst: str | None = None,
-                 *, id: str | None = None) -> None:
+                 *, id: str | None = None, suggested: ArticleSuggestions | None = None
+                 ) -> None:
         super().__init__(id=id)
         self.model = model
         self.palette = palette
@@ -94,6 +95,8 @@ class SpanList(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._fit_timer: Timer | None = None
         self._stop_observing = model.observe(self._model_changed)
+        self.suggested = suggested
+        self._stop_suggested = suggested.observe(self._suggested) if suggested else None
         self.notes: Notes | None = None  # said in place of the analyst's name (a review)
 
     def show_notes(self, notes: Notes | None) -> None:
@@ -122,11 +125,8 @@ class SpanList(ScrollView, can_focus=True):
                      for start, _end in event.ranges), default=0)
         top, height = self.scroll_offset.y, self.size.height
         if event.kind == "edit":
-            self.row = min(self.row, max(len(spans) - 1, 0))
-            if self._fit_timer is None:
-                self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
-            else:
-                self._fit_timer.reset()
+            self.row = min(self.row, max(self.rows - 1, 0))
+            self._fit_later()
             rows = range(max(first, top), top + height)
         else:
             ends = max((end for _start, end in event.ranges), default=0)
@@ -135,9 +135,32 @@ class SpanList(ScrollView, can_focus=True):
         if len(rows):
             self.refresh_lines(rows.start, len(rows))
 
+    def _suggested(self, event: SuggestionEvent) -> None:
+        """The suggestions changed: their rows (below the spans) are drawn again."""
+        top, height = self.scroll_offset.y, self.size.height
+        first = max(len(self.spans), top)
+        if first < top + height:
+            self.refresh_lines(first, top + height - first)
+        self._fit_scroll_range() if event.answered else self._fit_later()
+
+    @property
+    def offered(self) -> list[Suggestion]:
+        return self.suggested.offered if self.suggested is not None else []
+
+    @property
+    def rows(self) -> int:
+        """The spans, then the suggestions under their heading."""
+        return len(self.spans) + (len(self.offered) + 1 if self.offered else 0)
+
+    def _fit_later(self) -> None:
+        if self._fit_timer is None:
+            self._fit_timer = self.set_timer(0.3, self._fit_scroll_range)
+        else:
+            self._fit_timer.reset()
+
     def _fit_scroll_range(self) -> None:
         self._fit_timer = None
-        size = Size(self.scrollable_content_region.width, max(len(self.spans), 1))
+        size = Size(self.scrollable_content_region.width, max(self.rows, 1))
         if size != self.virtual_size:
             self.virtual_size = size
 
@@ -152,6 +175,8 @@ class SpanList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         spans, width = self.spans, self.scrollable_content_region.width
         index = self.scroll_offset.y + y
+        if index >= len(spans) and self.offered:
+            return self._suggestion_line(index - len(spans), width)
         if not spans:
             if y == 0:
                 style = self.get_component_rich_style("span-list--empty")
@@ -171,43 +196,23 @@ class SpanList(ScrollView, can_focus=True):
         key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_span(span, width, selected, unsaved, links, who)
+            base = self.rich_style
+            if selected:
+                base += self.get_component_rich_style("span-list--cursor")
+            strip = Strip(span_row(self.palette, self.get_component_rich_style, base, span,
+                                   width, unsaved, links, who)
+                          ).crop_extend(0, width, self.rich_style)
             self._strips[key] = strip
         return strip
 
-    def _render_span(self, span: Span, width: int, selected: bool, unsaved: bool,
-                     links: str, analyst: str) -> Strip:
-        """``!`` when unsaved, the label as the text draws it (its first three letters in
-        a narrow list), the span's text and its links, the analyst (if any): the name
-        whole, then the links, each cut alike (a claim keeps its source and its place),
-        the text shortened first."""
-        base = self.rich_style
-        if selected:
-            base += self.get_component_rich_style("span-list--cursor")
-        style = self.palette.tag(span.label)
-        label = 3 if width < NARROW else 9
-        room = width - 2 - label - (1 if analyst else 0)  # the mark and the label's space
-        if cell_len(analyst) > room - 3:  # keep three cells of text; cut a very long name
-            analyst = one_line(analyst, max(room - 3, 1))
-        room = max(room - cell_len(analyst), 0)
-        if links and room >= 12:  # the text keeps two fifths of the room, the links the rest
-            links = " " + fit_links(links, min(cell_len(links), room - max(room * 2 // 5, 6)
-                                               - 1))
-        else:
-            links = ""
-        text = one_line(span.text, room - cell_len(links)) + links
-        segments = [Segment("!", base + self.get_component_rich_style("span-list--unsaved"))
-                    if unsaved else Segment(" ", base),
-                    Segment(set_cell_size(visible(span.label), label), base + style),
-                    Segment(" ", base), Segment(text, base)]
-        if analyst:
-            segments += [Segment(" ", base), Segment(
-                analyst, base + self.get_component_rich_style("span-list--analyst"))]
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+    def _suggestion_line(self, row: int, width: int) -> Strip:
+        selected = len(self.spans) + row == self.row and self.has_focus
+        return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
+                               self.offered, row, self.model.text, width, selected)
 
     def action_cursor(self, step: int) -> None:
-        if self.spans:
-            self._move_to(max(0, min(self.row + step, len(self.spans) - 1)))
+        if self.rows:
+            self._move_to(max(0, min(self.row + step, self.rows - 1)))
 
     def _move_to(self, row: int) -> None:
         old, self.row = self.row, row
@@ -218,14 +223,16 @@ class SpanList(ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def action_choose(self) -> None:
-        if self.spans:
-            self.post_message(self.Chosen(self.spans[self.row]))
+        row = chosen(self.spans, self.offered, self.row)
+        if row is not None:
+            self.post_message(self.Chosen(row))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
-        if 0 <= index < len(self.spans):
+        row = chosen(self.spans, self.offered, index)
+        if row is not None:
             self._move_to(index)
-            self.post_message(self.Chosen(self.spans[index]))
+            self.post_message(self.Chosen(row))
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_scroll_range()
@@ -233,6 +240,8 @@ class SpanList(ScrollView, can_focus=True):
 
     def on_unmount(self) -> None:
         self._stop_observing()
+        if self._stop_suggested is not None:
+            self._stop_suggested()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
