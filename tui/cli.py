@@ -377,6 +377,10 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     from tui.core.team.review import ReviewPlan
 
     plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+    if model is not None and next_ is None:  # said now, not as a notice in the reader
+        from tui.core.train import store as models
+
+        models.read_card(models.resolve(model))
     finder = None
     if next_ is not None:  # no spaCy or a broken model is what is wrong with --next
         from tui.next_command import least_sure, load

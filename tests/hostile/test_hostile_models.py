@@ -115,9 +115,13 @@ def test_a_broken_model_is_refused_in_one_line(tmp_path, case, door):
         assert "model" in outcome.err
 
 
-@pytest.mark.parametrize("args", [("--next", "uncertain", "x.txt"), ("--model", "m")])
-def test_read_next_refuses_what_it_cannot_do_in_one_line(tmp_path, args):
+@pytest.mark.parametrize(("args", "said"), [
+    (("--next", "uncertain", "x.txt"), "--next"),
+    (("--model", "m"), "m: no such folder"),
+    (("--model", "."), "not a Gloss model"),
+])
+def test_read_refuses_what_it_cannot_do_in_one_line(tmp_path, args, said):
     from tests.hostile.attack import attack
 
     outcome = attack(tmp_path, "read", *args)
-    assert outcome.code == 2 and ("--next" in outcome.err or "--model" in outcome.err)
+    assert outcome.code == 2 and said in outcome.err, outcome.err
