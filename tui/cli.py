@@ -14,7 +14,7 @@ import getpass
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from tui.core.disk.commit import owners_released
 from tui.core.document.depth import TOO_DEEP, json_problem
 from tui.core.document.model import GlossError, LabelSet, label_problem
 from tui.core.language.visible import visible
+from tui.core.store.article_index import collector_paused
 from tui.core.store.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.store.dataset import Dataset
 from tui.progress import progress_bar
@@ -307,17 +308,6 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
 SKIPPED_FILES_SHOWN = 20
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 REVIEWER_HELP = ("Whose the reviewed version is: the analyst its spans and its status"
                  " 'reviewed' are saved as [default: review].")
 
@@ -344,7 +334,6 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
                  patterns_file: Path | None = None, next_: str | None = None,
                  model: Path | None = None, keymap_file: Path | None = None) -> None:
     """Open the reader. PATHs are imported and opened (two side by side)."""
-    import gc
 
     from tui.parent_watch import watch_from_environment
 
