@@ -43,6 +43,15 @@ def test_a_name_is_found_only_as_whole_words():
     assert not whole_words("Ukraine", 0, 3)
 
 
+def test_a_word_every_sentence_has_is_never_a_seen_name():
+    index = SeenNames()
+    for slip in ("the", "He", "of", "and"):
+        index.learn(slip, "ACTOR")
+    index.learn("The Hague", "LOCATION")
+    text = "He said the talks of Kyiv and Moscow would go on in The Hague."
+    assert found(index, text) == [("The Hague", "LOCATION")]
+
+
 # -- labels, variants, case ----------------------------------------------------------
 
 def test_the_label_given_most_often_and_its_share():

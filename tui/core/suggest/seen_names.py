@@ -36,6 +36,7 @@ from typing import Any
 from tui.core.document.canonical import bare_name
 from tui.core.document.model import Span
 from tui.core.document.suggestion import SUGGEST_SOURCE, Suggestion
+from tui.core.language.names import CONNECTORS, NOT_NAMES
 from tui.core.suggest.automaton import Keys
 from tui.core.suggest.edges import longest_first, whole_words
 
@@ -204,10 +205,15 @@ def _variants(text: str, label: str, canonical: str | None) -> tuple[_Variant, .
     return tuple((name, label, canonical) for name in dict.fromkeys(names) if usable(name))
 
 
+FUNCTION_WORDS = NOT_NAMES | CONNECTORS
+
+
 def usable(name: str) -> bool:
-    """A name to look for: one line, at least two characters, a word character in it."""
+    """A name to look for: one line, at least two characters, a word character in it, and
+    not a word every sentence has ("the", "he", "of"): an actor labelled "the" by a slip
+    would otherwise be offered a hundred thousand times in a long article."""
     return 2 <= len(name) <= NAME_MAX and "\n" not in name and name == name.strip() \
-        and any(char.isalnum() for char in name)
+        and any(char.isalnum() for char in name) and name.casefold() not in FUNCTION_WORDS
 
 
 def _keys(name: str, exact: Keys, capitals: Keys) -> list[tuple[Keys, str]]:
