@@ -25,6 +25,7 @@ from tui.core.editing import editor, units
 from tui.core.editing.article_model import ArticleModel, order
 from tui.core.language.names import word_at
 from tui.core.language.search import find
+from tui.core.language.text import snap_to_words
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.caret import Caret
 from tui.widgets.article.moves import destination
@@ -289,12 +290,7 @@ def in_order(spans: list[Span]) -> list[Span]:
 def snap(text: str, start: int, end: int) -> tuple[int, int]:
     """tui.core.language.text.snap_to_words, on the kept words of names.word_at (much
     faster here)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start == end:
-        return start, end
+    return snap_to_words(text, start, end, word_at)
     first = word_at(text, start)
     if first and first[0] < start < first[1]:
         start = first[0]

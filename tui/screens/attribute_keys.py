@@ -17,16 +17,15 @@ from functools import partial
 
 from textual import events
 from textual.app import ComposeResult
-from textual.widget import Widget
 
 from tui.commands import Command
 from tui.core.document.canonical import fullest_name, suggestions
-from tui.core.document.edits import Edit, cut
+from tui.core.document.edits import cut
 from tui.core.document.model import Span
 from tui.core.editing import linking
 from tui.core.editing.article_model import ArticleModel
-from tui.core.editing.session import Notice, Session
-from tui.core.language.visible import visible
+from tui.core.editing.session import Session
+from tui.screens.parts import Part
 from tui.widgets.bars.menu_bar import MenuBar, MenuItem, Picked
 from tui.widgets.bars.prompt_bar import Answer, PromptBar
 from tui.widgets.panes import ArticlePane
@@ -43,7 +42,7 @@ class Asking:
     name: str = ""
 
 
-class AttributeKeys(Widget):
+class AttributeKeys(Part):
     DEFAULT_CSS = """
     AttributeKeys {
         height: auto;
@@ -73,14 +72,6 @@ class AttributeKeys(Widget):
 
     def on_unmount(self) -> None:
         self._unwatch()
-
-    def _apply(self, model: ArticleModel, outcome: Edit | str) -> None:
-        done = self.session.apply(model, outcome)
-        if isinstance(done, Notice):
-            self._say(done.text)
-
-    def _say(self, text: str) -> None:
-        self.notify(visible(text), severity="warning", markup=False)
 
     def take_key(self, event: events.Key) -> bool:
         if self._prompt.is_open:

@@ -16,16 +16,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual import events
-from textual.widget import Widget
 
 from tui.commands import Command
-from tui.core.document.edits import Edit
 from tui.core.document.schema import ABOUT, SOURCE
 from tui.core.editing import linking
 from tui.core.editing.article_model import ArticleModel
 from tui.core.editing.linking import Choice
-from tui.core.editing.session import Notice, Session
-from tui.core.language.visible import visible
+from tui.core.editing.session import Session
+from tui.screens.parts import Part
 from tui.widgets.article.article_view import ArticleView
 from tui.widgets.bars.link_line import ChoiceLine
 from tui.widgets.panes import ArticlePane
@@ -40,7 +38,7 @@ class Linking:
     view: ArticleView
 
 
-class ClaimKeys(Widget):
+class ClaimKeys(Part):
     # Nothing of its own to draw: the link bar is drawn in the reader's bars (``show``)
     DEFAULT_CSS = """
     ClaimKeys {
@@ -57,14 +55,6 @@ class ClaimKeys(Widget):
         self._focused = focused
         self._show = show
         self.linking: Linking | None = None
-
-    def _apply(self, model: ArticleModel, outcome: Edit | str) -> None:
-        done = self.session.apply(model, outcome)
-        if isinstance(done, Notice):
-            self._say(done.text)
-
-    def _say(self, text: str) -> None:
-        self.notify(visible(text), severity="warning", markup=False)
 
     # -- the keys while a mode is open -----------------------------------------------
 

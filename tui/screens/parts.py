@@ -15,6 +15,31 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from textual import events
+from textual.widget import Widget
+
+from tui.core.document.edits import Edit
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.session import Notice, Session
+from tui.core.language.visible import visible
+
+
+class Part(Widget):
+    """What every part does alike: edits through the session, refusals said as notices."""
+
+    session: Session
+
+    def _apply(self, model: ArticleModel, outcome: Edit | str) -> Edit | None:
+        """``outcome`` through the session: the edit applied, or None once the reason
+        there is none has been said."""
+        done = self.session.apply(model, outcome)
+        if isinstance(done, Notice):
+            self._say(done.text)
+            return None
+        return done
+
+    def _say(self, text: str, severity: str = "warning") -> None:
+        self.notify(visible(text), severity="warning" if severity == "warning"
+                    else "information", markup=False)
 
 
 @runtime_checkable

@@ -16,15 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import events
-from textual.widget import Widget
 
 from tui.commands import Command
 from tui.core.document.edits import Edit
 from tui.core.document.suggestion import Suggestion
 from tui.core.editing import accepting
-from tui.core.editing.session import Notice, Session
+from tui.core.editing.session import Session
 from tui.core.editing.suggestions import ArticleSuggestions
 from tui.core.language.visible import visible
+from tui.screens.parts import Part
 from tui.widgets.bars.status_bar import Piece
 from tui.widgets.panes import ArticlePane
 
@@ -38,7 +38,7 @@ class Asking:
     suggestions: list[Suggestion]
 
 
-class SuggestionKeys(Widget):
+class SuggestionKeys(Part):
     DEFAULT_CSS = """
     SuggestionKeys {
         display: none;
@@ -65,10 +65,6 @@ class SuggestionKeys(Widget):
     def _said(self, line: str) -> None:
         """A line of the suggestions' (a model that could not be loaded), said once."""
         self._say(line)
-
-    def _say(self, text: str, severity: str = "warning") -> None:
-        self.notify(visible(text), severity="warning" if severity == "warning"
-                    else "information", markup=False)
 
     def _here(self) -> tuple[ArticlePane, ArticleSuggestions, Suggestion | None] | None:
         pane = self._focused()
@@ -100,7 +96,7 @@ class SuggestionKeys(Widget):
             self._none(found[1] if found else None)
             return
         pane, _suggested, suggestion = found
-        self._apply(pane, accepting.accept(pane.model, suggestion), suggestion)
+        self._accept(pane, accepting.accept(pane.model, suggestion), suggestion)
 
     def reject(self) -> None:
         found = self._here()
@@ -152,7 +148,7 @@ class SuggestionKeys(Widget):
         self.asking = None
         self._show(None)
         if event.key in ("y", "enter"):
-            self._apply(asking.pane, accepting.accept_all(asking.pane.model,
+            self._accept(asking.pane, accepting.accept_all(asking.pane.model,
                                                           asking.suggestions), None)
         else:
             self._say(f"nothing accepted: {len(asking.suggestions)} suggested "
@@ -166,12 +162,11 @@ class SuggestionKeys(Widget):
         self._show(None)
         return True
 
-    def _apply(self, pane: ArticlePane, outcome: Edit | str, suggestion: Suggestion | None
-               ) -> None:
-        done = self.session.apply(pane.model, outcome)
-        if isinstance(done, Notice):
-            self._say(done.text)
-        elif suggestion is not None:  # on to the next, as Prodigy does: y y y ...
+    def _accept(self, pane: ArticlePane, outcome: Edit | str, suggestion: Suggestion | None
+                ) -> None:
+        done = self._apply(pane.model, outcome)
+        # on to the next, as Prodigy does: y y y ...
+        if done is not None and suggestion is not None:
             after = pane.suggested.step(suggestion.start, 1) if pane.suggested else None
             if after is not None:
                 pane.view.select(after.start, after.end, at_start=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable
 from functools import lru_cache
 
 import regex
@@ -266,12 +267,16 @@ def previous_word_start(text: str, offset: int) -> int:
     return 0
 
 
-def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+def snap_to_words(text: str, start: int, end: int,
+                  word: Callable[[str, int], tuple[int, int] | None] | None = None
+                  ) -> tuple[int, int]:
     """Grow a selection to whole words and drop leading and trailing whitespace.
 
     A selection that holds no word character is only trimmed, so punctuation and emoji can
-    still be labelled in word mode.
+    still be labelled in word mode. ``word`` finds the word at an offset (``word_at``
+    unless given one that keeps a paragraph's words between calls).
     """
+    word = word or word_at
     start, end = min(start, end), max(start, end)
     while start < end and text[start].isspace():
         start += 1
@@ -279,10 +284,10 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     if start == end:
         return start, end
-    first = word_at(text, start)
+    first = word(text, start)
     if first and first[0] < start < first[1]:
         start = first[0]
-    last = word_at(text, end)
+    last = word(text, end)
     if last and last[0] < end < last[1]:
         end = last[1]
     return start, end
