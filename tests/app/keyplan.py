@@ -65,6 +65,13 @@ class State(NamedTuple):
     span: int | None = None  # index of the span tab went to (in the model's order)
     goal: int | None = None
 
+    @classmethod
+    def of(cls, caret: Caret, model: ArticleModel) -> State:
+        """Where the reader's caret stands now, as the planner counts from."""
+        current = model.get(caret.span_id) if caret.span_id else None
+        return cls(caret.cursor, caret.anchor, caret.exact,
+                   model.index(current) if current else None, caret.goal_column)
+
 
 class Planner:
     def __init__(self, model: ArticleModel, width: int, height: int, reader: Reader,

@@ -47,10 +47,7 @@ async def test_the_reference_takes_at_most_seven_keys_a_span(tmp_path):
             if model.find(span.start, span.end, span.label, "alice") is not None:
                 costs.append((span.label, 0))  # labelled with every occurrence before
                 continue
-            caret = view.caret
-            current = model.get(caret.span_id) if caret.span_id else None
-            start = State(caret.cursor, caret.anchor, caret.exact,
-                          model.index(current) if current else None, caret.goal_column)
+            start = State.of(view.caret, model)
             keys, _ = planner.plan(start, span, KEYS[span.label])
             await pilot.press(*keys)
             made = model.find(span.start, span.end, span.label, "alice")

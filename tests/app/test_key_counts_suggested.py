@@ -69,9 +69,7 @@ async def costs_of(dataset: Dataset, doc_id: str, suggest: bool
                 continue
             article = await suggested(pilot) if suggest else None
             caret = view.caret
-            current = model.get(caret.span_id) if caret.span_id else None
-            start = State(caret.cursor, caret.anchor, caret.exact,
-                          model.index(current) if current else None, caret.goal_column)
+            start = State.of(caret, model)
             keys, _ = planner.plan(start, span, KEYS[span.label])
             offer = next((s for s in article.offered if s.key == span.key[:3]), None) \
                 if article is not None else None
