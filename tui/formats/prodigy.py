@@ -9,17 +9,22 @@ not answered is raw input; ``reject`` is left out, counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from tui.core.disk import token_cache
 from tui.core.document.model import TYPED
-from tui.core.language.export_tokens import token_records, tokenizer
-from tui.core.language.visible import json_bytes
+from tui.core.language.export_tokens import (
+    PIECE,
+    TokenPiece,
+    token_pieces,
+    token_records,
+    tokenizer,
+)
+from tui.core.language.visible import json_bytes, terminal_safe
 from tui.core.store.corpus import (
     InputError,
     Notes,
@@ -120,24 +125,50 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
     return ()
 
 
-def record(article: Article, annotator: str | None, notes: Notes,
-           cached: token_cache.Cached | None = None, workers: list[str] | None = None
-           ) -> dict[str, Any]:
-    """The line of ``article`` (``workers``: its analysts, when known already)."""
-    doc = article.document
-    if cached is not None:  # the tokens an import kept: copied, not made again
-        name, first, last = cached.name, cached.first, cached.last
-        tokens: Any = orjson.Fragment(cached.tokens)
-    else:
-        name = tokenizer()[0]
-        tokens = token_records(doc.text)
-        first = {t["start"]: t["id"] for t in tokens}
-        last = {t["end"]: t["id"] for t in tokens}
+class _Tokens:
+    """An article's tokens for its lines: those an import kept, else made once and kept for
+    each of its lines when the text is one piece long, else made again a piece at a time
+    for each line (a 20 MB article: 230 MB of JSON never held)."""
+
+    def __init__(self, text: str, cached: token_cache.Cached | None) -> None:
+        self.text = text
+        self.kept: list[TokenPiece] | None = None
+        if cached is not None:
+            self.name = cached.name
+            self.kept = [TokenPiece(cached.starts, cached.ends, cached.tokens[1:-1])]
+        else:
+            self.name = tokenizer()[0]
+            if len(text) <= PIECE:
+                self.kept = list(token_pieces(text))
+
+    def pieces(self) -> Iterable[TokenPiece]:
+        return self.kept if self.kept is not None else token_pieces(self.text)
+
+
+def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
+         workers: list[str] | None = None, head: bytes | None = None) -> Iterator[bytes]:
+    """The line of ``article`` in pieces, its tokens written as they are made
+    (``workers``: its analysts, when known already; ``head``: :func:`line_head`)."""
+    rows = [row for row in article.span_rows  # the checked rows: no Span objects made
+            if annotator is None or row["annotator"] == annotator]
+    yield head if head is not None else line_head(article, tokens)
+    wanted_starts = sorted({row["start"] for row in rows})
+    wanted_ends = sorted({row["end"] for row in rows})
+    first: dict[int, int] = {}  # offset of a span's start -> the token starting there
+    last: dict[int, int] = {}  # offset of a span's end -> the token ending there
+    count = 0
+    yield b"["
+    for piece in tokens.pieces():
+        if count:
+            yield b","
+        yield terminal_safe(piece.json)
+        _found(first, wanted_starts, piece.starts, count)
+        _found(last, wanted_ends, piece.ends, count)
+        count += len(piece.starts)
+    yield b"]"
     spans = []
-    for row in article.span_rows:  # the checked rows: no Span objects made for an export
+    for row in rows:
         start, end, label, text, who, source, span_id, created, updated = _fields(row)
-        if annotator is not None and who != annotator:
-            continue
         if start in first and end in last:
             out = {"start": start, "end": end, "label": label, "text": text,
                    "token_start": first[start], "token_end": last[end], "annotator": who,
@@ -157,21 +188,36 @@ def record(article: Article, annotator: str | None, notes: Notes,
                   "head_span": _ends(exported[r.head]), "child_span": _ends(exported[r.child]),
                   "label": r.label}
                  for r in article.relations if r.head in exported and r.child in exported]
-    line: dict[str, Any] = {
-        "text": doc.text,
-        "meta": {**doc.meta, "tokenizer": name},
-        "tokens": tokens,
-        "spans": spans,
-    }
+    rest: dict[str, Any] = {"spans": spans}
     if relations:
-        line["relations"] = relations
+        rest["relations"] = relations
     workers = analysts(article) if workers is None else workers
     if len(workers) == 1:  # whose example it is, as Prodigy's named sessions say it
-        line["_annotator_id"] = line["_session_id"] = workers[0]
+        rest["_annotator_id"] = rest["_session_id"] = workers[0]
     said = answer(article, workers)
     if said is not None:  # an article nobody opened is a task to label, not an example
-        line["answer"] = said
-    return line
+        rest["answer"] = said
+    # the keys in the order of one object: text, meta, tokens, spans, relations, ...
+    yield b"," + json_bytes(rest)[1:] + b"\n"
+
+
+def line_head(article: Article, tokens: _Tokens) -> bytes:
+    """The start of an article's line, up to its tokens: the same for each of its lines."""
+    doc = article.document
+    head = json_bytes({"text": doc.text, "meta": {**doc.meta, "tokenizer": tokens.name}})
+    return head[:-1] + b',"tokens":'
+
+
+def _found(found: dict[int, int], wanted: list[int], edges: Sequence[int], first: int
+           ) -> None:
+    """Put in ``found`` the token (counted from ``first``) of each offset of ``wanted``
+    (sorted) that is one of ``edges`` (sorted: a piece's token starts, or ends)."""
+    if not edges:
+        return
+    for offset in wanted[bisect_left(wanted, edges[0]):bisect_right(wanted, edges[-1])]:
+        k = bisect_left(edges, offset)
+        if edges[k] == offset:
+            found[offset] = first + k
 
 
 _fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
@@ -209,9 +255,11 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 if folder not in kept:
                     kept[folder] = token_cache.Index(folder)
                 cached = kept[folder].get(article.document.id, article.document.text)
+            tokens = _Tokens(article.document.text, cached)
+            head = line_head(article, tokens)  # the text and meta: once an article
             for version, workers in versions(article, notes):
-                out.write(json_bytes(record(version, annotator, notes, cached, workers)))
-                out.write(b"\n")
+                for part in line(version, annotator, notes, tokens, workers, head):
+                    out.write(part)
                 count += 1  # lines: one an article and analyst
     finally:
         for index in kept.values():

@@ -36,6 +36,7 @@ import stat
 import sys
 import time
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -46,7 +47,7 @@ import orjson
 
 from tui.core.disk.files import NotReadable, open_regular
 from tui.core.disk.storage import FILE_MODE
-from tui.core.language.export_tokens import code_version, expected_name, token_records, tokenizer
+from tui.core.language.export_tokens import code_version, expected_name, token_json, tokenizer
 
 FOLDER = ".tokens"
 SUFFIX = ".tokens"
@@ -69,12 +70,11 @@ _C0 = bytes(range(32))  # never raw in what orjson writes (an ESC would reach a 
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """An article's tokens as the export writes them, and the token each offset starts or
-    ends."""
+    """An article's tokens as the export writes them, and where each starts and ends."""
 
     name: str  # the tokenizer's name, as the export's meta gives it
-    first: dict[int, int]  # offset -> the token starting there
-    last: dict[int, int]  # offset -> the token ending there
+    starts: array[int]  # where each token starts, in order
+    ends: array[int]  # where each ends
     tokens: bytes  # the JSON list of token records
 
 
@@ -86,9 +86,8 @@ def version() -> str:
 
 def make(text: str) -> bytes:
     """The entry of an article whose (stored) text is ``text``."""
-    records = token_records(text)
-    return (orjson.dumps([[t["start"] for t in records], [t["end"] for t in records]])
-            + b"\n" + orjson.dumps(records))
+    made = token_json(text)
+    return orjson.dumps([made.starts, made.ends]) + b"\n" + made.json
 
 
 class Index:
@@ -161,11 +160,12 @@ class Index:
                     or len(tokens.translate(None, _C0)) != len(tokens)):
                 return None
             starts, ends = orjson.loads(edges)
-            first = dict(zip(starts, range(len(starts)), strict=True))
-            last = dict(zip(ends, range(len(ends)), strict=True))
+            starts, ends = array("q", starts), array("q", ends)  # whole numbers, or a miss
+            if len(starts) != len(ends):
+                return None
         except (orjson.JSONDecodeError, ValueError, TypeError, OverflowError, OSError):
             return None  # checked out yet not made by Gloss: a miss all the same
-        return Cached(version().rpartition("+")[0], first, last, tokens)
+        return Cached(version().rpartition("+")[0], starts, ends, tokens)
 
     def _open(self, path: str) -> int | None:
         """A descriptor on a cache file (kept open for the next entries); None if it is not

@@ -86,7 +86,12 @@ _SEPARATORS = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 
 def json_bytes(value: Any, option: int = 0) -> bytes:
     """``value`` as JSON that is also safe to show in a terminal (``option``: orjson's)."""
-    data = orjson.dumps(value, option=option)
+    return terminal_safe(orjson.dumps(value, option=option))
+
+
+def terminal_safe(data: bytes) -> bytes:
+    """JSON bytes (orjson's) with what a terminal would act on escaped: :func:`json_bytes`
+    of a value whose JSON was made already, or made in pieces (each a whole value)."""
     if (b"\x7f" not in data and b"\xd8\x9c" not in data and _C1.search(data) is None
             and _SEPARATORS.search(data) is None):
         return data
