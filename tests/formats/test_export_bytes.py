@@ -19,7 +19,7 @@ from tui.core.disk import token_cache
 from tui.core.document.model import TYPED, Document, GlossError, Relation, Span
 from tui.core.language import export_tokens
 from tui.core.language.export_tokens import token_pieces, token_records, tokenizer
-from tui.core.language.visible import json_bytes
+from tui.core.language.visible import json_bytes, terminal_safe, terminal_unsafe
 from tui.core.store.corpus import Notes, import_articles, read_csv
 from tui.core.store.dataset import Article, Dataset
 from tui.core.store.export_selection import analysts, answer
@@ -135,6 +135,7 @@ def test_a_long_article_streamed_in_pieces_is_the_line_written_before(tmp_path,
     before = reference(dataset)
     monkeypatch.setattr(prodigy, "PIECE", 50)  # tokenized a piece at a time, each line
     monkeypatch.setattr(export_tokens, "PIECE", 50)
+    assert len(list(token_pieces(dataset.document(dataset.ids()[0]).text))) > 50
     assert exported(dataset) == before
     assert before.count(b"\n") == 2  # one line an analyst, each streamed
 
@@ -191,3 +192,9 @@ def test_each_analysts_line_says_whose_it_is(tmp_path):
     lines = [orjson.loads(line) for line in exported(dataset).splitlines()]
     assert [line["_annotator_id"] for line in lines] == ["alice", "bob"]
     assert [analysts(a) for a in dataset.readable([])] == [["alice", "bob"]]
+
+
+@given(st.text())
+def test_a_text_without_what_a_terminal_acts_on_needs_no_escaping(text):
+    data = orjson.dumps(text.encode("utf-8", "replace").decode("utf-8"))
+    assert (terminal_safe(data) != data) == terminal_unsafe(orjson.loads(data))

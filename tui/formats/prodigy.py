@@ -20,11 +20,12 @@ from tui.core.document.model import TYPED
 from tui.core.language.export_tokens import (
     PIECE,
     TokenPiece,
+    token_json,
     token_pieces,
     token_records,
     tokenizer,
 )
-from tui.core.language.visible import json_bytes, terminal_safe
+from tui.core.language.visible import json_bytes, terminal_safe, terminal_unsafe
 from tui.core.store.corpus import (
     InputError,
     Notes,
@@ -126,23 +127,36 @@ def _offsets(span: dict[str, Any]) -> tuple[int, int] | tuple[()]:
 
 
 class _Tokens:
-    """An article's tokens for its lines: those an import kept, else made once and kept for
-    each of its lines when the text is one piece long, else made again a piece at a time
-    for each line (a 20 MB article: 230 MB of JSON never held)."""
+    """An article's tokens for its lines, made safe for a terminal: those an import kept,
+    else made once for each of its lines when the text is one piece long, else made again
+    a piece at a time for each line (a 20 MB article: 230 MB of JSON never held)."""
 
     def __init__(self, text: str, cached: token_cache.Cached | None) -> None:
         self.text = text
-        self.kept: list[TokenPiece] | None = None
+        # tokens are pieces of the text: a text without what a terminal acts on needs no
+        # look at them (a scan of each article's tokens, twice its text, saved)
+        self.unsafe = terminal_unsafe(text)
+        self.json: bytes | None = None  # the JSON list of the tokens, when held whole
+        # offset -> the token starting there, the token ending there (with ``json``)
+        self.edges: tuple[dict[int, int], dict[int, int]] = ({}, {})
         if cached is not None:
             self.name = cached.name
-            self.kept = [TokenPiece(cached.starts, cached.ends, cached.tokens[1:-1])]
+            self.json, self.edges = self._safe(cached.tokens), (cached.first, cached.last)
         else:
             self.name = tokenizer()[0]
             if len(text) <= PIECE:
-                self.kept = list(token_pieces(text))
+                made = token_json(text)
+                self.json = self._safe(made.json)
+                self.edges = (dict(zip(made.starts, range(len(made.starts)), strict=True)),
+                              dict(zip(made.ends, range(len(made.ends)), strict=True)))
 
-    def pieces(self) -> Iterable[TokenPiece]:
-        return self.kept if self.kept is not None else token_pieces(self.text)
+    def pieces(self) -> Iterator[TokenPiece]:
+        """The tokens a piece at a time (for a text too long to hold them whole)."""
+        for piece in token_pieces(self.text):
+            yield TokenPiece(piece.starts, piece.ends, self._safe(piece.json))
+
+    def _safe(self, json: bytes) -> bytes:
+        return terminal_safe(json) if self.unsafe else json
 
 
 def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
@@ -152,20 +166,23 @@ def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
     rows = [row for row in article.span_rows  # the checked rows: no Span objects made
             if annotator is None or row["annotator"] == annotator]
     yield head if head is not None else line_head(article, tokens)
-    wanted_starts = sorted({row["start"] for row in rows})
-    wanted_ends = sorted({row["end"] for row in rows})
-    first: dict[int, int] = {}  # offset of a span's start -> the token starting there
-    last: dict[int, int] = {}  # offset of a span's end -> the token ending there
-    count = 0
-    yield b"["
-    for piece in tokens.pieces():
-        if count:
-            yield b","
-        yield terminal_safe(piece.json)
-        _found(first, wanted_starts, piece.starts, count)
-        _found(last, wanted_ends, piece.ends, count)
-        count += len(piece.starts)
-    yield b"]"
+    if tokens.json is not None:
+        first, last = tokens.edges
+        yield tokens.json
+    else:  # offset -> the token starting there, the token ending there: found as made
+        first, last = {}, {}
+        wanted_starts = sorted({row["start"] for row in rows})
+        wanted_ends = sorted({row["end"] for row in rows})
+        count = 0
+        yield b"["
+        for piece in tokens.pieces():
+            if count:
+                yield b","
+            yield piece.json
+            _found(first, wanted_starts, piece.starts, count)
+            _found(last, wanted_ends, piece.ends, count)
+            count += len(piece.starts)
+        yield b"]"
     spans = []
     for row in rows:
         start, end, label, text, who, source, span_id, created, updated = _fields(row)
@@ -258,8 +275,12 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
             tokens = _Tokens(article.document.text, cached)
             head = line_head(article, tokens)  # the text and meta: once an article
             for version, workers in versions(article, notes):
-                for part in line(version, annotator, notes, tokens, workers, head):
-                    out.write(part)
+                parts = line(version, annotator, notes, tokens, workers, head)
+                if tokens.json is not None:
+                    out.write(b"".join(parts))  # one write a line, not five
+                else:
+                    for part in parts:  # a long article's tokens: as they are made
+                        out.write(part)
                 count += 1  # lines: one an article and analyst
     finally:
         for index in kept.values():

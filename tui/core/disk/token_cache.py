@@ -36,7 +36,6 @@ import stat
 import sys
 import time
 import zlib
-from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -70,11 +69,12 @@ _C0 = bytes(range(32))  # never raw in what orjson writes (an ESC would reach a 
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """An article's tokens as the export writes them, and where each starts and ends."""
+    """An article's tokens as the export writes them, and the token each offset starts or
+    ends."""
 
     name: str  # the tokenizer's name, as the export's meta gives it
-    starts: array[int]  # where each token starts, in order
-    ends: array[int]  # where each ends
+    first: dict[int, int]  # offset -> the token starting there
+    last: dict[int, int]  # offset -> the token ending there
     tokens: bytes  # the JSON list of token records
 
 
@@ -160,12 +160,11 @@ class Index:
                     or len(tokens.translate(None, _C0)) != len(tokens)):
                 return None
             starts, ends = orjson.loads(edges)
-            starts, ends = array("q", starts), array("q", ends)  # whole numbers, or a miss
-            if len(starts) != len(ends):
-                return None
+            first = dict(zip(starts, range(len(starts)), strict=True))
+            last = dict(zip(ends, range(len(ends)), strict=True))
         except (orjson.JSONDecodeError, ValueError, TypeError, OverflowError, OSError):
             return None  # checked out yet not made by Gloss: a miss all the same
-        return Cached(version().rpartition("+")[0], starts, ends, tokens)
+        return Cached(version().rpartition("+")[0], first, last, tokens)
 
     def _open(self, path: str) -> int | None:
         """A descriptor on a cache file (kept open for the next entries); None if it is not

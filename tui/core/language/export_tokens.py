@@ -109,12 +109,12 @@ def token_json(text: str) -> TokenPiece:
     return TokenPiece(starts, ends, b"[" + b",".join(parts) + b"]")
 
 
-def token_pieces(text: str, size: int = PIECE) -> Iterator[TokenPiece]:
-    """The tokens of ``text`` a piece of about ``size`` characters at a time, in order
-    (one piece for a short text): what :func:`token_json` joins."""
+def token_pieces(text: str, size: int | None = None) -> Iterator[TokenPiece]:
+    """The tokens of ``text`` a piece of about ``size`` characters (:data:`PIECE`) at a
+    time, in order (one piece for a short text): what :func:`token_json` joins."""
     offsets = _tokenizers()[3]
     first = 0
-    for start, end in cuts(text, size):
+    for start, end in cuts(text, size or PIECE):
         starts, ends, spaces = offsets(text, start, end)
         if starts:
             yield TokenPiece(starts, ends, _records_json(text, starts, ends, spaces, first))

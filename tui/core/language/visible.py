@@ -84,6 +84,16 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _SEPARATORS = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 
 
+# The characters whose UTF-8 the sequences above are
+_UNSAFE_CHARACTERS = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def terminal_unsafe(text: str) -> bool:
+    """Does ``text`` hold a character :func:`terminal_safe` escapes? When it does not,
+    neither does any piece of it (an export's tokens need no look)."""
+    return _UNSAFE_CHARACTERS.search(text) is not None
+
+
 def json_bytes(value: Any, option: int = 0) -> bytes:
     """``value`` as JSON that is also safe to show in a terminal (``option``: orjson's)."""
     return terminal_safe(orjson.dumps(value, option=option))
