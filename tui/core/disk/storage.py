@@ -112,9 +112,11 @@ def temp_name(name: str, token: str) -> str:
     return f".{name}.{token}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
 
 
-def stage(path: str, payload: bytes, fsync: bool, token: str | None = None
+def stage(path: str, payload: bytes | list[bytes], fsync: bool, token: str | None = None
           ) -> tuple[str, tuple[int, int, int]]:
-    """Write ``payload`` to a new temp file beside ``path``, named with ``token`` (its
+    """Write ``payload`` (or its pieces, one after another: a save writes the unchanged
+    text of a long article from the bytes it made before, never joined into a copy) to a
+    new temp file beside ``path``, named with ``token`` (its
     owner's: see commit.py; None, a token nobody holds, for a file no dataset opening
     needs to tell whose it is): its name, and the :func:`signature` it has (and keeps
     once renamed into place). On failure nothing is left behind. Paths are plain strings
@@ -125,9 +127,10 @@ def stage(path: str, payload: bytes, fsync: bool, token: str | None = None
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                      FILE_MODE)
         try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view):]
+            for piece in [payload] if isinstance(payload, bytes) else payload:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view):]
             if fsync:
                 os.fsync(fd)
             info = os.fstat(fd)
