@@ -137,18 +137,16 @@ class _Tokens:
         # look at them (a scan of each article's tokens, twice its text, saved)
         self.unsafe = terminal_unsafe(text)
         self.json: bytes | None = None  # the JSON list of the tokens, when held whole
-        # offset -> the token starting there, the token ending there (with ``json``)
-        self.edges: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        # where each token starts and where each ends, in order (with ``json``)
+        self.edges: tuple[Sequence[int], Sequence[int]] = ([], [])
         if cached is not None:
             self.name = cached.name
-            self.json, self.edges = self._safe(cached.tokens), (cached.first, cached.last)
+            self.json, self.edges = self._safe(cached.tokens), (cached.starts, cached.ends)
         else:
             self.name = tokenizer()[0]
             if len(text) <= PIECE:
                 made = token_json(text)
-                self.json = self._safe(made.json)
-                self.edges = (dict(zip(made.starts, range(len(made.starts)), strict=True)),
-                              dict(zip(made.ends, range(len(made.ends)), strict=True)))
+                self.json, self.edges = self._safe(made.json), (made.starts, made.ends)
 
     def pieces(self) -> Iterator[TokenPiece]:
         """The tokens a piece at a time (for a text too long to hold them whole)."""
@@ -166,13 +164,16 @@ def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
     rows = [row for row in article.span_rows  # the checked rows: no Span objects made
             if annotator is None or row["annotator"] == annotator]
     yield head if head is not None else line_head(article, tokens)
+    # offset of a span's edge -> the token starting there, the token ending there
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    wanted_starts = sorted({row["start"] for row in rows})
+    wanted_ends = sorted({row["end"] for row in rows})
     if tokens.json is not None:
-        first, last = tokens.edges
+        _found(first, wanted_starts, tokens.edges[0], 0)
+        _found(last, wanted_ends, tokens.edges[1], 0)
         yield tokens.json
-    else:  # offset -> the token starting there, the token ending there: found as made
-        first, last = {}, {}
-        wanted_starts = sorted({row["start"] for row in rows})
-        wanted_ends = sorted({row["end"] for row in rows})
+    else:  # found in each piece as it is made
         count = 0
         yield b"["
         for piece in tokens.pieces():
@@ -233,7 +234,7 @@ def _found(found: dict[int, int], wanted: list[int], edges: Sequence[int], first
         return
     for offset in wanted[bisect_left(wanted, edges[0]):bisect_right(wanted, edges[-1])]:
         k = bisect_left(edges, offset)
-        if edges[k] == offset:
+        if k < len(edges) and edges[k] == offset:
             found[offset] = first + k
 
 
