@@ -10,7 +10,10 @@ The dataset is built as imports build it: 2,000 articles a commit, each keeping 
 of its articles for the export (``.tokens/``, within an import's time budget; the 20 MB
 article is over it, as in a real import). A dataset built before without them gets them
 the same way, 2,000 articles at a time. The export is also measured with the tokens moved
-aside ("no tokens kept": it tokenizes every article).
+aside ("no tokens kept": it tokenizes every article). Tokens are kept under a version of
+the code that makes them, so ``--before`` code of another version finds none it may use
+and tokenizes every article too (give it a copy of the dataset whose tokens it made, to
+measure it with them).
 Each figure runs the code of this tree ("after") and, with ``--before TREE`` (a checkout
 of the code to compare, e.g. ``git archive main | tar -x -C /tmp/before``), that tree's
 ("before") with the same interpreter. "after" is measured with the index as the writers
