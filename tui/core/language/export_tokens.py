@@ -9,7 +9,6 @@ same tokens on any text but never splits a grapheme cluster. The export names wh
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import importlib.util
 import sys
 from collections.abc import Callable
@@ -36,9 +35,11 @@ def expected_name() -> str:
         return f"spacy-{spacy.__version__}"
     if importlib.util.find_spec("spacy") is None:
         return RULES
+    from importlib import metadata  # put off: email, zipfile, csv... the reader never asks
+
     try:
-        return f"spacy-{importlib.metadata.version('spacy')}"
-    except importlib.metadata.PackageNotFoundError:
+        return f"spacy-{metadata.version('spacy')}"
+    except metadata.PackageNotFoundError:
         return "spacy-unknown"  # never what a real spaCy calls itself
 
 
