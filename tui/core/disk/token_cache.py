@@ -46,9 +46,7 @@ import orjson
 
 from tui.core.disk.files import NotReadable, open_regular
 from tui.core.disk.storage import FILE_MODE
-
-# export_tokens (and the token rules) are imported where used: a writer that only removes
-# leftovers here, as the reader does at its start, never needs them
+from tui.core.language.export_tokens import code_version, expected_name, token_records, tokenizer
 
 FOLDER = ".tokens"
 SUFFIX = ".tokens"
@@ -83,15 +81,11 @@ class Cached:
 @cache
 def version() -> str:
     """What a cache file must name to be used: the export's tokenizer and code version."""
-    from tui.core.language.export_tokens import code_version, expected_name
-
     return f"{expected_name()}+{code_version()}"
 
 
 def make(text: str) -> bytes:
     """The entry of an article whose (stored) text is ``text``."""
-    from tui.core.language.export_tokens import token_records
-
     records = token_records(text)
     return (orjson.dumps([[t["start"] for t in records], [t["end"] for t in records]])
             + b"\n" + orjson.dumps(records))
@@ -221,8 +215,6 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
     """Keep the tokens of ``texts`` (article id, text), in order, for at most ``budget``
     seconds, in one new cache file; return for how many. Best effort: what cannot be
     written is left to the export, and nothing here fails an import already in place."""
-    from tui.core.language.export_tokens import expected_name, tokenizer
-
     budget = IMPORT_BUDGET_S if budget is None else budget
     texts = [(doc_id, text) for doc_id, text in texts
              if len(text) * SLOWEST_S_PER_CHAR <= budget]

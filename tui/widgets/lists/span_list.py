@@ -176,15 +176,15 @@ class SpanList(ScrollView, can_focus=True):
         spans, width = self.spans, self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         if index >= len(spans) and self.offered:
-            return self._suggestion_line(index - len(spans), width)
-        if not spans:
-            if y == 0:
-                style = self.get_component_rich_style("span-list--empty")
-                return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
-                             ).crop_extend(0, width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+            return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
+                                   self.offered, index - len(spans), self.model.text, width,
+                                   index == self.row and self.has_focus)
         if index >= len(spans):
-            return Strip.blank(width, self.rich_style)
+            if spans or y:
+                return Strip.blank(width, self.rich_style)
+            style = self.get_component_rich_style("span-list--empty")
+            return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
+                         ).crop_extend(0, width, self.rich_style)
         span = spans[index]
         selected = index == self.row and self.has_focus
         model = self.model
@@ -204,11 +204,6 @@ class SpanList(ScrollView, can_focus=True):
                           ).crop_extend(0, width, self.rich_style)
             self._strips[key] = strip
         return strip
-
-    def _suggestion_line(self, row: int, width: int) -> Strip:
-        selected = len(self.spans) + row == self.row and self.has_focus
-        return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
-                               self.offered, row, self.model.text, width, selected)
 
     def action_cursor(self, step: int) -> None:
         if self.rows:
