@@ -363,9 +363,11 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     patterns = checked_patterns(patterns_file)
-    from tui.core.team.review import ReviewPlan
+    plan = None
+    if reviewer:  # else the review's module waits until a review opens
+        from tui.core.team.review import ReviewPlan
 
-    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+        plan = ReviewPlan(checked_name(reviewer, "--reviewer"))
     if model is not None and next_ is None:  # said now, not as a notice in the reader
         from tui.core.train import store as models
 

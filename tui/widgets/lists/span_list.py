@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual import events
@@ -31,10 +31,12 @@ from tui.core.editing.article_model import ArticleModel, ModelEvent, order
 from tui.core.editing.linking import links_line
 from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language.visible import visible
-from tui.core.team.review import Notes
 from tui.keys import bindings
 from tui.widgets.lists.span_rows import NARROW, chosen, span_row, suggestion_line
 from tui.widgets.palette import Palette
+
+if TYPE_CHECKING:  # a review's: the reader's start imports none of the review
+    from tui.core.team.review import Notes
 
 
 class SpanList(ScrollView, can_focus=True):
@@ -218,14 +220,12 @@ class SpanList(ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def action_choose(self) -> None:
-        row = chosen(self.spans, self.offered, self.row)
-        if row is not None:
+        if (row := chosen(self.spans, self.offered, self.row)) is not None:
             self.post_message(self.Chosen(row))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
-        row = chosen(self.spans, self.offered, index)
-        if row is not None:
+        if (row := chosen(self.spans, self.offered, index)) is not None:
             self._move_to(index)
             self.post_message(self.Chosen(row))
 
