@@ -50,7 +50,8 @@ class ReaderBase(Screen[None]):
         """``colours``: TRUECOLOR, ANSI16 or MONO; ``order``: the articles [ and ] step
         through (None: the library's, once known); ``show``: the id of a span of the first
         article to select once it is drawn."""
-        super().__init__()
+        # Classed before it is styled: set in on_mount, the class restyled the whole screen
+        super().__init__(classes="-ansi16" if colours == ANSI16 else None)
         self.session = session
         self.colours = colours
         self._order = order
@@ -88,7 +89,6 @@ class ReaderBase(Screen[None]):
         return self.session.analyst
 
     def on_mount(self) -> None:
-        self.set_class(self.colours == ANSI16, "-ansi16")
         panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
