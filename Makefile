@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml constraints.txt tui/__init__.py
 	$(PIP) uninstall --yes gloss 2>/dev/null || true
 	rm -rf gloss.egg-info
 	$(PIP) install -c constraints.txt -e '.[test,spacy]'
+# An editable install compiles nothing: where PYTHONDONTWRITEBYTECODE is set, every start
+# of gloss compiled its hundred modules from source again (~100 ms before the first frame)
+	$(BIN)/python -m compileall -q tui
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from textual import events, on
@@ -22,7 +23,6 @@ from tui.core.document.model import GlossError
 from tui.core.editing.session import Session
 from tui.core.language.visible import visible
 from tui.core.store.dataset import Dataset
-from tui.core.team.review import ReviewPlan
 from tui.ending import DRAIN_S, Ending
 from tui.keys import bindings
 from tui.screens.navigation import BackToLibrary, OpenBoard, OpenReader, OpenReview, PickArticle
@@ -33,6 +33,9 @@ from tui.screens.reader_base import ReaderBase
 # tests/test_import_graph.py): at start-up the library, review, board, picker, help and
 # stats modules (plotext) cost `gloss read`'s first frame about 35 ms (bench/reader.py).
 from tui.widgets.palette import ANSI16, MONO, TRUECOLOR
+
+if TYPE_CHECKING:  # made only when a review opens
+    from tui.core.team.review import ReviewPlan
 
 
 def terminal_colours() -> str:
@@ -73,7 +76,7 @@ class GlossApp(App[None]):
         self.colours = chosen
         self.dataset = dataset
         self.opened = list(opened or [])
-        self.review = review or ReviewPlan()
+        self.review = review  # None: the default plan, made when a review opens
         self.reviewing = reviewing
         self._after_display: list[Callable[[], object]] = []
         self.session = Session(dataset, on_ui=self._on_ui, after_frame=self.after_display,
@@ -140,10 +143,11 @@ class GlossApp(App[None]):
 
     @on(OpenReview)
     def _open_review(self, message: OpenReview) -> None:
+        from tui.core.team.review import ReviewPlan
         from tui.screens.review import ReviewScreen  # put off: start-up (above)
 
-        screen = ReviewScreen(self.session, self.colours, message.doc_id, self.review,
-                              message.order)
+        screen = ReviewScreen(self.session, self.colours, message.doc_id,
+                              self.review or ReviewPlan(), message.order)
         if message.replace:
             self.switch_screen(screen)
         else:

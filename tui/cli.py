@@ -26,7 +26,6 @@ from tui.core.disk.commit import owners_released
 from tui.core.document.depth import TOO_DEEP, json_problem
 from tui.core.document.model import GlossError, LabelSet, label_problem
 from tui.core.language.visible import visible
-from tui.core.store.article_index import collector_paused
 from tui.core.store.corpus import InputError, Notes, decode, import_articles, read_input
 from tui.core.store.dataset import Dataset
 from tui.progress import progress_bar
@@ -271,6 +270,7 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
                labels: LabelSet | None = None) -> list[str]:
     """Import ``paths`` all or nothing (or skipping bad units); return their ids, in order."""
     from tui import formats
+    from tui.core.store.article_index import collector_paused
 
     paths = list(paths)
     notes = Notes(skip_invalid)
@@ -363,9 +363,11 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     dataset = writing_dataset(given)
     labels = read_label_file(given.labels) if given.labels else None
     patterns = checked_patterns(patterns_file)
-    from tui.core.team.review import ReviewPlan
+    plan = None
+    if reviewer:  # else the review's module waits until a review opens
+        from tui.core.team.review import ReviewPlan
 
-    plan = ReviewPlan(checked_name(reviewer, "--reviewer")) if reviewer else None
+        plan = ReviewPlan(checked_name(reviewer, "--reviewer"))
     if model is not None and next_ is None:  # said now, not as a notice in the reader
         from tui.core.train import store as models
 
@@ -695,6 +697,7 @@ def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | 
 @dataset_options
 def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None) -> None:
     """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
+    from tui.core.store.article_index import collector_paused
     from tui.core.team.merging import merge_datasets
 
     given = settings(db, analyst, None)
@@ -790,6 +793,8 @@ def suggest_command(patterns_file: Path | None, model: Path | None, name: str | 
 
         finder = ModelFinder.load(model)
     dataset = writing_dataset(given)
+    from tui.core.store.article_index import collector_paused
+
     with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
         report = suggest.run(dataset, analyst, patterns_file, progress.over, finder)
     say(suggest.summary(report, analyst))

@@ -14,7 +14,6 @@ saving is saved); an app still there :data:`GRACE_S` later is ended at once.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -39,6 +38,8 @@ def watch_from_environment() -> None:
 def watch(parent: int) -> None:
     """End this process when ``parent`` is no longer its parent (see the module)."""
     if sys.platform.startswith("linux"):
+        import ctypes  # only here: every other start of the app goes without
+
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)

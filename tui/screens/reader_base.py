@@ -50,7 +50,8 @@ class ReaderBase(Screen[None]):
         """``colours``: TRUECOLOR, ANSI16 or MONO; ``order``: the articles [ and ] step
         through (None: the library's, once known); ``show``: the id of a span of the first
         article to select once it is drawn."""
-        super().__init__()
+        # Classed before it is styled: set in on_mount, the class restyled the whole screen
+        super().__init__(classes="-ansi16" if colours == ANSI16 else None)
         self.session = session
         self.colours = colours
         self._order = order
@@ -88,7 +89,6 @@ class ReaderBase(Screen[None]):
         return self.session.analyst
 
     def on_mount(self) -> None:
-        self.set_class(self.colours == ANSI16, "-ansi16")
         panes = self.panes
         panes.changed.subscribe(self, self.status, immediate=True)
         panes.focus_pane(panes.panes[0])
@@ -175,8 +175,7 @@ class ReaderBase(Screen[None]):
         self._done(self.session.redo(self.pane.model))
 
     def action_retry(self) -> None:
-        notice = self.session.retry()
-        if notice is not None:
+        if (notice := self.session.retry()) is not None:
             self._done(notice)
 
     def action_library(self) -> None:
@@ -202,8 +201,7 @@ class ReaderBase(Screen[None]):
         return order[target] if 0 <= target < len(order) else None
 
     def action_step(self, by: int) -> None:
-        doc_id = self.stepped(self.pane.doc_id, by)
-        if doc_id is None:
+        if (doc_id := self.stepped(self.pane.doc_id, by)) is None:
             self.notify("no more articles that way")
         else:
             self.open_article(doc_id)
@@ -246,7 +244,7 @@ class ReaderBase(Screen[None]):
             event.stop()
 
     def find(self, needle: str, forward: bool, from_cursor: bool = False) -> bool:
-        if not self.view.find(needle, forward, from_cursor):
+        found = self.view.find(needle, forward, from_cursor)
+        if not found:
             self.say(f"“{needle}” is not in this article", "warning")
-            return False
-        return True
+        return found

@@ -142,8 +142,9 @@ class Panes(Horizontal):
         self._stop_observing: Callable[[], None] = lambda: None
 
     def compose(self) -> ComposeResult:
-        for doc_id, analyst in zip(self._first, self._analysts, strict=False):
-            yield self.make(doc_id, analyst)
+        for n, (doc_id, analyst) in enumerate(zip(self._first, self._analysts, strict=False)):
+            # the first is focused at mount: given its class now, it is styled once, not twice
+            yield self.make(doc_id, analyst).set_class(n == 0, "-active", update=False)
 
     @property
     def panes(self) -> list[ArticlePane]:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from tui.core.attribution.claim_board import ClaimRow, claim_rows
 from tui.core.disk.article_file import Article
 from tui.core.document.model import LabelSet
+
+if TYPE_CHECKING:  # the board's rows are worked out in the thread, after the first frame
+    from tui.core.attribution.claim_board import ClaimRow
 
 CANONICAL = "canonical"
 
@@ -38,6 +41,8 @@ class ClaimIndex:
         """Take in ``article`` (again: what it had before is replaced); ``given``: its
         canonical names by (label, text folded, name), when already counted (the cache's
         digests hold no rows but claims and what they link to)."""
+        from tui.core.attribution.claim_board import claim_rows
+
         doc_id = article.document.id
         self._rows[doc_id] = list(claim_rows(article, self.labels, sentences=False))
         given = given if given is not None else names_given(article)

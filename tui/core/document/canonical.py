@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process, utils
-
 # Words that stand before a name in news copy and are not part of it.
 _TITLE_WORDS = """
 president vice prime minister foreign defence defense secretary state chancellor premier
@@ -58,6 +56,8 @@ def fullest_name(name: str, names_in_article: Iterable[str]) -> str:
 def suggestions(query: str, known: Iterable[str], limit: int = 8) -> list[str]:
     """The canonical names already in the dataset that best match ``query``, best first;
     with no query, the most used first."""
+    from rapidfuzz import fuzz, process, utils  # put off: the reader's start needs no matching
+
     counts = Counter(known)
     if not query.strip():
         return [name for name, _ in counts.most_common(limit)]

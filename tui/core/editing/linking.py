@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tui.core.attribution.claim_board import name_of
-from tui.core.attribution.claims import candidates
 from tui.core.document.canonical import bare_name
 from tui.core.document.edits import Change, Edit, LinkChange
 from tui.core.document.model import LabelSet, Relation, Span
@@ -191,6 +189,8 @@ def start(model: ArticleModel, name: str, current: Span | None, at_cursor: Itera
     """The choice that linking ``name`` opens from where the cursor is: from the span tab
     went to (``current``) when it can take part, else claim-first, from the innermost
     head (a claim) under the cursor, else from the innermost child (an actor)."""
+    from tui.core.attribution.claims import candidates  # put off: the reader's start
+
     relation = model.labels.relation(name)
     if relation is None:
         return f"the label set has no {name} links"
@@ -297,6 +297,8 @@ def links_line(model: ArticleModel, span: Span) -> str:
     """What a span list shows after a span's text: ``← source @ place, place`` for a claim
     (``← ?`` while it has neither a source nor a source kind, ``← (journalist)`` for a
     kind), ``= canonical`` for an actor or a place that goes by another name."""
+    from tui.core.attribution.claim_board import name_of  # put off: the reader's start
+
     labels = model.labels
     parts = []
     for kind in labels.relations_from(span.label):

@@ -33,13 +33,15 @@ from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import Suggestion
 from tui.core.editing.article_model import ArticleModel, ModelEvent
 from tui.core.store.dataset import Dataset
-from tui.core.suggest.finders import Finder, finders, suggest_article
-from tui.core.suggest.seen_names import NAME_LABELS, SeenNames
 
+# The finders (tui/core/suggest/) are imported where the worker first asks for them, after
+# the reader's first frame: the start of the reader waits on none of their modules.
 if TYPE_CHECKING:
     from tui.core.suggest.cue_files import Cues
+    from tui.core.suggest.finders import Finder
     from tui.core.suggest.model_finder import ModelFinder
     from tui.core.suggest.pattern_finder import PatternFinder
+    from tui.core.suggest.seen_names import SeenNames
 
 Run = Callable[[Callable[[], None]], None]
 Key = tuple[int, int, str]
@@ -273,6 +275,8 @@ class Suggestions:
     def edited(self, changes: Iterable[tuple[Span | None, Span | None]]) -> None:
         """An edit was applied (or undone): the spans it took away and made teach the
         names' index, and every open article is searched again if a name changed."""
+        from tui.core.suggest.seen_names import NAME_LABELS
+
         learnt = []
         for before, after in changes:
             for sign, span in ((-1, before), (1, after)):
@@ -323,6 +327,8 @@ class Suggestions:
         self._want([])
 
     def _search(self, requests: list[_Request], with_model: bool) -> None:
+        from tui.core.suggest.finders import suggest_article
+
         sources = self._sources(with_model)
         for request in requests:
             text = request.article.model.text
@@ -346,6 +352,9 @@ class Suggestions:
                 told(article)
 
     def _sources(self, with_model: bool) -> list[Finder]:
+        from tui.core.suggest.finders import finders
+        from tui.core.suggest.seen_names import SeenNames
+
         with self._guard:
             learnt, self._learnt = self._learnt, []
         names = self._names

@@ -27,7 +27,6 @@ from tui.core.language.names import (
 )
 from tui.core.language.sentences import sentence_of, sentence_starts
 from tui.core.language.text import paragraph_bounds
-from tui.core.suggest.claim_cues import claim_suggestions
 
 _CLAUSE_MARKS = regex.compile(r"[,;:()\[\]—–]|\s-\s|(?<!\b[A-Z])\.(?=\s|$)|[!?]|”")
 
@@ -106,6 +105,8 @@ def _that_clause(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=64)
 def _paragraph_claims(paragraph: str) -> tuple[tuple[int, int], ...]:
+    from tui.core.suggest.claim_cues import claim_suggestions  # put off: the reader's start
+
     return tuple((s.start, s.end) for s in claim_suggestions(paragraph))
 
 

@@ -15,7 +15,6 @@ spaCy's ``Doc`` nor the JSON of a long article is ever held whole.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import importlib.util
 import re
 import sys
@@ -50,9 +49,11 @@ def expected_name() -> str:
         return f"spacy-{spacy.__version__}"
     if importlib.util.find_spec("spacy") is None:
         return RULES
+    from importlib import metadata  # put off: email, zipfile, csv... the reader never asks
+
     try:
-        return f"spacy-{importlib.metadata.version('spacy')}"
-    except importlib.metadata.PackageNotFoundError:
+        return f"spacy-{metadata.version('spacy')}"
+    except metadata.PackageNotFoundError:
         return "spacy-unknown"  # never what a real spaCy calls itself
 
 

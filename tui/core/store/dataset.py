@@ -20,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -67,9 +68,11 @@ from tui.core.document.model import (
     now,
 )
 from tui.core.document.suggestion import Suggestion
-from tui.core.store.article_index import ArticleIndex
-from tui.core.store.bulk import BulkImport, Staged
 from tui.core.store.library_rows import ArticleSummary, summary
+
+if TYPE_CHECKING:  # imported at first use: the reader's start reads one article, no index
+    from tui.core.store.article_index import ArticleIndex
+    from tui.core.store.bulk import Staged
 
 __all__ = ["Article", "ArticleSummary", "Dataset", "ImportResult"]
 
@@ -115,9 +118,20 @@ class Dataset:
         # of their article table (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any], _Written]] = {}
         self.labels = self.read_labels()
-        # What every article holds, kept as this process saves (article_index.py)
-        self.index = ArticleIndex(self.folder, write=not read_only)
-        weakref.finalize(self, self.index.close)
+        self._index: ArticleIndex | None = None
+        self._index_made = threading.Lock()  # a save's thread and the board's may both ask
+
+    @property
+    def index(self) -> ArticleIndex:
+        """What every article holds, kept as this process saves (article_index.py)."""
+        if self._index is None:
+            from tui.core.store.article_index import ArticleIndex  # sqlite3, msgspec
+
+            with self._index_made:
+                if self._index is None:
+                    self._index = ArticleIndex(self.folder, write=not self.read_only)
+                    weakref.finalize(self, self._index.close)
+        return self._index
 
     @classmethod
     def existing(cls, folder: Path | str, annotator: str) -> Dataset:
@@ -361,6 +375,8 @@ class Dataset:
         Every article file to merge into is read and checked first: a broken one stops
         the import before anything is written. Returns (new, spans added) for each item.
         """
+        from tui.core.store.bulk import BulkImport
+
         return BulkImport(self, list(items), list(labels), label_set, statuses,
                           keep_tokens, replace_statuses, staged).run()
 

@@ -11,9 +11,12 @@ A broken article file is never counted: it is read, and named, every time.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from tui.core.counts.figures import ArticleCounts, Figures, claim_labels, figures
 from tui.core.store.dataset import Dataset
+
+if TYPE_CHECKING:  # the counts are imported at the first count: the reader's start has none
+    from tui.core.counts.figures import ArticleCounts, Figures
 
 Stamp = list[int]  # a file's signature, as the cache holds it
 
@@ -35,6 +38,8 @@ class Tally:
 
     def figures(self, dataset: Dataset) -> Figures:
         """The figures of ``dataset`` as it is on disk now."""
+        from tui.core.counts.figures import ArticleCounts, figures
+
         with self._lock:
             if self._update(dataset) or self.last is None:
                 counts = [c for _, c in self._kept.values() if isinstance(c, ArticleCounts)]
@@ -46,6 +51,8 @@ class Tally:
 
     def _update(self, dataset: Dataset) -> bool:
         """Count the files that changed; return whether any had."""
+        from tui.core.counts.figures import claim_labels
+
         wanted = claim_labels(dataset.labels)
         if wanted != self._wanted:  # a first count, or claims are other labels now
             self._kept, self._wanted = {}, wanted

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual import events
@@ -31,10 +31,12 @@ from tui.core.editing.article_model import ArticleModel, ModelEvent, order
 from tui.core.editing.linking import links_line
 from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language.visible import visible
-from tui.core.team.review import Notes
 from tui.keys import bindings
 from tui.widgets.lists.span_rows import NARROW, chosen, span_row, suggestion_line
 from tui.widgets.palette import Palette
+
+if TYPE_CHECKING:  # a review's: the reader's start imports none of the review
+    from tui.core.team.review import Notes
 
 
 class SpanList(ScrollView, can_focus=True):
@@ -176,15 +178,15 @@ class SpanList(ScrollView, can_focus=True):
         spans, width = self.spans, self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         if index >= len(spans) and self.offered:
-            return self._suggestion_line(index - len(spans), width)
-        if not spans:
-            if y == 0:
-                style = self.get_component_rich_style("span-list--empty")
-                return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
-                             ).crop_extend(0, width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+            return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
+                                   self.offered, index - len(spans), self.model.text, width,
+                                   index == self.row and self.has_focus)
         if index >= len(spans):
-            return Strip.blank(width, self.rich_style)
+            if spans or y:
+                return Strip.blank(width, self.rich_style)
+            style = self.get_component_rich_style("span-list--empty")
+            return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
+                         ).crop_extend(0, width, self.rich_style)
         span = spans[index]
         selected = index == self.row and self.has_focus
         model = self.model
@@ -205,11 +207,6 @@ class SpanList(ScrollView, can_focus=True):
             self._strips[key] = strip
         return strip
 
-    def _suggestion_line(self, row: int, width: int) -> Strip:
-        selected = len(self.spans) + row == self.row and self.has_focus
-        return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
-                               self.offered, row, self.model.text, width, selected)
-
     def action_cursor(self, step: int) -> None:
         if self.rows:
             self._move_to(max(0, min(self.row + step, self.rows - 1)))
@@ -223,14 +220,12 @@ class SpanList(ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True)
 
     def action_choose(self) -> None:
-        row = chosen(self.spans, self.offered, self.row)
-        if row is not None:
+        if (row := chosen(self.spans, self.offered, self.row)) is not None:
             self.post_message(self.Chosen(row))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
-        row = chosen(self.spans, self.offered, index)
-        if row is not None:
+        if (row := chosen(self.spans, self.offered, index)) is not None:
             self._move_to(index)
             self.post_message(self.Chosen(row))
 
