@@ -63,11 +63,14 @@ class Source(Protocol):
 
     def ids(self) -> list[str]: ...
     def stat(self, doc_id: str) -> os.stat_result | None: ...
+    def stats(self, ids: list[str]) -> list[os.stat_result | None]: ...
     def article(self, doc_id: str) -> Article: ...
 
 FOLDER = ".cache"
 NAME = "index.sqlite"
-VERSION = 2  # 2: the spans of each analyst in the library's row
+# 2: the spans of each analyst in the library's row; 3: the claims digest in a table of
+# its own, so that the library's and the stats' pass reads 50 MB at 100,000 articles, not 400
+VERSION = 3
 COLUMNS = ("summary", "counts", "claims")
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
@@ -80,9 +83,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
-    added INTEGER, summary BLOB, counts BLOB, claims BLOB);
+    added INTEGER, summary BLOB, counts BLOB);
 CREATE INDEX IF NOT EXISTS by_added ON articles (added, id);
+CREATE TABLE IF NOT EXISTS digests (id TEXT PRIMARY KEY, claims BLOB);
 """
+_ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
+_DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
 
 
 def labels_key(labels: LabelSet) -> str:
@@ -181,8 +187,9 @@ class ArticleIndex:
             if version is None or version[0] != str(VERSION):
                 db.close()
                 return None
-            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts, claims"
+            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts"
                        " FROM articles LIMIT 1").fetchall()
+            db.execute("SELECT id, claims FROM digests LIMIT 1").fetchall()
         except sqlite3.Error:
             db.close()
             return None
@@ -231,8 +238,8 @@ class ArticleIndex:
                      *(orjson.dumps(made[c]) if c in made else None for c in COLUMNS))
                     for doc_id, stamp, added, made in items]
             with _transaction(db):
-                db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-                               rows)
+                db.executemany(_ROW, [row[:-1] for row in rows])
+                db.executemany(_DIGEST, [(row[0], row[-1]) for row in rows])
 
     # -- reading ---------------------------------------------------------------------
 
@@ -244,6 +251,11 @@ class ArticleIndex:
         columns of the files read again by a read-only command; never an article but the
         one being read."""
         return Scan(self, dataset, column, progress)
+
+
+# the rows' keys with one column, in the library's order (``_WHOLE``'s are read with the keys)
+_QUERIES = {"claims": "SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
+                      " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id"}
 
 
 @dataclass(slots=True)
@@ -272,7 +284,7 @@ class Scan:
         dataset, column = self.dataset, self.column
         ids = dataset.ids()
         self.total = len(ids)
-        stamps = {doc_id: _stamp(dataset.stat(doc_id)) for doc_id in ids}
+        stamps = dict(zip(ids, map(_stamp, dataset.stats(ids)), strict=True))
         key = labels_key(dataset.labels)
         index = self.index
         db = index._open()
@@ -295,6 +307,7 @@ class Scan:
             gone = known.keys() - stamps.keys()
             with contextlib.suppress(sqlite3.Error), _transaction(db):
                 db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
+                db.executemany("DELETE FROM digests WHERE id=?", [(i,) for i in gone])
         # in the rows' order already unless a file was read again
         ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
         if column is None:
@@ -323,8 +336,7 @@ class Scan:
         if db is None or column is None:
             return
         with contextlib.suppress(sqlite3.Error):
-            yield from db.execute("SELECT id, added, ino, mtime, size, labels,"
-                                  f" {column} FROM articles ORDER BY added, id")
+            yield from db.execute(_QUERIES[column])
 
     def _rebuild(self, stale: list[str], stamps: dict[str, Stamp], order: dict[str, int],
                  held: dict[str, Any]) -> None:
