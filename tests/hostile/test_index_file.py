@@ -49,7 +49,8 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
                     "UPDATE digests SET claims='nope'"),
     "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5",
                        "UPDATE digests SET claims=NULL"),
-    "id of another type": sql("UPDATE articles SET id=rowid", "UPDATE digests SET id=rowid"),
+    "id of another type": sql("UPDATE articles SET id=random()",
+                              "UPDATE digests SET id=rowid"),
     "digests gone": sql("DELETE FROM digests WHERE id > (SELECT min(id) FROM digests)"),
     "no digests": sql("DROP TABLE digests"),
     "json of every wrong shape": sql(
