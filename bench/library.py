@@ -82,6 +82,30 @@ async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[flo
     return first, typed
 
 
+async def stats_first_frame(folder: Path) -> float:
+    """From ctrl+g in the library of an app just started (the index there, no count kept
+    in the process: the first session of the day) to the frame showing the figures."""
+    from tui.screens.stats import StatsScreen
+
+    app = TimedApp(Dataset(folder, "alice"))
+    app.frame = asyncio.Event()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, LibraryScreen) and app.frame.is_set()):
+            app.frame.clear()
+            await asyncio.wait_for(app.frame.wait(), 30)
+        await pilot.pause()
+        start = time.perf_counter()
+        app.action_stats()
+        while True:
+            app.frame.clear()
+            await asyncio.wait_for(app.frame.wait(), 60)
+            screen = app.screen
+            if isinstance(screen, StatsScreen) and screen.ready:
+                app.frame.clear()
+                await asyncio.wait_for(app.frame.wait(), 60)  # the frame that shows them
+                return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measure")

@@ -125,11 +125,12 @@ ROWS = ("from tui.core.store.dataset import Dataset; import sys; "
 APP = """
 import asyncio, resource, sys
 sys.path.insert(0, sys.argv[2])
-from bench.library import first_frame_and_keys
+from bench.library import first_frame_and_keys, stats_first_frame
 from pathlib import Path
 first, keys = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 6))
+stats = asyncio.run(stats_first_frame(Path(sys.argv[1]))) if sys.argv[3:] else 0.0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(first, *keys, peak, file=sys.stderr)
+print(first, stats, *keys, peak, file=sys.stderr)
 """
 SAVE = """
 import sys, time
@@ -180,8 +181,10 @@ def main() -> None:
                         help="runs of the before code and of the cold index (default:"
                         " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
-                        " (stats, claims, agree, export, rows, big)")
-    parser.add_argument("--app", action="store_true", help="also the app's first frame")
+                        " (stats, claims, agree, export, rows, big; screen: the stats"
+                        " screen of --app; cold: the runs without the index)")
+    parser.add_argument("--app", action="store_true", help="also the app: the library's"
+                        " first frame, keys typed into its filter, the stats screen")
     args = parser.parse_args()
     folder = args.root / f"articles-{args.articles}"
     big = args.root / "big-20mb"
@@ -189,14 +192,15 @@ def main() -> None:
     build(folder, args.articles)
     build_big(big)
     out = args.root / "export.jsonl"
-    trees = [("after", ROOT, None), ("after, cold index", ROOT, folder)]
+    skip = set(filter(None, args.skip.split(",")))
+    trees = [("after", ROOT, None)] + ([] if "cold" in skip else [
+        ("after, cold index", ROOT, folder)])
     if args.before is not None:
         trees.insert(0, ("before", args.before, None))
     spans = 2 * SPANS * args.articles
     print(f"\n{args.articles:,} articles, {spans:,} spans; min / median / max of"
           f" {args.repeat}, peak RSS\n")
     print("| command | code | time | peak memory | note |\n|---|---|---|---|---|")
-    skip = set(filter(None, args.skip.split(",")))
     for name, argv in commands(folder, out).items():
         if SHORT[name] in skip:
             continue
@@ -211,19 +215,25 @@ def main() -> None:
     if args.app:
         for label, tree, _ in [t for t in trees if t[2] is None]:
             runs = []
+            stats = []
             keys: list[float] = []
             for _ in range(args.repeat):
                 done = subprocess.run(
-                    [sys.executable, "-c", APP, str(folder), str(tree)], cwd="/tmp",
+                    [sys.executable, "-c", APP, str(folder), str(tree),
+                     *(["stats"] if "screen" not in skip else [])], cwd="/tmp",
                     env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
                     capture_output=True, check=False)
-                values = done.stderr.split()[-8:]
+                values = done.stderr.split()[-9:]
                 try:
                     runs.append((float(values[0]), int(values[-1])))
-                    keys += [float(v) for v in values[1:-1]]
+                    stats.append((float(values[1]), int(values[-1])))
+                    keys += [float(v) for v in values[2:-1]]
                 except (ValueError, IndexError):
                     raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
             print(figures(f"library first frame (app) | {label}", runs, " |"))
+            if "screen" not in skip:
+                print(figures(f"stats screen, ctrl+g to the figures, first session (app) |"
+                              f" {label}", stats, " |"))
             if keys:
                 print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "
                       f"{statistics.median(keys) * 1000:.0f} / {max(keys) * 1000:.0f} ms"

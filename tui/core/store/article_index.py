@@ -299,14 +299,15 @@ class Scan:
         query = ("SELECT id, ino, mtime, size, labels, added" + (f", {column}" if whole else "")
                  + " FROM articles ORDER BY added, id")
         known: dict[str, tuple[Any, ...]] = {}
-        if db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                known = {r[0]: r for r in db.execute(query)
-                         if type(r[0]) is str and type(r[5]) is int}
+        with collector_paused():  # 100,000 rows, no cycle
+            if db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    known = {r[0]: r for r in db.execute(query)
+                             if type(r[0]) is str and type(r[5]) is int}
+            stale = [i for i in ids if (row := known.get(i)) is None
+                     or row[1:4] != stamps[i] or row[4] != key]
+            order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
         held: dict[str, Any] = {}  # columns worked out and not written (read-only)
-        stale = [i for i in ids if (row := known.get(i)) is None
-                 or (row[1], row[2], row[3]) != stamps[i] or row[4] != key]
-        order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
         self._rebuild(stale, stamps, order, held)
         if db is not None and index.write:
             gone = known.keys() - stamps.keys()
@@ -323,7 +324,7 @@ class Scan:
         parse = self.parse or PARSE[column]
         with collector_paused():  # only rows decoded here: no file read, no cycle made
             for doc_id in ordered:
-                blob = held.pop(doc_id, None)
+                blob = held.pop(doc_id, None) if held else None
                 if blob is None:
                     blob = known[doc_id][6] if whole else rows.value(
                         doc_id, order[doc_id], stamps[doc_id], key)
