@@ -5,7 +5,8 @@ Shared by the stats screen, ``gloss stats --plot`` and ``gloss stats --format js
 counted from an article's checked span rows, never from ``Span`` objects (150,000 of them
 cost more than reading the files). Each article is counted once into an
 :class:`ArticleCounts`, which ``tui/core/store/tally.py`` keeps by file, so that counting again
-reads only the files that changed. No Textual, no Rich.
+reads only the files that changed; articles counted alike are added once (``grouped``).
+No Textual, no Rich.
 """
 
 from __future__ import annotations

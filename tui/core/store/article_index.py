@@ -4,7 +4,9 @@ without reading every article file.
 
 ``<dataset>/.cache/index.sqlite`` (SQLite, Python's own) has one row per article file:
 its signature (inode, modification time in ns, size), the key of the label set the row
-was worked out under, when the article was added, and three JSON columns:
+was worked out under, when the article was added, and three JSON columns (the large
+third in a table of its own, ``digests``, so that the pass of the library and the stats
+reads the small rows only; the rows kept in the library's order):
 
 - ``summary``: the library's row (title, length, spans, each analyst's status, analysts,
   who marked it done and reviewed, the agreement of its first two analysts);
