@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import sqlite3
 import stat
 from collections import Counter
@@ -249,14 +250,17 @@ class ArticleIndex:
     # -- reading ---------------------------------------------------------------------
 
     def scan(self, dataset: Source, column: str | None, progress: Progress | None = None,
-             parse: Parse | None = None) -> Scan:
+             parse: Parse | None = None, *, trusted: bool = False) -> Scan:
         """Every article's ``column`` (None: none, only the order), in the library's
         order (when added, then id), each from its row when the row is fresh, else worked
         out from the file (then kept, when writing). Memory: the rows' keys, and the
         columns of the files read again by a read-only command; never an article but the
         one being read. ``parse``: how the column is decoded and checked, when not as
-        ``index_columns.PARSE`` says."""
-        return Scan(self, dataset, column, progress, parse)
+        ``index_columns.PARSE`` says. ``trusted``: the rows as they stand, the folder
+        neither listed nor its files looked at (but those of rows of another label set),
+        for a first frame that a pass checked (``trusted=False``) corrects right after;
+        an index without rows is a checked pass."""
+        return Scan(self, dataset, column, progress, parse, trusted)
 
 
 # the rows' keys with one column, in the library's order (``_WHOLE``'s are read with the keys)
@@ -283,15 +287,13 @@ class Scan:
     column: str | None
     progress: Progress | None = None
     parse: Parse | None = None
+    trusted: bool = False
     problems: list[str] = field(default_factory=list)
     read: int = 0  # files read again (a stale or missing row)
     total: int = 0  # articles
 
     def __iter__(self) -> Iterator[Found]:
         dataset, column = self.dataset, self.column
-        ids = dataset.ids()
-        self.total = len(ids)
-        stamps = dict(zip(ids, map(_stamp, dataset.stats(ids)), strict=True))
         key = labels_key(dataset.labels)
         index = self.index
         db = index._open()
@@ -306,6 +308,15 @@ class Scan:
                 with contextlib.suppress(sqlite3.Error):
                     known = {r[0]: r for r in db.execute(query)
                              if type(r[0]) is str and type(r[5]) is int}
+        if self.trusted and known:
+            ids = [i for i in known if _ID.fullmatch(i)]  # a row's id names a file
+            stamps = {i: _stamp(dataset.stat(i)) if known[i][4] != key else known[i][1:4]
+                      for i in ids}
+        else:
+            ids = dataset.ids()
+            stamps = dict(zip(ids, map(_stamp, dataset.stats(ids)), strict=True))
+        self.total = len(ids)
+        with collector_paused():
             stale = [i for i in ids if (row := known.get(i)) is None
                      or row[1:4] != stamps[i] or row[4] != key]
             order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
@@ -398,6 +409,7 @@ class Scan:
         return (self.parse or PARSE[self.column])(doc_id, orjson.dumps(made))
 
 
+_ID = re.compile(r"[0-9a-f]{16}")  # an article's id, as its file is named (dataset.py)
 _EUID = os.geteuid()
 _GROUPS = {os.getegid(), *os.getgroups()}
 
