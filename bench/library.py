@@ -84,7 +84,8 @@ async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[flo
 
 async def stats_first_frame(folder: Path) -> float:
     """From ctrl+g in the library of an app just started (the index there, no count kept
-    in the process: the first session of the day) to the frame showing the figures."""
+    in the process: the first session of the day) to the frame showing the figures (of
+    the index's rows as they stand, checked right after)."""
     from tui.screens.stats import StatsScreen
 
     app = TimedApp(Dataset(folder, "alice"))
@@ -100,7 +101,7 @@ async def stats_first_frame(folder: Path) -> float:
             app.frame.clear()
             await asyncio.wait_for(app.frame.wait(), 60)
             screen = app.screen
-            if isinstance(screen, StatsScreen) and screen.ready:
+            if isinstance(screen, StatsScreen) and screen.figures is not None:
                 app.frame.clear()
                 await asyncio.wait_for(app.frame.wait(), 60)  # the frame that shows them
                 return time.perf_counter() - start

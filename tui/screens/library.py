@@ -3,7 +3,10 @@ for a team, who marked it done, who reviewed it and how far its first two analys
 In `gloss review` an article opens in the review screen, else in the reader (the palette's
 "Review this article" reviews the one under the cursor from either).
 
-An article file that cannot be read is listed below as broken, one literal line each.
+The first frame shows the rows of the dataset's index as they stand; a thread checks
+them against the files right after it, and the rows are read again and shown when a file
+changed (docs/architecture.md, *A pass*). An article file that cannot be read is listed
+below as broken, one literal line each, once checked.
 An empty library says how to add articles, and enter imports the samples that ship with
 Gloss.
 """

@@ -2,9 +2,11 @@
 
 The counts are made in a thread while the screen says how far it is; the app's ``Tally``
 keeps each article's counts (and the cache a session leaves), so the figures come from the
-files that changed only. The last figures show at once when the screen opens again. A save
-replaces its file, which changes the folder's modification time: the screen looks at it
-each second and counts again when it moved.
+files that changed only. A first count shows the figures of the index's rows as they
+stand, then counts again with every row checked against its file, and shows that. The
+last figures show at once when the screen opens again. A save replaces its file, which
+changes the folder's modification time: the screen looks at it each second and counts
+again when it moved.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ class StatsScreen(Screen[None]):
 
     @property
     def ready(self) -> bool:
-        """The plots show the dataset's figures."""
-        return self.figures is not None
+        """The plots show the dataset's figures, checked against its files."""
+        return self.figures is not None and not self._reading
 
     def compose(self) -> ComposeResult:
         yield Static(" Stats", id="stats-title", markup=False)
@@ -90,9 +92,13 @@ class StatsScreen(Screen[None]):
         self._reading, self._again = True, False
         self._stamp = self._folder_stamp()  # taken first: a save during the read shows next
         dataset, tally = self.dataset, self.tally
+        # a first count shows the index's rows as they stand, then checks them
+        trusted = tally.last is None
 
         def read() -> None:
             try:
+                if trusted:
+                    self.app.call_from_thread(self._show, tally.figures(dataset, trusted=True))
                 found = tally.figures(dataset)
             except GlossError as exc:  # the folder itself cannot be read
                 self.app.call_from_thread(self._failed, str(exc))

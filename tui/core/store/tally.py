@@ -37,10 +37,11 @@ class Tally:
         self.done = self.total = 0
         self.last: Figures | None = None  # the figures of the last count
 
-    def figures(self, dataset: Dataset) -> Figures:
-        """The figures of ``dataset`` as it is on disk now."""
+    def figures(self, dataset: Dataset, *, trusted: bool = False) -> Figures:
+        """The figures of ``dataset`` as it is on disk now; ``trusted``: as the index's
+        rows stand, no file looked at (a first frame, counted again right after)."""
         with self._lock:
-            if self._update(dataset) or self.last is None:
+            if self._update(dataset, trusted) or self.last is None:
                 groups: dict[Kind, list[tuple[str, str]]] = {}
                 problems = []
                 for doc_id, (_, made) in self._kept.items():
@@ -55,14 +56,15 @@ class Tally:
                     dataset.labels, str(dataset.folder), dataset.annotator, sorted(problems))
             return self.last
 
-    def _update(self, dataset: Dataset) -> bool:
+    def _update(self, dataset: Dataset, trusted: bool) -> bool:
         """Count the files that changed; return whether any had."""
         wanted = claim_labels(dataset.labels)
         if wanted != self._wanted:  # a first count, or claims are other labels now
             self._kept, self._kinds, self._wanted = {}, Kinds(), wanted
         kept: dict[str, tuple[Stamp, tuple[str, Kind] | str]] = {}
         before = self._kept
-        scan = dataset.index.scan(dataset, "counts", self._progress, self._kinds)
+        scan = dataset.index.scan(dataset, "counts", self._progress, self._kinds,
+                                  trusted=trusted)
         self.done = 0
         for found in scan:
             self.done += 1
