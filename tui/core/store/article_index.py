@@ -300,17 +300,18 @@ class Scan:
         # the rows' keys, in the library's order; with their column too when it is small
         # (the library's, the figures'): one pass over the table, not two
         whole = column in _WHOLE
-        query = ("SELECT id, ino, mtime, size, labels, added" + (f", {column}" if whole else "")
-                 + " FROM articles ORDER BY added, id")
+        # labels = ?: 1 when the row was worked out under these labels (no 100,000 strings)
+        query = ("SELECT id, ino, mtime, size, labels = ?, added"
+                 + (f", {column}" if whole else "") + " FROM articles ORDER BY added, id")
         known: dict[str, tuple[Any, ...]] = {}
         with collector_paused():  # 100,000 rows, no cycle
             if db is not None:
                 with contextlib.suppress(sqlite3.Error):
-                    known = {r[0]: r for r in db.execute(query)
+                    known = {r[0]: r for r in db.execute(query, (key,))
                              if type(r[0]) is str and type(r[5]) is int}
         if self.trusted and known:
             ids = [i for i in known if _ID.fullmatch(i)]  # a row's id names a file
-            stamps = {i: _stamp(dataset.stat(i)) if known[i][4] != key else known[i][1:4]
+            stamps = {i: _stamp(dataset.stat(i)) if known[i][4] != 1 else known[i][1:4]
                       for i in ids}
         else:
             ids = dataset.ids()
@@ -318,7 +319,7 @@ class Scan:
         self.total = len(ids)
         with collector_paused():
             stale = [i for i in ids if (row := known.get(i)) is None
-                     or row[1:4] != stamps[i] or row[4] != key]
+                     or row[1:4] != stamps[i] or row[4] != 1]
             order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
         held: dict[str, Any] = {}  # columns worked out and not written (read-only)
         self._rebuild(stale, stamps, order, held)
