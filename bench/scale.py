@@ -176,6 +176,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--root", type=Path, default=Path("/work/benchdata/scale"))
     parser.add_argument("--before", type=Path, default=None)
+    parser.add_argument("--before-root", type=Path, default=None, help="the datasets the"
+                        " before code reads (default: --root's), e.g. a copy whose index"
+                        " is of the before code's version")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before-repeat", type=int, default=None,
                         help="runs of the before code and of the cold index (default:"
@@ -193,61 +196,70 @@ def main() -> None:
     build_big(big)
     out = args.root / "export.jsonl"
     skip = set(filter(None, args.skip.split(",")))
-    trees = [("after", ROOT, None)] + ([] if "cold" in skip else [
-        ("after, cold index", ROOT, folder)])
+    # (label, code, dataset, whether its index is moved aside for the run)
+    trees = [("after", ROOT, folder, False)] + ([] if "cold" in skip else [
+        ("after, cold index", ROOT, folder, True)])
     if args.before is not None:
-        trees.insert(0, ("before", args.before, None))
+        own = (args.before_root or args.root) / folder.name
+        trees.insert(0, ("before", args.before, own, False))
     spans = 2 * SPANS * args.articles
     print(f"\n{args.articles:,} articles, {spans:,} spans; min / median / max of"
-          f" {args.repeat}, peak RSS\n")
+          f" {args.repeat}, peak RSS; the runs of before and after taken in turns\n")
     print("| command | code | time | peak memory | note |\n|---|---|---|---|---|")
-    for name, argv in commands(folder, out).items():
+    for name in commands(folder, out):
         if SHORT[name] in skip:
             continue
-        for label, tree, cold in trees:
-            repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
-            runs = [run(tree, argv, cold) for _ in range(repeat)]
+        runs: dict[str, list[tuple[float, int]]] = {label: [] for label, *_ in trees}
+        for turn in range(max(args.repeat, args.before_repeat or 0)):
+            for label, tree, db, cold in trees:
+                repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
+                if turn < repeat:
+                    runs[label].append(run(tree, commands(db, out)[name],
+                                           db if cold else None))
+        for label, *_ in trees:
             note = ""
             if name == "gloss export jsonl":
-                rate = spans / statistics.median(t for t, _ in runs)
+                rate = spans / statistics.median(t for t, _ in runs[label])
                 note = f" {rate:,.0f} spans/s |"
-            print(figures(f"{name} | {label}", runs, note or " |"), flush=True)
+            print(figures(f"{name} | {label}", runs[label], note or " |"), flush=True)
     if args.app:
-        for label, tree, _ in [t for t in trees if t[2] is None]:
-            runs = []
-            stats = []
-            keys: list[float] = []
-            for _ in range(args.repeat):
+        warm = [t for t in trees if not t[3]]
+        firsts: dict[str, list[tuple[float, int]]] = {label: [] for label, *_ in warm}
+        stats: dict[str, list[tuple[float, int]]] = {label: [] for label, *_ in warm}
+        keys: dict[str, list[float]] = {label: [] for label, *_ in warm}
+        for _ in range(args.repeat):
+            for label, tree, db, _ in warm:
                 done = subprocess.run(
-                    [sys.executable, "-c", APP, str(folder), str(tree),
+                    [sys.executable, "-c", APP, str(db), str(tree),
                      *(["stats"] if "screen" not in skip else [])], cwd="/tmp",
                     env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
                     capture_output=True, check=False)
                 values = done.stderr.split()[-9:]
                 try:
-                    runs.append((float(values[0]), int(values[-1])))
-                    stats.append((float(values[1]), int(values[-1])))
-                    keys += [float(v) for v in values[2:-1]]
+                    firsts[label].append((float(values[0]), int(values[-1])))
+                    stats[label].append((float(values[1]), int(values[-1])))
+                    keys[label] += [float(v) for v in values[2:-1]]
                 except (ValueError, IndexError):
                     raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
-            print(figures(f"library first frame (app) | {label}", runs, " |"))
+        for label, *_ in warm:
+            print(figures(f"library first frame (app) | {label}", firsts[label], " |"))
             if "screen" not in skip:
                 print(figures(f"stats screen, ctrl+g to the figures, first session (app) |"
-                              f" {label}", stats, " |"))
-            if keys:
-                print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "
-                      f"{statistics.median(keys) * 1000:.0f} / {max(keys) * 1000:.0f} ms"
-                      " | | |")
+                              f" {label}", stats[label], " |"))
+            typed = sorted(keys[label])
+            print(f"| filter key to frame | {label} | {typed[0] * 1000:.0f} / "
+                  f"{statistics.median(typed) * 1000:.0f} / {typed[-1] * 1000:.0f} ms"
+                  " | | |")
     if "big" in skip:
         return
     print("\none article of 20 MB, 2,000 spans\n")
     print("| what | code | time | peak memory | note |\n|---|---|---|---|---|")
-    for label, tree, _ in trees:
-        if label == "after, cold index":
+    for label, tree, _, cold in trees:
+        if cold:
             continue
-        runs = [run(tree, ["-m", "tui", "export", "--db", str(big), "-o", str(out)])
-                for _ in range(args.repeat)]
-        print(figures(f"gloss export jsonl | {label}", runs, " |"))
+        exports = [run(tree, ["-m", "tui", "export", "--db", str(big), "-o", str(out)])
+                   for _ in range(args.repeat)]
+        print(figures(f"gloss export jsonl | {label}", exports, " |"))
         done = subprocess.run([sys.executable, "-c", SAVE, str(big)], cwd="/tmp",
                               env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
                               capture_output=True, check=False)

@@ -44,6 +44,7 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "huge garbage": raw(b"\x00gloss" * 3_000_000),  # 18 MB
     "another schema": lambda p: (p.unlink(), sql("CREATE TABLE articles (x)")(p)),
     "another version": sql("UPDATE meta SET value='99' WHERE name='version'"),
+    "version 2 said, not its shape": sql("UPDATE meta SET value='2' WHERE name='version'"),
     "no meta": sql("DROP TABLE meta"),
     "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='['",
                     "UPDATE digests SET claims='nope'"),

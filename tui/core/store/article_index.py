@@ -93,6 +93,26 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE UNIQUE INDEX IF NOT EXISTS by_id ON articles (id);
 CREATE TABLE IF NOT EXISTS digests (id TEXT PRIMARY KEY, claims BLOB);
 """
+# Version 2 (the claims digest a column of the articles), brought up to this one in place
+# by a writer (seconds, where reading every file again takes minutes), read as it is by a
+# read-only command: its rows are the same
+BEFORE = "2"
+_MIGRATE = """
+BEGIN IMMEDIATE;
+CREATE TABLE new_articles (
+    id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
+    added INTEGER NOT NULL, summary BLOB, counts BLOB, PRIMARY KEY (added, id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO new_articles SELECT id, ino, mtime, size, labels, added, summary,
+    counts FROM articles WHERE typeof(id) = 'text' AND typeof(added) = 'integer';
+CREATE TABLE digests (id TEXT PRIMARY KEY, claims BLOB);
+INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) = 'text';
+DROP TABLE articles;
+ALTER TABLE new_articles RENAME TO articles;
+CREATE UNIQUE INDEX by_id ON articles (id);
+UPDATE meta SET value = '3' WHERE name = 'version';
+COMMIT;
+"""
 _ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
 _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
 
@@ -131,6 +151,7 @@ class ArticleIndex:
         self.path = folder / FOLDER / NAME
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self.queries = _QUERIES  # of the version opened (BEFORE: read only)
 
     # -- the file --------------------------------------------------------------------
 
@@ -190,12 +211,17 @@ class ArticleIndex:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                            (str(VERSION),))
             version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
-            if version is None or version[0] != str(VERSION):
+            found = version[0] if version is not None else None
+            if found == BEFORE and self.write:
+                _migrate(db)
+                found = str(VERSION)
+            if found not in (str(VERSION), BEFORE):
                 db.close()
                 return None
             db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts"
                        " FROM articles LIMIT 1").fetchall()
-            db.execute("SELECT id, claims FROM digests LIMIT 1").fetchall()
+            self.queries = _QUERIES if found == str(VERSION) else _QUERIES_BEFORE
+            db.execute(self.queries["claims"] + " LIMIT 1").fetchall()
         except sqlite3.Error:
             db.close()
             return None
@@ -266,6 +292,8 @@ class ArticleIndex:
 # the rows' keys with one column, in the library's order (``_WHOLE``'s are read with the keys)
 _QUERIES = {"claims": "SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
                       " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id"}
+_QUERIES_BEFORE = {"claims": "SELECT id, added, ino, mtime, size, labels, claims"
+                             " FROM articles ORDER BY added, id"}
 
 
 @dataclass(slots=True)
@@ -334,7 +362,7 @@ class Scan:
             for doc_id in ordered:
                 yield Found(doc_id, stamps[doc_id], None)
             return
-        rows = _Cursor(self._rows(db, None if whole else column))
+        rows = _Cursor(self._rows(db, None if whole else index.queries.get(column or "")))
         parse = self.parse or PARSE[column]
         with collector_paused():  # only rows decoded here: no file read, no cycle made
             for doc_id in ordered:
@@ -350,13 +378,13 @@ class Scan:
                 yield Found(doc_id, stamps[doc_id], payload)
 
     @staticmethod
-    def _rows(db: sqlite3.Connection | None, column: str | None
+    def _rows(db: sqlite3.Connection | None, query: str | None
               ) -> Iterator[tuple[Any, ...]]:
-        """The rows' ``column`` in the library's order, one at a time (a cursor)."""
-        if db is None or column is None:
+        """The rows of ``query`` (a column's, in the library's order), one at a time."""
+        if db is None or query is None:
             return
         with contextlib.suppress(sqlite3.Error):
-            yield from db.execute(_QUERIES[column])
+            yield from db.execute(query)
 
     def _rebuild(self, stale: list[str], stamps: dict[str, Stamp], order: dict[str, int],
                  held: dict[str, Any]) -> None:
@@ -478,6 +506,16 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring an index of version ``BEFORE`` up to this one, all or nothing."""
+    try:
+        db.executescript(_MIGRATE)
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
 
 
 @contextlib.contextmanager
