@@ -27,7 +27,9 @@ out again. A read-only command never writes it. Why it stays right:
 - the index is a cache, never data: a save never fails because of it (any error of
   SQLite is swallowed and the row left stale), and a file that is not an SQLite
   database, of another version, or whose rows are not of the shape written here (edited
-  by hand, cut short) is ignored row by row or replaced whole;
+  by hand, cut short) is ignored row by row or replaced whole; but the version before
+  (``BEFORE``) is read as it is by a read-only command and brought up in place by a
+  writer;
 - no durability is asked of SQLite (``synchronous=OFF``): a crash of the machine may lose
   rows or the whole file, which only costs reading the files again.
 """
