@@ -99,8 +99,8 @@ CREATE TABLE IF NOT EXISTS digests (id TEXT PRIMARY KEY, claims BLOB);
 # by a writer (seconds, where reading every file again takes minutes), read as it is by a
 # read-only command: its rows are the same
 BEFORE = "2"
+MIGRATE_S = 120.0  # another writer bringing it up: seconds at 100,000 articles
 _MIGRATE = """
-BEGIN IMMEDIATE;
 CREATE TABLE new_articles (
     id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
     added INTEGER NOT NULL, summary BLOB, counts BLOB, PRIMARY KEY (added, id)
@@ -112,8 +112,7 @@ INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) =
 DROP TABLE articles;
 ALTER TABLE new_articles RENAME TO articles;
 CREATE UNIQUE INDEX by_id ON articles (id);
-UPDATE meta SET value = '3' WHERE name = 'version';
-COMMIT;
+UPDATE meta SET value = '3' WHERE name = 'version'
 """
 _ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
 _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
@@ -511,13 +510,17 @@ def collector_paused() -> Iterator[None]:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Bring an index of version ``BEFORE`` up to this one, all or nothing."""
+    """Bring an index of version ``BEFORE`` up to this one, all or nothing; one that
+    another writer brought up meanwhile (waited for) is left as it is."""
+    db.execute(f"PRAGMA busy_timeout = {int(MIGRATE_S * 1000)}")
     try:
-        db.executescript(_MIGRATE)
-    except sqlite3.Error:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
-        raise
+        with _transaction(db):
+            version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
+            if version == (BEFORE,):
+                for statement in _MIGRATE.split(";"):
+                    db.execute(statement)
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_S * 1000)}")
 
 
 @contextlib.contextmanager
