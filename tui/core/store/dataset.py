@@ -146,25 +146,24 @@ class Dataset:
         except OSError:
             return None
 
-    def stats(self, ids: Iterable[str]) -> list[os.stat_result | None]:
-        """``stat`` of each of ``ids``, looked up in the folder opened once: one name a
-        file, not the whole path (half the time of 100,000 stats)."""
+    def stats(self, ids: Iterable[str]) -> Iterator[os.stat_result | None]:
+        """``stat`` of each of ``ids``, one at a time, looked up in the folder opened once:
+        one name a file, not the whole path (half the time of 100,000 stats)."""
         try:
             fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
-            return [self.stat(doc_id) for doc_id in ids]
-        found: list[os.stat_result | None] = []
+            yield from map(self.stat, ids)
+            return
         pending, look = self._pending.get, os.stat
         try:
             for doc_id in ids:
                 name = f"{doc_id}.json"
                 try:
-                    found.append(look(pending(name, name), dir_fd=fd))
+                    yield look(pending(name, name), dir_fd=fd)
                 except OSError:
-                    found.append(None)
+                    yield None
         finally:
             os.close(fd)
-        return found
 
     def _source(self, name: str) -> Path:
         """Where a reader reads the file ``name``: itself, or the temp file a commit cut
