@@ -339,9 +339,11 @@ class Scan:
                     known = {r[0]: r for r in db.execute(query, (key,))
                              if type(r[0]) is str and type(r[5]) is int}
         if self.trusted and known:
-            ids = [i for i in known if _ID.fullmatch(i)]  # a row's id names a file
-            stamps = {i: _stamp(dataset.stat(i)) if known[i][4] != 1 else known[i][1:4]
-                      for i in ids}
+            # a row's id must name a file; a row of other labels has its file read
+            stamps = {i: row[1:4] for i, row in known.items() if _ID.fullmatch(i)}
+            for i in [i for i, row in known.items() if row[4] != 1 and i in stamps]:
+                stamps[i] = _stamp(dataset.stat(i))
+            ids = list(stamps)
         else:
             ids = dataset.ids()
             stamps = dict(zip(ids, map(_stamp, dataset.stats(ids)), strict=True))
