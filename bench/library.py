@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,7 +27,6 @@ from textual import events
 
 from bench.store import analyst, article
 from bench.timing import TimedApp, line
-from tui.core.counts.figures import Figures
 from tui.core.store.corpus import import_articles
 from tui.core.store.dataset import Dataset
 from tui.screens.library import LibraryScreen
@@ -85,8 +85,8 @@ async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[flo
 
 async def stats_first_frame(folder: Path) -> float:
     """From ctrl+g in the library of an app just started (the index there, no count kept
-    in the process: the first session of the day) to the frame showing the figures (of
-    the index's rows as they stand, checked right after)."""
+    in the process: the first session of the day; the library's rows checked) to the
+    frame showing the figures (of the index's rows as they stand, checked right after)."""
     from tui.screens.stats import StatsScreen
 
     app = TimedApp(Dataset(folder, "alice"))
@@ -94,8 +94,8 @@ async def stats_first_frame(folder: Path) -> float:
     shown = asyncio.Event()
     show = StatsScreen._show
 
-    def showing(screen: StatsScreen, found: Figures) -> None:
-        show(screen, found)
+    def showing(screen: StatsScreen, *args: Any) -> None:  # the figures, and more
+        show(screen, *args)
         app.frame.clear()  # the next frame is the one that shows them (one thread)
         shown.set()
 
@@ -103,6 +103,7 @@ async def stats_first_frame(folder: Path) -> float:
         while not (isinstance(app.screen, LibraryScreen) and app.frame.is_set()):
             app.frame.clear()
             await asyncio.wait_for(app.frame.wait(), 30)
+        await app.workers.wait_for_complete()  # the library's check of its rows
         await pilot.pause()
         setattr(StatsScreen, "_show", showing)  # noqa: B010 (a method replaced for the run)
         try:

@@ -12,6 +12,7 @@ again when it moved.
 from __future__ import annotations
 
 import os
+import threading
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -30,6 +31,7 @@ from tui.plots import PLOTS
 from tui.widgets.figure_panel import FigurePanel
 
 LOOK_EVERY_S = 1.0
+DRAWN_S = 2.0  # the first figures' frame, waited for before they are checked
 
 
 class StatsScreen(Screen[None]):
@@ -98,7 +100,11 @@ class StatsScreen(Screen[None]):
         def read() -> None:
             try:
                 if trusted:
-                    self.app.call_from_thread(self._show, tally.figures(dataset, trusted=True))
+                    # checked once the frame showing these is drawn: not against its drawing
+                    drawn = threading.Event()
+                    self.app.call_from_thread(self._show, tally.figures(dataset, trusted=True),
+                                              drawn)
+                    drawn.wait(DRAWN_S)
                 found = tally.figures(dataset)
             except GlossError as exc:  # the folder itself cannot be read
                 self.app.call_from_thread(self._failed, str(exc))
@@ -114,7 +120,7 @@ class StatsScreen(Screen[None]):
         if self._again:
             self._count()
 
-    def _show(self, found: Figures) -> None:
+    def _show(self, found: Figures, drawn: threading.Event | None = None) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -128,6 +134,8 @@ class StatsScreen(Screen[None]):
                     f" articles · {found.spans:,} spans{whose}")
         self.query_one("#stats-problems", Static).update(
             "\n".join(f"broken: {visible(p)}" for p in found.problems))
+        if drawn is not None:
+            self.session.after_frame(drawn.set)
 
     def _failed(self, problem: str) -> None:
         self._reading = False
