@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,6 +81,39 @@ async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[flo
             await asyncio.wait_for(app.frame.wait(), 30)
             typed.append(time.perf_counter() - started)
     return first, typed
+
+
+async def stats_first_frame(folder: Path) -> float:
+    """From ctrl+g in the library of an app just started (the index there, no count kept
+    in the process: the first session of the day; the library's rows checked) to the
+    frame showing the figures (of the index's rows as they stand, checked right after)."""
+    from tui.screens.stats import StatsScreen
+
+    app = TimedApp(Dataset(folder, "alice"))
+    app.frame = asyncio.Event()
+    shown = asyncio.Event()
+    show = StatsScreen._show
+
+    def showing(screen: StatsScreen, *args: Any) -> None:  # the figures, and more
+        show(screen, *args)
+        app.frame.clear()  # the next frame is the one that shows them (one thread)
+        shown.set()
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, LibraryScreen) and app.frame.is_set()):
+            app.frame.clear()
+            await asyncio.wait_for(app.frame.wait(), 30)
+        await app.workers.wait_for_complete()  # the library's check of its rows
+        await pilot.pause()
+        setattr(StatsScreen, "_show", showing)  # noqa: B010 (a method replaced for the run)
+        try:
+            start = time.perf_counter()
+            app.action_stats()
+            await asyncio.wait_for(shown.wait(), 60)
+            await asyncio.wait_for(app.frame.wait(), 60)
+            return time.perf_counter() - start
+        finally:
+            setattr(StatsScreen, "_show", show)  # noqa: B010
 
 
 def main() -> None:

@@ -118,15 +118,16 @@ def build_big(folder: Path) -> None:
 
 
 PEAK = re.compile(rb"Maximum resident set size \(kbytes\): (\d+)")
-CPU = re.compile(rb"(?:User|System) time \(seconds\): ([\d.]+)")
 # The processor time of each run measured (user + system): on a machine shared with other
 # work the wall time says more of the load than of the code
-CPU_TIMES: list[float] = []
+CPU = re.compile(rb"(?:User|System) time \(seconds\): ([\d.]+)")
+Run = tuple[float, int, float]  # wall seconds, peak RSS in MB, processor seconds (or -1)
 
 
 def run(tree: Path, args: list[str], cold: Path | None = None, aside: str = ".cache"
-        ) -> tuple[float, int]:
-    """One process of ``python args`` with ``tree``'s code: (seconds, peak RSS in MB);
+        ) -> Run:
+    """One process of ``python args`` with ``tree``'s code: (seconds, peak RSS in MB,
+    processor seconds);
     ``cold``: a dataset whose ``aside`` folder (the index) is moved aside meanwhile."""
     away = None
     if cold is not None:  # the index moved aside for this run, put back after it
@@ -144,11 +145,11 @@ def run(tree: Path, args: list[str], cold: Path | None = None, aside: str = ".ca
         if away is not None:
             away.rename(cold / aside)
     found = PEAK.search(done.stderr)
-    CPU_TIMES.append(sum(float(t) for t in CPU.findall(done.stderr)))
     if done.returncode != 0 or found is None:
         tail = done.stderr.decode(errors="replace")[-600:]
         raise SystemExit(f"{args} failed ({done.returncode}):\n{tail}")
-    return took, int(found.group(1)) // 1024
+    used = sum(float(t) for t in CPU.findall(done.stderr))
+    return took, int(found.group(1)) // 1024, used
 
 
 ROWS = ("from tui.core.store.dataset import Dataset; import sys; "
@@ -156,11 +157,12 @@ ROWS = ("from tui.core.store.dataset import Dataset; import sys; "
 APP = """
 import asyncio, resource, sys
 sys.path.insert(0, sys.argv[2])
-from bench.library import first_frame_and_keys
+from bench.library import first_frame_and_keys, stats_first_frame
 from pathlib import Path
 first, keys = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 6))
+stats = asyncio.run(stats_first_frame(Path(sys.argv[1]))) if sys.argv[3:] else 0.0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(first, *keys, peak, file=sys.stderr)
+print(first, stats, *keys, peak, file=sys.stderr)
 """
 SAVE = """
 import sys, time
@@ -195,15 +197,14 @@ SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
          "library rows (Dataset.summaries)": "rows"}
 
 
-def figures(name: str, runs: list[tuple[float, int]], extra: str = "", cpu: bool = True
-            ) -> str:
-    """A row of the table; ``cpu``: the runs are the last ones of :func:`run`."""
-    times = sorted(t for t, _ in runs)
-    used = sorted(CPU_TIMES[-len(runs):]) if cpu else []
+def figures(name: str, runs: list[Run], extra: str = "") -> str:
+    """A row of the table (processor time left blank for runs that did not measure it)."""
+    times = sorted(t for t, _, _ in runs)
+    used = sorted(c for _, _, c in runs if c >= 0)
     return (f"| {name} | {times[0]:.2f} / {statistics.median(times):.2f} / {times[-1]:.2f} s"
             + (f" | {used[0]:.2f} / {statistics.median(used):.2f} / {used[-1]:.2f} s"
                if used else " | ")
-            + f" | {max(m for _, m in runs)} MB |{extra}")
+            + f" | {max(m for _, m, _ in runs)} MB |{extra}")
 
 
 def main() -> None:
@@ -211,13 +212,18 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--root", type=Path, default=Path("/work/benchdata/scale"))
     parser.add_argument("--before", type=Path, default=None)
+    parser.add_argument("--before-root", type=Path, default=None, help="the datasets the"
+                        " before code reads (default: --root's), e.g. a copy whose index"
+                        " is of the before code's version")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before-repeat", type=int, default=None,
                         help="runs of the before code and of the cold index (default:"
                         " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
-                        " (stats, claims, agree, export, rows, big)")
-    parser.add_argument("--app", action="store_true", help="also the app's first frame")
+                        " (stats, claims, agree, export, rows, big; screen: the stats"
+                        " screen of --app; cold: the runs without the index)")
+    parser.add_argument("--app", action="store_true", help="also the app: the library's"
+                        " first frame, keys typed into its filter, the stats screen")
     args = parser.parse_args()
     folder = args.root / f"articles-{args.articles}"
     big = args.root / "big-20mb"
@@ -226,62 +232,79 @@ def main() -> None:
     keep_tokens(folder)
     build_big(big)
     out = args.root / "export.jsonl"
-    trees = [("after", ROOT, None), ("after, cold index", ROOT, folder)]
+    skip = set(filter(None, args.skip.split(",")))
+    # (label, code, dataset, whether its index is moved aside for the run)
+    trees = [("after", ROOT, folder, False)] + ([] if "cold" in skip else [
+        ("after, cold index", ROOT, folder, True)])
     if args.before is not None:
-        trees.insert(0, ("before", args.before, None))
+        own = (args.before_root or args.root) / folder.name
+        trees.insert(0, ("before", args.before, own, False))
     spans = 2 * SPANS * args.articles
     print(f"\n{args.articles:,} articles, {spans:,} spans; min / median / max of"
-          f" {args.repeat}, peak RSS\n")
+          f" {args.repeat}, peak RSS; the runs of before and after taken in turns\n")
     print("| command | code | time | processor time | peak memory | note |\n"
           "|---|---|---|---|---|---|")
-    skip = set(filter(None, args.skip.split(",")))
-    for name, argv in commands(folder, out).items():
+    for name in commands(folder, out):
         if SHORT[name] in skip:
             continue
-        for label, tree, cold in trees:
-            repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
-            runs = [run(tree, argv, cold) for _ in range(repeat)]
+        runs: dict[str, list[Run]] = {label: [] for label, *_ in trees}
+        for turn in range(max(args.repeat, args.before_repeat or 0)):
+            for label, tree, db, cold in trees:
+                repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
+                if turn < repeat:
+                    runs[label].append(run(tree, commands(db, out)[name],
+                                           db if cold else None))
+        for label, *_ in trees:
             note = ""
             if name == "gloss export jsonl":
-                note = f" {spans / statistics.median(t for t, _ in runs):,.0f} spans/s |"
-            print(figures(f"{name} | {label}", runs, note or " |"), flush=True)
+                rate = spans / statistics.median(t for t, _, _ in runs[label])
+                note = f" {rate:,.0f} spans/s |"
+            print(figures(f"{name} | {label}", runs[label], note or " |"), flush=True)
         if name == "gloss export jsonl":  # every article tokenized by the export
-            runs = [run(ROOT, argv, folder, token_cache.FOLDER)
+            bare = [run(ROOT, commands(folder, out)[name], folder, token_cache.FOLDER)
                     for _ in range(args.before_repeat or args.repeat)]
-            rate = spans / statistics.median(t for t, _ in runs)
-            print(figures(f"{name} | after, no tokens kept", runs, f" {rate:,.0f} spans/s |"),
+            rate = spans / statistics.median(t for t, _, _ in bare)
+            print(figures(f"{name} | after, no tokens kept", bare, f" {rate:,.0f} spans/s |"),
                   flush=True)
     if args.app:
-        for label, tree, _ in [t for t in trees if t[2] is None]:
-            runs = []
-            keys: list[float] = []
-            for _ in range(args.repeat):
+        warm = [t for t in trees if not t[3]]
+        firsts: dict[str, list[Run]] = {label: [] for label, *_ in warm}
+        stats: dict[str, list[Run]] = {label: [] for label, *_ in warm}
+        keys: dict[str, list[float]] = {label: [] for label, *_ in warm}
+        for _ in range(args.repeat):
+            for label, tree, db, _ in warm:
                 done = subprocess.run(
-                    [sys.executable, "-c", APP, str(folder), str(tree)], cwd="/tmp",
+                    [sys.executable, "-c", APP, str(db), str(tree),
+                     *(["stats"] if "screen" not in skip else [])], cwd="/tmp",
                     env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
                     capture_output=True, check=False)
-                values = done.stderr.split()[-8:]
+                values = done.stderr.split()[-9:]
                 try:
-                    runs.append((float(values[0]), int(values[-1])))
-                    keys += [float(v) for v in values[1:-1]]
+                    firsts[label].append((float(values[0]), int(values[-1]), -1.0))
+                    stats[label].append((float(values[1]), int(values[-1]), -1.0))
+                    keys[label] += [float(v) for v in values[2:-1]]
                 except (ValueError, IndexError):
                     raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
-            print(figures(f"library first frame (app) | {label}", runs, " |", cpu=False))
-            if keys:
-                print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "
-                      f"{statistics.median(keys) * 1000:.0f} / {max(keys) * 1000:.0f} ms"
-                      " | | | |")
+        for label, *_ in warm:
+            print(figures(f"library first frame (app) | {label}", firsts[label], " |"))
+            if "screen" not in skip:
+                print(figures(f"stats screen, ctrl+g to the figures, first session (app) |"
+                              f" {label}", stats[label], " |"))
+            typed = sorted(keys[label])
+            print(f"| filter key to frame | {label} | {typed[0] * 1000:.0f} / "
+                  f"{statistics.median(typed) * 1000:.0f} / {typed[-1] * 1000:.0f} ms"
+                  " | | | |")
     if "big" in skip:
         return
     print("\none article of 20 MB, 2,000 spans\n")
     print("| what | code | time | processor time | peak memory | note |\n"
           "|---|---|---|---|---|---|")
-    for label, tree, _ in trees:
-        if label == "after, cold index":
+    for label, tree, _, cold in trees:
+        if cold:
             continue
-        runs = [run(tree, ["-m", "tui", "export", "--db", str(big), "-o", str(out)])
-                for _ in range(args.repeat)]
-        print(figures(f"gloss export jsonl | {label}", runs, " |"))
+        exports = [run(tree, ["-m", "tui", "export", "--db", str(big), "-o", str(out)])
+                   for _ in range(args.repeat)]
+        print(figures(f"gloss export jsonl | {label}", exports, " |"))
         done = subprocess.run([sys.executable, "-c", SAVE, str(big)], cwd="/tmp",
                               env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
                               capture_output=True, check=False)

@@ -13,6 +13,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.bars.legend import Legend
+from tui.widgets.lists.article_table import ArticleTable
 from tui.widgets.lists.span_list import SpanList
 
 LONG = ("Kremlin spokesman Dmitry Peskov said that Russia would not withdraw its forces from "
@@ -101,9 +102,38 @@ async def test_the_library_shows_a_broken_article_as_broken(dataset):
     broken = dataset.folder / ("0" * 16 + ".json")
     broken.write_text('{"article": [1, 2', encoding="utf-8")
     async with GlossApp(dataset).run_test(size=(120, 30)) as pilot:
+        await checked(pilot)
         problems = [str(w.render()) for w in pilot.app.screen.query(".problem")]
         assert len(problems) == 1 and problems[0].startswith("broken: ")
         assert str(broken) in problems[0] and "\n" not in problems[0]
+
+
+async def checked(pilot) -> None:
+    """The library's rows checked against the files (a thread after the first frame)."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_the_library_shows_the_files_as_they_are_once_checked(dataset):
+    """The first frame shows the index's rows as they stand; a file saved behind its
+    back (a writer that kept no row) is shown as it is once they are checked."""
+    doc_id = dataset.ids()[0]
+    behind = Dataset(dataset.folder, "alice")
+    behind.index.write = False
+    behind.new_span(doc_id, 0, 4, "LOCATION")
+    gone = dataset.ids()[-1]
+    dataset.path(gone).unlink()
+    async with GlossApp(dataset).run_test(size=(120, 30)) as pilot:
+        await checked(pilot)
+        library = pilot.app.screen
+        assert library.rows == Dataset.existing(dataset.folder, "alice").summaries()[0]
+        shown = library.query_one(ArticleTable)
+        assert gone not in library.order and shown.rows == library.rows
+        assert [r.spans for r in library.rows if r.id == doc_id] == [
+            len(dataset.spans(doc_id, "alice"))]
+        assert f"{len(library.rows)} articles" in str(
+            library.query_one("#library-title").render())
 
 
 async def test_help_and_legend_show_label_names_literally(tmp_path):

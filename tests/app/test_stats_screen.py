@@ -123,3 +123,19 @@ async def test_names_are_shown_literally(tmp_path):
         assert line.startswith("[bold]x␛]8;;http://e␇: 0 done")
         rendered = str(pilot.app.screen.query_one("#figure-progress .numbers").render())
         assert "[bold]x␛]8;;http://e␇" in rendered
+
+
+async def test_a_first_count_shows_the_files_as_they_are_once_checked(dataset):
+    """A first count shows the index's rows as they stand, then the files as they are: a
+    label saved behind the index's back (a writer that kept no row) and a broken file."""
+    behind = Dataset(dataset.folder, "carol")
+    behind.index.write = False
+    odesa = next(row.id for row in behind.summaries()[0] if row.title.startswith("Odesa"))
+    behind.new_span(odesa, 0, 5, "LOCATION")
+    broken = dataset.folder / ("0" * 16 + ".json")
+    broken.write_text('{"article": [1, 2', encoding="utf-8")
+    async with GlossApp(dataset).run_test(size=(120, 50)) as pilot:
+        await pilot.press("ctrl+g")
+        screen = await stats_shown(pilot)
+        assert numbers(pilot.app, "labels")[2] == "LOCATION: 2 (66.7 %)"
+        assert str(broken) in str(screen.query_one("#stats-problems").render())

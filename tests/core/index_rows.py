@@ -16,13 +16,19 @@ def index_path(dataset: Dataset) -> Path:
     return dataset.folder / FOLDER / NAME
 
 
+def _table(name: str) -> str:
+    """Where a column is: the claims digest in a table of its own."""
+    return "digests" if name == "claims" else "articles"
+
+
 def column(dataset: Dataset, doc_id: str, name: str) -> Any:
     with sqlite3.connect(index_path(dataset)) as db:
-        (blob,) = db.execute(f"SELECT {name} FROM articles WHERE id=?", (doc_id,)).fetchone()
+        (blob,) = db.execute(f"SELECT {name} FROM {_table(name)} WHERE id=?",
+                             (doc_id,)).fetchone()
     return orjson.loads(blob)
 
 
 def forge(dataset: Dataset, doc_id: str, name: str, raw: bytes | str | int | None) -> None:
     """Put ``raw`` (bytes as they are, or another SQL value) in a row's column."""
     with sqlite3.connect(index_path(dataset)) as db:
-        db.execute(f"UPDATE articles SET {name}=? WHERE id=?", (raw, doc_id))
+        db.execute(f"UPDATE {_table(name)} SET {name}=? WHERE id=?", (raw, doc_id))

@@ -136,6 +136,42 @@ def test_a_missing_index_is_rebuilt_with_progress_and_a_read_only_command_writes
     assert index_rows(dataset) == {i: dataset.stamp(i) for i in dataset.ids()}
 
 
+def as_version_2(index: Path) -> None:
+    """Turn an index into one of version 2: the claims digest a column of the articles."""
+    with sqlite3.connect(index) as db:
+        db.executescript("""
+            CREATE TABLE old (id TEXT PRIMARY KEY, ino INTEGER, mtime INTEGER, size INTEGER,
+                labels TEXT, added INTEGER, summary BLOB, counts BLOB, claims BLOB);
+            INSERT INTO old SELECT a.*, d.claims FROM articles a LEFT JOIN digests d USING (id);
+            DROP TABLE articles; DROP TABLE digests; ALTER TABLE old RENAME TO articles;
+            CREATE INDEX by_added ON articles (added, id);
+            UPDATE meta SET value = '2' WHERE name = 'version';""")
+
+
+def test_an_index_of_version_2_is_read_as_it_is_and_brought_up_by_a_writer(
+        dataset, monkeypatch):
+    """After an upgrade, a read-only command reads the older index (its rows are the same)
+    and writes nothing; the first writer brings it up to this version in place, reading
+    no article file."""
+    index = dataset.folder / FOLDER / NAME
+    as_version_2(index)
+    rows, claims = from_files(dataset), board_from_files(dataset)
+    figures = Tally().figures(dataset).to_json()
+    before = snapshot(dataset.folder)
+    read = reading(monkeypatch)
+    reader = Dataset.existing(dataset.folder, "alice")
+    assert reader.summaries()[0] == rows and board_of(reader) == claims
+    assert Tally().figures(reader).to_json() == figures
+    assert read == [] and snapshot(dataset.folder) == before
+    writer = Dataset(dataset.folder, "alice")
+    assert writer.summaries()[0] == rows and board_of(writer) == claims
+    assert read == []
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT value FROM meta").fetchone() == ("3",)
+        assert db.execute("SELECT count(*) FROM digests").fetchone() == (4,)
+    assert Tally().figures(Dataset.existing(dataset.folder, "alice")).to_json() == figures
+
+
 def test_a_writer_killed_between_its_file_and_its_row_is_corrected_on_next_open(
         dataset, monkeypatch):
     doc_id = dataset.ids()[2]

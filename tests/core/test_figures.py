@@ -11,8 +11,8 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.counts.figures import HOURS_SHOWN, numbers
-from tui.core.document.model import Document, Relation, Span
+from tui.core.counts.figures import HOURS_SHOWN, ArticleCounts, figures, grouped, numbers
+from tui.core.document.model import Document, LabelSet, Relation, Span
 from tui.core.store.dataset import Dataset
 from tui.core.store.tally import Tally
 
@@ -258,3 +258,44 @@ def test_figures_are_those_counted_from_spans(tmp_path_factory, articles, status
         for status in ("done", "skipped", "reviewed"):
             assert progress[status] == sum(a.status.get(who) == status for a in read)
         assert sum(progress.values()) == len(read)
+
+
+KIND = st.builds(
+    lambda status, labels, analysts, hours, claims, origins: (
+        status, labels, analysts, hours, claims, origins),
+    st.dictionaries(st.sampled_from(["olena", "taras"]),
+                    st.sampled_from(["done", "skipped", "reviewed"]), max_size=2),
+    st.dictionaries(st.sampled_from(["ACTOR", "CLAIM", "PERSON"]), st.integers(1, 9),
+                    max_size=3),
+    st.dictionaries(st.sampled_from(["olena", "taras", "review"]), st.integers(1, 9),
+                    max_size=3),
+    st.lists(st.tuples(st.sampled_from(["olena", "taras"]),
+                       st.sampled_from(["2026-03-02T09", "2026-03-02T10", "not a time"]),
+                       st.integers(1, 5)), max_size=3),
+    st.lists(st.tuples(st.sampled_from(["olena", "taras"]), st.integers(0, 3),
+                       st.integers(0, 3)), max_size=2),
+    st.lists(st.tuples(st.sampled_from(["seen", "cues"]), st.integers(0, 3),
+                       st.integers(0, 3)), max_size=2))
+
+
+@settings(max_examples=60)
+@given(st.lists(KIND, min_size=1, max_size=4),
+       st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["A", "B"]), st.integers(0, 3)),
+                max_size=40))
+def test_counted_by_kind_the_figures_are_those_counted_one_by_one(kinds, articles):
+    """``grouped`` (the stats of many articles, each kind of counts added once) makes the
+    figures ``figures`` makes over every article on its own, but for per_article's order."""
+    counts, groups = [], {}
+    for n, (which, title, added) in enumerate(articles):
+        status, labels, analysts, hours, claims, origins = kinds[which % len(kinds)]
+        made = ArticleCounts(f"{n:04x}{which}", title, added, status, sum(labels.values()),
+                             labels, analysts, hours, claims, origins)
+        counts.append(made)
+        groups.setdefault(which % len(kinds), (made, []))[1].append((made.id, title))
+    labels = LabelSet.default()
+    one = figures(sorted(counts, key=lambda c: (c.added, c.id)), labels, "db", "olena")
+    many = grouped(list(groups.values()), labels, "db", "olena")
+    assert sorted(many.per_article) == sorted(one.per_article)
+    many.per_article = one.per_article
+    assert many == one
+    assert many.to_json() == one.to_json() and list(numbers(many)) == list(numbers(one))

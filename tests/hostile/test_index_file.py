@@ -44,14 +44,19 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "huge garbage": raw(b"\x00gloss" * 3_000_000),  # 18 MB
     "another schema": lambda p: (p.unlink(), sql("CREATE TABLE articles (x)")(p)),
     "another version": sql("UPDATE meta SET value='99' WHERE name='version'"),
+    "version 2 said, not its shape": sql("UPDATE meta SET value='2' WHERE name='version'"),
     "no meta": sql("DROP TABLE meta"),
-    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='[', claims='nope'"),
-    "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5,"
-                       " claims=NULL"),
-    "id of another type": sql("UPDATE articles SET id=rowid"),
+    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='['",
+                    "UPDATE digests SET claims='nope'"),
+    "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5",
+                       "UPDATE digests SET claims=NULL"),
+    "id of another type": sql("UPDATE articles SET id=random()",
+                              "UPDATE digests SET id=rowid"),
+    "digests gone": sql("DELETE FROM digests WHERE id > (SELECT min(id) FROM digests)"),
+    "no digests": sql("DROP TABLE digests"),
     "json of every wrong shape": sql(
-        "UPDATE articles SET summary='[1,2,3,4,5,6,7,8]', counts='{\"a\": 1}',"
-        " claims='[\"t\", \"d\", 1, {}, [[1]], [], []]'"),
+        "UPDATE articles SET summary='[1,2,3,4,5,6,7,8]', counts='{\"a\": 1}'",
+        "UPDATE digests SET claims='[\"t\", \"d\", 1, {}, [[1]], [], []]'"),
     "huge row": sql("UPDATE articles SET summary=zeroblob(30000000)"),
 }
 

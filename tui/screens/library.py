@@ -3,7 +3,10 @@ for a team, who marked it done, who reviewed it and how far its first two analys
 In `gloss review` an article opens in the review screen, else in the reader (the palette's
 "Review this article" reviews the one under the cursor from either).
 
-An article file that cannot be read is listed below as broken, one literal line each.
+The first frame shows the rows of the dataset's index as they stand; a thread checks
+them against the files right after it, and the rows are read again and shown when a file
+changed (docs/architecture.md, *A pass*). An article file that cannot be read is listed
+below as broken, one literal line each, once checked.
 An empty library says how to add articles, and enter imports the samples that ship with
 Gloss.
 """
@@ -42,12 +45,28 @@ class LibraryScreen(Screen[None]):
         self.dataset = dataset
         self.plan = plan or ReviewPlan()
         self.reviewing = reviewing
-        self.rows, self.problems = self._read()
+        # the index's rows as they stand for the first frame, checked against the files
+        # right after it (_check): 100,000 stats are a third of the start
+        self.rows, self.problems = self._read(trusted=True)
         self._fresh = True  # the rows were just read: the first resume reads nothing
 
-    def _read(self) -> tuple[list[ArticleSummary], list[str]]:
+    def _read(self, trusted: bool = False) -> tuple[list[ArticleSummary], list[str]]:
         pair = self.plan.analysts if len(self.plan.analysts) >= 2 else ()
-        return self.dataset.summaries(self.plan.reviewer, pair)
+        return self.dataset.summaries(self.plan.reviewer, pair, trusted=trusted)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._check)
+
+    def _check(self) -> None:
+        """Check the rows shown against the files, in a thread; read them again and show
+        them when any file changed since its row was kept (docs/architecture.md)."""
+        shown, dataset = self.order, self.dataset
+
+        def check() -> None:
+            if not dataset.unchanged(shown):
+                self.app.call_from_thread(self._show, *self._read())
+
+        self.run_worker(check, thread=True, group="library-check", exit_on_error=False)
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="library-title", markup=False)
@@ -110,11 +129,19 @@ class LibraryScreen(Screen[None]):
         if self._fresh:
             self._fresh = False
             return
-        self.rows, self.problems = self._read()
+        self._show(*self._read())
+
+    def _show(self, rows: list[ArticleSummary], problems: list[str]) -> None:
+        self.rows = rows
         self.query_one("#library-title", Static).update(self._title())
         table = self.query_one(ArticleTable)
         table.rows = self.rows
         table.fill(self.query_one(Input).value)
+        if problems != self.problems:
+            self.problems = problems
+            self.query(".problem").remove()
+            self.mount_all([Static(f"broken: {visible(p)}", classes="problem", markup=False)
+                            for p in problems], after=self.query_one(ArticleTable))
 
     def action_review_selected(self) -> None:
         """Review the article under the cursor (the palette's "Review this article")."""

@@ -2,14 +2,17 @@
 
 The counts are made in a thread while the screen says how far it is; the app's ``Tally``
 keeps each article's counts (and the cache a session leaves), so the figures come from the
-files that changed only. The last figures show at once when the screen opens again. A save
-replaces its file, which changes the folder's modification time: the screen looks at it
-each second and counts again when it moved.
+files that changed only. A first count shows the figures of the index's rows as they
+stand, then counts again with every row checked against its file, and shows that. The
+last figures show at once when the screen opens again. A save replaces its file, which
+changes the folder's modification time: the screen looks at it each second and counts
+again when it moved.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -28,6 +31,7 @@ from tui.plots import PLOTS
 from tui.widgets.figure_panel import FigurePanel
 
 LOOK_EVERY_S = 1.0
+DRAWN_S = 2.0  # the first figures' frame, waited for before they are checked
 
 
 class StatsScreen(Screen[None]):
@@ -46,8 +50,8 @@ class StatsScreen(Screen[None]):
 
     @property
     def ready(self) -> bool:
-        """The plots show the dataset's figures."""
-        return self.figures is not None
+        """The plots show the dataset's figures, checked against its files."""
+        return self.figures is not None and not self._reading
 
     def compose(self) -> ComposeResult:
         yield Static(" Stats", id="stats-title", markup=False)
@@ -90,9 +94,17 @@ class StatsScreen(Screen[None]):
         self._reading, self._again = True, False
         self._stamp = self._folder_stamp()  # taken first: a save during the read shows next
         dataset, tally = self.dataset, self.tally
+        # a first count shows the index's rows as they stand, then checks them
+        trusted = tally.last is None
 
         def read() -> None:
             try:
+                if trusted:
+                    # checked once the frame showing these is drawn: not against its drawing
+                    drawn = threading.Event()
+                    self.app.call_from_thread(self._show, tally.figures(dataset, trusted=True),
+                                              drawn)
+                    drawn.wait(DRAWN_S)
                 found = tally.figures(dataset)
             except GlossError as exc:  # the folder itself cannot be read
                 self.app.call_from_thread(self._failed, str(exc))
@@ -108,7 +120,7 @@ class StatsScreen(Screen[None]):
         if self._again:
             self._count()
 
-    def _show(self, found: Figures) -> None:
+    def _show(self, found: Figures, drawn: threading.Event | None = None) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -122,6 +134,8 @@ class StatsScreen(Screen[None]):
                     f" articles · {found.spans:,} spans{whose}")
         self.query_one("#stats-problems", Static).update(
             "\n".join(f"broken: {visible(p)}" for p in found.problems))
+        if drawn is not None:
+            self.session.after_frame(drawn.set)
 
     def _failed(self, problem: str) -> None:
         self._reading = False

@@ -161,6 +161,25 @@ class Dataset:
         except OSError:
             return None
 
+    def stats(self, ids: Iterable[str]) -> Iterator[os.stat_result | None]:
+        """``stat`` of each of ``ids``, one at a time, looked up in the folder opened once:
+        one name a file, not the whole path (half the time of 100,000 stats)."""
+        try:
+            fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            yield from map(self.stat, ids)
+            return
+        pending, look = self._pending.get, os.stat
+        try:
+            for doc_id in ids:
+                name = f"{doc_id}.json"
+                try:
+                    yield look(pending(name, name), dir_fd=fd)
+                except OSError:
+                    yield None
+        finally:
+            os.close(fd)
+
     def _source(self, name: str) -> Path:
         """Where a reader reads the file ``name``: itself, or the temp file a commit cut
         short still has to put in its place (see commit.pending)."""
@@ -324,24 +343,34 @@ class Dataset:
             else:
                 yield item
 
-    def summaries(self, reviewer: str = REVIEWER, pair: tuple[str, ...] = ()
-                  ) -> tuple[list[ArticleSummary], list[str]]:
+    def summaries(self, reviewer: str = REVIEWER, pair: tuple[str, ...] = (), *,
+                  trusted: bool = False) -> tuple[list[ArticleSummary], list[str]]:
         """The library's rows, and one line for each article file that cannot be read.
         The agreement is between ``pair``'s two analysts, else each article's first two
         by name, ``reviewer`` and whoever marked it reviewed left out. The rows are the
         index's (no article file is read but those changed since their row was kept),
-        unless another reviewer or pair asks for agreements the index does not hold."""
+        unless another reviewer or pair asks for agreements the index does not hold.
+        ``trusted``: the index's rows as they stand, no file looked at (the library's
+        first frame, checked right after with ``unchanged``)."""
         problems: list[str] = []
         if reviewer != REVIEWER or pair:
             return [summary(a, self.annotator, reviewer, pair)
                     for a in self.readable(problems)], problems
-        scan = self.index.scan(self, "summary")
+        scan = self.index.scan(self, "summary", trusted=trusted)
         who = self.annotator
         rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
                                r.status.get(who, "todo"), tuple(r.analysts),
                                tuple(r.done_by), tuple(r.reviewed_by), r.agreement, r.every)
                 for found in scan if (r := found.payload)]
         return rows, scan.problems
+
+    def unchanged(self, shown: list[str]) -> bool:
+        """Whether rows read ``trusted`` stand: ``shown`` (their ids) is every article in
+        the library's order, every file is still the one its row was kept for (a row that
+        is not is put right here, when writing), and none is broken."""
+        scan = self.index.scan(self, None)
+        ids = [found.id for found in scan]
+        return not scan.read and not scan.problems and ids == shown
 
     def document(self, doc_id: str) -> Document:
         if doc_id not in self._texts:

@@ -53,6 +53,48 @@ class CountsRow(msgspec.Struct, array_like=True, frozen=True):
     origins: list[tuple[str, Count, Count]]
 
 
+class _Packed(msgspec.Struct, array_like=True, frozen=True):
+    """A counts row with its parts as they are stored, compared as bytes (``Kinds``)."""
+
+    title: str
+    added: int
+    status: msgspec.Raw
+    spans: Count
+    labels: msgspec.Raw
+    analysts: msgspec.Raw
+    hours: msgspec.Raw
+    claims: msgspec.Raw
+    origins: msgspec.Raw
+
+
+Kind = tuple[int, bytes, bytes, bytes, bytes, bytes, bytes]  # spans, then the parts stored
+
+
+class Kinds:
+    """The counts column decoded by kind, for the stats of many articles: rows whose
+    counts are the same but for their title and when added are one kind, decoded and
+    checked once into one ``ArticleCounts`` (``kinds``); a row decodes to its (title,
+    kind), or None when its kind does not check out. At 100,000 articles of a few kinds
+    this makes 100,000 short rows, not 100,000 sets of dicts and lists."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[Kind, ArticleCounts | None] = {}
+
+    def __call__(self, doc_id: str, blob: Any) -> tuple[str, Kind] | None:
+        try:
+            row = _PACKED.decode(blob)
+        except (msgspec.DecodeError, TypeError):
+            return None
+        kind = (row.spans, bytes(row.status), bytes(row.labels), bytes(row.analysts),
+                bytes(row.hours), bytes(row.claims), bytes(row.origins))
+        made = self.kinds.get(kind, False)
+        if made is False:
+            status, labels, analysts, hours, claims, origins = kind[1:]
+            made = self.kinds[kind] = counts("", b'["",0,%b,%d,%b,%b,%b,%b,%b]' % (
+                status, row.spans, labels, analysts, hours, claims, origins))
+        return None if made is None else (row.title, kind)
+
+
 # A span row as the digest keeps it: start, end, label, text, annotator, source, id,
 # created, updated, attributes
 SpanRow = tuple[Count, Count, str, str, str, str, str, str, str, dict[str, str]]
@@ -73,6 +115,7 @@ class ClaimsRow(msgspec.Struct, array_like=True, frozen=True):
 _SUMMARY = msgspec.json.Decoder(SummaryRow)
 _COUNTS = msgspec.json.Decoder(CountsRow)
 _CLAIMS = msgspec.json.Decoder(ClaimsRow)
+_PACKED = msgspec.json.Decoder(_Packed)
 
 
 def summary(blob: Any) -> SummaryRow | None:

@@ -3,9 +3,11 @@ that the stats of 100,000 articles open without reading 100,000 files.
 
 Between sessions the counts are the ``counts`` column of the dataset's index
 (``article_index.py``: kept by the writers as they save, a row used only while its file's
-signature is the one in the row). In memory, a ``Tally`` keeps each article's counts by
-signature, so that counting again reads only the files made, replaced or removed since.
-A broken article file is never counted: it is read, and named, every time.
+signature is the one in the row). In memory, a ``Tally`` keeps each article's title and
+kind of counts by signature (``index_columns.Kinds``: articles counted alike share one
+``ArticleCounts``), so that counting again reads only the files made, replaced or removed
+since, and the figures add each kind once (``figures.grouped``). A broken article file is
+never counted: it is read, and named, every time.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from typing import TYPE_CHECKING
 from tui.core.store.dataset import Dataset
 
 if TYPE_CHECKING:  # the counts are imported at the first count: the reader's start has none
-    from tui.core.counts.figures import ArticleCounts, Figures
+    from tui.core.counts.figures import Figures
+    from tui.core.store.index_columns import Kind, Kinds
 
-Stamp = list[int]  # a file's signature, as the cache holds it
+Stamp = tuple[int, int, int]  # a file's signature, as the index holds it
 
 
 class Tally:
@@ -29,49 +32,59 @@ class Tally:
 
     def __init__(self, *, keep: bool = False) -> None:
         self.keep = keep
-        self._kept: dict[str, tuple[Stamp, ArticleCounts | str]] = {}
+        # id: (signature, (title, kind of counts)), or a broken file's one line
+        self._kept: dict[str, tuple[Stamp, tuple[str, Kind] | str]] = {}
+        self._kinds: Kinds | None = None  # made at the first count
         self._wanted: frozenset[str] | None = None
-        self._on_disk: dict[str, Stamp] = {}  # what the cache file holds, by signature
         self._lock = threading.Lock()
         self.done = self.total = 0
         self.last: Figures | None = None  # the figures of the last count
 
-    def figures(self, dataset: Dataset) -> Figures:
-        """The figures of ``dataset`` as it is on disk now."""
-        from tui.core.counts.figures import ArticleCounts, figures
+    def figures(self, dataset: Dataset, *, trusted: bool = False) -> Figures:
+        """The figures of ``dataset`` as it is on disk now; ``trusted``: as the index's
+        rows stand, no file looked at (a first frame, counted again right after)."""
+        from tui.core.counts.figures import ArticleCounts, grouped
 
         with self._lock:
-            if self._update(dataset) or self.last is None:
-                counts = [c for _, c in self._kept.values() if isinstance(c, ArticleCounts)]
-                counts.sort(key=lambda c: (c.added, c.id))
-                problems = sorted(p for _, p in self._kept.values() if isinstance(p, str))
-                self.last = figures(counts, dataset.labels, str(dataset.folder),
-                                    dataset.annotator, problems)
+            if self._update(dataset, trusted) or self.last is None:
+                groups: dict[Kind, list[tuple[str, str]]] = {}
+                problems = []
+                for doc_id, (_, made) in self._kept.items():
+                    if isinstance(made, str):
+                        problems.append(made)
+                    else:
+                        groups.setdefault(made[1], []).append((doc_id, made[0]))
+                kinds = self._kinds.kinds if self._kinds is not None else {}
+                self.last = grouped(
+                    [(c, articles) for kind, articles in groups.items()
+                     if isinstance(c := kinds[kind], ArticleCounts)],
+                    dataset.labels, str(dataset.folder), dataset.annotator, sorted(problems))
             return self.last
 
-    def _update(self, dataset: Dataset) -> bool:
+    def _update(self, dataset: Dataset, trusted: bool) -> bool:
         """Count the files that changed; return whether any had."""
         from tui.core.counts.figures import claim_labels
+        from tui.core.store.index_columns import Kinds
 
         wanted = claim_labels(dataset.labels)
-        if wanted != self._wanted:  # a first count, or claims are other labels now
-            self._kept, self._wanted = {}, wanted
-        kept: dict[str, tuple[Stamp, ArticleCounts | str]] = {}
-        scan = dataset.index.scan(dataset, "counts", self._progress)
+        # a first count, or claims are other labels now
+        if wanted != self._wanted or self._kinds is None:
+            self._kept, self._kinds, self._wanted = {}, Kinds(), wanted
+        kept: dict[str, tuple[Stamp, tuple[str, Kind] | str]] = {}
+        before = self._kept
+        scan = dataset.index.scan(dataset, "counts", self._progress, self._kinds,
+                                  trusted=trusted)
         self.done = 0
         for found in scan:
             self.done += 1
-            stamp = list(found.stamp)
-            before = self._kept.get(found.id)
-            if before is not None and before[0] == stamp:
-                kept[found.id] = before
-                continue
-            kept[found.id] = (stamp, found.payload)
+            old = before.get(found.id)
+            kept[found.id] = old if old is not None and old[0] == found.stamp else (
+                found.stamp, found.payload)
         self.total = scan.total
         for problem in scan.problems:
-            kept[problem] = ([0, 0, 0], problem)
-        changed = kept.keys() != self._kept.keys() or any(
-            kept[i] is not self._kept[i] for i in kept)
+            kept[problem] = ((0, 0, 0), problem)
+        changed = kept.keys() != before.keys() or any(
+            kept[i] is not before[i] for i in kept)
         self._kept = kept
         return changed
 
