@@ -38,6 +38,7 @@ def raw(data: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(data)
 
 
+DONE = '{"alice": "done", "bob": "done"}'
 FORGERIES: dict[str, Callable[[Path], None]] = {
     "not json, not sqlite": raw(b"{not json"),
     "empty": raw(b""),
@@ -45,13 +46,26 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "another schema": lambda p: (p.unlink(), sql("CREATE TABLE articles (x)")(p)),
     "another version": sql("UPDATE meta SET value='99' WHERE name='version'"),
     "no meta": sql("DROP TABLE meta"),
-    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='[', claims='nope'"),
+    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='[', claims='nope',"
+                    " agree='[{'"),
     "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5,"
-                       " claims=NULL"),
+                       " claims=NULL, agree=x'00ff'"),
     "id of another type": sql("UPDATE articles SET id=rowid"),
     "json of every wrong shape": sql(
         "UPDATE articles SET summary='[1,2,3,4,5,6,7,8]', counts='{\"a\": 1}',"
-        " claims='[\"t\", \"d\", 1, {}, [[1]], [], []]'"),
+        " claims='[\"t\", \"d\", 1, {}, [[1]], [], []]',"
+        " agree='[{}, [\"a\"], [[[\"X\", null], 3]], {}, []]'"),
+    # digests of the right types that cannot be an article's: a label for one analyst
+    # where two saw it, an analyst twice, a count below one; and null, a digest not kept
+    # (a long article): each file is read
+    "agree digests that do not add up": sql(
+        f"UPDATE articles SET agree='[{DONE}, [\"alice\", \"bob\"], [[[null], 3]], {{}},"
+        " []]' WHERE rowid % 4 = 0",
+        f"UPDATE articles SET agree='[{DONE}, [\"alice\", \"alice\"], [[[null, null], 3]],"
+        " {}, []]' WHERE rowid % 4 = 1",
+        f"UPDATE articles SET agree='[{DONE}, [\"alice\", \"bob\"], [[[null, null], 0]],"
+        " {}, []]' WHERE rowid % 4 = 2",
+        "UPDATE articles SET agree='null' WHERE rowid % 4 = 3"),
     "huge row": sql("UPDATE articles SET summary=zeroblob(30000000)"),
 }
 

@@ -4,14 +4,17 @@ without reading every article file.
 
 ``<dataset>/.cache/index.sqlite`` (SQLite, Python's own) has one row per article file:
 its signature (inode, modification time in ns, size), the key of the label set the row
-was worked out under, when the article was added, and three JSON columns:
+was worked out under, when the article was added, and four JSON columns:
 
 - ``summary``: the library's row (title, length, spans, each analyst's status, analysts,
   who marked it done and reviewed, the agreement of its first two analysts);
 - ``counts``: its counts for the figures (``figures.ArticleCounts``, as ``tally.py``
   keeps them);
 - ``claims``: its claims and what they link to, and its canonical names
-  (``claim_cache.py``'s digest).
+  (``claim_cache.py``'s digest);
+- ``agree``: its share of ``gloss agree``'s figures (``agree_digest.py``: its tokens
+  counted by the labels its analysts gave them, each pair's matches), so that
+  ``gloss agree`` reads no article file.
 
 Who writes it: every save (``Dataset._tables``) updates the article's row after the new
 file is in place and before the article's lock is released, and an import updates the rows
@@ -51,6 +54,7 @@ from tui.core.counts.figures import claim_labels, count
 from tui.core.disk.article_file import Article, read_article
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import REVIEWER, GlossError, LabelSet
+from tui.core.store import agree_digest
 from tui.core.store.index_columns import PARSE, claims_entry, counts_entry
 from tui.core.store.library_rows import summary
 
@@ -67,12 +71,13 @@ class Source(Protocol):
 
 FOLDER = ".cache"
 NAME = "index.sqlite"
-VERSION = 2  # 2: the spans of each analyst in the library's row
-COLUMNS = ("summary", "counts", "claims")
+VERSION = 3  # 2: the spans of each analyst in the library's row; 3: the agree column
+COLUMNS = ("summary", "counts", "claims", "agree")
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
 _ANNOTATOR = itemgetter("annotator")
-_WHOLE = ("summary", "counts")  # columns small enough to read with the keys, all at once
+# columns small enough to read with the keys, all at once
+_WHOLE = ("summary", "counts", "agree")
 Stamp = tuple[int, int, int]
 Progress = Callable[[int, int], None]  # (files read again, files to read)
 
@@ -80,7 +85,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
-    added INTEGER, summary BLOB, counts BLOB, claims BLOB);
+    added INTEGER, summary BLOB, counts BLOB, claims BLOB, agree BLOB);
 CREATE INDEX IF NOT EXISTS by_added ON articles (added, id);
 """
 
@@ -106,6 +111,8 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
         out["counts"] = counts_entry(count(article, claim_labels(labels)))
     if "claims" in columns:
         out["claims"] = claims_entry(article, labels, names_given(article))
+    if "agree" in columns:
+        out["agree"] = agree_digest.entry(article, agree_digest.claim_label(labels))
     return out
 
 
@@ -181,8 +188,8 @@ class ArticleIndex:
             if version is None or version[0] != str(VERSION):
                 db.close()
                 return None
-            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts, claims"
-                       " FROM articles LIMIT 1").fetchall()
+            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts, claims,"
+                       " agree FROM articles LIMIT 1").fetchall()
         except sqlite3.Error:
             db.close()
             return None
@@ -231,8 +238,8 @@ class ArticleIndex:
                      *(orjson.dumps(made[c]) if c in made else None for c in COLUMNS))
                     for doc_id, stamp, added, made in items]
             with _transaction(db):
-                db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-                               rows)
+                db.executemany("INSERT OR REPLACE INTO articles VALUES"
+                               " (?,?,?,?,?,?,?,?,?,?)", rows)
 
     # -- reading ---------------------------------------------------------------------
 

@@ -12,18 +12,24 @@ matrix; both checked against published worked examples, and alpha against the
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
 
-from tui.core.attribution.claims import same_source
 from tui.core.disk.article_file import Article
-from tui.core.document.model import Span
-from tui.core.document.schema import SOURCE
-from tui.core.document.span_match import Extent, matches
+from tui.core.disk.storage import CorruptFileError
+from tui.core.document.model import GlossError, Span
+from tui.core.store.agree_digest import (
+    Digest,
+    FromFile,
+    claim_label,
+    of_article,
+    sources_agree,
+)
+from tui.core.store.agree_digest import token_bounds as token_bounds
+from tui.core.store.dataset import Dataset
 
 OUTSIDE = "O"
 ALL = "(all)"
@@ -82,45 +88,67 @@ def compared(articles: Iterable[Article], analysts: Sequence[str], every: bool =
             if every or all(a.status.get(who) == "done" for who in analysts))
 
 
-# One analyst's span in the figures: (article index, start, end, label)
+def kept(dataset: Dataset, analysts: Sequence[str], every: bool, problems: list[str],
+         progress: Callable[[int, int], None] | None = None) -> Iterator[Digest]:
+    """The digests of ``dataset``'s articles to compare (``compared``), in the library's
+    order: each from the index's row when it is fresh, else from the article's file (a
+    broken file's one-line error goes to ``problems``). ``progress``: (files read
+    again, files to read)."""
+    scan = dataset.index.scan(dataset, "agree", progress)
+    claim = claim_label(dataset.labels)
+    for found in scan:
+        digest = found.payload
+        if isinstance(digest, FromFile):  # a long article: its digest is not kept
+            try:
+                digest = of_article(dataset.article(found.id), claim)
+            except CorruptFileError as exc:
+                problems.append(str(exc))
+                continue
+            except GlossError:
+                continue  # removed since the folder was listed
+        if every or all(digest.status.get(who) == "done" for who in analysts):
+            yield digest
+    problems.extend(scan.problems)
 
 
 def agree(articles: Iterable[Article], analysts: Sequence[str], labels: Sequence[str],
           claim: str = "CLAIM") -> Report:
-    """The figures of ``analysts`` over ``articles``, overall and per pair, per label.
+    """The figures of ``analysts`` over ``articles``, overall and per pair, per label,
+    from each article's digest (``agree_digest.py``), worked out here."""
+    return tally((of_article(article, claim) for article in articles), analysts, labels)
 
-    The articles are taken one at a time and only counts are kept of each (memory is
-    bounded by the largest article, not by the dataset), from the checked span rows,
-    never a Span object each. Kappa and alpha need only how many tokens have each tuple
-    of codes (one code an analyst), so the tokens are counted by that tuple, and every
-    label's figures come from those counts."""
-    codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
+
+def tally(digests: Iterable[Digest], analysts: Sequence[str], labels: Sequence[str]
+          ) -> Report:
+    """The figures of ``analysts`` (each once) over the articles of ``digests``, overall
+    and per pair, per label.
+
+    Only sums are kept of each article (memory is bounded by the largest digest, not by
+    the dataset). Kappa and alpha need only how many tokens have each tuple of codes
+    (one code an analyst), so the tokens are counted by the analysts who saw them and
+    the labels those gave, and coded once at the end."""
+    analysts = list(dict.fromkeys(analysts))
     pairs = list(combinations(analysts, 2))
-    units: Units = Counter()
-    tables: dict[tuple[str, str], Units] = {pair: Counter() for pair in pairs
-                                            if len(analysts) != 2}
+    seen_units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]] = Counter()
     counted: dict[str, Counter[str]] = {who: Counter() for who in analysts}
     sides = {pair: _PairCounts() for pair in pairs}
     n = 0
-    for article in articles:
+    for digest in digests:
         n += 1
-        bounds = token_bounds(article.document.text)
-        spans: dict[str, list[Extent]] = {who: [] for who in analysts}
-        for row in article.span_rows:
-            side = spans.get(row["annotator"])
-            if side is not None:
-                side.append((0, row["start"], row["end"], row["label"]))
-        seen = {who: who in article.status or bool(spans[who]) for who in analysts}
-        values = {who: _token_codes([bounds], spans[who], [seen[who]], codes)
-                  for who in analysts}
-        units.update(zip(*(values[who] for who in analysts), strict=True))
+        seen = digest.analysts
+        for key, count in digest.units:
+            seen_units[seen, key] += count
         for who in analysts:
-            counted[who].update(extent[3] for extent in spans[who])
-        for a, b in pairs:
-            if (a, b) in tables:
-                tables[(a, b)].update(zip(values[a], values[b], strict=True))
-            if seen[a] and seen[b]:
-                sides[(a, b)].add(article, spans[a], spans[b], a, b, claim)
+            mine = digest.spans.get(who)
+            if mine:
+                counted[who].update(mine)
+        for a, b, exact, overlap, agreed, claims in digest.pairs:
+            side = sides.get((a, b))
+            if side is not None:
+                side.add(digest.spans.get(a, {}), digest.spans.get(b, {}), exact, overlap,
+                         agreed, claims)
+    codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
+    units = _coded(seen_units, analysts, codes)
     report = Report(list(analysts), n)
     for label in [ALL, *labels]:
         report.overall[label] = Scores(
@@ -128,7 +156,7 @@ def agree(articles: Iterable[Article], analysts: Sequence[str], labels: Sequence
             spans=tuple(_count_of(counted[who], label) for who in analysts))
     for (a, b), side in sides.items():
         # a token of an article one of them did not see is missing (-1) and left out
-        table = tables.get((a, b), units)
+        table = units if len(analysts) == 2 else _coded(seen_units, [a, b], codes)
         by_label = {}
         for label in [ALL, *labels]:
             n_left, n_right = _count_of(side.left, label), _count_of(side.right, label)
@@ -143,6 +171,21 @@ def agree(articles: Iterable[Article], analysts: Sequence[str], labels: Sequence
     return report
 
 
+def _coded(seen_units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]],
+           analysts: Sequence[str], codes: dict[str, int]) -> Units:
+    """The tokens counted by the tuple of ``analysts``' codes: a label's code (another
+    label's: one past the last), 0 outside a span, -1 where the analyst did not see the
+    article."""
+    other = len(codes)
+    out: Units = Counter()
+    for (seen, key), count in seen_units.items():
+        where = {who: i for i, who in enumerate(seen)}
+        out[tuple(-1 if (i := where.get(who)) is None else
+                  0 if (v := key[i]) is None else codes.get(v, other)
+                  for who in analysts)] += count
+    return out
+
+
 @dataclass
 class _PairCounts:
     """What two analysts' spans in the articles both saw add up to, article by article."""
@@ -154,74 +197,37 @@ class _PairCounts:
     agreed: int = 0
     claims: int = 0
 
-    def add(self, article: Article, left: list[Extent], right: list[Extent], a: str,
-            b: str, claim: str) -> None:
-        exact, overlap = matches(left, right)
+    def add(self, left: dict[str, int], right: dict[str, int], exact: dict[str, int],
+            overlap: dict[str, int], agreed: int, claims: int) -> None:
+        self.left.update(left)
+        self.right.update(right)
         self.exact.update(exact)
         self.overlap.update(overlap)
-        self.left.update(extent[3] for extent in left)
-        self.right.update(extent[3] for extent in right)
-        # a claim in an article without SOURCE links agrees (no source on either side):
-        # only the linked articles are looked at claim by claim
-        if any(r.label == SOURCE for r in article.relations):
-            agreed, claims = source_agreement([article], a, b, claim)
-        else:
-            common = {s[:3] for s in left if s[3] == claim} & {s[:3] for s in right
-                                                               if s[3] == claim}
-            agreed = claims = len(common)
         self.agreed += agreed
         self.claims += claims
-
-
-def _per_label(extents: list[Extent]) -> dict[str, int]:
-    return dict(Counter(extent[3] for extent in extents))
 
 
 def _count_of(matched: dict[str, int], label: str) -> int:
     return sum(matched.values()) if label == ALL else matched.get(label, 0)
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
 # How many tokens have each tuple of codes, one code an analyst (-1: missing)
 Units = Counter[tuple[int, ...]]
-
-
-def token_bounds(text: str) -> tuple[list[int], list[int]]:
-    """The (starts, ends) of the text's tokens for agreement: words and marks."""
-    spans = [match.span() for match in _TOKEN.finditer(text)]
-    return [start for start, _ in spans], [end for _, end in spans]
 
 
 def token_values(bounds: tuple[list[int], list[int]], spans: Iterable[Span],
                  codes: dict[str, int]) -> list[int]:
     """Each token's code: the label of the innermost span that covers it (all its
-    characters inside the span), else ``O`` (0)."""
-    extents = [(0, s.start, s.end, s.label) for s in spans]
-    return _token_codes([bounds], extents, [True], codes)
-
-
-def _token_codes(bounds: Sequence[tuple[list[int], list[int]]], extents: Sequence[Extent],
-                 seen: Sequence[bool], codes: dict[str, int]) -> list[int]:
-    """One analyst's code for every token of every article, one article after another:
-    -1 in an article they did not see. ``extents`` are in each article's order; a longer
-    span is painted first, so an inner one is painted over it (of two as long, the later)."""
-    by_article: dict[int, list[Extent]] = {}
-    for extent in extents:
-        by_article.setdefault(extent[0], []).append(extent)
-    out: list[int] = []
-    for i, (starts, ends) in enumerate(bounds):
-        if not seen[i]:
-            out += [-1] * len(starts)
-            continue
-        row = [0] * len(starts)
-        for _, start, end, label in sorted(by_article.get(i, ()), key=lambda e: e[1] - e[2]):
-            first = bisect_left(starts, start)
-            last = bisect_right(ends, end)
-            if last > first:
-                row[first:last] = [codes.get(label, len(codes))] * (last - first)
-        out += row
-    return out
+    characters inside the span), else ``O`` (0). A longer span is painted first, so an
+    inner one is painted over it (of two as long, the later)."""
+    starts, ends = bounds
+    row = [0] * len(starts)
+    for span in sorted(spans, key=lambda s: s.start - s.end):
+        first = bisect_left(starts, span.start)
+        last = bisect_right(ends, span.end)
+        if last > first:
+            row[first:last] = [codes.get(span.label, len(codes))] * (last - first)
+    return row
 
 
 def _as_label(units: Units, label: str, codes: dict[str, int]) -> Units:
@@ -284,7 +290,7 @@ def _alpha(units: Units) -> float | None:
     once: a pair of analysts over 2,000 articles is 800,000 units, but a few distinct tuples.
     """
     pairs: dict[int, Counter[tuple[int, int]]] = {}
-    for key, count in units.items():
+    for key, count in sorted(units.items()):  # the sums in one order, however counted
         coded = [v for v in key if v >= 0]
         if len(coded) < 2:
             continue  # a unit one coder saw tells nothing of agreement
@@ -310,29 +316,9 @@ def source_agreement(articles: Sequence[Article], a: str, b: str, claim: str = "
                      ) -> tuple[int, int]:
     """(claims whose sources agree, claims both analysts labelled with the same extent),
     sources compared as the review compares them (``claims.same_source``)."""
-    agree_count = total = 0
+    agreed = total = 0
     for article in articles:
-        rows = article.span_rows  # a Span made only for a source compared
-        claims: dict[str, dict[tuple[int, int], str]] = {a: {}, b: {}}
-        for row in rows:
-            mine = claims.get(row["annotator"])
-            if mine is not None and row["label"] == claim:
-                mine.setdefault((row["start"], row["end"]), row["id"])
-        both = claims[a].keys() & claims[b].keys()
-        if not both:
-            continue
-        by_id = {row["id"]: row for row in rows}
-        sources = {r.head: r.child for r in article.relations
-                   if r.label == SOURCE and r.child in by_id}
-        for extent in both:
-            total += 1
-            sides = []
-            for who in (a, b):
-                row = by_id[claims[who][extent]]
-                source = sources.get(row["id"])
-                sides += [row.get("attributes", {}).get("source_kind"),
-                          Span.from_record(by_id[source]) if source else None]
-            agree_count += same_source(*sides)
-    return agree_count, total
-
-
+        one, both = sources_agree(article, a, b, claim)
+        agreed += one
+        total += both
+    return agreed, total
