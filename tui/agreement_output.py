@@ -20,19 +20,19 @@ from tui.progress import Progress, progress_bar
 def print_agreement(dataset: Dataset, fmt: str, names: list[str], labels: list[str],
                     every: bool) -> list[str]:
     """Print the figures; return one line for each article file that cannot be read."""
-    rows, problems = dataset.summaries()  # the index: who worked where, no file read
-    if problems:  # figures without an article would look complete and mislead
-        return [f"{problem}; no agreement computed" for problem in problems]
-    analysts = names or sorted({who for row in rows for who in row.analysts})
-    if len(analysts) < 2:
+    if names and len(set(names)) < 2:
         raise GlossError(f"{dataset.folder}: agreement needs two analysts at least (found:"
-                         f" {', '.join(analysts) or 'none'})")
+                         f" {', '.join(dict.fromkeys(names))})")
+    problems: list[str] = []
     # each article's digest, from the index (a file is read only where its row is stale)
     with progress_bar("reading", None, "articles") as progress:
-        report = tally(kept(dataset, analysts, every, problems, _counter(progress)),
-                       analysts, labels or dataset.labels.names())
-    if problems:  # broken since the library's rows were read
+        report = tally(kept(dataset, problems, _counter(progress)), names or None,
+                       labels or dataset.labels.names(), every)
+    if problems:  # figures without an article would look complete and mislead
         return [f"{problem}; no agreement computed" for problem in problems]
+    if len(report.analysts) < 2:
+        raise GlossError(f"{dataset.folder}: agreement needs two analysts at least (found:"
+                         f" {', '.join(report.analysts) or 'none'})")
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(report.to_json(), orjson.OPT_INDENT_2)
                                 + b"\n")

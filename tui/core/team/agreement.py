@@ -88,12 +88,11 @@ def compared(articles: Iterable[Article], analysts: Sequence[str], every: bool =
             if every or all(a.status.get(who) == "done" for who in analysts))
 
 
-def kept(dataset: Dataset, analysts: Sequence[str], every: bool, problems: list[str],
+def kept(dataset: Dataset, problems: list[str],
          progress: Callable[[int, int], None] | None = None) -> Iterator[Digest]:
-    """The digests of ``dataset``'s articles to compare (``compared``), in the library's
-    order: each from the index's row when it is fresh, else from the article's file (a
-    broken file's one-line error goes to ``problems``). ``progress``: (files read
-    again, files to read)."""
+    """The digest of each of ``dataset``'s articles, in the library's order: from the
+    index's row when it is fresh, else from the article's file (a broken file's one-line
+    error goes to ``problems``). ``progress``: (files read again, files to read)."""
     scan = dataset.index.scan(dataset, "agree", progress)
     claim = claim_label(dataset.labels)
     for found in scan:
@@ -106,8 +105,7 @@ def kept(dataset: Dataset, analysts: Sequence[str], every: bool, problems: list[
                 continue
             except GlossError:
                 continue  # removed since the folder was listed
-        if every or all(digest.status.get(who) == "done" for who in analysts):
-            yield digest
+        yield digest
     problems.extend(scan.problems)
 
 
@@ -115,60 +113,107 @@ def agree(articles: Iterable[Article], analysts: Sequence[str], labels: Sequence
           claim: str = "CLAIM") -> Report:
     """The figures of ``analysts`` over ``articles``, overall and per pair, per label,
     from each article's digest (``agree_digest.py``), worked out here."""
-    return tally((of_article(article, claim) for article in articles), analysts, labels)
+    return tally((of_article(article, claim) for article in articles), analysts, labels,
+                 every=True)
 
 
-def tally(digests: Iterable[Digest], analysts: Sequence[str], labels: Sequence[str]
-          ) -> Report:
-    """The figures of ``analysts`` (each once) over the articles of ``digests``, overall
-    and per pair, per label.
+def tally(digests: Iterable[Digest], analysts: Sequence[str] | None, labels: Sequence[str],
+          every: bool = False) -> Report:
+    """The figures of ``analysts`` (each once; None: every analyst who saw an article)
+    over the articles of ``digests`` they all marked done (``every``: all), overall and
+    per pair, per label.
 
-    Only sums are kept of each article (memory is bounded by the largest digest, not by
-    the dataset). Kappa and alpha need only how many tokens have each tuple of codes
-    (one code an analyst), so the tokens are counted by the analysts who saw them and
-    the labels those gave, and coded once at the end."""
-    analysts = list(dict.fromkeys(analysts))
-    pairs = list(combinations(analysts, 2))
-    seen_units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]] = Counter()
-    counted: dict[str, Counter[str]] = {who: Counter() for who in analysts}
-    sides = {pair: _PairCounts() for pair in pairs}
-    n = 0
+    One pass, and only sums are kept of each article (memory is bounded by the largest
+    digest, not by the dataset). Kappa and alpha need only how many tokens have each
+    tuple of codes (one code an analyst), so the tokens are counted by the analysts who
+    saw them and the labels those gave, and coded once at the end. Before every analyst
+    is known, the sums are kept apart by who marked the article done."""
+    wanted = None if analysts is None else list(dict.fromkeys(analysts))
+    sums: dict[frozenset[str], _Sums] = {}
+    found: set[tuple[str, ...]] = set()
     for digest in digests:
-        n += 1
-        seen = digest.analysts
+        if wanted is not None:
+            if not every and any(digest.status.get(who) != "done" for who in wanted):
+                continue
+            done = frozenset()
+        else:
+            found.add(digest.analysts)
+            done = frozenset() if every else frozenset(
+                who for who, status in digest.status.items() if status == "done")
+        side = sums.get(done)
+        if side is None:
+            side = sums[done] = _Sums(wanted)
+        side.add(digest)
+    if wanted is None:
+        wanted = sorted({who for seen in found for who in seen})
+    total = _Sums(wanted)
+    for done, side in sums.items():
+        if every or analysts is not None or done.issuperset(wanted):
+            total.merge(side)
+    return total.report(wanted, labels)
+
+
+@dataclass
+class _Sums:
+    """The sums of the articles' digests: tokens by who saw them and the labels given,
+    each analyst's spans by label, each ordered pair's matches (of ``analysts`` only,
+    when given)."""
+
+    analysts: Sequence[str] | None
+    articles: int = 0
+    units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]] = field(
+        default_factory=Counter)
+    spans: dict[str, Counter[str]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], _PairCounts] = field(default_factory=dict)
+
+    def add(self, digest: Digest) -> None:
+        self.articles += 1
+        seen, units, spans = digest.analysts, self.units, self.spans
         for key, count in digest.units:
-            seen_units[seen, key] += count
-        for who in analysts:
-            mine = digest.spans.get(who)
-            if mine:
-                counted[who].update(mine)
+            units[seen, key] += count
+        for who, mine in digest.spans.items():
+            if self.analysts is None or who in self.analysts:
+                spans.setdefault(who, Counter()).update(mine)
         for a, b, exact, overlap, agreed, claims in digest.pairs:
-            side = sides.get((a, b))
-            if side is not None:
+            if self.analysts is None or (a in self.analysts and b in self.analysts):
+                side = self.pairs.get((a, b))
+                if side is None:
+                    side = self.pairs[a, b] = _PairCounts()
                 side.add(digest.spans.get(a, {}), digest.spans.get(b, {}), exact, overlap,
                          agreed, claims)
-    codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
-    units = _coded(seen_units, analysts, codes)
-    report = Report(list(analysts), n)
-    for label in [ALL, *labels]:
-        report.overall[label] = Scores(
-            alpha=_alpha(_as_label(units, label, codes)),
-            spans=tuple(_count_of(counted[who], label) for who in analysts))
-    for (a, b), side in sides.items():
-        # a token of an article one of them did not see is missing (-1) and left out
-        table = units if len(analysts) == 2 else _coded(seen_units, [a, b], codes)
-        by_label = {}
+
+    def merge(self, other: _Sums) -> None:
+        self.articles += other.articles
+        self.units.update(other.units)
+        for who, mine in other.spans.items():
+            self.spans.setdefault(who, Counter()).update(mine)
+        for pair, side in other.pairs.items():
+            self.pairs.setdefault(pair, _PairCounts()).merge(side)
+
+    def report(self, analysts: list[str], labels: Sequence[str]) -> Report:
+        codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
+        units = _coded(self.units, analysts, codes)
+        report = Report(list(analysts), self.articles)
         for label in [ALL, *labels]:
-            n_left, n_right = _count_of(side.left, label), _count_of(side.right, label)
-            total = n_left + n_right
-            by_label[label] = Scores(
-                exact_f1=2 * _count_of(side.exact, label) / total if total else None,
-                overlap_f1=2 * _count_of(side.overlap, label) / total if total else None,
-                kappa=_kappa(_as_label(table, label, codes)),
-                spans=(n_left, n_right))
-        report.pairs[(a, b)] = by_label
-        report.sources[(a, b)] = (side.agreed, side.claims)
-    return report
+            report.overall[label] = Scores(
+                alpha=_alpha(_as_label(units, label, codes)),
+                spans=tuple(_count_of(self.spans.get(who, {}), label) for who in analysts))
+        for a, b in combinations(analysts, 2):
+            side = self.pairs.get((a, b), _PairCounts())
+            # a token of an article one of them did not see is missing (-1) and left out
+            table = units if len(analysts) == 2 else _coded(self.units, [a, b], codes)
+            by_label = {}
+            for label in [ALL, *labels]:
+                n_left, n_right = _count_of(side.left, label), _count_of(side.right, label)
+                both = n_left + n_right
+                by_label[label] = Scores(
+                    exact_f1=2 * _count_of(side.exact, label) / both if both else None,
+                    overlap_f1=2 * _count_of(side.overlap, label) / both if both else None,
+                    kappa=_kappa(_as_label(table, label, codes)),
+                    spans=(n_left, n_right))
+            report.pairs[(a, b)] = by_label
+            report.sources[(a, b)] = (side.agreed, side.claims)
+        return report
 
 
 def _coded(seen_units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]],
@@ -205,6 +250,10 @@ class _PairCounts:
         self.overlap.update(overlap)
         self.agreed += agreed
         self.claims += claims
+
+    def merge(self, other: _PairCounts) -> None:
+        self.add(other.left, other.right, other.exact, other.overlap, other.agreed,
+                 other.claims)
 
 
 def _count_of(matched: dict[str, int], label: str) -> int:
