@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
+from typing import TypeVar
 
 from tui.core.disk.article_file import Article
 from tui.core.disk.storage import CorruptFileError
@@ -32,6 +33,7 @@ from tui.core.store.agree_digest import token_bounds as token_bounds
 from tui.core.store.dataset import Dataset
 
 OUTSIDE = "O"
+K = TypeVar("K")
 ALL = "(all)"
 
 
@@ -131,64 +133,94 @@ def tally(digests: Iterable[Digest], analysts: Sequence[str] | None, labels: Seq
     wanted = None if analysts is None else list(dict.fromkeys(analysts))
     sums: dict[frozenset[str], _Sums] = {}
     found: set[tuple[str, ...]] = set()
+    everyone: set[str] = set()  # every analyst found so far
     for digest in digests:
+        status = digest.status
         if wanted is not None:
-            if not every and any(digest.status.get(who) != "done" for who in wanted):
+            if not every and any(status.get(who) != "done" for who in wanted):
                 continue
-            done = frozenset()
+            done: frozenset[str] = frozenset()
         else:
-            found.add(digest.analysts)
-            done = frozenset() if every else frozenset(
-                who for who, status in digest.status.items() if status == "done")
+            if digest.analysts not in found:
+                found.add(digest.analysts)
+                everyone.update(digest.analysts)
+            if every:
+                done = frozenset()
+            elif any(status.get(who) != "done" for who in everyone):
+                continue  # not done by an analyst found already: never compared
+            else:
+                done = frozenset(who for who, mark in status.items() if mark == "done")
         side = sums.get(done)
         if side is None:
-            side = sums[done] = _Sums(wanted)
+            side = sums[done] = _Sums(None if wanted is None else set(wanted))
         side.add(digest)
     if wanted is None:
-        wanted = sorted({who for seen in found for who in seen})
-    total = _Sums(wanted)
+        wanted = sorted(everyone)
+    total = _Sums(None)
     for done, side in sums.items():
         if every or analysts is not None or done.issuperset(wanted):
             total.merge(side)
     return total.report(wanted, labels)
 
 
+_Seen = tuple[str, ...]  # who saw an article, by name
+
+
 @dataclass
 class _Sums:
-    """The sums of the articles' digests: tokens by who saw them and the labels given,
-    each analyst's spans by label, each ordered pair's matches (of ``analysts`` only,
-    when given)."""
+    """The sums of the articles' digests, each kept by who saw the article: tokens by
+    the labels given, each analyst's spans by label; and each ordered pair's matches by
+    label, claims whose sources agree and claims (of ``analysts`` only, when given)."""
 
-    analysts: Sequence[str] | None
+    analysts: set[str] | None
     articles: int = 0
-    units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]] = field(
-        default_factory=Counter)
-    spans: dict[str, Counter[str]] = field(default_factory=dict)
-    pairs: dict[tuple[str, str], _PairCounts] = field(default_factory=dict)
+    units: dict[tuple[_Seen, tuple[str | None, ...]], int] = field(default_factory=dict)
+    spans: dict[tuple[_Seen, str, str], int] = field(default_factory=dict)
+    exact: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    overlap: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    sources: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     def add(self, digest: Digest) -> None:
+        """Add one article's digest: plain dict sums (``Counter.update`` checks each
+        argument's type, which cost more than the sums)."""
         self.articles += 1
-        seen, units, spans = digest.analysts, self.units, self.spans
+        mine = self.analysts
+        seen = digest.analysts
+        units, spans = self.units, self.spans
         for key, count in digest.units:
-            units[seen, key] += count
-        for who, mine in digest.spans.items():
-            if self.analysts is None or who in self.analysts:
-                spans.setdefault(who, Counter()).update(mine)
-        for a, b, exact, overlap, agreed, claims in digest.pairs:
-            if self.analysts is None or (a in self.analysts and b in self.analysts):
-                side = self.pairs.get((a, b))
-                if side is None:
-                    side = self.pairs[a, b] = _PairCounts()
-                side.add(digest.spans.get(a, {}), digest.spans.get(b, {}), exact, overlap,
-                         agreed, claims)
+            units[seen, key] = units.get((seen, key), 0) + count
+        for who, by_label in digest.spans.items():
+            if mine is None or who in mine:
+                for label, count in by_label.items():
+                    spans[seen, who, label] = spans.get((seen, who, label), 0) + count
+        exact, overlap, sources = self.exact, self.overlap, self.sources
+        for a, b, exactly, overlapping, agreed, claims in digest.pairs:
+            if mine is not None and (a not in mine or b not in mine):
+                continue
+            for label, count in exactly.items():
+                exact[a, b, label] = exact.get((a, b, label), 0) + count
+            for label, count in overlapping.items():
+                overlap[a, b, label] = overlap.get((a, b, label), 0) + count
+            before = sources.get((a, b), (0, 0))
+            sources[a, b] = (before[0] + agreed, before[1] + claims)
 
     def merge(self, other: _Sums) -> None:
         self.articles += other.articles
-        self.units.update(other.units)
-        for who, mine in other.spans.items():
-            self.spans.setdefault(who, Counter()).update(mine)
-        for pair, side in other.pairs.items():
-            self.pairs.setdefault(pair, _PairCounts()).merge(side)
+        _add_into(self.units, other.units)
+        _add_into(self.spans, other.spans)
+        _add_into(self.exact, other.exact)
+        _add_into(self.overlap, other.overlap)
+        for pair, (agreed, claims) in other.sources.items():
+            before = self.sources.get(pair, (0, 0))
+            self.sources[pair] = (before[0] + agreed, before[1] + claims)
+
+    def spans_of(self, who: str, other: str | None = None) -> Counter[str]:
+        """``who``'s spans by label (in the articles ``other`` saw too, when given)."""
+        out: Counter[str] = Counter()
+        for (seen, name, label), count in self.spans.items():
+            if name == who and (other is None or other in seen):
+                out[label] += count
+        return out
 
     def report(self, analysts: list[str], labels: Sequence[str]) -> Report:
         codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
@@ -197,26 +229,33 @@ class _Sums:
         for label in [ALL, *labels]:
             report.overall[label] = Scores(
                 alpha=_alpha(_as_label(units, label, codes)),
-                spans=tuple(_count_of(self.spans.get(who, {}), label) for who in analysts))
+                spans=tuple(_count_of(self.spans_of(who), label) for who in analysts))
         for a, b in combinations(analysts, 2):
-            side = self.pairs.get((a, b), _PairCounts())
+            left, right = self.spans_of(a, b), self.spans_of(b, a)
+            exact = Counter({k[2]: n for k, n in self.exact.items() if k[:2] == (a, b)})
+            overlap = Counter({k[2]: n for k, n in self.overlap.items() if k[:2] == (a, b)})
             # a token of an article one of them did not see is missing (-1) and left out
             table = units if len(analysts) == 2 else _coded(self.units, [a, b], codes)
             by_label = {}
             for label in [ALL, *labels]:
-                n_left, n_right = _count_of(side.left, label), _count_of(side.right, label)
+                n_left, n_right = _count_of(left, label), _count_of(right, label)
                 both = n_left + n_right
                 by_label[label] = Scores(
-                    exact_f1=2 * _count_of(side.exact, label) / both if both else None,
-                    overlap_f1=2 * _count_of(side.overlap, label) / both if both else None,
+                    exact_f1=2 * _count_of(exact, label) / both if both else None,
+                    overlap_f1=2 * _count_of(overlap, label) / both if both else None,
                     kappa=_kappa(_as_label(table, label, codes)),
                     spans=(n_left, n_right))
             report.pairs[(a, b)] = by_label
-            report.sources[(a, b)] = (side.agreed, side.claims)
+            report.sources[(a, b)] = self.sources.get((a, b), (0, 0))
         return report
 
 
-def _coded(seen_units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]],
+def _add_into(sums: dict[K, int], more: dict[K, int]) -> None:
+    for key, count in more.items():
+        sums[key] = sums.get(key, 0) + count
+
+
+def _coded(seen_units: dict[tuple[_Seen, tuple[str | None, ...]], int],
            analysts: Sequence[str], codes: dict[str, int]) -> Units:
     """The tokens counted by the tuple of ``analysts``' codes: a label's code (another
     label's: one past the last), 0 outside a span, -1 where the analyst did not see the
@@ -229,31 +268,6 @@ def _coded(seen_units: Counter[tuple[tuple[str, ...], tuple[str | None, ...]]],
                   0 if (v := key[i]) is None else codes.get(v, other)
                   for who in analysts)] += count
     return out
-
-
-@dataclass
-class _PairCounts:
-    """What two analysts' spans in the articles both saw add up to, article by article."""
-
-    left: Counter[str] = field(default_factory=Counter)
-    right: Counter[str] = field(default_factory=Counter)
-    exact: Counter[str] = field(default_factory=Counter)
-    overlap: Counter[str] = field(default_factory=Counter)
-    agreed: int = 0
-    claims: int = 0
-
-    def add(self, left: dict[str, int], right: dict[str, int], exact: dict[str, int],
-            overlap: dict[str, int], agreed: int, claims: int) -> None:
-        self.left.update(left)
-        self.right.update(right)
-        self.exact.update(exact)
-        self.overlap.update(overlap)
-        self.agreed += agreed
-        self.claims += claims
-
-    def merge(self, other: _PairCounts) -> None:
-        self.add(other.left, other.right, other.exact, other.overlap, other.agreed,
-                 other.claims)
 
 
 def _count_of(matched: dict[str, int], label: str) -> int:
