@@ -33,8 +33,8 @@ from tui.core.store.agree_digest import token_bounds as token_bounds
 from tui.core.store.dataset import Dataset
 
 OUTSIDE = "O"
-K = TypeVar("K")
 ALL = "(all)"
+K = TypeVar("K")
 
 
 @dataclass(slots=True)
