@@ -104,8 +104,8 @@ def entry(article: Article, claim: str, *, whole: bool = False) -> list[Any] | N
     units: Counter[tuple[str | None, ...]] = Counter()
     if seen:
         paints = [painted(text, extents.get(who, [])) for who in seen]
-        covered = set().union(*paints)
-        units.update(tuple(paint.get(at) for paint in paints) for at in covered)
+        covered = list(set().union(*paints))
+        units.update(zip(*(map(paint.get, covered) for paint in paints), strict=True))
         outside = _TOKEN.subn("", text)[1] - len(covered)  # the count, no token made
         if outside:
             units[(None,) * len(seen)] += outside
