@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import orjson
 from rich.console import Console
@@ -12,27 +13,26 @@ from rich.text import Text
 from tui.core.document.model import GlossError
 from tui.core.language.visible import json_bytes, visible
 from tui.core.store.dataset import Dataset
-from tui.core.team.agreement import ALL, Report, Scores, agree, compared
-from tui.progress import progress_bar
+from tui.core.team.agreement import ALL, Report, Scores, kept, tally
+from tui.progress import Progress, progress_bar
 
 
 def print_agreement(dataset: Dataset, fmt: str, names: list[str], labels: list[str],
                     every: bool) -> list[str]:
     """Print the figures; return one line for each article file that cannot be read."""
-    rows, problems = dataset.summaries()  # the index: who worked where, no file read
+    if names and len(set(names)) < 2:
+        raise GlossError(f"{dataset.folder}: agreement needs two analysts at least (found:"
+                         f" {', '.join(dict.fromkeys(names))})")
+    problems: list[str] = []
+    # each article's digest, from the index (a file is read only where its row is stale)
+    with progress_bar("reading", None, "articles") as progress:
+        report = tally(kept(dataset, problems, _counter(progress)), names or None,
+                       labels or dataset.labels.names(), every)
     if problems:  # figures without an article would look complete and mislead
         return [f"{problem}; no agreement computed" for problem in problems]
-    analysts = names or sorted({who for row in rows for who in row.analysts})
-    if len(analysts) < 2:
+    if len(report.analysts) < 2:
         raise GlossError(f"{dataset.folder}: agreement needs two analysts at least (found:"
-                         f" {', '.join(analysts) or 'none'})")
-    # only the articles compared are read, one at a time
-    wanted = {row.id for row in rows if every or set(analysts) <= set(row.done_by)}
-    with progress_bar("reading", len(wanted), "articles") as progress:
-        chosen = compared(progress.over(dataset.some(wanted, problems)), analysts, every)
-        source = dataset.labels.relation("SOURCE")
-        report = agree(chosen, analysts, labels or dataset.labels.names(),
-                       claim=source.head if source else "CLAIM")
+                         f" {', '.join(report.analysts) or 'none'})")
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(report.to_json(), orjson.OPT_INDENT_2)
                                 + b"\n")
@@ -67,3 +67,15 @@ def _spans(scores: Scores) -> str:
 
 def _figure(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
+
+
+def _counter(progress: Progress) -> Callable[[int, int], None]:
+    """The bar told of the files read again, as the index's pass counts them."""
+    shown = [0]
+
+    def told(done: int, total: int) -> None:
+        progress.expect(total)
+        progress.advance(done - shown[0])
+        shown[0] = done
+
+    return told

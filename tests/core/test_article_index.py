@@ -142,7 +142,8 @@ def as_version_2(index: Path) -> None:
         db.executescript("""
             CREATE TABLE old (id TEXT PRIMARY KEY, ino INTEGER, mtime INTEGER, size INTEGER,
                 labels TEXT, added INTEGER, summary BLOB, counts BLOB, claims BLOB);
-            INSERT INTO old SELECT a.*, d.claims FROM articles a LEFT JOIN digests d USING (id);
+            INSERT INTO old SELECT a.id, a.ino, a.mtime, a.size, a.labels, a.added, a.summary,
+                    a.counts, d.claims FROM articles a LEFT JOIN digests d USING (id);
             DROP TABLE articles; DROP TABLE digests; ALTER TABLE old RENAME TO articles;
             CREATE INDEX by_added ON articles (added, id);
             UPDATE meta SET value = '2' WHERE name = 'version';""")

@@ -4,16 +4,19 @@ without reading every article file.
 
 ``<dataset>/.cache/index.sqlite`` (SQLite, Python's own) has one row per article file:
 its signature (inode, modification time in ns, size), the key of the label set the row
-was worked out under, when the article was added, and three JSON columns (the large
-third in a table of its own, ``digests``, so that the pass of the library and the stats
-reads the small rows only; the rows kept in the library's order):
+was worked out under, when the article was added, and four JSON columns (the large
+one, ``claims``, in a table of its own, ``digests``, so that the pass of the library and
+the stats reads the small rows only; the rows kept in the library's order):
 
 - ``summary``: the library's row (title, length, spans, each analyst's status, analysts,
   who marked it done and reviewed, the agreement of its first two analysts);
 - ``counts``: its counts for the figures (``figures.ArticleCounts``, as ``tally.py``
   keeps them);
 - ``claims``: its claims and what they link to, and its canonical names
-  (``claim_cache.py``'s digest).
+  (``claim_cache.py``'s digest);
+- ``agree``: its share of ``gloss agree``'s figures (``agree_digest.py``: its tokens
+  counted by the labels its analysts gave them, each pair's matches), so that
+  ``gloss agree`` reads no article file.
 
 Who writes it: every save (``Dataset._tables``) updates the article's row after the new
 file is in place and before the article's lock is released, and an import updates the rows
@@ -49,6 +52,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
+import msgspec
 import orjson
 
 from tui.core.attribution.claim_index import names_given
@@ -56,6 +60,7 @@ from tui.core.counts.figures import claim_labels, count
 from tui.core.disk.article_file import Article, read_article
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import REVIEWER, GlossError, LabelSet
+from tui.core.store import agree_digest
 from tui.core.store.index_columns import PARSE, claims_entry, counts_entry
 from tui.core.store.library_rows import summary
 
@@ -75,13 +80,14 @@ FOLDER = ".cache"
 NAME = "index.sqlite"
 # 2: the spans of each analyst in the library's row; 3: the claims digest in a table of
 # its own, and the rows kept in the library's order, so that the library's and the stats'
-# pass reads 50 MB at 100,000 articles from end to end, not 400 MB in bits
+# pass reads 50 MB at 100,000 articles from end to end, not 400 MB in bits; the agree column
 VERSION = 3
-COLUMNS = ("summary", "counts", "claims")
+COLUMNS = ("summary", "counts", "claims", "agree")
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
 _ANNOTATOR = itemgetter("annotator")
-_WHOLE = ("summary", "counts")  # columns small enough to read with the keys, all at once
+# columns small enough to read with the keys, all at once
+_WHOLE = ("summary", "counts", "agree")
 Stamp = tuple[int, int, int]
 Progress = Callable[[int, int], None]  # (files read again, files to read)
 Parse = Callable[[str, Any], Any]  # (id, the column as stored): decoded, or None
@@ -90,23 +96,24 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
-    added INTEGER NOT NULL, summary BLOB, counts BLOB, PRIMARY KEY (added, id)
+    added INTEGER NOT NULL, summary BLOB, counts BLOB, agree BLOB, PRIMARY KEY (added, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS by_id ON articles (id);
 CREATE TABLE IF NOT EXISTS digests (id TEXT PRIMARY KEY, claims BLOB);
 """
-# Version 2 (the claims digest a column of the articles), brought up to this one in place
-# by a writer (seconds, where reading every file again takes minutes), read as it is by a
-# read-only command: its rows are the same
+# Version 2 (the claims digest a column of the articles, no agree column), brought up to
+# this one in place by a writer (seconds, where reading every file again takes minutes),
+# read as it is by a read-only command: its rows are the same. Version 2 had no agree
+# digests: ``gloss agree`` reads the file of an article brought up until it is saved again
 BEFORE = "2"
 MIGRATE_S = 120.0  # another writer bringing it up: seconds at 100,000 articles
 _MIGRATE = """
 CREATE TABLE new_articles (
     id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
-    added INTEGER NOT NULL, summary BLOB, counts BLOB, PRIMARY KEY (added, id)
+    added INTEGER NOT NULL, summary BLOB, counts BLOB, agree BLOB, PRIMARY KEY (added, id)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO new_articles SELECT id, ino, mtime, size, labels, added, summary,
-    counts FROM articles WHERE typeof(id) = 'text' AND typeof(added) = 'integer';
+    counts, NULL FROM articles WHERE typeof(id) = 'text' AND typeof(added) = 'integer';
 CREATE TABLE digests (id TEXT PRIMARY KEY, claims BLOB);
 INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) = 'text';
 DROP TABLE articles;
@@ -114,7 +121,7 @@ ALTER TABLE new_articles RENAME TO articles;
 CREATE UNIQUE INDEX by_id ON articles (id);
 UPDATE meta SET value = '3' WHERE name = 'version'
 """
-_ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
+_ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)"
 _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
 
 
@@ -139,6 +146,8 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
         out["counts"] = counts_entry(count(article, claim_labels(labels)))
     if "claims" in columns:
         out["claims"] = claims_entry(article, labels, names_given(article))
+    if "agree" in columns:
+        out["agree"] = agree_digest.entry(article, agree_digest.claim_label(labels))
     return out
 
 
@@ -219,9 +228,9 @@ class ArticleIndex:
             if found not in (str(VERSION), BEFORE):
                 db.close()
                 return None
-            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts"
-                       " FROM articles LIMIT 1").fetchall()
             self.queries = _QUERIES if found == str(VERSION) else _QUERIES_BEFORE
+            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts,"
+                       f" {self.queries['agree']} FROM articles LIMIT 1").fetchall()
             db.execute(self.queries["claims"] + " LIMIT 1").fetchall()
         except sqlite3.Error:
             db.close()
@@ -267,12 +276,13 @@ class ArticleIndex:
             if db is None:
                 return
             key = labels_key(labels)
-            rows = [(doc_id, *stamp, key, added,
-                     *(orjson.dumps(made[c]) if c in made else None for c in COLUMNS))
-                    for doc_id, stamp, added, made in items]
+            blobs = [(doc_id, stamp, added,
+                      {c: orjson.dumps(made[c]) if c in made else None for c in COLUMNS})
+                     for doc_id, stamp, added, made in items]
             with _transaction(db):
-                db.executemany(_ROW, [row[:-1] for row in rows])
-                db.executemany(_DIGEST, [(row[0], row[-1]) for row in rows])
+                db.executemany(_ROW, [(doc_id, *stamp, key, added, b["summary"], b["counts"],
+                                       b["agree"]) for doc_id, stamp, added, b in blobs])
+                db.executemany(_DIGEST, [(doc_id, b["claims"]) for doc_id, _, _, b in blobs])
 
     # -- reading ---------------------------------------------------------------------
 
@@ -290,11 +300,14 @@ class ArticleIndex:
         return Scan(self, dataset, column, progress, parse, trusted)
 
 
-# the rows' keys with one column, in the library's order (``_WHOLE``'s are read with the keys)
+# the rows' keys with one column, in the library's order (``_WHOLE``'s are read with the
+# keys: under "agree", the expression that reads that column, NULL where a version has none)
 _QUERIES = {"claims": "SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
-                      " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id"}
+                      " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id",
+            "summary": "summary", "counts": "counts", "agree": "agree"}
 _QUERIES_BEFORE = {"claims": "SELECT id, added, ino, mtime, size, labels, claims"
-                             " FROM articles ORDER BY added, id"}
+                             " FROM articles ORDER BY added, id",
+                   "summary": "summary", "counts": "counts", "agree": "NULL"}
 
 
 @dataclass(slots=True)
@@ -331,7 +344,8 @@ class Scan:
         whole = column in _WHOLE
         # labels = ?: 1 when the row was worked out under these labels (no 100,000 strings)
         query = ("SELECT id, ino, mtime, size, labels = ?, added"
-                 + (f", {column}" if whole else "") + " FROM articles ORDER BY added, id")
+                 + (f", {index.queries[column or '']}" if whole else "")
+                 + " FROM articles ORDER BY added, id")
         known: dict[str, tuple[Any, ...]] = {}
         with collector_paused():  # 100,000 rows, no cycle
             if db is not None:
@@ -412,8 +426,8 @@ class Scan:
             self.read += 1
             order[doc_id] = article.added
             made = entry(article, labels, columns)
-            if hold:
-                held[doc_id] = orjson.dumps(made[self.column])
+            if hold:  # orjson's bytes are 4 KB however short: 100,000 held were 400 MB
+                held[doc_id] = msgspec.json.encode(made[self.column])
             if writing:
                 batch.append((doc_id, stamps[doc_id], article.added, made))
                 if len(batch) >= _BATCH:

@@ -19,6 +19,7 @@ from tui.core.counts.figures import ArticleCounts
 from tui.core.disk.article_file import Article
 from tui.core.document.model import Document, LabelSet, Relation
 from tui.core.document.schema import ABOUT, SOURCE
+from tui.core.store import agree_digest
 
 Positive = Annotated[int, msgspec.Meta(gt=0)]
 Count = Annotated[int, msgspec.Meta(ge=0)]
@@ -190,4 +191,5 @@ def claims_entry(article: Article, labels: LabelSet, given: Given) -> list[Any]:
             [[*names, n] for names, n in given.items()]]
 
 
-PARSE = {"summary": lambda doc_id, blob: summary(blob), "counts": counts, "claims": claims}
+PARSE = {"summary": lambda doc_id, blob: summary(blob), "counts": counts, "claims": claims,
+         "agree": agree_digest.parse}

@@ -12,21 +12,29 @@ matrix; both checked against published worked examples, and alpha against the
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
+from typing import TypeVar
 
-from tui.core.attribution.claims import same_source
 from tui.core.disk.article_file import Article
-from tui.core.document.model import Span
-from tui.core.document.schema import SOURCE
-from tui.core.document.span_match import Extent, matches
+from tui.core.disk.storage import CorruptFileError
+from tui.core.document.model import GlossError, Span
+from tui.core.store.agree_digest import (
+    Digest,
+    FromFile,
+    claim_label,
+    of_article,
+    sources_agree,
+)
+from tui.core.store.agree_digest import token_bounds as token_bounds
+from tui.core.store.dataset import Dataset
 
 OUTSIDE = "O"
 ALL = "(all)"
+K = TypeVar("K")
 
 
 @dataclass(slots=True)
@@ -82,146 +90,207 @@ def compared(articles: Iterable[Article], analysts: Sequence[str], every: bool =
             if every or all(a.status.get(who) == "done" for who in analysts))
 
 
-# One analyst's span in the figures: (article index, start, end, label)
+def kept(dataset: Dataset, problems: list[str],
+         progress: Callable[[int, int], None] | None = None) -> Iterator[Digest]:
+    """The digest of each of ``dataset``'s articles, in the library's order: from the
+    index's row when it is fresh, else from the article's file (a broken file's one-line
+    error goes to ``problems``). ``progress``: (files read again, files to read)."""
+    scan = dataset.index.scan(dataset, "agree", progress)
+    claim = claim_label(dataset.labels)
+    for found in scan:
+        digest = found.payload
+        if isinstance(digest, FromFile):  # a long article: its digest is not kept
+            try:
+                digest = of_article(dataset.article(found.id), claim)
+            except CorruptFileError as exc:
+                problems.append(str(exc))
+                continue
+            except GlossError:
+                continue  # removed since the folder was listed
+        yield digest
+    problems.extend(scan.problems)
 
 
 def agree(articles: Iterable[Article], analysts: Sequence[str], labels: Sequence[str],
           claim: str = "CLAIM") -> Report:
-    """The figures of ``analysts`` over ``articles``, overall and per pair, per label.
+    """The figures of ``analysts`` over ``articles``, overall and per pair, per label,
+    from each article's digest (``agree_digest.py``), worked out here."""
+    return tally((of_article(article, claim) for article in articles), analysts, labels,
+                 every=True)
 
-    The articles are taken one at a time and only counts are kept of each (memory is
-    bounded by the largest article, not by the dataset), from the checked span rows,
-    never a Span object each. Kappa and alpha need only how many tokens have each tuple
-    of codes (one code an analyst), so the tokens are counted by that tuple, and every
-    label's figures come from those counts."""
-    codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
-    pairs = list(combinations(analysts, 2))
-    units: Units = Counter()
-    tables: dict[tuple[str, str], Units] = {pair: Counter() for pair in pairs
-                                            if len(analysts) != 2}
-    counted: dict[str, Counter[str]] = {who: Counter() for who in analysts}
-    sides = {pair: _PairCounts() for pair in pairs}
-    n = 0
-    for article in articles:
-        n += 1
-        bounds = token_bounds(article.document.text)
-        spans: dict[str, list[Extent]] = {who: [] for who in analysts}
-        for row in article.span_rows:
-            side = spans.get(row["annotator"])
-            if side is not None:
-                side.append((0, row["start"], row["end"], row["label"]))
-        seen = {who: who in article.status or bool(spans[who]) for who in analysts}
-        values = {who: _token_codes([bounds], spans[who], [seen[who]], codes)
-                  for who in analysts}
-        units.update(zip(*(values[who] for who in analysts), strict=True))
-        for who in analysts:
-            counted[who].update(extent[3] for extent in spans[who])
-        for a, b in pairs:
-            if (a, b) in tables:
-                tables[(a, b)].update(zip(values[a], values[b], strict=True))
-            if seen[a] and seen[b]:
-                sides[(a, b)].add(article, spans[a], spans[b], a, b, claim)
-    report = Report(list(analysts), n)
-    for label in [ALL, *labels]:
-        report.overall[label] = Scores(
-            alpha=_alpha(_as_label(units, label, codes)),
-            spans=tuple(_count_of(counted[who], label) for who in analysts))
-    for (a, b), side in sides.items():
-        # a token of an article one of them did not see is missing (-1) and left out
-        table = tables.get((a, b), units)
-        by_label = {}
-        for label in [ALL, *labels]:
-            n_left, n_right = _count_of(side.left, label), _count_of(side.right, label)
-            total = n_left + n_right
-            by_label[label] = Scores(
-                exact_f1=2 * _count_of(side.exact, label) / total if total else None,
-                overlap_f1=2 * _count_of(side.overlap, label) / total if total else None,
-                kappa=_kappa(_as_label(table, label, codes)),
-                spans=(n_left, n_right))
-        report.pairs[(a, b)] = by_label
-        report.sources[(a, b)] = (side.agreed, side.claims)
-    return report
+
+def tally(digests: Iterable[Digest], analysts: Sequence[str] | None, labels: Sequence[str],
+          every: bool = False) -> Report:
+    """The figures of ``analysts`` (each once; None: every analyst who saw an article)
+    over the articles of ``digests`` they all marked done (``every``: all), overall and
+    per pair, per label.
+
+    One pass, and only sums are kept of each article (memory is bounded by the largest
+    digest, not by the dataset). Kappa and alpha need only how many tokens have each
+    tuple of codes (one code an analyst), so the tokens are counted by the analysts who
+    saw them and the labels those gave, and coded once at the end. Before every analyst
+    is known, the sums are kept apart by who marked the article done."""
+    wanted = None if analysts is None else list(dict.fromkeys(analysts))
+    sums: dict[frozenset[str], _Sums] = {}
+    found: set[tuple[str, ...]] = set()
+    everyone: set[str] = set()  # every analyst found so far
+    for digest in digests:
+        status = digest.status
+        if wanted is not None:
+            if not every and any(status.get(who) != "done" for who in wanted):
+                continue
+            done: frozenset[str] = frozenset()
+        else:
+            if digest.analysts not in found:
+                found.add(digest.analysts)
+                everyone.update(digest.analysts)
+            if every:
+                done = frozenset()
+            elif any(status.get(who) != "done" for who in everyone):
+                continue  # not done by an analyst found already: never compared
+            else:
+                done = frozenset(who for who, mark in status.items() if mark == "done")
+        side = sums.get(done)
+        if side is None:
+            side = sums[done] = _Sums(None if wanted is None else set(wanted))
+        side.add(digest)
+    if wanted is None:
+        wanted = sorted(everyone)
+    total = _Sums(None)
+    for done, side in sums.items():
+        if every or analysts is not None or done.issuperset(wanted):
+            total.merge(side)
+    return total.report(wanted, labels)
+
+
+_Seen = tuple[str, ...]  # who saw an article, by name
 
 
 @dataclass
-class _PairCounts:
-    """What two analysts' spans in the articles both saw add up to, article by article."""
+class _Sums:
+    """The sums of the articles' digests, each kept by who saw the article: tokens by
+    the labels given, each analyst's spans by label; and each ordered pair's matches by
+    label, claims whose sources agree and claims (of ``analysts`` only, when given)."""
 
-    left: Counter[str] = field(default_factory=Counter)
-    right: Counter[str] = field(default_factory=Counter)
-    exact: Counter[str] = field(default_factory=Counter)
-    overlap: Counter[str] = field(default_factory=Counter)
-    agreed: int = 0
-    claims: int = 0
+    analysts: set[str] | None
+    articles: int = 0
+    units: dict[tuple[_Seen, tuple[str | None, ...]], int] = field(default_factory=dict)
+    spans: dict[tuple[_Seen, str, str], int] = field(default_factory=dict)
+    exact: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    overlap: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    sources: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
-    def add(self, article: Article, left: list[Extent], right: list[Extent], a: str,
-            b: str, claim: str) -> None:
-        exact, overlap = matches(left, right)
-        self.exact.update(exact)
-        self.overlap.update(overlap)
-        self.left.update(extent[3] for extent in left)
-        self.right.update(extent[3] for extent in right)
-        # a claim in an article without SOURCE links agrees (no source on either side):
-        # only the linked articles are looked at claim by claim
-        if any(r.label == SOURCE for r in article.relations):
-            agreed, claims = source_agreement([article], a, b, claim)
-        else:
-            common = {s[:3] for s in left if s[3] == claim} & {s[:3] for s in right
-                                                               if s[3] == claim}
-            agreed = claims = len(common)
-        self.agreed += agreed
-        self.claims += claims
+    def add(self, digest: Digest) -> None:
+        """Add one article's digest: plain dict sums (``Counter.update`` checks each
+        argument's type, which cost more than the sums)."""
+        self.articles += 1
+        mine = self.analysts
+        seen = digest.analysts
+        units, spans = self.units, self.spans
+        for key, count in digest.units:
+            units[seen, key] = units.get((seen, key), 0) + count
+        for who, by_label in digest.spans.items():
+            if mine is None or who in mine:
+                for label, count in by_label.items():
+                    spans[seen, who, label] = spans.get((seen, who, label), 0) + count
+        exact, overlap, sources = self.exact, self.overlap, self.sources
+        for a, b, exactly, overlapping, agreed, claims in digest.pairs:
+            if mine is not None and (a not in mine or b not in mine):
+                continue
+            for label, count in exactly.items():
+                exact[a, b, label] = exact.get((a, b, label), 0) + count
+            for label, count in overlapping.items():
+                overlap[a, b, label] = overlap.get((a, b, label), 0) + count
+            before = sources.get((a, b), (0, 0))
+            sources[a, b] = (before[0] + agreed, before[1] + claims)
+
+    def merge(self, other: _Sums) -> None:
+        self.articles += other.articles
+        _add_into(self.units, other.units)
+        _add_into(self.spans, other.spans)
+        _add_into(self.exact, other.exact)
+        _add_into(self.overlap, other.overlap)
+        for pair, (agreed, claims) in other.sources.items():
+            before = self.sources.get(pair, (0, 0))
+            self.sources[pair] = (before[0] + agreed, before[1] + claims)
+
+    def spans_of(self, who: str, other: str | None = None) -> Counter[str]:
+        """``who``'s spans by label (in the articles ``other`` saw too, when given)."""
+        out: Counter[str] = Counter()
+        for (seen, name, label), count in self.spans.items():
+            if name == who and (other is None or other in seen):
+                out[label] += count
+        return out
+
+    def report(self, analysts: list[str], labels: Sequence[str]) -> Report:
+        codes = {label: code for code, label in enumerate([OUTSIDE, *labels])}
+        units = _coded(self.units, analysts, codes)
+        report = Report(list(analysts), self.articles)
+        for label in [ALL, *labels]:
+            report.overall[label] = Scores(
+                alpha=_alpha(_as_label(units, label, codes)),
+                spans=tuple(_count_of(self.spans_of(who), label) for who in analysts))
+        for a, b in combinations(analysts, 2):
+            left, right = self.spans_of(a, b), self.spans_of(b, a)
+            exact = Counter({k[2]: n for k, n in self.exact.items() if k[:2] == (a, b)})
+            overlap = Counter({k[2]: n for k, n in self.overlap.items() if k[:2] == (a, b)})
+            # a token of an article one of them did not see is missing (-1) and left out
+            table = units if len(analysts) == 2 else _coded(self.units, [a, b], codes)
+            by_label = {}
+            for label in [ALL, *labels]:
+                n_left, n_right = _count_of(left, label), _count_of(right, label)
+                both = n_left + n_right
+                by_label[label] = Scores(
+                    exact_f1=2 * _count_of(exact, label) / both if both else None,
+                    overlap_f1=2 * _count_of(overlap, label) / both if both else None,
+                    kappa=_kappa(_as_label(table, label, codes)),
+                    spans=(n_left, n_right))
+            report.pairs[(a, b)] = by_label
+            report.sources[(a, b)] = self.sources.get((a, b), (0, 0))
+        return report
 
 
-def _per_label(extents: list[Extent]) -> dict[str, int]:
-    return dict(Counter(extent[3] for extent in extents))
+def _add_into(sums: dict[K, int], more: dict[K, int]) -> None:
+    for key, count in more.items():
+        sums[key] = sums.get(key, 0) + count
+
+
+def _coded(seen_units: dict[tuple[_Seen, tuple[str | None, ...]], int],
+           analysts: Sequence[str], codes: dict[str, int]) -> Units:
+    """The tokens counted by the tuple of ``analysts``' codes: a label's code (another
+    label's: one past the last), 0 outside a span, -1 where the analyst did not see the
+    article."""
+    other = len(codes)
+    out: Units = Counter()
+    for (seen, key), count in seen_units.items():
+        where = {who: i for i, who in enumerate(seen)}
+        out[tuple(-1 if (i := where.get(who)) is None else
+                  0 if (v := key[i]) is None else codes.get(v, other)
+                  for who in analysts)] += count
+    return out
 
 
 def _count_of(matched: dict[str, int], label: str) -> int:
     return sum(matched.values()) if label == ALL else matched.get(label, 0)
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
 # How many tokens have each tuple of codes, one code an analyst (-1: missing)
 Units = Counter[tuple[int, ...]]
-
-
-def token_bounds(text: str) -> tuple[list[int], list[int]]:
-    """The (starts, ends) of the text's tokens for agreement: words and marks."""
-    spans = [match.span() for match in _TOKEN.finditer(text)]
-    return [start for start, _ in spans], [end for _, end in spans]
 
 
 def token_values(bounds: tuple[list[int], list[int]], spans: Iterable[Span],
                  codes: dict[str, int]) -> list[int]:
     """Each token's code: the label of the innermost span that covers it (all its
-    characters inside the span), else ``O`` (0)."""
-    extents = [(0, s.start, s.end, s.label) for s in spans]
-    return _token_codes([bounds], extents, [True], codes)
-
-
-def _token_codes(bounds: Sequence[tuple[list[int], list[int]]], extents: Sequence[Extent],
-                 seen: Sequence[bool], codes: dict[str, int]) -> list[int]:
-    """One analyst's code for every token of every article, one article after another:
-    -1 in an article they did not see. ``extents`` are in each article's order; a longer
-    span is painted first, so an inner one is painted over it (of two as long, the later)."""
-    by_article: dict[int, list[Extent]] = {}
-    for extent in extents:
-        by_article.setdefault(extent[0], []).append(extent)
-    out: list[int] = []
-    for i, (starts, ends) in enumerate(bounds):
-        if not seen[i]:
-            out += [-1] * len(starts)
-            continue
-        row = [0] * len(starts)
-        for _, start, end, label in sorted(by_article.get(i, ()), key=lambda e: e[1] - e[2]):
-            first = bisect_left(starts, start)
-            last = bisect_right(ends, end)
-            if last > first:
-                row[first:last] = [codes.get(label, len(codes))] * (last - first)
-        out += row
-    return out
+    characters inside the span), else ``O`` (0). A longer span is painted first, so an
+    inner one is painted over it (of two as long, the later)."""
+    starts, ends = bounds
+    row = [0] * len(starts)
+    for span in sorted(spans, key=lambda s: s.start - s.end):
+        first = bisect_left(starts, span.start)
+        last = bisect_right(ends, span.end)
+        if last > first:
+            row[first:last] = [codes.get(span.label, len(codes))] * (last - first)
+    return row
 
 
 def _as_label(units: Units, label: str, codes: dict[str, int]) -> Units:
@@ -284,7 +353,7 @@ def _alpha(units: Units) -> float | None:
     once: a pair of analysts over 2,000 articles is 800,000 units, but a few distinct tuples.
     """
     pairs: dict[int, Counter[tuple[int, int]]] = {}
-    for key, count in units.items():
+    for key, count in sorted(units.items()):  # the sums in one order, however counted
         coded = [v for v in key if v >= 0]
         if len(coded) < 2:
             continue  # a unit one coder saw tells nothing of agreement
@@ -310,29 +379,9 @@ def source_agreement(articles: Sequence[Article], a: str, b: str, claim: str = "
                      ) -> tuple[int, int]:
     """(claims whose sources agree, claims both analysts labelled with the same extent),
     sources compared as the review compares them (``claims.same_source``)."""
-    agree_count = total = 0
+    agreed = total = 0
     for article in articles:
-        rows = article.span_rows  # a Span made only for a source compared
-        claims: dict[str, dict[tuple[int, int], str]] = {a: {}, b: {}}
-        for row in rows:
-            mine = claims.get(row["annotator"])
-            if mine is not None and row["label"] == claim:
-                mine.setdefault((row["start"], row["end"]), row["id"])
-        both = claims[a].keys() & claims[b].keys()
-        if not both:
-            continue
-        by_id = {row["id"]: row for row in rows}
-        sources = {r.head: r.child for r in article.relations
-                   if r.label == SOURCE and r.child in by_id}
-        for extent in both:
-            total += 1
-            sides = []
-            for who in (a, b):
-                row = by_id[claims[who][extent]]
-                source = sources.get(row["id"])
-                sides += [row.get("attributes", {}).get("source_kind"),
-                          Span.from_record(by_id[source]) if source else None]
-            agree_count += same_source(*sides)
-    return agree_count, total
-
-
+        one, both = sources_agree(article, a, b, claim)
+        agreed += one
+        total += both
+    return agreed, total
