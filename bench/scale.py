@@ -148,6 +148,10 @@ print('SAVES', *times, file=sys.stderr)
 """
 
 
+INDEX = ("from tui.core.store.dataset import Dataset; import sys; "
+         "d = Dataset(sys.argv[1], 'alice'); sum(1 for _ in d.index.scan(d, None))")
+
+
 def commands(folder: Path, out: Path) -> dict[str, list[str]]:
     db = str(folder)
     return {
@@ -201,6 +205,8 @@ def main() -> None:
         if SHORT[name] in skip:
             continue
         for label, tree, cold in trees:
+            if cold is None:  # the index as the writers leave it (of this tree's version)
+                run(tree, ["-c", INDEX, str(folder)])
             repeat = args.repeat if label == "after" else args.before_repeat or args.repeat
             runs = [run(tree, argv, cold) for _ in range(repeat)]
             note = ""

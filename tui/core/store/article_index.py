@@ -51,6 +51,7 @@ from tui.core.counts.figures import claim_labels, count
 from tui.core.disk.article_file import Article, read_article
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import REVIEWER, GlossError, LabelSet
+from tui.core.store import claim_table
 from tui.core.store.index_columns import PARSE, claims_entry, counts_entry
 from tui.core.store.library_rows import summary
 
@@ -67,8 +68,9 @@ class Source(Protocol):
 
 FOLDER = ".cache"
 NAME = "index.sqlite"
-VERSION = 2  # 2: the spans of each analyst in the library's row
+VERSION = 3  # 2: the spans of each analyst in the library's row; 3: the claims table
 COLUMNS = ("summary", "counts", "claims")
+EVERYTHING = (*COLUMNS, claim_table.KEY)  # a row's columns and its claims' rows
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
 _ANNOTATOR = itemgetter("annotator")
@@ -92,7 +94,7 @@ def labels_key(labels: LabelSet) -> str:
                          sorted(claim_labels(labels))]).decode()
 
 
-def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
+def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = EVERYTHING
           ) -> dict[str, Any]:
     """The columns of ``article``'s row (those of ``columns``), as JSON-ready values."""
     out: dict[str, Any] = {}
@@ -106,6 +108,8 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
         out["counts"] = counts_entry(count(article, claim_labels(labels)))
     if "claims" in columns:
         out["claims"] = claims_entry(article, labels, names_given(article))
+    if claim_table.KEY in columns:
+        out[claim_table.KEY] = claim_table.rows_of(article, labels)
     return out
 
 
@@ -175,6 +179,7 @@ class ArticleIndex:
                 "SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables and self.write:
                 db.executescript(_SCHEMA)
+                claim_table.make(db)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                            (str(VERSION),))
             version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
@@ -183,6 +188,9 @@ class ArticleIndex:
                 return None
             db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts, claims"
                        " FROM articles LIMIT 1").fetchall()
+            if claim_table.supported() and not claim_table.usable(db):
+                db.close()
+                return None
         except sqlite3.Error:
             db.close()
             return None
@@ -233,6 +241,8 @@ class ArticleIndex:
             with _transaction(db):
                 db.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
                                rows)
+                claim_table.replace(db, key, [(doc_id, stamp, made.get(claim_table.KEY))
+                                              for doc_id, stamp, _added, made in items])
 
     # -- reading ---------------------------------------------------------------------
 
@@ -295,6 +305,7 @@ class Scan:
             gone = known.keys() - stamps.keys()
             with contextlib.suppress(sqlite3.Error), _transaction(db):
                 db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
+                claim_table.forget(db, gone)
         # in the rows' order already unless a file was read again
         ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
         if column is None:
@@ -334,7 +345,7 @@ class Scan:
         dataset, index = self.dataset, self.index
         labels = dataset.labels
         writing = index.write and index._open() is not None
-        columns = COLUMNS if writing else ((self.column,) if self.column else ())
+        columns = EVERYTHING if writing else ((self.column,) if self.column else ())
         # a small column is held; a large one (claims) not written is read again from
         # its file as it is yielded: memory stays bounded by the largest article
         hold = self.column in _WHOLE

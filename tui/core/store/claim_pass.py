@@ -1,0 +1,118 @@
+"""The claims of a whole dataset as one SQL table, for ``gloss claims`` (``claim_table.py``):
+the index's rows of every article whose row is fresh, and the rows of the others worked out
+from their files, one at a time, into a temporary table (on disk: memory stays bounded by
+the largest article). Without a usable index every article is read, into a private
+temporary database of the same shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tui.core.disk.storage import CorruptFileError
+from tui.core.document.model import GlossError
+from tui.core.store import claim_table
+from tui.core.store.article_index import _stamp, collector_paused, labels_key
+from tui.core.store.dataset import Dataset
+
+_BATCH = 500  # articles' rows inserted at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    db: sqlite3.Connection
+    claims: str  # what to query: the index's tables, views of them, or private tables
+    lines: str
+
+
+@contextlib.contextmanager
+def every_claim(dataset: Dataset, problems: list[str]) -> Iterator[Claims]:
+    """Every claim of ``dataset`` (its readable articles'); each broken file's one-line
+    error goes to ``problems``, in the order of the dataset's ids."""
+    ids = dataset.ids()
+    stamps = {doc_id: _stamp(dataset.stat(doc_id)) for doc_id in ids}
+    db = dataset.index._open()
+    fresh: set[str] = set()
+    untrusted: set[str] = set()
+    private = db is None or not claim_table.supported() or not claim_table.usable(db)
+    if not private:
+        assert db is not None
+        try:
+            fresh, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels))
+        except sqlite3.Error:
+            private = True
+    if private:
+        db = sqlite3.connect("", isolation_level=None)  # "": a temporary file
+        db.executescript(claim_table.SCHEMA if claim_table.supported()
+                         else claim_table.SCHEMA.replace(" STRICT,", "")
+                         .replace(" STRICT", ""))
+        claims, lines, into = "claims", "claim_lines", ("claims", "claim_lines")
+    else:
+        assert db is not None
+        _drop(db)
+        db.execute("CREATE TEMP TABLE extra AS SELECT * FROM main.claims WHERE 0")
+        db.execute("CREATE TEMP TABLE extra_lines AS SELECT * FROM main.claim_lines WHERE 0")
+        claims, lines, into = "main.claims", "main.claim_lines", ("temp.extra",
+                                                                  "temp.extra_lines")
+    try:
+        stale = [doc_id for doc_id in ids if doc_id not in fresh]
+        _read(dataset, stale, db, into, problems)
+        if not private and (stale or untrusted):
+            db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO temp.untrusted VALUES (?)",
+                           [(i,) for i in untrusted | set(stale)])
+            for view, table, extra in (("every", "claims", "extra"),
+                                       ("every_line", "claim_lines", "extra_lines")):
+                db.execute(f"CREATE TEMP VIEW {view} AS SELECT * FROM main.{table} WHERE"
+                           " article NOT IN (SELECT article FROM temp.untrusted)"
+                           f" UNION ALL SELECT * FROM temp.{extra}")
+            claims, lines = "temp.every", "temp.every_line"
+        yield Claims(db, claims, lines)
+    finally:
+        if private:
+            db.close()
+        else:
+            with contextlib.suppress(sqlite3.Error):
+                _drop(db)
+
+
+def _drop(db: sqlite3.Connection) -> None:
+    for drop in ("VIEW IF EXISTS temp.every", "VIEW IF EXISTS temp.every_line",
+                 "TABLE IF EXISTS temp.untrusted", "TABLE IF EXISTS temp.extra",
+                 "TABLE IF EXISTS temp.extra_lines"):
+        db.execute(f"DROP {drop}")
+
+
+def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
+          into: tuple[str, str], problems: list[str]) -> None:
+    """The claim rows of the ``stale`` articles worked out from their files, into ``into``
+    (not the index: a read-only command never writes it)."""
+    rows: list[claim_table.Row] = []
+    with collector_paused():
+        db.execute("BEGIN")
+        for doc_id in stale:
+            try:
+                article = dataset.article(doc_id)
+            except CorruptFileError as exc:
+                problems.append(str(exc))
+                continue
+            except GlossError:
+                continue  # removed since the folder was listed
+            rows += claim_table.rows_of(article, dataset.labels)
+            if len(rows) >= _BATCH:
+                claim_table.insert(db, rows, *into)
+                rows.clear()
+        claim_table.insert(db, rows, *into)
+        db.execute("COMMIT")
+
+
+def line_of(dataset: Dataset, doc_id: str, seq: int) -> bytes | None:
+    """The JSONL line of ``doc_id``'s claim ``seq``, from its file (its row is missing)."""
+    try:
+        rows = claim_table.rows_of(dataset.article(doc_id), dataset.labels)
+    except GlossError:
+        return None
+    return rows[seq][8] if 0 <= seq < len(rows) else None

@@ -1,0 +1,257 @@
+"""The claims of the dataset's index: one row a claim, already in the shape ``gloss claims``
+prints, so that the claims of 100,000 articles are one SQL query, grouped by source, read
+straight to the output (``claims_output.py``).
+
+The table lives in the index's file (``article_index.py``) beside the articles' rows and is
+written by the same writers in the same transaction as the article's row: the rows of an
+article are replaced whole with it, and deleted with it. A row holds its article, when the
+article was added and its place in the article (the library's order), the claim's source
+as the board groups it (``ClaimRow.source_name``: the source's own canonical name, so
+nothing of another article changes it), its status, its places folded (for ``--place``),
+the table's cells, and its CSV line (without the source) and JSONL line as printed.
+
+Trust: an article's claim rows are used only while its row of ``articles`` is fresh (the
+file's signature and the label set's key, as for every column) and only when there are as
+many as the article's row of ``claim_counts`` says (rows deleted or added by hand). The
+table is STRICT: a row of another type cannot be written (an SQLite without STRICT
+tables makes no claims table; the claims are then worked out from the other columns).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import orjson
+
+from tui.core.attribution.claim_board import ClaimRow, claim_rows
+from tui.core.disk.article_file import Article
+from tui.core.document.model import LabelSet
+from tui.core.language.visible import escape_controls, json_bytes
+
+KEY = "claim rows"  # the key of an index entry (``article_index.entry``) holding them
+SEP = "\x1f"  # between the folded names of a claim's places (a name never holds it)
+
+# ``claims`` is kept in the order it is printed (its key: the source, then the library's
+# order), small (no JSONL), so that the CSV and the table are one walk of its pages; each
+# claim's JSONL line, ten times larger, is in ``claim_lines``, looked up by article.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS claim_sets (
+    article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
+    size INTEGER NOT NULL, labels TEXT NOT NULL, n INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS claims (
+    source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
+    status TEXT NOT NULL, places TEXT NOT NULL, cells BLOB NOT NULL, csv BLOB NOT NULL,
+    PRIMARY KEY (source, added, article, seq)) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_by_article ON claims (article);
+CREATE TABLE IF NOT EXISTS claim_lines (
+    article TEXT NOT NULL, seq INTEGER NOT NULL, jsonl BLOB NOT NULL,
+    PRIMARY KEY (article, seq)) STRICT, WITHOUT ROWID;
+"""
+_CLAIMS = "source, added, article, seq, status, places, cells, csv"
+Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
+Stamp = tuple[int, int, int]
+
+
+def supported() -> bool:
+    """STRICT tables: SQLite 3.37 and later."""
+    return sqlite3.sqlite_version_info >= (3, 37, 0)
+
+
+def make(db: sqlite3.Connection) -> None:
+    if supported():
+        db.executescript(SCHEMA)
+
+
+def usable(db: sqlite3.Connection) -> bool:
+    """Does ``db`` hold the claims tables of this shape?"""
+    try:
+        db.execute(f"SELECT {_CLAIMS} FROM claims LIMIT 1").fetchall()
+        db.execute("SELECT article, seq, jsonl FROM claim_lines LIMIT 1").fetchall()
+        db.execute("SELECT article, ino, mtime, size, labels, n FROM claim_sets LIMIT 1"
+                   ).fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def labels_digest(key: str) -> str:
+    """The label set's key (``article_index.labels_key``), short: kept on every row."""
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+# -- writing -----------------------------------------------------------------------------
+
+def rows_of(article: Article, labels: LabelSet) -> list[Row]:
+    """The rows of ``article``'s claims (every analyst's), in the article's order."""
+    text = article.document.text
+    return [row_of(row, article.added, seq, json_bytes(row.record(text)) + b"\n")
+            for seq, row in enumerate(claim_rows(article, labels))]
+
+
+def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes) -> Row:
+    places = row.place_names
+    cells = orjson.dumps([row.claim.text, places, row.title, row.date])
+    return (row.source_name, added, row.article, seq, row.status,
+            SEP.join(name.casefold() for name in places), cells,
+            csv_line([row.claim.text, "; ".join(places), row.title, row.date, row.status,
+                      row.article]), jsonl)
+
+
+def csv_line(values: list[str]) -> bytes:
+    """``values`` as a line of ``gloss claims --format csv`` (controls escaped)."""
+    text = io.StringIO()
+    csv.writer(text).writerow([escape_controls(value) for value in values])
+    return text.getvalue().encode()
+
+
+def insert(db: sqlite3.Connection, rows: list[Row], claims: str = "claims",
+           lines: str = "claim_lines") -> None:
+    db.executemany(f"INSERT OR REPLACE INTO {claims} ({_CLAIMS}) VALUES (?,?,?,?,?,?,?,?)",
+                   [row[:8] for row in rows])
+    db.executemany(f"INSERT OR REPLACE INTO {lines} VALUES (?, ?, ?)",
+                   [(row[2], row[3], row[8]) for row in rows])
+
+
+def replace(db: sqlite3.Connection, key: str,
+            made: Iterable[tuple[str, Stamp, list[Row] | None]]) -> None:
+    """Within the caller's transaction: each article's rows replaced by ``made`` (made
+    under the label set of ``key``, its file's signature ``Stamp``; None: its rows
+    deleted, so that none is trusted)."""
+    if not supported():
+        return
+    made = list(made)
+    forget(db, [doc_id for doc_id, _stamp, _rows in made])
+    digest = labels_digest(key)
+    db.executemany("INSERT INTO claim_sets VALUES (?, ?, ?, ?, ?, ?)",
+                   [(doc_id, *stamp, digest, len(rows)) for doc_id, stamp, rows in made
+                    if rows is not None])
+    insert(db, [row for _doc_id, _stamp, rows in made if rows is not None for row in rows])
+
+
+def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Within the caller's transaction: the rows of the articles ``ids``."""
+    if not supported():
+        return
+    ids = [(doc_id,) for doc_id in ids]
+    for table in ("claim_sets", "claims", "claim_lines"):
+        db.executemany(f"DELETE FROM {table} WHERE article=?", ids)
+
+
+# -- reading -----------------------------------------------------------------------------
+
+def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str
+            ) -> tuple[set[str], set[str]]:
+    """(the articles whose claim rows may be used, those with rows that may not): an
+    article's rows are used while its file's signature and the label set are those they
+    were made under, and there are as many as were made (none deleted or added since)."""
+    digest = labels_digest(key)
+    found = dict(db.execute("SELECT article, COUNT(*) FROM claims GROUP BY article"))
+    fresh = {doc_id for doc_id, ino, mtime, size, labels, n in db.execute(
+                 "SELECT article, ino, mtime, size, labels, n FROM claim_sets")
+             if stamps.get(doc_id) == (ino, mtime, size) and labels == digest
+             and found.get(doc_id, 0) == n}
+    return fresh, set(found) - fresh
+
+
+# A line printed as read holds no control but its own end, nor what its writer escapes
+# (``json_bytes``; ``escape_controls`` for a CSV value, which may hold a tab or LF): a row
+# forged by hand is escaped, never obeyed by a terminal. One character class, then the
+# rarer sequences: a search of a few characters runs at memory speed in ``re``.
+_C0 = {"csv": re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"),
+       "jsonl": re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")}
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_SEPARATORS = re.compile(rb"\xd8\x9c|\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                          "\u2066-\u2069]")
+
+
+def safe(lines: list[bytes], fmt: str) -> bytes:
+    """``lines`` (of ``fmt``: csv, jsonl) joined, any control in them (but each line's
+    end) escaped."""
+    data = b"".join(lines)
+    if (_C0[fmt].search(data) is None and _C1.search(data) is None
+            and (fmt == "csv" or _SEPARATORS.search(data) is None)
+            and data.count(b"\r") == data.count(b"\r\n") == (len(lines) if fmt == "csv" else 0)
+            and (fmt == "csv" or data.count(b"\n") == len(lines))):
+        return data
+    out = []
+    for line in lines:
+        body = line.removesuffix(b"\n").removesuffix(b"\r" if fmt == "csv" else b"")
+        text = _UNSAFE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                                body.decode(errors="replace"))
+        out.append(text.encode() + line[len(body):])
+    return b"".join(out)
+
+
+class Query:
+    """The claims of one pass, from the table ``claims`` (the index's, a view of it, or a
+    private one of the same shape) and their JSONL lines from ``lines``, kept where the
+    source's name holds ``actor``, one place's ``place`` and the status is ``status``
+    (each: any, when empty)."""
+
+    def __init__(self, db: sqlite3.Connection, claims: str, lines: str, *, actor: str = "",
+                 place: str = "", status: str = "") -> None:
+        self.db = db
+        self.claims, self.lines = claims, lines
+        self.actor = actor.casefold()
+        where: list[str] = []
+        self.params: list[str] = []
+        if place:  # ``place`` holding SEP, which no name holds, keeps nothing
+            where.append("instr(c.places, ?) > 0" if SEP not in place else "0")
+            self.params += [place.casefold()] if SEP not in place else []
+        if status:
+            where.append("c.status = ?")
+            self.params.append(status)
+        self.where = " AND ".join(where) or "1"
+
+    def groups(self) -> list[tuple[str, int]]:
+        """(source, claims), the largest group first, then by name folded, then the one
+        whose first claim comes first (as ``claim_board.group`` orders them)."""
+        sizes = [(source, n) for source, n in self.db.execute(
+            f"SELECT c.source, COUNT(*) FROM {self.claims} AS c WHERE {self.where}"
+            " GROUP BY c.source", self.params)
+            if not self.actor or self.actor in source.casefold()]
+        keys = {source: (-n, source.casefold()) for source, n in sizes}
+        seen: dict[tuple[int, str], int] = {}
+        for key in keys.values():
+            seen[key] = seen.get(key, 0) + 1
+        first = {source: self._first(source) for source, key in keys.items() if seen[key] > 1}
+        return sorted(sizes, key=lambda item: (*keys[item[0]], first.get(item[0], ())))
+
+    def _first(self, source: str) -> tuple[Any, ...]:
+        return tuple(self.db.execute(
+            f"SELECT c.added, c.article, c.seq FROM {self.claims} AS c WHERE {self.where}"
+            " AND c.source = ? ORDER BY c.added, c.article, c.seq LIMIT 1",
+            [*self.params, source]).fetchone() or ())
+
+    def batches(self, column: str, groups: list[tuple[str, int]]
+                ) -> Iterator[list[tuple[Any, ...]]]:
+        """(the group's place in ``groups``, ``column``: cells, csv; or jsonl, then the
+        claim's article and place in it) of each claim, a batch at a time, group by group,
+        in the library's order within one: one query, which walks the groups in order and
+        each along the table's key (no sort)."""
+        self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+        self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
+        self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
+                            [(n, source) for n, (source, _size) in enumerate(groups)])
+        what, join = f"c.{column}", ""
+        if column == "jsonl":
+            what = "l.jsonl, c.article, c.seq"
+            join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
+                    " AND l.seq = c.seq")
+        cursor = self.db.execute(
+            f"SELECT ranks.rank, {what} FROM temp.ranks CROSS JOIN {self.claims} AS c"
+            f" ON c.source = ranks.source{join} WHERE {self.where}"
+            " ORDER BY ranks.rank, c.added, c.article, c.seq", self.params)
+        try:
+            while batch := cursor.fetchmany(1000):
+                yield batch
+        finally:
+            cursor.close()
+            self.db.execute("DROP TABLE IF EXISTS temp.ranks")
