@@ -55,6 +55,7 @@ def every_claim(dataset: Dataset, problems: list[str]) -> Iterator[Claims]:
         _drop(db)
         db.execute("CREATE TEMP TABLE extra AS SELECT * FROM main.claims WHERE 0")
         db.execute("CREATE TEMP TABLE extra_lines AS SELECT * FROM main.claim_lines WHERE 0")
+        db.execute("CREATE INDEX temp.extra_lines_key ON extra_lines (article, seq)")
         claims, lines, into = "main.claims", "main.claim_lines", ("temp.extra",
                                                                   "temp.extra_lines")
     try:

@@ -39,7 +39,9 @@ SEP = "\x1f"  # between the folded names of a claim's places (a name never holds
 
 # ``claims`` is kept in the order it is printed (its key: the source, then the library's
 # order), small (no JSONL), so that the CSV and the table are one walk of its pages; each
-# claim's JSONL line, ten times larger, is in ``claim_lines``, looked up by article.
+# claim's JSONL line, ten times larger, is in ``claim_lines``, looked up by article (a
+# table with rowids: its rows are packed in its pages, where a key-ordered one would give
+# each line a page of its own past the first kilobyte).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS claim_sets (
     article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
@@ -50,8 +52,8 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (source, added, article, seq)) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_article ON claims (article);
 CREATE TABLE IF NOT EXISTS claim_lines (
-    article TEXT NOT NULL, seq INTEGER NOT NULL, jsonl BLOB NOT NULL,
-    PRIMARY KEY (article, seq)) STRICT, WITHOUT ROWID;
+    article TEXT NOT NULL, seq INTEGER NOT NULL, jsonl BLOB NOT NULL) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS claim_lines_key ON claim_lines (article, seq);
 """
 _CLAIMS = "source, added, article, seq, status, places, cells, csv"
 Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
@@ -161,12 +163,12 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str
 
 # A line printed as read holds no control but its own end, nor what its writer escapes
 # (``json_bytes``; ``escape_controls`` for a CSV value, which may hold a tab or LF): a row
-# forged by hand is escaped, never obeyed by a terminal. One character class, then the
-# rarer sequences: a search of a few characters runs at memory speed in ``re``.
-_C0 = {"csv": re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"),
-       "jsonl": re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")}
+# forged by hand is escaped, never obeyed by a terminal. Checked a batch at a time: the
+# bytes that cannot start what is looked for are deleted first (``translate`` runs at
+# memory speed, a regular expression's character class at a tenth of it).
+_INNOCENT = bytes(b for b in range(256) if b >= 0x20 and b not in b"\x7f\xc2\xd8\xe2")
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
-_SEPARATORS = re.compile(rb"\xd8\x9c|\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
+_SEPARATOR = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
                           "\u2066-\u2069]")
 
@@ -175,10 +177,7 @@ def safe(lines: list[bytes], fmt: str) -> bytes:
     """``lines`` (of ``fmt``: csv, jsonl) joined, any control in them (but each line's
     end) escaped."""
     data = b"".join(lines)
-    if (_C0[fmt].search(data) is None and _C1.search(data) is None
-            and (fmt == "csv" or _SEPARATORS.search(data) is None)
-            and data.count(b"\r") == data.count(b"\r\n") == (len(lines) if fmt == "csv" else 0)
-            and (fmt == "csv" or data.count(b"\n") == len(lines))):
+    if _clean(data, fmt, len(lines)):
         return data
     out = []
     for line in lines:
@@ -255,3 +254,16 @@ class Query:
         finally:
             cursor.close()
             self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+
+def _clean(data: bytes, fmt: str, lines: int) -> bool:
+    rest = data.translate(None, _INNOCENT)
+    if fmt == "csv":  # tabs and LFs in values, CR LF at each end
+        if (rest.translate(None, b"\t\n\r\xd8\xe2\xc2")
+                or data.count(b"\r") != lines or data.count(b"\r\n") != lines):
+            return False
+    elif (rest.translate(None, b"\n\xd8\xe2\xc2") or rest.count(b"\n") != lines
+          or (b"\xd8" in rest and b"\xd8\x9c" in data)
+          or (b"\xe2" in rest and _SEPARATOR.search(data) is not None)):
+        return False
+    return b"\xc2" not in rest or _C1.search(data) is None
