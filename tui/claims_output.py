@@ -83,7 +83,7 @@ def _table(claims: int, groups: list[tuple[str, int]],
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
         for rank, cells in batch:
-            claim, places, title, date = orjson.loads(cells)
+            claim, places, title, date, *_ = orjson.loads(cells)
             source, size = groups[rank]
             shown += 1
             table.add_row(Text(visible(source), style="bold") if shown == 1 else "",

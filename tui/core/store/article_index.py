@@ -126,6 +126,11 @@ class ArticleIndex:
 
     # -- the file --------------------------------------------------------------------
 
+    def connection(self) -> sqlite3.Connection | None:
+        """The index's connection (None: no usable index), for the claims table's
+        queries (``claim_pass.py``)."""
+        return self._open()
+
     def _open(self) -> sqlite3.Connection | None:
         """The connection, or None when there is no usable index (read-only and none, a
         link, a file SQLite cannot use and that cannot be replaced)."""
@@ -391,6 +396,11 @@ class Scan:
 
 _EUID = os.geteuid()
 _GROUPS = {os.getegid(), *os.getgroups()}
+
+
+def signature(info: os.stat_result | None) -> Stamp:
+    """A file's signature as its row holds it (see ``_stamp``)."""
+    return _stamp(info)
 
 
 def _stamp(info: os.stat_result | None) -> Stamp:

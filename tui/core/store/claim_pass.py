@@ -12,10 +12,11 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tui.core.attribution.claim_board import ClaimRow
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import GlossError
 from tui.core.store import claim_table
-from tui.core.store.article_index import _stamp, collector_paused, labels_key
+from tui.core.store.article_index import ArticleIndex, collector_paused, labels_key, signature
 from tui.core.store.dataset import Dataset
 
 _BATCH = 500  # articles' rows inserted at a time
@@ -33,8 +34,8 @@ def every_claim(dataset: Dataset, problems: list[str]) -> Iterator[Claims]:
     """Every claim of ``dataset`` (its readable articles'); each broken file's one-line
     error goes to ``problems``, in the order of the dataset's ids."""
     ids = dataset.ids()
-    stamps = {doc_id: _stamp(dataset.stat(doc_id)) for doc_id in ids}
-    db = dataset.index._open()
+    stamps = {doc_id: signature(dataset.stat(doc_id)) for doc_id in ids}
+    db = dataset.index.connection()
     fresh: set[str] = set()
     untrusted: set[str] = set()
     private = db is None or not claim_table.supported() or not claim_table.usable(db)
@@ -117,3 +118,38 @@ def line_of(dataset: Dataset, doc_id: str, seq: int) -> bytes | None:
     except GlossError:
         return None
     return rows[seq][8] if 0 <= seq < len(rows) else None
+
+
+BoardStart = tuple[list[tuple[str, int]], list[ClaimRow]]  # (source, claims); first rows
+
+
+def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
+    """The board's groups (source, claims) and its first ``limit`` rows, from the index
+    alone (the rows it trusts; no file is read): what the board shows at once while the
+    session reads the dataset. None when there is no usable index."""
+    index = ArticleIndex(dataset.folder, write=False)  # a connection of its own: a thread's
+    try:
+        db = index.connection()
+        if db is None or not claim_table.supported() or not claim_table.usable(db):
+            return None
+        stamps = {doc_id: signature(dataset.stat(doc_id)) for doc_id in dataset.ids()}
+        _fresh, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels))
+        db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO temp.untrusted VALUES (?)", [(i,) for i in untrusted])
+        db.execute("CREATE TEMP VIEW every AS SELECT * FROM main.claims WHERE article"
+                   " NOT IN (SELECT article FROM temp.untrusted)")
+        query = claim_table.Query(db, "temp.every", "main.claim_lines")
+        groups = query.groups()
+        rows: list[ClaimRow] = []
+        batches = query.batches("board", groups)
+        for batch in batches:
+            rows += [claim_table.board_row(source, article, cells)
+                     for _rank, source, article, cells in batch[:limit - len(rows)]]
+            if len(rows) >= limit:
+                break
+        batches.close()
+        return groups, rows
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()

@@ -31,9 +31,10 @@ import orjson
 
 from tui.core.attribution.claim_board import ClaimRow, claim_rows
 from tui.core.disk.article_file import Article
-from tui.core.document.model import LabelSet
+from tui.core.document.model import LabelSet, Span
 from tui.core.language.visible import escape_controls, json_bytes
 
+CANONICAL = "canonical"
 KEY = "claim rows"  # the key of an index entry (``article_index.entry``) holding them
 SEP = "\x1f"  # between the folded names of a claim's places (a name never holds it)
 
@@ -98,11 +99,27 @@ def rows_of(article: Article, labels: LabelSet) -> list[Row]:
 
 def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes) -> Row:
     places = row.place_names
-    cells = orjson.dumps([row.claim.text, places, row.title, row.date])
+    claim = row.claim
+    kind = "actor" if row.source is not None else claim.attribute("source_kind") or ""
+    cells = orjson.dumps([claim.text, places, row.title, row.date, claim.id, claim.annotator,
+                          claim.start, claim.end, claim.label, kind])
     return (row.source_name, added, row.article, seq, row.status,
             SEP.join(name.casefold() for name in places), cells,
             csv_line([row.claim.text, "; ".join(places), row.title, row.date, row.status,
                       row.article]), jsonl)
+
+
+def board_row(source: str, article: str, cells: bytes) -> ClaimRow:
+    """A row of the board from a claim's ``cells``: what it shows and groups by (the
+    spans are made of their names only)."""
+    text, places, title, date, claim_id, who, start, end, label, kind = orjson.loads(cells)
+    claim = Span(start, end, label, text, who, id=claim_id,
+                 attributes=(("source_kind", kind),) if kind and kind != "actor" else ())
+    named = [Span(0, 0, "LOCATION", name, who, attributes=((CANONICAL, name),))
+             for name in places]
+    actor = Span(0, 0, "ACTOR", source, who, attributes=((CANONICAL, source),)) \
+        if kind == "actor" else None
+    return ClaimRow(article, title, date, claim, actor, named)
 
 
 def csv_line(values: list[str]) -> bytes:
@@ -231,16 +248,19 @@ class Query:
 
     def batches(self, column: str, groups: list[tuple[str, int]]
                 ) -> Iterator[list[tuple[Any, ...]]]:
-        """(the group's place in ``groups``, ``column``: cells, csv; or jsonl, then the
-        claim's article and place in it) of each claim, a batch at a time, group by group,
-        in the library's order within one: one query, which walks the groups in order and
-        each along the table's key (no sort)."""
+        """(the group's place in ``groups``, ``column``) of each claim, ``column`` being
+        cells, csv, jsonl (then the claim's article and place in it: a line missing is
+        made again from its file) or board (source, article, cells); a batch at a time,
+        group by group, in the library's order within one: one query, which walks the
+        groups in order and each along the table's key (no sort)."""
         self.db.execute("DROP TABLE IF EXISTS temp.ranks")
         self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
         self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
                             [(n, source) for n, (source, _size) in enumerate(groups)])
         what, join = f"c.{column}", ""
-        if column == "jsonl":
+        if column == "board":
+            what = "c.source, c.article, c.cells"
+        elif column == "jsonl":
             what = "l.jsonl, c.article, c.seq"
             join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
                     " AND l.seq = c.seq")
