@@ -5,17 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-import orjson
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.language.visible import visible
-from tui.core.store.claim_pass import every_claim, line_of
-from tui.core.store.claim_table import Query, csv_line, safe
+from tui.core.store.claim_pass import every_claim, row_from_file
+from tui.core.store.claim_table import Query, cells_of, csv_line, safe
 from tui.core.store.dataset import Dataset
 
 
@@ -56,12 +55,12 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                       status=status)
         groups = query.groups()
         if fmt == "table":
-            Console().print(_table(sum(n for _source, n in groups), groups,
-                                   query.batches("cells", groups)))
+            Console().print(_table(dataset, sum(n for _source, n in groups), groups,
+                                   query.batches("board", groups)))
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
-                out.write(safe([line if type(line) is bytes else line_of(dataset, doc_id, seq)
-                                or b"" for _rank, line, doc_id, seq in batch], fmt))
+                out.write(safe([line if type(line) is bytes else _again(dataset, doc_id, seq, 8)
+                                for _rank, line, doc_id, seq in batch], fmt))
         else:
             out.write(csv_line(list(CSV_HEADER)))
             heads = [csv_line([source, ""])[:-2] for source, _n in groups]
@@ -74,20 +73,28 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")
 
 
-def _table(claims: int, groups: list[tuple[str, int]],
-           batches: Iterator[list[tuple[int, bytes]]]) -> Table:
+def _again(dataset: Dataset, doc_id: str, seq: int, column: int) -> Any:
+    """A column of a claim's row made again from its file: its row is missing or forged."""
+    row = row_from_file(dataset, doc_id, seq)
+    return row[column] if row is not None else b""
+
+
+def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
+           batches: Iterator[list[tuple[int, str, str, int, bytes]]]) -> Table:
     table = Table(title=f"{claims} claims", expand=True)
     for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
                         ("date", 1)):
         table.add_column(name, ratio=ratio, overflow="fold")
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
-        for rank, cells in batch:
-            claim, places, title, date, *_ = orjson.loads(cells)
+        for rank, _source, article, seq, blob in batch:
+            cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
             source, size = groups[rank]
             shown += 1
+            text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
+                if cells is not None else ("", [], "", "")
             table.add_row(Text(visible(source), style="bold") if shown == 1 else "",
-                          Text(visible(claim)), Text(visible(", ".join(places))),
+                          Text(visible(text)), Text(visible(", ".join(places))),
                           Text(visible(title)), Text(visible(date)),
                           end_section=shown == size)
             shown %= size

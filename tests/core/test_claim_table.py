@@ -5,6 +5,7 @@ stale (files changed behind its back), or forged row by row."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -13,14 +14,18 @@ import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from tui.claims_output import print_claims
 from tui.core.attribution.claim_board import claim_rows, group
 from tui.core.document.model import Document, Relation, Span
-from tui.core.language.visible import escape_controls, json_bytes
+from tui.core.language.visible import escape_controls, json_bytes, visible
 from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.dataset import Dataset
 
@@ -55,10 +60,37 @@ def reference(dataset: Dataset, fmt: str, actor: str = "", place: str = "",
     return data if fmt == "jsonl" else out.getvalue().encode(), problems
 
 
+def reference_table(dataset: Dataset, **filters: str) -> str:
+    """The table as Rich draws it from the files' rows (the old way, all in memory)."""
+    rows = [row for article in dataset.readable([])
+            for row in claim_rows(article, dataset.labels)]
+    groups = group(rows, **filters)
+    table = Table(title=f"{sum(map(len, groups.values()))} claims", expand=True)
+    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
+                        ("date", 1)):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for source, kept in groups.items():
+        for n, row in enumerate(kept):
+            table.add_row(Text(visible(source), style="bold") if n == 0 else "",
+                          Text(visible(row.claim.text)), Text(visible(", ".join(
+                              row.place_names))), Text(visible(row.title)),
+                          Text(visible(row.date)), end_section=n == len(kept) - 1)
+    out = io.StringIO()
+    Console(file=out, width=100).print(table)
+    return out.getvalue()
+
+
 def printed(dataset: Dataset, fmt: str, **filters: str) -> tuple[bytes, list[str]]:
     out = io.BytesIO()
     problems = print_claims(dataset, fmt, out=out, **filters)
     return out.getvalue(), problems
+
+
+def printed_table(dataset: Dataset, **filters: str) -> str:
+    out = io.StringIO()
+    with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out):
+        print_claims(dataset, "table", out=io.BytesIO(), **filters)
+    return out.getvalue()
 
 
 def make(folder: Path, seed: int, count: int) -> Dataset:
@@ -108,6 +140,7 @@ FORGED = {
     "row deleted": "DELETE FROM claims WHERE (source, added, article, seq) IN"
                    " (SELECT source, added, article, seq FROM claims LIMIT 1)",
     "lines deleted": "DELETE FROM claim_lines WHERE seq % 2",
+    "cells forged": "UPDATE claims SET cells = x'7b' WHERE seq % 2",
     "labels forged": "UPDATE claim_sets SET labels = 'x' WHERE rowid % 3",
     "signature forged": "UPDATE claim_sets SET mtime = mtime + 1 WHERE rowid % 2 = 0",
 }
@@ -145,3 +178,4 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         reader = Dataset.existing(folder, "alice")
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
+        assert printed_table(reader, **filters) == reference_table(reader, **filters)

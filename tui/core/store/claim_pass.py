@@ -111,13 +111,14 @@ def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
         db.execute("COMMIT")
 
 
-def line_of(dataset: Dataset, doc_id: str, seq: int) -> bytes | None:
-    """The JSONL line of ``doc_id``'s claim ``seq``, from its file (its row is missing)."""
+def row_from_file(dataset: Dataset, doc_id: str, seq: int) -> claim_table.Row | None:
+    """The row of ``doc_id``'s claim ``seq`` made from its file (its row in the index is
+    missing or forged); None when the file cannot be read."""
     try:
         rows = claim_table.rows_of(dataset.article(doc_id), dataset.labels)
     except GlossError:
         return None
-    return rows[seq][8] if 0 <= seq < len(rows) else None
+    return rows[seq] if 0 <= seq < len(rows) else None
 
 
 BoardStart = tuple[list[tuple[str, int]], list[ClaimRow]]  # (source, claims); first rows
@@ -143,8 +144,10 @@ def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
         rows: list[ClaimRow] = []
         batches = query.batches("board", groups)
         for batch in batches:
-            rows += [claim_table.board_row(source, article, cells)
-                     for _rank, source, article, cells in batch[:limit - len(rows)]]
+            for _rank, source, article, _seq, blob in batch[:limit - len(rows)]:
+                cells = claim_table.cells_of(blob)
+                if cells is not None:  # forged: left out of the first rows
+                    rows.append(claim_table.board_row(source, article, cells))
             if len(rows) >= limit:
                 break
         batches.close()

@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import msgspec
 import orjson
 
 from tui.core.attribution.claim_board import ClaimRow, claim_rows
@@ -109,17 +110,44 @@ def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes) -> Row:
                       row.article]), jsonl)
 
 
-def board_row(source: str, article: str, cells: bytes) -> ClaimRow:
+class Cells(msgspec.Struct, array_like=True, frozen=True):
+    """What the table and the board show of a claim (checked as decoded: a row forged by
+    hand is None, and its claim is made again from its file)."""
+
+    text: str
+    places: list[str]
+    title: str
+    date: str
+    id: str
+    annotator: str
+    start: int
+    end: int
+    label: str
+    kind: str  # actor (a SOURCE link), else its source_kind, else ""
+
+
+_CELLS = msgspec.json.Decoder(Cells)
+
+
+def cells_of(blob: Any) -> Cells | None:
+    try:
+        return _CELLS.decode(blob)
+    except (msgspec.DecodeError, TypeError):
+        return None
+
+
+def board_row(source: str, article: str, cells: Cells) -> ClaimRow:
     """A row of the board from a claim's ``cells``: what it shows and groups by (the
     spans are made of their names only)."""
-    text, places, title, date, claim_id, who, start, end, label, kind = orjson.loads(cells)
-    claim = Span(start, end, label, text, who, id=claim_id,
-                 attributes=(("source_kind", kind),) if kind and kind != "actor" else ())
+    who = cells.annotator
+    claim = Span(cells.start, cells.end, cells.label, cells.text, who, id=cells.id,
+                 attributes=(("source_kind", cells.kind),)
+                 if cells.kind and cells.kind != "actor" else ())
     named = [Span(0, 0, "LOCATION", name, who, attributes=((CANONICAL, name),))
-             for name in places]
+             for name in cells.places]
     actor = Span(0, 0, "ACTOR", source, who, attributes=((CANONICAL, source),)) \
-        if kind == "actor" else None
-    return ClaimRow(article, title, date, claim, actor, named)
+        if cells.kind == "actor" else None
+    return ClaimRow(article, cells.title, cells.date, claim, actor, named)
 
 
 def csv_line(values: list[str]) -> bytes:
@@ -250,7 +278,7 @@ class Query:
                 ) -> Iterator[list[tuple[Any, ...]]]:
         """(the group's place in ``groups``, ``column``) of each claim, ``column`` being
         cells, csv, jsonl (then the claim's article and place in it: a line missing is
-        made again from its file) or board (source, article, cells); a batch at a time,
+        made again from its file) or board (source, article, place in it, cells); a batch at a time,
         group by group, in the library's order within one: one query, which walks the
         groups in order and each along the table's key (no sort)."""
         self.db.execute("DROP TABLE IF EXISTS temp.ranks")
@@ -259,7 +287,7 @@ class Query:
                             [(n, source) for n, (source, _size) in enumerate(groups)])
         what, join = f"c.{column}", ""
         if column == "board":
-            what = "c.source, c.article, c.cells"
+            what = "c.source, c.article, c.seq, c.cells"
         elif column == "jsonl":
             what = "l.jsonl, c.article, c.seq"
             join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
