@@ -9,8 +9,10 @@ with its SOURCE link each, half of the articles done by both; and one article of
 Each figure runs the code of this tree ("after") and, with ``--before TREE`` (a checkout
 of the code to compare, e.g. ``git archive main | tar -x -C /tmp/before``), that tree's
 ("before") with the same interpreter. "after" is measured with the index as the writers
-leave it, and "after, cold" with the index removed (a read-only command then reads every
-file and writes nothing). Prints min / median / max of the wall time and the largest
+leave it (made first by a writer's pass when missing or of another version), and "after,
+cold" with the index removed (a read-only command then reads every file and writes
+nothing). Then the claims board's first rows in the app, B pressed at the reader's first
+frame in a first session (the index file there, nothing read in the process yet). Prints min / median / max of the wall time and the largest
 peak RSS; asserts nothing. Files are read from the page cache (a second start).
 """
 
@@ -131,6 +133,15 @@ first, keys = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 6))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(first, *keys, peak, file=sys.stderr)
 """
+BOARD = """
+import asyncio, resource, sys
+sys.path.insert(0, sys.argv[2])
+from bench.claims import board_first_rows
+from pathlib import Path
+first = asyncio.run(board_first_rows(Path(sys.argv[1]), 'alice'))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(first, peak, file=sys.stderr)
+"""
 SAVE = """
 import sys, time
 from tui.core.store.dataset import Dataset
@@ -157,6 +168,7 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
     return {
         "gloss stats": ["-m", "tui", "stats", "--db", db, "--format", "json"],
         "gloss claims (csv)": ["-m", "tui", "claims", "--db", db, "--format", "csv"],
+    "gloss claims (jsonl)": ["-m", "tui", "claims", "--db", db, "--format", "jsonl"],
         "gloss agree (2 analysts)": ["-m", "tui", "agree", "--db", db, "--format", "json"],
         "gloss export jsonl": ["-m", "tui", "export", "--db", db, "-o", str(out)],
         "library rows (Dataset.summaries)": ["-c", ROWS, db],
@@ -164,6 +176,7 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
 
 
 SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
+         "gloss claims (jsonl)": "claims-jsonl",
          "gloss agree (2 analysts)": "agree", "gloss export jsonl": "export",
          "library rows (Dataset.summaries)": "rows"}
 
@@ -184,7 +197,7 @@ def main() -> None:
                         help="runs of the before code and of the cold index (default:"
                         " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
-                        " (stats, claims, agree, export, rows, big)")
+                        " (stats, claims, agree, export, rows, board, big)")
     parser.add_argument("--app", action="store_true", help="also the app's first frame")
     args = parser.parse_args()
     folder = args.root / f"articles-{args.articles}"
@@ -234,6 +247,21 @@ def main() -> None:
                 print(f"| filter key to frame | {label} | {min(keys) * 1000:.0f} / "
                       f"{statistics.median(keys) * 1000:.0f} / {max(keys) * 1000:.0f} ms"
                       " | | |")
+    if "board" not in skip:
+        for label, tree, _ in [t for t in trees if t[2] is None]:
+            runs = []
+            for _ in range(args.repeat):
+                done = subprocess.run(
+                    [sys.executable, "-c", BOARD, str(folder), str(tree)], cwd="/tmp",
+                    env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+                    capture_output=True, check=False)
+                try:
+                    first, peak = done.stderr.split()[-2:]
+                    runs.append((float(first), int(peak)))
+                except ValueError:
+                    raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
+            print(figures(f"claims board, first rows (B in a first session) | {label}", runs,
+                          " |"), flush=True)
     if "big" in skip:
         return
     print("\none article of 20 MB, 2,000 spans\n")
