@@ -12,8 +12,9 @@ of the code to compare, e.g. ``git archive main | tar -x -C /tmp/before``), that
 leave it (made first by a writer's pass when missing or of another version), and "after,
 cold" with the index removed (a read-only command then reads every file and writes
 nothing). Then the claims board's first rows in the app, B pressed at the reader's first
-frame in a first session (the index file there, nothing read in the process yet). Prints min / median / max of the wall time and the largest
-peak RSS; asserts nothing. Files are read from the page cache (a second start).
+frame in a first session (the index file there, nothing read in the process yet). Prints
+min / median / max of the wall time and the largest peak RSS; asserts nothing. Files are
+read from the page cache (a second start).
 """
 
 from __future__ import annotations
