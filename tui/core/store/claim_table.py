@@ -1,20 +1,23 @@
 """The claims of the dataset's index: one row a claim, already in the shape ``gloss claims``
 prints, so that the claims of 100,000 articles are one SQL query, grouped by source, read
-straight to the output (``claims_output.py``).
+straight to the output (``claims_output.py``, through ``claim_pass.py``).
 
-The table lives in the index's file (``article_index.py``) beside the articles' rows and is
-written by the same writers in the same transaction as the article's row: the rows of an
-article are replaced whole with it, and deleted with it. A row holds its article, when the
-article was added and its place in the article (the library's order), the claim's source
-as the board groups it (``ClaimRow.source_name``: the source's own canonical name, so
-nothing of another article changes it), its status, its places folded (for ``--place``),
-the table's cells, and its CSV line (without the source) and JSONL line as printed.
+The tables live in the index's file (``article_index.py``) beside the articles' rows and
+are written by the same writers in the same transaction as the article's row: the rows of
+an article are replaced whole with it, and deleted with it. ``claims`` holds a claim's
+source as the board groups it (``ClaimRow.source_name``: its SOURCE link's own canonical
+name, so nothing of another article changes it), when its article was added, the article
+and its place in it (the library's order), its status, its places folded (for
+``--place``), its cells (what the table and the board show) and its CSV line but the
+source; ``claim_lines`` its JSONL line; ``claim_sets`` each article's signature, label
+set and number of claims.
 
-Trust: an article's claim rows are used only while its row of ``articles`` is fresh (the
-file's signature and the label set's key, as for every column) and only when there are as
-many as the article's row of ``claim_counts`` says (rows deleted or added by hand). The
-table is STRICT: a row of another type cannot be written (an SQLite without STRICT
-tables makes no claims table; the claims are then worked out from the other columns).
+Trust: an article's claims are used only while its ``claim_sets`` row has the file's
+signature and the label set's key now (as every column of the index) and it has as many
+claims as that row says (rows deleted or added by hand). The tables are STRICT: a row of
+another type cannot be written (an SQLite without STRICT tables keeps no claims tables:
+``gloss claims`` then reads the files). Cells or a JSONL line that do not decode are made
+again from the article's file; a line printed as read is checked for controls (``safe``).
 """
 
 from __future__ import annotations
