@@ -179,3 +179,30 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
         assert printed_table(reader, **filters) == reference_table(reader, **filters)
+
+
+def test_a_save_keeps_the_claims_tables_and_gloss_claims_reads_no_file(tmp_path, monkeypatch):
+    """Each save replaces its article's claim rows in the same transaction as its row: a
+    new claim, its link, a claim removed and an article gone are printed at once, with
+    no article file read."""
+    folder = tmp_path / "db"
+    writer = make(folder, 7, 4)
+    doc_id = writer.ids()[0]
+    text = writer.document(doc_id).text
+    claim = writer.save_span(doc_id, Span.new(text, 0, 2, "CLAIM", "alice"))
+    actor = writer.save_span(doc_id, Span.new(text, 0, 2, "ACTOR", "alice").with_attribute(
+        "canonical", "Somebody New"))
+    writer.save_relation(doc_id, Relation(claim.id, actor.id, "SOURCE", "alice"))
+    removed = next(s for s in writer.article(writer.ids()[1]).spans if s.label == "CLAIM")
+    writer.remove_span(writer.ids()[1], removed.id)
+    (folder / f"{writer.ids()[2]}.json").unlink()
+    expected = {fmt: reference(Dataset.existing(folder, "alice"), fmt) for fmt in
+                ("csv", "jsonl")}
+    read: list[str] = []
+    article = Dataset.article
+    monkeypatch.setattr(Dataset, "article", lambda self, i: read.append(i) or article(self, i))
+    reader = Dataset.existing(folder, "alice")
+    for fmt in ("csv", "jsonl"):
+        assert printed(reader, fmt) == expected[fmt]
+    assert b"Somebody New," in expected["csv"][0]
+    assert read == []
