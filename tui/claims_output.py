@@ -50,7 +50,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     (``claim_pass.py``): streamed grouped, never held."""
     problems = [] if problems is None else problems
     out = out or sys.stdout.buffer
-    with every_claim(dataset, problems) as claims:
+    with every_claim(dataset, problems, lines=fmt == "jsonl") as claims:
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status)
         groups = query.groups()

@@ -141,6 +141,8 @@ FORGED = {
                    " (SELECT source, added, article, seq FROM claims LIMIT 1)",
     "lines deleted": "DELETE FROM claim_lines WHERE seq % 2",
     "cells forged": "UPDATE claims SET cells = x'7b' WHERE seq % 2",
+    "rows of no article": "INSERT INTO claims SELECT source, added, 'nowhere', seq, status,"
+                          " places, cells, csv FROM claims",
     "labels forged": "UPDATE claim_sets SET labels = 'x' WHERE rowid % 3",
     "signature forged": "UPDATE claim_sets SET mtime = mtime + 1 WHERE rowid % 2 = 0",
 }

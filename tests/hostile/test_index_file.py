@@ -62,6 +62,8 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "claim rows added": sql("INSERT INTO claims SELECT source || '!', added, article, seq,"
                             " status, places, cells, csv FROM claims"),
     "claim lines deleted": sql("DELETE FROM claim_lines"),
+    "claim rows of no article": sql("INSERT INTO claims SELECT source, added, 'nowhere',"
+                                    " seq, status, places, cells, csv FROM claims"),
     "claim cells forged": sql("UPDATE claims SET cells = x'7b5b'"),
     "claims of another label set": sql("UPDATE claim_sets SET labels = 'x'"),
     "claim signatures forged": sql("UPDATE claim_sets SET ino = ino + 1"),

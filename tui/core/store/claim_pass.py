@@ -30,9 +30,11 @@ class Claims:
 
 
 @contextlib.contextmanager
-def every_claim(dataset: Dataset, problems: list[str]) -> Iterator[Claims]:
+def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
+                ) -> Iterator[Claims]:
     """Every claim of ``dataset`` (its readable articles'); each broken file's one-line
-    error goes to ``problems``, in the order of the dataset's ids."""
+    error goes to ``problems``, in the order of the dataset's ids. ``lines``: the JSONL
+    lines of the files read are made too."""
     ids = dataset.ids()
     stamps = {doc_id: signature(dataset.stat(doc_id)) for doc_id in ids}
     db = dataset.index.connection()
@@ -61,7 +63,7 @@ def every_claim(dataset: Dataset, problems: list[str]) -> Iterator[Claims]:
                                                                   "temp.extra_lines")
     try:
         stale = [doc_id for doc_id in ids if doc_id not in fresh]
-        _read(dataset, stale, db, into, problems)
+        _read(dataset, stale, db, into, problems, lines)
         if not private and (stale or untrusted):
             db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
             db.executemany("INSERT INTO temp.untrusted VALUES (?)",
@@ -89,7 +91,7 @@ def _drop(db: sqlite3.Connection) -> None:
 
 
 def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
-          into: tuple[str, str], problems: list[str]) -> None:
+          into: tuple[str, str], problems: list[str], lines: bool) -> None:
     """The claim rows of the ``stale`` articles worked out from their files, into ``into``
     (not the index: a read-only command never writes it)."""
     rows: list[claim_table.Row] = []
@@ -103,7 +105,7 @@ def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
                 continue
             except GlossError:
                 continue  # removed since the folder was listed
-            rows += claim_table.rows_of(article, dataset.labels)
+            rows += claim_table.rows_of(article, dataset.labels, lines)
             if len(rows) >= _BATCH:
                 claim_table.insert(db, rows, *into)
                 rows.clear()

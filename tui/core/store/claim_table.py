@@ -94,11 +94,13 @@ def labels_digest(key: str) -> str:
 
 # -- writing -----------------------------------------------------------------------------
 
-def rows_of(article: Article, labels: LabelSet) -> list[Row]:
-    """The rows of ``article``'s claims (every analyst's), in the article's order."""
+def rows_of(article: Article, labels: LabelSet, lines: bool = True) -> list[Row]:
+    """The rows of ``article``'s claims (every analyst's), in the article's order;
+    ``lines``: with their JSONL lines (else empty: finding sentences costs)."""
     text = article.document.text
-    return [row_of(row, article.added, seq, json_bytes(row.record(text)) + b"\n")
-            for seq, row in enumerate(claim_rows(article, labels))]
+    return [row_of(row, article.added, seq,
+                   json_bytes(row.record(text)) + b"\n" if lines else b"")
+            for seq, row in enumerate(claim_rows(article, labels, sentences=lines))]
 
 
 def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes) -> Row:
@@ -199,14 +201,27 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str
             ) -> tuple[set[str], set[str]]:
     """(the articles whose claim rows may be used, those with rows that may not): an
     article's rows are used while its file's signature and the label set are those they
-    were made under, and there are as many as were made (none deleted or added since)."""
+    were made under, and there are as many as were made (none deleted or added since).
+    Each article's rows are counted in SQLite, along the article index; rows of no
+    article counted (added by hand) show as a total larger than the counts, and only
+    then are looked for."""
     digest = labels_digest(key)
-    found = dict(db.execute("SELECT article, COUNT(*) FROM claims GROUP BY article"))
-    fresh = {doc_id for doc_id, ino, mtime, size, labels, n in db.execute(
-                 "SELECT article, ino, mtime, size, labels, n FROM claim_sets")
-             if stamps.get(doc_id) == (ino, mtime, size) and labels == digest
-             and found.get(doc_id, 0) == n}
-    return fresh, set(found) - fresh
+    fresh, untrusted = set(), set()
+    counted = 0
+    for doc_id, ino, mtime, size, labels, n, found in db.execute(
+            "SELECT article, ino, mtime, size, labels, n, (SELECT COUNT(*) FROM claims"
+            " WHERE claims.article = claim_sets.article) FROM claim_sets"):
+        counted += found
+        if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest and found == n):
+            fresh.add(doc_id)
+        elif found:
+            untrusted.add(doc_id)
+    (total,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
+    if total != counted:
+        untrusted.update(doc_id for (doc_id,) in db.execute(
+            "SELECT DISTINCT article FROM claims WHERE article NOT IN"
+            " (SELECT article FROM claim_sets)"))
+    return fresh, untrusted
 
 
 # A line printed as read holds no control but its own end, nor what its writer escapes
