@@ -14,7 +14,7 @@ from rich.text import Text
 from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.language.visible import visible
 from tui.core.store.claim_pass import every_claim, row_from_file
-from tui.core.store.claim_table import Query, cells_of, csv_line, safe
+from tui.core.store.claim_table import Query, cells_of, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
 
 
@@ -59,13 +59,16 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                                    query.batches("board", groups)))
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
-                out.write(safe([line if type(line) is bytes else _again(dataset, doc_id, seq, 8)
-                                for _rank, line, doc_id, seq in batch], fmt))
+                out.write(safe(b"".join([
+                    line if type(line) is bytes else _again(dataset, doc_id, seq, 8)
+                    for line, doc_id, seq in batch]), fmt, len(batch)))
         else:
             out.write(csv_line(list(CSV_HEADER)))
             heads = [csv_line([source, ""])[:-2] for source, _n in groups]
-            for batch in query.batches("csv", groups):
-                out.write(safe([heads[rank] + line for rank, line in batch], fmt))
+            for group, run in runs(query.batches("csv", groups), groups):
+                # each line is its source's cell, then the rest as stored: joined in C
+                out.write(heads[group] + safe(
+                    heads[group].join([line for (line,) in run]), fmt, len(run)))
         out.flush()
     return problems
 
@@ -80,16 +83,17 @@ def _again(dataset: Dataset, doc_id: str, seq: int, column: int) -> Any:
 
 
 def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
-           batches: Iterator[list[tuple[int, str, str, int, bytes]]]) -> Table:
+           batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Table:
     table = Table(title=f"{claims} claims", expand=True)
     for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
                         ("date", 1)):
         table.add_column(name, ratio=ratio, overflow="fold")
+    sizes = dict(groups)
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
-        for rank, _source, article, seq, blob in batch:
+        for source, article, seq, blob in batch:
             cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
-            source, size = groups[rank]
+            size = sizes[source]
             shown += 1
             text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
                 if cells is not None else ("", [], "", "")

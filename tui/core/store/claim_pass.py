@@ -74,7 +74,12 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
                            " article NOT IN (SELECT article FROM temp.untrusted)"
                            f" UNION ALL SELECT * FROM temp.{extra}")
             claims, lines = "temp.every", "temp.every_line"
-        yield Claims(db, claims, lines)
+        # one snapshot: the groups counted, then walked, as they were
+        db.execute("BEGIN")
+        try:
+            yield Claims(db, claims, lines)
+        finally:
+            db.execute("COMMIT")
     finally:
         if private:
             db.close()
@@ -145,14 +150,16 @@ def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
         groups = query.groups()
         rows: list[ClaimRow] = []
         batches = query.batches("board", groups)
-        for batch in batches:
-            for _rank, source, article, _seq, blob in batch[:limit - len(rows)]:
-                cells = claim_table.cells_of(blob)
-                if cells is not None:  # forged: left out of the first rows
-                    rows.append(claim_table.board_row(source, article, cells))
-            if len(rows) >= limit:
-                break
-        batches.close()
+        try:
+            for batch in batches:
+                for source, article, _seq, blob in batch[:limit - len(rows)]:
+                    cells = claim_table.cells_of(blob)
+                    if cells is not None:  # forged: left out of the first rows
+                        rows.append(claim_table.board_row(source, article, cells))
+                if len(rows) >= limit:
+                    break
+        finally:
+            batches.close()
         return groups, rows
     except sqlite3.Error:
         return None

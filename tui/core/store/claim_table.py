@@ -63,6 +63,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS claim_lines_key ON claim_lines (article, seq);
 _CLAIMS = "source, added, article, seq, status, places, cells, csv"
 Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
 Stamp = tuple[int, int, int]
+Row_ = tuple[Any, ...]  # a row as a query gives it
 
 
 def supported() -> bool:
@@ -236,19 +237,22 @@ _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-
                           "\u2066-\u2069]")
 
 
-def safe(lines: list[bytes], fmt: str) -> bytes:
-    """``lines`` (of ``fmt``: csv, jsonl) joined, any control in them (but each line's
-    end) escaped."""
-    data = b"".join(lines)
-    if _clean(data, fmt, len(lines)):
+def safe(data: bytes, fmt: str, lines: int) -> bytes:
+    """``data``, ``lines`` lines of ``fmt`` (csv, jsonl), any control in it but the
+    lines' ends (and a CSV value's tab or LF) escaped."""
+    if _clean(data, fmt, lines):
         return data
     out = []
-    for line in lines:
-        body = line.removesuffix(b"\n").removesuffix(b"\r" if fmt == "csv" else b"")
+    for piece in _PIECES.split(data):
+        body = piece.removesuffix(b"\n")
+        body = body.removesuffix(b"\r") if fmt == "csv" else body
         text = _UNSAFE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}",
                                 body.decode(errors="replace"))
-        out.append(text.encode() + line[len(body):])
+        out.append(text.encode() + piece[len(body):])
     return b"".join(out)
+
+
+_PIECES = re.compile(rb"(?<=\n)")
 
 
 class Query:
@@ -294,11 +298,12 @@ class Query:
 
     def batches(self, column: str, groups: list[tuple[str, int]]
                 ) -> Iterator[list[tuple[Any, ...]]]:
-        """(the group's place in ``groups``, ``column``) of each claim, ``column`` being
-        cells, csv, jsonl (then the claim's article and place in it: a line missing is
-        made again from its file) or board (source, article, place in it, cells); a batch at a time,
-        group by group, in the library's order within one: one query, which walks the
-        groups in order and each along the table's key (no sort)."""
+        """(``column``,) of each claim, ``column`` being cells, csv, jsonl (then the
+        claim's article and place in it: a line missing is made again from its file) or
+        board (source, article, place in it, cells); a batch at a time, group by group
+        (``runs`` cuts them), in the library's order within one: one query, which walks
+        the groups in order and each along the table's key (no sort). The groups must
+        have been counted in the same transaction (``claim_pass.every_claim`` holds one)."""
         self.db.execute("DROP TABLE IF EXISTS temp.ranks")
         self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
         self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
@@ -311,7 +316,7 @@ class Query:
             join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
                     " AND l.seq = c.seq")
         cursor = self.db.execute(
-            f"SELECT ranks.rank, {what} FROM temp.ranks CROSS JOIN {self.claims} AS c"
+            f"SELECT {what} FROM temp.ranks CROSS JOIN {self.claims} AS c"
             f" ON c.source = ranks.source{join} WHERE {self.where}"
             " ORDER BY ranks.rank, c.added, c.article, c.seq", self.params)
         try:
@@ -320,6 +325,23 @@ class Query:
         finally:
             cursor.close()
             self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+
+def runs(batches: Iterator[list[Row_]], groups: list[tuple[str, int]]
+         ) -> Iterator[tuple[int, list[Row_]]]:
+    """The rows of ``batches`` cut where a group ends: (the group's place in ``groups``,
+    rows of it), the rows of one group in one or more runs."""
+    group, left = 0, groups[0][1] if groups else 0
+    for batch in batches:
+        at = 0
+        while at < len(batch):
+            while not left:
+                group += 1
+                left = groups[group][1]
+            run = batch[at:at + left]
+            at += len(run)
+            left -= len(run)
+            yield group, run
 
 
 def _clean(data: bytes, fmt: str, lines: int) -> bool:
