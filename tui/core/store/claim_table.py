@@ -13,8 +13,9 @@ source; ``claim_lines`` its JSONL line; ``claim_sets`` each article's signature,
 set and number of claims.
 
 Trust: an article's claims are used only while its ``claim_sets`` row has the file's
-signature and the label set's key now (as every column of the index) and it has as many
-claims as that row says (rows deleted or added by hand). The tables are STRICT: a row of
+signature and the label set's key now (as every column of the index) and the claims
+number what those rows count (rows deleted or added by hand: counted in all, then, when
+the total is off, article by article; a row changed in place is data, see ``safe``). The tables are STRICT: a row of
 another type cannot be written (an SQLite without STRICT tables keeps no claims tables:
 ``gloss claims`` then reads the files). Cells or a JSONL line that do not decode are made
 again from the article's file; a line printed as read is checked for controls (``safe``).
@@ -202,26 +203,24 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str
             ) -> tuple[set[str], set[str]]:
     """(the articles whose claim rows may be used, those with rows that may not): an
     article's rows are used while its file's signature and the label set are those they
-    were made under, and there are as many as were made (none deleted or added since).
-    Each article's rows are counted in SQLite, along the article index; rows of no
-    article counted (added by hand) show as a total larger than the counts, and only
-    then are looked for."""
+    were made under, and there are as many as were made (rows deleted or added by hand).
+    The rows are counted in all first (one pass over the smallest index); only when
+    that total is not the sum of the counts is each article's counted."""
     digest = labels_digest(key)
-    fresh, untrusted = set(), set()
-    counted = 0
-    for doc_id, ino, mtime, size, labels, n, found in db.execute(
-            "SELECT article, ino, mtime, size, labels, n, (SELECT COUNT(*) FROM claims"
-            " WHERE claims.article = claim_sets.article) FROM claim_sets"):
-        counted += found
-        if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest and found == n):
-            fresh.add(doc_id)
-        elif found:
-            untrusted.add(doc_id)
+    sets = db.execute("SELECT article, ino, mtime, size, labels, n FROM claim_sets").fetchall()
     (total,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
-    if total != counted:
-        untrusted.update(doc_id for (doc_id,) in db.execute(
-            "SELECT DISTINCT article FROM claims WHERE article NOT IN"
-            " (SELECT article FROM claim_sets)"))
+    found: dict[str, int] | None = None
+    if total != sum(row[5] for row in sets):
+        found = dict(db.execute("SELECT article, COUNT(*) FROM claims GROUP BY article"))
+    fresh, untrusted = set(), set()
+    for doc_id, ino, mtime, size, labels, n in sets:
+        if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest
+                and (found is None or found.get(doc_id, 0) == n)):
+            fresh.add(doc_id)
+        elif n or found:
+            untrusted.add(doc_id)
+    if found is not None:  # and the rows of no article counted
+        untrusted |= found.keys() - fresh
     return fresh, untrusted
 
 
