@@ -47,7 +47,8 @@ SEP = "\x1f"  # between the folded names of a claim's places (a name never holds
 # order), small (no JSONL), so that the CSV and the table are one walk of its pages; each
 # claim's JSONL line, ten times larger, is in ``claim_lines``, looked up by article (a
 # table with rowids: its rows are packed in its pages, where a key-ordered one would give
-# each line a page of its own past the first kilobyte).
+# each line a page of its own past the first kilobyte). The groups are counted along
+# ``claims_by_status``, a tenth of the table's pages.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS claim_sets (
     article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
@@ -57,6 +58,7 @@ CREATE TABLE IF NOT EXISTS claims (
     status TEXT NOT NULL, places TEXT NOT NULL, cells BLOB NOT NULL, csv BLOB NOT NULL,
     PRIMARY KEY (source, added, article, seq)) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_article ON claims (article);
+CREATE INDEX IF NOT EXISTS claims_by_status ON claims (source, status);
 CREATE TABLE IF NOT EXISTS claim_lines (
     article TEXT NOT NULL, seq INTEGER NOT NULL, jsonl BLOB NOT NULL) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS claim_lines_key ON claim_lines (article, seq);
