@@ -262,3 +262,30 @@ async def test_the_board_shows_its_first_groups_from_the_index_while_the_dataset
         assert screen.view.model.doc_id == two
         assert screen.view.text[slice(*screen.view.selection)] == \
             "the talks in Riyadh were useful"
+
+
+async def test_the_boards_first_rows_leave_out_an_article_changed_behind_the_index(
+        dataset, monkeypatch):
+    """A file changed behind the index's back (its SOURCE link taken away, the index as it
+    was): the first rows never show its claim as the index last had it."""
+    from tui.core.editing.session import Session
+    from tui.core.store.article_index import FOLDER, NAME
+
+    monkeypatch.setattr(Session, "read_index", lambda self: None)
+    one, two = ids()
+    index = dataset.folder / FOLDER / NAME
+    kept = index.read_bytes()
+    link = next(r for r in dataset.article(two).relations if r.label == "SOURCE")
+    dataset.remove_relation(two, link.id)
+    index.write_bytes(kept)
+    async with GlossApp(dataset, [one]).run_test(size=(140, 30)) as pilot:
+        await pilot.press("B")
+        table = pilot.app.screen.query_one(BoardList)
+        for _ in range(500):
+            if table.lines:
+                break
+            await pilot.pause(0.02)
+        shown = [(line.name, line.left.claim.text) for line in table.lines
+                 if not line.heading]
+        assert ("Vladimir Putin", "the talks in Riyadh were useful") not in shown
+        assert ("(to do)", "the cease-fire in Kursk will hold") in shown

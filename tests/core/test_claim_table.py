@@ -208,3 +208,25 @@ def test_a_save_keeps_the_claims_tables_and_gloss_claims_reads_no_file(tmp_path,
         assert printed(reader, fmt) == expected[fmt]
     assert b"Somebody New," in expected["csv"][0]
     assert read == []
+
+
+def test_the_boards_first_rows_are_of_articles_the_index_holds_as_they_are(tmp_path):
+    """``first_claims`` (the board while the session reads the dataset) shows no row of an
+    article changed behind the index's back, nor of one whose rows were forged."""
+    from tui.core.store.claim_pass import first_claims
+
+    folder = tmp_path / "db"
+    writer = make(folder, 11, 6)
+    writer.summaries()
+    rows = first_claims(Dataset.existing(folder, "alice"), 1000)
+    assert rows is not None
+    articles = {row.article for row in rows[1]}
+    changed, forged = sorted(articles)[:2]
+    path = folder / f"{changed}.json"
+    os.utime(path, ns=(1, 1))
+    with sqlite3.connect(folder / FOLDER / NAME) as db:
+        db.execute("UPDATE claim_sets SET n = n + 1 WHERE article = ?", (forged,))
+    groups, shown = first_claims(Dataset.existing(folder, "alice"), 1000) or ([], [])
+    assert {row.article for row in shown} == articles - {changed, forged}
+    assert sum(n for _source, n in groups) == sum(1 for a in Dataset.existing(
+        folder, "alice").readable([]) for _row in claim_rows(a, writer.labels))

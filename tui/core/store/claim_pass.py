@@ -132,36 +132,48 @@ BoardStart = tuple[list[tuple[str, int]], list[ClaimRow]]  # (source, claims); f
 
 
 def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
-    """The board's groups (source, claims) and its first ``limit`` rows, from the index
-    alone (the rows it trusts; no file is read): what the board shows at once while the
-    session reads the dataset. None when there is no usable index."""
+    """The board's groups (source, claims) as the index counts them, and its first
+    ``limit`` rows, each of an article whose claims the index holds as its file now is
+    (signature, label set, count: checked for the articles shown only; no file is read):
+    what the board shows at once while the session reads the dataset, which then puts
+    right any count an article changed behind the index's back has made wrong. None
+    when there is no usable index."""
     index = ArticleIndex(dataset.folder, write=False)  # a connection of its own: a thread's
     try:
         db = index.connection()
         if db is None or not claim_table.supported() or not claim_table.usable(db):
             return None
-        stamps = {doc_id: signature(dataset.stat(doc_id)) for doc_id in dataset.ids()}
-        _fresh, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels))
-        db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
-        db.executemany("INSERT INTO temp.untrusted VALUES (?)", [(i,) for i in untrusted])
-        db.execute("CREATE TEMP VIEW every AS SELECT * FROM main.claims WHERE article"
-                   " NOT IN (SELECT article FROM temp.untrusted)")
-        query = claim_table.Query(db, "temp.every", "main.claim_lines")
+        query = claim_table.Query(db, "main.claims", "main.claim_lines")
         groups = query.groups()
+        key = labels_key(dataset.labels)
+        fresh: dict[str, bool] = {}
         rows: list[ClaimRow] = []
         batches = query.batches("board", groups)
         try:
             for batch in batches:
-                for source, article, _seq, blob in batch[:limit - len(rows)]:
-                    cells = claim_table.cells_of(blob)
+                for source, article, _seq, blob in batch:
+                    if article not in fresh:
+                        fresh[article] = _fresh(db, dataset, article, key)
+                    cells = claim_table.cells_of(blob) if fresh[article] else None
                     if cells is not None:  # forged: left out of the first rows
                         rows.append(claim_table.board_row(source, article, cells))
                 if len(rows) >= limit:
                     break
         finally:
             batches.close()
-        return groups, rows
+        return groups, rows[:limit]
     except sqlite3.Error:
         return None
     finally:
         index.close()
+
+
+def _fresh(db: sqlite3.Connection, dataset: Dataset, doc_id: str, key: str) -> bool:
+    """May ``doc_id``'s claim rows be used? (``claim_table.trusted``, for one article.)"""
+    made = db.execute("SELECT ino, mtime, size, labels, n FROM claim_sets WHERE article=?",
+                      (doc_id,)).fetchone()
+    if made is None or (made[0], made[1], made[2]) != signature(dataset.stat(doc_id)) \
+            or made[3] != claim_table.labels_digest(key):
+        return False
+    (found,) = db.execute("SELECT COUNT(*) FROM claims WHERE article=?", (doc_id,)).fetchone()
+    return bool(found == made[4])

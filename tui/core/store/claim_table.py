@@ -15,10 +15,11 @@ set and number of claims.
 Trust: an article's claims are used only while its ``claim_sets`` row has the file's
 signature and the label set's key now (as every column of the index) and the claims
 number what those rows count (rows deleted or added by hand: counted in all, then, when
-the total is off, article by article; a row changed in place is data, see ``safe``). The tables are STRICT: a row of
-another type cannot be written (an SQLite without STRICT tables keeps no claims tables:
-``gloss claims`` then reads the files). Cells or a JSONL line that do not decode are made
-again from the article's file; a line printed as read is checked for controls (``safe``).
+the total is off, article by article; a row changed in place is data, see ``safe``). The
+tables are STRICT: a row of another type cannot be written (an SQLite without STRICT
+tables keeps no claims tables: ``gloss claims`` then reads the files). Cells or a JSONL
+line that do not decode are made again from the article's file; a line printed as read
+is checked for controls (``safe``).
 """
 
 from __future__ import annotations
