@@ -115,6 +115,32 @@ async def board_screen(dataset: Dataset, doc_id: str, settled: bool = False) -> 
     return elapsed
 
 
+async def board_first_rows(folder: Path, analyst: str) -> float:
+    """From `B`, pressed at the reader's first frame in a first session (the session's
+    index not read yet), to the first frame that shows rows of the board: its first
+    groups from the dataset's index file, or the whole board."""
+    from tui.screens.board import BoardScreen
+    from tui.widgets.lists.board_list import BoardList
+
+    dataset = Dataset(folder, analyst)
+    app = TimedApp(dataset, [dataset.ids()[0]])
+    app.frame = asyncio.Event()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.frame.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key("B", "B"))
+        while True:
+            await asyncio.wait_for(app.frame.wait(), 120)
+            screen = app.screen
+            if isinstance(screen, BoardScreen) and screen.query_one(BoardList).lines:
+                elapsed = time.perf_counter() - start
+                break
+            app.frame.clear()
+        await pilot.press("escape")
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=5000)

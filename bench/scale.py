@@ -17,9 +17,12 @@ measure it with them).
 Each figure runs the code of this tree ("after") and, with ``--before TREE`` (a checkout
 of the code to compare, e.g. ``git archive main | tar -x -C /tmp/before``), that tree's
 ("before") with the same interpreter. "after" is measured with the index as the writers
-leave it, and "after, cold" with the index removed (a read-only command then reads every
-file and writes nothing). Prints min / median / max of the wall time and the largest
-peak RSS; asserts nothing. Files are read from the page cache (a second start).
+leave it (made first by a writer's pass when missing or of another version), and "after,
+cold" with the index removed (a read-only command then reads every file and writes
+nothing). Then the claims board's first rows in the app, B pressed at the reader's first
+frame in a first session (the index file there, nothing read in the process yet). Prints
+min / median / max of the wall time and the largest peak RSS; asserts nothing. Files are
+read from the page cache (a second start).
 """
 
 from __future__ import annotations
@@ -164,6 +167,15 @@ stats = asyncio.run(stats_first_frame(Path(sys.argv[1]))) if sys.argv[3:] else 0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(first, stats, *keys, peak, file=sys.stderr)
 """
+BOARD = """
+import asyncio, resource, sys
+sys.path.insert(0, sys.argv[2])
+from bench.claims import board_first_rows
+from pathlib import Path
+first = asyncio.run(board_first_rows(Path(sys.argv[1]), 'alice'))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(first, peak, file=sys.stderr)
+"""
 SAVE = """
 import sys, time
 from tui.core.store.dataset import Dataset
@@ -181,11 +193,16 @@ print('SAVES', *times, file=sys.stderr)
 """
 
 
+INDEX = ("from tui.core.store.dataset import Dataset; import sys; "
+         "d = Dataset(sys.argv[1], 'alice'); sum(1 for _ in d.index.scan(d, None))")
+
+
 def commands(folder: Path, out: Path) -> dict[str, list[str]]:
     db = str(folder)
     return {
         "gloss stats": ["-m", "tui", "stats", "--db", db, "--format", "json"],
         "gloss claims (csv)": ["-m", "tui", "claims", "--db", db, "--format", "csv"],
+    "gloss claims (jsonl)": ["-m", "tui", "claims", "--db", db, "--format", "jsonl"],
         "gloss agree (2 analysts)": ["-m", "tui", "agree", "--db", db, "--format", "json"],
         "gloss export jsonl": ["-m", "tui", "export", "--db", db, "-o", str(out)],
         "library rows (Dataset.summaries)": ["-c", ROWS, db],
@@ -193,6 +210,7 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
 
 
 SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
+         "gloss claims (jsonl)": "claims-jsonl",
          "gloss agree (2 analysts)": "agree", "gloss export jsonl": "export",
          "library rows (Dataset.summaries)": "rows"}
 
@@ -220,7 +238,7 @@ def main() -> None:
                         help="runs of the before code and of the cold index (default:"
                         " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
-                        " (stats, claims, agree, export, rows, big; screen: the stats"
+                        " (stats, claims, agree, export, rows, board, big; screen: the stats"
                         " screen of --app; cold: the runs without the index)")
     parser.add_argument("--app", action="store_true", help="also the app: the library's"
                         " first frame, keys typed into its filter, the stats screen")
@@ -244,6 +262,9 @@ def main() -> None:
           f" {args.repeat}, peak RSS; the runs of before and after taken in turns\n")
     print("| command | code | time | processor time | peak memory | note |\n"
           "|---|---|---|---|---|---|")
+    for _label, tree, db, cold in trees:
+        if not cold:  # the index as the writers leave it (of this tree's version)
+            run(tree, ["-c", INDEX, str(db)])
     for name in commands(folder, out):
         if SHORT[name] in skip:
             continue
@@ -294,6 +315,24 @@ def main() -> None:
             print(f"| filter key to frame | {label} | {typed[0] * 1000:.0f} / "
                   f"{statistics.median(typed) * 1000:.0f} / {typed[-1] * 1000:.0f} ms"
                   " | | | |")
+    if "board" not in skip:
+        boards: dict[str, list[Run]] = {t[0]: [] for t in trees if not t[3]}
+        for _ in range(args.repeat):
+            for label, tree, db, cold in trees:
+                if cold:
+                    continue
+                done = subprocess.run(
+                    [sys.executable, "-c", BOARD, str(db), str(tree)], cwd="/tmp",
+                    env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+                    capture_output=True, check=False)
+                try:
+                    first, peak = done.stderr.split()[-2:]
+                    boards[label].append((float(first), int(peak), -1.0))
+                except ValueError:
+                    raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
+        for label, found in boards.items():
+            print(figures(f"claims board, first rows (B in a first session) | {label}", found,
+                          " |"), flush=True)
     if "big" in skip:
         return
     print("\none article of 20 MB, 2,000 spans\n")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.attribution.claim_board import ClaimRow, claim_rows, keeps
-from tui.core.language.visible import escape_controls, json_bytes, visible
-from tui.core.store.claim_cache import cached_articles
-from tui.core.store.claim_spool import ClaimSpool
+from tui.core.attribution.claim_board import ClaimRow, keeps
+from tui.core.language.visible import visible
+from tui.core.store.claim_pass import every_claim, row_from_file
+from tui.core.store.claim_table import Query, cells_of, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
 
 
@@ -47,66 +45,61 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                  status: str = "", out: IO[bytes] | None = None,
                  problems: list[str] | None = None) -> list[str]:
     """Print the board (to ``out``: a file); return one line for each article file that
-    cannot be read. The claims are grouped on disk (``claim_spool.py``), never held: the
-    table and CSV from the index's digests, JSONL (with each claim's sentence) from the
-    files, read one at a time."""
+    cannot be read. The claims are one query over the index's claims table
+    (``claim_table.py``), the articles changed since their rows were kept read again
+    (``claim_pass.py``): streamed grouped, never held."""
     problems = [] if problems is None else problems
-    spool = ClaimSpool()
-    try:
-        _spool(dataset, fmt, spool, problems, actor=actor, place=place, status=status)
-        out = out or sys.stdout.buffer
-        if fmt == "jsonl":
-            for _source, lines in spool.groups():
-                for line in lines:
-                    out.write(json_bytes(line) + b"\n")
-        elif fmt == "csv":
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow(["source", "claim", "places", "title", "date", "status",
-                             "article"])
-            out.write(text.getvalue().encode())
-            for source, lines in spool.groups():
-                for claim, places, title, date, state, article in lines:
-                    text.seek(0)
-                    text.truncate()
-                    writer.writerow([escape_controls(value) for value in (
-                        source, claim, "; ".join(places), title, date, state, article)])
-                    out.write(text.getvalue().encode())
+    out = out or sys.stdout.buffer
+    with every_claim(dataset, problems, lines=fmt == "jsonl") as claims:
+        query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
+                      status=status)
+        groups = query.groups()
+        if fmt == "table":
+            Console().print(_table(dataset, sum(n for _source, n in groups), groups,
+                                   query.batches("board", groups)))
+        elif fmt == "jsonl":
+            for batch in query.batches("jsonl", groups):
+                out.write(safe(b"".join([
+                    line if type(line) is bytes else _again(dataset, doc_id, seq, 8)
+                    for line, doc_id, seq in batch]), fmt, len(batch)))
         else:
-            Console().print(_table(len(spool), spool.groups()))
+            out.write(csv_line(list(CSV_HEADER)))
+            heads = [csv_line([source, ""])[:-2] for source, _n in groups]
+            for group, run in runs(query.batches("csv", groups), groups):
+                # each line is its source's cell, then the rest as stored: joined in C
+                out.write(heads[group] + safe(
+                    heads[group].join([line for (line,) in run]), fmt, len(run)))
         out.flush()
-    finally:
-        spool.close()
     return problems
 
 
-def _spool(dataset: Dataset, fmt: str, spool: ClaimSpool, problems: list[str], *,
-           actor: str, place: str, status: str) -> None:
-    labels = dataset.labels
-    if fmt == "jsonl":
-        for article in dataset.readable(problems):
-            text = article.document.text
-            for row in claim_rows(article, labels):
-                if keeps(row, actor=actor, place=place, status=status):
-                    spool.add(row.source_name, row.record(text))
-        return
-    for digest, _names in cached_articles(dataset, problems):
-        for row in claim_rows(digest, labels, sentences=False):
-            if keeps(row, actor=actor, place=place, status=status):
-                spool.add(row.source_name, [row.claim.text, row.place_names, row.title,
-                                            row.date, row.status, row.article])
+CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")
 
 
-def _table(claims: int, groups: Iterator[tuple[str, Iterator[Any]]]) -> Table:
+def _again(dataset: Dataset, doc_id: str, seq: int, column: int) -> Any:
+    """A column of a claim's row made again from its file: its row is missing or forged."""
+    row = row_from_file(dataset, doc_id, seq)
+    return row[column] if row is not None else b""
+
+
+def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
+           batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Table:
     table = Table(title=f"{claims} claims", expand=True)
     for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
                         ("date", 1)):
         table.add_column(name, ratio=ratio, overflow="fold")
-    for source, lines in groups:
-        rows = list(lines)
-        for n, (claim, places, title, date, _state, _article) in enumerate(rows):
-            table.add_row(Text(visible(source), style="bold") if n == 0 else "",
-                          Text(visible(claim)), Text(visible(", ".join(places))),
+    sizes = dict(groups)
+    shown = 0  # of the group being drawn (its rows come together, in order)
+    for batch in batches:
+        for source, article, seq, blob in batch:
+            cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
+            size = sizes[source]
+            shown += 1
+            text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
+                if cells is not None else ("", [], "", "")
+            table.add_row(Text(visible(source), style="bold") if shown == 1 else "",
+                          Text(visible(text)), Text(visible(", ".join(places))),
                           Text(visible(title)), Text(visible(date)),
-                          end_section=n == len(rows) - 1)
+                          end_section=shown == size)
+            shown %= size
     return table

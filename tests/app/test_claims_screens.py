@@ -225,3 +225,67 @@ async def test_a_teams_claim_is_one_row_naming_who_holds_it_or_one_row_each(tmp_
         assert sorted(who for _text, who in claims()) == [("alice",), ("alice",), ("bob",),
                                                           ("bob",)]
         assert "4 of 4" in str(board.query_one("#board-title", Static).render())
+
+
+async def test_the_board_shows_its_first_groups_from_the_index_while_the_dataset_is_read(
+        dataset, monkeypatch):
+    """A first session on a large dataset: the session's index is still being read (here:
+    never), and the board shows the largest groups and their claims from the index file
+    at once; a claim opens in its article as on the whole board."""
+    from tui.core.editing.session import Session
+
+    monkeypatch.setattr(Session, "read_index", lambda self: None)
+    one, two = ids()
+    async with GlossApp(dataset, [one]).run_test(size=(140, 30)) as pilot:
+        await pilot.press("B")
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        table = board.query_one(BoardList)
+        for _ in range(500):  # the index file is read in a thread
+            if table.lines:
+                break
+            await pilot.pause(0.02)
+        assert table.lines and not board.ready
+        assert [(line.name, line.count) for line in table.lines if line.heading] == [
+            ("(to do)", 2), ("Vladimir Putin", 1)]
+        assert [line.left.claim.text for line in table.lines if not line.heading] == [
+            "the cease-fire in Kursk will hold", "Moscow wants talks in Riyadh",
+            "the talks in Riyadh were useful"]
+        assert [line.left.place_names for line in table.lines if not line.heading][2] == [
+            "Riyadh"]
+        title = str(board.query_one("#board-title", Static).render())
+        assert "3 · 2 sources · the first 3 shown" in title
+        await pilot.press("down", "down", "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.pause()
+        assert screen.view.model.doc_id == two
+        assert screen.view.text[slice(*screen.view.selection)] == \
+            "the talks in Riyadh were useful"
+
+
+async def test_the_boards_first_rows_leave_out_an_article_changed_behind_the_index(
+        dataset, monkeypatch):
+    """A file changed behind the index's back (its SOURCE link taken away, the index as it
+    was): the first rows never show its claim as the index last had it."""
+    from tui.core.editing.session import Session
+    from tui.core.store.article_index import FOLDER, NAME
+
+    monkeypatch.setattr(Session, "read_index", lambda self: None)
+    one, two = ids()
+    index = dataset.folder / FOLDER / NAME
+    kept = index.read_bytes()
+    link = next(r for r in dataset.article(two).relations if r.label == "SOURCE")
+    dataset.remove_relation(two, link.id)
+    index.write_bytes(kept)
+    async with GlossApp(dataset, [one]).run_test(size=(140, 30)) as pilot:
+        await pilot.press("B")
+        table = pilot.app.screen.query_one(BoardList)
+        for _ in range(500):
+            if table.lines:
+                break
+            await pilot.pause(0.02)
+        shown = [(line.name, line.left.claim.text) for line in table.lines
+                 if not line.heading]
+        assert ("Vladimir Putin", "the talks in Riyadh were useful") not in shown
+        assert ("(to do)", "the cease-fire in Kursk will hold") in shown

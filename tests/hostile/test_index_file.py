@@ -21,6 +21,7 @@ COMMANDS = {
     "stats": ["stats", "--format", "json"],
     "claims": ["claims", "--format", "jsonl"],
     "claims csv": ["claims", "--format", "csv"],
+    "claims table": ["claims", "--format", "table"],
     "agree": ["agree", "--format", "json"],
     "export": ["export"],
 }
@@ -71,6 +72,19 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
         " {}, []]' WHERE unicode(substr(id, 16)) % 4 = 2",
         "UPDATE articles SET agree='null' WHERE unicode(substr(id, 16)) % 4 = 3"),
     "huge row": sql("UPDATE articles SET summary=zeroblob(30000000)"),
+    # the claims tables (claim_table.py): an article's claims are used only while its
+    # signature, label set and count agree; a row of the wrong type cannot be written
+    "claims of another shape": sql("DROP TABLE claims", "CREATE TABLE claims (x)"),
+    "claim counts forged": sql("UPDATE claim_sets SET n = n + 1"),
+    "claim rows deleted": sql("DELETE FROM claims WHERE seq = 0"),
+    "claim rows added": sql("INSERT INTO claims SELECT source || '!', added, article, seq,"
+                            " status, places, cells, csv FROM claims"),
+    "claim lines deleted": sql("DELETE FROM claim_lines"),
+    "claim rows of no article": sql("INSERT INTO claims SELECT source, added, 'nowhere',"
+                                    " seq, status, places, cells, csv FROM claims"),
+    "claim cells forged": sql("UPDATE claims SET cells = x'7b5b'"),
+    "claims of another label set": sql("UPDATE claim_sets SET labels = 'x'"),
+    "claim signatures forged": sql("UPDATE claim_sets SET ino = ino + 1"),
 }
 
 
@@ -96,3 +110,18 @@ def test_every_command_over_a_hostile_index_says_what_the_files_say(
     writer.new_span(writer.ids()[0], 0, 7, "LOCATION")
     rows, _ = Dataset.existing(folder, "alice").summaries()
     assert rows == [summary(a, "alice") for a in writer.readable([])]
+
+
+def test_a_claim_line_forged_in_the_index_is_printed_escaped(tmp_path):
+    """A claim's lines forged (with the right types and counts, so trusted) are data:
+    their controls are escaped, never sent to the terminal."""
+    folder = tmp_path / "db"
+    build(folder, 2)
+    Dataset(folder, "alice").summaries()
+    sql("UPDATE claims SET csv = x'1b5b33316d7265640d0a'",
+        "UPDATE claim_lines SET jsonl = x'7b1b5d303b74c29b7d0a'")(folder / FOLDER / NAME)
+    for fmt in ("csv", "jsonl"):
+        outcome = run("claims", "--format", fmt, "--db", folder)
+        assert outcome.code == 0, outcome.err
+        assert b"\x1b" not in outcome.out and b"\xc2\x9b" not in outcome.out
+        assert b"\\u001b" in outcome.out

@@ -10,6 +10,9 @@ each analyst's row instead.
 
 The rows come from the session's index of the dataset (read once a session, in a thread;
 the articles edited since are read again when the board opens), so the board opens at once.
+In a session's first minute, while that index is still being read, the board shows its
+largest groups' first claims straight from the dataset's index file (``claim_pass.py``),
+each analyst's rows, until the whole board is in.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from textual.widgets import Footer, Input, Static
 from tui.core.attribution.claim_board import TODO, ClaimRow, group, one_a_claim
 from tui.core.editing.session import Session
 from tui.core.language.visible import visible
+from tui.core.store.claim_pass import BoardStart
 from tui.keys import bindings
 from tui.screens.navigation import Chosen
 from tui.widgets.lists.board_list import BoardList
@@ -59,6 +63,7 @@ class BoardScreen(Screen[Chosen | None]):
         self._rows: list[ClaimRow] = []
         self._timer: Timer | None = None
         self._unwatch = lambda: None
+        self._started = ""  # what the first rows shown while the index is read say
 
     def compose(self) -> ComposeResult:
         yield Static(" Claims", id="board-title", markup=False)
@@ -76,6 +81,7 @@ class BoardScreen(Screen[Chosen | None]):
                 lambda _order: self.fill() if self.is_attached else None)
             self._timer = self.set_interval(0.2, self._progress)
             self._progress()
+            self.session.first_claims(self._start)
 
     def on_unmount(self) -> None:
         self._unwatch()
@@ -83,7 +89,22 @@ class BoardScreen(Screen[Chosen | None]):
     def _progress(self) -> None:
         reading = self.session.reading
         read = reading.read if reading is not None else 0
-        self._title(f" Claims · reading the dataset: {read:,} articles so far…")
+        self._title(f" Claims{self._started} · reading the dataset: {read:,} articles so"
+                    " far…")
+
+    def _start(self, start: BoardStart) -> None:
+        """The first rows, from the index file, while the session's index is read."""
+        if self.ready or not self.is_attached:
+            return
+        sizes, rows = start
+        groups: dict[str, list[ClaimRow]] = {}
+        for row in rows:
+            groups.setdefault(row.source_name, []).append(row)
+        self.query_one(BoardList).show(groups, counts=dict(sizes))
+        total = sum(n for _source, n in sizes)
+        self._started = (f" · {total:,} · {len(sizes):,} sources · the first {len(rows):,}"
+                         " shown, each analyst's")
+        self._progress()
 
     def fill(self) -> None:
         """The rows, from the index (the articles edited here read again)."""

@@ -32,6 +32,7 @@ from tui.core.editing.article_model import ArticleModel, ModelRegistry
 from tui.core.editing.save_queue import SaveQueue, at_once
 from tui.core.editing.suggestions import ArticleSuggestions, Suggestions
 from tui.core.store.claim_cache import cached_articles
+from tui.core.store.claim_pass import BoardStart, first_claims
 from tui.core.store.dataset import Dataset
 from tui.core.store.tally import Tally
 
@@ -217,6 +218,17 @@ class Session:
 
             index.add_all(articles())
             self._on_ui(lambda: self._index_read(index, order))
+
+        self._in_thread(read)
+
+    def first_claims(self, show: Callable[[BoardStart], None], limit: int = 400) -> None:
+        """Call ``show`` (on the UI) with the board's groups and first ``limit`` rows from
+        the dataset's index (``claim_pass.first_claims``), read in a thread: the board
+        shows them while the session's index is still being read."""
+        def read() -> None:
+            start = first_claims(self.dataset, limit)
+            if start is not None:
+                self._on_ui(lambda: show(start))
 
         self._in_thread(read)
 

@@ -60,7 +60,7 @@ from tui.core.counts.figures import claim_labels, count
 from tui.core.disk.article_file import Article, read_article
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import REVIEWER, GlossError, LabelSet
-from tui.core.store import agree_digest
+from tui.core.store import agree_digest, claim_table
 from tui.core.store.index_columns import PARSE, claims_entry, counts_entry
 from tui.core.store.library_rows import summary
 
@@ -80,9 +80,11 @@ FOLDER = ".cache"
 NAME = "index.sqlite"
 # 2: the spans of each analyst in the library's row; 3: the claims digest in a table of
 # its own, and the rows kept in the library's order, so that the library's and the stats'
-# pass reads 50 MB at 100,000 articles from end to end, not 400 MB in bits; the agree column
+# pass reads 50 MB at 100,000 articles from end to end, not 400 MB in bits; the agree
+# column; the claims tables (``claim_table.py``)
 VERSION = 3
 COLUMNS = ("summary", "counts", "claims", "agree")
+EVERYTHING = (*COLUMNS, claim_table.KEY)  # a row's columns and its claims' rows
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
 _ANNOTATOR = itemgetter("annotator")
@@ -132,7 +134,7 @@ def labels_key(labels: LabelSet) -> str:
                          sorted(claim_labels(labels))]).decode()
 
 
-def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
+def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = EVERYTHING
           ) -> dict[str, Any]:
     """The columns of ``article``'s row (those of ``columns``), as JSON-ready values."""
     out: dict[str, Any] = {}
@@ -148,6 +150,8 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = COLUMNS
         out["claims"] = claims_entry(article, labels, names_given(article))
     if "agree" in columns:
         out["agree"] = agree_digest.entry(article, agree_digest.claim_label(labels))
+    if claim_table.KEY in columns:
+        out[claim_table.KEY] = claim_table.rows_of(article, labels)
     return out
 
 
@@ -164,6 +168,11 @@ class ArticleIndex:
         self.queries = _QUERIES  # of the version opened (BEFORE: read only)
 
     # -- the file --------------------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection | None:
+        """The index's connection (None: no usable index), for the claims table's
+        queries (``claim_pass.py``)."""
+        return self._open()
 
     def _open(self) -> sqlite3.Connection | None:
         """The connection, or None when there is no usable index (read-only and none, a
@@ -218,12 +227,14 @@ class ArticleIndex:
                 "SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables and self.write:
                 db.executescript(_SCHEMA)
+                claim_table.make(db)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                            (str(VERSION),))
             version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
             found = version[0] if version is not None else None
             if found == BEFORE and self.write:
                 _migrate(db)
+                claim_table.make(db)  # empty: the claims of those articles read from files
                 found = str(VERSION)
             if found not in (str(VERSION), BEFORE):
                 db.close()
@@ -232,6 +243,11 @@ class ArticleIndex:
             db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts,"
                        f" {self.queries['agree']} FROM articles LIMIT 1").fetchall()
             db.execute(self.queries["claims"] + " LIMIT 1").fetchall()
+            # version 2 has no claims tables: gloss claims reads its files
+            if (found == str(VERSION) and claim_table.supported()
+                    and not claim_table.usable(db)):
+                db.close()
+                return None
         except sqlite3.Error:
             db.close()
             return None
@@ -283,6 +299,8 @@ class ArticleIndex:
                 db.executemany(_ROW, [(doc_id, *stamp, key, added, b["summary"], b["counts"],
                                        b["agree"]) for doc_id, stamp, added, b in blobs])
                 db.executemany(_DIGEST, [(doc_id, b["claims"]) for doc_id, _, _, b in blobs])
+                claim_table.replace(db, key, [(doc_id, stamp, made.get(claim_table.KEY))
+                                              for doc_id, stamp, _added, made in items])
 
     # -- reading ---------------------------------------------------------------------
 
@@ -373,6 +391,7 @@ class Scan:
             with contextlib.suppress(sqlite3.Error), _transaction(db):
                 db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
                 db.executemany("DELETE FROM digests WHERE id=?", [(i,) for i in gone])
+                claim_table.forget(db, gone)
         # in the rows' order already unless a file was read again
         ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
         if column is None:
@@ -411,7 +430,7 @@ class Scan:
         dataset, index = self.dataset, self.index
         labels = dataset.labels
         writing = index.write and index._open() is not None
-        columns = COLUMNS if writing else ((self.column,) if self.column else ())
+        columns = EVERYTHING if writing else ((self.column,) if self.column else ())
         # a small column is held; a large one (claims) not written is read again from
         # its file as it is yielded: memory stays bounded by the largest article
         hold = self.column in _WHOLE
@@ -458,6 +477,11 @@ class Scan:
 _ID = re.compile(r"[0-9a-f]{16}")  # an article's id, as its file is named (dataset.py)
 _EUID = os.geteuid()
 _GROUPS = {os.getegid(), *os.getgroups()}
+
+
+def signature(info: os.stat_result | None) -> Stamp:
+    """A file's signature as its row holds it (see ``_stamp``)."""
+    return _stamp(info)
 
 
 def _stamp(info: os.stat_result | None) -> Stamp:

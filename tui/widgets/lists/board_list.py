@@ -62,14 +62,15 @@ class BoardList(ScrollView, can_focus=True):
         self.team = False  # say who holds each claim
 
     def show(self, groups: dict[str, list[ClaimRow]], pair: list[str] | None = None,
-             team: bool = False) -> None:
+             team: bool = False, counts: dict[str, int] | None = None) -> None:
         """Every group's claims; with ``pair`` (two article ids), each source's claims in
         the first beside those in the second, the sources that both quote first; ``team``:
-        each claim says who holds it."""
+        each claim says who holds it; ``counts``: each group's claims, where only its
+        first are given."""
         lines: list[Line] = []
         if pair is None:
             for name, rows in groups.items():
-                lines.append(Line(name, count=len(rows)))
+                lines.append(Line(name, count=(counts or {}).get(name, len(rows))))
                 lines += [Line(name, row) for row in rows]
         else:
             sides = {name: ([r for r in rows if r.article == pair[0]],

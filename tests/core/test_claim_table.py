@@ -1,0 +1,232 @@
+"""The index's claims table (``claim_table.py``): ``gloss claims`` from it prints, byte for
+byte, what the article files say (grouped as ``claim_board.group`` groups the rows made
+from the files), whatever the filters, and whether the index is fresh, missing, partly
+stale (files changed behind its back), or forged row by row."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tui.claims_output import print_claims
+from tui.core.attribution.claim_board import claim_rows, group
+from tui.core.document.model import Document, Relation, Span
+from tui.core.language.visible import escape_controls, json_bytes, visible
+from tui.core.store.article_index import FOLDER, NAME
+from tui.core.store.dataset import Dataset
+
+NAMES = ("Putin", "putin", "PUTIN", "Trump", "Zelensky", "the envoy", "Kyiv", "kyiv",
+         "Riyadh", "\x1b[31mred", "Ärzte", "ǅemal", "İstanbul")
+WORDS = ("said", "that", "talks", "would", "resume", "in", "the", "truce.", "Monday.")
+
+
+def reference(dataset: Dataset, fmt: str, actor: str = "", place: str = "",
+              status: str = "") -> tuple[bytes, list[str]]:
+    """What the board says from the files: ``claim_board.group`` over every article's
+    rows, printed as ``gloss claims`` prints them."""
+    problems: list[str] = []
+    texts = {}
+    rows = []
+    for article in dataset.readable(problems):
+        texts[article.document.id] = article.document.text
+        rows += claim_rows(article, dataset.labels)
+    out = io.StringIO()
+    data = b""
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(["source", "claim", "places", "title", "date", "status", "article"])
+    for source, kept in group(rows, actor=actor, place=place, status=status).items():
+        for row in kept:
+            if fmt == "jsonl":
+                data += json_bytes(row.record(texts[row.article])) + b"\n"
+            else:
+                writer.writerow([escape_controls(v) for v in (
+                    source, row.claim.text, "; ".join(row.place_names), row.title, row.date,
+                    row.status, row.article)])
+    return data if fmt == "jsonl" else out.getvalue().encode(), problems
+
+
+def reference_table(dataset: Dataset, **filters: str) -> str:
+    """The table as Rich draws it from the files' rows (the old way, all in memory)."""
+    rows = [row for article in dataset.readable([])
+            for row in claim_rows(article, dataset.labels)]
+    groups = group(rows, **filters)
+    table = Table(title=f"{sum(map(len, groups.values()))} claims", expand=True)
+    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
+                        ("date", 1)):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for source, kept in groups.items():
+        for n, row in enumerate(kept):
+            table.add_row(Text(visible(source), style="bold") if n == 0 else "",
+                          Text(visible(row.claim.text)), Text(visible(", ".join(
+                              row.place_names))), Text(visible(row.title)),
+                          Text(visible(row.date)), end_section=n == len(kept) - 1)
+    out = io.StringIO()
+    Console(file=out, width=100).print(table)
+    return out.getvalue()
+
+
+def printed(dataset: Dataset, fmt: str, **filters: str) -> tuple[bytes, list[str]]:
+    out = io.BytesIO()
+    problems = print_claims(dataset, fmt, out=out, **filters)
+    return out.getvalue(), problems
+
+
+def printed_table(dataset: Dataset, **filters: str) -> str:
+    out = io.StringIO()
+    with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out):
+        print_claims(dataset, "table", out=io.BytesIO(), **filters)
+    return out.getvalue()
+
+
+def make(folder: Path, seed: int, count: int) -> Dataset:
+    rng = random.Random(seed)
+    dataset = Dataset(folder, "alice")
+    items = []
+    for n in range(count):
+        words = [rng.choice(NAMES + WORDS) for _ in range(rng.randint(4, 30))]
+        text = f"A{n} " + " ".join(words)
+        starts = [i + 1 for i, ch in enumerate(text) if ch == " "]
+        spans: list[Span] = []
+        links = []
+        for who in ("alice", "bob")[: rng.randint(1, 2)]:
+            mine: dict[str, list[Span]] = {"ACTOR": [], "CLAIM": [], "LOCATION": []}
+            for start in rng.sample(starts, min(len(starts), rng.randint(0, 8))):
+                end = text.find(" ", start)
+                end = end if end > 0 else len(text)
+                label = rng.choice(list(mine))
+                span = Span.new(text, start, end, label, who)
+                if rng.random() < 0.3:
+                    span = span.with_attribute("canonical", rng.choice(NAMES))
+                if label == "CLAIM" and rng.random() < 0.3:
+                    span = span.with_attribute("source_kind",
+                                               rng.choice(["journalist", "unnamed"]))
+                mine[label].append(span)
+                spans.append(span)
+            for claim in mine["CLAIM"]:
+                if mine["ACTOR"] and rng.random() < 0.6:
+                    links.append(Relation(claim.id, rng.choice(mine["ACTOR"]).id, "SOURCE",
+                                          who))
+                for place in mine["LOCATION"]:
+                    if rng.random() < 0.4:
+                        links.append(Relation(claim.id, place.id, "ABOUT", who))
+        meta = {"title": f"T{n} {rng.choice(NAMES)}", "date": rng.choice(["", "2026-03-0"
+                                                                          f"{n % 9 + 1}"])}
+        items.append((Document.from_text(text, meta), spans, links))
+    for first in range(0, count, 3):  # several imports: articles added at several times
+        dataset.add_articles(items[first:first + 3], keep_tokens=False)
+    return dataset
+
+
+# rows changed by hand: the articles they touch are read from their files
+FORGED = {
+    "count forged": "UPDATE claim_sets SET n = n + 1 WHERE rowid % 2",
+    "row added": "INSERT INTO claims SELECT source || 'x', added, article, seq, status,"
+                 " places, cells, csv FROM claims LIMIT 1",
+    "row deleted": "DELETE FROM claims WHERE (source, added, article, seq) IN"
+                   " (SELECT source, added, article, seq FROM claims LIMIT 1)",
+    "lines deleted": "DELETE FROM claim_lines WHERE seq % 2",
+    "cells forged": "UPDATE claims SET cells = x'7b' WHERE seq % 2",
+    "rows of no article": "INSERT INTO claims SELECT source, added, 'nowhere', seq, status,"
+                          " places, cells, csv FROM claims",
+    "labels forged": "UPDATE claim_sets SET labels = 'x' WHERE rowid % 3",
+    "signature forged": "UPDATE claim_sets SET mtime = mtime + 1 WHERE rowid % 2 = 0",
+}
+
+FILTERS = st.fixed_dictionaries({}, optional={
+    "actor": st.sampled_from(["put", "PUTIN", "kyiv", "envoy", "(", "ärz", "\x1f"]),
+    "place": st.sampled_from(["kyiv", "i̇stanbul", "riy", "\x1f", "e"]),
+    "status": st.sampled_from(["sourced", "to do"])})
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), count=st.integers(1, 9), filters=FILTERS,
+       state=st.sampled_from(["fresh", "none", "stale", *FORGED]))
+def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters, state):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "db"
+        writer = make(folder, seed, count)
+        writer.summaries()  # the index as the writers leave it
+        index = folder / FOLDER / NAME
+        ids = writer.ids()
+        rng = random.Random(seed)
+        if state == "none":
+            shutil.rmtree(folder / FOLDER, ignore_errors=True)
+        elif state == "stale" and ids:  # changed behind the index's back, by another tool
+            for doc_id in rng.sample(ids, max(1, len(ids) // 2)):
+                path = folder / f"{doc_id}.json"
+                data = path.read_bytes()
+                path.unlink()
+                path.write_bytes(data.replace(b'"gloss"', b'"other"', 1))
+                os.utime(path, ns=(1, 1))
+        elif state in FORGED:
+            with sqlite3.connect(index) as db:
+                db.execute(FORGED[state])
+        reader = Dataset.existing(folder, "alice")
+        for fmt in ("csv", "jsonl"):
+            assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
+        assert printed_table(reader, **filters) == reference_table(reader, **filters)
+
+
+def test_a_save_keeps_the_claims_tables_and_gloss_claims_reads_no_file(tmp_path, monkeypatch):
+    """Each save replaces its article's claim rows in the same transaction as its row: a
+    new claim, its link, a claim removed and an article gone are printed at once, with
+    no article file read."""
+    folder = tmp_path / "db"
+    writer = make(folder, 7, 4)
+    doc_id = writer.ids()[0]
+    text = writer.document(doc_id).text
+    claim = writer.save_span(doc_id, Span.new(text, 0, 2, "CLAIM", "alice"))
+    actor = writer.save_span(doc_id, Span.new(text, 0, 2, "ACTOR", "alice").with_attribute(
+        "canonical", "Somebody New"))
+    writer.save_relation(doc_id, Relation(claim.id, actor.id, "SOURCE", "alice"))
+    removed = next(s for s in writer.article(writer.ids()[1]).spans if s.label == "CLAIM")
+    writer.remove_span(writer.ids()[1], removed.id)
+    (folder / f"{writer.ids()[2]}.json").unlink()
+    expected = {fmt: reference(Dataset.existing(folder, "alice"), fmt) for fmt in
+                ("csv", "jsonl")}
+    read: list[str] = []
+    article = Dataset.article
+    monkeypatch.setattr(Dataset, "article", lambda self, i: read.append(i) or article(self, i))
+    reader = Dataset.existing(folder, "alice")
+    for fmt in ("csv", "jsonl"):
+        assert printed(reader, fmt) == expected[fmt]
+    assert b"Somebody New," in expected["csv"][0]
+    assert read == []
+
+
+def test_the_boards_first_rows_are_of_articles_the_index_holds_as_they_are(tmp_path):
+    """``first_claims`` (the board while the session reads the dataset) shows no row of an
+    article changed behind the index's back, nor of one whose rows were forged."""
+    from tui.core.store.claim_pass import first_claims
+
+    folder = tmp_path / "db"
+    writer = make(folder, 11, 6)
+    writer.summaries()
+    rows = first_claims(Dataset.existing(folder, "alice"), 1000)
+    assert rows is not None
+    articles = {row.article for row in rows[1]}
+    changed, forged = sorted(articles)[:2]
+    path = folder / f"{changed}.json"
+    os.utime(path, ns=(1, 1))
+    with sqlite3.connect(folder / FOLDER / NAME) as db:
+        db.execute("UPDATE claim_sets SET n = n + 1 WHERE article = ?", (forged,))
+    groups, shown = first_claims(Dataset.existing(folder, "alice"), 1000) or ([], [])
+    assert {row.article for row in shown} == articles - {changed, forged}
+    assert sum(n for _source, n in groups) == sum(1 for a in Dataset.existing(
+        folder, "alice").readable([]) for _row in claim_rows(a, writer.labels))

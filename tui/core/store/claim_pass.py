@@ -1,0 +1,179 @@
+"""The claims of a whole dataset as one SQL table, for ``gloss claims`` (``claim_table.py``):
+the index's rows of every article whose row is fresh, and the rows of the others worked out
+from their files, one at a time, into a temporary table (on disk: memory stays bounded by
+the largest article). Without a usable index every article is read, into a private
+temporary database of the same shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tui.core.attribution.claim_board import ClaimRow
+from tui.core.disk.storage import CorruptFileError
+from tui.core.document.model import GlossError
+from tui.core.store import claim_table
+from tui.core.store.article_index import ArticleIndex, collector_paused, labels_key, signature
+from tui.core.store.dataset import Dataset
+
+_BATCH = 500  # articles' rows inserted at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    db: sqlite3.Connection
+    claims: str  # what to query: the index's tables, views of them, or private tables
+    lines: str
+
+
+@contextlib.contextmanager
+def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
+                ) -> Iterator[Claims]:
+    """Every claim of ``dataset`` (its readable articles'); each broken file's one-line
+    error goes to ``problems``, in the order of the dataset's ids. ``lines``: the JSONL
+    lines of the files read are made too."""
+    ids = dataset.ids()
+    stamps = {doc_id: signature(dataset.stat(doc_id)) for doc_id in ids}
+    db = dataset.index.connection()
+    fresh: set[str] = set()
+    untrusted: set[str] = set()
+    private = db is None or not claim_table.supported() or not claim_table.usable(db)
+    if not private:
+        assert db is not None
+        try:
+            fresh, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels))
+        except sqlite3.Error:
+            private = True
+    if private:
+        db = sqlite3.connect("", isolation_level=None)  # "": a temporary file
+        db.executescript(claim_table.SCHEMA if claim_table.supported()
+                         else claim_table.SCHEMA.replace(" STRICT,", "")
+                         .replace(" STRICT", ""))
+        claims, lines, into = "claims", "claim_lines", ("claims", "claim_lines")
+    else:
+        assert db is not None
+        _drop(db)
+        db.execute("CREATE TEMP TABLE extra AS SELECT * FROM main.claims WHERE 0")
+        db.execute("CREATE TEMP TABLE extra_lines AS SELECT * FROM main.claim_lines WHERE 0")
+        db.execute("CREATE INDEX temp.extra_lines_key ON extra_lines (article, seq)")
+        claims, lines, into = "main.claims", "main.claim_lines", ("temp.extra",
+                                                                  "temp.extra_lines")
+    try:
+        stale = [doc_id for doc_id in ids if doc_id not in fresh]
+        _read(dataset, stale, db, into, problems, lines)
+        if not private and (stale or untrusted):
+            db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO temp.untrusted VALUES (?)",
+                           [(i,) for i in untrusted | set(stale)])
+            for view, table, extra in (("every", "claims", "extra"),
+                                       ("every_line", "claim_lines", "extra_lines")):
+                db.execute(f"CREATE TEMP VIEW {view} AS SELECT * FROM main.{table} WHERE"
+                           " article NOT IN (SELECT article FROM temp.untrusted)"
+                           f" UNION ALL SELECT * FROM temp.{extra}")
+            claims, lines = "temp.every", "temp.every_line"
+        # one snapshot: the groups counted, then walked, as they were
+        db.execute("BEGIN")
+        try:
+            yield Claims(db, claims, lines)
+        finally:
+            db.execute("COMMIT")
+    finally:
+        if private:
+            db.close()
+        else:
+            with contextlib.suppress(sqlite3.Error):
+                _drop(db)
+
+
+def _drop(db: sqlite3.Connection) -> None:
+    for drop in ("VIEW IF EXISTS temp.every", "VIEW IF EXISTS temp.every_line",
+                 "TABLE IF EXISTS temp.untrusted", "TABLE IF EXISTS temp.extra",
+                 "TABLE IF EXISTS temp.extra_lines"):
+        db.execute(f"DROP {drop}")
+
+
+def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
+          into: tuple[str, str], problems: list[str], lines: bool) -> None:
+    """The claim rows of the ``stale`` articles worked out from their files, into ``into``
+    (not the index: a read-only command never writes it)."""
+    rows: list[claim_table.Row] = []
+    with collector_paused():
+        db.execute("BEGIN")
+        for doc_id in stale:
+            try:
+                article = dataset.article(doc_id)
+            except CorruptFileError as exc:
+                problems.append(str(exc))
+                continue
+            except GlossError:
+                continue  # removed since the folder was listed
+            rows += claim_table.rows_of(article, dataset.labels, lines)
+            if len(rows) >= _BATCH:
+                claim_table.insert(db, rows, *into)
+                rows.clear()
+        claim_table.insert(db, rows, *into)
+        db.execute("COMMIT")
+
+
+def row_from_file(dataset: Dataset, doc_id: str, seq: int) -> claim_table.Row | None:
+    """The row of ``doc_id``'s claim ``seq`` made from its file (its row in the index is
+    missing or forged); None when the file cannot be read."""
+    try:
+        rows = claim_table.rows_of(dataset.article(doc_id), dataset.labels)
+    except GlossError:
+        return None
+    return rows[seq] if 0 <= seq < len(rows) else None
+
+
+BoardStart = tuple[list[tuple[str, int]], list[ClaimRow]]  # (source, claims); first rows
+
+
+def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
+    """The board's groups (source, claims) as the index counts them, and its first
+    ``limit`` rows, each of an article whose claims the index holds as its file now is
+    (signature, label set, count: checked for the articles shown only; no file is read):
+    what the board shows at once while the session reads the dataset, which then puts
+    right any count an article changed behind the index's back has made wrong. None
+    when there is no usable index."""
+    index = ArticleIndex(dataset.folder, write=False)  # a connection of its own: a thread's
+    try:
+        db = index.connection()
+        if db is None or not claim_table.supported() or not claim_table.usable(db):
+            return None
+        query = claim_table.Query(db, "main.claims", "main.claim_lines")
+        groups = query.groups()
+        key = labels_key(dataset.labels)
+        fresh: dict[str, bool] = {}
+        rows: list[ClaimRow] = []
+        batches = query.batches("board", groups)
+        try:
+            for batch in batches:
+                for source, article, _seq, blob in batch:
+                    if article not in fresh:
+                        fresh[article] = _fresh(db, dataset, article, key)
+                    cells = claim_table.cells_of(blob) if fresh[article] else None
+                    if cells is not None:  # forged: left out of the first rows
+                        rows.append(claim_table.board_row(source, article, cells))
+                if len(rows) >= limit:
+                    break
+        finally:
+            batches.close()
+        return groups, rows[:limit]
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+
+
+def _fresh(db: sqlite3.Connection, dataset: Dataset, doc_id: str, key: str) -> bool:
+    """May ``doc_id``'s claim rows be used? (``claim_table.trusted``, for one article.)"""
+    made = db.execute("SELECT ino, mtime, size, labels, n FROM claim_sets WHERE article=?",
+                      (doc_id,)).fetchone()
+    if made is None or (made[0], made[1], made[2]) != signature(dataset.stat(doc_id)) \
+            or made[3] != claim_table.labels_digest(key):
+        return False
+    (found,) = db.execute("SELECT COUNT(*) FROM claims WHERE article=?", (doc_id,)).fetchone()
+    return bool(found == made[4])

@@ -1,0 +1,359 @@
+"""The claims of the dataset's index: one row a claim, already in the shape ``gloss claims``
+prints, so that the claims of 100,000 articles are one SQL query, grouped by source, read
+straight to the output (``claims_output.py``, through ``claim_pass.py``).
+
+The tables live in the index's file (``article_index.py``) beside the articles' rows and
+are written by the same writers in the same transaction as the article's row: the rows of
+an article are replaced whole with it, and deleted with it. ``claims`` holds a claim's
+source as the board groups it (``ClaimRow.source_name``: its SOURCE link's own canonical
+name, so nothing of another article changes it), when its article was added, the article
+and its place in it (the library's order), its status, its places folded (for
+``--place``), its cells (what the table and the board show) and its CSV line but the
+source; ``claim_lines`` its JSONL line; ``claim_sets`` each article's signature, label
+set and number of claims.
+
+Trust: an article's claims are used only while its ``claim_sets`` row has the file's
+signature and the label set's key now (as every column of the index) and the claims
+number what those rows count (rows deleted or added by hand: counted in all, then, when
+the total is off, article by article; a row changed in place is data, see ``safe``). The
+tables are STRICT: a row of another type cannot be written (an SQLite without STRICT
+tables keeps no claims tables: ``gloss claims`` then reads the files). Cells or a JSONL
+line that do not decode are made again from the article's file; a line printed as read
+is checked for controls (``safe``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import msgspec
+import orjson
+
+from tui.core.attribution.claim_board import ClaimRow, claim_rows
+from tui.core.disk.article_file import Article
+from tui.core.document.model import LabelSet, Span
+from tui.core.language.visible import escape_controls, json_bytes
+
+CANONICAL = "canonical"
+KEY = "claim rows"  # the key of an index entry (``article_index.entry``) holding them
+SEP = "\x1f"  # between the folded names of a claim's places (a name never holds it)
+
+# ``claims`` is kept in the order it is printed (its key: the source, then the library's
+# order), small (no JSONL), so that the CSV and the table are one walk of its pages; each
+# claim's JSONL line, ten times larger, is in ``claim_lines``, looked up by article (a
+# table with rowids: its rows are packed in its pages, where a key-ordered one would give
+# each line a page of its own past the first kilobyte). The groups are counted along
+# ``claims_by_status``, a tenth of the table's pages.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS claim_sets (
+    article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
+    size INTEGER NOT NULL, labels TEXT NOT NULL, n INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS claims (
+    source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
+    status TEXT NOT NULL, places TEXT NOT NULL, cells BLOB NOT NULL, csv BLOB NOT NULL,
+    PRIMARY KEY (source, added, article, seq)) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_by_article ON claims (article);
+CREATE INDEX IF NOT EXISTS claims_by_status ON claims (source, status);
+CREATE TABLE IF NOT EXISTS claim_lines (
+    article TEXT NOT NULL, seq INTEGER NOT NULL, jsonl BLOB NOT NULL) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS claim_lines_key ON claim_lines (article, seq);
+"""
+_CLAIMS = "source, added, article, seq, status, places, cells, csv"
+Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
+Stamp = tuple[int, int, int]
+Row_ = tuple[Any, ...]  # a row as a query gives it
+
+
+def supported() -> bool:
+    """STRICT tables: SQLite 3.37 and later."""
+    return sqlite3.sqlite_version_info >= (3, 37, 0)
+
+
+def make(db: sqlite3.Connection) -> None:
+    if supported():
+        db.executescript(SCHEMA)
+
+
+def usable(db: sqlite3.Connection) -> bool:
+    """Does ``db`` hold the claims tables of this shape?"""
+    try:
+        db.execute(f"SELECT {_CLAIMS} FROM claims LIMIT 1").fetchall()
+        db.execute("SELECT article, seq, jsonl FROM claim_lines LIMIT 1").fetchall()
+        db.execute("SELECT article, ino, mtime, size, labels, n FROM claim_sets LIMIT 1"
+                   ).fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def labels_digest(key: str) -> str:
+    """The label set's key (``article_index.labels_key``), short: kept on every row."""
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+# -- writing -----------------------------------------------------------------------------
+
+def rows_of(article: Article, labels: LabelSet, lines: bool = True) -> list[Row]:
+    """The rows of ``article``'s claims (every analyst's), in the article's order;
+    ``lines``: with their JSONL lines (else empty: finding sentences costs)."""
+    text = article.document.text
+    return [row_of(row, article.added, seq,
+                   json_bytes(row.record(text)) + b"\n" if lines else b"")
+            for seq, row in enumerate(claim_rows(article, labels, sentences=lines))]
+
+
+def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes) -> Row:
+    places = row.place_names
+    claim = row.claim
+    kind = "actor" if row.source is not None else claim.attribute("source_kind") or ""
+    cells = orjson.dumps([claim.text, places, row.title, row.date, claim.id, claim.annotator,
+                          claim.start, claim.end, claim.label, kind])
+    return (row.source_name, added, row.article, seq, row.status,
+            SEP.join(name.casefold() for name in places), cells,
+            csv_line([row.claim.text, "; ".join(places), row.title, row.date, row.status,
+                      row.article]), jsonl)
+
+
+class Cells(msgspec.Struct, array_like=True, frozen=True):
+    """What the table and the board show of a claim (checked as decoded: a row forged by
+    hand is None, and its claim is made again from its file)."""
+
+    text: str
+    places: list[str]
+    title: str
+    date: str
+    id: str
+    annotator: str
+    start: int
+    end: int
+    label: str
+    kind: str  # actor (a SOURCE link), else its source_kind, else ""
+
+
+_CELLS = msgspec.json.Decoder(Cells)
+
+
+def cells_of(blob: Any) -> Cells | None:
+    try:
+        return _CELLS.decode(blob)
+    except (msgspec.DecodeError, TypeError):
+        return None
+
+
+def board_row(source: str, article: str, cells: Cells) -> ClaimRow:
+    """A row of the board from a claim's ``cells``: what it shows and groups by (the
+    spans are made of their names only)."""
+    who = cells.annotator
+    claim = Span(cells.start, cells.end, cells.label, cells.text, who, id=cells.id,
+                 attributes=(("source_kind", cells.kind),)
+                 if cells.kind and cells.kind != "actor" else ())
+    named = [Span(0, 0, "LOCATION", name, who, attributes=((CANONICAL, name),))
+             for name in cells.places]
+    actor = Span(0, 0, "ACTOR", source, who, attributes=((CANONICAL, source),)) \
+        if cells.kind == "actor" else None
+    return ClaimRow(article, cells.title, cells.date, claim, actor, named)
+
+
+def csv_line(values: list[str]) -> bytes:
+    """``values`` as a line of ``gloss claims --format csv`` (controls escaped)."""
+    text = io.StringIO()
+    csv.writer(text).writerow([escape_controls(value) for value in values])
+    return text.getvalue().encode()
+
+
+def insert(db: sqlite3.Connection, rows: list[Row], claims: str = "claims",
+           lines: str = "claim_lines") -> None:
+    db.executemany(f"INSERT OR REPLACE INTO {claims} ({_CLAIMS}) VALUES (?,?,?,?,?,?,?,?)",
+                   [row[:8] for row in rows])
+    db.executemany(f"INSERT OR REPLACE INTO {lines} VALUES (?, ?, ?)",
+                   [(row[2], row[3], row[8]) for row in rows])
+
+
+def replace(db: sqlite3.Connection, key: str,
+            made: Iterable[tuple[str, Stamp, list[Row] | None]]) -> None:
+    """Within the caller's transaction: each article's rows replaced by ``made`` (made
+    under the label set of ``key``, its file's signature ``Stamp``; None: its rows
+    deleted, so that none is trusted)."""
+    if not supported():
+        return
+    made = list(made)
+    forget(db, [doc_id for doc_id, _stamp, _rows in made])
+    digest = labels_digest(key)
+    db.executemany("INSERT INTO claim_sets VALUES (?, ?, ?, ?, ?, ?)",
+                   [(doc_id, *stamp, digest, len(rows)) for doc_id, stamp, rows in made
+                    if rows is not None])
+    insert(db, [row for _doc_id, _stamp, rows in made if rows is not None for row in rows])
+
+
+def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Within the caller's transaction: the rows of the articles ``ids``."""
+    if not supported():
+        return
+    ids = [(doc_id,) for doc_id in ids]
+    for table in ("claim_sets", "claims", "claim_lines"):
+        db.executemany(f"DELETE FROM {table} WHERE article=?", ids)
+
+
+# -- reading -----------------------------------------------------------------------------
+
+def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str
+            ) -> tuple[set[str], set[str]]:
+    """(the articles whose claim rows may be used, those with rows that may not): an
+    article's rows are used while its file's signature and the label set are those they
+    were made under, and there are as many as were made (rows deleted or added by hand).
+    The rows are counted in all first (one pass over the smallest index); only when
+    that total is not the sum of the counts is each article's counted."""
+    digest = labels_digest(key)
+    sets = db.execute("SELECT article, ino, mtime, size, labels, n FROM claim_sets").fetchall()
+    (total,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
+    found: dict[str, int] | None = None
+    if total != sum(row[5] for row in sets):
+        found = dict(db.execute("SELECT article, COUNT(*) FROM claims GROUP BY article"))
+    fresh, untrusted = set(), set()
+    for doc_id, ino, mtime, size, labels, n in sets:
+        if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest
+                and (found is None or found.get(doc_id, 0) == n)):
+            fresh.add(doc_id)
+        elif n or found:
+            untrusted.add(doc_id)
+    if found is not None:  # and the rows of no article counted
+        untrusted |= found.keys() - fresh
+    return fresh, untrusted
+
+
+# A line printed as read holds no control but its own end, nor what its writer escapes
+# (``json_bytes``; ``escape_controls`` for a CSV value, which may hold a tab or LF): a row
+# forged by hand is escaped, never obeyed by a terminal. Checked a batch at a time: the
+# bytes that cannot start what is looked for are deleted first (``translate`` runs at
+# memory speed, a regular expression's character class at a tenth of it).
+_INNOCENT = bytes(b for b in range(256) if b >= 0x20 and b not in b"\x7f\xc2\xd8\xe2")
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_SEPARATOR = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                          "\u2066-\u2069]")
+
+
+def safe(data: bytes, fmt: str, lines: int) -> bytes:
+    """``data``, ``lines`` lines of ``fmt`` (csv, jsonl), any control in it but the
+    lines' ends (and a CSV value's tab or LF) escaped."""
+    if _clean(data, fmt, lines):
+        return data
+    out = []
+    for piece in _PIECES.split(data):
+        body = piece.removesuffix(b"\n")
+        body = body.removesuffix(b"\r") if fmt == "csv" else body
+        text = _UNSAFE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                                body.decode(errors="replace"))
+        out.append(text.encode() + piece[len(body):])
+    return b"".join(out)
+
+
+_PIECES = re.compile(rb"(?<=\n)")
+
+
+class Query:
+    """The claims of one pass, from the table ``claims`` (the index's, a view of it, or a
+    private one of the same shape) and their JSONL lines from ``lines``, kept where the
+    source's name holds ``actor``, one place's ``place`` and the status is ``status``
+    (each: any, when empty)."""
+
+    def __init__(self, db: sqlite3.Connection, claims: str, lines: str, *, actor: str = "",
+                 place: str = "", status: str = "") -> None:
+        self.db = db
+        self.claims, self.lines = claims, lines
+        self.actor = actor.casefold()
+        where: list[str] = []
+        self.params: list[str] = []
+        if place:  # ``place`` holding SEP, which no name holds, keeps nothing
+            where.append("instr(c.places, ?) > 0" if SEP not in place else "0")
+            self.params += [place.casefold()] if SEP not in place else []
+        if status:
+            where.append("c.status = ?")
+            self.params.append(status)
+        self.where = " AND ".join(where) or "1"
+
+    def groups(self) -> list[tuple[str, int]]:
+        """(source, claims), the largest group first, then by name folded, then the one
+        whose first claim comes first (as ``claim_board.group`` orders them)."""
+        sizes = [(source, n) for source, n in self.db.execute(
+            f"SELECT c.source, COUNT(*) FROM {self.claims} AS c WHERE {self.where}"
+            " GROUP BY c.source", self.params)
+            if not self.actor or self.actor in source.casefold()]
+        keys = {source: (-n, source.casefold()) for source, n in sizes}
+        seen: dict[tuple[int, str], int] = {}
+        for key in keys.values():
+            seen[key] = seen.get(key, 0) + 1
+        first = {source: self._first(source) for source, key in keys.items() if seen[key] > 1}
+        return sorted(sizes, key=lambda item: (*keys[item[0]], first.get(item[0], ())))
+
+    def _first(self, source: str) -> tuple[Any, ...]:
+        return tuple(self.db.execute(
+            f"SELECT c.added, c.article, c.seq FROM {self.claims} AS c WHERE {self.where}"
+            " AND c.source = ? ORDER BY c.added, c.article, c.seq LIMIT 1",
+            [*self.params, source]).fetchone() or ())
+
+    def batches(self, column: str, groups: list[tuple[str, int]]
+                ) -> Iterator[list[tuple[Any, ...]]]:
+        """(``column``,) of each claim, ``column`` being cells, csv, jsonl (then the
+        claim's article and place in it: a line missing is made again from its file) or
+        board (source, article, place in it, cells); a batch at a time, group by group
+        (``runs`` cuts them), in the library's order within one: one query, which walks
+        the groups in order and each along the table's key (no sort). The groups must
+        have been counted in the same transaction (``claim_pass.every_claim`` holds one)."""
+        self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+        self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
+        self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
+                            [(n, source) for n, (source, _size) in enumerate(groups)])
+        what, join = f"c.{column}", ""
+        if column == "board":
+            what = "c.source, c.article, c.seq, c.cells"
+        elif column == "jsonl":
+            what = "l.jsonl, c.article, c.seq"
+            join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
+                    " AND l.seq = c.seq")
+        cursor = self.db.execute(
+            f"SELECT {what} FROM temp.ranks CROSS JOIN {self.claims} AS c"
+            f" ON c.source = ranks.source{join} WHERE {self.where}"
+            " ORDER BY ranks.rank, c.added, c.article, c.seq", self.params)
+        try:
+            while batch := cursor.fetchmany(1000):
+                yield batch
+        finally:
+            cursor.close()
+            self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+
+def runs(batches: Iterator[list[Row_]], groups: list[tuple[str, int]]
+         ) -> Iterator[tuple[int, list[Row_]]]:
+    """The rows of ``batches`` cut where a group ends: (the group's place in ``groups``,
+    rows of it), the rows of one group in one or more runs."""
+    group, left = 0, groups[0][1] if groups else 0
+    for batch in batches:
+        at = 0
+        while at < len(batch):
+            while not left:
+                group += 1
+                left = groups[group][1]
+            run = batch[at:at + left]
+            at += len(run)
+            left -= len(run)
+            yield group, run
+
+
+def _clean(data: bytes, fmt: str, lines: int) -> bool:
+    rest = data.translate(None, _INNOCENT)
+    if fmt == "csv":  # tabs and LFs in values, CR LF at each end
+        if (rest.translate(None, b"\t\n\r\xd8\xe2\xc2")
+                or data.count(b"\r") != lines or data.count(b"\r\n") != lines):
+            return False
+    elif (rest.translate(None, b"\n\xd8\xe2\xc2") or rest.count(b"\n") != lines
+          or (b"\xd8" in rest and b"\xd8\x9c" in data)
+          or (b"\xe2" in rest and _SEPARATOR.search(data) is not None)):
+        return False
+    return b"\xc2" not in rest or _C1.search(data) is None
