@@ -150,8 +150,10 @@ def entry(article: Article, labels: LabelSet, columns: tuple[str, ...] = EVERYTH
         out["claims"] = claims_entry(article, labels, names_given(article))
     if "agree" in columns:
         out["agree"] = agree_digest.entry(article, agree_digest.claim_label(labels))
-    if claim_table.KEY in columns:
-        out[claim_table.KEY] = claim_table.rows_of(article, labels)
+    if claim_table.KEY in columns:  # None: none kept, its claims read from its file
+        out[claim_table.KEY] = (claim_table.rows_of(article, labels)
+                                if len(article.document.text) <= claim_table.KEPT_UP_TO
+                                else None)
     return out
 
 

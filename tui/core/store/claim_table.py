@@ -42,6 +42,9 @@ from tui.core.language.visible import escape_controls, json_bytes
 
 CANONICAL = "canonical"
 KEY = "claim rows"  # the key of an index entry (``article_index.entry``) holding them
+# An article longer than this keeps no rows: every save would make all its claims' rows
+# again (~75 µs a claim); `gloss claims` reads its file instead, as for a stale row
+KEPT_UP_TO = 100_000
 SEP = "\x1f"  # between the folded names of a claim's places (a name never holds it)
 
 # ``claims`` is kept in the order it is printed (its key: the source, then the library's
