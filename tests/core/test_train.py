@@ -145,6 +145,12 @@ def test_a_tiny_training_run_writes_a_model_its_card_and_latest(trained):
     card = orjson.loads((model / "card.json").read_bytes())
     assert card["format"] == "gloss-model" and card["name"] == "default"
     assert card["labels"] == {"ner": ["ACTOR", "LOCATION"], "spancat": ["CLAIM"]}
+    # the card says which token-to-vector layer the saved config trained
+    from thinc.api import Config
+
+    encode = Config().from_disk(model / "config.cfg")["components"]["tok2vec"]["model"][
+        "encode"]
+    assert card["tok2vec"] == {k: encode[k] for k in ("width", "depth", "maxout_pieces")}
     # every claim is "the talks in PLACE were a success and would go on": 11 tokens
     assert card["span_finder"]["max_length"] == 11
     assert 0 < card["span_finder"]["threshold"] < 1
