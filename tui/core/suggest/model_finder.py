@@ -23,7 +23,7 @@ from tui.core.document.model import Span
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import Source, Suggestion
 from tui.core.language.sentences import sentence_starts
-from tui.core.suggest.model_worker import Worker
+from tui.core.suggest.model_worker import Worker, serve
 from tui.core.train import links, pipeline, store
 from tui.core.train.store import ModelError
 
@@ -231,3 +231,9 @@ def _cut(offset: int, piece: str) -> Iterator[tuple[int, str]]:
         offset, piece = offset + at, piece[at:]
     if piece.strip():
         yield offset, piece
+
+
+if __name__ == "__main__":  # the worker process model_worker.py starts
+    import sys
+
+    serve(ModelFinder.load(Path(sys.argv[1])).found, sys.stdin.buffer, sys.stdout.buffer)

@@ -3,14 +3,15 @@
 spaCy's entity recognizer holds the GIL for most of its work (its transition loop is
 compiled to take it back for every validity check of every token), so two threads on two
 halves of an article were barely faster than one. A worker process has its own
-interpreter. It is started (``python -m`` this module: nothing of the caller's main module
-is run again, as multiprocessing's spawn would) the first time an article is long enough
-to need it, loads the model from its folder, and is given stretches of the article from
-the end while this process works from the start; a stretch is handed over only once the
-worker is ready and has fewer than two waiting, so a worker still loading, or slowed by
-other work on the machine, never holds the answer back by more than its last stretches.
-If the worker dies, this process finds its stretches itself. The worker ends when its
-input closes (``close``, or this process ending however it ends).
+interpreter. It is started (``python -m tui.core.suggest.model_finder``: nothing of the
+caller's main module is run again, as multiprocessing's spawn would) the first time an
+article is long enough to need it, loads the model from its folder, and is given
+stretches of the article from the end while this process works from the start; a stretch
+is handed over only once the worker is ready and has fewer than two waiting, so a worker
+still loading, or slowed by other work on the machine, never holds the answer back by
+more than its last stretches. If the worker dies, this process finds its stretches
+itself. The worker ends when its input closes (``close``, or this process ending however
+it ends).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 STRETCH_CHARS = 50_000  # an article is shared in stretches of about this many characters
 WAITING = 2  # stretches handed to the worker and not yet back
+WORKER_MODULE = "tui.core.suggest.model_finder"  # run with ``-m``: loads a model, serves
 
 Pieces = list[tuple[int, str]]
 Found = tuple[list["Suggestion"], list[float]]
@@ -47,7 +49,7 @@ class Worker:
         home = str(Path(tui.__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (home, os.environ.get("PYTHONPATH")) if p)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(folder)], stdin=subprocess.PIPE,
+            [sys.executable, "-m", WORKER_MODULE, str(folder)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": path})
         self._ready: Future[bool] = Future()
@@ -144,11 +146,9 @@ def _stretches(pieces: Sequence[tuple[int, str]]) -> list[Pieces]:
     return out
 
 
-def serve(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The worker: load the model, say so, then answer each stretch until input ends."""
-    from tui.core.suggest.model_finder import ModelFinder
-
-    finder = ModelFinder.load(folder)
+def serve(find: Callable[[Pieces], Found], requests: IO[bytes], answers: IO[bytes]
+          ) -> None:
+    """The worker, its model loaded: say so, then answer each stretch until input ends."""
     pickle.dump(True, answers)
     answers.flush()
     while True:
@@ -156,9 +156,5 @@ def serve(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
             pieces: Any = pickle.load(requests)
         except EOFError:
             return
-        pickle.dump(finder.found(pieces), answers)
+        pickle.dump(find(pieces), answers)
         answers.flush()
-
-
-if __name__ == "__main__":
-    serve(Path(sys.argv[1]), sys.stdin.buffer, sys.stdout.buffer)
