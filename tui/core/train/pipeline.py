@@ -9,9 +9,10 @@ the data: n-gram candidates long enough for a claim would be thousands an articl
 training, the categorizer is shown the analysts' spans and near misses of them). The
 config is spaCy's own CPU default (``spacy init config --pipeline ner,span_finder,spancat``
 with ``--optimize efficiency``) but for a lighter token-to-vector layer (``TOK2VEC``):
-spaCy's width 96 and depth 4 were two thirds of the time suggestions take, and the
-lighter one scores within 0.02 F1 of ``spacy train`` with the default NER config at seed 0
-on the bench's corpora, about 0.02 below it over three seeds (docs/training.md).
+spaCy's width 96 and depth 4 were two thirds of the time suggestions take; the lighter
+one scores no more than 0.02 F1 below ``spacy train`` with the default NER config at seed 0
+on the bench's corpora, about 0.02 below it over three seeds on wikigold
+(docs/training.md).
 """
 
 from __future__ import annotations
