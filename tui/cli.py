@@ -795,8 +795,12 @@ def suggest_command(patterns_file: Path | None, model: Path | None, name: str | 
     dataset = writing_dataset(given)
     from tui.core.store.article_index import collector_paused
 
-    with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
-        report = suggest.run(dataset, analyst, patterns_file, progress.over, finder)
+    try:
+        with collector_paused(), progress_bar("suggesting", unit="articles") as progress:
+            report = suggest.run(dataset, analyst, patterns_file, progress.over, finder)
+    finally:
+        if finder is not None:
+            finder.close()  # the worker process a long article started, if any
     say(suggest.summary(report, analyst))
 
 

@@ -145,6 +145,12 @@ def test_a_tiny_training_run_writes_a_model_its_card_and_latest(trained):
     card = orjson.loads((model / "card.json").read_bytes())
     assert card["format"] == "gloss-model" and card["name"] == "default"
     assert card["labels"] == {"ner": ["ACTOR", "LOCATION"], "spancat": ["CLAIM"]}
+    # the card says which token-to-vector layer the saved config trained
+    from thinc.api import Config
+
+    encode = Config().from_disk(model / "config.cfg")["components"]["tok2vec"]["model"][
+        "encode"]
+    assert card["tok2vec"] == {k: encode[k] for k in ("width", "depth", "maxout_pieces")}
     # every claim is "the talks in PLACE were a success and would go on": 11 tokens
     assert card["span_finder"]["max_length"] == 11
     assert 0 < card["span_finder"]["threshold"] < 1
@@ -191,8 +197,8 @@ def test_the_finder_suggests_spans_in_the_text_with_sources(trained):
 
 
 @needs_spacy
-def test_two_threads_find_what_one_finds(trained, monkeypatch):
-    from tui.core.suggest import model_finder
+def test_a_worker_process_finds_what_one_process_finds(trained, monkeypatch):
+    from tui.core.suggest import model_finder, model_worker
 
     db, _ = trained
     finder = model_finder.ModelFinder.load(db)
@@ -200,9 +206,19 @@ def test_two_threads_find_what_one_finds(trained, monkeypatch):
     text = "\n".join(dataset.document(i).text for i in dataset.ids())
     one = finder.scored(text)
     monkeypatch.setattr(model_finder, "PARALLEL_CHARS", 0)
-    two = finder.scored(text)
-    assert two.suggestions == one.suggestions and one.suggestions
-    assert two.uncertainty == pytest.approx(one.uncertainty)
+    monkeypatch.setattr(model_worker, "STRETCH_CHARS", 200)  # many stretches to share
+    try:
+        finder.scored(text)  # starts the worker
+        assert finder._worker is not None and finder._worker._ready.result(timeout=120)
+        two = finder.scored(text)
+        assert two.suggestions == one.suggestions and one.suggestions
+        assert two.uncertainty == pytest.approx(one.uncertainty)
+        process = finder._worker._process
+        process.kill()  # a worker killed mid-way: its stretches are found here
+        process.wait()
+        assert finder.scored(text).suggestions == one.suggestions
+    finally:
+        finder.close()
 
 
 @needs_spacy

@@ -4,18 +4,17 @@
 Loading is its own call (``ModelFinder.load``, a second or so: spaCy and the weights), so
 the app can make it in a thread and keep the finder; ``find`` then runs the pipeline over
 the article's paragraphs (or only those of a stretch of it, for what is on screen first)
-in batches, in two threads for a long article. A score is the span categorizer's own
-probability for a span label; for an entity label it is the model's held-out precision
-for that label (from its card), or with ``beam=True`` the probability of the entity over
-a beam of parses, which costs a few times more and is what the uncertainty of an article
-is made of.
+in batches, sharing a long article with a second process (``model_worker.py``). A score
+is the span categorizer's own probability for a span label; for an entity label it is
+the model's held-out precision for that label (from its card), or with ``beam=True`` the
+probability of the entity over a beam of parses, which costs a few times more and is what
+the uncertainty of an article is made of.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from tui.core.document.model import Span
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import Source, Suggestion
 from tui.core.language.sentences import sentence_starts
+from tui.core.suggest.model_worker import Worker, serve
 from tui.core.train import links, pipeline, store
 from tui.core.train.store import ModelError
 
@@ -36,8 +36,7 @@ CLAIM = "CLAIM"  # the label the link rule gives a source (train/links.py)
 _PARAGRAPH = re.compile(r"[^\n]+")
 PIECE = 4000  # characters: the longest stretch of a line the pipeline is given at once
 BATCH = 64  # pieces a batch: the fastest of 16 to 1,000 on a 1 MB article (CPU time)
-PARALLEL_CHARS = 200_000  # from this many characters on, two threads share the work
-THREADS = 2
+PARALLEL_CHARS = 200_000  # from this many characters on, a second process shares the work
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +57,7 @@ class ModelFinder:
                            else 0.5 for label, figures in scores.items()}
         # the link rule's claim label, when the model learns one (a model of names has none)
         self._claim = CLAIM if CLAIM in self.labels else None
+        self._worker: Worker | None = None
 
     @classmethod
     def load(cls, path: Path) -> ModelFinder:
@@ -106,23 +106,24 @@ class ModelFinder:
                beam: bool = False) -> Scored:
         pieces = list(_pieces(text, start, len(text) if end is None else end))
         if beam or sum(len(piece) for _, piece in pieces) < PARALLEL_CHARS:
-            found, doubts = self._found(pieces, beam)
+            found, doubts = self.found(pieces, beam)
         else:
-            # BLIS's matrix products and spaCy's parser, about two thirds of the time,
-            # run without the GIL: with a second core free two threads on two halves
-            # are up to 1.5 times faster (the weights are only read; each thread has
-            # its own docs)
-            half = _halfway(pieces)
-            with ThreadPoolExecutor(THREADS) as pool:
-                parts = list(pool.map(lambda part: self._found(part, False),
-                                      (pieces[:half], pieces[half:])))
+            if self._worker is None:
+                self._worker = Worker(self.folder)
+            parts = self._worker.share(pieces, self.found)
             found = [s for part, _ in parts for s in part]
             doubts = [d for _, part in parts for d in part]
         found.sort(key=lambda s: (s.start, -s.end, s.label))
         return Scored(found, sum(doubts) / len(doubts) if doubts else 0.0)
 
-    def _found(self, pieces: list[tuple[int, str]], beam: bool
-               ) -> tuple[list[Suggestion], list[float]]:
+    def close(self) -> None:
+        """Stop the worker process, if a long article started one."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def found(self, pieces: list[tuple[int, str]], beam: bool = False
+              ) -> tuple[list[Suggestion], list[float]]:
         """The suggestions in ``pieces`` at their offsets, and the doubt of each span."""
         found: list[Suggestion] = []
         doubts: list[float] = []
@@ -154,30 +155,25 @@ class ModelFinder:
 
     def _docs(self, texts: list[str], beam: bool
               ) -> Iterator[tuple[Doc, dict[tuple[int, int, str], float]]]:
+        """The docs with the pipeline's annotations, and with ``beam`` each entity's
+        probability. The recognizer runs as a beam of width 1 otherwise: the same parse as
+        its greedy loop (the same entities on the bench's 1 MB article), 1.7 times faster,
+        since that loop takes the GIL back for each validity check of each token."""
         nlp = self.nlp
-        if not beam or "ner" not in nlp.pipe_names:
+        if "ner" not in nlp.pipe_names:
             for doc in nlp.pipe(texts, batch_size=BATCH):
                 yield doc, {}
             return
         ner = nlp.get_pipe("ner")
-        with nlp.select_pipes(disable=["ner"]):
-            docs = list(nlp.pipe(texts, batch_size=BATCH))
-        for start in range(0, len(docs), BATCH):
-            batch = docs[start:start + BATCH]
-            beams = ner.beam_parse(batch, beam_width=BEAM_WIDTH)
+        for start in range(0, len(texts), BATCH):
+            with nlp.select_pipes(disable=["ner"]):
+                batch = list(nlp.pipe(texts[start:start + BATCH], batch_size=BATCH))
+            beams = ner.beam_parse(batch, beam_width=BEAM_WIDTH if beam else 1)
             ner.set_annotations(batch, beams)
-            yield from zip(batch, ner.scored_ents(beams), strict=True)
-
-
-def _halfway(pieces: list[tuple[int, str]]) -> int:
-    """The index that splits ``pieces`` into two runs of about as many characters."""
-    total = sum(len(piece) for _, piece in pieces)
-    seen = 0
-    for index, (_, piece) in enumerate(pieces):
-        seen += len(piece)
-        if 2 * seen >= total:
-            return index + 1
-    return len(pieces)
+            if beam:
+                yield from zip(batch, ner.scored_ents(beams), strict=True)
+            else:
+                yield from ((doc, {}) for doc in batch)
 
 
 def _with_sources(text: str, found: list[Suggestion], claim: str | None
@@ -235,3 +231,9 @@ def _cut(offset: int, piece: str) -> Iterator[tuple[int, str]]:
         offset, piece = offset + at, piece[at:]
     if piece.strip():
         yield offset, piece
+
+
+if __name__ == "__main__":  # the worker process model_worker.py starts
+    import sys
+
+    serve(ModelFinder.load(Path(sys.argv[1])).found, sys.stdin.buffer, sys.stdout.buffer)

@@ -12,7 +12,7 @@ from typing import Any
 from tui.core.disk.install import distribution
 from tui.core.train.examples import Example, Which
 from tui.core.train.links import Figures
-from tui.core.train.pipeline import Plan
+from tui.core.train.pipeline import TOK2VEC, Plan
 from tui.core.train.run import Limits, Outcome
 from tui.core.train.store import CARD_VERSION
 
@@ -46,6 +46,7 @@ def make(name: str, which: Which, train_set: Sequence[Example],
         "spacy": spacy.__version__,
         "gloss": version,
         "labels": labels.to_record(),
+        "tok2vec": dict(TOK2VEC),
         "span_finder": outcome.span_finder,
         "data": {
             "which": which.describe(),
