@@ -247,10 +247,12 @@ def main() -> None:
     big = args.root / "big-20mb"
     print(f"building {folder} ...", file=sys.stderr)
     build(folder, args.articles)
-    keep_tokens(folder)
-    build_big(big)
-    out = args.root / "export.jsonl"
     skip = set(filter(None, args.skip.split(",")))
+    if "export" not in skip:  # only the export reads them
+        keep_tokens(folder)
+    if "big" not in skip:
+        build_big(big)
+    out = args.root / "export.jsonl"
     # (label, code, dataset, whether its index is moved aside for the run)
     trees = [("after", ROOT, folder, False)] + ([] if "cold" in skip else [
         ("after, cold index", ROOT, folder, True)])

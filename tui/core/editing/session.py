@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.attribution.claim_index import ClaimIndex
 from tui.core.disk.article_file import Article
@@ -32,9 +33,11 @@ from tui.core.editing.article_model import ArticleModel, ModelRegistry
 from tui.core.editing.save_queue import SaveQueue, at_once
 from tui.core.editing.suggestions import ArticleSuggestions, Suggestions
 from tui.core.store.claim_cache import cached_articles
-from tui.core.store.claim_pass import BoardStart, first_claims
 from tui.core.store.dataset import Dataset
 from tui.core.store.tally import Tally
+
+if TYPE_CHECKING:  # the board's first rows are read when it is first opened
+    from tui.core.store.claim_pass import BoardStart
 
 Run = Callable[[Callable[[], None]], None]  # runs a function: now, on the UI, in a thread
 IndexWatcher = Callable[[list[str]], None]  # given the library's order once it is read
@@ -226,6 +229,8 @@ class Session:
         the dataset's index (``claim_pass.first_claims``), read in a thread: the board
         shows them while the session's index is still being read."""
         def read() -> None:
+            from tui.core.store.claim_pass import first_claims
+
             start = first_claims(self.dataset, limit)
             if start is not None:
                 self._on_ui(lambda: show(start))
