@@ -189,6 +189,50 @@ class Figures:
         }
 
 
+@dataclass
+class _Sums:
+    """What the figures add up over articles (``figures`` one by one, ``grouped`` a kind
+    at a time, ``k`` articles counted alike)."""
+
+    per_label: dict[str, int] = field(default_factory=dict)
+    per_analyst: dict[str, int] = field(default_factory=dict)
+    statuses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    hours: dict[tuple[str, str], int] = field(default_factory=dict)
+    claims: dict[str, list[int]] = field(default_factory=dict)
+    origins: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, c: ArticleCounts, k: int = 1) -> None:
+        # a few keys an article: plain loops beat Counter.update here
+        per_label, per_analyst, hours = self.per_label, self.per_analyst, self.hours
+        for name, n in c.labels.items():
+            per_label[name] = per_label.get(name, 0) + n * k
+        for who, n in c.analysts.items():
+            per_analyst[who] = per_analyst.get(who, 0) + n * k
+        for pair in c.status.items():
+            self.statuses[pair] += k
+        for who, hour, n in c.hours:
+            hours[who, hour] = hours.get((who, hour), 0) + n * k
+        for sums, rows in ((self.claims, c.claims), (self.origins, c.origins)):
+            for key, a, b in rows:
+                mine = sums.setdefault(key, [0, 0])
+                mine[0] += a * k
+                mine[1] += b * k
+
+    def into(self, out: Figures, labels: LabelSet, analyst: str) -> None:
+        for name in dict.fromkeys([*labels.names(), *sorted(self.per_label)]):
+            out.labels[name] = self.per_label.get(name, 0)
+        out.analysts = dict(sorted(self.per_analyst.items()))
+        statuses = self.statuses
+        for who in sorted({analyst, *self.per_analyst, *(who for who, _ in statuses)}):
+            shown = {status: statuses[who, status] for status in STATUSES if status != TODO}
+            out.progress[who] = {**shown, TODO: out.articles - sum(shown.values())}
+        for (who, hour), spans in sorted(self.hours.items()):
+            if _is_hour(hour):  # a time edited by hand is left out, not an error
+                out.hours.setdefault(who, {})[hour] = spans
+        out.claims = {who: (a, b) for who, (a, b) in sorted(self.claims.items())}
+        out.origins = {kind: (a, b) for kind, (a, b) in sorted(self.origins.items())}
+
+
 def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, analyst: str,
             problems: Iterable[str] = ()) -> Figures:
     """The figures of the articles counted in ``counts``."""
@@ -199,39 +243,10 @@ def figures(counts: Iterable[ArticleCounts], labels: LabelSet, folder: str, anal
     out.spans = sum(c.spans for c in counts)
     out.per_analyst = any(len(c.analysts) > 1 for c in counts)
     out.per_article = [n for c in counts for n in versions(c, out.per_analyst)]
-    per_label: dict[str, int] = {}
-    per_analyst: dict[str, int] = {}
-    statuses: Counter[tuple[str, str]] = Counter()
-    hours: dict[tuple[str, str], int] = {}
-    claims: dict[str, list[int]] = {}
-    origins: dict[str, list[int]] = {}
-    for c in counts:  # a few keys an article: plain loops beat Counter.update here
-        for name, n in c.labels.items():
-            per_label[name] = per_label.get(name, 0) + n
-        for who, n in c.analysts.items():
-            per_analyst[who] = per_analyst.get(who, 0) + n
-        statuses.update(c.status.items())
-        for who, hour, n in c.hours:
-            hours[who, hour] = hours.get((who, hour), 0) + n
-        for who, a, b in c.claims:
-            mine = claims.setdefault(who, [0, 0])
-            mine[0] += a
-            mine[1] += b
-        for kind, a, b in c.origins:
-            mine = origins.setdefault(kind, [0, 0])
-            mine[0] += a
-            mine[1] += b
-    for name in dict.fromkeys([*labels.names(), *sorted(per_label)]):
-        out.labels[name] = per_label.get(name, 0)
-    out.analysts = dict(sorted(per_analyst.items()))
-    for who in sorted({analyst, *per_analyst, *(who for who, _ in statuses)}):
-        shown = {status: statuses[who, status] for status in STATUSES if status != TODO}
-        out.progress[who] = {**shown, TODO: out.articles - sum(shown.values())}
-    for (who, hour), spans in sorted(hours.items()):
-        if _is_hour(hour):  # a time edited by hand is left out, not an error
-            out.hours.setdefault(who, {})[hour] = spans
-    out.claims = {who: (a, b) for who, (a, b) in sorted(claims.items())}
-    out.origins = {kind: (a, b) for kind, (a, b) in sorted(origins.items())}
+    sums = _Sums()
+    for c in counts:
+        sums.add(c)
+    sums.into(out, labels, analyst)
     if out.per_analyst:
         heavy = sorted(((c.id, f"{c.title} ({who})", n) for c in counts
                         for who, n in c.analysts.items()), key=lambda v: (-v[2], v[0], v[1]))
@@ -256,49 +271,19 @@ def grouped(groups: Iterable[tuple[ArticleCounts, Sequence[tuple[str, str]]]],
     out.articles = sum(len(who) for _, who in groups)
     out.spans = sum(c.spans * len(who) for c, who in groups)
     out.per_analyst = any(len(c.analysts) > 1 for c, _ in groups)
-    per_label: dict[str, int] = {}
-    per_analyst: dict[str, int] = {}
-    statuses: Counter[tuple[str, str]] = Counter()
-    hours: dict[tuple[str, str], int] = {}
-    claims: dict[str, list[int]] = {}
-    origins: dict[str, list[int]] = {}
+    sums = _Sums()
     heavy: list[tuple[str, str, int]] = []
     for c, articles in groups:
         k = len(articles)
         out.per_article += versions(c, out.per_analyst) * k
-        for name, n in c.labels.items():
-            per_label[name] = per_label.get(name, 0) + n * k
-        for who, n in c.analysts.items():
-            per_analyst[who] = per_analyst.get(who, 0) + n * k
-        for pair in c.status.items():
-            statuses[pair] += k
-        for who, hour, n in c.hours:
-            hours[who, hour] = hours.get((who, hour), 0) + n * k
-        for who, a, b in c.claims:
-            mine = claims.setdefault(who, [0, 0])
-            mine[0] += a * k
-            mine[1] += b * k
-        for kind, a, b in c.origins:
-            mine = origins.setdefault(kind, [0, 0])
-            mine[0] += a * k
-            mine[1] += b * k
+        sums.add(c, k)
         # a group's three first ids hold its heaviest three: its articles weigh the same
         first = heapq.nsmallest(3, articles)
         if out.per_analyst:
             heavy += [(i, f"{t} ({who})", n) for i, t in first for who, n in c.analysts.items()]
         else:
             heavy += [(i, t, c.spans) for i, t in first]
-    for name in dict.fromkeys([*labels.names(), *sorted(per_label)]):
-        out.labels[name] = per_label.get(name, 0)
-    out.analysts = dict(sorted(per_analyst.items()))
-    for who in sorted({analyst, *per_analyst, *(who for who, _ in statuses)}):
-        shown = {status: statuses[who, status] for status in STATUSES if status != TODO}
-        out.progress[who] = {**shown, TODO: out.articles - sum(shown.values())}
-    for (who, hour), spans in sorted(hours.items()):
-        if _is_hour(hour):
-            out.hours.setdefault(who, {})[hour] = spans
-    out.claims = {who: (a, b) for who, (a, b) in sorted(claims.items())}
-    out.origins = {kind: (a, b) for kind, (a, b) in sorted(origins.items())}
+    sums.into(out, labels, analyst)
     out.heaviest = sorted(heavy, key=lambda v: (-v[2], v[0], v[1]))[:3]
     return out
 
