@@ -23,7 +23,24 @@ SEED = ROOT / "seeds" / "trump-putin-ceasefire-call.txt"
 # Textual's headless driver, and prints the modules loaded once the reader's first frame
 # with the article's pane is drawn.
 CHILD = """
-import json, sys
+import builtins, json, sys, threading
+
+# what the threads the reader starts after its first refresh import (the dataset's index,
+# read in a worker) is theirs, not the first frame's: on a slow machine a worker may run
+# before the frame is drawn
+elsewhere = set()
+plain_import = builtins.__import__
+
+def traced_import(name, *args, **kwargs):
+    if threading.current_thread() is threading.main_thread():
+        return plain_import(name, *args, **kwargs)
+    before = set(sys.modules)
+    try:
+        return plain_import(name, *args, **kwargs)
+    finally:
+        elsewhere.update(set(sys.modules) - before)
+
+builtins.__import__ = traced_import
 import tui.app
 from tui.cli import main
 
@@ -31,7 +48,7 @@ class FirstFrame(tui.app.GlossApp):
     def post_display_hook(self):
         from tui.screens.reader import ReaderScreen
         if isinstance(self.screen, ReaderScreen) and self.screen.panes.panes:
-            print(json.dumps(sorted(sys.modules)), flush=True)
+            print(json.dumps(sorted(set(sys.modules) - elsewhere)), flush=True)
             self.exit()
 
     def run(self, **kwargs):
