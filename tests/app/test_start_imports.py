@@ -30,15 +30,17 @@ import builtins, json, sys, threading
 # before the frame is drawn
 elsewhere = set()
 plain_import = builtins.__import__
+gate = threading.RLock()  # a thread's import is whole when the first frame's are counted
 
 def traced_import(name, *args, **kwargs):
     if threading.current_thread() is threading.main_thread():
         return plain_import(name, *args, **kwargs)
-    before = set(sys.modules)
-    try:
-        return plain_import(name, *args, **kwargs)
-    finally:
-        elsewhere.update(set(sys.modules) - before)
+    with gate:
+        before = set(sys.modules)
+        try:
+            return plain_import(name, *args, **kwargs)
+        finally:
+            elsewhere.update(set(sys.modules) - before)
 
 builtins.__import__ = traced_import
 import tui.app
@@ -48,7 +50,8 @@ class FirstFrame(tui.app.GlossApp):
     def post_display_hook(self):
         from tui.screens.reader import ReaderScreen
         if isinstance(self.screen, ReaderScreen) and self.screen.panes.panes:
-            print(json.dumps(sorted(set(sys.modules) - elsewhere)), flush=True)
+            with gate:
+                print(json.dumps(sorted(set(sys.modules) - elsewhere)), flush=True)
             self.exit()
 
     def run(self, **kwargs):
