@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from textual import events, on
 from textual.app import App
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 from textual.screen import Screen
 
+from tui import first_paint
 from tui.commands import AppCommands, Command
 from tui.core.document.model import GlossError
 from tui.core.editing.session import Session
@@ -43,6 +46,25 @@ def terminal_colours() -> str:
     system = Console(force_terminal=True).color_system
     return MONO if system is None else ANSI16 if system in ("standard", "windows") \
         else TRUECOLOR
+
+
+class AfterFirstPaint(LinuxDriver):
+    """Textual's driver taking the terminal over from the first paint (``first_paint.py``):
+    the alternate screen is on already (entered again, some terminals would clear the
+    paint before the first frame), and the mode to restore at the end is the terminal's
+    own, not the paint's."""
+
+    def start_application_mode(self) -> None:
+        self._entering = True
+        super().start_application_mode()
+        self._entering = False
+        before = first_paint.hand_over()
+        if before is not None:
+            self.attrs_before = before
+
+    def write(self, data: str) -> None:
+        if not (data == first_paint.ALT_SCREEN and getattr(self, "_entering", False)):
+            super().write(data)
 
 
 @dataclass
@@ -86,6 +108,10 @@ class GlossApp(App[None]):
             self.set_keymap(self.keymap)
         # A hang-up, SIGTERM or SIGINT ends the app once every edit is written
         self.ending = Ending(self.session.saves, lambda code: self.exit(return_code=code))
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        return AfterFirstPaint if first_paint.painted() and driver is LinuxDriver else driver
 
     # -- frames and saves ------------------------------------------------------------
 

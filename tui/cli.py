@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui import DISTRIBUTION, __version__
+from tui import DISTRIBUTION, __version__, first_paint
 from tui.core.disk.commit import owners_released
 from tui.core.document.depth import TOO_DEEP, json_problem
 from tui.core.document.model import GlossError, LabelSet, label_problem
@@ -158,7 +158,11 @@ def entry() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         with owners_released():
-            code = main.main(standalone_mode=False, prog_name="gloss")
+            try:
+                code = main.main(standalone_mode=False, prog_name="gloss")
+            except BaseException:
+                first_paint.undo()  # what went wrong is said on the terminal's own screen
+                raise
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.ClickException as exc:
@@ -394,6 +398,8 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
     # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
     os.environ.setdefault("TEXTUAL_FPS", "120")
+    if first_paint.painted() not in (None, *opened[:1]) or len(opened) > 1:
+        first_paint.undo()  # not what the reader opens: never shown for it
     from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
     ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -62,3 +63,45 @@ class Terminal:
     def close(self) -> None:
         self.tmux(["kill-server"])
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def cells(ansi: str) -> list[list[tuple[str, str, str, frozenset[str]]]]:
+    """``capture-pane -e`` output as rows of cells: (character, foreground, background,
+    attributes such as "bold"), the SGR state carried across rows as tmux writes it."""
+    fg = bg = "default"
+    attributes: set[str] = set()
+    names = {"1": "bold", "3": "italic", "4": "underline", "7": "reverse", "9": "strike"}
+    rows = []
+    for line in ansi.split("\n"):
+        row, at = [], 0
+        for match in [*SGR.finditer(line), None]:
+            end = match.start() if match else len(line)
+            row += [(char, fg, bg, frozenset(attributes)) for char in line[at:end]]
+            if match is None:
+                break
+            at = match.end()
+            codes = re.split("[;:]", match.group(1) or "0")
+            i = 0
+            while i < len(codes):
+                code = codes[i]
+                if code in ("", "0"):
+                    fg = bg = "default"
+                    attributes.clear()
+                elif code in names:
+                    attributes.add(names[code])
+                elif code in ("22", "23", "24", "27", "29"):
+                    attributes.discard({"22": "bold", "23": "italic", "24": "underline",
+                                        "27": "reverse", "29": "strike"}[code])
+                elif code in ("39", "49"):
+                    fg, bg = ("default", bg) if code == "39" else (fg, "default")
+                elif code in ("38", "48"):
+                    size = 3 if codes[i + 1] == "5" else 5
+                    value = ";".join(codes[i + 1:i + size])
+                    fg, bg = (value, bg) if code == "38" else (fg, value)
+                    i += size - 1
+                i += 1
+        rows.append(row)
+    return rows

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -22,32 +21,9 @@ from tui.core.editing.article_model import ArticleModel, ModelRegistry
 from tui.core.editing.suggestions import ArticleSuggestions, Suggestions
 from tui.core.language.visible import visible
 from tui.widgets.article.article_view import ArticleView
-from tui.widgets.cells import one_line
 from tui.widgets.lists.span_list import SpanList
 from tui.widgets.palette import Palette
-
-MIN_TEXT = 50  # columns of article text the span list never takes
-VIEW_EXTRA = 3  # the view's padding and scrollbar around its text
-LIST_WIDTH, LIST_MIN = 42, 22
-
-
-def heading(analyst: str | None, source: str, length: int, width: int = 1000) -> str:
-    """Whose version, where the article comes from, its length, in ``width`` cells: the
-    length goes first, then "version", and the source is cut in its middle last (its end
-    is most often the file's name)."""
-    whose = visible(analyst) if analyst is not None else None
-    version = f"{whose}'s version · " if whose else ""
-    for shown in (f"{version}{source} · {length:,} characters",
-                  f"{version}{source} · {length:,}", f"{version}{source}",
-                  (f"{whose} · " if whose else "") + source):
-        if cell_len(shown) <= width:
-            return shown
-    start = f"{one_line(whose, 12).rstrip()} · " if whose else ""
-    room = max(width - cell_len(start), 3)
-    head = max((room - 1) // 3, 0)
-    tail = room - 1 - head
-    return start + (one_line(source, head).rstrip("…") + "…" + source[-tail:] if tail > 0
-                    else one_line(source, room))
+from tui.widgets.pane_geometry import heading, list_width
 
 
 class ArticlePane(Vertical):
@@ -114,11 +90,8 @@ class ArticlePane(Vertical):
         folds away when that is too little, unless it was asked for by hand. ``width``:
         the pane's, when it is not laid out yet."""
         inner = self.content_region.width if width is None else width - 2  # the border
-        room = inner - MIN_TEXT - VIEW_EXTRA
-        fits = room >= LIST_MIN
-        shown = fits if self.shown is None else self.shown
-        width = min(max(room, LIST_MIN), LIST_WIDTH)
-        self.spans.display = shown
+        width = list_width(inner, self.shown)
+        self.spans.display = shown = width > 0
         if shown and self.spans.styles.width != width:
             self.spans.styles.width = width
 

@@ -1,0 +1,193 @@
+"""The first paint in a real terminal: `gloss read` of a stored article draws its first lines
+before Textual is up, and the reader's own frame then shows the same cells. The child holds
+between the paint and the rest of the command (a FIFO the test opens), so the paint is seen
+on its own, whatever the machine's load; the screen is polled, never slept on."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import gloss
+from tests.e2e.terminal import Terminal, cells
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+# `gloss ARGS` cut in two at the paint: the test lets the rest run by opening the FIFO
+CHILD = """
+import sys
+from tui import first_paint
+fifo, told, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+painted = first_paint.paint(args)
+with open(told, "w") as out:
+    out.write(str(painted))
+with open(fifo) as hold:
+    hold.read()
+sys.argv = ["gloss", *args]
+from tui.start import main
+main()
+"""
+
+PLAIN = ("Envoys meet in Riyadh\n\n" + "U.S. envoy Steve Witkoff said talks with Moscow would"
+         " resume in Riyadh on Monday, and officials in Kyiv said they had not been told. " * 6
+         + "\n\n" + "A second paragraph, short.\n") * 4
+HOSTILE = ("Controls in the text\n\nRED \x1b[31mred\x1b[0m and a title \x1b]0;pwned\x07 and"
+           " a\ttab, all drawn as placeholders, never obeyed by the terminal.\n")
+
+
+def stored(folder: Path, text: str, name: str = "article.txt") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    done = gloss("import", "--db", folder / "db", path)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def start(folder: Path, path: Path, width: int, height: int, shell_tail: str = ""
+          ) -> Terminal:
+    os.mkfifo(folder / "hold")
+    command = " ".join([sys.executable, "-c", repr_shell(CHILD), str(folder / "hold"),
+                        str(folder / "told"), "read", "--db", "db", path.name])
+    # after gloss, `stty -a` shows the mode it left the terminal in
+    return Terminal(["sh", "-c", f"{command}{shell_tail}; stty -a; sleep 60"], folder,
+                    width, height)
+
+
+def repr_shell(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def release(folder: Path) -> None:
+    with open(folder / "hold", "w"):
+        pass
+
+
+def screen_cells(terminal: Terminal) -> list[list[tuple[str, str, str, frozenset[str]]]]:
+    return cells(terminal.tmux(["capture-pane", "-p", "-e", "-t", terminal.name]).stdout)
+
+
+def wait_cells(terminal: Terminal, done, timeout: float = 60.0):
+    """Poll the screen's cells until ``done(rows)``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = screen_cells(terminal)
+        if done(rows):
+            return rows
+        time.sleep(0.02)
+    raise AssertionError("never shown; the screen was:\n" + terminal.screen())
+
+
+def text_of(row) -> str:
+    return "".join(cell[0] for cell in row)
+
+
+def painted_whole(height: int):
+    return lambda rows: len(rows) > height - 4 and text_of(rows[height - 4]).startswith("╰")
+
+
+def seen(cell):
+    """A cell as the eye sees it: a blank's foreground, bold or italics show nothing."""
+    char, _fg, bg, attributes = cell
+    if char == " " and not attributes & {"reverse", "underline", "strike"}:
+        return " ", None, bg
+    return cell
+
+
+def pane_cells(rows, height: int) -> dict[tuple[int, int], object]:
+    """The cells of the pane (border, heading, text), without the span list's contents and
+    the scrollbar's thumb, which the reader fills in after its first frame."""
+    out = {}
+    for r in range(height - 3):
+        row = rows[r]
+        rule = text_of(row).find("▏")
+        for c, cell in enumerate(row):
+            if rule > 0 and (rule < c < len(row) - 1 or c == rule - 2):
+                continue
+            out[r, c] = seen(cell)
+    return out
+
+
+def tty_mode(terminal: Terminal) -> list:
+    tty = terminal.tmux(["display-message", "-p", "-t", terminal.name, "#{pane_tty}"]
+                        ).stdout.strip()
+    fd = os.open(tty, os.O_RDWR | os.O_NOCTTY)
+    try:
+        return termios.tcgetattr(fd)
+    finally:
+        os.close(fd)
+
+
+def test_the_first_lines_show_before_the_reader_which_then_draws_the_same_cells(tmp_path):
+    path = stored(tmp_path, PLAIN)
+    width, height = 100, 30
+    terminal = start(tmp_path, path, width, height)
+    try:
+        paint = wait_cells(terminal, painted_whole(height))
+        assert (tmp_path / "told").read_text() == "True"
+        shown = [text_of(row) for row in paint]
+        assert shown[1].startswith("│ article.txt · ")
+        assert shown[2].startswith("│ Envoys meet in Riyadh ")
+        assert shown[4].startswith("│ U.S. envoy Steve Witkoff said talks")
+        assert paint[2][2][3] == {"reverse"}  # the caret, where the reader puts it
+        # keys typed now wait, unechoed, for the reader
+        assert not tty_mode(terminal)[3] & termios.ECHO
+        terminal.send("Right")
+        release(tmp_path)
+        frame = wait_cells(terminal, lambda rows: "at 1 of" in text_of(rows[height - 2]))
+        before, after = pane_cells(paint, height), pane_cells(frame, height)
+        caret = {(2, 2), (2, 3)}  # the Right key moved it one character on
+        assert after[2, 3][3] == {"reverse"} and "reverse" not in after[2, 2][3]
+        differ = {at for at in before if before[at] != after.get(at)}
+        assert differ == caret
+        terminal.send("q")
+        screen = terminal.wait_for("icanon")
+        assert " -echo " not in screen and " -icanon " not in screen  # as it was before
+    finally:
+        terminal.close()
+
+
+def test_terminal_controls_in_the_text_are_painted_as_the_reader_draws_them(tmp_path):
+    path = stored(tmp_path, HOSTILE)
+    width, height = 80, 24
+    terminal = start(tmp_path, path, width, height)
+    try:
+        paint = wait_cells(terminal, painted_whole(height))
+        line = text_of(paint[4])
+        assert "│ RED ␛[31mred␛[0m and a title ␛]0;pwned␇ and " in line
+        assert text_of(paint[5]).startswith("│ a→tab, all drawn as placeholders")
+        title = terminal.tmux(["display-message", "-p", "-t", terminal.name,
+                               "#{pane_title}"]).stdout
+        assert "pwned" not in title
+        release(tmp_path)
+        frame = wait_cells(terminal, lambda rows: "at 0 of" in text_of(rows[height - 2]))
+        before, after = pane_cells(paint, height), pane_cells(frame, height)
+        assert {at for at in before if before[at] != after.get(at)} == set()
+        placeholder = paint[4][line.index("␛")]
+        assert "bold" in placeholder[3] and placeholder[1] != paint[4][2][1]
+    finally:
+        terminal.close()
+
+
+def test_no_first_paint_when_stdout_is_a_pipe(tmp_path):
+    path = stored(tmp_path, PLAIN)
+    terminal = start(tmp_path, path, 100, 30, shell_tail=" | cat")
+    try:
+        told = tmp_path / "told"
+        wait_cells(terminal, lambda rows: told.exists() and told.read_text() != "")
+        assert told.read_text() == "False"
+        assert "Envoys" not in terminal.screen()
+        release(tmp_path)
+        terminal.wait_for("nothing to save yet")  # the reader still starts, on stderr
+        terminal.send("q")
+        terminal.wait_for("icanon")
+    finally:
+        terminal.close()
