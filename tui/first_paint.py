@@ -95,7 +95,8 @@ def colour_system(environ: Mapping[str, str]) -> str | None:
     """"truecolor" or "256" as Rich detects it for Textual's console; None for what the
     paint does not foresee (16 colours, none, another theme, a driver of its own)."""
     if any(environ.get(name) for name in ("NO_COLOR", "TEXTUAL_DRIVER", "TEXTUAL_THEME")) \
-            or environ.get("TEXTUAL_COLOR_SYSTEM", "auto") != "auto":
+            or environ.get("TEXTUAL_COLOR_SYSTEM", "auto") != "auto" \
+            or environ.get("TERM", "").lower() in ("dumb", "unknown"):
         return None
     if environ.get("COLORTERM", "").strip().lower() in ("truecolor", "24bit"):
         return "truecolor"
@@ -115,7 +116,7 @@ def stored_article(folder: Path, path: Path) -> tuple[str, str, str] | None:
         text = normalise(path.read_bytes())
         doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]  # document_id's
         meta = stored_meta((folder / f"{doc_id}.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeError, ValueError):
+    except (OSError, UnicodeError, ValueError, RecursionError):
         return None
     if meta is None:
         return None
@@ -169,15 +170,7 @@ def paint(args: list[str]) -> bool:
     doc_id, text, source = found
     try:
         before = termios.tcgetattr(0)
-        quiet = termios.tcgetattr(0)
-        # as Textual's driver sets it: no echo, no line editing, keys read as they come
-        allow_signals = bool(os.environ.get("TEXTUAL_ALLOW_SIGNALS"))
-        quiet[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN
-                      | (0 if allow_signals else termios.ISIG))
-        quiet[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR
-                      | termios.IGNCR)
-        quiet[6][termios.VMIN] = 1
-        termios.tcsetattr(0, termios.TCSANOW, quiet)
+        termios.tcsetattr(0, termios.TCSANOW, quiet_mode(termios.tcgetattr(0)))
     except termios.error:
         return False
     _painted = Painted(doc_id, before)
@@ -187,6 +180,18 @@ def paint(args: list[str]) -> bool:
     screen = frame(text, source, width, height, system)
     os.write(2, screen.encode("utf-8"))
     return True
+
+
+def quiet_mode(attrs: list[Any]) -> list[Any]:
+    """``attrs`` (``termios.tcgetattr``'s) as Textual's driver sets them: no echo, no line
+    editing, no flow control, keys read one by one as they come."""
+    allow_signals = bool(os.environ.get("TEXTUAL_ALLOW_SIGNALS"))
+    attrs[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN
+                  | (0 if allow_signals else termios.ISIG))
+    attrs[0] &= ~(termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR
+                  | termios.IGNCR)
+    attrs[6][termios.VMIN] = 1
+    return attrs
 
 
 def frame(text: str, source: str, width: int, height: int, system: str) -> str:

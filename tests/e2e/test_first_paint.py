@@ -52,10 +52,10 @@ def stored(folder: Path, text: str, name: str = "article.txt") -> Path:
     return path
 
 
-def start(folder: Path, path: Path, width: int, height: int, shell_tail: str = ""
-          ) -> Terminal:
+def start(folder: Path, path: Path, width: int, height: int, shell_tail: str = "",
+          environment: str = "") -> Terminal:
     os.mkfifo(folder / "hold")
-    command = " ".join([sys.executable, "-c", repr_shell(CHILD), str(folder / "hold"),
+    command = environment + " ".join([sys.executable, "-c", repr_shell(CHILD), str(folder / "hold"),
                         str(folder / "told"), "read", "--db", "db", path.name])
     # after gloss, `stty -a` shows the mode it left the terminal in
     return Terminal(["sh", "-c", f"{command}{shell_tail}; stty -a; sleep 60"], folder,
@@ -189,5 +189,31 @@ def test_no_first_paint_when_stdout_is_a_pipe(tmp_path):
         terminal.wait_for("nothing to save yet")  # the reader still starts, on stderr
         terminal.send("q")
         terminal.wait_for("icanon")
+    finally:
+        terminal.close()
+
+
+def test_no_first_paint_in_a_terminal_too_small_to_foresee(tmp_path):
+    path = stored(tmp_path, PLAIN)
+    terminal = start(tmp_path, path, 30, 8)
+    try:
+        told = tmp_path / "told"
+        wait_cells(terminal, lambda rows: told.exists() and told.read_text() != "")
+        assert told.read_text() == "False"
+    finally:
+        terminal.close()
+
+
+def test_a_command_that_fails_after_the_paint_says_so_on_the_terminals_own_screen(tmp_path):
+    path = stored(tmp_path, PLAIN)
+    (tmp_path / "keys.toml").write_text("this is [[ not TOML\n", encoding="utf-8")
+    terminal = start(tmp_path, path, 100, 30, environment="GLOSS_KEYMAP=keys.toml ")
+    try:
+        wait_cells(terminal, painted_whole(30))
+        release(tmp_path)
+        screen = terminal.wait_for("icanon")
+        assert "gloss: " in screen and "keys.toml" in screen  # the error, left on screen
+        assert "Envoys" not in screen  # the paint went with the alternate screen
+        assert " -echo " not in screen and " -icanon " not in screen
     finally:
         terminal.close()
