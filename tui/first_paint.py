@@ -28,7 +28,6 @@ import os
 import signal
 import termios
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +50,13 @@ ALT_SCREEN = "\x1b[?1049h"
 _OPTIONS = {"--db", "--annotator", "--keymap"}  # what changes nothing that is drawn
 
 
-@dataclass(slots=True)
 class Painted:
-    doc_id: str
-    before: list[Any]  # the terminal's own mode, as it was before the paint
-    handed: bool = False  # Textual has the terminal: it restores the mode at the end
+    __slots__ = ("before", "doc_id", "handed")
+
+    def __init__(self, doc_id: str, before: list[Any]) -> None:
+        self.doc_id = doc_id
+        self.before = before  # the terminal's own mode, as it was before the paint
+        self.handed = False  # Textual has the terminal: it restores the mode at the end
 
 
 _painted: Painted | None = None

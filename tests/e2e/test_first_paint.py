@@ -158,7 +158,8 @@ def test_the_first_lines_show_before_the_reader_which_then_draws_the_same_cells(
 def test_terminal_controls_in_the_text_are_painted_as_the_reader_draws_them(tmp_path):
     path = stored(tmp_path, HOSTILE)
     width, height = 80, 24
-    terminal = start(tmp_path, path, width, height)
+    # in 24-bit colour here (the other tests: 256 colours): the colours compared too
+    terminal = start(tmp_path, path, width, height, environment="COLORTERM=truecolor ")
     try:
         paint = wait_cells(terminal, painted_whole(height))
         line = text_of(paint[4])
@@ -172,7 +173,7 @@ def test_terminal_controls_in_the_text_are_painted_as_the_reader_draws_them(tmp_
         before, after = pane_cells(paint, height), pane_cells(frame, height)
         assert {at for at in before if before[at] != after.get(at)} == set()
         placeholder = paint[4][line.index("␛")]
-        assert "bold" in placeholder[3] and placeholder[1] != paint[4][2][1]
+        assert "bold" in placeholder[3] and placeholder[1] == "2;255;95;135"
     finally:
         terminal.close()
 
