@@ -3,8 +3,9 @@
 Textual and the reader's modules take about a third of a second to import on a 2-core
 machine, so a user would look at an empty terminal for that long. Instead, right after the
 command starts, this draws what the reader's first frame will show of the pane (its border
-and heading, the article's first rows wrapped as the reader wraps them, with the caret on
-the first character, the span list's rule, the bars' backgrounds) in the reader's colours,
+and heading, the article's first rows wrapped as the reader wraps them, the span list's
+rule, the bars' backgrounds) in the reader's colours, with no caret: the caret, drawn by
+the reader, says that keys act now,
 on the alternate screen, and puts the terminal in the mode Textual will use (no echo, keys
 as they come): keys typed meanwhile wait in the terminal for the reader, unechoed. Textual's
 first frame then draws over it in place (``tui/app.py`` hands it the terminal's own mode to
@@ -232,13 +233,10 @@ def frame(text: str, source: str, width: int, height: int, system: str) -> str:
         cells = [border + "│", plain + " "]
         used = 0
         if row < len(layout.row_starts):
-            for offset, piece, is_placeholder in layout.clusters(layout.row_starts[row],
+            for _offset, piece, is_placeholder in layout.clusters(layout.row_starts[row],
                                                                  layout.row_ends[row]):
                 style = sgr("placeholder", "background", 1) if is_placeholder else plain
-                if offset == 0:  # the caret, on the first character
-                    cells += [style[:-1] + ";7m" + piece[0], style + piece[1:]]
-                else:
-                    cells += [style + piece]
+                cells.append(style + piece)
                 used += cell_len(piece)
         cells.append(plain + " " * (columns - used))
         cells.append(sgr(None, "scrollbar" if overflows else "background") + " ")
