@@ -4,12 +4,11 @@ Textual and the reader's modules take about a third of a second to import on a 2
 machine, so a user would look at an empty terminal for that long. Instead, right after the
 command starts, this draws what the reader's first frame will show of the pane (its border
 and heading, the article's first rows wrapped as the reader wraps them, the span list's
-rule, the bars' backgrounds) in the reader's colours, with no caret: the caret, drawn by
-the reader, says that keys act now,
-on the alternate screen, and puts the terminal in the mode Textual will use (no echo, keys
-as they come): keys typed meanwhile wait in the terminal for the reader, unechoed. Textual's
-first frame then draws over it in place (``tui/app.py`` hands it the terminal's own mode to
-restore at the end).
+rule, the bars' backgrounds) in the reader's colours on the alternate screen, and puts the
+terminal in the mode Textual will use (no echo, keys as they come): keys typed meanwhile
+wait in the terminal, unechoed, for the reader. Textual's first frame then draws over it in
+place (``tui/app.py`` hands it the terminal's own mode to restore at the end) and adds the
+caret, which the paint leaves out: the caret says that keys act now.
 
 Only for a plain stored article in a terminal that shows 256 colours or more, the default
 theme, stdin, stdout and stderr all terminals and nothing else asked for on the command line
@@ -96,7 +95,7 @@ def article_of(args: list[str]) -> tuple[Path, Path] | None:
 def colour_system(environ: Mapping[str, str]) -> str | None:
     """"truecolor" or "256" as Rich detects it for Textual's console; None for what the
     paint does not foresee (16 colours, none, another theme, a driver of its own)."""
-    if any(environ.get(name) for name in ("NO_COLOR", "TEXTUAL_DRIVER", "TEXTUAL_THEME")) \
+    if any(name in environ for name in ("NO_COLOR", "TEXTUAL_DRIVER", "TEXTUAL_THEME")) \
             or environ.get("TEXTUAL_COLOR_SYSTEM", "auto") != "auto" \
             or environ.get("TERM", "").lower() in ("dumb", "unknown"):
         return None
@@ -109,7 +108,7 @@ def colour_system(environ: Mapping[str, str]) -> str | None:
 def stored_article(folder: Path, path: Path) -> tuple[str, str, str] | None:
     """(id, text, source shown in the heading) of a plain-text file the dataset holds
     already (as ``gloss read`` finds it: opened as stored, not imported), else None."""
-    if path.suffix.lower() not in (".txt", ".md"):
+    if path.suffix.lower() not in (".txt", ".md") or not path.is_file():  # never a FIFO
         return None
     from tui.core.language.text import normalise
     from tui.core.language.visible import visible

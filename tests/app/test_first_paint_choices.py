@@ -68,6 +68,7 @@ def test_the_colours_foreseen_are_those_rich_gives_textual(environ):
 @pytest.mark.parametrize("name", ["NO_COLOR", "TEXTUAL_DRIVER", "TEXTUAL_THEME"])
 def test_no_colour_another_theme_or_driver_is_not_foreseen(name):
     assert first_paint.colour_system({"COLORTERM": "truecolor", name: "x"}) is None
+    assert first_paint.colour_system({"COLORTERM": "truecolor", name: ""}) is None
     assert first_paint.colour_system({"COLORTERM": "truecolor",
                                       "TEXTUAL_COLOR_SYSTEM": "standard"}) is None
 
@@ -92,7 +93,8 @@ def test_an_article_not_stored_or_not_plain_text_is_not_painted(tmp_path):
     (tmp_path / "a.txt").write_text("never imported\n", encoding="utf-8")
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe not UTF-8")
-    for name in ("a.txt", "a.json", "bad.txt", "missing.txt"):
+    os.mkfifo(tmp_path / "fifo.txt")  # read, it would wait for a writer
+    for name in ("a.txt", "a.json", "bad.txt", "missing.txt", "fifo.txt"):
         assert first_paint.stored_article(tmp_path / "db", tmp_path / name) is None
 
 
