@@ -29,7 +29,7 @@ def test_gloss_version_prints_the_one_version():
 def test_the_distribution_is_named_as_the_hints_name_it():
     assert PROJECT["name"] == DISTRIBUTION
     assert PROJECT["dynamic"] == ["version"]
-    assert PROJECT["scripts"] == {"gloss": "tui.cli:entry"}
+    assert PROJECT["scripts"] == {"gloss": "tui.start:main"}  # the first paint, then the command
 
 
 @pytest.mark.parametrize("prefix, expected", [
