@@ -6,7 +6,8 @@ CPU time of the whole process (it quits as soon as the frame shows).
 
 ``--before`` is another command that runs `gloss` (e.g. a checkout of main), timed in
 turns with this one, so a loaded machine weighs on both alike. Prints min / median / max;
-asserts nothing. The screen is polled every 5 ms, so each figure is late by up to 5 ms
+asserts nothing. The screen is polled every 20 ms (a capture-pane each: polled faster, the polling
+itself takes the CPU it measures), so each figure is late by up to 20 ms
 plus one capture-pane.
 """
 
@@ -64,7 +65,7 @@ def one_start(socket: Path, command: str, folder: Path, n: int) -> tuple[float, 
             frame = now
         if now > 60:
             raise SystemExit(f"no frame; the screen was:\n{screen}")
-        time.sleep(0.005)
+        time.sleep(0.02)
     tmux(socket, "send-keys", "-t", f"hold:{window}", "q")
     while window in tmux(socket, "list-windows", "-t", "hold", "-F", "#{window_name}"):
         time.sleep(0.02)
