@@ -6,9 +6,8 @@ CPU time of the whole process (it quits as soon as the frame shows).
 
 ``--before`` is another command that runs `gloss` (e.g. a checkout of main), timed in
 turns with this one, so a loaded machine weighs on both alike. Prints min / median / max;
-asserts nothing. The screen is polled every 20 ms (a capture-pane each: polled faster, the polling
-itself takes the CPU it measures), so each figure is late by up to 20 ms
-plus one capture-pane.
+asserts nothing. The screen is polled every 20 ms (each poll a capture-pane: polled faster,
+the polling takes the CPU the start needs), so a figure is late by up to 20 ms.
 """
 
 from __future__ import annotations
