@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -28,6 +28,8 @@ TEXTS = st.lists(st.one_of(NASTY, st.text(max_size=12)), max_size=60).map("".joi
 @settings(max_examples=150, deadline=None)
 @given(TEXTS, TEXTS, st.sampled_from([(40, 10), (80, 24), (133, 41)]),
        st.sampled_from(["256", "truecolor"]))
+# a source cut in its middle whose end is wide characters (the end was cut by characters)
+@example("", "\x1b[2J" * 4 + "000000⼀𠀀000000000⺀", (40, 10), "256")
 def test_the_paint_sends_no_control_of_the_data_and_fills_each_row_exactly(
         text, source, size, system):
     width, height = size

@@ -38,5 +38,13 @@ def heading(analyst: str | None, source: str, length: int, width: int = 1000) ->
     room = max(width - cell_len(start), 3)
     head = max((room - 1) // 3, 0)
     tail = room - 1 - head
-    return start + (one_line(source, head).rstrip("…") + "…" + source[-tail:] if tail > 0
-                    else one_line(source, room))
+    return start + (one_line(source, head).rstrip("…") + "…" + _last_cells(source, tail)
+                    if tail > 0 else one_line(source, room))
+
+
+def _last_cells(text: str, cells: int) -> str:
+    """The end of ``text`` in at most ``cells`` cells (a wide character takes two)."""
+    kept = len(text)
+    while kept > 0 and cell_len(text[kept - 1:]) <= cells:
+        kept -= 1
+    return text[kept:]
