@@ -38,7 +38,7 @@ from tui.core.disk.article_file import (
     next_key,
     read_article,
 )
-from tui.core.disk.files import Missing
+from tui.core.disk.files import Missing, NotReadable, read_signed
 from tui.core.disk.storage import (
     LOCK_TIMEOUT_S,
     CorruptFileError,
@@ -122,6 +122,7 @@ class Dataset:
         # The tables this process last wrote, with the file's signature then and the JSON
         # of their article table (see _tables)
         self._parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any], _Written]] = {}
+        self._parsed_guard = threading.Lock()  # the reader opens while the writer saves
         self.labels = self.read_labels()
         self._index: ArticleIndex | None = None
         self._index_made = threading.Lock()  # a save's thread and the board's may both ask
@@ -323,6 +324,35 @@ class Dataset:
         if data is None:
             raise GlossError(f"no article {doc_id} in {self.folder}")
         return read_article(path, data)
+
+    def open_article(self, doc_id: str) -> Article:
+        """``article``, for an article opened to be edited: the tables read are kept for
+        its first save, which then neither reads nor parses the file again while it is
+        still the very file read (on a 20 MB article, 200 ms of processor time)."""
+        path = self.path(doc_id)
+        if self.read_only or self._source(path.name) != path:
+            return self.article(doc_id)
+        try:
+            data, read = read_signed(path)
+        except Missing:
+            raise GlossError(f"no article {doc_id} in {self.folder}") from None
+        except NotReadable as exc:
+            raise CorruptFileError(f"{path}: cannot read: {exc}; the file is left as it is"
+                                   ) from exc
+        tables = parse_json(path, data)
+        article = read_article(path, tables)  # checked: an object of tables
+        self._keep(doc_id, (read, tables, (None, b"")), replace=False)
+        return article
+
+    def _keep(self, doc_id: str, parsed: tuple[tuple[int, int, int], dict[str, Any],
+                                                _Written], *, replace: bool) -> None:
+        """Keep the tables of a file as read or written (``replace``: over those kept;
+        else a save's, written meanwhile, stay), the last four."""
+        with self._parsed_guard:
+            if replace or doc_id not in self._parsed:
+                self._parsed[doc_id] = parsed
+            while len(self._parsed) > 4:
+                self._parsed.pop(next(iter(self._parsed)))
 
     def articles(self, wanted: set[str] | None = None
                  ) -> Iterator[Article | CorruptFileError]:
@@ -539,7 +569,8 @@ class Dataset:
         path = self.path(doc_id)
         with self._shared(), self._locked(doc_id) as (fd, info):
             before = (info.st_ino, info.st_mtime_ns, info.st_size)
-            cached = self._parsed.pop(doc_id, None)
+            with self._parsed_guard:
+                cached = self._parsed.pop(doc_id, None)
             written: _Written = (None, b"")
             if cached is not None and cached[0] == before:
                 # the file is the one this process last read or wrote
@@ -565,9 +596,7 @@ class Dataset:
                 raise StorageError(f"{path}: not saved: {write_reason(exc)}") from exc
             fsync_folder(self.folder)
             failpoints.point("saved")
-            self._parsed[doc_id] = (made, tables, written)
-            while len(self._parsed) > 4:
-                self._parsed.pop(next(iter(self._parsed)))
+            self._keep(doc_id, (made, tables, written), replace=True)
             if made[2] <= LATER_BYTES:
                 # its row, still under the article's lock, so that two writers' rows land
                 # in the order of their files (a kill here leaves the row stale: read
