@@ -4,8 +4,9 @@
 
 FOLDER holds one large article (``bench/scale.py`` builds one in ``<root>/big-20mb``);
 the saves write into it (each a new span). ``--before TREE``: a checkout of other code,
-run in turns with this one. Each run is a fresh process that opens the dataset, saves
-once (that save reads and parses the file: shown apart), then ``--saves`` times back to
+run in turns with this one. Each run is a fresh process that opens the article as the
+reader does, saves once (shown apart: it serialises the text, and reads the file where
+the code does not keep what the reader read), then ``--saves`` times back to
 back and ``--saves`` times ``--pause`` seconds apart (an analyst's pace: what a save
 leaves for after it returns is done by then). A save's time is from the call to its
 return; its processor time is its own thread's (``time.thread_time``), the work left
@@ -38,7 +39,8 @@ from tui.core.store.dataset import Dataset
 folder, count, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 d = Dataset(folder, 'alice')
 doc = d.ids()[0]
-text = d.document(doc).text
+# opened as the reader opens it (the before code's reader: Dataset.article)
+text = getattr(d, 'open_article', d.article)(doc).document.text
 base = int(time.time() * 1000) % 5_000_000 * 2  # a new span at each save of each run
 out = {'first': [], 'back to back': [], 'paced': []}
 after = []  # processor time of the other threads (the work left for after a save)

@@ -29,7 +29,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +113,8 @@ def temp_name(name: str, token: str) -> str:
     return f".{name}.{token}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
 
 
-def stage(path: str, payload: bytes | list[bytes], fsync: bool, token: str | None = None
-          ) -> tuple[str, tuple[int, int, int]]:
+def stage(path: str, payload: bytes | Sequence[bytes | memoryview], fsync: bool,
+          token: str | None = None) -> tuple[str, tuple[int, int, int]]:
     """Write ``payload`` (or its pieces, one after another: a save writes the unchanged
     text of a long article from the bytes it made before, never joined into a copy) to a
     new temp file beside ``path``, named with ``token`` (its
@@ -146,7 +146,7 @@ def stage(path: str, payload: bytes | list[bytes], fsync: bool, token: str | Non
 WRITEBACK_PIECE = 4 << 20
 
 
-def _write(fd: int, pieces: list[bytes], durable: bool) -> None:
+def _write(fd: int, pieces: Sequence[bytes | memoryview], durable: bool) -> None:
     """Write ``pieces`` one after another; a ``durable`` file (fsynced next) of more than
     two ``WRITEBACK_PIECE`` is handed to the disk as it goes (``_start_writeback``). The
     fsync that follows is still what makes it durable: this only starts it early."""
