@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import re
 import threading
@@ -567,6 +568,7 @@ class Dataset:
         replaced, and the article's row of the index.
         """
         path = self.path(doc_id)
+        after: Callable[[], None] | None = None  # a large file's: once its locks are let go
         with self._shared(), self._locked(doc_id) as (fd, info):
             before = (info.st_ino, info.st_mtime_ns, info.st_size)
             with self._parsed_guard:
@@ -605,7 +607,8 @@ class Dataset:
                 return
             # A large file: the descriptor locked is the last one open on the file
             # replaced, and closing it frees that file, so a copy of it is closed after
-            # the save returns (its lock let go of now), and the row is kept then
+            # the save returns (its lock let go of now, the descriptor closed as the
+            # block ends: the copy is then the last one), and the row is kept then
             try:
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 replaced: int | None = os.dup(fd)
@@ -617,8 +620,10 @@ class Dataset:
             # first save in a reader that has shown no library took 130 ms more)
             keep = self._index.write if self._index is not None else not self.read_only
             labels = self.labels
-            later.later(lambda: _after_save(keep, doc_id, made, path, rows, labels,
-                                            replaced))
+            after = functools.partial(_after_save, keep, doc_id, made, path, rows, labels,
+                                      replaced)
+        if after is not None:
+            later.later(after)
 
     @contextlib.contextmanager
     def _locked(self, doc_id: str) -> Iterator[tuple[int, os.stat_result]]:
