@@ -6,13 +6,13 @@ FOLDER holds one large article (``bench/scale.py`` builds one in ``<root>/big-20
 the saves write into it (each a new span). ``--before TREE``: a checkout of other code,
 run in turns with this one. Each run is a fresh process that opens the article as the
 reader does, saves once (shown apart: it serialises the text, and reads the file where
-the code does not keep what the reader read), then ``--saves`` times back to
-back and ``--saves`` times ``--pause`` seconds apart (an analyst's pace: what a save
-leaves for after it returns is done by then). A save's time is from the call to its
-return; its processor time is its own thread's (``time.thread_time``), the work left
-for after it (on another thread) shown apart. Then the reader's first frame
-(``gloss read --db FOLDER TEXT``, headless, as ``bench/reader.py`` times it). Prints
-min / median / max and the load; asserts nothing.
+the code does not keep what the reader read), then ``--saves`` times back to back (each
+beside the work the one before left for after it) and ``--saves`` times ``--pause``
+seconds apart (an analyst's pace: that work is done by then). A save's time is from the
+call to its return; its processor time is its own thread's (``time.thread_time``); the
+work left for after it (other threads) is shown apart, a mean per save of each kind.
+Then the reader's first frame (``gloss read --db FOLDER TEXT``, headless, as
+``bench/reader.py`` times it). Prints min / median / max and the load; asserts nothing.
 """
 
 from __future__ import annotations
@@ -43,22 +43,23 @@ doc = d.ids()[0]
 text = getattr(d, 'open_article', d.article)(doc).document.text
 base = int(time.time() * 1000) % 5_000_000 * 2  # a new span at each save of each run
 out = {'first': [], 'back to back': [], 'paced': []}
-after = []  # processor time of the other threads (the work left for after a save)
+after = []  # per save, the processor time of the other threads (the work left for after)
 n = 0
 for kind, times, gap in (('first', 1, 0.0), ('back to back', count, 0.0),
                          ('paced', count, pause)):
+    process, thread = time.process_time(), time.thread_time()
     for _ in range(times):
         time.sleep(gap)
         start = base + 13 * n
         n += 1
         span = Span.new(text, start, start + 3, 'LOCATION', 'alice')
-        process, thread = time.process_time(), time.thread_time()
+        mine = time.thread_time()
         began = time.perf_counter()
         d.save_span(doc, span)
-        took = time.perf_counter() - began
-        out[kind].append((took, time.thread_time() - thread))
-        getattr(d, 'settle', lambda: None)()  # the before code has none
-        after.append(time.process_time() - process - (time.thread_time() - thread))
+        out[kind].append((time.perf_counter() - began, time.thread_time() - mine))
+    getattr(d, 'settle', lambda: None)()  # the before code has none
+    others = time.process_time() - process - (time.thread_time() - thread)
+    after.append(others / times)
 out['after'] = after
 print('SAVES', json.dumps(out), file=sys.stderr)
 """
