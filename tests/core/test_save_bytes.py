@@ -49,3 +49,33 @@ def test_a_save_after_another_process_wrote_the_file_keeps_its_work(tmp_path):
     data = file_bytes(mine, document.id)
     assert data == orjson.dumps(orjson.loads(data))
     assert sorted(s.annotator for s in mine.spans(document.id)) == ["alice", "alice", "bob"]
+
+
+def test_an_article_opened_to_edit_is_not_read_again_by_its_first_save(tmp_path,
+                                                                        monkeypatch):
+    """The reader opens an article (``open_article``): its first save writes from the
+    tables read then, unless another process has replaced the file since."""
+    from tui.core.store import dataset as dataset_module
+
+    reads: list[int] = []
+    read_locked = dataset_module.read_locked
+    monkeypatch.setattr(dataset_module, "read_locked",
+                        lambda fd: reads.append(fd) or read_locked(fd))
+    mine = Dataset(tmp_path / "db", "alice")
+    document = Document.from_text(TEXT)
+    mine.add_article(document)
+    opened = mine.open_article(document.id)
+    assert opened.document == document and opened.spans == []
+    mine.save_span(document.id, Span.new(document.text, 0, 4, "ACTOR", "alice"))
+    assert reads == []
+    data = file_bytes(mine, document.id)
+    assert data == orjson.dumps(orjson.loads(data))
+    mine = Dataset(tmp_path / "db", "alice")  # a new session
+    mine.open_article(document.id)
+    theirs = Dataset(tmp_path / "db", "bob")
+    theirs.save_span(document.id, Span.new(document.text, 23, 29, "ACTOR", "bob"))
+    mine.save_span(document.id, Span.new(document.text, 42, 50, "LOCATION", "alice"))
+    assert len(reads) == 2  # bob's save read alice's file, alice's read bob's
+    assert sorted(s.annotator for s in mine.spans(document.id)) == ["alice", "alice", "bob"]
+    data = file_bytes(mine, document.id)
+    assert data == orjson.dumps(orjson.loads(data))

@@ -27,6 +27,7 @@ from tests.hostile.attack import (
     snapshot,
 )
 from tests.hostile.test_hostile_inputs import paths, replaced
+from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.dataset import Dataset
 
@@ -271,3 +272,31 @@ def test_a_journal_that_is_not_glosss_is_refused_and_never_followed(tmp_path, ki
     for args in commands(tmp_path):
         outcome = attack(tmp_path, *args, imports=args[0] == "import")
         assert outcome.code == 2 and ".journal" in outcome.err, outcome.err
+
+
+@pytest.mark.parametrize("kind", [*RAW_CASES, "fifo", "folder", "dangling link"])
+def test_an_article_opened_to_edit_is_refused_as_it_is_read(tmp_path, kind):
+    """The reader opens an article to edit (``open_article``, which keeps its tables for
+    the first save): a broken file is refused with the very error ``article`` gives, and
+    left as it is."""
+    first, _ = build(tmp_path / "db")
+    first.unlink()
+    if kind == "fifo":
+        os.mkfifo(first)
+    elif kind == "folder":
+        first.mkdir()
+    elif kind == "dangling link":
+        first.symlink_to(tmp_path / "nowhere")
+    else:
+        first.write_bytes(RAW_CASES[kind])
+    before = snapshot(tmp_path / "db")
+    dataset = Dataset(tmp_path / "db", "alice")
+    with pytest.raises(CorruptFileError) as read:
+        dataset.article(first.stem)
+    with pytest.raises(CorruptFileError) as opened:
+        dataset.open_article(first.stem)
+    assert str(opened.value) == str(read.value) and str(first) in str(opened.value)
+    with pytest.raises(CorruptFileError):
+        dataset.save_span(first.stem, Span(0, 1, "ACTOR", "T", "alice"))
+    dataset.owner.release()
+    assert snapshot(tmp_path / "db") == before

@@ -12,7 +12,10 @@ the tests), a point costs one comparison. The points, in the order a write passe
   commit point), ``applying`` (half of the files renamed in place), ``applied`` (all of
   them, the journal not yet removed);
 - ``save`` (a save: the article locked and read, nothing written), ``saved`` (the new
-  file in place, the save not yet answered).
+  file in place, the save not yet answered), ``row`` (a large file's save answered, on
+  the thread of ``later.py``: the file it replaced closed, its row of the index not yet
+  written; the fault suite holds that thread there with ``GLOSS_STOP_HOLD``: a stop sent
+  from it was seen not to stop the process while its main thread was ending).
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ class Session:
         self._on_ui = on_ui
         self.after_frame = after_frame
         self._in_thread = in_thread
-        self.models = ModelRegistry(dataset.article, dataset.annotator, dataset.labels)
+        self.models = ModelRegistry(dataset.open_article, dataset.annotator, dataset.labels)
         self.saves = SaveQueue(dataset, self._answer, after_frame)
         self.index = ClaimIndex(dataset.labels)  # filled in a thread: see read_index
         self.reading: ClaimIndex | None = None  # the index being read, while it is
