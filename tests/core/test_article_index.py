@@ -144,7 +144,8 @@ def as_version_2(index: Path) -> None:
                 labels TEXT, added INTEGER, summary BLOB, counts BLOB, claims BLOB);
             INSERT INTO old SELECT a.id, a.ino, a.mtime, a.size, a.labels, a.added, a.summary,
                     a.counts, d.claims FROM articles a LEFT JOIN digests d USING (id);
-            DROP TABLE articles; DROP TABLE digests; ALTER TABLE old RENAME TO articles;
+            DROP TABLE articles; DROP TABLE digests; DROP TABLE agrees;
+            ALTER TABLE old RENAME TO articles;
             CREATE INDEX by_added ON articles (added, id);
             UPDATE meta SET value = '2' WHERE name = 'version';""")
 
@@ -168,7 +169,7 @@ def test_an_index_of_version_2_is_read_as_it_is_and_brought_up_by_a_writer(
     assert writer.summaries()[0] == rows and board_of(writer) == claims
     assert read == []
     with sqlite3.connect(index) as db:
-        assert db.execute("SELECT value FROM meta").fetchone() == ("3",)
+        assert db.execute("SELECT value FROM meta").fetchone() == ("4",)
         assert db.execute("SELECT count(*) FROM digests").fetchone() == (4,)
     assert Tally().figures(Dataset.existing(dataset.folder, "alice")).to_json() == figures
 
