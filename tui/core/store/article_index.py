@@ -106,7 +106,10 @@ CREATE TABLE IF NOT EXISTS articles (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS by_id ON articles (id);
 CREATE TABLE IF NOT EXISTS digests (id TEXT PRIMARY KEY, claims BLOB);
-CREATE TABLE IF NOT EXISTS agrees (id TEXT PRIMARY KEY, agree BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agrees (
+    added INTEGER NOT NULL, id TEXT NOT NULL, agree BLOB, PRIMARY KEY (added, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS agrees_by_id ON agrees (id);
 """
 # The versions before this one, brought up to it in place by a writer (seconds, where
 # reading every file again takes minutes), read as they are by a read-only command: their
@@ -122,7 +125,10 @@ CREATE TABLE new_articles (
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO new_articles SELECT id, ino, mtime, size, labels, added, summary,
     counts FROM articles WHERE typeof(id) = 'text' AND typeof(added) = 'integer';
-CREATE TABLE agrees (id TEXT PRIMARY KEY, agree BLOB) WITHOUT ROWID;
+CREATE TABLE agrees (
+    added INTEGER NOT NULL, id TEXT NOT NULL, agree BLOB, PRIMARY KEY (added, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX agrees_by_id ON agrees (id);
 """
 _SWAP = """
 DROP TABLE articles;
@@ -132,8 +138,9 @@ UPDATE meta SET value = '4' WHERE name = 'version'
 """
 _MIGRATE = {
     "3": _NEW_ARTICLES + """
-INSERT OR IGNORE INTO agrees SELECT id, agree FROM articles
-    WHERE typeof(id) = 'text' AND agree IS NOT NULL;""" + _SWAP,
+INSERT OR IGNORE INTO agrees SELECT added, id, agree FROM articles
+    WHERE typeof(id) = 'text' AND typeof(added) = 'integer' AND agree IS NOT NULL
+    ORDER BY added, id;""" + _SWAP,
     "2": _NEW_ARTICLES + """
 CREATE TABLE digests (id TEXT PRIMARY KEY, claims BLOB);
 INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) = 'text';
@@ -141,7 +148,7 @@ INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) =
 }
 _ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
 _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
-_AGREE = "INSERT OR REPLACE INTO agrees VALUES (?,?)"
+_AGREE = "INSERT OR REPLACE INTO agrees VALUES (?,?,?)"
 
 
 def labels_key(labels: LabelSet) -> str:
@@ -322,7 +329,8 @@ class ArticleIndex:
                 # replaced with the row, null or not: an agree digest has no signature of
                 # its own, the row's stands for it
                 db.executemany(_DIGEST, [(doc_id, b["claims"]) for doc_id, _, _, b in blobs])
-                db.executemany(_AGREE, [(doc_id, b["agree"]) for doc_id, _, _, b in blobs])
+                db.executemany(_AGREE, [(added, doc_id, b["agree"])
+                                        for doc_id, _, added, b in blobs])
                 claim_table.replace(db, key, [(doc_id, stamp, made.get(claim_table.KEY))
                                               for doc_id, stamp, _added, made in items])
 
@@ -355,7 +363,9 @@ _DIGESTS = ("SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
 _QUERIES = {
     "4": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
           "counts": ", a.counts FROM articles a",
-          "agree": ", g.agree FROM articles a LEFT JOIN agrees g USING (id)",
+          # kept in the same order as the articles: each row's digest is the next one
+          "agree": ", g.agree FROM articles a LEFT JOIN agrees g"
+                   " ON g.added = a.added AND g.id = a.id",
           "claims": _DIGESTS},
     "3": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
           "counts": ", a.counts FROM articles a", "agree": ", a.agree FROM articles a",
