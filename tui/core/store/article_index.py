@@ -45,7 +45,7 @@ import os
 import sqlite3
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -416,10 +416,19 @@ class Scan:
             if db is not None:
                 with contextlib.suppress(sqlite3.Error):
                     known = {r[0]: r for r in db.execute(query, (key,))}
+            # every row stands (its own signature, or the file's and the same), one a
+            # file: each row as it comes, no per-row bookkeeping (the library's and the
+            # stats' pass, on a dataset whose index is up to date)
+            as_they_stand = whole or column is None
             if self.trusted and known:
                 # the rows' own signatures; a row of other labels has its file read
+                other = [i for i, row in known.items() if row[4] != 1]
+                if not other and as_they_stand:
+                    self.total = len(known)
+                    yield from self._standing(known.values())
+                    return
                 stamps = {i: row[1:4] for i, row in known.items()}
-                for i in [i for i, row in known.items() if row[4] != 1]:
+                for i in other:
                     stamps[i] = _stamp(dataset.stat(i))
                 ids = list(stamps)
             else:
@@ -428,10 +437,10 @@ class Scan:
             self.total = len(ids)
             stale = [i for i in ids if (row := known.get(i)) is None
                      or row[1:4] != stamps[i] or row[4] != 1]
-            if stale or len(known) != len(stamps) or not (whole or column is None):
-                order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
-            else:  # every row fresh, one for each file: the rows' order, no other
-                order = dict.fromkeys(known, 0)
+            if not stale and len(known) == len(stamps) and as_they_stand:
+                yield from self._standing(known.values())
+                return
+            order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
         held: dict[str, Any] = {}  # columns worked out and not written (read-only)
         self._rebuild(stale, stamps, order, held)
         if db is not None and index.write:
@@ -458,10 +467,28 @@ class Scan:
                         doc_id, order[doc_id], stamps[doc_id], key)
                 payload = parse(doc_id, blob) if blob is not None else None
                 if payload is None:  # stale and not rewritten, or a row edited by hand
-                    payload = self._again(doc_id, stamps)
+                    payload = self._again(doc_id, stamps[doc_id])
                     if payload is None:
                         continue
                 yield Found(doc_id, stamps[doc_id], payload)
+
+    def _standing(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Found]:
+        """Each row's ``Found``, the rows being in the library's order and each one's
+        signature its file's (or trusted); the column read with the keys, if any."""
+        column = self.column
+        if column is None:
+            for row in rows:
+                yield Found(row[0], row[1:4], None)
+            return
+        parse = self.parse or PARSE[column]
+        for row in rows:
+            doc_id, blob = row[0], row[6]
+            payload = parse(doc_id, blob) if blob is not None else None
+            if payload is None:  # not kept, or a row edited by hand: its file is read
+                payload = self._again(doc_id, row[1:4])
+                if payload is None:
+                    continue
+            yield Found(doc_id, row[1:4], payload)
 
     @staticmethod
     def _rows(db: sqlite3.Connection | None, query: str | None
@@ -515,11 +542,11 @@ class Scan:
             pass  # removed since the folder was listed
         return None
 
-    def _again(self, doc_id: str, stamps: dict[str, Stamp]) -> Any:
+    def _again(self, doc_id: str, stamp: Stamp) -> Any:
         article = self._read(doc_id)
         if article is None or self.column is None:
             return None
-        self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
+        self.index.record_many([(doc_id, stamp, article)], self.dataset.labels)
         made = entry(article, self.dataset.labels, (self.column,))[self.column]
         return (self.parse or PARSE[self.column])(doc_id, orjson.dumps(made))
 

@@ -32,9 +32,9 @@ class SummaryRow(msgspec.Struct, array_like=True, frozen=True):
     length: Count
     every: Count  # the spans of every analyst
     status: dict[str, str]
-    analysts: list[str]
-    done_by: list[str]
-    reviewed_by: list[str]
+    analysts: tuple[str, ...]
+    done_by: tuple[str, ...]
+    reviewed_by: tuple[str, ...]
     agreement: float | None
     spans: dict[str, Positive]  # each analyst's
 

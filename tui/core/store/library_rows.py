@@ -3,17 +3,18 @@ dataset's reading and the index, which keeps it for every article)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from tui.core.disk.article_file import Article
 from tui.core.document.model import REVIEWER
 from tui.core.document.span_match import article_agreement
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
+class ArticleSummary(msgspec.Struct, frozen=True, gc=False):
     """One row of the library: what the analyst needs to pick an article; for a team, who
-    has marked it done, who reviewed it and how far its first two analysts agree."""
+    has marked it done, who reviewed it and how far its first two analysts agree. A
+    struct made in C (a tenth of a frozen dataclass's time: 100,000 of them make the
+    library's first frame), never in a cycle (strings, tuples, numbers)."""
 
     id: str
     title: str
