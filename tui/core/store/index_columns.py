@@ -72,6 +72,13 @@ class _Packed(msgspec.Struct, array_like=True, frozen=True):
 Kind = tuple[int, bytes, bytes, bytes, bytes, bytes, bytes]  # spans, then the parts stored
 
 
+class _Head(msgspec.Struct, array_like=True, frozen=True):
+    """A counts row's title and when added; the rest of the row is left as it is."""
+
+    title: str
+    added: int
+
+
 class Kinds:
     """The counts column decoded by kind, for the stats of many articles: rows whose
     counts are the same but for their title and when added are one kind, decoded and
@@ -82,9 +89,27 @@ class Kinds:
 
     def __init__(self) -> None:
         self.kinds: list[ArticleCounts | None] = []
-        self._numbers: dict[Kind, int] = {}
+        # a kind's number by its parts, and by its bytes as written
+        self._numbers: dict[Kind | bytes, int] = {}
 
     def __call__(self, doc_id: str, blob: Any) -> tuple[str, int] | None:
+        # as written (no space): the kind is the bytes after the title and when added,
+        # looked up as they are; a kind seen first is decoded and checked whole below
+        head = decoded(_HEAD, blob) if type(blob) is bytes else None
+        start = 0
+        if head is not None:
+            prefix = b"[%b,%d," % (_encode(head.title), head.added)
+            if blob.startswith(prefix):
+                start = len(prefix)
+                number = self._numbers.get(blob[start:])
+                if number is not None:
+                    made = self.kinds[number]
+                    return None if made is None else (head.title, number)
+        return self._whole(blob, start)
+
+    def _whole(self, blob: Any, start: int) -> tuple[str, int] | None:
+        """A row decoded whole, its kind checked (once a kind); ``start``: where its kind
+        starts in ``blob`` as written (0: written otherwise, by hand)."""
         row = decoded(_PACKED, blob)
         if row is None:
             return None
@@ -96,6 +121,8 @@ class Kinds:
             number = self._numbers[kind] = len(self.kinds)
             self.kinds.append(counts("", b'["",0,%b,%d,%b,%b,%b,%b,%b]' % (
                 status, row.spans, labels, analysts, hours, claims, origins)))
+        if start:  # the same kind as written, found by its bytes next time
+            self._numbers[blob[start:]] = number
         return None if self.kinds[number] is None else (row.title, number)
 
 
@@ -120,6 +147,8 @@ _SUMMARY = msgspec.json.Decoder(SummaryRow)
 _COUNTS = msgspec.json.Decoder(CountsRow)
 _CLAIMS = msgspec.json.Decoder(ClaimsRow)
 _PACKED = msgspec.json.Decoder(_Packed)
+_HEAD = msgspec.json.Decoder(_Head)
+_encode = msgspec.json.encode
 
 
 def decoded(decoder: msgspec.json.Decoder[T], blob: Any) -> T | None:
