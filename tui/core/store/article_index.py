@@ -91,9 +91,6 @@ _BATCH = 500  # rows rebuilt between two commits
 _ANNOTATOR = itemgetter("annotator")
 # columns small enough to read with the keys, all at once
 _WHOLE = ("summary", "counts", "agree")
-# The index read through a memory map: the pass over the articles' rows copies no page
-# (a third less time at 100,000 rows); SQLite maps no more than the file holds
-_MMAP = 1 << 32
 Stamp = tuple[int, int, int]
 Progress = Callable[[int, int], None]  # (files read again, files to read)
 Parse = Callable[[str, Any], Any]  # (id, the column as stored): decoded, or None
@@ -249,7 +246,6 @@ class ArticleIndex:
                              check_same_thread=False)
         try:
             db.execute("PRAGMA synchronous=OFF")
-            db.execute(f"PRAGMA mmap_size={_MMAP}")
             tables = {r[0] for r in db.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables and self.write:
