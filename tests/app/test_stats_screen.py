@@ -139,3 +139,21 @@ async def test_a_first_count_shows_the_files_as_they_are_once_checked(dataset):
         screen = await stats_shown(pilot)
         assert numbers(pilot.app, "labels")[2] == "LOCATION: 2 (66.7 %)"
         assert str(broken) in str(screen.query_one("#stats-problems").render())
+
+
+async def test_the_library_and_the_stats_leave_the_cycle_collector_on(dataset):
+    """The library's first frame and the stats' first count pause Python's cycle
+    collector over their rows until they are drawn (and, for the stats, checked): once
+    they are, it runs again, in the app and after it."""
+    import gc
+
+    assert gc.isenabled()
+    async with GlossApp(dataset).run_test(size=(120, 50)) as pilot:
+        await until(pilot, "the library", lambda: isinstance(pilot.app.screen, LibraryScreen))
+        await pilot.app.workers.wait_for_complete()
+        await until(pilot, "the collector on", gc.isenabled)
+        await pilot.press("ctrl+g")
+        await stats_shown(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await until(pilot, "the collector on", gc.isenabled)
+    assert gc.isenabled()

@@ -17,8 +17,8 @@ def index_path(dataset: Dataset) -> Path:
 
 
 def _table(name: str) -> str:
-    """Where a column is: the claims digest in a table of its own."""
-    return "digests" if name == "claims" else "articles"
+    """Where a column is: the claims and agree digests in tables of their own."""
+    return {"claims": "digests", "agree": "agrees"}.get(name, "articles")
 
 
 def column(dataset: Dataset, doc_id: str, name: str) -> Any:

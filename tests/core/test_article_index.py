@@ -30,7 +30,7 @@ from tui.core.store.article_index import FOLDER, NAME, ArticleIndex
 from tui.core.store.claim_cache import cached_articles
 from tui.core.store.dataset import Dataset, summary
 from tui.core.store.tally import Tally
-from tui.core.team.agreement import agree, compared
+from tui.core.team.agreement import agree, compared, kept, tally
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied."
 
@@ -144,7 +144,8 @@ def as_version_2(index: Path) -> None:
                 labels TEXT, added INTEGER, summary BLOB, counts BLOB, claims BLOB);
             INSERT INTO old SELECT a.id, a.ino, a.mtime, a.size, a.labels, a.added, a.summary,
                     a.counts, d.claims FROM articles a LEFT JOIN digests d USING (id);
-            DROP TABLE articles; DROP TABLE digests; ALTER TABLE old RENAME TO articles;
+            DROP TABLE articles; DROP TABLE digests; DROP TABLE agrees;
+            ALTER TABLE old RENAME TO articles;
             CREATE INDEX by_added ON articles (added, id);
             UPDATE meta SET value = '2' WHERE name = 'version';""")
 
@@ -168,9 +169,70 @@ def test_an_index_of_version_2_is_read_as_it_is_and_brought_up_by_a_writer(
     assert writer.summaries()[0] == rows and board_of(writer) == claims
     assert read == []
     with sqlite3.connect(index) as db:
-        assert db.execute("SELECT value FROM meta").fetchone() == ("3",)
+        assert db.execute("SELECT value FROM meta").fetchone() == ("4",)
         assert db.execute("SELECT count(*) FROM digests").fetchone() == (4,)
     assert Tally().figures(Dataset.existing(dataset.folder, "alice")).to_json() == figures
+
+
+def as_version_3(index: Path) -> None:
+    """Turn an index into one of version 3: the agree digests a column of the articles."""
+    with sqlite3.connect(index) as db:
+        db.executescript("""
+            CREATE TABLE old (id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER,
+                labels TEXT, added INTEGER NOT NULL, summary BLOB, counts BLOB, agree BLOB,
+                PRIMARY KEY (added, id)) WITHOUT ROWID;
+            INSERT INTO old SELECT a.id, a.ino, a.mtime, a.size, a.labels, a.added,
+                a.summary, a.counts, g.agree FROM articles a LEFT JOIN agrees g USING (id);
+            DROP TABLE articles; DROP TABLE agrees; ALTER TABLE old RENAME TO articles;
+            CREATE UNIQUE INDEX by_id ON articles (id);
+            UPDATE meta SET value = '3' WHERE name = 'version';""")
+
+
+def agreement(dataset: Dataset) -> dict[str, object]:
+    """What ``gloss agree`` says of alice and bob, from the index's digests."""
+    problems: list[str] = []
+    report = tally(kept(dataset, problems), ["alice", "bob"], dataset.labels.names(),
+                   every=True)
+    assert problems == []
+    return report.to_json()
+
+
+def test_an_index_of_version_3_is_read_as_it_is_and_brought_up_by_a_writer(
+        dataset, monkeypatch):
+    """Version 3 kept the agree digests in the articles' rows: a read-only command reads
+    them there and writes nothing; the first writer moves them to their table in place,
+    reading no article file; the library, the stats, the board and the agreement say
+    the same throughout."""
+    doc_id = dataset.ids()[0]
+    dataset.new_span(doc_id, 0, 7, "LOCATION")  # not every article alike
+    index = dataset.folder / FOLDER / NAME
+    rows, claims = from_files(dataset), board_from_files(dataset)
+    figures, agreed = Tally().figures(dataset).to_json(), agreement(dataset)
+    as_version_3(index)
+    before = snapshot(dataset.folder)
+    read = reading(monkeypatch)
+    reader = Dataset.existing(dataset.folder, "alice")
+    assert reader.summaries()[0] == rows and board_of(reader) == claims
+    assert Tally().figures(reader).to_json() == figures
+    assert agreement(reader) == agreed
+    assert read == [] and snapshot(dataset.folder) == before
+    writer = Dataset(dataset.folder, "alice")
+    assert writer.summaries()[0] == rows and board_of(writer) == claims
+    assert read == []
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT value FROM meta").fetchone() == ("4",)
+        assert "agree" not in [c[1] for c in db.execute("PRAGMA table_info(articles)")]
+        assert db.execute("SELECT count(*) FROM agrees").fetchone() == (4,)
+    reader = Dataset.existing(dataset.folder, "alice")
+    assert agreement(reader) == agreed and Tally().figures(reader).to_json() == figures
+    assert reader.summaries()[0] == rows and read == []
+    Dataset(dataset.folder, "bob").new_span(doc_id, 0, 7, "LOCATION")  # its digest
+    read.clear()
+    reader = Dataset.existing(dataset.folder, "alice")  # replaced with its row
+    now = agreement(reader)
+    assert read == [] and now != agreed
+    assert now == agree(reader.readable([]), ["alice", "bob"],
+                        reader.labels.names()).to_json()
 
 
 def test_a_writer_killed_between_its_file_and_its_row_is_corrected_on_next_open(

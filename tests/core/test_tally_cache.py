@@ -5,11 +5,14 @@ wrong; a read-only command never writes it; a broken article is never indexed.""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.core.index_rows import column, forge, index_path
 from tests.core.test_article_index import index_rows
@@ -18,6 +21,7 @@ from tests.hostile.test_hostile_inputs import paths, replaced
 from tui.core.counts.figures import Figures
 from tui.core.document.model import Document, LabelSet, Relation, Span
 from tui.core.store.dataset import Dataset
+from tui.core.store.index_columns import Kinds, counts
 from tui.core.store.tally import Tally
 
 TEXT = "Putin told Trump that Kyiv would talk in Riyadh. Zelensky said Russia lied."
@@ -143,3 +147,36 @@ def test_every_field_of_a_row_replaced_by_every_json_type(dataset, kind):
             else False
         if not same_shape:
             assert again == fresh, (where, kind)
+
+
+KINDS = [  # a counts row but its title and when added: two that check out, two that do not
+    [{"a": "done"}, 2, {"ACTOR": 2}, {"a": 2}, [["a", "2026-01-01T08", 2]], [["a", 1, 0]], []],
+    [{}, 0, {}, {}, [], [], [["pattern", 1, 2]]],
+    [{}, 3, {"ACTOR": 2}, {"a": 2}, [], [], []],  # its spans do not add up
+    [{}, "3", {}, {}, [], [], []],
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.integers(-2**40, 2**40), st.sampled_from(KINDS),
+                          st.booleans()), max_size=20))
+def test_a_counts_row_found_by_its_bytes_is_the_row_decoded_whole(rows):
+    """The stats decode each kind of counts once and find the next row of that kind by
+    its bytes after the title and when added: whatever the title (quotes, controls, any
+    script) and however the row is written (as the writers write it, or by hand with
+    spaces), each row says what it says decoded whole."""
+    kinds = Kinds()
+    for title, added, kind, spaced in rows:
+        blob = (json.dumps([title, added, *kind]).encode() if spaced
+                else orjson.dumps([title, added, *kind]))
+        got, whole = kinds("id", blob), counts("id", blob)
+        if whole is None:
+            assert got is None
+            continue
+        assert got is not None and got[0] == title
+        made = kinds.kinds[got[1]]
+        assert made is not None
+        assert (made.status, made.spans, made.labels, made.analysts, made.hours,
+                made.claims, made.origins) == (whole.status, whole.spans, whole.labels,
+                                               whole.analysts, whole.hours, whole.claims,
+                                               whole.origins)

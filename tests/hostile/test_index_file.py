@@ -48,29 +48,32 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "another version": sql("UPDATE meta SET value='99' WHERE name='version'"),
     "version 2 said, not its shape": sql("UPDATE meta SET value='2' WHERE name='version'"),
     "no meta": sql("DROP TABLE meta"),
-    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='[', agree='[{'",
-                    "UPDATE digests SET claims='nope'"),
-    "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5,"
-                       " agree=x'00ff'", "UPDATE digests SET claims=NULL"),
+    "bad json": sql("UPDATE articles SET summary=x'7b7b', counts='['",
+                    "UPDATE agrees SET agree='[{'", "UPDATE digests SET claims='nope'"),
+    "wrong types": sql("UPDATE articles SET added='soon', summary=7, counts=2.5",
+                       "UPDATE agrees SET agree=x'00ff'", "UPDATE digests SET claims=NULL"),
     "id of another type": sql("UPDATE articles SET id=random()",
-                              "UPDATE digests SET id=rowid"),
+                              "UPDATE digests SET id=rowid",
+                              "UPDATE agrees SET id=CAST(id AS BLOB)"),
+    "agree digests gone": sql("DELETE FROM agrees WHERE id > (SELECT min(id) FROM agrees)"),
+    "no agree digests": sql("DROP TABLE agrees"),
     "digests gone": sql("DELETE FROM digests WHERE id > (SELECT min(id) FROM digests)"),
     "no digests": sql("DROP TABLE digests"),
     "json of every wrong shape": sql(
-        "UPDATE articles SET summary='[1,2,3,4,5,6,7,8]', counts='{\"a\": 1}',"
-        " agree='[{}, [\"a\"], [[[\"X\", null], 3]], {}, []]'",
+        "UPDATE articles SET summary='[1,2,3,4,5,6,7,8]', counts='{\"a\": 1}'",
+        "UPDATE agrees SET agree='[{}, [\"a\"], [[[\"X\", null], 3]], {}, []]'",
         "UPDATE digests SET claims='[\"t\", \"d\", 1, {}, [[1]], [], []]'"),
     # digests of the right types that cannot be an article's: a label for one analyst
     # where two saw it, an analyst twice, a count below one; and null, a digest not kept
     # (a long article): each file is read (the articles spread by their ids' last digit)
     "agree digests that do not add up": sql(
-        f"UPDATE articles SET agree='[{DONE}, [\"alice\", \"bob\"], [[[null], 3]], {{}},"
+        f"UPDATE agrees SET agree='[{DONE}, [\"alice\", \"bob\"], [[[null], 3]], {{}},"
         " []]' WHERE unicode(substr(id, 16)) % 4 = 0",
-        f"UPDATE articles SET agree='[{DONE}, [\"alice\", \"alice\"], [[[null, null], 3]],"
+        f"UPDATE agrees SET agree='[{DONE}, [\"alice\", \"alice\"], [[[null, null], 3]],"
         " {}, []]' WHERE unicode(substr(id, 16)) % 4 = 1",
-        f"UPDATE articles SET agree='[{DONE}, [\"alice\", \"bob\"], [[[null, null], 0]],"
+        f"UPDATE agrees SET agree='[{DONE}, [\"alice\", \"bob\"], [[[null, null], 0]],"
         " {}, []]' WHERE unicode(substr(id, 16)) % 4 = 2",
-        "UPDATE articles SET agree='null' WHERE unicode(substr(id, 16)) % 4 = 3"),
+        "UPDATE agrees SET agree='null' WHERE unicode(substr(id, 16)) % 4 = 3"),
     "huge row": sql("UPDATE articles SET summary=zeroblob(30000000)"),
     # the claims tables (claim_table.py): an article's claims are used only while its
     # signature, label set and count agree; a row of the wrong type cannot be written

@@ -13,6 +13,7 @@ Gloss.
 
 from __future__ import annotations
 
+import gc
 from typing import ClassVar
 
 from textual import on
@@ -46,8 +47,15 @@ class LibraryScreen(Screen[None]):
         self.plan = plan or ReviewPlan()
         self.reviewing = reviewing
         # the index's rows as they stand for the first frame, checked against the files
-        # right after it (_check): 100,000 stats are a third of the start
-        self.rows, self.problems = self._read(trusted=True)
+        # right after it (_check): 100,000 stats are a third of the start. The cycle
+        # collector's passes over those rows (no cycle among them) wait for that frame
+        self._collect = gc.isenabled()
+        gc.disable()
+        try:
+            self.rows, self.problems = self._read(trusted=True)
+        except BaseException:
+            self._collector_back()
+            raise
         self._fresh = True  # the rows were just read: the first resume reads nothing
 
     def _read(self, trusted: bool = False) -> tuple[list[ArticleSummary], list[str]]:
@@ -57,9 +65,18 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._check)
 
+    def on_unmount(self) -> None:
+        self._collector_back()
+
+    def _collector_back(self) -> None:
+        if self._collect:
+            self._collect = False
+            gc.enable()
+
     def _check(self) -> None:
         """Check the rows shown against the files, in a thread; read them again and show
         them when any file changed since its row was kept (docs/architecture.md)."""
+        self._collector_back()
         shown, dataset = self.order, self.dataset
 
         def check() -> None:

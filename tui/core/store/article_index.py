@@ -4,9 +4,9 @@ without reading every article file.
 
 ``<dataset>/.cache/index.sqlite`` (SQLite, Python's own) has one row per article file:
 its signature (inode, modification time in ns, size), the key of the label set the row
-was worked out under, when the article was added, and four JSON columns (the large
-one, ``claims``, in a table of its own, ``digests``, so that the pass of the library and
-the stats reads the small rows only; the rows kept in the library's order):
+was worked out under, when the article was added, and four JSON columns (``claims`` and
+``agree`` in tables of their own, ``digests`` and ``agrees``, so that the pass of the
+library and the stats reads the small rows only; the rows kept in the library's order):
 
 - ``summary``: the library's row (title, length, spans, each analyst's status, analysts,
   who marked it done and reviewed, the agreement of its first two analysts);
@@ -30,8 +30,8 @@ out again. A read-only command never writes it. Why it stays right:
 - the index is a cache, never data: a save never fails because of it (any error of
   SQLite is swallowed and the row left stale), and a file that is not an SQLite
   database, of another version, or whose rows are not of the shape written here (edited
-  by hand, cut short) is ignored row by row or replaced whole; but the version before
-  (``BEFORE``) is read as it is by a read-only command and brought up in place by a
+  by hand, cut short) is ignored row by row or replaced whole; but the versions before
+  (``BEFORE``) are read as they are by a read-only command and brought up in place by a
   writer;
 - no durability is asked of SQLite (``synchronous=OFF``): a crash of the machine may lose
   rows or the whole file, which only costs reading the files again.
@@ -42,11 +42,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import sqlite3
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -81,8 +80,10 @@ NAME = "index.sqlite"
 # 2: the spans of each analyst in the library's row; 3: the claims digest in a table of
 # its own, and the rows kept in the library's order, so that the library's and the stats'
 # pass reads 50 MB at 100,000 articles from end to end, not 400 MB in bits; the agree
-# column; the claims tables (``claim_table.py``)
-VERSION = 3
+# column; the claims tables (``claim_table.py``); 4: the agree digests in a table of their
+# own too (34 MB at 100,000 articles that the library's and the stats' pass read for
+# nothing)
+VERSION = 4
 COLUMNS = ("summary", "counts", "claims", "agree")
 EVERYTHING = (*COLUMNS, claim_table.KEY)  # a row's columns and its claims' rows
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
@@ -98,33 +99,53 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
-    added INTEGER NOT NULL, summary BLOB, counts BLOB, agree BLOB, PRIMARY KEY (added, id)
+    added INTEGER NOT NULL, summary BLOB, counts BLOB, PRIMARY KEY (added, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS by_id ON articles (id);
 CREATE TABLE IF NOT EXISTS digests (id TEXT PRIMARY KEY, claims BLOB);
+CREATE TABLE IF NOT EXISTS agrees (
+    added INTEGER NOT NULL, id TEXT NOT NULL, agree BLOB, PRIMARY KEY (added, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS agrees_by_id ON agrees (id);
 """
-# Version 2 (the claims digest a column of the articles, no agree column), brought up to
-# this one in place by a writer (seconds, where reading every file again takes minutes),
-# read as it is by a read-only command: its rows are the same. Version 2 had no agree
-# digests: ``gloss agree`` reads the file of an article brought up until it is saved again
-BEFORE = "2"
+# The versions before this one, brought up to it in place by a writer (seconds, where
+# reading every file again takes minutes), read as they are by a read-only command: their
+# rows are the same. 3: the agree digests a column of the articles; 2: the claims digest
+# a column of the articles, no agree digests (``gloss agree`` reads the file of an article
+# brought up from it until it is saved again) and no claims tables
+BEFORE = ("3", "2")
 MIGRATE_S = 120.0  # another writer bringing it up: seconds at 100,000 articles
-_MIGRATE = """
+_NEW_ARTICLES = """
 CREATE TABLE new_articles (
     id TEXT NOT NULL, ino INTEGER, mtime INTEGER, size INTEGER, labels TEXT,
-    added INTEGER NOT NULL, summary BLOB, counts BLOB, agree BLOB, PRIMARY KEY (added, id)
+    added INTEGER NOT NULL, summary BLOB, counts BLOB, PRIMARY KEY (added, id)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO new_articles SELECT id, ino, mtime, size, labels, added, summary,
-    counts, NULL FROM articles WHERE typeof(id) = 'text' AND typeof(added) = 'integer';
-CREATE TABLE digests (id TEXT PRIMARY KEY, claims BLOB);
-INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) = 'text';
+    counts FROM articles WHERE typeof(id) = 'text' AND typeof(added) = 'integer';
+CREATE TABLE agrees (
+    added INTEGER NOT NULL, id TEXT NOT NULL, agree BLOB, PRIMARY KEY (added, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX agrees_by_id ON agrees (id);
+"""
+_SWAP = """
 DROP TABLE articles;
 ALTER TABLE new_articles RENAME TO articles;
 CREATE UNIQUE INDEX by_id ON articles (id);
-UPDATE meta SET value = '3' WHERE name = 'version'
+UPDATE meta SET value = '4' WHERE name = 'version'
 """
-_ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?)"
+_MIGRATE = {
+    "3": _NEW_ARTICLES + """
+INSERT OR IGNORE INTO agrees SELECT added, id, agree FROM articles
+    WHERE typeof(id) = 'text' AND typeof(added) = 'integer' AND agree IS NOT NULL
+    ORDER BY added, id;""" + _SWAP,
+    "2": _NEW_ARTICLES + """
+CREATE TABLE digests (id TEXT PRIMARY KEY, claims BLOB);
+INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) = 'text';
+""" + _SWAP,
+}
+_ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
 _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
+_AGREE = "INSERT OR REPLACE INTO agrees VALUES (?,?,?)"
 
 
 def labels_key(labels: LabelSet) -> str:
@@ -167,7 +188,7 @@ class ArticleIndex:
         self.path = folder / FOLDER / NAME
         self._db: sqlite3.Connection | None = None
         self._pid = 0
-        self.queries = _QUERIES  # of the version opened (BEFORE: read only)
+        self.queries = _QUERIES[str(VERSION)]  # of the version opened (BEFORE: read only)
 
     # -- the file --------------------------------------------------------------------
 
@@ -234,19 +255,20 @@ class ArticleIndex:
                            (str(VERSION),))
             version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
             found = version[0] if version is not None else None
-            if found == BEFORE and self.write:
+            if found in BEFORE and self.write:
                 _migrate(db)
-                claim_table.make(db)  # empty: the claims of those articles read from files
+                claim_table.make(db)  # from 2: empty, the claims of those read from files
                 found = str(VERSION)
-            if found not in (str(VERSION), BEFORE):
+            if found not in _QUERIES:
                 db.close()
                 return None
-            self.queries = _QUERIES if found == str(VERSION) else _QUERIES_BEFORE
-            db.execute("SELECT id, ino, mtime, size, labels, added, summary, counts,"
-                       f" {self.queries['agree']} FROM articles LIMIT 1").fetchall()
+            self.queries = _QUERIES[found]
+            for column in _WHOLE:
+                db.execute(self.queries["keys"] % self.queries[column] + " LIMIT 1",
+                           ("",)).fetchall()
             db.execute(self.queries["claims"] + " LIMIT 1").fetchall()
             # version 2 has no claims tables: gloss claims reads its files
-            if (found == str(VERSION) and claim_table.supported()
+            if (found != "2" and claim_table.supported()
                     and not claim_table.usable(db)):
                 db.close()
                 return None
@@ -298,9 +320,13 @@ class ArticleIndex:
                       {c: orjson.dumps(made[c]) if c in made else None for c in COLUMNS})
                      for doc_id, stamp, added, made in items]
             with _transaction(db):
-                db.executemany(_ROW, [(doc_id, *stamp, key, added, b["summary"], b["counts"],
-                                       b["agree"]) for doc_id, stamp, added, b in blobs])
+                db.executemany(_ROW, [(doc_id, *stamp, key, added, b["summary"], b["counts"])
+                                      for doc_id, stamp, added, b in blobs])
+                # replaced with the row, null or not: an agree digest has no signature of
+                # its own, the row's stands for it
                 db.executemany(_DIGEST, [(doc_id, b["claims"]) for doc_id, _, _, b in blobs])
+                db.executemany(_AGREE, [(added, doc_id, b["agree"])
+                                        for doc_id, _, added, b in blobs])
                 claim_table.replace(db, key, [(doc_id, stamp, made.get(claim_table.KEY))
                                               for doc_id, stamp, _added, made in items])
 
@@ -320,14 +346,31 @@ class ArticleIndex:
         return Scan(self, dataset, column, progress, parse, trusted)
 
 
-# the rows' keys with one column, in the library's order (``_WHOLE``'s are read with the
-# keys: under "agree", the expression that reads that column, NULL where a version has none)
-_QUERIES = {"claims": "SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
-                      " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id",
-            "summary": "summary", "counts": "counts", "agree": "agree"}
-_QUERIES_BEFORE = {"claims": "SELECT id, added, ino, mtime, size, labels, claims"
-                             " FROM articles ORDER BY added, id",
-                   "summary": "summary", "counts": "counts", "agree": "NULL"}
+# The queries of each version. "keys": the rows' keys (and "%s": a column read with them,
+# or nothing), in the library's order: a row of another type or an id no file has is
+# passed over in SQL; under each of ``_WHOLE``, the column read with the keys (",
+# <expression> FROM <tables>"), NULL where a version has none; under "claims", the rows'
+# keys with that column (``_Cursor``).
+_KEYS = ("SELECT a.id, a.ino, a.mtime, a.size, a.labels = ?, a.added%s"
+         " WHERE typeof(a.id) = 'text' AND typeof(a.added) = 'integer'"
+         " AND length(a.id) = 16 AND NOT a.id GLOB '*[^0-9a-f]*' ORDER BY a.added, a.id")
+_DIGESTS = ("SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
+            " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id")
+_QUERIES = {
+    "4": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
+          "counts": ", a.counts FROM articles a",
+          # kept in the same order as the articles: each row's digest is the next one
+          "agree": ", g.agree FROM articles a LEFT JOIN agrees g"
+                   " ON g.added = a.added AND g.id = a.id",
+          "claims": _DIGESTS},
+    "3": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
+          "counts": ", a.counts FROM articles a", "agree": ", a.agree FROM articles a",
+          "claims": _DIGESTS},
+    "2": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
+          "counts": ", a.counts FROM articles a", "agree": ", NULL FROM articles a",
+          "claims": "SELECT id, added, ino, mtime, size, labels, claims"
+                    " FROM articles ORDER BY added, id"},
+}
 
 
 @dataclass(slots=True)
@@ -360,40 +403,50 @@ class Scan:
         index = self.index
         db = index._open()
         # the rows' keys, in the library's order; with their column too when it is small
-        # (the library's, the figures'): one pass over the table, not two
+        # (the library's, the figures', the agreement's): one pass over the table, not two
         whole = column in _WHOLE
         # labels = ?: 1 when the row was worked out under these labels (no 100,000 strings)
-        query = ("SELECT id, ino, mtime, size, labels = ?, added"
-                 + (f", {index.queries[column or '']}" if whole else "")
-                 + " FROM articles ORDER BY added, id")
+        query = index.queries["keys"] % index.queries[column if whole else ""]
         known: dict[str, tuple[Any, ...]] = {}
         with collector_paused():  # 100,000 rows, no cycle
             if db is not None:
                 with contextlib.suppress(sqlite3.Error):
-                    known = {r[0]: r for r in db.execute(query, (key,))
-                             if type(r[0]) is str and type(r[5]) is int}
-        if self.trusted and known:
-            # a row's id must name a file; a row of other labels has its file read
-            stamps = {i: row[1:4] for i, row in known.items() if _ID.fullmatch(i)}
-            for i in [i for i, row in known.items() if row[4] != 1 and i in stamps]:
-                stamps[i] = _stamp(dataset.stat(i))
-            ids = list(stamps)
-        else:
-            ids = dataset.ids()
-            stamps = dict(zip(ids, map(_stamp, dataset.stats(ids)), strict=True))
-        self.total = len(ids)
-        with collector_paused():
+                    known = {r[0]: r for r in db.execute(query, (key,))}
+            # every row stands (its own signature, or the file's and the same), one a
+            # file: each row as it comes, no per-row bookkeeping (the library's and the
+            # stats' pass, on a dataset whose index is up to date)
+            as_they_stand = whole or column is None
+            if self.trusted and known:
+                # the rows' own signatures; a row of other labels has its file read
+                other = [i for i, row in known.items() if row[4] != 1]
+                if not other and as_they_stand:
+                    self.total = len(known)
+                    yield from self._standing(known.values())
+                    return
+                stamps = {i: row[1:4] for i, row in known.items()}
+                for i in other:
+                    stamps[i] = _stamp(dataset.stat(i))
+                ids = list(stamps)
+            else:
+                ids = dataset.ids()
+                stamps = dict(zip(ids, map(_stamp, dataset.stats(ids)), strict=True))
+            self.total = len(ids)
             stale = [i for i in ids if (row := known.get(i)) is None
                      or row[1:4] != stamps[i] or row[4] != 1]
+            if not stale and len(known) == len(stamps) and as_they_stand:
+                yield from self._standing(known.values())
+                return
             order = {doc_id: row[5] for doc_id, row in known.items() if doc_id in stamps}
         held: dict[str, Any] = {}  # columns worked out and not written (read-only)
         self._rebuild(stale, stamps, order, held)
         if db is not None and index.write:
             gone = known.keys() - stamps.keys()
-            with contextlib.suppress(sqlite3.Error), _transaction(db):
-                db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
-                db.executemany("DELETE FROM digests WHERE id=?", [(i,) for i in gone])
-                claim_table.forget(db, gone)
+            if gone:
+                with contextlib.suppress(sqlite3.Error), _transaction(db):
+                    db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in gone])
+                    db.executemany("DELETE FROM digests WHERE id=?", [(i,) for i in gone])
+                    db.executemany("DELETE FROM agrees WHERE id=?", [(i,) for i in gone])
+                    claim_table.forget(db, gone)
         # in the rows' order already unless a file was read again
         ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
         if column is None:
@@ -410,10 +463,28 @@ class Scan:
                         doc_id, order[doc_id], stamps[doc_id], key)
                 payload = parse(doc_id, blob) if blob is not None else None
                 if payload is None:  # stale and not rewritten, or a row edited by hand
-                    payload = self._again(doc_id, stamps)
+                    payload = self._again(doc_id, stamps[doc_id])
                     if payload is None:
                         continue
                 yield Found(doc_id, stamps[doc_id], payload)
+
+    def _standing(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Found]:
+        """Each row's ``Found``, the rows being in the library's order and each one's
+        signature its file's (or trusted); the column read with the keys, if any."""
+        column = self.column
+        if column is None:
+            for row in rows:
+                yield Found(row[0], row[1:4], None)
+            return
+        parse = self.parse or PARSE[column]
+        for row in rows:
+            doc_id, blob = row[0], row[6]
+            payload = parse(doc_id, blob) if blob is not None else None
+            if payload is None:  # not kept, or a row edited by hand: its file is read
+                payload = self._again(doc_id, row[1:4])
+                if payload is None:
+                    continue
+            yield Found(doc_id, row[1:4], payload)
 
     @staticmethod
     def _rows(db: sqlite3.Connection | None, query: str | None
@@ -467,16 +538,15 @@ class Scan:
             pass  # removed since the folder was listed
         return None
 
-    def _again(self, doc_id: str, stamps: dict[str, Stamp]) -> Any:
+    def _again(self, doc_id: str, stamp: Stamp) -> Any:
         article = self._read(doc_id)
         if article is None or self.column is None:
             return None
-        self.index.record_many([(doc_id, stamps[doc_id], article)], self.dataset.labels)
+        self.index.record_many([(doc_id, stamp, article)], self.dataset.labels)
         made = entry(article, self.dataset.labels, (self.column,))[self.column]
         return (self.parse or PARSE[self.column])(doc_id, orjson.dumps(made))
 
 
-_ID = re.compile(r"[0-9a-f]{16}")  # an article's id, as its file is named (dataset.py)
 _EUID = os.geteuid()
 _GROUPS = {os.getegid(), *os.getgroups()}
 
@@ -552,14 +622,14 @@ def collector_paused() -> Iterator[None]:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Bring an index of version ``BEFORE`` up to this one, all or nothing; one that
+    """Bring an index of a version of ``BEFORE`` up to this one, all or nothing; one that
     another writer brought up meanwhile (waited for) is left as it is."""
     db.execute(f"PRAGMA busy_timeout = {int(MIGRATE_S * 1000)}")
     try:
         with _transaction(db):
             version = db.execute("SELECT value FROM meta WHERE name='version'").fetchone()
-            if version == (BEFORE,):
-                for statement in _MIGRATE.split(";"):
+            if version is not None and version[0] in _MIGRATE:
+                for statement in _MIGRATE[version[0]].split(";"):
                     db.execute(statement)
     finally:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_S * 1000)}")

@@ -39,6 +39,7 @@ from tui.core.attribution.claim_board import ClaimRow, claim_rows
 from tui.core.disk.article_file import Article
 from tui.core.document.model import LabelSet, Span
 from tui.core.language.visible import escape_controls, json_bytes
+from tui.core.store.index_columns import decoded
 
 CANONICAL = "canonical"
 KEY = "claim rows"  # the key of an index entry (``article_index.entry``) holding them
@@ -143,10 +144,7 @@ _CELLS = msgspec.json.Decoder(Cells)
 
 
 def cells_of(blob: Any) -> Cells | None:
-    try:
-        return _CELLS.decode(blob)
-    except (msgspec.DecodeError, TypeError):
-        return None
+    return decoded(_CELLS, blob)
 
 
 def board_row(source: str, article: str, cells: Cells) -> ClaimRow:

@@ -405,8 +405,8 @@ class Dataset:
         scan = self.index.scan(self, "summary", trusted=trusted)
         who = self.annotator
         rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
-                               r.status.get(who, "todo"), tuple(r.analysts),
-                               tuple(r.done_by), tuple(r.reviewed_by), r.agreement, r.every)
+                               r.status.get(who, "todo"), r.analysts, r.done_by,
+                               r.reviewed_by, r.agreement, r.every)
                 for found in scan if (r := found.payload)]
         return rows, scan.problems
 

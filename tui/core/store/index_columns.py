@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from operator import itemgetter
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -24,6 +24,7 @@ from tui.core.store import agree_digest
 Positive = Annotated[int, msgspec.Meta(gt=0)]
 Count = Annotated[int, msgspec.Meta(ge=0)]
 Given = Counter[tuple[str, str, str]]  # (label, text folded, canonical name): how often
+T = TypeVar("T")
 
 
 class SummaryRow(msgspec.Struct, array_like=True, frozen=True):
@@ -31,9 +32,9 @@ class SummaryRow(msgspec.Struct, array_like=True, frozen=True):
     length: Count
     every: Count  # the spans of every analyst
     status: dict[str, str]
-    analysts: list[str]
-    done_by: list[str]
-    reviewed_by: list[str]
+    analysts: tuple[str, ...]
+    done_by: tuple[str, ...]
+    reviewed_by: tuple[str, ...]
     agreement: float | None
     spans: dict[str, Positive]  # each analyst's
 
@@ -71,29 +72,58 @@ class _Packed(msgspec.Struct, array_like=True, frozen=True):
 Kind = tuple[int, bytes, bytes, bytes, bytes, bytes, bytes]  # spans, then the parts stored
 
 
+class _Head(msgspec.Struct, array_like=True, frozen=True):
+    """A counts row's title and when added; the rest of the row is left as it is."""
+
+    title: str
+    added: int
+
+
 class Kinds:
     """The counts column decoded by kind, for the stats of many articles: rows whose
     counts are the same but for their title and when added are one kind, decoded and
-    checked once into one ``ArticleCounts`` (``kinds``); a row decodes to its (title,
-    kind), or None when its kind does not check out. At 100,000 articles of a few kinds
-    this makes 100,000 short rows, not 100,000 sets of dicts and lists."""
+    checked once into one ``ArticleCounts`` (``kinds``, by the kind's number); a row
+    decodes to its (title, kind's number), or None when its kind does not check out. At
+    100,000 articles of a few kinds this makes 100,000 short rows, not 100,000 sets of
+    dicts and lists; a number, not the kind, so that grouping them hashes no tuple."""
 
     def __init__(self) -> None:
-        self.kinds: dict[Kind, ArticleCounts | None] = {}
+        self.kinds: list[ArticleCounts | None] = []
+        # a kind's number by its parts, and by its bytes as written
+        self._numbers: dict[Kind | bytes, int] = {}
 
-    def __call__(self, doc_id: str, blob: Any) -> tuple[str, Kind] | None:
-        try:
-            row = _PACKED.decode(blob)
-        except (msgspec.DecodeError, TypeError):
+    def __call__(self, doc_id: str, blob: Any) -> tuple[str, int] | None:
+        # as written (no space): the kind is the bytes after the title and when added,
+        # looked up as they are; a kind seen first is decoded and checked whole below
+        head = decoded(_HEAD, blob) if type(blob) is bytes else None
+        start = 0
+        if head is not None:
+            prefix = b"[%b,%d," % (_encode(head.title), head.added)
+            if blob.startswith(prefix):
+                start = len(prefix)
+                number = self._numbers.get(blob[start:])
+                if number is not None:
+                    made = self.kinds[number]
+                    return None if made is None else (head.title, number)
+        return self._whole(blob, start)
+
+    def _whole(self, blob: Any, start: int) -> tuple[str, int] | None:
+        """A row decoded whole, its kind checked (once a kind); ``start``: where its kind
+        starts in ``blob`` as written (0: written otherwise, by hand)."""
+        row = decoded(_PACKED, blob)
+        if row is None:
             return None
         kind = (row.spans, bytes(row.status), bytes(row.labels), bytes(row.analysts),
                 bytes(row.hours), bytes(row.claims), bytes(row.origins))
-        made = self.kinds.get(kind, False)
-        if made is False:
+        number = self._numbers.get(kind)
+        if number is None:
             status, labels, analysts, hours, claims, origins = kind[1:]
-            made = self.kinds[kind] = counts("", b'["",0,%b,%d,%b,%b,%b,%b,%b]' % (
-                status, row.spans, labels, analysts, hours, claims, origins))
-        return None if made is None else (row.title, kind)
+            number = self._numbers[kind] = len(self.kinds)
+            self.kinds.append(counts("", b'["",0,%b,%d,%b,%b,%b,%b,%b]' % (
+                status, row.spans, labels, analysts, hours, claims, origins)))
+        if start:  # the same kind as written, found by its bytes next time
+            self._numbers[blob[start:]] = number
+        return None if self.kinds[number] is None else (row.title, number)
 
 
 # A span row as the digest keeps it: start, end, label, text, annotator, source, id,
@@ -117,21 +147,26 @@ _SUMMARY = msgspec.json.Decoder(SummaryRow)
 _COUNTS = msgspec.json.Decoder(CountsRow)
 _CLAIMS = msgspec.json.Decoder(ClaimsRow)
 _PACKED = msgspec.json.Decoder(_Packed)
+_HEAD = msgspec.json.Decoder(_Head)
+_encode = msgspec.json.encode
+
+
+def decoded(decoder: msgspec.json.Decoder[T], blob: Any) -> T | None:
+    """``blob`` decoded and checked by ``decoder``, or None when it is not of its shape
+    (not JSON, another type, a row edited by hand or cut short)."""
+    try:
+        return decoder.decode(blob)
+    except (msgspec.DecodeError, TypeError):
+        return None
 
 
 def summary(blob: Any) -> SummaryRow | None:
-    try:
-        return _SUMMARY.decode(blob)
-    except (msgspec.DecodeError, TypeError):
-        return None
+    return decoded(_SUMMARY, blob)
 
 
 def counts(doc_id: str, blob: Any) -> ArticleCounts | None:
-    try:
-        c = _COUNTS.decode(blob)
-    except (msgspec.DecodeError, TypeError):
-        return None
-    if not sum(c.labels.values()) == c.spans == sum(c.analysts.values()):
+    c = decoded(_COUNTS, blob)
+    if c is None or not sum(c.labels.values()) == c.spans == sum(c.analysts.values()):
         return None
     return ArticleCounts(doc_id, c.title, c.added, c.status, c.spans, c.labels, c.analysts,
                          c.hours, c.claims, c.origins)
@@ -140,9 +175,8 @@ def counts(doc_id: str, blob: Any) -> ArticleCounts | None:
 def claims(doc_id: str, blob: Any) -> tuple[Article, Given] | None:
     """The digest (an :class:`Article` with no text: its claims and what they link to)
     and the article's canonical names."""
-    try:
-        c = _CLAIMS.decode(blob)
-    except (msgspec.DecodeError, TypeError):
+    c = decoded(_CLAIMS, blob)
+    if c is None:
         return None
     span_rows = []
     for row in c.rows:

@@ -19,7 +19,7 @@ from tui.core.store.dataset import Dataset
 
 if TYPE_CHECKING:  # the counts are imported at the first count: the reader's start has none
     from tui.core.counts.figures import Figures
-    from tui.core.store.index_columns import Kind, Kinds
+    from tui.core.store.index_columns import Kinds
 
 Stamp = tuple[int, int, int]  # a file's signature, as the index holds it
 
@@ -32,8 +32,9 @@ class Tally:
 
     def __init__(self, *, keep: bool = False) -> None:
         self.keep = keep
-        # id: (signature, (title, kind of counts)), or a broken file's one line
-        self._kept: dict[str, tuple[Stamp, tuple[str, Kind] | str]] = {}
+        # id: (signature, (title, number of its kind of counts)), or a broken file's
+        # one line
+        self._kept: dict[str, tuple[Stamp, tuple[str, int] | str]] = {}
         self._kinds: Kinds | None = None  # made at the first count
         self._wanted: frozenset[str] | None = None
         self._lock = threading.Lock()
@@ -47,17 +48,17 @@ class Tally:
 
         with self._lock:
             if self._update(dataset, trusted) or self.last is None:
-                groups: dict[Kind, list[tuple[str, str]]] = {}
+                kinds = self._kinds.kinds if self._kinds is not None else []
+                groups: list[list[tuple[str, str]]] = [[] for _ in kinds]
                 problems = []
                 for doc_id, (_, made) in self._kept.items():
                     if isinstance(made, str):
                         problems.append(made)
                     else:
-                        groups.setdefault(made[1], []).append((doc_id, made[0]))
-                kinds = self._kinds.kinds if self._kinds is not None else {}
+                        groups[made[1]].append((doc_id, made[0]))
                 self.last = grouped(
-                    [(c, articles) for kind, articles in groups.items()
-                     if isinstance(c := kinds[kind], ArticleCounts)],
+                    [(c, articles) for c, articles in zip(kinds, groups, strict=True)
+                     if isinstance(c, ArticleCounts)],
                     dataset.labels, str(dataset.folder), dataset.annotator, sorted(problems))
             return self.last
 
@@ -70,7 +71,7 @@ class Tally:
         # a first count, or claims are other labels now
         if wanted != self._wanted or self._kinds is None:
             self._kept, self._kinds, self._wanted = {}, Kinds(), wanted
-        kept: dict[str, tuple[Stamp, tuple[str, Kind] | str]] = {}
+        kept: dict[str, tuple[Stamp, tuple[str, int] | str]] = {}
         before = self._kept
         scan = dataset.index.scan(dataset, "counts", self._progress, self._kinds,
                                   trusted=trusted)
