@@ -127,6 +127,13 @@ def test_a_small_export_or_one_into_memory_stays_in_one_process(tmp_path):
     with (tmp_path / "f").open("wb") as out:
         assert not in_two.usable(out, in_two.LEAST - 1, Choice())
         assert not in_two.usable(out, 10_000, Choice(reviewed=True))
+        assert in_two.usable(out, 10_000, Choice()) == (len(os.sched_getaffinity(0)) > 1)
+        in_a_thread: list[bool] = []
+        thread = threading.Thread(
+            target=lambda: in_a_thread.append(in_two.usable(out, 10_000, Choice())))
+        thread.start()
+        thread.join()
+        assert in_a_thread == [False]  # the app's export thread
 
 
 def _read_all(fd: int) -> bytes:

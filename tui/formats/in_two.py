@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -37,9 +38,12 @@ Said = dict[str, Any]  # what a batch said: its notes, broken files, articles re
 
 def usable(out: IO[bytes], ids: int, choice: Choice) -> bool:
     """Whether an export of ``ids`` articles into ``out`` goes on two processes: enough
-    articles, two cores, an output with a descriptor, and a choice that needs no look
-    ahead (``--reviewed`` says that nothing is reviewed before writing a byte)."""
-    if ids < LEAST or choice.reviewed or not hasattr(os, "fork"):
+    articles, two cores, an output with a descriptor, a choice that needs no look ahead
+    (``--reviewed`` says that nothing is reviewed before writing a byte), and the main
+    thread of the command (the app exports in a thread of its own, and a fork copies no
+    other thread: one that held a lock would leave it held in the copy)."""
+    if ids < LEAST or choice.reviewed or not hasattr(os, "fork") \
+            or threading.current_thread() is not threading.main_thread():
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
         else os.cpu_count() or 1
