@@ -247,7 +247,6 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 cached = kept[folder].get(article.document.id, article.document.text)
             tokens = _Tokens(article.document.text, cached)
             head = line_head(article, tokens)  # the text and meta: once an article
-            lines = versions(article, notes)
             if tokens.json is not None:
                 # the token at each span's edge, looked up once for the article's lines
                 first = _at_edges([row["start"] for row in article.span_rows],
@@ -255,15 +254,16 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 last = _at_edges([row["end"] for row in article.span_rows],
                                  tokens.edges[1])
                 parts = []
-                for version, workers in lines:
+                for version, workers in versions(article, notes):
                     parts += (head, tokens.json,
                               _rest(version, annotator, notes, first, last, workers))
+                    count += 1  # lines: one an article and analyst
                 out.write(b"".join(parts))  # one write an article, not five a line
             else:
-                for version, workers in lines:  # a long article's tokens: as they are made
+                for version, workers in versions(article, notes):
                     for part in line(version, annotator, notes, tokens, workers, head):
-                        out.write(part)
-            count += len(lines)  # lines: one an article and analyst
+                        out.write(part)  # a long article's tokens: as they are made
+                    count += 1
     finally:
         for index in kept.values():
             index.close()
