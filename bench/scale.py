@@ -92,8 +92,11 @@ def keep_tokens(folder: Path) -> None:
     """The tokens the imports of a dataset built without them would have kept: 2,000
     articles at a time (``token_cache.fill``). An import's budget is wall time, 2 s: on a
     quiet machine 2,000 of these articles take 0.9 s, on one shared with other work most
-    of them would be left to the export; here all are kept, whatever the load."""
-    if (folder / token_cache.FOLDER).is_dir():
+    of them would be left to the export; here all are kept, whatever the load. Tokens kept
+    by another version of the code (another layout, other rules) are kept again."""
+    kept = token_cache.Index(folder)
+    kept.close()
+    if kept.where:
         return
     texts = [(a.document.id, a.document.text)
              for a in Dataset.existing(folder, "alice").readable([])]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,26 @@ def test_each_analysts_line_says_whose_it_is(tmp_path):
 def test_a_text_without_what_a_terminal_acts_on_needs_no_escaping(text):
     data = orjson.dumps(text.encode("utf-8", "replace").decode("utf-8"))
     assert (terminal_safe(data) != data) == terminal_unsafe(orjson.loads(data))
+
+
+@given(st.lists(st.integers(0, 200), min_size=1, unique=True).map(sorted),
+       st.lists(st.integers(0, 220)))
+def test_the_token_at_a_span_edge_is_found_as_a_lookup_finds_it(edges, offsets):
+    expected = {offset: edges.index(offset) for offset in offsets if offset in edges}
+    assert prodigy._at_edges(offsets, edges) == expected
+
+
+def test_an_article_of_every_kind_of_span_row_is_exported_as_before(tmp_path):
+    """Rows with attributes, with an origin, off the tokens' edges, and links between
+    them: each line as the dict-a-line export wrote it, kept tokens or not."""
+    dataset = labelled(tmp_path / "db", TEXTS[:2], keep_tokens=True)
+    doc_id = dataset.ids()[0]
+    text = dataset.document(doc_id).text
+    claim = replace(Span.new(text, 0, 5, "CLAIM", "carol"),
+                    attributes=(("source_kind", "actor"),))
+    suggested = Span.new(text, 10, 15, "ACTOR", "carol", origin="seen-name")
+    dataset.save_span(doc_id, claim)
+    dataset.save_span(doc_id, suggested)
+    dataset.save_relation(doc_id, Relation(claim.id, suggested.id, "SOURCE", "carol"))
+    assert b'"origin":"seen-name"' in exported(dataset)
+    assert exported(dataset) == reference(dataset)

@@ -33,6 +33,7 @@ from tui.formats import (
     claims,
     conll,
     doccano,
+    in_two,
     labelstudio,
     parquet,
     prodigy,
@@ -223,8 +224,18 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
         every = _Counted(progress(articles) if progress else articles)
         count = fmt.write(every, out, notes, (choice or Choice(annotator)).annotator)
         return ExportReport(every.count, notes.lines(), unreadable, count, fmt.unit)
-    shown = _Counted(_chosen(dataset, fmt, choice or Choice(annotator), notes, unreadable,
-                             progress))
+    choice = choice or Choice(annotator)
+    if fmt.name == "jsonl" and fmt.write is not None:
+        scan = dataset.index.scan(dataset, None)
+        order = [found.id for found in scan]
+        if in_two.usable(out, len(order), choice):  # both cores, the same bytes
+            unreadable += scan.problems
+            result = in_two.Result(notes, unreadable)
+            in_two.export(dataset, order, out, fmt.write, choice, result, progress,
+                          keeps_skipped=fmt.keeps_skipped, one_version=fmt.one_version)
+            return ExportReport(result.articles, notes.lines(), unreadable, result.lines,
+                                fmt.unit)
+    shown = _Counted(_chosen(dataset, fmt, choice, notes, unreadable, progress))
     annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
         count = fmt.write_claims(shown, out, notes, annotator, dataset.labels)

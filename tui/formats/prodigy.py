@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, itemgetter
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from tui.core.disk import token_cache
 from tui.core.document.model import TYPED
@@ -184,39 +187,8 @@ def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
             _found(last, wanted_ends, piece.ends, count)
             count += len(piece.starts)
         yield b"]"
-    spans = []
-    for row in rows:
-        start, end, label, text, who, source, span_id, created, updated = _fields(row)
-        if start in first and end in last:
-            out = {"start": start, "end": end, "label": label, "text": text,
-                   "token_start": first[start], "token_end": last[end], "annotator": who,
-                   "source": source, "id": span_id, "created": created, "updated": updated}
-        else:
-            notes.add("spans off token edges (exported with character offsets only)")
-            out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
-                   "source": source, "id": span_id, "created": created, "updated": updated}
-        # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
-        # datasets reads a span that lacks a key its neighbours have as untyped JSON,
-        # and then no span of the file has typed fields
-        out["attributes"] = row.get("attributes") or {}
-        out["origin"] = row.get("origin") or TYPED  # a suggestion accepted, or typed
-        spans.append(out)
-    exported = {s["id"]: s for s in spans if "token_end" in s}
-    relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
-                  "head_span": _ends(exported[r.head]), "child_span": _ends(exported[r.child]),
-                  "label": r.label}
-                 for r in article.relations if r.head in exported and r.child in exported]
-    rest: dict[str, Any] = {"spans": spans}
-    if relations:
-        rest["relations"] = relations
-    workers = analysts(article) if workers is None else workers
-    if len(workers) == 1:  # whose example it is, as Prodigy's named sessions say it
-        rest["_annotator_id"] = rest["_session_id"] = workers[0]
-    said = answer(article, workers)
-    if said is not None:  # an article nobody opened is a task to label, not an example
-        rest["answer"] = said
-    # the keys in the order of one object: text, meta, tokens, spans, relations, ...
-    yield b"," + json_bytes(rest)[1:] + b"\n"
+    yield _rest(article, annotator, notes, first, last,
+                analysts(article) if workers is None else workers)
 
 
 def line_head(article: Article, tokens: _Tokens) -> bytes:
@@ -275,18 +247,92 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 cached = kept[folder].get(article.document.id, article.document.text)
             tokens = _Tokens(article.document.text, cached)
             head = line_head(article, tokens)  # the text and meta: once an article
-            for version, workers in versions(article, notes):
-                parts = line(version, annotator, notes, tokens, workers, head)
-                if tokens.json is not None:
-                    out.write(b"".join(parts))  # one write a line, not five
-                else:
-                    for part in parts:  # a long article's tokens: as they are made
-                        out.write(part)
-                count += 1  # lines: one an article and analyst
+            if tokens.json is not None:
+                # the token at each span's edge, looked up once for the article's lines
+                first = _at_edges([row["start"] for row in article.span_rows],
+                                  tokens.edges[0])
+                last = _at_edges([row["end"] for row in article.span_rows],
+                                 tokens.edges[1])
+                parts = []
+                for version, workers in versions(article, notes):
+                    parts += (head, tokens.json,
+                              _rest(version, annotator, notes, first, last, workers))
+                    count += 1  # lines: one an article and analyst
+                out.write(b"".join(parts))  # one write an article, not five a line
+            else:
+                for version, workers in versions(article, notes):
+                    for part in line(version, annotator, notes, tokens, workers, head):
+                        out.write(part)  # a long article's tokens: as they are made
+                    count += 1
     finally:
         for index in kept.values():
             index.close()
     return count
+
+
+def _at_edges(offsets: list[int], edges: Sequence[int]) -> dict[int, int]:
+    """The token at each of ``offsets`` that is one of ``edges`` (sorted, not empty), by
+    offset: the bisections and the comparisons run in C, one call for them all."""
+    wanted = sorted(set(offsets))
+    found = list(map(bisect_left, repeat(edges, len(wanted)), wanted))
+    there = map(edges.__getitem__, map(min, found, repeat(len(edges) - 1)))
+    return dict(compress(zip(wanted, found, strict=True), map(eq, there, wanted)))
+
+
+def _rest(article: Article, annotator: str | None, notes: Notes, first: dict[int, int],
+          last: dict[int, int], workers: list[str]) -> bytes:
+    """What follows the tokens in the line of ``article`` (one version of it), as
+    :func:`line` writes it: its spans, relations and answer, ``first`` and ``last`` the
+    tokens where a span's edges are."""
+    rows = article.span_rows
+    if annotator is not None:
+        rows = [row for row in rows if row["annotator"] == annotator]
+    spans = []
+    exported = {}
+    off_edges = 0
+    for row in rows:
+        start, end, label, text, who, source, span_id, created, updated = _fields(row)
+        token_start, token_end = first.get(start), last.get(end)
+        if token_start is not None and token_end is not None:
+            out = {"start": start, "end": end, "label": label, "text": text,
+                   "token_start": token_start, "token_end": token_end, "annotator": who,
+                   "source": source, "id": span_id, "created": created, "updated": updated}
+            exported[span_id] = _ends(out)
+        else:
+            off_edges += 1
+            out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
+                   "source": source, "id": span_id, "created": created, "updated": updated}
+        # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
+        # datasets reads a span that lacks a key its neighbours have as untyped JSON,
+        # and then no span of the file has typed fields
+        out["attributes"] = row.get("attributes") or {}
+        out["origin"] = row.get("origin") or TYPED  # a suggestion accepted, or typed
+        spans.append(out)
+    if off_edges:
+        notes.add("spans off token edges (exported with character offsets only)", off_edges)
+    return _after_tokens(article, orjson.dumps(spans), exported, workers)
+
+
+def _after_tokens(article: Article, spans: bytes, exported: dict[str, dict[str, Any]],
+                  workers: list[str]) -> bytes:
+    """The end of a line: its spans (their JSON), the relations between those of them on
+    token edges (``exported``: their edges, by id), whose example it is and its answer."""
+    relations = [{"head": exported[r.head]["token_end"], "child": exported[r.child]["token_end"],
+                  "head_span": exported[r.head], "child_span": exported[r.child],
+                  "label": r.label}
+                 for r in article.relations if r.head in exported and r.child in exported]
+    rest = [b',"spans":', spans]
+    if relations:
+        rest += (b',"relations":', orjson.dumps(relations))
+    if len(workers) == 1:  # whose example it is, as Prodigy's named sessions say it
+        who = orjson.dumps(workers[0])
+        rest += (b',"_annotator_id":', who, b',"_session_id":', who)
+    said = answer(article, workers)
+    if said is not None:  # an article nobody opened is a task to label, not an example
+        rest += (b',"answer":', orjson.dumps(said))
+    # the keys in the order of one object: text, meta, tokens, spans, relations, ...
+    rest.append(b"}\n")
+    return terminal_safe(b"".join(rest))
 
 
 def rejected(articles: Iterable[Article], out: IO[bytes], notes: Notes,

@@ -154,13 +154,15 @@ def _cut(text: str, at: int) -> int | None:
 # What orjson escapes in a string: a token holding one is written through orjson
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
 _RECORD = '{"text":"%s","start":%d,"end":%d,"id":%d,"ws":%s}'
+_FIELDS = ("text", "start", "end", "id", "ws")  # the values of a record, in its order
 _WS = ("false", "true")
 
 
 def _records_json(text: str, starts: list[int], ends: list[int], spaces: list[int],
                   first: int) -> bytes:
     """The records of these tokens of ``text`` as orjson writes them, comma-separated:
-    made by one format a token in C, not a dict a token (a third of the time)."""
+    made by one format of them all in C, their values laid out in one tuple, not a dict a
+    token (a third of the time) nor a tuple a token (a tenth more)."""
     words = list(map(text.__getitem__, map(slice, starts, ends)))
     escaped = set()
     for found in _ESCAPED.finditer(text, starts[0], ends[-1]):
@@ -168,9 +170,14 @@ def _records_json(text: str, starts: list[int], ends: list[int], spaces: list[in
         if found.start() < ends[k] and k not in escaped:
             escaped.add(k)
             words[k] = orjson.dumps(words[k]).decode()[1:-1]
-    return ",".join(map(_RECORD.__mod__, zip(
-        words, starts, ends, range(first, first + len(words)),
-        map(_WS.__getitem__, spaces), strict=True))).encode()
+    fields = len(_FIELDS)
+    values: list[object] = [None] * (fields * len(words))
+    values[0::fields] = words
+    values[1::fields] = starts
+    values[2::fields] = ends
+    values[3::fields] = range(first, first + len(words))
+    values[4::fields] = map(_WS.__getitem__, spaces)
+    return (",".join([_RECORD] * len(words)) % tuple(values)).encode()
 
 
 Offsets = Callable[[str, int, int], tuple[list[int], list[int], list[int]]]
