@@ -28,6 +28,7 @@ def test_a_file_that_grew_after_its_size_was_seen_is_read_whole(tmp_path, monkey
     class Shorter:
         def __init__(self, found: os.stat_result) -> None:
             self.st_mode, self.st_size = found.st_mode, 100  # as it was a moment before
+            self.st_ino, self.st_mtime_ns = found.st_ino, found.st_mtime_ns
 
     monkeypatch.setattr(files.os, "fstat", lambda fd: Shorter(real(fd)))
     assert read_bytes(path) == data
@@ -39,3 +40,18 @@ def test_what_is_no_regular_file_is_not_read(tmp_path):
         read_bytes(tmp_path / "fifo")
     with pytest.raises(Missing):
         read_bytes(tmp_path / "nothing")
+
+
+def test_a_read_shorter_than_the_size_seen_reads_on_to_the_end(tmp_path, monkeypatch):
+    """One read may give less than asked (a file past 2 GB on Linux, a signal): the rest is
+    read, never cut off at the first read."""
+    path = tmp_path / "a.json"
+    data = bytes(range(256)) * 64
+    path.write_bytes(data)
+    real = os.read
+
+    def short(fd: int, size: int) -> bytes:
+        return real(fd, min(size, 1000))
+
+    monkeypatch.setattr(files.os, "read", short)
+    assert read_bytes(path) == data
