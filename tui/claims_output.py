@@ -14,7 +14,7 @@ from rich.text import Text
 from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.language.visible import visible
 from tui.core.store.claim_pass import every_claim, row_from_file
-from tui.core.store.claim_table import Query, cells_of, csv_line, runs, safe
+from tui.core.store.claim_table import NEW, Query, cells_of, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
 
 
@@ -52,11 +52,13 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     out = out or sys.stdout.buffer
     with every_claim(dataset, problems, lines=fmt == "jsonl") as claims:
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
-                      status=status)
+                      status=status, shape=claims.shape)
         groups = query.groups()
         if fmt == "table":
             Console().print(_table(dataset, sum(n for _source, n in groups), groups,
                                    query.batches("board", groups)))
+        elif fmt == "jsonl" and claims.shape == NEW:
+            _lines(query.batches("jsonl", groups), out)
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
                 out.write(safe(b"".join([
@@ -71,6 +73,20 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                     heads[group].join([line for (line,) in run]), fmt, len(run)))
         out.flush()
     return problems
+
+
+def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
+    """The JSONL lines, each in one or more parts (``claim_table.PART``): written a
+    batch at a time, cut at the end of its last whole line, so that what ``safe`` checks
+    is whole lines (a control cut in two by a batch's end would pass unseen)."""
+    rest = b""
+    for batch in batches:
+        data = b"".join([rest, *[part for (part,) in batch]])
+        end = data.rfind(b"\n") + 1
+        rest = data[end:]
+        out.write(safe(data[:end], "jsonl", data.count(b"\n", 0, end)))
+    if rest:  # a line forged without its end
+        out.write(safe(rest, "jsonl", 0))
 
 
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")
