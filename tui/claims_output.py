@@ -84,9 +84,9 @@ def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
         data = b"".join([rest, *[part for (part,) in batch]])
         end = data.rfind(b"\n") + 1
         rest = data[end:]
-        out.write(safe(data[:end], "jsonl", data.count(b"\n", 0, end)))
+        out.write(safe(data[:end], "jsonl", None))
     if rest:  # a line forged without its end
-        out.write(safe(rest, "jsonl", 0))
+        out.write(safe(rest, "jsonl", None))
 
 
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")

@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import random
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -302,3 +303,20 @@ def test_the_boards_first_rows_are_of_articles_the_index_holds_as_they_are(tmp_p
     assert {row.article for row in shown} == articles - {changed, forged}
     assert sum(n for _source, n in groups) == sum(1 for a in Dataset.existing(
         folder, "alice").readable([]) for _row in claim_rows(a, writer.labels))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.lists(st.sampled_from([b"a", b"\n", b"\r\n", b"\r", b"\t", b"\x1b", b"\x7f",
+                                      b"\xc2", b"\x9b", b"\x85", b"\xe2", b"\x80", b"\x81",
+                                      b"\xae", b"\xa6", b"\x99", b"\xd8", b"\x9c", b"\xc3\xa9",
+                                      "’".encode()]), max_size=40).map(b"".join),
+       fmt=st.sampled_from(["csv", "jsonl"]))
+def test_what_the_claims_tables_print_as_read_holds_no_control(data, fmt):
+    """``safe``, over any bytes (a row forged by hand): what it lets through holds no
+    control nor C1 control but the lines' ends and tabs, and in JSONL (whose writer
+    escapes them) no bidirectional mark or line separator."""
+    lines = data.count(b"\r\n") if fmt == "csv" else None
+    out = claim_table.safe(data, fmt, lines).decode(errors="replace")
+    unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]") if fmt == "csv" else \
+        claim_table._UNSAFE_TEXT
+    assert unsafe.search(out.replace("\r\n", "").replace("\n", "")) is None

@@ -39,14 +39,14 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
     ids = dataset.ids()
     stamps = dict(zip(ids, map(signature, dataset.stats(ids)), strict=True))
     db = dataset.index.connection()
-    fresh: set[str] = set()
+    stale: set[str] | None = None  # None: every article
     untrusted: set[str] = set()
     shape = claim_table.layout(db) if db is not None and claim_table.supported() else None
     private = shape is None
     if not private:
         assert db is not None
         try:
-            fresh, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels),
+            stale, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels),
                                                    lines)
         except sqlite3.Error:
             private = True
@@ -69,12 +69,12 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
         claims, lines, into = "main.claims", f"main.{table}", ("temp.extra",
                                                                   "temp.extra_lines")
     try:
-        stale = [doc_id for doc_id in ids if doc_id not in fresh]
-        _read(dataset, stale, db, into, problems, lines, shape)
-        if not private and (stale or untrusted):
+        read = ids if stale is None else [doc_id for doc_id in ids if doc_id in stale]
+        _read(dataset, read, db, into, problems, lines, shape)
+        if not private and (read or untrusted):
             db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
             db.executemany("INSERT INTO temp.untrusted VALUES (?)",
-                           [(i,) for i in untrusted | set(stale)])
+                           [(i,) for i in untrusted | set(read)])
             for view, main, extra in (("every", "main.claims", "extra"),
                                       ("every_line", lines, "extra_lines")):
                 db.execute(f"CREATE TEMP VIEW {view} AS SELECT * FROM {main} WHERE"

@@ -294,31 +294,55 @@ def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
 
 def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str,
             lines: bool = False) -> tuple[set[str], set[str]]:
-    """(the articles whose claim rows may be used, those with rows that may not): an
-    article's rows are used while its file's signature and the label set are those they
-    were made under, and there are as many as were made (rows deleted or added by hand;
-    ``lines``: its rows of ``claim_jsonl`` too, in the NEW layout). The rows are counted
-    in all first (one pass over the smallest index); only when that total is not the
-    sum of the counts is each article's counted."""
+    """(the articles of ``stamps`` whose claim rows may not be used, the articles with
+    rows that may not be used): an article's rows are used while its file's signature
+    (``stamps``) and the label set are those they were made under, and there are as many
+    as were made (rows deleted or added by hand; ``lines``: its rows of ``claim_jsonl``
+    too, in the NEW layout). The rows are counted in all first (one pass over the
+    smallest index); only when that total is not the sum of the counts is each
+    article's counted. The signatures are compared in SQL: only the articles that
+    differ come back, a handful where 100,000 rows would."""
     digest = labels_digest(key)
     lines = lines and layout(db) == NEW
-    sets = db.execute("SELECT article, ino, mtime, size, labels, n, "
-                      f"{'lines' if lines else '0'} FROM claim_sets").fetchall()
-    found = _counts(db, "claims", sum(row[5] for row in sets))
-    found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets)) if lines else None
-    off = found is not None or found_lines is not None
+    db.execute("DROP TABLE IF EXISTS temp.stamps")
+    db.execute("CREATE TEMP TABLE stamps (article TEXT PRIMARY KEY, ino INTEGER,"
+               " mtime INTEGER, size INTEGER)")
+    try:
+        db.executemany("INSERT INTO temp.stamps VALUES (?, ?, ?, ?)",
+                       [(doc_id, *stamp) for doc_id, stamp in stamps.items()])
+        claims, parts = db.execute(f"SELECT total(n), {'total(lines)' if lines else '0'}"
+                                   " FROM claim_sets").fetchone()
+        found = _counts(db, "claims", int(claims))
+        found_lines = _counts(db, "claim_jsonl", int(parts)) if lines else None
+        if found is None and found_lines is None:
+            differ = ("s.ino != t.ino OR s.mtime != t.mtime OR s.size != t.size"
+                      " OR s.labels != ?")
+            stale = {doc_id for (doc_id,) in db.execute(
+                "SELECT t.article FROM temp.stamps AS t LEFT JOIN main.claim_sets AS s"
+                f" ON s.article = t.article WHERE s.article IS NULL OR {differ}",
+                (digest,))}
+            untrusted = {doc_id for (doc_id,) in db.execute(
+                "SELECT s.article FROM main.claim_sets AS s LEFT JOIN temp.stamps AS t"
+                f" ON t.article = s.article WHERE s.n > 0 AND (t.article IS NULL OR {differ})",
+                (digest,))}
+            return stale, untrusted
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.stamps")
+    # rows deleted or added by hand: each article's counted
     fresh, untrusted = set(), set()
-    for doc_id, ino, mtime, size, labels, n, parts in sets:
+    for doc_id, ino, mtime, size, labels, n, made in db.execute(
+            f"SELECT article, ino, mtime, size, labels, n, {'lines' if lines else '0'}"
+            " FROM claim_sets"):
         if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest
                 and (found is None or found.get(doc_id, 0) == n)
-                and (found_lines is None or found_lines.get(doc_id, 0) == parts)):
+                and (found_lines is None or found_lines.get(doc_id, 0) == made)):
             fresh.add(doc_id)
-        elif n or off:
+        else:
             untrusted.add(doc_id)
     for counts in (found, found_lines):  # and the rows of no article counted
         if counts is not None:
             untrusted |= counts.keys() - fresh
-    return fresh, untrusted
+    return stamps.keys() - fresh, untrusted
 
 
 def _counts(db: sqlite3.Connection, table: str, expected: int) -> dict[str, int] | None:
@@ -331,25 +355,33 @@ def _counts(db: sqlite3.Connection, table: str, expected: int) -> dict[str, int]
 
 # A line printed as read holds no control but its own end, nor what its writer escapes
 # (``json_bytes``; ``escape_controls`` for a CSV value, which may hold a tab or LF): a row
-# forged by hand is escaped, never obeyed by a terminal. Checked a batch at a time: the
-# bytes that cannot start what is looked for are deleted first (``translate`` runs at
-# memory speed, a regular expression's character class at a tenth of it).
-_INNOCENT = bytes(b for b in range(256) if b >= 0x20 and b not in b"\x7f\xc2\xd8\xe2")
+# forged by hand is escaped, never obeyed by a terminal. Checked a batch at a time: every
+# byte that can be no part of what is looked for is deleted first (``translate`` runs at
+# memory speed, a regular expression at a tenth of it, and slower still where many
+# characters start as a separator does: ’ is E2 80 99); what is left keeps each sequence
+# looked for whole (its bytes were next to each other, they still are), and may join
+# bytes that were not (then the batch is only checked again, slowly, by ``safe``).
+_WATCHED = b"".join([bytes(range(0x20)), b"\x7f\xc2\xd8\xe2", bytes(range(0x80, 0xa0)),
+                     bytes(range(0xa6, 0xaf))])
+_DULL = bytes(b for b in range(256) if b not in _WATCHED)
+_HIGH = bytes(range(0x80, 0x100))
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _SEPARATOR = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
                           "\u2066-\u2069]")
 
 
-def safe(data: bytes, fmt: str, lines: int) -> bytes:
-    """``data``, ``lines`` lines of ``fmt`` (csv, jsonl), any control in it but the
-    lines' ends (and a CSV value's tab or LF) escaped."""
+def safe(data: bytes, fmt: str, lines: int | None) -> bytes:
+    """``data``, ``lines`` lines of ``fmt`` (csv, jsonl; None: any number of JSONL
+    lines), any control in it but the lines' ends (and a CSV value's tab or LF)
+    escaped."""
     if _clean(data, fmt, lines):
         return data
     out = []
     for piece in _PIECES.split(data):
         body = piece.removesuffix(b"\n")
-        body = body.removesuffix(b"\r") if fmt == "csv" else body
+        if fmt == "csv" and body != piece:  # a CR only as the end of a line
+            body = body.removesuffix(b"\r")
         text = _UNSAFE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}",
                                 body.decode(errors="replace"))
         out.append(text.encode() + piece[len(body):])
@@ -452,14 +484,15 @@ def runs(batches: Iterator[list[Row_]], groups: list[tuple[str, int]]
             yield group, run
 
 
-def _clean(data: bytes, fmt: str, lines: int) -> bool:
-    rest = data.translate(None, _INNOCENT)
+def _clean(data: bytes, fmt: str, lines: int | None) -> bool:
+    rest = data.translate(None, _DULL)
+    controls = rest.translate(None, _HIGH)
     if fmt == "csv":  # tabs and LFs in values, CR LF at each end
-        if (rest.translate(None, b"\t\n\r\xd8\xe2\xc2")
+        if (controls.translate(None, b"\t\n\r")
                 or data.count(b"\r") != lines or data.count(b"\r\n") != lines):
             return False
-    elif (rest.translate(None, b"\n\xd8\xe2\xc2") or rest.count(b"\n") != lines
-          or (b"\xd8" in rest and b"\xd8\x9c" in data)
-          or (b"\xe2" in rest and _SEPARATOR.search(data) is not None)):
+    elif (controls.translate(None, b"\n")
+          or (lines is not None and controls.count(b"\n") != lines)
+          or b"\xd8\x9c" in rest or _SEPARATOR.search(rest) is not None):
         return False
-    return b"\xc2" not in rest or _C1.search(data) is None
+    return _C1.search(rest) is None
