@@ -55,8 +55,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                       status=status, shape=claims.shape)
         groups = query.groups()
         if fmt == "table":
-            Console().print(_table(dataset, sum(n for _source, n in groups), groups,
-                                   query.batches("board", groups)))
+            _print_table(dataset, groups, query.batches("board", groups))
         elif fmt == "jsonl" and claims.shape == NEW:
             _lines(query.batches("jsonl", groups), out)
         elif fmt == "jsonl":
@@ -98,12 +97,36 @@ def _again(dataset: Dataset, doc_id: str, seq: int, column: int) -> Any:
     return row[column] if row is not None else b""
 
 
-def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
-           batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Table:
-    table = Table(title=f"{claims} claims", expand=True)
-    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
-                        ("date", 1)):
-        table.add_column(name, ratio=ratio, overflow="fold")
+# The table is drawn ``CHUNK`` rows at a time, each piece a table of its own cut to fit
+# the one before it (its top edge and the one before's bottom edge left out), so that a
+# million claims are never held: the columns' widths are set by their ratios alone, the
+# same for every piece.
+CHUNK = 2000
+
+
+def _print_table(dataset: Dataset, groups: list[tuple[str, int]],
+                 batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
+    console = Console()
+    title = f"{sum(n for _source, n in groups)} claims"
+    # the line between two groups, as the table draws it (its widths are the rows')
+    between = _piece(console, [("", "", "", "", "", True), ("", "", "", "", "", False)],
+                     None, False).split("\n")[2]
+    piece: list[tuple[Any, ...]] = []
+    first, cut_after_group = True, False
+    for row in _rows(dataset, groups, batches):
+        piece.append(row)
+        if len(piece) > CHUNK:  # the last piece is never empty
+            _write(console, piece[:CHUNK], title if first else None, first,
+                   cut_after_group, between, last=False)
+            first, cut_after_group, piece = False, piece[CHUNK - 1][-1], piece[CHUNK:]
+    _write(console, piece, title if first else None, first, cut_after_group, between,
+           last=True)
+
+
+def _rows(dataset: Dataset, groups: list[tuple[str, int]],
+          batches: Iterator[list[tuple[str, str, int, bytes]]]
+          ) -> Iterator[tuple[Any, ...]]:
+    """Each claim's cells as the table shows them, and whether it ends its group."""
     sizes = dict(groups)
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
@@ -113,9 +136,30 @@ def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
             shown += 1
             text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
                 if cells is not None else ("", [], "", "")
-            table.add_row(Text(visible(source), style="bold") if shown == 1 else "",
-                          Text(visible(text)), Text(visible(", ".join(places))),
-                          Text(visible(title)), Text(visible(date)),
-                          end_section=shown == size)
+            yield (Text(visible(source), style="bold") if shown == 1 else "",
+                   Text(visible(text)), Text(visible(", ".join(places))),
+                   Text(visible(title)), Text(visible(date)), shown == size)
             shown %= size
-    return table
+
+
+def _write(console: Console, rows: list[tuple[Any, ...]], title: str | None, first: bool,
+           after_group: bool, between: str, *, last: bool) -> None:
+    lines = _piece(console, rows, title, first).split("\n")
+    # the piece's own edges: its top (a later piece's) and its bottom (but the last's)
+    lines = lines[(0 if first else 1):(len(lines) if last else len(lines) - 2)]
+    console.file.write("".join([between + "\n" if after_group and not first else "",
+                                "\n".join(lines), "" if last else "\n"]))
+    console.file.flush()
+
+
+def _piece(console: Console, rows: list[tuple[Any, ...]], title: str | None,
+           header: bool) -> str:
+    table = Table(title=title, expand=True, show_header=header)
+    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
+                        ("date", 1)):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for *cells, end in rows:
+        table.add_row(*cells, end_section=end)
+    with console.capture() as drawn:
+        console.print(table)
+    return drawn.get()

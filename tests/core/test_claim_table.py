@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tui import claims_output
 from tui.claims_output import print_claims
 from tui.core.attribution.claim_board import claim_rows, group
 from tui.core.document.model import Document, Relation, Span
@@ -88,9 +89,11 @@ def printed(dataset: Dataset, fmt: str, **filters: str) -> tuple[bytes, list[str
     return out.getvalue(), problems
 
 
-def printed_table(dataset: Dataset, **filters: str) -> str:
+def printed_table(dataset: Dataset, chunk: int = 2000, **filters: str) -> str:
+    """The table as ``gloss claims`` draws it, ``chunk`` rows at a time."""
     out = io.StringIO()
-    with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out):
+    with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out), \
+            mock.patch.object(claims_output, "CHUNK", chunk):
         print_claims(dataset, "table", out=io.BytesIO(), **filters)
     return out.getvalue()
 
@@ -194,7 +197,9 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         reader = Dataset.existing(folder, "alice")
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
-        assert printed_table(reader, **filters) == reference_table(reader, **filters)
+        table = reference_table(reader, **filters)
+        for chunk in (1, 2, 3, 2000):  # drawn a piece of so many rows at a time
+            assert printed_table(reader, chunk, **filters) == table
 
 
 def to_old_layout(index: Path) -> None:
