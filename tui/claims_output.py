@@ -5,17 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import IO, TYPE_CHECKING, Any
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.language.visible import visible
 from tui.core.store.claim_pass import every_claim, row_from_file
 from tui.core.store.claim_table import NEW, Query, cells_of, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",
@@ -106,6 +105,8 @@ CHUNK = 2000
 
 def _print_table(dataset: Dataset, groups: list[tuple[str, int]],
                  batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
+    from rich.console import Console  # the table's only: not for the CSV nor the JSONL
+
     console = Console()
     title = f"{sum(n for _source, n in groups)} claims"
     # the line between two groups, as the table draws it (its widths are the rows')
@@ -127,6 +128,8 @@ def _rows(dataset: Dataset, groups: list[tuple[str, int]],
           batches: Iterator[list[tuple[str, str, int, bytes]]]
           ) -> Iterator[tuple[Any, ...]]:
     """Each claim's cells as the table shows them, and whether it ends its group."""
+    from rich.text import Text
+
     sizes = dict(groups)
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
@@ -154,6 +157,8 @@ def _write(console: Console, rows: list[tuple[Any, ...]], title: str | None, fir
 
 def _piece(console: Console, rows: list[tuple[Any, ...]], title: str | None,
            header: bool) -> str:
+    from rich.table import Table
+
     table = Table(title=title, expand=True, show_header=header)
     for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
                         ("date", 1)):

@@ -146,7 +146,7 @@ FORGED = {
                    " (SELECT source, added, article, seq FROM claims LIMIT 1)",
     "lines deleted": "DELETE FROM claim_jsonl WHERE seq % 2",
     "line parts deleted": "DELETE FROM claim_jsonl WHERE part = 1",
-    "line part added": "INSERT INTO claim_jsonl SELECT source, added, article, seq, part + 9,"
+    "line part added": "INSERT INTO claim_jsonl SELECT source, added, article, seq, part + 1000000,"
                        " status, places, jsonl FROM claim_jsonl LIMIT 1",
     "cells forged": "UPDATE claims SET cells = x'7b' WHERE seq % 2",
     "rows of no article": "INSERT INTO claims SELECT source, added, 'nowhere', seq, status,"
@@ -165,7 +165,7 @@ FILTERS = st.fixed_dictionaries({}, optional={
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), count=st.integers(1, 9), filters=FILTERS,
        state=st.sampled_from(["fresh", "none", "stale", "long", "old", *FORGED]),
-       part=st.sampled_from([claim_table.PART, 1, 7, 100]))
+       part=st.sampled_from([claim_table.PART, 7, 100]))
 def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters, state,
                                                            part):
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,7 +198,7 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
         table = reference_table(reader, **filters)
-        for chunk in (1, 2, 3, 2000):  # drawn a piece of so many rows at a time
+        for chunk in (1, 3, 2000):  # drawn a piece of so many rows at a time
             assert printed_table(reader, chunk, **filters) == table
 
 
