@@ -5,17 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import IO, TYPE_CHECKING, Any
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.language.visible import visible
 from tui.core.store.claim_pass import every_claim, row_from_file
-from tui.core.store.claim_table import Query, cells_of, csv_line, runs, safe
+from tui.core.store.claim_table import NEW, Query, cells_of, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",
@@ -52,11 +51,12 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     out = out or sys.stdout.buffer
     with every_claim(dataset, problems, lines=fmt == "jsonl") as claims:
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
-                      status=status)
+                      status=status, shape=claims.shape)
         groups = query.groups()
         if fmt == "table":
-            Console().print(_table(dataset, sum(n for _source, n in groups), groups,
-                                   query.batches("board", groups)))
+            _print_table(dataset, groups, query.batches("board", groups))
+        elif fmt == "jsonl" and claims.shape == NEW:
+            _lines(query.batches("jsonl", groups), out)
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
                 out.write(safe(b"".join([
@@ -73,6 +73,20 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     return problems
 
 
+def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
+    """The JSONL lines, each in one or more parts (``claim_table.PART``): written a
+    batch at a time, cut at the end of its last whole line, so that what ``safe`` checks
+    is whole lines (a control cut in two by a batch's end would pass unseen)."""
+    rest = b""
+    for batch in batches:
+        data = b"".join([rest, *[part for (part,) in batch]])
+        end = data.rfind(b"\n") + 1
+        rest = data[end:]
+        out.write(safe(data[:end], "jsonl", None))
+    if rest:  # a line forged without its end
+        out.write(safe(rest, "jsonl", None))
+
+
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")
 
 
@@ -82,12 +96,40 @@ def _again(dataset: Dataset, doc_id: str, seq: int, column: int) -> Any:
     return row[column] if row is not None else b""
 
 
-def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
-           batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Table:
-    table = Table(title=f"{claims} claims", expand=True)
-    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
-                        ("date", 1)):
-        table.add_column(name, ratio=ratio, overflow="fold")
+# The table is drawn ``CHUNK`` rows at a time, each piece a table of its own cut to fit
+# the one before it (its top edge and the one before's bottom edge left out), so that a
+# million claims are never held: the columns' widths are set by their ratios alone, the
+# same for every piece.
+CHUNK = 2000
+
+
+def _print_table(dataset: Dataset, groups: list[tuple[str, int]],
+                 batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
+    from rich.console import Console  # the table's only: not for the CSV nor the JSONL
+
+    console = Console()
+    title = f"{sum(n for _source, n in groups)} claims"
+    # the line between two groups, as the table draws it (its widths are the rows')
+    between = _piece(console, [("", "", "", "", "", True), ("", "", "", "", "", False)],
+                     None, False).split("\n")[2]
+    piece: list[tuple[Any, ...]] = []
+    first, cut_after_group = True, False
+    for row in _rows(dataset, groups, batches):
+        piece.append(row)
+        if len(piece) > CHUNK:  # the last piece is never empty
+            _write(console, piece[:CHUNK], title if first else None, first,
+                   cut_after_group, between, last=False)
+            first, cut_after_group, piece = False, piece[CHUNK - 1][-1], piece[CHUNK:]
+    _write(console, piece, title if first else None, first, cut_after_group, between,
+           last=True)
+
+
+def _rows(dataset: Dataset, groups: list[tuple[str, int]],
+          batches: Iterator[list[tuple[str, str, int, bytes]]]
+          ) -> Iterator[tuple[Any, ...]]:
+    """Each claim's cells as the table shows them, and whether it ends its group."""
+    from rich.text import Text
+
     sizes = dict(groups)
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
@@ -97,9 +139,32 @@ def _table(dataset: Dataset, claims: int, groups: list[tuple[str, int]],
             shown += 1
             text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
                 if cells is not None else ("", [], "", "")
-            table.add_row(Text(visible(source), style="bold") if shown == 1 else "",
-                          Text(visible(text)), Text(visible(", ".join(places))),
-                          Text(visible(title)), Text(visible(date)),
-                          end_section=shown == size)
+            yield (Text(visible(source), style="bold") if shown == 1 else "",
+                   Text(visible(text)), Text(visible(", ".join(places))),
+                   Text(visible(title)), Text(visible(date)), shown == size)
             shown %= size
-    return table
+
+
+def _write(console: Console, rows: list[tuple[Any, ...]], title: str | None, first: bool,
+           after_group: bool, between: str, *, last: bool) -> None:
+    lines = _piece(console, rows, title, first).split("\n")
+    # the piece's own edges: its top (a later piece's) and its bottom (but the last's)
+    lines = lines[(0 if first else 1):(len(lines) if last else len(lines) - 2)]
+    console.file.write("".join([between + "\n" if after_group and not first else "",
+                                "\n".join(lines), "" if last else "\n"]))
+    console.file.flush()
+
+
+def _piece(console: Console, rows: list[tuple[Any, ...]], title: str | None,
+           header: bool) -> str:
+    from rich.table import Table
+
+    table = Table(title=title, expand=True, show_header=header)
+    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
+                        ("date", 1)):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for *cells, end in rows:
+        table.add_row(*cells, end_section=end)
+    with console.capture() as drawn:
+        console.print(table)
+    return drawn.get()

@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import random
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -22,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tui import claims_output
 from tui.claims_output import print_claims
 from tui.core.attribution.claim_board import claim_rows, group
 from tui.core.document.model import Document, Relation, Span
@@ -87,9 +89,11 @@ def printed(dataset: Dataset, fmt: str, **filters: str) -> tuple[bytes, list[str
     return out.getvalue(), problems
 
 
-def printed_table(dataset: Dataset, **filters: str) -> str:
+def printed_table(dataset: Dataset, chunk: int = 2000, **filters: str) -> str:
+    """The table as ``gloss claims`` draws it, ``chunk`` rows at a time."""
     out = io.StringIO()
-    with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out):
+    with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out), \
+            mock.patch.object(claims_output, "CHUNK", chunk):
         print_claims(dataset, "table", out=io.BytesIO(), **filters)
     return out.getvalue()
 
@@ -140,7 +144,10 @@ FORGED = {
                  " places, cells, csv FROM claims LIMIT 1",
     "row deleted": "DELETE FROM claims WHERE (source, added, article, seq) IN"
                    " (SELECT source, added, article, seq FROM claims LIMIT 1)",
-    "lines deleted": "DELETE FROM claim_lines WHERE seq % 2",
+    "lines deleted": "DELETE FROM claim_jsonl WHERE seq % 2",
+    "line parts deleted": "DELETE FROM claim_jsonl WHERE part = 1",
+    "line part added": "INSERT INTO claim_jsonl SELECT source, added, article, seq, part + 1000000,"
+                       " status, places, jsonl FROM claim_jsonl LIMIT 1",
     "cells forged": "UPDATE claims SET cells = x'7b' WHERE seq % 2",
     "rows of no article": "INSERT INTO claims SELECT source, added, 'nowhere', seq, status,"
                           " places, cells, csv FROM claims",
@@ -157,13 +164,17 @@ FILTERS = st.fixed_dictionaries({}, optional={
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), count=st.integers(1, 9), filters=FILTERS,
-       state=st.sampled_from(["fresh", "none", "stale", "long", *FORGED]))
-def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters, state):
+       state=st.sampled_from(["fresh", "none", "stale", "long", "old", *FORGED]),
+       part=st.sampled_from([claim_table.PART, 7, 100]))
+def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters, state,
+                                                           part):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "db"
-        # long: articles too long to keep their claims' rows, read from their files
+        # long: articles too long to keep their claims' rows, read from their files;
+        # part: each JSONL line kept in parts of that many bytes
         with mock.patch.object(claim_table, "KEPT_UP_TO", -1 if state == "long" else
-                               claim_table.KEPT_UP_TO):
+                               claim_table.KEPT_UP_TO), \
+                mock.patch.object(claim_table, "PART", part):
             writer = make(folder, seed, count)
             writer.summaries()  # the index as the writers leave it
         index = folder / FOLDER / NAME
@@ -181,10 +192,73 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         elif state in FORGED:
             with sqlite3.connect(index) as db:
                 db.execute(FORGED[state])
+        elif state == "old":  # an index of the layout before, read as it is
+            to_old_layout(index)
         reader = Dataset.existing(folder, "alice")
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
-        assert printed_table(reader, **filters) == reference_table(reader, **filters)
+        table = reference_table(reader, **filters)
+        for chunk in (1, 3, 2000):  # drawn a piece of so many rows at a time
+            assert printed_table(reader, chunk, **filters) == table
+
+
+def to_old_layout(index: Path) -> None:
+    """Turn the claims tables into those an index of version 3 had before its lines were
+    kept in print order: each claim's line whole in ``claim_lines`` by (article, seq),
+    no count of lines in ``claim_sets``."""
+    with contextlib.closing(sqlite3.connect(index)) as db, db:
+        lines: dict[tuple[str, int], bytes] = {}
+        for article, seq, jsonl in db.execute(
+                "SELECT article, seq, jsonl FROM claim_jsonl ORDER BY article, seq, part"):
+            lines[article, seq] = lines.get((article, seq), b"") + jsonl
+        db.executescript("""
+            DROP TABLE claim_jsonl;
+            ALTER TABLE claim_sets DROP COLUMN lines;
+            CREATE TABLE claim_lines (article TEXT NOT NULL, seq INTEGER NOT NULL,
+                jsonl BLOB NOT NULL) STRICT;
+            CREATE UNIQUE INDEX claim_lines_key ON claim_lines (article, seq);""")
+        db.executemany("INSERT INTO claim_lines VALUES (?, ?, ?)",
+                       [(*key, line) for key, line in lines.items()])
+
+
+def test_an_index_of_the_layout_before_is_read_as_it_is_and_brought_up_by_a_writer(
+        tmp_path, monkeypatch):
+    """An index whose claims tables are of the layout before (version 3 as first
+    released) is read as it is by a read-only command, byte for byte what the files say,
+    and brought up in place by the first writer, with no article file read: its lines in
+    print order, in parts, each article's rows counted."""
+    folder = tmp_path / "db"
+    writer = make(folder, 5, 9)
+    text = "Kyiv said " + "the talks would resume in Riyadh " * 60 + "on Monday."
+    writer.add_articles([(Document.from_text(text, {"title": "Long"}),
+                          [Span.new(text, 5, 9, "CLAIM", "alice")], [])], keep_tokens=False)
+    writer.summaries()
+    index = folder / FOLDER / NAME
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        made = db.execute("SELECT * FROM claim_jsonl ORDER BY source, added, article, seq,"
+                          " part").fetchall()
+        sets = db.execute("SELECT * FROM claim_sets ORDER BY article").fetchall()
+    assert any(row[4] for row in made)  # some line in more than one part
+    to_old_layout(index)
+    expected = {fmt: reference(Dataset.existing(folder, "alice"), fmt)
+                for fmt in ("csv", "jsonl")}
+    read: list[str] = []
+    article = Dataset.article
+    monkeypatch.setattr(Dataset, "article", lambda self, i: read.append(i) or article(self, i))
+    reader = Dataset.existing(folder, "alice")
+    for fmt in ("csv", "jsonl"):
+        assert printed(reader, fmt) == expected[fmt]
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        assert claim_table.layout(db) == claim_table.OLD  # a reader never writes
+    Dataset(folder, "alice").summaries()  # the first writer
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        assert claim_table.layout(db) == claim_table.NEW
+        assert db.execute("SELECT * FROM claim_jsonl ORDER BY source, added, article, seq,"
+                          " part").fetchall() == made
+        assert db.execute("SELECT * FROM claim_sets ORDER BY article").fetchall() == sets
+    for fmt in ("csv", "jsonl"):
+        assert printed(Dataset.existing(folder, "alice"), fmt) == expected[fmt]
+    assert read == []
 
 
 def test_a_save_keeps_the_claims_tables_and_gloss_claims_reads_no_file(tmp_path, monkeypatch):
@@ -234,3 +308,20 @@ def test_the_boards_first_rows_are_of_articles_the_index_holds_as_they_are(tmp_p
     assert {row.article for row in shown} == articles - {changed, forged}
     assert sum(n for _source, n in groups) == sum(1 for a in Dataset.existing(
         folder, "alice").readable([]) for _row in claim_rows(a, writer.labels))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.lists(st.sampled_from([b"a", b"\n", b"\r\n", b"\r", b"\t", b"\x1b", b"\x7f",
+                                      b"\xc2", b"\x9b", b"\x85", b"\xe2", b"\x80", b"\x81",
+                                      b"\xae", b"\xa6", b"\x99", b"\xd8", b"\x9c", b"\xc3\xa9",
+                                      "’".encode()]), max_size=40).map(b"".join),
+       fmt=st.sampled_from(["csv", "jsonl"]))
+def test_what_the_claims_tables_print_as_read_holds_no_control(data, fmt):
+    """``safe``, over any bytes (a row forged by hand): what it lets through holds no
+    control nor C1 control but the lines' ends and tabs, and in JSONL (whose writer
+    escapes them) no bidirectional mark or line separator."""
+    lines = data.count(b"\r\n") if fmt == "csv" else None
+    out = claim_table.safe(data, fmt, lines).decode(errors="replace")
+    unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]") if fmt == "csv" else \
+        claim_table._UNSAFE_TEXT
+    assert unsafe.search(out.replace("\r\n", "").replace("\n", "")) is None

@@ -14,6 +14,7 @@ import pytest
 
 from tests.core.test_article_index import build
 from tests.hostile.attack import check, run, snapshot
+from tui.core.store import claim_table
 from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.dataset import Dataset, summary
 
@@ -82,7 +83,8 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "claim rows deleted": sql("DELETE FROM claims WHERE seq = 0"),
     "claim rows added": sql("INSERT INTO claims SELECT source || '!', added, article, seq,"
                             " status, places, cells, csv FROM claims"),
-    "claim lines deleted": sql("DELETE FROM claim_lines"),
+    "claim lines deleted": sql("DELETE FROM claim_jsonl"),
+    "claim line parts deleted": sql("DELETE FROM claim_jsonl WHERE part > 0"),
     "claim rows of no article": sql("INSERT INTO claims SELECT source, added, 'nowhere',"
                                     " seq, status, places, cells, csv FROM claims"),
     "claim cells forged": sql("UPDATE claims SET cells = x'7b5b'"),
@@ -122,9 +124,32 @@ def test_a_claim_line_forged_in_the_index_is_printed_escaped(tmp_path):
     build(folder, 2)
     Dataset(folder, "alice").summaries()
     sql("UPDATE claims SET csv = x'1b5b33316d7265640d0a'",
-        "UPDATE claim_lines SET jsonl = x'7b1b5d303b74c29b7d0a'")(folder / FOLDER / NAME)
+        "UPDATE claim_jsonl SET jsonl = x'7b1b5d303b74c29b7d0a'")(folder / FOLDER / NAME)
     for fmt in ("csv", "jsonl"):
         outcome = run("claims", "--format", fmt, "--db", folder)
         assert outcome.code == 0, outcome.err
         assert b"\x1b" not in outcome.out and b"\xc2\x9b" not in outcome.out
         assert b"\\u001b" in outcome.out
+
+
+def test_a_control_cut_across_a_lines_parts_is_escaped(tmp_path, monkeypatch):
+    """A JSONL line is kept in parts (``claim_table.PART`` bytes): a control forged in
+    two halves, one at the end of a part and one at the start of the next, on either side
+    of the end of a batch of rows, is escaped all the same."""
+    folder = tmp_path / "db"
+    monkeypatch.setattr(claim_table, "PART", 1)  # every byte a row: thousands of them
+    build(folder, 2)
+    Dataset(folder, "alice").summaries()
+    # the first byte of a C1 control (CSI) the last of one batch of rows (a thousand), its
+    # second the first of the next; every byte around it innocent (one group: the walk's
+    # order is the table's)
+    at = "(SELECT source, added, article, seq, part FROM claim_jsonl ORDER BY source, added," \
+         " article, seq, part LIMIT 1 OFFSET {})"
+    sql(f"UPDATE claim_jsonl SET jsonl = CASE WHEN (source, added, article, seq, part) IN"
+        f" {at.format(999)} THEN x'c2' WHEN (source, added, article, seq, part) IN"
+        f" {at.format(1000)} THEN x'9b' WHEN part % 5 = 4 THEN x'0a' ELSE x'61'"
+        " END")(folder / FOLDER / NAME)
+    outcome = run("claims", "--format", "jsonl", "--db", folder)
+    assert outcome.code == 0, outcome.err
+    assert outcome.out.count(b"\n") * 5 > 1000 and b"\xc2\x9b" not in outcome.out
+    assert b"\\u009b" in outcome.out

@@ -267,6 +267,8 @@ class ArticleIndex:
                 db.execute(self.queries["keys"] % self.queries[column] + " LIMIT 1",
                            ("",)).fetchall()
             db.execute(self.queries["claims"] + " LIMIT 1").fetchall()
+            if self.write:  # claims tables of an earlier layout: brought up in place
+                claim_table.upgrade(db)
             # version 2 has no claims tables: gloss claims reads its files
             if (found != "2" and claim_table.supported()
                     and not claim_table.usable(db)):

@@ -27,6 +27,7 @@ class Claims:
     db: sqlite3.Connection
     claims: str  # what to query: the index's tables, views of them, or private tables
     lines: str
+    shape: str  # of the lines (``claim_table.layout``)
 
 
 @contextlib.contextmanager
@@ -36,48 +37,54 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
     error goes to ``problems``, in the order of the dataset's ids. ``lines``: the JSONL
     lines of the files read are made too."""
     ids = dataset.ids()
-    stamps = {doc_id: signature(dataset.stat(doc_id)) for doc_id in ids}
+    stamps = dict(zip(ids, map(signature, dataset.stats(ids)), strict=True))
     db = dataset.index.connection()
-    fresh: set[str] = set()
+    stale: set[str] | None = None  # None: every article
     untrusted: set[str] = set()
-    private = db is None or not claim_table.supported() or not claim_table.usable(db)
+    shape = claim_table.layout(db) if db is not None and claim_table.supported() else None
+    private = shape is None
     if not private:
         assert db is not None
         try:
-            fresh, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels))
+            stale, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels),
+                                                   lines)
         except sqlite3.Error:
             private = True
     if private:
+        shape = claim_table.NEW
         db = sqlite3.connect("", isolation_level=None)  # "": a temporary file
         db.executescript(claim_table.SCHEMA if claim_table.supported()
                          else claim_table.SCHEMA.replace(" STRICT,", "")
                          .replace(" STRICT", ""))
-        claims, lines, into = "claims", "claim_lines", ("claims", "claim_lines")
+        claims, lines, into = "claims", "claim_jsonl", ("claims", "claim_jsonl")
     else:
         assert db is not None
         _drop(db)
         db.execute("CREATE TEMP TABLE extra AS SELECT * FROM main.claims WHERE 0")
-        db.execute("CREATE TEMP TABLE extra_lines AS SELECT * FROM main.claim_lines WHERE 0")
-        db.execute("CREATE INDEX temp.extra_lines_key ON extra_lines (article, seq)")
-        claims, lines, into = "main.claims", "main.claim_lines", ("temp.extra",
+        assert shape is not None
+        table = claim_table.LINES[shape]
+        db.execute(f"CREATE TEMP TABLE extra_lines AS SELECT * FROM main.{table} WHERE 0")
+        if shape == claim_table.OLD:  # its lines are looked up claim by claim
+            db.execute("CREATE INDEX temp.extra_lines_key ON extra_lines (article, seq)")
+        claims, lines, into = "main.claims", f"main.{table}", ("temp.extra",
                                                                   "temp.extra_lines")
     try:
-        stale = [doc_id for doc_id in ids if doc_id not in fresh]
-        _read(dataset, stale, db, into, problems, lines)
-        if not private and (stale or untrusted):
+        read = ids if stale is None else [doc_id for doc_id in ids if doc_id in stale]
+        _read(dataset, read, db, into, problems, lines, shape)
+        if not private and (read or untrusted):
             db.execute("CREATE TEMP TABLE untrusted (article TEXT PRIMARY KEY)")
             db.executemany("INSERT INTO temp.untrusted VALUES (?)",
-                           [(i,) for i in untrusted | set(stale)])
-            for view, table, extra in (("every", "claims", "extra"),
-                                       ("every_line", "claim_lines", "extra_lines")):
-                db.execute(f"CREATE TEMP VIEW {view} AS SELECT * FROM main.{table} WHERE"
+                           [(i,) for i in untrusted | set(read)])
+            for view, main, extra in (("every", "main.claims", "extra"),
+                                      ("every_line", lines, "extra_lines")):
+                db.execute(f"CREATE TEMP VIEW {view} AS SELECT * FROM {main} WHERE"
                            " article NOT IN (SELECT article FROM temp.untrusted)"
                            f" UNION ALL SELECT * FROM temp.{extra}")
             claims, lines = "temp.every", "temp.every_line"
         # one snapshot: the groups counted, then walked, as they were
         db.execute("BEGIN")
         try:
-            yield Claims(db, claims, lines)
+            yield Claims(db, claims, lines, shape)
         finally:
             db.execute("COMMIT")
     finally:
@@ -96,7 +103,7 @@ def _drop(db: sqlite3.Connection) -> None:
 
 
 def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
-          into: tuple[str, str], problems: list[str], lines: bool) -> None:
+          into: tuple[str, str], problems: list[str], lines: bool, shape: str) -> None:
     """The claim rows of the ``stale`` articles worked out from their files, into ``into``
     (not the index: a read-only command never writes it)."""
     rows: list[claim_table.Row] = []
@@ -112,9 +119,9 @@ def _read(dataset: Dataset, stale: list[str], db: sqlite3.Connection,
                 continue  # removed since the folder was listed
             rows += claim_table.rows_of(article, dataset.labels, lines)
             if len(rows) >= _BATCH:
-                claim_table.insert(db, rows, *into)
+                claim_table.insert(db, rows, *into, shape)
                 rows.clear()
-        claim_table.insert(db, rows, *into)
+        claim_table.insert(db, rows, *into, shape)
         db.execute("COMMIT")
 
 
@@ -143,7 +150,7 @@ def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
         db = index.connection()
         if db is None or not claim_table.supported() or not claim_table.usable(db):
             return None
-        query = claim_table.Query(db, "main.claims", "main.claim_lines")
+        query = claim_table.Query(db, "main.claims", "")
         groups = query.groups()
         key = labels_key(dataset.labels)
         fresh: dict[str, bool] = {}

@@ -9,8 +9,8 @@ source as the board groups it (``ClaimRow.source_name``: its SOURCE link's own c
 name, so nothing of another article changes it), when its article was added, the article
 and its place in it (the library's order), its status, its places folded (for
 ``--place``), its cells (what the table and the board show) and its CSV line but the
-source; ``claim_lines`` its JSONL line; ``claim_sets`` each article's signature, label
-set and number of claims.
+source; ``claim_jsonl`` its JSONL line; ``claim_sets`` each article's signature, label
+set, number of claims and of rows of ``claim_jsonl``.
 
 Trust: an article's claims are used only while its ``claim_sets`` row has the file's
 signature and the label set's key now (as every column of the index) and the claims
@@ -24,6 +24,7 @@ is checked for controls (``safe``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -49,24 +50,61 @@ KEPT_UP_TO = 100_000
 SEP = "\x1f"  # between the folded names of a claim's places (a name never holds it)
 
 # ``claims`` is kept in the order it is printed (its key: the source, then the library's
-# order), small (no JSONL), so that the CSV and the table are one walk of its pages; each
-# claim's JSONL line, ten times larger, is in ``claim_lines``, looked up by article (a
-# table with rowids: its rows are packed in its pages, where a key-ordered one would give
-# each line a page of its own past the first kilobyte). The groups are counted along
-# ``claims_by_status``, a tenth of the table's pages.
+# order), small (no JSONL), so that the CSV and the table are one walk of its pages. Each
+# claim's JSONL line, ten times larger, is in ``claim_jsonl``, kept in the same order (so
+# that the JSONL is one walk too, where looking each line up at random took four times as
+# long), with the status and places the filters read, cut in parts of ``PART`` bytes:
+# a row of a key-ordered table past about 1,000 bytes (a quarter of a page) would keep the
+# rest on an overflow page of its own. ``claim_sets`` counts the rows of both per article.
+PART = 880
+_JSONL = """
+CREATE TABLE IF NOT EXISTS main.claim_jsonl (
+    source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
+    part INTEGER NOT NULL, status TEXT NOT NULL, places TEXT NOT NULL, jsonl BLOB NOT NULL,
+    PRIMARY KEY (source, added, article, seq, part)) STRICT, WITHOUT ROWID"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS claim_sets (
     article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
-    size INTEGER NOT NULL, labels TEXT NOT NULL, n INTEGER NOT NULL) STRICT;
+    size INTEGER NOT NULL, labels TEXT NOT NULL, n INTEGER NOT NULL,
+    lines INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE TABLE IF NOT EXISTS claims (
     source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
     status TEXT NOT NULL, places TEXT NOT NULL, cells BLOB NOT NULL, csv BLOB NOT NULL,
     PRIMARY KEY (source, added, article, seq)) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_article ON claims (article);
-CREATE INDEX IF NOT EXISTS claims_by_status ON claims (source, status);
-CREATE TABLE IF NOT EXISTS claim_lines (
-    article TEXT NOT NULL, seq INTEGER NOT NULL, jsonl BLOB NOT NULL) STRICT;
-CREATE UNIQUE INDEX IF NOT EXISTS claim_lines_key ON claim_lines (article, seq);
+CREATE INDEX IF NOT EXISTS claims_by_status ON claims (source, status);""" + _JSONL + """;
+CREATE INDEX IF NOT EXISTS claim_jsonl_by_article ON claim_jsonl (article);
+"""
+# The claims tables an index of version 3 was made with until the lines were kept in
+# print order: ``claim_lines`` (article, seq, jsonl), looked up claim by claim, and no
+# count of lines in ``claim_sets`` (a table of another name: an earlier gloss finds no
+# ``claim_lines`` in an index brought up, and reads the files rather than misread it). A
+# writer brings them up in place (``upgrade``: SQL, seconds at 100,000 articles, where
+# making the rows again reads every file); a read-only command reads them as they are
+# (``layout``: OLD).
+OLD, NEW = "old", "new"
+LINES = {NEW: "claim_jsonl", OLD: "claim_lines"}  # the table of each layout's lines
+UPGRADE_S = 120.0  # another writer bringing them up meanwhile: waited for
+_BUSY_S = 2.0  # the index's own (``article_index.BUSY_S``), put back after
+_UPGRADE = f"""
+CREATE TEMP TABLE parts (part INTEGER PRIMARY KEY);
+WITH RECURSIVE n(part) AS (SELECT 0 UNION ALL SELECT part + 1 FROM n
+    WHERE part < (SELECT max(length(jsonl)) FROM main.claim_lines) / {PART})
+    INSERT INTO temp.parts SELECT part FROM n;
+DROP TABLE IF EXISTS main.claim_jsonl;
+{_JSONL};
+INSERT INTO main.claim_jsonl SELECT c.source, c.added, c.article, c.seq, p.part,
+    c.status, c.places, substr(l.jsonl, p.part * {PART} + 1, {PART})
+    FROM main.claims AS c CROSS JOIN main.claim_lines AS l
+    ON l.article = c.article AND l.seq = c.seq
+    CROSS JOIN temp.parts AS p ON p.part < (length(l.jsonl) + {PART - 1}) / {PART}
+    ORDER BY c.source, c.added, c.article, c.seq, p.part;
+DROP TABLE temp.parts;
+DROP TABLE main.claim_lines;
+CREATE INDEX main.claim_jsonl_by_article ON claim_jsonl (article);
+ALTER TABLE main.claim_sets ADD COLUMN lines INTEGER NOT NULL DEFAULT 0;
+UPDATE main.claim_sets SET lines = (SELECT COUNT(*) FROM main.claim_jsonl AS l
+    WHERE l.article = claim_sets.article)
 """
 _CLAIMS = "source, added, article, seq, status, places, cells, csv"
 Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
@@ -84,16 +122,54 @@ def make(db: sqlite3.Connection) -> None:
         db.executescript(SCHEMA)
 
 
-def usable(db: sqlite3.Connection) -> bool:
-    """Does ``db`` hold the claims tables of this shape?"""
+def layout(db: sqlite3.Connection) -> str | None:
+    """The shape of ``db``'s claims tables: NEW, OLD (``upgrade`` brings them up; a
+    read-only command reads them as they are), or None (none, or of another shape)."""
     try:
         db.execute(f"SELECT {_CLAIMS} FROM claims LIMIT 1").fetchall()
-        db.execute("SELECT article, seq, jsonl FROM claim_lines LIMIT 1").fetchall()
         db.execute("SELECT article, ino, mtime, size, labels, n FROM claim_sets LIMIT 1"
                    ).fetchall()
     except sqlite3.Error:
-        return False
-    return True
+        return None
+    for shape, lines, sets in ((NEW, "source, added, article, seq, part, status, places,"
+                                " jsonl", "lines"), (OLD, "article, seq, jsonl", "n")):
+        try:
+            db.execute(f"SELECT {lines} FROM {LINES[shape]} LIMIT 1").fetchall()
+            db.execute(f"SELECT {sets} FROM claim_sets LIMIT 1").fetchall()
+        except sqlite3.Error:
+            continue
+        return shape
+    return None
+
+
+def usable(db: sqlite3.Connection) -> bool:
+    """Does ``db`` hold claims tables this code reads (of either ``layout``)?"""
+    return layout(db) is not None
+
+
+def upgrade(db: sqlite3.Connection) -> None:
+    """A writer's: bring claims tables of the OLD layout up to this one, all or nothing
+    (seconds: the lines copied in print order by SQL); those another writer brought up
+    meanwhile (waited for) are left as they are. Never fails: tables left OLD (another
+    process held the file too long) are read as they are, and a save's rows, of the new
+    shape, are not written to them (its article is read from its file, as a stale one)."""
+    if not supported() or layout(db) != OLD:
+        return
+    with contextlib.suppress(sqlite3.Error):
+        db.execute(f"PRAGMA busy_timeout = {int(UPGRADE_S * 1000)}")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if layout(db) == OLD:
+                    for statement in _UPGRADE.split(";"):
+                        db.execute(statement)
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(_BUSY_S * 1000)}")
 
 
 def labels_digest(key: str) -> str:
@@ -169,11 +245,21 @@ def csv_line(values: list[str]) -> bytes:
 
 
 def insert(db: sqlite3.Connection, rows: list[Row], claims: str = "claims",
-           lines: str = "claim_lines") -> None:
+           lines: str = "claim_jsonl", shape: str = NEW) -> None:
     db.executemany(f"INSERT OR REPLACE INTO {claims} ({_CLAIMS}) VALUES (?,?,?,?,?,?,?,?)",
                    [row[:8] for row in rows])
-    db.executemany(f"INSERT OR REPLACE INTO {lines} VALUES (?, ?, ?)",
-                   [(row[2], row[3], row[8]) for row in rows])
+    if shape == OLD:  # a read-only command's own rows beside an index not brought up
+        db.executemany(f"INSERT OR REPLACE INTO {lines} VALUES (?, ?, ?)",
+                       [(row[2], row[3], row[8]) for row in rows])
+        return
+    db.executemany(f"INSERT OR REPLACE INTO {lines} VALUES (?,?,?,?,?,?,?,?)",
+                   [(*row[:4], at // PART, row[4], row[5], row[8][at:at + PART])
+                    for row in rows for at in range(0, len(row[8]), PART)])
+
+
+def parts(rows: list[Row]) -> int:
+    """How many rows of ``claim_jsonl`` hold the lines of ``rows``."""
+    return sum(-(-len(row[8]) // PART) for row in rows)
 
 
 def replace(db: sqlite3.Connection, key: str,
@@ -186,9 +272,10 @@ def replace(db: sqlite3.Connection, key: str,
     made = list(made)
     forget(db, [doc_id for doc_id, _stamp, _rows in made])
     digest = labels_digest(key)
-    db.executemany("INSERT INTO claim_sets VALUES (?, ?, ?, ?, ?, ?)",
-                   [(doc_id, *stamp, digest, len(rows)) for doc_id, stamp, rows in made
-                    if rows is not None])
+    db.executemany("INSERT INTO claim_sets (article, ino, mtime, size, labels, n, lines)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [(doc_id, *stamp, digest, len(rows), parts(rows))
+                    for doc_id, stamp, rows in made if rows is not None])
     insert(db, [row for _doc_id, _stamp, rows in made if rows is not None for row in rows])
 
 
@@ -197,58 +284,80 @@ def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
     if not supported():
         return
     ids = [(doc_id,) for doc_id in ids]
-    for table in ("claim_sets", "claims", "claim_lines"):
+    for table in ("claim_sets", "claims", "claim_jsonl"):
         db.executemany(f"DELETE FROM {table} WHERE article=?", ids)
 
 
 # -- reading -----------------------------------------------------------------------------
 
-def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str
-            ) -> tuple[set[str], set[str]]:
-    """(the articles whose claim rows may be used, those with rows that may not): an
-    article's rows are used while its file's signature and the label set are those they
-    were made under, and there are as many as were made (rows deleted or added by hand).
-    The rows are counted in all first (one pass over the smallest index); only when
-    that total is not the sum of the counts is each article's counted."""
+def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp], key: str,
+            lines: bool = False) -> tuple[set[str], set[str]]:
+    """(the articles of ``stamps`` whose claim rows may not be used, the articles with
+    rows that may not be used): an article's rows are used while its file's signature
+    (``stamps``) and the label set are those they were made under, and there are as many
+    as were made (rows deleted or added by hand; ``lines``: its rows of ``claim_jsonl``
+    too, in the NEW layout). The rows are counted in all first (one pass over the
+    smallest index); only when that total is not the sum of the counts is each
+    article's counted. (Compared in SQL, the signatures cost as much: 100,000 written
+    to a temporary table, or read from JSON, where here they are read.)"""
     digest = labels_digest(key)
-    sets = db.execute("SELECT article, ino, mtime, size, labels, n FROM claim_sets").fetchall()
-    (total,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
-    found: dict[str, int] | None = None
-    if total != sum(row[5] for row in sets):
-        found = dict(db.execute("SELECT article, COUNT(*) FROM claims GROUP BY article"))
+    lines = lines and layout(db) == NEW
+    sets = db.execute("SELECT article, ino, mtime, size, labels, n, "
+                      f"{'lines' if lines else '0'} FROM claim_sets").fetchall()
+    found = _counts(db, "claims", sum(row[5] for row in sets))
+    found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets)) if lines else None
+    off = found is not None or found_lines is not None
     fresh, untrusted = set(), set()
-    for doc_id, ino, mtime, size, labels, n in sets:
+    for doc_id, ino, mtime, size, labels, n, made in sets:
         if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest
-                and (found is None or found.get(doc_id, 0) == n)):
+                and (found is None or found.get(doc_id, 0) == n)
+                and (found_lines is None or found_lines.get(doc_id, 0) == made)):
             fresh.add(doc_id)
-        elif n or found:
+        elif n or off:
             untrusted.add(doc_id)
-    if found is not None:  # and the rows of no article counted
-        untrusted |= found.keys() - fresh
-    return fresh, untrusted
+    for counts in (found, found_lines):  # and the rows of no article counted
+        if counts is not None:
+            untrusted |= counts.keys() - fresh
+    return stamps.keys() - fresh, untrusted
+
+
+def _counts(db: sqlite3.Connection, table: str, expected: int) -> dict[str, int] | None:
+    """None when ``table`` holds ``expected`` rows in all, else its rows per article."""
+    (total,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+    if total == expected:
+        return None
+    return dict(db.execute(f"SELECT article, COUNT(*) FROM {table} GROUP BY article"))
 
 
 # A line printed as read holds no control but its own end, nor what its writer escapes
 # (``json_bytes``; ``escape_controls`` for a CSV value, which may hold a tab or LF): a row
-# forged by hand is escaped, never obeyed by a terminal. Checked a batch at a time: the
-# bytes that cannot start what is looked for are deleted first (``translate`` runs at
-# memory speed, a regular expression's character class at a tenth of it).
-_INNOCENT = bytes(b for b in range(256) if b >= 0x20 and b not in b"\x7f\xc2\xd8\xe2")
+# forged by hand is escaped, never obeyed by a terminal. Checked a batch at a time: every
+# byte that can be no part of what is looked for is deleted first (``translate`` runs at
+# memory speed, a regular expression at a tenth of it, and slower still where many
+# characters start as a separator does: ’ is E2 80 99); what is left keeps each sequence
+# looked for whole (its bytes were next to each other, they still are), and may join
+# bytes that were not (then the batch is only checked again, slowly, by ``safe``).
+_WATCHED = b"".join([bytes(range(0x20)), b"\x7f\xc2\xd8\xe2", bytes(range(0x80, 0xa0)),
+                     bytes(range(0xa6, 0xaf))])
+_DULL = bytes(b for b in range(256) if b not in _WATCHED)
+_HIGH = bytes(range(0x80, 0x100))
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _SEPARATOR = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
                           "\u2066-\u2069]")
 
 
-def safe(data: bytes, fmt: str, lines: int) -> bytes:
-    """``data``, ``lines`` lines of ``fmt`` (csv, jsonl), any control in it but the
-    lines' ends (and a CSV value's tab or LF) escaped."""
+def safe(data: bytes, fmt: str, lines: int | None) -> bytes:
+    """``data``, ``lines`` lines of ``fmt`` (csv, jsonl; None: any number of JSONL
+    lines), any control in it but the lines' ends (and a CSV value's tab or LF)
+    escaped."""
     if _clean(data, fmt, lines):
         return data
     out = []
     for piece in _PIECES.split(data):
         body = piece.removesuffix(b"\n")
-        body = body.removesuffix(b"\r") if fmt == "csv" else body
+        if fmt == "csv" and body != piece:  # a CR only as the end of a line
+            body = body.removesuffix(b"\r")
         text = _UNSAFE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}",
                                 body.decode(errors="replace"))
         out.append(text.encode() + piece[len(body):])
@@ -265,9 +374,9 @@ class Query:
     (each: any, when empty)."""
 
     def __init__(self, db: sqlite3.Connection, claims: str, lines: str, *, actor: str = "",
-                 place: str = "", status: str = "") -> None:
+                 place: str = "", status: str = "", shape: str = NEW) -> None:
         self.db = db
-        self.claims, self.lines = claims, lines
+        self.claims, self.lines, self.shape = claims, lines, shape
         self.actor = actor.casefold()
         where: list[str] = []
         self.params: list[str] = []
@@ -301,27 +410,31 @@ class Query:
 
     def batches(self, column: str, groups: list[tuple[str, int]]
                 ) -> Iterator[list[tuple[Any, ...]]]:
-        """(``column``,) of each claim, ``column`` being cells, csv, jsonl (then the
-        claim's article and place in it: a line missing is made again from its file) or
-        board (source, article, place in it, cells); a batch at a time, group by group
-        (``runs`` cuts them), in the library's order within one: one query, which walks
-        the groups in order and each along the table's key (no sort). The groups must
-        have been counted in the same transaction (``claim_pass.every_claim`` holds one)."""
+        """(``column``,) of each claim, ``column`` being cells, csv, jsonl (parts of the
+        lines in the NEW layout: one after another they are the lines; in the OLD, a
+        claim's line, its article and place in it: a line missing is made again from its
+        file) or board (source, article, place in it, cells); a batch at a time, group by
+        group (``runs`` cuts them), in the library's order within one: one query, which
+        walks the groups in order and each along the table's key (no sort). The groups
+        must have been counted in the same transaction (``claim_pass.every_claim`` holds
+        one)."""
         self.db.execute("DROP TABLE IF EXISTS temp.ranks")
         self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
         self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
                             [(n, source) for n, (source, _size) in enumerate(groups)])
-        what, join = f"c.{column}", ""
+        what, table, join, then = f"c.{column}", self.claims, "", ""
         if column == "board":
             what = "c.source, c.article, c.seq, c.cells"
-        elif column == "jsonl":
+        elif column == "jsonl" and self.shape == OLD:
             what = "l.jsonl, c.article, c.seq"
             join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
                     " AND l.seq = c.seq")
+        elif column == "jsonl":
+            table, then = self.lines, ", c.part"
         cursor = self.db.execute(
-            f"SELECT {what} FROM temp.ranks CROSS JOIN {self.claims} AS c"
+            f"SELECT {what} FROM temp.ranks CROSS JOIN {table} AS c"
             f" ON c.source = ranks.source{join} WHERE {self.where}"
-            " ORDER BY ranks.rank, c.added, c.article, c.seq", self.params)
+            f" ORDER BY ranks.rank, c.added, c.article, c.seq{then}", self.params)
         try:
             while batch := cursor.fetchmany(1000):
                 yield batch
@@ -347,14 +460,15 @@ def runs(batches: Iterator[list[Row_]], groups: list[tuple[str, int]]
             yield group, run
 
 
-def _clean(data: bytes, fmt: str, lines: int) -> bool:
-    rest = data.translate(None, _INNOCENT)
+def _clean(data: bytes, fmt: str, lines: int | None) -> bool:
+    rest = data.translate(None, _DULL)
+    controls = rest.translate(None, _HIGH)
     if fmt == "csv":  # tabs and LFs in values, CR LF at each end
-        if (rest.translate(None, b"\t\n\r\xd8\xe2\xc2")
+        if (controls.translate(None, b"\t\n\r")
                 or data.count(b"\r") != lines or data.count(b"\r\n") != lines):
             return False
-    elif (rest.translate(None, b"\n\xd8\xe2\xc2") or rest.count(b"\n") != lines
-          or (b"\xd8" in rest and b"\xd8\x9c" in data)
-          or (b"\xe2" in rest and _SEPARATOR.search(data) is not None)):
+    elif (controls.translate(None, b"\n")
+          or (lines is not None and controls.count(b"\n") != lines)
+          or b"\xd8\x9c" in rest or _SEPARATOR.search(rest) is not None):
         return False
-    return b"\xc2" not in rest or _C1.search(data) is None
+    return _C1.search(rest) is None
