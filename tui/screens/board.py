@@ -86,9 +86,10 @@ class BoardScreen(Screen[Chosen | None]):
     def _paged(self, pages: ClaimPages | None) -> None:
         if not self.is_attached:
             return
-        if pages is not None:
+        if pages is not None:  # twice: once open, then its team's claims held alike found
             self.pages = pages
             self.fill()
+            self.ready = pages.team is not None
         elif self.session.index.ready:
             self.fill()
         else:
@@ -154,21 +155,25 @@ class BoardScreen(Screen[Chosen | None]):
         board = self.pages.board(Filter(**query, once=not self.each_analyst,
                                         pair=tuple(pair or ())))
         team = bool(self.pages.team)
+        if board.problem:
+            self.notify(board.problem, severity="error", markup=False)
         if board.lines is not None:
             self.query_one(BoardList).show_lines(board.lines, team)
         else:
             self.query_one(BoardList).show(board.pair, pair, team)
-        self._figures(board.shown, board.total, board.groups, board.todo, team, board.titles)
+        self._figures(board.shown, board.total, board.groups, board.todo, team, board.titles,
+                      "" if self.pages.team is not None else
+                      " · each analyst's: finding the claims held alike…")
 
     def _figures(self, shown: int, total: int, groups: int, todo: int, team: bool,
-                 names: dict[str, str]) -> None:
+                 names: dict[str, str], note: str = "") -> None:
         pair = self.pair if self.side_by_side else None
         titles = " · " + " │ ".join(visible(names.get(i, i))[:40] for i in pair) \
             if pair is not None else ""
         whose = (" · each analyst's" if self.each_analyst else " · once, with who holds it") \
             if team else ""
         self._title(f" Claims · {shown:,} of {total:,} · {groups:,} sources"
-                    f" · {todo:,} to do{whose}{titles}")
+                    f" · {todo:,} to do{whose}{titles}{note}")
 
     def _title(self, text: str) -> None:
         self.query_one("#board-title", Static).update(text)

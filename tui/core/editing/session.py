@@ -254,11 +254,13 @@ class Session:
         here put in as their models (or files) have them now, its team's claims held
         alike found; None when the index cannot be paged (the board is then made from the
         session's index, which keeps its rows for it). At once, and True, when the pages
-        are open already or the dataset is small; else in a thread, ``done`` on the UI."""
+        are open already or the dataset is small; else in a thread, ``done`` on the UI:
+        once as soon as they are open (each analyst's claims: the team's held alike not
+        yet found), and again once they have been found (a walk of the whole table)."""
         edited = {doc_id: model.snapshot() if (model := self.models.held(doc_id)) else None
                   for doc_id in sorted(self.edited)}
 
-        def work() -> ClaimPages | None:
+        def work(walk: bool) -> ClaimPages | None:
             from tui.core.store.claim_pages import open_pages
 
             with self._paged:
@@ -269,7 +271,7 @@ class Session:
                 if pages is not None:
                     for doc_id, article in edited.items():
                         pages.put(doc_id, article or self._article_file(doc_id))
-                    if pages.team is None:
+                    if walk and pages.team is None:
                         pages.walk()
             return pages
 
@@ -281,12 +283,16 @@ class Session:
         opened = self._pages is not None and self._pages.team is not None
         if opened or self._no_pages or (self.order is not None
                                         and len(self.order) <= BOARD_AT_ONCE):
-            answer(work())
+            answer(work(walk=True))
             return True
 
         def in_thread() -> None:
-            pages = work()
+            # each analyst's rows first; then, a team's claims held alike found, again
+            pages = work(walk=False)
             self._on_ui(lambda: answer(pages))
+            if pages is not None and pages.team is None:
+                work(walk=True)
+                self._on_ui(lambda: answer(pages))
 
         self._in_thread(in_thread)
         return False

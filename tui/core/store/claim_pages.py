@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import orjson
+
 from tui.core.attribution.board_lines import PagedLines
 from tui.core.attribution.claim_board import TODO, ClaimRow
 from tui.core.disk.article_file import Article
@@ -38,7 +40,15 @@ from tui.core.store.dataset import Dataset
 
 P = ParamSpec("P")
 R = TypeVar("R")
+BUSY_MS = 30_000
 COLUMNS = "source, added, article, seq, status, places, cells"
+ROW = "source, added, article, seq, status, places, hex(cells)"
+Row = tuple[Any, ...]
+WALK = 20_000  # rows a batch, walking the table
+# a claim held alike but shown by another's row: (article, seq) -> source, status, places
+Dups = dict[tuple[str, int], tuple[str, str, str]]
+# the row shown for claims held alike: (article, seq) -> the one shown instead, holders
+Merged = dict[tuple[str, int], tuple[int, tuple[str, ...]]]
 Key = tuple[int, str, int]  # a claim's place within its source: added, article, seq
 SCHEMA = f"""
 CREATE TEMP TABLE IF NOT EXISTS replaced (article TEXT PRIMARY KEY);
@@ -82,6 +92,7 @@ class Board:
     todo: int
     groups: int
     titles: dict[str, str]
+    problem: str = ""  # why the index could not be read (the board is then empty)
 
 
 def _locked(method: Callable[Concatenate[ClaimPages, P], R]
@@ -105,10 +116,13 @@ class ClaimPages:
         self.team: bool | None = None  # None: not walked yet (see ``walk``)
         self.prefer = dataset.annotator
         self._added: dict[str, int] = {}
-        self._dups: dict[tuple[str, int], tuple[str, str, str]] = {}  # source, status, places
-        self._merged: dict[tuple[str, int], tuple[int, tuple[str, ...]]] = {}
+        self._dups: Dups = {}
+        self._merged: Merged = {}
         self._marks: dict[tuple[Filter, str], dict[int, Key]] = {}  # rows read: their keys
         self.lock = threading.RLock()
+        # a writer's commit (a save; the session's pass over the index) keeps a reader
+        # out for as long as the writer waits for this connection's own long reads
+        db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self._totals: dict[Filter, list[Group]] = {}  # each view's groups unfiltered
         db.executescript(SCHEMA)
 
@@ -136,7 +150,7 @@ class ClaimPages:
         self._totals.clear()
         if self.team is not None:
             self._forget(doc_id)
-            self._merge(iter(sorted(rows)))
+            self._merge(iter(sorted(rows)), self._dups, self._merged)
 
     def _added_of(self, doc_id: str, article: Article | None) -> int:
         """When ``doc_id`` was added (a model's snapshot does not say: the index's rows or
@@ -156,40 +170,70 @@ class ClaimPages:
 
     # -- a team's claims held alike ---------------------------------------------------
 
-    @_locked
     def walk(self) -> None:
-        """Find the claims several analysts hold alike (a walk of every row)."""
-        self._dups.clear()
-        self._merged.clear()
-        annotators = self._merge(iter(self.db.execute(
-            f"{self._all(None)} ORDER BY source, added, article, seq")))
-        self.db.execute("BEGIN")
-        self.db.execute("DELETE FROM temp.dups")
-        self.db.executemany("INSERT INTO temp.dups VALUES (?, ?)", list(self._dups))
-        self.db.execute("COMMIT")
-        self.team = len(annotators) > 1
-        self._marks.clear()
-        self._totals.clear()
+        """Find the claims several analysts hold alike (a walk of every row, the lock
+        held a batch at a time: the board is drawn meanwhile)."""
+        dups: Dups = {}
+        merged: Merged = {}
+        annotators = self._merge(self._every_row(), dups, merged)
+        with self.lock:
+            self._dups, self._merged = dups, merged
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM temp.dups")
+            self.db.executemany("INSERT INTO temp.dups VALUES (?, ?)", list(dups))
+            self.db.execute("COMMIT")
+            self.team = len(annotators) > 1
+            self._marks.clear()
+            self._totals.clear()
 
-    def _merge(self, rows: Iterator[tuple[Any, ...]]) -> set[str]:
+    def _every_row(self) -> Iterator[tuple[Any, ...]]:
+        """Every row, in the table's order, a batch of ``WALK`` at a time."""
+        after: tuple[Any, ...] = ()
+        while True:
+            more = " AND (c.source, c.added, c.article, c.seq) > (?, ?, ?, ?)" if after else ""
+            with self.lock:
+                batch = self._one_step(f"{self._all(None, more)} ORDER BY source, added,"
+                                       " article, seq LIMIT ?", [*after, *after, WALK])
+            batch.sort(key=lambda row: row[:4])
+            yield from batch
+            if len(batch) < WALK:
+                return
+            after = batch[-1][:4]
+
+    def _one_step(self, sql: str, params: list[Any], columns: str = ROW) -> list[Row]:
+        """The rows of ``sql`` (its columns ``columns``; ``ROW``: a claim's, its cells in
+        hexadecimal) as one JSON array, in one step of SQLite: the interpreter's lock is
+        handed over once, not once a row (a row a time, a thread busy in Python, such as
+        the session's pass over the index, made each wait for it: 30 s for 10,000 rows)."""
+        (found,) = self.db.execute(f"SELECT json_group_array(json_array({columns}))"
+                                   f" FROM ({sql})", params).fetchone()
+        rows = orjson.loads(found)
+        if columns == ROW:
+            for row in rows:
+                row[6] = bytes.fromhex(row[6])
+        return [tuple(row) for row in rows]
+
+    def _merge(self, rows: Iterator[tuple[Any, ...]], dups: Dups, merged: Merged
+               ) -> set[str]:
         """Note the claims of ``rows`` (in the table's order) held alike; their
         analysts."""
         annotators: set[str] = set()
         run: list[tuple[Any, ...]] = []
         for row in rows:
             if run and (row[0], row[2]) != (run[0][0], run[0][2]):
-                self._merge_run(run, annotators)
+                self._merge_run(run, annotators, dups, merged)
                 run = []
             run.append(row)
         if run:
-            self._merge_run(run, annotators)
+            self._merge_run(run, annotators, dups, merged)
         return annotators
 
-    def _merge_run(self, run: list[tuple[Any, ...]], annotators: set[str]) -> None:
+    def _merge_run(self, run: list[tuple[Any, ...]], annotators: set[str], dups: Dups,
+                   merged: Merged) -> None:
         """One source's claims in one article (``one_a_claim``'s key within them)."""
         same: dict[tuple[Any, ...], list[tuple[int, str, tuple[Any, ...]]]] = {}
         for row in run:
-            cells = claim_table.cells_of(row[6])
+            cells = claim_table.cells_of(row[6]) or self._file_cells(row[2], row[3])
             if cells is None:
                 continue
             annotators.add(cells.annotator)
@@ -202,11 +246,11 @@ class ClaimPages:
             first = alike[0]
             kept = next((a for a in alike if a[1] == self.prefer), first)
             doc_id = first[2][2]
-            self._merged[(doc_id, first[0])] = (kept[0], tuple(sorted({a[1] for a in alike})))
+            merged[(doc_id, first[0])] = (kept[0], tuple(sorted({a[1] for a in alike})))
             for seq, _who, row in alike[1:]:
-                self._dups[(doc_id, seq)] = (row[0], row[4], row[5])
+                dups[(doc_id, seq)] = (row[0], row[4], row[5])
                 new.append((doc_id, seq))
-        if new and self.team is not None:
+        if new and dups is self._dups and self.team is not None:
             self.db.executemany("INSERT OR REPLACE INTO temp.dups VALUES (?, ?)", new)
 
     def _forget(self, doc_id: str) -> None:
@@ -220,7 +264,12 @@ class ClaimPages:
     @_locked
     def board(self, view: Filter) -> Board:
         """What the board shows of ``view`` (``once`` kept only for a team)."""
-        view = replace(view, once=view.once and bool(self.team))
+        try:
+            return self._board(replace(view, once=view.once and bool(self.team)))
+        except sqlite3.Error as exc:
+            return Board(None, {}, 0, 0, 0, 0, {}, f"the dataset's index: {exc}")
+
+    def _board(self, view: Filter) -> Board:
         groups = self.groups(view)
         whole = replace(view, actor="", place="", status="")
         if whole not in self._totals:
@@ -243,16 +292,14 @@ class ClaimPages:
         one whose first claim comes first (as ``claim_board.group`` orders them)."""
         where, params = self._where(view)
         sizes: dict[str, list[int]] = {}
-        for sign, sql in ((1, f"SELECT source, COUNT(*), SUM(status = ?) FROM main.claims"
-                              f" AS c WHERE {where} GROUP BY source"),
-                          (-1, "SELECT source, COUNT(*), SUM(status = ?) FROM main.claims"
-                               f" AS c WHERE {where} AND c.article IN temp.replaced"
-                               " GROUP BY source"),
-                          (1, f"SELECT source, COUNT(*), SUM(status = ?) FROM temp.extra AS c"
-                              f" WHERE {where} GROUP BY source")):
+        count = "SELECT source, COUNT(*) AS n, SUM(status = ?) AS todo FROM"
+        for sign, sql in ((1, f"{count} main.claims AS c WHERE {where} GROUP BY source"),
+                          (-1, f"{count} main.claims AS c WHERE {where}"
+                               " AND c.article IN temp.replaced GROUP BY source"),
+                          (1, f"{count} temp.extra AS c WHERE {where} GROUP BY source")):
             if sign < 0 and not self.replaced:
                 continue
-            for source, n, todo in self.db.execute(sql, [TODO, *params]):
+            for source, n, todo in self._one_step(sql, [TODO, *params], "source, n, todo"):
                 found = sizes.setdefault(source, [0, 0])
                 found[0] += sign * n
                 found[1] += sign * (todo or 0)
@@ -314,6 +361,13 @@ class ClaimPages:
         as ``view`` keeps them, read from the nearest place read before."""
         if n <= 0:
             return []
+        try:
+            return self._page(view, source, size, first, n)
+        except sqlite3.Error:  # the index gone or locked: those lines are left blank
+            return []
+
+    def _page(self, view: Filter, source: str, size: int, first: int, n: int
+              ) -> list[ClaimRow]:
         marks = self._marks.setdefault((view, source), {})
         below = max((at for at in marks if at < first), default=-1)
         above = min((at for at in marks if at >= first + n), default=size)
@@ -340,15 +394,16 @@ class ClaimPages:
             extra += list(after)
         sql = (f"{self._all(view, more)} ORDER BY source{order}, added{order},"
                f" article{order}, seq{order} LIMIT ? OFFSET ?")
-        return self.db.execute(sql, [*params, *extra, *params, *extra, n,
-                                     max(skip, 0)]).fetchall()
+        rows = self._one_step(sql, [*params, *extra, *params, *extra, n, max(skip, 0)])
+        return sorted(rows, key=lambda row: row[1:4], reverse=desc)
 
     def _board_row(self, view: Filter, row: tuple[Any, ...]) -> ClaimRow:
         source, added, doc_id, seq = row[:4]
         merged = self._merged.get((doc_id, seq)) if view.once else None
         blob = row[6]
         if merged is not None and merged[0] != seq:
-            blob = self._cells(source, added, doc_id, merged[0]) or blob
+            seq = merged[0]
+            blob = self._cells(source, added, doc_id, seq)
         cells = claim_table.cells_of(blob)
         made = claim_table.board_row(source, doc_id, cells) if cells is not None \
             else self._from_file(doc_id, seq)
@@ -360,6 +415,15 @@ class ClaimPages:
                                 " AND article = ? AND seq = ?",
                                 (source, added, doc_id, seq)).fetchone()
         return found[0] if found is not None else None
+
+    def _file_cells(self, doc_id: str, seq: int) -> claim_table.Cells | None:
+        """The cells of a claim whose row's do not decode, made from its file."""
+        try:
+            rows = claim_table.rows_of(self.dataset.article(doc_id), self.dataset.labels,
+                                       False)
+        except GlossError:
+            return None
+        return claim_table.cells_of(rows[seq][6]) if 0 <= seq < len(rows) else None
 
     def _from_file(self, doc_id: str, seq: int) -> ClaimRow:
         """A claim whose cells do not decode (a row forged by hand), made from its file
@@ -426,12 +490,16 @@ def _untrusted(db: sqlite3.Connection, dataset: Dataset) -> Iterable[str]:
     ids = dataset.ids()
     stamps = dict(zip(ids, map(signature, dataset.stats(ids)), strict=True))
     digest = claim_table.labels_digest(labels_key(dataset.labels))
-    sets = db.execute("SELECT article, ino, mtime, size, labels, n FROM main.claim_sets"
-                      ).fetchall()
+    (found_sets,) = db.execute(
+        "SELECT json_group_array(json_array(article, ino, mtime, size, labels, n))"
+        " FROM main.claim_sets").fetchone()  # one step: see ``ClaimPages._one_step``
+    sets = [tuple(row) for row in orjson.loads(found_sets)]
     (total,) = db.execute("SELECT COUNT(*) FROM main.claims").fetchone()
     found: dict[str, int] | None = None
     if total != sum(row[5] for row in sets):
-        found = dict(db.execute("SELECT article, COUNT(*) FROM main.claims GROUP BY article"))
+        (counted,) = db.execute("SELECT json_group_object(article, n) FROM (SELECT article,"
+                                " COUNT(*) AS n FROM main.claims GROUP BY article)").fetchone()
+        found = orjson.loads(counted)
     fresh = {doc_id for doc_id, ino, mtime, size, labels, n in sets
              if stamps.get(doc_id) == (ino, mtime, size) and labels == digest
              and (found is None or found.get(doc_id, 0) == n)}
