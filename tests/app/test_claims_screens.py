@@ -230,8 +230,9 @@ async def test_a_teams_claim_is_one_row_naming_who_holds_it_or_one_row_each(tmp_
 async def test_the_board_shows_its_first_groups_from_the_index_while_the_dataset_is_read(
         dataset, monkeypatch):
     """A first session on a large dataset: the session's index and the board's pages are
-    still being read (here: never), and the board shows the largest groups and their claims from the index file
-    at once; a claim opens in its article as on the whole board."""
+    still being read (here: never), and the board shows the largest groups and their
+    claims from the index file at once; a claim opens in its article as on the whole
+    board."""
     from tui.core.editing.session import Session
 
     monkeypatch.setattr(Session, "read_index", lambda self: None)

@@ -202,6 +202,12 @@ class Session:
         self.suggestions.closed = True
         self.saves.flush()
         self.saves.close()
+        # the board's connection; not while a thread walks it (the process ends anyway)
+        if self._pages is not None and self._paged.acquire(blocking=False):
+            self._pages.close()
+            self._pages = None
+            self._no_pages = True
+            self._paged.release()
 
     # -- the dataset's claims and names ----------------------------------------------
 
