@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -45,6 +46,7 @@ COLUMNS = "source, added, article, seq, status, places, cells"
 ROW = "source, added, article, seq, status, places, hex(cells)"
 Row = tuple[Any, ...]
 WALK = 20_000  # rows a batch, walking the table
+WAIT_S = 60.0  # how long an index kept out by writers is tried again
 # a claim held alike but shown by another's row: (article, seq) -> source, status, places
 Dups = dict[tuple[str, int], tuple[str, str, str]]
 # the row shown for claims held alike: (article, seq) -> the one shown instead, holders
@@ -175,7 +177,12 @@ class ClaimPages:
         held a batch at a time: the board is drawn meanwhile)."""
         dups: Dups = {}
         merged: Merged = {}
-        annotators = self._merge(self._every_row(), dups, merged)
+        try:
+            annotators = self._merge(self._every_row(), dups, merged)
+        except sqlite3.Error:  # the index gone or locked: each analyst's rows, as they are
+            dups.clear()
+            merged.clear()
+            annotators = set()
         with self.lock:
             self._dups, self._merged = dups, merged
             self.db.execute("BEGIN")
@@ -441,7 +448,19 @@ class ClaimPages:
 def open_pages(dataset: Dataset, problems: list[str] | None = None) -> ClaimPages | None:
     """The board of ``dataset`` from its index (a connection of its own), the rows of the
     articles the index may not be trusted with made from their files; None when there is
-    no usable index (no STRICT tables, none written yet, another version)."""
+    no usable index (no STRICT tables, none written yet, another version). An index file
+    there but kept out by a writer's commit (a pass over it, a save) is tried again, for
+    up to ``WAIT_S`` seconds."""
+    waited = 0.0
+    while True:
+        pages = _open_pages(dataset, problems)
+        if pages is not None or waited >= WAIT_S or not pageable(dataset, locked=True):
+            return pages
+        time.sleep(0.5)
+        waited += 0.5
+
+
+def _open_pages(dataset: Dataset, problems: list[str] | None) -> ClaimPages | None:
     index = ArticleIndex(dataset.folder, write=False)
     try:
         db = index.connection()
@@ -463,12 +482,17 @@ def open_pages(dataset: Dataset, problems: list[str] | None = None) -> ClaimPage
         return None
 
 
-def pageable(dataset: Dataset) -> bool:
-    """Can the board of ``dataset`` be paged from its index (see :func:`open_pages`)?"""
+def pageable(dataset: Dataset, locked: bool = False) -> bool:
+    """Can the board of ``dataset`` be paged from its index (see :func:`open_pages`)?
+    ``locked``: or might it be, were it not locked (its file is there)."""
     index = ArticleIndex(dataset.folder, write=False)
     try:
         db = index.connection()
-        return db is not None and claim_table.supported() and _usable(db)
+        if db is None:
+            return locked and claim_table.supported() and index.path.is_file()
+        return claim_table.supported() and _usable(db)
+    except sqlite3.OperationalError:
+        return locked
     finally:
         index.close()
 
