@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +140,58 @@ async def board_first_rows(folder: Path, analyst: str) -> float:
             app.frame.clear()
         await pilot.press("escape")
     return elapsed
+
+
+async def board_figures(folder: Path, analyst: str, typed: str = "@ky") -> list[float]:
+    """In a first session, `B` pressed at the reader's first frame: the seconds to the
+    first frame with rows, to the whole board (``ready``), then from the cursor sent to
+    the last claim (what `end` does) to its frame, from a jump to the middle line (of the
+    largest group) to its frame, and from each character of ``typed`` put into the filter
+    (as the board's keys do) to its frame."""
+    from textual.widgets import Input
+
+    from tui.screens.board import BoardScreen
+    from tui.widgets.lists.board_list import BoardList
+
+    dataset = Dataset(folder, analyst)
+    app = TimedApp(dataset, [dataset.ids()[0]])
+    app.frame = asyncio.Event()
+    figures: list[float] = []
+
+    async def frame_after(start: float, done: Callable[[], bool]) -> None:
+        while True:
+            await asyncio.wait_for(app.frame.wait(), 600)
+            app.frame.clear()
+            if done():
+                figures.append(time.perf_counter() - start)
+                return
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.frame.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key("B", "B"))
+
+        def board() -> BoardScreen | None:
+            return app.screen if isinstance(app.screen, BoardScreen) else None
+
+        await frame_after(start, lambda: (s := board()) is not None and bool(
+            s.query_one(BoardList).lines))
+        await frame_after(start, lambda: (s := board()) is not None and s.ready)
+        table = app.screen.query_one(BoardList)
+        box = app.screen.query_one(Input)
+        start = time.perf_counter()
+        table.action_cursor(10**9)  # what end does
+        await frame_after(start, lambda: True)
+        start = time.perf_counter()
+        table.action_cursor(len(table.lines) // 2 - table.row)
+        await frame_after(start, lambda: True)
+        for key in typed:  # as the board's keys type into its filter
+            start = time.perf_counter()
+            box.value += key
+            await frame_after(start, lambda: True)
+        await pilot.press("escape", "escape")
+    return figures
 
 
 def main() -> None:

@@ -171,14 +171,20 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(first, stats, *keys, peak, file=sys.stderr)
 """
 BOARD = """
-import asyncio, resource, sys
+import asyncio, resource, sys, time
 sys.path.insert(0, sys.argv[2])
-from bench.claims import board_first_rows
+import bench.claims
 from pathlib import Path
-first = asyncio.run(board_first_rows(Path(sys.argv[1]), 'alice'))
+cpu = time.process_time()
+if hasattr(bench.claims, 'board_figures'):
+    found = asyncio.run(bench.claims.board_figures(Path(sys.argv[1]), 'alice'))
+else:  # code without it: the first rows only
+    found = [asyncio.run(bench.claims.board_first_rows(Path(sys.argv[1]), 'alice'))]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(first, peak, file=sys.stderr)
+print('BOARD', time.process_time() - cpu, *found, peak, file=sys.stderr)
 """
+BOARD_FIGURES = ("first rows (B in a first session)", "the whole board in", "end to the last"
+                 " claim", "a jump to the middle line", "filter key to frame (@ k y)")
 SAVE = """
 import sys, time
 from tui.core.store.dataset import Dataset
@@ -321,7 +327,7 @@ def main() -> None:
                   f"{statistics.median(typed) * 1000:.0f} / {typed[-1] * 1000:.0f} ms"
                   " | | | |")
     if "board" not in skip:
-        boards: dict[str, list[Run]] = {t[0]: [] for t in trees if not t[3]}
+        boards: dict[str, list[list[float]]] = {t[0]: [] for t in trees if not t[3]}
         for _ in range(args.repeat):
             for label, tree, db, cold in trees:
                 if cold:
@@ -330,14 +336,24 @@ def main() -> None:
                     [sys.executable, "-c", BOARD, str(db), str(tree)], cwd="/tmp",
                     env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
                     capture_output=True, check=False)
-                try:
-                    first, peak = done.stderr.split()[-2:]
-                    boards[label].append((float(first), int(peak), -1.0))
-                except ValueError:
-                    raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
+                line = next((x for x in done.stderr.decode(errors="replace").splitlines()
+                             if x.startswith("BOARD ")), "")
+                if not line:
+                    raise SystemExit(done.stderr.decode(errors="replace")[-800:])
+                boards[label].append([float(v) for v in line.split()[1:]])
         for label, found in boards.items():
-            print(figures(f"claims board, first rows (B in a first session) | {label}", found,
-                          " |"), flush=True)
+            peak = max(int(run[-1]) for run in found)
+            cpu = sorted(run[0] for run in found)
+            print(f"| claims board: processor time of the whole run | {label} | | {cpu[0]:.1f}"
+                  f" / {statistics.median(cpu):.1f} / {cpu[-1]:.1f} s | {peak} MB | |")
+            for n, name in enumerate(BOARD_FIGURES):
+                values = sorted(v for run in found for v in (
+                    run[1:-1][n:] if n == len(BOARD_FIGURES) - 1 else run[1:-1][n:n + 1]))
+                if not values:
+                    continue
+                print(f"| claims board, {name} | {label} | {values[0] * 1000:.0f} /"
+                      f" {statistics.median(values) * 1000:.0f} / {values[-1] * 1000:.0f} ms"
+                      " | | | |", flush=True)
     if "big" in skip:
         return
     print("\none article of 20 MB, 2,000 spans\n")

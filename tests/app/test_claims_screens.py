@@ -229,12 +229,14 @@ async def test_a_teams_claim_is_one_row_naming_who_holds_it_or_one_row_each(tmp_
 
 async def test_the_board_shows_its_first_groups_from_the_index_while_the_dataset_is_read(
         dataset, monkeypatch):
-    """A first session on a large dataset: the session's index is still being read (here:
-    never), and the board shows the largest groups and their claims from the index file
-    at once; a claim opens in its article as on the whole board."""
+    """A first session on a large dataset: the session's index and the board's pages are
+    still being read (here: never), and the board shows the largest groups and their
+    claims from the index file at once; a claim opens in its article as on the whole
+    board."""
     from tui.core.editing.session import Session
 
     monkeypatch.setattr(Session, "read_index", lambda self: None)
+    monkeypatch.setattr(Session, "board_pages", lambda self, done: False)
     one, two = ids()
     async with GlossApp(dataset, [one]).run_test(size=(140, 30)) as pilot:
         await pilot.press("B")
@@ -272,6 +274,7 @@ async def test_the_boards_first_rows_leave_out_an_article_changed_behind_the_ind
     from tui.core.store.article_index import FOLDER, NAME
 
     monkeypatch.setattr(Session, "read_index", lambda self: None)
+    monkeypatch.setattr(Session, "board_pages", lambda self, done: False)
     one, two = ids()
     index = dataset.folder / FOLDER / NAME
     kept = index.read_bytes()
@@ -289,3 +292,95 @@ async def test_the_boards_first_rows_leave_out_an_article_changed_behind_the_ind
                  if not line.heading]
         assert ("Vladimir Putin", "the talks in Riyadh were useful") not in shown
         assert ("(to do)", "the cease-fire in Kursk will hold") in shown
+
+
+async def board_of(app: GlossApp, pilot) -> BoardScreen:
+    """`B`, and the board once its rows are in (paged from the index: a thread)."""
+    await pilot.press("B")
+    for _ in range(500):
+        if isinstance(app.screen, BoardScreen) and app.screen.ready:
+            break
+        await pilot.pause(0.02)
+    board = app.screen
+    assert isinstance(board, BoardScreen) and board.ready
+    return board
+
+
+def seen(board: BoardScreen) -> tuple[str, list[tuple[object, ...]]]:
+    """The board's title and its lines as drawn: headings and claims with who holds them."""
+    table = board.query_one(BoardList)
+    title = str(board.query_one("#board-title", Static).render())
+    return title, [(line.name, line.count) if line.heading else (
+        line.name, line.left and (line.left.article, line.left.claim.id, line.left.analysts,
+                                  line.left.status, tuple(line.left.place_names)),
+        line.right and line.right.claim.id) for line in table.lines]
+
+
+@pytest.mark.parametrize("team", [False, True])
+async def test_the_paged_board_shows_what_the_board_made_in_memory_shows(tmp_path,
+                                                                         monkeypatch, team):
+    """The same groups, counts, claims and title, paged from the index or made from the
+    session's index in memory (no usable index), through filters, ctrl+t and the view of
+    two articles side by side."""
+    from tests.core.test_claim_pages import team_of
+    from tests.core.test_claim_table import make
+    from tui.core.store import claim_pages
+
+    dataset = (team_of if team else make)(tmp_path / "db", 5, 9)
+    ids = dataset.ids()
+    views: dict[str, list[tuple[str, list[tuple[object, ...]]]]] = {}
+    for way in ("paged", "in memory"):
+        if way == "in memory":
+            monkeypatch.setattr(claim_pages, "open_pages", lambda *_a, **_k: None)
+            monkeypatch.setattr(claim_pages, "pageable", lambda _dataset: False)
+        app = GlossApp(Dataset(dataset.folder, dataset.annotator), ids[:2])
+        async with app.run_test(size=(160, 40)) as pilot:
+            await ready(pilot)
+            board = await board_of(app, pilot)
+            assert (board.pages is not None) == (way == "paged")
+            found = [seen(board)]
+            for typed in ("todo", "said", "@kyiv", "@riy sourced"):
+                await pilot.press(*typed)
+                found.append(seen(board))
+                await pilot.press("escape")
+            await pilot.press("ctrl+t")
+            found.append(seen(board))
+            await pilot.press("ctrl+t", "tab")
+            found.append(seen(board))
+            views[way] = found
+    assert views["paged"] == views["in memory"]
+    assert any(len(lines) > 3 for _title, lines in views["paged"])
+
+
+async def test_a_link_made_in_the_reader_moves_the_claim_on_the_paged_board(dataset):
+    async with GlossApp(dataset, [ids()[0]]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        board = await board_of(pilot.app, pilot)
+        assert board.pages is not None
+        assert seen(board)[1][0] == ("(to do)", 2)
+        await pilot.press("escape")
+        await pilot.press("t", "w", "enter")  # the Kursk claim's source: Putin
+        board = await board_of(pilot.app, pilot)
+        title, lines = seen(board)
+        assert ("(to do)", 1) in lines and ("Vladimir Putin", 2) in lines
+        assert "3 of 3 · 2 sources · 1 to do" in title
+
+
+async def test_the_paged_board_shows_a_file_changed_behind_the_index_as_it_is(dataset):
+    """Another tool takes a claim's SOURCE link away once the app has started (its pass
+    over the index done): the board reads that file, and shows the claim still to do."""
+    import json
+
+    one, two = ids()
+    async with GlossApp(dataset, [one]).run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        path = dataset.folder / f"{two}.json"
+        data = json.loads(path.read_text())
+        data["relations"] = {}
+        path.with_suffix(".tmp").write_text(json.dumps(data))
+        path.with_suffix(".tmp").replace(path)
+        board = await board_of(pilot.app, pilot)
+        assert board.pages is not None and two in board.pages.replaced
+        title, lines = seen(board)
+        assert lines[0] == ("(to do)", 3) and len(lines) == 4
+        assert "3 of 3 · 1 sources · 3 to do" in title

@@ -16,6 +16,7 @@ from tui.core.document.model import Document, GlossError
 from tui.core.document.schema import SOURCE
 from tui.core.editing import editor, linking
 from tui.core.editing.session import Notice, Session
+from tui.core.store.claim_pages import ClaimPages, Filter
 from tui.core.store.dataset import Dataset
 
 TEXT = "Zelensky said the talks in Riyadh were a trap.\nPutin said nothing."
@@ -208,7 +209,15 @@ async def test_a_link_marks_the_article_for_the_index_read_again_from_its_model(
     actor, claim = sorted(model.spans, key=lambda s: s.label)
     assert isinstance(session.apply(model, linking.link(
         model, model.labels.relation(SOURCE), claim, actor)), Edit)
-    [row] = session.fresh_index().rows()  # unsaved yet: read from the model
+    assert not session.index.keep_rows  # the board is paged from the dataset's index
+    boards: list[ClaimPages | None] = []
+    assert session.board_pages(boards.append)  # a small dataset: at once
+    [pages] = boards
+    assert pages is not None
+    lines = pages.board(Filter()).lines
+    assert lines is not None
+    # unsaved yet: read from the model
+    [row] = [line.left for line in lines if line.left is not None]
     assert row.source is not None and row.source.text == "Zelensky"
     await session.wait()
     session.close()

@@ -8,11 +8,13 @@ claims in the one beside what it claims in the other (one story as two outlets t
 For a team, a claim several analysts hold alike is one row, which names them; ctrl+t shows
 each analyst's row instead.
 
-The rows come from the session's index of the dataset (read once a session, in a thread;
-the articles edited since are read again when the board opens), so the board opens at once.
-In a session's first minute, while that index is still being read, the board shows its
-largest groups' first claims straight from the dataset's index file (``claim_pass.py``),
-each analyst's rows, until the whole board is in.
+The rows are paged from the dataset's index (``claim_pages.py``: the lines on screen are
+read as they are drawn; the articles edited here put in as their models have them), so a
+board of a million claims costs what its screen does. While that is opened (a thread, the
+first time: a few seconds at 100,000 articles) the board shows its largest groups' first
+claims straight from the index (``claim_pass.py``), each analyst's rows. Without a usable
+index the rows come from the session's index of the dataset (read once a session, in a
+thread; the articles edited since are read again when the board opens).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from textual.widgets import Footer, Input, Static
 from tui.core.attribution.claim_board import TODO, ClaimRow, group, one_a_claim
 from tui.core.editing.session import Session
 from tui.core.language.visible import visible
+from tui.core.store.claim_pages import ClaimPages, Filter
 from tui.core.store.claim_pass import BoardStart
 from tui.keys import bindings
 from tui.screens.navigation import Chosen
@@ -60,7 +63,8 @@ class BoardScreen(Screen[Chosen | None]):
         self.side_by_side = False
         self.each_analyst = False  # a team's claims: each analyst's row, not one a claim
         self.ready = False  # the rows are in
-        self._rows: list[ClaimRow] = []
+        self._rows: list[ClaimRow] = []  # without pages: every claim
+        self.pages: ClaimPages | None = None
         self._timer: Timer | None = None
         self._unwatch = lambda: None
         self._started = ""  # what the first rows shown while the index is read say
@@ -74,23 +78,34 @@ class BoardScreen(Screen[Chosen | None]):
 
     def on_mount(self) -> None:
         self.query_one(BoardList).focus()
-        if self.session.index.ready:
+        self._timer = self.set_interval(0.2, self._progress)
+        self._progress()
+        if not self.session.board_pages(self._paged):
+            self.session.first_claims(self._start)
+
+    def _paged(self, pages: ClaimPages | None) -> None:
+        if not self.is_attached:
+            return
+        if pages is not None:  # twice: once open, then its team's claims held alike found
+            self.pages = pages
+            self.fill()
+            self.ready = pages.team is not None
+        elif self.session.index.ready:
             self.fill()
         else:
             self._unwatch = self.session.watch_index(
                 lambda _order: self.fill() if self.is_attached else None)
-            self._timer = self.set_interval(0.2, self._progress)
-            self._progress()
-            self.session.first_claims(self._start)
 
     def on_unmount(self) -> None:
         self._unwatch()
 
     def _progress(self) -> None:
         reading = self.session.reading
-        read = reading.read if reading is not None else 0
-        self._title(f" Claims{self._started} · reading the dataset: {read:,} articles so"
-                    " far…")
+        if reading is None:
+            self._title(f" Claims{self._started} · reading the dataset's index…")
+            return
+        self._title(f" Claims{self._started} · reading the dataset: {reading.read:,}"
+                    " articles so far…")
 
     def _start(self, start: BoardStart) -> None:
         """The first rows, from the index file, while the session's index is read."""
@@ -111,12 +126,16 @@ class BoardScreen(Screen[Chosen | None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._rows = self.session.fresh_index().rows()
+        if self.pages is None:
+            self._rows = self.session.fresh_index().rows()
         self.ready = True
         self.show()
 
     def show(self) -> None:
         query = parse_filter(self.query_one(Input).value)
+        if self.pages is not None:
+            self._show_pages(query)
+            return
         team = len({r.claim.annotator for r in self._rows}) > 1
         rows = self._rows if self.each_analyst or not team else one_a_claim(
             self._rows, self.session.analyst)
@@ -125,16 +144,36 @@ class BoardScreen(Screen[Chosen | None]):
             rows = [r for r in rows if r.article in pair]
         groups = group(rows, **query)
         self.query_one(BoardList).show(groups, pair, team)
-        shown = sum(map(len, groups.values()))
         todo = sum(r.status == TODO for rows in groups.values() for r in rows)
-        titles = ""
-        if pair is not None:
-            names = {r.article: r.title for r in self._rows if r.article in pair}
-            titles = " · " + " │ ".join(visible(names.get(i, i))[:40] for i in pair)
+        names = {r.article: r.title for r in self._rows if pair and r.article in pair}
+        self._figures(sum(map(len, groups.values())), len(rows), len(groups), todo, team,
+                      names)
+
+    def _show_pages(self, query: dict[str, str]) -> None:
+        assert self.pages is not None
+        pair = self.pair if self.side_by_side else None
+        board = self.pages.board(Filter(**query, once=not self.each_analyst,
+                                        pair=tuple(pair or ())))
+        team = bool(self.pages.team)
+        if board.problem:
+            self.notify(board.problem, severity="error", markup=False)
+        if board.lines is not None:
+            self.query_one(BoardList).show_lines(board.lines, team)
+        else:
+            self.query_one(BoardList).show(board.pair, pair, team)
+        self._figures(board.shown, board.total, board.groups, board.todo, team, board.titles,
+                      "" if self.pages.team is not None else
+                      " · each analyst's: finding the claims held alike…")
+
+    def _figures(self, shown: int, total: int, groups: int, todo: int, team: bool,
+                 names: dict[str, str], note: str = "") -> None:
+        pair = self.pair if self.side_by_side else None
+        titles = " · " + " │ ".join(visible(names.get(i, i))[:40] for i in pair) \
+            if pair is not None else ""
         whose = (" · each analyst's" if self.each_analyst else " · once, with who holds it") \
             if team else ""
-        self._title(f" Claims · {shown:,} of {len(rows):,} · {len(groups):,} sources"
-                    f" · {todo:,} to do{whose}{titles}")
+        self._title(f" Claims · {shown:,} of {total:,} · {groups:,} sources"
+                    f" · {todo:,} to do{whose}{titles}{note}")
 
     def _title(self, text: str) -> None:
         self.query_one("#board-title", Static).update(text)

@@ -6,6 +6,10 @@ Reading 150,000 spans takes seconds (every file is read and checked whole), so t
 reads them once, after the reader's first frame, and the board opens from here at once.
 An article this process edits is only marked; its rows and names are worked out again
 from its model (or its file) when they are next asked for.
+
+Where the dataset's index holds the claims tables, the board pages its rows from there
+(``claim_pages.py``) and this index keeps no rows (``keep_rows``): only the names, which
+take a few bytes an article where a million rows took a gigabyte.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class ClaimIndex:
     def __init__(self, labels: LabelSet) -> None:
         self.labels = labels
         self.ready = False
+        self.keep_rows = True  # False: the board pages its rows from the dataset's index
         self.read = 0  # articles read so far (the thread counts; the board shows it)
         self.problems: list[str] = []
         self._rows: dict[str, list[ClaimRow]] = {}
@@ -44,7 +49,8 @@ class ClaimIndex:
         from tui.core.attribution.claim_board import claim_rows
 
         doc_id = article.document.id
-        self._rows[doc_id] = list(claim_rows(article, self.labels, sentences=False))
+        if self.keep_rows:
+            self._rows[doc_id] = list(claim_rows(article, self.labels, sentences=False))
         given = given if given is not None else names_given(article)
         names: Counter[tuple[str, str]] = Counter()
         for (label, _text, value), n in given.items():

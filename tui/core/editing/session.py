@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,8 +38,11 @@ from tui.core.store.dataset import Dataset
 from tui.core.store.tally import Tally
 
 if TYPE_CHECKING:  # the board's first rows are read when it is first opened
+    from tui.core.store.claim_pages import ClaimPages
     from tui.core.store.claim_pass import BoardStart
 
+# A dataset this small (articles) has its board opened in the frame of the key
+BOARD_AT_ONCE = 2000
 Run = Callable[[Callable[[], None]], None]  # runs a function: now, on the UI, in a thread
 IndexWatcher = Callable[[list[str]], None]  # given the library's order once it is read
 
@@ -72,6 +76,10 @@ class Session:
         self.order: list[str] | None = None  # the library's order, once the index is read
         self.tally = Tally(keep=True)  # each article's counts for the stats, by file
         self._watchers: list[IndexWatcher] = []
+        self._pages: ClaimPages | None = None  # the board, paged from the index (once open)
+        self._paged = threading.Lock()  # held while the pages are opened or brought up to date
+        self._no_pages = False  # the index could not be paged: the board is made in memory
+        self.edited: set[str] = set()  # the articles edited here: the board reads them again
         # searched once the frame that opens an article is on the terminal: not before it
         self.suggestions = Suggestions(dataset, on_ui=on_ui, model=model, in_thread=lambda run:
                                        after_frame(lambda: in_thread(run)))
@@ -123,6 +131,7 @@ class Session:
             model.history.record(outcome)
         self.saves.submit(model, outcome)
         self.index.touch(model.doc_id)
+        self.edited.add(model.doc_id)
         return outcome
 
     def undo(self, model: ArticleModel) -> Edit | Notice:
@@ -193,6 +202,12 @@ class Session:
         self.suggestions.closed = True
         self.saves.flush()
         self.saves.close()
+        # the board's connection; not while a thread walks it (the process ends anyway)
+        if self._pages is not None and self._paged.acquire(blocking=False):
+            self._pages.close()
+            self._pages = None
+            self._no_pages = True
+            self._paged.release()
 
     # -- the dataset's claims and names ----------------------------------------------
 
@@ -212,6 +227,9 @@ class Session:
         index = self.reading = ClaimIndex(self.labels)
 
         def read() -> None:
+            from tui.core.store.claim_pages import pageable
+
+            index.keep_rows = self._no_pages or not pageable(self.dataset)
             order: list[str] = []
 
             def articles() -> Iterator[tuple[Article, Counter[tuple[str, str, str]]]]:
@@ -236,6 +254,67 @@ class Session:
                 self._on_ui(lambda: show(start))
 
         self._in_thread(read)
+
+    def board_pages(self, done: Callable[[ClaimPages | None], None]) -> bool:
+        """Call ``done`` with the board paged from the dataset's index, the articles edited
+        here put in as their models (or files) have them now, its team's claims held
+        alike found; None when the index cannot be paged (the board is then made from the
+        session's index, which keeps its rows for it). At once, and True, when the pages
+        are open already or the dataset is small; else in a thread, ``done`` on the UI:
+        once as soon as they are open (each analyst's claims: the team's held alike not
+        yet found), and again once they have been found (a walk of the whole table)."""
+        edited = {doc_id: model.snapshot() if (model := self.models.held(doc_id)) else None
+                  for doc_id in sorted(self.edited)}
+
+        def work(walk: bool) -> ClaimPages | None:
+            from tui.core.store.claim_pages import open_pages
+
+            with self._paged:
+                if self._pages is None and not self._no_pages:
+                    self._pages = open_pages(self.dataset)
+                    self._no_pages = self._pages is None
+                pages = self._pages
+                if pages is not None:
+                    for doc_id, article in edited.items():
+                        pages.put(doc_id, article or self._article_file(doc_id))
+                    if walk and pages.team is None:
+                        pages.walk()
+            return pages
+
+        def answer(pages: ClaimPages | None) -> None:
+            if pages is None and self.index.ready and not self.index.keep_rows:
+                self._read_rows()
+            done(pages)
+
+        opened = self._pages is not None and self._pages.team is not None
+        if opened or self._no_pages or (self.order is not None
+                                        and len(self.order) <= BOARD_AT_ONCE):
+            answer(work(walk=True))
+            return True
+
+        def in_thread() -> None:
+            # each analyst's rows first; then, a team's claims held alike found, again
+            pages = work(walk=False)
+            self._on_ui(lambda: answer(pages))
+            if pages is not None and pages.team is None:
+                work(walk=True)
+                self._on_ui(lambda: answer(pages))
+
+        self._in_thread(in_thread)
+        return False
+
+    def _read_rows(self) -> None:
+        """The index was read without the board's rows, which the dataset's index no longer
+        pages: read it again, with them."""
+        older, self.index = self.index, ClaimIndex(self.labels)
+        self.index.take_over(older)
+        self.read_index()
+
+    def _article_file(self, doc_id: str) -> Article | None:
+        try:
+            return self.dataset.article(doc_id)
+        except GlossError:
+            return None
 
     def _index_read(self, index: ClaimIndex, order: list[str]) -> None:
         index.take_over(self.index)

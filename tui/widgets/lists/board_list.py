@@ -2,13 +2,16 @@
 their places, article and date; or, setting two articles against each other, what each
 source claims in the one beside what it claims in the other.
 
-A Line API widget: only the rows on screen are drawn, so 30,000 claims cost what 40 do.
+A Line API widget: only the rows on screen are drawn, so 30,000 claims cost what 40 do;
+given its lines as a sequence that reads them as they are drawn (``board_lines.PagedLines``),
+a million claims cost what 40 do too.
 Every string is data, drawn literally (controls as placeholders). Enter or a click on a
 claim posts :class:`BoardList.Chosen`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,24 +25,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.attribution.board_lines import Line, grouped_lines
 from tui.core.attribution.claim_board import ClaimRow
 from tui.keys import bindings
 from tui.widgets.cells import one_line
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One row: a source's heading (``name``, how many claims) or its claims (one, or
-    one of each article when two are set against each other)."""
-
-    name: str
-    left: ClaimRow | None = None
-    right: ClaimRow | None = None
-    count: int = 0
-
-    @property
-    def heading(self) -> bool:
-        return self.left is None and self.right is None
 
 
 class BoardList(ScrollView, can_focus=True):
@@ -55,7 +44,7 @@ class BoardList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Line] = []
+        self.lines: Sequence[Line] = []
         self.row = 0
         self.column = 0  # side by side: 0 the left article, 1 the right
         self.pair = False
@@ -69,9 +58,7 @@ class BoardList(ScrollView, can_focus=True):
         first are given."""
         lines: list[Line] = []
         if pair is None:
-            for name, rows in groups.items():
-                lines.append(Line(name, count=(counts or {}).get(name, len(rows))))
-                lines += [Line(name, row) for row in rows]
+            lines = grouped_lines(groups, counts)
         else:
             sides = {name: ([r for r in rows if r.article == pair[0]],
                             [r for r in rows if r.article == pair[1]])
@@ -84,7 +71,12 @@ class BoardList(ScrollView, can_focus=True):
                 for n in range(max(len(left), len(right))):
                     lines.append(Line(name, left[n] if n < len(left) else None,
                                       right[n] if n < len(right) else None))
-        self.lines, self.pair, self.team = lines, pair is not None, team
+        self.show_lines(lines, team, pair is not None)
+
+    def show_lines(self, lines: Sequence[Line], team: bool = False, pair: bool = False
+                   ) -> None:
+        """``lines`` as they are (a sequence that reads them as drawn, for a large board)."""
+        self.lines, self.pair, self.team = lines, pair, team
         self.row = next((n for n, line in enumerate(lines) if not line.heading), 0)
         self.virtual_size = Size(self.scrollable_content_region.width, max(len(lines), 1))
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -108,6 +100,8 @@ class BoardList(ScrollView, can_focus=True):
                              ).crop_extend(0, width, base)
             return Strip.blank(width, base)
         line = self.lines[index]
+        if line.heading and line.count < 0:  # a claim gone since the board was counted
+            return Strip.blank(width, base)
         if line.heading:
             said = f"{line.count} claim" + ("" if line.count == 1 else "s")
             return Strip([Segment(" " + one_line(line.name, max(width - len(said) - 5, 1)),
