@@ -345,3 +345,25 @@ def test_a_row_that_could_not_be_rewritten_is_never_trusted(dataset, monkeypatch
     for reader in (Dataset(dataset.folder, "alice"), Dataset.existing(dataset.folder, "x")):
         assert board_of(reader) == board_from_files(reader)
         assert reader.summaries()[0] == from_files(reader)
+
+
+def test_an_index_held_by_another_process_is_never_replaced_by_a_writer(dataset, monkeypatch):
+    """Another process holding the index past the timeout (a writer bringing it up, a long
+    transaction) leaves this writer without an index for now: the files are read, and
+    the index, sound, is neither removed nor rebuilt under the other process."""
+    from tui.core.store import article_index
+
+    path = dataset.folder / FOLDER / NAME
+    rows = index_rows(dataset)
+    inode = path.stat().st_ino
+    monkeypatch.setattr(article_index, "BUSY_S", 0.05)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        writer = Dataset(dataset.folder, "alice")
+        assert sorted(a.id for a in writer.summaries()[0]) == sorted(rows)
+        assert path.stat().st_ino == inode
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert index_rows(dataset) == rows

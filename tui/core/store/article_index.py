@@ -148,6 +148,15 @@ _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
 _AGREE = "INSERT OR REPLACE INTO agrees VALUES (?,?,?)"
 
 
+def _busy(exc: sqlite3.Error) -> bool:
+    """Was ``exc`` another connection holding the file past the timeout? Then the index
+    is in use, not broken: a writer must never replace it for that (it would throw away
+    another process's index, and with it minutes of work at 100,000 articles)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    # the primary code is the low byte of an extended one (SQLITE_BUSY_SNAPSHOT, ...)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def labels_key(labels: LabelSet) -> str:
     """What the label-dependent columns were worked out under: the relations and the
     labels a SOURCE link goes from."""
@@ -215,7 +224,9 @@ class ArticleIndex:
         for attempt in range(2):
             try:
                 db = self._connect()
-            except sqlite3.Error:
+            except sqlite3.Error as exc:
+                if _busy(exc):  # another process's long transaction: its index is sound
+                    return None
                 db = None
             if db is not None:
                 self._db, self._pid = db, os.getpid()
@@ -274,8 +285,10 @@ class ArticleIndex:
                     and not claim_table.usable(db)):
                 db.close()
                 return None
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             db.close()
+            if _busy(exc):
+                raise
             return None
         return db
 
