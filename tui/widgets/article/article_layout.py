@@ -67,20 +67,25 @@ class ArticleLayout:
     def complete(self) -> bool:
         return self._next >= len(self._bounds)
 
-    def wrap_more(self, rows: int | None) -> bool:
-        """Wrap ``rows`` more rows (None: all the rest); True once every row is."""
+    def wrap_more(self, rows: int | None, cluster_cost: int = 1) -> bool:
+        """Wrap ``rows`` more rows (None: all the rest), a row of a paragraph that is not
+        plain counting ``cluster_cost`` rows (its clusters cost that much more to wrap,
+        analysed the first time); True once every row is wrapped."""
         if not self.width:
             self.wrap(80)  # asked before the view knew its width: any width will do
-        limit = len(self.row_starts) + rows if rows is not None else None
-        while not self.complete and (limit is None or len(self.row_starts) < limit):
+        budget = rows
+        while not self.complete and (budget is None or budget > 0):
             index = self._next
             paragraph = self.paragraph(index)
-            wanted = None if limit is None else limit - len(self.row_starts)
+            cost = 1 if paragraph.simple else cluster_cost
+            wanted = None if budget is None else -(-budget // cost)
             rows_of = self._wrap_simple if paragraph.simple else self._wrap_clusters
             starts, ends, done = rows_of(paragraph, self._resume, wanted)
             self.row_starts += starts
             self.row_ends += ends
             self.row_paragraph += [index] * len(starts)
+            if budget is not None:
+                budget -= len(starts) * cost
             if done:
                 self._next += 1
                 self._resume = self._bounds[self._next][0] if not self.complete else 0
@@ -131,7 +136,11 @@ class ArticleLayout:
         after_space = 0  # the offset just after the last space on this row, if any
         columns, offsets, text, width = paragraph.columns, paragraph.offsets, self.text, \
             self.width
-        for i in range(bisect_left(offsets, start), len(offsets)):
+        i = bisect_left(offsets, start)
+        while i < len(offsets) or paragraph.done < paragraph.end:
+            if i == len(offsets):  # wrapped as far as analysed: the next piece
+                paragraph.more(text)
+                continue
             offset = offsets[i]
             cells = columns[i + 1] - columns[i]
             # a while, not an if: what follows the last space, with this cluster, may
@@ -149,6 +158,7 @@ class ArticleLayout:
             used += cells
             if text[offset] == " ":
                 after_space, used_at_space = offset + 1, used
+            i += 1
         starts.append(row_start)
         ends.append(paragraph.end)
         return starts, ends, True

@@ -38,7 +38,8 @@ from tui.widgets.article.grow_keys import GrowKeys
 from tui.widgets.article.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
-# A long article's later rows: wrapped so many a step (a key waits one step, ~20 ms at most)
+# A long article's later rows: so many a step, a row of clusters counting 100 (a key
+# waits one step, some 10-30 ms, at most)
 WRAP_STEP, WRAP_PAUSE = 20_000, 0.001
 
 
@@ -179,7 +180,7 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
 
     def _wrap_more(self) -> None:
         """A step of wrapping the rows not wrapped yet, between frames, till the last."""
-        self._wrapping = not self.layout_.wrap_more(WRAP_STEP)
+        self._wrapping = not self.layout_.wrap_more(WRAP_STEP, cluster_cost=100)
         self._sized()
         if self._wrapping:
             self.set_timer(WRAP_PAUSE, self._wrap_more)

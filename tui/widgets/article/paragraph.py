@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import regex
 from rich.cells import cell_len
 
-from tui.core.language.text import grapheme_starts, has_joiners
+from tui.core.language.text import grapheme_starts, has_joiners, is_grapheme_boundary
 
 _SPECIAL = regex.compile(r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]")
 # The characters learnt to be plain (below) beyond printable ASCII, at most this many: a
@@ -78,11 +78,18 @@ def placeholder(cluster: str) -> str | None:
     return None
 
 
+# A paragraph that is not plain is analysed this many characters at a time (to a cluster
+# boundary past it), as far as wrapping reaches: a 20 MB paragraph with one emoji costs its
+# first frame a few pieces, not 20 million clusters
+PIECE = 1 << 14
+
+
 @dataclass(slots=True)
 class Paragraph:
     """One run between LFs. ``offsets`` is empty when each code point is one plain cell;
     otherwise it holds each cluster's offset, ``columns`` the column where each cluster
-    starts (and one more entry for the paragraph's end), ``shown`` what is drawn."""
+    starts (and one more entry: where the clusters analysed so far end), ``shown`` what is
+    drawn; ``done`` is how far the clusters are analysed (``end`` once all are)."""
 
     start: int
     end: int
@@ -90,6 +97,7 @@ class Paragraph:
     columns: list[int]
     shown: list[str]
     is_placeholder: list[bool]
+    done: int
 
     @property
     def simple(self) -> bool:
@@ -101,21 +109,30 @@ class Paragraph:
         return self.columns[bisect_left(self.offsets, end)] - self.columns[
             bisect_left(self.offsets, start)]
 
+    def more(self, text: str) -> None:
+        """Analyse the next piece of clusters (the lists grow in place)."""
+        start = self.done
+        end = min(start + PIECE, self.end)
+        while end < self.end and not is_grapheme_boundary(text, end):
+            end += 1
+        chunk = text[start:end]
+        starts = grapheme_starts(text, start, end)
+        for i, rel in enumerate(starts):
+            rel_end = starts[i + 1] if i + 1 < len(starts) else end - start
+            cluster = chunk[rel:rel_end]
+            shown = placeholder(cluster)
+            self.offsets.append(start + rel)
+            self.columns.append(self.columns[-1] + (1 if shown else cell_len(cluster)))
+            self.shown.append(shown or cluster)
+            self.is_placeholder.append(shown is not None)
+        self.done = end
+
 
 def analyse(text: str, start: int, end: int) -> Paragraph:
     # isprintable is False for every control, format and line separator (and NBSP, which
     # then takes the slow path)
     if is_plain(text, start, end):
-        return Paragraph(start, end, [], [], [], [])
-    chunk = text[start:end]
-    starts = grapheme_starts(text, start, end)
-    paragraph = Paragraph(start, end, [], [0], [], [])
-    for i, rel in enumerate(starts):
-        rel_end = starts[i + 1] if i + 1 < len(starts) else end - start
-        cluster = chunk[rel:rel_end]
-        shown = placeholder(cluster)
-        paragraph.offsets.append(start + rel)
-        paragraph.columns.append(paragraph.columns[-1] + (1 if shown else cell_len(cluster)))
-        paragraph.shown.append(shown or cluster)
-        paragraph.is_placeholder.append(shown is not None)
+        return Paragraph(start, end, [], [], [], [], end)
+    paragraph = Paragraph(start, end, [], [0], [], [], start)
+    paragraph.more(text)
     return paragraph
