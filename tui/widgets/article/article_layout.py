@@ -2,106 +2,55 @@
 
 The article view asks three things of this: which rows a width gives, where an offset is
 drawn (row, column) and which offset a mouse cell hits, and the safe text of a stretch of
-a row. Wrapping is kept per width; a paragraph whose code points are each one cell wide
-and one cluster (most news text, checked in C) is wrapped with string searches only, the
-rest cluster by cluster.
+a row. A paragraph whose code points are each one cell wide and one cluster (most news
+text, checked in C: ``paragraph``) is wrapped with string searches only, the rest cluster
+by cluster; a paragraph is analysed when wrapping first reaches it.
 
-Nothing is ever drawn as markup, and characters a terminal would act on are drawn as
-visible placeholders: C0/C1 controls as Unicode control pictures (ESC as ␛, BEL as ␇),
-tab as →, and zero-width format characters (bidi controls, ZWSP) as ·.
+A long article is wrapped as far as it is asked: ``wrap`` wraps the first rows (all of
+them up to ``eager`` characters), whatever asks for a later row or offset wraps up to it,
+and ``wrap_more`` goes on in steps (the view runs it between frames). Until the last row
+is wrapped, ``rows`` is an estimate from the rows so far; every row the caller sees is the
+row the whole wrap gives, since each row is wrapped from its own start alone.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
-import regex
-from rich.cells import cell_len
+from tui.widgets.article.paragraph import Paragraph, analyse, is_plain, placeholder
 
-from tui.core.language.text import grapheme_starts, has_joiners
-
-_SPECIAL = regex.compile(r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]")
-
-
-def placeholder(cluster: str) -> str | None:
-    """What to draw instead of ``cluster``, or None when it is drawn as it is."""
-    if len(cluster) == 1:
-        code = ord(cluster)
-        if cluster == "\t":
-            return "→"
-        if code < 0x20:
-            return chr(0x2400 + code)
-        if code == 0x7F:
-            return "␡"
-        if 0x80 <= code < 0xA0:
-            return "␦"
-    if _SPECIAL.search(cluster) and (cell_len(cluster) == 0 or _SPECIAL.fullmatch(cluster)):
-        return "·"
-    if cell_len(cluster) == 0:
-        return "·"
-    return None
-
-
-@dataclass(slots=True)
-class Paragraph:
-    """One run between LFs. ``offsets`` is empty when each code point is one plain cell;
-    otherwise it holds each cluster's offset, ``columns`` the column where each cluster
-    starts (and one more entry for the paragraph's end), ``shown`` what is drawn."""
-
-    start: int
-    end: int
-    offsets: list[int]
-    columns: list[int]
-    shown: list[str]
-    is_placeholder: list[bool]
-
-    @property
-    def simple(self) -> bool:
-        return not self.offsets
-
-    def cells(self, start: int, end: int) -> int:
-        if not self.offsets:
-            return end - start
-        return self.columns[bisect_left(self.offsets, end)] - self.columns[
-            bisect_left(self.offsets, start)]
-
-
-def analyse(text: str, start: int, end: int) -> Paragraph:
-    chunk = text[start:end]
-    # isprintable is False for every control, format and line separator (and NBSP, which
-    # then takes the slow path): checked in C, like isascii, it spares a 1 MB article
-    # 80 ms of regular expressions before its first frame
-    if chunk.isprintable() and (chunk.isascii() or (
-            not has_joiners(chunk) and cell_len(chunk) == len(chunk))):
-        return Paragraph(start, end, [], [], [], [])
-    starts = grapheme_starts(text, start, end)
-    paragraph = Paragraph(start, end, [], [0], [], [])
-    for i, rel in enumerate(starts):
-        rel_end = starts[i + 1] if i + 1 < len(starts) else end - start
-        cluster = chunk[rel:rel_end]
-        shown = placeholder(cluster)
-        paragraph.offsets.append(start + rel)
-        paragraph.columns.append(paragraph.columns[-1] + (1 if shown else cell_len(cluster)))
-        paragraph.shown.append(shown or cluster)
-        paragraph.is_placeholder.append(shown is not None)
-    return paragraph
+__all__ = ["ArticleLayout", "Paragraph", "analyse", "is_plain", "placeholder"]
 
 
 class ArticleLayout:
     """The rows of one article at one width."""
 
-    def __init__(self, text: str) -> None:
+    EAGER = 2_000_000  # an article up to this long is wrapped whole by wrap()
+    FIRST_ROWS = 1000  # else as many rows first
+
+    def __init__(self, text: str, eager: int | None = None, first_rows: int | None = None
+                 ) -> None:
         self.text = text
+        self.eager = self.EAGER if eager is None else eager
+        self.first_rows = self.FIRST_ROWS if first_rows is None else first_rows
         self.width = 0
-        self.paragraphs: list[Paragraph] = []
+        self._bounds: list[tuple[int, int]] = []  # each paragraph's start and end
         position = 0
         for line in text.split("\n"):
-            self.paragraphs.append(analyse(text, position, position + len(line)))
+            self._bounds.append((position, position + len(line)))
             position += len(line) + 1
+        self._analysed: dict[int, Paragraph] = {}
         self.row_starts: list[int] = []
         self.row_ends: list[int] = []
         self.row_paragraph: list[int] = []
+        self._next = 0  # the paragraph of the next row to wrap (past the last: all wrapped)
+        self._resume = 0  # the offset where that row starts
+
+    def paragraph(self, index: int) -> Paragraph:
+        found = self._analysed.get(index)
+        if found is None:
+            found = self._analysed[index] = analyse(self.text, *self._bounds[index])
+        return found
 
     # -- wrapping --------------------------------------------------------------------
 
@@ -110,75 +59,141 @@ class ArticleLayout:
         if width == self.width:
             return
         self.width = width
-        starts: list[int] = []
-        ends: list[int] = []
-        owner: list[int] = []
-        for index, paragraph in enumerate(self.paragraphs):
-            rows = (self._wrap_simple(paragraph, width) if paragraph.simple
-                    else self._wrap_clusters(paragraph, width))
-            for row_start, row_end in rows:
-                starts.append(row_start)
-                ends.append(row_end)
-                owner.append(index)
-        self.row_starts, self.row_ends, self.row_paragraph = starts, ends, owner
+        self.row_starts, self.row_ends, self.row_paragraph = [], [], []
+        self._next, self._resume = 0, 0
+        self.wrap_more(None if len(self.text) <= self.eager else self.first_rows)
 
-    def _wrap_simple(self, paragraph: Paragraph, width: int) -> list[tuple[int, int]]:
-        text, start, end = self.text, paragraph.start, paragraph.end
-        rows = []
-        while end - start > width:
+    @property
+    def complete(self) -> bool:
+        return self._next >= len(self._bounds)
+
+    def wrap_more(self, rows: int | None, cluster_cost: int = 1) -> bool:
+        """Wrap ``rows`` more rows (None: all the rest), a row of a paragraph that is not
+        plain counting ``cluster_cost`` rows (its clusters cost that much more to wrap,
+        analysed the first time); True once every row is wrapped."""
+        if not self.width:
+            self.wrap(80)  # asked before the view knew its width: any width will do
+        budget = rows
+        while not self.complete and (budget is None or budget > 0):
+            index = self._next
+            paragraph = self.paragraph(index)
+            cost = 1 if paragraph.simple else cluster_cost
+            wanted = None if budget is None else -(-budget // cost)
+            rows_of = self._wrap_simple if paragraph.simple else self._wrap_clusters
+            starts, ends, done = rows_of(paragraph, self._resume, wanted)
+            self.row_starts += starts
+            self.row_ends += ends
+            self.row_paragraph += [index] * len(starts)
+            if budget is not None:
+                budget -= len(starts) * cost
+            if done:
+                self._next += 1
+                self._resume = self._bounds[self._next][0] if not self.complete else 0
+            else:
+                self._resume = ends[-1]
+        return self.complete
+
+    def _wrap_to(self, offset: int) -> None:
+        """Wrap at least every row that starts at or before ``offset``."""
+        if not self.width:
+            self.wrap(80)
+        while not self.complete and offset >= self._resume:
+            self.wrap_more(max(self.first_rows, 1))
+
+    def has_row(self, row: int) -> bool:
+        """Whether ``row`` exists (wrapped up to it to know)."""
+        while not self.complete and row >= len(self.row_starts):
+            self.wrap_more(max(self.first_rows, row + 1 - len(self.row_starts)))
+        return 0 <= row < len(self.row_starts)
+
+    def extent(self, row: int) -> tuple[int, int]:
+        """Where ``row`` starts and ends (a row that exists: see ``has_row``)."""
+        self.has_row(row)
+        return self.row_starts[row], self.row_ends[row]
+
+    def _wrap_simple(self, paragraph: Paragraph, start: int, wanted: int | None
+                     ) -> tuple[list[int], list[int], bool]:
+        text, width, end = self.text, self.width, paragraph.end
+        starts, ends = [], []
+        rfind = text.rfind
+        while end - start > width and (wanted is None or len(starts) < wanted):
             cut = start + width
-            space = text.rfind(" ", start, cut)
-            row_end = space + 1 if space >= start else cut
-            rows.append((start, row_end))
-            start = row_end
-        rows.append((start, end))
-        return rows
+            space = rfind(" ", start, cut)
+            starts.append(start)
+            start = space + 1 if space >= start else cut
+            ends.append(start)
+        if wanted is not None and len(starts) >= wanted:
+            return starts, ends, False
+        starts.append(start)
+        ends.append(end)
+        return starts, ends, True
 
-    def _wrap_clusters(self, paragraph: Paragraph, width: int) -> list[tuple[int, int]]:
-        rows = []
-        row_start = paragraph.start
+    def _wrap_clusters(self, paragraph: Paragraph, start: int, wanted: int | None
+                       ) -> tuple[list[int], list[int], bool]:
+        starts, ends = [], []
+        row_start = start
         used = used_at_space = 0
         after_space = 0  # the offset just after the last space on this row, if any
-        columns = paragraph.columns
-        for i, offset in enumerate(paragraph.offsets):
+        columns, offsets, text, width = paragraph.columns, paragraph.offsets, self.text, \
+            self.width
+        i = bisect_left(offsets, start)
+        while i < len(offsets) or paragraph.done < paragraph.end:
+            if i == len(offsets):  # wrapped as far as analysed: the next piece
+                paragraph.more(text)
+                continue
+            offset = offsets[i]
             cells = columns[i + 1] - columns[i]
-            if used + cells > width and offset > row_start:
+            # a while, not an if: what follows the last space, with this cluster, may
+            # still not fit (a wide one), and then it starts a row of its own
+            while used + cells > width and offset > row_start:
                 if after_space > row_start:
                     row_end, used = after_space, used - used_at_space
                 else:
                     row_end, used = offset, 0
-                rows.append((row_start, row_end))
+                starts.append(row_start)
+                ends.append(row_end)
                 row_start, after_space = row_end, 0
+                if wanted is not None and len(starts) >= wanted:
+                    return starts, ends, False
             used += cells
-            if self.text[offset] == " ":
+            if text[offset] == " ":
                 after_space, used_at_space = offset + 1, used
-        rows.append((row_start, paragraph.end))
-        return rows
+            i += 1
+        starts.append(row_start)
+        ends.append(paragraph.end)
+        return starts, ends, True
 
     # -- geometry --------------------------------------------------------------------
 
     @property
     def rows(self) -> int:
-        if not self.row_starts:
-            self.wrap(80)  # asked before the view knew its width: any width will do
-        return len(self.row_starts)
+        """How many rows there are; until all are wrapped, an estimate (more than wrapped)."""
+        if not self.width:
+            self.wrap(80)
+        wrapped = len(self.row_starts)
+        if self.complete:
+            return wrapped
+        done = self._resume - (self.row_starts[0] if wrapped else 0)
+        left = len(self.text) - self._resume
+        return wrapped + max(1, -(-left * wrapped // max(done, 1)) if wrapped else left)
 
     def row_of(self, offset: int) -> int:
-        if not self.row_starts:
-            self.wrap(80)
+        self._wrap_to(offset)
         return max(0, bisect_right(self.row_starts, offset) - 1)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """The (row, column) where ``offset`` is drawn."""
         row = self.row_of(offset)
-        paragraph = self.paragraphs[self.row_paragraph[row]]
+        paragraph = self.paragraph(self.row_paragraph[row])
         return row, paragraph.cells(self.row_starts[row], offset)
 
     def offset_at(self, row: int, column: int) -> int:
         """The offset of the cluster drawn at (row, column): what a click lands on."""
-        row = min(max(row, 0), self.rows - 1)
+        row = max(row, 0)
+        if not self.has_row(row):
+            row = len(self.row_starts) - 1
         start, end = self.row_starts[row], self.row_ends[row]
-        paragraph = self.paragraphs[self.row_paragraph[row]]
+        paragraph = self.paragraph(self.row_paragraph[row])
         if paragraph.simple:
             return min(start + max(column, 0), end)
         first = bisect_left(paragraph.offsets, start)
@@ -193,7 +208,7 @@ class ArticleLayout:
 
         A plain paragraph gives one run; otherwise runs break around placeholders.
         """
-        paragraph = self.paragraphs[self.row_paragraph[self.row_of(start)]]
+        paragraph = self.paragraph(self.row_paragraph[self.row_of(start)])
         if paragraph.simple:
             return [(start, self.text[start:end], False)] if end > start else []
         runs: list[tuple[int, str, bool]] = []

@@ -56,7 +56,7 @@ class Painter:
 
     def row(self, row: int, base: Style, marks: Marks) -> Strip:
         layout, text = self.layout, self.model.text
-        start, end = layout.row_starts[row], layout.row_ends[row]
+        start, end = layout.extent(row)
         spans = self.model.overlapping(start, max(end, start + 1), self.analyst)
         selection, cursor = marks.selection, marks.cursor
         match = marks.match if marks.match != selection else None

@@ -38,6 +38,10 @@ from tui.widgets.article.grow_keys import GrowKeys
 from tui.widgets.article.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
+# A long article's later rows: so many a step, a row of clusters counting 100 (a key
+# waits one step, some 10-30 ms, at most)
+WRAP_STEP, WRAP_PAUSE = 20_000, 0.001
+
 
 class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -62,6 +66,7 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
                                suggested)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._wrapping = False  # a step of wrap_more is due
         self._stop_observing = model.observe(self._model_changed)
         self._stop_suggested = suggested.observe(self._suggested) if suggested else None
 
@@ -103,6 +108,7 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
         self._refresh_extents(self.links.choose(choice))
         target = choice.current.start if choice is not None else self.caret.cursor
         row, column = self.layout_.locate(target)
+        self._sized()
         if choice is None or not self.scroll_offset.y <= row < \
                 self.scroll_offset.y + self.size.height:
             self.scroll_to_region(Region(column, row, 1, 1), animate=False, immediate=True)
@@ -166,8 +172,23 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
         if width != self.layout_.width:
             self.layout_.wrap(width)
             self._strips.clear()
-        self.virtual_size = Size(width, self.layout_.rows)
+            if not self.layout_.complete and not self._wrapping:
+                self._wrapping = True
+                self.set_timer(WRAP_PAUSE, self._wrap_more)
+        self._sized()
         self.refresh()
+
+    def _wrap_more(self) -> None:
+        """A step of wrapping the rows not wrapped yet, between frames, till the last."""
+        self._wrapping = not self.layout_.wrap_more(WRAP_STEP, cluster_cost=100)
+        self._sized()
+        if self._wrapping:
+            self.set_timer(WRAP_PAUSE, self._wrap_more)
+
+    def _sized(self) -> None:  # the scrollbar to the rows there are (or estimated) now
+        size = Size(self.scrollable_content_region.width, self.layout_.rows)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -180,7 +201,7 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
-        if row >= self.layout_.rows:
+        if not self.layout_.has_row(row):
             return Strip.blank(width, self.rich_style)
         strip = self._strips.get(row)
         if strip is None:
@@ -211,6 +232,7 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
             row for extent in self._follow_links() for row in self._rows(*extent)})
         if scroll:
             row, column = self.layout_.locate(self.caret.cursor)
+            self._sized()  # wrapped up to the cursor: the bottom may be known now
             self.scroll_to_region(Region(column, row, 1, 1), animate=False, immediate=True)
         self.moved.publish(self)
 

@@ -28,14 +28,14 @@ def destination(text: str, layout: ArticleLayout, cursor: int, where: str, page:
         return len(text), None
     row, column = layout.locate(cursor)
     if where == "home":
-        return layout.row_starts[row], None
+        return layout.extent(row)[0], None
     if where == "end":
-        return layout.row_ends[row], None
+        return layout.extent(row)[1], None
     step = {"up": -1, "down": 1, "page_up": -page + 1, "page_down": page - 1}[where]
     goal = column if goal_column is None else goal_column
     target = row + step
     if target < 0:
         return 0, goal
-    if target >= layout.rows:
+    if not layout.has_row(target):  # wrapped up to it: the row count may be an estimate
         return len(text), goal
     return layout.offset_at(target, goal), goal
