@@ -10,7 +10,7 @@ import pytest
 from tui.app import GlossApp
 from tui.core.document.model import Document
 from tui.core.store.dataset import Dataset
-from tui.widgets.article import article_view
+from tui.widgets.article import lazy_wrap
 from tui.widgets.article.article_layout import ArticleLayout
 from tui.widgets.article.article_view import ArticleView
 
@@ -26,7 +26,7 @@ def lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any article wrapped lazily: 5 rows first, then 7 a step."""
     monkeypatch.setattr(ArticleLayout, "EAGER", 0)
     monkeypatch.setattr(ArticleLayout, "FIRST_ROWS", 5)
-    monkeypatch.setattr(article_view, "WRAP_STEP", 7)
+    monkeypatch.setattr(lazy_wrap, "WRAP_STEP", 7)
 
 
 def reader(tmp_path: Path) -> GlossApp:

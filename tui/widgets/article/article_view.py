@@ -20,7 +20,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
@@ -35,15 +35,12 @@ from tui.widgets.article.article_mouse import MouseSelection
 from tui.widgets.article.article_paint import Marks, Painter
 from tui.widgets.article.caret import Caret, next_span, span_here
 from tui.widgets.article.grow_keys import GrowKeys
+from tui.widgets.article.lazy_wrap import LazyWrap
 from tui.widgets.article.link_marks import LinkMarks
 from tui.widgets.palette import Palette
 
-# A long article's later rows: so many a step, a row of clusters counting 100 (a key
-# waits one step, some 10-30 ms, at most)
-WRAP_STEP, WRAP_PAUSE = 20_000, 0.001
 
-
-class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
+class ArticleView(MouseSelection, GrowKeys, LazyWrap, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
@@ -66,7 +63,6 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
                                suggested)
         self.moved: Signal[ArticleView] = Signal(self, "moved")
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._wrapping = False  # a step of wrap_more is due
         self._stop_observing = model.observe(self._model_changed)
         self._stop_suggested = suggested.observe(self._suggested) if suggested else None
 
@@ -164,31 +160,6 @@ class ArticleView(MouseSelection, GrowKeys, ScrollView, can_focus=True):
         self._stop_observing()
         if self._stop_suggested is not None:
             self._stop_suggested()
-
-    def _rewrap(self) -> None:
-        width = self.scrollable_content_region.width
-        if width <= 0:
-            return
-        if width != self.layout_.width:
-            self.layout_.wrap(width)
-            self._strips.clear()
-            if not self.layout_.complete and not self._wrapping:
-                self._wrapping = True
-                self.set_timer(WRAP_PAUSE, self._wrap_more)
-        self._sized()
-        self.refresh()
-
-    def _wrap_more(self) -> None:
-        """A step of wrapping the rows not wrapped yet, between frames, till the last."""
-        self._wrapping = not self.layout_.wrap_more(WRAP_STEP, cluster_cost=100)
-        self._sized()
-        if self._wrapping:
-            self.set_timer(WRAP_PAUSE, self._wrap_more)
-
-    def _sized(self) -> None:  # the scrollbar to the rows there are (or estimated) now
-        size = Size(self.scrollable_content_region.width, self.layout_.rows)
-        if size != self.virtual_size:
-            self.virtual_size = size
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
