@@ -69,9 +69,9 @@ def reference_table(dataset: Dataset, **filters: str) -> str:
             for row in claim_rows(article, dataset.labels)]
     groups = group(rows, **filters)
     table = Table(title=f"{sum(map(len, groups.values()))} claims", expand=True)
-    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3),
-                        ("date", 1)):
+    for name, ratio in (("source", 2), ("claim", 5), ("places", 2), ("article", 3)):
         table.add_column(name, ratio=ratio, overflow="fold")
+    table.add_column("date", width=10, overflow="fold")
     for source, kept in groups.items():
         for n, row in enumerate(kept):
             table.add_row(Text(visible(source), style="bold") if n == 0 else "",
@@ -89,11 +89,12 @@ def printed(dataset: Dataset, fmt: str, **filters: str) -> tuple[bytes, list[str
     return out.getvalue(), problems
 
 
-def printed_table(dataset: Dataset, chunk: int = 2000, **filters: str) -> str:
-    """The table as ``gloss claims`` draws it, ``chunk`` rows at a time."""
+def printed_table(dataset: Dataset, chunk: int = 2000, first: int = 60, **filters: str) -> str:
+    """The table as ``gloss claims`` draws it, ``first`` rows, then ``chunk`` at a time."""
     out = io.StringIO()
     with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out), \
-            mock.patch.object(claims_output, "CHUNK", chunk):
+            mock.patch.object(claims_output, "CHUNK", chunk), \
+            mock.patch.object(claims_output, "FIRST", first):
         print_claims(dataset, "table", out=io.BytesIO(), **filters)
     return out.getvalue()
 
@@ -198,8 +199,8 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
         table = reference_table(reader, **filters)
-        for chunk in (1, 3, 2000):  # drawn a piece of so many rows at a time
-            assert printed_table(reader, chunk, **filters) == table
+        for first, chunk in ((1, 1), (2, 3), (60, 2000)):  # pieces of so many rows
+            assert printed_table(reader, chunk, first, **filters) == table
 
 
 def to_old_layout(index: Path) -> None:
