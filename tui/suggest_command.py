@@ -19,13 +19,14 @@ others have done. Run again, it adds only what is new: nothing is written when n
 
 All or nothing: every article file is read and checked first (a broken one stops the
 command before anything is written), the patterns are checked whole, and everything is
-written by one ``Dataset.add_articles``.
+written by one ``Dataset.add_articles``. The articles are read twice, one at a time (to
+check them and learn the names they hold, then to suggest), never held together.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 ANALYST = "suggestions"  # who the suggestions are, unless --as says otherwise
 MODEL_ANALYST = "model"  # who a model's suggestions are (--model), unless --as says
-Over = Callable[[list[Article]], Iterable[Article]]  # counts the articles (a progress bar)
+Over = Callable[[Iterable[Article]], Iterable[Article]]  # counts them (a progress bar)
 
 
 @dataclass(slots=True)
@@ -83,7 +84,9 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
     ``model``, only the model's (its claims with the sources the link rule gives them)."""
     report = Report()
     if model is not None:
-        articles = _every_article(dataset)
+        articles = _Articles(dataset)
+        for _ in articles.check():
+            pass
         report.model = str(model.folder)
         return _write(dataset, analyst, articles, finders(model=model), report, over)
     if patterns_file is not None:
@@ -92,8 +95,8 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
     else:
         patterns, data = kept_patterns(dataset), None
         report.patterns = str(dataset.kept_patterns() or "")
-    articles = _every_article(dataset)
-    names = SeenNames.of_rows((row for a in articles for row in a.span_rows),
+    articles = _Articles(dataset)
+    names = SeenNames.of_rows((row for a in articles.check() for row in a.span_rows),
                               ignored=[analyst])
     pattern_finder = PatternFinder(patterns, dataset.labels) if patterns else None
     claims = cue_files.for_dataset(dataset.folder) if dataset.labels.get("CLAIM") else None
@@ -104,38 +107,61 @@ def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = N
     return report
 
 
-def _write(dataset: Dataset, analyst: str, articles: list[Article], sources: list[Finder],
+def _write(dataset: Dataset, analyst: str, articles: _Articles, sources: list[Finder],
            report: Report, over: Over | None = None,
            pattern_finder: PatternFinder | None = None) -> Report:
-    """Every article's suggestions written by one ``add_articles`` (all or nothing)."""
+    """Every article's suggestions written by one ``add_articles`` (all or nothing), each
+    article's item made as the import takes it."""
     stamp = now()
-    items = []
-    statuses = {}
-    labels: dict[str, None] = {}
-    for article in (over(articles) if over else articles):
-        found = suggestions_of(article, analyst, sources)
-        report.stopped += bool(pattern_finder and pattern_finder.stopped)
-        report.found.update(s.kind for s in found)
-        items.append(_item(article, found, analyst, stamp))
-        labels.update(dict.fromkeys(s.label for s in found))
-        statuses[article.document.id] = [{"annotator": analyst, "status": "done",
-                                          "updated": stamp}]
-    report.labels_added = [name for name in labels if dataset.labels.get(name) is None]
-    results = dataset.add_articles(items, report.labels_added, statuses=statuses,
+    statuses = {doc_id: [{"annotator": analyst, "status": "done", "updated": stamp}]
+                for doc_id in articles.ids}
+    labels = {label.name for label in dataset.labels.labels}
+
+    def items() -> Iterator[Item]:
+        for article in (over(articles) if over else articles):
+            found = suggestions_of(article, analyst, sources)
+            report.stopped += bool(pattern_finder and pattern_finder.stopped)
+            report.found.update(s.kind for s in found)
+            for suggestion in found:
+                if suggestion.label not in labels:  # new to the label set, in order
+                    labels.add(suggestion.label)
+                    report.labels_added.append(suggestion.label)
+            report.articles += 1
+            yield _item(article, found, analyst, stamp)
+
+    # made before the call: the labels to add are known once every article is seen
+    made = list(items())
+    results = dataset.add_articles(made, report.labels_added, statuses=statuses,
                                    replace_statuses=False)
-    report.articles = len(items)
     report.spans = sum(added for _, added in results)
     return report
 
 
-def _every_article(dataset: Dataset) -> list[Article]:
-    """Every article, read and checked; a broken file stops the command here."""
-    articles = []
-    for item in dataset.articles():
-        if isinstance(item, CorruptFileError):
-            raise GlossError(str(item))
-        articles.append(item)
-    return articles
+class _Articles:
+    """The dataset's articles, read one at a time: ``check`` reads every one (a broken
+    file stops the command there, before anything is written) and keeps their ids; then
+    each pass reads them again, in that order."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.ids: list[str] = []
+
+    def check(self) -> Iterator[Article]:
+        """Every article, read and checked (iterate it through)."""
+        for item in self.dataset.articles():
+            if isinstance(item, CorruptFileError):
+                raise GlossError(str(item))
+            self.ids.append(item.document.id)
+            yield item
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Article]:
+        for item in self.dataset.articles(set(self.ids)):
+            if isinstance(item, CorruptFileError):  # broken since it was checked
+                raise GlossError(str(item))
+            yield item
 
 
 def suggestions_of(article: Article, analyst: str, sources: list[Finder]
