@@ -267,8 +267,10 @@ class Compared:
         status = row.status
         if status.get(a) != "done" or status.get(b) != "done":
             return None
-        if (a, b) == compared(analysts, row.reviewed_by, REVIEWER, ()):
-            return row.agreement
+        reviewed = row.reviewed_by
+        if (a, b) == (analysts[:2] if not reviewed and REVIEWER not in analysts
+                      else compared(analysts, reviewed, REVIEWER, ())):
+            return row.agreement  # the two the row's figure compares
         if digest is None:  # none kept, or left out by the test (written otherwise)
             return agree_digest.FROM_FILE
         spans = row.spans  # each analyst's, from the same version of the file
