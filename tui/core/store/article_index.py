@@ -528,14 +528,17 @@ class Scan:
         with contextlib.suppress(sqlite3.Error):
             if not wanted:
                 return {r[0]: r for r in db.execute(query, (key,))}
-            db.execute("BEGIN")  # a read: the rows as one writer's commit left them
+            own = not db.in_transaction  # (another thread's read, on this connection)
+            if own:
+                db.execute("BEGIN")  # a read: both as one writer's commit left them
             try:
                 known = {r[0]: r for r in db.execute(query, (key,))}
                 self._agrees = {r[0]: r[1:] for r in db.execute(
                     wanted % _gate(self.digests))}
             finally:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("COMMIT")
+                if own:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("COMMIT")
         return known
 
     def _digest(self, doc_id: str, added: Any) -> Any:

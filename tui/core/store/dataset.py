@@ -408,6 +408,7 @@ class Dataset:
                                    r.reviewed_by, r.agreement, r.every)
                     for found in scan if (r := found.payload)]
             return rows, scan.problems
+        from tui.core.store.agree_digest import FromFile
         from tui.core.store.index_columns import Compared
 
         shown = Compared(reviewer, pair)
@@ -417,7 +418,7 @@ class Dataset:
         for found in scan:
             r = found.payload
             agreement = shown.agreement(r, found.digest)
-            if agreement is not None and type(agreement) is not float:  # FROM_FILE
+            if isinstance(agreement, FromFile):
                 again.append(len(rows))
                 agreement = None
             rows.append(ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
