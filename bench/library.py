@@ -29,6 +29,7 @@ from bench.store import analyst, article
 from bench.timing import TimedApp, line
 from tui.core.store.corpus import import_articles
 from tui.core.store.dataset import Dataset
+from tui.core.team.review import ReviewPlan
 from tui.screens.library import LibraryScreen
 from tui.widgets.lists.article_table import ArticleTable
 
@@ -54,10 +55,15 @@ def rows(folder: Path, repeat: int) -> list[float]:
     return times
 
 
-async def first_frame_and_keys(folder: Path, keys: int) -> tuple[float, list[float]]:
+async def first_frame_and_keys(folder: Path, keys: int, review: ReviewPlan | None = None
+                               ) -> tuple[float, list[float]]:
     """From the app's start to the first frame showing the library's rows; then a letter
-    typed into the filter (and taken back) to the frame that shows the filtered rows."""
-    app = TimedApp(Dataset(folder, "alice"))
+    typed into the filter (and taken back) to the frame that shows the filtered rows.
+    ``review``: the library of `gloss review` for that reviewer and pair instead."""
+    if review is None:
+        app = TimedApp(Dataset(folder, "alice"))
+    else:
+        app = TimedApp(Dataset(folder, review.reviewer), review=review, reviewing=True)
     app.frame = asyncio.Event()
     start = time.perf_counter()
     async with app.run_test(size=(80, 24)) as pilot:

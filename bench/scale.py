@@ -160,6 +160,13 @@ def run(tree: Path, args: list[str], cold: Path | None = None, aside: str = ".ca
 
 ROWS = ("from tui.core.store.dataset import Dataset; import sys; "
         "Dataset.existing(sys.argv[1], 'alice').summaries()")
+# The rows of `gloss review`'s library: for a reviewer of another name, and for the pair
+# in the order the index's rows do not compare them (bob against alice: each article's
+# agreement of that pair worked out, not the one kept)
+ROWS_REVIEWER = ("from tui.core.store.dataset import Dataset; import sys; "
+                 "Dataset.existing(sys.argv[1], 'carol').summaries('carol')")
+ROWS_PAIR = ("from tui.core.store.dataset import Dataset; import sys; "
+             "Dataset.existing(sys.argv[1], 'review').summaries('review', ('bob', 'alice'))")
 APP = """
 import asyncio, resource, sys
 sys.path.insert(0, sys.argv[2])
@@ -169,6 +176,18 @@ first, keys = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 6))
 stats = asyncio.run(stats_first_frame(Path(sys.argv[1]))) if sys.argv[3:] else 0.0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(first, stats, *keys, peak, file=sys.stderr)
+"""
+# The library of `gloss review --annotators bob,alice`: its first frame
+REVIEW_APP = """
+import asyncio, resource, sys
+sys.path.insert(0, sys.argv[2])
+from bench.library import first_frame_and_keys
+from tui.core.team.review import ReviewPlan
+from pathlib import Path
+first, _ = asyncio.run(first_frame_and_keys(Path(sys.argv[1]), 0,
+                                            ReviewPlan('review', ('bob', 'alice'))))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(first, peak, file=sys.stderr)
 """
 BOARD = """
 import asyncio, resource, sys, time
@@ -215,13 +234,17 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
         "gloss agree (2 analysts)": ["-m", "tui", "agree", "--db", db, "--format", "json"],
         "gloss export jsonl": ["-m", "tui", "export", "--db", db, "-o", str(out)],
         "library rows (Dataset.summaries)": ["-c", ROWS, db],
+        "library rows, reviewer carol": ["-c", ROWS_REVIEWER, db],
+        "library rows, pair bob against alice": ["-c", ROWS_PAIR, db],
     }
 
 
 SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
          "gloss claims (jsonl)": "claims-jsonl",
          "gloss agree (2 analysts)": "agree", "gloss export jsonl": "export",
-         "library rows (Dataset.summaries)": "rows"}
+         "library rows (Dataset.summaries)": "rows",
+         "library rows, reviewer carol": "rows-reviewer",
+         "library rows, pair bob against alice": "rows-pair"}
 
 
 def figures(name: str, runs: list[Run], extra: str = "") -> str:
@@ -232,6 +255,28 @@ def figures(name: str, runs: list[Run], extra: str = "") -> str:
             + (f" | {used[0]:.2f} / {statistics.median(used):.2f} / {used[-1]:.2f} s"
                if used else " | ")
             + f" | {max(m for _, m, _ in runs)} MB |{extra}")
+
+
+def review_library(trees: list[tuple[str, Path, Path, bool]], repeat: int) -> None:
+    """The first frame of `gloss review --annotators bob,alice`'s library, each code in
+    turn."""
+    firsts: dict[str, list[Run]] = {label: [] for label, *_ in trees}
+    for _ in range(repeat):
+        for label, tree, db, _ in trees:
+            done = subprocess.run(
+                ["/usr/bin/time", "-v", sys.executable, "-c", REVIEW_APP, str(db),
+                 str(tree)], cwd="/tmp",
+                env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+                capture_output=True, check=False)
+            try:
+                first, peak = done.stderr.split(b"\n\tCommand")[0].split()[-2:]
+                used = sum(float(t) for t in CPU.findall(done.stderr))
+                firsts[label].append((float(first), int(peak), used))
+            except ValueError:
+                raise SystemExit(done.stderr.decode(errors="replace")[-800:]) from None
+    for label, *_ in trees:
+        print(figures(f"review library first frame, bob against alice (app; processor:"
+                      f" the whole run) | {label}", firsts[label], " |"), flush=True)
 
 
 def main() -> None:
@@ -247,10 +292,12 @@ def main() -> None:
                         help="runs of the before code and of the cold index (default:"
                         " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
-                        " (stats, claims, agree, export, rows, board, big; screen: the stats"
-                        " screen of --app; cold: the runs without the index)")
+                        " (stats, claims, agree, export, rows, rows-reviewer, rows-pair, board,"
+                        " big; screen: the stats screen of --app; review: the review"
+                        " library of --app; cold: the runs without the index)")
     parser.add_argument("--app", action="store_true", help="also the app: the library's"
-                        " first frame, keys typed into its filter, the stats screen")
+                        " first frame, keys typed into its filter, the stats screen, the"
+                        " first frame of the review's library for a pair")
     args = parser.parse_args()
     folder = args.root / f"articles-{args.articles}"
     big = args.root / "big-20mb"
@@ -326,6 +373,8 @@ def main() -> None:
             print(f"| filter key to frame | {label} | {typed[0] * 1000:.0f} / "
                   f"{statistics.median(typed) * 1000:.0f} / {typed[-1] * 1000:.0f} ms"
                   " | | | |")
+        if "review" not in skip:
+            review_library(warm, args.repeat)
     if "board" not in skip:
         boards: dict[str, list[list[float]]] = {t[0]: [] for t in trees if not t[3]}
         for _ in range(args.repeat):

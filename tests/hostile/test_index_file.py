@@ -111,6 +111,10 @@ def test_every_command_over_a_hostile_index_says_what_the_files_say(
         assert outcome.out == expected[name], name
     rows, problems = Dataset.existing(folder, "alice").summaries()
     assert rows == [summary(a, "alice") for a in dataset.readable([])] and problems == []
+    for reviewer, pair in (("bob", ()), ("review", ("bob", "alice"))):  # `gloss review`'s
+        rows, problems = Dataset.existing(folder, reviewer).summaries(reviewer, pair)
+        assert problems == [] and rows == [summary(a, reviewer, reviewer, pair)
+                                           for a in dataset.readable([])]
     writer = Dataset(folder, "alice")  # a writer replaces what it cannot use, and saves
     writer.new_span(writer.ids()[0], 0, 7, "LOCATION")
     rows, _ = Dataset.existing(folder, "alice").summaries()
@@ -153,3 +157,30 @@ def test_a_control_cut_across_a_lines_parts_is_escaped(tmp_path, monkeypatch):
     assert outcome.code == 0, outcome.err
     assert outcome.out.count(b"\n") * 5 > 1000 and b"\xc2\x9b" not in outcome.out
     assert b"\\u009b" in outcome.out
+
+
+def test_names_that_look_like_sql_or_json_are_data_to_the_review_library(tmp_path,
+                                                                       monkeypatch):
+    """The review library of two analysts whose names hold quotes, a backslash, SQL and
+    JSON: their digests are found (no file read), the figures are the files', and the
+    index is as it was."""
+    from tui.core.document.model import Document, Span
+
+    names = ("o'brien\"); DROP TABLE agrees; --", 'b\\ob":"done')
+    text = "Putin spoke in Moscow to Lavrov."
+    dataset = Dataset(tmp_path / "db", "x")
+    dataset.add_article(Document.from_text(text), [
+        Span.new(text, 0, 5, "ACTOR", names[0]), Span.new(text, 0, 5, "ACTOR", names[1]),
+        Span.new(text, 15, 21, "LOCATION", names[1])])
+    for name in names:
+        dataset.set_status(dataset.ids()[0], "done", name)
+    index = dataset.folder / FOLDER / NAME
+    before = index.read_bytes()
+    read: list[str] = []
+    article = Dataset.article
+    monkeypatch.setattr(Dataset, "article", lambda self, i: read.append(i) or article(self, i))
+    pair = names  # not in the order of the first two by name: from the digest
+    [row], problems = Dataset.existing(dataset.folder, "review").summaries("review", pair)
+    assert read == [] and problems == [] and index.read_bytes() == before
+    assert row.agreement == 2 * 1 / (2 + 1)
+    assert [row] == [summary(a, "review", "review", pair) for a in dataset.readable([])]

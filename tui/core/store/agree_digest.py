@@ -61,6 +61,20 @@ FROM_FILE = FromFile()
 _DIGEST = msgspec.json.Decoder(Digest)
 
 
+class _Pairs(msgspec.Struct, array_like=True, frozen=True):
+    """A digest with only its pairs' overlapping matches decoded (the library of a pair:
+    the rest, checked as JSON, is left as it is)."""
+
+    status: msgspec.Raw
+    analysts: msgspec.Raw
+    units: msgspec.Raw
+    spans: msgspec.Raw
+    pairs: list[tuple[str, str, msgspec.Raw, dict[str, Positive], Count, Count]]
+
+
+_PAIRS = msgspec.json.Decoder(_Pairs)
+
+
 def claim_label(labels: LabelSet) -> str:
     """The label a SOURCE link goes from: the claims whose sources are compared."""
     source = labels.relation(SOURCE)
@@ -150,6 +164,28 @@ def _consistent(digest: Digest) -> bool:
         if pair[0] == pair[1] or pair[0] not in names or pair[1] not in names:
             return False
     return digest.spans.keys() <= names and digest.status.keys() <= names
+
+
+def pair_agreement(blob: Any, a: str, b: str, left: int, right: int
+                   ) -> float | FromFile | None:
+    """The library's figure for analysts ``a`` and ``b`` (both having marked the article
+    done; ``left`` and ``right`` spans) from its digest as stored: span F1 with
+    overlapping boundaries, as ``span_match.article_agreement`` works it out from the
+    span rows (the same matches, ``a``'s spans on the left, counted when the digest was
+    made). FROM_FILE when the digest cannot say it (none kept, of another shape, or one
+    analyst twice)."""
+    if a == b:
+        return FROM_FILE
+    try:
+        digest = _PAIRS.decode(blob)
+    except (msgspec.DecodeError, TypeError):  # null (a long article) among them
+        return FROM_FILE
+    if not left and not right:
+        return None
+    for first, second, _exact, overlap, _agreed, _claims in digest.pairs:
+        if first == a and second == b:
+            return 2 * sum(overlap.values()) / (left + right)
+    return FROM_FILE
 
 
 def of_article(article: Article, claim: str) -> Digest:

@@ -45,7 +45,7 @@ import os
 import sqlite3
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -93,6 +93,9 @@ _ANNOTATOR = itemgetter("annotator")
 _WHOLE = ("summary", "counts", "agree")
 Stamp = tuple[int, int, int]
 Progress = Callable[[int, int], None]  # (files read again, files to read)
+# The rows whose agree digests a pass also reads (``Scan.digests``): those whose digest,
+# as stored, holds every piece of bytes of one of these (JSON of a name, of a status)
+Wanted = Sequence[Sequence[bytes]]
 Parse = Callable[[str, Any], Any]  # (id, the column as stored): decoded, or None
 
 _SCHEMA = """
@@ -146,6 +149,15 @@ INSERT OR IGNORE INTO digests SELECT id, claims FROM articles WHERE typeof(id) =
 _ROW = "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)"
 _DIGEST = "INSERT OR REPLACE INTO digests VALUES (?,?)"
 _AGREE = "INSERT OR REPLACE INTO agrees VALUES (?,?,?)"
+
+
+def _gate(digests: Wanted) -> str:
+    """The SQL test of a stored agree digest for ``digests``: the bytes searched for as
+    hex literals (a name is data, never SQL). A digest it leaves out that is needed after
+    all (one written otherwise, by hand) only costs reading that article's file."""
+    return " OR ".join(
+        "(" + " AND ".join(f"instr(agree, X'{piece.hex()}')" for piece in pieces) + ")"
+        if pieces else "1" for pieces in digests) or "0"
 
 
 def _busy(exc: sqlite3.Error) -> bool:
@@ -278,6 +290,8 @@ class ArticleIndex:
                 db.execute(self.queries["keys"] % self.queries[column] + " LIMIT 1",
                            ("",)).fetchall()
             db.execute(self.queries["claims"] + " LIMIT 1").fetchall()
+            if self.queries["digests"]:
+                db.execute(self.queries["digests"] % "0").fetchall()
             if self.write:  # claims tables of an earlier layout: brought up in place
                 claim_table.upgrade(db)
             # version 2 has no claims tables: gloss claims reads its files
@@ -348,7 +362,8 @@ class ArticleIndex:
     # -- reading ---------------------------------------------------------------------
 
     def scan(self, dataset: Source, column: str | None, progress: Progress | None = None,
-             parse: Parse | None = None, *, trusted: bool = False) -> Scan:
+             parse: Parse | None = None, *, trusted: bool = False, digests: Wanted = ()
+             ) -> Scan:
         """Every article's ``column`` (None: none, only the order), in the library's
         order (when added, then id), each from its row when the row is fresh, else worked
         out from the file (then kept, when writing). Memory: the rows' keys, and the
@@ -357,8 +372,9 @@ class ArticleIndex:
         ``index_columns.PARSE`` says. ``trusted``: the rows as they stand, the folder
         neither listed nor its files looked at (but those of rows of another label set),
         for a first frame that a pass checked (``trusted=False``) corrects right after;
-        an index without rows is a checked pass."""
-        return Scan(self, dataset, column, progress, parse, trusted)
+        an index without rows is a checked pass. ``digests``: the articles whose agree
+        digest comes with their column too (``Found.digest``; see ``Wanted``)."""
+        return Scan(self, dataset, column, progress, parse, trusted, digests)
 
 
 # The queries of each version. "keys": the rows' keys (and "%s": a column read with them,
@@ -371,8 +387,13 @@ _KEYS = ("SELECT a.id, a.ino, a.mtime, a.size, a.labels = ?, a.added%s"
          " AND length(a.id) = 16 AND NOT a.id GLOB '*[^0-9a-f]*' ORDER BY a.added, a.id")
 _DIGESTS = ("SELECT a.id, a.added, a.ino, a.mtime, a.size, a.labels, d.claims"
             " FROM articles a LEFT JOIN digests d USING (id) ORDER BY a.added, a.id")
+# Under "digests", the agree digests that pass a test ("%s", ``_gate``), by id: read in
+# the same transaction as the keys (``Scan._fetch``), so that each is its row's (a row and
+# its digest are written together); along the table, not looked up row by row (a third
+# of the time, at 100,000 articles)
 _QUERIES = {
     "4": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
+          "digests": "SELECT id, added, agree FROM agrees WHERE %s",
           "counts": ", a.counts FROM articles a",
           # kept in the same order as the articles: each row's digest is the next one
           "agree": ", g.agree FROM articles a LEFT JOIN agrees g"
@@ -380,10 +401,10 @@ _QUERIES = {
           "claims": _DIGESTS},
     "3": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
           "counts": ", a.counts FROM articles a", "agree": ", a.agree FROM articles a",
-          "claims": _DIGESTS},
+          "digests": "SELECT id, added, agree FROM articles WHERE %s", "claims": _DIGESTS},
     "2": {"keys": _KEYS, "": " FROM articles a", "summary": ", a.summary FROM articles a",
           "counts": ", a.counts FROM articles a", "agree": ", NULL FROM articles a",
-          "claims": "SELECT id, added, ino, mtime, size, labels, claims"
+          "digests": "", "claims": "SELECT id, added, ino, mtime, size, labels, claims"
                     " FROM articles ORDER BY added, id"},
 }
 
@@ -394,6 +415,9 @@ class Found:
     stamp: Stamp
     # the column, decoded and checked (index_columns.py); None when none was asked for
     payload: Any
+    # the article's agree digest as stored (``Scan.digests``), of the same version of its
+    # file as the column; None: not asked for, not kept, or left out by the test
+    digest: Any = None
 
 
 @dataclass
@@ -408,9 +432,14 @@ class Scan:
     progress: Progress | None = None
     parse: Parse | None = None
     trusted: bool = False
+    digests: Wanted = ()
     problems: list[str] = field(default_factory=list)
     read: int = 0  # files read again (a stale or missing row)
     total: int = 0  # articles
+    # the digests asked for, as stored: (when added, digest) by id; and those of the
+    # files read again, by id (their rows' would be of another version of the file)
+    _agrees: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    _made: dict[str, bytes] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Found]:
         dataset, column = self.dataset, self.column
@@ -425,8 +454,7 @@ class Scan:
         known: dict[str, tuple[Any, ...]] = {}
         with collector_paused():  # 100,000 rows, no cycle
             if db is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    known = {r[0]: r for r in db.execute(query, (key,))}
+                known = self._fetch(db, query, key)
             # every row stands (its own signature, or the file's and the same), one a
             # file: each row as it comes, no per-row bookkeeping (the library's and the
             # stats' pass, on a dataset whose index is up to date)
@@ -464,6 +492,7 @@ class Scan:
                     claim_table.forget(db, gone)
         # in the rows' order already unless a file was read again
         ordered = sorted(order, key=lambda i: (order[i], i)) if stale else list(order)
+        digests = bool(self.digests) and whole
         if column is None:
             for doc_id in ordered:
                 yield Found(doc_id, stamps[doc_id], None)
@@ -481,7 +510,41 @@ class Scan:
                     payload = self._again(doc_id, stamps[doc_id])
                     if payload is None:
                         continue
-                yield Found(doc_id, stamps[doc_id], payload)
+                if not digests:
+                    yield Found(doc_id, stamps[doc_id], payload)
+                elif doc_id in self._made:  # read from its file
+                    yield Found(doc_id, stamps[doc_id], payload, self._made.pop(doc_id))
+                else:
+                    yield Found(doc_id, stamps[doc_id], payload,
+                                self._digest(doc_id, known[doc_id][5]))
+
+    def _fetch(self, db: sqlite3.Connection, query: str, key: str
+               ) -> dict[str, tuple[Any, ...]]:
+        """The rows' keys (and column, ``query``), by id; and the agree digests asked for
+        (``digests``), read in the same transaction, so that each is the one written with
+        its row. Nothing when SQLite fails: every file is read."""
+        wanted = self.index.queries["digests"] if self.digests else ""
+        known: dict[str, tuple[Any, ...]] = {}
+        with contextlib.suppress(sqlite3.Error):
+            if not wanted:
+                return {r[0]: r for r in db.execute(query, (key,))}
+            own = not db.in_transaction  # (another thread's read, on this connection)
+            if own:
+                db.execute("BEGIN")  # a read: both as one writer's commit left them
+            try:
+                known = {r[0]: r for r in db.execute(query, (key,))}
+                self._agrees = {r[0]: r[1:] for r in db.execute(
+                    wanted % _gate(self.digests))}
+            finally:
+                if own:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("COMMIT")
+        return known
+
+    def _digest(self, doc_id: str, added: Any) -> Any:
+        """The agree digest kept with ``doc_id``'s row (added ``added``), as stored."""
+        found = self._agrees.get(doc_id)
+        return found[1] if found is not None and found[0] == added else None
 
     def _standing(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Found]:
         """Each row's ``Found``, the rows being in the library's order and each one's
@@ -492,6 +555,8 @@ class Scan:
                 yield Found(row[0], row[1:4], None)
             return
         parse = self.parse or PARSE[column]
+        digests = bool(self.digests)
+        agrees = self._agrees
         for row in rows:
             doc_id, blob = row[0], row[6]
             payload = parse(doc_id, blob) if blob is not None else None
@@ -499,7 +564,15 @@ class Scan:
                 payload = self._again(doc_id, row[1:4])
                 if payload is None:
                     continue
-            yield Found(doc_id, row[1:4], payload)
+                if digests:
+                    yield Found(doc_id, row[1:4], payload, self._made.pop(doc_id, None))
+                    continue
+            if not digests:
+                yield Found(doc_id, row[1:4], payload)
+            elif (kept := agrees.get(doc_id)) is not None and kept[0] == row[5]:
+                yield Found(doc_id, row[1:4], payload, kept[1])
+            else:  # none, or of another row of that id
+                yield Found(doc_id, row[1:4], payload)
 
     @staticmethod
     def _rows(db: sqlite3.Connection | None, query: str | None
@@ -518,10 +591,10 @@ class Scan:
         dataset, index = self.dataset, self.index
         labels = dataset.labels
         writing = index.write and index._open() is not None
-        columns = EVERYTHING if writing else ((self.column,) if self.column else ())
         # a small column is held; a large one (claims) not written is read again from
         # its file as it is yielded: memory stays bounded by the largest article
         hold = self.column in _WHOLE
+        columns = EVERYTHING if writing else self._columns(hold)
         batch: list[tuple[str, Stamp, int, dict[str, Any]]] = []
         for n, doc_id in enumerate(stale, start=1):
             if self.progress is not None:
@@ -535,6 +608,8 @@ class Scan:
             made = entry(article, labels, columns)
             if hold:  # orjson's bytes are 4 KB however short: 100,000 held were 400 MB
                 held[doc_id] = msgspec.json.encode(made[self.column])
+                if self.digests:
+                    self._made[doc_id] = msgspec.json.encode(made["agree"])
             if writing:
                 batch.append((doc_id, stamps[doc_id], article.added, made))
                 if len(batch) >= _BATCH:
@@ -558,8 +633,17 @@ class Scan:
         if article is None or self.column is None:
             return None
         self.index.record_many([(doc_id, stamp, article)], self.dataset.labels)
-        made = entry(article, self.dataset.labels, (self.column,))[self.column]
-        return (self.parse or PARSE[self.column])(doc_id, orjson.dumps(made))
+        made = entry(article, self.dataset.labels, self._columns(self.column in _WHOLE))
+        if self.digests:
+            self._made[doc_id] = msgspec.json.encode(made["agree"])
+        return (self.parse or PARSE[self.column])(doc_id, orjson.dumps(made[self.column]))
+
+    def _columns(self, whole: bool) -> tuple[str, ...]:
+        """The columns worked out of a file read again, but not to be written: the one
+        asked for, and with it the agree digest when asked for (of a small column)."""
+        if self.column is None:
+            return ()
+        return (self.column, "agree") if self.digests and whole else (self.column,)
 
 
 _EUID = os.geteuid()

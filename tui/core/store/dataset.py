@@ -394,21 +394,49 @@ class Dataset:
         """The library's rows, and one line for each article file that cannot be read.
         The agreement is between ``pair``'s two analysts, else each article's first two
         by name, ``reviewer`` and whoever marked it reviewed left out. The rows are the
-        index's (no article file is read but those changed since their row was kept),
-        unless another reviewer or pair asks for agreements the index does not hold.
+        index's (no article file is read but those changed since their row was kept);
+        for another reviewer or a pair, each agreement that is not the one a row keeps
+        is worked out from the article's agree digest, read with the row (a file is read
+        only where no digest is kept: an article too long for one).
         ``trusted``: the index's rows as they stand, no file looked at (the library's
         first frame, checked right after with ``unchanged``)."""
-        problems: list[str] = []
-        if reviewer != REVIEWER or pair:
-            return [summary(a, self.annotator, reviewer, pair)
-                    for a in self.readable(problems)], problems
-        scan = self.index.scan(self, "summary", trusted=trusted)
         who = self.annotator
-        rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
-                               r.status.get(who, "todo"), r.analysts, r.done_by,
-                               r.reviewed_by, r.agreement, r.every)
-                for found in scan if (r := found.payload)]
-        return rows, scan.problems
+        if reviewer == REVIEWER and not pair:
+            scan = self.index.scan(self, "summary", trusted=trusted)
+            rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
+                                   r.status.get(who, "todo"), r.analysts, r.done_by,
+                                   r.reviewed_by, r.agreement, r.every)
+                    for found in scan if (r := found.payload)]
+            return rows, scan.problems
+        from tui.core.store.agree_digest import FromFile
+        from tui.core.store.index_columns import Compared
+
+        shown = Compared(reviewer, pair)
+        scan = self.index.scan(self, "summary", trusted=trusted, digests=shown.digests)
+        rows: list[ArticleSummary] = []
+        again: list[int] = []  # the rows whose agreement only their file can say
+        for found in scan:
+            r = found.payload
+            agreement = shown.agreement(r, found.digest)
+            if isinstance(agreement, FromFile):
+                again.append(len(rows))
+                agreement = None
+            rows.append(ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
+                                       r.status.get(who, "todo"), r.analysts, r.done_by,
+                                       r.reviewed_by, agreement, r.every))
+        problems = scan.problems
+        if not again:
+            return rows, problems
+        gone: set[int] = set()
+        for n in again:
+            try:
+                rows[n] = summary(self.article(rows[n].id), who, reviewer, pair)
+            except CorruptFileError as exc:  # broken since its row was read
+                problems.append(str(exc))
+                gone.add(n)
+            except GlossError:  # removed since
+                gone.add(n)
+        return [row for n, row in enumerate(rows) if n not in gone], problems
 
     def unchanged(self, shown: list[str]) -> bool:
         """Whether rows read ``trusted`` stand: ``shown`` (their ids) is every article in

@@ -17,9 +17,10 @@ import msgspec
 
 from tui.core.counts.figures import ArticleCounts
 from tui.core.disk.article_file import Article
-from tui.core.document.model import Document, LabelSet, Relation
+from tui.core.document.model import REVIEWER, Document, LabelSet, Relation
 from tui.core.document.schema import ABOUT, SOURCE
 from tui.core.store import agree_digest
+from tui.core.store.library_rows import compared
 
 Positive = Annotated[int, msgspec.Meta(gt=0)]
 Count = Annotated[int, msgspec.Meta(ge=0)]
@@ -223,6 +224,57 @@ def claims_entry(article: Article, labels: LabelSet, given: Given) -> list[Any]:
     return [meta["title"], meta["date"], made.added, made.status, rows,
             [[r.head, r.child, r.label, r.annotator, r.id] for r in made.relations],
             [[*names, n] for names, n in given.items()]]
+
+
+Agreement = float | agree_digest.FromFile | None
+
+
+class Compared:
+    """The agreement a library row shows for ``reviewer`` and ``pair`` (as
+    ``library_rows.summary`` works it out from the file), from the row and the article's
+    agree digest as stored: the figure a row keeps is that of the two analysts compared
+    for the default reviewer and no pair, and where the same two are compared it is the
+    one; else it comes from the digest, or is FROM_FILE where only the file can say it
+    (no digest kept, or not of its shape)."""
+
+    def __init__(self, reviewer: str, pair: tuple[str, ...]) -> None:
+        self.reviewer = reviewer
+        self.pair = pair
+        # The digests that may be needed (article_index.Wanted), by what they hold as
+        # written: a pair's, where both marked the article done (their statuses);
+        # another reviewer's, where it or the default one saw it (else the two compared
+        # are those the row keeps the figure of)
+        named = msgspec.json.encode
+        self.digests: tuple[tuple[bytes, ...], ...] = (
+            ((named(pair[0]) + b':"done"', named(pair[1]) + b':"done"'),) if len(pair) > 1
+            else () if pair else ((named(reviewer),), (named(REVIEWER),)))
+
+    def agreement(self, row: SummaryRow, digest: Any) -> Agreement:
+        analysts, pair = row.analysts, self.pair
+        if len(analysts) < 2:
+            return row.agreement  # no team: none
+        if pair:
+            if len(pair) < 2:
+                return None
+            a, b = pair[0], pair[1]
+        else:
+            if self.reviewer not in analysts and REVIEWER not in analysts:
+                return row.agreement  # the two the row's figure compares
+            chosen = compared(analysts, row.reviewed_by, self.reviewer, ())
+            if len(chosen) < 2:
+                return None
+            a, b = chosen
+        status = row.status
+        if status.get(a) != "done" or status.get(b) != "done":
+            return None
+        reviewed = row.reviewed_by
+        if (a, b) == (analysts[:2] if not reviewed and REVIEWER not in analysts
+                      else compared(analysts, reviewed, REVIEWER, ())):
+            return row.agreement  # the two the row's figure compares
+        if digest is None:  # none kept, or left out by the test (written otherwise)
+            return agree_digest.FROM_FILE
+        spans = row.spans  # each analyst's, from the same version of the file
+        return agree_digest.pair_agreement(digest, a, b, spans.get(a, 0), spans.get(b, 0))
 
 
 PARSE = {"summary": lambda doc_id, blob: summary(blob), "counts": counts, "claims": claims,

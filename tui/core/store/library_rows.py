@@ -41,8 +41,17 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
                               status.get(analyst, "todo"), analysts, reviewed,
                               every=len(rows))
     done = tuple(who for who in analysts if status.get(who) == "done")
-    compared = pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
     mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
     return ArticleSummary(document.id, document.title, len(document.text), mine,
                           status.get(analyst, "todo"), analysts, done, reviewed,
-                          article_agreement(rows, status, compared), len(rows))
+                          article_agreement(rows, status,
+                                            compared(analysts, reviewed, reviewer, pair)),
+                          len(rows))
+
+
+def compared(analysts: tuple[str, ...], reviewed: tuple[str, ...], reviewer: str,
+             pair: tuple[str, ...]) -> tuple[str, ...]:
+    """Whose agreement a team's row shows (once both have marked it done): ``pair``, else
+    the article's first two analysts by name, ``reviewer`` and whoever marked it
+    reviewed left out."""
+    return pair or tuple(w for w in analysts if w != reviewer and w not in reviewed)[:2]
