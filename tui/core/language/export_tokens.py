@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import re
 import sys
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
+import msgspec
 
 from tui import __version__
 from tui.core.language import text as text_rules
@@ -151,33 +149,30 @@ def _cut(text: str, at: int) -> int | None:
     return None
 
 
-# What orjson escapes in a string: a token holding one is written through orjson
-_ESCAPED = re.compile(r'["\\\x00-\x1f]')
-_RECORD = '{"text":"%s","start":%d,"end":%d,"id":%d,"ws":%s}'
-_FIELDS = ("text", "start", "end", "id", "ws")  # the values of a record, in its order
-_WS = ("false", "true")
+class _Record(msgspec.Struct, gc=False):
+    """A token's record, its fields in the order of the export's JSON. Untracked by the
+    garbage collector: millions of them made at once would otherwise set off its passes."""
+
+    text: str
+    start: int
+    end: int
+    id: int
+    ws: bool
+
+
+_ENCODE = msgspec.json.Encoder().encode  # strings escaped as orjson escapes them
+_WS = (False, True)
 
 
 def _records_json(text: str, starts: list[int], ends: list[int], spaces: list[int],
                   first: int) -> bytes:
     """The records of these tokens of ``text`` as orjson writes them, comma-separated:
-    made by one format of them all in C, their values laid out in one tuple, not a dict a
-    token (a third of the time) nor a tuple a token (a tenth more)."""
-    words = list(map(text.__getitem__, map(slice, starts, ends)))
-    escaped = set()
-    for found in _ESCAPED.finditer(text, starts[0], ends[-1]):
-        k = bisect_right(starts, found.start()) - 1
-        if found.start() < ends[k] and k not in escaped:
-            escaped.add(k)
-            words[k] = orjson.dumps(words[k]).decode()[1:-1]
-    fields = len(_FIELDS)
-    values: list[object] = [None] * (fields * len(words))
-    values[0::fields] = words
-    values[1::fields] = starts
-    values[2::fields] = ends
-    values[3::fields] = range(first, first + len(words))
-    values[4::fields] = map(_WS.__getitem__, spaces)
-    return (",".join([_RECORD] * len(words)) % tuple(values)).encode()
+    one struct a token, all encoded at once in C (0.6 of the time of one ``%`` format of
+    them all, a third of that of a dict a token written by orjson)."""
+    words = map(text.__getitem__, map(slice, starts, ends))
+    records = list(map(_Record, words, starts, ends, range(first, first + len(starts)),
+                       map(_WS.__getitem__, spaces)))
+    return _ENCODE(records)[1:-1]
 
 
 Offsets = Callable[[str, int, int], tuple[list[int], list[int], list[int]]]
