@@ -34,16 +34,22 @@ LEAST = 4 * BATCH  # fewer articles than this are exported by one process
 Write = Callable[[Iterable[Article], IO[bytes], Notes, str | None], int]
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
 Said = dict[str, Any]  # what a batch said: its notes, broken files, articles read
+ENDED = "gloss export: its second process ended before its articles were written"
 
 
 def usable(out: IO[bytes], ids: int, choice: Choice) -> bool:
     """Whether an export of ``ids`` articles into ``out`` goes on two processes: enough
-    articles, two cores, an output with a descriptor, a choice that needs no look ahead
-    (``--reviewed`` says that nothing is reviewed before writing a byte), and the main
-    thread of the command (the app exports in a thread of its own, and a fork copies no
-    other thread: one that held a lock would leave it held in the copy)."""
-    if ids < LEAST or choice.reviewed or not hasattr(os, "fork") \
-            or threading.current_thread() is not threading.main_thread():
+    articles, a choice that needs no look ahead (``--reviewed`` says that nothing is
+    reviewed before writing a byte), and :func:`two_cores`."""
+    return ids >= LEAST and not choice.reviewed and two_cores(out)
+
+
+def two_cores(out: IO[bytes]) -> bool:
+    """Whether a second process may write into ``out`` beside this one: two cores, an
+    output with a descriptor, and the main thread of the command (the app exports in a
+    thread of its own, and a fork copies no other thread: one that held a lock would
+    leave it held in the copy)."""
+    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
         else os.cpu_count() or 1
@@ -54,6 +60,42 @@ def usable(out: IO[bytes], ids: int, choice: Choice) -> bool:
     except (OSError, ValueError, AttributeError):
         return False
     return True
+
+
+class Helper:
+    """A second process, forked, and the two pipes between it and this one: ``tell`` (this
+    one's words to it) and ``heard`` (its answers). It runs ``life(its_heard, its_tell)``
+    (descriptors) and is ended when it returns or raises; it is killed if :meth:`close`
+    comes before :meth:`done`, and waited for either way."""
+
+    def __init__(self, life: Callable[[int, int], None]) -> None:
+        tell_read, self.tell = os.pipe()
+        heard, heard_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the helper: never returns
+            try:
+                os.close(self.tell)
+                os.close(heard)
+                life(tell_read, heard_write)
+            finally:
+                os._exit(70)
+        os.close(tell_read)
+        os.close(heard_write)
+        self.heard = os.fdopen(heard, "rb")
+        self.finished = False
+
+    def done(self) -> None:
+        """Its work is over: it is left to end by itself."""
+        self.finished = True
+
+    def close(self) -> None:
+        if not self.finished:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.tell)
+        self.heard.close()
+        os.waitpid(self.pid, 0)
 
 
 class Result:
@@ -78,21 +120,9 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
     batches = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
     out.flush()  # nothing left in the file object: both write through its descriptor
     fd = out.fileno()
-    go_read, go = os.pipe()
-    answers, answers_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the helper: never returns
-        try:
-            os.close(go)
-            os.close(answers)
-            _help(dataset, batches, fd, write, choice, go_read, answers_write,
-                  keeps_skipped, one_version)
-        finally:
-            os._exit(70)
-    os.close(go_read)
-    os.close(answers_write)
-    heard = os.fdopen(answers, "rb")
-    finished = False
+    helper = Helper(lambda go, answers: _help(dataset, batches, fd, write, choice, go,
+                                              answers, keeps_skipped, one_version))
+    go, heard = helper.tell, helper.heard
 
     def helpers(batch: int) -> None:
         """The helper's batch before ``batch``: written; what it said taken."""
@@ -105,7 +135,11 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
     def written(batch: int, said: Said) -> None:
         result.take(said)
         if batch + 1 < len(batches):
-            os.write(go, b"g")  # the helper's turn
+            try:
+                os.write(go, b"g")  # the helper's turn
+            except BrokenPipeError:  # it has ended: what it said last, or that it ended
+                _answer(heard)
+                raise GlossError(ENDED) from None
 
     try:
         job = _Job(dataset, batches, 0, fd, helpers, written)
@@ -122,15 +156,9 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
         end = _answer(heard)
         result.articles += job.shown + end["articles"]
         result.lines += lines + end["lines"]
-        finished = True
+        helper.done()
     finally:
-        if not finished:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(go)
-        heard.close()
-        os.waitpid(pid, 0)
+        helper.close()
 
 
 def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, choice: Choice,
@@ -165,8 +193,7 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
 def _answer(heard: IO[bytes]) -> Said:
     line = heard.readline()
     if not line:
-        raise GlossError("gloss export: its second process ended before its articles were"
-                         " written")
+        raise GlossError(ENDED)
     answer: Said = orjson.loads(line)
     if "error" in answer:
         code, message = answer["error"]
