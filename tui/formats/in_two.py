@@ -71,7 +71,12 @@ class Helper:
     def __init__(self, life: Callable[[int, int], None]) -> None:
         tell_read, self.tell = os.pipe()
         heard, heard_write = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            for fd in (tell_read, self.tell, heard, heard_write):
+                os.close(fd)
+            raise
         if self.pid == 0:  # the helper: never returns
             try:
                 os.close(self.tell)

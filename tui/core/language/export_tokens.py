@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Callable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -111,20 +112,46 @@ def token_json(text: str) -> TokenPiece:
 def token_pieces(text: str, size: int | None = None) -> Iterator[TokenPiece]:
     """The tokens of ``text`` a piece of about ``size`` characters (:data:`PIECE`) at a
     time, in order (one piece for a short text): what :func:`token_json` joins."""
-    offsets = _tokenizers()[3]
     first = 0
     for start, end in cuts(text, size or PIECE):
-        starts, ends, spaces = offsets(text, start, end)
+        starts, ends, spaces = piece_tokens(text, start, end)
         if starts:
-            yield TokenPiece(starts, ends, _records_json(text, starts, ends, spaces, first))
+            yield TokenPiece(starts, ends, records_json(text, starts, ends, spaces, first))
             first += len(starts)
+
+
+def piece_tokens(text: str, start: int, end: int) -> tuple[list[int], list[int], list[int]]:
+    """The tokens of ``text[start:end]`` (a piece :func:`cuts` gives): where each starts and
+    ends in ``text``, and whether a space follows it (1) or not (0)."""
+    return _tokenizers()[3](text, start, end)
+
+
+def found_at(found: dict[int, int], wanted: list[int], edges: Sequence[int], first: int
+             ) -> None:
+    """Put in ``found`` the token (counted from ``first``) of each offset of ``wanted``
+    (sorted) that is one of ``edges`` (sorted: a piece's token starts, or ends)."""
+    if not edges:
+        return
+    for offset in wanted[bisect_left(wanted, edges[0]):bisect_right(wanted, edges[-1])]:
+        k = bisect_left(edges, offset)
+        if k < len(edges) and edges[k] == offset:
+            found[offset] = first + k
 
 
 def cuts(text: str, size: int) -> Iterator[tuple[int, int]]:
     """``text`` cut into pieces of about ``size`` characters, each cut after a single space
-    between two characters that are neither whitespace nor inside a grapheme cluster with
-    it: the tokenizers cut a text at whitespace first, so each piece gives the tokens the
-    whole gives there, and the token before the cut ends at its space (its ``ws``)."""
+    between two letters or digits (neither inside a grapheme cluster with it): the
+    tokenizers cut a text at whitespace first, so each piece gives the tokens the whole gives
+    there, and the token before the cut ends at its space (its ``ws``).
+
+    Letters or digits, not any two characters: spaCy's special cases are also looked for
+    in the tokens of the whole text, spaces and all ("e.g ." is found as "e.g."); one found
+    across a space is left as it is but keeps the tokens it holds from a shorter one, so a
+    cut between its tokens would change them (":) )" cut after its space). No special case
+    of spaCy's English holds a token ending in a letter or digit followed by one starting
+    with one (``tests/formats/test_tokens_in_two.py`` checks its rules), so none is found
+    across such a cut.
+    """
     start = 0
     while len(text) - start > size:
         cut = _cut(text, start + size)
@@ -140,7 +167,7 @@ def _cut(text: str, at: int) -> int | None:
     space = text.find(" ", at - 1)
     while 0 < space < len(text) - 1:
         before, after = text[space - 1], text[space + 1]
-        if not before.isspace() and not after.isspace() and (
+        if before.isalnum() and after.isalnum() and (
                 (before < "\u0300" and after < "\u0300")  # never a joiner: see text.py
                 or (is_grapheme_boundary(text, space)
                     and is_grapheme_boundary(text, space + 1))):
@@ -164,7 +191,7 @@ _ENCODE = msgspec.json.Encoder().encode  # strings escaped as orjson escapes the
 _WS = (False, True)
 
 
-def _records_json(text: str, starts: list[int], ends: list[int], spaces: list[int],
+def records_json(text: str, starts: list[int], ends: list[int], spaces: list[int],
                   first: int) -> bytes:
     """The records of these tokens of ``text`` as orjson writes them, comma-separated:
     one struct a token, all encoded at once in C (0.6 of the time of one ``%`` format of
