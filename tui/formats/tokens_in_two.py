@@ -20,6 +20,7 @@ ends the export with an error, as ``in_two`` does.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Callable
 from math import ceil
@@ -61,17 +62,25 @@ def write(text: str, out: IO[bytes], head: Callable[[], bytes], starts: list[int
               for b in range(count)]
     out.flush()  # nothing left in the file object: both write through its descriptor
     work = _Work(text, blocks, starts, ends, safe, out.fileno())
+    # No collection meanwhile: what is made holds no cycles, and a collection in the second
+    # process would write into every object it shares with this one (pages copied)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        helper: in_two.Helper | None = in_two.Helper(work.help)
-    except OSError:  # no process to be had: all made here
-        helper = None
-    try:
-        work.lead(helper, head)
-        if helper is not None:
-            helper.done()
+        try:
+            helper: in_two.Helper | None = in_two.Helper(work.help)
+        except OSError:  # no process to be had: all made here
+            helper = None
+        try:
+            work.lead(helper, head)
+            if helper is not None:
+                helper.done()
+        finally:
+            if helper is not None:
+                helper.close()
     finally:
-        if helper is not None:
-            helper.close()
+        if collecting:
+            gc.enable()
     return work.first, work.last
 
 
