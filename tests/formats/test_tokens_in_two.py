@@ -42,7 +42,7 @@ def joined(text: str, size: int) -> bytes:
     return b"[" + b",".join(p.json for p in token_pieces(text, size)) + b"]"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(ADVERSARIAL, st.integers(1, 40))
 def test_a_text_cut_into_pieces_gives_the_tokens_of_the_whole(text, size):
     assert joined(text, size) == orjson.dumps(token_records(text))

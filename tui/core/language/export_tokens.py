@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -187,19 +188,29 @@ class _Record(msgspec.Struct, gc=False):
     ws: bool
 
 
-_ENCODE = msgspec.json.Encoder().encode  # strings escaped as orjson escapes them
+_ENCODER = msgspec.json.Encoder()  # strings escaped as orjson escapes them
 _WS = (False, True)
+# Records made and encoded this many at a time: their small objects then fit in the memory
+# the allocator keeps between two batches, not fresh pages for each piece (a fifth faster)
+_BATCH = 4096
 
 
 def records_json(text: str, starts: list[int], ends: list[int], spaces: list[int],
-                  first: int) -> bytes:
+                 first: int) -> bytes:
     """The records of these tokens of ``text`` as orjson writes them, comma-separated:
-    one struct a token, all encoded at once in C (0.6 of the time of one ``%`` format of
-    them all, a third of that of a dict a token written by orjson)."""
+    one struct a token, encoded by msgspec in C (0.5 of the time of one ``%`` format of
+    them all, a third of that of a dict a token written by orjson), into one buffer."""
     words = map(text.__getitem__, map(slice, starts, ends))
-    records = list(map(_Record, words, starts, ends, range(first, first + len(starts)),
-                       map(_WS.__getitem__, spaces)))
-    return _ENCODE(records)[1:-1]
+    records = map(_Record, words, starts, ends, range(first, first + len(starts)),
+                  map(_WS.__getitem__, spaces))
+    out = bytearray()
+    while batch := list(islice(records, _BATCH)):
+        # each batch's list over the "]" of the one before, its "[" made the comma
+        at = len(out) - 1 if out else 0
+        _ENCODER.encode_into(batch, out, at)
+        if at:
+            out[at] = 0x2C
+    return bytes(memoryview(out)[1:-1])
 
 
 Offsets = Callable[[str, int, int], tuple[list[int], list[int], list[int]]]
