@@ -158,8 +158,9 @@ class _Work:
         for starts, ends, spaces in made:
             if not starts:
                 continue
-            json = self.safe(records_json(self.text, starts, ends, spaces, first))
-            self.sink.write(b"," + json if first else json)
+            if first:
+                self.sink.write(b",")
+            self.sink.write(self.safe(records_json(self.text, starts, ends, spaces, first)))
             found_at(found[0], self.wanted[0], starts, first)
             found_at(found[1], self.wanted[1], ends, first)
             first += len(starts)
