@@ -154,8 +154,7 @@ class _Tokens:
 
     @property
     def name(self) -> str:
-        """The tokenizer's name: asked of it only when wanted (a long text's tokens made on
-        two processes load spaCy in both at once, after the fork)."""
+        """The tokenizer's name, asked of it when the line's head is made."""
         if self._name is None:
             self._name = tokenizer()[0]
         return self._name
@@ -278,7 +277,7 @@ def _in_two(article: Article, tokens: _Tokens, out: IO[bytes], notes: Notes,
     ends = sorted({row["end"] for row in article.span_rows})
     heads: list[bytes] = []
 
-    def head() -> bytes:  # the same for each line: made once, once spaCy is loaded
+    def head() -> bytes:  # the same for each line: made once
         if not heads:
             heads.append(line_head(article, tokens))
         return heads[0]

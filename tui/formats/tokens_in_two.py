@@ -4,12 +4,12 @@ gives, joined.
 
 The text is cut as ``cuts`` cuts it (where no token can cross a cut), its pieces grouped
 into an even number of blocks of about :data:`BLOCK` characters, and a second process,
-forked (``in_two.Helper``), tokenizes and writes the JSON of every other block (1, 3, ...)
-while this one does the others (0, 2, ...): both load spaCy at once, both tokenize and
-write. A block's token ids count on from the blocks before it, so each process says how
-many tokens a block has as soon as it is tokenized, before making its JSON. The blocks go
-into the output in their order, each in its turn (in_two's ``_Sink``: a block is held until
-the one before it is written), so a process holds one block at most, never the whole list.
+forked (``in_two.Helper``) once spaCy is loaded, tokenizes and writes the JSON of every
+other block (1, 3, ...) while this one does the others (0, 2, ...). A block's token ids
+count on from the blocks before it, so each process says how many tokens a block has as
+soon as it is tokenized, before making its JSON. The blocks go into the output in their
+order, each in its turn (in_two's ``_Sink``: a block is held until the one before it is
+written), so a process holds one block at most, never the whole list.
 
 A second process that dies or fails leaves its blocks to this one, which makes them from
 where the output was at the end of the last block written whole (a file is cut back to it);
@@ -52,16 +52,20 @@ def usable(out: IO[bytes], text: str) -> bool:
 
 def write(text: str, out: IO[bytes], head: Callable[[], bytes], starts: list[int],
           ends: list[int], safe: Callable[[bytes], bytes]) -> tuple[Found, Found]:
-    """Write ``head()`` (called once the second process is forked: it may load spaCy) and the
-    JSON list of the tokens of ``text`` into ``out``, each token record made safe by
-    ``safe``; returns the token starting at each offset of ``starts`` and the one ending at
-    each of ``ends`` (both sorted), where there is one."""
+    """Write ``head()`` and the JSON list of the tokens of ``text`` into ``out``, each token
+    record made safe by ``safe``; returns the token starting at each offset of ``starts``
+    and the one ending at each of ``ends`` (both sorted), where there is one.
+
+    ``head()`` names the tokenizer, so spaCy is loaded before the fork: the second process
+    shares it rather than loading it again (a second of processor time; the first would
+    wait as long for its own load)."""
     pieces = list(cuts(text, PIECE))
     count = 2 * ceil(len(pieces) / (2 * max(1, BLOCK // PIECE)))
     blocks = [pieces[len(pieces) * b // count:len(pieces) * (b + 1) // count]
               for b in range(count)]
     out.flush()  # nothing left in the file object: both write through its descriptor
     work = _Work(text, blocks, starts, ends, safe, out.fileno())
+    work.head = head()  # spaCy loaded by the name it gives, to be shared
     # No collection meanwhile: what is made holds no cycles, and a collection in the second
     # process would write into every object it shares with this one (pages copied)
     collecting = gc.isenabled()
@@ -72,7 +76,7 @@ def write(text: str, out: IO[bytes], head: Callable[[], bytes], starts: list[int
         except OSError:  # no process to be had: all made here
             helper = None
         try:
-            work.lead(helper, head)
+            work.lead(helper)
             if helper is not None:
                 helper.done()
         finally:
@@ -105,14 +109,13 @@ class _Work:
         self.tell = -1  # the descriptor the other process hears (-1: alone)
         self.heard: IO[bytes] | None = None
         self.sink = in_two._Sink(fd)
-        self.head: Callable[[], bytes] = bytes
+        self.head = b""  # the line up to its tokens
 
-    def lead(self, helper: in_two.Helper | None, head: Callable[[], bytes]) -> None:
+    def lead(self, helper: in_two.Helper | None) -> None:
         """This process's side: the head, the even blocks (all of them when ``helper`` is
         None or gone), the ``]`` after the last."""
         if helper is not None:
             self.tell, self.heard = helper.tell, helper.heard
-        self.head = head
         start = 0
         while True:
             try:
@@ -153,8 +156,8 @@ class _Work:
         first = sum(self.counts[b] for b in range(block))
         found: tuple[Found, Found] = ({}, {})
         self.sink.start(lambda: self._turn(block))
-        if block == 0:  # once the other process knows its count: it waits for nothing else
-            self.sink.write(self.head() + b"[")
+        if block == 0:
+            self.sink.write(self.head + b"[")
         for starts, ends, spaces in made:
             if not starts:
                 continue
