@@ -176,7 +176,7 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
             os._exit(0)
 
     def written(batch: int, said: Said) -> None:
-        _write_all(answers, orjson.dumps(said) + b"\n")
+        write_all(answers, orjson.dumps(said) + b"\n")
 
     try:
         job = _Job(dataset, batches, 1, fd, turn, written)
@@ -191,7 +191,7 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
     except BaseException as exc:  # said by the export, which stops
         answer = {"error": [None, f"{type(exc).__name__}: {exc}"]}
     with contextlib.suppress(OSError):
-        _write_all(answers, orjson.dumps(answer) + b"\n")
+        write_all(answers, orjson.dumps(answer) + b"\n")
     os._exit(0)
 
 
@@ -219,7 +219,7 @@ def _none(n: int) -> Iterator[Any]:
         yield None
 
 
-class _Sink:
+class Sink:
     """What a batch is written into: held until its turn (or until :data:`HELD` bytes),
     then written through the output's descriptor."""
 
@@ -232,7 +232,7 @@ class _Sink:
 
     def write(self, data: bytes) -> int:
         if self.through:
-            _write_all(self.fd, data)
+            write_all(self.fd, data)
         else:
             self.held.append(data)
             self.size += len(data)
@@ -246,7 +246,7 @@ class _Sink:
             self.turn()
             self.through = True
         for part in self.held:
-            _write_all(self.fd, part)
+            write_all(self.fd, part)
         self.held.clear()
         self.size = 0
 
@@ -263,7 +263,7 @@ class _Job:
     def __init__(self, dataset: Dataset, batches: list[list[str]], first: int, fd: int,
                  turn: Callable[[int], None], written: Callable[[int, Said], None]) -> None:
         self.dataset, self.batches, self.first = dataset, batches, first
-        self.sink = _Sink(fd)
+        self.sink = Sink(fd)
         self.turn, self.written = turn, written
         self.notes = Notes()
         self.shown = 0  # articles written
@@ -310,7 +310,7 @@ class _Job:
         self.written(batch, said)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

@@ -8,7 +8,7 @@ forked (``in_two.Helper``) once spaCy is loaded, tokenizes and writes the JSON o
 other block (1, 3, ...) while this one does the others (0, 2, ...). A block's token ids
 count on from the blocks before it, so each process says how many tokens a block has as
 soon as it is tokenized, before making its JSON. The blocks go into the output in their
-order, each in its turn (in_two's ``_Sink``: a block is held until the one before it is
+order, each in its turn (in_two's ``Sink``: a block is held until the one before it is
 written), so a process holds one block at most, never the whole list.
 
 A second process that dies or fails leaves its blocks to this one, which makes them from
@@ -108,7 +108,7 @@ class _Work:
         self.mark: int | None = None  # where the output is after it (None: a pipe)
         self.tell = -1  # the descriptor the other process hears (-1: alone)
         self.heard: IO[bytes] | None = None
-        self.sink = in_two._Sink(fd)
+        self.sink = in_two.Sink(fd)
         self.head = b""  # the line up to its tokens
 
     def lead(self, helper: in_two.Helper | None) -> None:
@@ -127,7 +127,7 @@ class _Work:
             except _Gone:
                 self._alone()
                 start = self.written + 1
-        in_two._write_all(self.fd, b"]")
+        in_two.write_all(self.fd, b"]")
 
     def help(self, heard: int, tell: int) -> None:
         """The second process's whole life: the odd blocks, then its exit. Fails said on its
@@ -195,7 +195,7 @@ class _Work:
         if self.tell < 0:
             return
         try:
-            in_two._write_all(self.tell, orjson.dumps(message) + b"\n")
+            in_two.write_all(self.tell, orjson.dumps(message) + b"\n")
         except BrokenPipeError:
             raise _Gone from None
 
@@ -232,7 +232,7 @@ class _Work:
             while True:  # all it said before it went
                 self._hear()
         self.tell, self.heard = -1, None
-        self.sink = in_two._Sink(self.fd)
+        self.sink = in_two.Sink(self.fd)
         if self.writing > self.written:  # it may have written part of a block
             if self.mark is None:
                 raise GlossError(in_two.ENDED)
