@@ -34,16 +34,22 @@ LEAST = 4 * BATCH  # fewer articles than this are exported by one process
 Write = Callable[[Iterable[Article], IO[bytes], Notes, str | None], int]
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
 Said = dict[str, Any]  # what a batch said: its notes, broken files, articles read
+ENDED = "gloss export: its second process ended before its articles were written"
 
 
 def usable(out: IO[bytes], ids: int, choice: Choice) -> bool:
     """Whether an export of ``ids`` articles into ``out`` goes on two processes: enough
-    articles, two cores, an output with a descriptor, a choice that needs no look ahead
-    (``--reviewed`` says that nothing is reviewed before writing a byte), and the main
-    thread of the command (the app exports in a thread of its own, and a fork copies no
-    other thread: one that held a lock would leave it held in the copy)."""
-    if ids < LEAST or choice.reviewed or not hasattr(os, "fork") \
-            or threading.current_thread() is not threading.main_thread():
+    articles, a choice that needs no look ahead (``--reviewed`` says that nothing is
+    reviewed before writing a byte), and :func:`two_cores`."""
+    return ids >= LEAST and not choice.reviewed and two_cores(out)
+
+
+def two_cores(out: IO[bytes]) -> bool:
+    """Whether a second process may write into ``out`` beside this one: two cores, an
+    output with a descriptor, and the main thread of the command (the app exports in a
+    thread of its own, and a fork copies no other thread: one that held a lock would
+    leave it held in the copy)."""
+    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
         else os.cpu_count() or 1
@@ -54,6 +60,47 @@ def usable(out: IO[bytes], ids: int, choice: Choice) -> bool:
     except (OSError, ValueError, AttributeError):
         return False
     return True
+
+
+class Helper:
+    """A second process, forked, and the two pipes between it and this one: ``tell`` (this
+    one's words to it) and ``heard`` (its answers). It runs ``life(its_heard, its_tell)``
+    (descriptors) and is ended when it returns or raises; it is killed if :meth:`close`
+    comes before :meth:`done`, and waited for either way."""
+
+    def __init__(self, life: Callable[[int, int], None]) -> None:
+        tell_read, self.tell = os.pipe()
+        heard, heard_write = os.pipe()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            for fd in (tell_read, self.tell, heard, heard_write):
+                os.close(fd)
+            raise
+        if self.pid == 0:  # the helper: never returns
+            try:
+                os.close(self.tell)
+                os.close(heard)
+                life(tell_read, heard_write)
+            finally:
+                os._exit(70)
+        os.close(tell_read)
+        os.close(heard_write)
+        self.heard = os.fdopen(heard, "rb")
+        self.finished = False
+
+    def done(self) -> None:
+        """Its work is over: it is left to end by itself."""
+        self.finished = True
+
+    def close(self) -> None:
+        if not self.finished:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.tell)
+        self.heard.close()
+        os.waitpid(self.pid, 0)
 
 
 class Result:
@@ -78,21 +125,9 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
     batches = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
     out.flush()  # nothing left in the file object: both write through its descriptor
     fd = out.fileno()
-    go_read, go = os.pipe()
-    answers, answers_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the helper: never returns
-        try:
-            os.close(go)
-            os.close(answers)
-            _help(dataset, batches, fd, write, choice, go_read, answers_write,
-                  keeps_skipped, one_version)
-        finally:
-            os._exit(70)
-    os.close(go_read)
-    os.close(answers_write)
-    heard = os.fdopen(answers, "rb")
-    finished = False
+    helper = Helper(lambda go, answers: _help(dataset, batches, fd, write, choice, go,
+                                              answers, keeps_skipped, one_version))
+    go, heard = helper.tell, helper.heard
 
     def helpers(batch: int) -> None:
         """The helper's batch before ``batch``: written; what it said taken."""
@@ -105,7 +140,11 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
     def written(batch: int, said: Said) -> None:
         result.take(said)
         if batch + 1 < len(batches):
-            os.write(go, b"g")  # the helper's turn
+            try:
+                os.write(go, b"g")  # the helper's turn
+            except BrokenPipeError:  # it has ended: what it said last, or that it ended
+                _answer(heard)
+                raise GlossError(ENDED) from None
 
     try:
         job = _Job(dataset, batches, 0, fd, helpers, written)
@@ -122,15 +161,9 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
         end = _answer(heard)
         result.articles += job.shown + end["articles"]
         result.lines += lines + end["lines"]
-        finished = True
+        helper.done()
     finally:
-        if not finished:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(go)
-        heard.close()
-        os.waitpid(pid, 0)
+        helper.close()
 
 
 def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, choice: Choice,
@@ -143,7 +176,7 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
             os._exit(0)
 
     def written(batch: int, said: Said) -> None:
-        _write_all(answers, orjson.dumps(said) + b"\n")
+        write_all(answers, orjson.dumps(said) + b"\n")
 
     try:
         job = _Job(dataset, batches, 1, fd, turn, written)
@@ -158,15 +191,14 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
     except BaseException as exc:  # said by the export, which stops
         answer = {"error": [None, f"{type(exc).__name__}: {exc}"]}
     with contextlib.suppress(OSError):
-        _write_all(answers, orjson.dumps(answer) + b"\n")
+        write_all(answers, orjson.dumps(answer) + b"\n")
     os._exit(0)
 
 
 def _answer(heard: IO[bytes]) -> Said:
     line = heard.readline()
     if not line:
-        raise GlossError("gloss export: its second process ended before its articles were"
-                         " written")
+        raise GlossError(ENDED)
     answer: Said = orjson.loads(line)
     if "error" in answer:
         code, message = answer["error"]
@@ -187,7 +219,7 @@ def _none(n: int) -> Iterator[Any]:
         yield None
 
 
-class _Sink:
+class Sink:
     """What a batch is written into: held until its turn (or until :data:`HELD` bytes),
     then written through the output's descriptor."""
 
@@ -200,7 +232,7 @@ class _Sink:
 
     def write(self, data: bytes) -> int:
         if self.through:
-            _write_all(self.fd, data)
+            write_all(self.fd, data)
         else:
             self.held.append(data)
             self.size += len(data)
@@ -214,7 +246,7 @@ class _Sink:
             self.turn()
             self.through = True
         for part in self.held:
-            _write_all(self.fd, part)
+            write_all(self.fd, part)
         self.held.clear()
         self.size = 0
 
@@ -231,7 +263,7 @@ class _Job:
     def __init__(self, dataset: Dataset, batches: list[list[str]], first: int, fd: int,
                  turn: Callable[[int], None], written: Callable[[int, Said], None]) -> None:
         self.dataset, self.batches, self.first = dataset, batches, first
-        self.sink = _Sink(fd)
+        self.sink = Sink(fd)
         self.turn, self.written = turn, written
         self.notes = Notes()
         self.shown = 0  # articles written
@@ -278,7 +310,7 @@ class _Job:
         self.written(batch, said)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

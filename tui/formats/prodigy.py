@@ -9,7 +9,7 @@ not answered is raw input; ``reject`` is left out, counted.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import eq, itemgetter
@@ -23,6 +23,7 @@ from tui.core.document.model import TYPED
 from tui.core.language.export_tokens import (
     PIECE,
     TokenPiece,
+    found_at,
     token_json,
     token_pieces,
     token_records,
@@ -39,6 +40,7 @@ from tui.core.store.corpus import (
 )
 from tui.core.store.dataset import Article
 from tui.core.store.export_selection import analysts, answer, restricted
+from tui.formats import tokens_in_two
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
@@ -142,14 +144,20 @@ class _Tokens:
         self.json: bytes | None = None  # the JSON list of the tokens, when held whole
         # where each token starts and where each ends, in order (with ``json``)
         self.edges: tuple[Sequence[int], Sequence[int]] = ([], [])
+        self._name: str | None = None
         if cached is not None:
-            self.name = cached.name
+            self._name = cached.name
             self.json, self.edges = self._safe(cached.tokens), (cached.starts, cached.ends)
-        else:
-            self.name = tokenizer()[0]
-            if len(text) <= PIECE:
-                made = token_json(text)
-                self.json, self.edges = self._safe(made.json), (made.starts, made.ends)
+        elif len(text) <= PIECE:
+            made = token_json(text)
+            self.json, self.edges = self._safe(made.json), (made.starts, made.ends)
+
+    @property
+    def name(self) -> str:
+        """The tokenizer's name, asked of it when the line's head is made."""
+        if self._name is None:
+            self._name = tokenizer()[0]
+        return self._name
 
     def pieces(self) -> Iterator[TokenPiece]:
         """The tokens a piece at a time (for a text too long to hold them whole)."""
@@ -173,8 +181,8 @@ def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
     wanted_starts = sorted({row["start"] for row in rows})
     wanted_ends = sorted({row["end"] for row in rows})
     if tokens.json is not None:
-        _found(first, wanted_starts, tokens.edges[0], 0)
-        _found(last, wanted_ends, tokens.edges[1], 0)
+        found_at(first, wanted_starts, tokens.edges[0], 0)
+        found_at(last, wanted_ends, tokens.edges[1], 0)
         yield tokens.json
     else:  # found in each piece as it is made
         count = 0
@@ -183,8 +191,8 @@ def line(article: Article, annotator: str | None, notes: Notes, tokens: _Tokens,
             if count:
                 yield b","
             yield piece.json
-            _found(first, wanted_starts, piece.starts, count)
-            _found(last, wanted_ends, piece.ends, count)
+            found_at(first, wanted_starts, piece.starts, count)
+            found_at(last, wanted_ends, piece.ends, count)
             count += len(piece.starts)
         yield b"]"
     yield _rest(article, annotator, notes, first, last,
@@ -196,18 +204,6 @@ def line_head(article: Article, tokens: _Tokens) -> bytes:
     doc = article.document
     head = json_bytes({"text": doc.text, "meta": {**doc.meta, "tokenizer": tokens.name}})
     return head[:-1] + b',"tokens":'
-
-
-def _found(found: dict[int, int], wanted: list[int], edges: Sequence[int], first: int
-           ) -> None:
-    """Put in ``found`` the token (counted from ``first``) of each offset of ``wanted``
-    (sorted) that is one of ``edges`` (sorted: a piece's token starts, or ends)."""
-    if not edges:
-        return
-    for offset in wanted[bisect_left(wanted, edges[0]):bisect_right(wanted, edges[-1])]:
-        k = bisect_left(edges, offset)
-        if k < len(edges) and edges[k] == offset:
-            found[offset] = first + k
 
 
 _fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
@@ -246,6 +242,9 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                     kept[folder] = token_cache.Index(folder)
                 cached = kept[folder].get(article.document.id, article.document.text)
             tokens = _Tokens(article.document.text, cached)
+            if tokens.json is None and tokens_in_two.usable(out, article.document.text):
+                count += _in_two(article, tokens, out, notes, annotator)
+                continue
             head = line_head(article, tokens)  # the text and meta: once an article
             if tokens.json is not None:
                 # the token at each span's edge, looked up once for the article's lines
@@ -268,6 +267,28 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
         for index in kept.values():
             index.close()
     return count
+
+
+def _in_two(article: Article, tokens: _Tokens, out: IO[bytes], notes: Notes,
+            annotator: str | None) -> int:
+    """The lines of a long article, the tokens of each made on two processes
+    (``tokens_in_two``); returns how many."""
+    starts = sorted({row["start"] for row in article.span_rows})
+    ends = sorted({row["end"] for row in article.span_rows})
+    heads: list[bytes] = []
+
+    def head() -> bytes:  # the same for each line: made once
+        if not heads:
+            heads.append(line_head(article, tokens))
+        return heads[0]
+
+    lines = 0
+    for version, workers in versions(article, notes):
+        first, last = tokens_in_two.write(article.document.text, out, head, starts, ends,
+                                          tokens._safe)
+        out.write(_rest(version, annotator, notes, first, last, workers))
+        lines += 1
+    return lines
 
 
 def _at_edges(offsets: list[int], edges: Sequence[int]) -> dict[int, int]:
