@@ -71,9 +71,13 @@ class _Request:
     spans: list[Span]  # the analyst's spans when it was asked for (text order)
     version: int
     rejected: frozenset[Key]
+    # a huge article's: (index, start, end) of the stretches to search (huge_suggestions.py)
+    stretches: list[tuple[int, int, int]] | None = None
 
 
 class ArticleSuggestions:
+    huge = False  # searched a stretch at a time (huge_suggestions.py): not here
+
     def __init__(self, model: ArticleModel, rejected: Iterable[Key],
                  claim_labels: frozenset[str]) -> None:
         self.model = model
@@ -128,6 +132,17 @@ class ArticleSuggestions:
             return offered[index % len(offered)]
         index = bisect_left(offered, offset, key=lambda s: s.start) - 1
         return offered[index % len(offered)]
+
+    def seek(self, offset: int, step: int, then: Callable[[Suggestion | None], None]
+             ) -> bool:
+        """``then(self.step(offset, step))``; a huge article's may wait for a search."""
+        then(self.step(offset, step))
+        return True
+
+    def want(self, start: int, end: int) -> bool:
+        """Are the suggestions of [start, end) all known? (A huge article's are searched
+        when asked about.)"""
+        return self.ready
 
     def of_label(self, label: str) -> list[Suggestion]:
         return [s for s in self.offered if s.label == label]
@@ -219,6 +234,9 @@ class ArticleSuggestions:
         self._recheck(since)
         self._announce((), answered=True)  # everything may have changed: drawn afresh
 
+    def searched_again(self) -> None:
+        """The names changed (a huge article's kept stretches are searched again)."""
+
     def close(self) -> None:
         self._stop()
 
@@ -227,8 +245,11 @@ class Suggestions:
     """Every open article's suggestions, and the finders they come from (see the module)."""
 
     def __init__(self, dataset: Dataset, *, on_ui: Run, in_thread: Run,
-                 model: Path | None = None) -> None:
+                 model: Path | None = None, huge: int | None = None) -> None:
+        """``huge``: the length past which an article is searched a stretch at a time
+        (:data:`HUGE`)."""
         self.dataset = dataset
+        self.huge = HUGE if huge is None else huge
         self._on_ui = on_ui
         self._in_thread = in_thread
         self._model_path = model
@@ -246,6 +267,7 @@ class Suggestions:
         # The worker's own (one worker at a time): never touched on the UI thread
         self._names: SeenNames | None = None
         self._finders: list[Finder] | None = None
+        self._parts: tuple[PatternFinder | None, Cues | None] = (None, None)
         self._model: ModelFinder | None = None
         self._model_tried = False
 
@@ -256,8 +278,14 @@ class Suggestions:
         search asked for the first time it is opened."""
         article = self.articles.get(model.doc_id)
         if article is None or article.model is not model:
-            article = ArticleSuggestions(model, rejections.keys(
-                model.rejected, model.annotator), self._claims)
+            rejected = rejections.keys(model.rejected, model.annotator)
+            if len(model.text) > self.huge:
+                from tui.core.editing.huge_suggestions import HugeSuggestions
+
+                article = HugeSuggestions(model, rejected, self._claims,
+                                          lambda a: self._want([a]))
+            else:
+                article = ArticleSuggestions(model, rejected, self._claims)
             self.articles[model.doc_id] = article
             self._want([article])
         article.holders += 1
@@ -286,6 +314,8 @@ class Suggestions:
             return
         with self._guard:
             self._learnt += learnt
+        for article in self.articles.values():
+            article.searched_again()
         self._want(list(self.articles.values()))
 
     def reject(self, article: ArticleSuggestions, suggestion: Suggestion,
@@ -310,8 +340,8 @@ class Suggestions:
             self._wanted[article.model.doc_id] = article
         if not self.busy and self._wanted:
             self.busy = True
-            requests = [a.request() for a in self._wanted.values()]
-            self._wanted = {}
+            wanted, self._wanted = self._wanted, {}
+            requests = [a.request() for a in wanted.values()]  # a huge one may ask again
             self._in_thread(lambda: self._work(requests))
 
     def _work(self, requests: list[_Request]) -> None:
@@ -331,6 +361,10 @@ class Suggestions:
 
         sources = self._sources(with_model)
         for request in requests:
+            if request.stretches is not None:
+                if not self._stretches(request, with_model):
+                    return
+                continue
             text = request.article.model.text
             found = []
             for start, end in chunks(text):
@@ -342,6 +376,38 @@ class Suggestions:
             found.sort(key=_order)
             offered = request.article.offer(request, found)
             self._on_ui(lambda r=request, f=found, o=offered: self._answer(r, f, o))
+
+    def _stretches(self, request: _Request, with_model: bool) -> bool:
+        """Search a huge article's stretches, each answered on its own (False: stopped).
+        The names are found as the whole text finds them; the other finders read the
+        stretch (cut after a sentence) and the names found in it."""
+        from tui.core.suggest.finders import finders, suggest_article
+
+        names, (patterns, cues) = self._names, self._parts
+        others = finders(None, patterns, self._model if with_model else None, cues)
+        article, text = request.article, request.article.model.text
+        for index, start, end in request.stretches or ():
+            if self.closed or (with_model and self._wanted):
+                return False
+            named = names.find(text, start, end) if names is not None else []
+            local = [_moved(s, -start) for s in named]
+            found = [_moved(s, start) for s in suggest_article(
+                text[start:end], (), [lambda c, n=local: n, *others])]
+            offered = article.offer(request, found)
+            self._on_ui(lambda i=index, f=found, o=offered: self._answer_stretch(
+                article, i, f, o))
+            time.sleep(0)
+        return True
+
+    def _answer_stretch(self, article: ArticleSuggestions, index: int,
+                        found: list[Suggestion], offered: list[Suggestion]) -> None:
+        from tui.core.editing.huge_suggestions import HugeSuggestions
+
+        if self.articles.get(article.model.doc_id) is article and isinstance(
+                article, HugeSuggestions):
+            article.answered_stretch(index, found, offered)
+            for told in list(self.answers):
+                told(article)
 
     def _answer(self, request: _Request, found: list[Suggestion],
                 offered: list[Suggestion]) -> None:
@@ -366,10 +432,11 @@ class Suggestions:
         for sign, span in learnt:
             (names.add if sign > 0 else names.remove)(span)
         if self._finders is None:
-            self._finders = finders(names, self._patterns(), claims=self._cues())
+            self._parts = (self._patterns(), self._cues())
+            self._finders = finders(names, self._parts[0], claims=self._parts[1])
         if not with_model or self._model is None:
             return self._finders
-        return finders(names, self._patterns(), self._model, self._cues())
+        return finders(names, self._parts[0], self._model, self._parts[1])
 
     def _patterns(self) -> PatternFinder | None:
         from tui.core.suggest.pattern_finder import PatternFinder
@@ -425,6 +492,7 @@ class Suggestions:
 
 
 CHUNK = 32_768  # characters of an article searched at once (cut at a line's end)
+HUGE = 2_000_000  # characters: a longer article is searched a stretch at a time, as shown
 
 
 def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:
