@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.document.model import Document, Span
+from tui.core.editing import editor, huge_suggestions, suggestions
+from tui.core.editing.session import Session
+from tui.core.language import names as language_names
+from tui.core.language.text import paragraph_bounds, words
+from tui.core.store.dataset import Dataset
 from tui.core.suggest.seen_names import SeenNames
 
 NAMES = ["ab", "b a", "a b a", "ba", "Ab", "aa-b", "b’s", "AB A", "ab ab ab", "é b"]
@@ -65,13 +72,6 @@ def test_a_headline_line_of_many_megabytes_is_judged_whole():
 
 # -- the session's store of a huge article's stretches ---------------------------------
 
-import pytest  # noqa: E402
-
-from tui.core.document.model import Document, Span  # noqa: E402
-from tui.core.editing import editor, huge_suggestions, suggestions  # noqa: E402
-from tui.core.editing.session import Session  # noqa: E402
-from tui.core.store.dataset import Dataset  # noqa: E402
-
 SEED = "Putin met Zelensky in Kyiv.\n"
 FILLER = "The talks went on and on without a name in sight for a long while. "
 
@@ -102,7 +102,7 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def test_a_huge_article_is_searched_where_it_is_looked_at(huge):
-    session, article, text = huge
+    _session, article, text = huge
     assert article.huge and set(article.kept) == {0, 1}  # the start, at open
     end = len(text)
     shown = article.overlapping(end - 400, end)  # the view at the end: searched there
@@ -115,7 +115,7 @@ def test_a_huge_article_is_searched_where_it_is_looked_at(huge):
 
 
 def test_next_suggestion_walks_stretch_by_stretch_and_round_the_end(huge):
-    session, article, text = huge
+    _session, article, text = huge
     late = text.index("Late at night")
     walked: list = []
     article.seek(text.index("Kyiv") + 1, 1, walked.append)  # far past what is kept
@@ -135,3 +135,25 @@ def test_labelling_near_the_end_of_a_huge_article(huge):
     session.apply(model, editor.label(model, start, start + 8, "ACTOR"))
     assert all(s.start != start for s in article.overlapping(end - 400, end))
     assert any(text[s.start:s.end] == "Putin" for s in article.overlapping(end - 400, end))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab ’s-'\n.", min_size=1, max_size=300), st.data())
+def test_the_words_around_an_offset_of_a_paragraph_of_megabytes_are_the_paragraphs(
+        text, data):
+    # a label key on a 20 MB article of one paragraph reads the words near the cursor,
+    # not three million of them (the window is made small here)
+    names = language_names
+    offset = data.draw(st.integers(0, len(text)))
+    old = names.WINDOW
+    names.WINDOW = 8
+    try:
+        near = names.paragraph_words(text, offset)
+    finally:
+        names.WINDOW = old
+    whole = words(text, *paragraph_bounds(text, offset))
+    if near:
+        assert list(near) == [w for w in whole if near[0][0] <= w[0] and w[1] <= near[-1][1]]
+        assert all(w in near for w in whole if w[0] <= offset <= w[1])
+    else:
+        assert not [w for w in whole if w[0] <= offset <= w[1]]
