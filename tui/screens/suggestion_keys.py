@@ -141,7 +141,8 @@ class SuggestionKeys(Part):
         label = suggestion.label
         every = suggested.of_label(label)
         self.asking = Asking(pane, label, every)
-        self._show([(f" Accept all {len(every)} suggested {visible(label)} in this article? ",
+        where = "near here" if suggested.huge else "in this article"  # only those searched
+        self._show([(f" Accept all {len(every)} suggested {visible(label)} {where}? ",
                      "title"), (" y ", "key"), (" yes  ", "text"), (" any other key ", "key"),
                     (" no", "text")])
 
