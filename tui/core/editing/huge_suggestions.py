@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 
 from tui.core.document.suggestion import Suggestion
 from tui.core.editing.article_model import ArticleModel
-from tui.core.editing.suggestions import CHUNK, ArticleSuggestions, Key, _Request
+from tui.core.editing.article_suggestions import CHUNK, ArticleSuggestions, Key, Request
 
 KEEP = 48  # stretches kept (about 1.5 M characters, some 200,000 suggestions at most)
 BATCH = 8  # stretches handed to the worker at once
@@ -107,7 +107,7 @@ class HugeSuggestions(ArticleSuggestions):
         self.want(start - 1, end)  # a suggestion starting just before reaches in
         return super().overlapping(start, end)
 
-    def request(self) -> _Request:
+    def request(self) -> Request:
         """A search of the stretches asked about last (a few: a key waits for no long
         search of stretches scrolled past), the rest asked for after it."""
         request = super().request()
