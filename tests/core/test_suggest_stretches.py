@@ -157,3 +157,18 @@ def test_the_words_around_an_offset_of_a_paragraph_of_megabytes_are_the_paragrap
         assert all(w in near for w in whole if w[0] <= offset <= w[1])
     else:
         assert not [w for w in whole if w[0] <= offset <= w[1]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="AB b 1.\t’", max_size=30), st.integers(1, 5))
+def test_a_line_read_in_pieces_is_in_capitals_as_it_is_whole(line, piece):
+    # a headline is judged a megabyte at a time (here a few characters at a time)
+    from tui.core.suggest import seen_names
+
+    old = seen_names._PIECE
+    seen_names._PIECE = piece
+    try:
+        assert seen_names._in_capitals(line, 0, len(line)) == (
+            line.isupper() and len(line.split()) >= seen_names.CAPITALS_MIN)
+    finally:
+        seen_names._PIECE = old
