@@ -7,7 +7,8 @@ one's (the machine is shared: turns, and the processor time, say more than the w
 With --hold N the app is kept open after its first frame, as an analyst would: N seconds
 as it is (the suggestions settling), then ctrl+end and N seconds (scrolled to the end),
 then a label key on a word there and N seconds (its save): the peak memory (resident, read
-from /proc every 50 ms) and the processor time of each stretch, min / median / max.
+from /proc every 50 ms) and the processor time of each stretch, and of the whole process
+to its exit (which waits for a search under way), min / median / max.
 
     python bench/big_frame.py --root /work/benchdata/scale/big-20mb [--repeat 5]
                               [--before /path/to/other/checkout] [--hold 10]
@@ -91,7 +92,7 @@ tui.app.GlossApp = HeldApp
 main(["read", "--db", sys.argv[1], sys.argv[2]], standalone_mode=False)
 """
 PHASES = {"open": "after the first frame", "end": "ctrl+end, at the end",
-          "label": "a label there, saved"}
+          "label": "a label there, saved", "whole": "the whole run, to its exit"}
 USED = re.compile(r"(?:User|System) time \(seconds\): ([\d.]+)")
 PEAK = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
@@ -115,9 +116,12 @@ def held(tree: Path, db: Path, path: Path, hold: float) -> dict[str, tuple[int, 
     env = {**os.environ, "PYTHONPATH": str(tree), "GLOSS_ANNOTATOR": "alice",
            "PYTHONDONTWRITEBYTECODE": "1",
            "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
-    done = subprocess.run([sys.executable, "-c", HOLD, str(db), str(path), str(hold)],
+    done = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", HOLD, str(db),
+                           str(path), str(hold)],
                           capture_output=True, text=True, cwd=tree, env=env, check=True)
-    out = {}
+    peak = PEAK.search(done.stderr)  # the whole run: until the search under way ends too
+    out = {"whole": (int(peak.group(1)) // 1024 if peak else -1,
+                     sum(float(t) for t in USED.findall(done.stderr)))}
     for line in done.stdout.splitlines():
         if line.startswith("phase "):
             _, name, peak, used = line.split()
