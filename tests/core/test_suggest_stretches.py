@@ -14,7 +14,7 @@ from tui.core.document.model import Document, Span
 from tui.core.editing import editor, huge_suggestions, suggestions
 from tui.core.editing.session import Session
 from tui.core.language import names as language_names
-from tui.core.language.text import paragraph_bounds, words
+from tui.core.language.text import paragraph_bounds, previous_word_start, words
 from tui.core.store.dataset import Dataset
 from tui.core.suggest.seen_names import SeenNames
 
@@ -172,3 +172,21 @@ def test_a_line_read_in_pieces_is_in_capitals_as_it_is_whole(line, piece):
             line.isupper() and len(line.split()) >= seen_names.CAPITALS_MIN)
     finally:
         seen_names._PIECE = old
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ab", " ", "c’s", "-", "\n", "x" * 5000, "  ", "é"]),
+                max_size=40), st.data())
+def test_ctrl_left_reads_back_a_few_kb_and_lands_where_the_whole_paragraph_says(
+        parts, data):
+    text = "".join(parts)
+    offset = data.draw(st.integers(0, len(text)))
+    end, expected = offset, 0
+    while end > 0:  # every word of each paragraph, back from the offset
+        start = text.rfind("\n", 0, end - 1) + 1 if end > 1 else 0
+        found = [s for s, _ in words(text, start, end) if s < offset]
+        if found:
+            expected = found[-1]
+            break
+        end = start
+    assert previous_word_start(text, offset) == expected
