@@ -109,19 +109,27 @@ class SuggestionKeys(Part):
 
     def step(self, step: int) -> None:
         pane = self._focused()
-        if pane.suggested is None or not pane.suggested.offered:
-            self._none(pane.suggested)
+        suggested = pane.suggested
+        if suggested is None or not (suggested.offered or suggested.huge):
+            self._none(suggested)
             return
         self._walk(pane, pane.view.cursor, step)
 
     def _walk(self, pane: ArticlePane, offset: int, step: int, quiet: bool = False) -> None:
+        """Select the next suggestion that way: a huge article's once the stretches on the
+        way are searched (the keys meanwhile are the analyst's)."""
         suggested = pane.suggested
-        target = suggested.step(offset, step) if suggested is not None else None
-        if target is None:
-            if not quiet:
+
+        def then(target: Suggestion | None) -> None:
+            if target is not None and pane.is_attached:
+                pane.view.select(target.start, target.end, at_start=True)
+            elif not quiet:
                 self._none(suggested)
-            return
-        pane.view.select(target.start, target.end, at_start=True)
+
+        if suggested is None:
+            then(None)
+        elif not suggested.seek(offset, step, then) and not quiet:
+            self._say("finding the next suggestion", "information")
 
     def accept_every(self) -> None:
         """Ask whether to accept every suggestion of the label under the cursor."""
@@ -133,7 +141,8 @@ class SuggestionKeys(Part):
         label = suggestion.label
         every = suggested.of_label(label)
         self.asking = Asking(pane, label, every)
-        self._show([(f" Accept all {len(every)} suggested {visible(label)} in this article? ",
+        where = "near here" if suggested.huge else "in this article"  # only those searched
+        self._show([(f" Accept all {len(every)} suggested {visible(label)} {where}? ",
                      "title"), (" y ", "key"), (" yes  ", "text"), (" any other key ", "key"),
                     (" no", "text")])
 

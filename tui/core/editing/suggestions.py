@@ -8,22 +8,18 @@ claim cues, and a model (``gloss read --model DIR``, or the dataset's latest), l
 the thread after the others have been shown. Every search runs in one worker at a time
 (the session's ``in_thread``); the UI thread only hands it work and takes its answers.
 
-:class:`ArticleSuggestions` is one open article's, shared by every pane that shows it
-(as its model is): what the finders found there (``found``), and of it what is offered
-(``offered``, in text order): not a suggestion rejected in this article by this analyst,
-nor one overlapping a span of this analyst that it would clash with (one of its label, or
-any span where neither label is a claim's: an actor over a place). An edit of the model
-updates ``offered`` at once, for the stretches it touched, in the frame of the key;
-panes observe it as they observe the model.
+An open article's are an :class:`ArticleSuggestions` (``article_suggestions.py``: what was
+found there and what of it is offered), searched whole; a huge article's a
+:class:`HugeSuggestions` (``huge_suggestions.py``), searched a stretch at a time around
+what the reader shows.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +27,17 @@ from tui.core.document import rejections
 from tui.core.document.model import GlossError, LabelSet, Span
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import Suggestion
-from tui.core.editing.article_model import ArticleModel, ModelEvent
+from tui.core.editing.article_model import ArticleModel
+from tui.core.editing.article_suggestions import (
+    CHUNK,
+    HUGE,
+    ArticleSuggestions,
+    Key,
+    Request,
+    SuggestionEvent,
+    text_order,
+)
+from tui.core.editing.huge_suggestions import HugeSuggestions
 from tui.core.store.dataset import Dataset
 
 # The finders (tui/core/suggest/) are imported where the worker first asks for them, after
@@ -43,192 +49,20 @@ if TYPE_CHECKING:
     from tui.core.suggest.pattern_finder import PatternFinder
     from tui.core.suggest.seen_names import SeenNames
 
+__all__ = ["CHUNK", "HUGE", "ArticleSuggestions", "HugeSuggestions", "Key", "Request",
+           "SuggestionEvent", "Suggestions", "chunks"]
+
 Run = Callable[[Callable[[], None]], None]
-Key = tuple[int, int, str]
-Observer = Callable[["SuggestionEvent"], None]
-
-
-def _order(s: Suggestion) -> tuple[int, int, str]:
-    return (s.start, -s.end, s.label)
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestionEvent:
-    """Announced to a pane: the stretches whose suggestions changed."""
-
-    suggestions: ArticleSuggestions
-    ranges: tuple[tuple[int, int], ...]
-    # a search answered (not a key): every stretch may have changed, and the span list
-    # may lay out at once
-    answered: bool = False
-
-
-@dataclass(slots=True)
-class _Request:
-    """One article's search, as the worker is handed it."""
-
-    article: ArticleSuggestions
-    spans: list[Span]  # the analyst's spans when it was asked for (text order)
-    version: int
-    rejected: frozenset[Key]
-
-
-class ArticleSuggestions:
-    def __init__(self, model: ArticleModel, rejected: Iterable[Key],
-                 claim_labels: frozenset[str]) -> None:
-        self.model = model
-        self.found: list[Suggestion] = []
-        self.offered: list[Suggestion] = []
-        self.rejected: set[Key] = set(rejected)
-        self.ready = False  # the first search has answered
-        self.holders = 0
-        self._claims = claim_labels
-        self._longest = 0  # of the suggestions offered
-        self._reach = 0  # of those found
-        self._since: list[tuple[int, int]] = []  # edited since the search under way began
-        self._observers: list[Observer] = []
-        self._stop = model.observe(self._model_changed)
-
-    # -- observing -------------------------------------------------------------------
-
-    def observe(self, observer: Observer) -> Callable[[], None]:
-        self._observers.append(observer)
-        return lambda: self._observers.remove(observer) if observer in self._observers \
-            else None
-
-    def _announce(self, ranges: Iterable[tuple[int, int]], answered: bool = False) -> None:
-        event = SuggestionEvent(self, tuple(ranges), answered)
-        for observer in list(self._observers):
-            observer(event)
-
-    # -- lookups ---------------------------------------------------------------------
-
-    def overlapping(self, start: int, end: int) -> list[Suggestion]:
-        """The suggestions offered that share a character with [start, end)."""
-        offered = self.offered
-        low = bisect_left(offered, start - self._longest, key=lambda s: s.start)
-        high = bisect_right(offered, end, key=lambda s: s.start)
-        return [s for s in offered[low:high] if s.start < end and s.end > start]
-
-    def at(self, offset: int) -> Suggestion | None:
-        """The innermost suggestion offered at ``offset`` (or just before it: the cursor
-        after a word)."""
-        here = self.overlapping(offset, offset + 1) or (
-            self.overlapping(offset - 1, offset) if offset else [])
-        return min(here, key=lambda s: (s.end - s.start, s.start)) if here else None
-
-    def step(self, offset: int, step: int) -> Suggestion | None:
-        """The next suggestion starting after ``offset`` (step 1) or the one before the
-        one starting there (step -1), round the end; None when there is none."""
-        offered = self.offered
-        if not offered:
-            return None
-        if step > 0:
-            index = bisect_right(offered, offset, key=lambda s: s.start)
-            return offered[index % len(offered)]
-        index = bisect_left(offered, offset, key=lambda s: s.start) - 1
-        return offered[index % len(offered)]
-
-    def of_label(self, label: str) -> list[Suggestion]:
-        return [s for s in self.offered if s.label == label]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for s in self.offered:
-            out[s.label] = out.get(s.label, 0) + 1
-        return out
-
-    # -- what the analyst did --------------------------------------------------------
-
-    def reject(self, suggestion: Suggestion) -> None:
-        """Offer ``suggestion`` no more (the session keeps it in the article's file)."""
-        self.rejected.add(suggestion.key)
-        self._recheck([(suggestion.start, suggestion.end)])
-
-    def _model_changed(self, event: ModelEvent) -> None:
-        if event.kind != "edit":
-            return
-        self._since += event.ranges
-        self._recheck(event.ranges)
-
-    def _recheck(self, ranges: Sequence[tuple[int, int]]) -> None:
-        """Offer again, or no more, the suggestions found in ``ranges``."""
-        if not ranges or not self.found:
-            return
-        found, changed, reach = self.found, [], self._reach
-        for start, end in ranges:
-            low = bisect_left(found, start - reach, key=lambda s: s.start)
-            high = bisect_right(found, end, key=lambda s: s.start)
-            for s in found[low:high]:
-                if not ((s.start < end and s.end > start) or s.start == start):
-                    continue
-                shown = self._offers(s, self.model.overlapping(s.start, s.end,
-                                                               self.model.annotator))
-                index = bisect_left(self.offered, _order(s), key=_order)
-                there = index < len(self.offered) and self.offered[index] == s
-                if shown and not there:
-                    insort(self.offered, s, key=_order)
-                    self._longest = max(self._longest, s.end - s.start)
-                    changed.append((s.start, s.end))
-                elif there and not shown:
-                    del self.offered[index]
-                    changed.append((s.start, s.end))
-        if changed:
-            self._announce(changed)
-
-    def _offers(self, suggestion: Suggestion, spans: Iterable[Span],
-                rejected: Set[Key] | None = None) -> bool:
-        if suggestion.key in (self.rejected if rejected is None else rejected):
-            return False
-        return not any(self._clash(suggestion, span) for span in spans
-                       if span.start < suggestion.end and span.end > suggestion.start)
-
-    def _clash(self, suggestion: Suggestion, span: Span) -> bool:
-        return span.label == suggestion.label or (
-            span.label not in self._claims and suggestion.label not in self._claims)
-
-    # -- the worker's answers --------------------------------------------------------
-
-    def request(self) -> _Request:
-        self._since = []
-        spans = [s for s in self.model.spans if s.annotator == self.model.annotator]
-        return _Request(self, spans, self.model.version, frozenset(self.rejected))
-
-    def offer(self, request: _Request, found: list[Suggestion]) -> list[Suggestion]:
-        """What of ``found`` is offered, by the spans the request was made with (in the
-        worker's thread: a 1 MB article has thousands)."""
-        spans = request.spans
-        longest = max((len(s) for s in spans), default=0)
-        out = []
-        for s in found:
-            low = bisect_left(spans, s.start - longest, key=lambda x: x.start)
-            high = bisect_right(spans, s.end, key=lambda x: x.start)
-            if self._offers(s, spans[low:high], request.rejected):
-                out.append(s)
-        return out
-
-    def answered(self, found: list[Suggestion], offered: list[Suggestion]) -> None:
-        """The worker's answer (on the UI thread): shown, and then corrected for whatever
-        was edited or rejected since it was asked for."""
-        self.found = found  # in text order: sorted in the worker
-        self._reach = max((s.end - s.start for s in self.found), default=0)
-        self.offered = [s for s in offered if s.key not in self.rejected]
-        self._longest = max((s.end - s.start for s in self.offered), default=0)
-        self.ready = True
-        since, self._since = self._since, []
-        self._recheck(since)
-        self._announce((), answered=True)  # everything may have changed: drawn afresh
-
-    def close(self) -> None:
-        self._stop()
-
 
 class Suggestions:
     """Every open article's suggestions, and the finders they come from (see the module)."""
 
     def __init__(self, dataset: Dataset, *, on_ui: Run, in_thread: Run,
-                 model: Path | None = None) -> None:
+                 model: Path | None = None, huge: int | None = None) -> None:
+        """``huge``: the length past which an article is searched a stretch at a time
+        (:data:`HUGE`)."""
         self.dataset = dataset
+        self.huge = HUGE if huge is None else huge
         self._on_ui = on_ui
         self._in_thread = in_thread
         self._model_path = model
@@ -246,6 +80,7 @@ class Suggestions:
         # The worker's own (one worker at a time): never touched on the UI thread
         self._names: SeenNames | None = None
         self._finders: list[Finder] | None = None
+        self._parts: tuple[PatternFinder | None, Cues | None] = (None, None)
         self._model: ModelFinder | None = None
         self._model_tried = False
 
@@ -256,8 +91,12 @@ class Suggestions:
         search asked for the first time it is opened."""
         article = self.articles.get(model.doc_id)
         if article is None or article.model is not model:
-            article = ArticleSuggestions(model, rejections.keys(
-                model.rejected, model.annotator), self._claims)
+            rejected = rejections.keys(model.rejected, model.annotator)
+            if len(model.text) > self.huge:
+                article = HugeSuggestions(model, rejected, self._claims,
+                                          lambda a: self._want([a]))
+            else:
+                article = ArticleSuggestions(model, rejected, self._claims)
             self.articles[model.doc_id] = article
             self._want([article])
         article.holders += 1
@@ -286,6 +125,8 @@ class Suggestions:
             return
         with self._guard:
             self._learnt += learnt
+        for article in self.articles.values():
+            article.searched_again()
         self._want(list(self.articles.values()))
 
     def reject(self, article: ArticleSuggestions, suggestion: Suggestion,
@@ -310,11 +151,11 @@ class Suggestions:
             self._wanted[article.model.doc_id] = article
         if not self.busy and self._wanted:
             self.busy = True
-            requests = [a.request() for a in self._wanted.values()]
-            self._wanted = {}
+            wanted, self._wanted = self._wanted, {}
+            requests = [a.request() for a in wanted.values()]  # a huge one may ask again
             self._in_thread(lambda: self._work(requests))
 
-    def _work(self, requests: list[_Request]) -> None:
+    def _work(self, requests: list[Request]) -> None:
         try:
             self._search(requests, with_model=False)
             if not self.closed and self._load_model():
@@ -326,11 +167,15 @@ class Suggestions:
         self.busy = False
         self._want([])
 
-    def _search(self, requests: list[_Request], with_model: bool) -> None:
+    def _search(self, requests: list[Request], with_model: bool) -> None:
         from tui.core.suggest.finders import suggest_article
 
         sources = self._sources(with_model)
         for request in requests:
+            if request.stretches is not None:
+                if not self._stretches(request, with_model):
+                    return
+                continue
             text = request.article.model.text
             found = []
             for start, end in chunks(text):
@@ -339,11 +184,41 @@ class Suggestions:
                 found += [_moved(s, start) for s in suggest_article(text[start:end], (),
                                                                       sources)]
                 time.sleep(0)  # the UI thread's turn: a key waits for no whole article
-            found.sort(key=_order)
+            found.sort(key=text_order)
             offered = request.article.offer(request, found)
             self._on_ui(lambda r=request, f=found, o=offered: self._answer(r, f, o))
 
-    def _answer(self, request: _Request, found: list[Suggestion],
+    def _stretches(self, request: Request, with_model: bool) -> bool:
+        """Search a huge article's stretches, each answered on its own (False: stopped).
+        The names are found as the whole text finds them; the other finders read the
+        stretch (cut after a sentence) and the names found in it."""
+        from tui.core.suggest.finders import finders, suggest_article
+
+        names, (patterns, cues) = self._names, self._parts
+        others = finders(None, patterns, self._model if with_model else None, cues)
+        article, text = request.article, request.article.model.text
+        for index, start, end in request.stretches or ():
+            if self.closed or (with_model and self._wanted):
+                return False
+            named = names.find(text, start, end) if names is not None else []
+            local = [_moved(s, -start) for s in named]
+            found = [_moved(s, start) for s in suggest_article(
+                text[start:end], (), [lambda c, n=local: n, *others])]
+            offered = article.offer(request, found)
+            self._on_ui(lambda i=index, f=found, o=offered: self._answer_stretch(
+                article, i, f, o))
+            time.sleep(0)
+        return True
+
+    def _answer_stretch(self, article: ArticleSuggestions, index: int,
+                        found: list[Suggestion], offered: list[Suggestion]) -> None:
+        if self.articles.get(article.model.doc_id) is article and isinstance(
+                article, HugeSuggestions):
+            article.answered_stretch(index, found, offered)
+            for told in list(self.answers):
+                told(article)
+
+    def _answer(self, request: Request, found: list[Suggestion],
                 offered: list[Suggestion]) -> None:
         article = request.article
         if self.articles.get(article.model.doc_id) is article:
@@ -366,10 +241,11 @@ class Suggestions:
         for sign, span in learnt:
             (names.add if sign > 0 else names.remove)(span)
         if self._finders is None:
-            self._finders = finders(names, self._patterns(), claims=self._cues())
+            self._parts = (self._patterns(), self._cues())
+            self._finders = finders(names, self._parts[0], claims=self._parts[1])
         if not with_model or self._model is None:
             return self._finders
-        return finders(names, self._patterns(), self._model, self._cues())
+        return finders(names, self._parts[0], self._model, self._parts[1])
 
     def _patterns(self) -> PatternFinder | None:
         from tui.core.suggest.pattern_finder import PatternFinder
@@ -424,7 +300,6 @@ class Suggestions:
             notice(line)
 
 
-CHUNK = 32_768  # characters of an article searched at once (cut at a line's end)
 
 
 def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:

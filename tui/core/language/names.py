@@ -11,6 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
+import regex
+
 from tui.core.language.text import paragraph_bounds, words
 
 
@@ -41,9 +43,39 @@ def _paragraph_words(text: str, low: int, high: int) -> tuple[tuple[int, int], .
     return tuple(words(text, low, high))
 
 
+@lru_cache(maxsize=8)
+def _window_words(text: str, low: int, high: int) -> tuple[tuple[int, int], ...]:
+    return tuple(words(text, low, high))
+
+
+WINDOW = 32_768  # characters: a longer paragraph's words are read this far around
+_SPACE = regex.compile(r"\s")
+
+
 def paragraph_words(text: str, offset: int) -> tuple[tuple[int, int], ...]:
-    """The words of the paragraph holding ``offset`` (kept: growing asks again and again)."""
-    return _paragraph_words(text, *paragraph_bounds(text, offset))
+    """The words of the paragraph holding ``offset`` (kept: growing asks again and again);
+    of a paragraph of megabytes (a huge article may be one), those of the window around
+    ``offset``: the words of every selection, label key and claim near it, without three
+    million of them held."""
+    low, high = paragraph_bounds(text, offset)
+    if high - low <= 4 * WINDOW:
+        return _paragraph_words(text, low, high)
+    return _window_words(text, *_window(text, offset, low, high))
+
+
+def _window(text: str, offset: int, low: int, high: int) -> tuple[int, int]:
+    """[start, end) of about three windows around ``offset``, cut where a space is: no word
+    runs across a space, so the words found between are the paragraph's there (the same
+    for every offset of a window, so asked again it is kept)."""
+    block = offset // WINDOW
+    start, end = max(low, (block - 1) * WINDOW), min(high, (block + 2) * WINDOW)
+    if start > low:
+        space = _SPACE.search(text, start, min(start + WINDOW, offset))
+        start = space.end() if space is not None else low
+    if end < high:
+        space = _SPACE.search(text, end, min(end + WINDOW, high))
+        end = space.start() if space is not None else high
+    return start, end
 
 
 def word_at(text: str, offset: int) -> tuple[int, int] | None:

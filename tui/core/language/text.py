@@ -40,6 +40,7 @@ GRAPHEME = regex.compile(r"\X")
 # A word keeps inner hyphens and apostrophes (cease-fire, O’Rourke) but not a possessive
 # 's, which spaCy splits off: labelling "Trump’s" labels the actor "Trump".
 _WORD = regex.compile(r"\w+(?:['’](?![sS]\b)\w+|-\w+)*")
+_SPACE = regex.compile(r"\s")
 
 
 def normalise(raw: str | bytes) -> str:
@@ -256,13 +257,27 @@ def next_word_end(text: str, offset: int) -> int:
 
 
 def previous_word_start(text: str, offset: int) -> int:
-    """Where ctrl+left lands: the start of the word before ``offset``, paragraph by paragraph."""
+    """Where ctrl+left lands: the start of the word before ``offset``, paragraph by paragraph,
+    read back from ``offset`` a few KB at a time from just after a space (no word runs
+    across one): a paragraph of megabytes is not read whole for one key."""
     end = offset
     while end > 0:
         start = text.rfind("\n", 0, end - 1) + 1 if end > 1 else 0
-        found = [m.start() for m in _WORD.finditer(text, start, end) if m.start() < offset]
-        if found:
-            return found[-1]
+        reach = 4096
+        while True:
+            low = max(start, end - reach)
+            if low > start:
+                space = _SPACE.search(text, low, end)
+                if space is None:
+                    reach *= 2
+                    continue
+                low = space.end()
+            found = [m.start() for m in _WORD.finditer(text, low, end) if m.start() < offset]
+            if found:
+                return found[-1]
+            if low == start:
+                break
+            reach *= 2
         end = start
     return 0
 

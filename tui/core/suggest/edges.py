@@ -71,11 +71,13 @@ def longest_first(extents: Iterable[Sized]) -> list[Sized]:
     if not ordered:
         return []
     # the characters kept extents cover, looked up and marked in C: a list of kept starts
-    # kept sorted by insertion was quadratic (minutes for the names of a 20 MB article)
-    taken = bytearray(max(e[1] for e in ordered) + 1)
+    # kept sorted by insertion was quadratic (minutes for the names of a 20 MB article);
+    # from the first extent's start, as a stretch far into a huge article is asked about
+    base = min(e[0] for e in ordered)
+    taken = bytearray(max(e[1] for e in ordered) + 1 - base)
     kept: list[Sized] = []
     for extent in ordered:
-        start, end = extent[0], extent[1]
+        start, end = extent[0] - base, extent[1] - base
         if end > start:
             if taken.find(1, start, end) >= 0:
                 continue

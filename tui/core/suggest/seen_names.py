@@ -154,28 +154,67 @@ class SeenNames:
 
     # -- finding -------------------------------------------------------------------
 
-    def find(self, text: str) -> list[Suggestion]:
-        """Every seen name in ``text``, as suggestions in text order."""
-        found: dict[tuple[int, int], str] = {}
-        for start, end, key in self._exact.iter(text):
-            if whole_words(text, start, end):
-                found.setdefault((start, end), key)
-        for line_start, line in _capital_lines(text) if len(self._capitals) else ():
-            for start, end, key in self._capitals.iter(line):
-                start, end = start + line_start, end + line_start
-                if whole_words(text, start, end):
-                    found.setdefault((start, end), key)
-        kept = longest_first((start, end, end - start) for start, end in found)
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Suggestion]:
+        """Every seen name in ``text``, as suggestions in text order; with ``start`` and
+        ``end``, exactly those of them that start in [start, end), found from the text
+        around that stretch only (a huge article is searched a stretch at a time)."""
+        end = len(text) if end is None else min(end, len(text))
+        start = max(start, 0)
+        if start == 0 and end == len(text):
+            kept = longest_first((s, e, e - s) for s, e in self._candidates(text, 0, end))
+        else:
+            kept = [extent for extent in longest_first(
+                (s, e, e - s) for s, e in self._settled(text, start, end))
+                if start <= extent[0] < end]
         out = []
-        for start, end, _ in kept:
-            name = self._name_of(found[start, end])
+        for s, e, _ in kept:
+            name = self._name_of(text[s:e])
             if name is None:
                 continue
             label, share, canonical = self._label(name)
-            out.append(Suggestion(start, end, label, "seen-name", round(share, 3),
+            out.append(Suggestion(s, e, label, "seen-name", round(share, 3),
                                   attributes=(("canonical", canonical),) if canonical
                                   else ()))
         return out
+
+    def _candidates(self, text: str, low: int, high: int) -> dict[tuple[int, int], None]:
+        """The extents of text[low:high] where a live key stands as whole words (judged on
+        the whole text), before overlapping ones are weighed (a key is its own text)."""
+        found: dict[tuple[int, int], None] = {}
+        window = text if low == 0 and high == len(text) else text[low:high]
+        for s, e, _ in self._exact.iter(window):
+            if whole_words(text, s + low, e + low):
+                found[s + low, e + low] = None
+        if len(self._capitals):
+            for line_start, line_end in _capital_lines(text, low, high):
+                part = text[line_start:line_end]
+                for s, e, _ in self._capitals.iter(part):
+                    if whole_words(text, s + line_start, e + line_start):
+                        found.setdefault((s + line_start, e + line_start), None)
+        return found
+
+    def _settled(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The candidates between two cuts around [start, end) that no candidate runs
+        across: of overlapping names the longest is kept, so what is kept between such
+        cuts is what the whole text keeps there, however the overlaps chain."""
+        margin = NAME_MAX + 2  # no key is longer: one crossing a cut starts within it
+        low, high = max(start - margin, 0), min(end + margin, len(text))
+        while True:
+            found = self._candidates(text, low, high)
+            inside = bytearray(high - low + 1)  # 1: some candidate runs across
+            for s, e in found:
+                if e - s > 1:
+                    inside[s + 1 - low:e - low] = b"\x01" * (e - s - 1)
+            left = 0 if low == 0 else inside.rfind(0, margin, start - low + 1)
+            right = len(text) - low if high == len(text) else inside.find(
+                0, end - low, high - low - margin + 1)
+            if left >= 0 and right >= 0:
+                return [(s, e) for s, e in found if s >= low + left and e <= low + right]
+            # a chain of overlapping names runs past the window: look further out
+            if left < 0:
+                low = max(low - 4 * margin, 0)
+            if right < 0:
+                high = min(high + 4 * margin, len(text))
 
     def _name_of(self, key: str) -> str | None:
         """The name a found key stands for: itself when it is one, else the name seen
@@ -230,10 +269,35 @@ def _keys(name: str, exact: Keys, capitals: Keys) -> list[tuple[Keys, str]]:
     return keys
 
 
-def _capital_lines(text: str) -> Iterable[tuple[int, str]]:
-    """(offset, line) of each line written in capitals (two words at least)."""
-    start = 0
-    for line in text.split("\n"):
-        if line.isupper() and len(line.split()) >= CAPITALS_MIN:
-            yield start, line
-        start += len(line) + 1
+def _capital_lines(text: str, low: int = 0, high: int | None = None
+                   ) -> Iterable[tuple[int, int]]:
+    """(start, end) of each line written in capitals (two words at least) that shares a
+    character with text[low:high], cut to it. The whole line is judged (a huge article
+    may be one line: read a megabyte at a time)."""
+    high = len(text) if high is None else high
+    start = text.rfind("\n", 0, low) + 1
+    while start < high:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if _in_capitals(text, start, end):
+            yield max(start, low), min(end, high)
+        start = end + 1
+
+
+_PIECE = 1 << 20
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """``line.isupper() and len(line.split()) >= CAPITALS_MIN`` of text[start:end],
+    without copying a line of many megabytes whole."""
+    cased, words, joined = False, 0, False
+    for at in range(start, end, _PIECE):
+        piece = text[at:min(at + _PIECE, end)]
+        if piece.isupper():
+            cased = True
+        elif not (piece + "A").isupper():  # a small letter: no headline
+            return False
+        split = piece.split()
+        words += len(split) - (1 if joined and split and not piece[0].isspace() else 0)
+        joined = not piece[-1].isspace()
+    return cased and words >= CAPITALS_MIN

@@ -54,9 +54,11 @@ def status_of(analyst: str, order: list[str] | None, pane: ArticlePane, char_mod
         saved, error = f"{model.failed} unsaved (r retries)", True
     todo = len(model.todo())
     offered = len(pane.suggested.offered) if pane.suggested is not None else 0
+    # a huge article's are those of the stretches searched around where the analyst looked
+    near = " nearby" if pane.suggested is not None and pane.suggested.huge else ""
     return StatusLine(analyst, f"article {place}", "char" if char_mode else "word", where,
                       saved, error, f"{todo} to do" if todo else "",
-                      f"{offered} suggested" if offered else "")
+                      f"{offered} suggested{near}" if offered else "")
 
 
 def fit(line: StatusLine, width: int) -> list[Piece]:
