@@ -485,6 +485,8 @@ def review_command(annotators: str, reviewer: str | None, db: Path | None,
         raise GlossError(f"--reviewer {name} is one of the analysts reviewed (--annotators)")
     if len(names) > 2:
         raise GlossError("--annotators: two analysts at most, side by side")
+    if len(names) == 2 and names[0] == names[1]:
+        raise GlossError(f"--annotators: {names[0]} twice; name two analysts to compare")
     if not given.folder.is_dir():
         raise GlossError(f"no dataset at {given.folder}")
     need_terminal()  # after what is wrong with the options, before the dataset is opened

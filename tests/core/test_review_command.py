@@ -11,6 +11,7 @@ from tests.conftest import gloss
     (["--annotators", "alice,bob", "--reviewer", "bob"],
      "gloss: --reviewer bob is one of the analysts reviewed (--annotators)"),
     (["--annotators", "alice,bob,carol"], "gloss: --annotators: two analysts at most"),
+    (["--annotators", "alice,alice"], "gloss: --annotators: alice twice; name two analysts"),
     (["--reviewer", "ol\x1bena"], "gloss: --reviewer: a name is one line of printable text"),
 ])
 def test_bad_options_get_one_line(tmp_path, args, said):
