@@ -25,8 +25,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from tui import __version__
 from tui.core.language import text as text_rules
 from tui.core.language import tokens as token_rules
@@ -177,18 +175,25 @@ def _cut(text: str, at: int) -> int | None:
     return None
 
 
-class _Record(msgspec.Struct, gc=False):
-    """A token's record, its fields in the order of the export's JSON. Untracked by the
-    garbage collector: millions of them made at once would otherwise set off its passes."""
+@cache
+def _encoding() -> tuple[Any, Any]:
+    """A token's record and its encoder, made when the first tokens are (msgspec is not
+    for the reader's first frame, which imports this module for the kept tokens)."""
+    import msgspec
 
-    text: str
-    start: int
-    end: int
-    id: int
-    ws: bool
+    class Record(msgspec.Struct, gc=False):
+        """A token's record, its fields in the order of the export's JSON. Untracked by
+        the garbage collector: millions made at once would otherwise set off its passes."""
+
+        text: str
+        start: int
+        end: int
+        id: int
+        ws: bool
+
+    return Record, msgspec.json.Encoder()  # strings escaped as orjson escapes them
 
 
-_ENCODER = msgspec.json.Encoder()  # strings escaped as orjson escapes them
 _WS = (False, True)
 # Records made and encoded this many at a time: their small objects then fit in the memory
 # the allocator keeps between two batches, not fresh pages for each piece (a fifth faster)
@@ -200,14 +205,15 @@ def records_json(text: str, starts: list[int], ends: list[int], spaces: list[int
     """The records of these tokens of ``text`` as orjson writes them, comma-separated:
     one struct a token, encoded by msgspec in C (0.5 of the time of one ``%`` format of
     them all, a third of that of a dict a token written by orjson), into one buffer."""
+    record, encoder = _encoding()
     words = map(text.__getitem__, map(slice, starts, ends))
-    records = map(_Record, words, starts, ends, range(first, first + len(starts)),
+    records = map(record, words, starts, ends, range(first, first + len(starts)),
                   map(_WS.__getitem__, spaces))
     out = bytearray()
     while batch := list(islice(records, _BATCH)):
         # each batch's list over the "]" of the one before, its "[" made the comma
         at = len(out) - 1 if out else 0
-        _ENCODER.encode_into(batch, out, at)
+        encoder.encode_into(batch, out, at)
         if at:
             out[at] = 0x2C
     return bytes(memoryview(out)[1:-1])
