@@ -2,15 +2,17 @@
 dataset, and into a copy of a dataset already holding its articles (every record merged
 into an article file), each in a process of its own: wall time, CPU time, peak RSS.
 
-    python bench/import_memory.py --input FILE [--into DATASET] [--repeat N]
-                                  [--before GLOSS] [--work DIR]
+    python bench/import_memory.py --input FILE [--into DATASET [--merge FILE]]
+                                  [--repeat N] [--before GLOSS] [--work DIR]
 
 ``--input`` is a JSONL file, e.g. ``gloss export --db DATASET -o FILE`` of a large
 dataset. ``--into`` measures the merge as well: before each run its article files are
 hard-linked into a fresh folder under ``--work`` (Gloss writes by rename, so the dataset
-is never changed) and its index copied. ``--before`` is another ``gloss`` executable (e.g.
-the one of a checkout of main) run in turn with this tree's, to compare. Prints min /
-median / max of each figure; asserts nothing.
+is never changed) and its index copied; ``--merge`` is the file imported into it (default:
+``--input``; the same records as the dataset's add nothing, but give the spans another
+analyst and every article file is merged into and written). ``--before`` is another
+``gloss`` executable (e.g. the one of a checkout of main) run in turn with this tree's, to
+compare. Prints min / median / max of each figure; asserts nothing.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def run(gloss: str, source: Path, target: Path) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one import."""
     start = time.perf_counter()
     child = subprocess.Popen([gloss, "import", "--db", str(target), "--annotator", "bench",
-                              str(source)], stdout=subprocess.DEVNULL)
+                              str(source)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -62,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--input", type=Path, required=True)
     parser.add_argument("--into", type=Path)
+    parser.add_argument("--merge", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before", help="another gloss executable, measured in turn")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".import_memory")
@@ -70,14 +74,15 @@ def main() -> None:
     programs = {"after": str(ROOT / ".venv" / "bin" / "gloss")}
     if args.before:
         programs = {"before": args.before, **programs}
-    cases = {"fresh dataset": None, **({"merged into": args.into} if args.into else {})}
+    cases = {"fresh dataset": (args.input, None),
+             **({"merged into": (args.merge or args.input, args.into)} if args.into else {})}
     figures: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     try:
         for _ in range(args.repeat):
-            for case, into in cases.items():
+            for case, (source, into) in cases.items():
                 for name, gloss in programs.items():
                     figures.setdefault((case, name), []).append(
-                        run(gloss, args.input, fresh(args.work, into)))
+                        run(gloss, source, fresh(args.work, into)))
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
     print(f"import of {args.input.name} ({args.input.stat().st_size >> 20} MB), "
