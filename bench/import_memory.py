@@ -9,10 +9,11 @@ into an article file), each in a process of its own: wall time, CPU time, peak R
 dataset. ``--into`` measures the merge as well: before each run its article files are
 hard-linked into a fresh folder under ``--work`` (Gloss writes by rename, so the dataset
 is never changed) and its index copied; ``--merge`` is the file imported into it (default:
-``--input``; the same records as the dataset's add nothing, but give the spans another
-analyst and every article file is merged into and written). ``--before`` is another
-``gloss`` executable (e.g. the one of a checkout of main) run in turn with this tree's, to
-compare. Prints min / median / max of each figure; asserts nothing.
+``--input``, whose records, the dataset's own, add nothing; the same records with their
+spans given to another analyst have every article file merged into and written again).
+``--before`` is another ``gloss`` executable (e.g. the one of a checkout of main) run in
+turn with this tree's, to compare. Prints min / median / max of each figure; asserts
+nothing.
 """
 
 from __future__ import annotations
