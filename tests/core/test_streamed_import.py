@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from tests.conftest import gloss
-from tui.core.document.model import Document
+from tui.core.document.model import Document, Span
 from tui.core.store.corpus import InputError, RawArticle, import_articles
 from tui.core.store.dataset import Dataset
 
@@ -107,4 +107,28 @@ def test_strict_labels_refused_at_the_end_writes_nothing(tmp_path):
     with pytest.raises(InputError, match="labels not in the label set: EVENT, NEWLABEL"):
         import_articles(dataset, raws, "in", strict_labels=True)
     assert files(dataset.folder) == before
+    assert not [p for p in dataset.folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_article_merged_into_twice_and_saved_meanwhile_keeps_all(tmp_path, monkeypatch):
+    """What two records far apart bring to an article is spooled, not held: bob's save
+    made after they were staged is merged with both at the commit."""
+    text = report(0)
+    dataset = Dataset(tmp_path / "annotations", "alice")
+    document = Document.from_text(text)
+    dataset.add_article(document)
+    other = Dataset(dataset.folder, "bob")  # another process, in effect
+    committing = dataset.committing
+
+    def meanwhile():
+        other.new_span(document.id, 10, 19, "ACTOR")
+        return committing()
+
+    monkeypatch.setattr(dataset, "committing", meanwhile)
+    items = [(Document.from_text(text), [Span.new(text, 0, 6, "EVENT", "alice")], []),
+             *((Document.from_text(report(n)), [], []) for n in range(1, 50)),
+             (Document.from_text(text), [Span.new(text, 23, 27, "LOCATION", "alice")], [])]
+    dataset.add_articles(items, labels=["EVENT"])
+    assert sorted(s.text for s in Dataset(dataset.folder, "x").spans(document.id)) == [
+        "Kyiv", "Officials", "Report"]
     assert not [p for p in dataset.folder.iterdir() if p.name.endswith(".tmp")]
