@@ -37,7 +37,6 @@ from tui.core.document.model import (
     now,
 )
 from tui.core.language.text import is_grapheme_boundary, normalise, normalise_body
-from tui.core.store.bulk import BulkImport
 from tui.core.store.dataset import Dataset, ImportResult
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -395,6 +394,8 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
     set becomes ``dataset.labels`` (set by the caller from ``--labels``) along with the
     articles.
     """
+    from tui.core.store.bulk import BulkImport  # the index and the tokens: not at start
+
     notes = notes or Notes()
     unknown: dict[str, None] = {}  # labels not in the label set, in the order met
     stamp = now()
