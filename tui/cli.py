@@ -14,7 +14,7 @@ import getpass
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,14 @@ from tui.core.disk.commit import owners_released
 from tui.core.document.depth import TOO_DEEP, json_problem
 from tui.core.document.model import GlossError, LabelSet, label_problem
 from tui.core.language.visible import visible
-from tui.core.store.corpus import InputError, Notes, decode, import_articles, read_input
+from tui.core.store.corpus import (
+    InputError,
+    Notes,
+    RawArticle,
+    decode,
+    import_articles,
+    read_input,
+)
 from tui.core.store.dataset import Dataset
 from tui.progress import progress_bar
 
@@ -274,25 +281,29 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
                labels: LabelSet | None = None) -> list[str]:
     """Import ``paths`` all or nothing (or skipping bad units); return their ids, in order."""
     from tui import formats
-    from tui.core.store.article_index import collector_paused
 
     paths = list(paths)
     notes = Notes(skip_invalid)
     if labels is not None:
         dataset.labels = labels  # checked against the new set, written with the articles
-    raws = []
-    # An import makes millions of objects that all live to its end: the collector's passes
-    # over them found nothing to free and cost a tenth of a big import.
-    with collector_paused(), progress_bar("reading") as advance:
+    read = 0
+
+    def raws(advance: Callable[[], None]) -> Iterator[RawArticle]:
+        nonlocal read
         for path in paths:
             for raw in formats.read(path, fmt, notes):
-                raws.append(raw)
+                read += 1
+                yield raw
                 advance()
-        result = import_articles(dataset, raws, source=", ".join(p.name for p in paths),
+
+    # Records are imported as they are read (bulk.py): memory holds one at a time.
+    with progress_bar("reading") as advance:
+        result = import_articles(dataset, raws(advance),
+                                 source=", ".join(p.name for p in paths),
                                  strict_labels=strict_labels, notes=notes,
                                  replace_labels=labels is not None)
     say(f"imported {result.articles_added} new articles, {result.spans_added} spans"
-        f" ({len(raws)} records read"
+        f" ({read} records read"
         + (f", {result.articles_merged} articles given new spans" if
            result.articles_merged else "") + ")")
     if result.labels_added:

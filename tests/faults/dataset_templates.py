@@ -40,15 +40,19 @@ def labelled(db: Path, documents: list[Document], who: str = "alice") -> Dataset
 
 def for_import(tmp: Path) -> tuple[Path, list[str]]:
     """40 articles; an import of 300 new ones, 20 more spans into existing ones and a
-    new label."""
+    new label; the last records bring more spans to articles met far before them (a new
+    one staged, one merged into), as records sharing a text anywhere in a file do."""
     existing = reports(40)
     dataset = labelled(tmp / "template", existing)
     dataset.set_status(existing[0].id, "done")
     start = existing[0].text.index("Kyiv")
     records = [{"text": d.text, "spans": [{"start": start, "end": start + 4,
                                            "label": "LOCATION"}]} for d in existing[:20]]
+    new = reports(300, 1000, "Riyadh")
     records += [{"text": d.text, "spans": [{"start": 0, "end": 6, "label": "EVENT"}]}
-                for d in reports(300, 1000, "Riyadh")]
+                for d in new]
+    records += [{"text": d.text, "spans": [{"start": 0, "end": 3, "label": "LOCATION"}]}
+                for d in (new[0], new[1], existing[0], existing[30])]
     source = jsonl(tmp / "import.jsonl", records)
     return at_rest(dataset), ["gloss", "import", str(source), "--db", "{db}"]
 

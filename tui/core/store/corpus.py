@@ -2,8 +2,8 @@
 
 Every reader yields :class:`RawArticle`s, the text as found plus spans as the source gave
 them. :func:`prepare` normalises the text, moves the offsets onto the normalised text and
-checks them; :func:`import_articles` checks *every* record before it writes anything, so a
-bad line leaves the dataset as it was.
+checks them; :func:`import_articles` stages each record as it is read and puts nothing in
+place unless every record is good, so a bad line leaves the dataset as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import orjson
 
+from tui.core.disk.article_file import Item
 from tui.core.disk.files import NotReadable, open_binary, read_bytes, reason
 from tui.core.document.depth import TOO_DEEP, deeper_than, json_problem
 from tui.core.document.model import (
@@ -385,41 +386,43 @@ def import_articles(dataset: Dataset, raws: Iterable[RawArticle], source: str,
     """Check every record, then write, all or nothing: records sharing a text become one
     article, new labels join the label set.
 
-    A bad record stops the import before anything is written, unless ``notes`` skips
-    invalid records (``--skip-invalid``): then the smallest bad unit (a span, a relation,
-    or a record whose text is bad) is left out and its one-line reason kept in ``notes``.
-    With ``replace_labels`` the dataset's label set becomes ``dataset.labels`` (set by the
-    caller from ``--labels``) along with the articles.
+    Records are taken one at a time, each staged as it is read (``bulk.py``): memory is
+    bounded by the largest article, not by the input. A bad record stops the import before
+    anything is in place, unless ``notes`` skips invalid records (``--skip-invalid``): then
+    the smallest bad unit (a span, a relation, or a record whose text is bad) is left out
+    and its one-line reason kept in ``notes``. With ``replace_labels`` the dataset's label
+    set becomes ``dataset.labels`` (set by the caller from ``--labels``) along with the
+    articles.
     """
+    from tui.core.store.bulk import BulkImport  # the index and the tokens: not at start
+
     notes = notes or Notes()
-    merged: dict[str, tuple[Document, list[Span], list[Relation]]] = {}
-    statuses: dict[str, list[dict[str, Any]]] = {}
+    unknown: dict[str, None] = {}  # labels not in the label set, in the order met
     stamp = now()
-    for raw in raws:
-        try:
-            document, spans, relations = prepare(raw, dataset.annotator, source, notes)
-        except InputError as exc:
-            notes.reject(exc)
-            continue
-        if raw.statuses:
-            statuses.setdefault(document.id, []).extend(
+
+    def records() -> Iterator[tuple[Item, list[dict[str, Any]]]]:
+        for raw in raws:
+            try:
+                document, spans, relations = prepare(raw, dataset.annotator, source, notes)
+            except InputError as exc:
+                notes.reject(exc)
+                continue
+            for span in spans:
+                if span.label not in unknown and dataset.labels.get(span.label) is None:
+                    unknown[span.label] = None
+            yield (document, spans, relations), [
                 {"annotator": who or dataset.annotator, "status": status, "updated": stamp}
-                for who, status in raw.statuses.items())
-        if document.id in merged:
-            merged[document.id][1].extend(spans)
-            merged[document.id][2].extend(relations)
-        else:
-            merged[document.id] = (document, spans, relations)
-    labels = [s.label for _, spans, _ in merged.values() for s in spans]
-    unknown = [name for name in dict.fromkeys(labels) if dataset.labels.get(name) is None]
-    if strict_labels and unknown:
-        raise InputError(source, f"labels not in the label set: {', '.join(unknown)}"
-                         " (drop --strict-labels to add them)")
-    result = ImportResult(labels_added=unknown, ids=list(merged))
+                for who, status in raw.statuses.items()]
+        if strict_labels and unknown:  # nothing is in place yet: the import stops whole
+            raise InputError(source, f"labels not in the label set: {', '.join(unknown)}"
+                             " (drop --strict-labels to add them)")
+
     label_set = dataset.labels if replace_labels else None
     # a status from a file is given only to an analyst who has none in the dataset yet
-    for is_new, added in dataset.add_articles(merged.values(), unknown, label_set,
-                                              statuses, replace_statuses=False):
+    bulk = BulkImport(dataset, records(), unknown, label_set, replace_statuses=False)
+    bulk.run()
+    result = ImportResult(labels_added=list(unknown), ids=list(bulk.results))
+    for is_new, added in bulk.results.values():
         result.articles_added += is_new
         result.articles_merged += (not is_new) and added > 0
         result.spans_added += added

@@ -480,7 +480,7 @@ class Dataset:
         """
         from tui.core.store.bulk import BulkImport
 
-        return BulkImport(self, list(items), list(labels), label_set, statuses,
+        return BulkImport(self, _records(items, statuses or {}), list(labels), label_set,
                           keep_tokens, replace_statuses, staged).run()
 
     # -- writing spans ---------------------------------------------------------------
@@ -714,3 +714,13 @@ def _table_json(tables: dict[str, Any], written: _Written
         pieces.append(written[1])
     pieces.append(b"}")
     return written, pieces
+
+
+def _records(items: Iterable[Item], statuses: dict[str, list[dict[str, Any]]]
+             ) -> Iterator[tuple[Item, list[dict[str, Any]]]]:
+    """Each item with its article's status rows, given with its first item only."""
+    given: set[str] = set()
+    for item in items:
+        doc_id = item[0].id
+        yield item, statuses.get(doc_id, []) if doc_id not in given else []
+        given.add(doc_id)

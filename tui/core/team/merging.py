@@ -106,13 +106,8 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
         raise
     result.read = len(paths)
 
-    def load(doc_id: str) -> tuple[Item, list[dict[str, Any]]]:
-        found = _item(by_id[doc_id])
-        assert found is not None  # it was staged from these files
-        return found
-
     outcome = target.add_articles(items, result.labels_added, statuses=statuses,
-                                  keep_tokens=False, staged=Staged(temps, load))
+                                  keep_tokens=False, staged=Staged(temps))
     for is_new, added in outcome:
         result.articles_added += is_new
         result.articles_merged += (not is_new) and added > 0
