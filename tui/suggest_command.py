@@ -20,7 +20,8 @@ others have done. Run again, it adds only what is new: nothing is written when n
 All or nothing: every article file is read and checked first (a broken one stops the
 command before anything is written), the patterns are checked whole, and everything is
 written by one ``Dataset.add_articles``. The articles are read twice, one at a time (to
-check them and learn the names they hold, then to suggest), never held together.
+check them and learn the names they hold, then to suggest, each article's suggestions
+staged as they are made), never held together.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _write(dataset: Dataset, analyst: str, articles: _Articles, sources: list[Fi
            report: Report, over: Over | None = None,
            pattern_finder: PatternFinder | None = None) -> Report:
     """Every article's suggestions written by one ``add_articles`` (all or nothing), each
-    article's item made as the import takes it."""
+    article's item made as the import takes it: never all held."""
     stamp = now()
     statuses = {doc_id: [{"annotator": analyst, "status": "done", "updated": stamp}]
                 for doc_id in articles.ids}
@@ -129,9 +130,8 @@ def _write(dataset: Dataset, analyst: str, articles: _Articles, sources: list[Fi
             report.articles += 1
             yield _item(article, found, analyst, stamp)
 
-    # made before the call: the labels to add are known once every article is seen
-    made = list(items())
-    results = dataset.add_articles(made, report.labels_added, statuses=statuses,
+    # taken one at a time; the labels to add, filled as they are, read at the commit
+    results = dataset.add_articles(items(), report.labels_added, statuses=statuses,
                                    replace_statuses=False)
     report.spans = sum(added for _, added in results)
     return report

@@ -475,12 +475,14 @@ class Dataset:
         """Add many articles, and ``labels`` to the label set (or to ``label_set``, which
         then replaces it), all or nothing, across any crash (``bulk.py``, ``commit.py``).
 
-        Every article file to merge into is read and checked first: a broken one stops
-        the import before anything is written. Returns (new, spans added) for each item.
+        ``items`` are taken one at a time, ``labels`` read only at the commit (a caller may
+        fill them as its items are taken). Every article file to merge into is read and
+        checked as its item comes: a broken one stops the import before anything is in
+        place. Returns (new, spans added) for each item.
         """
         from tui.core.store.bulk import BulkImport
 
-        return BulkImport(self, _records(items, statuses or {}), list(labels), label_set,
+        return BulkImport(self, _records(items, statuses or {}), labels, label_set,
                           keep_tokens, replace_statuses, staged).run()
 
     # -- writing spans ---------------------------------------------------------------
