@@ -5,7 +5,6 @@ lines here are compared with the way it was written before (one dict, ``json_byt
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -178,14 +177,6 @@ def test_gloss_rules_in_pieces_are_the_tokens_of_the_whole(monkeypatch_rules, te
     for start, end in export_tokens.cuts(text, size):
         starts += offsets(text, start, end)[0]
     assert starts == [t["start"] for t in whole]
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_rules():
-    """The tokenizers as they are without spaCy."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(sys.modules, "spacy", None)  # import spacy raises ImportError
-        return export_tokens._tokenizers.__wrapped__()
 
 
 def test_each_analysts_line_says_whose_it_is(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.formats.test_export_bytes import labelled, monkeypatch_rules  # noqa: F401
+from tests.formats.test_export_bytes import labelled
 from tui import formats
 from tui.core.document.model import Document, GlossError, Span
 from tui.core.language import export_tokens
@@ -50,7 +50,7 @@ def test_a_text_cut_into_pieces_gives_the_tokens_of_the_whole(text, size):
 
 @settings(max_examples=100, deadline=None)
 @given(ADVERSARIAL, st.integers(1, 40))
-def test_gloss_rules_cut_into_pieces_give_the_tokens_of_the_whole(monkeypatch_rules,  # noqa: F811
+def test_gloss_rules_cut_into_pieces_give_the_tokens_of_the_whole(monkeypatch_rules,
                                                                  text, size):
     _, _, records, offsets = monkeypatch_rules
     starts = []
