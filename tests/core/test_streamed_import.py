@@ -132,3 +132,27 @@ def test_an_article_merged_into_twice_and_saved_meanwhile_keeps_all(tmp_path, mo
     assert sorted(s.text for s in Dataset(dataset.folder, "x").spans(document.id)) == [
         "Kyiv", "Officials", "Report"]
     assert not [p for p in dataset.folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_merge_into_many_articles_never_holds_them_all(tmp_path, monkeypatch):
+    from tui.core.team import merging
+
+    target = Dataset(tmp_path / "target", "alice")
+    source = Dataset(tmp_path / "source", "bob")
+    for n in range(200):
+        document = Document.from_text(report(n))
+        target.add_article(document, [Span.new(document.text, 0, 6, "EVENT", "alice")])
+        source.add_article(document, [Span.new(document.text, 7, 9, "EVENT", "bob")])
+    most, read = 0, merging._item
+
+    def counted(*args, **kwargs):
+        nonlocal most
+        most = max(most, alive())
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(merging, "_item", counted)
+    before = alive()
+    result = merging.merge_datasets(target, [source.folder])
+    assert result.articles_merged == 200 and result.spans_added == 200
+    assert all(len(target.spans(doc_id)) == 2 for doc_id in target.ids())
+    assert most - before <= 3  # one article read at a time, not 200

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -94,7 +94,7 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
     temps: dict[str, tuple[str, tuple[int, int, int], int]] = {}
     try:
         token = target.token() if new else ""  # made before the fork: the helper's too
-        items, statuses = _stage_all(target.folder, new, known, by_id, temps, token,
+        known, statuses = _stage_all(target.folder, new, known, by_id, temps, token,
                                      progress)
     except BaseException:
         for temp, _, _ in temps.values():
@@ -106,8 +106,24 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
         raise
     result.read = len(paths)
 
-    outcome = target.add_articles(items, result.labels_added, statuses=statuses,
-                                  keep_tokens=False, staged=Staged(temps))
+    def items() -> Iterator[Item]:
+        """The articles merged into, read again one at a time as the import takes them
+        (checked once already: never all held)."""
+        for doc_id in known:
+            try:
+                found = _item(by_id[doc_id])
+            except _Broken as exc:  # broken since it was checked
+                raise GlossError(f"{exc} (nothing merged)") from exc
+            if found is not None:
+                yield found[0]
+
+    try:
+        outcome = target.add_articles(items(), result.labels_added, statuses=statuses,
+                                      keep_tokens=False, staged=Staged(temps))
+    except BaseException:
+        for temp, _, _ in temps.values():  # those not yet in place (the rest are gone)
+            discard(temp)
+        raise
     for is_new, added in outcome:
         result.articles_added += is_new
         result.articles_merged += (not is_new) and added > 0
@@ -118,15 +134,16 @@ def merge_datasets(target: Dataset, folders: Iterable[Path],
 def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, Files],
                temps: dict[str, tuple[str, tuple[int, int, int], int]], token: str,
                progress: Counter | None
-               ) -> tuple[list[Item], dict[str, list[dict[str, Any]]]]:
+               ) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
     """Stage the new articles (``temps`` filled as they are written, a second process
-    taking every other one when there are many) and read the others' items; the first
-    broken file in reading order stops it all."""
+    taking every other one when there are many) and check the others' files (those still
+    there, and their status rows, returned); the first broken file in reading order stops
+    it all."""
     helper = _Helper(folder, [(d, by_id[d]) for d in new[1::2]], token) \
         if len(new) >= PARALLEL_FROM else None
     mine = new[0::2] if helper is not None else new
     broken: list[_Broken] = []
-    items: list[Item] = []
+    present: list[str] = []
     statuses: dict[str, list[dict[str, Any]]] = {}
     try:
         try:
@@ -137,7 +154,7 @@ def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, 
             for doc_id in known:
                 found = _item(by_id[doc_id], progress)
                 if found is not None:
-                    items.append(found[0])
+                    present.append(doc_id)
                     statuses[doc_id] = found[1]
         except _Broken as exc:
             broken.append(exc)
@@ -153,7 +170,7 @@ def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, 
     if broken:
         first = min(broken, key=lambda exc: exc.place)
         raise GlossError(f"{first} (nothing merged)")
-    return items, statuses
+    return present, statuses
 
 
 def _stage_new(folder: Path, jobs: list[tuple[str, Files]],
