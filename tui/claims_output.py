@@ -111,7 +111,7 @@ def _jsonl(dataset: Dataset, claims: Claims, query: Query, groups: list[tuple[st
 # ranges of the print order of about ``PIECE`` claims (a few MB of lines: each range is
 # held by one process while the other writes its own)
 TWO_FROM = 20_000
-PIECE = 4000
+PIECE = 8000
 
 
 def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
