@@ -63,6 +63,8 @@ def in_file(dataset: Dataset, path: Path, **filters: str) -> bytes:
 def test_two_processes_write_what_the_files_say(dataset, tmp_path, helped, filters):
     expected, _problems = reference(dataset, "jsonl", **filters)
     assert in_file(dataset, tmp_path / "out.jsonl", **filters) == expected
+    assert save_claims(dataset, tmp_path / "o.jsonl", "jsonl", **filters) == []  # -o FILE
+    assert (tmp_path / "o.jsonl").read_bytes() == expected
     assert printed(dataset, "jsonl", **filters)[0] == expected  # into memory: one process
     if filters == {}:  # the helper had its ranges (it exists, and is not this process)
         assert helped.exists() and int(helped.read_text()) != os.getpid()
