@@ -110,7 +110,7 @@ def export(dataset: Dataset, order: list[str], out: IO[bytes], write: Write, cho
     def written(batch: int, said: Said) -> None:
         result.take(said)
         if batch + 1 < len(batches):
-            os.write(go, b"g")  # the helper's turn
+            _go(go)  # the helper's turn
 
     try:
         job = _Job(dataset, batches, 0, fd, helpers, written)
@@ -165,6 +165,15 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
     with contextlib.suppress(OSError):
         _write_all(answers, orjson.dumps(answer) + b"\n")
     os._exit(0)
+
+
+def _go(go: int, who: str = "gloss export", what: str = "articles") -> None:
+    """Pass the turn to the helper (gone: said as it is, never as the output's error)."""
+    try:
+        os.write(go, b"g")
+    except BrokenPipeError:
+        raise GlossError(f"{who}: its second process ended before its {what} were"
+                         " written") from None
 
 
 def _answer(heard: IO[bytes], who: str = "gloss export", what: str = "articles") -> Said:
@@ -340,7 +349,7 @@ def in_turns(pieces: int, out: IO[bytes], mine: Piece, start: Callable[[], Piece
             if piece == 0:  # the helper has made its start meanwhile, or could not
                 helped = bool(_answer(heard, who, what)["ready"])
             if helped and piece + 1 < pieces:
-                os.write(go, b"g")  # the helper's turn
+                _go(go, who, what)  # the helper's turn
         if helped and pieces % 2 == 0:  # the last piece is the helper's
             helpers()
         finished = True
