@@ -8,6 +8,8 @@ turn (then it waits for the turn and writes through), besides the article it is 
 export says besides its lines (notes, files that cannot be read) is taken in the batches'
 order too, so that it reads as the export alone says it. The second process writes only to
 the output and its pipe, never to the dataset, and ends when this one stops answering.
+``in_turns`` is the same sink and turns for any output made of pieces in a fixed order
+(``gloss claims``'s JSONL lines, a range of the claims' print order each).
 """
 
 from __future__ import annotations
