@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.language.visible import visible
-from tui.core.store.claim_pass import every_claim, row_from_file
-from tui.core.store.claim_table import NEW, Query, cells_of, csv_line, runs, safe
+from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
+from tui.core.store.claim_table import NEW, PART, Piece, Query, cells_of, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
         if fmt == "table":
             _print_table(dataset, groups, query.batches("board", groups))
         elif fmt == "jsonl" and claims.shape == NEW:
-            _lines(query.batches("jsonl", groups), out)
+            _jsonl(dataset, claims, query, groups, out)
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
                 out.write(safe(b"".join([
@@ -73,18 +75,68 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     return problems
 
 
+def _jsonl(dataset: Dataset, claims: Claims, query: Query, groups: list[tuple[str, int]],
+           out: IO[bytes]) -> None:
+    """The JSONL lines from ``claim_jsonl``: read, checked and written on both cores when
+    every article's rows are the index's own (no file read again: a second process sees
+    none of this one's temporary tables), a range of the print order each in turn
+    (``in_two.in_turns``), else on one."""
+    from tui.formats import in_two
+
+    pieces: list[Piece] = []
+    if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
+            and in_two.two_cores(out):
+        with contextlib.suppress(sqlite3.Error):
+            pieces = query.pieces(groups, PIECE)
+    if len(pieces) < 2:
+        _lines(query.batches("jsonl", groups), out)
+        return
+    query.rank(groups)
+
+    def mine(piece: int, into: IO[bytes]) -> None:
+        _lines(query.lines_of(pieces[piece]), into)
+
+    def start() -> Callable[[int, IO[bytes]], None]:
+        helper = query.on(reopened(dataset))
+        helper.rank(groups)
+        return lambda piece, into: _lines(helper.lines_of(pieces[piece]), into)
+
+    try:
+        in_two.in_turns(len(pieces), out, mine, start, "gloss claims", "lines")
+    finally:
+        query.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+
+# Two processes from this many claims (fewer take less than starting a second one), in
+# ranges of the print order of about ``PIECE`` claims: each is held by one process while
+# the other writes its own, then freed, and under a megabyte of lines it stays in the
+# memory malloc keeps (ranges of 10 MB were given back to the system and faulted in
+# again: 300,000 page faults, a third more processor time)
+TWO_FROM = 20_000
+PIECE = 500
+
+
 def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
-    """The JSONL lines, each in one or more parts (``claim_table.PART``): written a
-    batch at a time, cut at the end of its last whole line, so that what ``safe`` checks
-    is whole lines (a control cut in two by a batch's end would pass unseen)."""
-    rest = b""
+    """The JSONL lines, each in one or more parts (``claim_table.PART``): written about
+    ``WRITE`` bytes at a time, cut after a part that ends a line, so that what ``safe``
+    checks is whole lines (a control cut in two by a batch's end would pass unseen) and
+    no byte is copied but into the one buffer written."""
+    held: list[bytes] = []
     for batch in batches:
-        data = b"".join([rest, *[part for (part,) in batch]])
-        end = data.rfind(b"\n") + 1
-        rest = data[end:]
-        out.write(safe(data[:end], "jsonl", None))
-    if rest:  # a line forged without its end
-        out.write(safe(rest, "jsonl", None))
+        held += [part for (part,) in batch]
+        if len(held) * PART < WRITE:
+            continue
+        end = len(held)
+        while end and not held[end - 1].endswith(b"\n"):
+            end -= 1
+        if end:
+            out.write(safe(b"".join(held[:end]), "jsonl", None))
+            del held[:end]
+    if held:  # the last lines, or one forged without its end
+        out.write(safe(b"".join(held), "jsonl", None))
+
+
+WRITE = 512 << 10  # bytes of lines checked and written at a time, about (kept in cache)
 
 
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")

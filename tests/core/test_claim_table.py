@@ -89,6 +89,16 @@ def printed(dataset: Dataset, fmt: str, **filters: str) -> tuple[bytes, list[str
     return out.getvalue(), problems
 
 
+def printed_in_two(dataset: Dataset, path: Path, piece: int, **filters: str
+                   ) -> tuple[bytes, list[str]]:
+    """The JSONL as ``gloss claims`` writes it into a file on two processes (where it
+    may: every article's rows the index's own), in ranges of ``piece`` claims."""
+    with mock.patch.object(claims_output, "TWO_FROM", 1), \
+            mock.patch.object(claims_output, "PIECE", piece), path.open("wb") as out:
+        problems = print_claims(dataset, "jsonl", out=out, **filters)
+    return path.read_bytes(), problems
+
+
 def printed_table(dataset: Dataset, chunk: int = 2000, first: int = 60, **filters: str) -> str:
     """The table as ``gloss claims`` draws it, ``first`` rows, then ``chunk`` at a time."""
     out = io.StringIO()
@@ -166,9 +176,9 @@ FILTERS = st.fixed_dictionaries({}, optional={
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), count=st.integers(1, 9), filters=FILTERS,
        state=st.sampled_from(["fresh", "none", "stale", "long", "old", *FORGED]),
-       part=st.sampled_from([claim_table.PART, 7, 100]))
+       part=st.sampled_from([claim_table.PART, 7, 100]), piece=st.integers(1, 6))
 def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters, state,
-                                                           part):
+                                                           part, piece):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "db"
         # long: articles too long to keep their claims' rows, read from their files;
@@ -198,6 +208,8 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         reader = Dataset.existing(folder, "alice")
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)
+        assert printed_in_two(reader, Path(tmp) / "out.jsonl", piece, **filters) \
+            == reference(reader, "jsonl", **filters)
         table = reference_table(reader, **filters)
         for first, chunk in ((1, 1), (2, 3), (60, 2000)):  # pieces of so many rows
             assert printed_table(reader, chunk, first, **filters) == table

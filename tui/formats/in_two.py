@@ -8,6 +8,8 @@ turn (then it waits for the turn and writes through), besides the article it is 
 export says besides its lines (notes, files that cannot be read) is taken in the batches'
 order too, so that it reads as the export alone says it. The second process writes only to
 the output and its pipe, never to the dataset, and ends when this one stops answering.
+``in_turns`` is the same sink and turns for any output made of pieces in a fixed order
+(``gloss claims``'s JSONL lines, a range of the claims' print order each).
 """
 
 from __future__ import annotations
@@ -195,16 +197,25 @@ def _help(dataset: Dataset, batches: list[list[str]], fd: int, write: Write, cho
     os._exit(0)
 
 
-def _answer(heard: IO[bytes]) -> Said:
+def _go(go: int, who: str = "gloss export", what: str = "articles") -> None:
+    """Pass the turn to the helper (gone: said as it is, never as the output's error)."""
+    try:
+        os.write(go, b"g")
+    except BrokenPipeError:
+        raise GlossError(f"{who}: its second process ended before its {what} were"
+                         " written") from None
+
+
+def _answer(heard: IO[bytes], who: str = "gloss export", what: str = "articles") -> Said:
     line = heard.readline()
     if not line:
-        raise GlossError(ENDED)
+        raise GlossError(f"{who}: its second process ended before its {what} were written")
     answer: Said = orjson.loads(line)
     if "error" in answer:
         code, message = answer["error"]
         if code is not None:
             raise OSError(code, message)
-        raise GlossError(f"gloss export: its second process failed ({message})")
+        raise GlossError(f"{who}: its second process failed ({message})")
     return answer
 
 
@@ -314,3 +325,111 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+# -- pieces in turns ----------------------------------------------------------------------
+# The same machinery for any output made of pieces in a fixed order (``gloss claims``'s
+# lines, a range of the index's key each): the odd pieces are made by the second process,
+# each held (up to ``HELD``) until its turn. The second process first makes what it works
+# with (``start``: its own connection to the index, say); when it cannot, it says so and
+# this one makes every piece itself.
+
+Piece = Callable[[int, IO[bytes]], None]  # makes piece n into the output
+
+
+def in_turns(pieces: int, out: IO[bytes], mine: Piece, start: Callable[[], Piece],
+             who: str, what: str) -> None:
+    """Write ``pieces`` pieces into ``out`` in their order: the even ones by ``mine``, the
+    odd ones by the piece maker ``start`` returns in a process forked here (``two_cores``
+    says when that may be); ``who`` (the command) and ``what`` (what it writes) name
+    them in what it says of the helper."""
+    if pieces < 2:
+        for piece in range(pieces):
+            mine(piece, out)
+        return
+    out.flush()
+    fd = out.fileno()
+    go_read, go = os.pipe()
+    answers, answers_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: never returns
+        try:
+            os.close(go)
+            os.close(answers)
+            _help_turns(pieces, fd, start, go_read, answers_write)
+        finally:
+            os._exit(70)
+    os.close(go_read)
+    os.close(answers_write)
+    heard = os.fdopen(answers, "rb")
+    helped, finished = False, False
+
+    def helpers() -> None:
+        """The helper's piece before this one: written."""
+        _answer(heard, who, what)
+
+    try:
+        sink = Sink(fd)
+        for piece in range(pieces):
+            if helped and piece % 2:
+                continue
+            sink.start(helpers if helped else _mine)
+            mine(piece, sink)
+            sink.flush()
+            if piece == 0:  # the helper has made its start meanwhile, or could not
+                helped = bool(_answer(heard, who, what)["ready"])
+            if helped and piece + 1 < pieces:
+                _go(go, who, what)  # the helper's turn
+        if helped and pieces % 2 == 0:  # the last piece is the helper's
+            helpers()
+        finished = True
+    finally:
+        if not finished:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(go)  # a helper that made no start waits for it: it ends
+        heard.close()
+        os.waitpid(pid, 0)
+
+
+def _mine() -> None:
+    """The turn of a piece that follows one of this process's own: it has it."""
+
+
+def _help_turns(pieces: int, fd: int, start: Callable[[], Piece], go: int,
+                answers: int) -> None:
+    """The helper's whole life: its start, said; its pieces, each in its turn; any failure
+    said on its pipe (an error of the output as its errno, for the same message)."""
+
+    def say(answer: Said) -> None:
+        write_all(answers, orjson.dumps(answer) + b"\n")
+
+    def turn() -> None:
+        if os.read(go, 1) != b"g":  # the first process stopped
+            os._exit(0)
+
+    try:
+        make = start()
+    except Exception:  # whatever it is, the first process makes every piece
+        make = None
+    with contextlib.suppress(OSError):
+        say({"ready": make is not None})
+    if make is None:
+        os._exit(0)
+    sink = Sink(fd)
+    try:
+        for piece in range(1, pieces, 2):
+            sink.start(turn)
+            make(piece, sink)
+            sink.flush()
+            say({"written": piece})
+    except OSError as exc:
+        answer: Said = {"error": [exc.errno, exc.strerror or str(exc)]}
+    except BaseException as exc:  # said by the first process, which stops
+        answer = {"error": [None, f"{type(exc).__name__}: {exc}"]}
+    else:
+        os._exit(0)
+    with contextlib.suppress(OSError):
+        say(answer)
+    os._exit(0)

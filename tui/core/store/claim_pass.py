@@ -8,6 +8,7 @@ temporary database of the same shape.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -133,6 +134,43 @@ def row_from_file(dataset: Dataset, doc_id: str, seq: int) -> claim_table.Row | 
     except GlossError:
         return None
     return rows[seq] if 0 <= seq < len(rows) else None
+
+
+def reopened(dataset: Dataset) -> sqlite3.Connection:
+    """A connection of a process forked from one reading the index in a transaction (the
+    lines of ``gloss claims`` read on two processes), to the file that one reads: its
+    lock, held meanwhile, keeps the file as that transaction sees it (a rollback journal:
+    no writer commits while a reader holds it), so that both read the same claims. The
+    file is checked to be the one the first process opened (inherited, its descriptor
+    names it), never one put in its place since. Raises an ``OSError`` or an
+    ``sqlite3.Error`` when it is not, or when this cannot be known."""
+    before = _files()
+    path = dataset.index.path
+    db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
+                         isolation_level=None, check_same_thread=False)
+    try:
+        opened = {file for fd, file in _files().items() if fd not in before}
+        if not opened & set(before.values()):
+            raise OSError(f"{path}: not the file being read")
+        (mode,) = db.execute("PRAGMA journal_mode").fetchone()
+        if mode == "wal":  # a writer would commit under a reader: not one snapshot
+            raise sqlite3.Error("a write-ahead log")
+        db.execute("BEGIN")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _files() -> dict[int, tuple[int, int]]:
+    """This process's descriptors and the files they are open on (Linux; elsewhere an
+    ``OSError``)."""
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError, ValueError):
+            info = os.fstat(int(name))
+            found[int(name)] = (info.st_dev, info.st_ino)
+    return found
 
 
 BoardStart = tuple[list[tuple[str, int]], list[ClaimRow]]  # (source, claims); first rows

@@ -25,9 +25,11 @@ is checked for controls (``safe``).
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import hashlib
 import io
+import itertools
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -57,6 +59,7 @@ SEP = "\x1f"  # between the folded names of a claim's places (a name never holds
 # a row of a key-ordered table past about 1,000 bytes (a quarter of a page) would keep the
 # rest on an overflow page of its own. ``claim_sets`` counts the rows of both per article.
 PART = 880
+BATCH = 4096  # rows fetched at a time
 _JSONL = """
 CREATE TABLE IF NOT EXISTS main.claim_jsonl (
     source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -110,6 +113,9 @@ _CLAIMS = "source, added, article, seq, status, places, cells, csv"
 Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
 Stamp = tuple[int, int, int]
 Row_ = tuple[Any, ...]  # a row as a query gives it
+# a range of the print order: the groups ranked first to last, the claims of articles
+# added from (None: any) and before (None: any)
+Piece = tuple[int, int, int | None, int | None]
 
 
 def supported() -> bool:
@@ -418,10 +424,7 @@ class Query:
         walks the groups in order and each along the table's key (no sort). The groups
         must have been counted in the same transaction (``claim_pass.every_claim`` holds
         one)."""
-        self.db.execute("DROP TABLE IF EXISTS temp.ranks")
-        self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
-        self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
-                            [(n, source) for n, (source, _size) in enumerate(groups)])
+        self.rank(groups)
         what, table, join, then = f"c.{column}", self.claims, "", ""
         if column == "board":
             what = "c.source, c.article, c.seq, c.cells"
@@ -436,11 +439,72 @@ class Query:
             f" ON c.source = ranks.source{join} WHERE {self.where}"
             f" ORDER BY ranks.rank, c.added, c.article, c.seq{then}", self.params)
         try:
-            while batch := cursor.fetchmany(1000):
+            while batch := cursor.fetchmany(BATCH):
                 yield batch
         finally:
             cursor.close()
             self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+    def on(self, db: sqlite3.Connection) -> Query:
+        """The same query on another connection to the same file (another process's)."""
+        other = copy.copy(self)
+        other.db = db
+        return other
+
+    def rank(self, groups: list[tuple[str, int]]) -> None:
+        """The groups' order, for the queries of the claims in it (``temp.ranks``)."""
+        self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+        self.db.execute("CREATE TEMP TABLE ranks (rank INTEGER PRIMARY KEY, source TEXT)")
+        self.db.executemany("INSERT INTO temp.ranks VALUES (?, ?)",
+                            [(n, source) for n, (source, _size) in enumerate(groups)])
+
+    def pieces(self, groups: list[tuple[str, int]], size: int) -> list[Piece]:
+        """The JSONL's claims in ranges of the print order of about ``size`` claims each,
+        one after another (``lines_of``): whole groups together, a larger group cut where
+        the articles of the dataset were added (a cut is only about where it would fall:
+        the claims of a group need not be spread over the dataset as its articles are).
+        Reads the index's articles (their time added): an ``sqlite3.Error`` when it has
+        none of that shape."""
+        added = sorted(at for (at,) in self.db.execute("SELECT added FROM main.articles"))
+        pieces: list[Piece] = []
+        first, held = -1, 0  # the whole groups not yet in a piece
+        for rank, (_source, n) in enumerate(groups):
+            if n <= size:
+                first, held = (rank if first < 0 else first), held + n
+                if held >= size:
+                    pieces.append((first, rank, None, None))
+                    first, held = -1, 0
+                continue
+            if first >= 0:
+                pieces.append((first, rank - 1, None, None))
+                first, held = -1, 0
+            cuts = -(-n // size)
+            bounds = [None, *sorted({added[len(added) * k // cuts] for k in range(1, cuts)}
+                                    if added else ()), None]
+            pieces += [(rank, rank, start, end) for start, end in itertools.pairwise(bounds)]
+        if first >= 0:
+            pieces.append((first, len(groups) - 1, None, None))
+        return pieces
+
+    def lines_of(self, piece: Piece) -> Iterator[list[tuple[Any, ...]]]:
+        """The parts of the lines of a ``piece`` (NEW layout), a batch at a time, in print
+        order (the groups ranked: ``rank``)."""
+        first, last, start, end = piece
+        where, params = ["ranks.rank BETWEEN ? AND ?"], [first, last]
+        for bound, test in ((start, "c.added >= ?"), (end, "c.added < ?")):
+            if bound is not None:
+                where.append(test)
+                params.append(bound)
+        cursor = self.db.execute(
+            f"SELECT c.jsonl FROM temp.ranks CROSS JOIN {self.lines} AS c"
+            f" ON c.source = ranks.source WHERE {' AND '.join(where)} AND {self.where}"
+            " ORDER BY ranks.rank, c.added, c.article, c.seq, c.part",
+            params + self.params)
+        try:
+            while batch := cursor.fetchmany(BATCH):
+                yield batch
+        finally:
+            cursor.close()
 
 
 def runs(batches: Iterator[list[Row_]], groups: list[tuple[str, int]]
