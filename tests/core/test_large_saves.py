@@ -6,8 +6,10 @@ a row whose file was replaced meanwhile is not written."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -75,19 +77,27 @@ def deleted_files_open(folder: Path) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
-def test_the_file_replaced_is_closed_once_the_work_after_the_save_is_done(tmp_path, large):
-    dataset, document = made(tmp_path)
+
+@contextlib.contextmanager
+def after_save_held() -> Iterator[tuple[threading.Event, threading.Event]]:
+    """The work after each save held until ``release`` is set; ``held`` is set once a
+    save's work is waiting."""
     held, release = threading.Event(), threading.Event()
     after = dataset_module._after_save
 
-    def slow(*args):
+    def slow(*args: object) -> None:
         held.set()
         release.wait(10)
         after(*args)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dataset_module, "_after_save", slow)
+        yield held, release
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
+def test_the_file_replaced_is_closed_once_the_work_after_the_save_is_done(tmp_path, large):
+    dataset, document = made(tmp_path)
+    with after_save_held() as (held, release):
         first, second = spans(document, 2)
         dataset.save_span(document.id, first)  # its work held, the file it replaced open
         assert held.wait(10)
@@ -107,18 +117,9 @@ def test_a_row_whose_file_was_replaced_meanwhile_is_not_written(tmp_path, large,
     dataset, document = made(tmp_path)
     dataset.settle()
     kept = index_rows(dataset)
-    held, release = threading.Event(), threading.Event()
-    after = dataset_module._after_save
-
-    def slow(*args):
-        held.set()
-        release.wait(10)
-        after(*args)
-
     other = Dataset(dataset.folder, "carol")
     other.index.write = False  # a writer that keeps no index (another tool)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(dataset_module, "_after_save", slow)
+    with after_save_held() as (held, release):
         dataset.save_span(document.id, spans(document, 1)[0])
         assert held.wait(10)
         other.save_span(document.id, spans(document, 2, "carol")[1])
