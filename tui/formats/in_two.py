@@ -349,24 +349,12 @@ def in_turns(pieces: int, out: IO[bytes], mine: Piece, start: Callable[[], Piece
         return
     out.flush()
     fd = out.fileno()
-    go_read, go = os.pipe()
-    answers, answers_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the helper: never returns
-        try:
-            os.close(go)
-            os.close(answers)
-            _help_turns(pieces, fd, start, go_read, answers_write)
-        finally:
-            os._exit(70)
-    os.close(go_read)
-    os.close(answers_write)
-    heard = os.fdopen(answers, "rb")
-    helped, finished = False, False
+    helper = Helper(lambda heard, tell: _help_turns(pieces, fd, start, heard, tell))
+    helped = False
 
     def helpers() -> None:
         """The helper's piece before this one: written."""
-        _answer(heard, who, what)
+        _answer(helper.heard, who, what)
 
     try:
         sink = Sink(fd)
@@ -377,20 +365,14 @@ def in_turns(pieces: int, out: IO[bytes], mine: Piece, start: Callable[[], Piece
             mine(piece, sink)
             sink.flush()
             if piece == 0:  # the helper has made its start meanwhile, or could not
-                helped = bool(_answer(heard, who, what)["ready"])
+                helped = bool(_answer(helper.heard, who, what)["ready"])
             if helped and piece + 1 < pieces:
-                _go(go, who, what)  # the helper's turn
+                _go(helper.tell, who, what)  # the helper's turn
         if helped and pieces % 2 == 0:  # the last piece is the helper's
             helpers()
-        finished = True
+        helper.done()
     finally:
-        if not finished:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(go)  # a helper that made no start waits for it: it ends
-        heard.close()
-        os.waitpid(pid, 0)
+        helper.close()  # a helper that made no start waits for its turn: it ends
 
 
 def _mine() -> None:
