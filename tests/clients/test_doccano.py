@@ -44,6 +44,24 @@ def backend(python: Path) -> Path:
     return Path(found.stdout.strip())
 
 
+# The web server's health check pings the worker, and both then get-or-create celery's
+# queue row in the shared SQLite broker: when they race, the loser's insert breaks the
+# UNIQUE constraint and the worker dies at start. Declared once before either starts,
+# each finds the row.
+DECLARE = """
+import kombu
+from config.celery import app
+with app.connection() as connection:
+    kombu.Queue("celery", kombu.Exchange("celery", "direct"), "celery")(
+        connection.default_channel).declare()
+"""
+
+
+def declare_queue(python: Path, env: dict[str, str], code: Path) -> None:
+    subprocess.run([str(python), "-c", DECLARE], env=env, cwd=code, check=True,
+                   capture_output=True, timeout=300)
+
+
 @pytest.fixture(scope="module")
 def doccano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     python, database = clients.doccano()
@@ -51,12 +69,14 @@ def doccano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     shutil.copy(database, tmp / "db.sqlite3")
     (tmp / "gloss_settings.py").write_text(SETTINGS.format(uploads=str(tmp / "uploads")))
     code = backend(python)
+    env = clients.doccano_env(tmp, "gloss_settings")
+    declare_queue(python, env, code)
     port = free_port()
     web = [str(python), "-m", "gunicorn", "--chdir", str(code), "--bind",
            f"127.0.0.1:{port}", "--workers", "1", "config.wsgi"]
     queue = [str(python), "-m", "celery", "--app=config", f"--workdir={code}", "worker",
              "--pool=solo", "--concurrency=1", "--loglevel=warning"]
-    with running([web, queue], clients.doccano_env(tmp, "gloss_settings"), tmp / "server.log",
+    with running([web, queue], env, tmp / "server.log",
                  f"http://127.0.0.1:{port}/v1/health/", cwd=code):
         api = Api(f"http://127.0.0.1:{port}")
         api.token = api.call("POST", "/v1/auth/login/", {
