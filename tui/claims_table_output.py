@@ -1,0 +1,160 @@
+"""``gloss claims --format table``: the claims board as a Rich table, streamed.
+
+The table is drawn ``FIRST`` rows with its title and header by Rich, so that the first
+screenful is on the terminal without waiting for thousands of rows; the rest a row at a time
+by ``table_rows.FastRows`` (the lines Rich would draw, written without its layout: Rich
+takes 0.4 ms a row, minutes at a million claims), or, when the console's table is not one
+it can write, ``CHUNK`` rows at a time by Rich, each piece a table of its own cut to fit the
+one before it (its top edge and the one before's bottom edge left out). Either way a
+million claims are never held and the bytes are those of one table: the columns' widths
+are set by their ratios and the date's fixed width alone, the same for every piece and row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from tui.claims_output import _again
+from tui.core.language.visible import visible
+from tui.core.store.claim_table import cells_of
+from tui.core.store.dataset import Dataset
+from tui.table_rows import FastRows
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+CHUNK = 2000
+FIRST = 60
+COLUMNS = (("source", 2), ("claim", 5), ("places", 2), ("article", 3))
+DATE_WIDTH = 10  # an ISO date whole: a ratio squeezed it to three cells on 80 columns
+WRITE = 256 << 10  # characters of fast rows written at a time, about
+
+# A row as read: its cells as shown (the source's but on its group's first row empty),
+# whether its source cell is drawn (bold), and whether it ends its group.
+Row = tuple[str, str, str, str, str, bool, bool]
+
+
+def print_table(dataset: Dataset, groups: list[tuple[str, int]],
+                batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
+    from rich.console import Console  # the table's only: not for the CSV nor the JSONL
+
+    console = Console()
+    title = f"{sum(n for _source, n in groups)} claims"
+    # the line between two groups, as the table draws it (its widths are the rows')
+    between = _piece(console, [("", "", "", "", "", True), ("", "", "", "", "", False)],
+                     None, False).split("\n")[2]
+    rows = _rows(dataset, groups, batches)
+    piece: list[Row] = []
+    for row in rows:
+        piece.append(row)
+        if len(piece) > FIRST:
+            break
+    if len(piece) <= FIRST:  # the whole table in one piece
+        _write(console, piece, title, True, False, between, last=True)
+        return
+    _write(console, piece[:FIRST], title, True, False, between, last=False)
+    rest = _rest(piece[FIRST:], rows)
+    fast = FastRows.learn(console, lambda drawn: _piece(
+        console, drawn, None, False).split("\n")[1:-2])
+    if fast is None:
+        _in_pieces(console, rest, piece[FIRST - 1][-1], between)
+    else:
+        _fast(console, fast, rest, piece[FIRST - 1][-1], between)
+
+
+def _rest(held: list[Row], rows: Iterator[Row]) -> Iterator[Row]:
+    yield from held
+    yield from rows
+
+
+def _fast(console: Console, fast: FastRows, rows: Iterator[Row], after_group: bool,
+          between: str) -> None:
+    """The rows after the first piece, each written by ``fast`` or, when it cannot, drawn by
+    Rich as a piece of one row, with the line between groups and the table's bottom."""
+    out: list[str] = []
+    size = 0
+    lines = fast.lines
+    gap = between + "\n"
+    for source, text, places, title, date, bold, end in rows:
+        if after_group:
+            out.append(gap)
+        drawn = lines((source, text, places, title, date), bold)
+        if drawn is None:
+            drawn = "\n".join(_piece(console, [_texts(
+                (source, text, places, title, date, bold, end))], None, False
+                ).split("\n")[1:-2]) + "\n"
+        out.append(drawn)
+        after_group = end
+        size += len(drawn)
+        if size > WRITE:
+            console.file.write("".join(out))
+            console.file.flush()
+            out, size = [], 0
+    bottom = _piece(console, [], None, False).split("\n")[-2]
+    console.file.write("".join(out) + bottom + "\n")
+    console.file.flush()
+
+
+def _in_pieces(console: Console, rows: Iterator[Row], after_group: bool,
+               between: str) -> None:
+    """The rows after the first piece drawn by Rich, ``CHUNK`` at a time."""
+    piece: list[Row] = []
+    for row in rows:
+        piece.append(row)
+        if len(piece) > CHUNK:  # the last piece is never empty
+            _write(console, piece[:CHUNK], None, False, after_group, between, last=False)
+            after_group, piece = piece[CHUNK - 1][-1], piece[CHUNK:]
+    _write(console, piece, None, False, after_group, between, last=True)
+
+
+def _rows(dataset: Dataset, groups: list[tuple[str, int]],
+          batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Iterator[Row]:
+    """Each claim's cells as the table shows them, and whether it ends its group."""
+    sizes = dict(groups)
+    shown = 0  # of the group being drawn (its rows come together, in order)
+    for batch in batches:
+        for source, article, seq, blob in batch:
+            cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
+            size = sizes[source]
+            shown += 1
+            text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
+                if cells is not None else ("", [], "", "")
+            yield (visible(source) if shown == 1 else "", visible(text),
+                   visible(", ".join(places)), visible(title), visible(date), shown == 1,
+                   shown == size)
+            shown %= size
+
+
+def _texts(row: Row) -> tuple[Any, ...]:
+    """A row's cells as Rich draws them: text, never markup."""
+    from rich.text import Text
+
+    source, text, places, title, date, bold, end = row
+    return (Text(source, style="bold") if bold else "", Text(text), Text(places),
+            Text(title), Text(date), end)
+
+
+def _write(console: Console, rows: list[Row], title: str | None, first: bool,
+           after_group: bool, between: str, *, last: bool) -> None:
+    lines = _piece(console, [_texts(row) for row in rows], title, first).split("\n")
+    # the piece's own edges: its top (a later piece's) and its bottom (but the last's)
+    lines = lines[(0 if first else 1):(len(lines) if last else len(lines) - 2)]
+    console.file.write("".join([between + "\n" if after_group and not first else "",
+                                "\n".join(lines), "" if last else "\n"]))
+    console.file.flush()
+
+
+def _piece(console: Console, rows: list[tuple[Any, ...]], title: str | None,
+           header: bool) -> str:
+    from rich.table import Table
+
+    table = Table(title=title, expand=True, show_header=header)
+    for name, ratio in COLUMNS:
+        table.add_column(name, ratio=ratio, overflow="fold")
+    table.add_column("date", width=DATE_WIDTH, overflow="fold")
+    for *cells, end in rows:
+        table.add_row(*cells, end_section=end)
+    with console.capture() as drawn:
+        console.print(table)
+    return drawn.get()

@@ -1,0 +1,134 @@
+"""The claims table's rows written as Rich draws them, without Rich laying out each one.
+
+Rich measures, wraps, pads and styles every cell of a table through its renderables: about
+0.4 ms a row, minutes at a million claims. Yet in ``gloss claims``' table a row's lines
+depend on its cells' text alone: the columns' widths are fixed by their ratios, every cell
+is plain text (the source's first cell bold), folded at the column's width, padded on the
+right, one space of padding either side, the same vertical line between every two cells.
+``FastRows`` learns that shape from Rich itself for the console at hand (the widths, the
+edges and dividers, the escape sequences of bold under its colour system) and writes each
+row's lines with them: a cell that fits its column is its text padded to the width; a
+longer one (or one not plain printable ASCII) is wrapped by Rich's own ``Text.wrap``, the
+very call Rich makes for the cell. A row it cannot be sure of (a wrapped line that does not
+fill its column exactly) is left to Rich (``None``), and so is every row of a console whose
+table the probe does not read as expected (``learn`` gives ``None``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# What draws rows through Rich: the rows (cells and whether the row ends its group) in,
+# the lines of the rows out (no edge above or below them, no line ends).
+Draw = Callable[[list[tuple[Text | str | bool, ...]]], list[str]]
+
+MARKS = "vwxyz"  # no escape sequence nor box character holds these letters
+
+
+class FastRows:
+    """Writes the lines of a row of the table: ``widths`` the columns', ``left``, ``between``
+    and ``right`` what comes before the first cell, between two and after the last,
+    ``bold`` the sequences around a bold line (empty without colour)."""
+
+    def __init__(self, console: Console, widths: list[int], left: str, between: str,
+                 right: str, bold: tuple[str, str]) -> None:
+        self.console = console
+        self.widths = widths
+        self.left, self.between, self.right = left, between, right
+        self.bold_on, self.bold_off = bold
+        self.blank = [" " * width for width in widths]
+
+    @classmethod
+    def learn(cls, console: Console, draw: Draw) -> FastRows | None:
+        """The shape of the rows Rich draws with ``draw`` on ``console``, read from a probe
+        and checked on a second: None when either is not what this module writes."""
+        columns = len(MARKS)
+        long = console.width + 1  # wider than any column: the first line fills each one
+        plain = draw([(*[Text(mark * long) for mark in MARKS], False)])
+        found = re.fullmatch("".join(f"([^{MARKS}]*)({mark}+)" for mark in MARKS)
+                             + f"([^{MARKS}]*)", plain[0] if plain else "")
+        if found is None:
+            return None
+        parts = found.groups()
+        glue, widths = list(parts[0::2]), [len(run) for run in parts[1::2]]
+        if len(set(glue[1:-1])) != 1:
+            return None
+        bolded = draw([(Text(MARKS[0] * long, style="bold"),
+                        *[Text(mark * long) for mark in MARKS[1:]], False)])
+        rest = plain[0][len(glue[0]) + widths[0]:]
+        line = bolded[0] if bolded else ""
+        if not (line.startswith(glue[0]) and line.endswith(rest)):
+            return None
+        on, _, off = line[len(glue[0]):len(line) - len(rest)].partition(MARKS[0] * widths[0])
+        if MARKS[0] in on + off:
+            return None
+        rows = cls(console, widths, glue[0], glue[1], glue[-1], (on, off))
+        if rows._checked(draw, columns):
+            return rows
+        return None
+
+    def _checked(self, draw: Draw, columns: int) -> bool:
+        """Whether Rich draws a few rows (bold or not, filled, short, empty, wrapped, first,
+        middle and last of a piece) as this writes them (the line after a group's end is
+        the caller's)."""
+        full = [mark * width for mark, width in zip(MARKS, self.widths, strict=True)]
+        probe: list[tuple[str, bool]] = [
+            (full[0], True), ("a", False), ("", True), (" ".join(["wrap"] * 40), True),
+            ("", False)]
+        rows: list[tuple[Text | str | bool, ...]] = []
+        mine: list[str] = []
+        for text, bold in probe:
+            cells = [text] + [text[:2] or text] * (columns - 1)
+            rows.append((Text(cells[0], style="bold") if bold else cells[0],
+                         *[Text(cell) for cell in cells[1:]], False))
+            lines = self.lines(cells, bold)
+            if lines is None:
+                return False
+            mine.append(lines)
+        drawn = draw(rows)
+        return drawn == "".join(mine).split("\n")[:-1]
+
+    def lines(self, cells: Sequence[str], bold: bool) -> str | None:
+        """The row's lines as Rich draws them (each ended by a newline), ``bold`` whether
+        its first cell is (the source's first row); None when Rich must draw it. The cells
+        are strings as ``visible`` leaves them (no control character)."""
+        widths = self.widths
+        joined = "".join(cells)
+        if joined.isascii() and joined.isprintable() and all(
+                len(text) <= width for text, width in zip(cells, widths, strict=True)):
+            padded = [text.ljust(width) for text, width in zip(cells, widths, strict=True)]
+            if bold:
+                padded[0] = self.bold_on + padded[0] + self.bold_off
+            return self.left + self.between.join(padded) + self.right + "\n"
+        return self._wrapped(cells, bold)
+
+    def _wrapped(self, cells: Sequence[str], bold: bool) -> str | None:
+        """A row of several lines, or of text beyond ASCII: each cell through Rich's
+        ``Text.wrap`` (fold, left), then its lines put side by side as the table does."""
+        columns: list[list[str]] = []
+        for text, width in zip(cells, self.widths, strict=True):
+            if text.isascii() and text.isprintable() and len(text) <= width:
+                columns.append([text.ljust(width)])
+                continue
+            lines = [line.plain for line in Text(text).wrap(
+                self.console, width, justify="left", overflow="fold")]
+            if any(cell_len(line) != width for line in lines):
+                return None
+            columns.append(lines)
+        if bold:
+            columns[0] = [self.bold_on + line + self.bold_off for line in columns[0]]
+        height = max(len(lines) for lines in columns)
+        blank = self.blank
+        return "".join([
+            self.left + self.between.join([
+                lines[n] if n < len(lines) else blank[column]
+                for column, lines in enumerate(columns)]) + self.right + "\n"
+            for n in range(height)])
