@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from tui.claims_output import _again
-from tui.core.language.visible import visible
+from tui.core.language.visible import has_controls, visible
 from tui.core.store.claim_table import cells_of
 from tui.core.store.dataset import Dataset
 from tui.table_rows import FastRows
@@ -118,11 +118,13 @@ def _rows(dataset: Dataset, groups: list[tuple[str, int]],
             cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
             size = sizes[source]
             shown += 1
-            text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
-                if cells is not None else ("", [], "", "")
-            yield (visible(source) if shown == 1 else "", visible(text),
-                   visible(", ".join(places)), visible(title), visible(date), shown == 1,
-                   shown == size)
+            text, places, title, date = (cells.text, ", ".join(cells.places), cells.title,
+                                         cells.date) if cells is not None else ("", "", "", "")
+            shown_source = source if shown == 1 else ""
+            if has_controls(shown_source + text + places + title + date):  # one look, not five
+                shown_source, text, places, title, date = map(visible, (
+                    shown_source, text, places, title, date))
+            yield shown_source, text, places, title, date, shown == 1, shown == size
             shown %= size
 
 

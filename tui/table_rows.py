@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from operator import sub
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -32,6 +33,17 @@ Draw = Callable[[list[tuple[Text | str | bool, ...]]], list[str]]
 
 MARKS = "vwxyz"  # no escape sequence nor box character holds these letters
 
+# Text one cell a character that no character joins into a cluster with another (no
+# combining mark, joiner, variation selector, wide or zero-width character): Latin, Greek,
+# Cyrillic, typographic punctuation (a claim's ’ and “”). Such a cell of no more characters
+# than its column is one line, its text padded; ``learn`` checks that Rich measures each of
+# them one cell (else only ASCII is).
+SIMPLE_CODES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482), (0x2010, 0x2027),
+                (0x2030, 0x205E))
+SIMPLE = re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+                                  for first, last in SIMPLE_CODES) + "]*")
+ASCII = re.compile("[ -~]*")
+
 
 class FastRows:
     """Writes the lines of a row of the table: ``widths`` the columns', ``left``, ``between``
@@ -41,6 +53,9 @@ class FastRows:
     def __init__(self, console: Console, widths: list[int], left: str, between: str,
                  right: str, bold: tuple[str, str]) -> None:
         self.console = console
+        self.simple = SIMPLE.fullmatch if all(
+            cell_len(chr(code)) == 1 for first, last in SIMPLE_CODES
+            for code in range(first, last + 1)) else ASCII.fullmatch
         self.widths = widths
         self.left, self.between, self.right = left, between, right
         self.bold_on, self.bold_off = bold
@@ -102,9 +117,9 @@ class FastRows:
         are strings as ``visible`` leaves them (no control character)."""
         widths = self.widths
         joined = "".join(cells)
-        if joined.isascii() and joined.isprintable() and all(
-                len(text) <= width for text, width in zip(cells, widths, strict=True)):
-            padded = [text.ljust(width) for text, width in zip(cells, widths, strict=True)]
+        if ((joined.isascii() and joined.isprintable()) or self.simple(joined)) \
+                and max(map(sub, map(len, cells), widths)) <= 0:
+            padded = list(map(str.ljust, cells, widths))
             if bold:
                 padded[0] = self.bold_on + padded[0] + self.bold_off
             return self.left + self.between.join(padded) + self.right + "\n"
@@ -115,7 +130,7 @@ class FastRows:
         ``Text.wrap`` (fold, left), then its lines put side by side as the table does."""
         columns: list[list[str]] = []
         for text, width in zip(cells, self.widths, strict=True):
-            if text.isascii() and text.isprintable() and len(text) <= width:
+            if len(text) <= width and self.simple(text):
                 columns.append([text.ljust(width)])
                 continue
             lines = [line.plain for line in Text(text).wrap(
@@ -132,3 +147,4 @@ class FastRows:
                 lines[n] if n < len(lines) else blank[column]
                 for column, lines in enumerate(columns)]) + self.right + "\n"
             for n in range(height)])
+

@@ -25,7 +25,9 @@ from tui.table_rows import FastRows
 PIECES = ("word", "Vladimir Putin", " ", "  ", "[bold]x[/]", "[/]", "\\", "\\[b]", "漢字",
           "アプリケーション", "👍", "👨‍👩‍👧", "🇺🇦", "❤️", "e\u0301", "\u0301", "\u200d", "\ufe0f",
           "\t", "\x1b[31m", "\x07", "\x00", "\n", "\r", "\x9b", "\u202e", "\xa0", "\u3000",
-          "a" * 30, "supercalifragilisticexpialidocious", "2026-03-02", ",", "-", ":")
+          "a" * 30, "supercalifragilisticexpialidocious", "2026-03-02", ",", "-", ":",
+          "Ukraine’s", "“quoted”", "é", "ß", "Ω", "Ж", "\u0483", "‼", "‼\ufe0f", "\u2026",
+          "\u2028", "\xad", "\u200b", "\u2060")
 # How a terminal's environment makes the console: no colour (a pipe), each colour system
 # Rich picks from TERM and COLORTERM, and NO_COLOR
 COLOURS = ({}, {"FORCE_COLOR": "1", "COLORTERM": "truecolor"},
