@@ -19,7 +19,7 @@ from tui.claims_output import _again
 from tui.core.language.visible import has_controls, visible
 from tui.core.store.claim_table import cells_of
 from tui.core.store.dataset import Dataset
-from tui.table_rows import FastRows
+from tui.table_rows import FastRows, Row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,11 +28,8 @@ CHUNK = 2000
 FIRST = 60
 COLUMNS = (("source", 2), ("claim", 5), ("places", 2), ("article", 3))
 DATE_WIDTH = 10  # an ISO date whole: a ratio squeezed it to three cells on 80 columns
-WRITE = 256 << 10  # characters of fast rows written at a time, about
+WRITE = 2000  # fast rows written at a time, about
 
-# A row as read: its cells as shown (the source's but on its group's first row empty),
-# whether its source cell is drawn (bold), and whether it ends its group.
-Row = tuple[str, str, str, str, str, bool, bool]
 
 
 def print_table(dataset: Dataset, groups: list[tuple[str, int]],
@@ -46,8 +43,8 @@ def print_table(dataset: Dataset, groups: list[tuple[str, int]],
                      None, False).split("\n")[2]
     rows = _rows(dataset, groups, batches)
     piece: list[Row] = []
-    for row in rows:
-        piece.append(row)
+    for batch in rows:
+        piece += batch
         if len(piece) > FIRST:
             break
     if len(piece) <= FIRST:  # the whole table in one piece
@@ -58,39 +55,41 @@ def print_table(dataset: Dataset, groups: list[tuple[str, int]],
     fast = FastRows.learn(console, lambda drawn: _piece(
         console, drawn, None, False).split("\n")[1:-2])
     if fast is None:
-        _in_pieces(console, rest, piece[FIRST - 1][-1], between)
+        _in_pieces(console, (row for batch in rest for row in batch), piece[FIRST - 1][-1],
+                   between)
     else:
         _fast(console, fast, rest, piece[FIRST - 1][-1], between)
 
 
-def _rest(held: list[Row], rows: Iterator[Row]) -> Iterator[Row]:
-    yield from held
+def _rest(held: list[Row], rows: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    yield held
     yield from rows
 
 
-def _fast(console: Console, fast: FastRows, rows: Iterator[Row], after_group: bool,
+def _fast(console: Console, fast: FastRows, rows: Iterator[list[Row]], after_group: bool,
           between: str) -> None:
-    """The rows after the first piece, each written by ``fast`` or, when it cannot, drawn by
-    Rich as a piece of one row, with the line between groups and the table's bottom."""
-    out: list[str] = []
-    size = 0
-    lines = fast.lines
+    """The rows after the first piece, written by ``fast`` (a row it cannot drawn by Rich as
+    a piece of one row), with the line between groups and the table's bottom."""
     gap = between + "\n"
-    for source, text, places, title, date, bold, end in rows:
-        if after_group:
-            out.append(gap)
-        drawn = lines((source, text, places, title, date), bold)
-        if drawn is None:
-            drawn = "\n".join(_piece(console, [_texts(
-                (source, text, places, title, date, bold, end))], None, False
-                ).split("\n")[1:-2]) + "\n"
-        out.append(drawn)
-        after_group = end
-        size += len(drawn)
-        if size > WRITE:
-            console.file.write("".join(out))
+
+    def by_rich(row: Row) -> str:
+        return "\n".join(_piece(console, [_texts(row)], None, False).split("\n")[1:-2]) + "\n"
+
+    out: list[str] = [gap] if after_group else []
+    size, ended = 0, False
+    for batch in rows:
+        if not batch:
+            continue
+        drawn = fast.block(batch, by_rich, gap)
+        out += drawn
+        size += len(batch)
+        if size > WRITE:  # the last row kept back: the line after its group may go
+            console.file.write("".join(out[:-1]))
             console.file.flush()
-            out, size = [], 0
+            out, size = out[-1:], 0
+        ended = batch[-1][-1]
+    if ended:  # no line after the table's last group
+        out[-1] = out[-1][:-len(gap)]
     bottom = _piece(console, [], None, False).split("\n")[-2]
     console.file.write("".join(out) + bottom + "\n")
     console.file.flush()
@@ -109,11 +108,14 @@ def _in_pieces(console: Console, rows: Iterator[Row], after_group: bool,
 
 
 def _rows(dataset: Dataset, groups: list[tuple[str, int]],
-          batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Iterator[Row]:
-    """Each claim's cells as the table shows them, and whether it ends its group."""
+          batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Iterator[list[Row]]:
+    """Each claim's cells as the table shows them, whether its source is shown and whether
+    it ends its group: a batch of the query at a time."""
     sizes = dict(groups)
     shown = 0  # of the group being drawn (its rows come together, in order)
     for batch in batches:
+        rows: list[Row] = []
+        append = rows.append
         for source, article, seq, blob in batch:
             cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
             size = sizes[source]
@@ -124,8 +126,9 @@ def _rows(dataset: Dataset, groups: list[tuple[str, int]],
             if has_controls(shown_source + text + places + title + date):  # one look, not five
                 shown_source, text, places, title, date = map(visible, (
                     shown_source, text, places, title, date))
-            yield shown_source, text, places, title, date, shown == 1, shown == size
+            append((shown_source, text, places, title, date, shown == 1, shown == size))
             shown %= size
+        yield rows
 
 
 def _texts(row: Row) -> tuple[Any, ...]:

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 # What draws rows through Rich: the rows (cells and whether the row ends its group) in,
 # the lines of the rows out (no edge above or below them, no line ends).
 Draw = Callable[[list[tuple[Text | str | bool, ...]]], list[str]]
+# A row of the table: its cells as shown, whether its first is bold, whether it ends its
+# group.
+Row = tuple[str, str, str, str, str, bool, bool]
 
 MARKS = "vwxyz"  # no escape sequence nor box character holds these letters
 
@@ -110,6 +113,29 @@ class FastRows:
             mine.append(lines)
         drawn = draw(rows)
         return drawn == "".join(mine).split("\n")[:-1]
+
+    def block(self, rows: Sequence[Row], by_rich: Callable[[Row], str], gap: str
+              ) -> list[str]:
+        """Each row's lines as Rich draws them (each line ended by a newline), ``gap`` after a
+        row that ends its group; ``by_rich`` draws a row this cannot. The cells are strings
+        as ``visible`` leaves them (no control character)."""
+        w0, w1, w2, w3, w4 = self.widths
+        left, mid, right = self.left, self.between, self.right + "\n"
+        on, off, simple = self.bold_on, self.bold_off, self.simple
+        out: list[str] = []
+        append = out.append
+        for row in rows:  # the common row, one line of cells that fit, written inline
+            source, text, places, title, date, bold, end = row
+            if len(source) <= w0 and len(text) <= w1 and len(places) <= w2 \
+                    and len(title) <= w3 and len(date) <= w4 and simple(
+                        source + text + places + title + date):
+                line = (left + (on + source.ljust(w0) + off if bold else source.ljust(w0))
+                        + mid + text.ljust(w1) + mid + places.ljust(w2) + mid + title.ljust(w3)
+                        + mid + date.ljust(w4) + right)
+            else:
+                line = self.lines(row[:5], bold) or by_rich(row)
+            append(line + gap if end else line)
+        return out
 
     def lines(self, cells: Sequence[str], bold: bool) -> str | None:
         """The row's lines as Rich draws them (each ended by a newline), ``bold`` whether

@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tui import claims_table_output
-from tui.claims_table_output import COLUMNS, DATE_WIDTH, Row, print_table
+from tui.claims_table_output import COLUMNS, DATE_WIDTH, print_table
 from tui.core.language.visible import visible
-from tui.table_rows import FastRows
+from tui.table_rows import FastRows, Row
 
 PIECES = ("word", "Vladimir Putin", " ", "  ", "[bold]x[/]", "[/]", "\\", "\\[b]", "漢字",
           "アプリケーション", "👍", "👨‍👩‍👧", "🇺🇦", "❤️", "e\u0301", "\u0301", "\u200d", "\ufe0f",
@@ -68,31 +68,32 @@ def drawn_by_rich(rows: list[Row]) -> str:
     return out.getvalue()
 
 
-def printed(rows: list[Row], first: int) -> str:
-    """The table as ``gloss claims`` writes it: ``first`` rows by Rich, the rest fast."""
+def printed(rows: list[Row], first: int, batch: int) -> str:
+    """The table as ``gloss claims`` writes it: ``first`` rows by Rich, the rest fast, the
+    rows read ``batch`` at a time."""
     out = io.StringIO()
 
-    def given_rows(*_args: object) -> Iterator[Row]:
-        return iter(rows)
+    def given_rows(*_args: object) -> Iterator[list[Row]]:
+        return iter([rows[n:n + batch] for n in range(0, len(rows), batch)])
 
     with contextlib.redirect_stdout(out), \
             mock.patch.object(claims_table_output, "_rows", given_rows), \
             mock.patch.object(claims_table_output, "FIRST", first), \
-            mock.patch.object(claims_table_output, "WRITE", 100):
+            mock.patch.object(claims_table_output, "WRITE", 2):
         print_table(mock.Mock(), [("", len(rows))], iter([]))
     return out.getvalue()
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row, max_size=8), width=st.sampled_from(WIDTHS),
-       colour=st.sampled_from(COLOURS), first=st.integers(1, 3))
+       colour=st.sampled_from(COLOURS), first=st.integers(1, 3), batch=st.integers(1, 4))
 def test_the_fast_rows_are_the_bytes_rich_draws(rows: list[tuple[str, str, str, str, str,
                                                                   bool, bool]],
                                                 width: int, colour: dict[str, str],
-                                                first: int) -> None:
+                                                first: int, batch: int) -> None:
     table = shown(rows)
     with mock.patch.dict(os.environ, environment(width, colour), clear=True):
-        assert printed(table, first) == drawn_by_rich(table)
+        assert printed(table, first, batch) == drawn_by_rich(table)
 
 
 def learnt(width: int, colour: dict[str, str]) -> FastRows:
