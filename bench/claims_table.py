@@ -7,7 +7,7 @@ Runs the command in a pseudo-terminal of a fixed size (so Rich sees a terminal: 
 TERM=xterm-256color's colours), reading and discarding its output as fast as it comes.
 Each run gives: the first byte on the terminal (the title, header and first rows come in
 one write), the time and processor time (user + system, the command's own) at ``--rows``
-lines, and the whole run. With ``--before TREE`` (a checkout of the code to compare) that
+lines, and the whole run (its peak memory too). With ``--before TREE`` (a checkout of the code to compare) that
 tree's command is run in turns with this one's; it is stopped after ``--before-rows``
 lines when given (Rich drawing every row takes minutes at a million) and its whole run is
 then extrapolated from its rate after the first byte to the number of claims the title
@@ -73,6 +73,7 @@ def once(tree: Path, db: Path, size: tuple[int, int], rows: int, stop: int | Non
     found["end"] = time.perf_counter() - start
     os.close(master)
     found["cpu"] = usage.ru_utime + usage.ru_stime
+    found["peak"] = usage.ru_maxrss / 1024  # MB
     found["lines"] = float(lines)
     title = TITLE.search(head)
     found["claims"] = float(title.group(1)) if title else 0.0
@@ -130,7 +131,8 @@ def main() -> None:
         else:
             print(figures(f"{label}: whole run ({int(done[0]['lines']):,} lines)",
                           [r["end"] for r in done]),
-                  figures("processor", [r["cpu"] for r in done]))
+                  figures("processor", [r["cpu"] for r in done]),
+                  f" peak {max(r['peak'] for r in done):.0f} MB |")
 
 
 if __name__ == "__main__":
