@@ -7,12 +7,13 @@ Runs the command in a pseudo-terminal of a fixed size (so Rich sees a terminal: 
 TERM=xterm-256color's colours), reading and discarding its output as fast as it comes.
 Each run gives: the first byte on the terminal (the title, header and first rows come in
 one write), the time and processor time (user + system, the command's own) at ``--rows``
-lines, and the whole run (its peak memory too). With ``--before TREE`` (a checkout of the code to compare) that
-tree's command is run in turns with this one's; it is stopped after ``--before-rows``
-lines when given (Rich drawing every row takes minutes at a million) and its whole run is
-then extrapolated from its rate after the first byte to the number of claims the title
-gives (a row a line: the bench datasets' cells fit their columns; the lines between
-groups not counted), said so in its row. Prints min / median / max; asserts nothing.
+lines, and the whole run (and its peak memory). With ``--before TREE`` (a checkout of the
+code to compare) that tree's command is run in turns with this one's; it is stopped after
+``--before-rows`` lines when given (Rich drawing every row takes minutes at a million),
+its whole run then extrapolated from its rate after the first byte to the number of
+claims the title gives (a row a line: the bench datasets' cells fit their columns; the
+lines between groups not counted), said so in its row. Prints min / median / max;
+asserts nothing.
 """
 
 from __future__ import annotations
