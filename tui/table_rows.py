@@ -46,6 +46,8 @@ SIMPLE_CODES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482), (0x20
 SIMPLE = re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}"
                                   for first, last in SIMPLE_CODES) + "]*")
 ASCII = re.compile("[ -~]*")
+WORD = re.compile(r"\s*\S+\s*")  # Rich's word: its whitespace before and after with it
+END_SPACE = re.compile(r"\s+$")
 
 
 class FastRows:
@@ -156,8 +158,9 @@ class FastRows:
         ``Text.wrap`` (fold, left), then its lines put side by side as the table does."""
         columns: list[list[str]] = []
         for text, width in zip(cells, self.widths, strict=True):
-            if len(text) <= width and self.simple(text):
-                columns.append([text.ljust(width)])
+            if self.simple(text):
+                columns.append([text.ljust(width)] if len(text) <= width
+                               else folded(text, width))
                 continue
             lines = [line.plain for line in Text(text).wrap(
                 self.console, width, justify="left", overflow="fold")]
@@ -174,3 +177,37 @@ class FastRows:
                 for column, lines in enumerate(columns)]) + self.right + "\n"
             for n in range(height)])
 
+
+
+def folded(text: str, width: int) -> list[str]:
+    """The lines of a cell of ``SIMPLE`` text as Rich's ``Text.wrap`` makes them (fold,
+    left), its steps taken with a character for a cell: ``divide_line``'s breaks (a word
+    that fits goes on, one that does not starts a line, one wider than a line is cut in
+    lines of ``width``), each line's whitespace past the width cut (``rstrip_end``), then
+    cropped or padded to the width (``truncate``)."""
+    breaks: list[int] = []
+    offset = 0
+    word = WORD.match(text)
+    while word is not None:
+        start, end = word.span()
+        length = len(word.group().rstrip())
+        if width - offset >= length:
+            offset += end - start
+        elif length > width:
+            for piece in range(start, end, width):
+                if piece:
+                    breaks.append(piece)
+                offset = min(width, end - piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = end - start
+        word = WORD.match(text, end)
+    lines = []
+    for first, last in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        line = text[first:last]
+        if len(line) > width:
+            space = END_SPACE.search(line)
+            if space is not None:
+                line = line[:len(line) - min(len(space.group()), len(line) - width)]
+        lines.append(line[:width] if len(line) > width else line.ljust(width))
+    return lines

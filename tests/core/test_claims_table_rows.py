@@ -84,7 +84,7 @@ def printed(rows: list[Row], first: int, batch: int) -> str:
     return out.getvalue()
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row, max_size=8), width=st.sampled_from(WIDTHS),
        colour=st.sampled_from(COLOURS), first=st.integers(1, 3), batch=st.integers(1, 4))
 def test_the_fast_rows_are_the_bytes_rich_draws(rows: list[tuple[str, str, str, str, str,
