@@ -7,11 +7,13 @@ is plain text (the source's first cell bold), folded at the column's width, padd
 right, one space of padding either side, the same vertical line between every two cells.
 ``FastRows`` learns that shape from Rich itself for the console at hand (the widths, the
 edges and dividers, the escape sequences of bold under its colour system) and writes each
-row's lines with them: a cell that fits its column is its text padded to the width; a
-longer one (or one not plain printable ASCII) is wrapped by Rich's own ``Text.wrap``, the
-very call Rich makes for the cell. A row it cannot be sure of (a wrapped line that does not
-fill its column exactly) is left to Rich (``None``), and so is every row of a console whose
-table the probe does not read as expected (``learn`` gives ``None``).
+row's lines with them. A cell of characters one cell wide that join no other (``SIMPLE``:
+Latin, Greek, Cyrillic, typographic punctuation) is its text padded to the width, or, when
+longer, folded as Rich folds it (``folded``: Rich's steps, a character for a cell); any
+other cell is wrapped by Rich's own ``Text.wrap``, the very call Rich makes for it. A row
+it cannot be sure of (a wrapped line that does not fill its column exactly) is left to
+Rich, and so is every row of a console whose table the probe does not read as expected
+(``learn`` gives ``None``).
 """
 
 from __future__ import annotations

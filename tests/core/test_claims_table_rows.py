@@ -20,7 +20,7 @@ from rich.text import Text
 from tui import claims_table_output
 from tui.claims_table_output import COLUMNS, DATE_WIDTH, print_table
 from tui.core.language.visible import visible
-from tui.table_rows import FastRows, Row
+from tui.table_rows import SIMPLE, FastRows, Row, folded
 
 PIECES = ("word", "Vladimir Putin", " ", "  ", "[bold]x[/]", "[/]", "\\", "\\[b]", "漢字",
           "アプリケーション", "👍", "👨‍👩‍👧", "🇺🇦", "❤️", "e\u0301", "\u0301", "\u200d", "\ufe0f",
@@ -125,3 +125,17 @@ def test_bold_sources_and_the_colour_system_are_rich_s_own() -> None:
     assert plain.widths == [9, 24, 8, 13, 10]
     assert plain.lines(("Putin", "no", "", "", ""), True) == (
         "│ Putin     │ no" + " " * 22 + " │          │               │            │\n")
+
+
+SIMPLE_PIECES = ("a", "bc", " ", "   ", "’", "“", "\xa0", "Ж", "é", "—", "supercalifragilistic",
+                 ",", ".")
+simple_text = st.lists(st.sampled_from(SIMPLE_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=simple_text, width=st.integers(1, 30))
+def test_one_cell_text_is_folded_as_rich_wraps_it(text: str, width: int) -> None:
+    assert SIMPLE.fullmatch(text)
+    console = Console(file=io.StringIO())
+    assert folded(text, width) == [line.plain for line in Text(text).wrap(
+        console, width, justify="left", overflow="fold")]
