@@ -139,3 +139,17 @@ def test_one_cell_text_is_folded_as_rich_wraps_it(text: str, width: int) -> None
     console = Console(file=io.StringIO())
     assert folded(text, width) == [line.plain for line in Text(text).wrap(
         console, width, justify="left", overflow="fold")]
+
+
+def test_rows_left_to_rich_and_consoles_it_cannot_read_are_the_same_bytes() -> None:
+    """A row ``FastRows`` gives up on is drawn by Rich alone, and a console whose probe it
+    does not read is drawn by Rich in pieces: either way the bytes of one table."""
+    rows = shown([("Putin", "said " * 20, "Kyiv", "Talks", "2025-03-18", True, n % 3 == 2)
+                  for n in range(9)])
+    with mock.patch.dict(os.environ, environment(80, COLOURS[1]), clear=True):
+        whole = drawn_by_rich(rows)
+        with mock.patch.object(FastRows, "lines", lambda *_args: None):
+            assert printed(rows, 1, 2) == whole
+        with mock.patch.object(FastRows, "learn", lambda *_args: None), \
+                mock.patch.object(claims_table_output, "CHUNK", 2):
+            assert printed(rows, 1, 2) == whole
