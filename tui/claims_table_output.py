@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from tui.claims_output import _again
 from tui.core.language.visible import has_controls, visible
-from tui.core.store.claim_table import cells_of
+from tui.core.store.claim_pass import row_from_file
+from tui.core.store.claim_table import Cells, cells_of
 from tui.core.store.dataset import Dataset
 from tui.table_rows import FastRows, Row
 
@@ -117,7 +117,7 @@ def _rows(dataset: Dataset, groups: list[tuple[str, int]],
         rows: list[Row] = []
         append = rows.append
         for source, article, seq, blob in batch:
-            cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
+            cells = cells_of(blob) or _cells_again(dataset, article, seq)
             size = sizes[source]
             shown += 1
             text, places, title, date = (cells.text, ", ".join(cells.places), cells.title,
@@ -129,6 +129,12 @@ def _rows(dataset: Dataset, groups: list[tuple[str, int]],
             append((shown_source, text, places, title, date, shown == 1, shown == size))
             shown %= size
         yield rows
+
+
+def _cells_again(dataset: Dataset, article: str, seq: int) -> Cells | None:
+    """A claim's cells made again from its file: its row is missing or forged."""
+    row = row_from_file(dataset, article, seq)
+    return cells_of(row[6]) if row is not None else None
 
 
 def _texts(row: Row) -> tuple[Any, ...]:
