@@ -7,16 +7,12 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
-from tui.core.language.visible import visible
 from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
-from tui.core.store.claim_table import NEW, PART, Piece, Query, cells_of, csv_line, runs, safe
+from tui.core.store.claim_table import NEW, PART, Piece, Query, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 
 def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",
@@ -56,7 +52,9 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                       status=status, shape=claims.shape)
         groups = query.groups()
         if fmt == "table":
-            _print_table(dataset, groups, query.batches("board", groups))
+            from tui.claims_table_output import print_table
+
+            print_table(dataset, groups, query.batches("board", groups))
         elif fmt == "jsonl" and claims.shape == NEW:
             _jsonl(dataset, claims, query, groups, out)
         elif fmt == "jsonl":
@@ -146,83 +144,3 @@ def _again(dataset: Dataset, doc_id: str, seq: int, column: int) -> Any:
     """A column of a claim's row made again from its file: its row is missing or forged."""
     row = row_from_file(dataset, doc_id, seq)
     return row[column] if row is not None else b""
-
-
-# The table is drawn ``CHUNK`` rows at a time, each piece a table of its own cut to fit
-# the one before it (its top edge and the one before's bottom edge left out), so that a
-# million claims are never held: the columns' widths are set by their ratios and the
-# date's fixed width alone, the same for every piece. The first piece is ``FIRST`` rows,
-# so that the first screenful is on the terminal without waiting for Rich to lay out
-# thousands of rows (0.4 ms a row).
-CHUNK = 2000
-FIRST = 60
-COLUMNS = (("source", 2), ("claim", 5), ("places", 2), ("article", 3))
-DATE_WIDTH = 10  # an ISO date whole: a ratio squeezed it to three cells on 80 columns
-
-
-def _print_table(dataset: Dataset, groups: list[tuple[str, int]],
-                 batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
-    from rich.console import Console  # the table's only: not for the CSV nor the JSONL
-
-    console = Console()
-    title = f"{sum(n for _source, n in groups)} claims"
-    # the line between two groups, as the table draws it (its widths are the rows')
-    between = _piece(console, [("", "", "", "", "", True), ("", "", "", "", "", False)],
-                     None, False).split("\n")[2]
-    piece: list[tuple[Any, ...]] = []
-    first, cut_after_group, size = True, False, min(FIRST, CHUNK)
-    for row in _rows(dataset, groups, batches):
-        piece.append(row)
-        if len(piece) > size:  # the last piece is never empty
-            _write(console, piece[:size], title if first else None, first,
-                   cut_after_group, between, last=False)
-            first, cut_after_group, piece = False, piece[size - 1][-1], piece[size:]
-            size = CHUNK
-    _write(console, piece, title if first else None, first, cut_after_group, between,
-           last=True)
-
-
-def _rows(dataset: Dataset, groups: list[tuple[str, int]],
-          batches: Iterator[list[tuple[str, str, int, bytes]]]
-          ) -> Iterator[tuple[Any, ...]]:
-    """Each claim's cells as the table shows them, and whether it ends its group."""
-    from rich.text import Text
-
-    sizes = dict(groups)
-    shown = 0  # of the group being drawn (its rows come together, in order)
-    for batch in batches:
-        for source, article, seq, blob in batch:
-            cells = cells_of(blob) or cells_of(_again(dataset, article, seq, 6))
-            size = sizes[source]
-            shown += 1
-            text, places, title, date = (cells.text, cells.places, cells.title, cells.date) \
-                if cells is not None else ("", [], "", "")
-            yield (Text(visible(source), style="bold") if shown == 1 else "",
-                   Text(visible(text)), Text(visible(", ".join(places))),
-                   Text(visible(title)), Text(visible(date)), shown == size)
-            shown %= size
-
-
-def _write(console: Console, rows: list[tuple[Any, ...]], title: str | None, first: bool,
-           after_group: bool, between: str, *, last: bool) -> None:
-    lines = _piece(console, rows, title, first).split("\n")
-    # the piece's own edges: its top (a later piece's) and its bottom (but the last's)
-    lines = lines[(0 if first else 1):(len(lines) if last else len(lines) - 2)]
-    console.file.write("".join([between + "\n" if after_group and not first else "",
-                                "\n".join(lines), "" if last else "\n"]))
-    console.file.flush()
-
-
-def _piece(console: Console, rows: list[tuple[Any, ...]], title: str | None,
-           header: bool) -> str:
-    from rich.table import Table
-
-    table = Table(title=title, expand=True, show_header=header)
-    for name, ratio in COLUMNS:
-        table.add_column(name, ratio=ratio, overflow="fold")
-    table.add_column("date", width=DATE_WIDTH, overflow="fold")
-    for *cells, end in rows:
-        table.add_row(*cells, end_section=end)
-    with console.capture() as drawn:
-        console.print(table)
-    return drawn.get()

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tui import claims_output
+from tui import claims_output, claims_table_output
 from tui.claims_output import print_claims
 from tui.core.attribution.claim_board import claim_rows, group
 from tui.core.document.model import Document, Relation, Span
@@ -103,8 +103,8 @@ def printed_table(dataset: Dataset, chunk: int = 2000, first: int = 60, **filter
     """The table as ``gloss claims`` draws it, ``first`` rows, then ``chunk`` at a time."""
     out = io.StringIO()
     with mock.patch.dict(os.environ, {"COLUMNS": "100"}), contextlib.redirect_stdout(out), \
-            mock.patch.object(claims_output, "CHUNK", chunk), \
-            mock.patch.object(claims_output, "FIRST", first):
+            mock.patch.object(claims_table_output, "CHUNK", chunk), \
+            mock.patch.object(claims_table_output, "FIRST", first):
         print_claims(dataset, "table", out=io.BytesIO(), **filters)
     return out.getvalue()
 

@@ -1,0 +1,171 @@
+"""``gloss claims --format table``: the claims board as a Rich table, streamed.
+
+The table is drawn ``FIRST`` rows with its title and header by Rich, so that the first
+screenful is on the terminal without waiting for thousands of rows; the rest a row at a time
+by ``table_rows.FastRows`` (the lines Rich would draw, written without its layout: Rich
+takes 0.4 ms a row, minutes at a million claims), or, when the console's table is not one
+it can write, ``CHUNK`` rows at a time by Rich, each piece a table of its own cut to fit the
+one before it (its top edge and the one before's bottom edge left out). Either way a
+million claims are never held and the bytes are those of one table: the columns' widths
+are set by their ratios and the date's fixed width alone, the same for every piece and row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from tui.core.language.visible import has_controls, visible
+from tui.core.store.claim_pass import row_from_file
+from tui.core.store.claim_table import Cells, cells_of
+from tui.core.store.dataset import Dataset
+from tui.table_rows import FastRows, Row
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+CHUNK = 2000
+FIRST = 60
+COLUMNS = (("source", 2), ("claim", 5), ("places", 2), ("article", 3))
+DATE_WIDTH = 10  # an ISO date whole: a ratio squeezed it to three cells on 80 columns
+WRITE = 2000  # fast rows written at a time, about
+
+
+
+def print_table(dataset: Dataset, groups: list[tuple[str, int]],
+                batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
+    from rich.console import Console  # the table's only: not for the CSV nor the JSONL
+
+    console = Console()
+    title = f"{sum(n for _source, n in groups)} claims"
+    # the line between two groups, as the table draws it (its widths are the rows')
+    between = _piece(console, [("", "", "", "", "", True), ("", "", "", "", "", False)],
+                     None, False).split("\n")[2]
+    rows = _rows(dataset, groups, batches)
+    piece: list[Row] = []
+    for batch in rows:
+        piece += batch
+        if len(piece) > FIRST:
+            break
+    if len(piece) <= FIRST:  # the whole table in one piece
+        _write(console, piece, title, True, False, between, last=True)
+        return
+    _write(console, piece[:FIRST], title, True, False, between, last=False)
+    rest = _rest(piece[FIRST:], rows)
+    fast = FastRows.learn(console, lambda drawn: _piece(
+        console, drawn, None, False).split("\n")[1:-2])
+    if fast is None:
+        _in_pieces(console, (row for batch in rest for row in batch), piece[FIRST - 1][-1],
+                   between)
+    else:
+        _fast(console, fast, rest, piece[FIRST - 1][-1], between)
+
+
+def _rest(held: list[Row], rows: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    yield held
+    yield from rows
+
+
+def _fast(console: Console, fast: FastRows, rows: Iterator[list[Row]], after_group: bool,
+          between: str) -> None:
+    """The rows after the first piece, written by ``fast`` (a row it cannot drawn by Rich as
+    a piece of one row), with the line between groups and the table's bottom."""
+    gap = between + "\n"
+
+    def by_rich(row: Row) -> str:
+        return "\n".join(_piece(console, [_texts(row)], None, False).split("\n")[1:-2]) + "\n"
+
+    out: list[str] = [gap] if after_group else []
+    size, ended = 0, False
+    for batch in rows:
+        if not batch:
+            continue
+        drawn = fast.block(batch, by_rich, gap)
+        out += drawn
+        size += len(batch)
+        if size > WRITE:  # the last row kept back: the line after its group may go
+            console.file.write("".join(out[:-1]))
+            console.file.flush()
+            out, size = out[-1:], 0
+        ended = batch[-1][-1]
+    if ended:  # no line after the table's last group
+        out[-1] = out[-1][:-len(gap)]
+    bottom = _piece(console, [], None, False).split("\n")[-2]
+    console.file.write("".join(out) + bottom + "\n")
+    console.file.flush()
+
+
+def _in_pieces(console: Console, rows: Iterator[Row], after_group: bool,
+               between: str) -> None:
+    """The rows after the first piece drawn by Rich, ``CHUNK`` at a time."""
+    piece: list[Row] = []
+    for row in rows:
+        piece.append(row)
+        if len(piece) > CHUNK:  # the last piece is never empty
+            _write(console, piece[:CHUNK], None, False, after_group, between, last=False)
+            after_group, piece = piece[CHUNK - 1][-1], piece[CHUNK:]
+    _write(console, piece, None, False, after_group, between, last=True)
+
+
+def _rows(dataset: Dataset, groups: list[tuple[str, int]],
+          batches: Iterator[list[tuple[str, str, int, bytes]]]) -> Iterator[list[Row]]:
+    """Each claim's cells as the table shows them, whether its source is shown and whether
+    it ends its group: a batch of the query at a time."""
+    sizes = dict(groups)
+    shown = 0  # of the group being drawn (its rows come together, in order)
+    for batch in batches:
+        rows: list[Row] = []
+        append = rows.append
+        for source, article, seq, blob in batch:
+            cells = cells_of(blob) or _cells_again(dataset, article, seq)
+            size = sizes[source]
+            shown += 1
+            text, places, title, date = (cells.text, ", ".join(cells.places), cells.title,
+                                         cells.date) if cells is not None else ("", "", "", "")
+            shown_source = source if shown == 1 else ""
+            if has_controls(shown_source + text + places + title + date):  # one look, not five
+                shown_source, text, places, title, date = map(visible, (
+                    shown_source, text, places, title, date))
+            append((shown_source, text, places, title, date, shown == 1, shown == size))
+            shown %= size
+        yield rows
+
+
+def _cells_again(dataset: Dataset, article: str, seq: int) -> Cells | None:
+    """A claim's cells made again from its file: its row is missing or forged."""
+    row = row_from_file(dataset, article, seq)
+    return cells_of(row[6]) if row is not None else None
+
+
+def _texts(row: Row) -> tuple[Any, ...]:
+    """A row's cells as Rich draws them: text, never markup."""
+    from rich.text import Text
+
+    source, text, places, title, date, bold, end = row
+    return (Text(source, style="bold") if bold else "", Text(text), Text(places),
+            Text(title), Text(date), end)
+
+
+def _write(console: Console, rows: list[Row], title: str | None, first: bool,
+           after_group: bool, between: str, *, last: bool) -> None:
+    lines = _piece(console, [_texts(row) for row in rows], title, first).split("\n")
+    # the piece's own edges: its top (a later piece's) and its bottom (but the last's)
+    lines = lines[(0 if first else 1):(len(lines) if last else len(lines) - 2)]
+    console.file.write("".join([between + "\n" if after_group and not first else "",
+                                "\n".join(lines), "" if last else "\n"]))
+    console.file.flush()
+
+
+def _piece(console: Console, rows: list[tuple[Any, ...]], title: str | None,
+           header: bool) -> str:
+    from rich.table import Table
+
+    table = Table(title=title, expand=True, show_header=header)
+    for name, ratio in COLUMNS:
+        table.add_column(name, ratio=ratio, overflow="fold")
+    table.add_column("date", width=DATE_WIDTH, overflow="fold")
+    for *cells, end in rows:
+        table.add_row(*cells, end_section=end)
+    with console.capture() as drawn:
+        console.print(table)
+    return drawn.get()
