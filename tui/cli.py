@@ -609,10 +609,10 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         sys.exit(EXIT_BAD_INPUT)
     for line in report.warnings:
         say(f"warning: {line}")
-    say(report.summary(choice.reviewed))
-    if report.tokenized >= TOKENIZED_HINT:
+    if report.tokenized >= TOKENIZED_HINT:  # before the summary: a script reads it last
         say(f"tokenized {report.tokenized:,} articles: `gloss tokens` keeps their tokens for"
             " the next export")
+    say(report.summary(choice.reviewed))
 
 
 # An export that tokenized this many articles itself says how to keep their tokens (about

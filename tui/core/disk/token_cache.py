@@ -331,10 +331,12 @@ def keep(folder: Path, texts: Iterable[tuple[str, str]],
 
     try:
         _write_file(cache, missing())
-    except BaseException:
+    except BaseException as exc:
         if not existed:  # a refused run leaves the dataset as it was
             with contextlib.suppress(OSError):
                 cache.rmdir()
+        if isinstance(exc, OSError):  # a read-only dataset, a full disk
+            raise GlossError(f"{cache}: {exc.strerror or exc}; no tokens kept") from exc
         raise
     finally:
         kept.close()
