@@ -167,25 +167,13 @@ class Index:
                 yield doc_id, entry, text_sum
 
     def holds(self, doc_id: str, text: str) -> bool:
-        """Is there an entry of this article that checks out (its text's and its own
-        checksums)? What ``gloss tokens`` need not make again."""
-        found = self.where.get(doc_id)
-        if found is None:
-            return False
-        path, entries_end, place = found
-        try:
-            text_sum, start, end, entry_sum = place
-            if text_sum != _text_sum(text) or not 0 <= start <= end <= entries_end:
-                return False
-            fd = self._open(path)
-            entry = None if fd is None else os.pread(fd, end - start, start)
-        except (ValueError, TypeError, OSError):
-            return False
-        return entry is not None and len(entry) == end - start \
-            and zlib.crc32(entry) == entry_sum
+        """Is there an entry of this article an export would use? What ``gloss tokens``
+        need not make again."""
+        return self.get(doc_id, text) is not None
 
-    def get(self, doc_id: str, text: str) -> Cached | None:
-        """The kept tokens of an article, or None when there are none that check out."""
+    def _entry(self, doc_id: str, text: str) -> bytes | None:
+        """The entry of an article as it is in its file, if its text's checksum and its
+        own check out."""
         found = self.where.get(doc_id)
         if found is None:
             return None
@@ -196,8 +184,18 @@ class Index:
                 return None
             fd = self._open(path)
             entry = None if fd is None else os.pread(fd, end - start, start)
-            if entry is None or len(entry) != end - start or zlib.crc32(entry) != entry_sum:
-                return None
+        except (ValueError, TypeError, OSError):
+            return None
+        if entry is None or len(entry) != end - start or zlib.crc32(entry) != entry_sum:
+            return None
+        return entry
+
+    def get(self, doc_id: str, text: str) -> Cached | None:
+        """The kept tokens of an article, or None when there are none that check out."""
+        entry = self._entry(doc_id, text)
+        if entry is None:
+            return None
+        try:
             edges, _, tokens = entry.partition(b"\n")
             if (not tokens.startswith(b"[") or not tokens.endswith(b"]")
                     or len(tokens.translate(None, _C0)) != len(tokens)):
