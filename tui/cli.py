@@ -832,13 +832,13 @@ def suggest_command(patterns_file: Path | None, model: Path | None, name: str | 
 
 
 @main.command("tokens")
-@dataset_options
-def tokens_command(db: Path | None, analyst: str | None) -> None:
-    """Keep the tokens of the articles that have none kept (made another way than by an
-    import, or by another tokenizer), so that the next export need not tokenize them."""
+@click.option("--db", type=click.Path(path_type=Path), help=DB_HELP)
+def tokens_command(db: Path | None) -> None:
+    """Keep the tokens of the articles that have none kept (not imported, or kept by
+    another tokenizer), so that the next export copies them instead of tokenizing."""
     from tui import tokens_command as tokens
 
-    dataset = reading_dataset(settings(db, analyst, None), "tokens")
+    dataset = reading_dataset(settings(db, None, None), "tokens")
     with progress_bar("tokenizing", len(dataset.ids()), "articles") as progress:
         report = tokens.run(dataset, progress.advance)
     say(tokens.summary(report))
