@@ -74,7 +74,8 @@ def test_the_app_without_a_terminal_makes_no_dataset(tmp_path):
 
 
 READING = {"stats": ["stats"], "claims": ["claims"], "agree": ["agree"],
-           "merge": ["merge", "other"], "serve": ["serve", "--port", "1"]}
+           "merge": ["merge", "other"], "serve": ["serve", "--port", "1"],
+           "tokens": ["tokens"]}
 
 
 @pytest.mark.parametrize("name", list(READING))

@@ -16,6 +16,7 @@ from typing import IO, TypeVar
 import orjson
 
 from tui.core.disk.output import FolderOutput, open_output
+from tui.core.disk.token_cache import TOKENIZED
 from tui.core.document.model import LabelSet
 from tui.core.store.corpus import (
     InputError,
@@ -176,6 +177,7 @@ class ExportReport:
     unreadable: list[str]
     written: int = -1  # what the writer counts (its format's ``unit``); -1: the articles
     unit: str = "article"
+    tokenized: int = 0  # articles the export tokenized, none kept for them (jsonl)
 
     def summary(self, reviewed: bool = False) -> str:
         """The line that says what was exported, true for every format."""
@@ -223,7 +225,7 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
         articles: Iterable[Article] = dataset.readable(unreadable)
         every = _Counted(progress(articles) if progress else articles)
         count = fmt.write(every, out, notes, (choice or Choice(annotator)).annotator)
-        return ExportReport(every.count, notes.lines(), unreadable, count, fmt.unit)
+        return _report(every.count, notes, unreadable, count, fmt.unit)
     choice = choice or Choice(annotator)
     if fmt.name == "jsonl" and fmt.write is not None:
         scan = dataset.index.scan(dataset, None)
@@ -233,8 +235,7 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
             result = in_two.Result(notes, unreadable)
             in_two.export(dataset, order, out, fmt.write, choice, result, progress,
                           keeps_skipped=fmt.keeps_skipped, one_version=fmt.one_version)
-            return ExportReport(result.articles, notes.lines(), unreadable, result.lines,
-                                fmt.unit)
+            return _report(result.articles, notes, unreadable, result.lines, fmt.unit)
     shown = _Counted(_chosen(dataset, fmt, choice, notes, unreadable, progress))
     annotator = None  # the chosen articles hold only the work to export
     if fmt.write_claims is not None:
@@ -244,7 +245,15 @@ def export(dataset: Dataset, out: IO[bytes], name: str = "jsonl",
     else:
         raise InputError(name, "this format is written to a folder: use -o DIR"
                          if fmt.write_folder else "Gloss can import this format, not export it")
-    return ExportReport(shown.count, notes.lines(), unreadable, count, fmt.unit)
+    return _report(shown.count, notes, unreadable, count, fmt.unit)
+
+
+def _report(articles: int, notes: Notes, unreadable: list[str], written: int, unit: str
+            ) -> ExportReport:
+    """What an export says at the end; the articles it tokenized (no tokens kept for
+    them) apart from the warnings."""
+    tokenized = notes.counts.pop(TOKENIZED, 0)
+    return ExportReport(articles, notes.lines(), unreadable, written, unit, tokenized)
 
 
 def _chosen(dataset: Dataset, fmt: Format, choice: Choice, notes: Notes,

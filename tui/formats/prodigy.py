@@ -241,6 +241,8 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                 if folder not in kept:
                     kept[folder] = token_cache.Index(folder)
                 cached = kept[folder].get(article.document.id, article.document.text)
+                if cached is None:  # said once at the end (``gloss tokens`` would keep it)
+                    notes.add(token_cache.TOKENIZED)
             tokens = _Tokens(article.document.text, cached)
             if tokens.json is None and tokens_in_two.usable(out, article.document.text):
                 count += _in_two(article, tokens, out, notes, annotator)

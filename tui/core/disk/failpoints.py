@@ -16,6 +16,8 @@ the tests), a point costs one comparison. The points, in the order a write passe
   the thread of ``later.py``: the file it replaced closed, its row of the index not yet
   written; the fault suite holds that thread there with ``GLOSS_STOP_HOLD``: a stop sent
   from it was seen not to stop the process while its main thread was ending).
+- ``tokens`` (``gloss tokens``: its first entry written into its temp file, the file not
+  yet renamed into place).
 """
 
 from __future__ import annotations

@@ -14,18 +14,31 @@ Why it stays right:
 - an article's text never changes under its id (the id is a hash of the text), and an
   entry is checked against a checksum of the text: a save by another process or analyst
   changes spans and status only, so it leaves the tokens valid;
-- the version carries spaCy's version, or a hash of Gloss's token rules, and a hash of the
-  code that makes the records: a file made under any other version is not used;
+- a file names the version it was made for, and only files of this Gloss's version are
+  used: the tokenizer (spaCy's version, or ``gloss-rules-2``: what spaCy's rules and
+  Gloss's port of them give), and ``export_tokens.format_version()``: ``TOKENS_FORMAT``, a
+  number bumped by hand whenever the bytes made for a text change, and the Unicode data
+  the rules read (Python's, ``regex``'s release). Not a hash of Gloss's source: a refactor
+  or a comment would make every user's kept tokens useless at their next upgrade, and
+  the export silently twice as slow. What keeps the number honest is
+  ``tests/core/test_token_golden.py``: the tokens of a fixed, varied corpus, digested,
+  must be those recorded for the current number (for the rules, wherever it runs; for
+  spaCy's path, under the spaCy recorded, and as spaCy's own tokens under any other);
+  a change to them fails the suite until the number is bumped;
 - an entry that does not check out (a file cut short by a crash, edited by hand, not a file
   at all) is a miss, never an error: the export then tokenizes the article, as it would
   without the cache, and writes the very same line. Tokens are the same whoever made them,
   so an article kept in two files may be read from either.
 
-Only an import writes these files, once its articles are in place (reading never writes:
-export and stats only read them), within a time budget, so that a bulk import stays fast
-(tokenizing costs 0.3 to 1.5 ms a KB of text). It removes the files of other versions,
-and when more than :data:`MOST_FILES` are left it merges them into one (:func:`compact`):
-150 imports leave at most that many files, not 150.
+Two commands write these files (reading never writes: export and stats only read them):
+an import, once its articles are in place, within a time budget, so that a bulk import
+stays fast (tokenizing costs 0.3 to 1.5 ms a KB of text); and ``gloss tokens``
+(:func:`keep`), for every article that has no entry that checks out, however long it
+takes: articles that came another way (the reader, merge, git), those an import's budget
+left, those whose tokens another version made. Each removes the files of other versions,
+and when more than :data:`MOST_FILES` are left merges them into one (:func:`compact`):
+150 imports leave at most that many files, not 150. An export that tokenized many
+articles itself says so on stderr, naming ``gloss tokens``.
 """
 
 from __future__ import annotations
@@ -37,7 +50,7 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,9 +58,17 @@ from typing import Any
 
 import orjson
 
+from tui.core.disk import failpoints
 from tui.core.disk.files import NotReadable, open_regular
 from tui.core.disk.storage import FILE_MODE
-from tui.core.language.export_tokens import code_version, expected_name, token_json, tokenizer
+from tui.core.document.model import GlossError
+from tui.core.language.export_tokens import (
+    PIECE,
+    expected_name,
+    format_version,
+    token_json,
+    tokenizer,
+)
 
 FOLDER = ".tokens"
 SUFFIX = ".tokens"
@@ -62,6 +83,9 @@ SPACY_WORTH_LOADING = 1_000_000
 # article that would not fit in what is left of the budget at this rate is left to the
 # export, so that one huge article (a 5.9 MB record) never holds an import for seconds.
 SLOWEST_S_PER_CHAR = 1.5e-6
+# The note an export counts its articles without kept tokens under (said apart from the
+# others: a hint, not a warning about the data)
+TOKENIZED = "articles tokenized: no tokens kept for them"
 _OPEN_FILES = 32  # an export keeps this many cache files open at most
 MOST_FILES = 8  # an import that leaves more merges them into one (fewer than _OPEN_FILES)
 _INDEX_MAX = 64 << 20
@@ -80,8 +104,9 @@ class Cached:
 
 @cache
 def version() -> str:
-    """What a cache file must name to be used: the export's tokenizer and code version."""
-    return f"{expected_name()}+{code_version()}"
+    """What a cache file must name to be used: the export's tokenizer (spaCy's version, or
+    Gloss's rules) and the tokens' format (``export_tokens.format_version``)."""
+    return f"{expected_name()}+{format_version()}"
 
 
 def make(text: str) -> bytes:
@@ -141,8 +166,14 @@ class Index:
                     and zlib.crc32(entry) == entry_sum:
                 yield doc_id, entry, text_sum
 
-    def get(self, doc_id: str, text: str) -> Cached | None:
-        """The kept tokens of an article, or None when there are none that check out."""
+    def holds(self, doc_id: str, text: str) -> bool:
+        """Is there an entry of this article an export would use? What ``gloss tokens``
+        need not make again."""
+        return self.get(doc_id, text) is not None
+
+    def _entry(self, doc_id: str, text: str) -> bytes | None:
+        """The entry of an article as it is in its file, if its text's checksum and its
+        own check out."""
         found = self.where.get(doc_id)
         if found is None:
             return None
@@ -153,8 +184,18 @@ class Index:
                 return None
             fd = self._open(path)
             entry = None if fd is None else os.pread(fd, end - start, start)
-            if entry is None or len(entry) != end - start or zlib.crc32(entry) != entry_sum:
-                return None
+        except (ValueError, TypeError, OSError):
+            return None
+        if entry is None or len(entry) != end - start or zlib.crc32(entry) != entry_sum:
+            return None
+        return entry
+
+    def get(self, doc_id: str, text: str) -> Cached | None:
+        """The kept tokens of an article, or None when there are none that check out."""
+        entry = self._entry(doc_id, text)
+        if entry is None:
+            return None
+        try:
             edges, _, tokens = entry.partition(b"\n")
             if (not tokens.startswith(b"[") or not tokens.endswith(b"]")
                     or len(tokens.translate(None, _C0)) != len(tokens)):
@@ -229,37 +270,114 @@ def fill(folder: Path, texts: Iterable[tuple[str, str]], budget: float | None = 
     cache = folder / FOLDER
     if not _folder(cache, make=True):
         return 0
+    deadline = time.monotonic() + budget
+
+    def made() -> Iterator[tuple[str, bytes, int]]:
+        for doc_id, text in texts:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            if len(text) * SLOWEST_S_PER_CHAR <= left:
+                yield doc_id, make(text), _text_sum(text)
+
+    try:
+        kept = _write_file(cache, made())
+    except OSError:
+        return 0
+    _remove_other_versions(cache)
+    compact(folder)
+    return kept
+
+
+def keep(folder: Path, texts: Iterable[tuple[str, str]],
+         made: Callable[[int], None] | None = None) -> Kept:
+    """Keep the tokens of every article of ``texts`` (article id, text) that has no entry
+    that checks out, however long it takes (``gloss tokens``): one new cache file, written
+    as the tokens are made, renamed into place only when ``texts`` has ended (an exception
+    from it, or a kill, leaves no cache file: at worst a hidden temp file that
+    :func:`remove_leftovers` removes later), then the files of other versions removed and
+    the rest merged as after an import. ``made(n)``: n more articles looked at (progress).
+
+    An article longer than :data:`~tui.core.language.export_tokens.PIECE` is left to the
+    export, which tokenizes such a text a piece at a time: its kept tokens would be read
+    whole (230 MB of JSON for a 20 MB article). Safe beside any other writer: its file is
+    its own, and an article another process keeps meanwhile is merely kept twice."""
+    cache = folder / FOLDER
+    existed = os.path.lexists(cache)
+    if tokenizer()[0] != expected_name():
+        raise GlossError(f"{expected_name()} is installed but does not load: no tokens"
+                         " made that an export would use")
+    if not _folder(cache, make=True):
+        raise GlossError(f"{cache}: not a folder of the dataset's own (a link, a file):"
+                         " no tokens kept")
+    result = Kept()
+    kept = Index(folder)
+
+    def missing() -> Iterator[tuple[str, bytes, int]]:
+        for doc_id, text in texts:
+            if len(text) > PIECE:
+                result.too_long += 1
+            elif kept.holds(doc_id, text):
+                result.already += 1
+            else:
+                yield doc_id, make(text), _text_sum(text)
+                result.made += 1
+                if result.made == 1:
+                    failpoints.point("tokens")  # a test kills the process here
+            if made is not None:
+                made(1)
+
+    try:
+        _write_file(cache, missing())
+    except BaseException as exc:
+        if not existed:  # a refused run leaves the dataset as it was
+            with contextlib.suppress(OSError):
+                cache.rmdir()
+        if isinstance(exc, OSError):  # a read-only dataset, a full disk
+            raise GlossError(f"{cache}: {exc.strerror or exc}; no tokens kept") from exc
+        raise
+    finally:
+        kept.close()
+    _remove_other_versions(cache)
+    compact(folder)
+    remove_leftovers(folder)  # what a killed run left
+    return result
+
+
+@dataclass(slots=True)
+class Kept:
+    """What :func:`keep` did: articles tokenized and kept, already kept, left as too long."""
+
+    made: int = 0
+    already: int = 0
+    too_long: int = 0
+
+
+def _write_file(cache: Path, entries: Iterable[tuple[str, bytes, int]],
+                empty: bool = False) -> int:
+    """Write ``entries`` (article id, entry, its text's checksum), as they come, into a new
+    cache file, renamed into place whole (with ``empty``, even one of no entries); return
+    how many it holds. No fsync: a file a power cut leaves torn fails its checksums."""
     name = f"{time.time_ns():020d}-{os.urandom(4).hex()}"
     temp = f"{cache}/.{name}{SUFFIX}{TEMP_SUFFIX}"
-    deadline = time.monotonic() + budget
     articles: dict[str, list[int]] = {}
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
         try:
             at = 0
-            for doc_id, text in texts:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                if len(text) * SLOWEST_S_PER_CHAR > left:
-                    continue
-                entry = make(text)
+            for doc_id, entry, text_sum in entries:
                 _write_all(fd, entry)
-                articles[doc_id] = [_text_sum(text), at, at + len(entry), zlib.crc32(entry)]
+                articles[doc_id] = [text_sum, at, at + len(entry), zlib.crc32(entry)]
                 at += len(entry)
             _write_all(fd, orjson.dumps({"tokenizer": version(), "articles": articles})
                        + at.to_bytes(8, "big"))
         finally:
             os.close(fd)
-        if articles:  # no fsync: a file a power cut leaves torn fails its checksums
+        if articles or empty:
             os.rename(temp, f"{cache}/{name}{SUFFIX}")
-    except OSError:
-        return 0
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-    _remove_other_versions(cache)
-    compact(folder)
     return len(articles)
 
 
@@ -298,27 +416,10 @@ def compact(folder: Path, most: int | None = None) -> int:
 
 def _write_merged(cache: Path, merged: Index) -> bool:
     """Write the entries ``merged`` found into one new cache file; False if it failed."""
-    name = f"{time.time_ns():020d}-{os.urandom(4).hex()}"
-    temp = f"{cache}/.{name}{SUFFIX}{TEMP_SUFFIX}"
-    articles: dict[str, list[int]] = {}
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-        try:
-            at = 0
-            for doc_id, entry, text_sum in merged.entries():
-                _write_all(fd, entry)
-                articles[doc_id] = [text_sum, at, at + len(entry), zlib.crc32(entry)]
-                at += len(entry)
-            _write_all(fd, orjson.dumps({"tokenizer": version(), "articles": articles})
-                       + at.to_bytes(8, "big"))
-        finally:
-            os.close(fd)
-        os.rename(temp, f"{cache}/{name}{SUFFIX}")
+        _write_file(cache, merged.entries(), empty=True)
     except OSError:
         return False
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
     return True
 
 
