@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import operator
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -123,7 +124,7 @@ def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
     no byte is copied but into the one buffer written."""
     held: list[bytes] = []
     for batch in batches:
-        held += [part for (part,) in batch]
+        held += map(_PART, batch)
         if len(held) * PART < WRITE:
             continue
         end = len(held)
@@ -137,6 +138,7 @@ def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
 
 
 WRITE = 512 << 10  # bytes of lines checked and written at a time, about (kept in cache)
+_PART = operator.itemgetter(0)  # a row's part of a line
 
 
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")

@@ -164,6 +164,44 @@ def test_a_reader_that_stops_stops_both_processes(dataset):
         os.waitpid(-1, os.WNOHANG)
 
 
+def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_path,
+                                                                 monkeypatch):
+    """From ``FORK_FROM`` files their signatures are made by a forked process while this
+    one reads the index: an article changed behind the index's back is read again all
+    the same (and keeps the lines on one process: the fork seen is the signatures')."""
+    monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        forks.append(os.getpid())
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
+    assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
+    assert forks == [os.getpid()]
+    assert printed(dataset, "csv")[0] == reference(dataset, "csv")[0]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # none left behind
+
+
+def test_signatures_of_a_process_that_dies_are_made_here(dataset, tmp_path, monkeypatch):
+    monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
+    first, signature = os.getpid(), claim_pass.signature
+
+    def dies(info: os.stat_result | None) -> tuple[int, int, int]:
+        if os.getpid() != first:
+            os._exit(1)
+        return signature(info)
+
+    monkeypatch.setattr(claim_pass, "signature", dies)
+    os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
+    assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
 def _read_all(fd: int) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         return handle.read()

@@ -10,14 +10,18 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+import orjson
 
 from tui.core.attribution.claim_board import ClaimRow
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import GlossError
 from tui.core.store import claim_table
 from tui.core.store.article_index import ArticleIndex, collector_paused, labels_key, signature
+from tui.core.store.claim_table import Stamp
 from tui.core.store.dataset import Dataset
 
 _BATCH = 500  # articles' rows inserted at a time
@@ -38,19 +42,23 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
     error goes to ``problems``, in the order of the dataset's ids. ``lines``: the JSONL
     lines of the files read are made too."""
     ids = dataset.ids()
-    stamps = dict(zip(ids, map(signature, dataset.stats(ids)), strict=True))
-    db = dataset.index.connection()
+    stamps = _signatures(dataset, ids)
     stale: set[str] | None = None  # None: every article
     untrusted: set[str] = set()
-    shape = claim_table.layout(db) if db is not None and claim_table.supported() else None
-    private = shape is None
-    if not private:
-        assert db is not None
-        try:
-            stale, untrusted = claim_table.trusted(db, stamps, labels_key(dataset.labels),
-                                                   lines)
-        except sqlite3.Error:
-            private = True
+    try:
+        db = dataset.index.connection()
+        shape = claim_table.layout(db) if db is not None and claim_table.supported() \
+            else None
+        private = shape is None
+        if not private:
+            assert db is not None
+            try:
+                stale, untrusted = claim_table.trusted(db, stamps,
+                                                       labels_key(dataset.labels), lines)
+            except sqlite3.Error:
+                private = True
+    finally:
+        stamps()  # a process making them is waited for, needed or not
     if private:
         shape = claim_table.NEW
         db = sqlite3.connect("", isolation_level=None)  # "": a temporary file
@@ -94,6 +102,72 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
         else:
             with contextlib.suppress(sqlite3.Error):
                 _drop(db)
+
+
+# From this many files their signatures are made by a forked process while this one reads
+# the index's counts (100,000 stats: 0.3 s, the index's side 0.2 s, one after the other
+# before)
+FORK_FROM = 20_000
+
+
+def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stamp]]:
+    """The files' signatures (``article_index.signature``), by id: a function that gives
+    them (the same dict each call), made meanwhile by a forked process when the machine
+    has two cores and this process no other thread (a fork copies no other thread: one
+    that held a lock would leave it held in the copy); made here when that process fails
+    in any way."""
+    made: list[dict[str, Stamp]] = []
+
+    def here() -> dict[str, Stamp]:
+        if not made:
+            made.append(dict(zip(ids, map(signature, dataset.stats(ids)), strict=True)))
+        return made[0]
+
+    if len(ids) < FORK_FROM or not _forkable():
+        return here
+    into, out = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(into)
+        os.close(out)
+        return here
+    if pid == 0:  # never returns
+        try:
+            os.close(into)
+            data = orjson.dumps([signature(info) for info in dataset.stats(ids)])
+            view = memoryview(data)
+            while view:
+                view = view[os.write(out, view):]
+        finally:
+            os._exit(0)
+    os.close(out)
+
+    def theirs() -> dict[str, Stamp]:
+        if made:
+            return made[0]
+        try:
+            with os.fdopen(into, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            os.waitpid(pid, 0)
+        try:
+            stamps: list[Stamp] = [(ino, mtime, size) for ino, mtime, size in orjson.loads(data)]
+        except (orjson.JSONDecodeError, TypeError, ValueError):  # it ended before it said all
+            return here()
+        if len(stamps) != len(ids):
+            return here()
+        made.append(dict(zip(ids, stamps, strict=True)))
+        return made[0]
+
+    return theirs
+
+
+def _forkable() -> bool:
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return (len(cores) if cores is not None else os.cpu_count() or 1) >= 2
 
 
 def _drop(db: sqlite3.Connection) -> None:
