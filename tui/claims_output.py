@@ -52,14 +52,22 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     (``claim_pass.py``): streamed grouped, never held."""
     problems = [] if problems is None else problems
     out = out or sys.stdout.buffer
-    with every_claim(dataset, problems, lines=fmt == "jsonl") as claims:
+
+    def counted(claims: Claims) -> tuple[Query, list[tuple[str, int]], list[Piece] | None]:
+        """The query, its groups counted and (JSONL on two processes) its ranges."""
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status, shape=claims.shape)
         groups = query.groups()
+        return query, groups, _pieces(claims, query, groups, out) \
+            if fmt == "jsonl" and claims.shape == NEW else None
+
+    # counted while the files' signatures are made, and used when every row stands
+    with every_claim(dataset, problems, lines=fmt == "jsonl", ahead=counted) as claims:
+        query, groups, pieces = claims.ahead or counted(claims)
         if fmt == "table":
             _print_table(dataset, groups, query.batches("board", groups))
         elif fmt == "jsonl" and claims.shape == NEW:
-            _jsonl(dataset, claims, query, groups, out)
+            _jsonl(dataset, query, groups, pieces or [], out)
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
                 out.write(safe(b"".join([
@@ -76,19 +84,27 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     return problems
 
 
-def _jsonl(dataset: Dataset, claims: Claims, query: Query, groups: list[tuple[str, int]],
-           out: IO[bytes]) -> None:
-    """The JSONL lines from ``claim_jsonl``: read, checked and written on both cores when
-    every article's rows are the index's own (no file read again: a second process sees
-    none of this one's temporary tables), a range of the print order each in turn
-    (``in_two.in_turns``), else on one."""
+def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO[bytes]
+            ) -> list[Piece]:
+    """The ranges of the print order the JSONL is written in on two processes: when every
+    article's rows are the index's own (no file read again: a second process sees none
+    of this one's temporary tables), enough claims, two cores; else none."""
     from tui.formats import in_two
 
-    pieces: list[Piece] = []
     if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
             and in_two.two_cores(out):
         with contextlib.suppress(sqlite3.Error):
-            pieces = query.pieces(groups, PIECE)
+            return query.pieces(groups, PIECE)
+    return []
+
+
+def _jsonl(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
+           pieces: list[Piece], out: IO[bytes]) -> None:
+    """The JSONL lines from ``claim_jsonl``: read, checked and written on both cores, a
+    range of the print order (``pieces``) each in turn (``in_two.in_turns``), else on
+    one."""
+    from tui.formats import in_two
+
     if len(pieces) < 2:
         _lines(query.batches("jsonl", groups), out)
         return

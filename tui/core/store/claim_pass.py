@@ -8,13 +8,13 @@ temporary database of the same shape.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-
-import orjson
+from typing import Any
 
 from tui.core.attribution.claim_board import ClaimRow
 from tui.core.disk.storage import CorruptFileError
@@ -33,32 +33,53 @@ class Claims:
     claims: str  # what to query: the index's tables, views of them, or private tables
     lines: str
     shape: str  # of the lines (``claim_table.layout``)
+    ahead: Any = None  # what ``every_claim``'s ``ahead`` made of these tables, or None
 
 
 @contextlib.contextmanager
-def every_claim(dataset: Dataset, problems: list[str], lines: bool = True
-                ) -> Iterator[Claims]:
+def every_claim(dataset: Dataset, problems: list[str], lines: bool = True,
+                ahead: Callable[[Claims], Any] | None = None) -> Iterator[Claims]:
     """Every claim of ``dataset`` (its readable articles'); each broken file's one-line
     error goes to ``problems``, in the order of the dataset's ids. ``lines``: the JSONL
-    lines of the files read are made too."""
+    lines of the files read are made too. ``ahead``: what the caller makes of the index's
+    own tables (its groups counted, say), made while the files' signatures are (by
+    another process: ``_signatures``), in the one snapshot the claims are then read in;
+    given back as ``Claims.ahead`` when every article's rows stand (the tables it was
+    made of are then the ones to query), else None."""
     ids = dataset.ids()
     stamps = _signatures(dataset, ids)
     stale: set[str] | None = None  # None: every article
     untrusted: set[str] = set()
+    early: Any = None
+    shape: str | None = None
     try:
         db = dataset.index.connection()
-        shape = claim_table.layout(db) if db is not None and claim_table.supported() \
-            else None
-        private = shape is None
-        if not private:
+        if db is not None and claim_table.supported():
+            shape = claim_table.layout(db)
+        if shape is not None:
             assert db is not None
             try:
+                db.execute("BEGIN")  # one snapshot from here while every row stands
+                if ahead is not None:
+                    early = _ahead(ahead, Claims(db, "main.claims",
+                                                 f"main.{claim_table.LINES[shape]}", shape))
                 stale, untrusted = claim_table.trusted(db, stamps,
                                                        labels_key(dataset.labels), lines)
             except sqlite3.Error:
-                private = True
+                shape, stale, untrusted = None, None, set()
     finally:
         stamps()  # a process making them is waited for, needed or not
+    if shape is not None and not stale and not untrusted:  # the index's rows, all
+        assert db is not None
+        try:
+            yield Claims(db, "main.claims", f"main.{claim_table.LINES[shape]}", shape, early)
+        finally:
+            db.execute("COMMIT")
+        return
+    if db is not None and db.in_transaction:  # rows made from files: in one of their own
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("COMMIT")
+    private = shape is None
     if private:
         shape = claim_table.NEW
         db = sqlite3.connect("", isolation_level=None)  # "": a temporary file
@@ -135,7 +156,9 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
     if pid == 0:  # never returns
         try:
             os.close(into)
-            data = orjson.dumps([signature(info) for info in dataset.stats(ids)])
+            # marshal: a dict of tuples made and read again in C (the same Python)
+            data = marshal.dumps(dict(zip(ids, map(signature, dataset.stats(ids)),
+                                              strict=True)))
             view = memoryview(data)
             while view:
                 view = view[os.write(out, view):]
@@ -152,12 +175,12 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
         finally:
             os.waitpid(pid, 0)
         try:
-            stamps: list[Stamp] = [(ino, mtime, size) for ino, mtime, size in orjson.loads(data)]
-        except (orjson.JSONDecodeError, TypeError, ValueError):  # it ended before it said all
+            stamps = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):  # it ended before it said all
             return here()
-        if len(stamps) != len(ids):
+        if not isinstance(stamps, dict) or len(stamps) != len(ids):
             return here()
-        made.append(dict(zip(ids, stamps, strict=True)))
+        made.append(stamps)
         return made[0]
 
     return theirs
@@ -168,6 +191,14 @@ def _forkable() -> bool:
         return False
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return (len(cores) if cores is not None else os.cpu_count() or 1) >= 2
+
+
+def _ahead(ahead: Callable[[Claims], Any], claims: Claims) -> Any:
+    """What ``ahead`` makes of ``claims``; None when it cannot (made again after)."""
+    try:
+        return ahead(claims)
+    except sqlite3.Error:
+        return None
 
 
 def _drop(db: sqlite3.Connection) -> None:
