@@ -63,8 +63,10 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True,
                 if ahead is not None:
                     early = _ahead(ahead, Claims(db, "main.claims",
                                                  f"main.{claim_table.LINES[shape]}", shape))
-                stale, untrusted = claim_table.trusted(db, stamps,
-                                                       labels_key(dataset.labels), lines)
+                with collector_paused():  # 100,000 rows and signatures, no cycle
+                    stale, untrusted = claim_table.trusted(db, stamps,
+                                                           labels_key(dataset.labels),
+                                                           lines)
             except sqlite3.Error:
                 shape, stale, untrusted = None, None, set()
     finally:
