@@ -34,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -298,17 +299,30 @@ def main() -> None:
     parser.add_argument("--app", action="store_true", help="also the app: the library's"
                         " first frame, keys typed into its filter, the stats screen, the"
                         " first frame of the review's library for a pair")
+    parser.add_argument("--only", default="", help="the only commands measured, comma"
+                        " separated (the names of --skip; e.g. claims-jsonl)")
+    parser.add_argument("--as-is", action="store_true", help="the dataset and its index"
+                        " read as they are: nothing built, no writer's pass, no cold runs"
+                        " (the index is never moved aside), so that a folder that must not"
+                        " be written (a shared copy) is measured by read-only commands")
     args = parser.parse_args()
     folder = args.root / f"articles-{args.articles}"
     big = args.root / "big-20mb"
-    print(f"building {folder} ...", file=sys.stderr)
-    build(folder, args.articles)
     skip = set(filter(None, args.skip.split(",")))
-    if "export" not in skip:  # only the export reads them
-        keep_tokens(folder)
-    if "big" not in skip:
-        build_big(big)
-    out = args.root / "export.jsonl"
+    if args.only:
+        skip |= set(SHORT.values()) - set(args.only.split(",")) | {
+            "board", "big", "screen", "review", "cold"}
+    if args.as_is:
+        skip |= {"cold", "big"}
+    else:
+        print(f"building {folder} ...", file=sys.stderr)
+        build(folder, args.articles)
+        if "export" not in skip:  # only the export reads them
+            keep_tokens(folder)
+        if "big" not in skip:
+            build_big(big)
+    # (as it is: the folder is not this bench's to write)
+    out = (Path(tempfile.gettempdir()) if args.as_is else args.root) / "export.jsonl"
     # (label, code, dataset, whether its index is moved aside for the run)
     trees = [("after", ROOT, folder, False)] + ([] if "cold" in skip else [
         ("after, cold index", ROOT, folder, True)])
@@ -321,7 +335,7 @@ def main() -> None:
     print("| command | code | time | processor time | peak memory | note |\n"
           "|---|---|---|---|---|---|")
     for _label, tree, db, cold in trees:
-        if not cold:  # the index as the writers leave it (of this tree's version)
+        if not cold and not args.as_is:  # the index as the writers leave it (its version)
             run(tree, ["-c", INDEX, str(db)])
     for name in commands(folder, out):
         if SHORT[name] in skip:

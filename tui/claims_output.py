@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import operator
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
+from tui.core.store.article_index import collector_paused
 from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
 from tui.core.store.claim_table import NEW, PART, Piece, Query, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
@@ -47,16 +49,24 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     (``claim_pass.py``): streamed grouped, never held."""
     problems = [] if problems is None else problems
     out = out or sys.stdout.buffer
-    with every_claim(dataset, problems, lines=fmt == "jsonl") as claims:
+
+    def counted(claims: Claims) -> tuple[Query, list[tuple[str, int]], list[Piece] | None]:
+        """The query, its groups counted and (JSONL on two processes) its ranges."""
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status, shape=claims.shape)
         groups = query.groups()
+        return query, groups, _pieces(claims, query, groups, out) \
+            if fmt == "jsonl" and claims.shape == NEW else None
+
+    # counted while the files' signatures are made, and used when every row stands
+    with every_claim(dataset, problems, lines=fmt == "jsonl", ahead=counted) as claims:
+        query, groups, pieces = claims.ahead or counted(claims)
         if fmt == "table":
             from tui.claims_table_output import print_table
 
             print_table(dataset, groups, query.batches("board", groups))
         elif fmt == "jsonl" and claims.shape == NEW:
-            _jsonl(dataset, claims, query, groups, out)
+            _jsonl(dataset, query, groups, pieces or [], out)
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
                 out.write(safe(b"".join([
@@ -73,21 +83,30 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     return problems
 
 
-def _jsonl(dataset: Dataset, claims: Claims, query: Query, groups: list[tuple[str, int]],
-           out: IO[bytes]) -> None:
-    """The JSONL lines from ``claim_jsonl``: read, checked and written on both cores when
-    every article's rows are the index's own (no file read again: a second process sees
-    none of this one's temporary tables), a range of the print order each in turn
-    (``in_two.in_turns``), else on one."""
+def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO[bytes]
+            ) -> list[Piece]:
+    """The ranges of the print order the JSONL is written in on two processes: when every
+    article's rows are the index's own (no file read again: a second process sees none
+    of this one's temporary tables), enough claims, two cores; else none."""
     from tui.formats import in_two
 
-    pieces: list[Piece] = []
     if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
             and in_two.two_cores(out):
         with contextlib.suppress(sqlite3.Error):
-            pieces = query.pieces(groups, PIECE)
+            return query.pieces(groups, PIECE)
+    return []
+
+
+def _jsonl(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
+           pieces: list[Piece], out: IO[bytes]) -> None:
+    """The JSONL lines from ``claim_jsonl``: read, checked and written on both cores, a
+    range of the print order (``pieces``) each in turn (``in_two.in_turns``), else on
+    one."""
+    from tui.formats import in_two
+
     if len(pieces) < 2:
-        _lines(query.batches("jsonl", groups), out)
+        with collector_paused():
+            _lines(query.batches("jsonl", groups), out)
         return
     query.rank(groups)
 
@@ -100,7 +119,8 @@ def _jsonl(dataset: Dataset, claims: Claims, query: Query, groups: list[tuple[st
         return lambda piece, into: _lines(helper.lines_of(pieces[piece]), into)
 
     try:
-        in_two.in_turns(len(pieces), out, mine, start, "gloss claims", "lines")
+        with collector_paused():  # 2 million rows, no cycle: 2 % of the time in its passes
+            in_two.in_turns(len(pieces), out, mine, start, "gloss claims", "lines")
     finally:
         query.db.execute("DROP TABLE IF EXISTS temp.ranks")
 
@@ -121,7 +141,7 @@ def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
     no byte is copied but into the one buffer written."""
     held: list[bytes] = []
     for batch in batches:
-        held += [part for (part,) in batch]
+        held += map(_PART, batch)
         if len(held) * PART < WRITE:
             continue
         end = len(held)
@@ -135,6 +155,7 @@ def _lines(batches: Iterator[list[tuple[bytes]]], out: IO[bytes]) -> None:
 
 
 WRITE = 512 << 10  # bytes of lines checked and written at a time, about (kept in cache)
+_PART = operator.itemgetter(0)  # a row's part of a line
 
 
 CSV_HEADER = ("source", "claim", "places", "title", "date", "status", "article")

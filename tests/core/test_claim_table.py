@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -338,3 +339,16 @@ def test_what_the_claims_tables_print_as_read_holds_no_control(data, fmt):
     unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]") if fmt == "csv" else \
         claim_table._UNSAFE_TEXT
     assert unsafe.search(out.replace("\r\n", "").replace("\n", "")) is None
+
+
+@pytest.mark.parametrize("line", ["’\u2028’", "\u2028’", "’\u202e", "’’\u2066x’",
+                                  "a\u200f’b", "’\u2069"])
+def test_a_separator_beside_a_closing_quote_is_escaped(line):
+    """’ (E2 80 99) is taken out before the separators are looked for (``_clean``): one
+    next to it, which shares its first bytes, is escaped all the same."""
+    data = (line + "\n").encode() * 3
+    out = claim_table.safe(data, "jsonl", None).decode()
+    assert claim_table._UNSAFE_TEXT.search(out) is None
+    assert out.replace("\\u", "U+") == (line + "\n").replace("\u2028", "U+2028").replace(
+        "\u202e", "U+202e").replace("\u2066", "U+2066").replace("\u200f", "U+200f").replace(
+        "\u2069", "U+2069") * 3
