@@ -1,5 +1,5 @@
 """A Gloss model's pipeline run over many short texts: the same annotations as
-``nlp.pipe``, bit for bit, for less work.
+``nlp.pipe`` for less work.
 
 Two things ``nlp.pipe`` does that suggestions need not:
 
@@ -7,24 +7,23 @@ Two things ``nlp.pipe`` does that suggestions need not:
   (MultiHashEmbed: four hashed tables, a maxout, a layer norm) is a function of a token's
   NORM, PREFIX, SUFFIX and SHAPE alone, and an article says the same words again and
   again: a 1 MB article is 191,400 tokens and 11,000 distinct ones. Each distinct token is
-  embedded once here (every row of those layers is computed on its own, so a row is the
-  same float for float whatever rows it is computed with; ``tests/core/test_train.py``
-  compares the annotations with ``nlp.pipe``'s); the context layers that follow (the
-  window encoder) still see each token in its place.
-- It multiplies matrices with blis, which on this machine's processor (AVX-512 that blis
-  does not recognise: it falls back to its AVX2 kernel) reaches 88 GFLOP/s of one core,
-  where NumPy's OpenBLAS reaches 125. The token-to-vector layer is 885,000 multiply-adds
-  a token; with OpenBLAS (one thread: two processes share an article and take both
-  cores) the model's layers multiply through NumPy. Its scores differ from blis's in the
-  last bits (under 1e-6 on the bench's 1 MB article, the same spans); a row is still
-  computed on its own, so the same text gets the same figures whatever it is batched
-  with. Without threadpoolctl (which pins OpenBLAS to one thread) blis is kept.
+  embedded once here and kept for the next call (up to KNOWN tokens). Every row of those
+  layers is computed on its own, so a row is the same, float for float, whatever rows it
+  is computed with (``tests/core/test_train.py`` compares the annotations with
+  ``nlp.pipe``'s); the window encoder that follows still sees each token in its place.
 - It batches texts as they come. The entity recognizer takes a step for every token of
   the longest text of a batch, so texts of about the same length are batched together
   here (the order of texts does not change what each gets).
 
 A pipeline whose token-to-vector layer is not spaCy's shared MultiHashEmbed chain (a
 model of another shape) is run component by component as ``nlp.pipe`` would.
+
+The matrices are multiplied by blis, as spaCy's own: a row of a product is computed the
+same whatever rows come with it. NumPy's OpenBLAS multiplies faster on this machine's
+processor (125 GFLOP/s of a core against blis's 88, which does not recognise the
+processor's AVX-512 and runs its AVX2 kernel) but not row by row: a product of one to
+three rows takes another path, and so does a thin one (the recognizer's 64 by 9 layer at
+up to 100 rows), so a text's scores would depend on what it is batched with.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
 
 BATCH = 64  # texts a batch: the fastest of 16 to 1,000 on a 1 MB article (CPU time)
 GROUP = 1024  # texts tokenized together, each of their distinct tokens embedded once
+KNOWN = 100_000  # embedded tokens kept for the next call (38 MB); past it, forgotten
 BEAM_WIDTH = 8
 # odd 64-bit multipliers mixing a token's four features into one key; two rows that share
 # a key and differ are caught and embedded the slow, exact way
@@ -58,18 +58,13 @@ class Pipe:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self._blas = _one_thread_openblas(nlp)
         self._embed = _embed_layers(nlp)
+        self._known = _Known()
 
     def run(self, texts: Sequence[str], beam: bool = False
             ) -> Iterator[tuple[Doc, Scores]]:
         for start in range(0, len(texts), GROUP):
-            if self._blas is None:
-                yield from self._group(texts[start:start + GROUP], beam)
-                continue
-            with self._blas.limit(limits=1, user_api="blas"):
-                group = self._group(texts[start:start + GROUP], beam)
-            yield from group
+            yield from self._group(texts[start:start + GROUP], beam)
 
     def _group(self, texts: Sequence[str], beam: bool) -> list[tuple[Doc, Scores]]:
         nlp = self.nlp
@@ -107,16 +102,57 @@ class Pipe:
             return None
         extract, features_to_vectors = self._embed
         features = extract.predict(docs)
-        if not docs or not sum(len(f) for f in features):
+        if not sum(len(f) for f in features):
             return [features_to_vectors.predict(f) for f in features]
         rows = np.ascontiguousarray(np.concatenate(features), dtype=np.uint64)
         keys = np.bitwise_xor.reduce(rows * _MIX, axis=1)
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        distinct_keys, first, inverse = np.unique(keys, return_index=True,
+                                                  return_inverse=True)
         distinct = rows[first]
-        if not np.array_equal(distinct[inverse], rows):  # two tokens' keys collide
+        if np.array_equal(distinct[inverse], rows):
+            vectors = self._known.vectors(distinct_keys, distinct, features_to_vectors)
+        else:  # two tokens' keys collide: the exact, slower way
             distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
-        embedded = features_to_vectors.predict(distinct)[inverse.reshape(-1)]
+            vectors = features_to_vectors.predict(distinct)
+        embedded = vectors[inverse.reshape(-1)]
         return np.split(embedded, np.cumsum([len(f) for f in features])[:-1])
+
+
+class _Known:
+    """Tokens embedded before (by the key of their features, sorted): the same words come
+    back from one stretch of an article to the next and from article to article."""
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._rows = np.empty((0, len(_MIX)), dtype=np.uint64)
+        self._vectors: Any = None
+
+    def vectors(self, keys: Any, rows: Any, embed: Any) -> Any:
+        """The vectors of ``rows`` (distinct, ``keys`` sorted), those not known computed."""
+        if not len(self._keys):
+            out = embed.predict(rows)
+            self._add(keys, rows, out)
+            return out
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        known = (self._keys[at] == keys) & (self._rows[at] == rows).all(axis=1)
+        out = np.empty((len(keys), self._vectors.shape[1]), dtype=self._vectors.dtype)
+        out[known] = self._vectors[at[known]]
+        new = ~known
+        if new.any():
+            out[new] = embed.predict(np.ascontiguousarray(rows[new]))
+            fresh = new & (self._keys[at] != keys)  # a key held for other features stays
+            self._add(keys[fresh], rows[fresh], out[fresh])
+        return out
+
+    def _add(self, keys: Any, rows: Any, vectors: Any) -> None:
+        if self._vectors is None or len(self._keys) + len(keys) > KNOWN:
+            self._keys = self._rows = np.empty(0, dtype=np.uint64)
+            self._rows, self._vectors = rows[:0], vectors[:0]
+        keys = np.concatenate([self._keys, keys])
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._rows = np.concatenate([self._rows, rows])[order]
+        self._vectors = np.concatenate([self._vectors, vectors])[order]
 
 
 def _embed_layers(nlp: Language) -> tuple[Any, Any] | None:
@@ -136,24 +172,3 @@ def _embed_layers(nlp: Language) -> tuple[Any, Any] | None:
 
     return embed.layers[0], chain(embed.layers[2], embed.layers[3])
 
-
-def _one_thread_openblas(nlp: Language) -> Any | None:
-    """When NumPy multiplies with OpenBLAS and threadpoolctl can hold it to one thread:
-    the pipeline's layers switched to NumPy's matrix product, and the controller that
-    holds it to one thread while they run."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    controller = ThreadpoolController().select(internal_api="openblas")
-    if not controller.lib_controllers:
-        return None
-    from thinc.api import NumpyOps
-
-    ops = NumpyOps(use_blis=False)
-    for _, component in nlp.pipeline:
-        model = getattr(component, "model", None)
-        if model is not None:
-            for node in model.walk():
-                node.ops = ops
-    return controller
