@@ -256,6 +256,19 @@ def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
     assert any(doc.ents for doc in ours)  # (a tiny model's categorizer may find none)
 
 
+def test_an_article_is_shared_in_stretches_shorter_towards_its_middle():
+    from tui.core.suggest.model_worker import STRETCH_CHARS, _stretches
+
+    pieces = [(n * 1001, f"{n:04d}" + "x" * 996) for n in range(1000)]  # 1 MB of lines
+    stretches = _stretches(pieces)
+    assert [p for stretch in stretches for p in stretch] == pieces  # whole, in order
+    sizes = [sum(len(text) for _, text in stretch) for stretch in stretches]
+    assert max(sizes) <= STRETCH_CHARS + 1000
+    middle = sizes[len(sizes) // 2 - 2:len(sizes) // 2 + 2]
+    assert max(middle) <= STRETCH_CHARS // 4 < min(sizes[:3] + sizes[-4:-1])  # (and a rest)
+    assert _stretches([(0, "short")]) == [[(0, "short")]]
+
+
 @needs_spacy
 def test_suggest_model_writes_the_model_as_an_analyst_that_agree_measures(trained,
                                                                           tmp_path):
