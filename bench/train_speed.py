@@ -169,6 +169,11 @@ def main() -> None:
                           timed(lambda: finder.find(big, 0, 3000), 10)))
         print("  " + line("suggestions, 1 MB, whole, first (starts the worker)",
                           timed(lambda: finder.find(big), 1)), flush=True)
+        early = ModelFinder.load(folder)  # the worker started with the model, as a reader would
+        early.start_worker().wait_ready(120)
+        print("  " + line("  the same, the worker started with the model",
+                          timed(lambda: early.find(big), 1)), flush=True)
+        early.close()
         walls, cpus = timed_cpu(lambda: finder.find(big), finder, 7)
         print("  " + line("suggestions, 1 MB, whole", walls), flush=True)
         print("  " + line("  the same, CPU of both processes", cpus), flush=True)

@@ -109,6 +109,13 @@ class Worker:
             results[index] = _result(future, stretch, here)
         return [results[index] for index in sorted(results)]
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Whether the worker has loaded its model, waiting up to ``timeout`` seconds."""
+        try:
+            return self._ready.result(timeout=timeout)
+        except Exception:  # not ready in time, or it ended
+            return False
+
     def close(self) -> None:
         if self._process.stdin is not None:
             with contextlib.suppress(OSError):
