@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 BATCH = 64  # texts a batch: the fastest of 16 to 1,000 on a 1 MB article (CPU time)
 GROUP = 1024  # texts tokenized together, each of their distinct tokens embedded once
-KNOWN = 100_000  # embedded tokens kept for the next call (38 MB); past it, forgotten
+KNOWN = 100_000  # embedded tokens kept for the next call (42 MB); past it, forgotten
 BEAM_WIDTH = 8
 # odd 64-bit multipliers mixing a token's four features into one key; two rows that share
 # a key and differ are caught and embedded the slow, exact way
@@ -146,8 +146,7 @@ class _Known:
 
     def _add(self, keys: Any, rows: Any, vectors: Any) -> None:
         if self._vectors is None or len(self._keys) + len(keys) > KNOWN:
-            self._keys = self._rows = np.empty(0, dtype=np.uint64)
-            self._rows, self._vectors = rows[:0], vectors[:0]
+            self._keys, self._rows, self._vectors = keys[:0], rows[:0], vectors[:0]
         keys = np.concatenate([self._keys, keys])
         order = np.argsort(keys, kind="stable")
         self._keys = keys[order]
