@@ -237,7 +237,8 @@ def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
              if line.strip()]
     texts += ["Olena Petrenko said so.", "Kyiv", texts[0] + " " + texts[-1]]
     monkeypatch.setattr(model_pipe, "GROUP", 5)  # several groups, batches and a cache
-    monkeypatch.setattr(model_pipe, "BATCH", 2)
+    monkeypatch.setattr(model_pipe, "BATCH", 3)
+    monkeypatch.setattr(model_pipe, "TOKENS", 30)  # and batches cut by their tokens
     pipe = model_pipe.Pipe(finder.nlp)
     assert pipe._embed is not None  # the model of the shape Gloss trains: the fast way
     list(pipe.run(texts[-7:]))  # some tokens known from a call before

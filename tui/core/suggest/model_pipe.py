@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 BATCH = 64  # texts a batch: the fastest of 16 to 1,000 on a 1 MB article (CPU time)
+TOKENS = 4000  # tokens a batch at most (past its first text): arrays of a few MB, not 60
 GROUP = 1024  # texts tokenized together, each of their distinct tokens embedded once
 KNOWN = 100_000  # embedded tokens kept for the next call (42 MB); past it, forgotten
 BEAM_WIDTH = 8
@@ -71,9 +72,7 @@ class Pipe:
         docs = [nlp.make_doc(text) for text in texts]
         scores: list[Scores] = [{} for _ in docs]
         vectors = self._vectors(docs)
-        order = sorted(range(len(docs)), key=lambda n: len(docs[n]))
-        for at in range(0, len(order), BATCH):
-            which = order[at:at + BATCH]
+        for which in _batches(docs):
             batch = [docs[n] for n in which]
             for name, component in nlp.pipeline:
                 if name == "tok2vec" and vectors is not None:
@@ -152,6 +151,21 @@ class _Known:
         self._keys = keys[order]
         self._rows = np.concatenate([self._rows, rows])[order]
         self._vectors = np.concatenate([self._vectors, vectors])[order]
+
+
+def _batches(docs: list[Doc]) -> Iterator[list[int]]:
+    """The docs' indices in batches of about the same length, shortest first: at most
+    BATCH docs and, past the first doc, TOKENS tokens."""
+    which: list[int] = []
+    tokens = 0
+    for n in sorted(range(len(docs)), key=lambda n: len(docs[n])):
+        if which and (len(which) == BATCH or tokens + len(docs[n]) > TOKENS):
+            yield which
+            which, tokens = [], 0
+        which.append(n)
+        tokens += len(docs[n])
+    if which:
+        yield which
 
 
 def _embed_layers(nlp: Language) -> tuple[Any, Any] | None:
