@@ -30,29 +30,74 @@ def timed(call, runs: int) -> list[float]:
     return out
 
 
+def worker_cpu(finder) -> float:
+    """CPU seconds the finder's worker process has used (0 without one)."""
+    worker = finder._worker
+    if worker is None or worker._process.poll() is not None:
+        return 0.0
+    fields = Path(f"/proc/{worker._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_cpu(call, finder, runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds (this process and the worker) of each run."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu = time.process_time() + worker_cpu(finder)
+        started = time.perf_counter()
+        call()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() + worker_cpu(finder) - cpu)
+    return walls, cpus
+
+
 def cpu_split(finder, text: str) -> str:
-    """Where one process's CPU time goes on ``text``: what dominates."""
-    from tui.core.suggest.model_finder import BATCH, _pieces
+    """Where one process's CPU time goes on ``text``, as the finder runs the pipeline
+    (model_pipe.py): tokens embedded once each, lines batched by length, the recognizer a
+    beam of one; and spaCy's own ``nlp.pipe`` over the same lines beside it."""
+    from tui.core.suggest import model_pipe
+    from tui.core.suggest.model_finder import _pieces
 
     nlp = finder.nlp
     texts = [piece for _, piece in _pieces(text, 0, len(text))]
     spent: dict[str, float] = {}
-    started = time.process_time()
-    docs = list(nlp.tokenizer.pipe(texts, batch_size=1000))
-    spent["tokenizer"] = time.process_time() - started
-    for name, component in nlp.pipeline:
+
+    def tick(name: str, started: float) -> None:
+        spent[name] = spent.get(name, 0.0) + time.process_time() - started
+
+    pipe = model_pipe.Pipe(nlp)  # a cold cache of embedded tokens, as a first call has
+    tokens = 0
+    for at in range(0, len(texts), model_pipe.GROUP):
         started = time.process_time()
-        if name == "ner":  # as the finder runs it: a beam of width 1
-            for at in range(0, len(docs), BATCH):
-                batch = docs[at:at + BATCH]
-                component.set_annotations(batch, component.beam_parse(batch, beam_width=1))
-        else:
-            docs = list(component.pipe(docs, batch_size=BATCH))
-        spent[name] = time.process_time() - started
+        docs = [nlp.make_doc(t) for t in texts[at:at + model_pipe.GROUP]]
+        tick("tokenizer", started)
+        tokens += sum(len(doc) for doc in docs)
+        started = time.process_time()
+        vectors = pipe._vectors(docs)
+        tick("embedding (each distinct token once)", started)
+        order = sorted(range(len(docs)), key=lambda n: len(docs[n]))
+        for first in range(0, len(order), model_pipe.BATCH):
+            which = order[first:first + model_pipe.BATCH]
+            batch = [docs[n] for n in which]
+            for name, component in nlp.pipeline:
+                started = time.process_time()
+                if name == "tok2vec" and vectors is not None:
+                    component.set_annotations(batch, component.model.layers[1].predict(
+                        [vectors[n] for n in which]))
+                    name = "window encoder"
+                elif name == "ner":
+                    component.set_annotations(batch, component.beam_parse(batch,
+                                                                          beam_width=1))
+                else:
+                    component.set_annotations(batch, component.predict(batch))
+                tick(name, started)
     started = time.process_time()
     finder.found(list(_pieces(text, 0, len(text))))
-    spent["all, with Gloss's suggestions"] = time.process_time() - started
-    tokens = sum(len(doc) for doc in docs)
+    spent["all, with Gloss's suggestions (warm)"] = time.process_time() - started
+    started = time.process_time()
+    for _ in nlp.pipe(texts, batch_size=model_pipe.BATCH):
+        pass
+    spent["spaCy's nlp.pipe (greedy recognizer)"] = time.process_time() - started
     return (f"CPU time, one process, {tokens:,} tokens: "
             + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in spent.items()))
 
@@ -124,8 +169,14 @@ def main() -> None:
                           timed(lambda: finder.find(big, 0, 3000), 10)))
         print("  " + line("suggestions, 1 MB, whole, first (starts the worker)",
                           timed(lambda: finder.find(big), 1)), flush=True)
-        print("  " + line("suggestions, 1 MB, whole", timed(lambda: finder.find(big), 5)),
-              flush=True)
+        early = ModelFinder.load(folder)  # the worker started with the model, as a reader would
+        early.start_worker().wait_ready(120)
+        print("  " + line("  the same, the worker started with the model",
+                          timed(lambda: early.find(big), 1)), flush=True)
+        early.close()
+        walls, cpus = timed_cpu(lambda: finder.find(big), finder, 7)
+        print("  " + line("suggestions, 1 MB, whole", walls), flush=True)
+        print("  " + line("  the same, CPU of both processes", cpus), flush=True)
         print("  " + cpu_split(finder, big), flush=True)
         finder.close()
         print("  " + line("uncertainty, seed", timed(lambda: finder.uncertainty(seed), 10)))

@@ -222,6 +222,55 @@ def test_a_worker_process_finds_what_one_process_finds(trained, monkeypatch):
 
 
 @needs_spacy
+def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
+    """Tokens embedded once a group and kept from call to call, texts batched by length:
+    the tensors, entities and span scores are nlp.pipe's, float for float."""
+    import numpy as np
+
+    from tui.core.suggest import model_pipe
+    from tui.core.suggest.model_finder import ModelFinder
+
+    db, _ = trained
+    finder = ModelFinder.load(db)
+    dataset = Dataset.existing(db, "x")
+    texts = [line for i in dataset.ids() for line in dataset.document(i).text.split("\n")
+             if line.strip()]
+    texts += ["Olena Petrenko said so.", "Kyiv", texts[0] + " " + texts[-1]]
+    monkeypatch.setattr(model_pipe, "GROUP", 5)  # several groups, batches and a cache
+    monkeypatch.setattr(model_pipe, "BATCH", 3)
+    monkeypatch.setattr(model_pipe, "TOKENS", 30)  # and batches cut by their tokens
+    pipe = model_pipe.Pipe(finder.nlp)
+    assert pipe._embed is not None  # the model of the shape Gloss trains: the fast way
+    list(pipe.run(texts[-7:]))  # some tokens known from a call before
+    ours = [doc for doc, _ in pipe.run(texts)]
+    theirs = list(finder.nlp.pipe(texts))
+    assert [d.text for d in ours] == texts
+    for doc, want in zip(ours, theirs, strict=True):
+        assert np.array_equal(doc.tensor, want.tensor)
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == \
+            [(e.start, e.end, e.label_) for e in want.ents]
+        group, wanted = doc.spans["sc"], want.spans["sc"]
+        assert [(s.start, s.end, s.label_) for s in group] == \
+            [(s.start, s.end, s.label_) for s in wanted]
+        if wanted.attrs.get("scores") is not None:  # none where nothing was a candidate
+            assert np.array_equal(group.attrs["scores"], wanted.attrs["scores"])
+    assert any(doc.ents for doc in ours)  # (a tiny model's categorizer may find none)
+
+
+def test_an_article_is_shared_in_stretches_shorter_towards_its_middle():
+    from tui.core.suggest.model_worker import STRETCH_CHARS, _stretches
+
+    pieces = [(n * 1001, f"{n:04d}" + "x" * 996) for n in range(1000)]  # 1 MB of lines
+    stretches = _stretches(pieces)
+    assert [p for stretch in stretches for p in stretch] == pieces  # whole, in order
+    sizes = [sum(len(text) for _, text in stretch) for stretch in stretches]
+    assert max(sizes) <= STRETCH_CHARS + 1000
+    middle = sizes[len(sizes) // 2 - 2:len(sizes) // 2 + 2]
+    assert max(middle) <= STRETCH_CHARS // 4 < min(sizes[:3] + sizes[-4:-1])  # (and a rest)
+    assert _stretches([(0, "short")]) == [[(0, "short")]]
+
+
+@needs_spacy
 def test_suggest_model_writes_the_model_as_an_analyst_that_agree_measures(trained,
                                                                           tmp_path):
     db = tmp_path / "db"

@@ -23,19 +23,17 @@ from tui.core.document.model import Span
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import Source, Suggestion
 from tui.core.language.sentences import sentence_starts
+from tui.core.suggest.model_pipe import Pipe
 from tui.core.suggest.model_worker import Worker, serve
 from tui.core.train import links, pipeline, store
 from tui.core.train.store import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
-BEAM_WIDTH = 8
 CLAIM = "CLAIM"  # the label the link rule gives a source (train/links.py)
 _PARAGRAPH = re.compile(r"[^\n]+")
 PIECE = 4000  # characters: the longest stretch of a line the pipeline is given at once
-BATCH = 64  # pieces a batch: the fastest of 16 to 1,000 on a 1 MB article (CPU time)
 PARALLEL_CHARS = 200_000  # from this many characters on, a second process shares the work
 
 
@@ -57,6 +55,7 @@ class ModelFinder:
                            else 0.5 for label, figures in scores.items()}
         # the link rule's claim label, when the model learns one (a model of names has none)
         self._claim = CLAIM if CLAIM in self.labels else None
+        self._pipe = Pipe(nlp)
         self._worker: Worker | None = None
 
     @classmethod
@@ -108,13 +107,20 @@ class ModelFinder:
         if beam or sum(len(piece) for _, piece in pieces) < PARALLEL_CHARS:
             found, doubts = self.found(pieces, beam)
         else:
-            if self._worker is None:
-                self._worker = Worker(self.folder)
-            parts = self._worker.share(pieces, self.found)
+            parts = self.start_worker().share(pieces, self.found)
             found = [s for part, _ in parts for s in part]
             doubts = [d for _, part in parts for d in part]
         found.sort(key=lambda s: (s.start, -s.end, s.label))
         return Scored(found, sum(doubts) / len(doubts) if doubts else 0.0)
+
+    def start_worker(self) -> Worker:
+        """The worker process that shares long articles, started now if it is not yet:
+        a caller that expects long articles starts it with the model (in its thread), so
+        that the first one costs only its work, not a second load of spaCy and the
+        weights (1.3 s here)."""
+        if self._worker is None:
+            self._worker = Worker(self.folder)
+        return self._worker
 
     def close(self) -> None:
         """Stop the worker process, if a long article started one."""
@@ -127,7 +133,7 @@ class ModelFinder:
         """The suggestions in ``pieces`` at their offsets, and the doubt of each span."""
         found: list[Suggestion] = []
         doubts: list[float] = []
-        docs = self._docs([piece for _, piece in pieces], beam)
+        docs = self._pipe.run([piece for _, piece in pieces], beam)
         for (offset, piece), (doc, entity_scores) in zip(pieces, docs, strict=True):
             here: list[Suggestion] = []
             for ent in doc.ents:
@@ -152,28 +158,6 @@ class ModelFinder:
                                                               s.source.end + offset))
                       for s in _with_sources(piece, here, self._claim)]
         return found, doubts
-
-    def _docs(self, texts: list[str], beam: bool
-              ) -> Iterator[tuple[Doc, dict[tuple[int, int, str], float]]]:
-        """The docs with the pipeline's annotations, and with ``beam`` each entity's
-        probability. The recognizer runs as a beam of width 1 otherwise: the same parse as
-        its greedy loop (the same entities on the bench's 1 MB article), 1.7 times faster,
-        since that loop takes the GIL back for each validity check of each token."""
-        nlp = self.nlp
-        if "ner" not in nlp.pipe_names:
-            for doc in nlp.pipe(texts, batch_size=BATCH):
-                yield doc, {}
-            return
-        ner = nlp.get_pipe("ner")
-        for start in range(0, len(texts), BATCH):
-            with nlp.select_pipes(disable=["ner"]):
-                batch = list(nlp.pipe(texts[start:start + BATCH], batch_size=BATCH))
-            beams = ner.beam_parse(batch, beam_width=BEAM_WIDTH if beam else 1)
-            ner.set_annotations(batch, beams)
-            if beam:
-                yield from zip(batch, ner.scored_ents(beams), strict=True)
-            else:
-                yield from ((doc, {}) for doc in batch)
 
 
 def _with_sources(text: str, found: list[Suggestion], claim: str | None

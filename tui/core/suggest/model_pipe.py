@@ -1,0 +1,187 @@
+"""A Gloss model's pipeline run over many short texts: the same annotations as
+``nlp.pipe`` for less work.
+
+Two things ``nlp.pipe`` does that suggestions need not:
+
+- It embeds every token anew. The first half of spaCy's token-to-vector layer
+  (MultiHashEmbed: four hashed tables, a maxout, a layer norm) is a function of a token's
+  NORM, PREFIX, SUFFIX and SHAPE alone, and an article says the same words again and
+  again: a 1 MB article is 191,400 tokens and 11,000 distinct ones. Each distinct token is
+  embedded once here and kept for the next call (up to KNOWN tokens). Every row of those
+  layers is computed on its own, so a row is the same, float for float, whatever rows it
+  is computed with (``tests/core/test_train.py`` compares the annotations with
+  ``nlp.pipe``'s); the window encoder that follows still sees each token in its place.
+- It batches texts as they come. The entity recognizer takes a step for every token of
+  the longest text of a batch, so texts of about the same length are batched together
+  here (the order of texts does not change what each gets).
+
+A pipeline whose token-to-vector layer is not spaCy's shared MultiHashEmbed chain (a
+model of another shape) is run component by component as ``nlp.pipe`` would.
+
+The matrices are multiplied by blis, as spaCy's own: a row of a product is computed the
+same whatever rows come with it. NumPy's OpenBLAS multiplies faster on this machine's
+processor (125 GFLOP/s of a core against blis's 88, which does not recognise the
+processor's AVX-512 and runs its AVX2 kernel) but not row by row: a product of one to
+three rows takes another path, and so does a thin one (the recognizer's 64 by 9 layer at
+up to 100 rows), so a text's scores would depend on what it is batched with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+BATCH = 64  # texts a batch: the fastest of 16 to 1,000 on a 1 MB article (CPU time)
+TOKENS = 4000  # tokens a batch at most (past its first text): arrays of a few MB, not 60
+GROUP = 1024  # texts tokenized together, each of their distinct tokens embedded once
+KNOWN = 100_000  # embedded tokens kept for the next call (42 MB); past it, forgotten
+BEAM_WIDTH = 8
+# odd 64-bit multipliers mixing a token's four features into one key; two rows that share
+# a key and differ are caught and embedded the slow, exact way
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                 0x27D4EB2F165667C5], dtype=np.uint64)
+_EMBED_LAYERS = ("extract_features", "list2ragged", "with_array", "with_array", "ragged2list")
+
+Scores = dict[tuple[int, int, str], float]
+
+
+class Pipe:
+    """``run`` gives each text's ``Doc`` with the pipeline's annotations and, with
+    ``beam``, each entity's probability over a beam of parses; without, the recognizer runs
+    as a beam of one parse: the same entities as its greedy loop, 1.7 times faster, since
+    that loop takes the GIL back for each validity check of each token."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._embed = _embed_layers(nlp)
+        self._known = _Known()
+
+    def run(self, texts: Sequence[str], beam: bool = False
+            ) -> Iterator[tuple[Doc, Scores]]:
+        for start in range(0, len(texts), GROUP):
+            yield from self._group(texts[start:start + GROUP], beam)
+
+    def _group(self, texts: Sequence[str], beam: bool) -> list[tuple[Doc, Scores]]:
+        nlp = self.nlp
+        docs = [nlp.make_doc(text) for text in texts]
+        scores: list[Scores] = [{} for _ in docs]
+        vectors = self._vectors(docs)
+        for which in _batches(docs):
+            batch = [docs[n] for n in which]
+            for name, component in nlp.pipeline:
+                if name == "tok2vec" and vectors is not None:
+                    encode = component.model.layers[1]
+                    component.set_annotations(batch, encode.predict([vectors[n]
+                                                                     for n in which]))
+                elif name == "ner":
+                    beams = component.beam_parse(batch, beam_width=BEAM_WIDTH if beam else 1)
+                    component.set_annotations(batch, beams)
+                    if beam:
+                        for n, entity_scores in zip(which, component.scored_ents(beams),
+                                                    strict=True):
+                            scores[n] = entity_scores
+                elif hasattr(component, "pipe"):
+                    batch = list(component.pipe(batch, batch_size=BATCH))
+                else:
+                    batch = [component(doc) for doc in batch]
+            for n, doc in zip(which, batch, strict=True):
+                docs[n] = doc
+        return list(zip(docs, scores, strict=True))
+
+    def _vectors(self, docs: list[Doc]) -> list[Any] | None:
+        """Each doc's embedded tokens (the token-to-vector layer's first half), each
+        distinct token computed once; None for a model of another shape."""
+        if self._embed is None:
+            return None
+        extract, features_to_vectors = self._embed
+        features = extract.predict(docs)
+        if not sum(len(f) for f in features):
+            return [features_to_vectors.predict(f) for f in features]
+        rows = np.ascontiguousarray(np.concatenate(features), dtype=np.uint64)
+        keys = np.bitwise_xor.reduce(rows * _MIX, axis=1)
+        distinct_keys, first, inverse = np.unique(keys, return_index=True,
+                                                  return_inverse=True)
+        distinct = rows[first]
+        if np.array_equal(distinct[inverse], rows):
+            vectors = self._known.vectors(distinct_keys, distinct, features_to_vectors)
+        else:  # two tokens' keys collide: the exact, slower way
+            distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+            vectors = features_to_vectors.predict(distinct)
+        embedded = vectors[inverse.reshape(-1)]
+        return np.split(embedded, np.cumsum([len(f) for f in features])[:-1])
+
+
+class _Known:
+    """Tokens embedded before (by the key of their features, sorted): the same words come
+    back from one stretch of an article to the next and from article to article."""
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._rows = np.empty((0, len(_MIX)), dtype=np.uint64)
+        self._vectors: Any = None
+
+    def vectors(self, keys: Any, rows: Any, embed: Any) -> Any:
+        """The vectors of ``rows`` (distinct, ``keys`` sorted), those not known computed."""
+        if not len(self._keys):
+            out = embed.predict(rows)
+            self._add(keys, rows, out)
+            return out
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        known = (self._keys[at] == keys) & (self._rows[at] == rows).all(axis=1)
+        out = np.empty((len(keys), self._vectors.shape[1]), dtype=self._vectors.dtype)
+        out[known] = self._vectors[at[known]]
+        new = ~known
+        if new.any():
+            out[new] = embed.predict(np.ascontiguousarray(rows[new]))
+            fresh = new & (self._keys[at] != keys)  # a key held for other features stays
+            self._add(keys[fresh], rows[fresh], out[fresh])
+        return out
+
+    def _add(self, keys: Any, rows: Any, vectors: Any) -> None:
+        if self._vectors is None or len(self._keys) + len(keys) > KNOWN:
+            self._keys, self._rows, self._vectors = keys[:0], rows[:0], vectors[:0]
+        keys = np.concatenate([self._keys, keys])
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._rows = np.concatenate([self._rows, rows])[order]
+        self._vectors = np.concatenate([self._vectors, vectors])[order]
+
+
+def _batches(docs: list[Doc]) -> Iterator[list[int]]:
+    """The docs' indices in batches of about the same length, shortest first: at most
+    BATCH docs and, past the first doc, TOKENS tokens."""
+    which: list[int] = []
+    tokens = 0
+    for n in sorted(range(len(docs)), key=lambda n: len(docs[n])):
+        if which and (len(which) == BATCH or tokens + len(docs[n]) > TOKENS):
+            yield which
+            which, tokens = [], 0
+        which.append(n)
+        tokens += len(docs[n])
+    if which:
+        yield which
+
+
+def _embed_layers(nlp: Language) -> tuple[Any, Any] | None:
+    """The shared token-to-vector layer's feature extractor, and its layers from features
+    to vectors (hashed tables, maxout, layer norm) as one model for arrays of features;
+    None unless it is spaCy's Tok2Vec.v2 of a MultiHashEmbed."""
+    if "tok2vec" not in nlp.pipe_names:
+        return None
+    model = nlp.get_pipe("tok2vec").model
+    if len(model.layers) != 2:
+        return None
+    embed = model.layers[0]
+    names = tuple(layer.name.split("(")[0] for layer in embed.layers)
+    if names != _EMBED_LAYERS or "hashembed" not in embed.layers[2].name:
+        return None
+    from thinc.api import chain
+
+    return embed.layers[0], chain(embed.layers[2], embed.layers[3])
+
