@@ -164,21 +164,27 @@ def test_a_reader_that_stops_stops_both_processes(dataset):
         os.waitpid(-1, os.WNOHANG)
 
 
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The processes that fork from here on, one entry a fork."""
+    seen: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        seen.append(os.getpid())
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    return seen
+
+
 def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_path,
-                                                                 monkeypatch):
+                                                                 monkeypatch, forks):
     """From ``FORK_FROM`` files their signatures are made by a forked process while this
     one reads the index: an article changed behind the index's back is read again all
     the same (and keeps the lines on one process: the fork seen is the signatures')."""
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
     monkeypatch.setattr(claim_pass, "free_core", lambda cores: True)
-    forks: list[int] = []
-    fork = os.fork
-
-    def counted() -> int:
-        forks.append(os.getpid())
-        return fork()
-
-    monkeypatch.setattr(os, "fork", counted)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
     assert forks == [os.getpid()]
@@ -188,16 +194,8 @@ def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_pa
 
 
 def test_no_second_process_for_the_signatures_when_no_core_is_free(dataset, tmp_path,
-                                                                   monkeypatch):
+                                                                   monkeypatch, forks):
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
-    forks: list[int] = []
-    fork = os.fork
-
-    def counted() -> int:
-        forks.append(os.getpid())
-        return fork()
-
-    monkeypatch.setattr(os, "fork", counted)
     monkeypatch.setattr(claim_pass, "free_core", lambda cores: False)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
