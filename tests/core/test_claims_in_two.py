@@ -184,6 +184,7 @@ def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_pa
     one reads the index: an article changed behind the index's back is read again all
     the same (and keeps the lines on one process: the fork seen is the signatures')."""
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
+    monkeypatch.setattr(claim_pass, "only_thread", lambda: True)  # whatever ran before
     monkeypatch.setattr(claim_pass, "free_core", lambda cores: True)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
@@ -196,6 +197,7 @@ def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_pa
 def test_no_second_process_for_the_signatures_when_no_core_is_free(dataset, tmp_path,
                                                                    monkeypatch, forks):
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
+    monkeypatch.setattr(claim_pass, "only_thread", lambda: True)  # whatever ran before
     monkeypatch.setattr(claim_pass, "free_core", lambda cores: False)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
@@ -218,6 +220,7 @@ def test_a_core_is_free_when_fewer_processes_run_than_there_are_cores(tmp_path, 
 
 def test_signatures_of_a_process_that_dies_are_made_here(dataset, tmp_path, monkeypatch):
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
+    monkeypatch.setattr(claim_pass, "only_thread", lambda: True)  # whatever ran before
     monkeypatch.setattr(claim_pass, "free_core", lambda cores: True)
     first, signature = os.getpid(), claim_pass.signature
 

@@ -193,10 +193,16 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
 
 
 def _forkable() -> bool:
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    if not hasattr(os, "fork") or not only_thread():
         return False
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return free_core(len(cores) if cores is not None else os.cpu_count() or 1)
+
+
+def only_thread() -> bool:
+    """Whether this process runs no other thread (a fork copies none: one that held a
+    lock would leave it held in the copy)."""
+    return threading.active_count() == 1
 
 
 def free_core(cores: int, loads: str = "/proc/loadavg") -> bool:
