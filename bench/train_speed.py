@@ -82,8 +82,9 @@ def cpu_split(finder, text: str) -> str:
             for name, component in nlp.pipeline:
                 started = time.process_time()
                 if name == "tok2vec" and vectors is not None:
-                    component.set_annotations(batch, component.model.layers[1].predict(
-                        [vectors[n] for n in which]))
+                    encode = (getattr(pipe, "_encode", None)  # (none before it had one)
+                              or component.model.layers[1].predict)
+                    component.set_annotations(batch, encode([vectors[n] for n in which]))
                     name = "window encoder"
                 elif name == "ner":
                     component.set_annotations(batch, component.beam_parse(batch,

@@ -21,7 +21,8 @@ Two things ``nlp.pipe`` does that suggestions need not:
   a batch of 4,000 tokens), reorder the maxout's pieces in a loop of their own and go over
   the layer norm's rows twice. ``_Encoder`` does the same arithmetic, in the same order,
   with less copying (the windows read in place, the pieces of the maxout laid out side by
-  side): 1.9 s of CPU instead of 3.3 on a 1 MB article, three quarters of it the products.
+  side): about 2 s of CPU instead of 3.1 to 3.6 on a 1 MB article, three quarters of it
+  the products.
 
 A pipeline whose token-to-vector layer is not spaCy's shared MultiHashEmbed chain (a
 model of another shape) is run component by component as ``nlp.pipe`` would; one whose
