@@ -236,7 +236,7 @@ class _Encoder:
                 or not isinstance(encoder.ops, NumpyOps) or not encoder.ops.use_blis
                 or not encoder.layers or not encoder.layers[0].layers):
             return None
-        layers, windows = [], set()
+        layers = []
         for residual in encoder.layers[0].layers:
             leaves = _leaves(residual)
             if (not residual.name.startswith("residual")
@@ -246,17 +246,18 @@ class _Encoder:
             window, maxout, norm, _ = leaves
             weights, bias = maxout.get_param("W"), maxout.get_param("b")
             width, pieces, inputs = weights.shape
-            windows.add(window.attrs["window_size"])
-            if (weights.dtype != np.float32 or inputs != width * (2 * window.attrs[
-                    "window_size"] + 1) or norm.get_param("G").shape != (width,)):
+            # spaCy's default (a window of 1, 3 pieces) and what was checked float for float
+            if (weights.dtype != np.float32 or window.attrs["window_size"] != 1
+                    or pieces < 2 or inputs != 3 * width
+                    or norm.get_param("G").shape != (width,)):
                 return None
             # rows piece by piece (thinc's are output by output): the pieces side by side
             layers.append((np.ascontiguousarray(weights.transpose(1, 0, 2).reshape(
                 width * pieces, inputs)), np.ascontiguousarray(bias.T.reshape(-1)),
                 norm.get_param("G"), norm.get_param("b")))
-        if len(windows) != 1 or len({w.shape for w, _, _, _ in layers}) != 1:
+        if len({w.shape for w, _, _, _ in layers}) != 1:
             return None
-        return cls(sgemm, encoder.attrs["pad"], windows.pop(), layers)
+        return cls(sgemm, encoder.attrs["pad"], 1, layers)
 
     def __call__(self, vectors: list[Any]) -> list[Any]:
         width, pad, window = self._width, self._pad, self._window
