@@ -82,8 +82,9 @@ def cpu_split(finder, text: str) -> str:
             for name, component in nlp.pipeline:
                 started = time.process_time()
                 if name == "tok2vec" and vectors is not None:
-                    component.set_annotations(batch, component.model.layers[1].predict(
-                        [vectors[n] for n in which]))
+                    encode = (getattr(pipe, "_encode", None)  # (none before it had one)
+                              or component.model.layers[1].predict)
+                    component.set_annotations(batch, encode([vectors[n] for n in which]))
                     name = "window encoder"
                 elif name == "ner":
                     component.set_annotations(batch, component.beam_parse(batch,
@@ -104,22 +105,33 @@ def cpu_split(finder, text: str) -> str:
 
 def main() -> None:
     """``--articles N --max-epochs E``: a smaller training (1,000 and 3 by default), for
-    the suggestions' figures when the training's own is not wanted."""
+    the suggestions' figures when the training's own is not wanted. ``--db DIR``: the
+    dataset and its model built in DIR the first time and used as they are after (no
+    training), so that two versions of the code are measured with the same model."""
     from train_data import annotated
 
     args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(main.__doc__)
+        return
     count = int(args[args.index("--articles") + 1]) if "--articles" in args else 1000
     epochs = int(args[args.index("--max-epochs") + 1]) if "--max-epochs" in args else EPOCHS
 
     from tui.core.document.model import Document
     from tui.core.store.dataset import Dataset
-    from tui.core.suggest.model_finder import ModelFinder
 
     parts = annotated()
     print(f"speed: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
           flush=True)
+    kept = Path(args[args.index("--db") + 1]) if "--db" in args else None
     with tempfile.TemporaryDirectory(prefix="gloss-speed-") as work:
-        folder = Path(work) / "db"
+        folder = kept or Path(work) / "db"
+        if kept and (kept / "models").is_dir():
+            print(f"  the dataset and model in {kept}, as they are", flush=True)
+            measure(folder, [f"{parts[n % len(parts)][0].text}\n"
+                             f"{parts[(n + 7) % len(parts)][0].text}\n({n})"
+                             for n in range(count)])
+            return
         dataset = Dataset(folder, "silver")
         items = []
         for n in range(count):  # two parts an article, about 2 KB, each text its own
@@ -155,37 +167,46 @@ def main() -> None:
         if result.returncode:
             print(result.stderr[-1500:])
             return
-        loads = timed(lambda: ModelFinder.load(folder), 3)
-        print("  " + line("model load", loads))
-        finder = ModelFinder.load(folder)
-        seed = (ROOT / "seeds" / "trump-putin-ceasefire-call.txt").read_text(encoding="utf-8")
-        print("  " + line(f"suggestions, seed ({len(seed):,} chars)",
-                          timed(lambda: finder.find(seed), 20)))
-        print("  " + line("suggestions, seed, beam scores",
-                          timed(lambda: finder.find(seed, beam=True), 10)))
-        big = "\n".join(p[0].text for p in parts)
-        big = (big * (1_000_000 // len(big) + 1))[:1_000_000]
-        print("  " + line("suggestions, 1 MB, the first 3,000 chars",
-                          timed(lambda: finder.find(big, 0, 3000), 10)))
-        print("  " + line("suggestions, 1 MB, whole, first (starts the worker)",
-                          timed(lambda: finder.find(big), 1)), flush=True)
-        early = ModelFinder.load(folder)  # the worker started with the model, as a reader would
-        early.start_worker().wait_ready(120)
-        print("  " + line("  the same, the worker started with the model",
-                          timed(lambda: early.find(big), 1)), flush=True)
-        early.close()
-        walls, cpus = timed_cpu(lambda: finder.find(big), finder, 7)
-        print("  " + line("suggestions, 1 MB, whole", walls), flush=True)
-        print("  " + line("  the same, CPU of both processes", cpus), flush=True)
-        print("  " + cpu_split(finder, big), flush=True)
-        finder.close()
-        print("  " + line("uncertainty, seed", timed(lambda: finder.uncertainty(seed), 10)))
-        from tui.core.suggest.active import SAMPLE
+        measure(folder, [doc.text for doc, _, _ in items])
 
-        texts = [doc.text[:SAMPLE] for doc, _, _ in items[:200]]  # as least_sure reads them
-        print("  " + line("uncertainty of 200 articles (--next uncertain)",
-                          timed(lambda: [finder.uncertainty(t) for t in texts], 1)),
-              flush=True)
+
+def measure(folder: Path, articles: list[str]) -> None:
+    """The model's figures: loading, suggestions (seed, 1 MB), uncertainty."""
+    from train_data import annotated
+
+    from tui.core.suggest.model_finder import ModelFinder
+
+    loads = timed(lambda: ModelFinder.load(folder), 3)
+    print("  " + line("model load", loads))
+    finder = ModelFinder.load(folder)
+    seed = (ROOT / "seeds" / "trump-putin-ceasefire-call.txt").read_text(encoding="utf-8")
+    print("  " + line(f"suggestions, seed ({len(seed):,} chars)",
+                      timed(lambda: finder.find(seed), 20)))
+    print("  " + line("suggestions, seed, beam scores",
+                      timed(lambda: finder.find(seed, beam=True), 10)))
+    big = "\n".join(p[0].text for p in annotated())
+    big = (big * (1_000_000 // len(big) + 1))[:1_000_000]
+    print("  " + line("suggestions, 1 MB, the first 3,000 chars",
+                      timed(lambda: finder.find(big, 0, 3000), 10)))
+    print("  " + line("suggestions, 1 MB, whole, first (starts the worker)",
+                      timed(lambda: finder.find(big), 1)), flush=True)
+    early = ModelFinder.load(folder)  # the worker started with the model, as a reader would
+    early.start_worker().wait_ready(120)
+    print("  " + line("  the same, the worker started with the model",
+                      timed(lambda: early.find(big), 1)), flush=True)
+    early.close()
+    walls, cpus = timed_cpu(lambda: finder.find(big), finder, 7)
+    print("  " + line("suggestions, 1 MB, whole", walls), flush=True)
+    print("  " + line("  the same, CPU of both processes", cpus), flush=True)
+    print("  " + cpu_split(finder, big), flush=True)
+    finder.close()
+    print("  " + line("uncertainty, seed", timed(lambda: finder.uncertainty(seed), 10)))
+    from tui.core.suggest.active import SAMPLE
+
+    texts = [text[:SAMPLE] for text in articles[:200]]  # as least_sure reads them
+    print("  " + line("uncertainty of 200 articles (--next uncertain)",
+                      timed(lambda: [finder.uncertainty(t) for t in texts], 1)),
+          flush=True)
 
 
 if __name__ == "__main__":

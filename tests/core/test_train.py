@@ -223,8 +223,9 @@ def test_a_worker_process_finds_what_one_process_finds(trained, monkeypatch):
 
 @needs_spacy
 def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
-    """Tokens embedded once a group and kept from call to call, texts batched by length:
-    the tensors, entities and span scores are nlp.pipe's, float for float."""
+    """Tokens embedded once a group and kept from call to call, texts batched by length,
+    the window encoder run by Gloss's own arithmetic: the tensors, entities and span
+    scores are nlp.pipe's, float for float."""
     import numpy as np
 
     from tui.core.suggest import model_pipe
@@ -235,12 +236,13 @@ def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
     dataset = Dataset.existing(db, "x")
     texts = [line for i in dataset.ids() for line in dataset.document(i).text.split("\n")
              if line.strip()]
-    texts += ["Olena Petrenko said so.", "Kyiv", texts[0] + " " + texts[-1]]
+    texts += ["Olena Petrenko said so.", "Kyiv", "", texts[0] + " " + texts[-1]]
     monkeypatch.setattr(model_pipe, "GROUP", 5)  # several groups, batches and a cache
     monkeypatch.setattr(model_pipe, "BATCH", 3)
     monkeypatch.setattr(model_pipe, "TOKENS", 30)  # and batches cut by their tokens
     pipe = model_pipe.Pipe(finder.nlp)
     assert pipe._embed is not None  # the model of the shape Gloss trains: the fast way
+    assert pipe._encode is not None
     list(pipe.run(texts[-7:]))  # some tokens known from a call before
     ours = [doc for doc, _ in pipe.run(texts)]
     theirs = list(finder.nlp.pipe(texts))
@@ -255,6 +257,42 @@ def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
         if wanted.attrs.get("scores") is not None:  # none where nothing was a candidate
             assert np.array_equal(group.attrs["scores"], wanted.attrs["scores"])
     assert any(doc.ents for doc in ours)  # (a tiny model's categorizer may find none)
+
+
+@needs_spacy
+@pytest.mark.parametrize("encoder", ["mish", "no blis symbol"])
+def test_a_window_encoder_gloss_cannot_run_is_left_to_thinc(encoder, monkeypatch):
+    """A token-to-vector layer whose window encoder is not the MaxoutWindowEncoder (or a
+    blis without ``bli_sgemm``): embedded the fast way, encoded by thinc, the tensors
+    those of nlp.pipe. (spaCy's Mish encoder does not pad between texts, so what it gives
+    a text depends on the texts batched with it: it is given one.)"""
+    import numpy as np
+    import spacy
+
+    from tui.core.suggest import model_pipe
+
+    nlp = spacy.blank("en")
+    shape = {"@architectures": "spacy.MishWindowEncoder.v2", "width": 32, "window_size": 1,
+             "depth": 2}
+    if encoder != "mish":
+        shape = {**shape, "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                 "maxout_pieces": 3}
+        monkeypatch.setattr(model_pipe, "_blis_sgemm", lambda: None)
+    nlp.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.Tok2Vec.v2", "encode": shape,
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 32,
+                  "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                  "rows": [500, 250, 250, 250], "include_static_vectors": False}}})
+    nlp.initialize()
+    texts = ["Olena Petrenko said so in Kyiv."]
+    if encoder != "mish":
+        texts += ["Kyiv", "", "Putin met Macron in Paris on Monday."]
+    pipe = model_pipe.Pipe(nlp)
+    assert pipe._embed is not None and pipe._encode is None
+    ours = [doc for doc, _ in pipe.run(texts)]
+    for doc, want in zip(ours, nlp.pipe(texts), strict=True):
+        assert doc.text == want.text
+        assert np.array_equal(doc.tensor, want.tensor)
 
 
 def test_an_article_is_shared_in_stretches_shorter_towards_its_middle():
