@@ -260,6 +260,14 @@ def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
 
 
 @needs_spacy
+def test_a_blis_symbol_that_does_not_multiply_as_blis_py_is_not_used():
+    from tui.core.suggest import model_pipe
+
+    assert model_pipe._blis_sgemm() is not None  # this venv's blis: checked and used
+    assert not model_pipe._same_as_blis_py(lambda *args: None)  # writes nothing
+
+
+@needs_spacy
 @pytest.mark.parametrize("encoder", ["mish", "no blis symbol"])
 def test_a_window_encoder_gloss_cannot_run_is_left_to_thinc(encoder, monkeypatch):
     """A token-to-vector layer whose window encoder is not the MaxoutWindowEncoder (or a

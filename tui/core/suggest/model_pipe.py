@@ -321,4 +321,20 @@ def _blis_sgemm() -> Any:
     sgemm.argtypes = [ctypes.c_int, ctypes.c_int, size, size, size, pointer,
                       pointer, size, size, pointer, size, size, pointer, pointer, size, size]
     sgemm.restype = None
-    return sgemm
+    return sgemm if _same_as_blis_py(sgemm) else None
+
+
+def _same_as_blis_py(sgemm: Any) -> bool:
+    """Whether ``sgemm`` called as the encoder calls it gives ``blis.py.gemm``'s floats on a
+    small product: a blis built another way (32-bit dimensions, another symbol's meaning)
+    is left to thinc rather than trusted."""
+    from blis.py import gemm
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((7, 12), dtype=np.float32)
+    b = rng.standard_normal((5, 12), dtype=np.float32)
+    out = np.full((7, 5), np.nan, dtype=np.float32)
+    one, zero = np.ones(1, dtype=np.float32), np.zeros(1, dtype=np.float32)
+    sgemm(0, 8, 7, 5, 12, one.ctypes.data, a.ctypes.data, 12, 1, b.ctypes.data, 12, 1,
+          zero.ctypes.data, out.ctypes.data, 5, 1)
+    return bool(np.array_equal(out, gemm(a, b, trans2=True)))
