@@ -6,13 +6,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 from tui.core.document.model import Document
 from tui.core.store.dataset import Dataset
 
 # No timed assertions: hypothesis's per-example deadline would be one, on a loaded CI machine.
-settings.register_profile("gloss", deadline=None)
+# Nor the explain phase: it traces every line of a failing example again (a failure in CI
+# took over half an hour to report).
+settings.register_profile("gloss", deadline=None,
+                          phases=[phase for phase in Phase if phase is not Phase.explain])
 settings.load_profile("gloss")
 
 # The tests' own config folder: a keymap the developer keeps (~/.config/gloss/keymap.toml)

@@ -52,6 +52,17 @@ WORD = re.compile(r"\s*\S+\s*")  # Rich's word: its whitespace before and after 
 END_SPACE = re.compile(r"\s+$")
 
 
+def folds_as_this_rich() -> bool:
+    """Whether the installed Rich is one whose wrapping ``folded`` was checked against
+    (Rich 15): Rich 14 folds some lines otherwise, and there Rich draws every row."""
+    from importlib.metadata import version
+
+    try:
+        return int(version("rich").split(".")[0]) >= 15
+    except (ValueError, LookupError):
+        return False
+
+
 class FastRows:
     """Writes the lines of a row of the table: ``widths`` the columns', ``left``, ``between``
     and ``right`` what comes before the first cell, between two and after the last,
@@ -72,6 +83,8 @@ class FastRows:
     def learn(cls, console: Console, draw: Draw) -> FastRows | None:
         """The shape of the rows Rich draws with ``draw`` on ``console``, read from a probe
         and checked on a second: None when either is not what this module writes."""
+        if not folds_as_this_rich():
+            return None
         columns = len(MARKS)
         long = console.width + 1  # wider than any column: the first line fills each one
         plain = draw([(*[Text(mark * long) for mark in MARKS], False)])
