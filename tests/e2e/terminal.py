@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 # pytest sets COLUMNS and LINES (80 x 24) for its own output; a program in the pane would
@@ -39,14 +40,21 @@ class Terminal:
     def alive(self) -> bool:
         return self.tmux(["has-session", "-t", self.name]).returncode == 0
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
+        """The screen once every one of `texts` is on it at the same time: a status line
+        and the panel it describes are painted in separate frames, so waiting on one and
+        asserting the other races."""
+        return self.wait_until(lambda screen: all(text in screen for text in texts),
+                               " and ".join(map(repr, texts)) + " never appeared", timeout)
+
+    def wait_until(self, holds: Callable[[str], bool], failure: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if holds(screen):
                 return screen
             time.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+        raise AssertionError(f"{failure}; the screen was:\n{self.screen()}")
 
     def wait_until_closed(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

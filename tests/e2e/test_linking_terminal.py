@@ -53,8 +53,10 @@ def test_w_then_enter_links_the_claim_to_its_source_on_disk(tmp_path):
         assert "SOURCE  CLAIM “the talks in Riyadh" in screen
         assert "aelensky said" in screen  # the hint letter over the highlighted candidate
         terminal.send("Enter")
-        screen = terminal.wait_for(f"saved SOURCE “Zelensky” of “{CLAIM}”")
-        assert "← Zelensky" in row(screen, "CLAIM") and "to do" not in screen
+        screen = terminal.wait_until(
+            lambda screen: f"saved SOURCE “Zelensky” of “{CLAIM}”" in screen
+            and "← Zelensky" in row(screen, "CLAIM") and "to do" not in screen,
+            "the link was not shown saved on the claim's row")
         assert "Zelensky said" in screen  # the hint letters are gone
         terminal.send("q")
         terminal.wait_until_closed()

@@ -32,8 +32,7 @@ def test_search_label_quit_then_export_holds_the_span(tmp_path):
         terminal.send("Enter")
         terminal.wait_for("sel ")
         terminal.send("1")
-        screen = terminal.wait_for("saved ACTOR “Steve Witkoff”")
-        assert "ACTOR" in screen and "alice" in screen
+        terminal.wait_for("saved ACTOR “Steve Witkoff”", "ACTOR", "alice")
         terminal.send("q")
         terminal.wait_until_closed()
     finally:
