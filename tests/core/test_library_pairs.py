@@ -157,3 +157,21 @@ def test_a_row_stale_after_another_process_s_edit_never_lends_its_digest(tmp_pat
                    Dataset.existing(folder, "x")):
         row = next(r for r in reader.summaries(REVIEWER, pair)[0] if r.id == doc_id)
         assert row.agreement == 2 * 2 / (3 + 2)
+
+
+def test_a_lone_analysts_article_says_who_marked_it_done_and_who_reviewed_it(tmp_path):
+    """A team's library row of an article only one analyst worked on: done by them when
+    they marked it done, reviewed by them when reviewed; never their review shown as
+    "done by". Rows an earlier build indexed (reviewers stored as done_by) read the same."""
+    from tui.core.store.index_columns import SummaryRow
+
+    dataset = Dataset(tmp_path / "db", "alice")
+    texts = ["Putin said so in Kyiv.", "Zelensky said so in Riyadh.", "Talks in Kyiv."]
+    dataset.add_articles([(Document.from_text(text), [], []) for text in texts])
+    done, reviewed, untouched = dataset.ids()
+    dataset.set_status(done, "done")
+    dataset.set_status(reviewed, "reviewed")
+    rows = {row.id: (row.done_by, row.reviewed_by) for row in dataset.summaries()[0]}
+    assert rows == {done: (("alice",), ()), reviewed: ((), ("alice",)), untouched: ((), ())}
+    old = SummaryRow("t", 5, 0, {"alice": "reviewed"}, ("alice",), ("alice",), (), None, {})
+    assert old.marked() == ((), ("alice",))

@@ -404,8 +404,8 @@ class Dataset:
         if reviewer == REVIEWER and not pair:
             scan = self.index.scan(self, "summary", trusted=trusted)
             rows = [ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
-                                   r.status.get(who, "todo"), r.analysts, r.done_by,
-                                   r.reviewed_by, r.agreement, r.every)
+                                   r.status.get(who, "todo"), r.analysts, *r.marked(),
+                                   r.agreement, r.every)
                     for found in scan if (r := found.payload)]
             return rows, scan.problems
         from tui.core.store.agree_digest import FromFile
@@ -422,8 +422,8 @@ class Dataset:
                 again.append(len(rows))
                 agreement = None
             rows.append(ArticleSummary(found.id, r.title, r.length, r.spans_of(who),
-                                       r.status.get(who, "todo"), r.analysts, r.done_by,
-                                       r.reviewed_by, agreement, r.every))
+                                       r.status.get(who, "todo"), r.analysts, *r.marked(),
+                                       agreement, r.every))
         problems = scan.problems
         if not again:
             return rows, problems

@@ -39,6 +39,16 @@ class SummaryRow(msgspec.Struct, array_like=True, frozen=True):
     agreement: float | None
     spans: dict[str, Positive]  # each analyst's
 
+    def marked(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Who marked the article done and who reviewed it. A lone analyst's row is
+        worked out from its status: indexes kept by earlier builds stored a lone
+        analyst's reviewers as those who marked it done."""
+        if len(self.analysts) != 1:
+            return self.done_by, self.reviewed_by
+        status = self.status.get(self.analysts[0])
+        return (self.analysts if status == "done" else (),
+                self.analysts if status == "reviewed" else ())
+
     def spans_of(self, analyst: str) -> int:
         """The library's count for ``analyst``: a team's article, theirs only."""
         return self.every if len(self.analysts) < 2 else self.spans.get(analyst, 0)

@@ -36,11 +36,11 @@ def summary(article: Article, analyst: str, reviewer: str = REVIEWER,
     document, rows, status = article.document, article.span_rows, article.status
     analysts = tuple(sorted({row["annotator"] for row in rows} | status.keys()))
     reviewed = tuple(who for who in analysts if status.get(who) == "reviewed")
+    done = tuple(who for who in analysts if status.get(who) == "done")
     if len(analysts) < 2:
         return ArticleSummary(document.id, document.title, len(document.text), len(rows),
-                              status.get(analyst, "todo"), analysts, reviewed,
+                              status.get(analyst, "todo"), analysts, done, reviewed,
                               every=len(rows))
-    done = tuple(who for who in analysts if status.get(who) == "done")
     mine = sum(row["annotator"] == analyst for row in rows)  # 3 analysts' 18 each: 18
     return ArticleSummary(document.id, document.title, len(document.text), mine,
                           status.get(analyst, "todo"), analysts, done, reviewed,
