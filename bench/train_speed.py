@@ -170,6 +170,26 @@ def main() -> None:
         measure(folder, [doc.text for doc, _, _ in items])
 
 
+def first_long_article(folder: Path, big: str, runs: int = 3) -> str:
+    """What ``gloss suggest --model`` on a dataset with a long article waits for it: the
+    model's load and the article, the worker started before the load (as the command does
+    when a file is long enough) against started by the article; in turns."""
+    from tui.core.suggest.model_finder import ModelFinder
+
+    def once(worker: bool) -> None:
+        finder = ModelFinder.load(folder, worker=worker)
+        finder.find(big)
+        finder.close()
+
+    early: list[float] = []
+    late: list[float] = []
+    for _ in range(runs):
+        late += timed(lambda: once(False), 1)
+        early += timed(lambda: once(True), 1)
+    return (line("load and a first 1 MB article, worker at load", early) + "; "
+            + line("worker at the article", late))
+
+
 def measure(folder: Path, articles: list[str]) -> None:
     """The model's figures: loading, suggestions (seed, 1 MB), uncertainty."""
     from train_data import annotated
@@ -195,6 +215,7 @@ def measure(folder: Path, articles: list[str]) -> None:
     print("  " + line("  the same, the worker started with the model",
                       timed(lambda: early.find(big), 1)), flush=True)
     early.close()
+    print("  " + first_long_article(folder, big), flush=True)
     walls, cpus = timed_cpu(lambda: finder.find(big), finder, 7)
     print("  " + line("suggestions, 1 MB, whole", walls), flush=True)
     print("  " + line("  the same, CPU of both processes", cpus), flush=True)

@@ -812,14 +812,16 @@ def suggest_command(patterns_file: Path | None, model: Path | None, name: str | 
     if not given.folder.is_dir():
         raise GlossError(f"no dataset at {given.folder}")
     finder = None
+    dataset = writing_dataset(given)
     if model is not None:
         from tui.train_command import needs_spacy
 
         needs_spacy("gloss suggest --model")
-        from tui.core.suggest.model_finder import ModelFinder
+        from tui.core.suggest.model_finder import PARALLEL_CHARS, ModelFinder
 
-        finder = ModelFinder.load(model)
-    dataset = writing_dataset(given)
+        # a long article's worker loads beside this process's own load, not after it
+        finder = ModelFinder.load(
+            model, worker=suggest.has_long_articles(dataset, PARALLEL_CHARS))
     from tui.core.store.article_index import collector_paused
 
     try:

@@ -79,6 +79,14 @@ def kept_patterns(dataset: Dataset) -> list[Pattern] | None:
     return checked_patterns(path)[0] if path is not None else None
 
 
+def has_long_articles(dataset: Dataset, chars: int) -> bool:
+    """Whether an article may hold ``chars`` characters or more: its file is at least as
+    many bytes (UTF-8 takes one byte a character or more), so a dataset of short articles
+    is told by their sizes alone, without reading them."""
+    return any(stat is not None and stat.st_size >= chars
+               for stat in dataset.stats(dataset.ids()))
+
+
 def run(dataset: Dataset, analyst: str = ANALYST, patterns_file: Path | None = None,
         over: Over | None = None, model: ModelFinder | None = None) -> Report:
     """Write the suggestions of every article as ``analyst``'s work (see the module); with

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import orjson
 import pytest
@@ -219,6 +220,50 @@ def test_a_worker_process_finds_what_one_process_finds(trained, monkeypatch):
         assert finder.scored(text).suggestions == one.suggestions
     finally:
         finder.close()
+
+
+@needs_spacy
+def test_a_finder_loaded_for_long_articles_has_its_worker_loading_already(trained, tmp_path,
+                                                                            monkeypatch):
+    """``gloss suggest --model`` on a dataset with a long article: the worker is started
+    before this process loads spaCy, so both loads share the two cores; a model that
+    fails to load here takes its worker down with it."""
+    import shutil
+
+    from tui.core.suggest import model_finder
+    from tui.core.train.store import ModelError
+
+    db, _ = trained
+    finder = model_finder.ModelFinder.load(db, worker=True)
+    try:
+        assert finder._worker is not None and finder._worker.wait_ready(120)
+    finally:
+        finder.close()
+    started: list[model_finder.Worker] = []
+
+    class Recorded(model_finder.Worker):
+        def __init__(self, folder: Path) -> None:
+            super().__init__(folder)
+            started.append(self)
+
+    monkeypatch.setattr(model_finder, "Worker", Recorded)
+    broken = tmp_path / "broken"
+    shutil.copytree(store.resolve(db), broken)
+    (broken / "config.cfg").write_text("[nlp\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be loaded"):
+        model_finder.ModelFinder.load(broken, worker=True)
+    assert len(started) == 1
+    assert started[0]._process.wait(timeout=120) is not None  # its input closed: it ended
+
+
+def test_only_a_file_as_long_as_the_parallel_stretch_may_hold_a_long_article(tmp_path):
+    from tui.suggest_command import has_long_articles
+
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_articles([(Document.from_text("Kyiv said so.\n" * 10), [], [])])
+    assert not has_long_articles(dataset, 10_000)
+    dataset.add_articles([(Document.from_text("Kyiv said so.\n" * 1000), [], [])])
+    assert has_long_articles(dataset, 10_000)
 
 
 @needs_spacy

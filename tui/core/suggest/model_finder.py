@@ -59,11 +59,25 @@ class ModelFinder:
         self._worker: Worker | None = None
 
     @classmethod
-    def load(cls, path: Path) -> ModelFinder:
+    def load(cls, path: Path, *, worker: bool = False) -> ModelFinder:
         """The model at ``path`` (a model folder, a model's name folder or a dataset), or
-        ModelError saying in one line why it cannot be used."""
+        ModelError saying in one line why it cannot be used. With ``worker`` (a caller
+        that will give it long articles) the worker process starts first, so that its load
+        of spaCy and the weights runs on the other core while this one loads its own."""
         folder = store.resolve(Path(path))
         card = store.read_card(folder)
+        early = Worker(folder) if worker else None
+        try:
+            finder = cls._loaded(folder, card)
+        except BaseException:
+            if early is not None:
+                early.close()
+            raise
+        finder._worker = early
+        return finder
+
+    @classmethod
+    def _loaded(cls, folder: Path, card: dict[str, Any]) -> ModelFinder:
         try:
             import spacy
         except ImportError as exc:
