@@ -29,23 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.first_frame import command, headless, shown
 from tui.core.store.dataset import Dataset
 
-CHILD = """
-import sys, time
-import tui.app
-from tui.cli import main
-class TimedApp(tui.app.GlossApp):
-    def post_display_hook(self):
-        from tui.screens.reader import ReaderScreen
-        if isinstance(self.screen, ReaderScreen) and self.screen.panes.panes:
-            print(time.time(), flush=True)
-            self.exit()
-    def run(self, **kwargs):
-        return super().run(headless=True, size=(120, 40))
-tui.app.GlossApp = TimedApp
-main(["read", "--db", sys.argv[1], sys.argv[2]], standalone_mode=False)
-"""
 HOLD = """
 import os, sys, threading, time
 import tui.app
@@ -99,23 +85,19 @@ PEAK = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 def sample(tree: Path, db: Path, path: Path) -> tuple[float, float, int]:
     """(wall s to the first frame, processor s of the process, peak MB)."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "GLOSS_ANNOTATOR": "alice",
-           "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+    env = headless({**os.environ, "PYTHONPATH": str(tree), "GLOSS_ANNOTATOR": "alice"})
     started = time.time()
-    done = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", CHILD, str(db),
-                           str(path)], capture_output=True, text=True, cwd=tree, env=env,
-                          check=True)
-    shown = float(done.stdout.split()[-1])
+    done = subprocess.run(["/usr/bin/time", "-v", *command("gloss", db, path)],
+                          capture_output=True, text=True, cwd=tree, env=env, check=True)
     used = sum(float(t) for t in USED.findall(done.stderr))
     peak = PEAK.search(done.stderr)
-    return shown - started, used, int(peak.group(1)) // 1024 if peak else -1
+    return shown(done.stdout, started), used, int(peak.group(1)) // 1024 if peak else -1
 
 
 def held(tree: Path, db: Path, path: Path, hold: float) -> dict[str, tuple[int, float]]:
     """{phase: (peak MB, processor s)} of the app held open (see the module)."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "GLOSS_ANNOTATOR": "alice",
-           "PYTHONDONTWRITEBYTECODE": "1",
-           "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+    env = headless({**os.environ, "PYTHONPATH": str(tree), "GLOSS_ANNOTATOR": "alice",
+                    "PYTHONDONTWRITEBYTECODE": "1"})
     done = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", HOLD, str(db),
                            str(path), str(hold)],
                           capture_output=True, text=True, cwd=tree, env=env, check=True)

@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import bisect
 import json
-import os
 import random
 import resource
 import statistics
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events
 
+from bench.first_frame import command, headless, shown
 from bench.timing import TimedApp, line
 from tui.core.document.model import Document, Relation, Span
 from tui.core.document.schema import SOURCE
@@ -50,38 +50,6 @@ from tui.screens.reader import ReaderScreen
 
 SEED = ROOT / "seeds" / "trump-putin-ceasefire-call.txt"
 LABELS = ("ACTOR", "CLAIM", "LOCATION")
-
-# A child process: print the wall time of the first frame that shows the reader (or, for
-# the bare app, its first frame), then exit. Gloss starts as `gloss read --db DB FILE` does
-# (the article is in the dataset already), headless.
-CHILD = """
-import sys, time
-mode, db, path = sys.argv[1], sys.argv[2], sys.argv[3]
-if mode == "bare":
-    from textual.app import App
-    from textual.widgets import Static
-    class Bare(App):
-        def compose(self):
-            yield Static("hello")
-        def post_display_hook(self):
-            print(time.time(), flush=True)
-            self.exit()
-    Bare().run(headless=True)
-else:
-    import tui.app
-    from tui.cli import main
-    class TimedApp(tui.app.GlossApp):
-        def post_display_hook(self):
-            from tui.screens.reader import ReaderScreen
-            if isinstance(self.screen, ReaderScreen) and self.screen.panes.panes:
-                print(time.time(), flush=True)
-                self.exit()
-        def run(self, **kwargs):
-            return super().run(headless=True, size=(120, 40))
-    tui.app.GlossApp = TimedApp
-    main(["read", "--db", db, path], standalone_mode=False)
-"""
-
 
 def article(size: int, spans: int, rng: random.Random
             ) -> tuple[str, list[Span], list[Relation]]:
@@ -293,12 +261,9 @@ def starts(mode: str, db: Path, path: Path, samples: int) -> list[float]:
     times = []
     for _ in range(samples):
         started = time.time()
-        # the child has no terminal (its output is read here): Textual's headless driver,
-        # named as textual-serve names its own, lets `gloss read` start without one
-        env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
-        out = subprocess.run([sys.executable, "-c", CHILD, mode, str(db), str(path)],
-                             capture_output=True, text=True, cwd=ROOT, check=True, env=env)
-        times.append(float(out.stdout.split()[-1]) - started)
+        out = subprocess.run(command(mode, db, path), capture_output=True, text=True,
+                             cwd=ROOT, check=True, env=headless())
+        times.append(shown(out.stdout, started))
     return times
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.reader import CHILD as READER
+from bench.first_frame import command, headless, shown
 
 SAVES = """
 import json, sys, time
@@ -77,15 +77,14 @@ def saves(tree: Path, db: Path, count: int, pause: float) -> dict[str, list]:
 
 
 def first_frame(tree: Path, db: Path, text: Path) -> float:
-    env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp",
-           "GLOSS_ANNOTATOR": "alice",
-           "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+    env = headless({"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp",
+                    "GLOSS_ANNOTATOR": "alice"})
     started = time.time()
-    done = subprocess.run([sys.executable, "-c", READER, "gloss", str(db), str(text)],
-                          capture_output=True, text=True, cwd="/tmp", env=env, check=False)
+    done = subprocess.run(command("gloss", db, text), capture_output=True, text=True,
+                          cwd="/tmp", env=env, check=False)
     if done.returncode != 0 or not done.stdout.split():
         raise SystemExit(f"{tree}: the reader failed:\n{done.stderr[-800:]}")
-    return float(done.stdout.split()[-1]) - started
+    return shown(done.stdout, started)
 
 
 def ms(values: list[float]) -> str:

@@ -17,6 +17,7 @@ import pytest
 from tests.core.test_claim_table import make, printed, reference
 from tui import claims_output
 from tui.claims_output import print_claims, save_claims
+from tui.core.disk import second_process
 from tui.core.document.model import GlossError
 from tui.core.store import claim_pass, claim_table
 from tui.core.store.article_index import FOLDER, NAME
@@ -184,8 +185,8 @@ def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_pa
     one reads the index: an article changed behind the index's back is read again all
     the same (and keeps the lines on one process: the fork seen is the signatures')."""
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
-    monkeypatch.setattr(claim_pass, "only_thread", lambda: True)  # whatever ran before
-    monkeypatch.setattr(claim_pass, "free_core", lambda cores: True)
+    monkeypatch.setattr(second_process, "only_thread", lambda: True)  # whatever ran before
+    monkeypatch.setattr(second_process, "free_core", lambda *_: True)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
     assert forks == [os.getpid()]
@@ -197,31 +198,17 @@ def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_pa
 def test_no_second_process_for_the_signatures_when_no_core_is_free(dataset, tmp_path,
                                                                    monkeypatch, forks):
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
-    monkeypatch.setattr(claim_pass, "only_thread", lambda: True)  # whatever ran before
-    monkeypatch.setattr(claim_pass, "free_core", lambda cores: False)
+    monkeypatch.setattr(second_process, "only_thread", lambda: True)  # whatever ran before
+    monkeypatch.setattr(second_process, "free_core", lambda *_: False)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
     assert forks == []
 
 
-@pytest.mark.parametrize(("loads", "cores", "free"), [
-    ("0.61 0.52 0.40 1/173 16175\n", 2, True), ("6.08 6.40 5.45 2/173 16175\n", 2, False),
-    ("6.08 6.40 5.45 6/173 16175\n", 8, True), ("0.0 0.0 0.0 1/1 1\n", 1, False),
-    ("", 2, True), (None, 2, True)])
-def test_a_core_is_free_when_fewer_processes_run_than_there_are_cores(tmp_path, loads,
-                                                                       cores, free):
-    """Linux's count of the processes running now (/proc/loadavg's fourth field, this
-    one among them); not known (no such file, or not of that shape): free."""
-    path = tmp_path / "loadavg"
-    if loads is not None:
-        path.write_text(loads)
-    assert claim_pass.free_core(cores, str(path)) is free
-
-
 def test_signatures_of_a_process_that_dies_are_made_here(dataset, tmp_path, monkeypatch):
     monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
-    monkeypatch.setattr(claim_pass, "only_thread", lambda: True)  # whatever ran before
-    monkeypatch.setattr(claim_pass, "free_core", lambda cores: True)
+    monkeypatch.setattr(second_process, "only_thread", lambda: True)  # whatever ran before
+    monkeypatch.setattr(second_process, "free_core", lambda *_: True)
     first, signature = os.getpid(), claim_pass.signature
 
     def dies(info: os.stat_result | None) -> tuple[int, int, int]:

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import orjson
 
+import tui.formats.tokens_in_two as tokens_in_two
 from tui.core.disk import token_cache
 from tui.core.document.model import TYPED
 from tui.core.language.export_tokens import (
@@ -40,7 +41,6 @@ from tui.core.store.corpus import (
 )
 from tui.core.store.dataset import Article
 from tui.core.store.export_selection import analysts, answer, restricted
-from tui.formats import tokens_in_two
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:

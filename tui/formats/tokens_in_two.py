@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import orjson
 
+import tui.formats.in_two as in_two
 from tui.core.document.model import GlossError
 from tui.core.language.export_tokens import (
     PIECE,
@@ -36,7 +37,6 @@ from tui.core.language.export_tokens import (
     piece_tokens,
     records_json,
 )
-from tui.formats import in_two
 
 BLOCK = 1 << 21  # characters of a block, about: what a process holds before its turn
 LEAST = 2 * BLOCK  # a shorter text is tokenized by one process

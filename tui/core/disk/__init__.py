@@ -1,8 +1,8 @@
 """Disk: files on disk. Reading files someone gave us, crash-safe writes and locks
 (``files``, ``storage``), one commit of several files across any crash (``commit``,
 ``failpoints``), an article file's tables and the rules of a write (``article_file``,
-``tables``), the tokens kept beside the dataset, outputs that never clobber, and how
-Gloss was installed.
+``tables``), the tokens kept beside the dataset, outputs that never clobber, how
+Gloss was installed, and a second process forked beside this one (``second_process``).
 
 May import: tui.core.language, tui.core.document.
 """

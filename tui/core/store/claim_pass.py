@@ -12,12 +12,12 @@ import gc
 import marshal
 import os
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from tui.core.attribution.claim_board import ClaimRow
+from tui.core.disk.second_process import may_fork
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import GlossError
 from tui.core.store import claim_table
@@ -136,10 +136,10 @@ FORK_FROM = 20_000
 
 def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stamp]]:
     """The files' signatures (``article_index.signature``), by id: a function that gives
-    them (the same dict each call), made meanwhile by a forked process when the machine
-    has two cores and this process no other thread (a fork copies no other thread: one
-    that held a lock would leave it held in the copy); made here when that process fails
-    in any way."""
+    them (the same dict each call), made meanwhile by a forked process when this process
+    runs no other thread and a core is free at this moment (``second_process.may_fork``:
+    on a busy machine the fork's faults only cost, its 0.3 s waiting for the same cores);
+    made here when that process fails in any way."""
     made: list[dict[str, Stamp]] = []
 
     def here() -> dict[str, Stamp]:
@@ -147,7 +147,7 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
             made.append(dict(zip(ids, map(signature, dataset.stats(ids)), strict=True)))
         return made[0]
 
-    if len(ids) < FORK_FROM or not _forkable():
+    if len(ids) < FORK_FROM or not may_fork(no_other_thread=True, core_free_now=True):
         return here
     into, out = os.pipe()
     try:
@@ -190,35 +190,6 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
         return made[0]
 
     return theirs
-
-
-def _forkable() -> bool:
-    if not hasattr(os, "fork") or not only_thread():
-        return False
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return free_core(len(cores) if cores is not None else os.cpu_count() or 1)
-
-
-def only_thread() -> bool:
-    """Whether this process runs no other thread (a fork copies none: one that held a
-    lock would leave it held in the copy)."""
-    return threading.active_count() == 1
-
-
-def free_core(cores: int, loads: str = "/proc/loadavg") -> bool:
-    """Whether a core is free now, for a second process: fewer processes running than
-    ``cores`` (this one among them; Linux's count of the moment). On a busy machine a
-    fork only costs (the second process's faults: 0.2 s of processor at 100,000 files),
-    its work waiting for the same cores; where the count is not known, a second core is
-    taken to be free."""
-    if cores < 2:
-        return False
-    try:
-        with open(loads, "rb") as counts:
-            running = int(counts.read().split()[3].split(b"/")[0])
-    except (OSError, ValueError, IndexError):
-        return True
-    return running < cores
 
 
 def _ahead(ahead: Callable[[Claims], Any], claims: Claims) -> Any:
