@@ -11,7 +11,7 @@ table made it before (``claims_table_output.shown_row``, then ``FastRows.block``
 
 The rows are read in ranges of the print order (``claim_table.Query.pieces``: whole groups,
 or the larger ones cut where the articles were added). With two cores and enough claims a
-second process, forked, makes every other range and sends it on a pipe, whole, to this one,
+second process, forked, makes two ranges of every three and sends each on a pipe, whole, to this one,
 which writes each in its order: the bytes are those one process writes. A second process
 that ends or fails before sending a range leaves it, and all after it, to this one; this
 one's end (an error, a broken pipe, Ctrl-C) kills it and waits for it.
@@ -40,6 +40,10 @@ from tui.table_rows import ASCII, SIMPLE, FastRows, Row
 
 TWO_FROM = 20_000  # claims from which a second process helps (fewer: its start costs more)
 PIECE = 25_000  # claims a range, about: ~3.5 MB of lines held by the process making it
+# This process makes one range in ``EVERY`` (the first of each run), the second process the
+# others: this one also writes every range into the output (a terminal's writes cost as
+# much processor time as making the lines), so that the two are busy for as long
+EVERY = 3
 WRITE = 8192  # rows' lines encoded and written at a time, about (a megabyte)
 _DECODE = msgspec.json.Decoder(Cells).decode
 _LENGTH = struct.Struct("<Q")
@@ -265,7 +269,7 @@ def _inline(fast: FastRows) -> tuple[str, Callable[[list[str]], bool]]:
 
 def _in_two(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], out: IO[bytes],
             skip: int, lead: str) -> None:
-    """The ranges in order: the even ones made and written here, the odd ones made by a
+    """The ranges in order: one in ``EVERY`` made and written here, the others made by a
     forked process and copied from its pipe (whole, or made here when it has gone)."""
     from tui.formats.in_two import Helper
 
@@ -276,7 +280,7 @@ def _in_two(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], out
     helped = True
     try:
         for n, piece in enumerate(pieces):
-            if helped and n % 2:
+            if helped and n % EVERY:
                 data = _received(helper.heard)
                 if data is not None:
                     out.write(data)
@@ -303,12 +307,12 @@ def _received(heard: IO[bytes]) -> bytes | None:
 
 def _help(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], tell: int) -> None:
     """The second process's life: its own connection to the index (in the snapshot this
-    one reads), then the odd ranges, each sent whole; any failure ends it."""
+    one reads), then its ranges, each sent whole; any failure ends it."""
     from tui.formats.in_two import write_all
 
     mine = query.on(reopened(dataset))
     mine.rank(rest.groups)
-    for piece in pieces[1::2]:
+    for piece in [piece for n, piece in enumerate(pieces) if n % EVERY]:
         parts: list[bytes] = []
         _write_piece(mine, rest, piece, parts.append)
         data = b"".join(parts)
