@@ -11,10 +11,11 @@ table made it before (``claims_table_output.shown_row``, then ``FastRows.block``
 
 The rows are read in ranges of the print order (``claim_table.Query.pieces``: whole groups,
 or the larger ones cut where the articles were added). With two cores and enough claims a
-second process, forked, makes two ranges of every three and sends each on a pipe, whole, to this one,
-which writes each in its order: the bytes are those one process writes. A second process
-that ends or fails before sending a range leaves it, and all after it, to this one; this
-one's end (an error, a broken pipe, Ctrl-C) kills it and waits for it.
+second process, forked, makes two ranges of every three and sends each, whole, on a pipe
+to this one, which writes every range in its order: the bytes are those one process
+writes. A second process that ends or fails before a range is sent leaves it, and all
+after it, to this one; this one's end (an error, a broken pipe, Ctrl-C) kills it and
+waits for it.
 """
 
 from __future__ import annotations
