@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import os
 import re
 import sqlite3
@@ -275,8 +274,16 @@ def _in_two(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], out
     from tui.formats.in_two import Helper
 
     out.flush()
-    helper = Helper(lambda _heard, tell: _help(dataset, query, rest, pieces, tell))
-    with contextlib.suppress(OSError, AttributeError):  # fewer switches: ranges of MBs
+    try:
+        helper = Helper(lambda _heard, tell: _help(dataset, query, rest, pieces, tell))
+    except OSError:  # no fork now (memory, processes): every range here
+        for n, piece in enumerate(pieces):
+            _write_piece(query, rest, piece, out.write, skip if n == 0 else 0,
+                         lead if n == 0 else "")
+        return
+    with contextlib.suppress(OSError, AttributeError, ImportError):  # fewer switches
+        import fcntl  # Unix's
+
         fcntl.fcntl(helper.heard.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
     helped = True
     try:

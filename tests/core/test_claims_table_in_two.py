@@ -146,7 +146,7 @@ def test_forged_rows_are_made_again_from_their_files(tmp_path: Path) -> None:
         assert now(reader, tmp_path / "out", {}) == expected
 
 
-def test_a_second_process_killed_mid_way_leaves_its_ranges_to_the_first(
+def test_a_second_process_killed_mid_way_or_not_started_leaves_its_ranges_to_the_first(
         dataset: Dataset, tmp_path: Path) -> None:
     expected = before(dataset, COLOURS[1])
     parent = os.getpid()
@@ -169,6 +169,12 @@ def test_a_second_process_killed_mid_way_leaves_its_ranges_to_the_first(
 
     with small(), mock.patch.object(claims_table_rest, "reopened", refused):
         assert now(dataset, tmp_path / "alone", COLOURS[1]) == expected
+
+    def no_fork(_life: Callable[[int, int], None]) -> in_two.Helper:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    with small(), mock.patch.object(in_two, "Helper", no_fork):
+        assert now(dataset, tmp_path / "unforked", COLOURS[1]) == expected
 
 
 def command(folder: Path, two: bool) -> list[str]:
