@@ -137,13 +137,23 @@ def test_two_processes_write_the_bytes_one_wrote(dataset: Dataset, tmp_path: Pat
         assert now(dataset, tmp_path / "tiny", colour, **filters) == expected
 
 
-def test_forged_rows_are_made_again_from_their_files(tmp_path: Path) -> None:
+def test_forged_rows_and_files_changed_behind_the_index_are_read_from_the_files(
+        tmp_path: Path) -> None:
     reader = make(tmp_path / "db", 12, 10)
     with sqlite3.connect(tmp_path / "db" / FOLDER / NAME) as db:
         db.execute("UPDATE claims SET cells = x'7b' WHERE seq % 5 = 1")
     expected = before(reader, {})
     with small():
         assert now(reader, tmp_path / "out", {}) == expected
+    path = tmp_path / "db" / f"{reader.ids()[3]}.json"  # changed by another tool
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data.replace(b'"CLAIM"', b'"OTHER"', 2))
+    os.utime(path, ns=(1, 1))
+    first, expected = expected, before(reader, {})
+    assert expected != first
+    with small():  # rows joined from a temporary table: this process alone
+        assert now(reader, tmp_path / "stale", {}) == expected
 
 
 def test_a_second_process_killed_mid_way_or_not_started_leaves_its_ranges_to_the_first(
