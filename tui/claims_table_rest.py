@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import operator
 import os
 import re
 import sqlite3
@@ -47,6 +48,7 @@ EVERY = 3
 WRITE = 8192  # rows' lines encoded and written at a time, about (a megabyte)
 _DECODE = msgspec.json.Decoder(Cells).decode
 _LENGTH = struct.Struct("<Q")
+_BLOB = operator.itemgetter(0)
 
 Shown = Callable[[bytes, str, int, str, bool, bool], Row]  # a row as the table shows it
 
@@ -218,14 +220,15 @@ def _write_piece(query: Query, rest: Rest, piece: Piece, write: Callable[[bytes]
         return line
 
     def middle(rows: list[tuple[bytes, str, int]], rank: int) -> list[str]:
-        try:
-            cells = [_DECODE(blob) for blob, _article, _seq in rows]
-        except (msgspec.DecodeError, TypeError):
+        try:  # the decoder and the blobs' getter called from C, no cells held
+            lines = [inline % (c.text, ", ".join(c.places), c.title, c.date)
+                     for c in map(_DECODE, map(_BLOB, rows))]
+        except (msgspec.DecodeError, TypeError):  # a forged row among them
             return [special(row, rank, False, False) for row in rows]
-        lines = [inline % (c.text, ", ".join(c.places), c.title, c.date) for c in cells]
-        if inline_ok(lines):
-            return lines
-        return [line if inline_ok([line]) else special(row, rank, False, False)
+        joined = "".join(lines)
+        if inline_ok(joined):
+            return [joined]
+        return [line if inline_ok(line) else special(row, rank, False, False)
                 for line, row in zip(lines, rows, strict=True)]
 
     for batch, runs in _runs(rest, piece, _batches(query, piece)):
@@ -252,10 +255,10 @@ def _write_piece(query: Query, rest: Rest, piece: Piece, write: Callable[[bytes]
         write("".join(out).encode(rest.encoding, rest.errors))
 
 
-def _inline(fast: FastRows) -> tuple[str, Callable[[list[str]], bool]]:
+def _inline(fast: FastRows) -> tuple[str, Callable[[str], bool]]:
     """The format of a middle row's line (cells: claim, places, title, date) as
-    ``FastRows.block`` writes it inline, and a check of a list of such lines: each one
-    cell of simple text at each column's place, as wide as it is."""
+    ``FastRows.block`` writes it inline, and a check of such lines one after another:
+    each one cell of simple text at each column's place, as wide as it is."""
     w0, w1, w2, w3, w4 = fast.widths
     left, mid, right = (part.replace("%", "%%") for part in (fast.left, fast.between,
                                                             fast.right))
@@ -264,7 +267,7 @@ def _inline(fast: FastRows) -> tuple[str, Callable[[list[str]], bool]]:
     shape = re.compile("(?:" + re.escape(fast.left + " " * w0) + "".join(
         re.escape(fast.between) + f"{one}{{{width}}}" for width in (w1, w2, w3, w4))
         + re.escape(fast.right + "\n") + ")*")
-    return line, lambda lines: shape.fullmatch("".join(lines)) is not None
+    return line, lambda lines: shape.fullmatch(lines) is not None
 
 
 def _in_two(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], out: IO[bytes],
