@@ -8,6 +8,9 @@ it can write, ``CHUNK`` rows at a time by Rich, each piece a table of its own cu
 one before it (its top edge and the one before's bottom edge left out). Either way a
 million claims are never held and the bytes are those of one table: the columns' widths
 are set by their ratios and the date's fixed width alone, the same for every piece and row.
+Into an output with bytes under its text (a terminal, a file), the fast rows are read
+again in ranges and written by ``claims_table_rest``: on two processes when it may, the
+same bytes.
 """
 
 from __future__ import annotations
