@@ -35,7 +35,7 @@ import msgspec
 
 from tui.core.store.article_index import collector_paused
 from tui.core.store.claim_pass import reopened
-from tui.core.store.claim_table import BATCH, Cells, Piece, Query
+from tui.core.store.claim_table import BATCH, Cells, Piece, Query, cells_of
 from tui.core.store.dataset import Dataset
 from tui.table_rows import ASCII, SIMPLE, FastRows, Row
 
@@ -50,7 +50,9 @@ _DECODE = msgspec.json.Decoder(Cells).decode
 _LENGTH = struct.Struct("<Q")
 _BLOB = operator.itemgetter(0)
 
-Shown = Callable[[bytes, str, int, str, bool, bool], Row]  # a row as the table shows it
+# a row as the table shows it, from its cells, article, place in it, source, whether it is
+# its group's first and last
+Shown = Callable[[bytes, str, int, str, bool, bool], Row]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,18 +126,19 @@ def _added(query: Query, source: str, order: str) -> int:
     return int(row[0]) if row is not None else 0
 
 
-def _select(query: Query, piece: Piece, limit: int | None = None
-            ) -> tuple[str, list[object]]:
+def _select(query: Query, piece: Piece, what: str = "c.cells", limit: int | None = None,
+            offset: int = 0) -> tuple[str, list[object]]:
     first, last, start, end = piece
     where, params = ["ranks.rank BETWEEN ? AND ?"], [first, last]
     for bound, test in ((start, "c.added >= ?"), (end, "c.added < ?")):
         if bound is not None:
             where.append(test)
             params.append(bound)
-    return (f"SELECT c.cells, c.article, c.seq FROM temp.ranks CROSS JOIN {query.claims}"
+    return (f"SELECT {what} FROM temp.ranks CROSS JOIN {query.claims}"
             f" AS c ON c.source = ranks.source WHERE {' AND '.join(where)} AND {query.where}"
             " ORDER BY ranks.rank, c.added, c.article, c.seq"
-            + ("" if limit is None else f" LIMIT {int(limit)}"), params + query.params)
+            f" LIMIT {-1 if limit is None else int(limit)} OFFSET {int(offset)}",
+            params + query.params)
 
 
 def _past_first(query: Query, pieces: list[Piece], skip: int) -> tuple[list[Piece], int]:
@@ -150,12 +153,12 @@ def _past_first(query: Query, pieces: list[Piece], skip: int) -> tuple[list[Piec
 
 
 def _rows_in(query: Query, piece: Piece, limit: int) -> int:
-    sql, params = _select(query, piece, limit)
+    sql, params = _select(query, piece, limit=limit)
     (n,) = query.db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()
     return int(n)
 
 
-def _batches(query: Query, piece: Piece) -> Iterator[list[tuple[bytes, str, int]]]:
+def _batches(query: Query, piece: Piece) -> Iterator[list[tuple[bytes]]]:
     cursor = query.db.execute(*_select(query, piece))
     try:
         while batch := cursor.fetchmany(BATCH):
@@ -164,13 +167,35 @@ def _batches(query: Query, piece: Piece) -> Iterator[list[tuple[bytes, str, int]
         cursor.close()
 
 
+class _Keys:
+    """The article and place of the rows of a range whose cells are forged, by their
+    place in it (the cells alone are read: a row of three columns took half as long
+    again), read forward from the first asked for."""
+
+    def __init__(self, query: Query, piece: Piece) -> None:
+        self.query, self.piece = query, piece
+        self.cursor: sqlite3.Cursor | None = None
+        self.at = 0  # the place of the cursor's next row
+
+    def of(self, place: int) -> tuple[str, int]:
+        if self.cursor is None or place < self.at:
+            self.cursor = self.query.db.execute(*_select(
+                self.query, self.piece, "c.article, c.seq", offset=place))
+            self.at = place
+        while self.at < place:  # forged rows apart: those between read and dropped
+            self.at += len(self.cursor.fetchmany(min(place - self.at, BATCH)))
+        row = self.cursor.fetchone()
+        self.at += 1
+        return (str(row[0]), int(row[1])) if row is not None else ("", -1)
+
+
 # A run of one group's rows in a batch: from, to, the group's rank, whether the first is
 # the group's first row and whether the last is its last
 Run = tuple[int, int, int, bool, bool]
 
 
-def _runs(rest: Rest, piece: Piece, batches: Iterator[list[tuple[bytes, str, int]]]
-          ) -> Iterator[tuple[list[tuple[bytes, str, int]], list[Run]]]:
+def _runs(rest: Rest, piece: Piece, batches: Iterator[list[tuple[bytes]]]
+          ) -> Iterator[tuple[list[tuple[bytes]], list[Run]]]:
     """Each batch of a range with its runs: whole groups counted, a group cut in ranges
     told by its first and last claims' times."""
     first, _last, start, end = piece
@@ -191,7 +216,7 @@ def _runs(rest: Rest, piece: Piece, batches: Iterator[list[tuple[bytes, str, int
     low, high = rest.ends[first]
     opens = start is None or start <= low
     closes = end is None or high < end
-    held: list[tuple[bytes, str, int]] | None = None  # the last batch: its last row may end
+    held: list[tuple[bytes]] | None = None  # the last batch: its last row may end
     for batch in batches:
         if held is not None:
             yield held, [(0, len(held), first, opens, False)]
@@ -210,26 +235,29 @@ def _write_piece(query: Query, rest: Rest, piece: Piece, write: Callable[[bytes]
     inline, inline_ok = _inline(fast)
     out: list[str] = [lead] if lead else []
     size = 0
+    keys = _Keys(query, piece)
+    base = 0  # the place in the range of the batch's first row
 
-    def special(row: tuple[bytes, str, int], rank: int, bold: bool, end: bool) -> str:
-        blob, article, seq = row
+    def special(at: int, blob: bytes, rank: int, bold: bool, end: bool) -> str:
+        article, seq = ("", -1) if cells_of(blob) is not None else keys.of(base + at)
         made = shown(blob, article, seq, rest.groups[rank][0], bold, end)
         line = fast.block([made], rest.by_rich, gap)[0]
         if end and rank == last_rank:  # the table's last row: its bottom, no gap
             line = line[:-len(gap)] + rest.bottom
         return line
 
-    def middle(rows: list[tuple[bytes, str, int]], rank: int) -> list[str]:
+    def middle(rows: list[tuple[bytes]], at: int, rank: int) -> list[str]:
         try:  # the decoder and the blobs' getter called from C, no cells held
             lines = [inline % (c.text, ", ".join(c.places), c.title, c.date)
                      for c in map(_DECODE, map(_BLOB, rows))]
         except (msgspec.DecodeError, TypeError):  # a forged row among them
-            return [special(row, rank, False, False) for row in rows]
+            return [special(at + n, blob, rank, False, False)
+                    for n, (blob,) in enumerate(rows)]
         joined = "".join(lines)
         if inline_ok(joined):
             return [joined]
-        return [line if inline_ok(line) else special(row, rank, False, False)
-                for line, row in zip(lines, rows, strict=True)]
+        return [line if inline_ok(line) else special(at + n, blob, rank, False, False)
+                for n, (line, (blob,)) in enumerate(zip(lines, rows, strict=True))]
 
     for batch, runs in _runs(rest, piece, _batches(query, piece)):
         for low, high, rank, opens, closes in runs:
@@ -240,14 +268,16 @@ def _write_piece(query: Query, rest: Rest, piece: Piece, write: Callable[[bytes]
                 if low == high:
                     continue
             if opens:
-                out.append(special(batch[low], rank, True, closes and high - low == 1))
+                out.append(special(low, batch[low][0], rank, True,
+                                   closes and high - low == 1))
                 low += 1
             end = high - 1 if closes and high > low else high
             if low < end:
-                out += middle(batch[low:end], rank)
+                out += middle(batch[low:end], low, rank)
             if end < high:
-                out.append(special(batch[end], rank, False, True))
+                out.append(special(end, batch[end][0], rank, False, True))
             size += high - low
+        base += len(batch)
         if size >= WRITE:
             write("".join(out).encode(rest.encoding, rest.errors))
             out, size = [], 0

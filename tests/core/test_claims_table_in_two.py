@@ -145,6 +145,8 @@ def test_forged_rows_and_files_changed_behind_the_index_are_read_from_the_files(
     expected = before(reader, {})
     with small():
         assert now(reader, tmp_path / "out", {}) == expected
+    with small(), mock.patch.object(claims_table_rest, "BATCH", 4):  # rows read 4 at a time
+        assert now(reader, tmp_path / "batches", {}) == expected
     path = tmp_path / "db" / f"{reader.ids()[3]}.json"  # changed by another tool
     data = path.read_bytes()
     path.unlink()
