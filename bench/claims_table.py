@@ -7,7 +7,10 @@ Runs the command in a pseudo-terminal of a fixed size (so Rich sees a terminal: 
 TERM=xterm-256color's colours), reading and discarding its output as fast as it comes.
 Each run gives: the first byte on the terminal (the title, header and first rows come in
 one write), the time and processor time (user + system, the command's own) at ``--rows``
-lines, and the whole run (and its peak memory). With ``--before TREE`` (a checkout of the
+lines, and the whole run (and its peak memory). The processor time of the whole run is
+the command's and its helpers' (a second process making rows, a third stating the files:
+``wait4`` counts the children a process has reaped); the one at ``--rows`` lines is the
+command's own. With ``--before TREE`` (a checkout of the
 code to compare) that tree's command is run in turns with this one's; it is stopped after
 ``--before-rows`` lines when given (Rich drawing every row takes minutes at a million),
 its whole run then extrapolated from its rate after the first byte to the number of
@@ -109,12 +112,13 @@ def main() -> None:
     if args.before:
         trees.insert(0, ("before", args.before.resolve(), args.before_rows))
     runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in trees}
+    load = os.getloadavg()[0]
     for _ in range(args.repeat):  # in turns: the load the same for each
         for label, tree, stop in trees:
             runs[label].append(once(tree, args.db, (columns, lines), args.rows, stop))
             print(f"  {label}: {runs[label][-1]}", file=sys.stderr, flush=True)
-    print(f"gloss claims --format table, a {args.size} terminal, {os.getloadavg()[0]:.1f} "
-          "load (1 min) at the end")
+    print(f"gloss claims --format table, a {args.size} terminal, load (1 min) {load:.1f}"
+          f" at the start, {os.getloadavg()[0]:.1f} at the end")
     for label, _tree, _stop in trees:
         done = runs[label]
         print(figures(f"{label}: first byte (title, header, first rows)",

@@ -64,7 +64,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
         if fmt == "table":
             from tui.claims_table_output import print_table
 
-            print_table(dataset, groups, query.batches("board", groups))
+            print_table(dataset, groups, query.batches("board", groups), query)
         elif fmt == "jsonl" and claims.shape == NEW:
             _jsonl(dataset, query, groups, pieces or [], out)
         elif fmt == "jsonl":

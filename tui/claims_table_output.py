@@ -8,16 +8,19 @@ it can write, ``CHUNK`` rows at a time by Rich, each piece a table of its own cu
 one before it (its top edge and the one before's bottom edge left out). Either way a
 million claims are never held and the bytes are those of one table: the columns' widths
 are set by their ratios and the date's fixed width alone, the same for every piece and row.
+Into an output with bytes under its text (a terminal, a file), the fast rows are read
+again in ranges and written by ``claims_table_rest``: on two processes when it may, the
+same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tui.core.language.visible import has_controls, visible
 from tui.core.store.claim_pass import row_from_file
-from tui.core.store.claim_table import Cells, cells_of
+from tui.core.store.claim_table import Cells, Query, cells_of
 from tui.core.store.dataset import Dataset
 from tui.table_rows import FastRows, Row
 
@@ -33,7 +36,11 @@ WRITE = 2000  # fast rows written at a time, about
 
 
 def print_table(dataset: Dataset, groups: list[tuple[str, int]],
-                batches: Iterator[list[tuple[str, str, int, bytes]]]) -> None:
+                batches: Iterator[list[tuple[str, str, int, bytes]]],
+                query: Query | None = None) -> None:
+    """The table of ``groups``' claims from ``batches`` (``query``'s board batches); with
+    ``query``, the rows after the first screenful are read again by ``claims_table_rest``
+    in ranges, on two processes when it may."""
     from rich.console import Console  # the table's only: not for the CSV nor the JSONL
 
     console = Console()
@@ -57,8 +64,45 @@ def print_table(dataset: Dataset, groups: list[tuple[str, int]],
     if fast is None:
         _in_pieces(console, (row for batch in rest for row in batch), piece[FIRST - 1][-1],
                    between)
+    elif query is not None and _bytes_out(console) is not None:
+        rows.close()
+        close = getattr(batches, "close", None)
+        if close is not None:  # its cursor closed, its ranks dropped
+            close()
+        _fast_rest(dataset, console, fast, query, groups, between, piece[FIRST - 1][-1])
     else:
         _fast(console, fast, rest, piece[FIRST - 1][-1], between)
+
+
+def _bytes_out(console: Console) -> IO[bytes] | None:
+    """The binary output under the console's text file, when it has one."""
+    buffer = getattr(console.file, "buffer", None)
+    return buffer if buffer is not None and getattr(console.file, "encoding", None) else None
+
+
+def _fast_rest(dataset: Dataset, console: Console, fast: FastRows, query: Query,
+               groups: list[tuple[str, int]], between: str, after_group: bool) -> None:
+    """The rows after the first ``FIRST`` by ``claims_table_rest``, as bytes."""
+    from tui import claims_table_rest
+
+    out = _bytes_out(console)
+    assert out is not None
+    console.file.flush()
+
+    def shown(blob: bytes, article: str, seq: int, source: str, bold: bool, end: bool
+              ) -> Row:
+        return shown_row(dataset, blob, article, seq, source if bold else "", bold, end)
+
+    rest = claims_table_rest.Rest(
+        fast, lambda row: _by_rich(console, row), between + "\n",
+        _piece(console, [], None, False).split("\n")[-2] + "\n", shown, groups, {},
+        console.file.encoding, console.file.errors or "strict")
+    claims_table_rest.write_rest(dataset, query, rest, out, after_group, FIRST)
+
+
+def _by_rich(console: Console, row: Row) -> str:
+    """A row drawn by Rich alone, its lines without the table's edges above and below."""
+    return "\n".join(_piece(console, [_texts(row)], None, False).split("\n")[1:-2]) + "\n"
 
 
 def _rest(held: list[Row], rows: Iterator[list[Row]]) -> Iterator[list[Row]]:
@@ -73,7 +117,7 @@ def _fast(console: Console, fast: FastRows, rows: Iterator[list[Row]], after_gro
     gap = between + "\n"
 
     def by_rich(row: Row) -> str:
-        return "\n".join(_piece(console, [_texts(row)], None, False).split("\n")[1:-2]) + "\n"
+        return _by_rich(console, row)
 
     out: list[str] = [gap] if after_group else []
     size, ended = 0, False
@@ -117,18 +161,24 @@ def _rows(dataset: Dataset, groups: list[tuple[str, int]],
         rows: list[Row] = []
         append = rows.append
         for source, article, seq, blob in batch:
-            cells = cells_of(blob) or _cells_again(dataset, article, seq)
             size = sizes[source]
             shown += 1
-            text, places, title, date = (cells.text, ", ".join(cells.places), cells.title,
-                                         cells.date) if cells is not None else ("", "", "", "")
-            shown_source = source if shown == 1 else ""
-            if has_controls(shown_source + text + places + title + date):  # one look, not five
-                shown_source, text, places, title, date = map(visible, (
-                    shown_source, text, places, title, date))
-            append((shown_source, text, places, title, date, shown == 1, shown == size))
+            append(shown_row(dataset, blob, article, seq, source if shown == 1 else "",
+                             shown == 1, shown == size))
             shown %= size
         yield rows
+
+
+def shown_row(dataset: Dataset, blob: bytes, article: str, seq: int, source: str,
+              bold: bool, end: bool) -> Row:
+    """A claim's row as the table shows it: its cells (made again from its file when its
+    ``blob`` is forged), every control shown as a placeholder."""
+    cells = cells_of(blob) or _cells_again(dataset, article, seq)
+    text, places, title, date = (cells.text, ", ".join(cells.places), cells.title,
+                                 cells.date) if cells is not None else ("", "", "", "")
+    if has_controls(source + text + places + title + date):  # one look, not five
+        source, text, places, title, date = map(visible, (source, text, places, title, date))
+    return (source, text, places, title, date, bold, end)
 
 
 def _cells_again(dataset: Dataset, article: str, seq: int) -> Cells | None:
