@@ -35,7 +35,7 @@ import msgspec
 
 from tui.core.store.article_index import collector_paused
 from tui.core.store.claim_pass import reopened
-from tui.core.store.claim_table import BATCH, Cells, Piece, Query, cells_of
+from tui.core.store.claim_table import BATCH, Cells, Piece, Query, cells_of, piece_where
 from tui.core.store.dataset import Dataset
 from tui.table_rows import ASCII, SIMPLE, FastRows, Row
 
@@ -128,12 +128,7 @@ def _added(query: Query, source: str, order: str) -> int:
 
 def _select(query: Query, piece: Piece, what: str = "c.cells", limit: int | None = None,
             offset: int = 0) -> tuple[str, list[object]]:
-    first, last, start, end = piece
-    where, params = ["ranks.rank BETWEEN ? AND ?"], [first, last]
-    for bound, test in ((start, "c.added >= ?"), (end, "c.added < ?")):
-        if bound is not None:
-            where.append(test)
-            params.append(bound)
+    where, params = piece_where(piece)
     return (f"SELECT {what} FROM temp.ranks CROSS JOIN {query.claims}"
             f" AS c ON c.source = ranks.source WHERE {' AND '.join(where)} AND {query.where}"
             " ORDER BY ranks.rank, c.added, c.article, c.seq"

@@ -225,6 +225,19 @@ class Cells(msgspec.Struct, array_like=True, frozen=True):
 _CELLS = msgspec.json.Decoder(Cells)
 
 
+def piece_where(piece: Piece) -> tuple[list[str], list[object]]:
+    """The conditions (on ``ranks`` and claims ``c``) and parameters of a ``piece``'s rows:
+    its groups by rank, and within a cut group its stretch of added times."""
+    first, last, start, end = piece
+    where = ["ranks.rank BETWEEN ? AND ?"]
+    params: list[object] = [first, last]
+    for bound, test in ((start, "c.added >= ?"), (end, "c.added < ?")):
+        if bound is not None:
+            where.append(test)
+            params.append(bound)
+    return where, params
+
+
 def cells_of(blob: Any) -> Cells | None:
     return decoded(_CELLS, blob)
 
@@ -498,12 +511,7 @@ class Query:
     def lines_of(self, piece: Piece) -> Iterator[list[tuple[Any, ...]]]:
         """The parts of the lines of a ``piece`` (NEW layout), a batch at a time, in print
         order (the groups ranked: ``rank``)."""
-        first, last, start, end = piece
-        where, params = ["ranks.rank BETWEEN ? AND ?"], [first, last]
-        for bound, test in ((start, "c.added >= ?"), (end, "c.added < ?")):
-            if bound is not None:
-                where.append(test)
-                params.append(bound)
+        where, params = piece_where(piece)
         cursor = self.db.execute(
             f"SELECT c.jsonl FROM temp.ranks CROSS JOIN {self.lines} AS c"
             f" ON c.source = ranks.source WHERE {' AND '.join(where)} AND {self.where}"
