@@ -90,10 +90,17 @@ def test_an_import_keeps_the_tokens_and_the_export_is_the_same_with_them(tmp_pat
                min_size=1, max_size=40).filter(lambda t: t.strip()))
 def test_an_entry_holds_the_tokens_an_export_would_make(text):
     text = Document.from_text(text).text
-    edges, _, tokens = token_cache.make(text).partition(b"\n")
     records = token_records(text)
-    assert tokens == orjson.dumps(records)  # byte for byte: the export copies them
-    assert orjson.loads(edges) == [[t["start"] for t in records], [t["end"] for t in records]]
+    starts = [t["start"] for t in records]
+    ends = [t["end"] for t in records]
+    older = orjson.dumps([starts, ends]) + b"\n" + orjson.dumps(records)  # the first layout
+    for entry in (token_cache.make(text), older):
+        unpacked = token_cache.unpack(entry)
+        assert unpacked is not None
+        assert unpacked[2] == orjson.dumps(records)  # byte for byte: the export copies them
+        assert (list(unpacked[0]), list(unpacked[1])) == (starts, ends)
+        # cut short anywhere: never taken for tokens
+        assert all(token_cache.unpack(entry[:cut]) is None for cut in range(len(entry)))
 
 
 def rewritten(path: Path, change_index=None, change_entry=None) -> None:
@@ -139,7 +146,12 @@ DAMAGE = {
     "escape forged": lambda p: rewritten(p, change_entry=lambda e: e.replace(
         b'"Putin"', b'"\x1b[2J"', 1)),
     "wrong edges": lambda p: rewritten(p, change_entry=lambda e: b"[[[1]], 5]\n" +
-                                       e.partition(b"\n")[2]),
+                                       token_cache.unpack(e)[2]),
+    "edges cut short": lambda p: rewritten(p, change_entry=lambda e: e[:1] + (
+        int.from_bytes(e[1:5], "little") + 1).to_bytes(4, "little") + e[5:]),
+    "edges of the first layout, escape forged": lambda p: rewritten(p, change_entry=lambda e: (
+        lambda u: orjson.dumps([list(u[0]), list(u[1])]) + b"\n"
+        + u[2].replace(b'"Putin"', b'"\x1b[2J"', 1))(token_cache.unpack(e))),
     "not json": lambda p: p.write_bytes(b"\x00\xff" * 40),
     "empty": lambda p: p.write_bytes(b""),
     "folder": lambda p: (p.unlink(), p.mkdir()),

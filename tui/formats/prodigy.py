@@ -210,10 +210,6 @@ _fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id
                      "updated")
 
 
-def _ends(span: dict[str, Any]) -> dict[str, Any]:
-    return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
-
-
 def versions(article: Article, notes: Notes) -> list[tuple[Article, list[str]]]:
     """The article as Prodigy holds annotations: one example an analyst, each with its
     ``_annotator_id`` and its own answer (``prodigy review`` takes them so), with the
@@ -310,27 +306,34 @@ def _rest(article: Article, annotator: str | None, notes: Notes, first: dict[int
     rows = article.span_rows
     if annotator is not None:
         rows = [row for row in rows if row["annotator"] == annotator]
+    # the spans a relation names: only their edges are needed again (most spans are in none)
+    linked = {end for r in article.relations for end in (r.head, r.child)}
     spans = []
     exported = {}
     off_edges = 0
     for row in rows:
         start, end, label, text, who, source, span_id, created, updated = _fields(row)
         token_start, token_end = first.get(start), last.get(end)
-        if token_start is not None and token_end is not None:
-            out = {"start": start, "end": end, "label": label, "text": text,
-                   "token_start": token_start, "token_end": token_end, "annotator": who,
-                   "source": source, "id": span_id, "created": created, "updated": updated}
-            exported[span_id] = _ends(out)
-        else:
-            off_edges += 1
-            out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
-                   "source": source, "id": span_id, "created": created, "updated": updated}
         # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
         # datasets reads a span that lacks a key its neighbours have as untyped JSON,
         # and then no span of the file has typed fields
-        out["attributes"] = row.get("attributes") or {}
-        out["origin"] = row.get("origin") or TYPED  # a suggestion accepted, or typed
-        spans.append(out)
+        attributes = row.get("attributes") or {}
+        origin = row.get("origin") or TYPED  # a suggestion accepted, or typed
+        if token_start is not None and token_end is not None:
+            spans.append({"start": start, "end": end, "label": label, "text": text,
+                          "token_start": token_start, "token_end": token_end,
+                          "annotator": who, "source": source, "id": span_id,
+                          "created": created, "updated": updated,
+                          "attributes": attributes, "origin": origin})
+            if span_id in linked:
+                exported[span_id] = {"start": start, "end": end, "token_start": token_start,
+                                     "token_end": token_end, "label": label}
+        else:
+            off_edges += 1
+            spans.append({"start": start, "end": end, "label": label, "text": text,
+                          "annotator": who, "source": source, "id": span_id,
+                          "created": created, "updated": updated,
+                          "attributes": attributes, "origin": origin})
     if off_edges:
         notes.add("spans off token edges (exported with character offsets only)", off_edges)
     return _after_tokens(article, orjson.dumps(spans), exported, workers)
