@@ -9,10 +9,11 @@ not answered is raw input; ``reject`` is left out, counted.
 
 from __future__ import annotations
 
+import gc
+import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, repeat
-from operator import eq, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -229,6 +230,12 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
     kept: dict[Path, token_cache.Index] = {}  # the tokens an import kept, by dataset
+    # No collection meanwhile: an article's objects hold no cycles and go with it, so the
+    # passes (a full one now and then over every object of the process) would free nothing.
+    # Only in a command's main thread: the app exports in a thread beside its screens
+    collecting = gc.isenabled() and threading.current_thread() is threading.main_thread()
+    if collecting:
+        gc.disable()
     try:
         for article in articles:
             cached = None
@@ -262,6 +269,8 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                         out.write(part)  # a long article's tokens: as they are made
                     count += 1
     finally:
+        if collecting:
+            gc.enable()
         for index in kept.values():
             index.close()
     return count
@@ -290,12 +299,18 @@ def _in_two(article: Article, tokens: _Tokens, out: IO[bytes], notes: Notes,
 
 
 def _at_edges(offsets: list[int], edges: Sequence[int]) -> dict[int, int]:
-    """The token at each of ``offsets`` that is one of ``edges`` (sorted, not empty), by
-    offset: the bisections and the comparisons run in C, one call for them all."""
-    wanted = sorted(set(offsets))
-    found = list(map(bisect_left, repeat(edges, len(wanted)), wanted))
-    there = map(edges.__getitem__, map(min, found, repeat(len(edges) - 1)))
-    return dict(compress(zip(wanted, found, strict=True), map(eq, there, wanted)))
+    """The token at each of ``offsets`` that is one of ``edges`` (sorted), by offset: each
+    bisection from where the one before it ended (the offsets taken in order)."""
+    found = {}
+    at = 0
+    count = len(edges)
+    for offset in sorted(set(offsets)):
+        at = bisect_left(edges, offset, at)
+        if at == count:
+            break
+        if edges[at] == offset:
+            found[offset] = at
+    return found
 
 
 def _rest(article: Article, annotator: str | None, notes: Notes, first: dict[int, int],
