@@ -3,6 +3,7 @@ reading, and the export the same byte for byte with them or without."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import shutil
@@ -101,6 +102,26 @@ def test_an_entry_holds_the_tokens_an_export_would_make(text):
         assert (list(unpacked[0]), list(unpacked[1])) == (starts, ends)
         # cut short anywhere: never taken for tokens
         assert all(token_cache.unpack(entry[:cut]) is None for cut in range(len(entry)))
+
+
+def test_tokens_kept_in_the_first_layout_are_still_used(tmp_path):
+    """A file an older Gloss wrote (each entry's offsets a line of JSON) is read as it is:
+    every article a hit, the export the same as without it."""
+    dataset = imported(tmp_path / "db")
+    path = kept_file(dataset.folder)
+    data = path.read_bytes()
+    at = int.from_bytes(data[-8:], "big")
+    index = orjson.loads(data[at:-8])
+    body = b""
+    for place in index["articles"].values():
+        starts, ends, tokens = token_cache.unpack(data[place[1]:place[2]])
+        entry = orjson.dumps([list(starts), list(ends)]) + b"\n" + tokens
+        place[1:] = [len(body), len(body) + len(entry), zlib.crc32(entry)]
+        body += entry
+    path.write_bytes(body + orjson.dumps(index) + len(body).to_bytes(8, "big"))
+    assert not body.startswith(token_cache.EDGES)
+    assert hits(dataset.folder) == len(TEXTS)
+    assert export(dataset.folder) == uncached(dataset.folder, tmp_path)
 
 
 def rewritten(path: Path, change_index=None, change_entry=None) -> None:
@@ -293,3 +314,26 @@ def test_an_index_over_the_limit_is_not_read(tmp_path, monkeypatch):
     (dataset.folder / token_cache.FOLDER / "0000-huge.tokens").write_bytes(
         b"[" * (3 << 20) + (0).to_bytes(8, "big"))
     assert hits(dataset.folder) == len(TEXTS)  # the import's own file is still read
+
+
+def test_the_export_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """The JSONL export runs without collection passes and turns them back on, even when
+    its output fails; one that found them off leaves them off."""
+    dataset = imported(tmp_path / "db")
+    export(dataset.folder)
+    assert gc.isenabled()
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        prodigy.write(Dataset.existing(dataset.folder, "x").readable([]), Full(), Notes(),
+                      None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        export(dataset.folder)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
