@@ -209,6 +209,7 @@ def line_head(article: Article, tokens: _Tokens) -> bytes:
 
 _fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
                      "updated")
+_BARE = 9  # the fields of a span row without attributes or origin
 
 
 def versions(article: Article, notes: Notes) -> list[tuple[Article, list[str]]]:
@@ -332,8 +333,11 @@ def _rest(article: Article, annotator: str | None, notes: Notes, first: dict[int
         # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
         # datasets reads a span that lacks a key its neighbours have as untyped JSON,
         # and then no span of the file has typed fields
-        attributes = row.get("attributes") or {}
-        origin = row.get("origin") or TYPED  # a suggestion accepted, or typed
+        if len(row) == _BARE:  # the common row: neither key
+            attributes, origin = {}, TYPED
+        else:
+            attributes = row.get("attributes") or {}
+            origin = row.get("origin") or TYPED  # a suggestion accepted, or typed
         if token_start is not None and token_end is not None:
             spans.append({"start": start, "end": end, "label": label, "text": text,
                           "token_start": token_start, "token_end": token_end,
