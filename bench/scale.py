@@ -12,8 +12,8 @@ article is over it, as in a real import). A dataset built before without them ge
 the same way, 2,000 articles at a time. The export is also measured with the tokens moved
 aside ("no tokens kept": it tokenizes every article). Tokens are kept under a version of
 the code that makes them, so ``--before`` code of another version finds none it may use
-and tokenizes every article too (give it a copy of the dataset whose tokens it made, to
-measure it with them).
+and tokenizes every article too, as does code older than the entries' binary layout (give
+it a copy of the dataset whose tokens it made, to measure it with them).
 Each figure runs the code of this tree ("after") and, with ``--before TREE`` (a checkout
 of the code to compare, e.g. ``git archive main | tar -x -C /tmp/before``), that tree's
 ("before") with the same interpreter. "after" is measured with the index as the writers

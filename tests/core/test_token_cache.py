@@ -3,6 +3,7 @@ reading, and the export the same byte for byte with them or without."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import shutil
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from tui.core.disk import token_cache
 from tui.core.document.model import Document, Span
 from tui.core.language.export_tokens import token_records
-from tui.core.language.visible import _C1, _JSON_UNSAFE, _SEPARATORS, json_bytes
+from tui.core.language.visible import _JSON_UNSAFE, json_bytes, terminal_safe
 from tui.core.store.corpus import Notes
 from tui.core.store.dataset import Dataset
 from tui.formats import prodigy
@@ -90,10 +91,37 @@ def test_an_import_keeps_the_tokens_and_the_export_is_the_same_with_them(tmp_pat
                min_size=1, max_size=40).filter(lambda t: t.strip()))
 def test_an_entry_holds_the_tokens_an_export_would_make(text):
     text = Document.from_text(text).text
-    edges, _, tokens = token_cache.make(text).partition(b"\n")
     records = token_records(text)
-    assert tokens == orjson.dumps(records)  # byte for byte: the export copies them
-    assert orjson.loads(edges) == [[t["start"] for t in records], [t["end"] for t in records]]
+    starts = [t["start"] for t in records]
+    ends = [t["end"] for t in records]
+    older = orjson.dumps([starts, ends]) + b"\n" + orjson.dumps(records)  # the first layout
+    for entry in (token_cache.make(text), older):
+        unpacked = token_cache.unpack(entry)
+        assert unpacked is not None
+        assert unpacked[2] == orjson.dumps(records)  # byte for byte: the export copies them
+        assert (list(unpacked[0]), list(unpacked[1])) == (starts, ends)
+        # cut short anywhere: never taken for tokens
+        assert all(token_cache.unpack(entry[:cut]) is None for cut in range(len(entry)))
+
+
+def test_tokens_kept_in_the_first_layout_are_still_used(tmp_path):
+    """A file an older Gloss wrote (each entry's offsets a line of JSON) is read as it is:
+    every article a hit, the export the same as without it."""
+    dataset = imported(tmp_path / "db")
+    path = kept_file(dataset.folder)
+    data = path.read_bytes()
+    at = int.from_bytes(data[-8:], "big")
+    index = orjson.loads(data[at:-8])
+    body = b""
+    for place in index["articles"].values():
+        starts, ends, tokens = token_cache.unpack(data[place[1]:place[2]])
+        entry = orjson.dumps([list(starts), list(ends)]) + b"\n" + tokens
+        place[1:] = [len(body), len(body) + len(entry), zlib.crc32(entry)]
+        body += entry
+    path.write_bytes(body + orjson.dumps(index) + len(body).to_bytes(8, "big"))
+    assert not body.startswith(token_cache.EDGES)
+    assert hits(dataset.folder) == len(TEXTS)
+    assert export(dataset.folder) == uncached(dataset.folder, tmp_path)
 
 
 def rewritten(path: Path, change_index=None, change_entry=None) -> None:
@@ -139,7 +167,12 @@ DAMAGE = {
     "escape forged": lambda p: rewritten(p, change_entry=lambda e: e.replace(
         b'"Putin"', b'"\x1b[2J"', 1)),
     "wrong edges": lambda p: rewritten(p, change_entry=lambda e: b"[[[1]], 5]\n" +
-                                       e.partition(b"\n")[2]),
+                                       token_cache.unpack(e)[2]),
+    "edges cut short": lambda p: rewritten(p, change_entry=lambda e: e[:1] + (
+        int.from_bytes(e[1:5], "little") + 1).to_bytes(4, "little") + e[5:]),
+    "edges of the first layout, escape forged": lambda p: rewritten(p, change_entry=lambda e: (
+        lambda u: orjson.dumps([list(u[0]), list(u[1])]) + b"\n"
+        + u[2].replace(b'"Putin"', b'"\x1b[2J"', 1))(token_cache.unpack(e))),
     "not json": lambda p: p.write_bytes(b"\x00\xff" * 40),
     "empty": lambda p: p.write_bytes(b""),
     "folder": lambda p: (p.unlink(), p.mkdir()),
@@ -237,9 +270,8 @@ def test_leftover_temp_files_of_the_cache_are_removed_on_open(tmp_path):
      "\u2066", "\u2069", "\u2026", "’", "a", "\u00a0", "\u00c2", "\u2019", "\u0600"]),
     max_size=12).map(str.encode))
 def test_the_quick_look_for_unsafe_json_finds_what_the_full_one_finds(data):
-    quick = (b"\x7f" in data or b"\xd8\x9c" in data or _C1.search(data) is not None
-             or _SEPARATORS.search(data) is not None)
-    assert quick == (_JSON_UNSAFE.search(data) is not None)
+    full = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)
+    assert terminal_safe(data) == full
 
 
 def test_json_bytes_escapes_terminal_controls_only():
@@ -282,3 +314,26 @@ def test_an_index_over_the_limit_is_not_read(tmp_path, monkeypatch):
     (dataset.folder / token_cache.FOLDER / "0000-huge.tokens").write_bytes(
         b"[" * (3 << 20) + (0).to_bytes(8, "big"))
     assert hits(dataset.folder) == len(TEXTS)  # the import's own file is still read
+
+
+def test_the_export_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """The JSONL export runs without collection passes and turns them back on, even when
+    its output fails; one that found them off leaves them off."""
+    dataset = imported(tmp_path / "db")
+    export(dataset.folder)
+    assert gc.isenabled()
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        prodigy.write(Dataset.existing(dataset.folder, "x").readable([]), Full(), Notes(),
+                      None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        export(dataset.folder)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

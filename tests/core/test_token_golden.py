@@ -31,6 +31,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 import tui
@@ -70,10 +71,14 @@ def corpus() -> Iterator[str]:
 
 def digest() -> str:
     """The digest of the entries Gloss keeps for the corpus: the tokens' offsets and the
-    records' JSON the export copies, byte for byte."""
+    records' JSON the export copies, byte for byte (as the entries' first layout held them:
+    the layout is not the tokens, and a new one reads the old)."""
     total = hashlib.sha256()
     for text in corpus():
-        entry = token_cache.make(text)
+        unpacked = token_cache.unpack(token_cache.make(text))
+        assert unpacked is not None
+        starts, ends, tokens = unpacked
+        entry = orjson.dumps([starts.tolist(), ends.tolist()]) + b"\n" + tokens
         total.update(len(entry).to_bytes(8, "big") + entry)
     return total.hexdigest()
 

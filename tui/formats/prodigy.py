@@ -9,10 +9,11 @@ not answered is raw input; ``reject`` is left out, counted.
 
 from __future__ import annotations
 
+import gc
+import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, repeat
-from operator import eq, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -208,10 +209,7 @@ def line_head(article: Article, tokens: _Tokens) -> bytes:
 
 _fields = itemgetter("start", "end", "label", "text", "annotator", "source", "id", "created",
                      "updated")
-
-
-def _ends(span: dict[str, Any]) -> dict[str, Any]:
-    return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
+_BARE = 9  # the fields of a span row without attributes or origin
 
 
 def versions(article: Article, notes: Notes) -> list[tuple[Article, list[str]]]:
@@ -233,6 +231,12 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
           annotator: str | None) -> int:
     count = 0
     kept: dict[Path, token_cache.Index] = {}  # the tokens an import kept, by dataset
+    # No collection meanwhile: an article's objects hold no cycles and go with it, so the
+    # passes (a full one now and then over every object of the process) would free nothing.
+    # Only in a command's main thread: the app exports in a thread beside its screens
+    collecting = gc.isenabled() and threading.current_thread() is threading.main_thread()
+    if collecting:
+        gc.disable()
     try:
         for article in articles:
             cached = None
@@ -266,6 +270,8 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
                         out.write(part)  # a long article's tokens: as they are made
                     count += 1
     finally:
+        if collecting:
+            gc.enable()
         for index in kept.values():
             index.close()
     return count
@@ -294,12 +300,18 @@ def _in_two(article: Article, tokens: _Tokens, out: IO[bytes], notes: Notes,
 
 
 def _at_edges(offsets: list[int], edges: Sequence[int]) -> dict[int, int]:
-    """The token at each of ``offsets`` that is one of ``edges`` (sorted, not empty), by
-    offset: the bisections and the comparisons run in C, one call for them all."""
-    wanted = sorted(set(offsets))
-    found = list(map(bisect_left, repeat(edges, len(wanted)), wanted))
-    there = map(edges.__getitem__, map(min, found, repeat(len(edges) - 1)))
-    return dict(compress(zip(wanted, found, strict=True), map(eq, there, wanted)))
+    """The token at each of ``offsets`` that is one of ``edges`` (sorted), by offset: each
+    bisection from where the one before it ended (the offsets taken in order)."""
+    found = {}
+    at = 0
+    count = len(edges)
+    for offset in sorted(set(offsets)):
+        at = bisect_left(edges, offset, at)
+        if at == count:
+            break
+        if edges[at] == offset:
+            found[offset] = at
+    return found
 
 
 def _rest(article: Article, annotator: str | None, notes: Notes, first: dict[int, int],
@@ -310,27 +322,37 @@ def _rest(article: Article, annotator: str | None, notes: Notes, first: dict[int
     rows = article.span_rows
     if annotator is not None:
         rows = [row for row in rows if row["annotator"] == annotator]
+    # the spans a relation names: only their edges are needed again (most spans are in none)
+    linked = {end for r in article.relations for end in (r.head, r.child)}
     spans = []
     exported = {}
     off_edges = 0
     for row in rows:
         start, end, label, text, who, source, span_id, created, updated = _fields(row)
         token_start, token_end = first.get(start), last.get(end)
-        if token_start is not None and token_end is not None:
-            out = {"start": start, "end": end, "label": label, "text": text,
-                   "token_start": token_start, "token_end": token_end, "annotator": who,
-                   "source": source, "id": span_id, "created": created, "updated": updated}
-            exported[span_id] = _ends(out)
-        else:
-            off_edges += 1
-            out = {"start": start, "end": end, "label": label, "text": text, "annotator": who,
-                   "source": source, "id": span_id, "created": created, "updated": updated}
         # Gloss's own keys (Prodigy and spaCy pass them by), on every span: Hugging Face
         # datasets reads a span that lacks a key its neighbours have as untyped JSON,
         # and then no span of the file has typed fields
-        out["attributes"] = row.get("attributes") or {}
-        out["origin"] = row.get("origin") or TYPED  # a suggestion accepted, or typed
-        spans.append(out)
+        if len(row) == _BARE:  # the common row: neither key
+            attributes, origin = {}, TYPED
+        else:
+            attributes = row.get("attributes") or {}
+            origin = row.get("origin") or TYPED  # a suggestion accepted, or typed
+        if token_start is not None and token_end is not None:
+            spans.append({"start": start, "end": end, "label": label, "text": text,
+                          "token_start": token_start, "token_end": token_end,
+                          "annotator": who, "source": source, "id": span_id,
+                          "created": created, "updated": updated,
+                          "attributes": attributes, "origin": origin})
+            if span_id in linked:
+                exported[span_id] = {"start": start, "end": end, "token_start": token_start,
+                                     "token_end": token_end, "label": label}
+        else:
+            off_edges += 1
+            spans.append({"start": start, "end": end, "label": label, "text": text,
+                          "annotator": who, "source": source, "id": span_id,
+                          "created": created, "updated": updated,
+                          "attributes": attributes, "origin": origin})
     if off_edges:
         notes.add("spans off token edges (exported with character offsets only)", off_edges)
     return _after_tokens(article, orjson.dumps(spans), exported, workers)

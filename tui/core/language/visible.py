@@ -102,7 +102,10 @@ def json_bytes(value: Any, option: int = 0) -> bytes:
 def terminal_safe(data: bytes) -> bytes:
     """JSON bytes (orjson's) with what a terminal would act on escaped: :func:`json_bytes`
     of a value whose JSON was made already, or made in pieces (each a whole value)."""
-    if (b"\x7f" not in data and b"\xd8\x9c" not in data and _C1.search(data) is None
-            and _SEPARATORS.search(data) is None):
+    # each sequence looked for only where its first byte is (one memchr): most lines have
+    # no C1 lead byte, and the two-byte search alone costs as much as the rest
+    if (b"\x7f" not in data and (b"\xd8" not in data or b"\xd8\x9c" not in data)
+            and (b"\xc2" not in data or _C1.search(data) is None)
+            and (b"\xe2" not in data or _SEPARATORS.search(data) is None)):
         return data
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)
