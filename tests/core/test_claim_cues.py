@@ -232,6 +232,7 @@ def _check(text: str, found: list[Suggestion], actors: list[tuple[int, int]]) ->
 @given(news())
 @example("said must , said e\u0301")  # a source ending before a combining mark
 @example("reporters said must but")  # a connective that ends the text
+@example('reporters said — " must "')  # a quotation with spaces inside its marks
 def test_any_text_gives_valid_claims(text):
     _check(text, claim_suggestions(text), [])
 

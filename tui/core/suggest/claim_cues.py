@@ -712,6 +712,8 @@ def _trimmed(text: str, start: int, end: int, direct: bool) -> tuple[int, int]:
     elif not direct and inside and inside[0] in "“\"" and opened <= 0 and inside[1:].find(
             inside[0] if inside[0] == '"' else "”") == len(inside) - 2:
         start, end = start + 1, end - 1  # a claim that is all one quotation
+    while start < end and text[start].isspace():  # '" must "': inside the marks too
+        start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
