@@ -12,8 +12,10 @@ Latin, Greek, Cyrillic, typographic punctuation) is its text padded to the width
 longer, folded as Rich folds it (``folded``: Rich's steps, a character for a cell); any
 other cell is wrapped by Rich's own ``Text.wrap``, the very call Rich makes for it. A row
 it cannot be sure of (a wrapped line that does not fill its column exactly) is left to
-Rich, and so is every row of a console whose table the probe does not read as expected
-(``learn`` gives ``None``).
+Rich, and so is every row of a console whose table the probes do not read as expected
+(``learn`` gives ``None``): rows drawn by Rich and by this module compared at set-up (filled,
+empty, bold, folded one-cell text, wide and joined characters), and ``folded`` compared with
+the ``Text.wrap`` of the Rich at hand. No Rich version is named: Rich 14.3 and 15 both pass.
 """
 
 from __future__ import annotations
@@ -50,17 +52,15 @@ SIMPLE = re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last)
 ASCII = re.compile("[ -~]*")
 WORD = re.compile(r"\s*\S+\s*")  # Rich's word: its whitespace before and after with it
 END_SPACE = re.compile(r"\s+$")
-
-
-def folds_as_this_rich() -> bool:
-    """Whether the installed Rich is one whose wrapping ``folded`` was checked against
-    (Rich 15): Rich 14 folds some lines otherwise, and there Rich draws every row."""
-    from importlib.metadata import version
-
-    try:
-        return int(version("rich").split(".")[0]) >= 15
-    except (ValueError, LookupError):
-        return False
+# What ``learn`` folds both ways (``folded`` and Rich's ``Text.wrap``) at every width up to
+# FOLD_WIDTHS, and puts in a probe row: each step of ``folded`` taken (a word that fits, one
+# that starts a line, one cut, whitespace runs at a fold, no-break spaces, typographic
+# marks). Should a Rich fold otherwise, Rich draws every row.
+FOLDS = ("supercalifragilistic  a   bc “Ж’é”, x.  ", "  \xa0a b\xa0  cdefghijklmn —   o ")
+FOLD_WIDTHS = 14
+# A probe row of text only Rich wraps (wide, combining, joined emoji): its lines, laid side
+# by side here, checked against Rich's table.
+WIDE = "漢字 👨‍👩‍👧 e\u0301 ‼\ufe0f アプリケーション "
 
 
 class FastRows:
@@ -83,7 +83,7 @@ class FastRows:
     def learn(cls, console: Console, draw: Draw) -> FastRows | None:
         """The shape of the rows Rich draws with ``draw`` on ``console``, read from a probe
         and checked on a second: None when either is not what this module writes."""
-        if not folds_as_this_rich():
+        if not folds_as_rich(console):
             return None
         columns = len(MARKS)
         long = console.width + 1  # wider than any column: the first line fills each one
@@ -112,21 +112,26 @@ class FastRows:
 
     def _checked(self, draw: Draw, columns: int) -> bool:
         """Whether Rich draws a few rows (bold or not, filled, short, empty, wrapped, first,
-        middle and last of a piece) as this writes them (the line after a group's end is
-        the caller's)."""
+        middle and last of a piece; folded one-cell text; wide and joined characters) as this
+        writes them (the line after a group's end is the caller's). A probe row this leaves
+        to Rich (``lines`` None) is not drawn, but the first five must be this module's."""
         full = [mark * width for mark, width in zip(MARKS, self.widths, strict=True)]
-        probe: list[tuple[str, bool]] = [
-            (full[0], True), ("a", False), ("", True), (" ".join(["wrap"] * 40), True),
-            ("", False)]
+        probe: list[tuple[list[str], bool]] = [
+            ([text] + [text[:2] or text] * (columns - 1), bold) for text, bold in (
+                (full[0], True), ("a", False), ("", True), (" ".join(["wrap"] * 40), True),
+                ("", False))]
+        probe += [([FOLDS[n % 2] * (n + 1) for n in range(columns)], True),
+                  ([WIDE * (n + 1) for n in range(columns)], False)]
         rows: list[tuple[Text | str | bool, ...]] = []
         mine: list[str] = []
-        for text, bold in probe:
-            cells = [text] + [text[:2] or text] * (columns - 1)
-            rows.append((Text(cells[0], style="bold") if bold else cells[0],
-                         *[Text(cell) for cell in cells[1:]], False))
+        for number, (cells, bold) in enumerate(probe):
             lines = self.lines(cells, bold)
             if lines is None:
-                return False
+                if number < 5:
+                    return False
+                continue
+            rows.append((Text(cells[0], style="bold" if bold else ""),
+                         *[Text(cell) for cell in cells[1:]], False))
             mine.append(lines)
         drawn = draw(rows)
         return drawn == "".join(mine).split("\n")[:-1]
@@ -192,6 +197,13 @@ class FastRows:
                 for column, lines in enumerate(columns)]) + self.right + "\n"
             for n in range(height)])
 
+
+def folds_as_rich(console: Console) -> bool:
+    """Whether ``folded`` gives the lines Rich's ``Text.wrap`` gives for ``FOLDS`` at every
+    width up to ``FOLD_WIDTHS``: Rich's steps, copied, checked against the Rich at hand."""
+    return all(folded(text, width) == [line.plain for line in Text(text).wrap(
+        console, width, justify="left", overflow="fold")]
+        for text in FOLDS for width in range(1, FOLD_WIDTHS + 1))
 
 
 def folded(text: str, width: int) -> list[str]:

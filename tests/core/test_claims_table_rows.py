@@ -8,12 +8,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.cells import get_character_cell_size, split_graphemes
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -21,10 +23,13 @@ from rich.text import Text
 from tui import claims_table_output
 from tui.claims_table_output import COLUMNS, DATE_WIDTH, print_table
 from tui.core.language.visible import visible
-from tui.table_rows import SIMPLE, FastRows, Row, folded, folds_as_this_rich
+from tui.table_rows import FOLDS, SIMPLE, FastRows, Row, folded, folds_as_rich
 
-# where the fast rows are not used (an older Rich), what they would write is not asked
-FAST = pytest.mark.skipif(not folds_as_this_rich(), reason="Rich draws every row here")
+# Rich 14.3.0 to 14.3.2 cannot draw every text: a cell ending in U+200D raises StopIteration
+# in ``cell_len``, one whose word to fold begins with a zero-width character loops forever
+# in ``split_graphemes`` (it leaves a lone U+200D out of its spans). There the rows hold
+# no zero-width character, which Rich draws as any later one.
+DRAWS_ANY_TEXT = bool(split_graphemes("\u200d")[0])
 
 PIECES = ("word", "Vladimir Putin", " ", "  ", "[bold]x[/]", "[/]", "\\", "\\[b]", "漢字",
           "アプリケーション", "👍", "👨‍👩‍👧", "🇺🇦", "❤️", "e\u0301", "\u0301", "\u200d", "\ufe0f",
@@ -39,7 +44,15 @@ COLOURS = ({}, {"FORCE_COLOR": "1", "COLORTERM": "truecolor"},
            {"FORCE_COLOR": "1", "NO_COLOR": "1", "COLORTERM": "truecolor"})
 WIDTHS = (40, 80, 120, 200)
 
-cell = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=12).map("".join)
+
+
+def drawable(text: str) -> bool:
+    return DRAWS_ANY_TEXT or all(map(get_character_cell_size, visible(text)))
+
+
+cell = st.lists(st.sampled_from([piece for piece in PIECES if drawable(piece)])
+                | st.text(st.characters().filter(drawable), max_size=4),
+                max_size=12).map("".join)
 row = st.tuples(cell, cell, cell, cell, cell, st.booleans(), st.booleans())
 
 
@@ -88,7 +101,6 @@ def printed(rows: list[Row], first: int, batch: int) -> str:
     return out.getvalue()
 
 
-@FAST
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row, max_size=8), width=st.sampled_from(WIDTHS),
        colour=st.sampled_from(COLOURS), first=st.integers(1, 3), batch=st.integers(1, 4))
@@ -101,13 +113,29 @@ def test_the_fast_rows_are_the_bytes_rich_draws(rows: list[tuple[str, str, str, 
         assert printed(table, first, batch) == drawn_by_rich(table)
 
 
-def learnt(width: int, colour: dict[str, str]) -> FastRows:
+def draws_on(console: Console) -> Callable[[list[tuple[Text | str | bool, ...]]], list[str]]:
+    """What ``print_table`` gives ``FastRows.learn``: rows drawn as a piece of the table."""
+    return lambda rows: claims_table_output._piece(console, rows, None, False).split(
+        "\n")[1:-2]
+
+
+def learnt_or_none(width: int, colour: dict[str, str]) -> FastRows | None:
     with mock.patch.dict(os.environ, environment(width, colour), clear=True):
         console = Console()
-        fast = FastRows.learn(console, lambda rows: claims_table_output._piece(
-            console, rows, None, False).split("\n")[1:-2])
+        return FastRows.learn(console, draws_on(console))
+
+
+def learnt(width: int, colour: dict[str, str]) -> FastRows:
+    fast = learnt_or_none(width, colour)
     assert fast is not None
     return fast
+
+
+# Where the probe says this Rich's table is not one FastRows writes, Rich draws every row
+# (the bytes test above holds either way): what FastRows would write is not asked there.
+# It says yes under Rich 14.3 and 15 alike.
+FAST = pytest.mark.skipif(learnt_or_none(80, COLOURS[0]) is None,
+                          reason="the probe found Rich drawing otherwise: Rich draws every row")
 
 
 @FAST
@@ -161,3 +189,31 @@ def test_rows_left_to_rich_and_consoles_it_cannot_read_are_the_same_bytes() -> N
         with mock.patch.object(FastRows, "learn", lambda *_args: None), \
                 mock.patch.object(claims_table_output, "CHUNK", 2):
             assert printed(rows, 1, 2) == whole
+
+
+def divided_at_every_word(text: str, width: int, fold: bool = True) -> list[int]:
+    """A Rich that folds otherwise: every word on a line of its own."""
+    return [word.start() for word in re.finditer(r"\s*\S+\s*", text)][1:]
+
+
+def test_a_rich_that_folds_otherwise_is_found_by_the_probe_and_draws_every_row() -> None:
+    rows = shown([("Putin", FOLDS[0] * 3, "Kyiv, Kharkiv", "Talks", "2025-03-18", True, False)
+                  for _ in range(4)])
+    with mock.patch.dict(os.environ, environment(80, COLOURS[1]), clear=True):
+        assert learnt_or_none(80, COLOURS[1]) is not None
+        with mock.patch("rich.text.divide_line", divided_at_every_word):
+            assert not folds_as_rich(Console())
+            assert learnt_or_none(80, COLOURS[1]) is None
+            assert printed(rows, 1, 2) == drawn_by_rich(rows)
+
+
+@pytest.mark.parametrize("drawn_otherwise", ["Ж", "字", "́", "👧"])
+def test_a_rich_table_that_draws_a_probe_row_otherwise_is_left_to_rich(drawn_otherwise: str
+                                                                      ) -> None:
+    """The probe's rows of folded one-cell text and of wide and joined characters are
+    compared with Rich's table: one character drawn otherwise there, and Rich draws all."""
+    console = Console(file=io.StringIO(), width=120)
+    draw = draws_on(console)
+    assert FastRows.learn(console, draw) is not None
+    assert FastRows.learn(console, lambda rows: [
+        line.replace(drawn_otherwise, "?") for line in draw(rows)]) is None
