@@ -27,9 +27,6 @@ from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.claim_table import Piece, Query
 from tui.core.store.dataset import Dataset
 from tui.formats import in_two
-from tui.table_rows import folds_as_this_rich
-
-pytestmark = pytest.mark.skipif(not folds_as_this_rich(), reason="Rich draws every row here")
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("Putin", "Zelensky", "the envoy", "\x1b[31mred", "漢字 👨‍👩‍👧", "Ärzte")

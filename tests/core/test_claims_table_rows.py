@@ -15,7 +15,6 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rich.cells import get_character_cell_size, split_graphemes
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -24,12 +23,6 @@ from tui import claims_table_output
 from tui.claims_table_output import COLUMNS, DATE_WIDTH, print_table
 from tui.core.language.visible import visible
 from tui.table_rows import FOLDS, SIMPLE, FastRows, Row, folded, folds_as_rich
-
-# Rich 14.3.0 to 14.3.2 cannot draw every text: a cell ending in U+200D raises StopIteration
-# in ``cell_len``, one whose word to fold begins with a zero-width character loops forever
-# in ``split_graphemes`` (it leaves a lone U+200D out of its spans). There the rows hold
-# no zero-width character, which Rich draws as any later one.
-DRAWS_ANY_TEXT = bool(split_graphemes("\u200d")[0])
 
 PIECES = ("word", "Vladimir Putin", " ", "  ", "[bold]x[/]", "[/]", "\\", "\\[b]", "漢字",
           "アプリケーション", "👍", "👨‍👩‍👧", "🇺🇦", "❤️", "e\u0301", "\u0301", "\u200d", "\ufe0f",
@@ -46,12 +39,7 @@ WIDTHS = (40, 80, 120, 200)
 
 
 
-def drawable(text: str) -> bool:
-    return DRAWS_ANY_TEXT or all(map(get_character_cell_size, visible(text)))
-
-
-cell = st.lists(st.sampled_from([piece for piece in PIECES if drawable(piece)])
-                | st.text(st.characters().filter(drawable), max_size=4),
+cell = st.lists(st.sampled_from(PIECES) | st.text(max_size=4),
                 max_size=12).map("".join)
 row = st.tuples(cell, cell, cell, cell, cell, st.booleans(), st.booleans())
 
