@@ -182,6 +182,20 @@ def test_a_broken_file_read_by_either_process_stops_the_merge(tmp_path, monkeypa
     assert run("merge", alice.folder, bob.folder, "--db", tmp_path / "team").code == 0
 
 
+def test_a_merge_on_one_core_forks_no_second_process(tmp_path, monkeypatch):
+    """A process allowed one core (``taskset``, a container) stages every article itself:
+    a second process would only wait for the same core."""
+    from tui.core.team import merging
+
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(merging, "_serve", lambda folder, jobs, token, out: os._exit(9))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    alice, bob = many_folders(tmp_path)
+    outcome = run("merge", alice.folder, bob.folder, "--db", tmp_path / "team")
+    assert outcome.code == 0, outcome.err
+    assert len(Dataset(tmp_path / "team", "lead").ids()) == 12
+
+
 def test_a_second_process_that_dies_leaves_nothing_merged(tmp_path, monkeypatch):
     from tui.core.team import merging
 

@@ -31,6 +31,7 @@ import orjson
 
 from tui.core.disk.article_file import Item, merge, new_tables, read_article
 from tui.core.disk.commit import remove_temps
+from tui.core.disk.second_process import may_fork
 from tui.core.disk.storage import CorruptFileError, StorageError, discard, read_json, stage
 from tui.core.document.model import GlossError
 from tui.core.store.bulk import Staged, listed_names
@@ -140,7 +141,7 @@ def _stage_all(folder: Path, new: list[str], known: list[str], by_id: dict[str, 
     there, and their status rows, returned); the first broken file in reading order stops
     it all."""
     helper = _Helper(folder, [(d, by_id[d]) for d in new[1::2]], token) \
-        if len(new) >= PARALLEL_FROM else None
+        if len(new) >= PARALLEL_FROM and may_fork() else None
     mine = new[0::2] if helper is not None else new
     broken: list[_Broken] = []
     present: list[str] = []
