@@ -17,6 +17,7 @@ it ends).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import subprocess
@@ -162,7 +163,10 @@ def _stretches(pieces: Sequence[tuple[int, str]]) -> list[Pieces]:
 
 def serve(find: Callable[[Pieces], Found], requests: IO[bytes], answers: IO[bytes]
           ) -> None:
-    """The worker, its model loaded: say so, then answer each stretch until input ends."""
+    """The worker, its model loaded: say so, then answer each stretch until input ends.
+    What is loaded stays to the end: frozen, Python's collector no longer goes over it
+    (a full collection went over spaCy and the model, 0.15 s, once an article)."""
+    gc.freeze()
     pickle.dump(True, answers)
     answers.flush()
     while True:
