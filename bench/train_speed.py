@@ -86,9 +86,13 @@ def cpu_split(finder, text: str) -> str:
                               or component.model.layers[1].predict)
                     component.set_annotations(batch, encode([vectors[n] for n in which]))
                     name = "window encoder"
-                elif name == "ner":
-                    component.set_annotations(batch, component.beam_parse(batch,
-                                                                          beam_width=1))
+                elif name == "ner":  # the pipe's own loop where it has one
+                    recognize = getattr(model_pipe, "_recognize", None)
+                    component.set_annotations(batch, recognize(component, batch, 1)
+                                              if recognize else
+                                              component.beam_parse(batch, beam_width=1))
+                elif name == "span_finder" and hasattr(model_pipe, "_find_spans"):
+                    model_pipe._find_spans(component.cfg, batch, component.predict(batch))
                 else:
                     component.set_annotations(batch, component.predict(batch))
                 tick(name, started)
