@@ -24,6 +24,11 @@ Two things ``nlp.pipe`` does that suggestions need not:
   side): about 2 s of CPU instead of 3.1 to 3.6 on a 1 MB article, three quarters of it
   the products.
 
+- Its recognizer's step (spaCy's ``step_forward``) takes the minimum of the batch's scores
+  at every step to give to the classes the model never saw, even when it saw them all
+  (``_step`` steps without it then); its span finder picks each token past the threshold
+  one by one in Python (``_find_spans`` picks them with NumPy, the same spans in order).
+
 A pipeline whose token-to-vector layer is not spaCy's shared MultiHashEmbed chain (a
 model of another shape) is run component by component as ``nlp.pipe`` would; one whose
 window encoder is of another shape has it run by thinc.
