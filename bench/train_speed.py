@@ -86,9 +86,13 @@ def cpu_split(finder, text: str) -> str:
                               or component.model.layers[1].predict)
                     component.set_annotations(batch, encode([vectors[n] for n in which]))
                     name = "window encoder"
-                elif name == "ner":
-                    component.set_annotations(batch, component.beam_parse(batch,
-                                                                          beam_width=1))
+                elif name == "ner":  # the pipe's own loop where it has one
+                    recognize = getattr(model_pipe, "_recognize", None)
+                    component.set_annotations(batch, recognize(component, batch, 1)
+                                              if recognize else
+                                              component.beam_parse(batch, beam_width=1))
+                elif name == "span_finder" and hasattr(model_pipe, "_find_spans"):
+                    model_pipe._find_spans(component.cfg, batch, component.predict(batch))
                 else:
                     component.set_annotations(batch, component.predict(batch))
                 tick(name, started)
@@ -107,7 +111,9 @@ def main() -> None:
     """``--articles N --max-epochs E``: a smaller training (1,000 and 3 by default), for
     the suggestions' figures when the training's own is not wanted. ``--db DIR``: the
     dataset and its model built in DIR the first time and used as they are after (no
-    training), so that two versions of the code are measured with the same model."""
+    training), so that two versions of the code are measured with the same model.
+    ``--only-1mb``: of the model's figures, only the 1 MB article's whole (with the worker)
+    and where one process's CPU time goes on it."""
     from train_data import annotated
 
     args = sys.argv[1:]
@@ -130,7 +136,7 @@ def main() -> None:
             print(f"  the dataset and model in {kept}, as they are", flush=True)
             measure(folder, [f"{parts[n % len(parts)][0].text}\n"
                              f"{parts[(n + 7) % len(parts)][0].text}\n({n})"
-                             for n in range(count)])
+                             for n in range(count)], only_big="--only-1mb" in args)
             return
         dataset = Dataset(folder, "silver")
         items = []
@@ -190,12 +196,24 @@ def first_long_article(folder: Path, big: str, runs: int = 3) -> str:
             + line("worker at the article", late))
 
 
-def measure(folder: Path, articles: list[str]) -> None:
+def measure(folder: Path, articles: list[str], only_big: bool = False) -> None:
     """The model's figures: loading, suggestions (seed, 1 MB), uncertainty."""
     from train_data import annotated
 
     from tui.core.suggest.model_finder import ModelFinder
 
+    if only_big:
+        big = "\n".join(p[0].text for p in annotated())
+        big = (big * (1_000_000 // len(big) + 1))[:1_000_000]
+        finder = ModelFinder.load(folder)
+        finder.start_worker().wait_ready(120)
+        finder.find(big)  # the worker's first stretches, its cache of embedded tokens
+        walls, cpus = timed_cpu(lambda: finder.find(big), finder, 7)
+        print("  " + line("suggestions, 1 MB, whole", walls), flush=True)
+        print("  " + line("  the same, CPU of both processes", cpus), flush=True)
+        print("  " + cpu_split(finder, big), flush=True)
+        finder.close()
+        return
     loads = timed(lambda: ModelFinder.load(folder), 3)
     print("  " + line("model load", loads))
     finder = ModelFinder.load(folder)

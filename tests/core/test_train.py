@@ -18,7 +18,7 @@ from tests.conftest import gloss
 from tui.core.disk.install import distribution, extra_command
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.dataset import Dataset
-from tui.core.train import store
+from tui.core.train import pipeline, store
 from tui.core.train.examples import Example, Which, choose, split
 from tui.core.train.pipeline import plan
 
@@ -301,7 +301,60 @@ def test_the_finders_pipeline_annotates_as_spacys_own(trained, monkeypatch):
             [(s.start, s.end, s.label_) for s in wanted]
         if wanted.attrs.get("scores") is not None:  # none where nothing was a candidate
             assert np.array_equal(group.attrs["scores"], wanted.attrs["scores"])
+        # the span finder's candidates, picked by NumPy here and one by one in spaCy
+        assert [(s.start, s.end) for s in doc.spans[pipeline.CANDIDATES_KEY]] == \
+            [(s.start, s.end) for s in want.spans[pipeline.CANDIDATES_KEY]]
     assert any(doc.ents for doc in ours)  # (a tiny model's categorizer may find none)
+
+
+@needs_spacy
+@pytest.mark.parametrize(("shortest", "longest"), [(None, None), (2, 5), (1, 1)])
+def test_the_finders_candidates_are_the_span_finders_own(trained, shortest, longest):
+    """The span finder's starts and ends picked by NumPy (model_pipe._find_spans): the
+    spans spaCy's SpanFinder.set_annotations makes from the same scores, in its order (a
+    tiny model's scores pass the threshold rarely: these are drawn)."""
+    import numpy as np
+
+    from tui.core.suggest import model_pipe
+    from tui.core.suggest.model_finder import ModelFinder
+
+    db, _ = trained
+    nlp = ModelFinder.load(db).nlp
+    finder = nlp.get_pipe("span_finder")
+    finder.cfg.update(min_length=shortest, max_length=longest)
+    texts = ["Olena Petrenko said the talks in Kyiv would go on.", "Kyiv", "No, said he."]
+    ours, theirs = [nlp.make_doc(t) for t in texts], [nlp.make_doc(t) for t in texts]
+    scores = np.random.default_rng(7).random((sum(len(d) for d in ours), 2),
+                                             dtype=np.float32)
+    scores[0] = finder.cfg["threshold"]  # on the threshold: a start and an end
+    model_pipe._find_spans(finder.cfg, ours, scores)
+    finder.set_annotations(theirs, scores)
+    for doc, want in zip(ours, theirs, strict=True):
+        key = finder.cfg["spans_key"]
+        assert [(s.start, s.end) for s in doc.spans[key]] == \
+            [(s.start, s.end) for s in want.spans[key]]
+    assert ours[0].spans[finder.cfg["spans_key"]]
+
+
+@needs_spacy
+def test_the_finders_beam_scores_are_spacys_beam_parse(trained, monkeypatch):
+    """The recognizer stepped by Gloss's loop (model_pipe._recognize): each entity's
+    probability over a beam of parses is what spaCy's own beam_parse gives, to the bit."""
+    from tui.core.suggest import model_pipe
+    from tui.core.suggest.model_finder import ModelFinder
+
+    db, _ = trained
+    nlp = ModelFinder.load(db).nlp
+    dataset = Dataset.existing(db, "x")
+    texts = [line for i in dataset.ids() for line in dataset.document(i).text.split("\n")
+             if line.strip()]
+    monkeypatch.setattr(model_pipe, "BATCH", 4)
+    ours = [scores for _, scores in model_pipe.Pipe(nlp).run(texts, beam=True)]
+    docs = list(nlp.pipe(texts, disable=["ner", "span_finder", "spancat"]))
+    ner = nlp.get_pipe("ner")
+    theirs = ner.scored_ents(ner.beam_parse(docs, beam_width=model_pipe.BEAM_WIDTH))
+    assert ours == theirs
+    assert any(scores for scores in ours)
 
 
 @needs_spacy

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from tui.core.document.model import Span
 from tui.core.document.schema import SOURCE
@@ -149,43 +151,51 @@ class ModelFinder:
         doubts: list[float] = []
         docs = self._pipe.run([piece for _, piece in pieces], beam)
         for (offset, piece), (doc, entity_scores) in zip(pieces, docs, strict=True):
-            here: list[Suggestion] = []
+            # (start, end, label, score) in the piece: Suggestions are made once, at their
+            # offsets in the article, with their sources
+            here: list[tuple[int, int, str, float]] = []
             for ent in doc.ents:
-                key = (ent.start, ent.end, ent.label_)
-                score = entity_scores.get(key, 0.0) if beam else \
-                    self._precision.get(ent.label_, 0.5)
-                here.append(Suggestion(ent.start_char, ent.end_char, ent.label_, "model",
-                                       _unit(score)))
+                label = ent.label_
+                score = entity_scores.get((ent.start, ent.end, label), 0.0) if beam else \
+                    self._precision.get(label, 0.5)
+                here.append((ent.start_char, ent.end_char, label, _unit(score)))
             for score in entity_scores.values():
                 doubts.append(1 - abs(2 * score - 1))
             group = doc.spans.get(pipeline.SPANS_KEY)
-            if group is not None:
+            if group is not None and len(group):
                 span_scores = group.attrs.get("scores")
-                for index, span in enumerate(group):
-                    score = float(span_scores[index].max()) if span_scores is not None \
-                        and len(span_scores) > index else 1.0
-                    here.append(Suggestion(span.start_char, span.end_char, span.label_,
-                                           "model", _unit(score)))
+                # each span's best label's probability; a span without scores is sure
+                best = [] if span_scores is None else _best(span_scores)
+                best += [1.0] * (len(group) - len(best))
+                for span, score in zip(group, best, strict=False):
+                    here.append((span.start_char, span.end_char, span.label_, _unit(score)))
                     doubts.append(1 - abs(2 * score - 1))
-            found += [replace(s, start=s.start + offset, end=s.end + offset, source=None
-                              if s.source is None else Source(s.source.start + offset,
-                                                              s.source.end + offset))
-                      for s in _with_sources(piece, here, self._claim)]
+            sources = _sources(piece, here, self._claim)
+            for start, end, label, score in here:
+                source = sources.get((start, end)) if label == self._claim else None
+                found.append(Suggestion(start + offset, end + offset, label, "model", score,
+                                        None if source is None else
+                                        Source(source[0] + offset, source[1] + offset)))
         return found, doubts
 
 
-def _with_sources(text: str, found: list[Suggestion], claim: str | None
-                  ) -> list[Suggestion]:
-    """Each claim with its source, the actor the link rule picks (train/links.py): the
-    model's claims are proposed with who said them, as the claim cues' are."""
-    if claim is None or not any(s.label == claim for s in found):
-        return found
-    spans = [Span(s.start, s.end, s.label, text[s.start:s.end], "model", "model", id=str(n))
-             for n, s in enumerate(found)]
-    sources = {link[0][:2]: link[1][:2] for link in links.guess(text, spans, claim=claim)
-               if link[2] == SOURCE}
-    return [replace(s, source=Source(*sources[s.start, s.end]))
-            if s.label == claim and (s.start, s.end) in sources else s for s in found]
+def _sources(text: str, found: list[tuple[int, int, str, float]], claim: str | None
+             ) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each claim's source, the actor the link rule picks (train/links.py), by the claim's
+    extent: the model's claims are proposed with who said them, as the claim cues' are."""
+    if claim is None or not any(label == claim for _, _, label, _ in found):
+        return {}
+    # ``created`` given: the links need no time, and now() for each span costs
+    spans = [Span(start, end, label, text[start:end], "model", "model", id=str(n),
+                  created="") for n, (start, end, label, _) in enumerate(found)]
+    return {link[0][:2]: link[1][:2] for link in links.guess(text, spans, claim=claim)
+            if link[2] == SOURCE}
+
+
+def _best(scores: Any) -> list[float]:
+    """Each span's score (spaCy gives one a span, or one a label: then the best)."""
+    scores = np.asarray(scores)
+    return (scores if scores.ndim < 2 else scores.max(axis=1)).reshape(-1).tolist()
 
 
 def _unit(score: float) -> float:
