@@ -256,6 +256,26 @@ def test_a_finder_loaded_for_long_articles_has_its_worker_loading_already(traine
     assert started[0]._process.wait(timeout=120) is not None  # its input closed: it ended
 
 
+@needs_spacy
+def test_a_finder_on_one_core_starts_no_worker(trained, monkeypatch):
+    """Allowed one core, a long article is found here: a worker would load the model a
+    second time only to wait for the same core."""
+    import os
+
+    from tui.core.suggest import model_finder
+
+    db, _ = trained
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(model_finder, "PARALLEL_CHARS", 0)
+    finder = model_finder.ModelFinder.load(db, worker=True)
+    try:
+        text = Dataset.existing(db, "x").document(Dataset.existing(db, "x").ids()[0]).text
+        finder.find(text)  # long enough for a worker, on two cores
+        assert finder._worker is None
+    finally:
+        finder.close()
+
+
 def test_only_a_file_as_long_as_the_parallel_stretch_may_hold_a_long_article(tmp_path):
     from tui.suggest_command import has_long_articles
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tui.core.disk.second_process import cores
 from tui.core.document.model import Span
 from tui.core.document.schema import SOURCE
 from tui.core.document.suggestion import Source, Suggestion
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
 CLAIM = "CLAIM"  # the label the link rule gives a source (train/links.py)
 _PARAGRAPH = re.compile(r"[^\n]+")
 PIECE = 4000  # characters: the longest stretch of a line the pipeline is given at once
-PARALLEL_CHARS = 200_000  # from this many characters on, a second process shares the work
+# from this many characters on, a second process shares the work (where there are two cores:
+# on one it would only wait for the same core, after a second load of the model)
+PARALLEL_CHARS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,7 @@ class ModelFinder:
         of spaCy and the weights runs on the other core while this one loads its own."""
         folder = store.resolve(Path(path))
         card = store.read_card(folder)
-        early = Worker(folder) if worker else None
+        early = Worker(folder) if worker and cores() >= 2 else None
         try:
             finder = cls._loaded(folder, card)
         except BaseException:
@@ -120,7 +123,7 @@ class ModelFinder:
     def scored(self, text: str, start: int = 0, end: int | None = None, *,
                beam: bool = False) -> Scored:
         pieces = list(_pieces(text, start, len(text) if end is None else end))
-        if beam or sum(len(piece) for _, piece in pieces) < PARALLEL_CHARS:
+        if beam or sum(len(piece) for _, piece in pieces) < PARALLEL_CHARS or cores() < 2:
             found, doubts = self.found(pieces, beam)
         else:
             parts = self.start_worker().share(pieces, self.found)
