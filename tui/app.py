@@ -266,6 +266,9 @@ class GlossApp(App[None]):
     def on_unmount(self) -> None:
         self.session.close()  # however the app ends, the edits asked for are written first
         self.ending.restore()
+        # the library holds collections off until its first frame: an app ended before it
+        # (a quit as it opens, a hang-up) leaves its process collecting again
+        gc.enable()
 
     def not_saved(self) -> list[str]:
         """One line for each article with edits not on disk, once the app has ended."""

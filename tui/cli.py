@@ -356,65 +356,67 @@ def read_command(paths: tuple[Path, ...], db: Path | None, analyst: str | None,
     # Until the first frame nothing made here is garbage, but collections would rescan all
     # of it many times over while Textual is imported (the app freezes it, then collects)
     gc.disable()
+    try:
+        def stored(path: Path) -> str | None:
+            """The id of a plain-text PATH's article when the dataset has it already: opened
+            as it is, without the import's readers (start-up is the first frame)."""
+            if path.suffix.lower() not in (".txt", ".md") or not path.is_file():
+                return None
+            from tui.core.document.model import document_id
+            from tui.core.language.text import normalise
 
-    def stored(path: Path) -> str | None:
-        """The id of a plain-text PATH's article when the dataset has it already: opened
-        as it is, without the import's readers (start-up is the first frame)."""
-        if path.suffix.lower() not in (".txt", ".md") or not path.is_file():
-            return None
-        from tui.core.document.model import document_id
-        from tui.core.language.text import normalise
+            try:
+                doc_id = document_id(normalise(path.read_bytes()))
+            except (OSError, UnicodeDecodeError):
+                return None  # the import says what is wrong
+            return doc_id if dataset.path(doc_id).is_file() else None
 
-        try:
-            doc_id = document_id(normalise(path.read_bytes()))
-        except (OSError, UnicodeDecodeError):
-            return None  # the import says what is wrong
-        return doc_id if dataset.path(doc_id).is_file() else None
+        _found, keymap = keymap_of(keymap_file)
+        given = settings(db, analyst, labels_file)
+        if next_ is not None and paths:
+            raise GlossError("--next opens an article of the dataset: give no PATH with it")
+        dataset = writing_dataset(given)
+        labels = read_label_file(given.labels) if given.labels else None
+        patterns = checked_patterns(patterns_file)
+        plan = None
+        if reviewer:  # else the review's module waits until a review opens
+            from tui.core.team.review import ReviewPlan
 
-    _found, keymap = keymap_of(keymap_file)
-    given = settings(db, analyst, labels_file)
-    if next_ is not None and paths:
-        raise GlossError("--next opens an article of the dataset: give no PATH with it")
-    dataset = writing_dataset(given)
-    labels = read_label_file(given.labels) if given.labels else None
-    patterns = checked_patterns(patterns_file)
-    plan = None
-    if reviewer:  # else the review's module waits until a review opens
-        from tui.core.team.review import ReviewPlan
+            plan = ReviewPlan(checked_name(reviewer, "--reviewer"))
+        if model is not None and next_ is None:  # said now, not as a notice in the reader
+            from tui.core.train import store as models
 
-        plan = ReviewPlan(checked_name(reviewer, "--reviewer"))
-    if model is not None and next_ is None:  # said now, not as a notice in the reader
-        from tui.core.train import store as models
+            models.read_card(models.resolve(model))
+        finder = None
+        if next_ is not None:  # no spaCy or a broken model is what is wrong with --next
+            from tui.next_command import least_sure, load
 
-        models.read_card(models.resolve(model))
-    finder = None
-    if next_ is not None:  # no spaCy or a broken model is what is wrong with --next
-        from tui.next_command import least_sure, load
+            finder = load(dataset, model)
+        need_terminal()  # after what is wrong with the options, before anything is imported
+        opened: list[str] = []
+        if finder is not None:
+            opened.append(least_sure(dataset, finder))
+        for path in paths[:2]:  # the first article of each PATH, two side by side
+            known = None if labels else stored(path)
+            opened += [known] if known else run_import(dataset, (path,), "auto", labels=labels)[:1]
+            labels = None
+        if len(paths) > 2:
+            run_import(dataset, paths[2:], "auto")
+        if labels is not None:
+            dataset.replace_labels(labels)
+        if patterns is not None:
+            dataset.keep_patterns(patterns)
+        # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
+        # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
+        os.environ.setdefault("TEXTUAL_FPS", "120")
+        if first_paint.painted() not in (None, *opened[:1]) or len(opened) > 1:
+            first_paint.undo()  # not what the reader opens: never shown for it
+        from tui.app import GlossApp  # Textual last: nothing above waits on its import
 
-        finder = load(dataset, model)
-    need_terminal()  # after what is wrong with the options, before anything is imported
-    opened: list[str] = []
-    if finder is not None:
-        opened.append(least_sure(dataset, finder))
-    for path in paths[:2]:  # the first article of each PATH, two side by side
-        known = None if labels else stored(path)
-        opened += [known] if known else run_import(dataset, (path,), "auto", labels=labels)[:1]
-        labels = None
-    if len(paths) > 2:
-        run_import(dataset, paths[2:], "auto")
-    if labels is not None:
-        dataset.replace_labels(labels)
-    if patterns is not None:
-        dataset.keep_patterns(patterns)
-    # Textual draws at most one frame each 1/FPS s: at its 60, "saved" waits up to 17 ms
-    # behind the label's own frame, over SSH too. Idle, no frame is drawn at any rate.
-    os.environ.setdefault("TEXTUAL_FPS", "120")
-    if first_paint.painted() not in (None, *opened[:1]) or len(opened) > 1:
-        first_paint.undo()  # not what the reader opens: never shown for it
-    from tui.app import GlossApp  # Textual last: nothing above waits on its import
-
-    ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
-                   keymap=keymap, model=model))
+        ended(GlossApp(dataset, opened, colours=None, review=plan,  # None: the terminal's colours
+                       keymap=keymap, model=model))
+    finally:  # the app turned collections on at its start; an error before it did not
+        gc.enable()
 
 
 def ended(app: GlossApp) -> None:

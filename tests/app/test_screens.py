@@ -210,3 +210,21 @@ async def test_notices_show_data_literally(tmp_path):
         await pilot.press("enter")
         assert notices(pilot.app)[-1] == "“[/]␛[2J” is not in this article"
         assert all(not n.markup for n in pilot.app._notifications)
+
+
+async def test_an_app_ended_before_the_librarys_first_frame_leaves_collections_on(dataset):
+    """The library holds Python's cycle collector off from its rows' read to its first
+    frame; an app that ends first (a quit as it opens, a hang-up) turns it back on, else
+    a process that goes on (tests, `gloss serve`'s tabs) would never collect again."""
+    import gc
+
+    try:
+        async with GlossApp(dataset, []).run_test(size=(100, 20)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()  # the shown library's first frame has come
+            LibraryScreen(dataset)  # made, never shown: its first frame never comes
+            assert not gc.isenabled()
+            await pilot.press("q")
+        assert gc.isenabled()
+    finally:
+        gc.enable()

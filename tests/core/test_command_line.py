@@ -181,3 +181,22 @@ def test_an_export_of_nothing_says_nothing_was_exported(tmp_path):
         assert result.stderr.splitlines()[-1] == {
             "jsonl": "exported 0 articles",
             "claims": "exported no claims: no article to read; nothing written"}[fmt]
+
+
+def test_a_read_that_fails_before_the_app_leaves_collections_on(tmp_path):
+    """`gloss read` holds the cycle collector off until the app's start; a bad file stops
+    it before that, and a caller in the same process (a script, a test) collects again."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{bad\n", encoding="utf-8")
+    try:
+        result = CliRunner().invoke(main, ["read", str(bad), "--db", str(tmp_path / "db")])
+        assert result.exit_code != 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()

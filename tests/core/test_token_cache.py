@@ -320,6 +320,7 @@ def test_the_export_leaves_the_garbage_collector_as_it_found_it(tmp_path):
     """The JSONL export runs without collection passes and turns them back on, even when
     its output fails; one that found them off leaves them off."""
     dataset = imported(tmp_path / "db")
+    gc.enable()  # as a command finds it
     export(dataset.folder)
     assert gc.isenabled()
 

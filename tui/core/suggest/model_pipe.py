@@ -175,7 +175,8 @@ def _recognize(component: Any, docs: list[Doc], width: int) -> list[Any]:
     the model has seen every class (``_step``)."""
     from spacy.pipeline._parser_internals import _beam_utils
 
-    component._ensure_labels_are_added(docs)
+    # spaCy's beam_parse first adds the labels of entities already set on the docs (a
+    # training's); these come straight from the tokenizer and hold none
     batch = _beam_utils.BeamBatch(component.moves, component.moves.init_batch(docs), None,
                                   width, density=0.0)
     model = component.model.predict(docs)
