@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from store import article, import_file, write_jsonl
 
-from tui import formats
+from tui import interchange
 from tui.core.language.export_tokens import tokenizer
 from tui.core.store.corpus import Notes, import_articles
 from tui.core.store.dataset import Dataset
@@ -46,11 +46,11 @@ def main() -> None:
         print(f"{args.articles:,} articles, {spans:,} spans; tokenizer: {tokenizer()[0]}")
         print(f"{'format':<12} {'export':>10} {'spans/s':>10}   {'import':>8} {'spans/s':>10}")
         for name in NAMES:
-            fmt = formats.get(name)
+            fmt = interchange.get(name)
             target = root / (f"out-{name}" if fmt.write_folder else f"out.{name}")
             start = time.perf_counter()
             try:
-                report = formats.export_file(dataset, target, name)
+                report = interchange.export_file(dataset, target, name)
             except Exception as exc:  # the spacy extra may be absent
                 print(f"{name:<12} skipped: {exc}")
                 continue

@@ -111,10 +111,11 @@ def test_widgets_never_reach_screens():
 
 
 def test_core_and_formats_import_neither_textual_nor_rich():
+    """The core, the formats and their registry (``tui/interchange.py``)."""
     found = modules()
     known = set(found)
     bad = sorted(name for name, path in found.items()
-                 if name.startswith(("tui.core", "tui.formats"))
+                 if name.startswith(("tui.core", "tui.formats", "tui.interchange"))
                  and any(m.split(".")[0] in ("textual", "rich")
                          for m in imports(name, path, known)))
     assert bad == []

@@ -281,7 +281,7 @@ class GlossApp(App[None]):
         self.run_worker(lambda: self._export(target), thread=True, group="export")
 
     def _export(self, target: Path) -> None:
-        from tui.formats import export_file  # put off for start-up: every format's module
+        from tui.interchange import export_file  # put off for start-up: every format's module
 
         try:
             report = export_file(self.dataset, target, "jsonl", wait=False)

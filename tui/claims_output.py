@@ -22,12 +22,12 @@ def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", plac
     """Write the claims to ``path`` (whole or not at all) as JSONL, CSV or Parquet; return
     one line for each article file that cannot be read. Parquet is written as the
     articles are read, claim by claim, never grouped."""
-    from tui import formats
+    from tui import interchange
     from tui.formats import parquet
 
     problems: list[str] = []
     if fmt != "parquet":
-        formats.write_file(path, lambda out: print_claims(
+        interchange.write_file(path, lambda out: print_claims(
             dataset, fmt, actor=actor, place=place, status=status, out=out,
             problems=problems), dataset.folder)
         return problems
@@ -35,7 +35,7 @@ def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", plac
     def kept(row: ClaimRow) -> bool:
         return keeps(row, actor=actor, place=place, status=status)
 
-    formats.write_file(path, lambda out: parquet.write_claims(
+    interchange.write_file(path, lambda out: parquet.write_claims(
         dataset.readable(problems), out, dataset.labels, kept), dataset.folder, binary=True)
     return problems
 

@@ -280,7 +280,7 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
                strict_labels: bool = False, skip_invalid: bool = False,
                labels: LabelSet | None = None) -> list[str]:
     """Import ``paths`` all or nothing (or skipping bad units); return their ids, in order."""
-    from tui import formats
+    from tui import interchange
 
     paths = list(paths)
     notes = Notes(skip_invalid)
@@ -291,7 +291,7 @@ def run_import(dataset: Dataset, paths: Iterable[Path], fmt: str,
     def raws(advance: Callable[[], None]) -> Iterator[RawArticle]:
         nonlocal read
         for path in paths:
-            for raw in formats.read(path, fmt, notes):
+            for raw in interchange.read(path, fmt, notes):
                 read += 1
                 yield raw
                 advance()
@@ -576,7 +576,7 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
                    reviewer: str | None, every: bool, db: Path | None,
                    rejected: bool = False, config: bool = False) -> None:
     """Export the dataset (JSONL: one line per article somebody has worked on)."""
-    from tui import formats
+    from tui import interchange
     from tui.core.store.export_selection import Choice
 
     if rejected and fmt not in ("jsonl", "prodigy", "rejected"):
@@ -584,11 +584,11 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
     fmt = "rejected" if rejected else fmt
     given = settings(db, None, None)
     if config:
-        write_config(formats.get(fmt).name, reading_dataset(given, "export"), output)
+        write_config(interchange.get(fmt).name, reading_dataset(given, "export"), output)
         return
     choice = Choice(only or given.annotator, reviewed or reviewer is not None, reviewer,
                     every)
-    chosen = formats.get(fmt)
+    chosen = interchange.get(fmt)
     if output is None and (chosen.write_folder or chosen.binary):
         raise GlossError(f"{fmt}: give the output with -o"
                          + (f" DIR ({fmt} writes a folder)" if chosen.write_folder else ""))
@@ -597,14 +597,14 @@ def export_command(fmt: str, output: Path | None, only: str | None, reviewed: bo
         counted = progress.over
         if output is None:
             try:
-                report = formats.export(dataset, sys.stdout.buffer, fmt, None, counted,
+                report = interchange.export(dataset, sys.stdout.buffer, fmt, None, counted,
                                         choice=choice)
                 sys.stdout.buffer.flush()
             except BrokenPipeError:  # `gloss export | head -1`: the reader has had enough
                 quiet_stdout()
                 return
         else:
-            report = formats.export_file(dataset, output, fmt, None, counted, choice=choice)
+            report = interchange.export_file(dataset, output, fmt, None, counted, choice=choice)
     if report.unreadable:  # one line a broken file, and exit 2, as for any bad input
         for problem in report.unreadable:
             say(f"gloss: {problem}; skipped, the {report.articles} other articles exported")

@@ -66,8 +66,8 @@ PUT_OFF = (
     "spacy", "rapidfuzz", "sqlite3", "msgspec", "importlib.metadata", "plotext",
     "tui.core.suggest", "tui.core.train", "tui.core.counts", "tui.core.store.article_index",
     "tui.core.store.bulk", "tui.core.team", "tui.core.attribution.claims",
-    "tui.formats", "tui.screens.library", "tui.screens.board", "tui.screens.stats",
-    "tui.screens.help", "tui.screens.review", "tui.screens.picker",
+    "tui.formats", "tui.interchange", "tui.screens.library", "tui.screens.board",
+    "tui.screens.stats", "tui.screens.help", "tui.screens.review", "tui.screens.picker",
 )
 
 

@@ -20,7 +20,7 @@ import orjson
 
 from tests.app.seed_reference import SEED, reference_spans
 from tests.conftest import SHARED_DATA
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.corpus import Notes, import_articles, read_text_file
 from tui.core.store.dataset import Dataset
@@ -115,7 +115,7 @@ def headlines_with_emoji(folder: Path, tmp: Path) -> int:
     path.write_bytes(b"\n".join(lines) + b"\n")
     dataset = Dataset(folder, "mykola")
     notes = Notes()
-    import_articles(dataset, list(formats.read(path, "jsonl", notes)), path.name,
+    import_articles(dataset, list(interchange.read(path, "jsonl", notes)), path.name,
                     notes=notes)
     return len(lines)
 

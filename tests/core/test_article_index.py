@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.core.test_claim_cache import board_of
 from tests.core.test_claim_cache import from_files as board_from_files
 from tests.hostile.attack import snapshot
-from tui import formats
+from tui import interchange
 from tui.claims_output import print_claims
 from tui.core.disk.article_file import Article
 from tui.core.document.model import Document, Relation, Span
@@ -284,7 +284,7 @@ def test_commands_that_read_every_article_hold_one_at_a_time(tmp_path, monkeypat
 
     monkeypatch.setattr(Dataset, "article", counted)
     reader = Dataset.existing(dataset.folder, "alice")
-    formats.export(reader, io.BytesIO(), "jsonl")
+    interchange.export(reader, io.BytesIO(), "jsonl")
     agree(compared(reader.some(set(reader.ids()), []), ["alice", "bob"], every=True),
           ["alice", "bob"], reader.labels.names())
     print_claims(reader, "jsonl", out=io.BytesIO())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import orjson
 
 from tests.conftest import shared
-from tui import formats
+from tui import interchange
 from tui.core.store.corpus import Notes, import_articles
 from tui.core.store.dataset import Dataset
 
@@ -17,7 +17,7 @@ TEXT = "Zelensky said the talks in Riyadh were a trap."
 def imported(tmp_path, path, name="auto"):
     dataset = Dataset(tmp_path / "db", "alice")
     notes = Notes()
-    import_articles(dataset, list(formats.read(path, name, notes)), path.name, notes=notes)
+    import_articles(dataset, list(interchange.read(path, name, notes)), path.name, notes=notes)
     [article] = list(dataset.articles())
     return article, notes
 
@@ -64,7 +64,7 @@ def test_the_brat_tutorial_keeps_every_relation_and_attribute(tmp_path):
     folder = shared("brat", "tutorial_news")
     dataset = Dataset(tmp_path / "db", "alice")
     notes = Notes()
-    import_articles(dataset, list(formats.read(folder, "brat", notes)), "brat", notes=notes)
+    import_articles(dataset, list(interchange.read(folder, "brat", notes)), "brat", notes=notes)
     r_lines = a_lines = 0
     for ann in folder.glob("*.ann"):
         for line in ann.read_text().splitlines():

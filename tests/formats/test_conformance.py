@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from tests.conftest import gloss, shared
-from tui import formats
+from tui import interchange
 from tui.core.store.corpus import Notes, import_articles
 from tui.core.store.dataset import Dataset
 from tui.core.store.export_selection import Choice
@@ -16,14 +16,14 @@ from tui.core.store.export_selection import Choice
 
 def imported(tmp_path, path, name="auto"):
     dataset = Dataset(tmp_path / "db", "alice")
-    raws = list(formats.read(path, name, Notes()))
+    raws = list(interchange.read(path, name, Notes()))
     import_articles(dataset, raws, path.name)
     return dataset, raws
 
 
 def export_bytes(dataset, name):
     out = io.BytesIO()
-    formats.export(dataset, out, name)
+    interchange.export(dataset, out, name)
     return out.getvalue()
 
 
@@ -31,7 +31,7 @@ def export_bytes(dataset, name):
                                   "sequence_labeling_overlapping.jsonl"])
 def test_doccano_label_files(tmp_path, name):
     path = shared("doccano", name)
-    assert formats.detect(path).name == "doccano"
+    assert interchange.detect(path).name == "doccano"
     dataset, _ = imported(tmp_path, path)
     source = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
     back = {line["text"]: line for line in map(orjson.loads,
@@ -78,13 +78,13 @@ def test_doccano_record_without_text_is_a_clear_error_and_skip_invalid_imports_t
 
 def test_brat_tutorial_spans_land_on_their_text_and_export_back(tmp_path):
     folder = shared("brat", "tutorial_news")
-    assert formats.detect(folder).name == "brat"
+    assert interchange.detect(folder).name == "brat"
     notes = Notes()
-    raws = list(formats.read(folder, "brat", notes))
+    raws = list(interchange.read(folder, "brat", notes))
     dataset = Dataset(tmp_path / "db", "alice")
     import_articles(dataset, raws, "brat")
     assert any("E lines (events) skipped" in line for line in notes.lines())
-    formats.export_file(dataset, tmp_path / "out", "brat", choice=Choice(every=True))
+    interchange.export_file(dataset, tmp_path / "out", "brat", choice=Choice(every=True))
     for ann in sorted(folder.glob("*.ann")):
         text = ann.with_suffix(".txt").read_text(encoding="utf-8")
         source_t = {tuple(line.split("\t")[1:3]) for line in ann.read_text().splitlines()
@@ -126,7 +126,7 @@ def test_brat_span_whose_text_does_not_match_is_refused(tmp_path):
                                              ("spacy_token_per_line.iob", 66)])
 def test_conll_files_import_and_export_the_same_tags(tmp_path, name, tokens):
     path = shared("conll", name)
-    assert formats.detect(path).name == "conll"
+    assert interchange.detect(path).name == "conll"
     dataset, _ = imported(tmp_path, path)
     source = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
               if line.strip()]
@@ -141,7 +141,7 @@ def test_conll_iob1_is_detected_and_converted(tmp_path):
     path = tmp_path / "iob1.conll"
     path.write_text("Peter\tI-PER\nBlackburn\tI-PER\nmet\tO\nEU\tI-ORG\nUN\tB-ORG\n")
     notes = Notes()
-    [raw] = formats.read(path, "conll", notes)
+    [raw] = interchange.read(path, "conll", notes)
     assert [(raw.text[s["start"]:s["end"]], s["label"]) for s in raw.spans] == [
         ("Peter Blackburn", "PER"), ("EU", "ORG"), ("UN", "ORG")]
     assert notes.lines() == ["1 IOB1 entities (starting with I-) converted"]

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, gloss
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Span
 from tui.core.language.export_tokens import tokenizer
 from tui.core.language.text import normalise
@@ -31,7 +31,7 @@ def read(path: Path, skip_invalid: bool = False) -> tuple[list[Document], list[l
     """Each article of a CoNLL file as Gloss would store it, and the reader's notes."""
     notes = Notes(skip_invalid)
     documents, spans = [], []
-    for raw in formats.read(path, "conll", notes):
+    for raw in interchange.read(path, "conll", notes):
         assert normalise(raw.text) == raw.text  # stored as built: no offset ever moves
         document, found, _ = prepare(raw, "alice", path.name)
         documents.append(document)
@@ -149,7 +149,7 @@ def test_no_token_of_any_characters_makes_a_span_refused(rows):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.conllu"
         path.write_text(lines, encoding="utf-8")
-        [raw] = formats.read(path, "conll", notes)
+        [raw] = interchange.read(path, "conll", notes)
     assert normalise(raw.text) == raw.text
     _, spans, _ = prepare(raw, "alice", "test")  # raises if any span splits a character
     entities: list[list[str]] = []
@@ -266,7 +266,7 @@ def exported(text: str, spans: list[Span]) -> str:
 def imported(tmp: Path, content: str) -> RawArticle:
     path = tmp / "in.conll"
     path.write_text(content, encoding="utf-8")
-    [raw] = formats.read(path, "conll", Notes())
+    [raw] = interchange.read(path, "conll", Notes())
     return raw
 
 
@@ -309,19 +309,19 @@ def test_no_control_passes_into_a_conll_export_and_every_token_comes_back(text):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.conll"
         path.write_text(out, encoding="utf-8")
-        back = [raw.text for raw in formats.read(path, "conll", Notes())]
+        back = [raw.text for raw in interchange.read(path, "conll", Notes())]
     # every character of every token comes back, in order (a token may hold a space)
     assert "".join("".join(back).split()) == "".join("".join(words(text)).split())
 
 
 def test_tokens_glued_by_a_tab_export_and_import_again_the_same(tmp_path):
-    [raw] = formats.read(CONLL / "combining_marks.conll", "conll", Notes())
+    [raw] = interchange.read(CONLL / "combining_marks.conll", "conll", Notes())
     dataset = Dataset(tmp_path / "db", "alice")
     import_articles(dataset, [raw], "marks")
     out = io.BytesIO()
-    formats.export(dataset, out, "conll")
+    interchange.export(dataset, out, "conll")
     path = tmp_path / "again.conll"
     path.write_bytes(out.getvalue())
-    [again] = formats.read(path, "conll", Notes())
+    [again] = interchange.read(path, "conll", Notes())
     assert again.text == raw.text
     assert again.spans == raw.spans

@@ -9,7 +9,7 @@ import io
 import orjson
 import pytest
 
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Span
 from tui.core.store.dataset import Dataset
 
@@ -37,7 +37,7 @@ def test_spacy_reads_every_token_aligned_span_as_an_entity(dataset):
     spacy = pytest.importorskip("spacy")
     nlp = spacy.blank("en")
     out = io.BytesIO()
-    formats.export(dataset, out, "jsonl")
+    interchange.export(dataset, out, "jsonl")
     lines = [orjson.loads(line) for line in out.getvalue().splitlines()]
     assert lines[0]["meta"]["tokenizer"] == f"spacy-{spacy.__version__}"
     for line in lines:
@@ -53,7 +53,7 @@ def test_a_docbin_written_by_gloss_reads_back(dataset, tmp_path):
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin
 
-    report = formats.export_file(dataset, tmp_path / "train.spacy", "spacy")
+    report = interchange.export_file(dataset, tmp_path / "train.spacy", "spacy")
     assert report.articles == 2
     # the claim keeps its tokens in doc.ents; Dmitry Peskov and Russia inside it do not
     assert report.warnings == ["2 overlapping spans kept in doc.spans['gloss'] only, not in"
@@ -69,7 +69,7 @@ def test_a_docbin_written_by_gloss_reads_back(dataset, tmp_path):
 
 def test_hugging_face_datasets_loads_the_jsonl_export(dataset, tmp_path):
     datasets = pytest.importorskip("datasets")
-    formats.export_file(dataset, tmp_path / "export.jsonl", "jsonl")
+    interchange.export_file(dataset, tmp_path / "export.jsonl", "jsonl")
     loaded = datasets.load_dataset("json", data_files=str(tmp_path / "export.jsonl"),
                                    split="train", cache_dir=str(tmp_path / "cache"))
     assert loaded.num_rows == 2

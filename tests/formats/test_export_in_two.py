@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.formats.test_export_bytes import TEXTS, labelled
-from tui import formats
+from tui import interchange
 from tui.core.document.model import GlossError
 from tui.core.store.dataset import Dataset
 from tui.core.store.export_selection import Choice
@@ -42,11 +42,11 @@ def dataset_of(folder: Path, n: int = 23) -> Dataset:
 
 
 def run(dataset: Dataset, tmp_path: Path, two: bool, choice: Choice | None = None,
-        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[bytes, formats.ExportReport]:
+        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[bytes, interchange.ExportReport]:
     assert monkeypatch is not None
     monkeypatch.setattr(in_two, "usable", (lambda *_: True) if two else (lambda *_: False))
     out = tmp_path / f"out-{two}.jsonl"
-    report = formats.export_file(dataset, out, "jsonl", choice=choice)
+    report = interchange.export_file(dataset, out, "jsonl", choice=choice)
     return out.read_bytes(), report
 
 
@@ -81,7 +81,7 @@ def test_every_article_read_is_counted_on_the_bar(tmp_path, monkeypatch, small_b
 
     monkeypatch.setattr(in_two, "usable", lambda *_: True)
     with (tmp_path / "out.jsonl").open("wb") as out:
-        formats.export(dataset, out, "jsonl", progress=progress)
+        interchange.export(dataset, out, "jsonl", progress=progress)
     assert len(counted) == len(dataset.ids()) - 1  # the broken one is said, not counted
 
 
@@ -94,7 +94,7 @@ def test_into_a_pipe_the_lines_come_in_order(tmp_path, monkeypatch, small_batche
     reader.start()
     monkeypatch.setattr(in_two, "usable", lambda *_: True)
     with os.fdopen(write, "wb") as out:
-        formats.export(dataset, out, "jsonl")
+        interchange.export(dataset, out, "jsonl")
     reader.join()
     assert got == [alone]
 
@@ -105,7 +105,7 @@ def test_a_reader_that_stops_stops_both_processes(tmp_path, monkeypatch, small_b
     os.close(read)  # `gloss export | head -0`
     monkeypatch.setattr(in_two, "usable", lambda *_: True)
     with pytest.raises(BrokenPipeError), os.fdopen(write, "wb") as out:
-        formats.export(dataset, out, "jsonl")
+        interchange.export(dataset, out, "jsonl")
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no helper left behind
 
@@ -116,7 +116,7 @@ def test_a_second_process_that_dies_leaves_no_file(tmp_path, monkeypatch, small_
     monkeypatch.setattr(in_two, "_help", lambda *_: os._exit(9))  # killed at its start
     out = tmp_path / "out.jsonl"
     with pytest.raises(GlossError, match="second process ended"):
-        formats.export_file(dataset, out, "jsonl")
+        interchange.export_file(dataset, out, "jsonl")
     assert not out.exists() and os.listdir(tmp_path) == ["db"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 
 from tests.hostile.attack import jsonl, run, snapshot
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Span
 from tui.core.store.dataset import Dataset
 
@@ -28,7 +28,7 @@ def test_a_doccano_file_whose_first_record_is_long_is_still_doccano(tmp_path):
     text = "Kyiv " + "word " * 20_000  # a first line of about 100 KiB
     source = tmp_path / "long.jsonl"
     source.write_bytes(jsonl({"text": text, "label": [[0, 4, "LOCATION"]]}))
-    assert formats.detect(source).name == "doccano"
+    assert interchange.detect(source).name == "doccano"
     assert run("import", source, "--db", tmp_path / "db").code == 0
     [article] = Dataset.existing(tmp_path / "db", "x").articles()
     assert [(s.text, s.label) for s in article.spans] == [("Kyiv", "LOCATION")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui import formats
+from tui import interchange
 from tui.core.document.model import ORIGINS, TYPED, Document, Span
 from tui.core.document.suggestion import KINDS
 from tui.core.store.corpus import Notes, import_articles
@@ -61,9 +61,9 @@ def test_a_typed_span_is_stored_as_before_and_an_origin_only_when_there_is_one(t
 def test_out_and_back_in(tmp_path, name):
     source = dataset_of(tmp_path / "db")
     out = tmp_path / ("out" if name == "brat" else f"out.{name}")
-    formats.export_file(source, out, name)
+    interchange.export_file(source, out, name)
     back = Dataset(tmp_path / "back", "bob")
-    raws = list(formats.read(out, name, Notes()))
+    raws = list(interchange.read(out, name, Notes()))
     import_articles(back, raws, source="out")
     assert origins(back) == origins(source)
 
@@ -73,7 +73,7 @@ def test_where_each_format_writes_it(tmp_path):
 
     def exported(name: str) -> str:
         buffer = io.BytesIO()
-        formats.export(source, buffer, name, choice=Choice())
+        interchange.export(source, buffer, name, choice=Choice())
         return buffer.getvalue().decode()
 
     [line] = exported("jsonl").splitlines()
@@ -87,7 +87,7 @@ def test_where_each_format_writes_it(tmp_path):
     assert {e.get("origin") for e in json.loads(record)["entities"]} == {None, "seen-name",
                                                                          "pattern", "model",
                                                                          "claim-cue"}
-    formats.export_file(source, tmp_path / "brat", "brat")
+    interchange.export_file(source, tmp_path / "brat", "brat")
     [ann] = (tmp_path / "brat").glob("*.ann")
     assert "#1\tAnnotatorNotes T2\tgloss origin: seen-name" in ann.read_text()
 
@@ -99,7 +99,7 @@ def test_a_dataset_without_origins_exports_as_before(tmp_path):
                         [Span.new(TEXT, start, start + 4, "LOCATION", "alice")])
     for name in ("jsonl", "doccano", "labelstudio"):
         buffer = io.BytesIO()
-        formats.export(dataset, buffer, name, choice=Choice())
+        interchange.export(dataset, buffer, name, choice=Choice())
         if name == "jsonl":  # every span has the same fields: typed, said so
             assert buffer.getvalue().count(b'"origin":"typed"') == 1
             continue
@@ -117,7 +117,7 @@ def test_label_studio_predictions_accepted_as_they_are_are_a_models(tmp_path):
     path = tmp_path / "tasks.json"
     path.write_bytes(orjson.dumps([task]))
     dataset = Dataset(tmp_path / "db", "alice")
-    import_articles(dataset, list(formats.read(path, "labelstudio", Notes())), "tasks")
+    import_articles(dataset, list(interchange.read(path, "labelstudio", Notes())), "tasks")
     assert origins(dataset) == {"Kyiv": "model", "Riga": TYPED}
 
 
@@ -127,7 +127,7 @@ def test_spacy_docbin_carries_it(tmp_path):
     from spacy.tokens import DocBin
 
     source = dataset_of(tmp_path / "db")
-    formats.export_file(source, tmp_path / "out.spacy", "spacy")
+    interchange.export_file(source, tmp_path / "out.spacy", "spacy")
     [doc] = DocBin().from_bytes((tmp_path / "out.spacy").read_bytes()).get_docs(
         spacy.blank("en").vocab)
     group = doc.spans["gloss"]
@@ -141,7 +141,7 @@ def test_an_origin_that_is_not_a_word_is_refused_on_import(tmp_path):
         {"start": 0, "end": 4, "label": "LOCATION", "origin": "a b"}]}) + b"\n")
     with pytest.raises(Exception, match="'origin' must be one word"):
         import_articles(Dataset(tmp_path / "db", "alice"),
-                        list(formats.read(path, "jsonl", Notes())), "in")
+                        list(interchange.read(path, "jsonl", Notes())), "in")
 
 
 def test_a_claim_line_says_where_the_claim_came_from(tmp_path):
@@ -151,7 +151,7 @@ def test_a_claim_line_says_where_the_claim_came_from(tmp_path):
     claim = replace(Span.new(text, start, len(text) - 1, "CLAIM", "alice"), origin="claim-cue")
     dataset.add_article(Document.from_text(text), [claim])
     buffer = io.BytesIO()
-    formats.export(dataset, buffer, "claims", choice=Choice())
+    interchange.export(dataset, buffer, "claims", choice=Choice())
     [line] = buffer.getvalue().splitlines()
     assert json.loads(line)["origin"] == "claim-cue"
 
@@ -159,7 +159,7 @@ def test_a_claim_line_says_where_the_claim_came_from(tmp_path):
 def test_parquet_has_an_origin_column(tmp_path):
     parquet = pytest.importorskip("pyarrow.parquet")
     source = dataset_of(tmp_path / "db")
-    formats.export_file(source, tmp_path / "out", "parquet")
+    interchange.export_file(source, tmp_path / "out", "parquet")
     spans = parquet.read_table(tmp_path / "out" / "spans.parquet").to_pylist()
     assert {row["text"]: row["origin"] for row in spans} == {
         word: origin for word, _, origin in MARKS}

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import gloss
 from tests.hostile.attack import ONE_LINE, run, snapshot
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.dataset import Dataset
 
@@ -188,7 +188,7 @@ def test_row_groups_are_written_as_the_articles_come(dataset, tmp_path, monkeypa
 
     monkeypatch.setattr(parquet, "ROWS", 2)
     out = tmp_path / "small-groups"
-    report = formats.export_file(dataset, out, "parquet")
+    report = interchange.export_file(dataset, out, "parquet")
     assert report.articles == 2
     spans = pq.ParquetFile(out / "spans.parquet")
     # a group is written once it holds 2 rows: after each article (5 spans, then 2)
@@ -205,7 +205,7 @@ def test_a_time_that_is_not_iso_8601_is_null_and_said(tmp_path):
     span = at(OTHER, "Odesa", "LOCATION", "alice")
     dataset.add_article(Document.from_text(OTHER), [span.__class__(
         **{**span.to_record(), "created": "yesterday", "updated": ""})])
-    report = formats.export_file(dataset, tmp_path / "out", "parquet")
+    report = interchange.export_file(dataset, tmp_path / "out", "parquet")
     assert report.warnings == ["1 span times that are not ISO 8601 written as null"]
     row = pq.read_table(tmp_path / "out" / "spans.parquet").to_pylist()[0]
     assert row["created"] is None and row["updated"] is None and row["text"] == "Odesa"

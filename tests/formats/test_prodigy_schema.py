@@ -19,7 +19,7 @@ import orjson
 
 from tests.clients.corpus import EMOJI_CLAIM, emoji_claim, seed_with_claims
 from tests.conftest import shared
-from tui import formats
+from tui import interchange
 from tui.core.store.corpus import Notes, import_articles
 from tui.core.store.dataset import Dataset
 
@@ -86,7 +86,7 @@ def test_the_real_prodigy_file_passes_the_check():
 
 def exported(dataset: Dataset) -> list[dict[str, Any]]:
     out = io.BytesIO()
-    formats.export(dataset, out, "jsonl")
+    interchange.export(dataset, out, "jsonl")
     return [orjson.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -110,7 +110,7 @@ def test_the_prodigy_file_comes_back_with_prodigys_own_spans(tmp_path):
     tasks = [orjson.loads(line) for line in path.read_bytes().splitlines()]
     dataset = Dataset(tmp_path / "db", "alice")
     notes = Notes()
-    import_articles(dataset, list(formats.read(path, "jsonl", notes)), path.name, notes=notes)
+    import_articles(dataset, list(interchange.read(path, "jsonl", notes)), path.name, notes=notes)
     lines = {line["text"]: line for line in exported(dataset)}
     assert [p for line in lines.values() for p in problems(line)] == []
     for task in tasks:

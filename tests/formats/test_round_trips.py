@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Relation, Span
 from tui.core.language.text import is_grapheme_boundary, normalise
 from tui.core.store.corpus import Notes, import_articles
@@ -68,22 +68,22 @@ EVERY = Choice(every=True)
 
 
 def exported(dataset: Dataset, name: str, tmp: Path) -> bytes:
-    fmt = formats.get(name)
+    fmt = interchange.get(name)
     if fmt.write_folder:
         folder = tmp / "out"
-        formats.export_file(dataset, folder, name, choice=EVERY)
+        interchange.export_file(dataset, folder, name, choice=EVERY)
         return b"".join(p.name.encode() + p.read_bytes() for p in sorted(folder.iterdir()))
     out = io.BytesIO()
-    formats.export(dataset, out, name, choice=EVERY)
+    interchange.export(dataset, out, name, choice=EVERY)
     return out.getvalue()
 
 
 def reimported(dataset: Dataset, name: str, tmp: Path) -> Dataset:
     tmp.mkdir(parents=True, exist_ok=True)
-    fmt = formats.get(name)
+    fmt = interchange.get(name)
     source = tmp / ("out" if fmt.write_folder else f"out.{name}")
     if fmt.write_folder:
-        formats.export_file(dataset, source, name, choice=EVERY)
+        interchange.export_file(dataset, source, name, choice=EVERY)
     else:
         source.write_bytes(exported(dataset, name, tmp))
     again = Dataset(tmp / "again", "alice")
@@ -133,7 +133,7 @@ def test_what_iob_cannot_hold_is_counted_never_dropped_silently(tmp_path):
     text = "Putin met Zelensky in Istanbul"
     spans = [Span.new(text, 0, 18, "CLAIM", "alice"), Span.new(text, 0, 5, "ACTOR", "alice"),
              Span.new(text, 1, 5, "ACTOR", "alice")]
-    report = formats.export(dataset_with(tmp_path, text, spans), io.BytesIO(), "conll")
+    report = interchange.export(dataset_with(tmp_path, text, spans), io.BytesIO(), "conll")
     assert sorted(report.warnings) == [
         "1 overlapping spans left out of CoNLL (one label a token)",
         "1 spans off token edges left out of CoNLL"]

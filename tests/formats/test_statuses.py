@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile.attack import run, snapshot
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, Span
 from tui.core.store.corpus import Notes, import_articles
 from tui.core.store.dataset import Dataset
@@ -96,7 +96,7 @@ def test_every_format_exports_the_reviewed_version(tmp_path):
     dataset, _ids = team(tmp_path / "db")
     for name in ("doccano", "labelstudio", "conll", "claims"):
         out = io.BytesIO()
-        report = formats.export(dataset, out, name, choice=Choice(reviewed=True))
+        report = interchange.export(dataset, out, name, choice=Choice(reviewed=True))
         assert report.articles == 1, name
         assert b"Riyadh" in out.getvalue() and b"Putin" not in out.getvalue()
     studio = orjson.loads(_export(dataset, "labelstudio", Choice(reviewed=True)))
@@ -105,7 +105,7 @@ def test_every_format_exports_the_reviewed_version(tmp_path):
     assert (who, annotation["ground_truth"]) == ("review", True)
     doccano = orjson.loads(_export(dataset, "doccano", Choice(reviewed=True)))
     assert doccano["meta"]["annotators"] == ["review"]
-    formats.export_file(dataset, tmp_path / "brat", "brat", choice=Choice(reviewed=True))
+    interchange.export_file(dataset, tmp_path / "brat", "brat", choice=Choice(reviewed=True))
     assert sorted(p.name for p in (tmp_path / "brat").iterdir()) == [".gloss-export", "wire.ann",
                                                                  "wire.txt"]
 
@@ -153,7 +153,7 @@ def test_formats_without_a_skipped_status_leave_skipped_articles_out(tmp_path):
     dataset, _ids = team(tmp_path / "db")
     for name in ("doccano", "conll"):
         out = io.BytesIO()
-        report = formats.export(dataset, out, name)
+        report = interchange.export(dataset, out, name)
         assert report.articles == 1 and b"Putin" not in out.getvalue()
         assert "1 skipped articles left out (this format cannot say skipped)" in \
             report.warnings
@@ -164,7 +164,7 @@ def test_formats_without_a_skipped_status_leave_skipped_articles_out(tmp_path):
 def test_a_record_of_one_version_leaves_out_the_spans_of_an_analyst_who_skipped(tmp_path):
     dataset, ids = team(tmp_path / "db")
     Dataset(dataset.folder, "bob").new_span(ids[1], 10, 16, "CLAIM")  # bob goes on
-    report = formats.export(dataset, out := io.BytesIO(), "doccano")
+    report = interchange.export(dataset, out := io.BytesIO(), "doccano")
     [_, second] = [orjson.loads(line) for line in out.getvalue().splitlines()]
     assert second["meta"]["annotators"] == ["bob"] and len(second["label"]) == 1
     assert "1 articles exported without the spans of an analyst who skipped them" in \
@@ -178,11 +178,11 @@ def test_ignored_lines_come_back_skipped_never_as_accepted_data(tmp_path):
     first = _export(dataset, "jsonl", Choice())
     (tmp_path / "out.jsonl").write_bytes(first)
     again = Dataset(tmp_path / "again", "lead")
-    import_articles(again, list(formats.read(tmp_path / "out.jsonl", "jsonl", Notes())), "x")
+    import_articles(again, list(interchange.read(tmp_path / "out.jsonl", "jsonl", Notes())), "x")
     assert again.article(ids[1]).status == {"alice": "skipped"}
     assert _export(again, "jsonl", Choice()) == first
     out = io.BytesIO()
-    assert formats.export(again, out, "doccano").articles == 1  # the skipped one left out
+    assert interchange.export(again, out, "doccano").articles == 1  # the skipped one left out
 
 
 def test_label_studio_keeps_every_status_and_the_reviewed_version(tmp_path):
@@ -190,7 +190,7 @@ def test_label_studio_keeps_every_status_and_the_reviewed_version(tmp_path):
     first = _export(dataset, "labelstudio", Choice(every=True))
     (tmp_path / "tasks.json").write_bytes(first)
     again = Dataset(tmp_path / "again", "lead")
-    import_articles(again, list(formats.read(tmp_path / "tasks.json", "labelstudio",
+    import_articles(again, list(interchange.read(tmp_path / "tasks.json", "labelstudio",
                                              Notes())), "x")
     assert again.article(ids[0]).status == {"alice": "done", "bob": "done",
                                             "review": "reviewed"}
@@ -204,7 +204,7 @@ def test_doccano_meta_says_whose_spans_and_one_name_reads_back(tmp_path):
     assert orjson.loads(first)["meta"]["annotators"] == ["bob"]
     (tmp_path / "bob.jsonl").write_bytes(first)
     again = Dataset(tmp_path / "again", "lead")
-    import_articles(again, list(formats.read(tmp_path / "bob.jsonl", "doccano", Notes())),
+    import_articles(again, list(interchange.read(tmp_path / "bob.jsonl", "doccano", Notes())),
                     "x")
     assert {s.annotator for s in again.article(ids[0]).spans} == {"bob"}
     assert "annotators" not in again.article(ids[0]).document.meta
@@ -216,7 +216,7 @@ def test_importing_never_overrides_a_status_set_in_gloss(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_bytes(orjson.dumps({"text": TEXTS[0], "_annotator_id": "review",
                                    "answer": "accept"}))
-    import_articles(dataset, list(formats.read(path, "jsonl", Notes())), "x")
+    import_articles(dataset, list(interchange.read(path, "jsonl", Notes())), "x")
     assert dataset.article(ids[0]).status["review"] == "reviewed"
 
 
@@ -243,7 +243,7 @@ def test_statuses_round_trip(tmp_path_factory, name, work):
     source = tmp / ("out.jsonl" if name == "jsonl" else "out.json")
     source.write_bytes(first)
     again = Dataset(tmp / "again", "lead")
-    import_articles(again, list(formats.read(source, name, Notes())), "test")
+    import_articles(again, list(interchange.read(source, name, Notes())), "test")
     assert _export(again, name, Choice(every=True)) == first
     skipped = {who for who, s in dataset.article(document.id).status.items() if s == "skipped"}
     status = again.article(document.id).status if again.ids() else {}
@@ -252,5 +252,5 @@ def test_statuses_round_trip(tmp_path_factory, name, work):
 
 def _export(dataset: Dataset, name: str, choice: Choice) -> bytes:
     out = io.BytesIO()
-    formats.export(dataset, out, name, choice=choice)
+    interchange.export(dataset, out, name, choice=choice)
     return out.getvalue()

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.formats.test_export_bytes import labelled
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, GlossError, Span
 from tui.core.language import export_tokens
 from tui.core.language.export_tokens import token_pieces, token_records
@@ -110,7 +110,7 @@ def article(tmp_path_factory) -> Dataset:
 
 def export(dataset: Dataset, out: Path, monkeypatch, two: bool, lines: int = 2) -> bytes:
     monkeypatch.setattr(in_two, "two_cores", lambda _out: two)
-    report = formats.export_file(dataset, out)
+    report = interchange.export_file(dataset, out)
     assert (report.articles, report.written) == (1, lines)  # one line an analyst
     return out.read_bytes()
 
@@ -189,7 +189,7 @@ def _through_a_pipe(dataset: Dataset) -> tuple[bytes, BaseException | None]:
     failed = None
     try:
         with os.fdopen(write, "wb") as out:
-            formats.export(dataset, out, "jsonl")
+            interchange.export(dataset, out, "jsonl")
     except GlossError as exc:
         failed = exc
     reader.join()

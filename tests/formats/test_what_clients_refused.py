@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import orjson
 
 from tests.hostile.attack import run
-from tui import formats
+from tui import interchange
 from tui.core.document.model import Document, LabelSet, Relation, Span
 from tui.core.store.corpus import Notes, import_articles
 from tui.core.store.dataset import Dataset
@@ -43,7 +43,7 @@ def claims(folder) -> Dataset:
 
 def exported(dataset: Dataset, name: str) -> bytes:
     out = io.BytesIO()
-    formats.export(dataset, out, name)
+    interchange.export(dataset, out, name)
     return out.getvalue()
 
 
@@ -52,7 +52,7 @@ def imported(tmp_path, name: str, payload: bytes, suffix: str = ".json") -> Data
     path.write_bytes(payload)
     dataset = Dataset(tmp_path / "back", "importer")
     notes = Notes()
-    import_articles(dataset, list(formats.read(path, name, notes)), path.name, notes=notes)
+    import_articles(dataset, list(interchange.read(path, name, notes)), path.name, notes=notes)
     return dataset
 
 
@@ -167,7 +167,7 @@ def test_a_free_text_attribute_of_the_label_set_is_a_text_area_not_a_choice(tmp_
     kinds = {r.get("from_name"): r["type"] for r in task["annotations"][0]["result"]}
     assert kinds["quote"] == "textarea" and kinds["label"] == "labels"
     # the attributes the label set no longer has (source_kind, canonical) go out, counted
-    report = formats.export(dataset, io.BytesIO(), "labelstudio")
+    report = interchange.export(dataset, io.BytesIO(), "labelstudio")
     assert report.warnings == ["2 attributes not in the label set (no control in the"
                                " labeling config)"]
 

@@ -100,7 +100,7 @@ def test_a_named_pipe_with_a_reader_gets_the_export(tmp_path, db):
 
 def test_the_app_never_waits_on_a_named_pipe_nobody_reads(tmp_path, db):
     from tui.core.document.model import GlossError
-    from tui.formats import export_file
+    from tui.interchange import export_file
 
     fifo = tmp_path / "gloss-export.jsonl"
     os.mkfifo(fifo)

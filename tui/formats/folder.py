@@ -27,7 +27,7 @@ from tui.core.store.corpus import InputError, Notes, RawArticle, files_under, re
 
 
 class Format(Protocol):
-    """What this module reads of a format of the registry (``tui/formats/__init__.py``,
+    """What this module reads of a format of the registry (``tui/interchange.py``,
     which imports this module: so named here, not imported back)."""
 
     @property
