@@ -15,6 +15,7 @@ same bytes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -64,12 +65,13 @@ def print_table(dataset: Dataset, groups: list[tuple[str, int]],
     if fast is None:
         _in_pieces(console, (row for batch in rest for row in batch), piece[FIRST - 1][-1],
                    between)
-    elif query is not None and _bytes_out(console) is not None:
+    elif query is not None and (out := _bytes_out(console)) is not None:
         rows.close()
         close = getattr(batches, "close", None)
         if close is not None:  # its cursor closed, its ranks dropped
             close()
-        _fast_rest(dataset, console, fast, query, groups, between, piece[FIRST - 1][-1])
+        _fast_rest(dataset, console, out, fast, query, groups, between,
+                   piece[FIRST - 1][-1])
     else:
         _fast(console, fast, rest, piece[FIRST - 1][-1], between)
 
@@ -80,13 +82,13 @@ def _bytes_out(console: Console) -> IO[bytes] | None:
     return buffer if buffer is not None and getattr(console.file, "encoding", None) else None
 
 
-def _fast_rest(dataset: Dataset, console: Console, fast: FastRows, query: Query,
-               groups: list[tuple[str, int]], between: str, after_group: bool) -> None:
-    """The rows after the first ``FIRST`` by ``claims_table_rest``, as bytes."""
+def _fast_rest(dataset: Dataset, console: Console, out: IO[bytes], fast: FastRows,
+               query: Query, groups: list[tuple[str, int]], between: str,
+               after_group: bool) -> None:
+    """The rows after the first ``FIRST`` by ``claims_table_rest``, as bytes into ``out``
+    (the console's file's own)."""
     from tui import claims_table_rest
 
-    out = _bytes_out(console)
-    assert out is not None
     console.file.flush()
 
     def shown(blob: bytes, article: str, seq: int, source: str, bold: bool, end: bool
@@ -94,7 +96,7 @@ def _fast_rest(dataset: Dataset, console: Console, fast: FastRows, query: Query,
         return shown_row(dataset, blob, article, seq, source if bold else "", bold, end)
 
     rest = claims_table_rest.Rest(
-        fast, lambda row: _by_rich(console, row), between + "\n",
+        fast, functools.partial(_by_rich, console), between + "\n",
         _piece(console, [], None, False).split("\n")[-2] + "\n", shown, groups, {},
         console.file.encoding, console.file.errors or "strict")
     claims_table_rest.write_rest(dataset, query, rest, out, after_group, FIRST)
@@ -115,16 +117,12 @@ def _fast(console: Console, fast: FastRows, rows: Iterator[list[Row]], after_gro
     """The rows after the first piece, written by ``fast`` (a row it cannot drawn by Rich as
     a piece of one row), with the line between groups and the table's bottom."""
     gap = between + "\n"
-
-    def by_rich(row: Row) -> str:
-        return _by_rich(console, row)
-
     out: list[str] = [gap] if after_group else []
     size, ended = 0, False
     for batch in rows:
         if not batch:
             continue
-        drawn = fast.block(batch, by_rich, gap)
+        drawn = fast.block(batch, functools.partial(_by_rich, console), gap)
         out += drawn
         size += len(batch)
         if size > WRITE:  # the last row kept back: the line after its group may go

@@ -33,6 +33,8 @@ from typing import IO
 
 import msgspec
 
+from tui.core.disk.files import write_all
+from tui.core.disk.second_process import Helper
 from tui.core.store.article_index import collector_paused
 from tui.core.store.claim_pass import reopened
 from tui.core.store.claim_table import BATCH, Cells, Piece, Query, cells_of, piece_where
@@ -299,36 +301,35 @@ def _in_two(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], out
             skip: int, lead: str) -> None:
     """The ranges in order: one in ``EVERY`` made and written here, the others made by a
     forked process and copied from its pipe (whole, or made here when it has gone)."""
-    from tui.formats.in_two import Helper
-
     out.flush()
+    helper: Helper | None
     try:
         helper = Helper(lambda _heard, tell: _help(dataset, query, rest, pieces, tell))
     except OSError:  # no fork now (memory, processes): every range here
-        for n, piece in enumerate(pieces):
-            _write_piece(query, rest, piece, out.write, skip if n == 0 else 0,
-                         lead if n == 0 else "")
-        return
-    with contextlib.suppress(OSError, AttributeError, ImportError):  # fewer switches
-        import fcntl  # Unix's
+        helper = None
+    if helper is not None:
+        with contextlib.suppress(OSError, AttributeError, ImportError):  # fewer switches
+            import fcntl  # Unix's
 
-        fcntl.fcntl(helper.heard.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-    helped = True
+            fcntl.fcntl(helper.heard.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
     try:
         for n, piece in enumerate(pieces):
-            if helped and n % EVERY:
+            if helper is not None and n % EVERY:
                 data = _received(helper.heard)
                 if data is not None:
                     out.write(data)
                     continue
-                helped = False  # gone: this range and the rest made here
+                helper.close()  # gone: this range and the rest made here
+                helper = None
             _write_piece(query, rest, piece, out.write, skip if n == 0 else 0,
                          lead if n == 0 else "")
             if n == 0:
                 out.flush()
-        helper.done()
+        if helper is not None:
+            helper.done()
     finally:
-        helper.close()
+        if helper is not None:
+            helper.close()
 
 
 def _received(heard: IO[bytes]) -> bytes | None:
@@ -344,8 +345,6 @@ def _received(heard: IO[bytes]) -> bytes | None:
 def _help(dataset: Dataset, query: Query, rest: Rest, pieces: list[Piece], tell: int) -> None:
     """The second process's life: its own connection to the index (in the snapshot this
     one reads), then its ranges, each sent whole; any failure ends it."""
-    from tui.formats.in_two import write_all
-
     mine = query.on(reopened(dataset))
     mine.rank(rest.groups)
     for piece in [piece for n, piece in enumerate(pieces) if n % EVERY]:

@@ -22,11 +22,11 @@ import pytest
 
 from tui import claims_table_output, claims_table_rest
 from tui.claims_output import print_claims
+from tui.core.disk import second_process
 from tui.core.document.model import Document, Relation, Span
 from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.claim_table import Piece, Query
 from tui.core.store.dataset import Dataset
-from tui.formats import in_two
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("Putin", "Zelensky", "the envoy", "\x1b[31mred", "漢字 👨‍👩‍👧", "Ärzte")
@@ -109,7 +109,7 @@ def now(dataset: Dataset, path: Path, colour: dict[str, str], **filters: str) ->
     return path.read_bytes()
 
 
-class Counted(in_two.Helper):
+class Counted(second_process.Helper):
     started = 0
 
     def __init__(self, life: Callable[[int, int], None]) -> None:
@@ -124,7 +124,7 @@ def test_two_processes_write_the_bytes_one_wrote(dataset: Dataset, tmp_path: Pat
                                                  colour: dict[str, str],
                                                  filters: dict[str, str]) -> None:
     expected = before(dataset, colour, **filters)
-    with small(), mock.patch.object(in_two, "Helper", Counted):
+    with small(), mock.patch.object(claims_table_rest, "Helper", Counted):
         Counted.started = 0
         assert now(dataset, tmp_path / "two", colour, **filters) == expected
         assert Counted.started == (0 if filters.get("actor") else 1)
@@ -168,7 +168,7 @@ def test_a_second_process_killed_mid_way_or_not_started_leaves_its_ranges_to_the
         made(query, rest, piece, write, skip, lead)
 
     with small(piece=20), mock.patch.object(claims_table_rest, "_write_piece", killed), \
-            mock.patch.object(in_two, "Helper", Counted):
+            mock.patch.object(claims_table_rest, "Helper", Counted):
         Counted.started = 0
         assert now(dataset, tmp_path / "out", COLOURS[1]) == expected
         assert Counted.started == 1
@@ -179,10 +179,10 @@ def test_a_second_process_killed_mid_way_or_not_started_leaves_its_ranges_to_the
     with small(), mock.patch.object(claims_table_rest, "reopened", refused):
         assert now(dataset, tmp_path / "alone", COLOURS[1]) == expected
 
-    def no_fork(_life: Callable[[int, int], None]) -> in_two.Helper:
+    def no_fork(_life: Callable[[int, int], None]) -> second_process.Helper:
         raise OSError(11, "Resource temporarily unavailable")
 
-    with small(), mock.patch.object(in_two, "Helper", no_fork):
+    with small(), mock.patch.object(claims_table_rest, "Helper", no_fork):
         assert now(dataset, tmp_path / "unforked", COLOURS[1]) == expected
 
 

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import orjson
 
+from tui.core.disk.files import write_all
 from tui.core.disk.second_process import Helper, may_fork
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import GlossError
@@ -279,12 +280,6 @@ class _Job:
         self.unreadable, self.read = [], 0
         batch, self.batch = self.batch, -1
         self.written(batch, said)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 # -- pieces in turns ----------------------------------------------------------------------

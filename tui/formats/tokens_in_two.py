@@ -29,6 +29,7 @@ from typing import IO, Any
 import orjson
 
 import tui.formats.in_two as in_two
+from tui.core.disk.files import write_all
 from tui.core.document.model import GlossError
 from tui.core.language.export_tokens import (
     PIECE,
@@ -127,7 +128,7 @@ class _Work:
             except _Gone:
                 self._alone()
                 start = self.written + 1
-        in_two.write_all(self.fd, b"]")
+        write_all(self.fd, b"]")
 
     def help(self, heard: int, tell: int) -> None:
         """The second process's whole life: the odd blocks, then its exit. Fails said on its
@@ -195,7 +196,7 @@ class _Work:
         if self.tell < 0:
             return
         try:
-            in_two.write_all(self.tell, orjson.dumps(message) + b"\n")
+            write_all(self.tell, orjson.dumps(message) + b"\n")
         except BrokenPipeError:
             raise _Gone from None
 

@@ -74,6 +74,13 @@ def read_bytes(path: Path | str) -> bytes:
     return read_signed(path)[0]
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of ``data`` into ``fd`` (a pipe or a file may take fewer at a time)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def read_signed(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
     """The whole of a regular file, with the signature (inode, mtime, size) of the very
     file read; :class:`NotReadable` with the reason otherwise."""

@@ -60,7 +60,7 @@ from typing import Any
 import orjson
 
 from tui.core.disk import failpoints
-from tui.core.disk.files import NotReadable, open_regular
+from tui.core.disk.files import NotReadable, open_regular, write_all
 from tui.core.disk.storage import FILE_MODE
 from tui.core.document.model import GlossError
 from tui.core.language.export_tokens import (
@@ -402,10 +402,10 @@ def _write_file(cache: Path, entries: Iterable[tuple[str, bytes, int]],
         try:
             at = 0
             for doc_id, entry, text_sum in entries:
-                _write_all(fd, entry)
+                write_all(fd, entry)
                 articles[doc_id] = [text_sum, at, at + len(entry), zlib.crc32(entry)]
                 at += len(entry)
-            _write_all(fd, orjson.dumps({"tokenizer": version(), "articles": articles})
+            write_all(fd, orjson.dumps({"tokenizer": version(), "articles": articles})
                        + at.to_bytes(8, "big"))
         finally:
             os.close(fd)
@@ -502,12 +502,6 @@ def _folder(cache: Path, make: bool) -> bool:
         return stat.S_ISDIR(os.lstat(cache).st_mode)
     except OSError:
         return False
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _text_sum(text: str) -> int:

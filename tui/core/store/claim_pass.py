@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.attribution.claim_board import ClaimRow
+from tui.core.disk.files import write_all
 from tui.core.disk.second_process import may_fork
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import GlossError
@@ -163,11 +164,8 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
             # this process's memory the fork shares (half a second of faults)
             gc.disable()
             # marshal: a dict of tuples made and read again in C (the same Python)
-            data = marshal.dumps(dict(zip(ids, map(signature, dataset.stats(ids)),
-                                              strict=True)))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(out, view):]
+            write_all(out, marshal.dumps(dict(zip(ids, map(signature, dataset.stats(ids)),
+                                                  strict=True))))
         finally:
             os._exit(0)
     os.close(out)
