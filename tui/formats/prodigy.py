@@ -9,8 +9,6 @@ not answered is raw input; ``reject`` is left out, counted.
 
 from __future__ import annotations
 
-import gc
-import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
@@ -32,6 +30,7 @@ from tui.core.language.export_tokens import (
     tokenizer,
 )
 from tui.core.language.visible import json_bytes, terminal_safe, terminal_unsafe
+from tui.core.store.article_index import collector_paused
 from tui.core.store.corpus import (
     InputError,
     Notes,
@@ -234,44 +233,40 @@ def write(articles: Iterable[Article], out: IO[bytes], notes: Notes,
     # No collection meanwhile: an article's objects hold no cycles and go with it, so the
     # passes (a full one now and then over every object of the process) would free nothing.
     # Only in a command's main thread: the app exports in a thread beside its screens
-    collecting = gc.isenabled() and threading.current_thread() is threading.main_thread()
-    if collecting:
-        gc.disable()
     try:
-        for article in articles:
-            cached = None
-            if article.path is not None:
-                folder = article.path.parent
-                if folder not in kept:
-                    kept[folder] = token_cache.Index(folder)
-                cached = kept[folder].get(article.document.id, article.document.text)
-                if cached is None:  # said once at the end (``gloss tokens`` would keep it)
-                    notes.add(token_cache.TOKENIZED)
-            tokens = _Tokens(article.document.text, cached)
-            if tokens.json is None and tokens_in_two.usable(out, article.document.text):
-                count += _in_two(article, tokens, out, notes, annotator)
-                continue
-            head = line_head(article, tokens)  # the text and meta: once an article
-            if tokens.json is not None:
-                # the token at each span's edge, looked up once for the article's lines
-                first = _at_edges([row["start"] for row in article.span_rows],
-                                  tokens.edges[0])
-                last = _at_edges([row["end"] for row in article.span_rows],
-                                 tokens.edges[1])
-                parts = []
-                for version, workers in versions(article, notes):
-                    parts += (head, tokens.json,
-                              _rest(version, annotator, notes, first, last, workers))
-                    count += 1  # lines: one an article and analyst
-                out.write(b"".join(parts))  # one write an article, not five a line
-            else:
-                for version, workers in versions(article, notes):
-                    for part in line(version, annotator, notes, tokens, workers, head):
-                        out.write(part)  # a long article's tokens: as they are made
-                    count += 1
+        with collector_paused(main_thread_only=True):
+            for article in articles:
+                cached = None
+                if article.path is not None:
+                    folder = article.path.parent
+                    if folder not in kept:
+                        kept[folder] = token_cache.Index(folder)
+                    cached = kept[folder].get(article.document.id, article.document.text)
+                    if cached is None:  # said once at the end (``gloss tokens`` would keep it)
+                        notes.add(token_cache.TOKENIZED)
+                tokens = _Tokens(article.document.text, cached)
+                if tokens.json is None and tokens_in_two.usable(out, article.document.text):
+                    count += _in_two(article, tokens, out, notes, annotator)
+                    continue
+                head = line_head(article, tokens)  # the text and meta: once an article
+                if tokens.json is not None:
+                    # the token at each span's edge, looked up once for the article's lines
+                    first = _at_edges([row["start"] for row in article.span_rows],
+                                      tokens.edges[0])
+                    last = _at_edges([row["end"] for row in article.span_rows],
+                                     tokens.edges[1])
+                    parts = []
+                    for version, workers in versions(article, notes):
+                        parts += (head, tokens.json,
+                                  _rest(version, annotator, notes, first, last, workers))
+                        count += 1  # lines: one an article and analyst
+                    out.write(b"".join(parts))  # one write an article, not five a line
+                else:
+                    for version, workers in versions(article, notes):
+                        for part in line(version, annotator, notes, tokens, workers, head):
+                            out.write(part)  # a long article's tokens: as they are made
+                        count += 1
     finally:
-        if collecting:
-            gc.enable()
         for index in kept.values():
             index.close()
     return count

@@ -44,6 +44,7 @@ import gc
 import os
 import sqlite3
 import stat
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -708,11 +709,15 @@ class _Cursor:
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(main_thread_only: bool = False) -> Iterator[None]:
     """Python's cycle collector paused: a pass over 100,000 rows makes millions of small
-    objects and no cycle, and the collector's passes over them cost a third of it."""
-    enabled = gc.isenabled()
-    gc.disable()
+    objects and no cycle, and the collector's passes over them cost a third of it. With
+    ``main_thread_only``, left running when called from another thread (the app's work
+    in a thread beside its screens, whose own garbage still wants collecting)."""
+    enabled = gc.isenabled() and (
+        not main_thread_only or threading.current_thread() is threading.main_thread())
+    if enabled:
+        gc.disable()
     try:
         yield
     finally:
