@@ -180,7 +180,7 @@ def _recognize(component: Any, docs: list[Doc], width: int) -> list[Any]:
     batch = _beam_utils.BeamBatch(component.moves, component.moves.init_batch(docs), None,
                                   width, density=0.0)
     model = component.model.predict(docs)
-    step = _step(model)
+    step = _step(model, component.model.attrs.get("unseen_classes"))
     while not batch.is_done:
         states = batch.get_unfinished_states()
         if not states:
@@ -190,13 +190,13 @@ def _recognize(component: Any, docs: list[Doc], width: int) -> list[Any]:
     return list(batch)
 
 
-def _step(model: Any) -> Any:
+def _step(model: Any, unseen: Any) -> Any:
     """spaCy's parser step (``step_forward``) without what it does for training: a step
     then takes the minimum of the whole batch's scores to give to the classes the model
     never saw, even when there are none (6 % of the recognizer's time). A step model of
-    another shape, or with unseen classes, steps as spaCy's own."""
-    mask = getattr(model, "_class_mask", None)
-    if (mask is None or not model.attrs.get("has_upper") or (mask == 0).any()
+    another shape, or with ``unseen`` classes (the parser model's own set, from which the
+    step model marks them), steps as spaCy's own."""
+    if (unseen is None or unseen or not model.attrs.get("has_upper")
             or not all(hasattr(model, name) for name in ("get_token_ids", "state2vec",
                                                          "vec2scores"))):
         return model.predict
