@@ -196,7 +196,7 @@ def analyst(raws: list[RawArticle], who: str, shift: int) -> list[RawArticle]:
 
 
 def several_analysts(root: Path, raws: list[RawArticle], repeat: int) -> None:
-    from tui.core.store.article_index import collector_paused
+    from tui.core.disk.collector import collector_paused
     from tui.core.team.agreement import agree, compared
     from tui.core.team.merging import merge_datasets
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui.core.attribution.claim_board import ClaimRow, keeps
-from tui.core.store.article_index import collector_paused
+from tui.core.disk import in_turns
+from tui.core.disk.collector import collector_paused
 from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
 from tui.core.store.claim_table import NEW, PART, Piece, Query, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
@@ -88,10 +89,8 @@ def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO
     """The ranges of the print order the JSONL is written in on two processes: when every
     article's rows are the index's own (no file read again: a second process sees none
     of this one's temporary tables), enough claims, two cores; else none."""
-    from tui.formats import in_two
-
     if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
-            and in_two.two_cores(out):
+            and in_turns.two_cores(out):
         with contextlib.suppress(sqlite3.Error):
             return query.pieces(groups, PIECE)
     return []
@@ -100,10 +99,8 @@ def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO
 def _jsonl(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
            pieces: list[Piece], out: IO[bytes]) -> None:
     """The JSONL lines from ``claim_jsonl``: read, checked and written on both cores, a
-    range of the print order (``pieces``) each in turn (``in_two.in_turns``), else on
+    range of the print order (``pieces``) each in turn (``in_turns.in_turns``), else on
     one."""
-    from tui.formats import in_two
-
     if len(pieces) < 2:
         with collector_paused():
             _lines(query.batches("jsonl", groups), out)
@@ -120,7 +117,7 @@ def _jsonl(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
 
     try:
         with collector_paused():  # 2 million rows, no cycle: 2 % of the time in its passes
-            in_two.in_turns(len(pieces), out, mine, start, "gloss claims", "lines")
+            in_turns.in_turns(len(pieces), out, mine, start, "gloss claims", "lines")
     finally:
         query.db.execute("DROP TABLE IF EXISTS temp.ranks")
 

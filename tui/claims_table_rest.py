@@ -33,9 +33,10 @@ from typing import IO
 
 import msgspec
 
+from tui.core.disk import in_turns
+from tui.core.disk.collector import collector_paused
 from tui.core.disk.files import write_all
 from tui.core.disk.second_process import Helper
-from tui.core.store.article_index import collector_paused
 from tui.core.store.claim_pass import reopened
 from tui.core.store.claim_table import BATCH, Cells, Piece, Query, cells_of, piece_where
 from tui.core.store.dataset import Dataset
@@ -84,7 +85,7 @@ def write_rest(dataset: Dataset, query: Query, rest: Rest, out: IO[bytes], after
     one's temporary tables), else on this one."""
     total = sum(n for _source, n in rest.groups)
     pieces: list[Piece] = [(0, len(rest.groups) - 1, None, None)]
-    if total >= TWO_FROM and query.claims == "main.claims" and _two_cores(out):
+    if total >= TWO_FROM and query.claims == "main.claims" and in_turns.two_cores(out):
         with contextlib.suppress(sqlite3.Error):
             cut = query.pieces(rest.groups, PIECE)
             if len(cut) > 1:
@@ -103,12 +104,6 @@ def write_rest(dataset: Dataset, query: Query, rest: Rest, out: IO[bytes], after
         out.flush()
     finally:
         query.db.execute("DROP TABLE IF EXISTS temp.ranks")
-
-
-def _two_cores(out: IO[bytes]) -> bool:
-    from tui.formats.in_two import two_cores
-
-    return two_cores(out)
 
 
 def _with_ends(query: Query, rest: Rest, pieces: list[Piece]) -> Rest:

@@ -726,7 +726,7 @@ def cues_command(files: tuple[Path, ...], language: str, words: str, db: Path | 
 @dataset_options
 def merge_command(folders: tuple[Path, ...], db: Path | None, analyst: str | None) -> None:
     """Bring other analysts' datasets (FOLDERS) into this one. Merging twice adds nothing."""
-    from tui.core.store.article_index import collector_paused
+    from tui.core.disk.collector import collector_paused
     from tui.core.team.merging import merge_datasets
 
     given = settings(db, analyst, None)
@@ -824,7 +824,7 @@ def suggest_command(patterns_file: Path | None, model: Path | None, name: str | 
         # a long article's worker loads beside this process's own load, not after it
         finder = ModelFinder.load(
             model, worker=suggest.has_long_articles(dataset, PARALLEL_CHARS))
-    from tui.core.store.article_index import collector_paused
+    from tui.core.disk.collector import collector_paused
 
     try:
         with collector_paused(), progress_bar("suggesting", unit="articles") as progress:

@@ -17,12 +17,11 @@ import pytest
 from tests.core.test_claim_table import make, printed, reference
 from tui import claims_output
 from tui.claims_output import print_claims, save_claims
-from tui.core.disk import second_process
+from tui.core.disk import in_turns, second_process
 from tui.core.document.model import GlossError
 from tui.core.store import claim_pass, claim_table
 from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.dataset import Dataset
-from tui.formats import in_two
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ def test_into_a_pipe_the_lines_come_in_order(dataset, helped):
 
 
 def test_a_range_past_what_is_held_waits_its_turn(dataset, tmp_path, monkeypatch):
-    monkeypatch.setattr(in_two, "HELD", 1)
+    monkeypatch.setattr(in_turns, "HELD", 1)
     monkeypatch.setattr(claims_output, "WRITE", 1)  # each line written on its own
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
 

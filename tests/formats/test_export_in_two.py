@@ -12,6 +12,7 @@ import pytest
 
 from tests.formats.test_export_bytes import TEXTS, labelled
 from tui import interchange
+from tui.core.disk import in_turns
 from tui.core.document.model import GlossError
 from tui.core.store.dataset import Dataset
 from tui.core.store.export_selection import Choice
@@ -66,7 +67,7 @@ def test_a_batch_past_what_is_held_waits_its_turn_and_writes_through(tmp_path, m
                                                                       small_batches):
     dataset = dataset_of(tmp_path / "db")
     alone, _ = run(dataset, tmp_path, False, None, monkeypatch)
-    monkeypatch.setattr(in_two, "HELD", 1)
+    monkeypatch.setattr(in_turns, "HELD", 1)
     assert run(dataset, tmp_path, True, None, monkeypatch)[0] == alone
 
 

@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 
 from tests.formats.test_export_bytes import labelled
 from tui import interchange
+from tui.core.disk import in_turns
 from tui.core.document.model import Document, GlossError, Span
 from tui.core.language import export_tokens
 from tui.core.language.export_tokens import token_pieces, token_records
 from tui.core.language.text import has_joiners
 from tui.core.store.dataset import Dataset
-from tui.formats import in_two, prodigy, tokens_in_two
+from tui.formats import prodigy, tokens_in_two
 
 # what a tokenizer treats apart: special cases (and what holds them across a space),
 # affixes, URLs, emails, emoji, clusters, CJK, numbers, quotes and brackets
@@ -109,7 +110,7 @@ def article(tmp_path_factory) -> Dataset:
 
 
 def export(dataset: Dataset, out: Path, monkeypatch, two: bool, lines: int = 2) -> bytes:
-    monkeypatch.setattr(in_two, "two_cores", lambda _out: two)
+    monkeypatch.setattr(in_turns, "two_cores", lambda _out: two)
     report = interchange.export_file(dataset, out)
     assert (report.articles, report.written) == (1, lines)  # one line an analyst
     return out.read_bytes()
@@ -204,7 +205,7 @@ def _read_all(fd: int) -> bytes:
 def test_into_a_pipe_it_falls_back_until_part_of_a_block_may_be_written(
         article, tmp_path, monkeypatch, small_blocks):
     alone = export(article, tmp_path / "alone.jsonl", monkeypatch, False)
-    monkeypatch.setattr(in_two, "two_cores", lambda _out: True)
+    monkeypatch.setattr(in_turns, "two_cores", lambda _out: True)
     with monkeypatch.context() as patch:
         _dies(patch, 3, None)  # between its blocks: nothing of it half written
         assert _through_a_pipe(article) == (alone, None)

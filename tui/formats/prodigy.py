@@ -19,6 +19,7 @@ import orjson
 
 import tui.formats.tokens_in_two as tokens_in_two
 from tui.core.disk import token_cache
+from tui.core.disk.collector import collector_paused
 from tui.core.document.model import TYPED
 from tui.core.language.export_tokens import (
     PIECE,
@@ -30,7 +31,6 @@ from tui.core.language.export_tokens import (
     tokenizer,
 )
 from tui.core.language.visible import json_bytes, terminal_safe, terminal_unsafe
-from tui.core.store.article_index import collector_paused
 from tui.core.store.corpus import (
     InputError,
     Notes,

@@ -4,17 +4,17 @@ gives, joined.
 
 The text is cut as ``cuts`` cuts it (where no token can cross a cut), its pieces grouped
 into an even number of blocks of about :data:`BLOCK` characters, and a second process,
-forked (``in_two.Helper``) once spaCy is loaded, tokenizes and writes the JSON of every
+forked (``second_process.Helper``) once spaCy is loaded, tokenizes and writes the JSON of every
 other block (1, 3, ...) while this one does the others (0, 2, ...). A block's token ids
 count on from the blocks before it, so each process says how many tokens a block has as
 soon as it is tokenized, before making its JSON. The blocks go into the output in their
-order, each in its turn (in_two's ``Sink``: a block is held until the one before it is
+order, each in its turn (``in_turns.Sink``: a block is held until the one before it is
 written), so a process holds one block at most, never the whole list.
 
 A second process that dies or fails leaves its blocks to this one, which makes them from
 where the output was at the end of the last block written whole (a file is cut back to it);
 only an output that cannot go back (a pipe) into which it may have written part of a block
-ends the export with an error, as ``in_two`` does.
+ends the export with an error, as the export on two processes (``in_two``) does.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from typing import IO, Any
 
 import orjson
 
-import tui.formats.in_two as in_two
+import tui.core.disk.in_turns as in_turns
 from tui.core.disk.files import write_all
+from tui.core.disk.second_process import Helper
 from tui.core.document.model import GlossError
 from tui.core.language.export_tokens import (
     PIECE,
@@ -48,7 +49,7 @@ Pieces = list[tuple[int, int]]  # (start, end) of each piece of the text
 
 def usable(out: IO[bytes], text: str) -> bool:
     """Whether the tokens of ``text`` are made on two processes when written into ``out``."""
-    return len(text) >= LEAST and in_two.two_cores(out)
+    return len(text) >= LEAST and in_turns.two_cores(out)
 
 
 def write(text: str, out: IO[bytes], head: Callable[[], bytes], starts: list[int],
@@ -73,7 +74,7 @@ def write(text: str, out: IO[bytes], head: Callable[[], bytes], starts: list[int
     gc.disable()
     try:
         try:
-            helper: in_two.Helper | None = in_two.Helper(work.help)
+            helper: Helper | None = Helper(work.help)
         except OSError:  # no process to be had: all made here
             helper = None
         try:
@@ -109,10 +110,10 @@ class _Work:
         self.mark: int | None = None  # where the output is after it (None: a pipe)
         self.tell = -1  # the descriptor the other process hears (-1: alone)
         self.heard: IO[bytes] | None = None
-        self.sink = in_two.Sink(fd)
+        self.sink = in_turns.Sink(fd)
         self.head = b""  # the line up to its tokens
 
-    def lead(self, helper: in_two.Helper | None) -> None:
+    def lead(self, helper: Helper | None) -> None:
         """This process's side: the head, the even blocks (all of them when ``helper`` is
         None or gone), the ``]`` after the last."""
         if helper is not None:
@@ -233,9 +234,9 @@ class _Work:
             while True:  # all it said before it went
                 self._hear()
         self.tell, self.heard = -1, None
-        self.sink = in_two.Sink(self.fd)
+        self.sink = in_turns.Sink(self.fd)
         if self.writing > self.written:  # it may have written part of a block
             if self.mark is None:
-                raise GlossError(in_two.ENDED)
+                raise GlossError(in_turns.ended("gloss export", "articles"))
             os.ftruncate(self.fd, self.mark)
             os.lseek(self.fd, self.mark, os.SEEK_SET)

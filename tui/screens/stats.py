@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from tui.core.counts.figures import Figures, numbers, spans_by
+from tui.core.disk.collector import collector_paused
 from tui.core.document.model import GlossError
 from tui.core.editing.session import Session
 from tui.core.language.visible import visible
@@ -98,8 +99,6 @@ class StatsScreen(Screen[None]):
         trusted = tally.last is None
 
         def read() -> None:
-            from tui.core.store.article_index import collector_paused  # sqlite3: not at start
-
             try:
                 if trusted:
                     # the cycle collector's passes over the counts' 100,000 rows (no cycle

@@ -40,11 +40,9 @@ out again. A read-only command never writes it. Why it stays right:
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sqlite3
 import stat
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +56,7 @@ import orjson
 from tui.core.attribution.claim_index import names_given
 from tui.core.counts.figures import claim_labels, count
 from tui.core.disk.article_file import Article, read_article
+from tui.core.disk.collector import collector_paused
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import REVIEWER, GlossError, LabelSet
 from tui.core.store import agree_digest, claim_table
@@ -706,23 +705,6 @@ class _Cursor:
                 return None
             if found == doc_id:
                 return blob if (ino, mtime, size) == stamp and labels == key else None
-
-
-@contextlib.contextmanager
-def collector_paused(main_thread_only: bool = False) -> Iterator[None]:
-    """Python's cycle collector paused: a pass over 100,000 rows makes millions of small
-    objects and no cycle, and the collector's passes over them cost a third of it. With
-    ``main_thread_only``, left running when called from another thread (the app's work
-    in a thread beside its screens, whose own garbage still wants collecting)."""
-    enabled = gc.isenabled() and (
-        not main_thread_only or threading.current_thread() is threading.main_thread())
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _migrate(db: sqlite3.Connection) -> None:

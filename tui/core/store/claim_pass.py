@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.attribution.claim_board import ClaimRow
+from tui.core.disk.collector import collector_paused
 from tui.core.disk.files import write_all
 from tui.core.disk.second_process import may_fork
 from tui.core.disk.storage import CorruptFileError
 from tui.core.document.model import GlossError
 from tui.core.store import claim_table
-from tui.core.store.article_index import ArticleIndex, collector_paused, labels_key, signature
+from tui.core.store.article_index import ArticleIndex, labels_key, signature
 from tui.core.store.claim_table import Stamp
 from tui.core.store.dataset import Dataset
 
