@@ -89,6 +89,26 @@ def test_a_range_past_what_is_held_waits_its_turn(dataset, tmp_path, monkeypatch
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
 
 
+@pytest.mark.parametrize("joined", [1, 200, 1 << 20], ids=["none", "some", "all"])
+def test_a_range_too_long_to_join_is_read_a_row_at_a_time(dataset, tmp_path, monkeypatch,
+                                                          joined):
+    """The lines of a range are joined by SQLite up to ``JOINED`` bytes; a longer range
+    (every one, some, none of them here) is read a row at a time: the same bytes."""
+    monkeypatch.setattr(claim_table, "JOINED", joined)
+    rows = []
+    lines_of = claim_table.Query.lines_of
+
+    def counted(self, piece):
+        for batch in lines_of(self, piece):
+            rows.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(claim_table.Query, "lines_of", counted)
+    assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
+    # this process's ranges: each joined in one part where all fit, by rows where none
+    assert (max(rows) == 1) == (joined == 1 << 20)
+
+
 def test_an_index_put_in_place_of_the_one_read_is_never_read(dataset, tmp_path,
                                                              monkeypatch, helped):
     """The index file replaced by another (a copy here: the same rows, which the helper
