@@ -38,7 +38,7 @@ from typing import IO, Any
 
 from tui.core.language.export_tokens import tokenizer
 from tui.core.language.text import GRAPHEME
-from tui.core.store.corpus import InputError, Notes, RawArticle, decode, read_input
+from tui.core.store.corpus import InputError, Notes, RawArticle, text_blocks
 from tui.core.store.dataset import Article
 
 _CONTROLS = "\x00-\x1f\x7f-\x9f"
@@ -77,11 +77,24 @@ def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
     yield from _Reader(path, notes).articles(lines)
 
 
-def _lines(path: Path) -> list[str]:
-    text = decode(read_input(path), str(path)).removeprefix("\ufeff")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines without their ends, as splitting it whole at its line ends gave
+    them (an empty one after a last line end); read as they are used, the whole file
+    checked to be UTF-8 here, before the first (an ``InputError``)."""
+    blocks = text_blocks(path)
+    return _split(next(blocks, ""), blocks)
+
+
+def _split(first: str, blocks: Iterator[str]) -> Iterator[str]:
+    block = first
+    for after in blocks:  # each block but the last ends a line: no line is cut in two
+        yield from _one_end(block).split("\n")[:-1]
+        block = after
+    yield from _one_end(block).split("\n")
+
+
+def _one_end(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 class _Reader:

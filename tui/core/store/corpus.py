@@ -150,6 +150,57 @@ def decode(data: bytes, where: str) -> str:
         raise InputError(where, f"not UTF-8 text (byte {exc.start})") from None
 
 
+def text_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 text file, each with its end (``\\n``, ``\\r\\n`` or ``\\r``, as
+    ``io.StringIO(text, newline="")`` gives them): :func:`text_blocks`' lines."""
+    for block in text_blocks(path):
+        yield from io.StringIO(block, newline="")
+
+
+def text_blocks(path: Path) -> Iterator[str]:
+    """A UTF-8 text file decoded about :data:`READ` bytes at a time, each block ending at
+    a line end (never between a CR and its LF) but the last, a BOM dropped: never held
+    whole (a CSV or CoNLL file of a million articles). The file is read twice: first only
+    to check that it is UTF-8, so that a bad byte stops the reader before any text is
+    given, as decoding the file whole did (an ``InputError``)."""
+    for _block in _decoded(path):
+        pass
+    first = True
+    for block in _decoded(path):
+        if first:
+            block, first = block.removeprefix("\ufeff"), False
+        if block:
+            yield block
+
+
+def _decoded(path: Path) -> Iterator[str]:
+    offset = 0  # bytes before the block
+    for data in _binary_blocks(path):
+        try:
+            yield data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # no CR or LF is inside a UTF-8 sequence
+            raise InputError(str(path), f"not UTF-8 text (byte {offset + exc.start})"
+                             ) from None
+        offset += len(data)
+
+
+def _binary_blocks(path: Path) -> Iterator[bytes]:
+    with open_input(path) as handle:
+        held = b""
+        while chunk := handle.read(READ):
+            data = held + chunk
+            # cut after the last LF, or a CR known not to be followed by one
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
+            if cut:
+                yield data[:cut]
+            held = data[cut:]
+        if held:
+            yield held
+
+
+READ = 1 << 20  # bytes read at a time
+
+
 def read_text_file(path: Path) -> RawArticle:
     text = decode(read_input(path), str(path))
     if not text.strip():
@@ -190,8 +241,7 @@ def read_text_paths(path: Path) -> Iterator[RawArticle]:
 def read_csv(path: Path, notes: Notes | None = None) -> Iterator[RawArticle]:
     """A CSV with a ``text`` column; ``title`` and every other column go into ``meta``."""
     csv.field_size_limit(sys.maxsize)
-    text = decode(read_input(path), str(path))
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    reader = csv.DictReader(text_lines(path))
     try:
         if reader.fieldnames is None or "text" not in reader.fieldnames:
             raise InputError(f"{path}:1", f"no 'text' column (columns: "
