@@ -11,6 +11,9 @@ from pathlib import Path
 from tests.clients.venvs import client_venv, gloss_requirements, named, prepared
 
 LABEL_STUDIO = "1.23.2"
+# Label Studio 1.23.2 asks for sentry-sdk loosely: sentry-sdk 3.0 (December 2026) refuses
+# the send_default_pii option its server passes at start ("Unknown option")
+LABEL_STUDIO_REQUIREMENTS = [f"label-studio=={LABEL_STUDIO}", "sentry-sdk<3"]
 LS_USER, LS_PASSWORD, LS_TOKEN = "gloss@example.com", "gloss-clients-1", "gloss-clients-token"
 DOCCANO = "1.8.4"
 # doccano 1.8.4 pins its dependencies loosely: today's marshmallow 4 breaks its environs,
@@ -30,7 +33,8 @@ def label_studio_env(home: Path) -> dict[str, str]:
 
 def label_studio() -> tuple[Path, Path]:
     """Label Studio's python, and a data folder with its database migrated and its user."""
-    python = client_venv(f"labelstudio-{LABEL_STUDIO}", [f"label-studio=={LABEL_STUDIO}"])
+    python = client_venv(named(f"labelstudio-{LABEL_STUDIO}", LABEL_STUDIO_REQUIREMENTS),
+                         LABEL_STUDIO_REQUIREMENTS)
 
     def migrated(folder: Path) -> None:
         subprocess.run([str(python), "-m", "label_studio.server", "init", "--data-dir",
