@@ -15,7 +15,8 @@ Polars, Spark and Hugging Face ``datasets`` read as they are.
   ``relations`` as lists of structs: one training example a row, as ``datasets`` loads it.
 
 ``gloss claims --format parquet -o FILE`` writes the claims table, one row per claim (see
-:data:`CLAIMS`).
+:data:`CLAIMS`), in the order ``gloss claims`` prints them, from the index's claims tables
+(``tui/claims_parquet.py``).
 
 Rows are written as the articles come, a row group each :data:`ROWS` rows or
 :data:`TEXT` characters of text, so the writer holds one row group, never the dataset.
@@ -25,17 +26,16 @@ Nothing here imports pyarrow until a file is written: Gloss runs without it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import orjson
 
-from tui.core.attribution.claim_board import ClaimRow, claim_rows, name_of
 from tui.core.disk.install import extra_command
-from tui.core.document.model import TYPED, Document, LabelSet
+from tui.core.document.model import TYPED
+from tui.core.store.claim_table import outlet
 from tui.core.store.corpus import InputError, Notes
 from tui.core.store.dataset import Article
 
@@ -82,47 +82,16 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
     return count
 
 
-def write_claims(articles: Iterable[Article], out: IO[bytes], labels: LabelSet,
-                 keep: Callable[[ClaimRow], bool] | None = None) -> int:
-    """The claims table (one row per claim ``keep`` keeps) to ``out``; the claims written."""
+def write_claims(batches: Iterable[dict[str, list[Any]]], out: IO[bytes]) -> int:
+    """The claims table to ``out`` from ``batches`` of its columns (:data:`CLAIMS`, each a
+    list of one batch's values), a row group each :data:`ROWS` rows; the claims written."""
     pa, pq = _arrow()
     written = 0
     with _Table(pq, pa, out, _schemas(pa)["claims"]) as table:
-        for article in articles:
-            document = article.document
-            place = outlet(document)
-            for row in claim_rows(article, labels, sentences=False):
-                if keep is not None and not keep(row):
-                    continue
-                claim, source = row.claim, row.source
-                table.add({
-                    "claim": claim.text, "start": claim.start, "end": claim.end,
-                    "source": source.text if source else None,
-                    "canonical": name_of(source) if source else None,
-                    "source_kind": claim.attribute("source_kind")
-                    or ("actor" if source else None),
-                    "quote": claim.attribute("quote"), "places": row.place_names,
-                    "article": row.article, "title": row.title, "outlet": place,
-                    "date": row.date or None, "analyst": claim.annotator,
-                    "status": row.status, "id": claim.id})
-                written += 1
+        for batch in batches:
+            table.extend(batch)
+            written += len(batch["id"])
     return written
-
-
-def outlet(document: Document) -> str | None:
-    """Who published the article: its ``outlet`` (or ``publisher``, ``site``) metadata,
-    else the host of its ``url``; None when the article does not say."""
-    meta = document.meta
-    for name in ("outlet", "publisher", "site"):
-        if meta.get(name):
-            return _text(meta[name])
-    url = meta.get("url")
-    if isinstance(url, str):
-        try:
-            return urlsplit(url).hostname or None
-        except ValueError:
-            return None
-    return None
 
 
 def _text(value: Any) -> str | None:
@@ -270,10 +239,10 @@ class _Table:
         finally:
             self.writer.close()
 
-    def add(self, row: dict[str, Any]) -> None:
+    def extend(self, batch: dict[str, list[Any]]) -> None:
         for name, values in self.columns.items():
-            values.append(row[name])
-        self.rows += 1
+            values += batch[name]
+        self.rows += len(batch["id"])
         if self.rows >= ROWS:
             self.flush()
 
