@@ -110,7 +110,10 @@ def printed_table(dataset: Dataset, chunk: int = 2000, first: int = 60, **filter
     return out.getvalue()
 
 
-def make(folder: Path, seed: int, count: int) -> Dataset:
+def make(folder: Path, seed: int, count: int, metas: tuple[dict[str, object], ...] = ()
+         ) -> Dataset:
+    """``count`` random articles; ``metas``: each article's metadata gets one of them (an
+    outlet, say), and some claims a quote (what the Parquet's columns read)."""
     rng = random.Random(seed)
     dataset = Dataset(folder, "alice")
     items = []
@@ -132,6 +135,8 @@ def make(folder: Path, seed: int, count: int) -> Dataset:
                 if label == "CLAIM" and rng.random() < 0.3:
                     span = span.with_attribute("source_kind",
                                                rng.choice(["journalist", "unnamed"]))
+                if label == "CLAIM" and metas and rng.random() < 0.5:
+                    span = span.with_attribute("quote", rng.choice(["direct", "indirect"]))
                 mine[label].append(span)
                 spans.append(span)
             for claim in mine["CLAIM"]:
@@ -142,7 +147,8 @@ def make(folder: Path, seed: int, count: int) -> Dataset:
                     if rng.random() < 0.4:
                         links.append(Relation(claim.id, place.id, "ABOUT", who))
         meta = {"title": f"T{n} {rng.choice(NAMES)}", "date": rng.choice(["", "2026-03-0"
-                                                                          f"{n % 9 + 1}"])}
+                                                                          f"{n % 9 + 1}"]),
+                **(rng.choice(metas) if metas else {})}
         items.append((Document.from_text(text, meta), spans, links))
     for first in range(0, count, 3):  # several imports: articles added at several times
         dataset.add_articles(items[first:first + 3], keep_tokens=False)
