@@ -26,7 +26,7 @@ Nothing here imports pyarrow until a file is written: Gloss runs without it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -82,7 +82,7 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
     return count
 
 
-def write_claims(batches: Iterable[dict[str, list[Any]]], out: IO[bytes]) -> int:
+def write_claims(batches: Iterable[dict[str, Sequence[Any]]], out: IO[bytes]) -> int:
     """The claims table to ``out`` from ``batches`` of its columns (:data:`CLAIMS`, each a
     list of one batch's values), a row group each :data:`ROWS` rows; the claims written."""
     pa, pq = _arrow()
@@ -219,14 +219,17 @@ class _Export:
 
 
 class _Table:
-    """The claims table, written a row group at a time: rows are kept column by column
-    until there are :data:`ROWS` of them, then written."""
+    """The claims table, written a row group at a time: each batch given is made Arrow
+    columns at once (its Python objects still in the processor's cache: converted later,
+    in groups of 20,000, they took twice as long), held until there are :data:`ROWS`
+    rows, then written as one row group."""
 
     def __init__(self, pq: Any, pa: Any, where: IO[bytes], schema: pa.Schema) -> None:
         self.pa = pa
         self.schema = schema
+        self.types = [field.type for field in schema]
         self.writer: pq.ParquetWriter = pq.ParquetWriter(where, schema)
-        self.columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+        self.held: list[pa.RecordBatch] = []
         self.rows = 0
 
     def __enter__(self) -> _Table:
@@ -239,9 +242,12 @@ class _Table:
         finally:
             self.writer.close()
 
-    def extend(self, batch: dict[str, list[Any]]) -> None:
-        for name, values in self.columns.items():
-            values += batch[name]
+    def extend(self, batch: dict[str, Sequence[Any]]) -> None:
+        array = self.pa.array
+        self.held.append(self.pa.record_batch(
+            [array(batch[name], type=kind) for name, kind in zip(self.schema.names,
+                                                                 self.types, strict=True)],
+            schema=self.schema))
         self.rows += len(batch["id"])
         if self.rows >= ROWS:
             self.flush()
@@ -249,13 +255,9 @@ class _Table:
     def flush(self) -> None:
         if not self.rows:
             return
-        arrays = [self._array(name, values) for name, values in self.columns.items()]
-        self.writer.write_batch(self.pa.record_batch(arrays, schema=self.schema))
-        self.columns = {name: [] for name in self.schema.names}
-        self.rows = 0
-
-    def _array(self, name: str, values: list[Any]) -> pa.Array:
-        return self.pa.array(values, type=self.schema.field(name).type)
+        self.writer.write_table(self.pa.Table.from_batches(self.held, schema=self.schema),
+                                row_group_size=self.rows)
+        self.held, self.rows = [], 0
 
 
 def _times(pa: Any, values: list[str], kind: pa.DataType, notes: Notes) -> pa.Array:
