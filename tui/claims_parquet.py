@@ -21,8 +21,6 @@ from tui.core.store.dataset import Dataset
 _WHOLE = msgspec.json.Decoder(tuple[str, list[str], str, str, str, str, int, int, str, str,
                                     str | None, str | None, str | None, str | None]).decode
 Found = tuple[str, str, int, str, Any]  # a row of the query: source, article, seq, status, cells
-COLUMNS = ("claim", "start", "end", "source", "canonical", "source_kind", "quote", "places",
-           "article", "title", "outlet", "date", "analyst", "status", "id")  # parquet.CLAIMS
 
 
 def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = "",
@@ -31,7 +29,6 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
     claims written. Each broken file's one-line error goes to ``problems``."""
     from tui.formats import parquet
 
-    assert tuple(COLUMNS) == parquet.CLAIMS
     with every_claim(dataset, problems, lines=False, wide=True) as claims:
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status, shape=claims.shape)
@@ -39,22 +36,22 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
         # a million claims' cells decoded, none in a cycle: the collector's passes over
         # them were two thirds of the decoding
         with collector_paused():
-            return parquet.write_claims(
-                (_columns(dataset, batch) for batch in query.batches("parquet", groups)),
-                out)
+            made = (_columns(dataset, batch) for batch in query.batches("parquet", groups))
+            return parquet.write_claims((columns for columns in made if columns), out)
 
 
-def _columns(dataset: Dataset, batch: list[Found]) -> dict[str, Sequence[Any]]:
-    """A batch of rows as the table's columns. A row whose cells do not decode or do not
-    hold the Parquet's columns (forged by hand: its article's ``claim_sets`` row says they
-    do) is made again from its file, and left out when that cannot be read."""
+def _columns(dataset: Dataset, batch: list[Found]) -> dict[str, Sequence[Any]] | None:
+    """A batch of rows as the table's columns (None: no row left). A row whose cells do
+    not decode or do not hold the Parquet's columns (forged by hand: its article's
+    ``claim_sets`` row says they do) is made again from its file, and left out when that
+    cannot be read."""
     sources, articles, _seqs, statuses, blobs = zip(*batch, strict=True)
     try:  # the decoder called from C
         cells = list(map(_WHOLE, blobs))
     except (msgspec.DecodeError, TypeError):
         sources, articles, statuses, cells = _again(dataset, batch)
         if not cells:
-            return {name: [] for name in COLUMNS}
+            return None
     (claim, places, title, date, ids, analyst, start, end, _label, _kind, source,
      source_kind, quote, outlet) = zip(*cells, strict=True)
     return {"claim": claim, "start": start, "end": end, "source": source,
