@@ -232,6 +232,8 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
         "gloss stats": ["-m", "tui", "stats", "--db", db, "--format", "json"],
         "gloss claims (csv)": ["-m", "tui", "claims", "--db", db, "--format", "csv"],
     "gloss claims (jsonl)": ["-m", "tui", "claims", "--db", db, "--format", "jsonl"],
+        "gloss claims (parquet)": ["-m", "tui", "claims", "--db", db, "--format", "parquet",
+                                   "-o", str(out.with_name("claims.parquet"))],
         "gloss agree (2 analysts)": ["-m", "tui", "agree", "--db", db, "--format", "json"],
         "gloss export jsonl": ["-m", "tui", "export", "--db", db, "-o", str(out)],
         "library rows (Dataset.summaries)": ["-c", ROWS, db],
@@ -241,7 +243,7 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
 
 
 SHORT = {"gloss stats": "stats", "gloss claims (csv)": "claims",
-         "gloss claims (jsonl)": "claims-jsonl",
+         "gloss claims (jsonl)": "claims-jsonl", "gloss claims (parquet)": "claims-parquet",
          "gloss agree (2 analysts)": "agree", "gloss export jsonl": "export",
          "library rows (Dataset.summaries)": "rows",
          "library rows, reviewer carol": "rows-reviewer",
@@ -293,7 +295,8 @@ def main() -> None:
                         help="runs of the before code and of the cold index (default:"
                         " --repeat)")
     parser.add_argument("--skip", default="", help="commands left out, comma separated"
-                        " (stats, claims, agree, export, rows, rows-reviewer, rows-pair, board,"
+                        " (stats, claims, claims-jsonl, claims-parquet, agree, export, rows,"
+                        " rows-reviewer, rows-pair, board,"
                         " big; screen: the stats screen of --app; review: the review"
                         " library of --app; cold: the runs without the index)")
     parser.add_argument("--app", action="store_true", help="also the app: the library's"

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tui.core.attribution.claim_board import ClaimRow, keeps
 from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
 from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
@@ -21,10 +20,10 @@ from tui.core.store.dataset import Dataset
 def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",
                 status: str = "") -> list[str]:
     """Write the claims to ``path`` (whole or not at all) as JSONL, CSV or Parquet; return
-    one line for each article file that cannot be read. Parquet is written as the
-    articles are read, claim by claim, never grouped."""
-    from tui import interchange
-    from tui.formats import parquet
+    one line for each article file that cannot be read. Parquet is written from the
+    index's claims tables as they are walked, a row group at a time
+    (``claims_parquet.py``)."""
+    from tui import claims_parquet, interchange
 
     problems: list[str] = []
     if fmt != "parquet":
@@ -32,12 +31,9 @@ def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", plac
             dataset, fmt, actor=actor, place=place, status=status, out=out,
             problems=problems), dataset.folder)
         return problems
-
-    def kept(row: ClaimRow) -> bool:
-        return keeps(row, actor=actor, place=place, status=status)
-
-    interchange.write_file(path, lambda out: parquet.write_claims(
-        dataset.readable(problems), out, dataset.labels, kept), dataset.folder, binary=True)
+    interchange.write_file(path, lambda out: claims_parquet.save(
+        dataset, out, problems, actor=actor, place=place, status=status), dataset.folder,
+        binary=True)
     return problems
 
 

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import pytest
 
+try:
+    import pyarrow.parquet as pq
+except ImportError:  # the parquet extra: the Parquet left out
+    pq = None
+
 from tests.core.test_article_index import build
 from tests.hostile.attack import check, run, snapshot
 from tui.core.store import claim_table
@@ -90,6 +95,13 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
     "claim cells forged": sql("UPDATE claims SET cells = x'7b5b'"),
     "claims of another label set": sql("UPDATE claim_sets SET labels = 'x'"),
     "claim signatures forged": sql("UPDATE claim_sets SET ino = ino + 1"),
+    # the Parquet's columns in the cells (claims_parquet.py): made again from the file
+    "claim cells without the parquet's": sql(
+        "UPDATE claims SET cells = CAST(json_remove(CAST(cells AS TEXT), '$[13]') AS BLOB)"),
+    "claim outlet of another type": sql(
+        "UPDATE claims SET cells = CAST(json_set(CAST(cells AS TEXT), '$[13]', json('[1]'))"
+        " AS BLOB)"),
+    "claims' parquet flag forged": sql("UPDATE claim_sets SET wide = 2"),
 }
 
 
@@ -101,6 +113,9 @@ def test_every_command_over_a_hostile_index_says_what_the_files_say(
     index = folder / FOLDER / NAME
     index.unlink()  # what the files say: a read-only command writes no index
     expected = {name: run(*args, "--db", folder).out for name, args in COMMANDS.items()}
+    table = tmp_path / "claims.parquet"  # (with the parquet extra)
+    claims = pq and run("claims", "--format", "parquet", "-o", table, "--db", folder).code \
+        == 0 and pq.read_table(table).to_pylist()
     Dataset(folder, "alice").summaries()  # the index rebuilt, then forged
     FORGERIES[forgery](index)
     before = snapshot(folder)
@@ -109,6 +124,11 @@ def test_every_command_over_a_hostile_index_says_what_the_files_say(
         check(outcome, folder, before, imports=False)
         assert outcome.code == 0, outcome.err
         assert outcome.out == expected[name], name
+    if pq is not None:
+        outcome = run("claims", "--format", "parquet", "-o", table, "--db", folder)
+        check(outcome, folder, before, imports=False)
+        assert outcome.code == 0, outcome.err
+        assert claims and pq.read_table(table).to_pylist() == claims
     rows, problems = Dataset.existing(folder, "alice").summaries()
     assert rows == [summary(a, "alice") for a in dataset.readable([])] and problems == []
     for reviewer, pair in (("bob", ()), ("review", ("bob", "alice"))):  # `gloss review`'s

@@ -41,14 +41,16 @@ class Claims:
 
 @contextlib.contextmanager
 def every_claim(dataset: Dataset, problems: list[str], lines: bool = True,
-                ahead: Callable[[Claims], Any] | None = None) -> Iterator[Claims]:
+                ahead: Callable[[Claims], Any] | None = None, wide: bool = False
+                ) -> Iterator[Claims]:
     """Every claim of ``dataset`` (its readable articles'); each broken file's one-line
     error goes to ``problems``, in the order of the dataset's ids. ``lines``: the JSONL
     lines of the files read are made too. ``ahead``: what the caller makes of the index's
     own tables (its groups counted, say), made while the files' signatures are (by
     another process: ``_signatures``), in the one snapshot the claims are then read in;
     given back as ``Claims.ahead`` when every article's rows stand (the tables it was
-    made of are then the ones to query), else None."""
+    made of are then the ones to query), else None. ``wide``: an article whose cells do
+    not hold the Parquet's columns (``claim_table.Cells``) is read from its file too."""
     ids = dataset.ids()
     stamps = _signatures(dataset, ids)
     stale: set[str] | None = None  # None: every article
@@ -69,7 +71,7 @@ def every_claim(dataset: Dataset, problems: list[str], lines: bool = True,
                 with collector_paused():  # 100,000 rows and signatures, no cycle
                     stale, untrusted = claim_table.trusted(db, stamps,
                                                            labels_key(dataset.labels),
-                                                           lines)
+                                                           lines, wide)
             except sqlite3.Error:
                 shape, stale, untrusted = None, None, set()
     finally:

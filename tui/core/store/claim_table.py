@@ -34,13 +34,15 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 import orjson
+from msgspec import UNSET, UnsetType
 
 from tui.core.attribution.claim_board import ClaimRow, claim_rows
 from tui.core.disk.article_file import Article
-from tui.core.document.model import LabelSet, Span
+from tui.core.document.model import Document, LabelSet, Span
 from tui.core.language.visible import escape_controls, json_bytes
 from tui.core.store.index_columns import decoded
 
@@ -69,7 +71,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS claim_sets (
     article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
     size INTEGER NOT NULL, labels TEXT NOT NULL, n INTEGER NOT NULL,
-    lines INTEGER NOT NULL DEFAULT 0) STRICT;
+    lines INTEGER NOT NULL DEFAULT 0, wide INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE TABLE IF NOT EXISTS claims (
     source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
     status TEXT NOT NULL, places TEXT NOT NULL, cells BLOB NOT NULL, csv BLOB NOT NULL,
@@ -109,6 +111,14 @@ ALTER TABLE main.claim_sets ADD COLUMN lines INTEGER NOT NULL DEFAULT 0;
 UPDATE main.claim_sets SET lines = (SELECT COUNT(*) FROM main.claim_jsonl AS l
     WHERE l.article = claim_sets.article)
 """
+# ``claim_sets.wide``: 1 when the article's cells hold the Parquet's columns too (its
+# claims' source text, source kind, quote and outlet: ``Cells``), written so by this
+# code's writers. An index made before has no such column: a writer adds it (``upgrade``,
+# every article 0, as a gloss before this one writes it), and ``gloss claims --format
+# parquet`` reads the file of each article of 0 (those brought up: until saved again, or
+# the index rebuilt), as it reads a stale one; a read-only command on an index without it
+# reads them all.
+_WIDE = "ALTER TABLE main.claim_sets ADD COLUMN wide INTEGER NOT NULL DEFAULT 0"
 _CLAIMS = "source, added, article, seq, status, places, cells, csv"
 Row = tuple[str, int, str, int, str, str, bytes, bytes, bytes]  # a claim's, then its JSONL
 Stamp = tuple[int, int, int]
@@ -153,13 +163,24 @@ def usable(db: sqlite3.Connection) -> bool:
     return layout(db) is not None
 
 
+def has_wide(db: sqlite3.Connection) -> bool:
+    """Does ``db``'s ``claim_sets`` say which articles' cells hold the Parquet's columns
+    (its column ``wide``)?"""
+    try:
+        db.execute("SELECT wide FROM claim_sets LIMIT 1").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def upgrade(db: sqlite3.Connection) -> None:
     """A writer's: bring claims tables of the OLD layout up to this one, all or nothing
-    (seconds: the lines copied in print order by SQL); those another writer brought up
+    (seconds: the lines copied in print order by SQL), and add ``claim_sets.wide`` to
+    tables without it (``_WIDE``); those another writer brought up
     meanwhile (waited for) are left as they are. Never fails: tables left OLD (another
     process held the file too long) are read as they are, and a save's rows, of the new
     shape, are not written to them (its article is read from its file, as a stale one)."""
-    if not supported() or layout(db) != OLD:
+    if not supported() or (layout(db) != OLD and (layout(db) is None or has_wide(db))):
         return
     with contextlib.suppress(sqlite3.Error):
         db.execute(f"PRAGMA busy_timeout = {int(UPGRADE_S * 1000)}")
@@ -169,6 +190,8 @@ def upgrade(db: sqlite3.Connection) -> None:
                 if layout(db) == OLD:
                     for statement in _UPGRADE.split(";"):
                         db.execute(statement)
+                if layout(db) == NEW and not has_wide(db):
+                    db.execute(_WIDE)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -189,17 +212,22 @@ def rows_of(article: Article, labels: LabelSet, lines: bool = True) -> list[Row]
     """The rows of ``article``'s claims (every analyst's), in the article's order;
     ``lines``: with their JSONL lines (else empty: finding sentences costs)."""
     text = article.document.text
+    published = outlet(article.document)
     return [row_of(row, article.added, seq,
-                   json_bytes(row.record(text)) + b"\n" if lines else b"")
+                   json_bytes(row.record(text)) + b"\n" if lines else b"", published)
             for seq, row in enumerate(claim_rows(article, labels, sentences=lines))]
 
 
-def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes) -> Row:
+def row_of(row: ClaimRow, added: int, seq: int, jsonl: bytes, published: str | None) -> Row:
     places = row.place_names
-    claim = row.claim
-    kind = "actor" if row.source is not None else claim.attribute("source_kind") or ""
+    claim, source = row.claim, row.source
+    given = claim.attribute("source_kind")
+    kind = "actor" if source is not None else given or ""
     cells = orjson.dumps([claim.text, places, row.title, row.date, claim.id, claim.annotator,
-                          claim.start, claim.end, claim.label, kind])
+                          claim.start, claim.end, claim.label, kind,
+                          source.text if source is not None else None,
+                          given or ("actor" if source is not None else None),
+                          claim.attribute("quote"), published])
     return (row.source_name, added, row.article, seq, row.status,
             SEP.join(name.casefold() for name in places), cells,
             csv_line([row.claim.text, "; ".join(places), row.title, row.date, row.status,
@@ -220,9 +248,32 @@ class Cells(msgspec.Struct, array_like=True, frozen=True):
     end: int
     label: str
     kind: str  # actor (a SOURCE link), else its source_kind, else ""
+    # the Parquet's columns (``parquet.CLAIMS``) the others do not give; UNSET in the
+    # cells of a row written before they were kept (then its file is read)
+    source: str | UnsetType | None = UNSET  # the SOURCE's text as written
+    source_kind: str | UnsetType | None = UNSET  # its attribute, else actor, else None
+    quote: str | UnsetType | None = UNSET
+    outlet: str | UnsetType | None = UNSET  # the article's (``outlet``)
 
 
 _CELLS = msgspec.json.Decoder(Cells)
+
+
+def outlet(document: Document) -> str | None:
+    """Who published the article: its ``outlet`` (or ``publisher``, ``site``) metadata,
+    else the host of its ``url``; None when the article does not say."""
+    meta = document.meta
+    for name in ("outlet", "publisher", "site"):
+        if meta.get(name):
+            value = meta[name]
+            return None if value is None or value == "" else str(value)
+    url = meta.get("url")
+    if isinstance(url, str):
+        try:
+            return urlsplit(url).hostname or None
+        except ValueError:
+            return None
+    return None
 
 
 def piece_where(piece: Piece) -> tuple[list[str], list[object]]:
@@ -291,8 +342,11 @@ def replace(db: sqlite3.Connection, key: str,
     made = list(made)
     forget(db, [doc_id for doc_id, _stamp, _rows in made])
     digest = labels_digest(key)
-    db.executemany("INSERT INTO claim_sets (article, ino, mtime, size, labels, n, lines)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    # (an index not brought up, its writer having waited too long: as a gloss before wrote)
+    wide = ", wide) VALUES (?, ?, ?, ?, ?, ?, ?, 1)" if has_wide(db) \
+        else ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+    db.executemany("INSERT INTO claim_sets (article, ino, mtime, size, labels, n, lines"
+                   + wide,
                    [(doc_id, *stamp, digest, len(rows), parts(rows))
                     for doc_id, stamp, rows in made if rows is not None])
     insert(db, [row for _doc_id, _stamp, rows in made if rows is not None for row in rows])
@@ -310,12 +364,14 @@ def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
 # -- reading -----------------------------------------------------------------------------
 
 def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict[str, Stamp]],
-            key: str, lines: bool = False) -> tuple[set[str], set[str]]:
+            key: str, lines: bool = False, wide: bool = False
+            ) -> tuple[set[str], set[str]]:
     """(the articles of ``stamps`` whose claim rows may not be used, the articles with
     rows that may not be used): an article's rows are used while its file's signature
     (``stamps``) and the label set are those they were made under, and there are as many
     as were made (rows deleted or added by hand; ``lines``: its rows of ``claim_jsonl``
-    too, in the NEW layout). The rows are counted in all first (one pass over the
+    too, in the NEW layout; ``wide``: and its cells hold the Parquet's columns,
+    ``claim_sets.wide``). The rows are counted in all first (one pass over the
     smallest index); only when that total is not the sum of the counts is each
     article's counted. (Compared in SQL, the signatures cost as much: 100,000 written
     to a temporary table, or read from JSON, where here they are read.) ``stamps`` may
@@ -323,16 +379,18 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict
     made meanwhile by another process: ``claim_pass.py``)."""
     digest = labels_digest(key)
     lines = lines and layout(db) == NEW
+    kept = "wide" if wide and has_wide(db) else "0" if wide else "1"
     sets = db.execute("SELECT article, ino, mtime, size, labels, n, "
-                      f"{'lines' if lines else '0'} FROM claim_sets").fetchall()
+                      f"{'lines' if lines else '0'}, {kept} FROM claim_sets").fetchall()
     found = _counts(db, "claims", sum(row[5] for row in sets))
     found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets)) if lines else None
     if callable(stamps):
         stamps = stamps()
     off = found is not None or found_lines is not None
     fresh, untrusted = set(), set()
-    for doc_id, ino, mtime, size, labels, n, made in sets:
+    for doc_id, ino, mtime, size, labels, n, made, full in sets:
         if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest
+                and (full == 1 or not wide)
                 and (found is None or found.get(doc_id, 0) == n)
                 and (found_lines is None or found_lines.get(doc_id, 0) == made)):
             fresh.add(doc_id)
@@ -441,7 +499,8 @@ class Query:
         """(``column``,) of each claim, ``column`` being cells, csv, jsonl (parts of the
         lines in the NEW layout: one after another they are the lines; in the OLD, a
         claim's line, its article and place in it: a line missing is made again from its
-        file) or board (source, article, place in it, cells); a batch at a time, group by
+        file), board (source, article, place in it, cells) or parquet (source, article,
+        place in it, status, cells); a batch at a time, group by
         group (``runs`` cuts them), in the library's order within one: one query, which
         walks the groups in order and each along the table's key (no sort). The groups
         must have been counted in the same transaction (``claim_pass.every_claim`` holds
@@ -450,6 +509,8 @@ class Query:
         what, table, join, then = f"c.{column}", self.claims, "", ""
         if column == "board":
             what = "c.source, c.article, c.seq, c.cells"
+        elif column == "parquet":
+            what = "c.source, c.article, c.seq, c.status, c.cells"
         elif column == "jsonl" and self.shape == OLD:
             what = "l.jsonl, c.article, c.seq"
             join = (f" LEFT JOIN {self.lines} AS l ON l.article = c.article"
