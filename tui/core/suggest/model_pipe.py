@@ -452,11 +452,11 @@ def _avx_sgemm(library: Any) -> Any:
     def sgemm(trans_a: int, trans_b: int, m: int, n: int, k: int, alpha: int, a: int,
               rows_a: int, columns_a: int, b: int, rows_b: int, columns_b: int, beta: int,
               c: int, rows_c: int, columns_c: int) -> None:
-        # (trans_b 8: b's rows are the product's columns, its k along each row)
-        # (8: transposed, its k along each row) a float is 4 bytes
+        # (8: transposed, its k along each row) a float is 4 bytes; no term at all is one
+        # call, which sets c to beta * c as bli_sgemm does
         step_a = 4 * (rows_a if trans_a else columns_a)
         step_b = 4 * (columns_b if trans_b else rows_b)
-        for at in range(0, k, KC):
+        for at in range(0, max(k, 1), KC):
             gemm(trans_a, trans_b, m, n, min(KC, k - at), alpha, a + at * step_a, rows_a,
                  columns_a, b + at * step_b, rows_b, columns_b, beta if at == 0 else
                  one, c, rows_c, columns_c, context, None)
