@@ -34,11 +34,14 @@ model of another shape) is run component by component as ``nlp.pipe`` would; one
 window encoder is of another shape has it run by thinc.
 
 The matrices are multiplied by blis, as spaCy's own: a row of a product is computed the
-same whatever rows come with it. NumPy's OpenBLAS multiplies faster on this machine's
-processor (125 GFLOP/s of a core against blis's 88, which does not recognise the
-processor's AVX-512 and runs its AVX2 kernel) but not row by row: a product of one to
-three rows takes another path, and so does a thin one (the recognizer's 64 by 9 layer at
-up to 100 rows), so a text's scores would depend on what it is batched with.
+same whatever rows come with it. NumPy's OpenBLAS multiplies faster (125 GFLOP/s of a
+core against blis's 88 on an Intel processor blis runs its AVX2 kernel on) but not row by
+row: a product of one to three rows takes another path, and so does a thin one (the
+recognizer's 64 by 9 layer at up to 100 rows), so a text's scores would depend on what
+it is batched with. On a processor blis 0.7 does not know (a Zen 4) it runs its generic
+kernel, SSE without fused multiply-adds, at 30 GFLOP/s: the window encoder's products
+are then made by its Sandy Bridge kernel, the same arithmetic at 54 (``_avx_sgemm``);
+its Haswell kernel (95) fuses them, and so gives other floats than spaCy's.
 """
 
 from __future__ import annotations
@@ -285,7 +288,8 @@ class _Encoder:
       way) and its steps are done in place; the same operations as thinc's, in order.
 
     blis is called through ``bli_sgemm`` (its library's own symbol), as ``blis.py.gemm``
-    calls it but for the row stride; a blis without it leaves the encoder to thinc."""
+    calls it but for the row stride, or its Sandy Bridge kernel where that gives the
+    same floats faster (``_blis_sgemm``); a blis without it leaves the encoder to thinc."""
 
     def __init__(self, sgemm: Any, pad: int, window: int,
                  layers: list[tuple[Any, Any, Any, Any]]) -> None:
