@@ -51,6 +51,25 @@ def timed_cpu(call, finder, runs: int) -> tuple[list[float], list[float]]:
     return walls, cpus
 
 
+def blis_kernel() -> str:
+    """Which of blis's configurations this machine runs, and which kernel the window
+    encoder multiplies with: the figures of one machine say little of another's."""
+    import ctypes
+
+    from blis import cy
+
+    from tui.core.suggest import model_pipe
+
+    library = ctypes.CDLL(cy.__file__)
+    library.bli_arch_string.restype = ctypes.c_char_p
+    library.bli_info_get_version_str.restype = ctypes.c_char_p
+    arch = library.bli_arch_string(library.bli_arch_query_id()).decode()
+    avx = getattr(model_pipe, "_avx_sgemm", None)  # (none before it had one)
+    used = "its Sandy Bridge kernel" if avx and avx(library) else "bli_sgemm"
+    return (f"blis {library.bli_info_get_version_str().decode()} runs its '{arch}'"
+            f" configuration; the window encoder multiplies with {used}")
+
+
 def cpu_split(finder, text: str) -> str:
     """Where one process's CPU time goes on ``text``, as the finder runs the pipeline
     (model_pipe.py): tokens embedded once each, lines batched by length, the recognizer a
@@ -127,8 +146,8 @@ def main() -> None:
     from tui.core.store.dataset import Dataset
 
     parts = annotated()
-    print(f"speed: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
-          flush=True)
+    print(f"speed: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          + blis_kernel(), flush=True)
     kept = Path(args[args.index("--db") + 1]) if "--db" in args else None
     with tempfile.TemporaryDirectory(prefix="gloss-speed-") as work:
         folder = kept or Path(work) / "db"

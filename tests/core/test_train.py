@@ -385,6 +385,55 @@ def test_a_blis_symbol_that_does_not_multiply_as_blis_py_is_not_used():
     assert not model_pipe._same_as_blis_py(lambda *args: None)  # writes nothing
 
 
+class _Library:
+    """blis's library with one of its functions answering otherwise."""
+
+    def __init__(self, library, name, answer):
+        self.library, self.name, self.answer = library, name, answer
+
+    def __getattr__(self, name):
+        if name == self.name:
+            return lambda *args: self.answer
+        return getattr(self.library, name)
+
+
+@needs_spacy
+def test_blis_generic_products_by_its_avx_kernel_are_blis_py_s(monkeypatch):
+    """Where blis runs its generic kernel on a processor with AVX (a Zen 4 here), the
+    encoder multiplies with blis's Sandy Bridge kernel, the sum cut every KC terms as the
+    generic kernel cuts it: blis.py.gemm's floats, on products read in place as the
+    encoder reads its windows. Cut elsewhere they differ and the check refuses them; on
+    another processor, or a processor without AVX, the kernel is not used."""
+    import ctypes
+
+    import numpy as np
+    from blis import cy
+    from blis.py import gemm
+
+    from tui.core.suggest import model_pipe
+
+    library = ctypes.CDLL(cy.__file__)
+    assert model_pipe._avx_sgemm(_Library(library, "bli_cpuid_is_sandybridge", False)) \
+        is None
+    assert model_pipe._avx_sgemm(_Library(library, "bli_arch_string", b"haswell")) is None
+    faster = model_pipe._avx_sgemm(library)
+    if faster is None:
+        pytest.skip("blis runs a kernel of its own for this processor")
+    assert model_pipe._same_as_blis_py(faster)
+    assert model_pipe._blis_sgemm().__name__ == faster.__name__  # the one the encoder uses
+    rng = np.random.default_rng(3)
+    flat = rng.standard_normal((1002, 96), dtype=np.float32)  # 1,000 windows of 3 rows
+    weights = rng.standard_normal((288, 288), dtype=np.float32)
+    windows = np.lib.stride_tricks.sliding_window_view(flat, (3, 96)).reshape(1000, 288)
+    out = np.full((1000, 288), np.nan, dtype=np.float32)
+    one, zero = np.ones(1, dtype=np.float32), np.zeros(1, dtype=np.float32)
+    faster(0, 8, 1000, 288, 288, one.ctypes.data, flat.ctypes.data, 96, 1,
+           weights.ctypes.data, 288, 1, zero.ctypes.data, out.ctypes.data, 288, 1)
+    assert np.array_equal(out, gemm(np.ascontiguousarray(windows), weights, trans2=True))
+    monkeypatch.setattr(model_pipe, "KC", 384)
+    assert not model_pipe._same_as_blis_py(faster)
+
+
 @needs_spacy
 @pytest.mark.parametrize("encoder", ["mish", "no blis symbol"])
 def test_a_window_encoder_gloss_cannot_run_is_left_to_thinc(encoder, monkeypatch):

@@ -34,11 +34,14 @@ model of another shape) is run component by component as ``nlp.pipe`` would; one
 window encoder is of another shape has it run by thinc.
 
 The matrices are multiplied by blis, as spaCy's own: a row of a product is computed the
-same whatever rows come with it. NumPy's OpenBLAS multiplies faster on this machine's
-processor (125 GFLOP/s of a core against blis's 88, which does not recognise the
-processor's AVX-512 and runs its AVX2 kernel) but not row by row: a product of one to
-three rows takes another path, and so does a thin one (the recognizer's 64 by 9 layer at
-up to 100 rows), so a text's scores would depend on what it is batched with.
+same whatever rows come with it. NumPy's OpenBLAS multiplies faster (125 GFLOP/s of a
+core against blis's 88 on an Intel processor blis runs its AVX2 kernel on) but not row by
+row: a product of one to three rows takes another path, and so does a thin one (the
+recognizer's 64 by 9 layer at up to 100 rows), so a text's scores would depend on what
+it is batched with. On a processor blis 0.7 does not know (a Zen 4) it runs its generic
+kernel, SSE without fused multiply-adds, at 30 GFLOP/s: the window encoder's products
+are then made by its Sandy Bridge kernel, the same arithmetic at 54 (``_avx_sgemm``);
+its Haswell kernel (95) fuses them, and so gives other floats than spaCy's.
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ TOKENS = 4000  # tokens a batch at most (past its first text): arrays of a few M
 GROUP = 1024  # texts tokenized together, each of their distinct tokens embedded once
 KNOWN = 100_000  # embedded tokens kept for the next call (42 MB); past it, forgotten
 BEAM_WIDTH = 8
+# blis 0.7's generic configuration sums a product's terms in runs of KC, each run added to
+# the runs before (its blocksize of k for floats); CONTEXT_BYTES holds its context (a few KB)
+KC = 256
+CONTEXT_BYTES = 1 << 16
 # odd 64-bit multipliers mixing a token's four features into one key; two rows that share
 # a key and differ are caught and embedded the slow, exact way
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -64,6 +71,7 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
 _EMBED_LAYERS = ("extract_features", "list2ragged", "with_array", "with_array", "ragged2list")
 
 Scores = dict[tuple[int, int, str], float]
+_ONE = np.ones(1, dtype=np.float32)
 
 
 class Pipe:
@@ -280,7 +288,8 @@ class _Encoder:
       way) and its steps are done in place; the same operations as thinc's, in order.
 
     blis is called through ``bli_sgemm`` (its library's own symbol), as ``blis.py.gemm``
-    calls it but for the row stride; a blis without it leaves the encoder to thinc."""
+    calls it but for the row stride, or its Sandy Bridge kernel where that gives the
+    same floats faster (``_blis_sgemm``); a blis without it leaves the encoder to thinc."""
 
     def __init__(self, sgemm: Any, pad: int, window: int,
                  layers: list[tuple[Any, Any, Any, Any]]) -> None:
@@ -375,34 +384,105 @@ def _leaves(model: Any) -> list[Any]:
     return [leaf for layer in model.layers for leaf in _leaves(layer)]
 
 
+def _sgemm_args() -> list[Any]:
+    """``bli_sgemm``'s arguments: two trans_t, three dim_t, then alpha, a and its strides,
+    b and its strides, beta, c and its strides (dim_t and inc_t are 64-bit)."""
+    import ctypes
+
+    size, pointer = ctypes.c_int64, ctypes.c_void_p
+    return [ctypes.c_int, ctypes.c_int, size, size, size, pointer, pointer, size, size,
+            pointer, size, size, pointer, pointer, size, size]
+
+
 def _blis_sgemm() -> Any:
-    """blis's ``bli_sgemm`` (the library ``blis.py.gemm`` calls), or None."""
+    """blis's ``bli_sgemm`` (the library ``blis.py.gemm`` calls), or None; where blis runs
+    its generic kernel on a processor with AVX, the same products by its Sandy Bridge
+    kernel (``_avx_sgemm``), when they give ``blis.py.gemm``'s floats."""
     import ctypes
 
     try:
         from blis import cy
 
-        sgemm = ctypes.CDLL(cy.__file__).bli_sgemm
+        library = ctypes.CDLL(cy.__file__)
+        sgemm = library.bli_sgemm
     except (ImportError, OSError, AttributeError):
         return None
-    size, pointer = ctypes.c_int64, ctypes.c_void_p  # dim_t and inc_t are 64-bit
-    sgemm.argtypes = [ctypes.c_int, ctypes.c_int, size, size, size, pointer,
-                      pointer, size, size, pointer, size, size, pointer, pointer, size, size]
+    sgemm.argtypes = _sgemm_args()
     sgemm.restype = None
-    return sgemm if _same_as_blis_py(sgemm) else None
+    if not _same_as_blis_py(sgemm):
+        return None
+    faster = _avx_sgemm(library)
+    return faster if faster is not None and _same_as_blis_py(faster) else sgemm
+
+
+def _avx_sgemm(library: Any) -> Any:
+    """blis 0.7 does not know recent processors (a Zen 4 here): it runs its generic
+    configuration, a C kernel compiled for SSE that multiplies and then adds each term,
+    30 GFLOP/s on this machine. Its Sandy Bridge kernel (AVX, also a multiply and then an
+    add, no fused multiply-add) sums the same terms in the same order, 54 GFLOP/s: the
+    same floats, once the sum over the shared dimension is cut where the generic
+    configuration cuts it (every KC terms, each cut added to what came before). Called
+    with blis's own context for that kernel (``bli_sgemm_ex``), only where blis runs the
+    generic configuration, of version 0.7 (whose context fits CONTEXT_BYTES), and blis's
+    own check of the processor finds AVX; ``_same_as_blis_py`` then compares the floats.
+    None where any of that is not so."""
+    import ctypes
+
+    try:
+        version, arch, name = (library.bli_info_get_version_str, library.bli_arch_query_id,
+                               library.bli_arch_string)
+        query, has_avx = library.bli_cpuid_query, library.bli_cpuid_is_sandybridge
+        init, gemm = library.bli_cntx_init_sandybridge, library.bli_sgemm_ex
+    except AttributeError:
+        return None
+    version.restype = name.restype = ctypes.c_char_p
+    arch.restype, name.argtypes = ctypes.c_int, [ctypes.c_int]
+    if not version().startswith(b"0.7.") or name(arch()) != b"generic":
+        return None
+    family, model, features = ctypes.c_uint32(), ctypes.c_uint32(), ctypes.c_uint32()
+    query.argtypes = [ctypes.POINTER(ctypes.c_uint32)] * 3
+    query.restype = ctypes.c_uint32
+    query(ctypes.byref(family), ctypes.byref(model), ctypes.byref(features))
+    has_avx.argtypes, has_avx.restype = [ctypes.c_uint32] * 3, ctypes.c_bool
+    if not has_avx(family, model, features):
+        return None
+    context = ctypes.create_string_buffer(CONTEXT_BYTES)
+    init.argtypes, init.restype = [ctypes.c_void_p], None
+    init(context)
+    gemm.argtypes = [*_sgemm_args(), ctypes.c_void_p, ctypes.c_void_p]
+    gemm.restype = None
+    one = _ONE.ctypes.data
+
+    def sgemm(trans_a: int, trans_b: int, m: int, n: int, k: int, alpha: int, a: int,
+              rows_a: int, columns_a: int, b: int, rows_b: int, columns_b: int, beta: int,
+              c: int, rows_c: int, columns_c: int) -> None:
+        # (8: transposed, its k along each row) a float is 4 bytes; no term at all is one
+        # call, which sets c to beta * c as bli_sgemm does
+        step_a = 4 * (rows_a if trans_a else columns_a)
+        step_b = 4 * (columns_b if trans_b else rows_b)
+        for at in range(0, max(k, 1), KC):
+            gemm(trans_a, trans_b, m, n, min(KC, k - at), alpha, a + at * step_a, rows_a,
+                 columns_a, b + at * step_b, rows_b, columns_b, beta if at == 0 else
+                 one, c, rows_c, columns_c, context, None)
+
+    return sgemm
 
 
 def _same_as_blis_py(sgemm: Any) -> bool:
-    """Whether ``sgemm`` called as the encoder calls it gives ``blis.py.gemm``'s floats on a
-    small product: a blis built another way (32-bit dimensions, another symbol's meaning)
-    is left to thinc rather than trusted."""
+    """Whether ``sgemm`` called as the encoder calls it gives ``blis.py.gemm``'s floats on
+    small products, one of them over 600 terms (two cuts at KC): a blis built another way
+    (32-bit dimensions, another symbol's meaning, a kernel that fuses its multiplies and
+    adds or sums in other runs) is left to thinc rather than trusted."""
     from blis.py import gemm
 
     rng = np.random.default_rng(0)
-    a = rng.standard_normal((7, 12), dtype=np.float32)
-    b = rng.standard_normal((5, 12), dtype=np.float32)
-    out = np.full((7, 5), np.nan, dtype=np.float32)
     one, zero = np.ones(1, dtype=np.float32), np.zeros(1, dtype=np.float32)
-    sgemm(0, 8, 7, 5, 12, one.ctypes.data, a.ctypes.data, 12, 1, b.ctypes.data, 12, 1,
-          zero.ctypes.data, out.ctypes.data, 5, 1)
-    return bool(np.array_equal(out, gemm(a, b, trans2=True)))
+    for rows, columns, terms in ((7, 5, 12), (37, 20, 600)):
+        a = rng.standard_normal((rows, terms), dtype=np.float32)
+        b = rng.standard_normal((columns, terms), dtype=np.float32)
+        out = np.full((rows, columns), np.nan, dtype=np.float32)
+        sgemm(0, 8, rows, columns, terms, one.ctypes.data, a.ctypes.data, terms, 1,
+              b.ctypes.data, terms, 1, zero.ctypes.data, out.ctypes.data, columns, 1)
+        if not np.array_equal(out, gemm(a, b, trans2=True)):
+            return False
+    return True
