@@ -110,6 +110,20 @@ def printed_table(dataset: Dataset, chunk: int = 2000, first: int = 60, **filter
     return out.getvalue()
 
 
+def changed_behind_the_index(folder: Path, ids: list[str], rng: random.Random,
+                             *swaps: tuple[bytes, bytes]) -> None:
+    """Half the articles (one at least) changed by another tool, behind the index's back:
+    their source renamed, and ``swaps`` made."""
+    for doc_id in rng.sample(ids, max(1, len(ids) // 2)):
+        path = folder / f"{doc_id}.json"
+        data = path.read_bytes()
+        path.unlink()
+        for old, new in ((b'"gloss"', b'"other"'), *swaps):
+            data = data.replace(old, new, 1)
+        path.write_bytes(data)
+        os.utime(path, ns=(1, 1))
+
+
 def make(folder: Path, seed: int, count: int, metas: tuple[dict[str, object], ...] = ()
          ) -> Dataset:
     """``count`` random articles; ``metas``: each article's metadata gets one of them (an
@@ -200,13 +214,8 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         rng = random.Random(seed)
         if state == "none":
             shutil.rmtree(folder / FOLDER, ignore_errors=True)
-        elif state == "stale" and ids:  # changed behind the index's back, by another tool
-            for doc_id in rng.sample(ids, max(1, len(ids) // 2)):
-                path = folder / f"{doc_id}.json"
-                data = path.read_bytes()
-                path.unlink()
-                path.write_bytes(data.replace(b'"gloss"', b'"other"', 1))
-                os.utime(path, ns=(1, 1))
+        elif state == "stale" and ids:
+            changed_behind_the_index(folder, ids, rng)
         elif state in FORGED:
             with sqlite3.connect(index) as db:
                 db.execute(FORGED[state])
