@@ -16,6 +16,7 @@ reads back with the analysts' names. ``config`` writes the labeling config that 
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,8 +33,8 @@ from tui.core.store.corpus import (
     Notes,
     RawArticle,
     is_id,
+    json_array_items,
     list_field,
-    read_input,
     short,
 )
 from tui.core.store.dataset import Article
@@ -50,18 +51,25 @@ def sniff(data: Any) -> bool:
 
 
 def read(path: Path, notes: Notes) -> Iterator[RawArticle]:
-    try:
-        tasks = orjson.loads(read_input(path))
-    except orjson.JSONDecodeError as exc:
-        problem = json_problem(exc.msg)
-        raise InputError(str(path), problem if problem == TOO_DEEP else
-                         f"not a Label Studio JSON file ({exc.msg})") from exc
-    tasks = tasks if isinstance(tasks, list) else [tasks]
-    for number, task in enumerate(tasks, start=1):
+    """The tasks of a Label Studio export: one array, read a task at a time
+    (``corpus.json_array_items``), or one task."""
+    tasks = json_array_items(path)
+    for number in itertools.count(1):
+        try:
+            task = next(tasks, _END)
+        except orjson.JSONDecodeError as exc:
+            problem = json_problem(exc.msg)
+            raise InputError(str(path), problem if problem == TOO_DEEP else
+                             f"not a Label Studio JSON file ({exc.msg})") from exc
+        if task is _END:
+            return
         try:
             yield _article(task, f"{path}: task {number}", notes)
         except InputError as exc:
             notes.reject(exc)
+
+
+_END = object()
 
 
 def _article(task: Any, where: str, notes: Notes) -> RawArticle:

@@ -8,8 +8,10 @@ place unless every record is good, so a bad line leaves the dataset as it was.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -199,6 +201,108 @@ def _binary_blocks(path: Path) -> Iterator[bytes]:
 
 
 READ = 1 << 20  # bytes read at a time
+
+
+def json_array_items(path: Path) -> Iterator[Any]:
+    """The items of a JSON file, each as ``orjson.loads`` gives it: a file holding one
+    array is read a megabyte at a time and each item parsed as it is reached (a Label
+    Studio export of a million tasks), never held whole; any other file (one object) is
+    read whole, as is one that does not parse as it goes, to raise ``orjson``'s own
+    error (``orjson.JSONDecodeError``) and go on from where the items stopped."""
+    given = 0
+    try:
+        for item in _array_items(path):
+            yield item
+            given += 1
+    except _Whole:
+        data = orjson.loads(read_input(path))
+        yield from (data if isinstance(data, list) else [data])[given:]
+
+
+_AFTER = (" ", "\t", "\n", "\r", ",", "]")  # what may follow an item of an array
+
+
+class _Whole(Exception):
+    """The file is read whole instead (not an array, or something to say of it)."""
+
+
+def _refuse(constant: str) -> None:
+    raise _Whole(constant)  # NaN, Infinity: orjson refuses them
+
+
+def _array_items(path: Path) -> Iterator[Any]:
+    # Python's own decoder (in C) finds where each item ends; orjson parses the item, so
+    # that what is accepted, and how, is what reading the file whole gave
+    scan = json.JSONDecoder(parse_constant=_refuse).raw_decode
+    with open_input(path) as handle:
+        text = _Text(handle)
+        if text.next_char() != "[":
+            raise _Whole
+        text.pos += 1
+        first = True
+        while True:
+            char = text.next_char()
+            if char == "]":
+                text.pos += 1
+                if text.next_char() != "":
+                    raise _Whole  # something after the array
+                return
+            if not first:
+                if char != ",":
+                    raise _Whole
+                text.pos += 1
+                text.next_char()
+            first = False
+            while True:
+                try:
+                    _item, end = scan(text.buffer, text.pos)
+                except (json.JSONDecodeError, RecursionError):
+                    end = -1
+                # an item that fails, or is not followed by what may follow an item (a
+                # number cut by the end of what is read: 1 of 1e16), may go on past it
+                if end >= 0 and (text.ended or text.buffer[end:end + 1] in _AFTER):
+                    break
+                if not text.more():
+                    raise _Whole
+            try:
+                yield orjson.loads(text.buffer[text.pos:end])
+            except orjson.JSONDecodeError:
+                raise _Whole from None
+            text.pos = end
+            text.trim()
+
+
+class _Text:
+    """A UTF-8 file decoded as it is read: ``buffer`` from ``pos`` on is what is left."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.buffer, self.pos, self.ended = "", 0, False
+
+    def more(self) -> bool:
+        """Read on (twice as much as is held, a megabyte at least); False at the end."""
+        if self.ended:
+            return False
+        data = self.handle.read(max(READ, 2 * (len(self.buffer) - self.pos)))
+        try:
+            self.buffer += self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError:
+            raise _Whole from None
+        self.ended = not data
+        return True
+
+    def next_char(self) -> str:
+        """The next character but JSON's whitespace ("" at the end), at ``pos``."""
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in " \t\n\r":
+                self.pos += 1
+            if self.pos < len(self.buffer) or not self.more():
+                return self.buffer[self.pos:self.pos + 1]
+
+    def trim(self) -> None:
+        if self.pos > READ:
+            self.buffer, self.pos = self.buffer[self.pos:], 0
 
 
 def read_text_file(path: Path) -> RawArticle:
