@@ -5,13 +5,13 @@ the reads cut it, and a file that does not parse says what ``orjson`` says of it
 from __future__ import annotations
 
 import sys
-import tracemalloc
 
 import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.core.test_text_lines import counted_at_peak
 from tui.core.store import corpus
 from tui.core.store.corpus import json_array_items
 
@@ -81,11 +81,6 @@ def test_a_large_export_is_never_held_whole(tmp_path, monkeypatch):
     path = tmp_path / "tasks.json"
     path.write_bytes(orjson.dumps([task] * 7500))
     assert path.stat().st_size > 8_000_000
-    tracemalloc.start()
-    try:
-        count = sum(1 for _ in json_array_items(path))
-        _now, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    count, peak = counted_at_peak(json_array_items(path))
     assert count == 7500
     assert peak < 1 << 20

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import tracemalloc
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given
@@ -57,6 +58,17 @@ def test_a_bad_byte_is_named_where_the_whole_file_named_it(tmp_path_factory, bef
             next(conll._lines(path))
 
 
+def counted_at_peak(items: Iterable[object]) -> tuple[int, int]:
+    """How many ``items`` there are, and the most memory Python held while they came."""
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in items)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return count, peak
+
+
 def test_a_csv_is_never_held_whole(tmp_path, monkeypatch):
     """8 MB of articles read 64 KB at a time in well under a megabyte of memory (decoded
     whole it took the file's size at least twice over: bytes and text)."""
@@ -69,12 +81,7 @@ def test_a_csv_is_never_held_whole(tmp_path, monkeypatch):
         for _ in range(7000):
             writer.writerow(row)
     assert path.stat().st_size > 8_000_000
-    tracemalloc.start()
-    try:
-        count = sum(1 for _ in read_csv(path))
-        _now, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    count, peak = counted_at_peak(read_csv(path))
     assert count == 7000
     assert peak < 1 << 20
 
