@@ -64,6 +64,15 @@ def blis_kernel() -> str:
     library.bli_arch_string.restype = ctypes.c_char_p
     library.bli_info_get_version_str.restype = ctypes.c_char_p
     arch = library.bli_arch_string(library.bli_arch_query_id()).decode()
+    try:  # (none before Gloss gave blis a configuration of its own)
+        from tui.core.train.blis_kernel import use_known_kernel
+
+        given = use_known_kernel()
+    except ImportError:
+        given = ""
+    if given:
+        return (f"blis {library.bli_info_get_version_str().decode()} found '{arch}';"
+                f" Gloss gave it its '{given}' configuration (blis_kernel.py)")
     avx = getattr(model_pipe, "_avx_sgemm", None)  # (none before it had one)
     used = "its Sandy Bridge kernel" if avx and avx(library) else "bli_sgemm"
     return (f"blis {library.bli_info_get_version_str().decode()} runs its '{arch}'"

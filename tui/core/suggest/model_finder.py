@@ -90,9 +90,10 @@ class ModelFinder:
 
             raise ModelError(f"{folder}: a model needs spaCy: {extra_command('spacy')}"
                              ) from exc
-        from tui.core.train import layers
+        from tui.core.train import blis_kernel, layers
 
         layers.register()  # a model's span finder names Gloss's layer
+        blis_kernel.use_known_kernel()  # before spaCy's first product, as in training
         try:
             nlp = spacy.load(folder)
         except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, ... for a bad folder

@@ -39,9 +39,11 @@ core against blis's 88 on an Intel processor blis runs its AVX2 kernel on) but n
 row: a product of one to three rows takes another path, and so does a thin one (the
 recognizer's 64 by 9 layer at up to 100 rows), so a text's scores would depend on what
 it is batched with. On a processor blis 0.7 does not know (a Zen 4) it runs its generic
-kernel, SSE without fused multiply-adds, at 30 GFLOP/s: the window encoder's products
-are then made by its Sandy Bridge kernel, the same arithmetic at 54 (``_avx_sgemm``);
-its Haswell kernel (95) fuses them, and so gives other floats than spaCy's.
+kernel, SSE without fused multiply-adds, at 30 GFLOP/s; ``blis_kernel`` gives it, before
+spaCy's first product, the AVX2 kernel its newer releases run there (95), for spaCy and
+this module alike. Where the processor has AVX but not AVX2, the window encoder's
+products are made by blis's Sandy Bridge kernel, the generic kernel's arithmetic at 54
+(``_avx_sgemm``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from tui.core.train.blis_kernel import use_known_kernel
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -396,8 +400,9 @@ def _sgemm_args() -> list[Any]:
 
 def _blis_sgemm() -> Any:
     """blis's ``bli_sgemm`` (the library ``blis.py.gemm`` calls), or None; where blis runs
-    its generic kernel on a processor with AVX, the same products by its Sandy Bridge
-    kernel (``_avx_sgemm``), when they give ``blis.py.gemm``'s floats."""
+    its generic kernel on a processor with AVX but not AVX2 and fused multiply-adds
+    (``blis_kernel``), the same products by its Sandy Bridge kernel (``_avx_sgemm``),
+    when they give ``blis.py.gemm``'s floats."""
     import ctypes
 
     try:
@@ -411,6 +416,8 @@ def _blis_sgemm() -> Any:
     sgemm.restype = None
     if not _same_as_blis_py(sgemm):
         return None
+    if use_known_kernel():  # blis runs a kernel of its own for this processor now
+        return sgemm
     faster = _avx_sgemm(library)
     return faster if faster is not None and _same_as_blis_py(faster) else sgemm
 

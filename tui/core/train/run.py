@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.document.model import Span
-from tui.core.train import corpus, layers, links, pipeline
+from tui.core.train import blis_kernel, corpus, layers, links, pipeline
 from tui.core.train.examples import Example
 from tui.core.train.links import Figures
 
@@ -122,6 +122,7 @@ def _register() -> None:
     from spacy.util import registry
 
     layers.register()
+    blis_kernel.use_known_kernel()
     corpus.register()
     if LOGGER not in registry.loggers.get_all():
         registry.loggers.register(LOGGER, func=_progress_logger)
