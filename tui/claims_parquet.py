@@ -6,14 +6,21 @@ article file is read while every article's rows stand (``claim_pass.every_claim`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 import msgspec
 
+from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
-from tui.core.store.claim_pass import every_claim, row_from_file
-from tui.core.store.claim_table import Query
+from tui.core.disk.files import write_all
+from tui.core.document.model import GlossError
+from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
+from tui.core.store.claim_table import BATCH, Piece, Query, piece_where
 from tui.core.store.dataset import Dataset
 
 # a claim's cells whole (``claim_table.Cells``, with the Parquet's columns), as a tuple:
@@ -33,11 +40,118 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status, shape=claims.shape)
         groups = query.groups()
+        pieces = _pieces(claims, query, groups, out)
         # a million claims' cells decoded, none in a cycle: the collector's passes over
         # them were two thirds of the decoding
         with collector_paused():
+            if len(pieces) >= 2:
+                return _in_two(dataset, query, groups, pieces, out)
             made = (_columns(dataset, batch) for batch in query.batches("parquet", groups))
             return parquet.write_claims((columns for columns in made if columns), out)
+
+
+# Two processes from this many claims, in ranges of the print order of about PIECE claims
+# (a row group's): each process makes the Arrow batches of its ranges, in turns, into one
+# pipe; a thread of this one writes them as Parquet (``_in_two``)
+TWO_FROM = 20_000
+PIECE = 20_000
+
+
+def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO[bytes]
+            ) -> list[Piece]:
+    """The ranges of the print order the table is made in on two processes: when every
+    article's rows are the index's own (a second process sees none of this one's
+    temporary tables), enough claims, two cores; else none."""
+    if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
+            and in_turns.two_cores(out):
+        with contextlib.suppress(sqlite3.Error):
+            return query.pieces(groups, PIECE)
+    return []
+
+
+def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
+            pieces: list[Piece], out: IO[bytes]) -> int:
+    """The table made on both cores: the batches of every other range by a process forked
+    here (``in_turns``), all of them written, in order, as one Arrow stream into a pipe
+    whose other end a thread of this one reads and writes to ``out`` as Parquet (the
+    thread started once the fork is made: a fork copies no thread, and a lock one held
+    would stay held in the copy). A failure of the thread is the command's, whatever the
+    processes writing into the pipe then meet (it is closed)."""
+    from tui.formats import parquet
+
+    stream = parquet.ClaimsStream()
+    read, write = os.pipe()
+    written: list[int] = []
+    failed: list[BaseException] = []
+
+    def parquet_of_stream() -> None:
+        try:
+            with os.fdopen(read, "rb") as source:
+                written.append(stream.write(source, out))
+        except BaseException as exc:  # raised by the main thread, once it stops
+            failed.append(exc)
+
+    thread = threading.Thread(target=parquet_of_stream, name="gloss-parquet-stream")
+
+    def make(on: Query) -> Callable[[int, IO[bytes]], None]:
+        def piece(n: int, into: IO[bytes]) -> None:
+            for batch in _rows_of(on, pieces[n]):
+                columns = _columns(dataset, batch)
+                if columns:
+                    into.write(stream.batch(columns))
+        return piece
+
+    mine = make(query)
+
+    def first(n: int, into: IO[bytes]) -> None:
+        if thread.ident is None:
+            thread.start()
+        mine(n, into)
+
+    def start() -> Callable[[int, IO[bytes]], None]:
+        os.close(read)  # the thread's end: its failure closes the pipe for both
+        helper = query.on(reopened(dataset))
+        helper.rank(groups)
+        return make(helper)
+
+    query.rank(groups)
+    pipe = os.fdopen(write, "wb")
+    try:
+        try:
+            write_all(write, stream.head())
+            in_turns.in_turns(len(pieces), pipe, first, start, "gloss claims", "rows")
+            write_all(write, stream.end())
+        finally:
+            pipe.close()  # the stream ends here for the thread: whole, or cut short
+            if thread.ident is not None:
+                thread.join()
+            else:
+                os.close(read)
+    except (OSError, GlossError):
+        if failed:  # the thread's failure closed the pipe: it is the command's error
+            raise failed[0] from None
+        raise
+    finally:
+        query.db.execute("DROP TABLE IF EXISTS temp.ranks")
+    if failed:
+        raise failed[0]
+    return written[0]
+
+
+def _rows_of(query: Query, piece: Piece) -> Iterator[list[Found]]:
+    """The rows of a ``piece`` of the print order (the groups ranked), a batch at a time,
+    as ``Query.batches("parquet")`` gives them."""
+    where, params = piece_where(piece)
+    cursor = query.db.execute(
+        f"SELECT c.source, c.article, c.seq, c.status, c.cells FROM temp.ranks"
+        f" CROSS JOIN {query.claims} AS c ON c.source = ranks.source"
+        f" WHERE {' AND '.join(where)} AND {query.where}"
+        f" ORDER BY ranks.rank, c.added, c.article, c.seq", params + query.params)
+    try:
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
+    finally:
+        cursor.close()
 
 
 def _columns(dataset: Dataset, batch: list[Found]) -> dict[str, Sequence[Any]] | None:

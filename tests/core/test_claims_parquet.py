@@ -7,10 +7,14 @@ forged row by row, or of a layout before (cells without the Parquet's columns)."
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import random
 import shutil
+import signal
 import sqlite3
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -26,14 +30,17 @@ from tests.core.test_claim_table import (
     make,
     to_old_layout,
 )
+from tui import claims_parquet
 from tui.claims_output import save_claims
 from tui.core.attribution.claim_board import claim_rows, group, name_of
-from tui.core.document.model import Document, Span
+from tui.core.disk import in_turns
+from tui.core.document.model import Document, GlossError, Span
 from tui.core.store import claim_table
 from tui.core.store import dataset as dataset_module
 from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.claim_table import outlet
 from tui.core.store.dataset import Dataset
+from tui.formats import parquet
 
 pq = pytest.importorskip("pyarrow.parquet")
 
@@ -93,9 +100,13 @@ WIDE_FORGED = {
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), count=st.integers(1, 9), filters=FILTERS,
        state=st.sampled_from(["fresh", "none", "stale", "long", "old", "narrow",
-                              *FORGED, *WIDE_FORGED]))
-def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, state):
-    with tempfile.TemporaryDirectory() as tmp:
+                              *FORGED, *WIDE_FORGED]),
+       piece=st.sampled_from([None, 1, 3]))
+def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, state,
+                                                          piece):
+    """``piece``: made on two processes in ranges of about that many claims (None: as the
+    command does, on one below TWO_FROM claims)."""
+    with tempfile.TemporaryDirectory() as tmp, two_processes(piece):
         folder = Path(tmp) / "db"
         with mock.patch.object(claim_table, "KEPT_UP_TO", -1 if state == "long" else
                                claim_table.KEPT_UP_TO):
@@ -118,6 +129,89 @@ def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, 
         reader = Dataset.existing(folder, "alice")
         assert written(reader, Path(tmp) / "claims.parquet", **filters) \
             == reference(reader, **filters)
+
+
+@contextlib.contextmanager
+def two_processes(piece: int | None):
+    """Two processes from one claim, in ranges of about ``piece`` claims (None: as it is)."""
+    if piece is None:
+        yield
+        return
+    with mock.patch.object(claims_parquet, "TWO_FROM", 1), \
+            mock.patch.object(claims_parquet, "PIECE", piece), \
+            mock.patch.object(in_turns, "two_cores", lambda out: True):
+        yield
+
+
+def test_two_processes_write_the_file_one_writes(tmp_path):
+    """The same bytes whether one process or two made the rows (the row groups are
+    ROWS rows each however they were cut), the second process reaped, no thread left."""
+    folder = tmp_path / "db"
+    make(folder, 5, 40, OUTLETS).summaries()
+    reader = Dataset.existing(folder, "alice")
+    assert save_claims(reader, tmp_path / "one.parquet", "parquet") == []
+    with two_processes(2), mock.patch.object(parquet, "ROWS", 7):
+        made: list[int] = []
+        real = in_turns.in_turns
+        with mock.patch.object(in_turns, "in_turns",
+                               lambda pieces, *rest: made.append(pieces) or real(pieces, *rest)):
+            assert save_claims(reader, tmp_path / "two.parquet", "parquet") == []
+        with mock.patch.object(in_turns, "two_cores", lambda out: False):
+            assert save_claims(reader, tmp_path / "one-7.parquet", "parquet") == []
+    assert made and made[0] > 2
+    assert (tmp_path / "two.parquet").read_bytes() == (tmp_path / "one-7.parquet").read_bytes()
+    assert pq.read_table(tmp_path / "two.parquet").equals(
+        pq.read_table(tmp_path / "one.parquet"))
+    assert {g.num_rows for g in _groups(tmp_path / "two.parquet")[:-1]} == {7}
+    assert not [t for t in threading.enumerate() if t.name.startswith("gloss-parquet")]
+    assert not _children()
+
+
+@pytest.mark.parametrize("fault", ["disk full", "second process killed"])
+def test_a_fault_of_either_side_is_the_commands_error_and_leaves_nothing(tmp_path, fault):
+    """The thread writing the Parquet fails (a full disk): its error is the command's (not
+    the broken pipe the processes then meet); the second process killed: said as such.
+    Either way no file is left, no process and no thread."""
+    folder = tmp_path / "db"
+    make(folder, 5, 40, OUTLETS).summaries()
+    reader = Dataset.existing(folder, "alice")
+    parent = os.getpid()
+    real_batch, real_write = parquet.ClaimsStream.batch, parquet.ClaimsStream.write
+
+    def batch(self, columns):
+        if fault == "second process killed" and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_batch(self, columns)
+
+    def write(self, source, out):
+        if fault == "disk full":
+            source.read(1)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, source, out)
+
+    path = tmp_path / "claims.parquet"
+    with two_processes(2), mock.patch.object(parquet.ClaimsStream, "batch", batch), \
+            mock.patch.object(parquet.ClaimsStream, "write", write), \
+            pytest.raises(GlossError) as raised:
+        save_claims(reader, path, "parquet")
+    assert str(raised.value).endswith(": not written: the disk is full"
+                                      if fault == "disk full" else
+                                      "gloss claims: its second process ended before its"
+                                      " rows were written"), str(raised.value)
+    assert not path.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("gloss-parquet")]
+    assert not _children()
+
+
+def _groups(path: Path) -> list[Any]:
+    meta = pq.ParquetFile(path).metadata
+    return [meta.row_group(i) for i in range(meta.num_row_groups)]
+
+
+def _children() -> list[str]:
+    """This process's children still there (reaped or not)."""
+    here = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    return here.read_text().split() if here.exists() else []
 
 
 def test_no_article_file_is_read_while_every_row_stands(tmp_path, monkeypatch):

@@ -232,3 +232,47 @@ def test_claims_to_a_file_is_what_they_print(dataset, tmp_path, suffix):
     assert path.read_text(encoding="utf-8") == printed.stdout and printed.stdout.count("\n") >= 2
     refused = gloss("claims", "--format", "table", "-o", tmp_path / "t", "--db", dataset.folder)
     assert refused.returncode == 2 and not (tmp_path / "t").exists()
+
+
+def test_claims_row_groups_written_on_a_thread_come_in_order_and_fail_loudly(tmp_path,
+                                                                             monkeypatch):
+    """The claims table's row groups are encoded on a thread while the next rows are made:
+    every group is there, ROWS rows each whatever the batches, in the order given; a group
+    that cannot be written raises in the caller (the output then not kept by
+    ``write_file``), and no thread is left."""
+    import threading
+
+    from tui.formats import parquet
+
+    monkeypatch.setattr(parquet, "ROWS", 3)
+
+    def batches(count: int):
+        for n in range(count):
+            yield {name: [None] * 2 for name in parquet.CLAIMS} | {
+                "claim": [f"claim {n}a", f"claim {n}b"], "start": [n, n], "end": [n + 1] * 2,
+                "places": [[], ["Kyiv"]], "article": ["a", "b"], "id": [f"{n}a", f"{n}b"]}
+
+    path = tmp_path / "claims.parquet"
+    with path.open("wb") as out:
+        assert parquet.write_claims(batches(10), out) == 20
+    table = pq.ParquetFile(path)
+    assert [table.metadata.row_group(i).num_rows for i in range(table.num_row_groups)] == [
+        3, 3, 3, 3, 3, 3, 2]
+    assert table.read().column("claim").to_pylist() == [
+        f"claim {n}{side}" for n in range(10) for side in "ab"]
+
+    real = pq.ParquetWriter.write_table
+    written: list[int] = []
+
+    def failing(self, table, **kwargs):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(table.num_rows)
+        real(self, table, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", failing)
+    with (tmp_path / "full.parquet").open("wb") as out, \
+            pytest.raises(OSError, match="No space left"):
+        parquet.write_claims(batches(10), out)
+    assert written == [3]
+    assert not [t for t in threading.enumerate() if t.name.startswith("gloss-parquet")]

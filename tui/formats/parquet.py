@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -86,12 +87,47 @@ def write_claims(batches: Iterable[dict[str, Sequence[Any]]], out: IO[bytes]) ->
     """The claims table to ``out`` from ``batches`` of its columns (:data:`CLAIMS`, each a
     list of one batch's values), a row group each :data:`ROWS` rows; the claims written."""
     pa, pq = _arrow()
-    written = 0
     with _Table(pq, pa, out, _schemas(pa)["claims"]) as table:
         for batch in batches:
-            table.extend(batch)
-            written += len(batch["id"])
-    return written
+            table.add(claims_batch(pa, table.schema, batch))
+    return table.written
+
+
+def claims_batch(pa: Any, schema: pa.Schema, batch: dict[str, Sequence[Any]]
+                 ) -> pa.RecordBatch:
+    """One batch of the claims table's columns as Arrow's."""
+    return pa.record_batch([pa.array(batch[name], type=field.type)
+                            for name, field in zip(schema.names, schema, strict=True)],
+                           schema=schema)
+
+
+class ClaimsStream:
+    """The claims table as an Arrow IPC stream (its schema, then batches of rows, then its
+    end: each a message of bytes), for a second process to make part of it (written in
+    turns with this one's into one pipe); :meth:`write` makes the Parquet file of it."""
+
+    def __init__(self) -> None:
+        self.pa, self.pq = _arrow()
+        self.schema = _schemas(self.pa)["claims"]
+
+    def head(self) -> bytes:
+        return self.schema.serialize().to_pybytes()
+
+    def batch(self, batch: dict[str, Sequence[Any]]) -> bytes:
+        return claims_batch(self.pa, self.schema, batch).serialize().to_pybytes()
+
+    @staticmethod
+    def end() -> bytes:
+        return b"\xff\xff\xff\xff\x00\x00\x00\x00"  # IPC's end of stream
+
+    def write(self, source: IO[bytes], out: IO[bytes]) -> int:
+        """The stream read from ``source`` (to its end: a stream cut short is an error)
+        written to ``out`` as the Parquet file ``write_claims`` writes; the claims."""
+        reader = self.pa.ipc.open_stream(source)
+        with _Table(self.pq, self.pa, out, self.schema, encoder=False) as table:
+            for batch in reader:
+                table.add(batch)
+        return table.written
 
 
 def _text(value: Any) -> str | None:
@@ -219,18 +255,23 @@ class _Export:
 
 
 class _Table:
-    """The claims table, written a row group at a time: each batch given is made Arrow
-    columns at once (its Python objects still in the processor's cache: converted later,
-    in groups of 20,000, they took twice as long), held until there are :data:`ROWS`
-    rows, then written as one row group."""
+    """The claims table, written a row group of :data:`ROWS` rows at a time (the last one
+    shorter), whatever the batches given: the same groups however the rows were cut, so
+    the same file whether one process or two made them (``claims_parquet.py``). A group
+    is encoded and compressed by Arrow on a thread of its own (``encoder``: it lets
+    Python's lock go) while the next rows are made, one group at a time in flight, so
+    that at most two are held."""
 
-    def __init__(self, pq: Any, pa: Any, where: IO[bytes], schema: pa.Schema) -> None:
+    def __init__(self, pq: Any, pa: Any, where: IO[bytes], schema: pa.Schema,
+                 encoder: bool = True) -> None:
         self.pa = pa
         self.schema = schema
-        self.types = [field.type for field in schema]
         self.writer: pq.ParquetWriter = pq.ParquetWriter(where, schema)
         self.held: list[pa.RecordBatch] = []
-        self.rows = 0
+        self.rows = self.written = 0
+        self.encoder = ThreadPoolExecutor(1, thread_name_prefix="gloss-parquet") \
+            if encoder else None
+        self.writing: Future[None] | None = None
 
     def __enter__(self) -> _Table:
         return self
@@ -238,26 +279,43 @@ class _Table:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         try:
             if kind is None:
-                self.flush()
+                self.flush(last=True)
+            self._written()
         finally:
+            if self.encoder is not None:
+                self.encoder.shutdown(wait=True)
             self.writer.close()
 
-    def extend(self, batch: dict[str, Sequence[Any]]) -> None:
-        array = self.pa.array
-        self.held.append(self.pa.record_batch(
-            [array(batch[name], type=kind) for name, kind in zip(self.schema.names,
-                                                                 self.types, strict=True)],
-            schema=self.schema))
-        self.rows += len(batch["id"])
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.held.append(batch)
+        self.rows += batch.num_rows
         if self.rows >= ROWS:
             self.flush()
 
-    def flush(self) -> None:
-        if not self.rows:
+    def flush(self, last: bool = False) -> None:
+        """Write the rows held in groups of ROWS (``last``: and the rest)."""
+        if not self.rows or (self.rows < ROWS and not last):
             return
-        self.writer.write_table(self.pa.Table.from_batches(self.held, schema=self.schema),
-                                row_group_size=self.rows)
-        self.held, self.rows = [], 0
+        table = self.pa.Table.from_batches(self.held, schema=self.schema)
+        at = 0
+        while self.rows - at >= ROWS or (last and at < self.rows):
+            group = table.slice(at, ROWS).combine_chunks()
+            self._written()
+            if self.encoder is None:
+                self.writer.write_table(group, row_group_size=group.num_rows)
+            else:
+                self.writing = self.encoder.submit(self.writer.write_table, group,
+                                                   row_group_size=group.num_rows)
+            at += group.num_rows
+            self.written += group.num_rows
+        self.held = table.slice(at).to_batches() if at < self.rows else []
+        self.rows -= at
+
+    def _written(self) -> None:
+        """Wait for the group in flight; its error, if any, raised here."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            writing.result()
 
 
 def _times(pa: Any, values: list[str], kind: pa.DataType, notes: Notes) -> pa.Array:
