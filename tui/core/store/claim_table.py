@@ -30,6 +30,7 @@ import csv
 import hashlib
 import io
 import itertools
+import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -364,15 +365,16 @@ def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
 # -- reading -----------------------------------------------------------------------------
 
 def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict[str, Stamp]],
-            key: str, lines: bool = False, wide: bool = False
-            ) -> tuple[set[str], set[str]]:
+            key: str, lines: bool = False, wide: bool = False,
+            counted: dict[str, int] | None = None) -> tuple[set[str], set[str]]:
     """(the articles of ``stamps`` whose claim rows may not be used, the articles with
     rows that may not be used): an article's rows are used while its file's signature
     (``stamps``) and the label set are those they were made under, and there are as many
     as were made (rows deleted or added by hand; ``lines``: its rows of ``claim_jsonl``
     too, in the NEW layout; ``wide``: and its cells hold the Parquet's columns,
     ``claim_sets.wide``). The rows are counted in all first (one pass over the
-    smallest index); only when that total is not the sum of the counts is each
+    smallest index; ``counted``: the rows of a table, ``claims`` say, already counted in
+    this transaction); only when that total is not the sum of the counts is each
     article's counted. (Compared in SQL, the signatures cost as much: 100,000 written
     to a temporary table, or read from JSON, where here they are read.) ``stamps`` may
     be a function that gives them, called once the index is read (the files' signatures
@@ -380,9 +382,13 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict
     digest = labels_digest(key)
     lines = lines and layout(db) == NEW
     kept = "wide" if wide and has_wide(db) else "0" if wide else "1"
+    counted = counted or {}
+    with contextlib.suppress(sqlite3.Error):  # a sum past 64 bits: summed below, exactly
+        if _all_fresh(db, stamps, digest, lines, kept, counted):
+            return set(), set()
     sets = db.execute("SELECT article, ino, mtime, size, labels, n, "
                       f"{'lines' if lines else '0'}, {kept} FROM claim_sets").fetchall()
-    found = _counts(db, "claims", sum(row[5] for row in sets))
+    found = _counts(db, "claims", sum(row[5] for row in sets), counted.get("claims"))
     found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets)) if lines else None
     if callable(stamps):
         stamps = stamps()
@@ -402,9 +408,43 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict
     return stamps.keys() - fresh, untrusted
 
 
-def _counts(db: sqlite3.Connection, table: str, expected: int) -> dict[str, int] | None:
-    """None when ``table`` holds ``expected`` rows in all, else its rows per article."""
-    (total,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+def _all_fresh(db: sqlite3.Connection,
+               stamps: dict[str, Stamp] | Callable[[], dict[str, Stamp]], digest: str,
+               lines: bool, kept: str, counted: dict[str, int]) -> bool:
+    """Whether every article's rows may be used (``trusted``'s rules), found the short
+    way, in C: the label set and the Parquet's flag of all at once, the counts in all,
+    and the signatures compared as two dicts (one article of each, every one of them
+    equal), read as four columns, not eight, and no article looped over in Python
+    (100,000: a third of the time of the check)."""
+    sets, made, parts, other = db.execute(
+        f"SELECT COUNT(*), sum(n), sum({'lines' if lines else '0'}),"
+        f" COUNT(*) FILTER (WHERE labels != ? OR {kept} != 1) FROM claim_sets",
+        (digest,)).fetchone()
+    if other:
+        return False
+    total = counted.get("claims")
+    if total is None:
+        (total,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
+    if total != (made or 0) or (lines and db.execute(
+            "SELECT COUNT(*) FROM claim_jsonl").fetchone()[0] != (parts or 0)):
+        return False
+    signed = db.execute("SELECT article, ino, mtime, size FROM claim_sets").fetchall()
+    if callable(stamps):
+        stamps = stamps()
+    return len(signed) == sets == len(stamps) and dict(
+        zip(map(_ARTICLE, signed), map(_SIGNED, signed), strict=True)) == stamps
+
+
+_ARTICLE = operator.itemgetter(0)
+_SIGNED = operator.itemgetter(1, 2, 3)  # a row's signature: ino, mtime, size
+
+
+def _counts(db: sqlite3.Connection, table: str, expected: int, total: int | None = None
+            ) -> dict[str, int] | None:
+    """None when ``table`` holds ``expected`` rows in all (``total``, when counted
+    already), else its rows per article."""
+    if total is None:
+        (total,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
     if total == expected:
         return None
     return dict(db.execute(f"SELECT article, COUNT(*) FROM {table} GROUP BY article"))
@@ -473,14 +513,19 @@ class Query:
             where.append("c.status = ?")
             self.params.append(status)
         self.where = " AND ".join(where) or "1"
+        self.total: int | None = None  # the claims of ``claims``, once ``groups`` counted all
 
     def groups(self) -> list[tuple[str, int]]:
         """(source, claims), the largest group first, then by name folded, then the one
         whose first claim comes first (as ``claim_board.group`` orders them)."""
-        sizes = [(source, n) for source, n in self.db.execute(
+        counted = self.db.execute(
             f"SELECT c.source, COUNT(*) FROM {self.claims} AS c WHERE {self.where}"
-            " GROUP BY c.source", self.params)
-            if not self.actor or self.actor in source.casefold()]
+            " GROUP BY c.source", self.params).fetchall()
+        # every claim counted, when no place or status is asked for (``trusted`` then
+        # need not count them again)
+        self.total = sum(n for _source, n in counted) if self.where == "1" else None
+        sizes = [(source, n) for source, n in counted
+                 if not self.actor or self.actor in source.casefold()]
         keys = {source: (-n, source.casefold()) for source, n in sizes}
         seen: dict[tuple[int, str], int] = {}
         for key in keys.values():
