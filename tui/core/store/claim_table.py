@@ -466,7 +466,8 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 # ’, the one character of E2 80 in nearly every sentence of news, is taken out before the
 # separators are looked for: a separator (E2 80 or E2 81, then a byte other than 99) and ’
 # never overlap, so that every separator is still there, whole; the expression, which
-# stops at each E2, then runs in half the time
+# stops at each E2, then runs in half the time. Where every E2 left is a ’ (as many of
+# each), no separator can be there: neither is looked for (2 % of the check's time)
 _QUOTE = "\u2019".encode()
 _SEPARATOR = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
@@ -675,6 +676,10 @@ def _clean(data: bytes, fmt: str, lines: int | None) -> bool:
             return False
     elif (controls.translate(None, b"\n")
           or (lines is not None and controls.count(b"\n") != lines)
-          or b"\xd8\x9c" in rest or _SEPARATOR.search(rest.replace(_QUOTE, b"")) is not None):
+          or (b"\xd8" in rest and b"\xd8\x9c" in rest)
+          or (rest.count(b"\xe2") != rest.count(_QUOTE)
+              and _SEPARATOR.search(rest.replace(_QUOTE, b"")) is not None)):
         return False
-    return _C1.search(rest) is None
+    # (a byte looked for by ``in`` first: memchr, where a search of two bytes or an
+    # expression stops at every byte of the first's range)
+    return b"\xc2" not in rest or _C1.search(rest) is None
