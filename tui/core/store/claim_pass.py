@@ -168,7 +168,9 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
     if len(ids) < FORK_FROM or not may_fork(no_other_thread=True, core_free_now=True):
         return here
     parts = [ids[len(ids) * k // PARTS:len(ids) * (k + 1) // PARTS] for k in range(PARTS)]
-    forked = [_forked(stamped, part) for part in parts]
+    forked: list[tuple[int, int] | None] = []
+    for part in parts:
+        forked.append(_forked(stamped, part, [child[1] for child in forked if child]))
 
     def theirs() -> dict[str, Stamp]:
         if not made:
@@ -188,10 +190,12 @@ def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stam
     return theirs
 
 
-def _forked(stamped: Callable[[list[str]], dict[str, Stamp]], part: list[str]
-            ) -> tuple[int, int] | None:
+def _forked(stamped: Callable[[list[str]], dict[str, Stamp]], part: list[str],
+            theirs: list[int]) -> tuple[int, int] | None:
     """A process forked to make the signatures of ``part`` (``stamped``) and write them
-    into a pipe: (its pid, the pipe's end to read); None when it cannot be forked."""
+    into a pipe: (its pid, the pipe's end to read); None when it cannot be forked.
+    ``theirs``: the ends this process reads of the pipes of those forked before, closed
+    in the new one (held there, a pipe whose reader died would take a write for ever)."""
     into, out = os.pipe()
     try:
         pid = os.fork()
@@ -201,7 +205,8 @@ def _forked(stamped: Callable[[list[str]], dict[str, Stamp]], part: list[str]
         return None
     if pid == 0:  # never returns
         try:
-            os.close(into)
+            for fd in (into, *theirs):
+                os.close(fd)
             # no collector's pass: it would write into every object, copying each page of
             # this process's memory the fork shares (half a second of faults)
             gc.disable()
