@@ -429,10 +429,14 @@ def _all_fresh(db: sqlite3.Connection,
             "SELECT COUNT(*) FROM claim_jsonl").fetchone()[0] != (parts or 0)):
         return False
     signed = db.execute("SELECT article, ino, mtime, size FROM claim_sets").fetchall()
+    # made before the signatures are waited for (made meanwhile by other processes)
+    held = dict(zip(map(_FIRST, signed), map(_SIGNED, signed), strict=True))
+    if len(held) != len(signed) or len(signed) != sets:  # an article twice: forged
+        return False
+    del signed  # (freed meanwhile too)
     if callable(stamps):
         stamps = stamps()
-    return len(signed) == sets == len(stamps) and dict(
-        zip(map(_FIRST, signed), map(_SIGNED, signed), strict=True)) == stamps
+    return held == stamps
 
 
 _FIRST = operator.itemgetter(0)  # a row's first column
