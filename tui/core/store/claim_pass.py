@@ -146,7 +146,6 @@ FORK_FROM = 20_000
 # (with this one reading the index) on two cores end together, where the one that made
 # them all ended last (100,000 stats, 0.4 s on one, against the index's 0.25 s)
 PARTS = 2
-NICE = 3  # the priority they give up (at 3, two weigh as much as the first process)
 
 
 def _signatures(dataset: Dataset, ids: list[str]) -> Callable[[], dict[str, Stamp]]:
@@ -208,10 +207,6 @@ def _forked(stamped: Callable[[list[str]], dict[str, Stamp]], part: list[str],
         try:
             for fd in (into, *theirs):
                 os.close(fd)
-            # a little below the first process, whose reads of the index are the longer
-            # road: the scheduler leaves it a core of its own, these share the other
-            with contextlib.suppress(OSError):
-                os.nice(NICE)
             # no collector's pass: it would write into every object, copying each page of
             # this process's memory the fork shares (half a second of faults)
             gc.disable()
