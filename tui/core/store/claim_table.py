@@ -382,14 +382,15 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict
     digest = labels_digest(key)
     lines = lines and layout(db) == NEW
     kept = "wide" if wide and has_wide(db) else "0" if wide else "1"
-    counted = counted or {}
+    counted = dict(counted or {})
     with contextlib.suppress(sqlite3.Error):  # a sum past 64 bits: summed below, exactly
         if _all_fresh(db, stamps, digest, lines, kept, counted):
             return set(), set()
     sets = db.execute("SELECT article, ino, mtime, size, labels, n, "
                       f"{'lines' if lines else '0'}, {kept} FROM claim_sets").fetchall()
     found = _counts(db, "claims", sum(row[5] for row in sets), counted.get("claims"))
-    found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets)) if lines else None
+    found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets),
+                          counted.get("claim_jsonl")) if lines else None
     if callable(stamps):
         stamps = stamps()
     off = found is not None or found_lines is not None
@@ -422,11 +423,10 @@ def _all_fresh(db: sqlite3.Connection,
         (digest,)).fetchone()
     if other:
         return False
-    total = counted.get("claims")
-    if total is None:
-        (total,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
-    if total != (made or 0) or (lines and db.execute(
-            "SELECT COUNT(*) FROM claim_jsonl").fetchone()[0] != (parts or 0)):
+    for table in ("claims", "claim_jsonl") if lines else ("claims",):
+        if table not in counted:  # (kept for the long way, when it follows)
+            (counted[table],) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+    if counted["claims"] != (made or 0) or (lines and counted["claim_jsonl"] != (parts or 0)):
         return False
     signed = db.execute("SELECT article, ino, mtime, size FROM claim_sets").fetchall()
     # made before the signatures are waited for (made meanwhile by other processes)
