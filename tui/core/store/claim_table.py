@@ -17,9 +17,10 @@ signature and the label set's key now (as every column of the index) and the cla
 number what those rows count (rows deleted or added by hand: counted in all, then, when
 the total is off, article by article; a row changed in place is data, see ``safe``). The
 tables are STRICT: a row of another type cannot be written (an SQLite without STRICT
-tables keeps no claims tables: ``gloss claims`` then reads the files). Cells or a JSONL
-line that do not decode are made again from the article's file; a line printed as read
-is checked for controls (``safe``).
+tables keeps no claims tables: ``gloss claims`` then reads the files; a ``claim_sets``
+made again by hand without it has its counts of another type count for nothing). Cells
+or a JSONL line that do not decode are made again from the article's file; a line
+printed as read is checked for controls (``safe``).
 """
 
 from __future__ import annotations
