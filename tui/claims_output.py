@@ -52,6 +52,8 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status, shape=claims.shape)
         groups = query.groups()
+        if query.total is not None and claims.claims == "main.claims":
+            claims.counted["claims"] = query.total
         return query, groups, _pieces(claims, query, groups, out) \
             if fmt == "jsonl" and claims.shape == NEW else None
 

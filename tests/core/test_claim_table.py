@@ -30,7 +30,7 @@ from tui.core.attribution.claim_board import claim_rows, group
 from tui.core.document.model import Document, Relation, Span
 from tui.core.language.visible import escape_controls, json_bytes, visible
 from tui.core.store import claim_table
-from tui.core.store.article_index import FOLDER, NAME
+from tui.core.store.article_index import FOLDER, NAME, labels_key, signature
 from tui.core.store.dataset import Dataset
 
 NAMES = ("Putin", "putin", "PUTIN", "Trump", "Zelensky", "the envoy", "Kyiv", "kyiv",
@@ -229,6 +229,70 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
         table = reference_table(reader, **filters)
         for first, chunk in ((1, 1), (2, 3), (60, 2000)):  # pieces of so many rows
             assert printed_table(reader, chunk, first, **filters) == table
+
+
+SHORT_WAY = {  # forged so that the counts in all still add up, or a file gone
+    "counts forged in turn": "UPDATE claim_sets SET n = n + (CASE WHEN rowid = 1 THEN 1"
+                             " ELSE -1 END) WHERE rowid IN (1, 2)",
+    "parquet flag forged": "UPDATE claim_sets SET wide = 0 WHERE rowid % 2",
+    "a row of no file": "INSERT INTO claim_sets SELECT 'f' || substr(article, 2), ino,"
+                        " mtime, size, labels, 0, 0, wide FROM claim_sets LIMIT 1",
+    # claim_sets made again by hand without STRICT: a label set of NULL, a count of text
+    "labels of null": "UPDATE claim_sets SET labels = NULL WHERE rowid = 1",
+    "a count of text": "UPDATE claim_sets SET n = CAST(n AS TEXT) WHERE rowid = 1",
+}
+
+
+LAX = """
+    CREATE TABLE lax (article PRIMARY KEY, ino, mtime, size, labels, n, lines, wide);
+    INSERT INTO lax SELECT * FROM claim_sets;
+    DROP TABLE claim_sets;
+    ALTER TABLE lax RENAME TO claim_sets;"""
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["lines", "parquet"])
+@pytest.mark.parametrize("state", ["fresh", "stale", "file gone", *FORGED, *SHORT_WAY])
+def test_the_trust_checks_short_way_says_what_its_long_way_says(tmp_path, monkeypatch,
+                                                                state, wide):
+    """``trusted`` first tries every article fresh at once, in C (``_all_fresh``), the
+    claims' total given by the groups: whatever the index or the files, it finds what the
+    check article by article finds."""
+    folder = tmp_path / "db"
+    make(folder, 11, 8).summaries()
+    ids = Dataset.existing(folder, "alice").ids()
+    if state == "stale":
+        changed_behind_the_index(folder, ids, random.Random(11))
+    elif state == "file gone":
+        (folder / f"{ids[0]}.json").unlink()
+    elif state in FORGED or state in SHORT_WAY:
+        with contextlib.closing(sqlite3.connect(folder / FOLDER / NAME)) as db, db:
+            if state in ("labels of null", "a count of text"):
+                db.executescript(LAX)
+            db.execute({**FORGED, **SHORT_WAY}[state])
+    reader = Dataset.existing(folder, "alice")
+    stamps = dict(zip(reader.ids(), map(signature, reader.stats(reader.ids())), strict=True))
+    key = labels_key(reader.labels)
+    db = reader.index.connection()
+    assert db is not None
+    db.execute("BEGIN")
+    try:
+        query = claim_table.Query(db, "main.claims", "")
+        query.groups()
+        answered = []
+        all_fresh = claim_table._all_fresh
+        monkeypatch.setattr(claim_table, "_all_fresh",
+                            lambda *args: answered.append(all_fresh(*args)) or answered[-1])
+        short = claim_table.trusted(db, lambda: stamps, key, True, wide,
+                                    {"claims": query.total} if query.total is not None else {})
+        monkeypatch.setattr(claim_table, "_all_fresh", lambda *args: False)
+        long = claim_table.trusted(db, stamps, key, True, wide)
+    finally:
+        db.execute("COMMIT")
+    assert short == long
+    # it answers only where every row stands (a row of no file, of no claim, is left to
+    # the long way), and does where nothing was changed
+    assert len(answered) == 1 and (not answered[0] or long == (set(), set()))
+    assert answered == [True] or state not in ("fresh", "cells forged")
 
 
 def to_old_layout(index: Path) -> None:

@@ -208,7 +208,7 @@ def test_signatures_made_by_a_second_process_trust_the_same_rows(dataset, tmp_pa
     monkeypatch.setattr(second_process, "free_core", lambda *_: True)
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
-    assert forks == [os.getpid()]
+    assert forks == [os.getpid()] * claim_pass.PARTS
     assert printed(dataset, "csv")[0] == reference(dataset, "csv")[0]
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # none left behind
@@ -222,6 +222,39 @@ def test_no_second_process_for_the_signatures_when_no_core_is_free(dataset, tmp_
     os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))
     assert in_file(dataset, tmp_path / "out.jsonl") == reference(dataset, "jsonl")[0]
     assert forks == []
+
+
+@pytest.mark.parametrize("refused", [0, 1], ids=["the first", "the second"])
+def test_a_part_of_the_signatures_whose_process_is_refused_is_made_here(
+        dataset, tmp_path, monkeypatch, refused):
+    """Each part of the signatures is made by a process of its own: one that cannot be
+    forked (out of processes) leaves its part to this one, the other's part still used."""
+    monkeypatch.setattr(claim_pass, "FORK_FROM", 1)
+    monkeypatch.setattr(second_process, "only_thread", lambda: True)  # whatever ran before
+    monkeypatch.setattr(second_process, "free_core", lambda *_: True)
+    fork, calls = os.fork, []
+
+    def some(*args: object) -> int:
+        calls.append(1)
+        if len(calls) == refused + 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return fork()
+
+    made, stats = [], Dataset.stats
+
+    def counted(self, ids):
+        made.append((os.getpid(), len(ids)))
+        return stats(self, ids)
+
+    monkeypatch.setattr(os, "fork", some)
+    monkeypatch.setattr(Dataset, "stats", counted)
+    os.utime(dataset.path(dataset.ids()[0]), ns=(1, 1))  # read again: one process after
+    expected = reference(dataset, "jsonl")[0]
+    made.clear()
+    assert in_file(dataset, tmp_path / "out.jsonl") == expected
+    assert made == [(os.getpid(), 20)]  # this process made the refused part only
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # none left behind
 
 
 def test_signatures_of_a_process_that_dies_are_made_here(dataset, tmp_path, monkeypatch):

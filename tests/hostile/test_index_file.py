@@ -102,6 +102,15 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
         "UPDATE claims SET cells = CAST(json_set(CAST(cells AS TEXT), '$[13]', json('[1]'))"
         " AS BLOB)"),
     "claims' parquet flag forged": sql("UPDATE claim_sets SET wide = 2"),
+    # claim_sets made again by hand without STRICT: counts of text, a label set of NULL
+    # (and a signature forged: each article then checked on its own)
+    "claim sets of no types": sql(
+        "CREATE TABLE lax (article PRIMARY KEY, ino, mtime, size, labels, n, lines, wide)",
+        "INSERT INTO lax SELECT * FROM claim_sets", "DROP TABLE claim_sets",
+        "ALTER TABLE lax RENAME TO claim_sets",
+        "UPDATE claim_sets SET n = CAST(n AS TEXT), lines = CAST(lines AS TEXT)"
+        " WHERE rowid % 2", "UPDATE claim_sets SET labels = NULL WHERE rowid = 2",
+        "UPDATE claim_sets SET ino = ino + 1 WHERE rowid = 4"),
 }
 
 

@@ -17,9 +17,10 @@ signature and the label set's key now (as every column of the index) and the cla
 number what those rows count (rows deleted or added by hand: counted in all, then, when
 the total is off, article by article; a row changed in place is data, see ``safe``). The
 tables are STRICT: a row of another type cannot be written (an SQLite without STRICT
-tables keeps no claims tables: ``gloss claims`` then reads the files). Cells or a JSONL
-line that do not decode are made again from the article's file; a line printed as read
-is checked for controls (``safe``).
+tables keeps no claims tables: ``gloss claims`` then reads the files; a ``claim_sets``
+made again by hand without it has its counts of another type count for nothing). Cells
+or a JSONL line that do not decode are made again from the article's file; a line
+printed as read is checked for controls (``safe``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import csv
 import hashlib
 import io
 import itertools
+import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -364,15 +366,16 @@ def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
 # -- reading -----------------------------------------------------------------------------
 
 def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict[str, Stamp]],
-            key: str, lines: bool = False, wide: bool = False
-            ) -> tuple[set[str], set[str]]:
+            key: str, lines: bool = False, wide: bool = False,
+            counted: dict[str, int] | None = None) -> tuple[set[str], set[str]]:
     """(the articles of ``stamps`` whose claim rows may not be used, the articles with
     rows that may not be used): an article's rows are used while its file's signature
     (``stamps``) and the label set are those they were made under, and there are as many
     as were made (rows deleted or added by hand; ``lines``: its rows of ``claim_jsonl``
     too, in the NEW layout; ``wide``: and its cells hold the Parquet's columns,
     ``claim_sets.wide``). The rows are counted in all first (one pass over the
-    smallest index); only when that total is not the sum of the counts is each
+    smallest index; ``counted``: the rows of a table, ``claims`` say, already counted in
+    this transaction); only when that total is not the sum of the counts is each
     article's counted. (Compared in SQL, the signatures cost as much: 100,000 written
     to a temporary table, or read from JSON, where here they are read.) ``stamps`` may
     be a function that gives them, called once the index is read (the files' signatures
@@ -380,17 +383,26 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict
     digest = labels_digest(key)
     lines = lines and layout(db) == NEW
     kept = "wide" if wide and has_wide(db) else "0" if wide else "1"
+    counted = dict(counted or {})
+    with contextlib.suppress(sqlite3.Error):  # a sum past 64 bits: summed below, exactly
+        if _all_fresh(db, stamps, digest, lines, kept, counted):
+            return set(), set()
     sets = db.execute("SELECT article, ino, mtime, size, labels, n, "
                       f"{'lines' if lines else '0'}, {kept} FROM claim_sets").fetchall()
-    found = _counts(db, "claims", sum(row[5] for row in sets))
-    found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets)) if lines else None
+    # (a count of another type, in a table made again by hand without STRICT, counts
+    # for nothing: its article is not fresh)
+    found = _counts(db, "claims", sum(row[5] for row in sets if type(row[5]) is int),
+                    counted.get("claims"))
+    found_lines = _counts(db, "claim_jsonl", sum(row[6] for row in sets
+                                                 if type(row[6]) is int),
+                          counted.get("claim_jsonl")) if lines else None
     if callable(stamps):
         stamps = stamps()
     off = found is not None or found_lines is not None
     fresh, untrusted = set(), set()
     for doc_id, ino, mtime, size, labels, n, made, full in sets:
         if (stamps.get(doc_id) == (ino, mtime, size) and labels == digest
-                and (full == 1 or not wide)
+                and (full == 1 or not wide) and type(n) is int and type(made) is int
                 and (found is None or found.get(doc_id, 0) == n)
                 and (found_lines is None or found_lines.get(doc_id, 0) == made)):
             fresh.add(doc_id)
@@ -402,9 +414,49 @@ def trusted(db: sqlite3.Connection, stamps: dict[str, Stamp] | Callable[[], dict
     return stamps.keys() - fresh, untrusted
 
 
-def _counts(db: sqlite3.Connection, table: str, expected: int) -> dict[str, int] | None:
-    """None when ``table`` holds ``expected`` rows in all, else its rows per article."""
-    (total,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+def _all_fresh(db: sqlite3.Connection,
+               stamps: dict[str, Stamp] | Callable[[], dict[str, Stamp]], digest: str,
+               lines: bool, kept: str, counted: dict[str, int]) -> bool:
+    """Whether every article's rows may be used (``trusted``'s rules), found the short
+    way, in C: the label set and the Parquet's flag of all at once, the counts in all,
+    and the signatures compared as two dicts (one article of each, every one of them
+    equal), read as four columns, not eight, and no article looped over in Python
+    (100,000: a third of the time of the check)."""
+    # (NULL-safe, and counts of another type declined: a table made again by hand
+    # without STRICT is left to the long way, as every row it would doubt)
+    made_lines = "lines" if lines else "0"
+    sets, made, parts, other = db.execute(
+        f"SELECT COUNT(*), sum(n), sum({made_lines}), COUNT(*) FILTER (WHERE labels IS NOT ?"
+        f" OR {kept} IS NOT 1 OR typeof(n) != 'integer' OR typeof({made_lines}) != 'integer')"
+        " FROM claim_sets", (digest,)).fetchone()
+    if other:
+        return False
+    for table in ("claims", "claim_jsonl") if lines else ("claims",):
+        if table not in counted:  # (kept for the long way, when it follows)
+            (counted[table],) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+    if counted["claims"] != (made or 0) or (lines and counted["claim_jsonl"] != (parts or 0)):
+        return False
+    signed = db.execute("SELECT article, ino, mtime, size FROM claim_sets").fetchall()
+    # made before the signatures are waited for (made meanwhile by other processes)
+    held = dict(zip(map(_FIRST, signed), map(_SIGNED, signed), strict=True))
+    if len(held) != len(signed) or len(signed) != sets:  # an article twice: forged
+        return False
+    del signed  # (freed meanwhile too)
+    if callable(stamps):
+        stamps = stamps()
+    return held == stamps
+
+
+_FIRST = operator.itemgetter(0)  # a row's first column
+_SIGNED = operator.itemgetter(1, 2, 3)  # a row's signature: ino, mtime, size
+
+
+def _counts(db: sqlite3.Connection, table: str, expected: int, total: int | None = None
+            ) -> dict[str, int] | None:
+    """None when ``table`` holds ``expected`` rows in all (``total``, when counted
+    already), else its rows per article."""
+    if total is None:
+        (total,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
     if total == expected:
         return None
     return dict(db.execute(f"SELECT article, COUNT(*) FROM {table} GROUP BY article"))
@@ -426,7 +478,8 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 # ’, the one character of E2 80 in nearly every sentence of news, is taken out before the
 # separators are looked for: a separator (E2 80 or E2 81, then a byte other than 99) and ’
 # never overlap, so that every separator is still there, whole; the expression, which
-# stops at each E2, then runs in half the time
+# stops at each E2, then runs in half the time. Where every E2 left is a ’ (as many of
+# each), no separator can be there: neither is looked for (2 % of the check's time)
 _QUOTE = "\u2019".encode()
 _SEPARATOR = re.compile(rb"\xe2(?:\x80[\x8e\x8f\xa8-\xae]|\x81[\xa6-\xa9])")
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
@@ -473,14 +526,19 @@ class Query:
             where.append("c.status = ?")
             self.params.append(status)
         self.where = " AND ".join(where) or "1"
+        self.total: int | None = None  # the claims of ``claims``, once ``groups`` counted all
 
     def groups(self) -> list[tuple[str, int]]:
         """(source, claims), the largest group first, then by name folded, then the one
         whose first claim comes first (as ``claim_board.group`` orders them)."""
-        sizes = [(source, n) for source, n in self.db.execute(
+        counted = self.db.execute(
             f"SELECT c.source, COUNT(*) FROM {self.claims} AS c WHERE {self.where}"
-            " GROUP BY c.source", self.params)
-            if not self.actor or self.actor in source.casefold()]
+            " GROUP BY c.source", self.params).fetchall()
+        # every claim counted, when no place or status is asked for (``trusted`` then
+        # need not count them again)
+        self.total = sum(n for _source, n in counted) if self.where == "1" else None
+        sizes = [(source, n) for source, n in counted
+                 if not self.actor or self.actor in source.casefold()]
         keys = {source: (-n, source.casefold()) for source, n in sizes}
         seen: dict[tuple[int, str], int] = {}
         for key in keys.values():
@@ -548,7 +606,10 @@ class Query:
         the claims of a group need not be spread over the dataset as its articles are).
         Reads the index's articles (their time added): an ``sqlite3.Error`` when it has
         none of that shape."""
-        added = sorted(at for (at,) in self.db.execute("SELECT added FROM main.articles"))
+        # in the table's own order (its key begins with the time added): no sort, no
+        # generator, 40 % less than the smaller index read and sorted in Python
+        added = list(map(_FIRST, self.db.execute(
+            "SELECT added FROM main.articles ORDER BY added")))
         pieces: list[Piece] = []
         first, held = -1, 0  # the whole groups not yet in a piece
         for rank, (_source, n) in enumerate(groups):
@@ -630,6 +691,10 @@ def _clean(data: bytes, fmt: str, lines: int | None) -> bool:
             return False
     elif (controls.translate(None, b"\n")
           or (lines is not None and controls.count(b"\n") != lines)
-          or b"\xd8\x9c" in rest or _SEPARATOR.search(rest.replace(_QUOTE, b"")) is not None):
+          or (b"\xd8" in rest and b"\xd8\x9c" in rest)
+          or (rest.count(b"\xe2") != rest.count(_QUOTE)
+              and _SEPARATOR.search(rest.replace(_QUOTE, b"")) is not None)):
         return False
-    return _C1.search(rest) is None
+    # (a byte looked for by ``in`` first: memchr, where a search of two bytes or an
+    # expression stops at every byte of the first's range)
+    return b"\xc2" not in rest or _C1.search(rest) is None
