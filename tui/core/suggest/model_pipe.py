@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tui.core.train.blis_kernel import use_known_kernel
+from tui.core.train.blis_kernel import generic_processor, use_known_kernel
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -436,22 +436,10 @@ def _avx_sgemm(library: Any) -> Any:
     import ctypes
 
     try:
-        version, arch, name = (library.bli_info_get_version_str, library.bli_arch_query_id,
-                               library.bli_arch_string)
-        query, has_avx = library.bli_cpuid_query, library.bli_cpuid_is_sandybridge
         init, gemm = library.bli_cntx_init_sandybridge, library.bli_sgemm_ex
     except AttributeError:
         return None
-    version.restype = name.restype = ctypes.c_char_p
-    arch.restype, name.argtypes = ctypes.c_int, [ctypes.c_int]
-    if not version().startswith(b"0.7.") or name(arch()) != b"generic":
-        return None
-    family, model, features = ctypes.c_uint32(), ctypes.c_uint32(), ctypes.c_uint32()
-    query.argtypes = [ctypes.POINTER(ctypes.c_uint32)] * 3
-    query.restype = ctypes.c_uint32
-    query(ctypes.byref(family), ctypes.byref(model), ctypes.byref(features))
-    has_avx.argtypes, has_avx.restype = [ctypes.c_uint32] * 3, ctypes.c_bool
-    if not has_avx(family, model, features):
+    if generic_processor(library, "bli_cpuid_is_sandybridge") is None:
         return None
     context = ctypes.create_string_buffer(CONTEXT_BYTES)
     init.argtypes, init.restype = [ctypes.c_void_p], None

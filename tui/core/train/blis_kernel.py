@@ -60,28 +60,39 @@ def give(library: Any) -> str:
     """Give blis's ``library`` its configuration for this processor where it runs the
     generic one (see the module's docstring): its name, else ""."""
     try:
-        version, arch, name = (library.bli_info_get_version_str, library.bli_arch_query_id,
-                               library.bli_arch_string)
-        query, fits = library.bli_cpuid_query, library.bli_cpuid_is_haswell
         native = library.bli_gks_query_cntx
         inits = {VENDOR_AMD: ("zen2", library.bli_cntx_init_zen2),
                  VENDOR_INTEL: ("haswell", library.bli_cntx_init_haswell)}
     except AttributeError:
         return ""
-    version.restype = name.restype = ctypes.c_char_p
-    arch.restype, name.argtypes = ctypes.c_int, [ctypes.c_int]
-    if not version().startswith(b"0.7.") or name(arch()) != b"generic":
-        return ""
-    family, model, features = ctypes.c_uint32(), ctypes.c_uint32(), ctypes.c_uint32()
-    query.argtypes = [ctypes.POINTER(ctypes.c_uint32)] * 3
-    query.restype = ctypes.c_uint32
-    vendor = query(ctypes.byref(family), ctypes.byref(model), ctypes.byref(features))
     # bli_cpuid_is_haswell checks the features alone: AVX, FMA3 and AVX2
-    fits.argtypes, fits.restype = [ctypes.c_uint32] * 3, ctypes.c_bool
-    if vendor not in inits or not fits(family, model, features):
+    vendor = generic_processor(library, "bli_cpuid_is_haswell")
+    if vendor not in inits:
         return ""
     chosen, init = inits[vendor]
     native.argtypes, native.restype = [], ctypes.c_void_p
     init.argtypes, init.restype = [ctypes.c_void_p], None
     init(native())
     return chosen
+
+
+def generic_processor(library: Any, check: str) -> int | None:
+    """Where blis's ``library`` is of version 0.7, runs its generic configuration, and
+    its own check of the processor ``check`` (``bli_cpuid_is_haswell``, say) finds it
+    fits: the processor's vendor (``bli_cpuid_query``'s answer); else None."""
+    try:
+        version, arch, name = (library.bli_info_get_version_str, library.bli_arch_query_id,
+                               library.bli_arch_string)
+        query, fits = library.bli_cpuid_query, getattr(library, check)
+    except AttributeError:
+        return None
+    version.restype = name.restype = ctypes.c_char_p
+    arch.restype, name.argtypes = ctypes.c_int, [ctypes.c_int]
+    if not version().startswith(b"0.7.") or name(arch()) != b"generic":
+        return None
+    family, model, features = ctypes.c_uint32(), ctypes.c_uint32(), ctypes.c_uint32()
+    query.argtypes = [ctypes.POINTER(ctypes.c_uint32)] * 3
+    query.restype = ctypes.c_uint32
+    vendor = query(ctypes.byref(family), ctypes.byref(model), ctypes.byref(features))
+    fits.argtypes, fits.restype = [ctypes.c_uint32] * 3, ctypes.c_bool
+    return int(vendor) if fits(family, model, features) else None
