@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import operator
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +10,13 @@ from typing import IO, Any
 
 from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
-from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
+from tui.core.store.claim_pass import (
+    Claims,
+    every_claim,
+    pieces_in_two,
+    reopened,
+    row_from_file,
+)
 from tui.core.store.claim_table import NEW, PART, Piece, Query, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
 
@@ -54,7 +58,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
         groups = query.groups()
         if query.total is not None and claims.claims == "main.claims":
             claims.counted["claims"] = query.total
-        return query, groups, _pieces(claims, query, groups, out) \
+        return query, groups, pieces_in_two(claims, query, groups, out, TWO_FROM, PIECE) \
             if fmt == "jsonl" and claims.shape == NEW else None
 
     # counted while the files' signatures are made, and used when every row stands
@@ -80,18 +84,6 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
                     heads[group].join([line for (line,) in run]), fmt, len(run)))
         out.flush()
     return problems
-
-
-def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO[bytes]
-            ) -> list[Piece]:
-    """The ranges of the print order the JSONL is written in on two processes: when every
-    article's rows are the index's own (no file read again: a second process sees none
-    of this one's temporary tables), enough claims, two cores; else none."""
-    if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
-            and in_turns.two_cores(out):
-        with contextlib.suppress(sqlite3.Error):
-            return query.pieces(groups, PIECE)
-    return []
 
 
 def _jsonl(dataset: Dataset, query: Query, groups: list[tuple[str, int]],

@@ -6,11 +6,9 @@ article file is read while every article's rows stand (``claim_pass.every_claim`
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 import msgspec
@@ -19,8 +17,8 @@ from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
 from tui.core.disk.files import write_all
 from tui.core.document.model import GlossError
-from tui.core.store.claim_pass import Claims, every_claim, reopened, row_from_file
-from tui.core.store.claim_table import BATCH, Piece, Query, piece_where
+from tui.core.store.claim_pass import every_claim, pieces_in_two, reopened, row_from_file
+from tui.core.store.claim_table import Piece, Query
 from tui.core.store.dataset import Dataset
 
 # a claim's cells whole (``claim_table.Cells``, with the Parquet's columns), as a tuple:
@@ -40,7 +38,7 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
         query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
                       status=status, shape=claims.shape)
         groups = query.groups()
-        pieces = _pieces(claims, query, groups, out)
+        pieces = pieces_in_two(claims, query, groups, out, TWO_FROM, PIECE)
         # a million claims' cells decoded, none in a cycle: the collector's passes over
         # them were two thirds of the decoding
         with collector_paused():
@@ -55,18 +53,6 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
 # pipe; a thread of this one writes them as Parquet (``_in_two``)
 TWO_FROM = 20_000
 PIECE = 20_000
-
-
-def _pieces(claims: Claims, query: Query, groups: list[tuple[str, int]], out: IO[bytes]
-            ) -> list[Piece]:
-    """The ranges of the print order the table is made in on two processes: when every
-    article's rows are the index's own (a second process sees none of this one's
-    temporary tables), enough claims, two cores; else none."""
-    if claims.claims == "main.claims" and sum(n for _source, n in groups) >= TWO_FROM \
-            and in_turns.two_cores(out):
-        with contextlib.suppress(sqlite3.Error):
-            return query.pieces(groups, PIECE)
-    return []
 
 
 def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
@@ -95,7 +81,7 @@ def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
 
     def make(on: Query) -> Callable[[int, IO[bytes]], None]:
         def piece(n: int, into: IO[bytes]) -> None:
-            for batch in _rows_of(on, pieces[n]):
+            for batch in on.rows_of("parquet", pieces[n]):
                 columns = _columns(dataset, batch)
                 if columns:
                     into.write(stream.batch(columns))
@@ -136,22 +122,6 @@ def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
     if failed:
         raise failed[0]
     return written[0]
-
-
-def _rows_of(query: Query, piece: Piece) -> Iterator[list[Found]]:
-    """The rows of a ``piece`` of the print order (the groups ranked), a batch at a time,
-    as ``Query.batches("parquet")`` gives them."""
-    where, params = piece_where(piece)
-    cursor = query.db.execute(
-        f"SELECT c.source, c.article, c.seq, c.status, c.cells FROM temp.ranks"
-        f" CROSS JOIN {query.claims} AS c ON c.source = ranks.source"
-        f" WHERE {' AND '.join(where)} AND {query.where}"
-        f" ORDER BY ranks.rank, c.added, c.article, c.seq", params + query.params)
-    try:
-        while batch := cursor.fetchmany(BATCH):
-            yield batch
-    finally:
-        cursor.close()
 
 
 def _columns(dataset: Dataset, batch: list[Found]) -> dict[str, Sequence[Any]] | None:

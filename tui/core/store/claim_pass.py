@@ -15,9 +15,10 @@ import signal
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from tui.core.attribution.claim_board import ClaimRow
+from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
 from tui.core.disk.files import write_all
 from tui.core.disk.second_process import may_fork
@@ -238,6 +239,19 @@ def _received(pid: int, into: int) -> dict[str, Stamp] | None:
     except (EOFError, ValueError, TypeError):
         return None
     return stamps if isinstance(stamps, dict) else None
+
+
+def pieces_in_two(claims: Claims, query: claim_table.Query, groups: list[tuple[str, int]],
+                  out: IO[bytes], least: int, size: int) -> list[claim_table.Piece]:
+    """The ranges of the print order, of about ``size`` claims each, that an output of
+    ``query`` is made in on two processes (``in_turns``): when every article's rows are
+    the index's own (no file read again: a second process sees none of this one's
+    temporary tables), ``least`` claims or more, and two cores; else none."""
+    if claims.claims == "main.claims" and sum(n for _source, n in groups) >= least \
+            and in_turns.two_cores(out):
+        with contextlib.suppress(sqlite3.Error):
+            return query.pieces(groups, size)
+    return []
 
 
 def _ahead(ahead: Callable[[Claims], Any], claims: Claims) -> Any:

@@ -564,6 +564,19 @@ class Query:
         must have been counted in the same transaction (``claim_pass.every_claim`` holds
         one)."""
         self.rank(groups)
+        try:
+            yield from self._fetched(column, ["1"], [])
+        finally:
+            self.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+    def rows_of(self, column: str, piece: Piece) -> Iterator[list[tuple[Any, ...]]]:
+        """What ``batches`` gives of ``column`` for the claims of a ``piece`` of the print
+        order alone (the groups ranked: ``rank``), a batch at a time."""
+        where, params = piece_where(piece)
+        yield from self._fetched(column, where, params)
+
+    def _fetched(self, column: str, where: list[str], params: list[object]
+                 ) -> Iterator[list[tuple[Any, ...]]]:
         what, table, join, then = f"c.{column}", self.claims, "", ""
         if column == "board":
             what = "c.source, c.article, c.seq, c.cells"
@@ -577,14 +590,14 @@ class Query:
             table, then = self.lines, ", c.part"
         cursor = self.db.execute(
             f"SELECT {what} FROM temp.ranks CROSS JOIN {table} AS c"
-            f" ON c.source = ranks.source{join} WHERE {self.where}"
-            f" ORDER BY ranks.rank, c.added, c.article, c.seq{then}", self.params)
+            f" ON c.source = ranks.source{join} WHERE {' AND '.join(where)} AND"
+            f" {self.where} ORDER BY ranks.rank, c.added, c.article, c.seq{then}",
+            params + self.params)
         try:
             while batch := cursor.fetchmany(BATCH):
                 yield batch
         finally:
             cursor.close()
-            self.db.execute("DROP TABLE IF EXISTS temp.ranks")
 
     def on(self, db: sqlite3.Connection) -> Query:
         """The same query on another connection to the same file (another process's)."""
