@@ -124,6 +124,24 @@ def changed_behind_the_index(folder: Path, ids: list[str], rng: random.Random,
         os.utime(path, ns=(1, 1))
 
 
+def put_in_state(folder: Path, writer: Dataset, state: str, seed: int,
+                 forged: dict[str, str], *swaps: tuple[bytes, bytes]) -> None:
+    """The index of ``folder`` put in ``state``: none, stale (``changed_behind_the_index``
+    with ``swaps``), forged by one of ``forged``'s statements, of the layout before
+    (old), or as the writers left it (any other state)."""
+    index = folder / FOLDER / NAME
+    ids = writer.ids()
+    if state == "none":
+        shutil.rmtree(folder / FOLDER, ignore_errors=True)
+    elif state == "stale" and ids:
+        changed_behind_the_index(folder, ids, random.Random(seed), *swaps)
+    elif state in forged:
+        with contextlib.closing(sqlite3.connect(index)) as db, db:
+            db.execute(forged[state])
+    elif state == "old":  # an index of the layout before, read as it is
+        to_old_layout(index)
+
+
 def make(folder: Path, seed: int, count: int, metas: tuple[dict[str, object], ...] = ()
          ) -> Dataset:
     """``count`` random articles; ``metas``: each article's metadata gets one of them (an
@@ -209,18 +227,7 @@ def test_gloss_claims_from_the_index_is_what_the_files_say(seed, count, filters,
                 mock.patch.object(claim_table, "PART", part):
             writer = make(folder, seed, count)
             writer.summaries()  # the index as the writers leave it
-        index = folder / FOLDER / NAME
-        ids = writer.ids()
-        rng = random.Random(seed)
-        if state == "none":
-            shutil.rmtree(folder / FOLDER, ignore_errors=True)
-        elif state == "stale" and ids:
-            changed_behind_the_index(folder, ids, rng)
-        elif state in FORGED:
-            with sqlite3.connect(index) as db:
-                db.execute(FORGED[state])
-        elif state == "old":  # an index of the layout before, read as it is
-            to_old_layout(index)
+        put_in_state(folder, writer, state, seed, FORGED)
         reader = Dataset.existing(folder, "alice")
         for fmt in ("csv", "jsonl"):
             assert printed(reader, fmt, **filters) == reference(reader, fmt, **filters)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import random
-import shutil
 import signal
 import sqlite3
 import tempfile
@@ -26,9 +24,8 @@ from hypothesis import strategies as st
 from tests.core.test_claim_table import (
     FILTERS,
     FORGED,
-    changed_behind_the_index,
     make,
-    to_old_layout,
+    put_in_state,
 )
 from tui import claims_parquet
 from tui.claims_output import save_claims
@@ -112,20 +109,10 @@ def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, 
                                claim_table.KEPT_UP_TO):
             writer = make(folder, seed, count, OUTLETS)
             writer.summaries()  # the index as the writers leave it
-        index = folder / FOLDER / NAME
-        ids = writer.ids()
-        rng = random.Random(seed)
-        if state == "none":
-            shutil.rmtree(folder / FOLDER, ignore_errors=True)
-        elif state == "stale" and ids:
-            changed_behind_the_index(folder, ids, rng, (b'"Ukrainska Pravda"', b'"Kyiv Post"'))
-        elif state in FORGED or state in WIDE_FORGED:
-            with contextlib.closing(sqlite3.connect(index)) as db, db:
-                db.execute({**FORGED, **WIDE_FORGED}[state])
-        elif state == "old":
-            to_old_layout(index)
-        elif state == "narrow":
-            narrow(index)
+        put_in_state(folder, writer, state, seed, {**FORGED, **WIDE_FORGED},
+                     (b'"Ukrainska Pravda"', b'"Kyiv Post"'))
+        if state == "narrow":
+            narrow(folder / FOLDER / NAME)
         reader = Dataset.existing(folder, "alice")
         assert written(reader, Path(tmp) / "claims.parquet", **filters) \
             == reference(reader, **filters)
