@@ -45,7 +45,8 @@ def once(tree: Path, db: Path, size: tuple[int, int], rows: int, stop: int | Non
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": "/tmp",
-           "GLOSS_ANNOTATOR": "alice", "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+           "GLOSS_ANNOTATOR": "alice", "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "GLOSS_PAGER": ""}  # straight to the terminal (an older gloss has no pager)
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", "import sys; from tui.start import main; main()", "claims",

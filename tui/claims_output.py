@@ -19,6 +19,7 @@ from tui.core.store.claim_pass import (
 )
 from tui.core.store.claim_table import NEW, PART, Piece, Query, csv_line, runs, safe
 from tui.core.store.dataset import Dataset
+from tui.pager import Terminal
 
 
 def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", place: str = "",
@@ -43,11 +44,13 @@ def save_claims(dataset: Dataset, path: Path, fmt: str, *, actor: str = "", plac
 
 def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = "",
                  status: str = "", out: IO[bytes] | None = None,
-                 problems: list[str] | None = None) -> list[str]:
-    """Print the board (to ``out``: a file); return one line for each article file that
-    cannot be read. The claims are one query over the index's claims table
-    (``claim_table.py``), the articles changed since their rows were kept read again
-    (``claim_pass.py``): streamed grouped, never held."""
+                 problems: list[str] | None = None, terminal: Terminal | None = None
+                 ) -> list[str]:
+    """Print the board (to ``out``: a file; the table for ``terminal`` when standard
+    output is a pager's pipe); return one line for each article file that cannot be read.
+    The claims are one query over the index's claims table (``claim_table.py``), the
+    articles changed since their rows were kept read again (``claim_pass.py``): streamed
+    grouped, never held."""
     problems = [] if problems is None else problems
     out = out or sys.stdout.buffer
 
@@ -67,7 +70,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
         if fmt == "table":
             from tui.claims_table_output import print_table
 
-            print_table(dataset, groups, query.batches("board", groups), query)
+            print_table(dataset, groups, query.batches("board", groups), query, terminal)
         elif fmt == "jsonl" and claims.shape == NEW:
             _jsonl(dataset, query, groups, pieces or [], out)
         elif fmt == "jsonl":

@@ -23,6 +23,7 @@ from tui.core.language.visible import has_controls, visible
 from tui.core.store.claim_pass import row_from_file
 from tui.core.store.claim_table import Cells, Query, cells_of
 from tui.core.store.dataset import Dataset
+from tui.pager import Terminal
 from tui.table_rows import FastRows, Row
 
 if TYPE_CHECKING:
@@ -38,13 +39,16 @@ WRITE = 2000  # fast rows written at a time, about
 
 def print_table(dataset: Dataset, groups: list[tuple[str, int]],
                 batches: Iterator[list[tuple[str, str, int, bytes]]],
-                query: Query | None = None) -> None:
+                query: Query | None = None, terminal: Terminal | None = None) -> None:
     """The table of ``groups``' claims from ``batches`` (``query``'s board batches); with
     ``query``, the rows after the first screenful are read again by ``claims_table_rest``
-    in ranges, on two processes when it may."""
+    in ranges, on two processes when it may. With ``terminal`` (standard output is a
+    pager's pipe), drawn for that terminal."""
     from rich.console import Console  # the table's only: not for the CSV nor the JSONL
 
-    console = Console()
+    console = Console() if terminal is None else Console(
+        force_terminal=True, width=terminal.width, height=terminal.height,
+        color_system=terminal.colours)
     title = f"{sum(n for _source, n in groups)} claims"
     # the line between two groups, as the table draws it (its widths are the rows')
     between = _piece(console, [("", "", "", "", "", True), ("", "", "", "", "", False)],

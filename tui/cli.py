@@ -680,10 +680,15 @@ def stats_command(plot: bool, fmt: str, db: Path | None, analyst: str | None) ->
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File (needed for parquet); default stdout. Written whole or not at all,"
               " never over a pipe, a device or the dataset.")
+@click.option("--no-pager", is_flag=True,
+              help="The table straight to the terminal [default: through $GLOSS_PAGER,"
+              " else $PAGER, else less]")
 @dataset_options
 def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
-                   output: Path | None, db: Path | None, analyst: str | None) -> None:
-    """Every claim, grouped by who made it, with its places, article and date."""
+                   output: Path | None, no_pager: bool, db: Path | None,
+                   analyst: str | None) -> None:
+    """Every claim, grouped by who made it, with its places, article and date; on a
+    terminal, a table through a pager (docs/formats.md)."""
     from tui.claims_output import print_claims, save_claims
 
     if fmt == "parquet" and output is None:
@@ -698,6 +703,13 @@ def claims_command(actor: str, place: str, status: str | None, fmt: str | None,
     if output is not None:
         problems = save_claims(dataset, output, fmt, actor=actor, place=place,
                                status=status or "")
+    elif fmt == "table" and not no_pager and sys.stdout.isatty():
+        from tui import pager
+
+        problems = []  # the pager quit early: what was found till then
+        with pager.paged(pager.this_terminal()) as terminal:
+            print_claims(dataset, fmt, actor=actor, place=place, status=status or "",
+                         problems=problems, terminal=terminal)
     else:
         problems = print_claims(dataset, fmt, actor=actor, place=place, status=status or "")
     for problem in problems:
