@@ -160,7 +160,8 @@ def test_a_link_to_a_file_stays_a_link_and_the_file_gets_the_export(tmp_path, db
     target.chmod(0o640)
     link = tmp_path / "out.jsonl"
     link.symlink_to(target.name)
-    assert exported(tmp_path, "-o", link)[0] == 0
+    code, err = exported(tmp_path, "-o", link)
+    assert code == 0, err
     assert link.is_symlink() and os.readlink(link) == target.name
     assert orjson.loads(target.read_bytes())["text"] == TEXT
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # kept, as `>` keeps it

@@ -18,6 +18,8 @@ the tests), a point costs one comparison. The points, in the order a write passe
   from it was seen not to stop the process while its main thread was ending).
 - ``tokens`` (``gloss tokens``: its first entry written into its temp file, the file not
   yet renamed into place).
+- ``output`` (``-o FILE`` of an export or ``gloss claims``: the file written whole, not
+  yet given its name).
 """
 
 from __future__ import annotations

@@ -7,8 +7,11 @@ once left the system's ``/dev/null`` a regular file. So:
 
 - a new path or a regular file is written to a temp file beside it and renamed over it
   once whole (a file there keeps its permissions); a link to a regular file the same way at
-  the link's target, so the link stays. Where no temp file can be made beside it (a folder
-  the user may not write to) the file is written in place, as ``>`` would;
+  the link's target, so the link stays. On Linux the temp file has no name while it is
+  written (``O_TMPFILE``): a process killed mid-way (``kill -9``, the machine's end) leaves
+  nothing beside the target, where a named temp file stayed. Where no temp file can be
+  made beside it (a folder the user may not write to) the file is written in place, as
+  ``>`` would;
 - a named pipe, a character device (``/dev/null``, a terminal) and what ``/dev/stdout`` or
   ``/dev/fd/N`` lead to are opened and written into, as ``>`` would;
 - a folder and a block device are refused (an export is never written over a disk);
@@ -39,6 +42,7 @@ from typing import IO
 
 import orjson
 
+from tui.core.disk import failpoints
 from tui.core.disk.files import NotReadable, read_bytes, reason
 from tui.core.document.model import GlossError
 
@@ -89,9 +93,11 @@ def open_output(path: Path, dataset: Path | None = None, *, wait: bool = True,
         with _in_place(path, dataset) as handle:  # /dev/stdout: what the shell opened
             yield handle
         return
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=".tmp")
+        nameless = _nameless(target.parent, mode)
+        fd, temp = nameless if nameless is not None else tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         if info is None or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise OutputError(path, f"cannot write: {reason(exc)}") from exc
@@ -99,15 +105,93 @@ def open_output(path: Path, dataset: Path | None = None, *, wait: bool = True,
             yield handle
         return
     try:
-        os.fchmod(fd, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb", closefd=False) as handle:
             yield handle
-        os.replace(temp, target)
+        failpoints.point("output")
+        if temp is None:
+            _named(fd, target)
+        else:
+            os.replace(temp, target)
     except OSError as exc:
         raise OutputError(path, f"not written: {reason(exc)}") from exc
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        os.close(fd)
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def _nameless(folder: Path, mode: int) -> tuple[int, None] | None:
+    """A file with no name yet in ``folder`` (Linux's ``O_TMPFILE``): the process killed
+    before it is whole, the kernel frees it and nothing is left beside the target; None
+    where the system or the file system has none (a named temp file then)."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        # read too: where no link can be made, its bytes are copied (``_copied``)
+        return os.open(folder, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), mode), None
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None  # this file system has none: a named temp file
+        raise
+
+
+def _named(fd: int, target: Path) -> None:
+    """The whole nameless file given ``target``'s name at once: linked there when nothing
+    is, else linked beside it under a temp name and renamed over it (the only moment a
+    kill leaves a temp file). A link refused (no /proc) copies it to a temp file."""
+    source = f"/proc/self/fd/{fd}"
+    # linkat(2) through the folder's descriptor: os.link without one calls link(2), which
+    # links /proc's symbolic link itself (EXDEV), where AT_SYMLINK_FOLLOW links the file
+    folder = os.open(target.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            os.link(source, target.name, dst_dir_fd=folder, follow_symlinks=True)
+            return
+        except FileExistsError:
+            linked = True
+        except OSError:  # no link to be made here: the bytes copied
+            linked = False
+        for _ in range(100):
+            if linked:
+                temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
+                try:
+                    os.link(source, temp.name, dst_dir_fd=folder, follow_symlinks=True)
+                except FileExistsError:
+                    continue
+            else:
+                temp = _copied(fd, target)
+            try:
+                os.replace(temp, target)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+            return
+        raise FileExistsError(errno.EEXIST, "no free temp name", str(target.parent))
+    finally:
+        os.close(folder)
+
+
+def _copied(fd: int, target: Path) -> Path:
+    """The nameless file's bytes in a named temp file beside ``target``."""
+    copy, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                  suffix=".tmp")
+    try:
+        os.fchmod(copy, stat.S_IMODE(os.fstat(fd).st_mode))
+        size, done = os.fstat(fd).st_size, 0
+        while done < size:
+            sent = os.sendfile(copy, fd, done, size - done)
+            if not sent:
+                break
+            done += sent
+    except OSError:
+        os.close(copy)
+        os.unlink(temp)
+        raise
+    os.close(copy)
+    return Path(temp)
 
 
 @contextlib.contextmanager
