@@ -190,3 +190,44 @@ def test_chunks_cover_the_text_and_end_at_a_line(pieces, size):
     parts = chunks(text, size)
     assert "".join(text[a:b] for a, b in parts) == text
     assert all(text[b - 1] == "\n" for _, b in parts[:-1])
+
+
+def test_an_edit_stops_the_search_it_makes_stale_which_runs_again_after_a_settle(
+        tmp_path, monkeypatch):
+    """A long article edited while the worker searches it: that search stops at its next
+    stretch (it would hold the interpreter against the edit's frame and save for nothing),
+    the article is searched again once the edit has had ``SETTLE_S``, and then it offers
+    the name the edit taught."""
+    from tui.core.editing import suggestions as module
+
+    paragraph = "Odesa was shelled overnight, officials said in Mykolaiv.\n"
+    text = paragraph * (module.SETTLE_FROM // len(paragraph) + 1)
+    dataset = Dataset(tmp_path / "db", "alice")
+    dataset.add_article(Document.from_text(text))
+    waiting: list[Callable[[], None]] = []
+    session = Session(dataset, in_thread=waiting.append)
+    article = opened(session, Document.from_text(text).id)
+    searched: list[int] = []
+    slept: list[float] = []
+    from tui.core.suggest import finders  # where the worker takes it from
+
+    real = finders.suggest_article
+
+    def counted(*args, **kwargs):
+        searched.append(1)
+        if len(searched) == 2:  # the analyst labels while the worker is on its way
+            model = article.model
+            session.apply(model, editor.label(model, *at(text, "Odesa"), "LOCATION"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(finders, "suggest_article", counted)
+    monkeypatch.setattr(module.time, "sleep", slept.append)
+    waiting.pop()()
+    assert len(searched) == 2 < len(chunks(text))  # stopped at the stretch after the edit
+    assert not article.ready and len(waiting) == 1  # asked for again, not answered stale
+    slept.clear()
+    waiting.pop()()
+    assert 0 < slept[0] <= module.SETTLE_S  # it let the edit's frame and save go first
+    assert article.ready and not waiting
+    odesa = [s for s in article.offered if text[s.start:s.end] == "Odesa"]
+    assert len(odesa) == text.count("Odesa") - 1 and {s.label for s in odesa} == {"LOCATION"}

@@ -99,3 +99,29 @@ def test_a_megabyte_line_of_flags_is_segmented_once():
         position, steps = previous_grapheme(text, position), steps + 1
     # back over "y", over the last flag with its accent, then over 49,998 flags
     assert position == len(text) - 1 - 3 - 2 * 49_998
+
+
+def paragraph_word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """``word_at`` as it was: every word of the offset's paragraph read."""
+    start = text.rfind("\n", 0, min(offset, len(text))) + 1
+    end = text.find("\n", min(offset, len(text)))
+    found = [m.span() for m in regex.finditer(r"\w+(?:['’](?![sS]\b)\w+|-\w+)*", text[
+        :len(text) if end < 0 else end]) if m.start() >= start]
+    inside = [w for w in found if w[0] <= offset < w[1]]
+    ending = [w for w in found if w[1] == offset]
+    return (inside or ending or [None])[0]
+
+
+@given(st.lists(st.sampled_from([*PIECES, "Kyiv’s", "O’Rourke", "x-y", "’S", "-"]),
+                max_size=60).map("".join).map(normalise), st.data(),
+       st.sampled_from([1, 2, 3, 5, 8, 4096]))
+def test_word_at_reads_near_the_offset_and_finds_what_its_paragraph_gives(text, data, near):
+    import tui.core.language.text as module
+
+    offset = data.draw(st.integers(0, len(text)))
+    kept = module.NEAR
+    module.NEAR = near  # small: every window edge, a word longer than it
+    try:
+        assert word_at(text, offset) == paragraph_word_at(text, offset)
+    finally:
+        module.NEAR = kept

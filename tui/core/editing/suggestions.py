@@ -53,6 +53,11 @@ __all__ = ["CHUNK", "HUGE", "ArticleSuggestions", "HugeSuggestions", "Key", "Req
            "SuggestionEvent", "Suggestions", "chunks"]
 
 Run = Callable[[Callable[[], None]], None]
+# After an edit, the search of a long article waits this long: the edit's frame, its save
+# and the save's "saved" come first. Searched at once, a 1 MB article's 31 stretches held
+# the interpreter against them: a label's "saved" showed 150 ms after the key, not 70.
+SETTLE_S = 0.25
+SETTLE_FROM = 100_000  # characters of the articles searched again: a shorter search is ms
 
 class Suggestions:
     """Every open article's suggestions, and the finders they come from (see the module)."""
@@ -76,6 +81,7 @@ class Suggestions:
         self.busy = False
         self.closed = False  # the app is ending: a search under way stops at its next stretch
         self._learnt: list[tuple[int, Span]] = []  # (+1 / -1, span) for the names' index
+        self._edited_at = float("-inf")  # when the last edit asked for a search again
         self._guard = threading.Lock()
         # The worker's own (one worker at a time): never touched on the UI thread
         self._names: SeenNames | None = None
@@ -125,6 +131,7 @@ class Suggestions:
             return
         with self._guard:
             self._learnt += learnt
+        self._edited_at = time.monotonic()
         for article in self.articles.values():
             article.searched_again()
         self._want(list(self.articles.values()))
@@ -156,9 +163,11 @@ class Suggestions:
             self._in_thread(lambda: self._work(requests))
 
     def _work(self, requests: list[Request]) -> None:
+        if sum(len(r.article.model.text) for r in requests) >= SETTLE_FROM:
+            time.sleep(max(self._edited_at + SETTLE_S - time.monotonic(), 0.0))
         try:
-            self._search(requests, with_model=False)
-            if not self.closed and self._load_model():
+            if self._search(requests, with_model=False) and not self.closed \
+                    and self._load_model():
                 self._search(requests, with_model=True)
         finally:
             self._on_ui(self._done)
@@ -167,26 +176,34 @@ class Suggestions:
         self.busy = False
         self._want([])
 
-    def _search(self, requests: list[Request], with_model: bool) -> None:
+    def _search(self, requests: list[Request], with_model: bool) -> bool:
+        """Search and answer each request; False when stopped (quitting, or an edit asked
+        for a search again: the requests not answered are asked for again)."""
         from tui.core.suggest.finders import suggest_article
 
         sources = self._sources(with_model)
-        for request in requests:
+        for number, request in enumerate(requests):
             if request.stretches is not None:
                 if not self._stretches(request, with_model):
-                    return
+                    return False
                 continue
             text = request.article.model.text
             found = []
             for start, end in chunks(text):
                 if self.closed or (with_model and self._wanted):
-                    return  # quitting; or an edit asked for a search: that first, the model after
+                    return False  # quitting; or an edit asked for a search: that first
+                if self._wanted.get(request.article.model.doc_id) is request.article:
+                    # edited since it was asked for: searched again after, this one ends
+                    left = [r.article for r in requests[number:]]
+                    self._on_ui(lambda left=left: self._want(left))  # before ``_done``
+                    return False
                 found += [_moved(s, start) for s in suggest_article(text[start:end], (),
                                                                       sources)]
                 time.sleep(0)  # the UI thread's turn: a key waits for no whole article
             found.sort(key=text_order)
             offered = request.article.offer(request, found)
             self._on_ui(lambda r=request, f=found, o=offered: self._answer(r, f, o))
+        return True
 
     def _stretches(self, request: Request, with_model: bool) -> bool:
         """Search a huge article's stretches, each answered on its own (False: stopped).

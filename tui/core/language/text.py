@@ -239,15 +239,29 @@ def words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def word_at(text: str, offset: int) -> tuple[int, int] | None:
-    """The word that holds ``offset`` or ends right at it; None between words."""
+    """The word that holds ``offset`` or ends right at it; None between words. Read from
+    the last whitespace ``NEAR`` characters or so before it to the first as far after (no
+    word runs across one), not from its paragraph's ends: a label key on an article of one
+    paragraph of a megabyte read the whole of it, 11 ms, three times."""
     start, end = paragraph_bounds(text, min(offset, len(text)))
-    for w_start, w_end in words(text, start, end):
+    low, high = max(start, offset - NEAR), min(end, offset + NEAR)
+    if low > start:
+        space = _SPACE.search(text, low, offset)
+        low = space.end() if space is not None else start
+    if high < end:
+        space = _SPACE.search(text, high, end)
+        high = space.start() if space is not None else end
+    near = words(text, low, high)
+    for w_start, w_end in near:
         if w_start <= offset < w_end:
             return w_start, w_end
-    for w_start, w_end in words(text, start, end):
+    for w_start, w_end in near:
         if w_end == offset:
             return w_start, w_end
     return None
+
+
+NEAR = 4096
 
 
 def next_word_end(text: str, offset: int) -> int:
