@@ -21,7 +21,6 @@ from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
-from textual.scroll_view import ScrollView
 from textual.signal import Signal
 from textual.strip import Strip
 
@@ -37,10 +36,11 @@ from tui.widgets.article.caret import Caret, next_span, span_here
 from tui.widgets.article.grow_keys import GrowKeys
 from tui.widgets.article.lazy_wrap import LazyWrap
 from tui.widgets.article.link_marks import LinkMarks
+from tui.widgets.frame_style import FrameStyle
 from tui.widgets.palette import Palette
 
 
-class ArticleView(MouseSelection, GrowKeys, LazyWrap, ScrollView, can_focus=True):
+class ArticleView(MouseSelection, GrowKeys, LazyWrap, FrameStyle, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor", "article-view--selection", "article-view--selection-edge",
         "article-view--match", "article-view--placeholder", "article-view--unsaved",
@@ -173,15 +173,15 @@ class ArticleView(MouseSelection, GrowKeys, LazyWrap, ScrollView, can_focus=True
         row = scroll_y + y
         width = self.size.width
         if not self.layout_.has_row(row):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.line_style)
         strip = self._strips.get(row)
         if strip is None:
             caret, links = self.caret, self.links
             marks = Marks(caret.selection, caret.match, caret.cursor if self.has_focus else None,
                           links.linked, links.chosen, links.hints, self.differs)
-            strip = self.painter.row(row, self.rich_style, marks)
+            strip = self.painter.row(row, self.line_style, marks)
             self._strips[row] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.line_style)
 
     # -- bookkeeping -----------------------------------------------------------------
 

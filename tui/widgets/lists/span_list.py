@@ -21,7 +21,6 @@ from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
@@ -32,6 +31,7 @@ from tui.core.editing.linking import links_line
 from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language.visible import visible
 from tui.keys import bindings
+from tui.widgets.frame_style import FrameStyle
 from tui.widgets.lists.span_rows import NARROW, chosen, span_row, suggestion_line
 from tui.widgets.palette import Palette
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # a review's: the reader's start imports none of the review
     from tui.core.team.review import Notes
 
 
-class SpanList(ScrollView, can_focus=True):
+class SpanList(FrameStyle, can_focus=True):
     DEFAULT_CSS = """
     SpanList {
         width: 42;
@@ -178,15 +178,15 @@ class SpanList(ScrollView, can_focus=True):
         spans, width = self.spans, self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         if index >= len(spans) and self.offered:
-            return suggestion_line(self.palette, self.rich_style, self.get_component_rich_style,
+            return suggestion_line(self.palette, self.line_style, self.get_component_rich_style,
                                    self.offered, index - len(spans), self.model.text, width,
-                                   index == self.row and self.has_focus)
+                                   index == self.row and self.has_focus, self._strips)
         if index >= len(spans):
             if spans or y:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self.line_style)
             style = self.get_component_rich_style("span-list--empty")
             return Strip([Segment(" no spans yet: select text, press 1 2 3", style)]
-                         ).crop_extend(0, width, self.rich_style)
+                         ).crop_extend(0, width, self.line_style)
         span = spans[index]
         selected = index == self.row and self.has_focus
         model = self.model
@@ -198,12 +198,12 @@ class SpanList(ScrollView, can_focus=True):
         key = (span.id, span.label, span.start, span.end, who, width, selected, unsaved, links)
         strip = self._strips.get(key)
         if strip is None:
-            base = self.rich_style
+            base = self.line_style
             if selected:
                 base += self.get_component_rich_style("span-list--cursor")
             strip = Strip(span_row(self.palette, self.get_component_rich_style, base, span,
                                    width, unsaved, links, who)
-                          ).crop_extend(0, width, self.rich_style)
+                          ).crop_extend(0, width, self.line_style)
             self._strips[key] = strip
         return strip
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual.cache import LRUCache
 from textual.strip import Strip
 
 from tui.core.document.model import Span
@@ -70,14 +71,23 @@ def suggestion_row(palette: Palette, base: Style, suggestion: Suggestion, text: 
 
 
 def suggestion_line(palette: Palette, base: Style, part: Part, offered: list[Suggestion],
-                    row: int, text: str, width: int, selected: bool) -> Strip:
-    """Row ``row`` of the suggested section: its heading (0), then each suggestion."""
+                    row: int, text: str, width: int, selected: bool,
+                    kept: LRUCache[tuple[object, ...], Strip]) -> Strip:
+    """Row ``row`` of the suggested section: its heading (0), then each suggestion; each
+    drawn once (``kept``: the list's strips, by what the row shows), not at every frame (a
+    1 MB article's list is thousands of suggestions, its screen redrawn at each key)."""
     if row - 1 >= len(offered):
         return Strip.blank(width, base)
     if row == 0:
         return heading_row(base, part, len(offered), width)
-    return suggestion_row(palette, base + part("span-list--cursor") if selected else base,
-                          offered[row - 1], text, width)
+    suggestion = offered[row - 1]
+    key = ("?", suggestion.label, text[suggestion.start:suggestion.end], width, selected)
+    strip = kept.get(key)
+    if strip is None:
+        strip = kept[key] = suggestion_row(
+            palette, base + part("span-list--cursor") if selected else base, suggestion,
+            text, width)
+    return strip
 
 
 def chosen(spans: list[Span], offered: list[Suggestion], row: int
