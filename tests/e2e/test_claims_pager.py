@@ -44,7 +44,9 @@ def claims(tmp_path: Path, db: Path, *args: str, pager: str | None = None,
     start = "-c " + shlex.quote("import tui.claims_table_rest as r; r.TWO_FROM, r.PIECE ="
                                 " 1, 20; from tui.start import main; main()") if two \
         else "-m tui"
-    line = (f"{settings} PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)}"
+    # the shell lives past a Ctrl-C to say the status, as an interactive one would (a
+    # handler, not an ignored signal: an ignored one would be the command's too)
+    line = (f"trap : INT; {settings} PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)}"
             f" {start} claims --db {shlex.quote(str(db))}"
             f" {' '.join(args)};"
             " echo ended $?; exec sleep 600")
@@ -120,3 +122,21 @@ def _cmdline(pid: str) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_ctrl_c_stops_the_drawing_and_leaves_the_pager_until_q(tmp_path: Path) -> None:
+    db = tmp_path / "many"
+    make(db, 60, 60)  # 3,600 claims: far more than the pipe holds, so the drawing waits
+    terminal = claims(tmp_path, db)
+    try:
+        terminal.wait_until(lambda s: last_line(s).startswith(":"),
+                            "the pager's prompt never showed")
+        terminal.send("C-c")
+        terminal.send("G")  # the pager still answers: to the end of what it was given
+        screen = terminal.wait_for("│")
+        assert "ended" not in screen
+        terminal.send("q")
+        screen = terminal.wait_for("ended 130")
+        assert "Traceback" not in screen and "gloss:" not in screen
+    finally:
+        terminal.close()
