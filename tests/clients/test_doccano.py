@@ -68,10 +68,12 @@ def doccano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     tmp = tmp_path_factory.mktemp("doccano")
     shutil.copy(database, tmp / "db.sqlite3")
     (tmp / "gloss_settings.py").write_text(SETTINGS.format(uploads=str(tmp / "uploads")))
-    # made before either starts: each of the web server and the worker makes it when it
-    # is missing (django_drf_filepond's ready()), and the one that comes second to it
-    # fails to boot on FileExistsError
+    # made before either starts: each of the web server and the worker makes them when
+    # missing (django_drf_filepond's ready(): its upload folder and its file store, the
+    # MEDIA_ROOT clients.py sets), and the one that comes second to one fails to boot on
+    # FileExistsError (seen for both)
     (tmp / "uploads").mkdir(mode=0o700)
+    (tmp / "media").mkdir(mode=0o700)
     code = backend(python)
     env = clients.doccano_env(tmp, "gloss_settings")
     declare_queue(python, env, code)
