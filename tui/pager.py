@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -58,8 +59,11 @@ def this_terminal() -> Terminal:
 
 def pager_command() -> list[str] | None:
     """The pager's command and arguments; None for no pager (empty, ``cat``, not found,
-    or quoted as no shell would read it)."""
+    or quoted as no shell would read it). One that needs a shell (``$HOME/bin/p``,
+    ``LESS=-S less``, a pipe) is run by ``sh -c``, as git runs it."""
     value = next((os.environ[name] for name in NAMES if name in os.environ), DEFAULT)
+    if SHELL.search(value):
+        return ["sh", "-c", value]
     try:
         words = shlex.split(value)
     except ValueError:
@@ -67,6 +71,9 @@ def pager_command() -> list[str] | None:
     if not words or words == ["cat"] or shutil.which(words[0]) is None:
         return None
     return words
+
+
+SHELL = re.compile(r"[$~|&;<>()`*?\[\]{}=\n]")  # what only a shell reads
 
 
 @contextlib.contextmanager
@@ -80,17 +87,18 @@ def paged(terminal: Terminal) -> Iterator[Terminal]:
         yield terminal
         return
     sys.stdout.flush()
+    terminal_fd = os.dup(sys.stdout.fileno())
     try:
         pager = subprocess.Popen(command, stdin=subprocess.PIPE,
                                  env={**LESS, **os.environ})
     except OSError:  # could not run it after all: straight to the terminal
+        os.close(terminal_fd)
         yield terminal
         return
-    assert pager.stdin is not None
-    terminal_fd = os.dup(sys.stdout.fileno())
-    os.dup2(pager.stdin.fileno(), sys.stdout.fileno())
-    pager.stdin.close()  # standard output is now its one write end here
-    try:
+    try:  # from here on, whatever happens (Ctrl-C too), the pager is waited for
+        assert pager.stdin is not None
+        os.dup2(pager.stdin.fileno(), sys.stdout.fileno())
+        pager.stdin.close()  # standard output is now its one write end here
         yield terminal
         sys.stdout.flush()
     except OSError as exc:
@@ -103,6 +111,7 @@ def paged(terminal: Terminal) -> Iterator[Terminal]:
 def _back(terminal_fd: int, pager: subprocess.Popen[bytes]) -> None:
     """Standard output back on the terminal (the pager sees the end of its input), and
     the pager waited for, Ctrl-C meanwhile left to it."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):  # what is left unwritten goes nowhere
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -111,7 +120,8 @@ def _back(terminal_fd: int, pager: subprocess.Popen[bytes]) -> None:
             sys.stdout.flush()
     os.dup2(terminal_fd, sys.stdout.fileno())
     os.close(terminal_fd)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if pager.stdin is not None and not pager.stdin.closed:  # stopped before it was ours
+        pager.stdin.close()
     try:
         pager.wait()
     finally:

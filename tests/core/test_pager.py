@@ -32,6 +32,8 @@ def keeper(tmp_path: Path) -> tuple[str, Path]:
     ({"PAGER": "cat"}, None),
     ({"PAGER": "no-such-pager-here --x"}, None),
     ({"PAGER": "less 'unclosed"}, None),
+    ({"PAGER": "LESS=-S less"}, ["sh", "-c", "LESS=-S less"]),  # git runs these by sh
+    ({"GLOSS_PAGER": "$HOME/bin/pager | tr a b"}, ["sh", "-c", "$HOME/bin/pager | tr a b"]),
 ])
 def test_the_pager_is_gloss_pager_else_pager_else_less(
         monkeypatch: pytest.MonkeyPatch, environ: dict[str, str],
@@ -40,7 +42,7 @@ def test_the_pager_is_gloss_pager_else_pager_else_less(
     monkeypatch.delenv("GLOSS_PAGER", raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    if expected is not None and pager.shutil.which(expected[0]) is None:
+    if expected is not None and pager.shutil.which(expected[0]) is None:  # less, sh
         pytest.skip(f"{expected[0]} is not installed")
     assert pager.pager_command() == expected
 

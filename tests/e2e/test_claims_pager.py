@@ -46,8 +46,8 @@ def claims(tmp_path: Path, db: Path, *args: str, pager: str | None = None,
         else "-m tui"
     # the shell lives past a Ctrl-C to say the status, as an interactive one would (a
     # handler, not an ignored signal: an ignored one would be the command's too)
-    line = (f"trap : INT; {settings} PYTHONPATH={shlex.quote(str(ROOT))} {shlex.quote(sys.executable)}"
-            f" {start} claims --db {shlex.quote(str(db))}"
+    line = (f"trap : INT; {settings} PYTHONPATH={shlex.quote(str(ROOT))}"
+            f" {shlex.quote(sys.executable)} {start} claims --db {shlex.quote(str(db))}"
             f" {' '.join(args)};"
             " echo ended $?; exec sleep 600")
     return Terminal(["sh", "-c", line], tmp_path, WIDTH, HEIGHT)

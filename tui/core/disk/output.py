@@ -141,11 +141,13 @@ def _nameless(folder: Path, mode: int) -> tuple[int, None] | None:
 def _named(fd: int, target: Path) -> None:
     """The whole nameless file given ``target``'s name at once: linked there when nothing
     is, else linked beside it under a temp name and renamed over it (the only moment a
-    kill leaves a temp file). A link refused (no /proc) copies it to a temp file."""
+    kill leaves a temp file). A link refused (/proc's link not followed, a file system
+    that links no such file) copies it to a temp file."""
     source = f"/proc/self/fd/{fd}"
     # linkat(2) through the folder's descriptor: os.link without one calls link(2), which
     # links /proc's symbolic link itself (EXDEV), where AT_SYMLINK_FOLLOW links the file
-    folder = os.open(target.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    # O_PATH: a folder the user may write to but not read (a drop box) is linked into
+    folder = os.open(target.parent, getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY)
     try:
         try:
             os.link(source, target.name, dst_dir_fd=folder, follow_symlinks=True)
@@ -186,7 +188,7 @@ def _copied(fd: int, target: Path) -> Path:
             if not sent:
                 break
             done += sent
-    except OSError:
+    except BaseException:  # Ctrl-C too: no temp file left
         os.close(copy)
         os.unlink(temp)
         raise

@@ -195,7 +195,8 @@ class Suggestions:
                 if self._wanted.get(request.article.model.doc_id) is request.article:
                     # edited since it was asked for: searched again after, this one ends
                     left = [r.article for r in requests[number:]]
-                    self._on_ui(lambda left=left: self._want(left))  # before ``_done``
+                    self._on_ui(lambda left=left: self._want([  # before ``_done``
+                        a for a in left if self.articles.get(a.model.doc_id) is a]))
                     return False
                 found += [_moved(s, start) for s in suggest_article(text[start:end], (),
                                                                       sources)]
