@@ -165,3 +165,27 @@ def _labels(shared: Path) -> Path:
     path.write_text("ACTOR\nCLAIM\nLOCATION\nEVENT\n", encoding="utf-8")
     path.chmod(0o644)
     return path
+
+
+def test_an_export_into_a_drop_box_its_user_may_write_to_but_not_read(team, shared):
+    """``-o`` into a folder of mode 733 (others may add files, not list them): the file is
+    made whole there, as ``>`` would make it, with nothing beside it (the nameless file is
+    linked through a descriptor that needs no right to read the folder)."""
+    _group, (alice, _bob) = team
+    db = shared / "annotations"
+    source = shared / "one.jsonl"
+    datasets.jsonl(source, [{"text": d.text, "spans": [{"start": 0, "end": 6,
+                                                        "label": "CLAIM"}]}
+                            for d in datasets.reports(5)])
+    source.chmod(0o644)
+    succeeds(as_user(alice, "import", source, "--db", db))
+    drop = Path(tempfile.mkdtemp(prefix="gloss-drop-", dir="/tmp"))
+    try:
+        drop.chmod(0o733)
+        for name, args in (("spans.jsonl", ["export", "--all"]),
+                           ("claims.jsonl", ["claims", "--format", "jsonl"])):
+            succeeds(as_user(alice, *args, "--db", db, "-o", drop / name))
+            assert (drop / name).read_bytes().count(b"\n") == 5
+        assert sorted(os.listdir(drop)) == ["claims.jsonl", "spans.jsonl"]
+    finally:
+        shutil.rmtree(drop, ignore_errors=True)
