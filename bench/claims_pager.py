@@ -18,7 +18,6 @@ import argparse
 import fcntl
 import os
 import select
-import statistics
 import struct
 import subprocess
 import sys
@@ -27,6 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.claims_table import figures  # min / median / max, as that bench prints them
+
 BOTTOM = "┘".encode()
 WAIT_S = 120.0
 
@@ -81,12 +84,6 @@ def once(db: Path, size: tuple[int, int], pager: str, to_end: bool) -> dict[str,
     found["quit"] = time.perf_counter() - start - found.get("key", 0.0)
     os.close(master)
     return found
-
-
-def figures(name: str, values: list[float]) -> str:
-    values = sorted(values)
-    return (f"| {name} | {values[0]:.2f} / {statistics.median(values):.2f} / "
-            f"{values[-1]:.2f} s |")
 
 
 def main() -> None:
