@@ -96,8 +96,7 @@ def open_output(path: Path, dataset: Path | None = None, *, wait: bool = True,
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     try:
         nameless = _nameless(target.parent, mode)
-        fd, temp = nameless if nameless is not None else tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, temp = nameless if nameless is not None else _temp_beside(target)
     except OSError as exc:
         if info is None or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise OutputError(path, f"cannot write: {reason(exc)}") from exc
@@ -176,10 +175,14 @@ def _named(fd: int, target: Path) -> None:
         os.close(folder)
 
 
+def _temp_beside(target: Path) -> tuple[int, str]:
+    """A named temp file in ``target``'s folder, ``.NAME.XXXX.tmp``."""
+    return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+
+
 def _copied(fd: int, target: Path) -> Path:
     """The nameless file's bytes in a named temp file beside ``target``."""
-    copy, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                  suffix=".tmp")
+    copy, temp = _temp_beside(target)
     try:
         os.fchmod(copy, stat.S_IMODE(os.fstat(fd).st_mode))
         size, done = os.fstat(fd).st_size, 0
