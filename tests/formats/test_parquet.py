@@ -7,6 +7,7 @@ Skipped when pyarrow, duckdb or datasets is not installed (the test extra has th
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -276,3 +277,32 @@ def test_claims_row_groups_written_on_a_thread_come_in_order_and_fail_loudly(tmp
         parquet.write_claims(batches(10), out)
     assert written == [3]
     assert not [t for t in threading.enumerate() if t.name.startswith("gloss-parquet")]
+
+
+def test_pandas_is_not_imported_to_write_parquet_yet_still_there_for_later(dataset,
+                                                                           tmp_path):
+    """Arrow asks, at its first conversion, whether pandas is installed, by importing it
+    (a third of a second, in each process): the commands never give it a pandas object,
+    so the question is answered without the import. A later call in the same process
+    that needs pandas (a notebook's ``to_pandas``) still gets it."""
+    pytest.importorskip("pandas")
+    script = f"""
+import sys
+from tui.cli import main
+for args in (["export", "--format", "parquet", "-o", {str(tmp_path / "out")!r}],
+             ["claims", "--format", "parquet", "-o", {str(tmp_path / "c.parquet")!r}]):
+    try:
+        main([*args, "--db", {str(dataset.folder)!r}])
+    except SystemExit as exit:
+        assert not exit.code, exit.code
+print("pandas" in sys.modules)
+import pyarrow.parquet as pq
+frame = pq.read_table({str(tmp_path / "c.parquet")!r}).to_pandas()
+print(type(frame).__module__.split(".")[0], sorted(frame["claim"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "False", "pandas ['Russia would not withdraw from Zaporizhzhia', "
+                 "'officials in Kyiv said']"]

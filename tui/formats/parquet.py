@@ -26,10 +26,14 @@ Nothing here imports pyarrow until a file is written: Gloss runs without it.
 from __future__ import annotations
 
 import datetime
+import importlib.abc
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from importlib.machinery import ModuleSpec
 from operator import itemgetter
 from pathlib import Path
+from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
 
 import orjson
@@ -67,7 +71,38 @@ def _arrow() -> tuple[Any, Any]:
     except ImportError as exc:
         raise InputError("parquet", f"the parquet format needs pyarrow: "
                                     f"{extra_command('parquet')}") from exc
+    _no_pandas_asked(pyarrow)
     return pyarrow, pyarrow.parquet
+
+
+def _no_pandas_asked(pa: Any) -> None:
+    """Arrow's first ``pa.array`` asks whether pandas is installed (is the list given a
+    pandas object?) by importing it: 0.35 s of every command on a machine that has
+    pandas, in each of its processes, for a question whose answer is no (no pandas object
+    is ever given here). Asked once here, with pandas not to be found; a later call that
+    needs pandas (``to_pandas``, in the same process) imports it then, as Arrow tries
+    again for those."""
+    if "pandas" in sys.modules:  # imported already: the answer costs nothing
+        return
+    hidden = _Hidden("pandas")
+    sys.meta_path.insert(0, hidden)
+    try:
+        pa.array([], type=pa.null())
+    finally:
+        sys.meta_path.remove(hidden)
+
+
+class _Hidden(importlib.abc.MetaPathFinder):
+    """A module not to be found while this is first on ``sys.meta_path``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
+        if fullname == self.name or fullname.startswith(self.name + "."):
+            raise ModuleNotFoundError(f"no module named {fullname!r}", name=fullname)
+        return None
 
 
 def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
