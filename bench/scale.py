@@ -231,7 +231,7 @@ def commands(folder: Path, out: Path) -> dict[str, list[str]]:
     return {
         "gloss stats": ["-m", "tui", "stats", "--db", db, "--format", "json"],
         "gloss claims (csv)": ["-m", "tui", "claims", "--db", db, "--format", "csv"],
-    "gloss claims (jsonl)": ["-m", "tui", "claims", "--db", db, "--format", "jsonl"],
+        "gloss claims (jsonl)": ["-m", "tui", "claims", "--db", db, "--format", "jsonl"],
         "gloss claims (parquet)": ["-m", "tui", "claims", "--db", db, "--format", "parquet",
                                    "-o", str(out.with_name("claims.parquet"))],
         "gloss agree (2 analysts)": ["-m", "tui", "agree", "--db", db, "--format", "json"],
