@@ -12,8 +12,9 @@ from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
 from tui.core.store.claim_pass import (
     Claims,
+    Grouped,
     every_claim,
-    pieces_in_two,
+    grouped,
     reopened,
     row_from_file,
 )
@@ -54,15 +55,11 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
     problems = [] if problems is None else problems
     out = out or sys.stdout.buffer
 
-    def counted(claims: Claims) -> tuple[Query, list[tuple[str, int]], list[Piece] | None]:
+    def counted(claims: Claims) -> Grouped:
         """The query, its groups counted and (JSONL on two processes) its ranges."""
-        query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
-                      status=status, shape=claims.shape)
-        groups = query.groups()
-        if query.total is not None and claims.claims == "main.claims":
-            claims.counted["claims"] = query.total
-        return query, groups, pieces_in_two(claims, query, groups, out, TWO_FROM, PIECE) \
-            if fmt == "jsonl" and claims.shape == NEW else None
+        return grouped(claims, actor=actor, place=place, status=status,
+                       out=out if fmt == "jsonl" and claims.shape == NEW else None,
+                       least=TWO_FROM, size=PIECE)
 
     # counted while the files' signatures are made, and used when every row stands
     with every_claim(dataset, problems, lines=fmt == "jsonl", ahead=counted) as claims:
@@ -72,7 +69,7 @@ def print_claims(dataset: Dataset, fmt: str, *, actor: str = "", place: str = ""
 
             print_table(dataset, groups, query.batches("board", groups), query, terminal)
         elif fmt == "jsonl" and claims.shape == NEW:
-            _jsonl(dataset, query, groups, pieces or [], out)
+            _jsonl(dataset, query, groups, pieces, out)
         elif fmt == "jsonl":
             for batch in query.batches("jsonl", groups):
                 out.write(safe(b"".join([

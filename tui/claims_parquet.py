@@ -17,7 +17,14 @@ from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
 from tui.core.disk.files import write_all
 from tui.core.document.model import GlossError
-from tui.core.store.claim_pass import every_claim, pieces_in_two, reopened, row_from_file
+from tui.core.store.claim_pass import (
+    Claims,
+    Grouped,
+    every_claim,
+    grouped,
+    reopened,
+    row_from_file,
+)
 from tui.core.store.claim_table import Piece, Query
 from tui.core.store.dataset import Dataset
 
@@ -34,11 +41,13 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
     claims written. Each broken file's one-line error goes to ``problems``."""
     from tui.formats import parquet
 
-    with every_claim(dataset, problems, lines=False, wide=True) as claims:
-        query = Query(claims.db, claims.claims, claims.lines, actor=actor, place=place,
-                      status=status, shape=claims.shape)
-        groups = query.groups()
-        pieces = pieces_in_two(claims, query, groups, out, TWO_FROM, PIECE)
+    def counted(claims: Claims) -> Grouped:
+        return grouped(claims, actor=actor, place=place, status=status, out=out,
+                       least=TWO_FROM, size=PIECE)
+
+    # counted while the files' signatures are made, and used when every row stands
+    with every_claim(dataset, problems, lines=False, wide=True, ahead=counted) as claims:
+        query, groups, pieces = claims.ahead or counted(claims)
         # a million claims' cells decoded, none in a cycle: the collector's passes over
         # them were two thirds of the decoding
         with collector_paused():

@@ -225,6 +225,33 @@ def test_no_article_file_is_read_while_every_row_stands(tmp_path, monkeypatch):
     assert read == [changed]
 
 
+def test_the_groups_are_counted_while_the_signatures_are_made(tmp_path, monkeypatch):
+    """As for the JSONL: the groups are counted (and the claims with them) before the
+    rows are checked against the files' signatures, which another process makes
+    meanwhile; once only, when every row stands. An article changed behind the index's
+    back: the groups counted again, over the rows made from its file."""
+    folder = tmp_path / "db"
+    writer = make(folder, 4, 9, OUTLETS)
+    writer.summaries()
+    steps: list[str] = []
+    groups, trusted = claim_table.Query.groups, claim_table.trusted
+    monkeypatch.setattr(claim_table.Query, "groups",
+                        lambda self: steps.append("groups") or groups(self))
+    monkeypatch.setattr(claim_table, "trusted",
+                        lambda *args: steps.append("trusted") or trusted(*args))
+    expected = reference(Dataset.existing(folder, "alice"))
+    assert written(Dataset.existing(folder, "alice"), tmp_path / "c.parquet") == expected
+    assert steps == ["groups", "trusted"]
+    changed = folder / f"{writer.ids()[2]}.json"
+    data = changed.read_bytes()
+    changed.unlink()
+    changed.write_bytes(data.replace(b'"gloss"', b'"other"', 1))
+    expected = reference(Dataset.existing(folder, "alice"))
+    steps.clear()
+    assert written(Dataset.existing(folder, "alice"), tmp_path / "d.parquet") == expected
+    assert steps == ["groups", "trusted", "groups"]
+
+
 def test_an_index_before_the_parquets_columns_is_read_as_it_is_and_brought_up(tmp_path,
                                                                             monkeypatch):
     """An index whose cells lack the Parquet's columns (a gloss before): a read-only

@@ -241,6 +241,25 @@ def _received(pid: int, into: int) -> dict[str, Stamp] | None:
     return stamps if isinstance(stamps, dict) else None
 
 
+Grouped = tuple[claim_table.Query, list[tuple[str, int]], list[claim_table.Piece]]
+
+
+def grouped(claims: Claims, *, actor: str, place: str, status: str, out: IO[bytes] | None,
+            least: int, size: int) -> Grouped:
+    """The query of ``claims`` kept by the filters, its groups counted (every claim's
+    count kept for the check of the rows, when it counted them all) and, given ``out``,
+    the ranges it is made in on two processes (``pieces_in_two``; else none): what a
+    command makes ``ahead`` of ``every_claim``, while the files' signatures are made."""
+    query = claim_table.Query(claims.db, claims.claims, claims.lines, actor=actor,
+                              place=place, status=status, shape=claims.shape)
+    groups = query.groups()
+    if query.total is not None and claims.claims == "main.claims":
+        claims.counted["claims"] = query.total
+    pieces = pieces_in_two(claims, query, groups, out, least, size) if out is not None \
+        else []
+    return query, groups, pieces
+
+
 def pieces_in_two(claims: Claims, query: claim_table.Query, groups: list[tuple[str, int]],
                   out: IO[bytes], least: int, size: int) -> list[claim_table.Piece]:
     """The ranges of the print order, of about ``size`` claims each, that an output of
