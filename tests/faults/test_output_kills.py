@@ -76,11 +76,10 @@ def test_killed_once_written_whole_but_not_yet_named(tmp_path: Path, db: Path, n
     out = tmp_path / "out.jsonl"
     if there:
         out.write_bytes(OLD)
-    child = start(db, name, out, stop_at="output")
-    assert child.stderr is not None
-    assert child.stderr.readline() == b"stopped at output\n"
-    os.killpg(child.pid, signal.SIGKILL)
-    child.wait()
+    with start(db, name, out, stop_at="output") as child:  # (its pipe closed after)
+        assert child.stderr is not None
+        assert child.stderr.readline() == b"stopped at output\n"
+        os.killpg(child.pid, signal.SIGKILL)
     assert beside(tmp_path) == []
     assert (out.read_bytes() == OLD) if there else not out.exists()
 
@@ -91,20 +90,20 @@ def test_killed_at_many_instants_leaves_the_file_before_or_whole_and_nothing_bes
     out = tmp_path / "out.jsonl"
     out.write_bytes(OLD)
     began = time.monotonic()
-    assert start(db, name, out).wait(WAIT_S) == 0
+    with start(db, name, out) as first:
+        assert first.wait(WAIT_S) == 0
     length = time.monotonic() - began  # an uninterrupted run: the instants spread over it
     assert whole(out.read_bytes()) and beside(tmp_path) == []
     written = out.read_bytes()
     outcomes = set()
     for step in range(1, 9):
         out.write_bytes(OLD)
-        child = start(db, name, out)
-        deadline = time.monotonic() + length * step / 8
-        while time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.005)
-        with contextlib.suppress(ProcessLookupError):  # ended before the instant
-            os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
+        with start(db, name, out) as child:
+            deadline = time.monotonic() + length * step / 8
+            while time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.005)
+            with contextlib.suppress(ProcessLookupError):  # ended before the instant
+                os.killpg(child.pid, signal.SIGKILL)
         assert beside(tmp_path) == [], f"killed at {step}/8 of the run"
         now = out.read_bytes()
         # the old bytes, or a whole output: every line of it (a file cut short at a line's
