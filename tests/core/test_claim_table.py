@@ -115,13 +115,18 @@ def changed_behind_the_index(folder: Path, ids: list[str], rng: random.Random,
     """Half the articles (one at least) changed by another tool, behind the index's back:
     their source renamed, and ``swaps`` made."""
     for doc_id in rng.sample(ids, max(1, len(ids) // 2)):
-        path = folder / f"{doc_id}.json"
-        data = path.read_bytes()
-        path.unlink()
-        for old, new in ((b'"gloss"', b'"other"'), *swaps):
-            data = data.replace(old, new, 1)
-        path.write_bytes(data)
-        os.utime(path, ns=(1, 1))
+        change_behind_the_index(folder / f"{doc_id}.json", *swaps)
+
+
+def change_behind_the_index(path: Path, *swaps: tuple[bytes, bytes]) -> None:
+    """One article's file changed by another tool, behind the index's back: a new file
+    where it was, its source renamed, and ``swaps`` made."""
+    data = path.read_bytes()
+    path.unlink()
+    for old, new in ((b'"gloss"', b'"other"'), *swaps):
+        data = data.replace(old, new, 1)
+    path.write_bytes(data)
+    os.utime(path, ns=(1, 1))
 
 
 def put_in_state(folder: Path, writer: Dataset, state: str, seed: int,
