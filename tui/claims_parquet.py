@@ -7,8 +7,9 @@ article file is read while every article's rows stand (``claim_pass.every_claim`
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 import msgspec
@@ -30,8 +31,12 @@ from tui.core.store.dataset import Dataset
 
 # a claim's cells whole (``claim_table.Cells``, with the Parquet's columns), as a tuple:
 # a batch's are turned into columns by ``zip``, in C; checked as decoded
-_WHOLE = msgspec.json.Decoder(tuple[str, list[str], str, str, str, str, int, int, str, str,
-                                    str | None, str | None, str | None, str | None]).decode
+Whole = tuple[str, list[str], str, str, str, str, int, int, str, str, str | None, str | None,
+              str | None, str | None]
+_WHOLE = msgspec.json.Decoder(Whole).decode
+_MANY = msgspec.json.Decoder(list[Whole]).decode  # a piece's cells, joined
+_NAMES = msgspec.json.Decoder(list[str]).decode
+Columns = dict[str, Sequence[Any]]
 Found = tuple[str, str, int, str, Any]  # a row of the query: source, article, seq, status, cells
 
 
@@ -53,8 +58,13 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
         with collector_paused():
             if len(pieces) >= 2:
                 return _in_two(dataset, query, groups, pieces, out)
-            made = (_columns(dataset, batch) for batch in query.batches("parquet", groups))
-            return parquet.write_claims((columns for columns in made if columns), out)
+            query.rank(groups)
+            try:
+                made = (columns for piece in _alone(query, groups)
+                        for columns in _piece(dataset, query, piece))
+                return parquet.write_claims(made, out)
+            finally:
+                query.db.execute("DROP TABLE IF EXISTS temp.ranks")
 
 
 # Two processes from this many claims, in ranges of the print order of about PIECE claims
@@ -90,10 +100,8 @@ def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
 
     def make(on: Query) -> Callable[[int, IO[bytes]], None]:
         def piece(n: int, into: IO[bytes]) -> None:
-            for batch in on.rows_of("parquet", pieces[n]):
-                columns = _columns(dataset, batch)
-                if columns:
-                    into.write(stream.batch(columns))
+            for columns in _piece(dataset, on, pieces[n]):
+                into.write(stream.batch(columns))
         return piece
 
     mine = make(query)
@@ -133,7 +141,39 @@ def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
     return written[0]
 
 
-def _columns(dataset: Dataset, batch: list[Found]) -> dict[str, Sequence[Any]] | None:
+def _alone(query: Query, groups: list[tuple[str, int]]) -> list[Piece]:
+    """The ranges one process makes the table in: of about a row group's claims, where the
+    index's articles tell where to cut; else one of every group."""
+    try:
+        return query.pieces(groups, PIECE)
+    except sqlite3.Error:
+        return [(0, len(groups) - 1, None, None)] if groups else []
+
+
+def _piece(dataset: Dataset, query: Query, piece: Piece) -> Iterator[Columns]:
+    """The table's columns of the claims of ``piece``: all at once from its rows joined by
+    SQLite, decoded in one call each; a batch of rows at a time when they cannot be (too
+    long to join, or a cell that does not decode: ``_columns``)."""
+    joined = query.joined(piece)
+    if joined is not None:
+        *lists, cells = joined
+        try:
+            sources, articles, statuses = map(_NAMES, lists)
+            whole = _MANY(b"[" + cells + b"]")
+        except msgspec.DecodeError:
+            pass
+        else:
+            if len(whole) == len(sources):
+                if whole:
+                    yield _table(sources, articles, statuses, whole)
+                return
+    for batch in query.rows_of("parquet", piece):
+        columns = _columns(dataset, batch)
+        if columns:
+            yield columns
+
+
+def _columns(dataset: Dataset, batch: list[Found]) -> Columns | None:
     """A batch of rows as the table's columns (None: no row left). A row whose cells do
     not decode or do not hold the Parquet's columns (forged by hand: its article's
     ``claim_sets`` row says they do) is made again from its file, and left out when that
@@ -145,6 +185,11 @@ def _columns(dataset: Dataset, batch: list[Found]) -> dict[str, Sequence[Any]] |
         sources, articles, statuses, cells = _again(dataset, batch)
         if not cells:
             return None
+    return _table(sources, articles, statuses, cells)
+
+
+def _table(sources: Sequence[str], articles: Sequence[str], statuses: Sequence[str],
+           cells: Sequence[tuple[Any, ...]]) -> Columns:
     (claim, places, title, date, ids, analyst, start, end, _label, _kind, source,
      source_kind, quote, outlet) = zip(*cells, strict=True)
     return {"claim": claim, "start": start, "end": end, "source": source,

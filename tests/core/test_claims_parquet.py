@@ -91,6 +91,9 @@ WIDE_FORGED = {
     "outlet of another type": "UPDATE claims SET cells = CAST(json_set(CAST(cells AS TEXT),"
                               " '$[13]', 5) AS BLOB)",
     "wide unset": "UPDATE claim_sets SET wide = 0 WHERE rowid % 2",
+    # whole cells, but two claims' where one's stand: the cells joined count one too many
+    "cells of two claims": "UPDATE claims SET cells = CAST(CAST(cells AS TEXT) || ','"
+                           " || CAST(cells AS TEXT) AS BLOB) WHERE seq % 2 = 0",
 }
 
 
@@ -119,6 +122,20 @@ def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, 
             == reference(reader, **filters)
 
 
+@pytest.mark.parametrize("piece", [None, 3])
+@pytest.mark.parametrize("state", list(WIDE_FORGED))
+def test_each_row_forged_so_is_made_again_from_its_file(tmp_path, state, piece):
+    """Each forgery of the cells only the Parquet reads, on one process and on two (the
+    test above draws among every state of the index)."""
+    folder = tmp_path / "db"
+    writer = make(folder, 3, 7, OUTLETS)
+    writer.summaries()
+    put_in_state(folder, writer, state, 3, WIDE_FORGED)
+    reader = Dataset.existing(folder, "alice")
+    with two_processes(piece):
+        assert written(reader, tmp_path / "claims.parquet") == reference(reader)
+
+
 @contextlib.contextmanager
 def two_processes(piece: int | None):
     """Two processes from one claim, in ranges of about ``piece`` claims (None: as it is)."""
@@ -129,6 +146,20 @@ def two_processes(piece: int | None):
             mock.patch.object(claims_parquet, "PIECE", piece), \
             mock.patch.object(in_turns, "two_cores", lambda out: True):
         yield
+
+
+@pytest.mark.parametrize("piece", [None, 3])
+def test_claims_too_long_to_join_are_read_row_by_row(tmp_path, piece):
+    """A range of the print order whose cells SQLite cannot join within its limit is read
+    a batch of rows at a time: the same table."""
+    folder = tmp_path / "db"
+    make(folder, 11, 12, OUTLETS).summaries()
+    reader = Dataset.existing(folder, "alice")
+    read = mock.Mock(wraps=claim_table.Query.rows_of)
+    with two_processes(piece), mock.patch.object(claim_table, "WIDE_JOINED", 64), \
+            mock.patch.object(claim_table.Query, "rows_of", autospec=True, side_effect=read):
+        assert written(reader, tmp_path / "claims.parquet") == reference(reader)
+    assert read.called  # (this process makes the first range, whoever makes the others)
 
 
 def test_two_processes_write_the_file_one_writes(tmp_path):
