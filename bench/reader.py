@@ -34,6 +34,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,6 +46,7 @@ from bench.first_frame import command, headless, shown
 from bench.timing import TimedApp, line
 from tui.core.document.model import Document, Relation, Span
 from tui.core.document.schema import SOURCE
+from tui.core.editing.article_suggestions import ArticleSuggestions
 from tui.core.language.text import words
 from tui.core.store.dataset import Dataset
 from tui.screens.reader import ReaderScreen
@@ -192,8 +195,24 @@ async def suggestions_to_frame(dataset: Dataset, doc_id: str, keys: bool
 
 
 async def label_with_suggestions(dataset: Dataset, doc_id: str, presses: int
-                                 ) -> list[float]:
-    """A label key on an article whose suggestions are on screen, to its frame."""
+                                 ) -> tuple[list[float], list[float]]:
+    """A label key on an article whose suggestions are on screen, to its frame; and each
+    search's answer taken in on the UI thread (``ArticleSuggestions.answered``, the
+    panes' observers with it), the first one's and those the labels asked for."""
+    answers: list[float] = []
+    answered = ArticleSuggestions.answered
+
+    def timed_answer(self: ArticleSuggestions, *args: Any) -> None:
+        start = time.perf_counter()
+        answered(self, *args)
+        answers.append(time.perf_counter() - start)
+
+    with mock.patch.object(ArticleSuggestions, "answered", timed_answer):
+        return await _label_with_suggestions(dataset, doc_id, presses, answers), answers
+
+
+async def _label_with_suggestions(dataset: Dataset, doc_id: str, presses: int,
+                                  answers: list[float]) -> list[float]:
     app = TimedApp(Dataset(dataset.folder, "reader"), [doc_id])
     app.frame = asyncio.Event()
     out: list[float] = []
@@ -213,6 +232,10 @@ async def label_with_suggestions(dataset: Dataset, doc_id: str, presses: int
             before = len(view.model.spans)
             out.append(await timed(app, pilot, "1", "1",
                                    lambda b=before: len(view.model.spans) > b))
+            asked, waited = len(answers), time.perf_counter()
+            # the search the label asked for answered (an analyst reads on meanwhile)
+            while len(answers) == asked and time.perf_counter() - waited < 5:
+                await pilot.pause(0.01)
         await app.session.wait()
     return out
 
@@ -240,8 +263,9 @@ def suggestions(folder: Path, opens: int, keys: int) -> None:
     print(line("1 MB: suggestions shown, keys pressed", [shown], 44))
     if moves:
         print(line("1 MB: a cursor key meanwhile, to frame", moves, 44, p95=True))
-    print(line("1 MB: label key to frame, suggested", asyncio.run(
-        label_with_suggestions(dataset, big_id, keys)), 44, p95=True))
+    labels, answers = asyncio.run(label_with_suggestions(dataset, big_id, keys))
+    print(line("1 MB: label key to frame, suggested", labels, 44, p95=True))
+    print(line("1 MB: a search answered, on the UI thread", answers, 44, p95=True))
 
 
 async def timed(app: TimedApp, pilot, key: str, character: str | None, shown) -> float:

@@ -25,7 +25,13 @@ from collections.abc import Callable, Iterable
 
 from tui.core.document.suggestion import Suggestion
 from tui.core.editing.article_model import ArticleModel
-from tui.core.editing.article_suggestions import CHUNK, ArticleSuggestions, Key, Request
+from tui.core.editing.article_suggestions import (
+    CHUNK,
+    ArticleSuggestions,
+    Key,
+    Offered,
+    Request,
+)
 
 KEEP = 48  # stretches kept (about 1.5 M characters, some 200,000 suggestions at most)
 BATCH = 8  # stretches handed to the worker at once
@@ -131,8 +137,8 @@ class HugeSuggestions(ArticleSuggestions):
 
     # -- the worker's answers ----------------------------------------------------------
 
-    def answered_stretch(self, index: int, found: list[Suggestion],
-                         offered: list[Suggestion]) -> None:
+    def answered_stretch(self, index: int, found: list[Suggestion], offered: Offered
+                         ) -> None:
         """One stretch's answer (on the UI thread): in place of what it had, the least
         recently asked about stretches dropped past ``KEEP``."""
         self._pending.discard(index)
@@ -144,8 +150,9 @@ class HugeSuggestions(ArticleSuggestions):
             _, (old_start, old_end) = self.kept.popitem(last=False)
             self._drop(old_start, old_end)
         self._insert(self.found, found)
-        self._insert(self.offered, [s for s in offered if s.key not in self.rejected])
-        self._reach = max(self._reach, max((s.end - s.start for s in found), default=0))
+        self._insert(self.offered, [s for s in offered.suggestions
+                                    if s.key not in self.rejected])
+        self._reach = max(self._reach, offered.reach)
         self._longest = max(self._longest, self._reach)
         self.ready = True
         self._recheck([r for r in self._since if r[1] >= start and r[0] <= end])

@@ -33,6 +33,7 @@ from tui.core.editing.article_suggestions import (
     HUGE,
     ArticleSuggestions,
     Key,
+    Offered,
     Request,
     SuggestionEvent,
     text_order,
@@ -202,6 +203,7 @@ class Suggestions:
                                                                       sources)]
                 time.sleep(0)  # the UI thread's turn: a key waits for no whole article
             found.sort(key=text_order)
+            found = request.article.the_same(found)
             offered = request.article.offer(request, found)
             self._on_ui(lambda r=request, f=found, o=offered: self._answer(r, f, o))
         return True
@@ -229,18 +231,17 @@ class Suggestions:
         return True
 
     def _answer_stretch(self, article: ArticleSuggestions, index: int,
-                        found: list[Suggestion], offered: list[Suggestion]) -> None:
+                        found: list[Suggestion], offered: Offered) -> None:
         if self.articles.get(article.model.doc_id) is article and isinstance(
                 article, HugeSuggestions):
             article.answered_stretch(index, found, offered)
             for told in list(self.answers):
                 told(article)
 
-    def _answer(self, request: Request, found: list[Suggestion],
-                offered: list[Suggestion]) -> None:
+    def _answer(self, request: Request, found: list[Suggestion], offered: Offered) -> None:
         article = request.article
         if self.articles.get(article.model.doc_id) is article:
-            article.answered(found, offered)
+            article.answered(request, found, offered)
             for told in list(self.answers):
                 told(article)
 
