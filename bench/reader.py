@@ -195,27 +195,32 @@ async def suggestions_to_frame(dataset: Dataset, doc_id: str, keys: bool
 
 
 async def label_with_suggestions(dataset: Dataset, doc_id: str, presses: int
-                                 ) -> tuple[list[float], list[float]]:
-    """A label key on an article whose suggestions are on screen, to its frame; and each
+                                 ) -> dict[str, list[float]]:
+    """A label key on an article whose suggestions are on screen, to its frame; each
     search's answer taken in on the UI thread (``ArticleSuggestions.answered``, the
-    panes' observers with it), the first one's and those the labels asked for."""
-    answers: list[float] = []
+    panes' observers with it: the first one's and those the labels asked for), and from
+    its start to the next frame shown."""
+    answers: list[tuple[float, float]] = []
     answered = ArticleSuggestions.answered
 
     def timed_answer(self: ArticleSuggestions, *args: Any) -> None:
         start = time.perf_counter()
         answered(self, *args)
-        answers.append(time.perf_counter() - start)
+        answers.append((start, time.perf_counter()))
 
     with mock.patch.object(ArticleSuggestions, "answered", timed_answer):
-        return await _label_with_suggestions(dataset, doc_id, presses, answers), answers
+        labels, shown = await _label_with_suggestions(dataset, doc_id, presses, answers)
+    return {"label key to frame": labels, "answer": [end - start for start, end in answers],
+            "answer to its frame": shown}
 
 
 async def _label_with_suggestions(dataset: Dataset, doc_id: str, presses: int,
-                                  answers: list[float]) -> list[float]:
-    app = TimedApp(Dataset(dataset.folder, "reader"), [doc_id])
-    app.frame = asyncio.Event()
+                                  answers: list[tuple[float, float]]
+                                  ) -> tuple[list[float], list[float]]:
+    app = FrameLog(Dataset(dataset.folder, "reader"), [doc_id])
+    app.frame, app.frames = asyncio.Event(), []
     out: list[float] = []
+    shown: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
@@ -236,8 +241,14 @@ async def _label_with_suggestions(dataset: Dataset, doc_id: str, presses: int,
             # the search the label asked for answered (an analyst reads on meanwhile)
             while len(answers) == asked and time.perf_counter() - waited < 5:
                 await pilot.pause(0.01)
+            if len(answers) > asked:
+                start, end = answers[-1]
+                while app.frames[-1] < end and time.perf_counter() - end < 0.5:
+                    await pilot.pause(0.001)
+                if app.frames[-1] >= end:  # (none: nothing on screen changed)
+                    shown.append(next(t for t in app.frames if t >= end) - start)
         await app.session.wait()
-    return out
+    return out, shown
 
 
 def suggestions(folder: Path, opens: int, keys: int) -> None:
@@ -263,9 +274,12 @@ def suggestions(folder: Path, opens: int, keys: int) -> None:
     print(line("1 MB: suggestions shown, keys pressed", [shown], 44))
     if moves:
         print(line("1 MB: a cursor key meanwhile, to frame", moves, 44, p95=True))
-    labels, answers = asyncio.run(label_with_suggestions(dataset, big_id, keys))
-    print(line("1 MB: label key to frame, suggested", labels, 44, p95=True))
-    print(line("1 MB: a search answered, on the UI thread", answers, 44, p95=True))
+    figures = asyncio.run(label_with_suggestions(dataset, big_id, keys))
+    print(line("1 MB: label key to frame, suggested", figures["label key to frame"], 44,
+               p95=True))
+    print(line("1 MB: a search answered, on the UI thread", figures["answer"], 44, p95=True))
+    print(line("1 MB: its answer to the next frame shown", figures["answer to its frame"], 44,
+               p95=True))
 
 
 async def timed(app: TimedApp, pilot, key: str, character: str | None, shown) -> float:

@@ -29,6 +29,15 @@ def text_order(s: Suggestion) -> tuple[int, int, str]:
     return (s.start, -s.end, s.label)
 
 
+def overlapping(offered: list[Suggestion], longest: int, start: int, end: int
+                ) -> list[Suggestion]:
+    """The suggestions of ``offered`` (text order, none longer than ``longest``) that share
+    a character with [start, end)."""
+    low = bisect_left(offered, start - longest, key=lambda s: s.start)
+    high = bisect_right(offered, end, key=lambda s: s.start)
+    return [s for s in offered[low:high] if s.start < end and s.end > start]
+
+
 @dataclass(frozen=True, slots=True)
 class SuggestionEvent:
     """Announced to a pane: the stretches whose suggestions changed."""
@@ -38,6 +47,17 @@ class SuggestionEvent:
     # a search answered (not a key): every stretch may have changed, and the span list
     # may lay out at once
     answered: bool = False
+    # a whole article's answer: what was offered before it (then ``changed`` tells where)
+    before: Offered | None = None
+
+    def changed(self, start: int, end: int) -> bool:
+        """Does what is offered over [start, end) differ from before this event? (Not an
+        answer's: it may.) The suggestions found again are the ones held before
+        (``ArticleSuggestions.the_same``): the lists compare mostly by identity."""
+        if self.before is None:
+            return True
+        old = overlapping(self.before.suggestions, self.before.longest, start, end)
+        return old != self.suggestions.overlapping(start, end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +107,9 @@ class ArticleSuggestions:
         return lambda: self._observers.remove(observer) if observer in self._observers \
             else None
 
-    def _announce(self, ranges: Iterable[tuple[int, int]], answered: bool = False) -> None:
-        event = SuggestionEvent(self, tuple(ranges), answered)
+    def _announce(self, ranges: Iterable[tuple[int, int]], answered: bool = False,
+                  before: Offered | None = None) -> None:
+        event = SuggestionEvent(self, tuple(ranges), answered, before)
         for observer in list(self._observers):
             observer(event)
 
@@ -96,10 +117,7 @@ class ArticleSuggestions:
 
     def overlapping(self, start: int, end: int) -> list[Suggestion]:
         """The suggestions offered that share a character with [start, end)."""
-        offered = self.offered
-        low = bisect_left(offered, start - self._longest, key=lambda s: s.start)
-        high = bisect_right(offered, end, key=lambda s: s.start)
-        return [s for s in offered[low:high] if s.start < end and s.end > start]
+        return overlapping(self.offered, self._longest, start, end)
 
     def at(self, offset: int) -> Suggestion | None:
         """The innermost suggestion offered at ``offset`` (or just before it: the cursor
@@ -226,6 +244,7 @@ class ArticleSuggestions:
                  ) -> None:
         """The worker's answer to ``request`` (on the UI thread): shown, and then
         corrected for whatever was edited or rejected since it was asked for."""
+        before = Offered(self.offered, self._reach, self._longest) if self.ready else None
         self.found = found  # in text order: sorted in the worker
         self._reach = offered.reach
         since = self.rejected - request.rejected  # (the worker left out the others)
@@ -235,7 +254,7 @@ class ArticleSuggestions:
         self.ready = True
         edited, self._since = self._since, []
         self._recheck(edited)
-        self._announce((), answered=True)  # everything may have changed: drawn afresh
+        self._announce((), answered=True, before=before)  # ``changed`` tells where
 
     def searched_again(self) -> None:
         """The names changed (a huge article's kept stretches are searched again)."""

@@ -90,6 +90,19 @@ def suggestion_line(palette: Palette, base: Style, part: Part, offered: list[Sug
     return strip
 
 
+def shows_other(before: list[Suggestion], offered: list[Suggestion], row: int) -> bool:
+    """Does row ``row`` of the suggested section (0: its heading) show something else with
+    ``offered`` than with ``before``?"""
+    return _shown(before, row) != _shown(offered, row)
+
+
+def _shown(offered: list[Suggestion], row: int) -> object:
+    if row == 0:
+        return len(offered)  # (0: no heading)
+    return (offered[row - 1].label, offered[row - 1].start, offered[row - 1].end) \
+        if row - 1 < len(offered) else None
+
+
 def chosen(spans: list[Span], offered: list[Suggestion], row: int
            ) -> Span | Suggestion | None:
     """What row ``row`` of the list shows: a span, a suggestion, or neither (the heading)."""
