@@ -6,6 +6,7 @@ article file is read while every article's rows stand (``claim_pass.every_claim`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -59,11 +60,12 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
             if len(pieces) >= 2:
                 return _in_two(dataset, query, groups, pieces, out)
             query.rank(groups)
+            made = (columns for piece in _alone(query, groups)
+                    for columns in _piece(dataset, query, piece))
             try:
-                made = (columns for piece in _alone(query, groups)
-                        for columns in _piece(dataset, query, piece))
                 return parquet.write_claims(made, out)
             finally:
+                made.close()  # a cursor still open on ``ranks`` would keep it from a drop
                 query.db.execute("DROP TABLE IF EXISTS temp.ranks")
 
 
@@ -167,10 +169,11 @@ def _piece(dataset: Dataset, query: Query, piece: Piece) -> Iterator[Columns]:
                 if whole:
                     yield _table(sources, articles, statuses, whole)
                 return
-    for batch in query.rows_of("parquet", piece):
-        columns = _columns(dataset, batch)
-        if columns:
-            yield columns
+    with contextlib.closing(query.rows_of("parquet", piece)) as batches:
+        for batch in batches:
+            columns = _columns(dataset, batch)
+            if columns:
+                yield columns
 
 
 def _columns(dataset: Dataset, batch: list[Found]) -> Columns | None:

@@ -162,6 +162,35 @@ def test_claims_too_long_to_join_are_read_row_by_row(tmp_path, piece):
     assert read.called  # (this process makes the first range, whoever makes the others)
 
 
+class Stopped(Exception):
+    """Raised while the rows are read (a Ctrl-C, say)."""
+
+
+def test_an_error_while_rows_are_read_one_by_one_is_the_commands_own(tmp_path):
+    """Read a row at a time (too long to join), a batch at a time, and the writing stopped
+    at the second batch, the rows' cursor still open: it is closed before the order's
+    table is dropped, so the error is the one raised (a drop under an open cursor fails:
+    "table is locked")."""
+    folder = tmp_path / "db"
+    make(folder, 13, 6, OUTLETS).summaries()
+    reader = Dataset.existing(folder, "alice")
+    batch = parquet.claims_batch
+    made: list[object] = []
+
+    def stopped(*args: Any) -> Any:
+        if made:
+            raise Stopped
+        made.append(args)
+        return batch(*args)
+
+    with mock.patch.object(claim_table, "WIDE_JOINED", 64), \
+            mock.patch.object(claim_table, "BATCH", 1), \
+            mock.patch.object(parquet, "claims_batch", stopped), \
+            pytest.raises(Stopped):
+        save_claims(reader, tmp_path / "claims.parquet", "parquet")
+    assert not (tmp_path / "claims.parquet").exists()
+
+
 def test_two_processes_write_the_file_one_writes(tmp_path):
     """The same bytes whether one process or two made the rows (the row groups are
     ROWS rows each however they were cut), the second process reaped, no thread left."""

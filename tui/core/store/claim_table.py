@@ -680,8 +680,9 @@ class Query:
         joined by SQLite into four values: JSON arrays of their sources, articles and
         statuses, and their cells joined by commas (one JSON array of them, once put in
         brackets: a cell that is not one makes it fail to decode or count another number
-        of claims). None when they are too long to hold joined (``WIDE_JOINED`` bytes:
-        read by rows, ``rows_of``)."""
+        of claims, unless forged to be completed by the cells beside it, which makes only
+        what a forger could have written as whole cells). None when they are too long to
+        hold joined (``WIDE_JOINED`` bytes: read by rows, ``rows_of``)."""
         where, params = piece_where(piece)
         ordered = (f"SELECT c.source, c.article, c.status, c.cells FROM temp.ranks"
                    f" CROSS JOIN {self.claims} AS c ON c.source = ranks.source"
