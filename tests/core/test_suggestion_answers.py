@@ -112,3 +112,18 @@ def test_a_search_found_again_is_answered_with_the_suggestions_already_held():
     request = article.request()
     article.answered(request, same, article.offer(request, same))
     assert article.offered == same
+
+
+def test_the_model_s_answer_to_the_same_search_keeps_an_edit_made_before_the_first():
+    """A search is answered twice, without then with a model's suggestions: an edit made
+    before the first answer still holds against the second, made from the spans the
+    search was asked with."""
+    article = opened()
+    model = article.model
+    request = article.request()
+    edit = editor.label(model, *at("Kyiv"), "LOCATION")
+    assert isinstance(edit, Edit)
+    model.apply(edit)
+    for _ in ("without the model", "with it"):
+        article.answered(request, FOUND, article.offer(request, FOUND))
+        assert article.offered == [MINISTRY, KHARKIV]

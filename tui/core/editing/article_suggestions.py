@@ -96,7 +96,7 @@ class ArticleSuggestions:
         self._claims = claim_labels
         self._longest = 0  # of the suggestions offered
         self._reach = 0  # of those found
-        self._since: list[tuple[int, int]] = []  # edited since the search under way began
+        self._since: list[tuple[int, int]] = []  # edited since the last search was asked for
         self._observers: list[Observer] = []
         self._stop = model.observe(self._model_changed)
 
@@ -252,8 +252,9 @@ class ArticleSuggestions:
             else offered.suggestions
         self._longest = offered.longest  # (of those left: at most that)
         self.ready = True
-        edited, self._since = self._since, []
-        self._recheck(edited)
+        # every edit since the request, the one before it with a model's answer too
+        # (the same request is answered without, then with, the model's suggestions)
+        self._recheck(self._since)
         self._announce((), answered=True, before=before)  # ``changed`` tells where
 
     def searched_again(self) -> None:
