@@ -1,7 +1,8 @@
-"""A search's answer redraws, in a real terminal, the rows whose suggestions it changed: tmux runs `gloss read` on an article that names Witkoff twice; labelling the
-first makes the second a name seen, drawn underlined in the article and listed under the
-spans; taking the label away takes both back: the second drawn again as it was before.
-The screen is polled, never slept on."""
+"""A search's answer redraws, in a real terminal, the rows whose suggestions it changed:
+tmux runs `gloss read` on an article that names Witkoff twice; labelling the first makes
+the second a name seen, drawn underlined in the article and listed under the spans; taking
+the label away takes both back: the second drawn again as it was before. The screen is
+polled, never slept on."""
 
 import shutil
 import sys
