@@ -52,6 +52,20 @@ async def offered_near(pilot, start: int, end: int) -> list[tuple[str, str]]:
     raise AssertionError("the suggestions never came")
 
 
+def drawn_suggested(view, row_holding: str, word: str) -> bool:
+    """Is ``word`` drawn underlined (suggested) in the row on screen holding
+    ``row_holding``?"""
+    for y in range(view.size.height):
+        cells = [(char, segment.style) for segment in view.render_line(y)
+                 for char in segment.text]
+        shown = "".join(char for char, _style in cells)
+        if row_holding in shown:
+            at = shown.index(word, shown.index(row_holding))
+            return all(style is not None and style.underline
+                       for _char, style in cells[at:at + len(word)])
+    raise AssertionError(f"{row_holding!r} is not on screen")
+
+
 async def test_the_end_of_a_huge_article_is_offered_once_scrolled_there(dataset):
     text = huge_text()
     doc = Document.from_text(text).id
@@ -64,6 +78,8 @@ async def test_the_end_of_a_huge_article_is_offered_once_scrolled_there(dataset)
         near = await offered_near(pilot, late, late + len(END))
         assert near == [("Zelensky", "ACTOR"), ("Putin", "ACTOR"), ("Kyiv", "LOCATION")]
         view = view_of(pilot.app)
+        await pilot.pause()
+        assert drawn_suggested(view, "At last Zelensky", "Zelensky")  # its row drawn again
         await pilot.press("J")  # the previous suggestion, from the end: Kyiv
         await offered_near(pilot, late, len(text))
         assert view.selection == (text.index("Kyiv", late), text.index("Kyiv", late) + 4)

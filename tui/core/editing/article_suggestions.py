@@ -43,21 +43,22 @@ class SuggestionEvent:
     """Announced to a pane: the stretches whose suggestions changed."""
 
     suggestions: ArticleSuggestions
+    # where they changed; a whole article's answer (): anywhere (``changed`` tells)
     ranges: tuple[tuple[int, int], ...]
-    # a search answered (not a key): every stretch may have changed, and the span list
-    # may lay out at once
+    # a search answered (not a key): the span list may lay out at once
     answered: bool = False
     # a whole article's answer: what was offered before it (then ``changed`` tells where)
     before: Offered | None = None
 
     def changed(self, start: int, end: int) -> bool:
-        """Does what is offered over [start, end) differ from before this event? (Not an
-        answer's: it may.) The suggestions found again are the ones held before
-        (``ArticleSuggestions.the_same``): the lists compare mostly by identity."""
-        if self.before is None:
-            return True
-        old = overlapping(self.before.suggestions, self.before.longest, start, end)
-        return old != self.suggestions.overlapping(start, end)
+        """May what is offered over [start, end) differ from before this event? An answer
+        with ``before`` compares them (the suggestions found again are the ones held
+        before, ``ArticleSuggestions.the_same``: the lists compare mostly by identity);
+        else it is where ``ranges`` are, and anywhere when there are none."""
+        if self.before is not None:
+            old = overlapping(self.before.suggestions, self.before.longest, start, end)
+            return old != self.suggestions.overlapping(start, end)
+        return not self.ranges or any(a < end and b > start for a, b in self.ranges)
 
 
 @dataclass(frozen=True, slots=True)

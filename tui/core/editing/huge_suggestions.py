@@ -146,9 +146,11 @@ class HugeSuggestions(ArticleSuggestions):
         self._drop(start, end)
         self.kept[index] = (start, end)
         self.kept.move_to_end(index)
+        changed = [(start, end)]
         while len(self.kept) > self._keep:
-            _, (old_start, old_end) = self.kept.popitem(last=False)
-            self._drop(old_start, old_end)
+            _, dropped = self.kept.popitem(last=False)
+            self._drop(*dropped)
+            changed.append(dropped)
         self._insert(self.found, found)
         self._insert(self.offered, [s for s in offered.suggestions
                                     if s.key not in self.rejected])
@@ -156,7 +158,8 @@ class HugeSuggestions(ArticleSuggestions):
         self._longest = max(self._longest, self._reach)
         self.ready = True
         self._recheck([r for r in self._since if r[1] >= start and r[0] <= end])
-        self._announce([(start, end)], answered=True)
+        # what changed: the stretches' suggestions, each starting in its stretch
+        self._announce([(a, b + self._reach) for a, b in changed], answered=True)
         self._resume()
 
     def _drop(self, start: int, end: int) -> None:

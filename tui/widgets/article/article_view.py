@@ -191,21 +191,19 @@ class ArticleView(MouseSelection, GrowKeys, LazyWrap, FrameStyle, can_focus=True
     def _suggested(self, event: SuggestionEvent) -> None:
         if not event.answered:
             self._refresh_extents(event.ranges)
-        elif event.before is None:  # the first answer, or a stretch's: drawn afresh
-            self._strips.clear()
-            self.refresh()
-        else:  # only the rows on screen it changed drawn again (a full frame: 10 ms)
-            top, layout = self.scroll_offset.y, self.layout_
-            kept: dict[int, Strip] = {}
-            for row in filter(layout.has_row, range(top, top + self.size.height)):
-                start, end = layout.extent(row)
-                if event.changed(start, max(end, start + 1)):  # (as the painter reads)
-                    self.refresh_lines(row)
-                elif (strip := self._strips.get(row)) is not None:
-                    kept[row] = strip
-            self._strips.clear()  # the rows off screen: drawn when shown
-            for row, strip in kept.items():
-                self._strips[row] = strip
+            return
+        # an answer: only the rows on screen it changed drawn again (a full frame: 10 ms)
+        top, layout = self.scroll_offset.y, self.layout_
+        kept: dict[int, Strip] = {}
+        for row in filter(layout.has_row, range(top, top + self.size.height)):
+            start, end = layout.extent(row)
+            if event.changed(start, max(end, start + 1)):  # (as the painter reads)
+                self.refresh_lines(row)
+            elif (strip := self._strips.get(row)) is not None:
+                kept[row] = strip
+        self._strips.clear()  # the rows off screen: drawn when shown
+        for row, strip in kept.items():
+            self._strips[row] = strip
 
     def _follow_links(self) -> list[tuple[int, int]]:
         return self.links.follow(self.model, self.span_here())
