@@ -113,3 +113,27 @@ def cells(ansi: str) -> list[list[tuple[str, str, str, frozenset[str]]]]:
                 i += 1
         rows.append(row)
     return rows
+
+
+Cells = list[list[tuple[str, str, str, frozenset[str]]]]
+
+
+def screen_cells(terminal: Terminal) -> Cells:
+    """The pane's cells as they are now (``capture-pane -e``, read by :func:`cells`)."""
+    return cells(terminal.tmux(["capture-pane", "-p", "-e", "-t", terminal.name]).stdout)
+
+
+def wait_cells(terminal: Terminal, done: Callable[[Cells], bool],
+               failure: str = "never shown", timeout: float = 60.0) -> Cells:
+    """Poll the screen's cells until ``done(rows)``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = screen_cells(terminal)
+        if done(rows):
+            return rows
+        time.sleep(0.02)
+    raise AssertionError(f"{failure}; the screen was:\n" + terminal.screen())
+
+
+def text_of(row: list[tuple[str, str, str, frozenset[str]]]) -> str:
+    return "".join(cell[0] for cell in row)

@@ -9,13 +9,12 @@ import os
 import shutil
 import sys
 import termios
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import gloss
-from tests.e2e.terminal import Terminal, cells
+from tests.e2e.terminal import Terminal, text_of, wait_cells
 
 pytestmark = [
     pytest.mark.e2e,
@@ -71,25 +70,6 @@ def repr_shell(text: str) -> str:
 def release(folder: Path) -> None:
     with open(folder / "hold", "w"):
         pass
-
-
-def screen_cells(terminal: Terminal) -> list[list[tuple[str, str, str, frozenset[str]]]]:
-    return cells(terminal.tmux(["capture-pane", "-p", "-e", "-t", terminal.name]).stdout)
-
-
-def wait_cells(terminal: Terminal, done, timeout: float = 60.0):
-    """Poll the screen's cells until ``done(rows)``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rows = screen_cells(terminal)
-        if done(rows):
-            return rows
-        time.sleep(0.02)
-    raise AssertionError("never shown; the screen was:\n" + terminal.screen())
-
-
-def text_of(row) -> str:
-    return "".join(cell[0] for cell in row)
 
 
 def painted_whole(height: int):

@@ -6,11 +6,11 @@ polled, never slept on."""
 
 import shutil
 import sys
-import time
+from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.terminal import Terminal, cells
+from tests.e2e.terminal import Cells, Terminal, text_of, wait_cells
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,15 +19,6 @@ pytestmark = [
 
 ARTICLE = ("Talks in Riyadh\n\nWitkoff flew to Moscow on Monday.\n\n"
            "Later Witkoff met Putin in Moscow.\n")
-Cells = list[list[tuple[str, str, str, frozenset[str]]]]
-
-
-def screen_cells(terminal: Terminal) -> Cells:
-    return cells(terminal.tmux(["capture-pane", "-p", "-e", "-t", terminal.name]).stdout)
-
-
-def text_of(row: list[tuple[str, str, str, frozenset[str]]]) -> str:
-    return "".join(cell[0] for cell in row)
 
 
 def later_witkoff(rows: Cells) -> list[tuple[str, str, str, frozenset[str]]]:
@@ -41,14 +32,10 @@ def underlined(rows: Cells) -> bool:
     return all("underline" in cell[3] for cell in later_witkoff(rows))
 
 
-def wait_cells(terminal: Terminal, done, failure: str, timeout: float = 30.0) -> Cells:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rows = screen_cells(terminal)
-        if any(text_of(row).startswith("│ Later Witkoff") for row in rows) and done(rows):
-            return rows
-        time.sleep(0.02)
-    raise AssertionError(f"{failure}; the screen was:\n{terminal.screen()}")
+def on_screen(done: Callable[[Cells], bool]) -> Callable[[Cells], bool]:
+    """``done``, once the article's last line is drawn."""
+    return lambda rows: any(text_of(row).startswith("│ Later Witkoff") for row in rows) \
+        and done(rows)
 
 
 def test_an_answer_draws_and_undraws_a_name_seen_where_it_stands(tmp_path):
@@ -57,16 +44,18 @@ def test_an_answer_draws_and_undraws_a_name_seen_where_it_stands(tmp_path):
                         tmp_path, width=120)
     try:
         terminal.wait_for("no spans yet")
-        first = wait_cells(terminal, lambda rows: not underlined(rows), "the article")
+        first = wait_cells(terminal, on_screen(lambda rows: not underlined(rows)),
+                           "the article", timeout=30)
         terminal.send("Down", "Down")
         terminal.wait_for("at 17 of")
         terminal.send("1")  # the first Witkoff, an actor: the second is a name seen
         terminal.wait_for("saved ACTOR “Witkoff”", "1 suggested", "?ACTOR")
-        seen = wait_cells(terminal, underlined, "the second Witkoff was not drawn suggested")
+        seen = wait_cells(terminal, on_screen(underlined),
+                          "the second Witkoff was not drawn suggested", timeout=30)
         terminal.send("x")  # taken away: no longer a name seen anywhere
-        gone = wait_cells(terminal, lambda rows: not underlined(rows) and "suggested: 1"
-                          not in "".join(map(text_of, rows)),
-                          "the second Witkoff stayed drawn suggested")
+        gone = wait_cells(terminal, on_screen(lambda rows: not underlined(rows) and
+                                              "suggested: 1" not in "".join(map(text_of, rows))),
+                          "the second Witkoff stayed drawn suggested", timeout=30)
         assert later_witkoff(gone) == later_witkoff(first) != later_witkoff(seen)
         terminal.send("q")
         terminal.wait_until_closed()
