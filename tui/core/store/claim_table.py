@@ -655,14 +655,8 @@ class Query:
         # a million claims), a third of the pass's processor time. An aggregate's rows
         # come in its subquery's order (one with ORDER BY is not flattened into it); a
         # piece over the length limit set for the query is not held whole: read by rows
-        limit = self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, JOINED)
-        try:
-            joined = self.db.execute(f"SELECT CAST(group_concat(jsonl, x'') AS BLOB)"
-                                     f" FROM ({ordered})", params + self.params).fetchone()
-        except sqlite3.DataError:  # too long to hold joined
-            joined = None
-        finally:
-            self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+        joined = self._within(JOINED, f"SELECT CAST(group_concat(jsonl, x'') AS BLOB)"
+                                      f" FROM ({ordered})", params + self.params)
         if joined is not None:
             if joined[0] is not None:  # (None: no claim in the piece)
                 yield [joined]
@@ -689,19 +683,23 @@ class Query:
                    f" WHERE {' AND '.join(where)} AND {self.where}"
                    f" ORDER BY ranks.rank, c.added, c.article, c.seq")
         # a row fetched was a tuple and five objects, a third of the rows' time
-        limit = self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, WIDE_JOINED)
+        row = self._within(WIDE_JOINED, "SELECT CAST(json_group_array(source) AS BLOB),"
+                           " CAST(json_group_array(article) AS BLOB),"
+                           " CAST(json_group_array(status) AS BLOB),"
+                           " CAST(ifnull(group_concat(cells, ','), x'') AS BLOB)"
+                           f" FROM ({ordered})", params + self.params)
+        return None if row is None else tuple(row)
+
+    def _within(self, limit: int, sql: str, params: list[object]) -> tuple[Any, ...] | None:
+        """The one row of ``sql``, SQLite's length limit set to ``limit`` bytes for that
+        query alone; None when a value of it would be longer (too long to hold joined)."""
+        before = self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
         try:
-            row = self.db.execute(
-                "SELECT CAST(json_group_array(source) AS BLOB),"
-                " CAST(json_group_array(article) AS BLOB),"
-                " CAST(json_group_array(status) AS BLOB),"
-                f" CAST(ifnull(group_concat(cells, ','), x'') AS BLOB) FROM ({ordered})",
-                params + self.params).fetchone()
-        except sqlite3.DataError:  # too long to hold joined
+            return self.db.execute(sql, params).fetchone()
+        except sqlite3.DataError:
             return None
         finally:
-            self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
-        return tuple(row)
+            self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, before)
 
 
 JOINED = 16 << 20  # bytes of a piece's lines SQLite joins, at most (a piece: about 1 MB)
