@@ -32,7 +32,7 @@ from tui.core.editing.suggestions import ArticleSuggestions, SuggestionEvent
 from tui.core.language.visible import visible
 from tui.keys import bindings
 from tui.widgets.frame_style import FrameStyle
-from tui.widgets.lists.span_rows import NARROW, chosen, shows_other, span_row, suggestion_line
+from tui.widgets.lists.span_rows import NARROW, changed_rows, chosen, span_row, suggestion_line
 from tui.widgets.palette import Palette
 
 if TYPE_CHECKING:  # a review's: the reader's start imports none of the review
@@ -140,11 +140,10 @@ class SpanList(FrameStyle, can_focus=True):
     def _suggested(self, event: SuggestionEvent) -> None:
         """The suggestions changed: their rows on screen (below the spans) are drawn again,
         after an answer those that show something else."""
-        top, height, spans = self.scroll_offset.y, self.size.height, len(self.spans)
-        before = event.before.suggestions if event.before is not None else None
-        for row in range(max(spans, top), top + height):
-            if before is None or shows_other(before, self.offered, row - spans):
-                self.refresh_lines(row)
+        top, before = self.scroll_offset.y, event.before
+        for row in changed_rows(before.suggestions if before else None, self.offered,
+                                len(self.spans), range(top, top + self.size.height)):
+            self.refresh_lines(row)
         self._fit_scroll_range() if event.answered else self._fit_later()
 
     @property

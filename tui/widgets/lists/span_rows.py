@@ -90,10 +90,13 @@ def suggestion_line(palette: Palette, base: Style, part: Part, offered: list[Sug
     return strip
 
 
-def shows_other(before: list[Suggestion], offered: list[Suggestion], row: int) -> bool:
-    """Does row ``row`` of the suggested section (0: its heading) show something else with
-    ``offered`` than with ``before``?"""
-    return _shown(before, row) != _shown(offered, row)
+def changed_rows(before: list[Suggestion] | None, offered: list[Suggestion], spans: int,
+                 rows: range) -> list[int]:
+    """The rows of ``rows`` (the list's: ``spans`` spans, then the suggested section, its
+    heading first) in the suggested section that show something else with ``offered``
+    than with ``before`` (None: not known, every one of them)."""
+    return [row for row in range(max(spans, rows.start), rows.stop)
+            if before is None or _shown(before, row - spans) != _shown(offered, row - spans)]
 
 
 def _shown(offered: list[Suggestion], row: int) -> object:
