@@ -6,6 +6,7 @@ commands that read every article hold one article at a time, however many there 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import os
@@ -26,7 +27,7 @@ from tui import interchange
 from tui.claims_output import print_claims
 from tui.core.disk.article_file import Article
 from tui.core.document.model import Document, Relation, Span
-from tui.core.store.article_index import FOLDER, NAME, ArticleIndex
+from tui.core.store.article_index import FOLDER, NAME, PAGE, ArticleIndex
 from tui.core.store.claim_cache import cached_articles
 from tui.core.store.dataset import Dataset, summary
 from tui.core.store.tally import Tally
@@ -93,6 +94,32 @@ def test_every_save_and_import_keeps_its_row_and_the_library_reads_no_file(
     assert read == [] and figures.labels["LOCATION"] == 1
     assert len(list(cached_articles(Dataset.existing(dataset.folder, "bob"), []))) == 4
     assert read == []
+    monkeypatch.undo()
+    assert rows == from_files(dataset)
+
+
+def page_size(index: Path) -> int:
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        return db.execute("PRAGMA page_size").fetchone()[0]
+
+
+def test_a_new_index_has_large_pages_and_one_made_before_with_small_ones_is_kept(
+        dataset, monkeypatch):
+    index = dataset.folder / FOLDER / NAME
+    assert PAGE > 4096 and page_size(index) == PAGE
+    with contextlib.closing(sqlite3.connect(index, isolation_level=None)) as db:
+        db.execute("PRAGMA page_size = 4096")  # SQLite's default, as an earlier gloss made it
+        db.execute("VACUUM")
+    assert page_size(index) == 4096
+    doc_id = dataset.ids()[0]
+    writer = Dataset(dataset.folder, "alice")
+    writer.new_span(doc_id, 0, 7, "LOCATION")
+    writer.settle()
+    assert page_size(index) == 4096  # never made again: its rows are sound
+    assert index_rows(dataset) == {i: dataset.stamp(i) for i in dataset.ids()}
+    read = reading(monkeypatch)
+    rows, problems = Dataset.existing(dataset.folder, "alice").summaries()
+    assert read == [] and problems == []
     monkeypatch.undo()
     assert rows == from_files(dataset)
 

@@ -86,6 +86,11 @@ NAME = "index.sqlite"
 VERSION = 4
 COLUMNS = ("summary", "counts", "claims", "agree")
 EVERYTHING = (*COLUMNS, claim_table.KEY)  # a row's columns and its claims' rows
+# Bytes of a page of a new index (SQLite's default: 4,096). The claims tables are read
+# from end to end, a page a read: at 100,000 articles, 460,000 reads of 4 KB for the
+# JSONL, a fifth of its processor time in the kernel; a save's rows, a page of each
+# table, are written no slower (fewer levels). An index made before keeps its pages.
+PAGE = 16384
 BUSY_S = 2.0  # another writer's transaction: a few ms; past this the row is left stale
 _BATCH = 500  # rows rebuilt between two commits
 _ANNOTATOR = itemgetter("annotator")
@@ -272,6 +277,7 @@ class ArticleIndex:
             tables = {r[0] for r in db.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables and self.write:
+                db.execute(f"PRAGMA page_size = {PAGE}")  # (an empty file: not yet fixed)
                 db.executescript(_SCHEMA)
                 claim_table.make(db)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
