@@ -422,6 +422,43 @@ def test_the_boards_first_rows_are_of_articles_the_index_holds_as_they_are(tmp_p
         folder, "alice").readable([]) for _row in claim_rows(a, writer.labels))
 
 
+def test_the_boards_first_rows_never_take_a_writers_commit_halfway(tmp_path, monkeypatch):
+    """The session's pass puts right an article changed behind the index's back (its
+    claims and their signature, in one commit) while ``first_claims`` reads: the first
+    rows never show the article's old claims on the word of its new signature."""
+    from tui.core.store import article_index, claim_pass
+
+    folder = tmp_path / "db"
+    writer = make(folder, 11, 6)
+    writer.summaries()
+    writer.settle()
+    article = next(i for i in writer.ids()
+                   if any(r.label == "SOURCE" for r in writer.article(i).relations))
+    index = folder / FOLDER / NAME
+    kept = index.read_bytes()
+    for link in writer.article(article).relations:
+        writer.remove_relation(article, link.id)
+    writer.settle()
+    index.write_bytes(kept)  # the index as it was: the file changed behind its back
+    now = {(row.source_name, row.claim.text)
+           for row in claim_rows(writer.article(article), writer.labels)}
+    monkeypatch.setattr(article_index, "BUSY_S", 0.2)  # how long the pass waits for readers
+    fresh = claim_pass._fresh
+    passes: list[int] = []
+
+    def meanwhile(db, dataset, doc_id, key):  # the rows are read; their sets are not yet
+        if not passes:
+            passes.append(len(Dataset(folder, "alice").summaries()[0]))
+        return fresh(db, dataset, doc_id, key)
+
+    monkeypatch.setattr(claim_pass, "_fresh", meanwhile)
+    _groups, shown = claim_pass.first_claims(Dataset.existing(folder, "alice"), 1000) or \
+        ([], [])
+    assert passes == [len(writer.ids())] and shown
+    assert {(row.source_name, row.claim.text) for row in shown
+            if row.article == article} <= now
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.lists(st.sampled_from([b"a", b"\n", b"\r\n", b"\r", b"\t", b"\x1b", b"\x7f",
                                       b"\xc2", b"\x9b", b"\x85", b"\xe2", b"\x80", b"\x81",

@@ -373,29 +373,40 @@ def first_claims(dataset: Dataset, limit: int) -> BoardStart | None:
         db = index.connection()
         if db is None or not claim_table.supported() or not claim_table.usable(db):
             return None
-        query = claim_table.Query(db, "main.claims", "")
-        groups = query.groups()
-        key = labels_key(dataset.labels)
-        fresh: dict[str, bool] = {}
-        rows: list[ClaimRow] = []
-        batches = query.batches("board", groups)
+        # One snapshot: a writer (the session's pass putting a stale row right) commits
+        # an article's claims and its signature together; read apart, its new signature
+        # could vouch for its old rows
+        db.execute("BEGIN")
         try:
-            for batch in batches:
-                for source, article, _seq, blob in batch:
-                    if article not in fresh:
-                        fresh[article] = _fresh(db, dataset, article, key)
-                    cells = claim_table.cells_of(blob) if fresh[article] else None
-                    if cells is not None:  # forged: left out of the first rows
-                        rows.append(claim_table.board_row(source, article, cells))
-                if len(rows) >= limit:
-                    break
+            return _first(db, dataset, limit)
         finally:
-            batches.close()
-        return groups, rows[:limit]
+            db.execute("COMMIT")
     except sqlite3.Error:
         return None
     finally:
         index.close()
+
+
+def _first(db: sqlite3.Connection, dataset: Dataset, limit: int) -> BoardStart:
+    query = claim_table.Query(db, "main.claims", "")
+    groups = query.groups()
+    key = labels_key(dataset.labels)
+    fresh: dict[str, bool] = {}
+    rows: list[ClaimRow] = []
+    batches = query.batches("board", groups)
+    try:
+        for batch in batches:
+            for source, article, _seq, blob in batch:
+                if article not in fresh:
+                    fresh[article] = _fresh(db, dataset, article, key)
+                cells = claim_table.cells_of(blob) if fresh[article] else None
+                if cells is not None:  # forged: left out of the first rows
+                    rows.append(claim_table.board_row(source, article, cells))
+            if len(rows) >= limit:
+                break
+    finally:
+        batches.close()
+    return groups, rows[:limit]
 
 
 def _fresh(db: sqlite3.Connection, dataset: Dataset, doc_id: str, key: str) -> bool:
