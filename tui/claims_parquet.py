@@ -6,11 +6,13 @@ article file is read while every article's rows stand (``claim_pass.every_claim`
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 import msgspec
@@ -19,6 +21,7 @@ from tui.core.disk import in_turns
 from tui.core.disk.collector import collector_paused
 from tui.core.disk.files import write_all
 from tui.core.document.model import GlossError
+from tui.core.store import claim_columns
 from tui.core.store.claim_pass import (
     Claims,
     Grouped,
@@ -54,6 +57,8 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
     # counted while the files' signatures are made, and used when every row stands
     with every_claim(dataset, problems, lines=False, wide=True, ahead=counted) as claims:
         query, groups, pieces = claims.ahead or counted(claims)
+        if claims.claims == "main.claims" and claim_columns.whole(query.db):
+            return _of_values(dataset, query, groups, pieces, out)
         # a million claims' cells decoded, none in a cycle: the collector's passes over
         # them were two thirds of the decoding
         with collector_paused():
@@ -141,6 +146,53 @@ def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
     if failed:
         raise failed[0]
     return written[0]
+
+
+def _of_values(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
+               pieces: list[Piece], out: IO[bytes]) -> int:
+    """The table made by Arrow of the index's column values (``claim_columns``), a range of
+    about a row group's claims at a time, each range's values joined by SQLite on a
+    thread of their own (it lets Python's lock go) while Arrow makes the range before;
+    a range whose values are not whole (too long to join, or forged) made of its
+    cells."""
+    from tui.formats import parquet
+
+    values = parquet.ClaimValues()
+    ranges = pieces or _alone(query, groups)
+    # one query on the connection at a time: the length limit ``_within`` sets for one is
+    # the connection's
+    lock = threading.Lock()
+
+    def joined(piece: Piece) -> tuple[int, bytes, bytes] | None:
+        with lock:
+            return query.values_joined(piece)
+
+    def made() -> Iterator[Any]:
+        with ThreadPoolExecutor(1, thread_name_prefix="gloss-values") as reader:
+            coming = collections.deque(reader.submit(joined, piece)
+                                       for piece in ranges[:AHEAD])
+            for n, piece in enumerate(ranges):
+                got = coming.popleft().result()  # (let go of once made: each 5 MB)
+                if n + AHEAD < len(ranges):
+                    coming.append(reader.submit(joined, ranges[n + AHEAD]))
+                batch = values.batch(*got) if got is not None else None
+                if batch is None:
+                    with lock:
+                        again = list(_piece(dataset, query, piece))
+                    yield from again
+                elif batch.num_rows:
+                    yield batch
+
+    query.rank(groups)
+    batches = made()
+    try:
+        return parquet.write_claims(batches, out)
+    finally:
+        batches.close()  # (its thread waited for)
+        query.db.execute("DROP TABLE IF EXISTS temp.ranks")
+
+
+AHEAD = 1  # ranges joined ahead of the one Arrow makes: each holds about 3 MB
 
 
 def _alone(query: Query, groups: list[tuple[str, int]]) -> list[Piece]:

@@ -248,7 +248,7 @@ SHORT_WAY = {  # forged so that the counts in all still add up, or a file gone
                              " ELSE -1 END) WHERE rowid IN (1, 2)",
     "parquet flag forged": "UPDATE claim_sets SET wide = 0 WHERE rowid % 2",
     "a row of no file": "INSERT INTO claim_sets SELECT 'f' || substr(article, 2), ino,"
-                        " mtime, size, labels, 0, 0, wide FROM claim_sets LIMIT 1",
+                        " mtime, size, labels, 0, 0, wide, 0 FROM claim_sets LIMIT 1",
     # claim_sets made again by hand without STRICT: a label set of NULL, a count of text
     "labels of null": "UPDATE claim_sets SET labels = NULL WHERE rowid = 1",
     "a count of text": "UPDATE claim_sets SET n = CAST(n AS TEXT) WHERE rowid = 1",
@@ -256,7 +256,7 @@ SHORT_WAY = {  # forged so that the counts in all still add up, or a file gone
 
 
 LAX = """
-    CREATE TABLE lax (article PRIMARY KEY, ino, mtime, size, labels, n, lines, wide);
+    CREATE TABLE lax (article PRIMARY KEY, ino, mtime, size, labels, n, lines, wide, cols);
     INSERT INTO lax SELECT * FROM claim_sets;
     DROP TABLE claim_sets;
     ALTER TABLE lax RENAME TO claim_sets;"""

@@ -33,7 +33,7 @@ from tui.claims_output import save_claims
 from tui.core.attribution.claim_board import claim_rows, group, name_of
 from tui.core.disk import in_turns
 from tui.core.document.model import Document, GlossError, Span
-from tui.core.store import claim_table
+from tui.core.store import claim_columns, claim_table
 from tui.core.store import dataset as dataset_module
 from tui.core.store.article_index import FOLDER, NAME
 from tui.core.store.claim_table import outlet
@@ -82,6 +82,8 @@ def narrow(index: Path) -> None:
         db.execute("UPDATE claims SET cells = CAST(json_remove(CAST(cells AS TEXT), '$[13]',"
                    " '$[12]', '$[11]', '$[10]') AS BLOB)")
         db.execute("ALTER TABLE claim_sets DROP COLUMN wide")
+        db.execute("ALTER TABLE claim_sets DROP COLUMN cols")
+        db.execute("DROP TABLE claim_cols")
 
 
 # rows changed by hand that the other formats never read: made again from their files
@@ -97,11 +99,30 @@ WIDE_FORGED = {
 }
 
 
+# the column values forged by hand, each found so: those ranges made of their cells
+COLS_FORGED = {
+    "lengths cut short": "UPDATE claim_cols SET lens = substr(lens, 1, length(lens) - 1)"
+                         " WHERE seq % 2 = 0",
+    "data cut short": "UPDATE claim_cols SET data = substr(data, 1, length(data) - 1)"
+                      " WHERE seq % 2 = 1",
+    "not UTF-8": "UPDATE claim_cols SET data = CAST(x'ff' || substr(data, 2) AS BLOB)",
+    "a place more": "UPDATE claim_cols SET data = CAST(data || x'4b' AS BLOB),"
+                    " lens = CAST(lens || x'01000040' AS BLOB)",
+    "a value fewer": "UPDATE claim_cols SET lens = substr(lens, 1, 56),"
+                     " data = substr(data, 1, length(data) - 1)",
+    "row deleted": "DELETE FROM claim_cols WHERE seq = 0",
+    "row added": "INSERT INTO claim_cols SELECT source || 'x', added, article, seq, status,"
+                 " places, data, lens FROM claim_cols LIMIT 1",
+    "saved by a gloss before": "UPDATE claim_sets SET cols = 0 WHERE rowid % 2",
+    "count forged": "UPDATE claim_sets SET cols = cols + 1 WHERE rowid % 2 = 0",
+}
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), count=st.integers(1, 9), filters=FILTERS,
        state=st.sampled_from(["fresh", "none", "stale", "long", "old", "narrow",
-                              *FORGED, *WIDE_FORGED]),
+                              *FORGED, *WIDE_FORGED, *COLS_FORGED]),
        piece=st.sampled_from([None, 1, 3]))
 def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, state,
                                                           piece):
@@ -113,7 +134,7 @@ def test_the_parquet_from_the_index_is_what_the_files_say(seed, count, filters, 
                                claim_table.KEPT_UP_TO):
             writer = make(folder, seed, count, OUTLETS)
             writer.summaries()  # the index as the writers leave it
-        put_in_state(folder, writer, state, seed, {**FORGED, **WIDE_FORGED},
+        put_in_state(folder, writer, state, seed, {**FORGED, **WIDE_FORGED, **COLS_FORGED},
                      (b'"Ukrainska Pravda"', b'"Kyiv Post"'))
         if state == "narrow":
             narrow(folder / FOLDER / NAME)
@@ -138,11 +159,13 @@ def test_each_row_forged_so_is_made_again_from_its_file(tmp_path, state, piece):
 
 @contextlib.contextmanager
 def two_processes(piece: int | None):
-    """Two processes from one claim, in ranges of about ``piece`` claims (None: as it is)."""
+    """Two processes from one claim, in ranges of about ``piece`` claims, of the claims'
+    cells, not their column values (None: as it is)."""
     if piece is None:
         yield
         return
-    with mock.patch.object(claims_parquet, "TWO_FROM", 1), \
+    with mock.patch.object(claim_columns, "whole", lambda db: False), \
+            mock.patch.object(claims_parquet, "TWO_FROM", 1), \
             mock.patch.object(claims_parquet, "PIECE", piece), \
             mock.patch.object(in_turns, "two_cores", lambda out: True):
         yield
@@ -355,3 +378,49 @@ def test_a_long_article_keeps_no_rows_and_its_file_is_read(tmp_path):
         rows = written(reader, tmp_path / "c.parquet")
     assert rows == reference(reader)
     assert any(row["outlet"] == "AP" and row["title"] == "Long" for row in rows)
+
+
+@pytest.mark.parametrize("state", ["fresh", *COLS_FORGED])
+def test_the_column_values_make_the_table_and_forged_ones_are_not_used(tmp_path, state):
+    """A fresh index: every range made by Arrow of the column values, none of the cells
+    read; values forged by hand, of rows or of their counts: the same table, of the
+    cells of the ranges they are in."""
+    folder = tmp_path / "db"
+    writer = make(folder, 6, 9, OUTLETS)
+    writer.summaries()
+    put_in_state(folder, writer, state, 6, COLS_FORGED)
+    reader = Dataset.existing(folder, "alice")
+    made: list[Any] = []
+    real = parquet.ClaimValues.batch
+    cells = mock.Mock(wraps=claims_parquet._piece)
+    with mock.patch.object(parquet.ClaimValues, "batch",
+                           lambda self, *values: made.append(real(self, *values)) or made[-1]), \
+            mock.patch.object(claims_parquet, "_piece", cells):
+        assert written(reader, tmp_path / "claims.parquet") == reference(reader)
+    if state == "fresh":
+        assert made and None not in made and not cells.called
+    else:
+        assert cells.called
+
+
+def test_the_column_values_are_written_with_the_claims_and_deleted_with_them(tmp_path):
+    """Each save writes its article's values beside its claims' rows, counted in
+    ``claim_sets.cols``; a deleted article's go with it."""
+    folder = tmp_path / "db"
+    writer = make(folder, 8, 5, OUTLETS)
+    writer.summaries()
+    index = folder / FOLDER / NAME
+
+    def counts() -> tuple[int, int, int]:
+        with contextlib.closing(sqlite3.connect(index)) as db:
+            return (db.execute("SELECT COUNT(*) FROM claims").fetchone()[0],
+                    db.execute("SELECT COUNT(*) FROM claim_cols").fetchone()[0],
+                    db.execute("SELECT sum(cols) FROM claim_sets").fetchone()[0])
+
+    claims, cols, counted = counts()
+    assert claims == cols == counted > 0
+    saved = writer.ids()[0]
+    writer.save_span(saved, Span.new(writer.document(saved).text, 0, 2, "CLAIM", "alice"))
+    assert counts()[0] == counts()[1] == counts()[2] == claims + 1
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        assert claim_columns.whole(db)

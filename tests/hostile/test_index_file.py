@@ -102,13 +102,26 @@ FORGERIES: dict[str, Callable[[Path], None]] = {
         "UPDATE claims SET cells = CAST(json_set(CAST(cells AS TEXT), '$[13]', json('[1]'))"
         " AS BLOB)"),
     "claims' parquet flag forged": sql("UPDATE claim_sets SET wide = 2"),
+    # the Parquet's column values (claim_columns.py): the cells read instead
+    "claim values of another shape": sql("DROP TABLE claim_cols",
+                                         "CREATE TABLE claim_cols (x)"),
+    "claim values deleted": sql("DELETE FROM claim_cols WHERE seq = 0"),
+    "claim values' counts forged": sql("UPDATE claim_sets SET cols = cols + 1"),
+    "claim values not UTF-8": sql(
+        "UPDATE claim_cols SET data = CAST(x'c0' || substr(data, 2) AS BLOB)"),
+    "claim values' lengths forged": sql(
+        "UPDATE claim_cols SET lens = CAST(x'ffffff3f' || substr(lens, 5) AS BLOB)"),
+    "claim values' lengths cut short": sql(
+        "UPDATE claim_cols SET lens = substr(lens, 1, length(lens) - 2)"),
     # claim_sets made again by hand without STRICT: counts of text, a label set of NULL
     # (and a signature forged: each article then checked on its own)
     "claim sets of no types": sql(
-        "CREATE TABLE lax (article PRIMARY KEY, ino, mtime, size, labels, n, lines, wide)",
+        "CREATE TABLE lax (article PRIMARY KEY, ino, mtime, size, labels, n, lines, wide,"
+        " cols)",
         "INSERT INTO lax SELECT * FROM claim_sets", "DROP TABLE claim_sets",
         "ALTER TABLE lax RENAME TO claim_sets",
-        "UPDATE claim_sets SET n = CAST(n AS TEXT), lines = CAST(lines AS TEXT)"
+        "UPDATE claim_sets SET n = CAST(n AS TEXT), lines = CAST(lines AS TEXT),"
+        " cols = CAST(cols AS TEXT)"
         " WHERE rowid % 2", "UPDATE claim_sets SET labels = NULL WHERE rowid = 2",
         "UPDATE claim_sets SET ino = ino + 1 WHERE rowid = 4"),
 }

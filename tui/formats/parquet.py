@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import importlib.abc
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.machinery import ModuleSpec
 from operator import itemgetter
@@ -40,6 +40,7 @@ import orjson
 
 from tui.core.disk.install import extra_command
 from tui.core.document.model import TYPED
+from tui.core.store import claim_columns
 from tui.core.store.claim_table import outlet
 from tui.core.store.corpus import InputError, Notes
 from tui.core.store.dataset import Article
@@ -71,11 +72,11 @@ def _arrow() -> tuple[Any, Any]:
     except ImportError as exc:
         raise InputError("parquet", f"the parquet format needs pyarrow: "
                                     f"{extra_command('parquet')}") from exc
-    _no_pandas_asked(pyarrow)
+    _no_pandas_asked(lambda: pyarrow.array([], type=pyarrow.null()))
     return pyarrow, pyarrow.parquet
 
 
-def _no_pandas_asked(pa: Any) -> None:
+def _no_pandas_asked(ask: Callable[[], object]) -> None:
     """Arrow's first ``pa.array`` asks whether pandas is installed (is the list given a
     pandas object?) by importing it: 0.35 s of every command on a machine that has
     pandas, in each of its processes, for a question whose answer is no (no pandas object
@@ -87,7 +88,7 @@ def _no_pandas_asked(pa: Any) -> None:
     hidden = _Hidden("pandas")
     sys.meta_path.insert(0, hidden)
     try:
-        pa.array([], type=pa.null())
+        ask()
     finally:
         sys.meta_path.remove(hidden)
 
@@ -118,14 +119,81 @@ def write_folder(articles: Iterable[Article], folder: Path, notes: Notes,
     return count
 
 
-def write_claims(batches: Iterable[dict[str, Sequence[Any]]], out: IO[bytes]) -> int:
+def write_claims(batches: Iterable[dict[str, Sequence[Any]] | pa.RecordBatch],
+                 out: IO[bytes]) -> int:
     """The claims table to ``out`` from ``batches`` of its columns (:data:`CLAIMS`, each a
-    list of one batch's values), a row group each :data:`ROWS` rows; the claims written."""
+    list of one batch's values, or Arrow's: ``ClaimValues``), a row group each
+    :data:`ROWS` rows; the claims written."""
     pa, pq = _arrow()
     with _Table(pq, pa, out, _schemas(pa)["claims"]) as table:
         for batch in batches:
-            table.add(claims_batch(pa, table.schema, batch))
+            table.add(batch if isinstance(batch, pa.RecordBatch)
+                      else claims_batch(pa, table.schema, batch))
     return table.written
+
+
+class ClaimValues:
+    """Batches of the claims table made by Arrow from the index's column values of a
+    range of claims, joined (``claim_columns``), as they are: no Python object a value."""
+
+    def __init__(self) -> None:
+        self.pa, _pq = _arrow()
+        self.schema = _schemas(self.pa)["claims"]
+        import pyarrow.compute
+
+        self.pc = pyarrow.compute
+        # a compute function's first call asks about pandas too (0.26 s), as ``pa.array``'s
+        # (of a Python value: whether it is one of pandas')
+        _no_pandas_asked(lambda: self.pc.add(self.pa.array([0], self.pa.int32()), 0))
+        self.firsts: dict[int, pa.Array] = {}  # where each claim's values start, by count
+
+    def batch(self, count: int, data: bytes, lens: bytes) -> pa.RecordBatch | None:
+        """The batch of ``count`` claims' values; None when they are not what
+        ``claim_columns`` writes (forged by hand: the caller reads their cells)."""
+        pa, pc, fixed = self.pa, self.pc, len(claim_columns.FIXED)
+        if len(lens) % 4:
+            return None
+        try:
+            sizes = pa.Array.from_buffers(pa.int32(), len(lens) // 4,
+                                          [None, pa.py_buffer(lens)])
+            given = pc.greater_equal(sizes, 0)
+            flag, zero = (pa.scalar(n, pa.int32()) for n in (claim_columns.PLACE, 0))
+            place = pc.and_(given, pc.not_equal(pc.bit_wise_and(sizes, flag), zero))
+            # (offsets of 32 bits, as Arrow's strings have: a scalar of 64 would widen them)
+            ends = pc.cumulative_sum_checked(pc.if_else(
+                given, pc.bit_wise_and(sizes, pa.scalar(claim_columns.PLACE - 1, pa.int32())),
+                zero))
+            if (ends[-1].as_py() if len(ends) else 0) != len(data):
+                return None
+            every = pa.StringArray.from_buffers(
+                len(sizes), pa.concat_arrays([pa.array([0], pa.int32()), ends]).buffers()[1],
+                pa.py_buffer(data), given.buffers()[1])
+            every.validate(full=True)  # the offsets, and UTF-8
+            kept = every.filter(pc.invert(place))
+            if len(kept) != fixed * count:
+                return None
+            first = self.firsts.get(count)
+            if first is None:  # (most ranges count the same: a row group's)
+                self.firsts = {count: pa.array(range(0, fixed * count, fixed), pa.int64())}
+                first = self.firsts[count]
+            column = {name: kept.take(pc.add(first, at))
+                      for at, name in enumerate(claim_columns.FIXED)}
+            for name in ("start", "end"):
+                column[name] = column[name].cast(pa.int64())
+            counts = column["places"].cast(pa.int32())
+            names = every.filter(place)
+            least = pc.min(counts).as_py()
+            if counts.null_count or (least is not None and least < 0) \
+                    or (pc.sum(counts).as_py() or 0) != len(names):
+                return None
+            column["places"] = pa.ListArray.from_arrays(
+                pa.concat_arrays([pa.array([0], pa.int32()),
+                                  pc.cumulative_sum_checked(counts)]),
+                names, type=self.schema.field("places").type)
+            return pa.record_batch([column[name] for name in self.schema.names],
+                                   schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return None
 
 
 def claims_batch(pa: Any, schema: pa.Schema, batch: dict[str, Sequence[Any]]

@@ -46,6 +46,7 @@ from tui.core.attribution.claim_board import ClaimRow, claim_rows
 from tui.core.disk.article_file import Article
 from tui.core.document.model import Document, LabelSet, Span
 from tui.core.language.visible import escape_controls, json_bytes
+from tui.core.store import claim_columns
 from tui.core.store.index_columns import decoded
 
 CANONICAL = "canonical"
@@ -73,7 +74,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS claim_sets (
     article TEXT PRIMARY KEY, ino INTEGER NOT NULL, mtime INTEGER NOT NULL,
     size INTEGER NOT NULL, labels TEXT NOT NULL, n INTEGER NOT NULL,
-    lines INTEGER NOT NULL DEFAULT 0, wide INTEGER NOT NULL DEFAULT 0) STRICT;
+    lines INTEGER NOT NULL DEFAULT 0, wide INTEGER NOT NULL DEFAULT 0,
+    cols INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE TABLE IF NOT EXISTS claims (
     source TEXT NOT NULL, added INTEGER NOT NULL, article TEXT NOT NULL, seq INTEGER NOT NULL,
     status TEXT NOT NULL, places TEXT NOT NULL, cells BLOB NOT NULL, csv BLOB NOT NULL,
@@ -81,7 +83,7 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_by_article ON claims (article);
 CREATE INDEX IF NOT EXISTS claims_by_status ON claims (source, status);""" + _JSONL + """;
 CREATE INDEX IF NOT EXISTS claim_jsonl_by_article ON claim_jsonl (article);
-"""
+""" + claim_columns.SCHEMA + ";\n"
 # The claims tables an index of version 3 was made with until the lines were kept in
 # print order: ``claim_lines`` (article, seq, jsonl), looked up claim by claim, and no
 # count of lines in ``claim_sets`` (a table of another name: an earlier gloss finds no
@@ -182,7 +184,8 @@ def upgrade(db: sqlite3.Connection) -> None:
     meanwhile (waited for) are left as they are. Never fails: tables left OLD (another
     process held the file too long) are read as they are, and a save's rows, of the new
     shape, are not written to them (its article is read from its file, as a stale one)."""
-    if not supported() or (layout(db) != OLD and (layout(db) is None or has_wide(db))):
+    if not supported() or (layout(db) != OLD and (layout(db) is None or (
+            has_wide(db) and claim_columns.has(db)))):
         return
     with contextlib.suppress(sqlite3.Error):
         db.execute(f"PRAGMA busy_timeout = {int(UPGRADE_S * 1000)}")
@@ -194,6 +197,8 @@ def upgrade(db: sqlite3.Connection) -> None:
                         db.execute(statement)
                 if layout(db) == NEW and not has_wide(db):
                     db.execute(_WIDE)
+                if layout(db) == NEW and not claim_columns.has(db):
+                    claim_columns.add(db)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -345,13 +350,31 @@ def replace(db: sqlite3.Connection, key: str,
     forget(db, [doc_id for doc_id, _stamp, _rows in made])
     digest = labels_digest(key)
     # (an index not brought up, its writer having waited too long: as a gloss before wrote)
-    wide = ", wide) VALUES (?, ?, ?, ?, ?, ?, ?, 1)" if has_wide(db) \
-        else ") VALUES (?, ?, ?, ?, ?, ?, ?)"
-    db.executemany("INSERT INTO claim_sets (article, ino, mtime, size, labels, n, lines"
-                   + wide,
-                   [(doc_id, *stamp, digest, len(rows), parts(rows))
+    columns = ["article", "ino", "mtime", "size", "labels", "n", "lines"]
+    extra: list[int] = []
+    if has_wide(db):
+        columns.append("wide")
+        extra.append(1)
+    values = {doc_id: _values(rows) for doc_id, _stamp, rows in made if rows is not None} \
+        if claim_columns.has(db) else None
+    if values is not None:
+        columns.append("cols")
+    db.executemany(f"INSERT INTO claim_sets ({', '.join(columns)}) VALUES"
+                   f" ({', '.join('?' * len(columns))})",
+                   [(doc_id, *stamp, digest, len(rows), parts(rows), *extra,
+                     *([len(values[doc_id])] if values is not None else []))
                     for doc_id, stamp, rows in made if rows is not None])
     insert(db, [row for _doc_id, _stamp, rows in made if rows is not None for row in rows])
+    if values is not None:
+        claim_columns.write(db, [value for kept in values.values() for value in kept])
+
+
+def _values(rows: list[Row]) -> list[tuple[Any, ...]]:
+    """The rows of ``claim_columns``' table of an article's claims ``rows``: those whose
+    values can be kept (the others make its count fall short of its claims')."""
+    return [(*row[:6], *kept) for row in rows
+            if (kept := claim_columns.values_of(row[0], row[2], row[4],
+                                                cells_of(row[6]))) is not None]
 
 
 def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
@@ -361,6 +384,8 @@ def forget(db: sqlite3.Connection, ids: Iterable[str]) -> None:
     ids = [(doc_id,) for doc_id in ids]
     for table in ("claim_sets", "claims", "claim_jsonl"):
         db.executemany(f"DELETE FROM {table} WHERE article=?", ids)
+    if claim_columns.has(db):
+        claim_columns.forget(db, ids)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -689,6 +714,20 @@ class Query:
                            " CAST(ifnull(group_concat(cells, ','), x'') AS BLOB)"
                            f" FROM ({ordered})", params + self.params)
         return None if row is None else tuple(row)
+
+    def values_joined(self, piece: Piece) -> tuple[int, bytes, bytes] | None:
+        """The Parquet's rows of a ``piece`` from ``claim_columns``' table (the groups
+        ranked: ``rank``), in print order: how many, and their ``data`` and ``lens``
+        each joined by SQLite into one value; None when too long to hold joined."""
+        where, params = piece_where(piece)
+        ordered = (f"SELECT c.data, c.lens FROM temp.ranks CROSS JOIN main.{claim_columns.TABLE}"
+                   f" AS c ON c.source = ranks.source WHERE {' AND '.join(where)} AND"
+                   f" {self.where} ORDER BY ranks.rank, c.added, c.article, c.seq")
+        row = self._within(WIDE_JOINED, "SELECT COUNT(*),"
+                           " CAST(ifnull(group_concat(data, x''), x'') AS BLOB),"
+                           " CAST(ifnull(group_concat(lens, x''), x'') AS BLOB)"
+                           f" FROM ({ordered})", params + self.params)
+        return None if row is None else (row[0], row[1], row[2])
 
     def _within(self, limit: int, sql: str, params: list[object]) -> tuple[Any, ...] | None:
         """The one row of ``sql``, SQLite's length limit set to ``limit`` bytes for that
