@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import msgspec
 
@@ -33,6 +33,9 @@ from tui.core.store.claim_pass import (
 from tui.core.store.claim_table import Piece, Query
 from tui.core.store.dataset import Dataset
 
+if TYPE_CHECKING:
+    from tui.formats import parquet
+
 # a claim's cells whole (``claim_table.Cells``, with the Parquet's columns), as a tuple:
 # a batch's are turned into columns by ``zip``, in C; checked as decoded
 Whole = tuple[str, list[str], str, str, str, str, int, int, str, str, str | None, str | None,
@@ -50,15 +53,20 @@ def save(dataset: Dataset, out: IO[bytes], problems: list[str], *, actor: str = 
     claims written. Each broken file's one-line error goes to ``problems``."""
     from tui.formats import parquet
 
+    arrow: list[parquet.ClaimValues] = []
+
     def counted(claims: Claims) -> Grouped:
-        return grouped(claims, actor=actor, place=place, status=status, out=out,
+        made = grouped(claims, actor=actor, place=place, status=status, out=out,
                        least=TWO_FROM, size=PIECE)
+        if not arrow:  # Arrow imported while the files' signatures are still being made
+            arrow.append(parquet.ClaimValues())
+        return made
 
     # counted while the files' signatures are made, and used when every row stands
     with every_claim(dataset, problems, lines=False, wide=True, ahead=counted) as claims:
         query, groups, pieces = claims.ahead or counted(claims)
         if claims.claims == "main.claims" and claim_columns.whole(query.db):
-            return _of_values(dataset, query, groups, pieces, out)
+            return _of_values(dataset, query, groups, pieces, out, arrow[0])
         # a million claims' cells decoded, none in a cycle: the collector's passes over
         # them were two thirds of the decoding
         with collector_paused():
@@ -149,7 +157,7 @@ def _in_two(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
 
 
 def _of_values(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
-               pieces: list[Piece], out: IO[bytes]) -> int:
+               pieces: list[Piece], out: IO[bytes], values: parquet.ClaimValues) -> int:
     """The table made by Arrow of the index's column values (``claim_columns``), a range of
     about a row group's claims at a time, each range's values joined by SQLite on a
     thread of their own (it lets Python's lock go) while Arrow makes the range before;
@@ -157,7 +165,6 @@ def _of_values(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
     cells."""
     from tui.formats import parquet
 
-    values = parquet.ClaimValues()
     ranges = pieces or _alone(query, groups)
     # one query on the connection at a time: the length limit ``_within`` sets for one is
     # the connection's
