@@ -424,3 +424,38 @@ def test_the_column_values_are_written_with_the_claims_and_deleted_with_them(tmp
     assert counts()[0] == counts()[1] == counts()[2] == claims + 1
     with contextlib.closing(sqlite3.connect(index)) as db:
         assert claim_columns.whole(db)
+
+
+def test_an_index_before_the_column_values_gets_them_from_a_writer_used_once_whole(tmp_path):
+    """An index without ``claim_cols`` (a gloss before): read as it is, of the cells; its
+    first writer adds the table, every article counting 0 values (still of the cells);
+    once every article is saved again the values make the table. Always the same rows."""
+    folder = tmp_path / "db"
+    writer = make(folder, 9, 4, OUTLETS)
+    writer.summaries()
+    index = folder / FOLDER / NAME
+    with contextlib.closing(sqlite3.connect(index)) as db, db:
+        db.execute("ALTER TABLE claim_sets DROP COLUMN cols")
+        db.execute("DROP TABLE claim_cols")
+
+    def made_of_values() -> bool:
+        made: list[Any] = []
+        real = parquet.ClaimValues.batch
+        reader = Dataset.existing(folder, "alice")
+        with mock.patch.object(parquet.ClaimValues, "batch",
+                               lambda self, *values: made.append(real(self, *values))
+                               or made[-1]):
+            assert written(reader, tmp_path / "c.parquet") == reference(reader)
+        return bool(made) and None not in made
+
+    assert not made_of_values()
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        assert not claim_columns.has(db)  # a reader never writes
+    Dataset(folder, "alice").summaries()  # the first writer
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        assert claim_columns.has(db) and not claim_columns.whole(db)
+    assert not made_of_values()
+    for doc_id in writer.ids():
+        text = writer.document(doc_id).text
+        writer.save_span(doc_id, Span.new(text, 0, 2, "CLAIM", "alice"))
+    assert made_of_values()
