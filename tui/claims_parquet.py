@@ -172,7 +172,10 @@ def _of_values(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
 
     def joined(piece: Piece) -> tuple[int, bytes, bytes] | None:
         with lock:
-            return query.values_joined(piece)
+            try:
+                return query.values_joined(piece)
+            except sqlite3.Error:  # (the cells then, whose own error is the command's)
+                return None
 
     def made() -> Iterator[Any]:
         with ThreadPoolExecutor(1, thread_name_prefix="gloss-values") as reader:

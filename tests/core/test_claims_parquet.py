@@ -426,17 +426,24 @@ def test_the_column_values_are_written_with_the_claims_and_deleted_with_them(tmp
         assert claim_columns.whole(db)
 
 
-def test_an_index_before_the_column_values_gets_them_from_a_writer_used_once_whole(tmp_path):
-    """An index without ``claim_cols`` (a gloss before): read as it is, of the cells; its
-    first writer adds the table, every article counting 0 values (still of the cells);
-    once every article is saved again the values make the table. Always the same rows."""
+@pytest.mark.parametrize("before", ["none", "another shape"])
+def test_an_index_before_the_column_values_gets_them_from_a_writer_used_once_whole(
+        tmp_path, before):
+    """An index without ``claim_cols`` (a gloss before), or with a table of that name of
+    another shape (made by hand, counts left as they were): read as it is, of the cells;
+    its first writer makes the table, every article counting 0 values (still of the
+    cells); once every article is saved again the values make the table. Always the same
+    rows."""
     folder = tmp_path / "db"
     writer = make(folder, 9, 4, OUTLETS)
     writer.summaries()
     index = folder / FOLDER / NAME
     with contextlib.closing(sqlite3.connect(index)) as db, db:
-        db.execute("ALTER TABLE claim_sets DROP COLUMN cols")
+        if before == "none":
+            db.execute("ALTER TABLE claim_sets DROP COLUMN cols")
         db.execute("DROP TABLE claim_cols")
+        if before == "another shape":
+            db.execute("CREATE TABLE claim_cols (x)")
 
     def made_of_values() -> bool:
         made: list[Any] = []

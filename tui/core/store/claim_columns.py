@@ -15,7 +15,7 @@ only when every article counts as many as its claims and the table holds as many
 they all count (``whole``): an article saved by a gloss before this one (0) or rows
 deleted or added by hand mean the claims' cells are read, as before. Values that are
 not what this writes (lengths past the data, bytes that are not UTF-8, a position that is
-not a number) make the range's cells read instead (``parquet.claims_of_columns``).
+not a number) make the range's cells read instead (``parquet.ClaimValues``).
 """
 
 from __future__ import annotations
@@ -56,12 +56,15 @@ def has(db: sqlite3.Connection) -> bool:
 
 
 def add(db: sqlite3.Connection) -> None:
-    """Within a writer's transaction: the table and ``claim_sets.cols`` (every article 0:
-    the cells are read until each is saved again, or the index made again)."""
+    """Within a writer's transaction: the table and ``claim_sets.cols``, every article
+    counting 0 (the cells are read until each is saved again, or the index made again);
+    a table of that name of another shape (made by hand) replaced."""
     try:
         db.execute("SELECT cols FROM main.claim_sets LIMIT 1").fetchall()
     except sqlite3.OperationalError:
         db.execute(COUNTED)
+    db.execute("UPDATE main.claim_sets SET cols = 0")
+    db.execute(f"DROP TABLE IF EXISTS main.{TABLE}")
     for statement in SCHEMA.split(";"):
         db.execute(statement)
 
