@@ -145,7 +145,7 @@ class ClaimValues:
         # a compute function's first call asks about pandas too (0.26 s), as ``pa.array``'s
         # (of a Python value: whether it is one of pandas')
         _no_pandas_asked(lambda: self.pc.add(self.pa.array([0], self.pa.int32()), 0))
-        self.firsts: dict[int, pa.Array] = {}  # where each claim's values start, by count
+        self.steps = self.pa.array([], self.pa.int64())  # 0, 15, 30...: see ``_starts``
 
     def batch(self, count: int, data: bytes, lens: bytes) -> pa.RecordBatch | None:
         """The batch of ``count`` claims' values; None when they are not what
@@ -169,14 +169,15 @@ class ClaimValues:
                 len(sizes), pa.concat_arrays([pa.array([0], pa.int32()), ends]).buffers()[1],
                 pa.py_buffer(data), given.buffers()[1])
             every.validate(full=True)  # the offsets, and UTF-8
-            kept = every.filter(pc.invert(place))
+            kept = pc.indices_nonzero(pc.invert(place))  # where each claim's values are
             if len(kept) != fixed * count:
                 return None
-            first = self.firsts.get(count)
-            if first is None:  # (most ranges count the same: a row group's)
-                self.firsts = {count: pa.array(range(0, fixed * count, fixed), pa.int64())}
-                first = self.firsts[count]
-            column = {name: kept.take(pc.add(first, at))
+            # every value taken once, column after column, each column a slice of them
+            # (a filter, then a take a column, copied every string twice: 60 % of this)
+            starts = self._starts(count)
+            values = every.take(kept.take(pa.concat_arrays(
+                [pc.add(starts, pa.scalar(at, pa.int64())) for at in range(fixed)])))
+            column = {name: values.slice(at * count, count)
                       for at, name in enumerate(claim_columns.FIXED)}
             for name in ("start", "end"):
                 column[name] = column[name].cast(pa.int64())
@@ -194,6 +195,14 @@ class ClaimValues:
                                    schema=self.schema)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
             return None
+
+    def _starts(self, count: int) -> pa.Array:
+        """Where each of ``count`` claims' values start among them all: 0, 15, 30...
+        (kept for the largest count yet: most ranges count about a row group's)."""
+        if len(self.steps) < count:
+            fixed = len(claim_columns.FIXED)
+            self.steps = self.pa.array(range(0, fixed * count, fixed), self.pa.int64())
+        return self.steps.slice(0, count)
 
 
 def claims_batch(pa: Any, schema: pa.Schema, batch: dict[str, Sequence[Any]]
