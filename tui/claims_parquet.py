@@ -202,7 +202,7 @@ def _of_values(dataset: Dataset, query: Query, groups: list[tuple[str, int]],
         query.db.execute("DROP TABLE IF EXISTS temp.ranks")
 
 
-AHEAD = 1  # ranges joined ahead of the one Arrow makes: each holds about 3 MB
+AHEAD = 2  # ranges joined ahead of the one Arrow makes: each holds about 5 MB (1: 8 % longer)
 
 
 def _alone(query: Query, groups: list[tuple[str, int]]) -> list[Piece]:
