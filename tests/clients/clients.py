@@ -17,8 +17,9 @@ LABEL_STUDIO_REQUIREMENTS = [f"label-studio=={LABEL_STUDIO}", "sentry-sdk<3"]
 LS_USER, LS_PASSWORD, LS_TOKEN = "gloss@example.com", "gloss-clients-1", "gloss-clients-token"
 DOCCANO = "1.8.4"
 # doccano 1.8.4 pins its dependencies loosely: today's marshmallow 4 breaks its environs,
-# numpy 2 its pandas 1.5
+# numpy 2 its pandas 1.5, whose wheels stop at Python 3.11 (its venv is made from that)
 DOCCANO_REQUIREMENTS = [f"doccano=={DOCCANO}", "marshmallow<4", "numpy<2"]
+DOCCANO_PYTHON = "3.11"
 DOCCANO_USER, DOCCANO_PASSWORD = "admin", "gloss-clients-1"
 SPACY = ["spacy==3.8.18"]
 CONLL = ["seqeval==1.2.2", "conllu==6.0.0"]
@@ -58,7 +59,7 @@ def doccano_env(folder: Path, settings: str = "config.settings.production") -> d
 
 def doccano() -> tuple[Path, Path]:
     """doccano's python, and its database migrated, with its roles and admin."""
-    python = client_venv(f"doccano-{DOCCANO}", DOCCANO_REQUIREMENTS)
+    python = client_venv(f"doccano-{DOCCANO}", DOCCANO_REQUIREMENTS, DOCCANO_PYTHON)
 
     def migrated(folder: Path) -> None:
         for args in (["init"], ["createuser", "--username", DOCCANO_USER, "--password",

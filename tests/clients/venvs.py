@@ -4,14 +4,18 @@ A client (Label Studio, doccano, spaCy...) is installed with pip into
 ``$GLOSS_CLIENTS_CACHE`` (default ``~/.cache/gloss-clients``) under its name, once: a run
 that finds it there uses it as it is. It is built in a temp folder and renamed into place
 when whole, under a lock, so that two runs at once build it once and a run killed halfway
-leaves nothing half-made. Where it cannot be installed (no network, no wheel for this
-Python) the test is skipped with one line saying why, never failed.
+leaves nothing half-made. A client whose pinned dependencies have wheels only up to some
+Python (doccano's pandas 1.5: 3.11) is built from that Python, found on PATH or under pyenv:
+from a newer one pip would compile them for many minutes, then fail. Where it cannot be
+installed (no network, no such Python) the test is skipped with one line saying why,
+never failed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import os
 import shutil
@@ -50,23 +54,48 @@ def named(base: str, requirements: list[str]) -> str:
     return f"{base}-{digest}"
 
 
-def client_venv(name: str, requirements: list[str]) -> Path:
-    """The python of the venv ``name`` holding ``requirements``; built if missing."""
+def interpreter(version: str | None) -> str | None:
+    """The python to make a client's venv from: this one, or Python ``version`` from PATH
+    or pyenv (a pyenv shim of a version not selected fails when asked to run: each is
+    asked); None when there is none."""
+    if version is None:
+        return sys.executable
+    pyenv = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
+    candidates = [shutil.which(f"python{version}"),
+                  *sorted(glob.glob(f"{pyenv}/versions/{version}.*/bin/python{version}"),
+                          reverse=True)]
+    for candidate in filter(None, candidates):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            if subprocess.run([candidate, "-c", "pass"], capture_output=True,
+                              timeout=30).returncode == 0:
+                return candidate
+    return None
+
+
+def client_venv(name: str, requirements: list[str], python: str | None = None) -> Path:
+    """The python of the venv ``name`` holding ``requirements``, made from Python
+    ``python`` (a version, "3.11": its venv's name says it) or this one; built if
+    missing."""
+    if python is not None:
+        name = f"{name}-py{python}"
     root = cache_root()
     home = root / name
-    python = home / "bin" / "python"
     if (home / READY).is_file():
-        return python
+        return home / "bin" / "python"
     if name in _refused:
         pytest.skip(_refused[name])
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         pytest.skip(f"{name}: no cache folder for clients ({exc.strerror})")
+    made_from = interpreter(python)
+    if made_from is None:
+        _refused[name] = f"{name}: no Python {python} on PATH or under pyenv to make it from"
+        pytest.skip(_refused[name])
     with _locked(root / f".{name}.lock"):
         if not (home / READY).is_file():
-            _build(root, name, requirements)
-    return python
+            _build(root, name, requirements, made_from)
+    return home / "bin" / "python"
 
 
 def prepared(home: Path, what: str, make: Callable[[Path], None]) -> Path:
@@ -101,11 +130,11 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build(root: Path, name: str, requirements: list[str]) -> None:
+def _build(root: Path, name: str, requirements: list[str], made_from: str) -> None:
     home = root / name
     temp = root / f".{name}.{os.getpid()}.tmp"
     shutil.rmtree(temp, ignore_errors=True)
-    steps = [[sys.executable, "-m", "venv", str(temp)],
+    steps = [[made_from, "-m", "venv", str(temp)],
              [str(temp / "bin" / "python"), "-m", "pip", "install", "--quiet",
               "--disable-pip-version-check", "--retries", "1", "--timeout", "30",
               *requirements]]
