@@ -35,6 +35,16 @@ def test_a_search_match_with_its_determiner_grows_to_the_place_without_it():
     assert steps[:2] == ["the Zaporizhzhia", "Zaporizhzhia plant"]
 
 
+def test_a_name_that_is_the_selection_without_its_determiner_is_no_step():
+    # "that" is a determiner before a place ("that plant"): the name alone would shrink
+    # the selection, where `=` always grows it
+    text = "A statement said that Ukraine supports the plan."
+    steps = ladder(text, " that Ukraine", 0, len(" that Ukraine"))
+    assert "Ukraine" not in steps
+    assert steps[0] == "A statement said that Ukraine supports the plan."
+    assert ladder(text, "the plan", 0, len("the plan"))[0] != "plan"
+
+
 def test_a_place_noun_grows_to_its_region_before_the_claim():
     assert ladder(SEED, "Sumy region", 5)[:2] == ["region", "Sumy region"]
     assert ladder(SEED, "Kursk region", 6)[:2] == ["region", "Kursk region"]

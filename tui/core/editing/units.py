@@ -167,7 +167,8 @@ def units(text: str, start: int, end: int) -> list[tuple[int, int]]:
             previous = (max(previous[0], bare), previous[1]) if previous else None
         elif name and unit != name and unit[1] == name[1] and _bare(text, *unit) == name[0]:
             continue  # "the Zaporizhzhia plant" after "Zaporizhzhia plant": no step
-        if unit[0] <= lead and unit[1] >= end and unit != (start, end) and (
+        # (lead, end): a name that is the selection without its "the" would shrink it
+        if unit[0] <= lead and unit[1] >= end and unit not in ((start, end), (lead, end)) and (
                 previous is None or (unit[0] <= previous[0] and unit[1] >= previous[1]
                                      and unit != previous)):
             out.append(unit)
