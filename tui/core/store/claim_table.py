@@ -702,32 +702,35 @@ class Query:
         of claims, unless forged to be completed by the cells beside it, which makes only
         what a forger could have written as whole cells). None when they are too long to
         hold joined (``WIDE_JOINED`` bytes: read by rows, ``rows_of``)."""
-        where, params = piece_where(piece)
-        ordered = (f"SELECT c.source, c.article, c.status, c.cells FROM temp.ranks"
-                   f" CROSS JOIN {self.claims} AS c ON c.source = ranks.source"
-                   f" WHERE {' AND '.join(where)} AND {self.where}"
-                   f" ORDER BY ranks.rank, c.added, c.article, c.seq")
+        ordered, params = self._ordered("c.source, c.article, c.status, c.cells",
+                                        self.claims, piece)
         # a row fetched was a tuple and five objects, a third of the rows' time
         row = self._within(WIDE_JOINED, "SELECT CAST(json_group_array(source) AS BLOB),"
                            " CAST(json_group_array(article) AS BLOB),"
                            " CAST(json_group_array(status) AS BLOB),"
                            " CAST(ifnull(group_concat(cells, ','), x'') AS BLOB)"
-                           f" FROM ({ordered})", params + self.params)
+                           f" FROM ({ordered})", params)
         return None if row is None else tuple(row)
 
     def values_joined(self, piece: Piece) -> tuple[int, bytes, bytes] | None:
         """The Parquet's rows of a ``piece`` from ``claim_columns``' table (the groups
         ranked: ``rank``), in print order: how many, and their ``data`` and ``lens``
         each joined by SQLite into one value; None when too long to hold joined."""
-        where, params = piece_where(piece)
-        ordered = (f"SELECT c.data, c.lens FROM temp.ranks CROSS JOIN main.{claim_columns.TABLE}"
-                   f" AS c ON c.source = ranks.source WHERE {' AND '.join(where)} AND"
-                   f" {self.where} ORDER BY ranks.rank, c.added, c.article, c.seq")
+        ordered, params = self._ordered("c.data, c.lens", f"main.{claim_columns.TABLE}",
+                                        piece)
         row = self._within(WIDE_JOINED, "SELECT COUNT(*),"
                            " CAST(ifnull(group_concat(data, x''), x'') AS BLOB),"
                            " CAST(ifnull(group_concat(lens, x''), x'') AS BLOB)"
-                           f" FROM ({ordered})", params + self.params)
+                           f" FROM ({ordered})", params)
         return None if row is None else (row[0], row[1], row[2])
+
+    def _ordered(self, what: str, table: str, piece: Piece) -> tuple[str, list[object]]:
+        """The query of ``what`` of the claims of a ``piece`` in ``table`` (``claims`` or a
+        table keyed as it is), in print order, and its parameters."""
+        where, params = piece_where(piece)
+        return (f"SELECT {what} FROM temp.ranks CROSS JOIN {table} AS c"
+                f" ON c.source = ranks.source WHERE {' AND '.join(where)} AND {self.where}"
+                " ORDER BY ranks.rank, c.added, c.article, c.seq", params + self.params)
 
     def _within(self, limit: int, sql: str, params: list[object]) -> tuple[Any, ...] | None:
         """The one row of ``sql``, SQLite's length limit set to ``limit`` bytes for that
